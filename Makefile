@@ -1,0 +1,54 @@
+# Statement Tracker. `make demo` and `make test` work on a fresh machine and are safe to run twice.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: help install demo run test lint format browser ci clean
+
+help:
+	@echo "make demo   - install, migrate, load the demo data, print an admin login, serve on 127.0.0.1:8000"
+	@echo "make test   - install and run the whole test suite (SQLite, or DATABASE_URL if set)"
+	@echo "make lint   - ruff check and format check"
+	@echo "make ci     - what CI runs: .ci/run"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Browser tests drive Debian's Chromium through Playwright (Playwright's own browser download does not work here).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+demo: install
+	DEBUG=1 $(MANAGE) migrate --no-input
+	DEBUG=1 $(MANAGE) load_demo --synthetic 300
+	DEBUG=1 $(MANAGE) demo_admin
+	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+run: install
+	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+test: install browser
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) .pytest_cache staticfiles

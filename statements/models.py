@@ -1,0 +1,422 @@
+"""The domain: who said what, when, where it was reported, and about which topics and countries."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+WIKIDATA_ID_REGEX = r"^Q[1-9][0-9]*$"
+
+
+def split_lines(value: str) -> list[str]:
+    """Aliases and keywords are edited one per line; this returns them as a clean list."""
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country. All of them are loaded by a data migration from pycountry."""
+
+    code = models.CharField("ISO code", max_length=2, unique=True, help_text="ISO 3166-1 alpha-2, e.g. RU.")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    aliases = models.TextField(
+        blank=True,
+        help_text="One per line: demonyms and capitals used as metonyms (Russian, Moscow, Kremlin).",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z][A-Z]$"), name="country_code_is_two_capitals"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("statements:country_detail", kwargs={"code": self.code.lower()})
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_lines(self.aliases)
+
+
+class Official(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    aliases = models.TextField(blank=True, help_text="Other spellings, one per line (Dmitri Peskov).")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="officials")
+    wikidata_id = models.CharField(
+        "Wikidata id",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(WIKIDATA_ID_REGEX, "A Wikidata id is Q followed by digits, e.g. Q2298093.")],
+    )
+    is_synthetic = models.BooleanField(
+        default=False, help_text="A fictional official made for demos and benchmarks, never a real person."
+    )
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=WIKIDATA_ID_REGEX),
+                name="official_wikidata_id_format",
+                violation_error_message="A Wikidata id is Q followed by digits, e.g. Q2298093.",
+            ),
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="official_unique_wikidata_id",
+                violation_error_message="Another official already has this Wikidata id.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("statements:official_detail", kwargs={"slug": self.slug})
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_lines(self.aliases)
+
+    def position_on(self, date: datetime.date):
+        """The position held on a date (the most recently started one if several overlap)."""
+        return self.positions.held_on(date).first()
+
+
+class PositionQuerySet(models.QuerySet):
+    def held_on(self, date: datetime.date):
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=date), start_date__lte=date).order_by(
+            "-start_date"
+        )
+
+
+class Position(models.Model):
+    """A post an official held for a period (Popolo's Membership): gives a statement its speaker's role."""
+
+    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="positions")
+    title = models.CharField(max_length=200, help_text="e.g. Press Secretary of the President of Russia")
+    organisation = models.CharField(max_length=200, blank=True, help_text="e.g. Presidential Executive Office")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="positions")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Leave empty while the position is held.")
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["official", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="position_end_not_before_start",
+                violation_error_message="A position cannot end before it starts.",
+            ),
+        ]
+        indexes = [models.Index(fields=["official", "start_date"], name="position_official_start")]
+
+    def __str__(self):
+        end = self.end_date.isoformat() if self.end_date else "present"
+        return f"{self.official}: {self.title} ({self.start_date.isoformat()} – {end})"
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    description = models.TextField(blank=True)
+    keywords = models.TextField(blank=True, help_text="One per line; used to suggest this topic for new statements.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="topic_not_own_parent",
+                violation_error_message="A topic cannot be its own parent.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("statements:topic_detail", kwargs={"slug": self.slug})
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return split_lines(self.keywords)
+
+    def ancestors(self) -> list["Topic"]:
+        """Parents up to the root, nearest first. Stops at a cycle rather than looping forever."""
+        seen, chain, node = {self.pk}, [], self.parent
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+    def clean(self):
+        super().clean()
+        node = self.parent
+        while node is not None:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": "This parent would make the topic its own ancestor (a cycle)."})
+            node = node.parent
+
+    @classmethod
+    def subtree_ids(cls, roots) -> set[int]:
+        """Ids of the given topics and all their descendants (the topic tree is small: one query)."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in cls.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, stack = set(), [t.pk if isinstance(t, Topic) else t for t in roots]
+        while stack:
+            pk = stack.pop()
+            if pk not in found:
+                found.add(pk)
+                stack.extend(children.get(pk, []))
+        return found
+
+
+class Outlet(models.Model):
+    """Who published the report (TASS) — not the speaker, and not the medium (a CNN interview)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    website = models.URLField(blank=True)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="outlets")
+    is_synthetic = models.BooleanField(default=False, help_text="A fictional outlet for demos and benchmarks.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Medium(models.TextChoices):
+    ARTICLE = "article", "News article"
+    INTERVIEW = "interview", "Interview"
+    PRESS_CONFERENCE = "press_conference", "Press conference"
+    BRIEFING = "briefing", "Briefing"
+    SPEECH = "speech", "Speech"
+    WRITTEN_STATEMENT = "written_statement", "Written statement"
+    SOCIAL_MEDIA = "social_media", "Social media post"
+    TRANSCRIPT = "transcript", "Official transcript"
+    OTHER = "other", "Other"
+
+
+class Source(models.Model):
+    """Where the statements were reported: one article, transcript or post."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="sources")
+    title = models.CharField(max_length=500)
+    url = models.URLField("URL", max_length=1000, blank=True)
+    published_on = models.DateField("publication date")
+    language = models.CharField(max_length=8, default="en", help_text="ISO 639-1 code of the report, e.g. en, ru.")
+    medium = models.CharField(max_length=20, choices=Medium.choices, default=Medium.ARTICLE)
+    venue = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where it was said when that is not the outlet: 'CNN' for an interview to CNN reported by TASS.",
+    )
+    dateline = models.CharField(max_length=200, blank=True, help_text="e.g. NEW YORK, November 11")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(url=""),
+                name="source_unique_url",
+                violation_error_message="A source with this URL already exists.",
+            ),
+            models.CheckConstraint(condition=Q(medium__in=Medium.values), name="source_medium_valid"),
+        ]
+        indexes = [models.Index(fields=["outlet", "published_on"], name="source_outlet_date")]
+
+    def __str__(self):
+        return f"{self.outlet}: {self.title} ({self.published_on.isoformat()})"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class Kind(models.TextChoices):
+    DIRECT = "direct", "Direct quote"
+    PARAPHRASE = "paraphrase", "Paraphrase"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    RETRACTED = "retracted", "Retracted"
+
+
+class StatementQuerySet(models.QuerySet):
+    def published(self):
+        """What the public timeline, counts, exports, API and feeds show. Start every public query here."""
+        return self.filter(status=Status.PUBLISHED)
+
+    def public(self):
+        """Published plus retracted: a permalink keeps resolving after a retraction and says why."""
+        return self.filter(status__in=[Status.PUBLISHED, Status.RETRACTED])
+
+    def drafts(self):
+        return self.filter(status=Status.DRAFT)
+
+    def for_official(self, official):
+        return self.filter(speaker=official)
+
+    def newest_first(self):
+        return self.order_by("-date", "-id")
+
+    def oldest_first(self):
+        return self.order_by("date", "id")
+
+    def with_role(self):
+        """Annotate `speaker_role`: the title of the position the speaker held on the statement's date."""
+        held = Position.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=models.OuterRef("date")),
+            official=models.OuterRef("speaker_id"),
+            start_date__lte=models.OuterRef("date"),
+        ).order_by("-start_date")
+        return self.annotate(speaker_role=models.Subquery(held.values("title")[:1]))
+
+    def with_related(self):
+        """Everything a list of statements displays, in a fixed number of queries."""
+        return self.select_related("speaker__country", "source__outlet").prefetch_related(
+            "topics", "countries", "mentioned_officials"
+        )
+
+
+class Statement(models.Model):
+    speaker = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="statements")
+    date = models.DateField(help_text="For month or year precision, the first day of that month or year.")
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    text = models.TextField(help_text="In English: the quote as reported, or the paraphrase.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DIRECT)
+    original_text = models.TextField(blank=True, help_text="The words in the language they were said, if known.")
+    original_language = models.CharField(max_length=8, blank=True, help_text="ISO 639-1 code, e.g. ru.")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        help_text="Required before publishing.",
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="statements")
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="statements", verbose_name="countries concerned"
+    )
+    mentioned_officials = models.ManyToManyField(
+        Official, blank=True, related_name="mentioned_in", verbose_name="officials mentioned"
+    )
+    note = models.TextField("analyst note", blank=True, help_text="Internal: never shown to the public.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    retraction_reason = models.TextField(blank=True)
+    is_synthetic = models.BooleanField(default=False, help_text="Generated for demos and benchmarks.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    history = HistoricalRecords(m2m_fields=[topics, countries, mentioned_officials])
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        permissions = [("publish_statement", "Can publish, unpublish and retract statements")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="statement_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="statement_status_valid"),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values), name="statement_date_precision_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT) | Q(source__isnull=False),
+                name="statement_public_needs_source",
+                violation_error_message="A statement cannot be published without a source.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.RETRACTED) | ~Q(retraction_reason=""),
+                name="statement_retraction_has_reason",
+                violation_error_message="A retracted statement needs a reason.",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="statement_text_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-date", "-id"], name="statement_status_date"),
+            models.Index(fields=["speaker", "status", "-date"], name="statement_speaker_date"),
+            models.Index(fields=["source"], name="statement_source"),
+        ]
+
+    def __str__(self):
+        excerpt = self.text if len(self.text) <= 60 else self.text[:57].rstrip() + "…"
+        return f"{self.speaker}, {self.display_date}: {excerpt}"
+
+    def get_absolute_url(self):
+        return reverse("statements:statement_detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_date(self) -> str:
+        """The date as precisely as it is known: 11 November 2016, November 2016 or 2016."""
+        if self.date_precision == DatePrecision.YEAR:
+            return str(self.date.year)
+        if self.date_precision == DatePrecision.MONTH:
+            return self.date.strftime("%B %Y")
+        return f"{self.date.day} {self.date.strftime('%B %Y')}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (Status.PUBLISHED, Status.RETRACTED)
+
+    def role_on_date(self) -> str:
+        """The speaker's role on this statement's date (uses the `with_role()` annotation when present)."""
+        if hasattr(self, "speaker_role"):
+            return self.speaker_role or ""
+        position = self.speaker.position_on(self.date)
+        return position.title if position else ""
+
+    def clean(self):
+        super().clean()
+        if self.date and self.date_precision == DatePrecision.MONTH and self.date.day != 1:
+            self.date = self.date.replace(day=1)
+        if self.date and self.date_precision == DatePrecision.YEAR and (self.date.month, self.date.day) != (1, 1):
+            self.date = self.date.replace(month=1, day=1)
+        if self.status != Status.DRAFT and self.source_id is None:
+            raise ValidationError({"source": "A statement cannot be published without a source."})
+        if self.status == Status.RETRACTED and not self.retraction_reason.strip():
+            raise ValidationError({"retraction_reason": "Say why the statement is retracted."})

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "statements"
+
+urlpatterns = [
+    path("", views.timeline, name="timeline"),
+    path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
+    path("officials/<slug:slug>/", views.official_detail, name="official_detail"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
+    path("countries/<str:code>/", views.country_detail, name="country_detail"),
+]
