@@ -1,0 +1,100 @@
+"""Admins for what statements refer to: countries, officials and their positions, topics, outlets and sources."""
+
+from django.contrib import admin
+from django.db import models
+
+from statements.admin.history import ReadOnlyHistoryAdmin
+from statements.models import Country, Official, Outlet, Position, Source, Statement, Topic
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    """Countries are loaded from ISO by a migration; analysts only look them up."""
+
+    list_display = ["name", "code", "slug"]
+    search_fields = ["name", "code", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 1
+    fields = ["title", "organisation", "country", "start_date", "end_date"]
+    autocomplete_fields = ["country"]
+
+
+@admin.register(Official)
+class OfficialAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["name", "country", "wikidata_id", "is_synthetic"]
+    list_filter = ["is_synthetic", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["country"]
+    search_fields = ["name", "aliases", "slug", "wikidata_id"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+    inlines = [PositionInline]
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["official", "title", "organisation", "country", "start_date", "end_date"]
+    list_select_related = ["official", "country"]
+    search_fields = ["official__name", "title", "organisation"]
+    autocomplete_fields = ["official", "country"]
+    date_hierarchy = "start_date"
+
+
+@admin.register(Topic)
+class TopicAdmin(ReadOnlyHistoryAdmin):
+    """Topic.clean refuses a parent that would make a cycle; the form shows it as an error on "parent"."""
+
+    list_display = ["name", "parent", "slug"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug", "keywords"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "website", "is_synthetic"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_filter = ["is_synthetic"]
+    list_select_related = ["country"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+
+
+class SourceStatementInline(admin.TabularInline):
+    """The statements taken from a source, read-only here: they are edited on their own page."""
+
+    model = Statement
+    fields = ["date", "speaker", "text", "kind", "status"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Source)
+class SourceAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["title", "outlet", "published_on", "medium", "venue"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_filter = ["medium", ("outlet", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["outlet"]
+    search_fields = ["title", "url", "outlet__name", "venue"]
+    autocomplete_fields = ["outlet"]
+    date_hierarchy = "published_on"
+    inlines = [SourceStatementInline]

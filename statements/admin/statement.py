@@ -1,0 +1,167 @@
+"""The statements admin: curation, bulk publish / return to draft / retract, and the Analyst / Editor rules.
+
+Roles (docs/roles.md): only users with statements.publish_statement (Editors) change a statement's status;
+everyone else (Analysts) creates and edits drafts, and sees published or retracted statements read-only.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from statements import services
+from statements.admin.history import ReadOnlyHistoryAdmin
+from statements.models import Statement, Status
+
+
+class RetractForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="Shown with the statements on the public site, e.g. “Misattributed: the speaker was X”.",
+        error_messages={"required": "Say why the statements are retracted."},
+    )
+
+
+@admin.register(Statement)
+class StatementAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["when", "speaker", "excerpt", "topic_names", "status"]
+    list_display_links = ["when", "excerpt"]
+    list_filter = [
+        "status",
+        "kind",
+        "topics",
+        ("countries", admin.RelatedOnlyFieldListFilter),
+        ("speaker", admin.RelatedOnlyFieldListFilter),
+        "date",
+    ]
+    list_select_related = ["speaker"]
+    # The "N total" next to filtered counts is a second COUNT(*) over the whole table: not worth it at scale.
+    show_full_result_count = False
+    search_fields = ["text", "speaker__name", "source__title"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["speaker", "source", "topics", "countries", "mentioned_officials"]
+    actions = ["publish_selected", "unpublish_selected", "retract_selected"]
+    history_list_display = ["status"]
+    fieldsets = [
+        (None, {"fields": ["speaker", ("date", "date_precision"), "kind", "text", "source"]}),
+        ("Original language", {"fields": ["original_text", "original_language"], "classes": ["collapse"]}),
+        ("About", {"fields": ["topics", "countries", "mentioned_officials"]}),
+        ("Status", {"fields": ["status", "retraction_reason", "note"]}),
+        (
+            "Record",
+            {"fields": ["is_synthetic", "created_at", "created_by", "updated_at", "updated_by", "published_at"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # Topics are listed on every changelist row: one prefetch query instead of one per row.
+        return super().get_queryset(request).prefetch_related("topics")
+
+    @admin.display(description="date", ordering="date")
+    def when(self, statement):
+        return statement.display_date
+
+    @admin.display(description="excerpt")
+    def excerpt(self, statement):
+        return Truncator(statement.text).chars(90)
+
+    @admin.display(description="topics")
+    def topic_names(self, statement):
+        return ", ".join(topic.name for topic in statement.topics.all())
+
+    # --- Roles -------------------------------------------------------------------------------
+
+    def has_publish_permission(self, request):
+        """Editors may change a statement's status; the actions below and the status field check this."""
+        return request.user.has_perm("statements.publish_statement")
+
+    def has_change_permission(self, request, obj=None):
+        # Analysts edit drafts only: once published or retracted, a statement is the Editors' responsibility.
+        if obj is not None and obj.status != Status.DRAFT and not self.has_publish_permission(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Public statements are retracted with a reason, never deleted, so their permalinks keep resolving.
+        if obj is not None and obj.status != Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # Bulk delete would skip the per-statement rule above; drafts are deleted one at a time instead.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["created_at", "created_by", "updated_at", "updated_by", "published_at"]
+        if not self.has_publish_permission(request):
+            readonly.append("retraction_reason")
+        return readonly
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # Analysts see the status but can only choose Draft: a crafted POST of "published" fails validation.
+        if db_field.name == "status" and not self.has_publish_permission(request):
+            kwargs["choices"] = [(Status.DRAFT.value, Status.DRAFT.label)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """Record who saved, and when a statement became published."""
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        if "status" in form.changed_data:
+            # published_at says when the statement last became public; a draft has none (as in services).
+            if obj.status == Status.PUBLISHED:
+                obj.published_at = timezone.now()
+            elif obj.status == Status.DRAFT:
+                obj.published_at = None
+        super().save_model(request, obj, form, change)
+
+    # --- Bulk actions --------------------------------------------------------------------------
+
+    def _run(self, request, action, success: str, **kwargs) -> None:
+        """Call a service on the selection and report the outcome; a refusal changes nothing."""
+        try:
+            count = action(user=request.user, **kwargs)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(request, success.format(count=count), messages.SUCCESS)
+
+    @admin.action(description="Publish selected statements", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._run(request, services.publish_statements, "Published {count} statement(s).", statements=queryset)
+
+    @admin.action(description="Return selected statements to draft", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._run(
+            request, services.unpublish_statements, "Returned {count} statement(s) to draft.", statements=queryset
+        )
+
+    @admin.action(description="Retract selected statements…", permissions=["publish"])
+    def retract_selected(self, request, queryset):
+        """Ask for a reason on a confirmation page first (like Django's delete confirmation)."""
+        form = RetractForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            self._run(
+                request,
+                services.retract_statements,
+                "Retracted {count} statement(s).",
+                statements=queryset,
+                reason=form.cleaned_data["reason"],
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Retract statements",
+            "opts": self.model._meta,
+            "statements": queryset.select_related("speaker"),
+            "form": form,
+            "action_name": "retract_selected",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/statements/statement/retract_confirmation.html", context)
