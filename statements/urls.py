@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_export
 
 app_name = "statements"
 
 urlpatterns = [
     path("", views.timeline, name="timeline"),
+    path("export.csv", views_export.export_csv, name="export_csv"),
+    path("reports/<slug:name>.csv", views_export.report_csv, name="report_csv"),
     path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
     path("officials/<slug:slug>/", views.official_detail, name="official_detail"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),

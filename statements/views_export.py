@@ -1,0 +1,57 @@
+"""CSV downloads of the timeline's filtered set: the full export and the aggregate reports."""
+
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from .exports import COLUMN_NAMES, csv_lines, export_filename, statement_rows
+from .filters import StatementFilter
+from .models import Statement
+from .reports import REPORTS
+
+# Query parameters that change the file, not the set of statements: left out of the filename.
+NOT_FILTERS = {"bom", "page", "sort"}
+
+
+def filtered_statements(request) -> tuple[StatementFilter, HttpResponse | None]:
+    """The timeline's filter over published statements, or a 400 naming what is wrong with the query string."""
+    filterset = StatementFilter(request.GET, queryset=Statement.objects.published(), request=request)
+    if filterset.is_valid():
+        return filterset, None
+    lines = ["The filters in this link are not valid, so no CSV was made:"]
+    for field, messages in filterset.errors.items():
+        label = field if field != "__all__" else "filters"
+        lines.extend(f"- {label}: {message}" for message in messages)
+    return filterset, HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+
+def csv_response(request, *, prefix: str, header, rows) -> StreamingHttpResponse:
+    """Stream CSV with a filename that says what was filtered and when; `?bom=1` adds a byte-order mark for Excel."""
+    params = [(name, value) for name, values in request.GET.lists() if name not in NOT_FILTERS for value in values]
+    filename = export_filename(prefix, params, now=timezone.now())
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in csv_lines(header, rows, bom=request.GET.get("bom") == "1")),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def export_csv(request):
+    filterset, error = filtered_statements(request)
+    if error:
+        return error
+    rows = statement_rows(filterset.qs, absolute_url=request.build_absolute_uri)
+    return csv_response(request, prefix="statements", header=COLUMN_NAMES, rows=rows)
+
+
+@require_GET
+def report_csv(request, name):
+    report = REPORTS.get(name)
+    if report is None:
+        raise Http404(f"There is no report called “{name}”; the reports are: {', '.join(REPORTS)}.")
+    filterset, error = filtered_statements(request)
+    if error:
+        return error
+    return csv_response(request, prefix=f"report-{report.name}", header=report.header, rows=report.rows(filterset.qs))

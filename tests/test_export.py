@@ -1,0 +1,375 @@
+"""CSV export: exactly the timeline's filtered set, in its order, with stable columns, safe cells, visible failures."""
+
+import csv
+import datetime
+import io
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from django.http import QueryDict
+from django.urls import reverse
+
+from statements import views_export
+from statements.exports import (
+    COLUMN_NAMES,
+    COLUMNS,
+    FORMULA_TRIGGERS,
+    csv_lines,
+    neutralise,
+    statement_rows,
+    unneutralise,
+)
+from statements.filters import StatementFilter
+from statements.models import Kind, Medium, Statement, Status
+from tests.factories import (
+    OfficialFactory,
+    OutletFactory,
+    PositionFactory,
+    SourceFactory,
+    StatementFactory,
+    TopicFactory,
+    country,
+)
+
+pytestmark = pytest.mark.django_db
+
+# One query for the statements (a single cursor read chunk by chunk) plus one per prefetched relation per chunk.
+PREFETCHED_RELATIONS = 3
+EXPORT_QUERIES_ONE_CHUNK = 1 + PREFETCHED_RELATIONS
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "csv.md"
+
+
+def parse(body: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8"), newline="")))
+
+
+def download(client, query: str = "") -> tuple[object, list[dict[str, str]]]:
+    response = client.get(f"{reverse('statements:export_csv')}?{query}")
+    assert response.status_code == 200, response.content
+    return response, parse(b"".join(response.streaming_content))
+
+
+@pytest.fixture
+def timeline():
+    """A small published timeline (fictional officials) plus a draft and a retracted statement that must not appear."""
+    ru, us, sy = country("RU"), country("US"), country("SY")
+    anna = OfficialFactory(name="Anna Fictiva", slug="anna-fictiva", country=ru, aliases="Anna Fiktiva")
+    PositionFactory(official=anna, title="Spokesperson of the Ministry", start_date=datetime.date(2012, 1, 1))
+    boris = OfficialFactory(name="Boris Exempel", slug="boris-exempel", country=us)
+    syria = TopicFactory(name="Syria", slug="syria")
+    sanctions = TopicFactory(name="Sanctions", slug="sanctions")
+    tass = SourceFactory(
+        outlet=OutletFactory(name="TASS", slug="tass"),
+        title="Kremlin on relations",
+        url="https://tass.example/1",
+        published_on=datetime.date(2016, 11, 11),
+        language="en",
+        medium=Medium.INTERVIEW,
+    )
+    wire = SourceFactory(outlet=OutletFactory(name="Wire", slug="wire"), published_on=datetime.date(2017, 2, 3))
+    statements = [
+        StatementFactory(
+            speaker=anna,
+            date=datetime.date(2016, 11, 11),
+            text="No one expects the relationship to improve in a fortnight.",
+            original_text="Никто не ожидает",
+            original_language="ru",
+            source=tass,
+            topics=[sanctions, syria],
+            countries=[ru, us],
+            mentioned_officials=[boris],
+        ),
+        StatementFactory(
+            speaker=anna, date=datetime.date(2016, 11, 11), text="We will keep working on Syria.", source=tass
+        ),
+        StatementFactory(
+            speaker=boris,
+            date=datetime.date(2017, 2, 1),
+            date_precision="month",
+            kind=Kind.PARAPHRASE,
+            text="Sanctions stay, the official said.",
+            source=wire,
+            topics=[sanctions],
+            countries=[sy],
+        ),
+        StatementFactory(speaker=boris, date=datetime.date(2015, 6, 30), text="An older remark.", source=wire),
+    ]
+    StatementFactory(speaker=anna, text="A draft nobody may see.", status=Status.DRAFT, source=None)
+    StatementFactory(speaker=anna, text="Retracted words.", status=Status.RETRACTED, retraction_reason="Misquoted.")
+    return statements
+
+
+def test_header_is_the_documented_stable_schema(client, timeline):
+    """The column names and order are a published contract: renaming or reordering one must be deliberate."""
+    body = b"".join(client.get(reverse("statements:export_csv")).streaming_content).decode()
+    assert body.splitlines()[0] == ",".join(f'"{name}"' for name in COLUMN_NAMES)
+    assert list(COLUMN_NAMES) == [
+        "id",
+        "permalink",
+        "date",
+        "date_precision",
+        "speaker",
+        "speaker_role",
+        "speaker_country_code",
+        "speaker_country",
+        "kind",
+        "text",
+        "original_text",
+        "original_language",
+        "topics",
+        "countries",
+        "officials_mentioned",
+        "outlet",
+        "source_title",
+        "source_url",
+        "source_date",
+        "medium",
+        "updated_at",
+    ]
+
+
+def test_every_column_is_documented():
+    """docs/csv.md has a table row for every column, so the documented schema cannot fall behind the code."""
+    docs = DOCS.read_text()
+    missing = [column.name for column in COLUMNS if f"| `{column.name}` |" not in docs]
+    assert missing == []
+
+
+def test_a_whole_row_has_names_not_ids(client, timeline):
+    """A row carries names, the role on that date, joined multi-values, an absolute permalink and UTC time."""
+    statement = timeline[0]
+    statement.refresh_from_db()
+    _, rows = download(client)
+    row = next(row for row in rows if row["id"] == str(statement.pk))
+    assert row == {
+        "id": str(statement.pk),
+        "permalink": f"http://testserver/statements/{statement.pk}/",
+        "date": "2016-11-11",
+        "date_precision": "day",
+        "speaker": "Anna Fictiva",
+        "speaker_role": "Spokesperson of the Ministry",
+        "speaker_country_code": "RU",
+        "speaker_country": "Russia",
+        "kind": "direct",
+        "text": "No one expects the relationship to improve in a fortnight.",
+        "original_text": "Никто не ожидает",
+        "original_language": "ru",
+        "topics": "Sanctions; Syria",
+        "countries": "Russia; United States",
+        "officials_mentioned": "Boris Exempel",
+        "outlet": "TASS",
+        "source_title": "Kremlin on relations",
+        "source_url": "https://tass.example/1",
+        "source_date": "2016-11-11",
+        "medium": "interview",
+        "updated_at": statement.updated_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def test_drafts_and_retracted_statements_are_never_exported(client, timeline):
+    """Only published statements leave through the export."""
+    _, rows = download(client)
+    assert sorted(int(row["id"]) for row in rows) == sorted(s.pk for s in timeline)
+    assert Statement.objects.exclude(status=Status.PUBLISHED).count() == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "sort=oldest",
+        "speaker=anna-fictiva",
+        "speaker=anna-fictiva&speaker=boris-exempel&sort=oldest",
+        "speaker_country=us",
+        "topic=syria",
+        "topic=sanctions&sort=oldest",
+        "country=SY",
+        "country=RU&country=SY",
+        "date_from=2016-11&date_to=2016-12",
+        "date_from=2016",
+        "date_to=2016-11-10",
+        "q=relationship",
+        "q=SYRIA",
+        "kind=paraphrase",
+        "outlet=tass",
+        "language=ru",
+        "speaker=boris-exempel&topic=syria",
+        "page=2",
+    ],
+)
+def test_export_rows_equal_the_timeline_filter_in_the_same_order(client, timeline, query):
+    """The export is exactly what StatementFilter gives the timeline for the same query string, in the same order."""
+    expected = StatementFilter(QueryDict(query), queryset=Statement.objects.published()).qs
+    _, rows = download(client, query)
+    assert [int(row["id"]) for row in rows] == list(expected.values_list("pk", flat=True))
+
+
+def test_export_order_follows_the_sort_parameter(client, timeline):
+    """Newest first by default (ties: newest id first), oldest first with sort=oldest."""
+    _, newest = download(client)
+    _, oldest = download(client, "sort=oldest")
+    assert [row["date"] for row in newest] == ["2017-02-01", "2016-11-11", "2016-11-11", "2015-06-30"]
+    assert [row["id"] for row in oldest] == [row["id"] for row in reversed(newest)]
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("date_from=2016-13", "date_from: Enter a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("speaker=nobody", "speaker: There is no official with the slug “nobody”"),
+        ("kind=shouting", "kind: Select a valid choice"),
+        ("date_from=2017&date_to=2016", "date_to: The end date is before the start date."),
+    ],
+)
+def test_invalid_filter_is_a_400_naming_the_problem(client, timeline, query, message):
+    """A bad filter never yields an empty CSV pretending success, nor a 500."""
+    response = client.get(f"{reverse('statements:export_csv')}?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("trigger", FORMULA_TRIGGERS)
+def test_cells_a_spreadsheet_would_run_are_neutralised_in_every_column(client, trigger):
+    """Every cell starting with = + - @ tab or CR (or LF) gets a leading quote, whichever column it is in."""
+    evil = f'{trigger}HYPERLINK("http://evil.example")'
+    speaker = OfficialFactory(name=f"{trigger}Speaker", slug="speaker")
+    source = SourceFactory(
+        outlet=OutletFactory(name=f"{trigger}Outlet", slug="outlet"), title=f"{trigger}Title", url=f"{trigger}url"
+    )
+    StatementFactory(
+        speaker=speaker,
+        text=evil,
+        original_text=evil,
+        original_language=f"{trigger}ru",
+        source=source,
+        topics=[TopicFactory(name=f"{trigger}Topic")],
+        mentioned_officials=[OfficialFactory(name=f"{trigger}Mentioned", slug="mentioned")],
+    )
+    _, [row] = download(client)
+    expected = {
+        "text": evil,
+        "original_text": evil,
+        "original_language": f"{trigger}ru",
+        "speaker": f"{trigger}Speaker",
+        "topics": f"{trigger}Topic",
+        "officials_mentioned": f"{trigger}Mentioned",
+        "outlet": f"{trigger}Outlet",
+        "source_title": f"{trigger}Title",
+        "source_url": f"{trigger}url",
+    }
+    assert {column: row[column] for column in expected} == {column: "'" + value for column, value in expected.items()}
+    assert [cell for cell in row.values() if cell.startswith(FORMULA_TRIGGERS)] == []
+
+
+@pytest.mark.parametrize(
+    "value, written",
+    [
+        ("=1+1", "'=1+1"),
+        ("+7 495", "'+7 495"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("'=1", "''=1"),  # a real leading quote before a trigger is kept through a round trip
+        ("''=1", "'''=1"),
+        ("'quoted", "'quoted"),
+        ("plain", "plain"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
+def test_neutralise_is_undone_exactly_by_unneutralise(value, written):
+    """Neutralisation adds one quote only where needed, and the import removes exactly that quote."""
+    assert neutralise(value) == written
+    assert unneutralise(written) == value
+
+
+def test_bom_option_prepends_a_utf8_byte_order_mark(client, timeline):
+    """?bom=1 starts the file with EF BB BF for Excel; without it the file starts with the header."""
+    url = reverse("statements:export_csv")
+    with_bom = b"".join(client.get(f"{url}?bom=1").streaming_content)
+    without = b"".join(client.get(url).streaming_content)
+    assert with_bom.startswith(b'\xef\xbb\xbf"id",')
+    assert without.startswith(b'"id",')
+    assert with_bom[3:].split(b"\r\n")[1:] == without.split(b"\r\n")[1:]
+
+
+@pytest.mark.parametrize(
+    "query, summary",
+    [
+        ("", "all"),
+        ("bom=1&sort=oldest&page=3", "all"),
+        ("speaker=anna-fictiva&topic=syria", "speaker-anna-fictiva_topic-syria"),
+        ("speaker=anna-fictiva&speaker=boris-exempel", "speaker-anna-fictiva_speaker-boris-exempel"),
+        ("q=%22%3B%0D%0Aevil%2F..%2F", "q-evil"),
+        ("date_from=2016-11", "date_from-2016-11"),
+    ],
+)
+def test_filename_says_what_was_filtered_and_when(client, timeline, query, summary):
+    """statements_<filters>_<YYYYMMDD-HHMM>.csv, with only safe characters whatever the query string holds."""
+    response, _ = download(client, query)
+    disposition = response["Content-Disposition"]
+    match = re.fullmatch(r'attachment; filename="statements_(.*)_(\d{8}-\d{4})\.csv"', disposition)
+    assert match, disposition
+    assert match[1] == summary
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+@pytest.mark.parametrize("statement_count", [2, 30])
+def test_export_makes_a_fixed_number_of_queries_below_a_chunk(client, django_assert_num_queries, statement_count):
+    """The query count does not grow with the number of rows: one cursor plus one query per prefetched relation."""
+    topic, mentioned = TopicFactory(), OfficialFactory()
+    for _ in range(statement_count):
+        StatementFactory(topics=[topic], countries=[country("RU")], mentioned_officials=[mentioned])
+    with django_assert_num_queries(EXPORT_QUERIES_ONE_CHUNK):
+        _, rows = download(client)
+    assert len(rows) == statement_count
+
+
+def test_each_chunk_costs_the_same_fixed_number_of_queries(django_assert_num_queries):
+    """25 rows in chunks of 10 are three chunks: the cursor once plus the prefetches three times."""
+    topic = TopicFactory()
+    for _ in range(25):
+        StatementFactory(topics=[topic], countries=[country("SY")])
+    with django_assert_num_queries(1 + 3 * PREFETCHED_RELATIONS):
+        rows = list(statement_rows(Statement.objects.published(), absolute_url=str, chunk_size=10))
+    assert len(rows) == 25
+
+
+def test_a_failure_mid_stream_ends_the_file_with_a_marked_error_row(client, timeline, monkeypatch, caplog):
+    """A stream that breaks part-way is visibly incomplete, and the exception is logged."""
+    real_rows = views_export.statement_rows
+
+    def rows_then_failure(*args, **kwargs):
+        rows = real_rows(*args, **kwargs)
+        yield next(rows)
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(views_export, "statement_rows", rows_then_failure)
+    with caplog.at_level(logging.ERROR, logger="statements.exports"):
+        _, rows = download(client)
+    assert len(rows) == 2
+    assert rows[0]["id"] == str(timeline[2].pk)
+    assert rows[1]["id"].startswith("#ERROR: export incomplete")
+    assert "after 1 rows" in rows[1]["id"]
+    assert "database went away" in caplog.text
+
+
+def test_csv_lines_neutralises_the_header_and_marks_failures():
+    """The writer itself neutralises every cell, so no caller can forget to."""
+
+    def broken():
+        yield ["=ok", "fine"]
+        raise ValueError("boom")
+
+    lines = list(csv_lines(["a", "-b"], broken()))
+    assert lines[:2] == ['"a","\'-b"\r\n', '"\'=ok","fine"\r\n']
+    assert lines[2].startswith('"#ERROR: export incomplete')
+
+
+def test_export_refuses_other_methods(client):
+    """The export is a GET link; anything else is a 405, not a 500."""
+    assert client.post(reverse("statements:export_csv")).status_code == 405
