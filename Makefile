@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: help install demo run test lint format browser ci clean
+.PHONY: help install demo run serve test lint format browser ci clean
 
 help:
 	@echo "make demo   - install, migrate, load the demo data, print an admin login, serve on 127.0.0.1:8000"
+	@echo "make serve  - production mode: collectstatic, migrate, gunicorn on 127.0.0.1:8000 (needs SECRET_KEY)"
 	@echo "make test   - install and run the whole test suite (SQLite, or DATABASE_URL if set)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make ci     - what CI runs: .ci/run"
@@ -27,12 +28,23 @@ browser:
 
 demo: install
 	DEBUG=1 $(MANAGE) migrate --no-input
+	DEBUG=1 $(MANAGE) createcachetable
 	DEBUG=1 $(MANAGE) load_demo --synthetic 300
 	DEBUG=1 $(MANAGE) demo_admin
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
 run: install
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+# Production mode (docs/operations.md): DEBUG off, HTTPS-only settings, hashed static files through WhiteNoise.
+# Needs SECRET_KEY and ALLOWED_HOSTS; for plain HTTP on the loopback also SECURE_SSL_REDIRECT=0.
+PROD := PRODUCTION=$${PRODUCTION:-1} DEBUG=0
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY (and ALLOWED_HOSTS): see docs/operations.md"; exit 1; }
+	$(PROD) $(MANAGE) collectstatic --no-input
+	$(PROD) $(MANAGE) migrate --no-input
+	$(PROD) $(MANAGE) createcachetable
+	$(PROD) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: install browser
 	$(BIN)/python manage.py check

@@ -10,8 +10,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    value = os.environ.get(name, "")
+    if not value.strip():
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -28,10 +28,26 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# PRODUCTION=1 turns on the HTTPS-only settings below and hashed, compressed static files (run collectstatic first).
+PRODUCTION = env_bool("PRODUCTION", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or (31536000 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto / X-Forwarded-For itself (clients could forge them).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# Rate limits on search, export and the API (statements/ratelimit.py); a local load test may turn them off.
+RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+# Cache shared by all workers (rate-limit counters): Redis when set, e.g. redis://127.0.0.1:6379/0; else the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+# Optional read replica for the public pages, e.g. postgres://reader@replica-host:5432/statement_tracker
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 # ---------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
-    if not DEBUG and os.environ.get("DJANGO_REQUIRE_SECRET_KEY"):
+    if not DEBUG and (PRODUCTION or os.environ.get("DJANGO_REQUIRE_SECRET_KEY")):
         raise ImproperlyConfigured("SECRET_KEY must be set in production.")
     # Local and test runs only: production sets SECRET_KEY (see .env.example).
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
@@ -51,6 +67,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves collected static files from gunicorn itself (no separate web server needed for them).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy header; the policy is CONTENT_SECURITY_POLICY below.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -59,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which user made each change in the statement/official/topic/source history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Marks anonymous public GET requests so the router may read them from the replica.
+    "statements.routers.public_read_middleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -89,6 +111,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASE_REPLICA_URL:
+    # Public pages read from the replica (statements/routers.py); tests use the primary for it.
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["statements.routers.ReplicaRouter"]
+
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    # A per-process memory cache would give each gunicorn worker its own counters; the database is shared.
+    # Its table comes from `manage.py createcachetable` (make serve and make demo run it).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -105,5 +139,40 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed file names need `collectstatic` first, so only production uses them (tests do not).
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Outside production WhiteNoise serves static/ directly, without collectstatic (local runs with DEBUG off, tests).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+# Security headers (see docs/operations.md). The HTTPS-only ones come from the environment block at the top.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+# Load balancers probe the health check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only this site's own scripts, styles and images: templates use no inline <script>, <style>, style= or on*= .
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGIN_URL = "admin:login"

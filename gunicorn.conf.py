@@ -1,0 +1,19 @@
+"""gunicorn settings for `make serve` (see docs/operations.md). Each value can be overridden from the environment."""
+
+import multiprocessing
+import os
+
+wsgi_app = "tracker.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Threads rather than sync workers: a long CSV export streams in a thread while the worker keeps its heartbeat,
+# so the timeout below stops stuck workers without cutting exports short.
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+graceful_timeout = 30
+# Recycle workers now and then so a slow leak cannot grow forever; the jitter keeps them from restarting together.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
