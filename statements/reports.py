@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, F, Max, Min, QuerySet
 from django.db.models.functions import TruncMonth
 
 from .exports import iso_date
@@ -29,7 +29,7 @@ def month_topic_rows(statements: QuerySet[Statement]) -> Iterator[list[str]]:
         .annotate(month=TruncMonth("date"))
         .values("month", "topics__name")
         .annotate(statements=Count("pk", distinct=True))
-        .order_by("month", "topics__name")
+        .order_by("month", F("topics__name").asc(nulls_last=True))
     )
     for row in grouped:
         yield [row["month"].strftime("%Y-%m"), row["topics__name"] or NONE_LABEL, str(row["statements"])]
@@ -60,7 +60,7 @@ def country_rows(statements: QuerySet[Statement]) -> Iterator[list[str]]:
         _clean_set(statements)
         .values("countries__code", "countries__name")
         .annotate(statements=Count("pk", distinct=True))
-        .order_by("-statements", "countries__name")
+        .order_by("-statements", F("countries__name").asc(nulls_last=True))
     )
     for row in grouped:
         yield [row["countries__code"] or "", row["countries__name"] or NONE_LABEL, str(row["statements"])]
