@@ -1,0 +1,370 @@
+"""Demo data: the seed article loads as curated and idempotently, synthetic data is labelled, the demo login works."""
+
+import datetime
+import re
+from collections import Counter
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from statements import demo, synthetic
+from statements.models import (
+    Country,
+    DatePrecision,
+    Kind,
+    Medium,
+    Official,
+    Outlet,
+    Position,
+    Source,
+    Statement,
+    Status,
+    Topic,
+)
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = demo.SEED_ARTICLE.read_text(encoding="utf-8")
+
+
+def run(command: str, *args) -> str:
+    out = StringIO()
+    call_command(command, *args, stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every table the demo writes, many-to-many rows and history included."""
+    models = [Country, Official, Position, Topic, Outlet, Source, Statement]
+    counts = {model.__name__: model.objects.count() for model in models}
+    for field in ("topics", "countries", "mentioned_officials"):
+        counts[field] = getattr(Statement, field).through.objects.count()
+    for model in (Official, Topic, Source, Statement):
+        counts[f"{model.__name__} history"] = model.history.count()
+    counts["country aliases"] = sum(len(c.alias_list) for c in Country.objects.filter(code__in=["RU", "US", "SY"]))
+    return counts
+
+
+def seed_statement(prefix: str) -> Statement:
+    return Statement.objects.get(is_synthetic=False, text__startswith=prefix)
+
+
+# --- the seed article ---------------------------------------------------------------------------------------------
+
+
+def test_load_demo_twice_changes_nothing():
+    """A second load_demo creates no rows, no duplicates and no history entries."""
+    run("load_demo")
+    first = row_counts()
+    output = run("load_demo")
+    assert row_counts() == first
+    assert "created nothing; updated nothing" in output
+    assert first["Statement"] == len(demo.STATEMENTS) == 13
+
+
+def test_load_demo_restores_a_curated_field():
+    """Re-running brings an edited demo row back to its curated state instead of adding a second one."""
+    run("load_demo")
+    statement = seed_statement("Syria is a burning issue")
+    statement.kind = Kind.PARAPHRASE
+    statement.save()
+    statement.topics.clear()
+    run("load_demo")
+    statement = seed_statement("Syria is a burning issue")
+    assert statement.kind == Kind.DIRECT
+    assert {t.slug for t in statement.topics.all()} == {"syria", "counter-terrorism", "russia-us-relations"}
+    assert Statement.objects.filter(text__startswith="Syria is a burning issue").count() == 1
+
+
+@pytest.mark.parametrize(
+    "prefix, kind, topics, countries, mentioned",
+    [
+        (
+            "No one expects that relationship will improve in a fortnight",
+            Kind.DIRECT,
+            {"russia-us-relations", "sanctions"},
+            {"RU", "US"},
+            {"vladimir-putin", "donald-trump"},
+        ),
+        (
+            "No one expects Russian-US relations to improve very fast",
+            Kind.PARAPHRASE,
+            {"russia-us-relations", "2016-us-presidential-election"},
+            {"RU", "US"},
+            {"donald-trump"},
+        ),
+        (
+            "I would like to remind you that President Putin did his best",
+            Kind.DIRECT,
+            {"2016-us-presidential-election"},
+            {"RU", "US"},
+            {"vladimir-putin"},
+        ),
+        (
+            "Russian President Vladimir Putin did everything possible to maintain neutrality",
+            Kind.PARAPHRASE,
+            {"2016-us-presidential-election"},
+            {"RU", "US"},
+            {"vladimir-putin"},
+        ),
+        (
+            "Syria is a burning issue",
+            Kind.DIRECT,
+            {"syria", "counter-terrorism", "russia-us-relations"},
+            {"RU", "US", "SY"},
+            {"vladimir-putin", "barack-obama"},
+        ),
+        (
+            "Russia will continue working with the United States on Syria",
+            Kind.PARAPHRASE,
+            {"syria", "russia-us-relations"},
+            {"RU", "US", "SY"},
+            {"donald-trump"},
+        ),
+        (
+            "Russian Air Forces continue to perform their duties",
+            Kind.DIRECT,
+            {"syria", "russian-military-operation-in-syria", "aleppo", "counter-terrorism"},
+            {"RU", "SY"},
+            {"vladimir-putin"},
+        ),
+    ],
+)
+def test_seed_statement_is_curated(prefix, kind, topics, countries, mentioned):
+    """Each seed statement has its kind, topics, countries and mentioned officials as curated."""
+    run("load_demo")
+    statement = seed_statement(prefix)
+    assert statement.kind == kind
+    assert {t.slug for t in statement.topics.all()} == topics
+    assert {c.code for c in statement.countries.all()} == countries
+    assert {o.slug for o in statement.mentioned_officials.all()} == mentioned
+
+
+def test_every_seed_statement_is_peskov_on_11_november_2016_in_tass():
+    """Speaker, date, precision, status and source are the same for all thirteen: ten quotes and three paraphrases."""
+    run("load_demo")
+    statements = Statement.objects.filter(is_synthetic=False).select_related("speaker", "source__outlet")
+    assert Counter(s.kind for s in statements) == {Kind.DIRECT: 10, Kind.PARAPHRASE: 3}
+    for statement in statements:
+        assert statement.speaker.slug == "dmitry-peskov"
+        assert statement.date == datetime.date(2016, 11, 11)
+        assert statement.date_precision == DatePrecision.DAY
+        assert statement.status == Status.PUBLISHED
+        assert statement.source.outlet.name == "TASS"
+        assert statement.source.medium == Medium.INTERVIEW
+        assert statement.source.venue == "CNN"
+        assert statement.source.dateline == "NEW YORK, November 11"
+        assert statement.topics.exists() and statement.countries.exists()
+
+
+@pytest.mark.parametrize("row", demo.STATEMENTS, ids=lambda row: row["text"][:40])
+def test_seed_text_is_verbatim_from_the_article(row):
+    """Nothing is invented: quotes open with a quotation mark in the article; paraphrases are TASS's own words."""
+    assert row["text"] in ARTICLE
+    opens_a_quote = re.search('["“]' + re.escape(row["text"]), ARTICLE) is not None
+    assert opens_a_quote == (row["kind"] == Kind.DIRECT)
+
+
+@pytest.mark.parametrize("row", demo.STATEMENTS, ids=lambda row: row["text"][:40])
+def test_mentioned_officials_are_named_in_the_text(row):
+    """An official is tagged as mentioned only where the statement names him."""
+    names = {o["slug"]: [o["name"], *o["aliases"]] for o in demo.OFFICIALS}
+    for slug in row["mentioned"]:
+        assert any(name in row["text"] for name in names[slug]), slug
+    named = {slug for slug, spellings in names.items() if any(n in row["text"] for n in spellings)}
+    assert named - {demo.SPEAKER} == set(row["mentioned"])
+
+
+def test_article_copy_matches_the_shared_seed():
+    """The copy in the repository is the shared seed article, byte for byte."""
+    shared = Path(settings.BASE_DIR).parent / "shared" / "seed" / demo.SEED_ARTICLE.name
+    if not shared.exists():
+        pytest.skip("../shared/seed is not beside this clone")
+    assert shared.read_bytes() == demo.SEED_ARTICLE.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "slug, on, role",
+    [
+        ("vladimir-putin", datetime.date(2016, 11, 11), "President of Russia"),
+        ("vladimir-putin", datetime.date(2010, 1, 1), "Prime Minister of Russia"),
+        ("donald-trump", datetime.date(2016, 11, 11), "President-elect of the United States"),
+        ("donald-trump", datetime.date(2018, 1, 1), "President of the United States"),
+        ("donald-trump", datetime.date(2022, 1, 1), None),
+        ("barack-obama", datetime.date(2016, 11, 11), "President of the United States"),
+        ("barack-obama", datetime.date(2017, 6, 1), None),
+    ],
+)
+def test_real_officials_hold_their_real_positions(slug, on, role):
+    """Positions carry their real start and end dates, so the role on a date is right."""
+    run("load_demo")
+    position = Official.objects.get(slug=slug).position_on(on)
+    assert (position.title if position else None) == role
+
+
+def test_peskov_is_press_secretary_and_has_no_guessed_wikidata_id():
+    """Peskov's two posts from 22 May 2012 are both held on the article's date; ids only where certain."""
+    run("load_demo")
+    peskov = Official.objects.get(slug="dmitry-peskov")
+    assert set(peskov.positions.held_on(datetime.date(2016, 11, 11)).values_list("title", flat=True)) == {
+        "Press Secretary of the President of Russia",
+        "Deputy Head of the Presidential Executive Office",
+    }
+    assert peskov.alias_list == ["Dmitri Peskov", "Peskov"]
+    assert dict(Official.objects.filter(is_synthetic=False).values_list("slug", "wikidata_id")) == {
+        "dmitry-peskov": "",
+        "vladimir-putin": "Q7747",
+        "donald-trump": "Q22686",
+        "barack-obama": "Q76",
+    }
+
+
+def test_country_aliases_are_merged_not_replaced():
+    """Demonyms and metonyms are added once, and the ISO names already there are kept."""
+    run("load_demo")
+    run("load_demo")
+    russia = Country.objects.get(code="RU")
+    assert russia.alias_list == ["Russian Federation", "Russian", "Moscow", "Kremlin"]
+    assert {"Washington", "White House", "American"} <= set(Country.objects.get(code="US").alias_list)
+    assert {"Syrian Arab Republic", "Syrian", "Damascus"} <= set(Country.objects.get(code="SY").alias_list)
+
+
+def test_topic_tree_has_parents():
+    """Topics sit in a tree, so filtering on a parent includes its children."""
+    run("load_demo")
+    assert [t.slug for t in Topic.objects.get(slug="aleppo").ancestors()] == ["syria", "middle-east"]
+    assert [t.slug for t in Topic.objects.get(slug="2016-us-presidential-election").ancestors()] == [
+        "us-elections",
+        "us-politics",
+    ]
+    assert Topic.objects.get(slug="russia-us-relations").parent.slug == "international-relations"
+
+
+# --- synthetic statements -----------------------------------------------------------------------------------------
+
+
+def snapshot() -> list[tuple]:
+    """What a synthetic statement says, independent of database ids and timestamps."""
+    return [
+        (
+            s.note[:30],
+            s.speaker.slug,
+            s.date,
+            s.date_precision,
+            s.kind,
+            s.status,
+            s.text,
+            s.source.url,
+            tuple(sorted(t.slug for t in s.topics.all())),
+            tuple(sorted(c.code for c in s.countries.all())),
+            tuple(sorted(o.slug for o in s.mentioned_officials.all())),
+        )
+        for s in Statement.objects.filter(is_synthetic=True)
+        .select_related("speaker", "source")
+        .prefetch_related("topics", "countries", "mentioned_officials")
+        .order_by("note")
+    ]
+
+
+def test_synthetic_statements_never_involve_a_real_person():
+    """Speakers, mentioned officials and the outlet of synthetic statements are all fictional and labelled."""
+    run("load_demo", "--synthetic", "300")
+    statements = Statement.objects.filter(is_synthetic=True)
+    assert statements.count() == 300
+    assert not statements.exclude(speaker__is_synthetic=True).exists()
+    assert not Official.objects.filter(mentioned_in__is_synthetic=True, is_synthetic=False).exists()
+    assert set(Outlet.objects.filter(sources__statements__is_synthetic=True).values_list("name", flat=True)) == {
+        "Demo Wire (synthetic)"
+    }
+    assert Outlet.objects.get(name="Demo Wire (synthetic)").is_synthetic
+    for official in Official.objects.filter(is_synthetic=True):
+        assert official.name.endswith("(fictional)")
+        assert "Fictional official" in official.notes
+    assert not statements.exclude(note__startswith=synthetic.NOTE_PREFIX).exists()
+
+
+def test_synthetic_statements_are_varied_like_real_ones():
+    """Ten years, all three precisions, both kinds, a few drafts, one retraction with a reason, roles on each date."""
+    run("load_demo", "--synthetic", "300")
+    statements = Statement.objects.filter(is_synthetic=True)
+    dates = statements.values_list("date", flat=True)
+    assert len({d.year for d in dates}) >= 9
+    assert min(dates) >= datetime.date(2016, 1, 1) and max(dates) <= datetime.date(2025, 12, 31)
+    assert set(statements.values_list("date_precision", flat=True)) == set(DatePrecision.values)
+    assert set(statements.values_list("kind", flat=True)) == set(Kind.values)
+    statuses = Counter(statements.values_list("status", flat=True))
+    assert statuses[Status.RETRACTED] == 1
+    assert 1 <= statuses[Status.DRAFT] <= 30
+    assert statements.get(status=Status.RETRACTED).retraction_reason
+    assert not statements.filter(topics=None).exists() and not statements.filter(countries=None).exists()
+    assert statements.values("countries").distinct().count() >= 10
+    assert not statements.with_role().filter(speaker_role=None).exists()
+    for statement in statements.filter(date_precision=DatePrecision.YEAR):
+        assert (statement.date.month, statement.date.day) == (1, 1)
+
+
+def test_synthetic_text_has_a_long_tail_of_words():
+    """Text comes from a vocabulary with a Zipf-like spread, not a handful of repeated words."""
+    run("load_demo", "--synthetic", "300")
+    words = Counter(
+        word
+        for text in Statement.objects.filter(is_synthetic=True).values_list("text", flat=True)
+        for word in re.findall(r"[a-z-]{4,}", text)
+    )
+    assert len(words) > 250
+    top = words.most_common()
+    assert top[0][1] < 0.06 * sum(words.values())
+    # The long tail: many words are rare.
+    assert sum(1 for _, n in top if n <= 3) > 40
+
+
+def test_synthetic_generation_is_deterministic_for_a_seed():
+    """The same seed gives the same statements, in one run or in two; another seed gives others."""
+    synthetic.generate_statements(count=30, seed=1)
+    in_one_go = snapshot()
+    Statement.objects.filter(is_synthetic=True).delete()
+    synthetic.generate_statements(count=20, seed=1, batch_size=7)
+    synthetic.generate_statements(count=10, seed=1, batch_size=7)
+    assert snapshot() == in_one_go
+    Statement.objects.filter(is_synthetic=True).delete()
+    synthetic.generate_statements(count=30, seed=2)
+    assert snapshot() != in_one_go
+
+
+def test_load_demo_synthetic_tops_up_without_duplicates():
+    """Re-running with the same N adds nothing; a larger N adds only the difference."""
+    run("load_demo", "--synthetic", "40")
+    first = row_counts()
+    output = run("load_demo", "--synthetic", "40")
+    assert row_counts() == first
+    assert "40 already there, none added" in output
+    run("load_demo", "--synthetic", "55")
+    texts = list(Statement.objects.filter(is_synthetic=True).values_list("note", flat=True))
+    assert len(texts) == 55 == len(set(texts))
+
+
+def test_generation_continues_after_the_highest_number_when_some_were_deleted():
+    """Deleting a synthetic statement by hand never makes the next run repeat a number."""
+    synthetic.generate_statements(count=10)
+    Statement.objects.filter(is_synthetic=True).order_by("note").first().delete()
+    synthetic.generate_statements(count=5)
+    notes = list(Statement.objects.filter(is_synthetic=True).values_list("note", flat=True))
+    assert len(notes) == 14 == len({note[:30] for note in notes})
+
+
+def test_generation_makes_no_query_per_row():
+    """Bulk inserts: a few hundred statements cost a handful of queries, not several per row."""
+    synthetic.generate_statements(count=1)  # creates the topics, officials and outlet first
+    with CaptureQueriesContext(connection) as queries:
+        synthetic.generate_statements(count=300, batch_size=1000)
+    assert len(queries) < 30
+
+
+def test_load_demo_rejects_a_negative_count():
+    with pytest.raises(CommandError, match="0 or more"):
+        run("load_demo", "--synthetic", "-1")
