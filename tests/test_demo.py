@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -368,3 +369,29 @@ def test_generation_makes_no_query_per_row():
 def test_load_demo_rejects_a_negative_count():
     with pytest.raises(CommandError, match="0 or more"):
         run("load_demo", "--synthetic", "-1")
+
+
+# --- the demo admin login -----------------------------------------------------------------------------------------
+
+
+def printed_password(output: str) -> str:
+    return re.search(r"Password: (\S+)", output).group(1)
+
+
+def test_demo_admin_prints_a_login_that_works(client):
+    """The printed username and random password log in to the admin; the URL is printed too."""
+    output = run("demo_admin")
+    assert "http://127.0.0.1:8000/admin/" in output and "Username: admin" in output
+    assert client.login(username="admin", password=printed_password(output))
+    user = get_user_model().objects.get(username="admin")
+    assert user.is_superuser and user.is_staff
+
+
+def test_demo_admin_twice_resets_the_password(client):
+    """A second run keeps one user but gives it a new password; the old one stops working."""
+    first = printed_password(run("demo_admin"))
+    second = printed_password(run("demo_admin"))
+    assert first != second
+    assert get_user_model().objects.filter(username="admin").count() == 1
+    assert not client.login(username="admin", password=first)
+    assert client.login(username="admin", password=second)
