@@ -1,0 +1,46 @@
+"""Import statements from a CSV file in the export's column format: every row or none."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from statements.imports import MAX_IMPORT_BYTES, import_statements
+
+
+class Command(BaseCommand):
+    help = (
+        "Import statements from a UTF-8 CSV file with the export's columns (see docs/csv.md). "
+        "Nothing is written if any row has an error; imported statements are drafts unless --publish is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Path to the CSV file.")
+        parser.add_argument("--dry-run", action="store_true", help="Check every row and report; write nothing.")
+        parser.add_argument(
+            "--create-missing",
+            action="store_true",
+            help="Create officials, topics, outlets and sources that do not exist yet (otherwise each is an error).",
+        )
+        parser.add_argument(
+            "--publish", action="store_true", help="Publish the imported statements (each needs a source)."
+        )
+
+    def handle(self, *args, file, dry_run, create_missing, publish, **options):
+        try:
+            with open(file, "rb") as handle:
+                result = import_statements(file=handle, dry_run=dry_run, create_missing=create_missing, publish=publish)
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        if not result.ok:
+            for message in result.messages():
+                self.stderr.write(message)
+            raise CommandError(
+                f"Nothing was imported from {file}: {len(result.errors) or 1} problem(s). "
+                f"(Files may be up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB, UTF-8, comma-separated.)"
+            )
+        for kind, names in result.created.items():
+            verb = "Would create" if dry_run else "Created"
+            self.stdout.write(f"{verb} {len(names)} {kind}: {', '.join(names)}")
+        status = "published" if publish else "draft"
+        if dry_run:
+            self.stdout.write(f"Dry run: {result.statements} {status} statements would be imported; nothing written.")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Imported {result.statements} {status} statements from {file}."))

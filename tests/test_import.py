@@ -1,0 +1,370 @@
+"""CSV import: the export's format back in, all rows or none, with a per-row error report and an exact round trip."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from statements.imports import MAX_IMPORT_BYTES, RowError, import_statements
+from statements.models import Kind, Medium, Official, Outlet, Position, Source, Statement, Status, Topic
+from tests.factories import (
+    OfficialFactory,
+    OutletFactory,
+    PositionFactory,
+    SourceFactory,
+    StatementFactory,
+    TopicFactory,
+    country,
+)
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "date,speaker,text,topics,countries,outlet,source_title,source_date"
+GOOD_ROW = "2016-11-11,Anna Fictiva,We will keep working.,Syria,RU; SY,TASS,Kremlin on relations,2016-11-11"
+
+
+def csv_bytes(*lines: str) -> bytes:
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in (Statement, Official, Topic, Outlet, Source)}
+
+
+@pytest.fixture
+def known():
+    """The official, topic and source that GOOD_ROW names."""
+    anna = OfficialFactory(name="Anna Fictiva", slug="anna-fictiva", aliases="Anna Fiktiva\nA. Fictiva")
+    TopicFactory(name="Syria", slug="syria")
+    SourceFactory(
+        outlet=OutletFactory(name="TASS", slug="tass"),
+        title="Kremlin on relations",
+        url="",
+        published_on=datetime.date(2016, 11, 11),
+    )
+    return anna
+
+
+def test_a_good_file_imports_drafts_with_everything_resolved(known):
+    """Names, codes and the source are resolved; statements are drafts by default."""
+    result = import_statements(file=csv_bytes(HEADER, GOOD_ROW))
+    assert result.ok, result.messages()
+    assert (result.rows, result.statements, result.created) == (1, 1, {})
+    statement = Statement.objects.get()
+    assert statement.status == Status.DRAFT
+    assert statement.speaker == known
+    assert statement.date == datetime.date(2016, 11, 11)
+    assert statement.kind == Kind.DIRECT
+    assert [t.name for t in statement.topics.all()] == ["Syria"]
+    assert sorted(c.code for c in statement.countries.all()) == ["RU", "SY"]
+    assert statement.source.title == "Kremlin on relations"
+    assert statement.history.last().history_type == "+"  # the creation is in the change history
+
+
+@pytest.mark.parametrize("speaker", ["Anna Fictiva", "anna fictiva", "Anna Fiktiva", "a. fictiva", "anna-fictiva"])
+def test_officials_are_found_by_name_alias_or_slug(known, speaker):
+    """Any spelling the database knows finds the official, case-insensitively."""
+    result = import_statements(file=csv_bytes("date,speaker,text", f"2016-11-11,{speaker},Words."))
+    assert result.ok, result.messages()
+    assert Statement.objects.get().speaker == known
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ("date,speaker,text\r\n2016-11-11,Anna Fictiva,Café\r\n".encode("cp1252"), "is not UTF-8 text (byte 0xe9"),
+        (b"date;speaker;text\r\n2016-11-11;Anna Fictiva;Words\r\n", "separated by semicolons (;), not commas"),
+        (b"date\tspeaker\ttext\r\n2016-11-11\tAnna Fictiva\tWords\r\n", "separated by tabs, not commas"),
+        (b"date,text\r\n2016-11-11,Words\r\n", "Missing required columns: speaker."),
+        (b"date,speaker,text,topic\r\n2016-11-11,Anna Fictiva,Words,Syria\r\n", "Unknown columns: topic."),
+        (b"date,speaker,text,text\r\n2016-11-11,Anna Fictiva,Words,Words\r\n", "more than once: text."),
+        (b"", "The file is empty"),
+        (b"date,speaker,text\r\n", "The file has a header but no rows."),
+        (b'date,speaker,text\r\n"2016-11-11,Anna Fictiva,Words\r\n', "Not valid CSV"),
+    ],
+)  # fmt: skip
+def test_a_broken_file_gets_a_clear_message_and_nothing_is_written(known, data, message):
+    """Encoding, delimiter, columns, emptiness: a message about the file, and no rows written."""
+    before = counts()
+    result = import_statements(file=data, create_missing=True)
+    assert not result.ok
+    assert message in " ".join(result.messages())
+    assert counts() == before
+
+
+def test_an_oversized_file_is_refused_before_it_is_parsed(known):
+    """Files above the limit are refused with the limit in the message (20 MB by default)."""
+    data = csv_bytes(HEADER, *[GOOD_ROW] * 10)
+    result = import_statements(file=io.BytesIO(data), max_bytes=len(data) - 1)
+    assert (
+        result.file_error
+        == f"The file is larger than the limit of {len(data) - 1:,} bytes; split it into smaller files."
+    )
+    assert Statement.objects.count() == 0
+    assert MAX_IMPORT_BYTES == 20 * 1024 * 1024
+    assert import_statements(file=io.BytesIO(data), max_bytes=len(data)).ok
+
+
+@pytest.mark.parametrize(
+    "bad_row, column, message",
+    [
+        ("2016-11-11,Nobody Known,Words.,Syria,RU,TASS,Kremlin on relations,2016-11-11", "speaker",
+         "Unknown official “Nobody Known” (no name, alias or slug matches); add it first."),
+        ("11/11/2016,Anna Fictiva,Words.,Syria,RU,TASS,Kremlin on relations,2016-11-11", "date",
+         "“11/11/2016” is not a date; write YYYY-MM-DD (or YYYY-MM, YYYY)."),
+        ("2016-02-30,Anna Fictiva,Words.,Syria,RU,TASS,Kremlin on relations,2016-11-11", "date",
+         "“2016-02-30” is not a real date."),
+        ("2016-11-11,Anna Fictiva,Words.,Syria,Atlantis,TASS,Kremlin on relations,2016-11-11", "countries",
+         "Unknown country “Atlantis”: give an ISO code (RU) or the name used here."),
+        ("2016-11-11,Anna Fictiva,Words.,Gardening,RU,TASS,Kremlin on relations,2016-11-11", "topics",
+         "Unknown topic “Gardening” (no name or slug matches); add it first."),
+        ("2016-11-11,Anna Fictiva,,Syria,RU,TASS,Kremlin on relations,2016-11-11", "text", "text is required."),
+        ("2016-11-11,Anna Fictiva,Words.,Syria,RU,Reuters,Other report,2016-11-12", "source_title",
+         "Unknown source “Other report” (Reuters, 2016-11-12); add it first."),
+        ("2016-11-11,Anna Fictiva,Words.,Syria,RU,TASS,Kremlin on relations,12.11.2016", "source_date",
+         "“12.11.2016” is not a date; write YYYY-MM-DD."),
+        ("2016-11-11,Anna Fictiva,Words.,Syria,RU,TASS,,2016-11-11", "source_title",
+         "source_title is needed to identify the source (or give a known source_url)."),
+        ("2016-11-11,Anna Fictiva,Words.", "", "3 cells, but the header has 8."),
+        ("#ERROR: export incomplete,,,,,,,", "", "This export is incomplete (it ends with an error row)."),
+    ],
+)  # fmt: skip
+def test_one_bad_row_imports_nothing_and_names_its_row_and_column(known, bad_row, column, message):
+    """The error gives the spreadsheet row number (header = row 1) and the column; the good rows are not written."""
+    before = counts()
+    result = import_statements(file=csv_bytes(HEADER, GOOD_ROW, bad_row, GOOD_ROW))
+    assert result.errors == [RowError(row=3, column=column, message=message)]
+    assert not result.written
+    assert counts() == before
+
+
+def test_every_bad_row_is_reported_not_only_the_first(known):
+    """Analysts fix a file in one go: all rows are checked."""
+    bad_kind = "date,speaker,text,kind\r\n2016-11-11,Anna Fictiva,Words,shouting\r\n2016-11-11,Nobody,Words,direct"
+    result = import_statements(file=bad_kind.encode())
+    assert [str(error) for error in result.errors] == [
+        "row 2, column kind: “shouting” is not one of: direct, paraphrase.",
+        "row 3, column speaker: Unknown official “Nobody” (no name, alias or slug matches); add it first.",
+    ]
+
+
+def test_publishing_needs_a_source_on_every_row(known):
+    """--publish refuses a row without a source; a draft may have none."""
+    data = csv_bytes("date,speaker,text", "2016-11-11,Anna Fictiva,Words.")
+    result = import_statements(file=data, publish=True)
+    assert result.errors == [
+        RowError(2, "source_title", "A published statement needs a source (outlet, source_title, source_date).")
+    ]
+    assert import_statements(file=data).ok
+
+
+def test_published_import_is_public(known):
+    """With publish=True the statements are published, with a publication time."""
+    assert import_statements(file=csv_bytes(HEADER, GOOD_ROW), publish=True).ok
+    statement = Statement.objects.published().get()
+    assert statement.published_at is not None
+
+
+def test_create_missing_creates_officials_topics_outlets_and_sources():
+    """With create_missing the file's unknown names become new rows, reused across rows, and are reported."""
+    header = "date,speaker,speaker_country_code,text,topics,officials_mentioned,outlet,source_title,source_date,medium"
+    result = import_statements(
+        file=csv_bytes(
+            header,
+            "2016-11-11,Anna Fictiva,RU,One.,Syria; Sanctions,Boris Exempel,TASS,Report,2016-11-11,interview",
+            "2016-11-12,Boris Exempel,US,Two.,Syria,,TASS,Report,2016-11-11,interview",
+        ),
+        create_missing=True,
+    )
+    assert result.ok, result.messages()
+    assert result.created == {
+        "officials": ["Anna Fictiva", "Boris Exempel"],
+        "topics": ["Syria", "Sanctions"],
+        "outlets": ["TASS"],
+        "sources": ["Report"],
+    }
+    assert Official.objects.get(name="Anna Fictiva").country.code == "RU"
+    # Created as a mentioned official first (no country there), then given the country from its own row.
+    assert Official.objects.get(name="Boris Exempel").country.code == "US"
+    assert Source.objects.get().medium == Medium.INTERVIEW
+    assert Statement.objects.count() == 2
+
+
+def test_create_missing_does_not_keep_what_a_failed_row_created():
+    """When any row fails, the officials and topics created for the good rows are rolled back too."""
+    before = counts()
+    result = import_statements(
+        file=csv_bytes("date,speaker,text,topics", "2016-11-11,New Person,Words.,New topic", "2016-13-01,X,Words.,"),
+        create_missing=True,
+    )
+    assert [error.row for error in result.errors] == [3]
+    assert counts() == before
+
+
+def test_an_ambiguous_name_is_an_error():
+    """Two officials with the same alias: the import asks for the slug rather than guessing."""
+    OfficialFactory(name="Ivan Primer", slug="ivan-primer", aliases="The Minister")
+    OfficialFactory(name="Ivan Drugoi", slug="ivan-drugoi", aliases="The Minister")
+    result = import_statements(file=csv_bytes("date,speaker,text", "2016-11-11,The Minister,Words."))
+    assert result.errors[0].column == "speaker"
+    assert "matches several officials" in result.errors[0].message
+
+
+def test_dry_run_checks_everything_and_writes_nothing(known):
+    """A dry run reports what would be imported and created, and leaves the database as it was."""
+    before = counts()
+    result = import_statements(
+        file=csv_bytes(HEADER, GOOD_ROW.replace("Syria", "New topic")), dry_run=True, create_missing=True
+    )
+    assert result.ok and not result.written
+    assert (result.statements, result.created) == (1, {"topics": ["New topic"]})
+    assert counts() == before
+
+
+def test_byte_order_mark_and_neutralised_cells_are_accepted(known):
+    """A file saved by Excel with a BOM reads the same; quotes added against formulas are removed."""
+    data = "\ufeffdate,speaker,text,original_text\r\n2016-11-11,Anna Fictiva,'=1+1,''-x\r\n".encode()
+    assert import_statements(file=data).ok
+    statement = Statement.objects.get()
+    assert (statement.text, statement.original_text) == ("=1+1", "'-x")
+
+
+def test_month_and_year_dates_set_the_precision(known):
+    """YYYY-MM and YYYY imply month and year precision; an explicit precision normalises the day."""
+    data = csv_bytes(
+        "date,date_precision,speaker,text",
+        "2016-11,,Anna Fictiva,A.",
+        "2016,,Anna Fictiva,B.",
+        "2016-11-11,month,Anna Fictiva,C.",
+    )
+    assert import_statements(file=data).ok
+    assert list(Statement.objects.order_by("text").values_list("date", "date_precision")) == [
+        (datetime.date(2016, 11, 1), "month"),
+        (datetime.date(2016, 1, 1), "year"),
+        (datetime.date(2016, 11, 1), "month"),
+    ]
+
+
+# --- Round trip: export → import → export -------------------------------------------------------------
+
+
+def export_bytes(client) -> bytes:
+    return b"".join(client.get(reverse("statements:export_csv")).streaming_content)
+
+
+def export(client) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(export_bytes(client).decode("utf-8"), newline="")))
+
+
+def without(rows: list[dict[str, str]], *columns: str) -> list[dict[str, str]]:
+    return [{name: value for name, value in row.items() if name not in columns} for row in rows]
+
+
+@pytest.fixture
+def exported_timeline(client):
+    """Varied published statements (awkward text included) and the CSV the export makes of them."""
+    ru, us = country("RU"), country("US")
+    anna = OfficialFactory(name="Anna Fictiva", slug="anna-fictiva", country=ru)
+    PositionFactory(official=anna, title="Spokesperson", start_date=datetime.date(2012, 1, 1))
+    boris = OfficialFactory(name="Boris Exempel", slug="boris-exempel", country=us)
+    nobody = OfficialFactory(name="Chen Mu", slug="chen-mu", country=None)
+    syria, sanctions = TopicFactory(name="Syria"), TopicFactory(name="Sanctions")
+    tass = SourceFactory(outlet=OutletFactory(name="TASS", slug="tass"), title="=Kremlin", medium=Medium.INTERVIEW)
+    wire = SourceFactory(outlet=OutletFactory(name="Wire", slug="wire"), url="", title="Wire report")
+    StatementFactory(
+        speaker=anna,
+        date=datetime.date(2016, 11, 11),
+        text='=SUM(A1) "quoted", commas\r\nand a line break ',
+        original_text="Никто не ожидает",
+        original_language="ru",
+        source=tass,
+        topics=[syria, sanctions],
+        countries=[ru, us],
+        mentioned_officials=[boris, nobody],
+    )
+    StatementFactory(
+        speaker=boris,
+        date=datetime.date(2016, 11, 1),
+        date_precision="month",
+        kind=Kind.PARAPHRASE,
+        text="-5% is what the official said.",
+        source=wire,
+        topics=[sanctions],
+    )
+    StatementFactory(speaker=nobody, date=datetime.date(2015, 1, 1), date_precision="year", text="'@ year", source=wire)
+    StatementFactory(speaker=anna, text="A draft.", status=Status.DRAFT, source=None)
+    return export(client)
+
+
+def test_round_trip_into_an_empty_database(client, exported_timeline):
+    """Export → import into an empty database → export: the same rows (new ids; roles need positions)."""
+    data = export_bytes(client)
+    Statement.objects.all().delete()
+    for model in (Source, Outlet, Topic, Position, Official):
+        model.objects.all().delete()
+    result = import_statements(file=data, create_missing=True, publish=True)
+    assert result.ok, result.messages()
+    ignored = ("id", "permalink", "updated_at", "speaker_role")
+    assert without(export(client), *ignored) == without(exported_timeline, *ignored)
+    assert len(exported_timeline) == 3
+
+
+def test_round_trip_keeps_roles_when_the_officials_exist(client, exported_timeline):
+    """With the officials (and their positions) kept, every column but id, permalink and updated_at comes back."""
+    data = export_bytes(client)
+    Statement.objects.all().delete()
+    for model in (Source, Outlet, Topic):
+        model.objects.all().delete()
+    result = import_statements(file=data, create_missing=True, publish=True)
+    assert result.ok, result.messages()
+    assert sorted(result.created) == ["outlets", "sources", "topics"]
+    ignored = ("id", "permalink", "updated_at")
+    assert without(export(client), *ignored) == without(exported_timeline, *ignored)
+    assert exported_timeline[0]["speaker_role"] == "Spokesperson"
+
+
+# --- The management command -----------------------------------------------------------------------------
+
+
+def test_command_imports_a_file(known, tmp_path, capsys):
+    """`import_statements FILE` imports and says how many."""
+    path = tmp_path / "statements.csv"
+    path.write_bytes(csv_bytes(HEADER, GOOD_ROW))
+    call_command("import_statements", str(path))
+    assert "Imported 1 draft statements" in capsys.readouterr().out
+    assert Statement.objects.drafts().count() == 1
+
+
+def test_command_dry_run_writes_nothing(known, tmp_path, capsys):
+    """--dry-run reports and writes nothing."""
+    path = tmp_path / "statements.csv"
+    path.write_bytes(csv_bytes(HEADER, GOOD_ROW))
+    call_command("import_statements", str(path), "--dry-run", "--publish")
+    assert "Dry run: 1 published statements would be imported; nothing written." in capsys.readouterr().out
+    assert Statement.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (csv_bytes(HEADER, GOOD_ROW.replace("Anna Fictiva", "Nobody")), "row 2, column speaker: Unknown official"),
+        (b"date;speaker;text\r\n", "separated by semicolons"),
+    ],
+)
+def test_command_fails_with_the_errors_and_a_non_zero_exit(known, tmp_path, capsys, content, message):
+    """Errors go to stderr, the command exits non-zero, nothing is written."""
+    path = tmp_path / "statements.csv"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_statements", str(path))
+    assert message in capsys.readouterr().err
+    assert Statement.objects.count() == 0
+
+
+def test_command_reports_a_missing_file(tmp_path):
+    """A path that cannot be read is a clear error, not a traceback."""
+    with pytest.raises(CommandError, match="Cannot read .*missing.csv: No such file or directory"):
+        call_command("import_statements", str(tmp_path / "missing.csv"))
