@@ -191,12 +191,12 @@ class StatementFilter(django_filters.FilterSet):
         error_messages=unknown("topic with the slug"),
     )
     date_from = PartialDateFilter(
-        label="From",
+        label="Date from",
         method="filter_date_from",
         help_text="YYYY, YYYY-MM or YYYY-MM-DD; inclusive.",
     )
     date_to = PartialDateFilter(
-        label="To",
+        label="Date to",
         method="filter_date_to",
         help_text="YYYY, YYYY-MM or YYYY-MM-DD; inclusive.",
     )

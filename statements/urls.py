@@ -9,7 +9,10 @@ urlpatterns = [
     path("export.csv", views_export.export_csv, name="export_csv"),
     path("reports/<slug:name>.csv", views_export.report_csv, name="report_csv"),
     path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
+    path("officials/", views.official_list, name="official_list"),
     path("officials/<slug:slug>/", views.official_detail, name="official_detail"),
+    path("topics/", views.topic_list, name="topic_list"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
+    path("countries/", views.country_list, name="country_list"),
     path("countries/<str:code>/", views.country_detail, name="country_detail"),
 ]

@@ -1,36 +1,221 @@
-"""Public pages. Placeholder views until the timeline lands (issue 3): every one starts from public statements."""
+"""Public pages: the filterable timeline, a permalink per statement, entity pages and indexes.
 
+Every query starts from `Statement.objects.published()` (lists, counts, facets, chart) or `.public()` (a permalink,
+which keeps resolving after a retraction). Drafts are never selected, so they 404 everywhere.
+"""
+
+import pycountry
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from .models import Country, Official, Statement, Topic
+from .charts import volume_chart
+from .facets import active_chips, facet_counts
+from .filters import StatementFilter
+from .models import Country, Official, Outlet, Source, Statement, Status, Topic
+from .timeline import PageNotFound, group_by_date, page_not_found, paginate
+
+PUBLISHED = Q(statements__status=Status.PUBLISHED)
+RELATED_LIMIT = 10
+
+
+def officials_with_published_statements():
+    """Officials a visitor can see: only those with at least one published statement (no hint of drafts)."""
+    return Official.objects.filter(Exists(Statement.objects.published().filter(speaker=OuterRef("pk"))))
+
+
+def topic_tree(topics) -> list[tuple[Topic, int]]:
+    """Topics in tree order with their depth (parents before their sub-topics, siblings by name)."""
+    children: dict[int | None, list[Topic]] = {}
+    for topic in topics:
+        children.setdefault(topic.parent_id, []).append(topic)
+    ordered, seen = [], set()
+
+    def visit(parent_id, depth):
+        for topic in children.get(parent_id, []):
+            if topic.pk not in seen:
+                seen.add(topic.pk)
+                ordered.append((topic, depth))
+                visit(topic.pk, depth + 1)
+
+    visit(None, 0)
+    return ordered
+
+
+def language_name(code: str) -> str:
+    language = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
+    return f"{language.name} ({code})" if language else code
+
+
+def filter_fields(statement_filter) -> list[dict]:
+    """What the filter form shows: each field with its options, chosen values and errors (one query per list)."""
+    params, errors = statement_filter.data, statement_filter.errors
+    topics = [(t.slug, "\u2014 " * depth + t.name) for t, depth in topic_tree(Topic.objects.all())]
+    speakers = officials_with_published_statements().order_by("name")
+    speakers = list(speakers.values_list("slug", "name", "country__code", "country__name"))
+    officials = [(slug, name) for slug, name, _, _ in speakers]
+    speaker_countries = sorted({(code.lower(), name) for _, _, code, name in speakers if code}, key=lambda c: c[1])
+    countries = [(code.lower(), name) for code, name in Country.objects.values_list("code", "name")]
+    outlets = list(Outlet.objects.values_list("slug", "name"))
+    languages = sorted(
+        {code.lower() for code in Source.objects.order_by().values_list("language", flat=True).distinct() if code}
+    )
+
+    def repeatable(name, options, any_label):
+        labels = dict(options)
+        chosen = [v.strip() for v in params.getlist(name) if v.strip()]
+        if name in ("speaker_country", "country"):
+            chosen = [v.lower() for v in chosen]
+        return {
+            "name": name,
+            "label": statement_filter.filters[name].label,
+            "repeatable": True,
+            "chosen": [(value, labels.get(value, value)) for value in chosen],
+            "options": [(value, label) for value, label in options if value not in chosen],
+            "any_label": any_label,
+            "errors": errors.get(name, []),
+        }
+
+    def single(name, kind, options=None, help_text=""):
+        return {
+            "name": name,
+            "label": statement_filter.filters[name].label,
+            "kind": kind,
+            "value": params.get(name, ""),
+            "options": options or [],
+            "help_text": help_text,
+            "errors": errors.get(name, []),
+        }
+
+    return [
+        single("q", "search", help_text="Every word must appear."),
+        repeatable("speaker", officials, "Any official"),
+        repeatable("speaker_country", speaker_countries, "Any country"),
+        repeatable("country", countries, "Any country"),
+        repeatable("topic", topics, "Any topic"),
+        single("date_from", "date", help_text="YYYY, YYYY-MM or YYYY-MM-DD"),
+        single("date_to", "date", help_text="YYYY, YYYY-MM or YYYY-MM-DD"),
+        single("kind", "select", [("", "Quotes and paraphrases"), *Statement._meta.get_field("kind").choices]),
+        repeatable("outlet", outlets, "Any outlet"),
+        single("language", "select", [("", "Any language")] + [(c, language_name(c)) for c in languages]),
+        single("sort", "select", [("newest", "Newest first"), ("oldest", "Oldest first")]),
+    ]
 
 
 @require_GET
 def timeline(request):
-    statements = Statement.objects.published().with_related().with_role()[:50]
-    return render(request, "statements/timeline.html", {"statements": statements})
+    """The public timeline at /: filter form, facets, volume chart and a page of statements under date headings."""
+    statement_filter = StatementFilter(request.GET, queryset=Statement.objects.published())
+    context = {"filter": statement_filter, "fields": filter_fields(statement_filter)}
+    if not statement_filter.is_valid():
+        return render(request, "statements/timeline.html", context, status=400)
+    statements = statement_filter.qs
+    try:
+        page = paginate(request, statements)
+    except PageNotFound:
+        return page_not_found(request)
+    found = page.paginator.count > 0
+    facets = facet_counts(statements, request.GET) if found else None
+    context.update(
+        page=page,
+        groups=group_by_date(page.object_list),
+        chips=active_chips(statement_filter),
+        facets=facets,
+        facet_groups=[
+            ("Topics", facets["topic"]),
+            ("Officials", facets["speaker"]),
+            ("Speaker's country", facets["speaker_country"]),
+            ("Years", facets["year"]),
+        ]
+        if facets
+        else [],
+        chart=volume_chart(statements) if found else None,
+    )
+    return render(request, "statements/timeline.html", context)
+
+
+def entity_timeline(request, template: str, context: dict, statements):
+    """An entity page: its own details plus its published statements, paginated under date headings."""
+    try:
+        page = paginate(request, statements.newest_first())
+    except PageNotFound:
+        return page_not_found(request)
+    context.update(page=page, groups=group_by_date(page.object_list))
+    return render(request, template, context)
 
 
 @require_GET
 def statement_detail(request, pk):
+    """A permalink: published or retracted (with the reason); a draft is a 404."""
     statement = get_object_or_404(Statement.objects.public().with_related().with_role(), pk=pk)
-    return render(request, "statements/statement_detail.html", {"statement": statement})
+    topic_ids = [topic.pk for topic in statement.topics.all()]
+    related = []
+    if topic_ids:
+        related = list(
+            Statement.objects.published()
+            .for_official(statement.speaker_id)
+            .filter(
+                id__in=Subquery(Statement.topics.through.objects.filter(topic_id__in=topic_ids).values("statement_id"))
+            )
+            .exclude(pk=statement.pk)
+            .newest_first()[:RELATED_LIMIT]
+        )
+    return render(
+        request,
+        "statements/statement_detail.html",
+        {"statement": statement, "related": related, "retracted": statement.status == Status.RETRACTED},
+    )
 
 
 @require_GET
 def official_detail(request, slug):
-    official = get_object_or_404(Official, slug=slug)
-    return render(request, "statements/official_detail.html", {"official": official})
+    official = get_object_or_404(Official.objects.select_related("country"), slug=slug)
+    context = {"official": official, "positions": list(official.positions.select_related("country"))}
+    return entity_timeline(
+        request, "statements/official_detail.html", context, Statement.objects.published().for_official(official)
+    )
 
 
 @require_GET
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
-    return render(request, "statements/topic_detail.html", {"topic": topic})
+    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
+    ids = Topic.subtree_ids([topic])
+    statements = Statement.objects.published().filter(
+        id__in=Subquery(Statement.topics.through.objects.filter(topic_id__in=ids).values("statement_id"))
+    )
+    context = {"topic": topic, "children": list(topic.children.all())}
+    return entity_timeline(request, "statements/topic_detail.html", context, statements)
 
 
 @require_GET
 def country_detail(request, code):
     country = get_object_or_404(Country, code=code.upper())
-    return render(request, "statements/country_detail.html", {"country": country})
+    officials = list(officials_with_published_statements().filter(country=country).order_by("name"))
+    statements = Statement.objects.published().filter(
+        id__in=Subquery(Statement.countries.through.objects.filter(country=country).values("statement_id"))
+    )
+    context = {"country": country, "officials": officials}
+    return entity_timeline(request, "statements/country_detail.html", context, statements)
+
+
+@require_GET
+def official_list(request):
+    officials = (
+        Official.objects.select_related("country")
+        .annotate(n=Count("statements", filter=PUBLISHED))
+        .filter(n__gt=0)
+        .order_by("name")
+    )
+    return render(request, "statements/official_list.html", {"officials": officials})
+
+
+@require_GET
+def topic_list(request):
+    topics = Topic.objects.annotate(n=Count("statements", filter=PUBLISHED))
+    return render(request, "statements/topic_list.html", {"topics": topic_tree(topics)})
+
+
+@require_GET
+def country_list(request):
+    countries = Country.objects.annotate(n=Count("statements", filter=PUBLISHED)).filter(n__gt=0).order_by("name")
+    return render(request, "statements/country_list.html", {"countries": countries})

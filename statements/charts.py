@@ -1,0 +1,100 @@
+"""Volume over time: statements per month (or per year for long spans), laid out for a server-side SVG bar chart."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+# Beyond ten years of months the bars get too thin to read or click; the chart switches to one bar per year.
+MAX_MONTH_BARS = 120
+WIDTH, HEIGHT = 720, 200
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 36
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    date_from: str
+    date_to: str
+    x: float = 0
+    y: float = 0
+    width: float = 0
+    height: float = 0
+    tick: str = ""  # an x-axis label shown under this bar, if any
+
+
+@dataclass
+class VolumeChart:
+    bars: list[Bar]
+    unit: str  # "month" or "year"
+    max_count: int
+    total: int
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    top: int = TOP
+    plot_bottom: int = HEIGHT - BOTTOM
+    plot_right: int = WIDTH - RIGHT
+
+    @property
+    def first(self) -> Bar:
+        return self.bars[0]
+
+    @property
+    def last(self) -> Bar:
+        return self.bars[-1]
+
+
+def month_counts(statements) -> dict[datetime.date, int]:
+    """Statements per calendar month in one GROUP BY query (year-precision statements count in January)."""
+    rows = statements.order_by().annotate(month=TruncMonth("date")).values("month").annotate(n=Count("id"))
+    counts = {}
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = month.date()
+        counts[month] = row["n"]
+    return counts
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    return day.replace(year=day.year + 1, month=1) if day.month == 12 else day.replace(month=day.month + 1)
+
+
+def volume_chart(statements) -> VolumeChart | None:
+    """Bars for every month between the first and last matching statement (gaps included), or None if no data."""
+    counts = month_counts(statements)
+    if not counts:
+        return None
+    first, last = min(counts), max(counts)
+    bars: list[Bar] = []
+    if (last.year - first.year) * 12 + last.month - first.month + 1 <= MAX_MONTH_BARS:
+        unit, month = "month", first
+        while month <= last:
+            key = f"{month.year:04d}-{month.month:02d}"
+            bar = Bar(month.strftime("%B %Y"), counts.get(month, 0), key, key)
+            if month == first or month.month == 1:
+                bar.tick = str(month.year) if month.month == 1 or month == first else ""
+            bars.append(bar)
+            month = next_month(month)
+    else:
+        unit = "year"
+        per_year: dict[int, int] = {}
+        for month, n in counts.items():
+            per_year[month.year] = per_year.get(month.year, 0) + n
+        for year in range(first.year, last.year + 1):
+            bar = Bar(str(year), per_year.get(year, 0), str(year), str(year))
+            bar.tick = str(year) if year % 5 == 0 or year == first.year else ""
+            bars.append(bar)
+    max_count = max(bar.count for bar in bars)
+    chart = VolumeChart(bars=bars, unit=unit, max_count=max_count, total=sum(counts.values()))
+    slot = (chart.plot_right - LEFT) / len(bars)
+    plot_height = chart.plot_bottom - TOP
+    for i, bar in enumerate(bars):
+        bar.width = round(max(slot * 0.8, 1), 2)
+        bar.x = round(LEFT + i * slot + (slot - bar.width) / 2, 2)
+        bar.height = round(plot_height * bar.count / max_count, 2) if max_count else 0
+        bar.y = round(chart.plot_bottom - bar.height, 2)
+    return chart

@@ -1,0 +1,146 @@
+"""Facet counts for the current filter (a few GROUP BY queries), active-filter chips, and their query strings."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from django.http import QueryDict
+
+from .models import Statement
+
+FACET_SIZE = 10
+
+
+@dataclass
+class FacetEntry:
+    label: str
+    count: int
+    url: str
+    active: bool
+
+
+@dataclass
+class Chip:
+    name: str  # the filter's label, e.g. "Topic"
+    label: str  # the value, e.g. "Syria"
+    remove_url: str
+
+
+def with_value(params: QueryDict, name: str, value: str) -> str:
+    """The query string with one more value for a repeatable parameter (back to page 1)."""
+    params = params.copy()
+    params.pop("page", None)
+    values = params.getlist(name)
+    if value not in values:
+        params.setlist(name, [v for v in values if v] + [value])
+    return "?" + params.urlencode()
+
+
+def replacing(params: QueryDict, **values: str) -> str:
+    """The query string with these parameters set to a single value each (back to page 1)."""
+    params = params.copy()
+    params.pop("page", None)
+    for name, value in values.items():
+        params[name] = value
+    return "?" + params.urlencode()
+
+
+def without_value(params: QueryDict, name: str, value: str | None = None) -> str:
+    """The query string without a parameter, or without one of its values (back to page 1)."""
+    params = params.copy()
+    params.pop("page", None)
+    if value is None:
+        params.pop(name, None)
+    else:
+        params.setlist(name, [v for v in params.getlist(name) if v.strip().lower() != value.lower()])
+    return "?" + params.urlencode() if params else "?"
+
+
+def facet_counts(statements, params: QueryDict) -> dict[str, list[FacetEntry]]:
+    """Top topics, speakers, speaker countries and years among `statements`, each linking to a narrower filter."""
+    base = statements.order_by()
+    topics = (
+        Statement.topics.through.objects.filter(statement_id__in=base.values("id"))
+        .values("topic__slug", "topic__name")
+        .annotate(n=Count("statement_id"))
+        .order_by("-n", "topic__name")[:FACET_SIZE]
+    )
+    speakers = (base.values("speaker__slug", "speaker__name").annotate(n=Count("id")).order_by("-n", "speaker__name"))[
+        :FACET_SIZE
+    ]
+    countries = (
+        base.filter(speaker__country__isnull=False)
+        .values("speaker__country__code", "speaker__country__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "speaker__country__name")
+    )[:FACET_SIZE]
+    years = base.annotate(year=ExtractYear("date")).values("year").annotate(n=Count("id")).order_by("-n", "-year")
+    chosen_topics = set(params.getlist("topic"))
+    chosen_speakers = set(params.getlist("speaker"))
+    chosen_countries = {c.upper() for c in params.getlist("speaker_country")}
+    return {
+        "topic": [
+            FacetEntry(
+                r["topic__name"],
+                r["n"],
+                with_value(params, "topic", r["topic__slug"]),
+                r["topic__slug"] in chosen_topics,
+            )
+            for r in topics
+        ],
+        "speaker": [
+            FacetEntry(
+                r["speaker__name"],
+                r["n"],
+                with_value(params, "speaker", r["speaker__slug"]),
+                r["speaker__slug"] in chosen_speakers,
+            )
+            for r in speakers
+        ],
+        "speaker_country": [
+            FacetEntry(
+                r["speaker__country__name"],
+                r["n"],
+                with_value(params, "speaker_country", r["speaker__country__code"].lower()),
+                r["speaker__country__code"] in chosen_countries,
+            )
+            for r in countries
+        ],
+        # The busiest years, shown in calendar order; a year link replaces any date range.
+        "year": sorted(
+            (
+                FacetEntry(
+                    str(r["year"]),
+                    r["n"],
+                    replacing(params, date_from=str(r["year"]), date_to=str(r["year"])),
+                    params.get("date_from") == str(r["year"]) and params.get("date_to") == str(r["year"]),
+                )
+                for r in years[:FACET_SIZE]
+            ),
+            key=lambda entry: entry.label,
+            reverse=True,
+        ),
+    }
+
+
+def active_chips(statement_filter) -> list[Chip]:
+    """One removable chip per active filter value, labelled with names rather than slugs."""
+    params, data, chips = statement_filter.data, statement_filter.form.cleaned_data, []
+    filters = statement_filter.filters
+    if data.get("q"):
+        chips.append(Chip(filters["q"].label, f"“{data['q']}”", without_value(params, "q")))
+    for name, attr in [("speaker", "slug"), ("topic", "slug"), ("outlet", "slug")]:
+        for obj in data.get(name) or []:
+            chips.append(Chip(filters[name].label, str(obj), without_value(params, name, getattr(obj, attr))))
+    for name in ["speaker_country", "country"]:
+        for obj in data.get(name) or []:
+            chips.append(Chip(filters[name].label, obj.name, without_value(params, name, obj.code)))
+    for name in ["date_from", "date_to"]:
+        if data.get(name):
+            chips.append(Chip(filters[name].label, data[name].text, without_value(params, name)))
+    if data.get("kind"):
+        label = dict(filters["kind"].extra["choices"])[data["kind"]]
+        chips.append(Chip(filters["kind"].label, label, without_value(params, "kind")))
+    if data.get("language"):
+        chips.append(Chip(filters["language"].label, data["language"], without_value(params, "language")))
+    return chips

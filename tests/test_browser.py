@@ -1,0 +1,169 @@
+"""The public timeline in Debian's Chromium: narrowing, facets, paging, permalinks, accessibility, screenshots."""
+
+import datetime
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.factories import StatementFactory
+from tests.timeline_data import DRAFT_TEXT, build_world
+
+# live_server needs real transactions; serialized_rollback puts the migration-loaded countries back after each test.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run "inside" it without this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (make browser)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def world():
+    """The labelled world plus 30 more statements by Lavrov on Syria so the timeline has two pages."""
+    world = build_world()
+    for i in range(30):
+        StatementFactory(
+            speaker=world["officials"]["lavrov"],
+            date=datetime.date(2016, 3, 1) + datetime.timedelta(days=i),
+            text=f"Synthetic remark {i} on the Syrian settlement.",
+            topics=[world["topics"]["syria"]],
+        )
+    return world
+
+
+def screenshot(page, name: str):
+    """Full-page screenshots at phone and desktop widths, for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-top.png"))
+        # Nothing may be wider than the window (a sideways-scrolling page on a phone).
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} overflows at {width}px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    return [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def test_narrow_the_timeline_through_the_form(live_server, page, world):
+    """Choosing an official and a kind in the form and submitting narrows the list and keeps the choice in the URL."""
+    page.goto(live_server.url + "/")
+    assert page.get_by_text("37 statements").is_visible()
+    page.get_by_label("Official").select_option(label="Dmitry Peskov")
+    page.get_by_label("Kind").select_option(label="Paraphrase")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"speaker=dmitry-peskov"))
+    assert "kind=paraphrase" in page.url
+    assert page.get_by_text("1 statement match these filters").is_visible()
+    assert page.get_by_text("Russia will continue working with the United States on Syria.").is_visible()
+    assert page.get_by_role("link", name="Remove filter Official: Dmitry Peskov").is_visible()
+    screenshot(page, "timeline-filtered")
+
+
+def test_bad_date_in_the_form_shows_the_message(live_server, page, world):
+    """A malformed date typed into the form comes back with the message next to the field and status 400."""
+    page.goto(live_server.url + "/")
+    page.get_by_label("Date from", exact=True).fill("11/11/2016")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Apply filters").click()
+    assert navigation.value.status == 400
+    assert page.locator("#err_date_from").inner_text().startswith("Enter a date as YYYY")
+    screenshot(page, "timeline-error")
+
+
+def test_follow_a_facet_then_page_forward_keeping_filters(live_server, page, world):
+    """A topic facet adds that filter; the next page keeps it."""
+    page.goto(live_server.url + "/")
+    screenshot(page, "timeline")
+    page.locator(".facets").get_by_role("link", name="Syria", exact=True).click()
+    page.wait_for_url(re.compile(r"topic=syria"))
+    assert page.get_by_text("32 statements match these filters").is_visible()
+    page.get_by_role("link", name="Next page →").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert "topic=syria" in page.url
+    assert page.get_by_text("Page 2 of 2").is_visible()
+    assert page.locator("article.statement").count() == 7
+
+
+def test_open_a_permalink(live_server, page, world):
+    """The permalink link of an item opens the statement's own page with its source and role."""
+    page.goto(live_server.url + "/?speaker=dmitry-peskov&kind=direct")
+    page.get_by_role("link", name=re.compile(r"^Permalink: Dmitry Peskov")).click()
+    page.wait_for_url(re.compile(r"/statements/\d+/$"))
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Dmitry Peskov, 11 November 2016")
+    assert page.get_by_text("Press Secretary of the President of Russia").is_visible()
+    screenshot(page, "permalink")
+
+
+def test_keyboard_reaches_the_filters_from_the_skip_link(live_server, page, world):
+    """Tab lands on the skip link first, and the form's fields are reachable by keyboard."""
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "id_q":
+            break
+    assert page.evaluate("document.activeElement.id") == "id_q"
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("a11y-timeline", "/"),
+        ("a11y-timeline-filtered", "/?topic=middle-east&speaker_country=ru"),
+        ("a11y-permalink", "statement"),
+        ("a11y-retracted", "retracted"),
+        ("a11y-official", "/officials/dmitry-peskov/"),
+        ("a11y-topic", "/topics/middle-east/"),
+        ("a11y-country", "/countries/sy/"),
+        ("a11y-officials", "/officials/"),
+    ],
+)
+def test_no_serious_accessibility_violations(live_server, page, world, name, path):
+    """axe-core finds no serious or critical violations; no draft text is on the page."""
+    if path == "statement":
+        path = world["statements"]["A"].get_absolute_url()
+    elif path == "retracted":
+        path = world["retracted"].get_absolute_url()
+    page.goto(live_server.url + path)
+    assert serious_violations(page) == []
+    assert DRAFT_TEXT not in page.content()
+    screenshot(page, name)
