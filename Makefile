@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: help install demo run serve test lint format browser ci clean
+.PHONY: help install demo run serve test lint format browser ci clean eval-extract
 
 help:
 	@echo "make demo   - install, migrate, load the demo data, print an admin login, serve on 127.0.0.1:8000"
@@ -54,6 +54,10 @@ test: install browser
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Scores the statement extractor on the seed article and, when ../shared/data is there, the PolNeAR sample.
+eval-extract: install
+	$(BIN)/python scripts/eval_extract.py
 
 format: install
 	$(BIN)/ruff check --fix .

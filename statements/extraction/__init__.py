@@ -1,0 +1,30 @@
+"""Turn an article into proposed statements: rules only, no Django, no downloaded models (see docs/extraction.md)."""
+
+from .engine import find_duplicates, similarity
+from .extract import extract
+from .names import normalise
+from .types import (
+    Extraction,
+    Fragment,
+    KnownCountry,
+    KnownOfficial,
+    KnownPosition,
+    KnownTopic,
+    Proposal,
+    Speaker,
+)
+
+__all__ = [
+    "Extraction",
+    "Fragment",
+    "KnownCountry",
+    "KnownOfficial",
+    "KnownPosition",
+    "KnownTopic",
+    "Proposal",
+    "Speaker",
+    "extract",
+    "find_duplicates",
+    "normalise",
+    "similarity",
+]

@@ -1,0 +1,300 @@
+"""The pipeline: find quotations and reported speech, attach speakers, date, countries and topics."""
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .engine import (
+    MIN_QUOTE_WORDS,
+    SPEECH_CUE,
+    Attribution,
+    SpeakerResolver,
+    _attribution,
+    _first_np,
+    _last_np,
+    _Unit,
+    article_date,
+    find_duplicates,
+    post_attribution,
+    pre_attribution,
+    suggest,
+    term_matcher,
+    word_count,
+)
+from .names import looks_like_person
+from .text import QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
+from .types import Extraction, Fragment, KnownCountry, KnownOfficial, KnownTopic, Proposal, Speaker
+
+ADDRESSEE = re.compile(r"\s*(?:the\s+)?(?:[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*|reporters|journalists|me|us|him|her|them)")
+
+
+@dataclass
+class _Item:
+    """A proposal under construction, kept in article order so pronouns can find the last speaker."""
+
+    start: int
+    kind: str
+    fragments: list[tuple[int, int]]
+    attribution: Attribution | None
+    has_quote: bool
+    units: list[_Unit] = field(default_factory=list)
+    follow_on: bool = False
+
+
+def extract(
+    text: str,
+    *,
+    published: datetime.date,
+    officials: Sequence[KnownOfficial] = (),
+    topics: Sequence[KnownTopic] = (),
+    countries: Sequence[KnownCountry] = (),
+    existing: Sequence[tuple[str, str]] = (),
+    paraphrases: bool = True,
+) -> Extraction:
+    """Propose the statements in an article (see docs/extraction.md for what each field means)."""
+    date, dateline = article_date(text, published)
+    items = _quote_items(text)
+    if paraphrases:
+        items += _paraphrase_items(text, items)
+    items.sort(key=lambda item: item.start)
+
+    resolver = SpeakerResolver(text, date, officials)
+    country_terms = term_matcher(countries, lambda c: (c.name, *c.aliases))
+    topic_terms = term_matcher(topics, lambda t: (t.name, *t.keywords))
+    proposals = []
+    for item in items:
+        speaker = resolver.resolve(item.attribution) if item.attribution else None
+        if speaker is None and item.follow_on:
+            last = resolver.salient(item.start)
+            if last is not None:
+                speaker = Speaker(last.name, "", "follow-on", last.official_id, last.is_new_official)
+        fragments = [Fragment(s, e, text[s:e]) for s, e in item.fragments]
+        body = " ".join(f.text for f in fragments)
+        proposals.append(
+            Proposal(
+                kind=item.kind,
+                text=body,
+                fragments=fragments,
+                speaker=speaker,
+                cue=item.attribution.cue if item.attribution else "",
+                date=date,
+                has_quote=item.has_quote,
+                countries=suggest(body, country_terms),
+                topics=suggest(body, topic_terms),
+            )
+        )
+    if existing:
+        find_duplicates(proposals, existing)
+    return Extraction(date=date, dateline=dateline, proposals=proposals)
+
+
+def _units(spans: list[QuoteSpan]) -> list[_Unit]:
+    units: list[_Unit] = []
+    unit_of: dict[int, _Unit] = {}
+    for span in spans:
+        if span.parent is not None and id(span.parent) in unit_of:
+            unit = unit_of[id(span.parent)]
+            unit.fragments.append(span)
+        else:
+            unit = _Unit([span])
+            units.append(unit)
+        unit_of[id(span)] = unit
+    return units
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _quote_items(text: str) -> list[_Item]:
+    spans = find_quotes(text)
+    paras = paragraphs(text)
+    units = _units(spans)
+    opens_by_para: dict[int, list[QuoteSpan]] = {}
+    for span in spans:
+        opens_by_para.setdefault(span.paragraph, []).append(span)
+
+    for unit in units:
+        first, last = unit.first, unit.last
+        para = paras[first.paragraph]
+        previous = [s.close_end for s in opens_by_para[first.paragraph] if s.close_end <= first.open_mark]
+        floor = max(previous) if previous else para.start
+        start = max(sentence_start(text, first.open_mark, para.start), floor)
+        pre_text = text[start : first.open_mark]
+        content = text[first.start : first.end].lstrip()
+        if pre_text.strip():
+            unit.pre = pre_attribution(text, start, first.open_mark)
+            introduced = pre_text.rstrip().endswith((",", ":", "--", "—", "–"))
+            if unit.pre and not introduced:
+                tail = text[unit.pre.end - len(pre_text) : first.open_mark] if False else ""
+                cue_at = pre_text.rfind(unit.pre.cue)
+                tail = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else pre_text
+                tail_words = re.sub(r"\bthat\b", "", tail).split()
+                introduced = len(tail_words) <= 3 and content[:1].isupper()
+            unit.embedded = not introduced
+        if not last.continues:
+            lpara = paras[last.paragraph]
+            later = [s.open_mark for s in opens_by_para[last.paragraph] if s.open_mark >= last.close_end]
+            limit = min([sentence_end(text, last.close_end, lpara.end), *later])
+            ending = text[last.start : last.end].rstrip()[-1:]
+            post = post_attribution(text, last.close_end, limit)
+            if post and ending == "." and not _short_clause(text, last.close_end, post):
+                post = None
+            unit.post = post
+
+    items: list[_Item] = []
+    previous_unit: _Unit | None = None
+    previous_item: _Item | None = None
+    for unit in units:
+        own = unit.post or unit.pre
+        quoted_words = sum(word_count(text[s.start : s.end]) for s in unit.fragments)
+        fragments = [_strip(text, s.start, s.end) for s in unit.fragments]
+        if (
+            own is None
+            and not unit.embedded
+            and previous_item is not None
+            and previous_unit is not None
+            and previous_unit.post is not None
+            and previous_unit.last.paragraph == unit.first.paragraph
+            and previous_item.kind == "direct"
+            and not text[previous_unit.post.end : unit.first.open_mark].strip(" ,.;:—–-\"“”'")
+        ):
+            # "A," he said. "B." — one statement in two fragments
+            previous_item.fragments.extend(fragments)
+            previous_item.units.append(unit)
+            previous_unit = unit
+            continue
+        previous_unit = unit
+        if unit.embedded:
+            item = _mixed_item(text, unit, paras, quoted_words)
+            if item is None:
+                continue
+            if previous_item is not None and previous_item.kind == "paraphrase" and _overlaps(previous_item, item):
+                continue
+        elif own is not None:
+            item = _Item(unit.first.open_mark, "direct", fragments, own, True, [unit])
+        elif quoted_words >= MIN_QUOTE_WORDS:
+            # a quotation with no attribution of its own: the last named speaker goes on talking
+            item = _Item(unit.first.open_mark, "direct", fragments, None, True, [unit], follow_on=True)
+        else:
+            continue  # a scare quote or a title
+        items.append(item)
+        previous_item = item
+    return items
+
+
+def _short_clause(text: str, start: int, attribution: Attribution) -> bool:
+    """After a quote ending in a full stop only a bare "he said." can still belong to it."""
+    return word_count(text[start : attribution.mention_start]) == 0 or word_count(text[start : attribution.end]) <= 6
+
+
+def _overlaps(a: _Item, b: _Item) -> bool:
+    return a.fragments[0][0] < b.fragments[-1][1] and b.fragments[0][0] < a.fragments[-1][1]
+
+
+def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int) -> _Item | None:
+    """A quote inside a sentence: propose the reported content around it as a paraphrase with quoted words."""
+    para = paras[unit.first.paragraph]
+    s_start = sentence_start(text, unit.first.open_mark, para.start)
+    s_end = sentence_end(text, unit.last.close_end, paras[unit.last.paragraph].end)
+    if unit.pre is not None:
+        cue_at = text.rfind(unit.pre.cue, s_start, unit.first.open_mark)
+        content_start = cue_at + len(unit.pre.cue) if cue_at >= 0 else unit.first.open_mark
+        that = re.match(r"\s*(?:\w+\s+){0,4}?that\s", text[content_start : unit.first.open_mark])
+        if that:
+            content_start += that.end()
+        content = _strip(text, content_start, s_end)
+        return _Item(unit.first.open_mark, "paraphrase", [_trim_end(text, *content)], unit.pre, True, [unit])
+    if unit.post is not None:
+        content = _strip(text, s_start, unit.post.start)
+        return _Item(unit.first.open_mark, "paraphrase", [_trim_end(text, *content)], unit.post, True, [unit])
+    if quoted_words < MIN_QUOTE_WORDS:
+        return None
+    subject = _first_np(text, s_start, unit.first.open_mark)
+    attribution = _attribution("", subject[0], subject[1], s_start, s_end) if subject else None
+    if attribution is not None and attribution.kind != "pronoun" and not looks_like_person(attribution.mention.split()):
+        attribution = None  # no cue: only a sentence that starts with a person's name tells who is quoted
+    fragments = [_strip(text, s.start, s.end) for s in unit.fragments]
+    return _Item(unit.first.open_mark, "paraphrase", fragments, attribution, True, [unit], follow_on=True)
+
+
+def _trim_end(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1] in " ,.;:":
+        end -= 1
+    return start, end
+
+
+def _paraphrase_items(text: str, quote_items: list[_Item]) -> list[_Item]:
+    """Reported speech without quotation marks: "Peskov said (that) …" and "…, Peskov said."."""
+    taken = [(f[0] - 1, f[1] + 1) for item in quote_items for f in item.fragments]
+    marks = [m.start() for m in re.finditer(r"''|[\"“”„«»]", text)]
+    items = []
+    for para in paragraphs(text):
+        position = para.start
+        while position < para.end:
+            end = sentence_end(text, position, para.end)
+            if end <= position:
+                break
+            start = position
+            position = end
+            while position < para.end and text[position].isspace():
+                position += 1
+            if any(start <= m < end for m in marks) or any(a < end and start < b for a, b in taken):
+                continue
+            item = _paraphrase(text, start, end)
+            if item is not None:
+                items.append(item)
+    return items
+
+
+def _paraphrase(text: str, start: int, end: int) -> _Item | None:
+    sentence = text[start:end]
+    if word_count(sentence) < 6:
+        return None
+    # "…, Peskov said." / "…, Kremlin spokesman Dmitry Peskov told CNN in an interview."
+    final = re.search(r",\s*([^,]{2,80}?)\s+" + SPEECH_CUE.pattern + r"([^,]{0,40})$", sentence.rstrip(" ."))
+    if final and word_count(final.group(1)) <= 8 and word_count(sentence[: final.start()]) >= 5:
+        found = _last_np(text, start + final.start(1), start + final.start(2))
+        attribution = _attribution(final.group(2), found[0], found[1], start + final.start(), end) if found else None
+        if attribution is not None and attribution.kind != "description":
+            content = _trim_end(text, *_strip(text, start, start + final.start()))
+            content = _skip_dateline(text, *content)
+            return _Item(start, "paraphrase", [content], attribution, False)
+    # "Peskov said (that) …" / "Kremlin spokesman Dmitry Peskov told CNN that …"
+    cue = SPEECH_CUE.search(sentence)
+    if not cue:
+        return None
+    subject_zone = sentence[: cue.start()]
+    if word_count(subject_zone) > 10 or "," in subject_zone.strip(" ,")[:-1] and word_count(subject_zone) > 6:
+        return None
+    found = _last_np(text, start, start + cue.start())
+    if not found or text[start : found[1]].strip(" ,") and word_count(text[start : found[1]]) > 4:
+        return None
+    attribution = _attribution(cue.group(1), found[0], found[1], start, end)
+    if attribution is None or attribution.kind == "description" and not attribution.mention[:1].isupper():
+        return None
+    rest_start = start + cue.end()
+    if cue.group(1) == "told":
+        addressee = ADDRESSEE.match(text, rest_start)
+        if addressee:
+            rest_start = addressee.end()
+    that = re.match(r"(?:\s+(?:in|on|at|during)\s+[^,]{1,40}?)?\s*,?\s*that\s", text[rest_start:end])
+    if that:
+        rest_start += that.end()
+    elif re.match(r"\s*(?:in|on|at|during|to|of|about)\b", text[rest_start:end]):
+        return None  # "said on Monday." without content, or "told of…"
+    content = _trim_end(text, *_strip(text, rest_start, end))
+    if word_count(text[content[0] : content[1]]) < 5:
+        return None
+    return _Item(start, "paraphrase", [content], attribution, False)
+
+
+def _skip_dateline(text: str, start: int, end: int) -> tuple[int, int]:
+    """ "NEW YORK, November 11. /TASS/. No one expects…" — the content starts after the dateline."""
+    match = re.match(r"[A-Z][A-Z .,'’\-]+,\s+\w+\.?\s+\d{1,2}\.?\s*/[^/]+/\.?\s*", text[start:end])
+    return (start + match.end(), end) if match else (start, end)

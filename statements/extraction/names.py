@@ -1,0 +1,268 @@
+"""People in an article: spotting names, stripping titles, and resolving surnames and descriptions to full names."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Words that come before a name as a title or role ("Secretary of State Mara Quill", "Rear Admiral Lin Tao").
+TITLE_WORDS = {
+    "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "president", "vice",
+    "prime", "minister", "secretary", "general", "senator", "sen", "rep", "representative", "congressman",
+    "congresswoman", "gov", "governor", "mayor", "chancellor", "king", "queen", "prince", "princess", "emperor",
+    "admiral", "adm", "rear", "gen", "col", "colonel", "lt", "lieutenant", "capt", "captain", "sgt", "sergeant",
+    "maj", "major", "marshal", "commander", "cmdr", "ambassador", "spokesman", "spokeswoman", "spokesperson",
+    "chairman", "chairwoman", "chair", "director", "judge", "justice", "speaker", "leader", "foreign", "defence",
+    "defense", "state", "chief", "deputy", "senior", "pope", "premier", "press", "attorney", "treasury", "finance",
+    "interior", "economy", "trade", "rabbi", "sheikh", "emir", "crown", "former", "acting", "first",
+    "secretary-general", "undersecretary", "under", "assistant", "envoy", "special", "high", "commissioner",
+    "executive", "officer", "head", "candidate", "nominee", "presidential", "democratic", "republican", "sec",
+    "house", "majority", "minority", "whip", "sens", "reps", "gens", "messrs", "the", "of", "for", "and",
+    "kremlin", "white", "pentagon", "department", "ministry", "affairs", "national", "security", "adviser",
+    "advisor", "opposition", "party", "parliament", "member", "mp", "u.s", "us", "un", "u.n", "eu", "nato",
+    "democrat", "independent", "labour", "conservative", "liberal", "socialist", "communist",
+}  # fmt: skip
+ABBREVIATED_TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "adm", "lt", "col", "capt", "sgt", "maj",
+    "cmdr", "prof", "sec", "sens", "reps", "gens"}  # fmt: skip
+TITLE_EXPANSIONS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "adm": "admiral",
+    "sec": "secretary", "lt": "lieutenant", "col": "colonel", "capt": "captain", "prof": "professor"}  # fmt: skip
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "sen", "rep", "gov", "gen", "adm", "prof", "president"}
+FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
+MALE_HONORIFICS = {"mr", "sir", "lord"}
+PARTICLES = {"de", "da", "del", "della", "van", "von", "der", "den", "du", "dos", "bin", "ibn", "al", "la", "le", "y"}
+SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+# Capitalised words that start sentences or name things other than people.
+NOT_NAME_WORDS = {
+    "the", "a", "an", "but", "and", "or", "in", "on", "at", "as", "when", "while", "after", "before", "since", "this",
+    "that", "these", "those", "it", "he", "she", "they", "we", "i", "if", "for", "from", "with", "without", "under",
+    "over", "by", "to", "then", "still", "yet", "so", "also", "asked", "even", "last", "next", "earlier", "later",
+    "meanwhile", "however", "although", "though", "because", "despite", "during", "among", "according", "both",
+    "each", "many", "some", "most", "other", "such", "what", "why", "how", "who", "where", "our", "his", "her",
+    "their", "its", "my", "your", "there", "here", "now", "today", "yesterday", "not", "no", "only", "just", "like",
+    "unlike", "one", "two", "three", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "speaking", "all", "any", "more", "do", "does", "did", "is", "are", "was", "were", "will", "would",
+    "can", "could", "should", "let", "ever", "never", "instead", "indeed", "thus", "therefore", "yes", "well",
+    "actually", "nonetheless", "unfortunately", "abstract", "photo", "read", "see", "said", "says", "besides",
+    "amid", "following", "first", "second", "third", "finally", "whether", "until", "unless",
+}  # fmt: skip
+ORG_WORDS = {
+    "institute", "institution", "center", "centre", "university", "council", "house", "ministry", "department",
+    "party", "committee", "commission", "agency", "office", "bank", "fund", "foundation", "association", "union",
+    "organization", "organisation", "times", "post", "news", "journal", "network", "corporation", "company",
+    "group", "forces", "army", "navy", "force", "sea", "ocean", "river", "city", "states", "street", "republic",
+    "kingdom", "federation", "nations", "assembly", "parliament", "congress", "senate", "court", "church", "league",
+    "club", "media", "television", "radio", "service", "watch", "program", "programme", "project", "initiative",
+    "summit", "conference", "treaty", "agreement", "act", "bill", "plan", "administration", "government",
+    "airport", "island", "islands", "peninsula", "gulf", "east", "west", "north", "south", "today", "security",
+    "affairs", "relations", "studies", "policy", "international", "global", "world", "daily", "herald", "tribune",
+    "magazine", "review", "square", "hall", "region", "province", "county", "valley", "mountains", "press", "air",
+    "guard", "command", "fleet", "academy", "school", "college", "hospital", "museum", "ltd", "inc", "corp",
+    "brigade", "division", "bureau", "secretariat", "cabinet", "embassy", "consulate", "party's", "america",
+}  # fmt: skip
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+
+TOKEN = re.compile(r"[^\W\d_](?:[\w'’.\-]|[\x80-\xff\u0300-\u036f])*|--|[,()]")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+
+def normalise(name: str) -> str:
+    """Compare names: lower case, no accents or punctuation, no middle initials, suffixes or parentheses."""
+    name = re.sub(r"\(.*?\)", " ", name)
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(char for char in name if not unicodedata.combining(char)).lower()
+    tokens = re.findall(r"[a-z0-9]+", name.replace("'", "").replace("’", ""))
+    tokens = [t for t in tokens if len(t) > 1 and t not in {"jr", "sr", "ii", "iii", "the", "a", "an"}]
+    return " ".join(tokens)
+
+
+def repair(name: str) -> str:
+    """Undo UTF-8 read as Latin-1 ("NÃºÃ±ez" -> "Núñez"), which pasted wire copy often has."""
+    name = unicodedata.normalize("NFC", name)
+    for _ in range(3):
+        try:
+            fixed = name.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return name
+        if fixed == name:
+            return name
+        name = fixed
+    return name
+
+
+def bare(token: str) -> str:
+    return _POSSESSIVE.sub("", token).rstrip(".,").lower()
+
+
+def is_capitalised(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def _is_acronym(token: str) -> bool:
+    letters = token.replace(".", "").replace("-", "")
+    return len(letters) >= 2 and letters.isupper()
+
+
+def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, list[str]]]:
+    """Runs of capitalised tokens (with initials, particles and "of" inside titles): candidate names with offsets."""
+    end = len(text) if end is None else end
+    runs: list[tuple[int, int, list[str]]] = []
+    current: list[re.Match] = []
+
+    def flush():
+        while current and (bare(current[-1].group()) in PARTICLES or bare(current[-1].group()) == "of"):
+            current.pop()
+        if current:
+            runs.append((current[0].start(), current[-1].end(), [m.group() for m in current]))
+        current.clear()
+
+    for match in TOKEN.finditer(text, start, end):
+        token = match.group()
+        gap = text[current[-1].end() : match.start()] if current else " "
+        if current and (gap.strip() or "\n" in gap):
+            flush()
+        word = bare(token)
+        if is_capitalised(token) and not (word in NOT_NAME_WORDS and not current) and not _is_acronym(token):
+            current.append(match)
+            if token.endswith(".") and len(word) > 1 and word not in ABBREVIATED_TITLES and word not in SUFFIXES:
+                flush()  # "… met Karl Brandt. Lindqvist said": a sentence ends here
+            if _POSSESSIVE.search(token) and not token.endswith("."):
+                flush()  # "Brandt's campaign": the name stops at the possessive
+        elif _is_acronym(token) and token.endswith(".") and current:
+            current.append(match)  # "Karl B. Brandt Jr." keeps its initials; "U.S." breaks only a fresh run
+        elif current and (word in PARTICLES or (word == "of" and bare(current[-1].group()) in TITLE_WORDS)):
+            current.append(match)
+        else:
+            flush()
+    flush()
+    return runs
+
+
+def is_title(token: str) -> bool:
+    word = bare(token)
+    if word in ABBREVIATED_TITLES:
+        return token.endswith(".") or word in {"mr", "mrs", "ms", "dr"}
+    return word in TITLE_WORDS
+
+
+def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Split "Secretary of State Mara J. Quill" into (["Secretary", "of", "State"], ["Mara", "J.", "Quill"])."""
+    cut = 0
+    for index, token in enumerate(tokens[:-1]):
+        if is_title(token) or (_is_demonym(token) and is_title(tokens[index + 1])):
+            cut = index + 1
+        else:
+            break
+    return tokens[:cut], tokens[cut:]
+
+
+def _is_demonym(token: str) -> bool:
+    """ "Russian", "Ruritanian", "Japanese", "Saudi": only ever stripped when a title word follows."""
+    return bool(re.search(r"(?:an|ese|ish|i)$", bare(token))) and len(bare(token)) > 3
+
+
+def clean_tokens(tokens: list[str]) -> list[str]:
+    """Drop possessives and a sentence's full stop, keep initials and "Jr."."""
+    cleaned = [_POSSESSIVE.sub("", t) if not t.endswith(".") else t for t in tokens]
+    cleaned = [t.rstrip(",") for t in cleaned if t.rstrip(",")]
+    if cleaned and cleaned[-1].endswith(".") and len(bare(cleaned[-1])) > 1 and bare(cleaned[-1]) not in SUFFIXES:
+        cleaned[-1] = cleaned[-1].rstrip(".")
+    return cleaned
+
+
+def looks_like_person(tokens: list[str]) -> bool:
+    """Two or more name-like tokens, none of them an organisation or place word."""
+    words = [bare(t) for t in tokens]
+    if any(w in ORG_WORDS for w in words):
+        return False
+    if any(not is_capitalised(t) and bare(t) not in PARTICLES for t in tokens):
+        return False
+    real = [w for w in words if w not in PARTICLES and len(w.rstrip(".")) > 1]
+    return len(real) >= 2
+
+
+def surname(tokens: list[str]) -> str:
+    words = [t for t in tokens if bare(t) not in SUFFIXES]
+    return bare(words[-1]) if words else ""
+
+
+@dataclass
+class Person:
+    name: str  # the fullest form seen ("Karl B. Brandt Jr.")
+    start: int
+    end: int
+    context: str  # role words around the first full mention ("Kremlin spokesman"), lower case
+    gender: str = ""  # "m" / "f" when an honorific or a pronoun told us
+
+
+class ArticlePeople:
+    """Full names mentioned in one article, for resolving "Peskov", "Mr. Lin" or "the Kremlin spokesman"."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.people: list[Person] = []
+        for start, end, tokens in name_runs(text):
+            title, rest = strip_title(tokens)
+            rest = clean_tokens(rest)
+            if looks_like_person(rest):
+                self._add(" ".join(rest), start, end, title)
+            elif len(rest) == 1 and title:
+                honorific = bare(title[-1])
+                if honorific in MALE_HONORIFICS | FEMALE_HONORIFICS:
+                    person = self.find(rest[0], end)
+                    if person and not person.gender:
+                        person.gender = "f" if honorific in FEMALE_HONORIFICS else "m"
+
+    def _add(self, name: str, start: int, end: int, title: list[str]) -> None:
+        before = re.split(r"[\n.;:]", self.text[max(0, start - 60) : start])[-1]
+        after = self.text[end : end + 120]
+        appositive = re.match(r"\s*,\s*([^,.;]*)", after)
+        context = " ".join(TITLE_EXPANSIONS.get(bare(t), t.lower()) for t in title)
+        context += " " + " ".join(before.lower().split()[-4:])
+        if appositive:
+            context += " " + appositive.group(1).lower()
+        gender = ""
+        if title and bare(title[0]) in FEMALE_HONORIFICS:
+            gender = "f"
+        elif title and bare(title[0]) in MALE_HONORIFICS:
+            gender = "m"
+        for person in self.people:
+            if normalise(person.name) == normalise(name):
+                person.context += " " + context
+                return
+        self.people.append(Person(name, start, end, context, gender))
+
+    def find(self, mention: str, at: int) -> Person | None:
+        """The person a surname or partial name refers to: the fullest earlier mention, else a later one."""
+        tokens = [bare(t) for t in mention.split() if bare(t) not in SUFFIXES]
+        if not tokens:
+            return None
+        candidates = []
+        for person in self.people:
+            words = [bare(t) for t in person.name.split() if bare(t) not in SUFFIXES]
+            if words[-len(tokens) :] == tokens or normalise(person.name) == normalise(mention):
+                score = 2
+            elif words[: len(tokens)] == tokens and len(tokens) == 1:
+                score = 1  # family name first: "Mr. Lin" for Lin Tao
+            else:
+                continue
+            candidates.append((person.start < at, score, len(words), -abs(at - person.start), person))
+        if not candidates:
+            return None
+        return max(candidates, key=lambda c: c[:4])[4]
+
+    def by_description(self, description: str, at: int, prefer: set[str] = frozenset()) -> Person | None:
+        """The person an earlier mention described with the same role words ("Kremlin spokesman Dmitry Peskov")."""
+        words = [w for w in re.findall(r"[a-z\-]+", description.lower()) if w not in {"the", "a", "an", "of"}]
+        if not words:
+            return None
+        head = words[-1]
+        best, best_key = None, (0,)
+        for person in self.people:
+            if person.start >= at:
+                continue
+            context_words = set(re.findall(r"[a-z\-]+", person.context))
+            score = sum(1 for w in words if w in context_words) + (1 if head in context_words else 0)
+            key = (score, person.name in prefer, person.start)
+            if score >= 2 and key > best_key:
+                best, best_key = person, key
+        return best

@@ -1,0 +1,163 @@
+"""Low-level text scanning: paragraphs, sentence ends and quotation marks, all by character offsets."""
+
+import re
+from dataclasses import dataclass
+
+# "''" is how some archives (NYT via LexisNexis) write a double quotation mark; single quotes are left alone because
+# they are mostly apostrophes or quotes nested inside a quote.
+QUOTE_MARK = re.compile(r"''|[\"“”„«»]")
+OPENING = {"“", "„", "«"}
+CLOSING = {"”", "»"}
+OPEN_BEFORE = set(" \t\n([{—–-/:")
+CLOSE_AFTER = set(" \t\n.,;:!?)]}—–-'’")
+
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "adm", "lt", "col", "capt", "sgt", "st", "jr", "sr", "prof",
+    "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "no", "inc", "corp", "co", "vs", "messrs",
+    "rev", "ft", "mt", "gens", "sens", "reps", "cmdr", "maj", "pres", "vol", "approx", "dept", "e.g", "i.e",
+}  # fmt: skip
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int  # exclusive, trailing whitespace removed
+
+
+@dataclass
+class QuoteSpan:
+    """The content of one pair of quotation marks (marks excluded) inside one paragraph."""
+
+    start: int
+    end: int
+    open_mark: int  # offset of the opening mark
+    close_end: int  # offset just after the closing mark (== end when the quote runs on into the next paragraph)
+    paragraph: int
+    continues: bool = False  # no closing mark: the quote runs on into the next paragraph
+    parent: "QuoteSpan | None" = None  # the fragment this one continues, in the previous paragraph
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Non-empty lines: wire copy puts one paragraph per line (or per blank-line-separated block)."""
+    result = []
+    for match in re.finditer(r"[^\n]+", text):
+        start, end = match.start(), match.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            result.append(Paragraph(start, end))
+    return result
+
+
+def _opens(text: str, at: int, mark: str, length: int) -> bool:
+    before = text[at - 1] if at > 0 else " "
+    after = text[at + length] if at + length < len(text) else " "
+    return (before in OPEN_BEFORE or before.isspace()) and not after.isspace()
+
+
+def _closes(text: str, at: int, mark: str, length: int) -> bool:
+    before = text[at - 1] if at > 0 else " "
+    after = text[at + length] if at + length < len(text) else " "
+    return not before.isspace() and (after in CLOSE_AFTER or after.isspace())
+
+
+def find_quotes(text: str) -> list[QuoteSpan]:
+    """Pair quotation marks paragraph by paragraph; a quote left open at a paragraph's end that is followed by a
+    paragraph opening with a quotation mark continues there (the English multi-paragraph convention)."""
+    paras = paragraphs(text)
+    spans: list[QuoteSpan] = []
+    carried: QuoteSpan | None = None  # a quote left open in the previous paragraph
+    for index, para in enumerate(paras):
+        open_at: int | None = None
+        open_len = 0
+        pending_parent: QuoteSpan | None = None
+        first_mark = True
+        for match in QUOTE_MARK.finditer(text, para.start, para.end):
+            at, mark = match.start(), match.group()
+            length = len(mark)
+            can_open = mark in OPENING or (mark not in CLOSING and _opens(text, at, mark, length))
+            can_close = mark in CLOSING or (mark not in OPENING and _closes(text, at, mark, length))
+            if open_at is None:
+                if can_open or (not can_close and mark not in CLOSING):
+                    open_at, open_len = at, length
+                    if first_mark and carried is not None and not text[para.start : at].strip():
+                        pending_parent = carried
+                    else:
+                        pending_parent = None
+                    carried = None
+            elif can_close or not can_open:
+                span = QuoteSpan(open_at + open_len, at, open_at, at + length, index)
+                span.parent = pending_parent
+                spans.append(span)
+                open_at, pending_parent = None, None
+            else:
+                # Two openers in a row: the first was a stray mark; start again from the second.
+                open_at, open_len = at, length
+                pending_parent = None
+            first_mark = False
+        carried = None
+        if open_at is not None:
+            span = QuoteSpan(open_at + open_len, para.end, open_at, para.end, index, continues=True)
+            span.parent = pending_parent
+            spans.append(span)
+            nxt = paras[index + 1] if index + 1 < len(paras) else None
+            if nxt is not None and QUOTE_MARK.match(text, nxt.start):
+                carried = span
+            else:
+                span.continues = False  # an unclosed quote: it ends with its paragraph
+        if first_mark:
+            carried = None
+    return spans
+
+
+def is_sentence_end(text: str, at: int) -> bool:
+    """Is the '.', '!' or '?' at `at` the end of a sentence (not "Mr." or "U.S." or an initial)?"""
+    char = text[at]
+    if char in "!?":
+        return True
+    if char != ".":
+        return False
+    match = re.search(r"([A-Za-z.]+)$", text[max(0, at - 12) : at])
+    word = match.group(1) if match else ""
+    if word.lower().rstrip(".") in ABBREVIATIONS:
+        return False
+    if len(word) == 1 and word.isupper():
+        return False  # an initial: "Mara J. Quill"
+    if "." in word and len(word.replace(".", "")) <= 3:
+        # "U.S." ends a sentence only when a capitalised word follows and it is not a name
+        nxt = text[at + 1 : at + 3]
+        return nxt.startswith("\n")
+    return True
+
+
+def sentence_start(text: str, at: int, floor: int) -> int:
+    """Where the sentence containing offset `at` starts (not before `floor`)."""
+    index = at - 1
+    while index >= floor:
+        char = text[index]
+        if char == "\n":
+            return index + 1
+        if char in ".!?" and index + 1 < len(text) and text[index + 1] in " \"”'’" and is_sentence_end(text, index):
+            # skip closing quote marks after the full stop
+            return index + 1
+        index -= 1
+    return floor
+
+
+def sentence_end(text: str, at: int, ceiling: int) -> int:
+    """Offset just after the sentence that contains `at` (not after `ceiling`)."""
+    index = at
+    while index < ceiling:
+        char = text[index]
+        if char == "\n":
+            return index
+        if char in ".!?" and is_sentence_end(text, index):
+            nxt = index + 1
+            while nxt < ceiling and text[nxt] in "\"”'’":
+                nxt += 1
+            if nxt >= ceiling or text[nxt].isspace():
+                return nxt
+        index += 1
+    return ceiling

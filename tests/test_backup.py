@@ -1,0 +1,265 @@
+"""Backups: backup → restore into an empty database gives identical checksums; damage and misuse are refused.
+
+Each test runs on the engine of the current DATABASE_URL (CI runs the suite once on SQLite, once on PostgreSQL):
+the backup is taken from the test database in-process, and `manage.py restore` runs as a real command against an
+empty target: a file in tmp_path on SQLite, a fresh `<test database>_restore` database on PostgreSQL.
+"""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import psycopg
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from statements.backups import database_checksums, list_tables, manifest_path, pg_command_and_env
+from statements.models import Statement, Status
+from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
+
+ROOT = Path(__file__).resolve().parent.parent
+# Tables a backup must cover beyond the plain model tables: many-to-many, history, and history of many-to-many.
+MUST_COVER = [
+    "statements_statement_topics",
+    "statements_statement_countries",
+    "statements_statement_mentioned_officials",
+    "statements_historicalstatement",
+    "statements_historicalstatement_topics",
+    "statements_historicalofficial",
+    "django_migrations",
+    "auth_user",
+]
+
+# Committed rows (pg_dump reads from another connection); the serialized rollback puts the countries back after.
+committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def curated():
+    """A few statements with topics, countries, mentioned officials, history, a draft and awkward text."""
+    peskov = OfficialFactory(name="Dmitry Peskov", aliases="Dmitri Peskov")
+    putin = OfficialFactory(name="Vladimir Putin")
+    relations, syria = TopicFactory(name="Russia–US relations"), TopicFactory(name="Syria")
+    StatementFactory(
+        speaker=peskov,
+        text='No one expects that relationship will improve in a fortnight… "quoted" \\ back\nslash',
+        topics=[relations],
+        countries=[country("RU"), country("US")],
+        mentioned_officials=[putin],
+    )
+    edited = StatementFactory(speaker=peskov, text="Syria is a burning issue.", topics=[syria, relations])
+    edited.note = "Checked against the TASS original."
+    edited.save()
+    StatementFactory(speaker=putin, status=Status.DRAFT, text="<script>alert(1)</script>")
+    return Statement.objects.count()
+
+
+def target_url(target) -> str:
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{target}"
+    settings = connection.settings_dict
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
+    return f"postgres://{settings['USER']}{password}@{host}:{port}/{target}"
+
+
+def pg_conninfo(dbname: str) -> str:
+    settings = connection.settings_dict
+    return psycopg.conninfo.make_conninfo(
+        dbname=dbname,
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+    )
+
+
+@pytest.fixture
+def target(tmp_path):
+    """An empty database of the current engine to restore into: its path (SQLite) or name (PostgreSQL)."""
+    if connection.vendor == "sqlite":
+        yield tmp_path / "restored.sqlite3"
+        return
+    name = connection.settings_dict["NAME"] + "_restore"
+    with psycopg.connect(pg_conninfo(connection.settings_dict["NAME"]), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield name
+    with psycopg.connect(pg_conninfo(connection.settings_dict["NAME"]), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class TargetDatabase:
+    """A plain connection to the restore target, to inspect or change it from the test."""
+
+    def __init__(self, target):
+        self.target = target
+
+    def __enter__(self):
+        if connection.vendor == "sqlite":
+            self.db = sqlite3.connect(self.target)
+            self.checksum_db = self.db
+        else:
+            self.db = psycopg.connect(pg_conninfo(self.target), autocommit=True)
+            # database_checksums() speaks to Django-style connections on PostgreSQL: give it the small part it uses.
+            self.checksum_db = SimpleNamespace(
+                vendor="postgresql", cursor=self.db.cursor, chunked_cursor=self.db.cursor
+            )
+        return self
+
+    def __exit__(self, *exc):
+        self.db.close()
+
+    def checksums(self) -> dict:
+        return database_checksums(self.checksum_db)
+
+    def tables(self) -> list[str]:
+        return list_tables(self.checksum_db)
+
+    def execute(self, sql: str) -> None:
+        self.db.execute(sql)
+        if connection.vendor == "sqlite":
+            self.db.commit()
+
+
+def restore(backup: Path, target, *args: str) -> subprocess.CompletedProcess:
+    """Run `manage.py restore` as an operator would, against the target database."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "restore", str(backup), *args],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": target_url(target)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@committed
+def test_backup_then_restore_into_an_empty_database_gives_identical_checksums(curated, tmp_path, target):
+    """Every table, many-to-many and history tables included, has the same rows and checksum after a restore."""
+    backup = tmp_path / "tracker.backup"
+    call_command("backup", str(backup))
+    manifest = json.loads(manifest_path(backup).read_text())
+    assert manifest["engine"] == connection.vendor
+    assert set(MUST_COVER) <= manifest["tables"].keys()
+    assert manifest["tables"]["statements_statement"]["rows"] == curated
+    assert manifest["tables"]["statements_statement_topics"]["rows"] == 3
+    assert manifest["tables"] == database_checksums(connection)
+
+    result = restore(backup, target)
+
+    assert result.returncode == 0, result.stderr
+    assert "every checksum matches" in result.stdout
+    with TargetDatabase(target) as restored:
+        assert restored.checksums() == manifest["tables"]
+
+
+@committed
+def test_restore_refuses_a_non_empty_database_without_force(curated, tmp_path):
+    """Restoring over a database that has tables needs --force; without it nothing changes."""
+    backup = tmp_path / "tracker.backup"
+    call_command("backup", str(backup))
+    StatementFactory(text="Written after the backup.")
+    before = database_checksums(connection)
+
+    with pytest.raises(CommandError, match="not empty .* pass --force"):
+        call_command("restore", str(backup))
+
+    assert database_checksums(connection) == before
+
+
+@committed
+def test_restore_with_force_replaces_a_changed_database(curated, tmp_path, target):
+    """--force puts back exactly the backed-up rows, dropping later changes and extra tables."""
+    backup = tmp_path / "tracker.backup"
+    call_command("backup", str(backup))
+    assert restore(backup, target).returncode == 0
+    with TargetDatabase(target) as restored:
+        restored.execute("DELETE FROM statements_statement_topics")
+        restored.execute("CREATE TABLE later_migration (id integer PRIMARY KEY)")
+        assert restored.checksums() != json.loads(manifest_path(backup).read_text())["tables"]
+
+    result = restore(backup, target, "--force")
+
+    assert result.returncode == 0, result.stderr
+    with TargetDatabase(target) as restored:
+        assert restored.checksums() == json.loads(manifest_path(backup).read_text())["tables"]
+
+
+@committed
+def test_a_damaged_backup_is_refused_before_anything_is_written(curated, tmp_path, target):
+    """One changed byte in the backup file fails the restore with a clear message, and the target stays empty."""
+    backup = tmp_path / "tracker.backup"
+    call_command("backup", str(backup))
+    data = bytearray(backup.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    backup.write_bytes(bytes(data))
+
+    result = restore(backup, target)
+
+    assert result.returncode != 0
+    assert "does not match the sha256 in its manifest" in result.stderr
+    assert "Nothing was restored" in result.stderr
+    with TargetDatabase(target) as restored:
+        assert restored.tables() == []
+
+
+@committed
+def test_a_manifest_that_does_not_describe_the_backup_fails_the_restore(curated, tmp_path, target):
+    """If the rows do not match the manifest's checksums, restore exits non-zero naming the table."""
+    backup = tmp_path / "tracker.backup"
+    call_command("backup", str(backup))
+    manifest = json.loads(manifest_path(backup).read_text())
+    manifest["tables"]["statements_statement_topics"]["sha256"] = "0" * 64
+    manifest_path(backup).write_text(json.dumps(manifest))
+
+    result = restore(backup, target)
+
+    assert result.returncode != 0
+    assert "statements_statement_topics" in result.stderr
+    assert "different content" in result.stderr
+    if connection.vendor == "sqlite":
+        # SQLite checks the backup's rows before copying; pg_restore's archive can only be checked once restored.
+        assert "Nothing was restored" in result.stderr
+        with TargetDatabase(target) as restored:
+            assert restored.tables() == []
+    else:
+        assert "Do not use it" in result.stderr
+
+
+@committed
+def test_restore_without_its_manifest_is_refused(curated, tmp_path, target):
+    """A backup file whose manifest is missing cannot be verified, so it is not restored."""
+    backup = tmp_path / "tracker.backup"
+    call_command("backup", str(backup))
+    manifest_path(backup).unlink()
+
+    result = restore(backup, target)
+
+    assert result.returncode != 0
+    assert "No manifest at" in result.stderr
+
+
+def test_backup_refuses_to_overwrite_an_existing_file(tmp_path):
+    """An earlier backup is never overwritten by a later one."""
+    backup = tmp_path / "tracker.backup"
+    backup.write_text("an earlier backup")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("backup", str(backup))
+    assert backup.read_text() == "an earlier backup"
+
+
+def test_postgres_password_goes_in_the_environment_not_the_command_line():
+    """pg_dump/pg_restore get the password through PGPASSWORD, where `ps` cannot show it."""
+    fake = SimpleNamespace(
+        settings_dict={"HOST": "db.internal", "PORT": 5433, "USER": "tracker", "PASSWORD": "s3cret", "OPTIONS": {}}
+    )
+    command, env = pg_command_and_env(fake, "pg_dump")
+    assert "s3cret" not in " ".join(command)
+    assert env["PGPASSWORD"] == "s3cret"
+    assert command[1:] == ["--no-password", "--host", "db.internal", "--port", "5433", "--username", "tracker"]

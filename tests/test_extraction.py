@@ -1,0 +1,320 @@
+"""The statement extractor: quotes, speakers, dates, suggestions and duplicates, on texts written for these tests
+(fictional people) and on the seed article annotated in tests/data/seed-gold.json."""
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from statements.extraction import (
+    KnownCountry,
+    KnownOfficial,
+    KnownPosition,
+    KnownTopic,
+    extract,
+    find_duplicates,
+    normalise,
+)
+from statements.extraction.evaluate import score_article
+from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory
+
+DAY = datetime.date(2016, 11, 11)
+SEED = json.loads((Path(__file__).parent / "data" / "seed-gold.json").read_text(encoding="utf-8"))
+
+# A fictional government for the tests: nobody here is a real person.
+PETROV = KnownOfficial(
+    "Ivan Petrov",
+    aliases=("Ivan Petroff",),
+    positions=(
+        KnownPosition(
+            "Press Secretary of the President",
+            start=datetime.date(2012, 5, 1),
+            country_aliases=("Ruritania", "Ruritanian", "Strelsau Palace"),
+        ),
+    ),
+    id=7,
+)
+OLD_SPOKESMAN = KnownOfficial(
+    "Boris Oldman",
+    positions=(
+        KnownPosition(
+            "Press Secretary of the President",
+            start=datetime.date(2000, 1, 1),
+            end=datetime.date(2012, 4, 30),
+            country_aliases=("Ruritania", "Ruritanian", "Strelsau Palace"),
+        ),
+    ),
+    id=8,
+)
+
+
+def quotes(text: str, **kwargs) -> list:
+    """The proposals that contain quoted words."""
+    return [p for p in extract(text, published=DAY, **kwargs).proposals if p.has_quote]
+
+
+def spoken(text: str, **kwargs) -> list[tuple[str, str]]:
+    """(text, speaker name) of every proposal."""
+    return [(p.text, p.speaker.name if p.speaker else "") for p in extract(text, published=DAY, **kwargs).proposals]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # both orders of a named attribution, straight and curly quotes
+        (
+            '"We will not be rushed on this," Anna Lindqvist said.',
+            [("We will not be rushed on this,", "Anna Lindqvist")],
+        ),
+        (
+            "Anna Lindqvist said: “We will not be rushed on this.”",
+            [("We will not be rushed on this.", "Anna Lindqvist")],
+        ),
+        (
+            "“We will not be rushed on this,” said Anna Lindqvist.",
+            [("We will not be rushed on this,", "Anna Lindqvist")],
+        ),
+        # the addressee of "told" is not the speaker, in either order
+        ('Anna Lindqvist told Radio Nord: "We will not be rushed."', [("We will not be rushed.", "Anna Lindqvist")]),
+        ('"We will not be rushed," Anna Lindqvist told Radio Nord.', [("We will not be rushed,", "Anna Lindqvist")]),
+        # the outlet that quotes is not the speaker
+        (
+            'Nordpress quoted Anna Lindqvist as saying: "We will not be rushed."',
+            [("We will not be rushed.", "Anna Lindqvist")],
+        ),
+        (
+            '"We will not be rushed," Anna Lindqvist said, according to Nordpress.',
+            [("We will not be rushed,", "Anna Lindqvist")],
+        ),
+        # an appositive between the name and the cue
+        (
+            '"The talks are over," Karl Brandt, a former envoy to the region, said on Tuesday.',
+            [("The talks are over,", "Karl Brandt")],
+        ),
+        # titles are stripped; a surname or "Mr." goes back to the full name in the article
+        (
+            'Foreign Minister Karl Brandt arrived late. "The talks are over," Mr. Brandt said.',
+            [("The talks are over,", "Karl Brandt")],
+        ),
+        ('"We have a deal," said Secretary of State Mara Quill.', [("We have a deal,", "Mara Quill")]),
+        # "I" and "we" inside the quote are not speakers
+        (
+            '"I said we would win, and we did," Anna Lindqvist said.',
+            [("I said we would win, and we did,", "Anna Lindqvist")],
+        ),
+    ],
+)
+def test_named_speaker(text, expected):
+    """The speaker is the person named next to the cue, not the outlet, the addressee or a pronoun in the quote."""
+    assert [(p.text, p.speaker.name) for p in quotes(text)] == expected
+
+
+def test_split_quote_is_one_statement_in_two_fragments():
+    """`"A," he said. "B."` is one statement whose two fragments are the two quoted stretches."""
+    text = 'Anna Lindqvist spoke after the vote. "We are ready," she said. "But we are not in a hurry."'
+    (proposal,) = quotes(text)
+    assert [f.text for f in proposal.fragments] == ["We are ready,", "But we are not in a hurry."]
+    assert all(text[f.start : f.end] == f.text for f in proposal.fragments)
+    assert proposal.speaker.name == "Anna Lindqvist"
+    assert proposal.kind == "direct"
+
+
+def test_quote_over_several_paragraphs():
+    """A paragraph ending inside a quote and a next one opening with a quote mark continue one quotation."""
+    text = (
+        'Karl Brandt was blunt.\n\n"The first thing is money. We have none.\n\n'
+        '"The second thing is time, and we have less of it," the minister said.'
+    )
+    (proposal,) = quotes(text)
+    assert [f.text for f in proposal.fragments] == [
+        "The first thing is money. We have none.",
+        "The second thing is time, and we have less of it,",
+    ]
+    assert proposal.speaker.name == "Karl Brandt"
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        # a pronoun goes to the last named speaker
+        ('"We are ready," Anna Lindqvist said.\n\n"Nobody else is," she added.', ["Anna Lindqvist"] * 2),
+        # a quote with no attribution of its own continues the last speaker
+        ('"We are ready," Karl Brandt said.\n\n"The others will have to explain themselves."', ["Karl Brandt"] * 2),
+        # "she" skips a man named in between when we know who is who
+        (
+            'Anna Lindqvist met Karl Brandt. "We are ready," Mr. Brandt said. "We are not," she said.',
+            ["Karl Brandt", "Anna Lindqvist"],
+        ),
+    ],
+)
+def test_pronouns_and_follow_on_quotes(text, speakers):
+    """He/she and unattributed follow-on quotes belong to the last person named as speaker."""
+    assert [p.speaker.name for p in quotes(text)] == speakers
+
+
+def test_role_description_resolves_to_the_official_holding_that_post_on_the_date():
+    """ "The Ruritanian spokesman" is whoever held the press secretary post on the article's date."""
+    text = '"There will be no pause in the talks," the Ruritanian spokesman said.'
+    (proposal,) = quotes(text, officials=[OLD_SPOKESMAN, PETROV])
+    assert (proposal.speaker.name, proposal.speaker.official_id, proposal.speaker.method) == ("Ivan Petrov", 7, "role")
+    early = extract(text, published=datetime.date(2010, 3, 1), officials=[OLD_SPOKESMAN, PETROV]).proposals
+    assert early[0].speaker.name == "Boris Oldman"
+
+
+@pytest.mark.parametrize(
+    ("mention", "method"),
+    [("Ivan Petrov", "explicit"), ("Ivan Petroff", "alias"), ("Petrov", "surname"), ("Mr. Petrov", "surname")],
+)
+def test_known_official_by_name_alias_or_surname(mention, method):
+    """Known officials are matched by full name, alias or surname, and keep their id."""
+    (proposal,) = quotes(f'"There will be no pause in the talks," {mention} said.', officials=[PETROV])
+    assert (proposal.speaker.name, proposal.speaker.official_id, proposal.speaker.method) == ("Ivan Petrov", 7, method)
+    assert not proposal.speaker.is_new_official
+
+
+def test_unknown_speaker_is_proposed_as_a_new_official():
+    """A person who matches no known official comes back as a full name to create."""
+    text = 'Defence Minister Karl Brandt spoke on Monday. "We are ready," Brandt said.'
+    result = extract(text, published=DAY, officials=[PETROV])
+    (proposal,) = [p for p in result.proposals if p.has_quote]
+    assert (proposal.speaker.name, proposal.speaker.is_new_official) == ("Karl Brandt", True)
+    assert result.new_official_names == ["Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Relations after the so-called "reset" were poor.',
+        'The minister gave an interview to "Morning Show" on Monday.',
+        'The plan, a "bad idea" by most accounts, was dropped.',
+    ],
+)
+def test_scare_quotes_and_titles_are_not_statements(text):
+    """Short quoted words with no attribution cue of their own are not proposed as quotes."""
+    assert quotes(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        (
+            "Anna Lindqvist said that Nordland would answer any new sanctions in kind.",
+            "Nordland would answer any new sanctions in kind",
+            "Anna Lindqvist",
+        ),
+        (
+            "Nordland will keep working with its neighbours on the river treaty, Anna Lindqvist told Radio Nord.",
+            "Nordland will keep working with its neighbours on the river treaty",
+            "Anna Lindqvist",
+        ),
+    ],
+)
+def test_reported_speech_is_a_paraphrase(text, content, speaker):
+    """Reported speech without quotation marks is proposed as a paraphrase of the reported content."""
+    (proposal,) = extract(text, published=DAY).proposals
+    assert (proposal.kind, proposal.text, proposal.speaker.name, proposal.has_quote) == (
+        "paraphrase",
+        content,
+        speaker,
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("NEW YORK, November 11. /TASS/. Talks went on.", datetime.date(2016, 11, 12), datetime.date(2016, 11, 11)),
+        ("MOSCOW, December 30. /TASS/. Talks went on.", datetime.date(2017, 1, 2), datetime.date(2016, 12, 30)),
+        ("Talks went on all night.", datetime.date(2016, 11, 12), datetime.date(2016, 11, 12)),
+    ],
+)
+def test_dateline_takes_its_year_from_the_publication_date(text, published, expected):
+    """A dateline without a year gets the publication year (the previous one across New Year); else the pub date."""
+    assert extract(text, published=published).date == expected
+
+
+def test_countries_and_topics_are_suggested_by_whole_case_aware_words():
+    """Aliases match as whole words, as written when they have capitals: "US" is not "us", "sanction" not in
+    "sanctioned"."""
+    countries = [KnownCountry("United States", ("US", "Washington"), code="US"), KnownCountry("Russia", ("Moscow",))]
+    topics = [KnownTopic("Sanctions", ("sanction",)), KnownTopic("Syria", ("Aleppo",))]
+    text = '"Let us talk to Washington about Aleppo, not about who was sanctioned," Ivan Petrov said.'
+    (proposal,) = quotes(text, countries=countries, topics=topics)
+    assert [c.name for c in proposal.countries] == ["United States"]
+    assert [t.name for t in proposal.topics] == ["Syria"]
+
+
+def test_duplicate_check_flags_near_identical_text_of_the_same_speaker():
+    """A proposal is a duplicate when the same speaker already has near-identical text (punctuation aside)."""
+    text = '"We cannot afford a pause for a couple of months in Syria," Ivan Petrov said.'
+    existing = [
+        ("Boris Oldman", "We cannot afford a pause for a couple of months in Syria."),
+        ("Ivan Petrov", "We cannot afford a pause for a couple of months, in Syria"),
+    ]
+    (proposal,) = quotes(text, existing=existing)
+    assert proposal.duplicate_of == 1
+    assert find_duplicates(quotes(text), [("Ivan Petrov", "Syria is a burning issue for all of us.")]) == []
+
+
+def test_seed_article_against_hand_annotation():
+    """Every Peskov quote and paraphrase in the seed article is found, attributed to Peskov, dated 2016-11-11."""
+    result = extract(SEED["text"], published=datetime.date.fromisoformat(SEED["date"]))
+    assert result.date == datetime.date(2016, 11, 11)
+    scores = score_article(SEED["quotes"], result.proposals, ["direct", "paraphrase"])
+    for score in scores.values():
+        assert (score.precision, score.recall, score.speaker_accuracy) == (1.0, 1.0, 1.0), score.misses
+    assert {p.speaker.name for p in result.proposals} == {"Dmitry Peskov"}
+
+
+def test_normalised_names_ignore_case_accents_initials_and_descriptions():
+    """Speaker names compare without accents, middle initials, suffixes or a parenthesised note."""
+    assert normalise("Karl B. Brandt Jr.") == normalise("karl brandt")
+    assert normalise("José Núñez") == normalise("Jose Nunez")
+    assert normalise("Ruritanian official (unnamed)") == normalise("a Ruritanian official")
+
+
+def test_a_long_article_is_processed_quickly():
+    """A 2,000-word article takes well under a second (a generous bound: the point is no quadratic blow-up)."""
+    paragraph = (
+        'Anna Lindqvist spoke at length. "We are ready to talk about the river treaty and the border," she said. '
+        "Karl Brandt said that the talks would resume next month in the capital.\n\n"
+    )
+    text = paragraph * 70
+    assert len(text.split()) >= 2000
+    start = datetime.datetime.now()
+    result = extract(text, published=DAY)
+    assert (datetime.datetime.now() - start).total_seconds() < 1.0
+    assert len(result.proposals) == 140
+
+
+@pytest.mark.django_db
+def test_command_prints_json_resolved_against_the_database(tmp_path, capsys):
+    """`extract_statements FILE --date` prints JSON proposals with speakers resolved to officials in the database."""
+    official = OfficialFactory(name="Ivan Petrov")
+    PositionFactory(official=official, title="Press Secretary of the President", start_date=datetime.date(2012, 1, 1))
+    TopicFactory(name="River treaty", keywords="river\ntreaty")
+    StatementFactory(speaker=official, text="The river treaty is not up for discussion.")
+    article = tmp_path / "article.txt"
+    article.write_text('"The river treaty is not up for discussion," Petrov said.', encoding="utf-8")
+    call_command("extract_statements", str(article), "--date", "2016-11-11")
+    data = json.loads(capsys.readouterr().out)
+    (proposal,) = data["proposals"]
+    assert proposal["speaker"]["official_id"] == official.pk
+    assert proposal["date"] == "2016-11-11"
+    assert [t["name"] for t in proposal["topics"]] == ["River treaty"]
+    assert proposal["duplicate_of"] == 0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [(["missing.txt"], "No such file"), (["{article}", "--date", "11/11/2016"], "--date must look like")],
+)
+def test_command_rejects_bad_input_with_a_clear_message(tmp_path, arguments, message):
+    """A missing file or a malformed date is a CommandError with a message, not a traceback."""
+    article = tmp_path / "article.txt"
+    article.write_text("Nothing to see.", encoding="utf-8")
+    arguments = [a.format(article=article) if a != "missing.txt" else str(tmp_path / a) for a in arguments]
+    with pytest.raises(CommandError, match=message):
+        call_command("extract_statements", *arguments)
