@@ -164,21 +164,45 @@ def test_publishing_through_the_form_stamps_published_at(admin_client, superuser
 
 
 @pytest.mark.parametrize(
-    "changes, field, message",
+    "start, changes, field, message",
     [
-        ({"status": "published", "source": ""}, "source", "cannot be published without a source"),
-        ({"status": "retracted", "retraction_reason": ""}, "retraction_reason", "Say why the statement is retracted"),
+        (Status.DRAFT, {"status": "published", "source": ""}, "source", "cannot be published without a source"),
+        (Status.PUBLISHED, {"status": "retracted"}, "retraction_reason", "Say why the statement is retracted"),
     ],
 )
-def test_statement_form_shows_model_rules_as_errors(admin_client, changes, field, message):
+def test_statement_form_shows_model_rules_as_errors(admin_client, start, changes, field, message):
     """Publishing without a source and retracting without a reason are form errors, and nothing is saved."""
-    statement = StatementFactory(status=Status.DRAFT)
+    statement = StatementFactory(status=start)
     page = admin_client.get(admin_url(Statement, "change", statement.pk))
     response = admin_client.post(page.request["PATH_INFO"], change_form_data(page, **changes))
     assert response.status_code == 200
     assert message in str(response.context["adminform"].form.errors[field])
+    source = statement.source
+    statement.refresh_from_db()
+    assert (statement.status, statement.source) == (start, source)
+
+
+def test_a_draft_cannot_be_retracted_through_the_form(admin_client):
+    """A draft was never public: the form refuses to retract it, as the retract action does."""
+    statement = StatementFactory(status=Status.DRAFT)
+    page = admin_client.get(admin_url(Statement, "change", statement.pk))
+    response = admin_client.post(
+        page.request["PATH_INFO"], change_form_data(page, status="retracted", retraction_reason="Wrong.")
+    )
+    assert response.status_code == 200
+    assert "Only a published statement can be retracted" in str(response.context["adminform"].form.errors["status"])
     statement.refresh_from_db()
     assert statement.status == Status.DRAFT
+
+
+def test_change_page_shows_the_speakers_role_on_the_date(admin_client):
+    """The statement form shows the position the speaker held on the statement's date."""
+    position = PositionFactory(
+        title="Press Secretary of the President of Russia", start_date=datetime.date(2012, 5, 22)
+    )
+    statement = StatementFactory(speaker=position.official)
+    response = admin_client.get(admin_url(Statement, "change", statement.pk))
+    assert "Press Secretary of the President of Russia" in response.content.decode()
 
 
 def test_topic_cycle_is_a_form_error(admin_client):

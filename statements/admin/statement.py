@@ -25,8 +25,22 @@ class RetractForm(forms.Form):
     )
 
 
+class StatementAdminForm(forms.ModelForm):
+    """The admin builds the Meta (model, fields from the fieldsets) when it subclasses this form."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Same rule as the retract action: a retracted statement stays public, so a draft cannot go straight there.
+        if cleaned_data.get("status") == Status.RETRACTED and self.instance.status == Status.DRAFT:
+            self.add_error(
+                "status", "Only a published statement can be retracted: publish it first, or keep it a draft."
+            )
+        return cleaned_data
+
+
 @admin.register(Statement)
 class StatementAdmin(ReadOnlyHistoryAdmin):
+    form = StatementAdminForm
     list_display = ["when", "speaker", "excerpt", "topic_names", "status"]
     list_display_links = ["when", "excerpt"]
     list_filter = [
@@ -46,7 +60,7 @@ class StatementAdmin(ReadOnlyHistoryAdmin):
     actions = ["publish_selected", "unpublish_selected", "retract_selected"]
     history_list_display = ["status"]
     fieldsets = [
-        (None, {"fields": ["speaker", ("date", "date_precision"), "kind", "text", "source"]}),
+        (None, {"fields": ["speaker", "speaker_role", ("date", "date_precision"), "kind", "text", "source"]}),
         ("Original language", {"fields": ["original_text", "original_language"], "classes": ["collapse"]}),
         ("About", {"fields": ["topics", "countries", "mentioned_officials"]}),
         ("Status", {"fields": ["status", "retraction_reason", "note"]}),
@@ -67,6 +81,10 @@ class StatementAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description="excerpt")
     def excerpt(self, statement):
         return Truncator(statement.text).chars(90)
+
+    @admin.display(description="speaker's role on this date")
+    def speaker_role(self, statement):
+        return statement.role_on_date() if statement.pk else "Shown once saved."
 
     @admin.display(description="topics")
     def topic_names(self, statement):
@@ -97,7 +115,7 @@ class StatementAdmin(ReadOnlyHistoryAdmin):
         return actions
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["created_at", "created_by", "updated_at", "updated_by", "published_at"]
+        readonly = ["speaker_role", "created_at", "created_by", "updated_at", "updated_by", "published_at"]
         if not self.has_publish_permission(request):
             readonly.append("retraction_reason")
         return readonly
