@@ -98,7 +98,7 @@ class Official(models.Model):
 class PositionQuerySet(models.QuerySet):
     def held_on(self, date: datetime.date):
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=date), start_date__lte=date).order_by(
-            "-start_date"
+            "-start_date", "id"
         )
 
 
@@ -296,7 +296,7 @@ class StatementQuerySet(models.QuerySet):
             Q(end_date__isnull=True) | Q(end_date__gte=models.OuterRef("date")),
             official=models.OuterRef("speaker_id"),
             start_date__lte=models.OuterRef("date"),
-        ).order_by("-start_date")
+        ).order_by("-start_date", "id")  # two posts taken the same day: the one recorded first is the role shown
         return self.annotate(speaker_role=models.Subquery(held.values("title")[:1]))
 
     def with_related(self):
