@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 
+from statements import services
 from statements.models import Country, Official, Outlet, Position, Source, Statement, Status, Topic
 from tests.admin_helpers import admin_url, change_form_data
 from tests.factories import (
@@ -324,3 +326,23 @@ def test_retract_action_refuses_drafts(admin_client):
         published.pk: Status.PUBLISHED,
         draft.pk: Status.DRAFT,
     }
+
+
+# --- The services behind the actions, called directly (as an import or the extraction step would) -------------
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda batch: services.publish_statements(statements=batch, user=None), "without a source"),
+        (lambda batch: services.retract_statements(statements=batch, user=None, reason="  "), "say why"),
+        (lambda batch: services.retract_statements(statements=batch, user=None, reason="Wrong."), "Drafts selected"),
+    ],
+)
+def test_services_refuse_the_whole_batch(call, message):
+    """A refused batch raises a ValidationError that says why, and no statement in it changes."""
+    batch = [StatementFactory(status=Status.DRAFT), StatementFactory(status=Status.DRAFT, source=None)]
+    with pytest.raises(ValidationError, match=message):
+        call(Statement.objects.filter(pk__in=[statement.pk for statement in batch]))
+    assert set(Statement.objects.values_list("status", flat=True)) == {Status.DRAFT}
+    assert not Statement.history.filter(history_type="~").exists()
