@@ -14,6 +14,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("statements", "0002_load_countries")]
+    dependencies = [("statements", "0003_roles")]
 
     operations = [migrations.RunPython(create, drop)]
