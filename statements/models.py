@@ -7,8 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from . import search
 
 WIKIDATA_ID_REGEX = r"^Q[1-9][0-9]*$"
 
@@ -280,6 +283,22 @@ class StatementQuerySet(models.QuerySet):
 
     def drafts(self):
         return self.filter(status=Status.DRAFT)
+
+    def search(self, q: str):
+        """Statements matching every word of `q` (with "phrases", -exclusions and OR) in text, speaker or source."""
+        terms = search.parse_query(q)
+        if not terms:
+            return self.none()
+        sql, params = search.matching_ids_sql(terms)
+        return self.filter(id__in=RawSQL(sql, params))
+
+    def with_search_rank(self, q: str):
+        """Annotate `search_rank` (higher is more relevant) for ordering search results by relevance."""
+        terms = search.parse_query(q)
+        if not terms:
+            return self.annotate(search_rank=models.Value(0.0, output_field=models.FloatField()))
+        sql, params = search.rank_sql(terms, f"{Statement._meta.db_table}.id")
+        return self.annotate(search_rank=RawSQL(sql, params, output_field=models.FloatField()))
 
     def for_official(self, official):
         return self.filter(speaker=official)

@@ -1,0 +1,281 @@
+"""Full-text search on both databases, hidden behind StatementQuerySet.search().
+
+SQLite: an FTS5 table, statements_statement_fts (porter stemming), kept in sync by triggers.
+PostgreSQL: a tsvector table, statements_statement_search, with a GIN index, kept in sync by triggers.
+Both index the statement text, its original text, the speaker's name and aliases, and the source title,
+so that every word of a query may be found in any of them. The SQL lives here and the migration calls it.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+SQLITE_TABLE = "statements_statement_fts"
+POSTGRES_TABLE = "statements_statement_search"
+
+# Private-use characters mark highlights inside the database's snippet, so the text can be escaped first.
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+MAX_TERMS = 12
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]  # one word, or several for a "quoted phrase"
+    negated: bool = False
+    or_before: bool = False  # joined to the previous term by OR rather than AND
+
+
+def parse_query(q: str) -> list[Term]:
+    """Words, "quoted phrases", -exclusions and OR, as in a web search box; punctuation is ignored."""
+    terms: list[Term] = []
+    pending_or = False
+    for match in _TOKEN.finditer(q):
+        minus, phrase, bare = match.groups()
+        if bare is not None and bare == "OR":
+            pending_or = bool(terms)
+            continue
+        if bare is not None and bare.startswith("-") and len(bare) > 1:
+            minus, bare = "-", bare[1:]
+        words = tuple(w.lower() for w in _WORD.findall(phrase if phrase is not None else bare))
+        if not words:
+            continue
+        terms.append(Term(words=words, negated=bool(minus), or_before=pending_or and not minus))
+        pending_or = False
+    positive = [t for t in terms if not t.negated]
+    if not positive:
+        return []
+    return terms[:MAX_TERMS]
+
+
+def _fts5_expression(terms: list[Term]) -> str:
+    parts: list[str] = []
+    for term in terms:
+        quoted = '"' + " ".join(term.words).replace('"', '""') + '"'
+        if term.negated:
+            parts.append(f"NOT {quoted}")
+        elif term.or_before and parts:
+            parts.append(f"OR {quoted}")
+        else:
+            parts.append(quoted)
+    # FTS5 wants a positive term first: move exclusions to the end.
+    positives = [p for p in parts if not p.startswith("NOT ")]
+    negatives = [p for p in parts if p.startswith("NOT ")]
+    if positives and positives[0].startswith("OR "):
+        positives[0] = positives[0][3:]
+    return " ".join(positives + negatives)
+
+
+def _websearch_expression(terms: list[Term]) -> str:
+    parts: list[str] = []
+    for term in terms:
+        text = " ".join(term.words)
+        text = f'"{text}"' if len(term.words) > 1 else text
+        if term.negated:
+            parts.append(f"-{text}")
+        elif term.or_before and parts:
+            parts.append(f"or {text}")
+        else:
+            parts.append(text)
+    return " ".join(parts)
+
+
+def matching_ids_sql(terms: list[Term]) -> tuple[str, list[str]]:
+    """A subquery of the ids of statements matching the terms, for `id IN (…)`."""
+    if connection.vendor == "postgresql":
+        return (
+            f"SELECT statement_id FROM {POSTGRES_TABLE} WHERE document @@ websearch_to_tsquery('english', %s)",
+            [_websearch_expression(terms)],
+        )
+    return f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [_fts5_expression(terms)]
+
+
+def rank_sql(terms: list[Term], id_column: str) -> tuple[str, list[str]]:
+    """A correlated expression giving a relevance score, higher is better."""
+    if connection.vendor == "postgresql":
+        return (
+            f"(SELECT ts_rank_cd(document, websearch_to_tsquery('english', %s)) FROM {POSTGRES_TABLE}"
+            f" WHERE statement_id = {id_column})",
+            [_websearch_expression(terms)],
+        )
+    # bm25() is lower for better matches; weights: text, speaker, source title, original text.
+    return (
+        f"(SELECT -bm25({SQLITE_TABLE}, 4.0, 2.0, 1.0, 1.0) FROM {SQLITE_TABLE}"
+        f" WHERE {SQLITE_TABLE} MATCH %s AND rowid = {id_column})",
+        [_fts5_expression(terms)],
+    )
+
+
+def snippets(statement_ids: list[int], terms: list[Term], *, words: int = 30) -> dict[int, SafeString]:
+    """Escaped HTML snippets of the statement text with the query's words in <mark>, for one page of ids."""
+    if not statement_ids or not terms:
+        return {}
+    placeholders = ", ".join(["%s"] * len(statement_ids))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={words}, MinWords={words // 2}"
+            cursor.execute(
+                f"SELECT id, ts_headline('english', text, websearch_to_tsquery('english', %s), %s)"
+                f" FROM statements_statement WHERE id IN ({placeholders})",
+                [_websearch_expression(terms), options, *statement_ids],
+            )
+        else:
+            cursor.execute(
+                f"SELECT rowid, snippet({SQLITE_TABLE}, 0, %s, %s, '…', %s) FROM {SQLITE_TABLE}"
+                f" WHERE {SQLITE_TABLE} MATCH %s AND rowid IN ({placeholders})",
+                [MARK_START, MARK_END, min(words, 64), _fts5_expression(terms), *statement_ids],
+            )
+        rows = cursor.fetchall()
+    return {pk: _marked_html(text) for pk, text in rows}
+
+
+def _marked_html(text: str) -> SafeString:
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return mark_safe(html)  # noqa: S308 - the text was escaped above; only our own <mark> tags are added
+
+
+# --- Schema: called by the migration --------------------------------------------------------------------------------
+
+SQLITE_DOCUMENT = """
+    NEW.text,
+    (SELECT name || ' ' || aliases FROM statements_official WHERE id = NEW.speaker_id),
+    COALESCE((SELECT title FROM statements_source WHERE id = NEW.source_id), ''),
+    NEW.original_text
+"""
+
+SQLITE_CREATE = [
+    f"""CREATE VIRTUAL TABLE {SQLITE_TABLE} USING fts5(
+        text, speaker, source_title, original_text, tokenize = 'porter unicode61 remove_diacritics 2')""",
+    f"""CREATE TRIGGER statements_fts_insert AFTER INSERT ON statements_statement BEGIN
+        INSERT INTO {SQLITE_TABLE}(rowid, text, speaker, source_title, original_text)
+        VALUES (NEW.id, {SQLITE_DOCUMENT});
+    END""",
+    f"""CREATE TRIGGER statements_fts_update
+        AFTER UPDATE OF text, original_text, speaker_id, source_id ON statements_statement BEGIN
+        DELETE FROM {SQLITE_TABLE} WHERE rowid = OLD.id;
+        INSERT INTO {SQLITE_TABLE}(rowid, text, speaker, source_title, original_text)
+        VALUES (NEW.id, {SQLITE_DOCUMENT});
+    END""",
+    f"""CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements_statement BEGIN
+        DELETE FROM {SQLITE_TABLE} WHERE rowid = OLD.id;
+    END""",
+    f"""CREATE TRIGGER statements_fts_official AFTER UPDATE OF name, aliases ON statements_official BEGIN
+        UPDATE {SQLITE_TABLE} SET speaker = NEW.name || ' ' || NEW.aliases
+        WHERE rowid IN (SELECT id FROM statements_statement WHERE speaker_id = NEW.id);
+    END""",
+    f"""CREATE TRIGGER statements_fts_source AFTER UPDATE OF title ON statements_source BEGIN
+        UPDATE {SQLITE_TABLE} SET source_title = NEW.title
+        WHERE rowid IN (SELECT id FROM statements_statement WHERE source_id = NEW.id);
+    END""",
+    f"""INSERT INTO {SQLITE_TABLE}(rowid, text, speaker, source_title, original_text)
+        SELECT s.id, s.text, o.name || ' ' || o.aliases, COALESCE(src.title, ''), s.original_text
+        FROM statements_statement s JOIN statements_official o ON o.id = s.speaker_id
+        LEFT JOIN statements_source src ON src.id = s.source_id""",
+]
+
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS statements_fts_insert",
+    "DROP TRIGGER IF EXISTS statements_fts_update",
+    "DROP TRIGGER IF EXISTS statements_fts_delete",
+    "DROP TRIGGER IF EXISTS statements_fts_official",
+    "DROP TRIGGER IF EXISTS statements_fts_source",
+    f"DROP TABLE IF EXISTS {SQLITE_TABLE}",
+]
+
+# Weights: A the statement, B the speaker, C the source title, D the original-language text.
+POSTGRES_DOCUMENT_SELECT = f"""
+    INSERT INTO {POSTGRES_TABLE} (statement_id, document)
+    SELECT s.id,
+           setweight(to_tsvector('english', s.text), 'A')
+        || setweight(to_tsvector('english', o.name || ' ' || o.aliases), 'B')
+        || setweight(to_tsvector('english', COALESCE(src.title, '')), 'C')
+        || setweight(to_tsvector('english', s.original_text), 'D')
+    FROM statements_statement s
+    JOIN statements_official o ON o.id = s.speaker_id
+    LEFT JOIN statements_source src ON src.id = s.source_id
+"""
+
+POSTGRES_CREATE = [
+    # No foreign key: Django's flush truncates statements_statement alone; a TRUNCATE trigger empties this table.
+    f"CREATE TABLE {POSTGRES_TABLE} (statement_id bigint PRIMARY KEY, document tsvector NOT NULL)",
+    f"CREATE INDEX {POSTGRES_TABLE}_document ON {POSTGRES_TABLE} USING gin (document)",
+    f"""CREATE FUNCTION statements_search_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+        {POSTGRES_DOCUMENT_SELECT} WHERE s.id = ANY(ids)
+        ON CONFLICT (statement_id) DO UPDATE SET document = EXCLUDED.document;
+    $$""",
+    """CREATE FUNCTION statements_search_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM statements_search_refresh(ARRAY(SELECT id FROM new_rows));
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER statements_search_insert AFTER INSERT ON statements_statement
+        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION statements_search_on_insert()""",
+    """CREATE FUNCTION statements_search_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM statements_search_refresh(ARRAY[NEW.id]);
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER statements_search_update
+        AFTER UPDATE OF text, original_text, speaker_id, source_id ON statements_statement
+        FOR EACH ROW EXECUTE FUNCTION statements_search_on_update()""",
+    f"""CREATE FUNCTION statements_search_on_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM {POSTGRES_TABLE} WHERE statement_id IN (SELECT id FROM old_rows);
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER statements_search_delete AFTER DELETE ON statements_statement
+        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION statements_search_on_delete()""",
+    f"""CREATE FUNCTION statements_search_on_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        TRUNCATE {POSTGRES_TABLE};
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER statements_search_truncate AFTER TRUNCATE ON statements_statement
+        FOR EACH STATEMENT EXECUTE FUNCTION statements_search_on_truncate()""",
+    """CREATE FUNCTION statements_search_on_official() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM statements_search_refresh(ARRAY(SELECT id FROM statements_statement WHERE speaker_id = NEW.id));
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER statements_search_official AFTER UPDATE OF name, aliases ON statements_official
+        FOR EACH ROW EXECUTE FUNCTION statements_search_on_official()""",
+    """CREATE FUNCTION statements_search_on_source() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM statements_search_refresh(ARRAY(SELECT id FROM statements_statement WHERE source_id = NEW.id));
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER statements_search_source AFTER UPDATE OF title ON statements_source
+        FOR EACH ROW EXECUTE FUNCTION statements_search_on_source()""",
+    POSTGRES_DOCUMENT_SELECT,
+]
+
+POSTGRES_DROP = [
+    "DROP TRIGGER IF EXISTS statements_search_insert ON statements_statement",
+    "DROP TRIGGER IF EXISTS statements_search_update ON statements_statement",
+    "DROP TRIGGER IF EXISTS statements_search_delete ON statements_statement",
+    "DROP TRIGGER IF EXISTS statements_search_truncate ON statements_statement",
+    "DROP TRIGGER IF EXISTS statements_search_official ON statements_official",
+    "DROP TRIGGER IF EXISTS statements_search_source ON statements_source",
+    "DROP FUNCTION IF EXISTS statements_search_on_insert, statements_search_on_update, statements_search_on_delete,"
+    " statements_search_on_truncate, statements_search_on_official, statements_search_on_source",
+    "DROP FUNCTION IF EXISTS statements_search_refresh",
+    f"DROP TABLE IF EXISTS {POSTGRES_TABLE}",
+]
+
+
+def create_schema(schema_editor) -> None:
+    statements = POSTGRES_CREATE if schema_editor.connection.vendor == "postgresql" else SQLITE_CREATE
+    for sql in statements:
+        schema_editor.execute(sql, params=None)
+
+
+def drop_schema(schema_editor) -> None:
+    statements = POSTGRES_DROP if schema_editor.connection.vendor == "postgresql" else SQLITE_DROP
+    for sql in statements:
+        schema_editor.execute(sql, params=None)
