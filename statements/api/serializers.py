@@ -1,0 +1,182 @@
+"""What the API shows: names and slugs next to every reference, never internal fields (notes, authors, drafts)."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from ..models import Country, Official, Position, Statement, Topic
+
+
+def absolute(request, path: str) -> str:
+    """An absolute URL when serialising for a request (always in views), the bare path otherwise."""
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class CountryRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Country
+        fields = ["code", "name"]
+
+
+class TopicRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["name", "slug"]
+
+
+class OfficialRefSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The official's public page.")
+
+    class Meta:
+        model = Official
+        fields = ["name", "slug", "url"]
+
+    def get_url(self, official) -> str:
+        return absolute(self.context.get("request"), official.get_absolute_url())
+
+
+class SourceSerializer(serializers.Serializer):
+    outlet = serializers.CharField(source="outlet.name")
+    title = serializers.CharField()
+    url = serializers.URLField(help_text="Empty when the report is not online.")
+    published_on = serializers.DateField()
+    medium = serializers.CharField(help_text="interview, press_conference, article, …")
+    venue = serializers.CharField(help_text="Where it was said when that is not the outlet, e.g. CNN.")
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    """One published statement, as the timeline shows it. Expects `with_related().with_role()`."""
+
+    url = serializers.SerializerMethodField(help_text="The statement's permalink page.")
+    api_url = serializers.SerializerMethodField()
+    speaker = OfficialRefSerializer()
+    speaker_role = serializers.SerializerMethodField(help_text="The speaker's position on the statement's date.")
+    speaker_country = CountryRefSerializer(source="speaker.country", allow_null=True)
+    topics = TopicRefSerializer(many=True)
+    countries = CountryRefSerializer(many=True, help_text="Countries the statement concerns.")
+    officials_mentioned = OfficialRefSerializer(source="mentioned_officials", many=True)
+    source = SourceSerializer()
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "url",
+            "api_url",
+            "date",
+            "date_precision",
+            "speaker",
+            "speaker_role",
+            "speaker_country",
+            "kind",
+            "text",
+            "original_text",
+            "original_language",
+            "topics",
+            "countries",
+            "officials_mentioned",
+            "source",
+            "updated_at",
+        ]
+
+    def get_url(self, statement) -> str:
+        return absolute(self.context.get("request"), statement.get_absolute_url())
+
+    def get_api_url(self, statement) -> str:
+        return absolute(self.context.get("request"), reverse("api:statement-detail", kwargs={"pk": statement.pk}))
+
+    def get_speaker_role(self, statement) -> str:
+        return statement.role_on_date()
+
+
+class StatementDetailSerializer(StatementSerializer):
+    """A permalink keeps resolving after a retraction: the detail adds the status and the reason."""
+
+    class Meta(StatementSerializer.Meta):
+        fields = [*StatementSerializer.Meta.fields, "status", "retraction_reason"]
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    country = CountryRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Position
+        fields = ["title", "organisation", "country", "start_date", "end_date"]
+
+
+class OfficialSerializer(serializers.ModelSerializer):
+    """An official with the positions held and how many published statements they made."""
+
+    url = serializers.SerializerMethodField(help_text="The official's public page.")
+    api_url = serializers.SerializerMethodField()
+    aliases = serializers.ListField(source="alias_list", child=serializers.CharField())
+    country = CountryRefSerializer(allow_null=True)
+    positions = PositionSerializer(many=True)
+    statement_count = serializers.IntegerField(help_text="Published statements by this official.")
+    statements_url = serializers.SerializerMethodField(help_text="This official's statements in the API.")
+
+    class Meta:
+        model = Official
+        fields = [
+            "name",
+            "slug",
+            "url",
+            "api_url",
+            "aliases",
+            "country",
+            "wikidata_id",
+            "is_synthetic",
+            "positions",
+            "statement_count",
+            "statements_url",
+        ]
+
+    def get_url(self, official) -> str:
+        return absolute(self.context.get("request"), official.get_absolute_url())
+
+    def get_api_url(self, official) -> str:
+        return absolute(self.context.get("request"), reverse("api:official-detail", kwargs={"slug": official.slug}))
+
+    def get_statements_url(self, official) -> str:
+        return absolute(self.context.get("request"), f"{reverse('api:statement-list')}?speaker={official.slug}")
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The topic's public page.")
+    api_url = serializers.SerializerMethodField()
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The parent topic's slug.")
+    statement_count = serializers.IntegerField(help_text="Published statements tagged with this topic itself.")
+    statements_url = serializers.SerializerMethodField(help_text="Statements on this topic and its sub-topics.")
+
+    class Meta:
+        model = Topic
+        fields = ["name", "slug", "url", "api_url", "parent", "description", "statement_count", "statements_url"]
+
+    def get_url(self, topic) -> str:
+        return absolute(self.context.get("request"), topic.get_absolute_url())
+
+    def get_api_url(self, topic) -> str:
+        return absolute(self.context.get("request"), reverse("api:topic-detail", kwargs={"slug": topic.slug}))
+
+    def get_statements_url(self, topic) -> str:
+        return absolute(self.context.get("request"), f"{reverse('api:statement-list')}?topic={topic.slug}")
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The country's public page.")
+    api_url = serializers.SerializerMethodField()
+    statement_count = serializers.IntegerField(help_text="Published statements concerning this country.")
+    speaker_statement_count = serializers.IntegerField(help_text="Published statements by this country's officials.")
+    statements_url = serializers.SerializerMethodField(help_text="Statements concerning this country.")
+
+    class Meta:
+        model = Country
+        fields = ["code", "name", "url", "api_url", "statement_count", "speaker_statement_count", "statements_url"]
+
+    def get_url(self, country) -> str:
+        return absolute(self.context.get("request"), country.get_absolute_url())
+
+    def get_api_url(self, country) -> str:
+        return absolute(self.context.get("request"), reverse("api:country-detail", kwargs={"code": country.code}))
+
+    def get_statements_url(self, country) -> str:
+        return absolute(self.context.get("request"), f"{reverse('api:statement-list')}?country={country.code}")

@@ -1,0 +1,210 @@
+"""Read-only API views: thin generic views over the same published-only QuerySet and StatementFilter as the timeline."""
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import generics, serializers
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from ..filters import StatementFilter
+from ..models import Country, Official, Position, Statement, Status, Topic
+from .pagination import ApiCursorPagination, StatementCursorPagination
+from .serializers import (
+    CountrySerializer,
+    OfficialSerializer,
+    StatementDetailSerializer,
+    StatementSerializer,
+    TopicSerializer,
+)
+
+PUBLISHED_STATEMENTS = Q(statements__status=Status.PUBLISHED)
+
+
+def count_published(**outer_refs) -> Coalesce:
+    """A correlated COUNT of published statements, so several counts on one row do not multiply each other."""
+    counted = (
+        Statement.objects.published()
+        .filter(**{field: OuterRef(ref) for field, ref in outer_refs.items()})
+        .order_by()
+        .values(*outer_refs)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+NOT_FOUND = OpenApiResponse(
+    inline_serializer("NotFound", {"detail": serializers.CharField()}),
+    description="No such object, or a cursor that the API did not make.",
+)
+INVALID_FILTER = OpenApiResponse(
+    {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    description="A filter value is not valid: a list of messages for each parameter in error.",
+)
+
+# drf-spectacular cannot infer the type of a filter that works through a `method` (it warns, and `check --deploy`
+# fails on its warnings): say that each of these is a string; the repeatable ones become arrays of strings.
+for _name in ("speaker", "speaker_country", "country", "topic", "outlet", "language"):
+    extend_schema_field(OpenApiTypes.STR)(StatementFilter.base_filters[_name])
+
+
+def repeatable(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, str, many=True, explode=True, style="form", description=description)
+
+
+# Clearer descriptions than the form labels for the repeatable parameters; the filter supplies the rest.
+STATEMENT_FILTER_DOCS = [
+    repeatable("speaker", "An official's slug, e.g. dmitry-peskov. Repeat for any of several."),
+    repeatable("speaker_country", "The speaker's country, ISO 3166-1 alpha-2 code in any case, e.g. RU. Repeatable."),
+    repeatable("country", "A country the statement concerns, ISO code, e.g. SY. Repeatable."),
+    repeatable("topic", "A topic's slug; includes its sub-topics. Repeatable."),
+    repeatable("outlet", "The slug of the outlet that reported it, e.g. tass. Repeatable."),
+    OpenApiParameter("language", str, description="Said in, or reported in, this language: ISO 639 code, e.g. ru."),
+]
+
+
+@extend_schema(
+    parameters=STATEMENT_FILTER_DOCS,
+    responses={200: StatementSerializer(many=True), 400: INVALID_FILTER, 404: NOT_FOUND},
+)
+class StatementList(generics.ListAPIView):
+    """Published statements, narrowed by the timeline's filters and in the timeline's order."""
+
+    serializer_class = StatementSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = StatementFilter
+    pagination_class = StatementCursorPagination
+
+    def get_queryset(self) -> QuerySet:
+        return Statement.objects.published().with_related().with_role()
+
+
+@extend_schema(responses={200: StatementDetailSerializer, 404: NOT_FOUND})
+class StatementDetail(generics.RetrieveAPIView):
+    """One statement. Retracted ones still resolve, with their status and the reason; drafts are 404."""
+
+    serializer_class = StatementDetailSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return Statement.objects.public().with_related().with_role()
+
+
+def officials() -> QuerySet:
+    """Officials the public can see: speakers of, or mentioned in, a published statement (not draft-only ones)."""
+    published = Statement.objects.published()
+    mentioned = Statement.mentioned_officials.through.objects.filter(statement__in=published.values("pk"))
+    positions = Position.objects.select_related("country")
+    return (
+        Official.objects.filter(Q(pk__in=published.values("speaker_id")) | Q(pk__in=mentioned.values("official_id")))
+        .select_related("country")
+        .prefetch_related(Prefetch("positions", queryset=positions))
+        .annotate(statement_count=Count("statements", filter=PUBLISHED_STATEMENTS))
+    )
+
+
+@extend_schema(responses={200: OfficialSerializer(many=True), 404: NOT_FOUND})
+class OfficialList(generics.ListAPIView):
+    """Public officials in slug order, with the positions they held and their number of published statements."""
+
+    serializer_class = OfficialSerializer
+    pagination_class = ApiCursorPagination
+    filter_backends = []
+
+    def get_queryset(self) -> QuerySet:
+        return officials()
+
+
+@extend_schema(responses={200: OfficialSerializer, 404: NOT_FOUND})
+class OfficialDetail(generics.RetrieveAPIView):
+    serializer_class = OfficialSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet:
+        return officials()
+
+
+def topics() -> QuerySet:
+    return Topic.objects.select_related("parent").annotate(
+        statement_count=Count("statements", filter=PUBLISHED_STATEMENTS)
+    )
+
+
+@extend_schema(responses={200: TopicSerializer(many=True), 404: NOT_FOUND})
+class TopicList(generics.ListAPIView):
+    """Topics in slug order, each with its parent's slug and its number of published statements."""
+
+    serializer_class = TopicSerializer
+    pagination_class = ApiCursorPagination
+    filter_backends = []
+
+    def get_queryset(self) -> QuerySet:
+        return topics()
+
+
+@extend_schema(responses={200: TopicSerializer, 404: NOT_FOUND})
+class TopicDetail(generics.RetrieveAPIView):
+    serializer_class = TopicSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet:
+        return topics()
+
+
+def countries() -> QuerySet:
+    return Country.objects.annotate(
+        statement_count=count_published(countries="pk"),
+        speaker_statement_count=count_published(speaker__country="pk"),
+    )
+
+
+@extend_schema(responses={200: CountrySerializer(many=True), 404: NOT_FOUND})
+class CountryList(generics.ListAPIView):
+    """All ISO countries in name order, with counts of published statements about them and by their officials."""
+
+    serializer_class = CountrySerializer
+    pagination_class = ApiCursorPagination
+    filter_backends = []
+
+    def get_queryset(self) -> QuerySet:
+        return countries()
+
+
+@extend_schema(responses={200: CountrySerializer, 404: NOT_FOUND})
+class CountryDetail(generics.RetrieveAPIView):
+    """One country by ISO code, in any case (ru or RU)."""
+
+    serializer_class = CountrySerializer
+    lookup_field = "code"
+
+    def get_queryset(self) -> QuerySet:
+        return countries()
+
+    def get_object(self):
+        self.kwargs["code"] = self.kwargs["code"].upper()
+        return super().get_object()
+
+
+@extend_schema(exclude=True)
+@api_view(["GET"])
+def api_root(request, format=None):
+    """The entry point of the browsable API: one link per collection."""
+    return Response(
+        {
+            "statements": reverse("api:statement-list", request=request, format=format),
+            "officials": reverse("api:official-list", request=request, format=format),
+            "topics": reverse("api:topic-list", request=request, format=format),
+            "countries": reverse("api:country-list", request=request, format=format),
+            "schema": reverse("api-schema", request=request, format=format),
+            "docs": reverse("api-docs", request=request, format=format),
+        }
+    )

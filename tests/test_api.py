@@ -1,0 +1,402 @@
+"""The JSON API: the timeline's filters and order, published statements only, clear 4xx errors, a valid schema."""
+
+import base64
+import json
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.http import QueryDict
+from drf_spectacular.validation import validate_schema
+
+from statements.filters import StatementFilter
+from statements.models import Statement
+from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory, country
+from tests.test_filters import BAD, CASES
+from tests.timeline_data import DRAFT_TEXT, NOTE_TEXT, RETRACTED_TEXT, build_world
+
+pytestmark = pytest.mark.django_db
+
+# Queries for one page of statements: the statements (with speaker, country, source, outlet and role in one
+# query) and one prefetch each for topics, countries and officials mentioned.
+STATEMENT_PAGE_QUERIES = 4
+# Officials: the page, then positions (with their countries).
+OFFICIAL_PAGE_QUERIES = 2
+TOPIC_PAGE_QUERIES = 1
+COUNTRY_PAGE_QUERIES = 1
+
+
+def walk(client, url: str) -> list[dict]:
+    """Every result, following `next` links from the first page to the last."""
+    results, pages = [], 0
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        results += body["results"]
+        url, pages = body["next"], pages + 1
+        assert pages < 100, "the cursor does not advance"
+    return results
+
+
+@pytest.mark.parametrize(("query", "expected"), CASES)
+def test_api_lists_the_same_statements_as_the_filter_in_the_same_order(client, query, expected):
+    """For every filter in the timeline's table, the API's ids across cursor pages equal StatementFilter(...).qs."""
+    world = build_world()
+    filtered = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+    assert filtered.is_valid(), filtered.errors
+    separator = "&" if query else ""
+    results = walk(client, f"/api/statements/?{query}{separator}page_size=2")
+    assert [r["id"] for r in results] == [s.pk for s in filtered.qs]
+    assert " ".join(world["labels"][r["id"]] for r in results) == expected
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_cursor_pages_follow_the_sort_with_many_statements_on_one_day(client, sort):
+    """Ties on the date are paged by id without gaps or repeats, backwards as well as forwards."""
+    speaker = OfficialFactory()
+    for day in (11, 11, 11, 11, 11, 12, 12, 10):
+        StatementFactory(speaker=speaker, date=f"2016-11-{day}")
+    expected = StatementFilter(QueryDict(f"sort={sort}"), queryset=Statement.objects.published()).qs
+    forward = walk(client, f"/api/statements/?sort={sort}&page_size=3")
+    assert [r["id"] for r in forward] == [s.pk for s in expected]
+
+    last_page = client.get(f"/api/statements/?sort={sort}&page_size=3")
+    while last_page.json()["next"]:
+        last_page = client.get(last_page.json()["next"])
+    backward, url = [], last_page.json()["previous"]
+    while url:
+        page = client.get(url).json()
+        backward = page["results"] + backward
+        url = page["previous"]
+    assert [r["id"] for r in backward + last_page.json()["results"]] == [s.pk for s in expected]
+
+
+def test_statement_has_names_and_links_not_just_ids(client):
+    """A statement lists its speaker, role on the date, topics, countries and source by name, with absolute URLs."""
+    world = build_world()
+    a = world["statements"]["A"]
+    result = next(r for r in walk(client, "/api/statements/?speaker=dmitry-peskov") if r["id"] == a.pk)
+    assert result == {
+        "id": a.pk,
+        "url": f"http://testserver/statements/{a.pk}/",
+        "api_url": f"http://testserver/api/statements/{a.pk}/",
+        "date": "2016-11-11",
+        "date_precision": "day",
+        "speaker": {
+            "name": "Dmitry Peskov",
+            "slug": "dmitry-peskov",
+            "url": "http://testserver/officials/dmitry-peskov/",
+        },
+        "speaker_role": "Press Secretary of the President of Russia",
+        "speaker_country": {"code": "RU", "name": "Russia"},
+        "kind": "direct",
+        "text": "No one expects that relationship will improve in a fortnight.",
+        "original_text": "",
+        "original_language": "",
+        "topics": [{"name": "Sanctions", "slug": "sanctions"}],
+        "countries": [{"code": "RU", "name": "Russia"}, {"code": "US", "name": "United States"}],
+        "officials_mentioned": [
+            {"name": "John Example", "slug": "john-example", "url": "http://testserver/officials/john-example/"}
+        ],
+        "source": {
+            "outlet": "TASS",
+            "title": "Kremlin on relations with Washington",
+            "url": a.source.url,
+            "published_on": "2016-11-11",
+            "medium": "article",
+            "venue": "",
+        },
+        "updated_at": result["updated_at"],
+    }
+    assert result["updated_at"].startswith(a.updated_at.date().isoformat())
+
+
+def test_speaker_role_is_the_position_held_on_the_statement_date(client):
+    """John Example was Spokesperson until mid-2016 and Ambassador after: each statement shows the right one."""
+    world = build_world()
+    roles = {r["id"]: r["speaker_role"] for r in walk(client, "/api/statements/?speaker=john-example")}
+    assert roles == {world["statements"]["D"].pk: "Spokesperson", world["statements"]["E"].pk: "Ambassador"}
+
+
+def test_drafts_and_internal_fields_are_never_in_the_api(client):
+    """No draft, retracted statement, analyst note or author appears in any list or detail response."""
+    world = build_world()
+    urls = [
+        "/api/statements/",
+        "/api/statements/?page_size=200",
+        "/api/statements/?speaker=dmitry-peskov",
+        "/api/officials/",
+        "/api/topics/",
+        "/api/countries/?page_size=200",
+        *(f"/api/statements/{s.pk}/" for s in world["statements"].values()),
+        "/api/officials/dmitry-peskov/",
+        "/api/topics/sanctions/",
+        "/api/countries/ru/",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        for secret in (DRAFT_TEXT, NOTE_TEXT, RETRACTED_TEXT, "created_by", "updated_by", '"note"'):
+            assert secret not in body, (url, secret)
+    assert client.get(f"/api/statements/{world['draft'].pk}/").status_code == 404
+    assert client.get("/api/officials/draft-only-person/").status_code == 404
+
+
+def test_retracted_statement_detail_says_why_but_is_not_listed(client):
+    """A retracted permalink keeps resolving with its status and reason; the lists leave it out."""
+    world = build_world()
+    retracted = world["retracted"]
+    body = client.get(f"/api/statements/{retracted.pk}/").json()
+    assert (body["status"], body["retraction_reason"]) == ("retracted", retracted.retraction_reason)
+    assert body["text"] == RETRACTED_TEXT
+    published = client.get(f"/api/statements/{world['statements']['A'].pk}/").json()
+    assert (published["status"], published["retraction_reason"]) == ("published", "")
+    assert retracted.pk not in {r["id"] for r in walk(client, "/api/statements/?speaker=dmitry-peskov")}
+
+
+def test_markup_in_statement_text_stays_inert(client):
+    """Text is JSON data served as application/json with nosniff; the browsable view escapes it."""
+    attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    statement = StatementFactory(text=attack)
+    response = client.get(f"/api/statements/{statement.pk}/", HTTP_ACCEPT="application/json")
+    assert response["Content-Type"] == "application/json"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response.json()["text"] == attack
+    for url in (f"/api/statements/{statement.pk}/", "/api/statements/?q=alert"):
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+        assert "&lt;script&gt;alert" in html
+
+
+@pytest.mark.parametrize(("query", "field", "message"), BAD)
+def test_invalid_filter_is_a_400_with_the_errors_as_json(client, query, field, message):
+    """Every bad value the timeline rejects is a 400 whose JSON names the field and says what is wrong."""
+    build_world()
+    response = client.get(f"/api/statements/?{query}")
+    assert response.status_code == 400
+    assert message in " ".join(response.json()[field])
+
+
+def cursor(raw: str) -> str:
+    return base64.b64encode(raw.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not-base64!",
+        cursor("p=not-a-date"),
+        cursor("p=2016-02-30"),
+        cursor("p=2016-11-11&o=-1"),
+        cursor("p=2016-11-11&o=x"),
+        cursor("r=yes"),
+        cursor("p=" + "9" * 5000),
+        "%E2%98%83",
+    ],
+)
+def test_a_tampered_cursor_is_a_404_not_a_500(client, value):
+    """Cursors are opaque; one that was not made by the API gets 'Invalid cursor', never a server error."""
+    StatementFactory()
+    response = client.get(f"/api/statements/?cursor={value}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid cursor"}
+
+
+@pytest.mark.parametrize("url", ["/api/officials/", "/api/topics/", "/api/countries/"])
+def test_a_tampered_cursor_on_a_reference_list_is_a_404(client, url):
+    """The reference lists page by slug; a junk cursor there is a 404 too."""
+    response = client.get(f"{url}?cursor={cursor('p=' + 'x' * 500)}")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("value", "size"), [("0", 50), ("-3", 50), ("abc", 50), ("1", 1), ("999", 7)])
+def test_page_size_is_bounded_and_bad_values_fall_back_to_the_default(client, value, size):
+    """`page_size` above the maximum is capped, and nonsense uses the default rather than failing."""
+    build_world()
+    results = client.get(f"/api/statements/?page_size={value}").json()["results"]
+    assert len(results) == min(size, 7)
+
+
+def test_officials_have_positions_and_counts_of_published_statements_only(client):
+    """An official lists positions and counts only published statements; draft-only officials are not listed."""
+    build_world()
+    peskov = client.get("/api/officials/dmitry-peskov/").json()
+    assert peskov["statement_count"] == 2  # plus a draft and a retraction, which do not count
+    assert peskov["aliases"] == ["Dmitri Peskov"]
+    assert peskov["country"] == {"code": "RU", "name": "Russia"}
+    assert peskov["positions"] == [
+        {
+            "title": "Press Secretary of the President of Russia",
+            "organisation": "Ministry of Foreign Affairs",
+            "country": None,
+            "start_date": "2012-05-22",
+            "end_date": None,
+        }
+    ]
+    assert peskov["statements_url"] == "http://testserver/api/statements/?speaker=dmitry-peskov"
+    listed = walk(client, "/api/officials/?page_size=2")
+    assert [o["slug"] for o in listed] == ["anna-sample", "dmitry-peskov", "john-example", "sergey-lavrov"]
+    assert {o["slug"]: o["statement_count"] for o in listed}["john-example"] == 2
+
+
+def test_an_official_only_mentioned_in_a_published_statement_is_public(client):
+    """Someone named in a published statement has a public page, so the API lists them with no statements."""
+    mentioned = OfficialFactory(name="Named Person", slug="named-person")
+    StatementFactory(mentioned_officials=[mentioned])
+    body = client.get("/api/officials/named-person/").json()
+    assert (body["name"], body["statement_count"]) == ("Named Person", 0)
+
+
+def test_topics_have_parent_slug_and_counts(client):
+    """Topics carry their parent's slug and count only their own published statements."""
+    build_world()
+    topics = {t["slug"]: t for t in walk(client, "/api/topics/")}
+    assert topics["syria"]["parent"] == "middle-east"
+    assert topics["middle-east"]["parent"] is None
+    assert {slug: t["statement_count"] for slug, t in topics.items()} == {
+        "arctic": 0,
+        "middle-east": 1,
+        "sanctions": 3,
+        "syria": 2,
+        "us-election-2016": 1,
+    }
+    assert client.get("/api/topics/syria/").json()["statements_url"] == "http://testserver/api/statements/?topic=syria"
+
+
+def test_countries_are_looked_up_by_code_in_any_case_with_counts(client):
+    """A country by ISO code (ru or RU): statements concerning it and statements by its officials."""
+    build_world()
+    for code in ("ru", "RU"):
+        body = client.get(f"/api/countries/{code}/").json()
+        assert (body["code"], body["name"]) == ("RU", "Russia")
+        assert (body["statement_count"], body["speaker_statement_count"]) == (
+            3,
+            4,
+        )  # A B D concern Russia; A B C G are by Russians
+    syria = client.get("/api/countries/SY/").json()
+    assert (syria["statement_count"], syria["speaker_statement_count"]) == (3, 0)
+    assert len(walk(client, "/api/countries/?page_size=200")) == 249
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/statements/999999/",
+        "/api/statements/abc/",
+        "/api/officials/nobody/",
+        "/api/topics/nothing/",
+        "/api/countries/ZZ/",
+        "/api/countries/russia/",
+    ],
+)
+def test_unknown_objects_are_404(client, url):
+    """An unknown id, slug or code is a 404."""
+    build_world()
+    assert client.get(url).status_code == 404
+
+
+def test_the_api_is_read_only(client):
+    """Writes are refused with 405 whoever asks."""
+    statement = StatementFactory()
+    assert client.post("/api/statements/", {"text": "x"}).status_code == 405
+    assert client.put(f"/api/statements/{statement.pk}/", {"text": "x"}).status_code == 405
+    assert client.delete(f"/api/statements/{statement.pk}/").status_code == 405
+    assert client.delete("/api/officials/" + statement.speaker.slug + "/").status_code == 405
+
+
+def make_statements(n: int) -> None:
+    """n statements, each with its own speaker, position, source, two topics, two countries and a mention."""
+    topics = [TopicFactory(), TopicFactory()]
+    countries = [country("RU"), country("US")]
+    for _ in range(n):
+        speaker = OfficialFactory()
+        PositionFactory(official=speaker)
+        StatementFactory(speaker=speaker, topics=topics, countries=countries, mentioned_officials=[OfficialFactory()])
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_statement_page_query_count_does_not_grow_with_rows(client, django_assert_num_queries, n):
+    """A page of statements costs the same queries for 3 rows as for 30."""
+    make_statements(n)
+    with django_assert_num_queries(STATEMENT_PAGE_QUERIES):
+        assert len(client.get("/api/statements/?page_size=100").json()["results"]) == n
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_filtered_statement_page_query_count_does_not_grow_with_rows(client, django_assert_num_queries, n):
+    """With filters the count grows by the filter's own lookups, never by rows: a second page too."""
+    make_statements(n)
+    query = "speaker_country=RU&country=US&date_from=2016&sort=oldest&page_size=2"
+    # + speaker_country and country validation, and the first page's cursor makes a second page
+    with django_assert_num_queries(STATEMENT_PAGE_QUERIES + 2):
+        next_url = client.get(f"/api/statements/?{query}").json()["next"]
+    with django_assert_num_queries(STATEMENT_PAGE_QUERIES + 2):
+        assert len(client.get(next_url).json()["results"]) == min(n - 2, 2)
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_reference_list_query_counts_do_not_grow_with_rows(client, django_assert_num_queries, n):
+    """Officials, topics and countries pages cost a fixed number of queries."""
+    make_statements(n)
+    with django_assert_num_queries(OFFICIAL_PAGE_QUERIES):
+        assert len(client.get("/api/officials/?page_size=200").json()["results"]) == 2 * n
+    with django_assert_num_queries(TOPIC_PAGE_QUERIES):
+        client.get("/api/topics/?page_size=200")
+    with django_assert_num_queries(COUNTRY_PAGE_QUERIES):
+        client.get("/api/countries/?page_size=200")
+
+
+def test_openapi_schema_is_served_valid_and_documents_the_filters(client):
+    """/api/schema/ is a valid OpenAPI 3 document listing every StatementFilter parameter on /api/statements/."""
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    validate_schema(schema)
+    parameters = {p["name"] for p in schema["paths"]["/api/statements/"]["get"]["parameters"]}
+    assert set(StatementFilter.base_filters) <= parameters
+    assert {"cursor", "page_size"} <= parameters
+    assert set(schema["paths"]) >= {
+        "/api/statements/",
+        "/api/statements/{id}/",
+        "/api/officials/",
+        "/api/officials/{slug}/",
+        "/api/topics/",
+        "/api/topics/{slug}/",
+        "/api/countries/",
+        "/api/countries/{code}/",
+    }
+    assert not [path for path in schema["paths"] if not path.startswith("/api/")]
+    json_schema = client.get("/api/schema/?format=json")
+    assert json.loads(json_schema.content)["info"]["title"] == "Statement Tracker API"
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    """drf-spectacular's warnings fail `check --deploy`, so the schema must build without any."""
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert "/api/statements/" in (tmp_path / "schema.yml").read_text()
+
+
+def test_docs_page_renders_with_no_external_assets(client):
+    """The Swagger UI page and its setup script load everything from this site: no CDN, nothing inline to run."""
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for external in ("cdn.", "unpkg", "jsdelivr", "googleapis", "http://", "https://"):
+        assert external not in html
+    assert "<script>" not in html  # every script has a src (a strict CSP can forbid inline scripts)
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert "/api/schema/" in script.content.decode()
+
+
+def test_api_root_links_every_collection(client):
+    """The browsable entry point links every collection, the schema and the docs."""
+    body = client.get("/api/", HTTP_ACCEPT="application/json").json()
+    assert set(body) == {"statements", "officials", "topics", "countries", "schema", "docs"}
+    assert body["statements"] == "http://testserver/api/statements/"
