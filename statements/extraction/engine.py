@@ -35,6 +35,8 @@ CUE_WORDS = [
     "boasted", "wondered", "testified", "told reporters", "according to", "was quoted as saying", "quoted",
     "saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called", "described",
     "wrote on", "said in", "complains", "recalls", "explained", "acknowledges", "stresses", "emphasizes",
+    "arguing", "insisting", "claiming", "suggesting", "stressing", "asserting", "asserted", "telling",
+    "accusing", "accused", "dismissed", "dismissing", "labeled", "labelled", "branded", "denounced",
 ]  # fmt: skip
 CUE = re.compile(r"(?<![\w-])(" + "|".join(sorted({re.escape(c) for c in CUE_WORDS}, key=len, reverse=True)) + r")\b")
 # Verbs that introduce speech strongly enough to make a paraphrase ("Peskov said that ...").

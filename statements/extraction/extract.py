@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .engine import (
+    CUE,
     MIN_QUOTE_WORDS,
     SPEECH_CUE,
     Attribution,
@@ -131,7 +132,6 @@ def _quote_items(text: str) -> list[_Item]:
             unit.pre = pre_attribution(text, start, first.open_mark)
             introduced = pre_text.rstrip().endswith((",", ":", "--", "—", "–"))
             if unit.pre and not introduced:
-                tail = text[unit.pre.end - len(pre_text) : first.open_mark] if False else ""
                 cue_at = pre_text.rfind(unit.pre.cue)
                 tail = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else pre_text
                 tail_words = re.sub(r"\bthat\b", "", tail).split()
@@ -145,6 +145,8 @@ def _quote_items(text: str) -> list[_Item]:
             post = post_attribution(text, last.close_end, limit)
             if post and ending == "." and not _short_clause(text, last.close_end, post):
                 post = None
+            if post and unit.embedded and limit in later and text[last.close_end : limit].rstrip()[-1:] in ",:":
+                post = None  # "In his 'plan,' a paper he wrote, he said, '…'": the cue introduces the next quote
             unit.post = post
 
     items: list[_Item] = []
@@ -154,6 +156,8 @@ def _quote_items(text: str) -> list[_Item]:
         own = unit.post or unit.pre
         quoted_words = sum(word_count(text[s.start : s.end]) for s in unit.fragments)
         fragments = [_strip(text, s.start, s.end) for s in unit.fragments]
+        if quoted_words < MIN_QUOTE_WORDS and _is_title(text[unit.first.start : unit.last.end]):
+            continue  # 'told Radio Nord's "Morning Show."': a programme or a book, not words said
         if (
             own is None
             and not unit.embedded
@@ -203,9 +207,12 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int) -> _Item | Non
     s_start = sentence_start(text, unit.first.open_mark, para.start)
     s_end = sentence_end(text, unit.last.close_end, paras[unit.last.paragraph].end)
     if unit.pre is not None:
-        cue_at = text.rfind(unit.pre.cue, s_start, unit.first.open_mark)
-        content_start = cue_at + len(unit.pre.cue) if cue_at >= 0 else unit.first.open_mark
-        that = re.match(r"\s*(?:\w+\s+){0,4}?that\s", text[content_start : unit.first.open_mark])
+        # the reported content starts after the sentence's first speech verb (and its "that")
+        first_cue = SPEECH_CUE.search(text, s_start, unit.first.open_mark) or CUE.search(
+            text, s_start, unit.first.open_mark
+        )
+        content_start = first_cue.end() if first_cue else unit.first.open_mark
+        that = re.match(r"\s*(?:[\w,']+\s+){0,6}?that\s", text[content_start : unit.first.open_mark])
         if that:
             content_start += that.end()
         content = _strip(text, content_start, s_end)
@@ -213,14 +220,27 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int) -> _Item | Non
     if unit.post is not None:
         content = _strip(text, s_start, unit.post.start)
         return _Item(unit.first.open_mark, "paraphrase", [_trim_end(text, *content)], unit.post, True, [unit])
-    if quoted_words < MIN_QUOTE_WORDS:
-        return None
+    # No speech verb: only a sentence whose subject is a person ("Brandt dismissed the treaty as 'a museum piece
+    # nobody visits'") makes this a partial quote; the content is what follows the subject's verb.
     subject = _first_np(text, s_start, unit.first.open_mark)
     attribution = _attribution("", subject[0], subject[1], s_start, s_end) if subject else None
-    if attribution is not None and attribution.kind != "pronoun" and not looks_like_person(attribution.mention.split()):
-        attribution = None  # no cue: only a sentence that starts with a person's name tells who is quoted
-    fragments = [_strip(text, s.start, s.end) for s in unit.fragments]
-    return _Item(unit.first.open_mark, "paraphrase", fragments, attribution, True, [unit], follow_on=True)
+    if attribution is None or (attribution.kind != "pronoun" and not looks_like_person(attribution.mention.split())):
+        return None
+    verb = re.match(r"\s*(?:\w+ly\s+)*[a-z]\w*\s+", text[attribution.mention_start + len(attribution.mention) : s_end])
+    if verb is None:
+        return None
+    content_start = attribution.mention_start + len(attribution.mention) + verb.end()
+    if content_start > unit.first.open_mark:
+        return None
+    content = _trim_end(text, *_strip(text, content_start, s_end))
+    return _Item(unit.first.open_mark, "paraphrase", [content], attribution, True, [unit])
+
+
+def _is_title(quoted: str) -> bool:
+    """Every word but the small ones capitalised: "Morning Show", "The Art of Talks"."""
+    small = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "at", "by", "or", "with"}
+    words = re.findall(r"[^\W\d_][\w'’-]*", quoted)
+    return bool(words) and all(w[0].isupper() or w in small for w in words)
 
 
 def _trim_end(text: str, start: int, end: int) -> tuple[int, int]:
