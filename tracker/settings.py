@@ -125,7 +125,14 @@ if REDIS_URL:
 else:
     # A per-process memory cache would give each gunicorn worker its own counters; the database is shared.
     # Its table comes from `manage.py createcachetable` (make serve and make demo run it).
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            # Room for a counter per client: the default (300 entries) would cull live rate-limit counters.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

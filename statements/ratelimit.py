@@ -1,0 +1,91 @@
+"""Rate limits for the expensive public surfaces (search, export, API): 429 with Retry-After once over the limit.
+
+Requests are counted per client IP in fixed windows, in Django's default cache, which every gunicorn worker and
+every app server shares: Redis when REDIS_URL is set (atomic counters), else the database cache table (counts can
+fall a little short under heavy concurrency, since Django's database cache increments by read-then-write).
+
+Usage, on a function view or in urls.py around any view (DRF's included):
+
+    @rate_limit("search", "60/m")
+    def timeline(request): ...
+
+    path("export.csv", rate_limit("export", "10/m")(views.export_csv)),
+    path("api/statements/", rate_limit("api", "120/m")(StatementList.as_view())),
+"""
+
+import functools
+import math
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache as default_cache
+from django.http import HttpResponse
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+RATE = re.compile(r"^(?P<limit>[1-9][0-9]*)/(?P<unit>[smhd])$")
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "60/m" → (60, 60): at most 60 requests in each 60-second window. Units: s, m, h, d."""
+    match = RATE.match(rate)
+    if match is None:
+        raise ValueError(f"A rate looks like '60/m' (a positive count per s, m, h or d), not {rate!r}.")
+    return int(match["limit"]), PERIODS[match["unit"]]
+
+
+def client_ip(request) -> str:
+    """The client's address; behind a trusted proxy, the one that proxy appended to X-Forwarded-For."""
+    if settings.BEHIND_PROXY:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if forwarded[-1]:
+            # Earlier entries come from the client and can be forged; the last is the proxy's own.
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def hit(scope: str, key: str, limit: int, period: int, *, cache=None, now: float | None = None) -> int:
+    """Count one request; 0 if it is within the limit, else the seconds until the window ends (for Retry-After)."""
+    cache = cache or default_cache
+    now = time.time() if now is None else now
+    window = int(now // period)
+    cache_key = f"ratelimit:{scope}:{key}:{window}"
+    # add() only creates the counter if it is missing; incr() is atomic on Redis.
+    cache.add(cache_key, 0, timeout=period + 1)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:
+        # The counter expired between add() and incr(): this request starts a new one.
+        cache.set(cache_key, 1, timeout=period + 1)
+        count = 1
+    if count <= limit:
+        return 0
+    return max(1, math.ceil((window + 1) * period - now))
+
+
+def too_many_requests(retry_after: int) -> HttpResponse:
+    response = HttpResponse(
+        f"Too many requests: please wait {retry_after} seconds and try again.\n",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def rate_limit(scope: str, rate: str):
+    """Decorate a view so each client IP may call it `rate` times ("60/m") per window, counted under `scope`."""
+    limit, period = parse_rate(rate)  # a malformed rate fails at import, not on the first request
+
+    def decorator(view):
+        @functools.wraps(view)
+        def limited(request, *args, **kwargs):
+            if settings.RATELIMIT_ENABLED:
+                retry_after = hit(scope, client_ip(request), limit, period)
+                if retry_after:
+                    return too_many_requests(retry_after)
+            return view(request, *args, **kwargs)
+
+        return limited
+
+    return decorator
