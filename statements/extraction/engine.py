@@ -10,6 +10,7 @@ from .names import (
     FEMALE_HONORIFICS,
     HONORIFICS,
     MALE_HONORIFICS,
+    ORG_WORDS,
     PRONOUNS,
     ArticlePeople,
     bare,
@@ -81,6 +82,11 @@ DATELINE = re.compile(
 )
 PLACE_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z .'’\-]{2,}(?:,\s*[A-Z][A-Za-z .]+?)?)\s*(?:-|—|–|\(|/)")
 MIN_QUOTE_WORDS = 4
+# Heads of descriptions that are not people: "the ministry said" is never a later "he".
+NON_PERSON_HEADS = {
+    "ministry", "government", "report", "statement", "study", "paper", "newspaper", "agency", "embassy", "white",
+    "memo", "document", "readout", "letter", "website", "site", "channel", "station", "poll", "survey", "analysis",
+}  # fmt: skip
 
 
 @dataclass
@@ -150,6 +156,9 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     if intro and "," in segment:
         comma = segment.index(",")
         candidate = segment[comma + 1 :]
+        # "As Karl B. Brandt, a former envoy, noted": the introduction holds the subject itself
+        if any(looks_like_person(clean_tokens(strip_title(run[2])[1])) for run in name_runs(segment[:comma])):
+            candidate = ""
         if candidate.strip():
             offset = comma + 1
             segment = candidate
@@ -283,18 +292,37 @@ def _attribution(cue: str, phrase: str, at: int, start: int, end: int) -> Attrib
 # ---------------------------------------------------------------- resolving who spoke
 
 
+def _lone(speaker: Speaker) -> bool:
+    """Only a surname-like word, not known to be a person."""
+    return speaker.method == "description" and " " not in speaker.name and speaker.name[:1].isupper()
+
+
+def _personal(speaker: Speaker, mention: str) -> bool:
+    """Could a later "he" or "she" mean this speaker? A person's name, "the official", or a lone surname."""
+    if speaker.is_new_official or speaker.official_id is not None:
+        return True
+    if speaker.method != "description":
+        return speaker.method in {"role", "follow-on", "pronoun"}
+    head = bare(speaker.name.split()[-1]) if speaker.name.split() else ""
+    if head in ORG_WORDS or head in NON_PERSON_HEADS:
+        return False
+    if mention[:1].islower():
+        return True
+    return " " not in speaker.name and not speaker.name.endswith("s") and not speaker.name.isupper()
+
+
 class SpeakerResolver:
     """Turns a mention next to a cue into a full name, a known official or a description."""
 
     def __init__(self, text: str, date: datetime.date, officials: Sequence[KnownOfficial]):
+        self.text = text
         self.people = ArticlePeople(text)
         self.date = date
         self.officials = list(officials)
-        self.last: Speaker | None = None
+        self.history: list[tuple[int, Speaker]] = []  # (offset, speaker) of every personal attribution so far
         self.last_by_gender: dict[str, Speaker] = {}
         self.descriptions: list[tuple[str, Speaker]] = []
         self.spoken: list[Speaker] = []
-        self.last_at = -1
         self._by_name: dict[str, KnownOfficial] = {}
         surnames: dict[str, list[KnownOfficial]] = {}
         for official in self.officials:
@@ -340,11 +368,11 @@ class SpeakerResolver:
                     position += 1
         return found
 
-    def salient(self, at: int, gender: str = "") -> Speaker | None:
-        """The person a "he" or "the Russian leader" most likely means: the latest speaker or sentence subject."""
+    def salient(self, at: int, gender: str = "", lone_names: bool = True) -> Speaker | None:
+        """The person a "he" or "the Russian leader" most likely means: the latest speaker or sentence subject.
+        A lone capitalised word as speaker ("Brandt", but also "Nordpress") only counts when `lone_names` is set."""
         candidates = [(pos, sp) for pos, sp in self.subjects if pos < at]
-        if self.last is not None:
-            candidates.append((self.last_at, self.last))
+        candidates += [(pos, sp) for pos, sp in self.history if pos < at and (lone_names or not _lone(sp))]
         candidates.sort(key=lambda pair: pair[0], reverse=True)
         for _pos, speaker in candidates:
             known = self._gender(speaker, "")
@@ -362,12 +390,9 @@ class SpeakerResolver:
         return speaker
 
     def remember(self, speaker: Speaker, mention: str = "", at: int = -1) -> None:
-        if not (speaker.is_new_official or speaker.official_id is not None or speaker.method == "description"):
-            return  # "Russians" or "Xinhua" said something: a later "he" is still about the last person
-        if speaker.method == "description" and not mention[:1].islower():
-            return
-        self.last = speaker
-        self.last_at = max(at, self.last_at)
+        if not _personal(speaker, mention):
+            return  # "Russians" or "the ministry" said something: a later "he" is still about the last person
+        self.history.append((at, speaker))
         self.spoken.append(speaker)
         gender = self._gender(speaker, mention)
         if gender:
@@ -387,7 +412,7 @@ class SpeakerResolver:
     def _pronoun(self, mention: str, at: int) -> Speaker | None:
         word = bare(mention)
         gender = {"he": "m", "she": "f"}.get(word, "")
-        chosen = self.salient(at, gender)
+        chosen = self.salient(at, gender, lone_names=False)
         if chosen is None:
             return None
         if gender and not self._gender(chosen, ""):
@@ -431,8 +456,15 @@ class SpeakerResolver:
         official = self._official_by_role(core)
         if official:
             return self._from_official(official, mention, "role")
+        head = core.split()[-1].lower()
+        if article == "the" and (head in ORG_WORDS or head in NON_PERSON_HEADS):
+            # "the ministry": name it as the article did earlier ("Ruritania's foreign ministry"), never as a person
+            earlier = list(
+                re.finditer(r"\b[A-Z][\w.]*(?:'s|’s)?\s+(?:[a-z]+\s+){0,2}" + re.escape(head) + r"\b", self.text[:at])
+            )
+            name = earlier[-1].group() if earlier else core
+            return Speaker(name, mention, "description")
         if article != "a" and article != "an":
-            head = core.split()[-1].lower()
             for description, speaker in reversed(self.descriptions):
                 if description.split()[-1].lower() == head:
                     return Speaker(speaker.name, mention, "description", speaker.official_id)

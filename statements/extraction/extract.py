@@ -194,7 +194,7 @@ def _quote_items(text: str) -> list[_Item]:
 
 def _short_clause(text: str, start: int, attribution: Attribution) -> bool:
     """After a quote ending in a full stop only a bare "he said." can still belong to it."""
-    return word_count(text[start : attribution.mention_start]) == 0 or word_count(text[start : attribution.end]) <= 6
+    return word_count(text[start : attribution.end]) <= 8
 
 
 def _overlaps(a: _Item, b: _Item) -> bool:
