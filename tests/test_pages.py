@@ -1,0 +1,201 @@
+"""Permalinks, entity pages and index pages: content, retractions, drafts, and fixed query counts."""
+
+import datetime
+import re
+
+import pytest
+
+from statements.models import Status
+from statements.timeline import PAGE_SIZE
+from tests.factories import PositionFactory, StatementFactory, TopicFactory, country
+from tests.timeline_data import DRAFT_TEXT, NOTE_TEXT, RETRACTED_TEXT, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def test_permalink_shows_everything_about_the_statement(client, world):
+    """Full text, original text, source link, date with precision, role then, topics, countries, mentions."""
+    c = world["statements"]["C"]
+    html = client.get(c.get_absolute_url()).content.decode()
+    assert "“Talks on the ceasefire continue.”" in html
+    assert '<blockquote class="statement__original" lang="ru"><p>Переговоры о прекращении огня продолжаются.' in html
+    assert f'<a href="{c.source.url}" rel="noopener">Lavrov interview</a>' in html
+    assert 'November 2016 <span class="muted">(known to the month)</span>' in html
+    assert "Minister of Foreign Affairs" in html
+    assert '<a href="/topics/middle-east/">Middle East</a>' in html
+    assert '<a href="/countries/sy/">Syria</a>' in html
+    a_html = client.get(world["statements"]["A"].get_absolute_url()).content.decode()
+    assert "Officials mentioned" in a_html and '<a href="/officials/john-example/">John Example</a>' in a_html
+
+
+def test_permalink_never_shows_the_analyst_note(client, world):
+    """The analyst note is internal."""
+    html = client.get(world["statements"]["A"].get_absolute_url()).content.decode()
+    assert NOTE_TEXT not in html
+
+
+def test_permalink_lists_the_speakers_other_published_statements_on_the_same_topics(client, world):
+    """Related statements share the speaker and a topic; drafts and retractions are not among them."""
+    peskov, sanctions = world["officials"]["peskov"], world["topics"]["sanctions"]
+    other = StatementFactory(speaker=peskov, topics=[sanctions], text="Sanctions are counterproductive.")
+    StatementFactory(speaker=peskov, topics=[TopicFactory()], text="Unrelated topic.")
+    response = client.get(world["statements"]["A"].get_absolute_url())
+    assert response.context["related"] == [other]
+
+
+def test_retracted_permalink_resolves_and_says_why(client, world):
+    """A retracted statement keeps its permalink (200) with a clear notice and the reason."""
+    response = client.get(world["retracted"].get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<strong>Retracted:</strong> Misattributed: the words were the interviewer&#x27;s." in html
+    assert RETRACTED_TEXT in html
+
+
+def test_draft_permalink_is_a_404(client, world):
+    """A draft has no public page."""
+    assert client.get(world["draft"].get_absolute_url()).status_code == 404
+
+
+def test_official_page_shows_positions_and_timeline(client, world):
+    """The official page lists positions held and their published statements only."""
+    response = client.get("/officials/john-example/")
+    html = response.content.decode()
+    assert "Spokesperson" in html and "Ambassador" in html
+    assert "1 July 2016 – present" in html
+    assert [s.pk for s in response.context["page"].object_list] == [
+        world["statements"]["E"].pk,
+        world["statements"]["D"].pk,
+    ]
+    assert 'href="/?speaker=john-example"' in html
+
+
+def test_topic_page_includes_sub_topics(client, world):
+    """A topic page lists its sub-topics and includes their statements."""
+    response = client.get("/topics/middle-east/")
+    html = response.content.decode()
+    assert '<a href="/topics/syria/">Syria</a>' in html
+    labels = [world["labels"][s.pk] for s in response.context["page"].object_list]
+    assert labels == ["B", "C", "F"]
+    assert "Part of" in client.get("/topics/syria/").content.decode()
+
+
+def test_country_page_lists_its_officials_and_statements_concerning_it(client, world):
+    """A country page lists its officials with published statements and the statements concerning it."""
+    response = client.get("/countries/fr/")
+    html = response.content.decode()
+    assert '<a href="/officials/anna-sample/">Anna Sample</a>' in html
+    assert "Draft Only Person" not in html
+    assert [world["labels"][s.pk] for s in response.context["page"].object_list] == ["F"]
+    assert client.get("/countries/FR/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/officials/nobody/", "/topics/nothing/", "/countries/xx/", "/countries/toolong/", "/statements/999999/"]
+)
+def test_unknown_entities_are_404(client, world, url):
+    """Unknown slugs, codes and ids are a 404, not an error."""
+    assert client.get(url).status_code == 404
+
+
+def test_entity_page_past_the_end_is_a_404_with_a_link_to_page_one(client, world):
+    """Entity pages paginate like the timeline."""
+    response = client.get("/officials/dmitry-peskov/?page=5")
+    assert response.status_code == 404
+    assert 'href="/officials/dmitry-peskov/"' in response.content.decode()
+
+
+def test_index_pages_count_published_statements_only(client, world):
+    """Officials, topics and countries are listed with counts of published statements (drafts and retractions out)."""
+    officials = client.get("/officials/").content.decode()
+    assert re.search(r"Dmitry Peskov</a>.*?<span class=\"count\"[^>]*>2</span>", officials)
+    assert "Draft Only Person" not in officials
+    topics = client.get("/topics/").content.decode()
+    assert re.search(r"Sanctions</a> <span class=\"count\"[^>]*>3</span>", topics)
+    assert re.search(r"Arctic</a> <span class=\"count\"[^>]*>0</span>", topics)
+    assert topics.index("Middle East") < topics.index(">Syria<")
+    countries = client.get("/countries/").content.decode()
+    assert re.search(r"Russia</a> <span class=\"count\"[^>]*>3</span>", countries)
+    assert re.search(r"France</a> <span class=\"count\"[^>]*>1</span>", countries)
+
+
+def public_urls(world) -> list[str]:
+    """Every public page the fixture has: timeline (plain and filtered), entity pages, indexes and permalinks."""
+    urls = [
+        "/",
+        "/?sort=oldest",
+        "/?topic=sanctions",
+        "/?speaker=dmitry-peskov",
+        "/?speaker=draft-only-person",
+        "/?country=fr&country=us",
+        "/?date_from=2016-11-11&date_to=2016-11-11",
+        "/?q=draft",
+        "/?q=never+be+public",
+        "/officials/",
+        "/topics/",
+        "/countries/",
+        "/topics/arctic/",
+        "/officials/draft-only-person/",
+        world["retracted"].get_absolute_url(),
+    ]
+    urls += [s.get_absolute_url() for s in world["statements"].values()]
+    urls += [o.get_absolute_url() for o in world["officials"].values()]
+    urls += [t.get_absolute_url() for t in world["topics"].values()]
+    urls += [country(code).get_absolute_url() for code in ["RU", "US", "SY", "FR"]]
+    return urls
+
+
+def test_no_public_page_shows_a_draft_or_a_note(client, world):
+    """Walking every public URL: a draft's text and an analyst note never appear."""
+    for url in public_urls(world):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert DRAFT_TEXT not in html, url
+        assert NOTE_TEXT not in html, url
+
+
+def add_statements(world, n: int):
+    """More published statements on every entity page of the fixture (and one more draft)."""
+    peskov, syria = world["officials"]["peskov"], world["topics"]["syria"]
+    for i in range(n):
+        StatementFactory(
+            speaker=peskov,
+            date=datetime.date(2015, 1, 1) + datetime.timedelta(days=i),
+            topics=[syria, world["topics"]["sanctions"]],
+            countries=[country("SY"), country("RU")],
+            mentioned_officials=[world["officials"]["lavrov"]],
+        )
+    PositionFactory(official=peskov, title="Deputy Press Secretary", start_date="2000-01-01", end_date="2012-05-21")
+    StatementFactory(speaker=peskov, status=Status.DRAFT, text=DRAFT_TEXT)
+
+
+# Named constants, so a change in a page's query count is a visible, reviewed decision.
+PERMALINK_QUERIES = 5  # statement with speaker/source, 3 prefetches, related statements
+OFFICIAL_QUERIES = 7  # official, positions, count, rows, 3 prefetches
+TOPIC_QUERIES = 8  # topic, children, topic tree, count, rows, 3 prefetches
+COUNTRY_QUERIES = 7  # country, officials, count, rows, 3 prefetches
+INDEX_QUERIES = 1
+
+
+@pytest.mark.parametrize("extra", [0, PAGE_SIZE + 10])
+def test_entity_page_query_counts_are_fixed(client, django_assert_num_queries, world, extra):
+    """Permalink, official, topic, country and index pages issue the same number of queries at two data sizes."""
+    add_statements(world, extra)
+    pages = [
+        (world["statements"]["A"].get_absolute_url(), PERMALINK_QUERIES),
+        ("/officials/dmitry-peskov/", OFFICIAL_QUERIES),
+        ("/topics/middle-east/", TOPIC_QUERIES),
+        ("/countries/sy/", COUNTRY_QUERIES),
+        ("/officials/", INDEX_QUERIES),
+        ("/topics/", INDEX_QUERIES),
+        ("/countries/", INDEX_QUERIES),
+    ]
+    for url, expected in pages:
+        with django_assert_num_queries(expected):
+            assert client.get(url).status_code == 200

@@ -1,0 +1,300 @@
+"""The timeline page at /: what it lists and how, bad input, facets, chips, the chart, and its query count."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from statements.models import DatePrecision, Kind, Status
+from statements.timeline import PAGE_SIZE
+from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
+from tests.timeline_data import DRAFT_TEXT, NOTE_TEXT, RETRACTED_TEXT, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def labels(response, world) -> str:
+    return " ".join(world["labels"][s.pk] for s in response.context["page"].object_list)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", "G E B A C D F"),
+        ("?sort=oldest", "F D C A B E G"),
+        ("?topic=middle-east&speaker_country=RU", "B C"),
+        ("?date_from=2016-11&date_to=2016-11", "B A C"),
+        ("?q=syria&outlet=reuters&kind=paraphrase", "E"),
+    ],
+)
+def test_timeline_lists_the_filtered_statements(client, world, query, expected):
+    """The page shows exactly what StatementFilter selects, in its order."""
+    response = client.get("/" + query)
+    assert response.status_code == 200
+    assert labels(response, world) == expected
+
+
+BAD_INPUT = [
+    ("q=" + "x" * 201, "at most 200 characters"),
+    ("speaker=nobody", "There is no official with the slug “nobody”"),
+    ("speaker_country=XX", "There is no country with the ISO code “XX”"),
+    ("country=" + "z" * 300, "There is no country with the ISO code"),
+    ("topic=nope", "There is no topic with the slug “nope”"),
+    ("topic=%3Cscript%3E", "There is no topic with the slug “&lt;script&gt;”"),
+    ("date_from=2016-13-01", "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("date_to=2016-02-30", "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("date_from=" + "2" * 5000, "at most 10 characters"),
+    ("date_from=2017&date_to=2016-12-31", "The end date is before the start date."),
+    ("kind=rumour", "Select a valid choice. rumour is not one of the available choices."),
+    ("outlet=cnn", "There is no outlet with the slug “cnn”"),
+    ("language=zz", "“zz” is not an ISO 639 language code"),
+    ("language=%00", "Null characters are not allowed."),
+    ("sort=random", "Select a valid choice. random is not one of the available choices."),
+]
+
+
+@pytest.mark.parametrize(("query", "message"), BAD_INPUT)
+def test_bad_filter_is_a_400_with_the_message_next_to_the_field(client, world, query, message):
+    """Invalid input re-renders the form with the field's error and status 400, and lists no statements."""
+    response = client.get("/?" + query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    field = query.split("&")[-1].split("=")[0]
+    error = re.search(rf'<p class="field__error" id="err_{field}">(.*?)</p>', html, re.S)
+    assert error and message in error.group(1)
+    assert 'class="statement ' not in html
+    assert "No statements are shown because a filter is not valid" in html
+
+
+@pytest.mark.parametrize("page", ["2", "999999999999999999999", "0", "-1", "abc", "1.5"])
+def test_page_past_the_end_is_a_404_with_a_link_to_page_one(client, world, page):
+    """A page that does not exist is a 404 that keeps the filters and links to page 1."""
+    response = client.get(f"/?topic=syria&page={page}")
+    assert response.status_code == 404
+    assert 'href="/?topic=syria"' in response.content.decode()
+    assert "Go to page 1" in response.content.decode()
+
+
+def test_pagination_keeps_the_filters(client, world):
+    """With more than a page of results, the next-page link keeps every filter and the second page has the rest."""
+    speaker = world["officials"]["lavrov"]
+    for i in range(PAGE_SIZE + 3):
+        StatementFactory(speaker=speaker, date=datetime.date(2014, 1, 1) + datetime.timedelta(days=i))
+    response = client.get("/?speaker=sergey-lavrov&sort=oldest")
+    html = response.content.decode()
+    assert len(response.context["page"].object_list) == PAGE_SIZE
+    assert 'href="?speaker=sergey-lavrov&amp;sort=oldest&amp;page=2"' in html
+    second = client.get("/?speaker=sergey-lavrov&sort=oldest&page=2")
+    assert len(second.context["page"].object_list) == PAGE_SIZE + 3 + 2 - PAGE_SIZE
+    assert 'href="?speaker=sergey-lavrov&amp;sort=oldest&amp;page=1"' in second.content.decode()
+
+
+def test_items_are_grouped_under_year_month_and_day_headings(client, world):
+    """Day-precision statements sit under their day, month-precision under the month, year-precision under the year."""
+    html = client.get("/").content.decode()
+    headings = re.findall(r'<h([234]) class="(?:year|month|day)__heading[^"]*"[^>]*>([^<]+)</h', html)
+    assert headings == [
+        ("2", "2017"),
+        ("3", "January 2017"),
+        ("4", "Sunday 1 January 2017"),
+        ("2", "2016"),
+        ("3", "December 2016"),
+        ("4", "Thursday 1 December 2016"),
+        ("3", "November 2016"),
+        ("4", "Friday 11 November 2016"),
+        ("4", "November 2016, day not known"),
+        ("3", "2016, month not known"),
+        ("2", "2015"),
+        ("3", "June 2015"),
+        ("4", "Tuesday 30 June 2015"),
+    ]
+
+
+def test_item_shows_speaker_role_country_topics_outlet_and_permalink(client, world):
+    """An item names the speaker with the role held that day and country, and links topics, source and permalink."""
+    a = world["statements"]["A"]
+    html = client.get("/?speaker=dmitry-peskov&kind=direct").content.decode()
+    assert '<a href="/officials/dmitry-peskov/">Dmitry Peskov</a>' in html
+    assert "Press Secretary of the President of Russia" in html
+    assert "(Russia)" in html
+    assert '<a href="/topics/sanctions/">Sanctions</a>' in html
+    assert f'<a href="{a.source.url}" rel="noopener">TASS</a>' in html
+    assert f'href="/statements/{a.pk}/"' in html
+
+
+def test_role_is_the_one_held_on_the_statement_date(client, world):
+    """John Example was Spokesperson until mid-2016 and Ambassador after: each statement shows its own."""
+    html = client.get("/?speaker=john-example").content.decode()
+    items = re.findall(r'<article class="statement.*?</article>', html, re.S)
+    assert len(items) == 2
+    assert "Ambassador" in items[0] and "Sanctions remain in place." in items[0]
+    assert "Spokesperson" in items[1] and "We will hold them accountable." in items[1]
+
+
+def test_direct_quote_and_paraphrase_look_different(client, world):
+    """A direct quote is a blockquote in quotation marks; a paraphrase is labelled and italic."""
+    html = client.get("/?speaker=dmitry-peskov").content.decode()
+    assert '<blockquote class="statement__quote"><p>“No one expects that relationship will improve' in html
+    assert (
+        '<span class="kind-label">Paraphrase</span> <i>Russia will continue working with the United States on Syria.'
+        in html
+    )
+
+
+def test_statement_text_is_escaped(client, world):
+    """Text from statements is escaped, never run."""
+    StatementFactory(text='<script>alert("x")</script>', speaker=world["officials"]["anna"])
+    html = client.get("/?speaker=anna-sample").content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_active_filters_are_removable_chips(client, world):
+    """Each active value is a chip whose link removes only that value."""
+    html = client.get("/?topic=syria&topic=sanctions&speaker_country=ru&date_from=2016").content.decode()
+    assert (
+        'href="?topic=sanctions&amp;speaker_country=ru&amp;date_from=2016" aria-label="Remove filter Topic: Syria"'
+        in html
+    )
+    assert (
+        'href="?topic=syria&amp;speaker_country=ru&amp;date_from=2016" aria-label="Remove filter Topic: Sanctions"'
+        in html
+    )
+    without_russia = 'href="?topic=syria&amp;topic=sanctions&amp;date_from=2016"'
+    assert without_russia + ' aria-label="Remove filter Speaker&#x27;s country: Russia"' in html
+    assert 'aria-label="Remove filter Date from: 2016"' in html
+
+
+def test_empty_result_has_a_clear_message(client, world):
+    """No match says so and offers a way back."""
+    html = client.get("/?q=nothing+matches+this").content.decode()
+    assert "No statements match" in html
+    assert "<strong>0</strong> statements" in html
+
+
+def test_facets_count_the_current_filter_and_add_to_it(client, world):
+    """Facet counts are for the filtered set (published only), and each link adds its value to the filter."""
+    response = client.get("/?speaker_country=ru")
+    facets = response.context["facets"]
+    assert [(e.label, e.count) for e in facets["topic"]] == [("Middle East", 1), ("Sanctions", 1), ("Syria", 1)]
+    assert [(e.label, e.count) for e in facets["speaker"]] == [("Dmitry Peskov", 2), ("Sergey Lavrov", 2)]
+    assert [(e.label, e.count) for e in facets["speaker_country"]] == [("Russia", 4)]
+    assert [(e.label, e.count) for e in facets["year"]] == [("2017", 1), ("2016", 3)]
+    syria = next(e for e in facets["topic"] if e.label == "Syria")
+    assert syria.url == "?speaker_country=ru&topic=syria"
+    assert facets["speaker_country"][0].active
+
+
+def test_facets_leave_out_drafts_and_retractions(client, world):
+    """Sanctions has a draft and a retracted statement too; the facet counts only the published ones."""
+    facets = client.get("/").context["facets"]
+    assert ("Sanctions", 3) in [(e.label, e.count) for e in facets["topic"]]
+    assert "Arctic" not in [e.label for e in facets["topic"]]
+    assert "Draft Only Person" not in [e.label for e in facets["speaker"]]
+    assert [(e.label, e.count) for e in facets["year"]] == [("2017", 1), ("2016", 5), ("2015", 1)]
+
+
+def test_facets_show_at_most_ten_entries(client, world):
+    """Only the ten largest entries of a facet are listed."""
+    for _ in range(12):
+        StatementFactory(topics=[TopicFactory()], speaker=world["officials"]["anna"])
+    facets = client.get("/").context["facets"]
+    assert len(facets["topic"]) == 10
+    assert facets["topic"][0].label == "Sanctions"
+
+
+def test_volume_chart_is_an_accessible_svg_with_a_link_per_month(client, world):
+    """The chart is an SVG image with a title and description, and a table with one link per month."""
+    html = client.get("/?date_from=2016-11").content.decode()
+    assert '<svg role="img" aria-labelledby="chart-title chart-desc"' in html
+    assert '<title id="chart-title">Statements per month</title>' in html
+    assert "5 matching statements from November 2016 to January 2017" in html
+    assert '<a href="?date_from=2016-11&amp;date_to=2016-11">November 2016</a></th><td>3</td>' in html
+    assert '<a href="?date_from=2016-12&amp;date_to=2016-12">December 2016</a></th><td>1</td>' in html
+    assert '<a href="?date_from=2017-01&amp;date_to=2017-01">January 2017</a></th><td>1</td>' in html
+    chart = client.get("/?date_from=2016-11").context["chart"]
+    assert [(b.label, b.count) for b in chart.bars] == [("November 2016", 3), ("December 2016", 1), ("January 2017", 1)]
+
+
+def test_volume_chart_counts_only_published(client, world):
+    """Drafts and retractions (both in November 2016) are not in the chart."""
+    chart = client.get("/").context["chart"]
+    assert dict((b.label, b.count) for b in chart.bars)["November 2016"] == 3
+    assert chart.total == 7
+
+
+def test_volume_chart_uses_years_for_long_spans(client, world):
+    """More than ten years of months become one bar per year."""
+    StatementFactory(date=datetime.date(1990, 5, 5), speaker=world["officials"]["anna"])
+    chart = client.get("/").context["chart"]
+    assert chart.unit == "year"
+    assert chart.bars[0].label == "1990" and chart.bars[-1].label == "2017"
+    assert chart.bars[0].date_from == "1990" and chart.bars[0].date_to == "1990"
+
+
+def test_timeline_never_shows_drafts_retractions_or_notes(client, world):
+    """Drafts, retracted statements and analyst notes are absent from the timeline and its count."""
+    html = client.get("/?speaker=dmitry-peskov").content.decode()
+    assert DRAFT_TEXT not in html
+    assert RETRACTED_TEXT not in html
+    assert NOTE_TEXT not in html
+    assert "<strong>2</strong> statements" in html
+
+
+def test_timeline_only_accepts_get(client, world):
+    """The timeline is read-only."""
+    assert client.post("/").status_code == 405
+
+
+def add_statements(n: int):
+    """More statements on several topics and countries, to show the query count does not grow with rows."""
+    topics = [TopicFactory(), TopicFactory()]
+    speakers = [OfficialFactory(country=country("DE")), OfficialFactory(country=country("CN"))]
+    for i in range(n):
+        StatementFactory(
+            speaker=speakers[i % 2],
+            date=datetime.date(2010, 1, 1) + datetime.timedelta(days=40 * i),
+            date_precision=[DatePrecision.DAY, DatePrecision.MONTH][i % 2],
+            kind=[Kind.DIRECT, Kind.PARAPHRASE][i % 2],
+            topics=topics,
+            countries=[country("DE"), country("CN")],
+            mentioned_officials=speakers,
+        )
+    StatementFactory(status=Status.DRAFT, text=DRAFT_TEXT)
+
+
+# Form choices (topics, officials, countries, outlets, languages) 5; count 1; rows 1 + 3 prefetches;
+# facets 4; chart 1.
+TIMELINE_QUERIES = 15
+# The filter adds one query per parameter that names things (to check they exist), plus the topic tree once.
+FILTERED_TIMELINE_QUERIES = TIMELINE_QUERIES + 3 + 1
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_timeline_query_count_is_fixed(client, django_assert_num_queries, world, extra):
+    """The timeline with facets and chart issues the same number of queries for 7 or 67 statements."""
+    add_statements(extra)
+    with django_assert_num_queries(TIMELINE_QUERIES):
+        response = client.get("/")
+    assert response.context["page"].paginator.count == 7 + extra
+    assert len(response.context["page"].object_list) == min(7 + extra, PAGE_SIZE)
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_filtered_timeline_query_count_is_fixed(client, django_assert_num_queries, world, extra):
+    """With speaker, topic and country filters the count is still fixed, and uses no DISTINCT."""
+    add_statements(extra)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/?topic=middle-east&topic=sanctions&country=sy&speaker_country=ru&date_to=2030")
+    assert response.status_code == 200
+    assert len(queries) == FILTERED_TIMELINE_QUERIES
+    statement_queries = [q["sql"] for q in queries.captured_queries if 'FROM "statements_statement"' in q["sql"]]
+    assert statement_queries
+    assert not any("DISTINCT" in sql for sql in statement_queries)
