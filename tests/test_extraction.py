@@ -268,6 +268,28 @@ def test_seed_article_against_hand_annotation():
     assert {p.speaker.name for p in result.proposals} == {"Dmitry Peskov"}
 
 
+def test_seed_article_with_known_officials_attributes_everything_to_the_official():
+    """Resolved against a known Peskov (the "Kremlin spokesman" by his post), every proposal carries his id."""
+    peskov = KnownOfficial(
+        "Dmitry Peskov",
+        aliases=("Dmitri Peskov",),
+        positions=(
+            KnownPosition(
+                "Press Secretary of the President of Russia",
+                start=datetime.date(2012, 5, 22),
+                country_aliases=("Russia", "Russian", "Moscow", "Kremlin"),
+            ),
+        ),
+        id=1,
+    )
+    others = [KnownOfficial("Vladimir Putin", id=2), KnownOfficial("Donald Trump", id=3)]
+    result = extract(SEED["text"], published=datetime.date(2016, 11, 11), officials=[*others, peskov])
+    assert {(p.speaker.name, p.speaker.official_id) for p in result.proposals} == {("Dmitry Peskov", 1)}
+    stressed = [p for p in result.proposals if p.cue == "stressed"]
+    assert [(p.speaker.mention, p.speaker.method) for p in stressed] == [("the Kremlin spokesman", "role")]
+    assert result.new_official_names == []
+
+
 def test_normalised_names_ignore_case_accents_initials_and_descriptions():
     """Speaker names compare without accents, middle initials, suffixes or a parenthesised note."""
     assert normalise("Karl B. Brandt Jr.") == normalise("karl brandt")
