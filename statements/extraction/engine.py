@@ -82,6 +82,8 @@ DATELINE = re.compile(
 )
 PLACE_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z .'’\-]{2,}(?:,\s*[A-Z][A-Za-z .]+?)?)\s*(?:-|—|–|\(|/)")
 MIN_QUOTE_WORDS = 4
+# Lower-case words that can open the clause after a quote and still name its speaker ("the official said").
+POST_STARTERS = {"the", "a", "an", "he", "she", "they", "his", "her", "their", "its", "one", "former", "both"}
 # Heads of descriptions that are not people: "the ministry said" is never a later "he".
 NON_PERSON_HEADS = {
     "ministry", "government", "report", "statement", "study", "paper", "newspaper", "agency", "embassy", "white",
@@ -227,6 +229,9 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     cue = CUE.search(body)
     if not cue:
         return None
+    first = re.match(r"[A-Za-z]+", body)
+    if first and cue.start() > 0 and first.group().islower() and first.group() not in POST_STARTERS:
+        return None  # "… to the valley and leaving it …": the sentence goes on, no speaker follows the quote
     before = body[: cue.start()]
     if not before.strip():
         # cue first: "said Peskov"

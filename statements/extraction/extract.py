@@ -156,7 +156,8 @@ def _quote_items(text: str) -> list[_Item]:
         own = unit.post or unit.pre
         quoted_words = sum(word_count(text[s.start : s.end]) for s in unit.fragments)
         fragments = [_strip(text, s.start, s.end) for s in unit.fragments]
-        if quoted_words < MIN_QUOTE_WORDS and _is_title(text[unit.first.start : unit.last.end]):
+        title = _is_title(text[unit.first.start : unit.last.end])
+        if title and (quoted_words < MIN_QUOTE_WORDS or own is None):
             continue  # 'told Radio Nord's "Morning Show."': a programme or a book, not words said
         if (
             own is None
