@@ -355,6 +355,17 @@ def _import_row(raw: dict[str, str], *, resolver: Resolver, status: str, user: A
     return statement
 
 
+def _creation_order(rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, dict[str, str]]]:
+    """Rows in the order to create them: by the exported `id` when every row has one, else file order.
+
+    The timeline orders statements of the same date by id, so new ids must keep the old ids' order for an
+    export → import → export round trip to list same-day statements in the same order.
+    """
+    if rows and all(cells.get("id", "").isdigit() for _, cells in rows):
+        return sorted(rows, key=lambda item: int(item[1]["id"]))
+    return rows
+
+
 def import_statements(
     *,
     file: bytes | BinaryIO,
@@ -388,29 +399,34 @@ def import_statements(
     if result.file_error:
         return result
 
+    rows: list[tuple[int, dict[str, str]]] = []
+    row_number = 1
+    while True:
+        row_number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            result.errors.append(RowError(row_number, "", f"Not valid CSV: {error}."))
+            break  # the reader cannot recover its position after a broken quote
+        if not any(cell.strip() for cell in row):
+            continue  # spreadsheets leave blank rows at the end
+        result.rows += 1
+        if row[0].startswith(ERROR_MARKER):
+            result.errors.append(RowError(row_number, "", "This export is incomplete (it ends with an error row)."))
+        elif len(row) != len(header):
+            result.errors.append(RowError(row_number, "", f"{len(row)} cells, but the header has {len(header)}."))
+        else:
+            rows.append((row_number, {name: unneutralise(cell) for name, cell in zip(header, row, strict=True)}))
+    if result.rows == 0 and not result.errors:
+        result.file_error = "The file has a header but no rows."
+        return result
+
     status = Status.PUBLISHED if publish else Status.DRAFT
     with transaction.atomic():
         resolver = Resolver(create_missing=create_missing)
-        row_number = 1
-        while True:
-            row_number += 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                result.errors.append(RowError(row_number, "", f"Not valid CSV: {error}."))
-                break  # the reader cannot recover its position after a broken quote
-            if not any(cell.strip() for cell in row):
-                continue  # spreadsheets leave blank rows at the end
-            result.rows += 1
-            if row[0].startswith(ERROR_MARKER):
-                result.errors.append(RowError(row_number, "", "This export is incomplete (it ends with an error row)."))
-                continue
-            if len(row) != len(header):
-                result.errors.append(RowError(row_number, "", f"{len(row)} cells, but the header has {len(header)}."))
-                continue
-            cells = {name: unneutralise(cell) for name, cell in zip(header, row, strict=True)}
+        for row_number, cells in _creation_order(rows):
             resolver.start_row()
             try:
                 # A savepoint per row: a database error in one row must not hide the errors in the rows after it.
@@ -423,8 +439,7 @@ def import_statements(
             except DatabaseError as error:
                 resolver.forget_row()
                 result.errors.append(RowError(row_number, "", f"The database refused this row: {error}"))
-        if result.rows == 0 and not result.errors:
-            result.file_error = "The file has a header but no rows."
+        result.errors.sort(key=lambda error: error.row)
         result.created = {kind: names for kind, names in resolver.created.items() if names}
         if dry_run or not result.ok:
             transaction.set_rollback(True)

@@ -295,6 +295,9 @@ def exported_timeline(client):
         topics=[sanctions],
     )
     StatementFactory(speaker=nobody, date=datetime.date(2015, 1, 1), date_precision="year", text="'@ year", source=wire)
+    # Same day as the first: the timeline orders these by id, so the import must keep their relative order.
+    StatementFactory(speaker=anna, date=datetime.date(2016, 11, 11), text="Later the same day.", source=tass)
+    StatementFactory(speaker=boris, date=datetime.date(2016, 11, 11), text="Even later.", source=wire)
     StatementFactory(speaker=anna, text="A draft.", status=Status.DRAFT, source=None)
     return export(client)
 
@@ -309,7 +312,7 @@ def test_round_trip_into_an_empty_database(client, exported_timeline):
     assert result.ok, result.messages()
     ignored = ("id", "permalink", "updated_at", "speaker_role")
     assert without(export(client), *ignored) == without(exported_timeline, *ignored)
-    assert len(exported_timeline) == 3
+    assert len(exported_timeline) == 5
 
 
 def test_round_trip_keeps_roles_when_the_officials_exist(client, exported_timeline):
@@ -323,7 +326,21 @@ def test_round_trip_keeps_roles_when_the_officials_exist(client, exported_timeli
     assert sorted(result.created) == ["outlets", "sources", "topics"]
     ignored = ("id", "permalink", "updated_at")
     assert without(export(client), *ignored) == without(exported_timeline, *ignored)
-    assert exported_timeline[0]["speaker_role"] == "Spokesperson"
+    assert {row["speaker_role"] for row in exported_timeline} == {"", "Spokesperson"}
+
+
+def test_rows_without_ids_are_created_in_file_order(known):
+    """A hand-made file has no id column: statements are created top to bottom."""
+    data = csv_bytes("date,speaker,text", "2016-11-11,Anna Fictiva,First.", "2016-11-11,Anna Fictiva,Second.")
+    assert import_statements(file=data).ok
+    assert list(Statement.objects.order_by("pk").values_list("text", flat=True)) == ["First.", "Second."]
+
+
+def test_errors_are_listed_in_row_order_whatever_the_creation_order(known):
+    """Rows are created in the old ids' order, but the report follows the file."""
+    data = csv_bytes("id,date,speaker,text", "9,2016-11-11,Nobody,A.", "3,2016-11-11,Anna Fictiva,B.", "1,bad,X,C.")
+    result = import_statements(file=data)
+    assert [(error.row, error.column) for error in result.errors] == [(2, "speaker"), (4, "date")]
 
 
 # --- The management command -----------------------------------------------------------------------------
