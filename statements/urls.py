@@ -1,12 +1,14 @@
 from django.urls import path
 
 from . import views, views_export
+from .feeds import StatementFeed
 
 app_name = "statements"
 
 urlpatterns = [
     path("", views.timeline, name="timeline"),
     path("export.csv", views_export.export_csv, name="export_csv"),
+    path("feed.atom", StatementFeed(), name="feed"),
     path("reports/<slug:name>.csv", views_export.report_csv, name="report_csv"),
     path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
     path("officials/", views.official_list, name="official_list"),

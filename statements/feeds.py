@@ -1,0 +1,129 @@
+"""Atom feeds of the newest published statements for any timeline filter: /feed.atom?speaker=…&topic=…"""
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from .filters import StatementFilter
+from .models import Kind, Statement
+
+FEED_SIZE = 50
+TITLE_EXCERPT_CHARS = 80
+
+
+class InvalidFilter(Exception):
+    """The query string did not validate; carries the form's errors."""
+
+    def __init__(self, errors):
+        super().__init__("invalid filter")
+        self.errors = errors
+
+
+def names(values) -> str:
+    return ", ".join(str(value) for value in values)
+
+
+def describe(cleaned: dict) -> str:
+    """A feed title saying what was filtered, e.g. "Statements by Dmitry Peskov on Syria from 2016"."""
+    parts = []
+    if cleaned.get("kind"):
+        parts.append("Direct quotes" if cleaned["kind"] == Kind.DIRECT else "Paraphrases")
+    else:
+        parts.append("Statements")
+    if cleaned.get("speaker"):
+        parts.append(f"by {names(cleaned['speaker'])}")
+    if cleaned.get("speaker_country"):
+        parts.append(f"by officials of {names(cleaned['speaker_country'])}")
+    if cleaned.get("topic"):
+        parts.append(f"on {names(cleaned['topic'])}")
+    if cleaned.get("country"):
+        parts.append(f"concerning {names(cleaned['country'])}")
+    if cleaned.get("q"):
+        parts.append(f"matching “{cleaned['q']}”")
+    if cleaned.get("outlet"):
+        parts.append(f"reported by {names(cleaned['outlet'])}")
+    if cleaned.get("language"):
+        parts.append(f"in language “{cleaned['language']}”")
+    if cleaned.get("date_from"):
+        parts.append(f"from {cleaned['date_from'].text}")
+    if cleaned.get("date_to"):
+        parts.append(f"to {cleaned['date_to'].text}")
+    return " ".join(parts) if len(parts) > 1 else "all statements"
+
+
+class StatementFeed(Feed):
+    """The newest published statements matching the timeline's filters, newest first."""
+
+    feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except InvalidFilter as invalid:
+            lines = [f"{field}: {' '.join(messages)}" for field, messages in invalid.errors.items()]
+            return HttpResponseBadRequest(
+                "This feed's filters are not valid.\n" + "\n".join(lines) + "\n",
+                content_type="text/plain; charset=utf-8",
+            )
+
+    def get_object(self, request, *args, **kwargs) -> StatementFilter:
+        statements = Statement.objects.published().with_related().with_role()
+        filterset = StatementFilter(request.GET, queryset=statements, request=request)
+        if not filterset.is_valid():
+            raise InvalidFilter(filterset.errors)
+        return filterset
+
+    def title(self, filterset) -> str:
+        return f"Statement Tracker: {describe(filterset.form.cleaned_data)}"
+
+    def subtitle(self, filterset) -> str:
+        return f"The {FEED_SIZE} newest published statements matching these filters."
+
+    def link(self, filterset) -> str:
+        """The timeline page with the same filters."""
+        query = filterset.request.GET.urlencode()
+        return reverse("statements:timeline") + (f"?{query}" if query else "")
+
+    def feed_url(self, filterset) -> str:
+        return filterset.request.get_full_path()
+
+    def items(self, filterset):
+        # Always the newest: a feed reader wants what is new, whatever `sort` says.
+        return filterset.qs.newest_first()[:FEED_SIZE]
+
+    def item_title(self, statement) -> str:
+        # Atom titles are plain text (type="text"): the XML writer escapes them, so no HTML escaping here.
+        return f"{statement.speaker.name}: {Truncator(statement.text).chars(TITLE_EXCERPT_CHARS)}"
+
+    def item_description(self, statement) -> str:
+        """HTML (Atom type="html"): the statement's text is escaped by format_html, so markup in it stays inert."""
+        role = statement.role_on_date()
+        speaker = f"{statement.speaker.name}, {role}" if role else statement.speaker.name
+        kind = "" if statement.kind == Kind.DIRECT else " (paraphrase)"
+        return format_html(
+            "<p>{}</p><p>— {}, {}{}. Source: {}, “{}”.</p>",
+            statement.text,
+            speaker,
+            statement.display_date,
+            kind,
+            statement.source.outlet.name,
+            statement.source.title,
+        )
+
+    def item_link(self, statement) -> str:
+        return statement.get_absolute_url()
+
+    def item_updateddate(self, statement):
+        return statement.updated_at
+
+    def item_pubdate(self, statement):
+        return statement.published_at
+
+    def item_author_name(self, statement) -> str:
+        return statement.speaker.name
+
+    def item_categories(self, statement) -> list[str]:
+        return [topic.name for topic in statement.topics.all()]
