@@ -121,6 +121,27 @@ def test_split_quote_is_one_statement_in_two_fragments():
     assert proposal.kind == "direct"
 
 
+def test_quote_interrupted_by_attribution_mid_sentence_is_one_statement():
+    """`"A," she said, "b."` is one statement; `"A," he said. "B," she replied.` is two."""
+    (proposal,) = quotes('Mara Quill spoke. "Nobody should doubt us," she said, "and nobody will."')
+    assert [f.text for f in proposal.fragments] == ["Nobody should doubt us,", "and nobody will."]
+    two = quotes('Karl Brandt met Anna Lindqvist. "We are ready," he said. "We are not," Ms. Lindqvist replied.')
+    assert [p.speaker.name for p in two] == ["Karl Brandt", "Anna Lindqvist"]
+
+
+def test_unnamed_speaker_keeps_a_description_and_later_references_find_it():
+    """ "A senior Ruritanian diplomat … said" is proposed as a description; "the diplomat" later is the same one."""
+    text = (
+        "Karl Brandt left early. A senior Ruritanian diplomat, speaking on condition of anonymity, said the decision "
+        'had been taken weeks ago. "It was only a matter of timing," the diplomat said.'
+    )
+    assert spoken(text) == [
+        ("the decision had been taken weeks ago", "senior Ruritanian diplomat"),
+        ("It was only a matter of timing,", "senior Ruritanian diplomat"),
+    ]
+    assert extract(text, published=DAY).new_official_names == []
+
+
 def test_quote_over_several_paragraphs():
     """A paragraph ending inside a quote and a next one opening with a quote mark continue one quotation."""
     text = (
@@ -203,6 +224,11 @@ def test_scare_quotes_and_titles_are_not_statements(text):
             "Anna Lindqvist said that Nordland would answer any new sanctions in kind.",
             "Nordland would answer any new sanctions in kind",
             "Anna Lindqvist",
+        ),
+        (
+            "STRELSAU, March 3 (Nordpress) - Ruritania will not extend the river treaty, Karl Brandt said on Tuesday.",
+            "Ruritania will not extend the river treaty",
+            "Karl Brandt",
         ),
         (
             "Nordland will keep working with its neighbours on the river treaty, Anna Lindqvist told Radio Nord.",

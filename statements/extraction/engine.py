@@ -132,10 +132,9 @@ def _np_kind(phrase: str) -> str:
         return ""
     if len(words) == 1 and bare(words[0]) in PRONOUNS:
         return "pronoun"
-    runs = name_runs(phrase)
-    if runs and not (words[0].lower() in {"the", "a", "an"} and runs[0][0] > 0 and phrase[: runs[0][0]].islower()):
-        return "name"
-    return "description"
+    if words[0].lower() in {"the", "a", "an"} and words[-1][:1].islower():
+        return "description"  # "the Kremlin spokesman", "a senior Ruritanian diplomat"
+    return "name" if name_runs(phrase) else "description"
 
 
 def _trim_np(phrase: str) -> str:
@@ -326,7 +325,7 @@ class SpeakerResolver:
         self.officials = list(officials)
         self.history: list[tuple[int, Speaker]] = []  # (offset, speaker) of every personal attribution so far
         self.last_by_gender: dict[str, Speaker] = {}
-        self.descriptions: list[tuple[str, Speaker]] = []
+        self.descriptions: list[tuple[int, str, Speaker]] = []  # (offset, "Ruritanian official", speaker)
         self.spoken: list[Speaker] = []
         self._by_name: dict[str, KnownOfficial] = {}
         surnames: dict[str, list[KnownOfficial]] = {}
@@ -363,6 +362,10 @@ class SpeakerResolver:
                 marks = len(quote_marks.findall(text, position, end))
                 if not inside and not quote_marks.match(text, position):
                     np = _first_np(text, position, min(end, position + 120))
+                    if np and re.match(r"(?:a|an)\s", np[0], re.IGNORECASE) and SPEECH_CUE.search(text, np[1], end):
+                        # "A senior diplomat, speaking on condition of anonymity, said …": a later "the diplomat"
+                        core = " ".join(np[0].split()[1:])
+                        self.descriptions.append((np[1], core, Speaker(core, np[0], "description")))
                     if np and _np_kind(np[0]) == "name":
                         speaker = self._name(np[0], np[1])
                         if speaker and (speaker.is_new_official or speaker.official_id is not None):
@@ -470,8 +473,8 @@ class SpeakerResolver:
             name = earlier[-1].group() if earlier else core
             return Speaker(name, mention, "description")
         if article != "a" and article != "an":
-            for description, speaker in reversed(self.descriptions):
-                if description.split()[-1].lower() == head:
+            for position, description, speaker in sorted(self.descriptions, key=lambda d: d[0], reverse=True):
+                if position < at and description.split()[-1].lower() == head:
                     return Speaker(speaker.name, mention, "description", speaker.official_id)
             person = self.people.by_description(core, at, prefer={s.name for s in self.spoken})
             if person:
@@ -483,7 +486,7 @@ class SpeakerResolver:
             if chosen is not None:
                 return Speaker(chosen.name, mention, "role", chosen.official_id, chosen.is_new_official)
         speaker = Speaker(core, mention, "description")
-        self.descriptions.append((core, speaker))
+        self.descriptions.append((at, core, speaker))
         return speaker
 
     def _official_by_role(self, description: str) -> KnownOfficial | None:

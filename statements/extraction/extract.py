@@ -160,7 +160,7 @@ def _quote_items(text: str) -> list[_Item]:
         if title and (quoted_words < MIN_QUOTE_WORDS or own is None):
             continue  # 'told Radio Nord's "Morning Show."': a programme or a book, not words said
         if (
-            own is None
+            unit.post is None
             and not unit.embedded
             and previous_item is not None
             and previous_unit is not None
@@ -169,7 +169,7 @@ def _quote_items(text: str) -> list[_Item]:
             and previous_item.kind == "direct"
             and not text[previous_unit.post.end : unit.first.open_mark].strip(" ,.;:—–-\"“”'")
         ):
-            # "A," he said. "B." — one statement in two fragments
+            # "A," he said. "B." or "A," he said, "b." — one statement in two fragments
             previous_item.fragments.extend(fragments)
             previous_item.units.append(unit)
             previous_unit = unit
@@ -291,7 +291,9 @@ def _paraphrase(text: str, start: int, end: int) -> _Item | None:
     if not cue:
         return None
     subject_zone = sentence[: cue.start()]
-    if word_count(subject_zone) > 10 or "," in subject_zone.strip(" ,")[:-1] and word_count(subject_zone) > 6:
+    # a short subject, or one with a single appositive ("A diplomat, speaking on condition of anonymity, said")
+    commas = subject_zone.strip(" ,").count(",")
+    if word_count(subject_zone) > 16 or commas > 1 or (commas == 1 and not subject_zone.rstrip().endswith(",")):
         return None
     found = _last_np(text, start, start + cue.start())
     if not found or text[start : found[1]].strip(" ,") and word_count(text[start : found[1]]) > 4:
@@ -316,6 +318,9 @@ def _paraphrase(text: str, start: int, end: int) -> _Item | None:
 
 
 def _skip_dateline(text: str, start: int, end: int) -> tuple[int, int]:
-    """ "NEW YORK, November 11. /TASS/. No one expects…" — the content starts after the dateline."""
-    match = re.match(r"[A-Z][A-Z .,'’\-]+,\s+\w+\.?\s+\d{1,2}\.?\s*/[^/]+/\.?\s*", text[start:end])
+    """ "NEW YORK, November 11. /TASS/. No one…" or "STRELSAU, March 3 (Nordpress) - …": content starts after it."""
+    match = re.match(
+        r"[A-Z][A-Z .,'’\-]+,\s+(?:[A-Z][a-z]+\.?\s+\d{1,2}\.?\s*)?(?:/[^/]+/|\([^)]+\))?\.?\s*[-—–]?\s*",
+        text[start:end],
+    )
     return (start + match.end(), end) if match else (start, end)
