@@ -17,3 +17,6 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
+# gunicorn's runtime control socket is one fixed path per user: two servers on a machine (a test and a load test)
+# would take it from each other, and nothing here uses it.
+control_socket_disable = True
