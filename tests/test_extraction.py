@@ -142,6 +142,17 @@ def test_unnamed_speaker_keeps_a_description_and_later_references_find_it():
     assert extract(text, published=DAY).new_official_names == []
 
 
+def test_single_quotation_marks_when_an_article_has_no_double_ones():
+    """British style ‘…’ quotes are read when there are no double marks; apostrophes do not end them."""
+    text = "‘We gave it everything,’ Mara Quill said. ‘The other side didn’t move, and the leaders’ summit is off.’"
+    (proposal,) = quotes(text)
+    assert [f.text for f in proposal.fragments] == [
+        "We gave it everything,",
+        "The other side didn’t move, and the leaders’ summit is off.",
+    ]
+    assert proposal.speaker.name == "Mara Quill"
+
+
 def test_quote_over_several_paragraphs():
     """A paragraph ending inside a quote and a next one opening with a quote mark continue one quotation."""
     text = (

@@ -219,7 +219,7 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     clause = text[start:limit]
     lead = re.match(r"[\s,—–\-]*", clause).end()
     body = clause[lead:]
-    if not body or body[0] in "\"“”'":
+    if not body or body[0] in "\"“”'‘":
         return None
     quoted = re.match(r"(\w+(?:\s+\w+)?)\s+quoted\s+(.+?)\s+as\s+saying", body)
     if quoted:

@@ -253,7 +253,7 @@ def _trim_end(text: str, start: int, end: int) -> tuple[int, int]:
 def _paraphrase_items(text: str, quote_items: list[_Item]) -> list[_Item]:
     """Reported speech without quotation marks: "Peskov said (that) …" and "…, Peskov said."."""
     taken = [(f[0] - 1, f[1] + 1) for item in quote_items for f in item.fragments]
-    marks = [m.start() for m in re.finditer(r"''|[\"“”„«»]", text)]
+    marks = [m for span in find_quotes(text) for m in (span.open_mark, span.close_end - 1)]
     items = []
     for para in paragraphs(text):
         position = para.start

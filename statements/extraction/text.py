@@ -6,8 +6,10 @@ from dataclasses import dataclass
 # "''" is how some archives (NYT via LexisNexis) write a double quotation mark; single quotes are left alone because
 # they are mostly apostrophes or quotes nested inside a quote.
 QUOTE_MARK = re.compile(r"''|[\"“”„«»]")
-OPENING = {"“", "„", "«"}
-CLOSING = {"”", "»"}
+# British style: single quotation marks, used only when an article has no double ones at all.
+SINGLE_QUOTE_MARK = re.compile(r"[‘’]")
+OPENING = {"“", "„", "«", "‘"}
+CLOSING = {"”", "»", "’"}
 OPEN_BEFORE = set(" \t\n([{—–-/:")
 CLOSE_AFTER = set(" \t\n.,;:!?)]}—–-'’")
 
@@ -67,6 +69,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     """Pair quotation marks paragraph by paragraph; a quote left open at a paragraph's end that is followed by a
     paragraph opening with a quotation mark continues there (the English multi-paragraph convention)."""
     paras = paragraphs(text)
+    marks = QUOTE_MARK if QUOTE_MARK.search(text) else SINGLE_QUOTE_MARK
     spans: list[QuoteSpan] = []
     carried: QuoteSpan | None = None  # a quote left open in the previous paragraph
     for index, para in enumerate(paras):
@@ -74,9 +77,13 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         open_len = 0
         pending_parent: QuoteSpan | None = None
         first_mark = True
-        for match in QUOTE_MARK.finditer(text, para.start, para.end):
+        for match in marks.finditer(text, para.start, para.end):
             at, mark = match.start(), match.group()
             length = len(mark)
+            if mark == "’" and not _closes(text, at, mark, length):
+                continue  # an apostrophe: "don’t", "Peskov’s"
+            if mark == "’" and re.match(r"s’ [a-z]", text[at - 1 : at + 3]) and "’" in text[at + 1 : para.end]:
+                continue  # a plural possessive ("the leaders’ summit") while a later mark can close the quote
             can_open = mark in OPENING or (mark not in CLOSING and _opens(text, at, mark, length))
             can_close = mark in CLOSING or (mark not in OPENING and _closes(text, at, mark, length))
             if open_at is None:
@@ -103,7 +110,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
             span.parent = pending_parent
             spans.append(span)
             nxt = paras[index + 1] if index + 1 < len(paras) else None
-            if nxt is not None and QUOTE_MARK.match(text, nxt.start):
+            if nxt is not None and marks.match(text, nxt.start):
                 carried = span
             else:
                 span.continues = False  # an unclosed quote: it ends with its paragraph
