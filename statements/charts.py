@@ -9,7 +9,8 @@ from django.db.models.functions import TruncMonth
 # Beyond ten years of months the bars get too thin to read or click; the chart switches to one bar per year.
 MAX_MONTH_BARS = 120
 WIDTH, HEIGHT = 720, 200
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 36
+LEFT, RIGHT, TOP, BOTTOM = 56, 8, 14, 40
+MAX_BAR_WIDTH = 48  # one or two bars should not fill the whole chart
 
 
 @dataclass
@@ -37,6 +38,10 @@ class VolumeChart:
     top: int = TOP
     plot_bottom: int = HEIGHT - BOTTOM
     plot_right: int = WIDTH - RIGHT
+
+    @property
+    def plot_height(self) -> int:
+        return self.plot_bottom - self.top
 
     @property
     def first(self) -> Bar:
@@ -93,7 +98,7 @@ def volume_chart(statements) -> VolumeChart | None:
     slot = (chart.plot_right - LEFT) / len(bars)
     plot_height = chart.plot_bottom - TOP
     for i, bar in enumerate(bars):
-        bar.width = round(max(slot * 0.8, 1), 2)
+        bar.width = round(min(max(slot * 0.8, 1), MAX_BAR_WIDTH), 2)
         bar.x = round(LEFT + i * slot + (slot - bar.width) / 2, 2)
         bar.height = round(plot_height * bar.count / max_count, 2) if max_count else 0
         bar.y = round(chart.plot_bottom - bar.height, 2)

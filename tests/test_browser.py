@@ -91,7 +91,7 @@ def test_narrow_the_timeline_through_the_form(live_server, page, world):
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(re.compile(r"speaker=dmitry-peskov"))
     assert "kind=paraphrase" in page.url
-    assert page.get_by_text("1 statement match these filters").is_visible()
+    assert page.get_by_text("1 statement matches these filters").is_visible()
     assert page.get_by_text("Russia will continue working with the United States on Syria.").is_visible()
     assert page.get_by_role("link", name="Remove filter Official: Dmitry Peskov").is_visible()
     screenshot(page, "timeline-filtered")
