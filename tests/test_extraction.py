@@ -260,6 +260,33 @@ def test_reported_speech_is_a_paraphrase(text, content, speaker):
 
 
 @pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        (
+            'Karl Brandt said the treaty was "a museum piece nobody visits any more."',
+            'the treaty was "a museum piece nobody visits any more."',
+            "Karl Brandt",
+        ),
+        (
+            'Karl Brandt dismissed the treaty as "a museum piece nobody visits."',
+            'the treaty as "a museum piece nobody visits."',
+            "Karl Brandt",
+        ),
+        (
+            'A Ruritanian official responded by saying Nordland should be "careful not to stir up problems."',
+            'Nordland should be "careful not to stir up problems."',
+            "Ruritanian official",
+        ),
+    ],
+)
+def test_partly_quoted_reported_speech_is_a_paraphrase_with_quoted_words(text, content, speaker):
+    """A quote inside a sentence gives the reported content around it, with the subject as speaker."""
+    (proposal,) = extract(text, published=DAY).proposals
+    assert (proposal.kind, proposal.has_quote, proposal.speaker.name) == ("paraphrase", True, speaker)
+    assert proposal.text.rstrip('."') == content.rstrip('."')
+
+
+@pytest.mark.parametrize(
     ("text", "published", "expected"),
     [
         ("NEW YORK, November 11. /TASS/. Talks went on.", datetime.date(2016, 11, 12), datetime.date(2016, 11, 11)),

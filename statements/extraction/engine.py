@@ -167,6 +167,12 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     phrase = _trim_np(segment)
     if not phrase or word_count(phrase) > 12:
         return None
+    # "The leader of the league, Karl Brandt, warned": the appositive name says more than the description
+    appositive = re.match(r"\s*,\s*([^,]+?)\s*,", segment[lead + len(phrase) :])
+    if appositive and _np_kind(phrase) == "description":
+        runs = name_runs(appositive.group(1))
+        if runs and runs[0][0] == 0 and looks_like_person(clean_tokens(strip_title(runs[0][2])[1])):
+            return appositive.group(1), start + offset + lead + len(phrase) + appositive.start(1)
     return phrase, start + offset + lead
 
 
@@ -284,7 +290,39 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
     return _attribution(cue.group(1), found[0], found[1], floor, quote_open)
 
 
+LEADING_CONJUNCTIONS = {"and", "but", "although", "though", "while", "as", "so", "yet", "then", "because", "if"}
+AUXILIARIES = {
+    "has", "have", "had", "is", "was", "were", "are", "will", "would", "can", "could", "may", "might", "must",
+    "should", "did", "does", "do", "responded", "replied",
+}  # fmt: skip
+
+
+def _head(phrase: str, at: int) -> tuple[str, int]:
+    """Keep only the noun phrase of a longer clause: "he argued against …" -> "he", "Brandt has long said" ->
+    "Brandt", "a Ruritanian official responded by" -> "a Ruritanian official"."""
+    words = list(re.finditer(r"\S+", phrase))
+    while len(words) > 1 and words[0].group().lower() in LEADING_CONJUNCTIONS:
+        words.pop(0)
+    if not words:
+        return phrase, at
+    offset = words[0].start()
+    if bare(words[0].group()) in PRONOUNS:
+        return words[0].group(), at + offset
+    rest = phrase[offset:]
+    runs = name_runs(rest)
+    if runs and runs[0][0] == 0 and rest[runs[0][1] :].lstrip().startswith("and "):
+        return rest[: runs[0][1]], at + offset  # "Brandt and other leaders": the first person named
+    for index, word in enumerate(words[1:], start=1):
+        token = word.group()
+        if token[:1].islower() and (
+            bare(token) in AUXILIARIES or CUE.fullmatch(bare(token)) or (index >= 2 and token.endswith("ed"))
+        ):
+            return phrase[offset : words[index - 1].end()], at + offset
+    return rest, at + offset
+
+
 def _attribution(cue: str, phrase: str, at: int, start: int, end: int) -> Attribution | None:
+    phrase, at = _head(phrase, at)
     kind = _np_kind(phrase)
     if not kind:
         return None
@@ -323,6 +361,7 @@ class SpeakerResolver:
         self.people = ArticlePeople(text)
         self.date = date
         self.officials = list(officials)
+        self.genders: dict[str, str] = {}  # normalised name -> "m"/"f", learnt from resolved pronouns
         self.history: list[tuple[int, Speaker]] = []  # (offset, speaker) of every personal attribution so far
         self.last_by_gender: dict[str, Speaker] = {}
         self.descriptions: list[tuple[int, str, Speaker]] = []  # (offset, "Ruritanian official", speaker)
@@ -378,9 +417,13 @@ class SpeakerResolver:
 
     def salient(self, at: int, gender: str = "", lone_names: bool = True) -> Speaker | None:
         """The person a "he" or "the Russian leader" most likely means: the latest speaker or sentence subject.
-        A lone capitalised word as speaker ("Brandt", but also "Nordpress") only counts when `lone_names` is set."""
+        A lone capitalised word as speaker ("Brandt", but also "Nordpress") counts when `lone_names` is set or when
+        it spoke in the last sentence or two."""
         candidates = [(pos, sp) for pos, sp in self.subjects if pos < at]
-        candidates += [(pos, sp) for pos, sp in self.history if pos < at and (lone_names or not _lone(sp))]
+        # a lone word that spoke just before ("… Brandt said. He added …") is still a fair antecedent
+        candidates += [
+            (pos, sp) for pos, sp in self.history if pos < at and (lone_names or not _lone(sp) or at - pos < 150)
+        ]
         candidates.sort(key=lambda pair: pair[0], reverse=True)
         for _pos, speaker in candidates:
             known = self._gender(speaker, "")
@@ -412,6 +455,8 @@ class SpeakerResolver:
             return "f"
         if first in MALE_HONORIFICS:
             return "m"
+        if normalise(speaker.name) in self.genders:
+            return self.genders[normalise(speaker.name)]
         for person in self.people.people:
             if normalise(person.name) == normalise(speaker.name):
                 return person.gender
@@ -424,9 +469,7 @@ class SpeakerResolver:
         if chosen is None:
             return None
         if gender and not self._gender(chosen, ""):
-            for person in self.people.people:
-                if normalise(person.name) == normalise(chosen.name):
-                    person.gender = gender
+            self.genders[normalise(chosen.name)] = gender  # "he said" told us: a later "she" is someone else
         return Speaker(chosen.name, mention, "pronoun", chosen.official_id, chosen.is_new_official)
 
     def _name(self, mention: str, at: int) -> Speaker | None:

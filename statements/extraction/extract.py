@@ -23,7 +23,7 @@ from .engine import (
     term_matcher,
     word_count,
 )
-from .names import looks_like_person
+from .names import bare, looks_like_person
 from .text import QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
 from .types import Extraction, Fragment, KnownCountry, KnownOfficial, KnownTopic, Proposal, Speaker
 
@@ -213,6 +213,9 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int) -> _Item | Non
             text, s_start, unit.first.open_mark
         )
         content_start = first_cue.end() if first_cue else unit.first.open_mark
+        by_saying = re.match(r"\s*by\s+\w+ing\b", text[content_start : unit.first.open_mark])
+        if by_saying:
+            content_start += by_saying.end()  # "responded by saying …"
         that = re.match(r"\s*(?:[\w,']+\s+){0,6}?that\s", text[content_start : unit.first.open_mark])
         if that:
             content_start += that.end()
@@ -221,11 +224,20 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int) -> _Item | Non
     if unit.post is not None:
         content = _strip(text, s_start, unit.post.start)
         return _Item(unit.first.open_mark, "paraphrase", [_trim_end(text, *content)], unit.post, True, [unit])
+    # A speech verb further away: "X said he … because 'no one can …'" or "… more 'conversant' about it, X said."
+    reported = _paraphrase(text, s_start, s_end) if quoted_words >= 3 else None
+    if reported is not None and reported.fragments[0][0] <= unit.first.open_mark < reported.fragments[-1][1]:
+        reported.has_quote, reported.units, reported.start = True, [unit], unit.first.open_mark
+        return reported
     # No speech verb: only a sentence whose subject is a person ("Brandt dismissed the treaty as 'a museum piece
     # nobody visits'") makes this a partial quote; the content is what follows the subject's verb.
     subject = _first_np(text, s_start, unit.first.open_mark)
     attribution = _attribution("", subject[0], subject[1], s_start, s_end) if subject else None
-    if attribution is None or (attribution.kind != "pronoun" and not looks_like_person(attribution.mention.split())):
+    if attribution is None or quoted_words < 3:
+        return None
+    if attribution.kind == "pronoun" and bare(attribution.mention) not in {"he", "she"}:
+        return None  # "the banners were there to say … 'x'": nobody in particular is quoted
+    if attribution.kind != "pronoun" and not looks_like_person(attribution.mention.split()):
         return None
     verb = re.match(r"\s*(?:\w+ly\s+)*[a-z]\w*\s+", text[attribution.mention_start + len(attribution.mention) : s_end])
     if verb is None:

@@ -58,6 +58,7 @@ ORG_WORDS = {
     "magazine", "review", "square", "hall", "region", "province", "county", "valley", "mountains", "press", "air",
     "guard", "command", "fleet", "academy", "school", "college", "hospital", "museum", "ltd", "inc", "corp",
     "brigade", "division", "bureau", "secretariat", "cabinet", "embassy", "consulate", "party's", "america",
+    "hill", "capitol", "palace", "castle", "bridge", "harbor", "harbour", "port", "station", "park", "road",
 }  # fmt: skip
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 
