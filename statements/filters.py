@@ -20,7 +20,7 @@ from .models import Country, Kind, Official, Outlet, Statement, Topic
 
 Q_MAX_LENGTH = 200
 Q_MAX_WORDS = 20
-PARTIAL_DATE_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?$")
+PARTIAL_DATE_RE = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{1,2})(?:-(?P<day>[0-9]{1,2}))?)?$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -111,6 +111,8 @@ class SlugListField(django_filters.fields.ModelMultipleChoiceField):
                 value = [v.upper() for v in value]
             if len(value) > self.max_values:
                 raise ValidationError(f"Choose at most {self.max_values} values.", code="too_many")
+            if any("\x00" in v for v in value):  # PostgreSQL cannot even compare a string holding NUL
+                raise ValidationError("Null characters are not allowed.", code="null_characters_not_allowed")
         return super().clean(value)
 
 
