@@ -1,8 +1,8 @@
 """Turn an article into proposed statements: rules only, no Django, no downloaded models (see docs/extraction.md)."""
 
-from .engine import find_duplicates, similarity
 from .extract import extract
 from .names import normalise
+from .suggestions import find_duplicates, similarity
 from .types import (
     Extraction,
     Fragment,

@@ -5,25 +5,23 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .engine import (
+from .attribution import (
     CUE,
     MIN_QUOTE_WORDS,
     SPEECH_CUE,
     Attribution,
-    SpeakerResolver,
     _attribution,
     _first_np,
     _last_np,
     _Unit,
-    article_date,
-    find_duplicates,
     post_attribution,
     pre_attribution,
-    suggest,
-    term_matcher,
     word_count,
 )
+from .dates import article_date
 from .names import bare, looks_like_person
+from .speakers import SpeakerResolver
+from .suggestions import find_duplicates, suggest, term_matcher
 from .text import QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
 from .types import Extraction, Fragment, KnownCountry, KnownOfficial, KnownTopic, Proposal, Speaker
 

@@ -1,0 +1,292 @@
+"""Attribution clauses: the cue verb next to a quote or a report, and the noun phrase that names the speaker."""
+
+import re
+from dataclasses import dataclass
+
+from .names import (
+    PRONOUNS,
+    bare,
+    clean_tokens,
+    looks_like_person,
+    name_runs,
+    strip_title,
+)
+from .text import QuoteSpan, is_sentence_end
+
+CUE_WORDS = [
+    "said", "says", "say", "told", "tells", "added", "adds", "went on", "continued", "continues", "stressed",
+    "stresses", "noted", "notes", "explained", "explains", "wrote", "writes", "asked", "asks", "declared", "insisted",
+    "insists", "warned", "warns", "argued", "argues", "recalled", "remarked", "replied", "responded", "answered",
+    "acknowledged", "admitted", "announced", "observed", "complained", "suggested", "stated", "claimed", "claims",
+    "commented", "urged", "joked", "conceded", "countered", "predicted", "cautioned", "emphasized", "emphasised",
+    "underlined", "pointed out", "tweeted", "posted", "reiterated", "assured", "maintained", "contended",
+    "concluded", "vowed", "pledged", "promised", "agreed", "charged", "alleged", "quipped", "mused", "lamented",
+    "boasted", "wondered", "testified", "told reporters", "according to", "was quoted as saying", "quoted",
+    "saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called", "described",
+    "wrote on", "said in", "complains", "recalls", "explained", "acknowledges", "stresses", "emphasizes",
+    "arguing", "insisting", "claiming", "suggesting", "stressing", "asserting", "asserted", "telling",
+    "accusing", "accused", "dismissed", "dismissing", "labeled", "labelled", "branded", "denounced",
+]  # fmt: skip
+CUE = re.compile(r"(?<![\w-])(" + "|".join(sorted({re.escape(c) for c in CUE_WORDS}, key=len, reverse=True)) + r")\b")
+# Verbs that introduce speech strongly enough to make a paraphrase ("Peskov said that ...").
+SPEECH_CUE = re.compile(
+    r"\b(said|says|told|added|stressed|noted|warned|insisted|announced|explained|argued|claimed|went on|"
+    r"emphasi[sz]ed|reiterated|declared|acknowledged|admitted|stated|assured|predicted|recalled)\b"
+)
+ADVERBS = {
+    "also", "later", "then", "again", "once", "previously", "repeatedly", "recently", "further", "has", "have",
+    "had", "was", "were", "is", "would", "will", "subsequently", "quickly", "flatly", "simply", "publicly",
+    "privately", "bluntly", "often", "frequently", "earlier", "himself", "herself", "reportedly", "already",
+    "yesterday", "today", "tuesday", "monday", "wednesday", "thursday", "friday", "saturday", "sunday", "last",
+    "week", "on", "not", "just", "elsewhere", "sharply", "angrily", "told", "it",
+}  # fmt: skip
+INTRO_WORDS = {
+    "in", "at", "on", "during", "as", "after", "before", "when", "while", "speaking", "asked", "but", "and", "yet",
+    "still", "later", "earlier", "meanwhile", "however", "for", "writing", "addressing", "responding", "since",
+    "separately", "also", "instead", "then", "so", "now", "last", "this", "that", "besides", "despite", "amid",
+    "following", "under", "with", "without", "among", "although", "though", "if", "because", "once", "unlike",
+    "like", "first", "second", "finally", "by", "from", "to", "of", "over", "through", "within", "whether",
+}  # fmt: skip
+MIN_QUOTE_WORDS = 4
+# Lower-case words that can open the clause after a quote and still name its speaker ("the official said").
+POST_STARTERS = {"the", "a", "an", "he", "she", "they", "his", "her", "their", "its", "one", "former", "both"}
+
+
+@dataclass
+class Attribution:
+    cue: str
+    mention: str
+    mention_start: int
+    start: int  # the attribution clause in the text
+    end: int
+    kind: str  # "name" | "pronoun" | "description"
+
+
+@dataclass
+class _Unit:
+    """One quotation: its fragments (several when it runs over paragraphs) and what surrounds it."""
+
+    fragments: list[QuoteSpan]
+    pre: Attribution | None = None
+    post: Attribution | None = None
+    embedded: bool = False  # inside a sentence, not introduced as speech: a partial quote
+
+    @property
+    def first(self) -> QuoteSpan:
+        return self.fragments[0]
+
+    @property
+    def last(self) -> QuoteSpan:
+        return self.fragments[-1]
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+# ---------------------------------------------------------------- noun phrases next to a cue
+
+
+def _np_kind(phrase: str) -> str:
+    words = phrase.split()
+    if not words:
+        return ""
+    if len(words) == 1 and bare(words[0]) in PRONOUNS:
+        return "pronoun"
+    if words[0].lower() in {"the", "a", "an"} and words[-1][:1].islower():
+        return "description"  # "the Kremlin spokesman", "a senior Ruritanian diplomat"
+    return "name" if name_runs(phrase) else "description"
+
+
+def _trim_np(phrase: str) -> str:
+    """Cut a noun phrase at an appositive, a relative clause or an adverbial: "Brandt, who ..." -> "Brandt"."""
+    phrase = re.split(r",|\(|--|—|–|;|:|\bwho\b|\bwhich\b|\bwhose\b|\bthat\b", phrase, maxsplit=1)[0]
+    phrase = re.split(
+        r"\s+(?:in|on|at|during|after|before|from|to|with|about|of the|last|yesterday|today|earlier|later|when)\s",
+        " " + phrase + " ",
+        maxsplit=1,
+    )[0]
+    return phrase.strip(" ,.")
+
+
+def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
+    """The subject at the start of a clause, after an introductory phrase ("In a statement, Peskov, ...")."""
+    segment = text[start:end]
+    offset = 0
+    first_word = re.match(r"\s*([A-Za-z]+)", segment)
+    intro = first_word and (first_word.group(1).lower() in INTRO_WORDS or first_word.group(1).endswith("ing"))
+    if intro and "," in segment:
+        comma = segment.index(",")
+        candidate = segment[comma + 1 :]
+        # "As Karl B. Brandt, a former envoy, noted": the introduction holds the subject itself
+        if any(looks_like_person(clean_tokens(strip_title(run[2])[1])) for run in name_runs(segment[:comma])):
+            candidate = ""
+        if candidate.strip():
+            offset = comma + 1
+            segment = candidate
+    lead = len(segment) - len(segment.lstrip(" ,"))
+    phrase = _trim_np(segment)
+    if not phrase or word_count(phrase) > 12:
+        return None
+    # "The leader of the league, Karl Brandt, warned": the appositive name says more than the description
+    appositive = re.match(r"\s*,\s*([^,]+?)\s*,", segment[lead + len(phrase) :])
+    if appositive and _np_kind(phrase) == "description":
+        runs = name_runs(appositive.group(1))
+        if runs and runs[0][0] == 0 and looks_like_person(clean_tokens(strip_title(runs[0][2])[1])):
+            return appositive.group(1), start + offset + lead + len(phrase) + appositive.start(1)
+    return phrase, start + offset + lead
+
+
+def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
+    """The subject right before a cue: "As for the budget, he" -> "he"; "Palace press secretary Anna Lindqvist"."""
+    segment = text[start:end]
+    # drop auxiliaries and adverbs between subject and verb ("Peskov has also said")
+    words = list(re.finditer(r"\S+", segment))
+    while words and bare(words[-1].group()) in ADVERBS | {"has", "had", "also"}:
+        words.pop()
+    if not words:
+        return None
+    stop = words[-1].end()
+    segment = segment[:stop]
+    if segment.rstrip().endswith((",", "--", "—", "–", ")")):
+        return _first_np(text, start, start + stop)
+    # the subject starts after the last clause boundary
+    boundary = max(
+        [m.end() for m in re.finditer(r",|;|:|--|—|–|\b(?:that|but|while|as|when|which|who|whom)\b", segment)] or [0]
+    )
+    phrase_start = boundary
+    while phrase_start < len(segment) and segment[phrase_start] in " ,":
+        phrase_start += 1
+    phrase = segment[phrase_start:].strip()
+    if not phrase or re.fullmatch(r"(?:and|but|or|then)", phrase):
+        # "Lindqvist, 58, said it was early days but added, '…'": the subject is the sentence's
+        return _first_np(text, start, start + stop)
+    if word_count(phrase) > 12:
+        # a long description with a relative clause: the subject is where the clause starts
+        first = _first_np(text, start, start + stop)
+        return first
+    return _trim_np(phrase) or phrase, start + phrase_start
+
+
+def _np_after(text: str, start: int, end: int) -> tuple[str, int] | None:
+    segment = text[start:end]
+    lead = len(segment) - len(segment.lstrip(" ,"))
+    phrase = _trim_np(segment)
+    if not phrase or word_count(phrase) > 12:
+        return None
+    return phrase, start + lead
+
+
+def _has_sentence_end(segment: str) -> bool:
+    return any(is_sentence_end(segment, m.start()) for m in re.finditer(r"[.!?](?=\s)", segment))
+
+
+def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
+    """`"…," Peskov said.` / `"…," said Peskov, the Kremlin spokesman.` / `"…," he added.`"""
+    clause = text[start:limit]
+    lead = re.match(r"[\s,—–\-]*", clause).end()
+    body = clause[lead:]
+    if not body or body[0] in "\"“”'‘":
+        return None
+    quoted = re.match(r"(\w+(?:\s+\w+)?)\s+quoted\s+(.+?)\s+as\s+saying", body)
+    if quoted:
+        np_start = start + lead + quoted.start(2)
+        return _attribution("quoted", quoted.group(2), np_start, start, limit)
+    cue = CUE.search(body)
+    if not cue:
+        return None
+    first = re.match(r"[A-Za-z]+", body)
+    if first and cue.start() > 0 and first.group().islower() and first.group() not in POST_STARTERS:
+        return None  # "… to the valley and leaving it …": the sentence goes on, no speaker follows the quote
+    before = body[: cue.start()]
+    if not before.strip():
+        # cue first: "said Peskov"
+        found = _np_after(text, start + lead + cue.end(), limit)
+        if not found:
+            return None
+        return _attribution(cue.group(1), found[0], found[1], start, limit)
+    if word_count(before) > 30 or _has_sentence_end(before) or before.lstrip()[0:1].isdigit():
+        return None
+    if cue.group(1) == "according to":
+        found = _np_after(text, start + lead + cue.end(), limit)
+        return _attribution("according to", found[0], found[1], start, limit) if found else None
+    if before.rstrip().endswith((",", "--", "—", "–", ")")):
+        found = _first_np(text, start + lead, start + lead + cue.start())
+    else:
+        found = _last_np(text, start + lead, start + lead + cue.start())
+        # the subject must be the start of the clause, not something inside another clause
+        if found and text[start + lead : found[1]].strip(" ,") and not before.rstrip().endswith(","):
+            head = text[start + lead : found[1]]
+            if word_count(head) > 0 and not re.fullmatch(r"[\s,]*", head):
+                found = _first_np(text, start + lead, start + lead + cue.start())
+    if not found:
+        return None
+    return _attribution(cue.group(1), found[0], found[1], start, limit)
+
+
+def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | None:
+    """`Peskov said: "…"` / `he told CNN, "…"` / `According to Peskov, "…"`."""
+    clause = text[floor:quote_open]
+    quoted = re.search(r"\bquoted\s+(.+?)\s+as\s+saying\b", clause)
+    if quoted and word_count(clause[quoted.end() :]) <= 3:
+        # "TASS quoted Peskov as saying: '…'": the outlet is not the speaker
+        return _attribution("quoted", quoted.group(1), floor + quoted.start(1), floor, quote_open)
+    cues = list(CUE.finditer(clause))
+    if not cues:
+        return None
+    cue = cues[-1]
+    tail = clause[cue.end() :]
+    if word_count(tail) > 10 or _has_sentence_end(tail):
+        return None
+    if cue.group(1) == "according to":
+        found = _np_after(text, floor + cue.end(), quote_open)
+        return _attribution("according to", found[0], found[1], floor, quote_open) if found else None
+    if cue.group(1) in {"saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called"}:
+        # "…, adding: '…'" — the subject is the clause's subject
+        found = _first_np(text, floor, floor + cue.start())
+    else:
+        found = _last_np(text, floor, floor + cue.start())
+    if not found:
+        return None
+    return _attribution(cue.group(1), found[0], found[1], floor, quote_open)
+
+
+LEADING_CONJUNCTIONS = {"and", "but", "although", "though", "while", "as", "so", "yet", "then", "because", "if"}
+AUXILIARIES = {
+    "has", "have", "had", "is", "was", "were", "are", "will", "would", "can", "could", "may", "might", "must",
+    "should", "did", "does", "do", "responded", "replied",
+}  # fmt: skip
+
+
+def _head(phrase: str, at: int) -> tuple[str, int]:
+    """Keep only the noun phrase of a longer clause: "he argued against …" -> "he", "Brandt has long said" ->
+    "Brandt", "a Ruritanian official responded by" -> "a Ruritanian official"."""
+    words = list(re.finditer(r"\S+", phrase))
+    while len(words) > 1 and words[0].group().lower() in LEADING_CONJUNCTIONS:
+        words.pop(0)
+    if not words:
+        return phrase, at
+    offset = words[0].start()
+    if bare(words[0].group()) in PRONOUNS:
+        return words[0].group(), at + offset
+    rest = phrase[offset:]
+    runs = name_runs(rest)
+    if runs and runs[0][0] == 0 and rest[runs[0][1] :].lstrip().startswith("and "):
+        return rest[: runs[0][1]], at + offset  # "Brandt and other leaders": the first person named
+    for index, word in enumerate(words[1:], start=1):
+        token = word.group()
+        if token[:1].islower() and (
+            bare(token) in AUXILIARIES or CUE.fullmatch(bare(token)) or (index >= 2 and token.endswith("ed"))
+        ):
+            return phrase[offset : words[index - 1].end()], at + offset
+    return rest, at + offset
+
+
+def _attribution(cue: str, phrase: str, at: int, start: int, end: int) -> Attribution | None:
+    phrase, at = _head(phrase, at)
+    kind = _np_kind(phrase)
+    if not kind:
+        return None
+    if kind == "pronoun" and bare(phrase) in {"i", "we", "you", "it"}:
+        return None  # "I said" outside a quote is the writer; "it said" is usually a document
+    return Attribution(cue, phrase, at, start, end, kind)

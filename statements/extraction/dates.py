@@ -1,0 +1,44 @@
+"""The statements' date: a dateline's day and month with the publication year, else the publication date."""
+
+import datetime
+import re
+
+from .text import paragraphs
+
+MONTHS = (
+    "Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|"
+    "Nov(?:ember)?|Dec(?:ember)?"
+)
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z .'’\-]+(?:,\s*[A-Z][A-Za-z .]+?)?)\s*(?:,|\()\s*(?P<month>"
+    + MONTHS
+    + r")\.?\s+(?P<day>\d{1,2})"
+)
+PLACE_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z .'’\-]{2,}(?:,\s*[A-Z][A-Za-z .]+?)?)\s*(?:-|—|–|\(|/)")
+
+
+def article_date(text: str, published: datetime.date) -> tuple[datetime.date, str]:
+    """A dateline's day and month with the year of publication ("NEW YORK, November 11. /TASS/"), else the
+    publication date. A dateline in December for a January publication belongs to the previous year."""
+    for para in paragraphs(text)[:8]:
+        line = text[para.start : para.end]
+        match = DATELINE.match(line)
+        if match:
+            month = _month_number(match.group("month"))
+            day = int(match.group("day"))
+            try:
+                date = datetime.date(published.year, month, day)
+            except ValueError:
+                continue
+            if date > published + datetime.timedelta(days=2):
+                date = date.replace(year=published.year - 1)
+            return date, line[: match.end()].strip()
+        match = PLACE_DATELINE.match(line)
+        if match and len(match.group("place").split()) <= 4:
+            return published, match.group("place").strip()
+    return published, ""
+
+
+def _month_number(word: str) -> int:
+    names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    return names.index(word[:3].lower()) + 1

@@ -1,0 +1,259 @@
+"""Who spoke: a mention next to a cue resolved to a known official, a full name from the article, or a description."""
+
+import datetime
+import re
+from collections.abc import Sequence
+
+from .attribution import SPEECH_CUE, Attribution, _first_np, _np_kind
+from .names import (
+    FEMALE_HONORIFICS,
+    HONORIFICS,
+    MALE_HONORIFICS,
+    ORG_WORDS,
+    ArticlePeople,
+    bare,
+    clean_tokens,
+    looks_like_person,
+    name_runs,
+    normalise,
+    repair,
+    strip_title,
+    surname,
+)
+from .text import paragraphs, sentence_end
+from .types import KnownOfficial, Speaker
+
+# A role word on the left maps to words a position title may use instead.
+ROLE_SYNONYMS = {
+    "spokesman": {"spokesman", "spokesperson", "spokeswoman", "press", "secretary"},
+    "spokeswoman": {"spokesman", "spokesperson", "spokeswoman", "press", "secretary"},
+    "spokesperson": {"spokesman", "spokesperson", "spokeswoman", "press", "secretary"},
+    "leader": {"president", "prime", "minister", "chancellor", "leader", "head", "premier"},
+    "chief": {"head", "chief", "director", "secretary-general", "president", "chairman"},
+    "diplomat": {"foreign", "minister", "ambassador", "secretary", "envoy"},
+    "top": set(),
+    "current": set(),
+    "former": set(),
+}
+# Heads of descriptions that are not people: "the ministry said" is never a later "he".
+NON_PERSON_HEADS = {
+    "ministry", "government", "report", "statement", "study", "paper", "newspaper", "agency", "embassy", "white",
+    "memo", "document", "readout", "letter", "website", "site", "channel", "station", "poll", "survey", "analysis",
+}  # fmt: skip
+
+
+def _lone(speaker: Speaker) -> bool:
+    """Only a surname-like word, not known to be a person."""
+    return speaker.method == "description" and " " not in speaker.name and speaker.name[:1].isupper()
+
+
+def _personal(speaker: Speaker, mention: str) -> bool:
+    """Could a later "he" or "she" mean this speaker? A person's name, "the official", or a lone surname."""
+    if speaker.is_new_official or speaker.official_id is not None:
+        return True
+    if speaker.method != "description":
+        return speaker.method in {"role", "follow-on", "pronoun"}
+    head = bare(speaker.name.split()[-1]) if speaker.name.split() else ""
+    if head in ORG_WORDS or head in NON_PERSON_HEADS:
+        return False
+    if mention[:1].islower():
+        return True
+    return " " not in speaker.name and not speaker.name.endswith("s") and not speaker.name.isupper()
+
+
+class SpeakerResolver:
+    """Turns a mention next to a cue into a full name, a known official or a description."""
+
+    def __init__(self, text: str, date: datetime.date, officials: Sequence[KnownOfficial]):
+        self.text = text
+        self.people = ArticlePeople(text)
+        self.date = date
+        self.officials = list(officials)
+        self.genders: dict[str, str] = {}  # normalised name -> "m"/"f", learnt from resolved pronouns
+        self.history: list[tuple[int, Speaker]] = []  # (offset, speaker) of every personal attribution so far
+        self.last_by_gender: dict[str, Speaker] = {}
+        self.descriptions: list[tuple[int, str, Speaker]] = []  # (offset, "Ruritanian official", speaker)
+        self.spoken: list[Speaker] = []
+        self._by_name: dict[str, KnownOfficial] = {}
+        surnames: dict[str, list[KnownOfficial]] = {}
+        for official in self.officials:
+            for name in (official.name, *official.aliases):
+                self._by_name.setdefault(normalise(name), official)
+                surnames.setdefault(surname(name.split()), []).append(official)
+        self._by_surname = {key: found[0] for key, found in surnames.items() if len({o.name for o in found}) == 1}
+        self.subjects = self._subjects(text)
+
+    def _known(self, name: str) -> tuple[KnownOfficial, str] | None:
+        official = self._by_name.get(normalise(name))
+        if official:
+            return official, "explicit" if normalise(official.name) == normalise(name) else "alias"
+        tokens = name.split()
+        if len(tokens) == 1 and surname(tokens) in self._by_surname:
+            return self._by_surname[surname(tokens)], "surname"
+        return None
+
+    def _from_official(self, official: KnownOfficial, mention: str, method: str) -> Speaker:
+        return Speaker(official.name, mention, method, official_id=official.id)
+
+    def _subjects(self, text: str) -> list[tuple[int, Speaker]]:
+        """People named as the subject of a sentence: "Mr. Brandt was more cheerful…" makes Brandt the next "he"."""
+        found = []
+        quote_marks = re.compile(r"''|[\"“”„«»]")
+        for para in paragraphs(text):
+            position = para.start
+            inside = False
+            while position < para.end:
+                end = sentence_end(text, position, para.end)
+                if end <= position:
+                    break
+                marks = len(quote_marks.findall(text, position, end))
+                if not inside and not quote_marks.match(text, position):
+                    np = _first_np(text, position, min(end, position + 120))
+                    if np and re.match(r"(?:a|an)\s", np[0], re.IGNORECASE) and SPEECH_CUE.search(text, np[1], end):
+                        # "A senior diplomat, speaking on condition of anonymity, said …": a later "the diplomat"
+                        core = " ".join(np[0].split()[1:])
+                        self.descriptions.append((np[1], core, Speaker(core, np[0], "description")))
+                    if np and _np_kind(np[0]) == "name":
+                        speaker = self._name(np[0], np[1])
+                        if speaker and (speaker.is_new_official or speaker.official_id is not None):
+                            found.append((np[1], speaker))
+                inside = inside != (marks % 2 == 1)
+                position = end
+                while position < para.end and text[position].isspace():
+                    position += 1
+        return found
+
+    def salient(self, at: int, gender: str = "", lone_names: bool = True) -> Speaker | None:
+        """The person a "he" or "the Russian leader" most likely means: the latest speaker or sentence subject.
+        A lone capitalised word as speaker ("Brandt", but also "Nordpress") counts when `lone_names` is set or when
+        it spoke in the last sentence or two."""
+        candidates = [(pos, sp) for pos, sp in self.subjects if pos < at]
+        # a lone word that spoke just before ("… Brandt said. He added …") is still a fair antecedent
+        candidates += [
+            (pos, sp) for pos, sp in self.history if pos < at and (lone_names or not _lone(sp) or at - pos < 150)
+        ]
+        candidates.sort(key=lambda pair: pair[0], reverse=True)
+        for _pos, speaker in candidates:
+            known = self._gender(speaker, "")
+            if not gender or not known or known == gender:
+                return speaker
+        return candidates[0][1] if candidates else None
+
+    def resolve(self, attribution: Attribution) -> Speaker | None:
+        mention, at = attribution.mention, attribution.mention_start
+        if attribution.kind == "pronoun":
+            return self._pronoun(mention, at)
+        speaker = self._name(mention, at) if attribution.kind == "name" else self._description(mention, at)
+        if speaker:
+            self.remember(speaker, mention, at)
+        return speaker
+
+    def remember(self, speaker: Speaker, mention: str = "", at: int = -1) -> None:
+        if not _personal(speaker, mention):
+            return  # "Russians" or "the ministry" said something: a later "he" is still about the last person
+        self.history.append((at, speaker))
+        self.spoken.append(speaker)
+        gender = self._gender(speaker, mention)
+        if gender:
+            self.last_by_gender[gender] = speaker
+
+    def _gender(self, speaker: Speaker, mention: str) -> str:
+        first = bare(mention.split()[0]) if mention.split() else ""
+        if first in FEMALE_HONORIFICS:
+            return "f"
+        if first in MALE_HONORIFICS:
+            return "m"
+        if normalise(speaker.name) in self.genders:
+            return self.genders[normalise(speaker.name)]
+        for person in self.people.people:
+            if normalise(person.name) == normalise(speaker.name):
+                return person.gender
+        return ""
+
+    def _pronoun(self, mention: str, at: int) -> Speaker | None:
+        word = bare(mention)
+        gender = {"he": "m", "she": "f"}.get(word, "")
+        chosen = self.salient(at, gender, lone_names=False)
+        if chosen is None:
+            return None
+        if gender and not self._gender(chosen, ""):
+            self.genders[normalise(chosen.name)] = gender  # "he said" told us: a later "she" is someone else
+        return Speaker(chosen.name, mention, "pronoun", chosen.official_id, chosen.is_new_official)
+
+    def _name(self, mention: str, at: int) -> Speaker | None:
+        runs = name_runs(mention)
+        if not runs:
+            return self._description(mention, at)
+        # "Kremlin spokesman Dmitry Peskov": the person is the run that looks like a name, else the last run
+        split = [strip_title(run[2]) for run in runs]
+        candidates = [(title, clean_tokens(tokens)) for title, tokens in split]
+        people = [pair for pair in candidates if looks_like_person(pair[1])]
+        title, tokens = people[0] if people else candidates[-1]
+        honorific = any(bare(word) in HONORIFICS for word in title)
+        # "Foreign Minister Karl Brandt and Anna Lindqvist": keep the first person only
+        name = " ".join(tokens)
+        known = self._known(name)
+        if known:
+            return self._from_official(known[0], mention, known[1])
+        person = self.people.find(name, at)
+        full = person.name if person else name
+        known = self._known(full)
+        if known:
+            return self._from_official(known[0], mention, "surname")
+        method = "surname" if person and person.name != name else "explicit"
+        # "Mr. Brandt" is a person even when the article never gives his first name
+        is_person = looks_like_person(full.split()) or (honorific and full[:1].isupper())
+        full = repair(full)
+        return Speaker(full, mention, method if is_person else "description", is_new_official=is_person)
+
+    def _description(self, mention: str, at: int) -> Speaker | None:
+        words = re.findall(r"[A-Za-z\-’']+", mention)
+        article = words[0].lower() if words else ""
+        core = " ".join(w for w in words if w.lower() not in {"the", "a", "an"})
+        if not core:
+            return None
+        official = self._official_by_role(core)
+        if official:
+            return self._from_official(official, mention, "role")
+        head = core.split()[-1].lower()
+        if article == "the" and (head in ORG_WORDS or head in NON_PERSON_HEADS):
+            # "the ministry": name it as the article did earlier ("Ruritania's foreign ministry"), never as a person
+            earlier = list(
+                re.finditer(r"\b[A-Z][\w.]*(?:'s|’s)?\s+(?:[a-z]+\s+){0,2}" + re.escape(head) + r"\b", self.text[:at])
+            )
+            name = earlier[-1].group() if earlier else core
+            return Speaker(name, mention, "description")
+        if article != "a" and article != "an":
+            for position, description, speaker in sorted(self.descriptions, key=lambda d: d[0], reverse=True):
+                if position < at and description.split()[-1].lower() == head:
+                    return Speaker(speaker.name, mention, "description", speaker.official_id)
+            person = self.people.by_description(core, at, prefer={s.name for s in self.spoken})
+            if person:
+                known = self._known(person.name)
+                if known:
+                    return self._from_official(known[0], mention, "role")
+                return Speaker(person.name, mention, "role", is_new_official=True)
+            chosen = self.salient(at) if article == "the" else None
+            if chosen is not None:
+                return Speaker(chosen.name, mention, "role", chosen.official_id, chosen.is_new_official)
+        speaker = Speaker(core, mention, "description")
+        self.descriptions.append((at, core, speaker))
+        return speaker
+
+    def _official_by_role(self, description: str) -> KnownOfficial | None:
+        words = [w.lower() for w in re.findall(r"[A-Za-z\-]+", description)]
+        words = [w for w in words if ROLE_SYNONYMS.get(w, {w}) and w not in {"of", "the"}]
+        if not words:
+            return None
+        matches = []
+        for official in self.officials:
+            for position in official.positions:
+                if not position.held_on(self.date):
+                    continue
+                vocabulary = set(re.findall(r"[a-z\-]+", f"{position.title} {position.organisation}".lower()))
+                for alias in position.country_aliases:
+                    vocabulary |= set(re.findall(r"[a-z\-]+", alias.lower()))
+                if all(w in vocabulary or ROLE_SYNONYMS.get(w, set()) & vocabulary for w in words):
+                    matches.append(official)
+                    break
+        return matches[0] if len({o.name for o in matches}) == 1 else None

@@ -1,0 +1,66 @@
+"""Countries and topics suggested from their names, aliases and keywords; the near-duplicate warning."""
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+
+from .names import normalise
+from .types import Proposal
+
+
+def _term_pattern(term: str) -> re.Pattern | None:
+    term = term.strip()
+    if not term:
+        return None
+    # Case-aware: "US" or "Kremlin" must match as written; an all-lower-case keyword ("sanctions") matches any case.
+    flags = re.IGNORECASE if term == term.lower() else 0
+    return re.compile(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", flags)
+
+
+def term_matcher(items: Iterable, terms_of) -> list[tuple[object, list[re.Pattern]]]:
+    """Compile each item's name and aliases/keywords once per article."""
+    compiled = []
+    for item in items:
+        patterns = [pattern for term in terms_of(item) if (pattern := _term_pattern(term))]
+        if patterns:
+            compiled.append((item, patterns))
+    return compiled
+
+
+def suggest(text: str, matcher: list[tuple[object, list[re.Pattern]]]) -> list:
+    """Items whose name or aliases/keywords occur in the text as whole words."""
+    return [item for item, patterns in matcher if any(pattern.search(text) for pattern in patterns)]
+
+
+def find_duplicates(
+    proposals: Sequence[Proposal], existing: Sequence[tuple[str, str]], threshold: float = 0.9
+) -> list[Proposal]:
+    """Mark proposals whose text is near-identical to an existing (speaker name, text) pair of the same speaker."""
+    prepared = [(normalise(speaker), _words(text), text) for speaker, text in existing]
+    for proposal in proposals:
+        if proposal.speaker is None:
+            continue
+        name = normalise(proposal.speaker.name)
+        words = _words(proposal.text)
+        for index, (speaker, other_words, _text) in enumerate(prepared):
+            if speaker != name:
+                continue
+            if similarity(words, other_words) >= threshold:
+                proposal.duplicate_of = index
+                break
+    return [p for p in proposals if p.duplicate_of is not None]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def similarity(a: list[str], b: list[str]) -> float:
+    """Token-level difflib ratio, or containment when one text is a shortened version of the other."""
+    if not a or not b:
+        return 0.0
+    ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    matcher = difflib.SequenceMatcher(None, shorter, longer, autojunk=False)
+    contained = sum(block.size for block in matcher.get_matching_blocks()) / len(shorter)
+    return max(ratio, contained if len(shorter) >= 8 else 0.0)
