@@ -9,10 +9,12 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from statements import services
+from statements.admin import csv_export
 from statements.admin.history import ReadOnlyHistoryAdmin
 from statements.models import Statement, Status
 
@@ -57,7 +59,7 @@ class StatementAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["text", "speaker__name", "source__title"]
     date_hierarchy = "date"
     autocomplete_fields = ["speaker", "source", "topics", "countries", "mentioned_officials"]
-    actions = ["publish_selected", "unpublish_selected", "retract_selected"]
+    actions = ["publish_selected", "unpublish_selected", "retract_selected", "export_selected_csv"]
     history_list_display = ["status"]
     fieldsets = [
         (None, {"fields": ["speaker", "speaker_role", ("date", "date_precision"), "kind", "text", "source"]}),
@@ -138,6 +140,26 @@ class StatementAdmin(ReadOnlyHistoryAdmin):
             elif obj.status == Status.DRAFT:
                 obj.published_at = None
         super().save_model(request, obj, form, change)
+
+    # --- CSV export (statements/admin/csv_export.py) ----------------------------------------------
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_changelist_view)
+        opts = self.model._meta
+        return [
+            path("export.csv", export, name=f"{opts.app_label}_{opts.model_name}_export"),
+            *super().get_urls(),
+        ]
+
+    def export_changelist_view(self, request):
+        return csv_export.export_changelist_view(self, request)
+
+    @admin.action(description="Export selected statements as CSV", permissions=["view"])
+    def export_selected_csv(self, request, queryset):
+        # "Select all N" exports every row of the filtered list, not only the ticked ones.
+        across = request.POST.get("select_across") == "1"
+        selected = "all" if across else str(len(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)))
+        return csv_export.csv_download(request, queryset, params=[("selected", selected)])
 
     # --- Bulk actions --------------------------------------------------------------------------
 
