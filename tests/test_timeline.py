@@ -304,3 +304,33 @@ def test_filtered_timeline_query_count_is_fixed(client, django_assert_num_querie
     statement_queries = [q["sql"] for q in queries.captured_queries if 'FROM "statements_statement"' in q["sql"]]
     assert statement_queries
     assert not any("DISTINCT" in sql for sql in statement_queries)
+
+
+NASTY_VALUES = ["%00", "x" * 5000, "%F0%9F%98%80", "%27%3B+drop+table+statements_statement%3B--", "-1", "%FF%FE"]
+PARAMETERS = [
+    "q",
+    "speaker",
+    "speaker_country",
+    "country",
+    "topic",
+    "date_from",
+    "date_to",
+    "kind",
+    "outlet",
+    "language",
+    "sort",
+    "page",
+]
+
+
+@pytest.mark.parametrize("value", NASTY_VALUES)
+@pytest.mark.parametrize("parameter", PARAMETERS)
+def test_no_parameter_value_causes_a_server_error(client, parameter, value):
+    """Whatever the value, the answer is 200, a 400 with a visible message, or (for page) a 404 — never a 5xx."""
+    StatementFactory()
+    response = client.get(f"/?{parameter}={value}")
+    assert response.status_code in (200, 400, 404)
+    if response.status_code == 400:
+        assert f'id="err_{parameter}"' in response.content.decode()
+    if response.status_code == 404:
+        assert parameter == "page"
