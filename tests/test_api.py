@@ -1,6 +1,7 @@
 """The JSON API: the timeline's filters and order, published statements only, clear 4xx errors, a valid schema."""
 
 import base64
+import datetime
 import json
 
 import pytest
@@ -11,7 +12,14 @@ from drf_spectacular.validation import validate_schema
 
 from statements.filters import StatementFilter
 from statements.models import Statement
-from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory, country
+from tests.factories import (
+    OfficialFactory,
+    PositionFactory,
+    SourceFactory,
+    StatementFactory,
+    TopicFactory,
+    country,
+)
 from tests.test_filters import BAD, CASES
 from tests.timeline_data import DRAFT_TEXT, NOTE_TEXT, RETRACTED_TEXT, build_world
 
@@ -70,6 +78,19 @@ def test_cursor_pages_follow_the_sort_with_many_statements_on_one_day(client, so
         backward = page["results"] + backward
         url = page["previous"]
     assert [r["id"] for r in backward + last_page.json()["results"]] == [s.pk for s in expected]
+
+
+def test_cursor_pages_through_more_statements_on_one_date_than_an_offset_could_skip(client):
+    """1,100 statements on one date (a year-precision date is 1 January) page through without loops or gaps."""
+    source = SourceFactory()
+    speaker = OfficialFactory()
+    Statement.objects.bulk_create(
+        Statement(speaker=speaker, source=source, date=datetime.date(2016, 1, 1), text=f"Said {i}.", status="published")
+        for i in range(1100)
+    )
+    for sort in ("newest", "oldest"):
+        expected = [s.pk for s in StatementFilter(QueryDict(f"sort={sort}"), queryset=Statement.objects.all()).qs]
+        assert [r["id"] for r in walk(client, f"/api/statements/?sort={sort}&page_size=50")] == expected
 
 
 def test_statement_has_names_and_links_not_just_ids(client):
@@ -193,6 +214,10 @@ def cursor(raw: str) -> str:
         cursor("p=not-a-date"),
         cursor("p=2016-02-30"),
         cursor("p=2016-11-11&o=-1"),
+        cursor("p=2016-11-11~1&o=3"),
+        cursor("p=2016-11-11"),
+        cursor("p=2016-11-11~x"),
+        cursor("p=2016-11-11~1~2"),
         cursor("p=2016-11-11&o=x"),
         cursor("r=yes"),
         cursor("p=" + "9" * 5000),

@@ -1,49 +1,108 @@
 """Cursor pagination: stable pages over a growing table, in the same order as the timeline."""
 
-import datetime
-
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Q
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination, _reverse_ordering
 
-# The timeline's `sort` values and the ordering each one means; the first field is the cursor's position.
+# The timeline's `sort` values and the ordering each one means (the ordering of StatementFilter's `qs`).
 STATEMENT_ORDERINGS = {
     "newest": ("-date", "-id"),
     "oldest": ("date", "id"),
 }
 DEFAULT_SORT = "newest"
+POSITION_SEPARATOR = "~"  # cannot occur in a date, an id or a slug
+MAX_POSITION_LENGTH = 300
 
 
-class ApiCursorPagination(CursorPagination):
-    """Cursor pages of 50 (up to 200 with `page_size`); a tampered cursor is a 404, never a 500."""
+class KeysetCursorPagination(CursorPagination):
+    """Cursor pages of 50 (up to 200 with `page_size`) that resume after the last row's values of *every*
+    ordering field, e.g. (date, id).
+
+    DRF's own cursor keeps only the first field (the date) and skips rows sharing it with an offset that it caps at
+    1,000; thousands of statements can share a date (a year-precision date is 1 January), so that would loop.
+    Here the position holds the whole ordering, which is unique, so the offset is always 0.
+    A cursor the API did not make is a 404, never a 500.
+    """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = ("slug",)
 
-    def decode_cursor(self, request):
+    def paginate_queryset(self, queryset, request, view=None):
+        # DRF's method with one change: the position filter covers the whole ordering (see `after`).
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        if not self.page_size:
+            return None
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, queryset, view)
+        self.cursor = self.decode_cursor(request)
+        offset, reverse, current_position = self.cursor or (0, False, None)
+
+        queryset = queryset.order_by(*(_reverse_ordering(self.ordering) if reverse else self.ordering))
+        if current_position is not None:
+            queryset = queryset.filter(self.after(queryset.model, current_position, reverse))
+
+        results = list(queryset[offset : offset + self.page_size + 1])
+        self.page = results[: self.page_size]
+        has_following_position = len(results) > len(self.page)
+        following_position = (
+            self._get_position_from_instance(results[-1], self.ordering) if has_following_position else None
+        )
+        if reverse:
+            self.page = list(reversed(self.page))
+            self.has_next = current_position is not None or offset > 0
+            self.has_previous = has_following_position
+            self.next_position, self.previous_position = current_position, following_position
+        else:
+            self.has_next = has_following_position
+            self.has_previous = current_position is not None or offset > 0
+            self.next_position, self.previous_position = following_position, current_position
+        if (self.has_previous or self.has_next) and self.template is not None:
+            self.display_page_controls = True
+        return self.page
+
+    def _get_position_from_instance(self, instance, ordering) -> str:
+        return POSITION_SEPARATOR.join(str(getattr(instance, field.lstrip("-"))) for field in ordering)
+
+    def after(self, model, position: str, reverse: bool) -> Q:
+        """Rows after the position in the query's direction: (a, b) > (x, y) is a > x, or a = x and b > y."""
+        values = self.position_values(model, position)
+        condition, equal_so_far = Q(), Q()
+        for field, value in zip(self.ordering, values, strict=True):
+            name = field.lstrip("-")
+            lookup = "lt" if field.startswith("-") != reverse else "gt"
+            condition |= equal_so_far & Q(**{f"{name}__{lookup}": value})
+            equal_so_far &= Q(**{name: value})
+        return condition
+
+    def position_values(self, model, position: str) -> list:
+        """The position's value for each ordering field, checked against the field: anything else is a 404."""
+        parts = position.split(POSITION_SEPARATOR)
+        if len(position) > MAX_POSITION_LENGTH or len(parts) != len(self.ordering):
+            raise NotFound(self.invalid_cursor_message)
+        try:
+            return [
+                model._meta.get_field(f.lstrip("-")).to_python(v) for f, v in zip(self.ordering, parts, strict=True)
+            ]
+        except (FieldDoesNotExist, ValidationError):
+            raise NotFound(self.invalid_cursor_message) from None
+
+    def decode_cursor(self, request) -> Cursor | None:
         cursor = super().decode_cursor(request)
-        if cursor is not None and cursor.position is not None:
-            self.check_position(cursor.position)
+        if cursor is not None and cursor.offset:
+            # This pagination never makes an offset (positions are unique), so one in a cursor is hand-made.
+            raise NotFound(self.invalid_cursor_message)
         return cursor
 
-    def check_position(self, position: str) -> None:
-        """A hand-made cursor could carry any text; reject what the ordering field cannot hold."""
-        if len(position) > 200:
-            raise NotFound(self.invalid_cursor_message)
 
-
-class StatementCursorPagination(ApiCursorPagination):
+class StatementCursorPagination(KeysetCursorPagination):
     """Orders by the filter's `sort` parameter, so API pages list statements exactly as the timeline does."""
 
     ordering = STATEMENT_ORDERINGS[DEFAULT_SORT]
 
     def get_ordering(self, request, queryset, view):
-        # The filter has already validated `sort` (an invalid value is a 400 before pagination runs).
+        # The filter has already validated `sort`: an invalid value is a 400 before pagination runs.
         return STATEMENT_ORDERINGS.get(request.query_params.get("sort") or DEFAULT_SORT, self.ordering)
-
-    def check_position(self, position: str) -> None:
-        try:
-            datetime.date.fromisoformat(position)
-        except ValueError:
-            raise NotFound(self.invalid_cursor_message) from None

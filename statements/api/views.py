@@ -18,7 +18,7 @@ from rest_framework.reverse import reverse
 
 from ..filters import StatementFilter
 from ..models import Country, Official, Position, Statement, Status, Topic
-from .pagination import ApiCursorPagination, StatementCursorPagination
+from .pagination import KeysetCursorPagination, StatementCursorPagination
 from .serializers import (
     CountrySerializer,
     OfficialSerializer,
@@ -117,7 +117,7 @@ class OfficialList(generics.ListAPIView):
     """Public officials in slug order, with the positions they held and their number of published statements."""
 
     serializer_class = OfficialSerializer
-    pagination_class = ApiCursorPagination
+    pagination_class = KeysetCursorPagination
     filter_backends = []
 
     def get_queryset(self) -> QuerySet:
@@ -144,7 +144,7 @@ class TopicList(generics.ListAPIView):
     """Topics in slug order, each with its parent's slug and its number of published statements."""
 
     serializer_class = TopicSerializer
-    pagination_class = ApiCursorPagination
+    pagination_class = KeysetCursorPagination
     filter_backends = []
 
     def get_queryset(self) -> QuerySet:
@@ -172,7 +172,7 @@ class CountryList(generics.ListAPIView):
     """All ISO countries in name order, with counts of published statements about them and by their officials."""
 
     serializer_class = CountrySerializer
-    pagination_class = ApiCursorPagination
+    pagination_class = KeysetCursorPagination
     filter_backends = []
 
     def get_queryset(self) -> QuerySet:
