@@ -242,6 +242,17 @@ def test_scare_quotes_and_titles_are_not_statements(text):
             "Karl Brandt",
         ),
         (
+            "Nordland's foreign secretary, Mara Quill, said on Monday that the talks had failed.",
+            "the talks had failed",
+            "Mara Quill",
+        ),
+        ("Asked about the talks, Mara Quill said they had failed.", "they had failed", "Mara Quill"),
+        (
+            "The talks had failed, Nordland's foreign secretary Mara Quill told the Nordland Herald on Monday.",
+            "The talks had failed",
+            "Mara Quill",
+        ),
+        (
             "Nordland will keep working with its neighbours on the river treaty, Anna Lindqvist told Radio Nord.",
             "Nordland will keep working with its neighbours on the river treaty",
             "Anna Lindqvist",

@@ -7,6 +7,7 @@ from .names import (
     PRONOUNS,
     bare,
     clean_tokens,
+    is_title,
     looks_like_person,
     name_runs,
     strip_title,
@@ -95,7 +96,10 @@ def _np_kind(phrase: str) -> str:
         return "pronoun"
     if words[0].lower() in {"the", "a", "an"} and words[-1][:1].islower():
         return "description"  # "the Kremlin spokesman", "a senior Ruritanian diplomat"
-    return "name" if name_runs(phrase) else "description"
+    runs = name_runs(phrase)
+    if words[-1][:1].islower() and not any(looks_like_person(clean_tokens(strip_title(r[2])[1])) for r in runs):
+        return "description"  # "Britain's foreign secretary"
+    return "name" if runs else "description"
 
 
 def _trim_np(phrase: str) -> str:
@@ -130,9 +134,16 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         return None
     # "The leader of the league, Karl Brandt, warned": the appositive name says more than the description
     appositive = re.match(r"\s*,\s*([^,]+?)\s*,", segment[lead + len(phrase) :])
-    if appositive and _np_kind(phrase) == "description":
+    if appositive and _np_kind(phrase) != "pronoun":
         runs = name_runs(appositive.group(1))
-        if runs and runs[0][0] == 0 and looks_like_person(clean_tokens(strip_title(runs[0][2])[1])):
+        phrase_runs = name_runs(phrase)
+        phrase_is_person = any(looks_like_person(clean_tokens(strip_title(r[2])[1])) for r in phrase_runs)
+        if (
+            not phrase_is_person
+            and runs
+            and runs[0][0] == 0
+            and looks_like_person(clean_tokens(strip_title(runs[0][2])[1]))
+        ):
             return appositive.group(1), start + offset + lead + len(phrase) + appositive.start(1)
     return phrase, start + offset + lead
 
@@ -271,12 +282,17 @@ def _head(phrase: str, at: int) -> tuple[str, int]:
         return words[0].group(), at + offset
     rest = phrase[offset:]
     runs = name_runs(rest)
-    if runs and runs[0][0] == 0 and rest[runs[0][1] :].lstrip().startswith("and "):
-        return rest[: runs[0][1]], at + offset  # "Brandt and other leaders": the first person named
+    if runs and runs[0][0] == 0:
+        following = re.match(r"\s+([a-z][\w-]*)", rest[runs[0][1] :])
+        if following and not is_title(following.group(1)):
+            return rest[: runs[0][1]], at + offset  # "Brandt intimated …", "Brandt and other leaders": the name
     for index, word in enumerate(words[1:], start=1):
         token = word.group()
         if token[:1].islower() and (
-            bare(token) in AUXILIARIES or CUE.fullmatch(bare(token)) or (index >= 2 and token.endswith("ed"))
+            bare(token) in AUXILIARIES
+            or bare(token) in ADVERBS
+            or CUE.fullmatch(bare(token))
+            or (index >= 2 and token.endswith("ed"))
         ):
             return phrase[offset : words[index - 1].end()], at + offset
     return rest, at + offset

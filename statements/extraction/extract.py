@@ -25,6 +25,12 @@ from .suggestions import find_duplicates, suggest, term_matcher
 from .text import QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
 from .types import Extraction, Fragment, KnownCountry, KnownOfficial, KnownTopic, Proposal, Speaker
 
+# What may follow a final "…, Brandt said": an addressee and an adverbial, not more reported content.
+TRAIL = (
+    r"((?:\s+(?:reporters|journalists|me|us)\b)?(?:\s+the)?(?:\s+[A-Z][\w.&'’-]*)*"
+    r"(?:\s+(?:to|in|on|at|during|after|before|from|with|by|late|earlier|later|last|this|yesterday|today|"
+    r"[A-Z][a-z]+day)\b[^,]{0,40})?)"
+)
 ADDRESSEE = re.compile(r"\s*(?:the\s+)?(?:[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*|reporters|journalists|me|us|him|her|them)")
 
 
@@ -285,14 +291,14 @@ def _paraphrase_items(text: str, quote_items: list[_Item]) -> list[_Item]:
 
 def _paraphrase(text: str, start: int, end: int) -> _Item | None:
     sentence = text[start:end]
-    if word_count(sentence) < 6:
+    if word_count(sentence) < 5:
         return None
     # "…, Peskov said." / "…, Kremlin spokesman Dmitry Peskov told CNN in an interview."
-    final = re.search(r",\s*([^,]{2,80}?)\s+" + SPEECH_CUE.pattern + r"([^,]{0,40})$", sentence.rstrip(" ."))
-    if final and word_count(final.group(1)) <= 8 and word_count(sentence[: final.start()]) >= 5:
+    final = re.search(r",\s*([^,]{2,80}?)\s+" + SPEECH_CUE.pattern + TRAIL + "$", sentence.rstrip(" ."))
+    if final and word_count(final.group(1)) <= 8 and word_count(sentence[: final.start()]) >= 3:
         found = _last_np(text, start + final.start(1), start + final.start(2))
         attribution = _attribution(final.group(2), found[0], found[1], start + final.start(), end) if found else None
-        if attribution is not None and attribution.kind != "description":
+        if _acceptable(attribution):
             content = _trim_end(text, *_strip(text, start, start + final.start()))
             content = _skip_dateline(text, *content)
             return _Item(start, "paraphrase", [content], attribution, False)
@@ -301,15 +307,19 @@ def _paraphrase(text: str, start: int, end: int) -> _Item | None:
     if not cue:
         return None
     subject_zone = sentence[: cue.start()]
-    # a short subject, or one with a single appositive ("A diplomat, speaking on condition of anonymity, said")
+    # a short subject, maybe with one appositive ("A diplomat, speaking on condition of anonymity, said") or after
+    # one introductory phrase ("Asked about the talks, Brandt said")
     commas = subject_zone.strip(" ,").count(",")
-    if word_count(subject_zone) > 16 or commas > 1 or (commas == 1 and not subject_zone.rstrip().endswith(",")):
+    if word_count(subject_zone) > 16 or commas > 2:
         return None
     found = _last_np(text, start, start + cue.start())
-    if not found or text[start : found[1]].strip(" ,") and word_count(text[start : found[1]]) > 4:
+    if not found:
+        return None
+    prefix = text[start : found[1]]
+    if prefix.strip() and not re.fullmatch(r"[^,]{1,60},\s*", prefix):
         return None
     attribution = _attribution(cue.group(1), found[0], found[1], start, end)
-    if attribution is None or attribution.kind == "description" and not attribution.mention[:1].isupper():
+    if not _acceptable(attribution):
         return None
     rest_start = start + cue.end()
     if cue.group(1) == "told":
@@ -322,9 +332,19 @@ def _paraphrase(text: str, start: int, end: int) -> _Item | None:
     elif re.match(r"\s*(?:in|on|at|during|to|of|about)\b", text[rest_start:end]):
         return None  # "said on Monday." without content, or "told of…"
     content = _trim_end(text, *_strip(text, rest_start, end))
-    if word_count(text[content[0] : content[1]]) < 5:
+    if word_count(text[content[0] : content[1]]) < 3:
         return None
     return _Item(start, "paraphrase", [content], attribution, False)
+
+
+def _acceptable(attribution: Attribution | None) -> bool:
+    """A paraphrase needs a named speaker, a pronoun, or a description with a determiner ("the ministry")."""
+    if attribution is None:
+        return False
+    if attribution.kind != "description":
+        return True
+    first = attribution.mention.split()[0]
+    return first.lower() in {"the", "a", "an"} or first[:1].isupper()
 
 
 def _skip_dateline(text: str, start: int, end: int) -> tuple[int, int]:

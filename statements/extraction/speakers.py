@@ -4,7 +4,7 @@ import datetime
 import re
 from collections.abc import Sequence
 
-from .attribution import SPEECH_CUE, Attribution, _first_np, _np_kind
+from .attribution import SPEECH_CUE, Attribution, _first_np, _head, _np_kind
 from .names import (
     FEMALE_HONORIFICS,
     HONORIFICS,
@@ -109,6 +109,7 @@ class SpeakerResolver:
                 marks = len(quote_marks.findall(text, position, end))
                 if not inside and not quote_marks.match(text, position):
                     np = _first_np(text, position, min(end, position + 120))
+                    np = _head(*np) if np else None
                     if np and re.match(r"(?:a|an)\s", np[0], re.IGNORECASE) and SPEECH_CUE.search(text, np[1], end):
                         # "A senior diplomat, speaking on condition of anonymity, said …": a later "the diplomat"
                         core = " ".join(np[0].split()[1:])
