@@ -17,7 +17,9 @@ from statements.extraction import (
     find_duplicates,
     normalise,
 )
+from statements.extraction.db import extract_with_database
 from statements.extraction.evaluate import score_article
+from statements.models import Country
 from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory
 
 DAY = datetime.date(2016, 11, 11)
@@ -402,6 +404,27 @@ def test_command_prints_json_resolved_against_the_database(tmp_path, capsys):
     assert proposal["date"] == "2016-11-11"
     assert [t["name"] for t in proposal["topics"]] == ["River treaty"]
     assert proposal["duplicate_of"] == 0
+
+
+@pytest.mark.django_db
+def test_database_adapter_resolves_a_role_through_the_position_and_its_country_aliases():
+    """ "The Kremlin spokesman" finds the official whose position (in a country with alias Kremlin) fits the date."""
+    russia = Country.objects.get(code="RU")
+    russia.aliases = "Kremlin\nRussian"
+    russia.save()
+    official = OfficialFactory(name="Ivan Petrov")
+    PositionFactory(
+        official=official,
+        title="Press Secretary of the President",
+        organisation="Presidential Executive Office",
+        country=russia,
+        start_date=datetime.date(2012, 5, 1),
+    )
+    result = extract_with_database(
+        '"There will be no pause in the talks," the Kremlin spokesman said.', published=datetime.date(2016, 11, 11)
+    )
+    (proposal,) = result.proposals
+    assert (proposal.speaker.official_id, proposal.speaker.method) == (official.pk, "role")
 
 
 @pytest.mark.parametrize(
