@@ -155,15 +155,24 @@ def test_keyboard_reaches_the_filters_from_the_skip_link(live_server, page, worl
         ("a11y-topic", "/topics/middle-east/"),
         ("a11y-country", "/countries/sy/"),
         ("a11y-officials", "/officials/"),
+        ("a11y-topics", "/topics/"),
+        ("a11y-countries", "/countries/"),
+        ("a11y-bad-filter", "/?date_from=2016-13&topic=nope"),
+        ("a11y-empty", "/?q=nothing+matches+this"),
     ],
 )
 def test_no_serious_accessibility_violations(live_server, page, world, name, path):
-    """axe-core finds no serious or critical violations; no draft text is on the page."""
+    """axe-core finds no serious or critical violations, the console has no errors, no draft text is on the page."""
     if path == "statement":
         path = world["statements"]["A"].get_absolute_url()
     elif path == "retracted":
         path = world["retracted"].get_absolute_url()
+    console = []
+    page.on("console", lambda message: console.append(message) if message.type == "error" else None)
     page.goto(live_server.url + path)
+    # The document's own 400 (a bad filter, on purpose) is reported too; only other errors count.
+    console = [m.text for m in console if m.location["url"] != page.url]
     assert serious_violations(page) == []
+    assert console == []  # e.g. nothing blocked by the Content-Security-Policy, no missing resource
     assert DRAFT_TEXT not in page.content()
     screenshot(page, name)
