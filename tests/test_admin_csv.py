@@ -5,10 +5,12 @@ import datetime
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from statements.admin import csv_import
 from statements.exports import COLUMN_NAMES
-from statements.models import Statement, Status
-from tests.admin_helpers import admin_url
+from statements.models import Official, Statement, Status
+from tests.admin_helpers import admin_url, user_with_role
 from tests.factories import OfficialFactory, StatementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,163 @@ def test_export_is_for_staff_only(client):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     client.force_login(UserFactory(username="staff-without-permissions"))
     assert client.get(export_url()).status_code == 403
+
+
+# --- Import page ------------------------------------------------------------------------------------------------
+
+GOOD_CSV = "date,speaker,text,topics\n2020-01-02,Dmitry Peskov,First words,\n2020-01-03,Dmitry Peskov,=Second words,\n"
+
+
+def import_url() -> str:
+    return admin_url(Statement, "import")
+
+
+def upload(client, content: str | bytes, name: str = "statements.csv", **options):
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    file = SimpleUploadedFile(name, data, content_type="text/csv")
+    return client.post(import_url(), {"file": file, "preview": "Preview", **options})
+
+
+def confirm(client, response):
+    return client.post(import_url(), {"confirm": "Import", "sha256": response.context["sha256"]}, follow=True)
+
+
+@pytest.fixture
+def peskov(db):
+    return OfficialFactory(name="Dmitry Peskov")
+
+
+def test_import_page_offers_publishing_to_editors_only(client):
+    """An analyst's import form has no "publish" option; an editor's has; both can create missing names."""
+    client.force_login(user_with_role("Analyst"))
+    fields = client.get(import_url()).context["form"].fields
+    assert "publish" not in fields and "create_missing" in fields
+    client.force_login(user_with_role("Editor"))
+    assert "publish" in client.get(import_url()).context["form"].fields
+
+
+def test_changelist_links_to_the_import_page(admin_client):
+    """Users who may add statements see the import link above the list."""
+    assert f'href="{import_url()}"' in admin_client.get(admin_url(Statement, "changelist")).content.decode()
+
+
+def test_preview_writes_nothing_and_confirm_imports_drafts(admin_client, peskov):
+    """The preview is a dry run with a summary; confirming imports the same rows, as drafts by default."""
+    response = upload(admin_client, GOOD_CSV)
+    assert response.status_code == 200
+    assert "This file would import" in response.content.decode()
+    assert response.context["result"].statements == 2
+    assert not Statement.objects.exists()
+    response = confirm(admin_client, response)
+    assert response.redirect_chain[-1][0] == admin_url(Statement, "changelist")
+    assert "Imported 2 statement(s) from statements.csv as drafts." in response.content.decode()
+    assert sorted(Statement.objects.values_list("text", "status")) == [
+        ("=Second words", Status.DRAFT),
+        ("First words", Status.DRAFT),
+    ]
+
+
+def test_preview_lists_what_would_be_created_only_when_asked(admin_client):
+    """Unknown names are row errors unless "create missing" is ticked; then the preview names what it creates."""
+    csv_text = "date,speaker,text,topics\n2020-01-02,New Speaker,Words,New Topic\n"
+    response = upload(admin_client, csv_text)
+    errors = [(error.row, error.column) for error in response.context["result"].errors]
+    assert errors == [(2, "speaker")]
+    response = upload(admin_client, csv_text, create_missing="on")
+    content = response.content.decode()
+    assert "1 officials: New Speaker" in content and "1 topics: New Topic" in content
+    assert not Official.objects.filter(name="New Speaker").exists()
+    confirm(admin_client, response)
+    assert Statement.objects.get().speaker.name == "New Speaker"
+
+
+def test_a_bad_row_is_reported_as_a_table_and_nothing_can_be_confirmed(admin_client, peskov):
+    """One bad row: the preview lists row, column and message, offers no import, and a confirm POST writes nothing."""
+    response = upload(admin_client, GOOD_CSV + "2020-13-01,Dmitry Peskov,Bad date,\n")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<td>4</td><td>date</td>" in content
+    assert 'name="confirm"' not in content
+    response = confirm(admin_client, response)
+    assert "no longer current" in response.content.decode()
+    assert not Statement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("date,speaker,text\n2020-01-02,Dmitry Pesk\xf6v,Words\n".encode("latin-1"), "not UTF-8"),
+        ("date;speaker;text\n2020-01-02;Dmitry Peskov;Words\n", "separated by semicolons"),
+        ("date,text\n2020-01-02,Words\n", "Missing required columns: speaker"),
+        ("date,speaker,text,topic\n2020-01-02,Dmitry Peskov,Words,x\n", "Unknown columns: topic"),
+        ("", "The submitted file is empty"),
+        ("date,speaker,text\n", "header but no rows"),
+    ],
+)
+def test_file_problems_are_form_errors(admin_client, peskov, content, message):
+    """Wrong encoding, delimiter, missing or unknown columns, an empty file: the form again with the message."""
+    response = upload(admin_client, content)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "result" not in response.context or response.context["result"] is None
+    assert not Statement.objects.exists()
+
+
+def test_oversized_file_is_a_form_error(admin_client, peskov, monkeypatch):
+    """A file over the page's limit is refused before it is read."""
+    monkeypatch.setattr(csv_import, "ADMIN_IMPORT_MAX_BYTES", 20)
+    response = upload(admin_client, GOOD_CSV)
+    assert response.status_code == 200
+    assert "this page takes at most 20 bytes" in response.content.decode()
+
+
+def test_analyst_cannot_publish_by_import(client, peskov):
+    """A crafted publish=on from an analyst is ignored: the statements are drafts."""
+    client.force_login(user_with_role("Analyst"))
+    response = upload(
+        client,
+        "date,speaker,text,outlet,source_title,source_date\n2020-01-02,Dmitry Peskov,Words,TASS,Interview,2020-01-02\n",
+        create_missing="on",
+        publish="on",
+    )
+    confirm(client, response)
+    assert Statement.objects.get().status == Status.DRAFT
+
+
+def test_editor_can_publish_by_import(client, peskov):
+    """An editor who ticks "publish" gets published statements (each with a source)."""
+    client.force_login(user_with_role("Editor"))
+    response = upload(
+        client,
+        "date,speaker,text,outlet,source_title,source_date\n2020-01-02,Dmitry Peskov,Words,TASS,Interview,2020-01-02\n",
+        create_missing="on",
+        publish="on",
+    )
+    confirm(client, response)
+    assert Statement.objects.get().status == Status.PUBLISHED
+
+
+def test_confirm_refuses_a_hash_that_was_not_previewed(admin_client, peskov):
+    """The confirm step imports only the file previewed in this session, never one named by the client."""
+    upload(admin_client, GOOD_CSV)
+    response = admin_client.post(import_url(), {"confirm": "Import", "sha256": "0" * 64})
+    assert "no longer current" in response.content.decode()
+    assert not Statement.objects.exists()
+
+
+def test_confirm_validates_again(admin_client, peskov):
+    """If the database changed since the preview so that a row fails, the confirm writes nothing and says why."""
+    response = upload(admin_client, GOOD_CSV)
+    peskov.delete()
+    response = confirm(admin_client, response)
+    assert "Nothing was imported" in response.content.decode()
+    assert "<td>2</td><td>speaker</td>" in response.content.decode()
+    assert not Statement.objects.exists()
+
+
+def test_import_needs_the_add_permission(client):
+    """Staff without "add statement" get 403; users who are not staff go to the admin login."""
+    client.force_login(UserFactory(username="viewer"))
+    assert client.get(import_url()).status_code == 403
+    client.force_login(UserFactory(username="public", is_staff=False))
+    assert client.get(import_url()).status_code == 302

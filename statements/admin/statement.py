@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from statements import services
-from statements.admin import csv_export
+from statements.admin import csv_export, csv_import
 from statements.admin.history import ReadOnlyHistoryAdmin
 from statements.models import Statement, Status
 
@@ -141,18 +141,23 @@ class StatementAdmin(ReadOnlyHistoryAdmin):
                 obj.published_at = None
         super().save_model(request, obj, form, change)
 
-    # --- CSV export (statements/admin/csv_export.py) ----------------------------------------------
+    # --- CSV export and import (statements/admin/csv_export.py, csv_import.py) ----------------------
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_changelist_view)
+        import_ = self.admin_site.admin_view(self.import_view)
         opts = self.model._meta
         return [
             path("export.csv", export, name=f"{opts.app_label}_{opts.model_name}_export"),
+            path("import/", import_, name=f"{opts.app_label}_{opts.model_name}_import"),
             *super().get_urls(),
         ]
 
     def export_changelist_view(self, request):
         return csv_export.export_changelist_view(self, request)
+
+    def import_view(self, request):
+        return csv_import.import_view(self, request)
 
     @admin.action(description="Export selected statements as CSV", permissions=["view"])
     def export_selected_csv(self, request, queryset):

@@ -1,0 +1,167 @@
+"""The admin page "Import statements from CSV": upload → preview (a dry run) → confirm, all rows or none.
+
+The preview runs statements.imports.import_statements with dry_run=True and shows every row error. The file is
+then kept in the user's session (at most ADMIN_IMPORT_MAX_BYTES, with its sha256), not sent back by the browser:
+the confirm form carries only the hash, so the import runs on exactly the bytes that were previewed, and it runs
+the whole validation again (the database may have changed since the preview). Any error then writes nothing.
+The options (create missing, publish) are the ones previewed, and publishing is checked against the user's
+permission again at confirm time.
+"""
+
+import base64
+import hashlib
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from statements.imports import import_statements
+
+# Smaller than the command's limit (imports.MAX_IMPORT_BYTES): the file waits in the session between preview and
+# confirm, and the session is read on every admin request. Larger files go through `manage.py import_statements`.
+ADMIN_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+SESSION_KEY = "statements_csv_import"
+# A file with thousands of bad rows: the table shows the first ones and says how many more there are.
+MAX_ERRORS_SHOWN = 200
+# What creating missing rows needs: every model the import may create.
+CREATE_PERMISSIONS = (
+    "statements.add_official",
+    "statements.add_topic",
+    "statements.add_outlet",
+    "statements.add_source",
+)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="UTF-8, comma-separated, in the export's columns.")
+    create_missing = forms.BooleanField(
+        required=False,
+        label="Create missing officials, topics, outlets and sources",
+        help_text="Without this, a name the database does not know is an error on its row.",
+    )
+    publish = forms.BooleanField(
+        required=False,
+        label="Publish the imported statements",
+        help_text="Otherwise they are imported as drafts, for review. Publishing needs a source on every row.",
+    )
+
+    def __init__(self, *args, can_create: bool, can_publish: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Options the user may not use are not offered, so a crafted POST cannot turn them on.
+        if not can_create:
+            del self.fields["create_missing"]
+        if not can_publish:
+            del self.fields["publish"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > ADMIN_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size:,} bytes; this page takes at most {ADMIN_IMPORT_MAX_BYTES:,} bytes. "
+                "Split it, or ask an administrator to run `manage.py import_statements`."
+            )
+        return upload
+
+
+def _context(model_admin, request, result=None, **extra) -> dict:
+    return {
+        "result": result,
+        "hidden_errors": max(0, len(result.errors) - MAX_ERRORS_SHOWN) if result else 0,
+        **model_admin.admin_site.each_context(request),
+        "title": "Import statements from CSV",
+        "opts": model_admin.model._meta,
+        "max_bytes": ADMIN_IMPORT_MAX_BYTES,
+        "max_errors": MAX_ERRORS_SHOWN,
+        **extra,
+    }
+
+
+def _import(request, data: bytes, *, options: dict, dry_run: bool):
+    return import_statements(file=data, dry_run=dry_run, user=request.user, **options)
+
+
+def import_view(model_admin, request):
+    """GET: the upload form. POST "preview": a dry run shown as a table. POST "confirm": the import itself."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    can_publish = model_admin.has_publish_permission(request)
+    can_create = request.user.has_perms(CREATE_PERMISSIONS)
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm(model_admin, request, can_publish=can_publish, can_create=can_create)
+
+    form = ImportForm(request.POST or None, request.FILES or None, can_create=can_create, can_publish=can_publish)
+    if request.method != "POST" or not form.is_valid():
+        return TemplateResponse(
+            request, "admin/statements/statement/import.html", _context(model_admin, request, form=form)
+        )
+
+    upload = form.cleaned_data["file"]
+    data = upload.read()
+    options = {
+        "create_missing": form.cleaned_data.get("create_missing", False),
+        "publish": form.cleaned_data.get("publish", False),
+    }
+    result = _import(request, data, options=options, dry_run=True)
+    if result.file_error:
+        form.add_error("file", result.file_error)
+        request.session.pop(SESSION_KEY, None)
+        return TemplateResponse(
+            request, "admin/statements/statement/import.html", _context(model_admin, request, form=form)
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    if result.ok:
+        request.session[SESSION_KEY] = {
+            "data": base64.b64encode(data).decode("ascii"),
+            "sha256": digest,
+            "name": upload.name,
+            "options": options,
+        }
+    else:
+        request.session.pop(SESSION_KEY, None)  # nothing to confirm: the file must be fixed first
+    context = _context(model_admin, request, form=form, result=result, filename=upload.name, sha256=digest, **options)
+    return TemplateResponse(request, "admin/statements/statement/import.html", context)
+
+
+def _confirm(model_admin, request, *, can_publish: bool, can_create: bool):
+    """Import the file previewed in this session, validating it all again; refuse if it is not the one confirmed."""
+    pending = request.session.get(SESSION_KEY)
+    form = ImportForm(can_create=can_create, can_publish=can_publish)
+    if not pending or request.POST.get("sha256") != pending["sha256"]:
+        # Another tab previewed a different file, or the session expired: never import something not previewed.
+        messages.error(request, "This preview is no longer current: upload the file again to preview and import it.")
+        return TemplateResponse(
+            request, "admin/statements/statement/import.html", _context(model_admin, request, form=form)
+        )
+    data = base64.b64decode(pending["data"])
+    options = dict(pending["options"])
+    # The permission may have been withdrawn since the preview; an analyst can never publish by import.
+    options["publish"] = options["publish"] and can_publish
+    options["create_missing"] = options["create_missing"] and can_create
+    result = _import(request, data, options=options, dry_run=False)
+    if not result.ok:
+        # The database changed since the preview (a name deleted, a duplicate added): nothing was written.
+        request.session.pop(SESSION_KEY, None)
+        messages.error(request, "Nothing was imported: the file no longer passes the checks. See the errors below.")
+        context = _context(
+            model_admin,
+            request,
+            form=form,
+            result=result,
+            filename=pending["name"],
+            sha256=pending["sha256"],
+            **options,
+        )
+        return TemplateResponse(request, "admin/statements/statement/import.html", context)
+    request.session.pop(SESSION_KEY, None)
+    state = "published" if options["publish"] else "drafts"
+    created = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in result.created.items())
+    messages.success(
+        request,
+        f"Imported {result.statements} statement(s) from {pending['name']} as {state}."
+        + (f" Created {created}." if created else ""),
+    )
+    opts = model_admin.model._meta
+    return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
