@@ -16,6 +16,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from django.db import transaction
+
 MANIFEST_FORMAT = 1
 MANIFEST_SUFFIX = ".manifest.json"
 FETCH_SIZE = 2000
@@ -186,6 +188,8 @@ def run(command: list[str], env: dict[str, str], what: str) -> None:
 
 def create_backup(*, connection, output: Path) -> dict:
     """Write a backup of the database to `output` and its manifest beside it; returns the manifest."""
+    if not output.parent.is_dir():
+        raise BackupError(f"There is no folder {output.parent} to write the backup in.")
     if output.exists() or manifest_path(output).exists():
         raise BackupError(f"{output} (or its manifest) already exists: choose a new file name.")
     if connection.in_atomic_block:
@@ -218,8 +222,6 @@ def _backup_sqlite(connection, path: Path) -> dict[str, dict]:
 
 
 def _backup_postgresql(connection, path: Path) -> dict[str, dict]:
-    from django.db import transaction
-
     command, env = pg_command_and_env(connection, "pg_dump")
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:

@@ -254,6 +254,12 @@ def test_backup_refuses_to_overwrite_an_existing_file(tmp_path):
     assert backup.read_text() == "an earlier backup"
 
 
+def test_backup_into_a_missing_folder_is_a_clear_error(tmp_path):
+    """A typo in the backup folder gets a message, not a traceback."""
+    with pytest.raises(CommandError, match="There is no folder"):
+        call_command("backup", str(tmp_path / "no-such-folder" / "tracker.backup"))
+
+
 def test_postgres_password_goes_in_the_environment_not_the_command_line():
     """pg_dump/pg_restore get the password through PGPASSWORD, where `ps` cannot show it."""
     fake = SimpleNamespace(

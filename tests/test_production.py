@@ -37,6 +37,8 @@ def production_env(**overrides) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "tracker.example.org",
         "CSRF_TRUSTED_ORIGINS": "https://tracker.example.org",
+        # Set by the browser tests for Playwright in this process; never set in production.
+        "DJANGO_ALLOW_ASYNC_UNSAFE": None,
     }
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
