@@ -113,15 +113,15 @@ def test_entity_page_past_the_end_is_a_404_with_a_link_to_page_one(client, world
 def test_index_pages_count_published_statements_only(client, world):
     """Officials, topics and countries are listed with counts of published statements (drafts and retractions out)."""
     officials = client.get("/officials/").content.decode()
-    assert re.search(r"Dmitry Peskov</a>.*?<span class=\"count\"[^>]*>2</span>", officials)
+    assert re.search(r"Dmitry Peskov</a>.*?<span class=\"count\">2<", officials)
     assert "Draft Only Person" not in officials
     topics = client.get("/topics/").content.decode()
-    assert re.search(r"Sanctions</a> <span class=\"count\"[^>]*>3</span>", topics)
-    assert re.search(r"Arctic</a> <span class=\"count\"[^>]*>0</span>", topics)
+    assert re.search(r"Sanctions</a> <span class=\"count\">3<", topics)
+    assert re.search(r"Arctic</a> <span class=\"count\">0<", topics)
     assert topics.index("Middle East") < topics.index(">Syria<")
     countries = client.get("/countries/").content.decode()
-    assert re.search(r"Russia</a> <span class=\"count\"[^>]*>3</span>", countries)
-    assert re.search(r"France</a> <span class=\"count\"[^>]*>1</span>", countries)
+    assert re.search(r"Russia</a> <span class=\"count\">3<", countries)
+    assert re.search(r"France</a> <span class=\"count\">1<", countries)
 
 
 def public_urls(world) -> list[str]:
