@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: help install demo run serve test lint format browser ci clean eval-extract
+.PHONY: help install demo run serve test lint format browser ci clean eval-extract bench
 
 help:
 	@echo "make demo   - install, migrate, load the demo data, print an admin login, serve on 127.0.0.1:8000"
@@ -13,6 +13,7 @@ help:
 	@echo "make test   - install and run the whole test suite (SQLite, or DATABASE_URL if set)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make ci     - what CI runs: .ci/run"
+	@echo "make bench  - a million statements on SQLite and PostgreSQL: build (or reuse), measure, bench/results/"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +59,11 @@ lint: install
 # Scores the statement extractor on the seed article and, when ../shared/data is there, the PolNeAR sample.
 eval-extract: install
 	$(BIN)/python scripts/eval_extract.py
+
+# A million statements on SQLite and PostgreSQL (docs/performance.md): builds or reuses bench/cache/bench-1m.sqlite3
+# and the database st_bench (BENCH_POSTGRES_URL), measures, prints a table, writes bench/results/*.json.
+bench: install
+	$(BIN)/python -m bench.run
 
 format: install
 	$(BIN)/ruff check --fix .

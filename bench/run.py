@@ -1,0 +1,661 @@
+"""The million-statement benchmark behind `make bench`: build (or reuse) the databases, measure, print, save JSON.
+
+    .venv/bin/python -m bench.run [--engines sqlite postgres] [--count N] [--seed S] [--runs R]
+
+For each engine it
+1. builds the database once: `migrate`, then `generate_statements --count N --seed S` (bulk inserts + ANALYZE).
+   SQLite lives in bench/cache/bench-1m.sqlite3 (gitignored); PostgreSQL in the database st_bench
+   (BENCH_POSTGRES_URL overrides). The build is reused while its key matches: count, seed and a hash of the
+   generator's source (statements/synthetic.py, statements/demo.py). Newer migrations (indexes) are applied to a
+   reused database, followed by ANALYZE, so the key does not have to include the migration state;
+2. measures, in a fresh Python process, through Django's test Client and the real URLconf (middleware, templates,
+   everything): the timeline over a fixed matrix of filters (a warm-up, then --runs timed requests each: p50/p95
+   server time, SQL query count, slowest SQL statement), deep pages, full-text search pages and the admin
+   changelist;
+3. streams the CSV export of every published statement in another fresh process (seconds, rows/s, peak RSS growth)
+   and, in the same run, times the database's own command-line client writing the equivalent join as CSV
+   (`sqlite3 -csv`, `psql \\copy`), for the ratio.
+
+Results are printed as a table and written to bench/results/<UTC timestamp>.json and bench/results/latest.json.
+Nothing here asserts a target: the figures, and the targets they are compared with, go to docs/performance.md.
+"""
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "bench" / "cache"
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+DEFAULT_COUNT = 1_032_000  # 3 % drafts and 0.1 % retractions leave about one million published statements
+DEFAULT_SEED = 1
+DEFAULT_RUNS = 5
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/st_bench")
+GENERATOR_SOURCES = ["statements/synthetic.py", "statements/demo.py"]
+ADMIN_USERNAME = "bench-admin"
+SLOW_MS = 2500  # a URL slower than this at warm-up is timed only once or twice (recorded as "runs")
+EXPORT_MAX_SECONDS = int(os.environ.get("BENCH_EXPORT_MAX_SECONDS", "900"))  # then rows/s is over a partial file
+
+TARGETS = {
+    "timeline_p50_ms": 50,
+    "timeline_p95_ms": 250,
+    "slowest_sql_ms": 1000,
+    "deep_page_ratio": 2.0,
+    "search_p50_ms": {"postgresql": 100, "sqlite": 200},
+    "admin_ms": 500,
+    "export_cli_ratio": 0.5,
+    "export_memory_mb": 50,
+}
+
+# The timeline's filter matrix: single filters, combinations, common and rare values, date ranges, words, order.
+# Slugs and codes are those of statements/synthetic.py and the demo topic tree (statements/demo.py).
+TIMELINE_MATRIX: list[tuple[str, dict]] = [
+    ("unfiltered", {}),
+    ("page 2", {"page": "2"}),
+    ("oldest first", {"sort": "oldest"}),
+    ("common topic (Russia–US)", {"topic": "russia-us-relations"}),
+    ("rare topic (Syrian opposition)", {"topic": "syrian-opposition"}),
+    ("parent topic (Middle East subtree)", {"topic": "middle-east"}),
+    ("empty topic (US elections)", {"topic": "us-elections"}),
+    ("common speaker", {"speaker": "ada-quillfeather-fictional"}),
+    ("rare speaker", {"speaker": "nadia-emberlin-fictional"}),
+    ("speaker's country", {"speaker_country": "fr"}),
+    ("common country concerned (US)", {"country": "us"}),
+    ("rare country concerned (North Korea)", {"country": "kp"}),
+    ("kind paraphrase", {"kind": "paraphrase"}),
+    ("outlet (all rows)", {"outlet": "demo-wire-synthetic"}),
+    ("language en (all rows)", {"language": "en"}),
+    ("one month", {"date_from": "2019-03", "date_to": "2019-03"}),
+    ("one year", {"date_from": "2021", "date_to": "2021"}),
+    ("18 months, oldest first", {"date_from": "2018-01", "date_to": "2019-06", "sort": "oldest"}),
+    ("common topic + rare country", {"topic": "russia-us-relations", "country": "kp"}),
+    ("rare speaker + rare topic", {"speaker": "nadia-emberlin-fictional", "topic": "aleppo"}),
+    (
+        "common speaker + year + paraphrase",
+        {"speaker": "ada-quillfeather-fictional", "date_from": "2020", "kind": "paraphrase"},
+    ),
+    ("two topics + two countries", {"topic": ["sanctions", "energy"], "country": ["cn", "de"]}),
+    (
+        "topic + speaker's country + month",
+        {"topic": "syria", "speaker_country": "ru", "date_from": "2017-05", "date_to": "2017-05"},
+    ),
+    ("common word", {"q": "cooperation"}),
+    ("rare word", {"q": "hotline"}),
+    ("word + topic", {"q": "ceasefire", "topic": "syria"}),
+]
+
+SEARCH_MATRIX: list[tuple[str, dict]] = [
+    ("common word", {"q": "cooperation"}),
+    ("two common words", {"q": "security dialogue"}),
+    ("rare word", {"q": "hotline"}),
+    ("phrase", {"q": '"arms control"'}),
+    ("speaker's name", {"q": "Quillfeather"}),
+    ("word, oldest first", {"q": "sanctions", "sort": "oldest"}),
+    ("word + exclusion", {"q": "ceasefire -Syria"}),
+    ("no match", {"q": "zyzzyva"}),
+]
+
+
+# --- Orchestration (the parent process) ---------------------------------------------------------------------------
+
+
+def build_key(count: int, seed: int) -> dict:
+    digest = hashlib.sha256()
+    for name in GENERATOR_SOURCES:
+        digest.update((ROOT / name).read_bytes())
+    return {"count": count, "seed": seed, "generator": digest.hexdigest()[:16]}
+
+
+def manage(database_url: str, *args: str, capture: bool = False) -> str:
+    """Run manage.py against one database, streaming its output (the progress bar) unless captured."""
+    env = bench_env(database_url)
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture
+    )
+    return result.stdout if capture else ""
+
+
+def bench_env(database_url: str) -> dict:
+    env = dict(os.environ, DATABASE_URL=database_url, DEBUG="0", RATELIMIT_ENABLED="0")
+    env.pop("DATABASE_REPLICA_URL", None)
+    return env
+
+
+def sqlite_paths(count: int) -> tuple[Path, Path]:
+    name = "bench-1m" if count == DEFAULT_COUNT else f"bench-{count}"
+    return CACHE / f"{name}.sqlite3", CACHE / f"{name}.json"
+
+
+def ensure_sqlite(count: int, seed: int) -> str:
+    path, marker = sqlite_paths(count)
+    key = build_key(count, seed)
+    url = f"sqlite:///{path}"
+    if path.exists() and marker.exists() and json.loads(marker.read_text()) == key:
+        print(f"SQLite: reusing {path.relative_to(ROOT)} ({key})", flush=True)
+        return url
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), marker):
+        stale.unlink(missing_ok=True)
+    print(f"SQLite: building {path.relative_to(ROOT)} ({key})", flush=True)
+    started = time.monotonic()
+    manage(url, "migrate", "--no-input", "-v0")
+    manage(url, "generate_statements", "--count", str(count), "--seed", str(seed))
+    marker.write_text(json.dumps(key))
+    print(f"SQLite: built in {time.monotonic() - started:.0f} s", flush=True)
+    return url
+
+
+def psql(url: str, sql: str) -> str:
+    parts = urlsplit(url)
+    command = ["psql", "-X", "-q", "-t", "-A", "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
+    command += ["-U", parts.username or "postgres", "-d", parts.path.lstrip("/"), "-c", sql]
+    env = dict(os.environ, PGPASSWORD=parts.password or "")
+    return subprocess.run(command, check=True, text=True, capture_output=True, env=env).stdout.strip()
+
+
+def ensure_postgres(count: int, seed: int) -> str:
+    """The key is stored as the database's comment, so a reused database says what it holds."""
+    parts = urlsplit(POSTGRES_URL)
+    name = parts.path.lstrip("/")
+    maintenance = parts._replace(path="/postgres").geturl()
+    key = build_key(count, seed)
+    comment = psql(
+        maintenance, f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{name}'"
+    )
+    if comment and json.loads(comment) == key:
+        print(f"PostgreSQL: reusing database {name} ({key})", flush=True)
+        return POSTGRES_URL
+    print(f"PostgreSQL: building database {name} ({key})", flush=True)
+    started = time.monotonic()
+    psql(maintenance, f'DROP DATABASE IF EXISTS "{name}"')
+    psql(maintenance, f'CREATE DATABASE "{name}"')
+    manage(POSTGRES_URL, "migrate", "--no-input", "-v0")
+    manage(POSTGRES_URL, "generate_statements", "--count", str(count), "--seed", str(seed))
+    psql(maintenance, f"COMMENT ON DATABASE \"{name}\" IS '{json.dumps(key)}'")
+    print(f"PostgreSQL: built in {time.monotonic() - started:.0f} s", flush=True)
+    return POSTGRES_URL
+
+
+def child(database_url: str, mode: str, runs: int) -> dict:
+    """Measure in a fresh process, so one engine's caches and memory do not colour the other's figures."""
+    out = CACHE / f"result-{mode}-{os.getpid()}.json"
+    subprocess.run(
+        [PYTHON, "-m", "bench.run", mode, "--runs", str(runs), "--out", str(out)],
+        cwd=ROOT,
+        env=bench_env(database_url),
+        check=True,
+    )
+    data = json.loads(out.read_text())
+    out.unlink()
+    return data
+
+
+def cli_reference(engine: str, database_url: str, rows: int) -> dict:
+    """The command-line client writing the equivalent join as CSV to /dev/null, timed (best of two)."""
+    times = []
+    for _ in range(2):
+        started = time.perf_counter()
+        if engine == "sqlite":
+            path = urlsplit(database_url).path
+            subprocess.run(
+                ["/usr/bin/sqlite3", "-csv", path, CLI_EXPORT_SQL["sqlite"]],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            tool = "sqlite3 -csv"
+        else:
+            psql(database_url, f"\\copy ({CLI_EXPORT_SQL['postgresql']}) TO '/dev/null' CSV")
+            tool = "psql \\copy … CSV"
+        times.append(time.perf_counter() - started)
+    seconds = min(times)
+    return {"tool": tool, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds), "sql": CLI_EXPORT_SQL}
+
+
+def machine() -> dict:
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    load = os.getloadavg()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory_kb / 1024 / 1024, 1),
+        "load_average_at_start": [round(x, 2) for x in load],
+        "python": platform.python_version(),
+        "sqlite_cli": subprocess.run(["/usr/bin/sqlite3", "--version"], capture_output=True, text=True).stdout.split()[
+            0:1
+        ],
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Build (or reuse) the million-statement databases and measure.")
+    parser.add_argument("mode", nargs="?", default="all", choices=["all", "measure", "export"])
+    parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
+    parser.add_argument("--count", type=int, default=DEFAULT_COUNT)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="Timed requests per URL after a warm-up.")
+    parser.add_argument("--no-export", action="store_true", help="Skip the CSV export (the slowest part).")
+    parser.add_argument("--out", help="(measure/export) where the child writes its JSON.")
+    args = parser.parse_args(argv)
+    if args.mode == "measure":
+        write_json(Path(args.out), measure(runs=args.runs))
+        return
+    if args.mode == "export":
+        write_json(Path(args.out), measure_export())
+        return
+
+    started = time.monotonic()
+    report = {
+        "started_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "machine": machine(),
+        "count": args.count,
+        "seed": args.seed,
+        "runs": args.runs,
+        "targets": TARGETS,
+        "engines": {},
+    }
+    for engine in args.engines:
+        build_started = time.monotonic()
+        url = ensure_sqlite(args.count, args.seed) if engine == "sqlite" else ensure_postgres(args.count, args.seed)
+        build_seconds = time.monotonic() - build_started
+        print(f"{engine}: measuring pages…", flush=True)
+        result = child(url, "measure", args.runs)
+        result["build_or_reuse_seconds"] = round(build_seconds, 1)
+        if not args.no_export:
+            print(f"{engine}: exporting every published statement as CSV…", flush=True)
+            export = child(url, "export", 1)
+            export["cli"] = cli_reference(engine, url, result["published"])
+            export["cli_ratio"] = round(export["rows_per_s"] / export["cli"]["rows_per_s"], 3)
+            result["export"] = export
+        report["engines"][result["vendor"]] = result
+    report["total_seconds"] = round(time.monotonic() - started, 1)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = report["started_at"].replace(":", "").replace("-", "")
+    write_json(RESULTS / f"{stamp}.json", report)
+    write_json(RESULTS / "latest.json", report)
+    print()
+    print(render_table(report))
+    print(f"\nWritten: bench/results/{stamp}.json and bench/results/latest.json ({report['total_seconds']:.0f} s)")
+
+
+def write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+# --- The table -------------------------------------------------------------------------------------------------------
+
+
+def verdict(value, target, *, higher_is_better: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    ok = value >= target if higher_is_better else value <= target
+    return "ok" if ok else "MISSED"
+
+
+def render_table(report: dict) -> str:
+    engines = report["engines"]
+    names = list(engines)
+    rows: list[list[str]] = [["measure", *names, "target"]]
+
+    def add(label, getter, target_text, target=None, higher_is_better=False):
+        cells = []
+        for name in names:
+            try:
+                value = getter(engines[name])
+            except (KeyError, TypeError, ZeroDivisionError):
+                value = None
+            text = "n/a" if value is None else value if isinstance(value, str) else f"{value:,.1f}"
+            limit = target(name) if callable(target) else target
+            if limit is not None and value is not None and not isinstance(value, str):
+                text += f" ({verdict(value, limit, higher_is_better=higher_is_better)})"
+            cells.append(text)
+        rows.append([label, *cells, target_text])
+
+    queries = "timeline"
+    add("published statements", lambda e: f"{e['published']:,}", "1,000,000")
+    add("timeline p50 ms (matrix)", lambda e: e[queries]["p50_ms"], "≤ 50", 50)
+    add("timeline p95 ms (matrix)", lambda e: e[queries]["p95_ms"], "≤ 250", 250)
+    add("timeline worst URL p50 ms", lambda e: e[queries]["worst_p50_ms"], "")
+    add(
+        "timeline SQL queries (min–max)",
+        lambda e: f"{e[queries]['queries_min']}–{e[queries]['queries_max']}",
+        "constant",
+    )
+    add("slowest SQL statement ms", lambda e: e["slowest_sql"]["ms"], "≤ 1000", 1000)
+    add("first page p50 ms", lambda e: e["deep_pages"]["first_p50_ms"], "")
+    add("deep page p50 ms", lambda e: e["deep_pages"]["deep_p50_ms"], "≤ 2× first")
+    add("deep page / first page", lambda e: e["deep_pages"]["ratio"], "≤ 2.0", 2.0)
+    add(
+        "search page p50 ms",
+        lambda e: e["search"]["p50_ms"],
+        "≤ 100 PG / ≤ 200 SQLite",
+        lambda name: TARGETS["search_p50_ms"][name],
+    )
+    add("search page p95 ms", lambda e: e["search"]["p95_ms"], "")
+    add("admin changelist p50 ms", lambda e: e["admin"]["changelist_p50_ms"], "≤ 500", 500)
+    add("admin worst p50 ms (search/filter)", lambda e: e["admin"]["worst_p50_ms"], "≤ 500", 500)
+    add(
+        "CSV export s (rows)",
+        lambda e: (
+            f"{e['export']['seconds']:,.0f} ({e['export']['rows']:,}{'' if e['export']['complete'] else ', cut'})"
+        ),
+        "",
+    )
+    add("CSV export rows/s", lambda e: e["export"]["rows_per_s"], "")
+    add("CLI (same join) rows/s", lambda e: e["export"]["cli"]["rows_per_s"], "")
+    add("export / CLI rows/s", lambda e: e["export"]["cli_ratio"], "≥ 0.5", 0.5, higher_is_better=True)
+    add("export peak RSS growth MB", lambda e: e["export"]["peak_rss_growth_mb"], "≤ 50", 50)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# --- Measuring (a child process with Django set up) ----------------------------------------------------------------
+
+
+def setup_django():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    import django
+
+    django.setup()
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0–100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(rank) - 1]
+
+
+class Recorder:
+    """Times every SQL statement the connection executes (an execute_wrapper survives reconnects)."""
+
+    def __init__(self):
+        self.queries: list[tuple[float, str, object]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append((time.perf_counter() - started, sql, params))
+
+
+def timed_get(client, url: str) -> dict:
+    """One request through the whole stack; a streamed body is consumed inside the timing."""
+    from django.db import connection
+
+    recorder = Recorder()
+    with connection.execute_wrapper(recorder):
+        started = time.perf_counter()
+        response = client.get(url)
+        size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(response.content)
+        elapsed = time.perf_counter() - started
+    slowest = max(recorder.queries, default=(0.0, "", None), key=lambda q: q[0])
+    return {
+        "ms": elapsed * 1000,
+        "status": response.status_code,
+        "bytes": size,
+        "queries": len(recorder.queries),
+        "slowest_ms": slowest[0] * 1000,
+        "slowest_sql": slowest[1],
+        "slowest_params": repr(slowest[2])[:500],
+    }
+
+
+def measure_url(client, label: str, url: str, runs: int) -> dict:
+    warm_up = timed_get(client, url)  # caches, connection, template loading
+    # A page that takes seconds is timed fewer times, so the whole bench still fits in half an hour.
+    if warm_up["ms"] > SLOW_MS:
+        runs = min(runs, 2 if warm_up["ms"] < 4 * SLOW_MS else 1)
+    samples = [timed_get(client, url) for _ in range(runs)]
+    times = [s["ms"] for s in samples]
+    slowest = max(samples, key=lambda s: s["slowest_ms"])
+    return {
+        "label": label,
+        "url": url,
+        "status": sorted({s["status"] for s in samples}),
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 95), 1),
+        "runs": len(times),
+        "samples_ms": [round(t, 1) for t in times],
+        "queries": sorted({s["queries"] for s in samples}),
+        "bytes": samples[-1]["bytes"],
+        "slowest_sql_ms": round(slowest["slowest_ms"], 1),
+        "slowest_sql": slowest["slowest_sql"][:3000],
+        "slowest_params": slowest["slowest_params"],
+    }
+
+
+def summarise(results: list[dict]) -> dict:
+    times = [t for r in results for t in r["samples_ms"]]
+    queries = [q for r in results for q in r["queries"]]
+    return {
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 95), 1),
+        "worst_p50_ms": max(r["p50_ms"] for r in results),
+        "queries_min": min(queries),
+        "queries_max": max(queries),
+        "urls": results,
+    }
+
+
+def url_for(name: str, params: dict) -> str:
+    from django.urls import reverse
+
+    query = urlencode(params, doseq=True)
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+def prepare_database() -> dict:
+    """Apply newer migrations to a reused database (then ANALYZE), and make the admin user. Returns facts."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import DEFAULT_DB_ALIAS, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    applied_now = [f"{m.app_label}.{m.name}" for m, _ in plan]
+    if plan:
+        print(f"  applying {', '.join(applied_now)} to the cached database…", flush=True)
+        started = time.perf_counter()
+        call_command("migrate", database=DEFAULT_DB_ALIAS, verbosity=0, interactive=False)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"  …and ANALYZE, in {time.perf_counter() - started:.0f} s", flush=True)
+    if "django_cache" not in connection.introspection.table_names():
+        call_command("createcachetable", verbosity=0)
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username=ADMIN_USERNAME)
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return {"migrations_applied_now": applied_now}
+
+
+def measure(*, runs: int) -> dict:
+    setup_django()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from statements.models import Statement, Topic
+
+    facts = prepare_database()
+    published = Statement.objects.published().count()
+    client = Client(raise_request_exception=False)
+    result = {"vendor": connection.vendor, "published": published, "total": Statement.objects.count(), **facts}
+    result["database"] = database_facts(connection)
+
+    print(f"  timeline matrix ({len(TIMELINE_MATRIX)} URLs × {runs} runs)…", flush=True)
+    timeline = [measure_url(client, label, url_for("statements:timeline", p), runs) for label, p in TIMELINE_MATRIX]
+    result["timeline"] = summarise(timeline)
+    slowest = max(timeline, key=lambda r: r["slowest_sql_ms"])
+    result["slowest_sql"] = {
+        "ms": slowest["slowest_sql_ms"],
+        "url": slowest["url"],
+        "sql": slowest["slowest_sql"],
+        "params": slowest["slowest_params"],
+    }
+
+    print("  deep pages…", flush=True)
+    last_page = max(1, -(-published // 25))
+    first = measure_url(client, "page 1", url_for("statements:timeline", {}), runs)
+    deep = [
+        measure_url(client, "page 2000", url_for("statements:timeline", {"page": "2000"}), runs),
+        measure_url(client, f"last page ({last_page})", url_for("statements:timeline", {"page": str(last_page)}), runs),
+    ]
+    deep_p50 = max(d["p50_ms"] for d in deep)
+    result["deep_pages"] = {
+        "first_p50_ms": first["p50_ms"],
+        "deep_p50_ms": deep_p50,
+        "ratio": round(deep_p50 / first["p50_ms"], 2),
+        "urls": [first, *deep],
+    }
+
+    print(f"  search pages ({len(SEARCH_MATRIX)} URLs)…", flush=True)
+    search = [measure_url(client, label, url_for("statements:timeline", p), runs) for label, p in SEARCH_MATRIX]
+    result["search"] = summarise(search)
+
+    print("  admin changelist…", flush=True)
+    admin_client = Client(raise_request_exception=False)
+    admin_client.force_login(get_user_model().objects.get(username=ADMIN_USERNAME))
+    topic = Topic.objects.get(slug="syrian-opposition")
+    changelist = "/admin/statements/statement/"
+    admin_urls = [
+        ("changelist", changelist),
+        ("changelist page 500", f"{changelist}?p=500"),
+        ("status published", f"{changelist}?status__exact=published"),
+        ("topic filter", f"{changelist}?topics__id__exact={topic.pk}"),
+        ("search common word", f"{changelist}?q=cooperation"),
+        ("search rare word", f"{changelist}?q=hotline"),
+        ("date hierarchy month", f"{changelist}?date__year=2019&date__month=3"),
+    ]
+    admin = [measure_url(admin_client, label, url, runs) for label, url in admin_urls]
+    result["admin"] = {
+        "changelist_p50_ms": admin[0]["p50_ms"],
+        "worst_p50_ms": max(a["p50_ms"] for a in admin),
+        "urls": admin,
+    }
+    return result
+
+
+def database_facts(connection) -> dict:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT version(), pg_database_size(current_database())")
+            version, size = cursor.fetchone()
+            return {"version": version.split(" on ")[0], "size_mb": round(size / 1e6)}
+        cursor.execute("SELECT sqlite_version()")
+        version = cursor.fetchone()[0]
+        path = Path(connection.settings_dict["NAME"])
+        size = path.stat().st_size + (Path(f"{path}-wal").stat().st_size if Path(f"{path}-wal").exists() else 0)
+        return {"version": f"SQLite {version}", "size_mb": round(size / 1e6)}
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure_export() -> dict:
+    """Stream /export.csv for every published statement; rows/s and the peak RSS growth over the idle process."""
+    setup_django()
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.get(url_for("statements:export_csv", {"topic": "us-elections"}))  # warm-up: imports, templates, caches
+    baseline = rss_mb()
+    recorder = Recorder()
+    rows = total_bytes = 0
+    with connection.execute_wrapper(recorder):
+        started = time.perf_counter()
+        response = client.get(url_for("statements:export_csv", {}))
+        complete = True
+        for chunk in response.streaming_content:
+            total_bytes += len(chunk)
+            rows += 1
+            if rows % 10_000 == 0 and time.perf_counter() - started > EXPORT_MAX_SECONDS:
+                complete = False  # rows/s below is measured over the part streamed so far
+                break
+        seconds = time.perf_counter() - started
+        response.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    rows -= 1  # the header line
+    return {
+        "status": response.status_code,
+        "complete": complete,
+        "max_seconds": EXPORT_MAX_SECONDS,
+        "rows": rows,
+        "bytes": total_bytes,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+        "queries": len(recorder.queries),
+        "baseline_rss_mb": round(baseline, 1),
+        "peak_rss_mb": round(peak, 1),
+        "peak_rss_growth_mb": round(peak - baseline, 1),
+    }
+
+
+# The export's columns (statements/exports.py COLUMNS) as one SQL join, for the command-line reference.
+_ROLE = (
+    "(SELECT p.title FROM statements_position p WHERE p.official_id = s.speaker_id AND p.start_date <= s.date"
+    " AND (p.end_date IS NULL OR p.end_date >= s.date) ORDER BY p.start_date DESC, p.id LIMIT 1)"
+)
+
+
+def _names(agg: str, link: str, table: str, column: str) -> str:
+    return (
+        f"(SELECT {agg} FROM (SELECT x.name FROM statements_statement_{link} l JOIN statements_{table} x"
+        f" ON x.id = l.{column} WHERE l.statement_id = s.id ORDER BY x.name) names)"
+    )
+
+
+def _export_sql(agg: str, concat_id: str) -> str:
+    return (
+        f"SELECT s.id, {concat_id}, s.date, s.date_precision, o.name, {_ROLE}, c.code, c.name, s.kind, s.text,"
+        f" s.original_text, s.original_language, {_names(agg, 'topics', 'topic', 'topic_id')},"
+        f" {_names(agg, 'countries', 'country', 'country_id')},"
+        f" {_names(agg, 'mentioned_officials', 'official', 'official_id')},"
+        " ou.name, src.title, src.url, src.published_on, src.medium, s.updated_at"
+        " FROM statements_statement s JOIN statements_official o ON o.id = s.speaker_id"
+        " LEFT JOIN statements_country c ON c.id = o.country_id"
+        " LEFT JOIN statements_source src ON src.id = s.source_id"
+        " LEFT JOIN statements_outlet ou ON ou.id = src.outlet_id"
+        " WHERE s.status = 'published' ORDER BY s.date DESC, s.id DESC"
+    )
+
+
+CLI_EXPORT_SQL = {
+    "sqlite": _export_sql("group_concat(name, '; ')", "'http://testserver/statements/' || s.id || '/'"),
+    "postgresql": _export_sql("string_agg(name, '; ')", "'http://testserver/statements/' || s.id || '/'"),
+}
+
+
+if __name__ == "__main__":
+    if shutil.which("psql") is None:
+        print("note: psql is not installed; the PostgreSQL reference export will fail", file=sys.stderr)
+    main()
