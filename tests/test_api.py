@@ -5,10 +5,15 @@ import datetime
 import json
 
 import pytest
+import schemathesis
 import yaml
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.http import QueryDict
 from drf_spectacular.validation import validate_schema
+from hypothesis import HealthCheck, given, settings
 
 from statements.filters import StatementFilter
 from statements.models import Statement
@@ -32,6 +37,8 @@ STATEMENT_PAGE_QUERIES = 4
 OFFICIAL_PAGE_QUERIES = 2
 TOPIC_PAGE_QUERIES = 1
 COUNTRY_PAGE_QUERIES = 1
+# Generated requests per API operation in the schema-driven fuzz test: bounded to keep the suite quick.
+FUZZ_EXAMPLES = 25
 
 
 def walk(client, url: str) -> list[dict]:
@@ -317,12 +324,31 @@ def test_countries_are_looked_up_by_code_in_any_case_with_counts(client):
         "/api/topics/nothing/",
         "/api/countries/ZZ/",
         "/api/countries/russia/",
+        "/api/statements/-1/",
+        "/api/statements/99999999999999999999999/",
+        "/api/statements/%00/",
+        "/api/officials/%00/",
+        "/api/officials/caf%C3%A9/",
+        "/api/topics/%F0%9F%98%80/",
+        "/api/countries/%00%00/",
     ],
 )
-def test_unknown_objects_are_404(client, url):
-    """An unknown id, slug or code is a 404."""
+def test_unknown_objects_are_json_404s(client, url):
+    """An unknown or malformed id, slug or code is a 404 in JSON, never a 500 or an HTML page."""
     build_world()
-    assert client.get(url).status_code == 404
+    response = client.get(url, HTTP_ACCEPT="application/json")
+    assert response.status_code == 404
+    assert set(response.json()) == {"detail"}
+
+
+@pytest.mark.parametrize(
+    "query", ["q=%00", "speaker=%00", "topic=a%00b", "country=%00%00", "outlet=%00", "language=%00", "date_from=%00"]
+)
+def test_nul_characters_in_filters_are_a_400(client, query):
+    """A NUL character (which PostgreSQL cannot store or compare) is a clear 400, never a database error."""
+    build_world()
+    response = client.get(f"/api/statements/?{query}")
+    assert response.status_code == 400
 
 
 def test_the_api_is_read_only(client):
@@ -425,3 +451,45 @@ def test_api_root_links_every_collection(client):
     body = client.get("/api/", HTTP_ACCEPT="application/json").json()
     assert set(body) == {"statements", "officials", "topics", "countries", "schema", "docs"}
     assert body["statements"] == "http://testserver/api/statements/"
+
+
+API_OPERATIONS = [
+    "/api/statements/",
+    "/api/statements/{id}/",
+    "/api/officials/",
+    "/api/officials/{slug}/",
+    "/api/topics/",
+    "/api/topics/{slug}/",
+    "/api/countries/",
+    "/api/countries/{code}/",
+]
+
+
+@pytest.fixture
+def wsgi_app():
+    """The real WSGI handler, kept from closing the test's database connection after each request.
+
+    Django's test client does the same: a request's end closes connections that are inside a transaction,
+    and every test runs inside one.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.parametrize("path", API_OPERATIONS)
+def test_schema_driven_fuzzing_finds_no_server_error(wsgi_app, path):
+    """Requests generated from the served schema (bounded) never get a 5xx, and every response matches the schema."""
+    build_world()
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app)
+    assert sorted(schema) == sorted(API_OPERATIONS)  # a new operation must join the list above
+
+    @given(case=schema[path]["GET"].as_strategy())
+    @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    def check(case):
+        # Schema-valid is not always acceptable: a well-formed slug may name no official (400 or 404, by design).
+        case.call_and_validate(excluded_checks=[schemathesis.checks.positive_data_acceptance])
+
+    check()

@@ -37,7 +37,7 @@ class OfficialRefSerializer(serializers.ModelSerializer):
 class SourceSerializer(serializers.Serializer):
     outlet = serializers.CharField(source="outlet.name")
     title = serializers.CharField()
-    url = serializers.URLField(help_text="Empty when the report is not online.")
+    url = serializers.CharField(help_text="The report's URL; empty when it is not online.")
     published_on = serializers.DateField()
     medium = serializers.CharField(help_text="interview, press_conference, article, …")
     venue = serializers.CharField(help_text="Where it was said when that is not the outlet, e.g. CNN.")
@@ -143,7 +143,9 @@ class OfficialSerializer(serializers.ModelSerializer):
 class TopicSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The topic's public page.")
     api_url = serializers.SerializerMethodField()
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The parent topic's slug.")
+    parent = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The parent topic's slug (null for a top topic)."
+    )
     statement_count = serializers.IntegerField(help_text="Published statements tagged with this topic itself.")
     statements_url = serializers.SerializerMethodField(help_text="Statements on this topic and its sub-topics.")
 

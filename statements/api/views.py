@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -62,6 +63,7 @@ def repeatable(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, str, many=True, explode=True, style="form", description=description)
 
 
+PARTIAL_DATE = r"^[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?$"
 # Clearer descriptions than the form labels for the repeatable parameters; the filter supplies the rest.
 STATEMENT_FILTER_DOCS = [
     repeatable("speaker", "An official's slug, e.g. dmitry-peskov. Repeat for any of several."),
@@ -69,7 +71,18 @@ STATEMENT_FILTER_DOCS = [
     repeatable("country", "A country the statement concerns, ISO code, e.g. SY. Repeatable."),
     repeatable("topic", "A topic's slug; includes its sub-topics. Repeatable."),
     repeatable("outlet", "The slug of the outlet that reported it, e.g. tass. Repeatable."),
-    OpenApiParameter("language", str, description="Said in, or reported in, this language: ISO 639 code, e.g. ru."),
+    OpenApiParameter(
+        "language",
+        str,
+        pattern=r"^[A-Za-z]{2,3}$",
+        description="Said in, or reported in, this language: ISO 639 code, e.g. ru.",
+    ),
+    OpenApiParameter(
+        "date_from", str, pattern=PARTIAL_DATE, description="From this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD."
+    ),
+    OpenApiParameter(
+        "date_to", str, pattern=PARTIAL_DATE, description="To this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD."
+    ),
 ]
 
 
@@ -89,8 +102,16 @@ class StatementList(generics.ListAPIView):
         return Statement.objects.published().with_related().with_role()
 
 
+class DetailView(generics.RetrieveAPIView):
+    def get_object(self):
+        # PostgreSQL cannot compare text with a NUL character (it raises); no id, slug or code contains one.
+        if "\x00" in self.kwargs[self.lookup_url_kwarg or self.lookup_field]:
+            raise NotFound()
+        return super().get_object()
+
+
 @extend_schema(responses={200: StatementDetailSerializer, 404: NOT_FOUND})
-class StatementDetail(generics.RetrieveAPIView):
+class StatementDetail(DetailView):
     """One statement. Retracted ones still resolve, with their status and the reason; drafts are 404."""
 
     serializer_class = StatementDetailSerializer
@@ -125,7 +146,7 @@ class OfficialList(generics.ListAPIView):
 
 
 @extend_schema(responses={200: OfficialSerializer, 404: NOT_FOUND})
-class OfficialDetail(generics.RetrieveAPIView):
+class OfficialDetail(DetailView):
     serializer_class = OfficialSerializer
     lookup_field = "slug"
 
@@ -152,7 +173,7 @@ class TopicList(generics.ListAPIView):
 
 
 @extend_schema(responses={200: TopicSerializer, 404: NOT_FOUND})
-class TopicDetail(generics.RetrieveAPIView):
+class TopicDetail(DetailView):
     serializer_class = TopicSerializer
     lookup_field = "slug"
 
@@ -180,7 +201,7 @@ class CountryList(generics.ListAPIView):
 
 
 @extend_schema(responses={200: CountrySerializer, 404: NOT_FOUND})
-class CountryDetail(generics.RetrieveAPIView):
+class CountryDetail(DetailView):
     """One country by ISO code, in any case (ru or RU)."""
 
     serializer_class = CountrySerializer
