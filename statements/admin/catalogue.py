@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db import models
 
+from statements.admin.concurrency import OptimisticLockAdminMixin
 from statements.admin.history import ReadOnlyHistoryAdmin
 from statements.models import Country, Official, Outlet, Position, Source, Statement, Topic
 
@@ -24,7 +25,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Official)
-class OfficialAdmin(ReadOnlyHistoryAdmin):
+class OfficialAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     list_display = ["name", "country", "wikidata_id", "is_synthetic"]
     list_filter = ["is_synthetic", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
@@ -44,7 +45,7 @@ class PositionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(ReadOnlyHistoryAdmin):
+class TopicAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     """Topic.clean refuses a parent that would make a cycle; the form shows it as an error on "parent"."""
 
     list_display = ["name", "parent", "slug"]
@@ -89,7 +90,7 @@ class SourceStatementInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(ReadOnlyHistoryAdmin):
+class SourceAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     list_display = ["title", "outlet", "published_on", "medium", "venue"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["medium", ("outlet", admin.RelatedOnlyFieldListFilter)]

@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 
 from statements import services
 from statements.admin import csv_export, csv_import
+from statements.admin.concurrency import OptimisticLockAdminMixin, VersionedModelForm
 from statements.admin.history import ReadOnlyHistoryAdmin
 from statements.models import Statement, Status
 
@@ -27,8 +28,11 @@ class RetractForm(forms.Form):
     )
 
 
-class StatementAdminForm(forms.ModelForm):
-    """The admin builds the Meta (model, fields from the fieldsets) when it subclasses this form."""
+class StatementAdminForm(VersionedModelForm):
+    """The admin builds the Meta (model, fields from the fieldsets) when it subclasses this form.
+
+    Saving over someone else's changes (topics and countries included) is refused: statements/admin/concurrency.py.
+    """
 
     def clean(self):
         cleaned_data = super().clean()
@@ -41,7 +45,7 @@ class StatementAdminForm(forms.ModelForm):
 
 
 @admin.register(Statement)
-class StatementAdmin(ReadOnlyHistoryAdmin):
+class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     form = StatementAdminForm
     list_display = ["when", "speaker", "excerpt", "topic_names", "status"]
     list_display_links = ["when", "excerpt"]
