@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, Subquery
 
 from .models import Country, Kind, Official, Outlet, Statement, Topic
+from .search import parse_query
 
 Q_MAX_LENGTH = 200
-Q_MAX_WORDS = 20
 PARTIAL_DATE_RE = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{1,2})(?:-(?P<day>[0-9]{1,2}))?)?$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 
@@ -27,7 +27,8 @@ LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 class Sort:
     NEWEST = "newest"
     OLDEST = "oldest"
-    choices = [(NEWEST, "Newest first"), (OLDEST, "Oldest first")]
+    RELEVANCE = "relevance"
+    choices = [(NEWEST, "Newest first"), (OLDEST, "Oldest first"), (RELEVANCE, "Most relevant first")]
 
 
 class DateSpan(NamedTuple):
@@ -144,6 +145,11 @@ class StatementFilterForm(forms.Form):
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_from.first > date_to.last:
             self.add_error("date_to", "The end date is before the start date.")
+        q = cleaned.get("q")
+        if q and not parse_query(q):
+            self.add_error("q", "Enter at least one word to search for (a word on its own, not only -exclusions).")
+        if cleaned.get("sort") == Sort.RELEVANCE and not q and "sort" not in self.errors:
+            self.add_error("sort", "Relevance ordering needs words to search for.")
         return cleaned
 
 
@@ -162,7 +168,8 @@ class StatementFilter(django_filters.FilterSet):
         label="Words",
         method="filter_q",
         max_length=Q_MAX_LENGTH,
-        help_text="All words must appear in the text, original text, speaker's name or source title.",
+        help_text='All words must appear in the text, original text, speaker\'s name or source title; "a phrase",'
+        " -exclude and OR work as in a web search.",
     )
     speaker = SlugListFilter(
         label="Official",
@@ -234,8 +241,11 @@ class StatementFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        if self.form.cleaned_data.get("sort") == Sort.OLDEST:
+        sort, q = self.form.cleaned_data.get("sort"), self.form.cleaned_data.get("q")
+        if sort == Sort.OLDEST:
             return queryset.oldest_first()
+        if sort == Sort.RELEVANCE and q:
+            return queryset.with_search_rank(q).order_by("-search_rank", "-date", "-id")
         return queryset.newest_first()
 
     def keep(self, queryset, name, value):
@@ -243,15 +253,8 @@ class StatementFilter(django_filters.FilterSet):
         return queryset
 
     def filter_q(self, queryset, name, value):
-        for word in value.split()[:Q_MAX_WORDS]:
-            queryset = queryset.filter(
-                Q(text__icontains=word)
-                | Q(original_text__icontains=word)
-                | Q(speaker__name__icontains=word)
-                | Q(speaker__aliases__icontains=word)
-                | Q(source__title__icontains=word)
-            )
-        return queryset
+        """Full-text search (statements/search.py): FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL."""
+        return queryset.search(value)
 
     def filter_speaker(self, queryset, name, value):
         if not value:  # `?speaker=` with nothing chosen

@@ -19,7 +19,7 @@ POSTGRES_TABLE = "statements_statement_search"
 # Private-use characters mark highlights inside the database's snippet, so the text can be escaped first.
 MARK_START, MARK_END = "\ue000", "\ue001"
 
-MAX_TERMS = 12
+MAX_TERMS = 20
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)

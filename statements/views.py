@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET
 
 from .charts import volume_chart
 from .facets import active_chips, facet_counts
-from .filters import StatementFilter
+from .filters import Sort, StatementFilter
 from .models import Country, Official, Outlet, Source, Statement, Status, Topic
+from .search import parse_query, snippets
 from .timeline import PageNotFound, group_by_date, page_not_found, paginate
 
 PUBLISHED = Q(statements__status=Status.PUBLISHED)
@@ -98,7 +99,8 @@ def filter_fields(statement_filter) -> list[dict]:
         single("kind", "select", [("", "Quotes and paraphrases"), *Statement._meta.get_field("kind").choices]),
         repeatable("outlet", outlets, "Any outlet"),
         single("language", "select", [("", "Any language")] + [(c, language_name(c)) for c in languages]),
-        single("sort", "select", [("newest", "Newest first"), ("oldest", "Oldest first")]),
+        # "Most relevant first" only makes sense with words to search for.
+        single("sort", "select", [c for c in Sort.choices if c[0] != Sort.RELEVANCE or params.get("q", "").strip()]),
     ]
 
 
@@ -115,6 +117,11 @@ def timeline(request):
     except PageNotFound:
         return page_not_found(request)
     found = page.paginator.count > 0
+    q = statement_filter.form.cleaned_data.get("q")
+    if q:  # highlighted snippets, computed for this page's rows only (one query)
+        highlights = snippets([statement.pk for statement in page.object_list], parse_query(q))
+        for statement in page.object_list:
+            statement.highlighted = highlights.get(statement.pk)
     facets = facet_counts(statements, request.GET) if found else None
     context.update(
         page=page,

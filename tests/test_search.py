@@ -118,4 +118,51 @@ def test_snippets_escape_text_and_mark_the_words():
 
 def test_parse_query_caps_terms():
     """A pasted essay does not become a thousand-term query."""
-    assert len(parse_query(" ".join(f"word{i}" for i in range(100)))) == 12
+    assert len(parse_query(" ".join(f"word{i}" for i in range(100)))) == 20
+
+
+# The timeline's fixed count (see tests/test_timeline.py) plus one query for the page's highlighted snippets.
+SEARCH_TIMELINE_QUERIES = 15 + 1
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_search_timeline_highlights_matches_in_a_fixed_number_of_queries(client, django_assert_num_queries, extra):
+    """The timeline marks the searched words, escaping the rest, with one extra query whatever the page size."""
+    for i in range(extra):
+        StatementFactory(text=f"More sanctions talk number {i}.")
+    StatementFactory(text="Sanctions <b>hurt</b> both sides, and sanctions will not work.")  # newest: on page 1
+    StatementFactory(text="Nothing about that here.")
+    with django_assert_num_queries(SEARCH_TIMELINE_QUERIES):
+        response = client.get("/", {"q": "sanction"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 1 + extra
+    assert "<mark>Sanctions</mark>" in html
+    assert "<b>hurt</b>" not in html
+    assert "Nothing about that here" not in html
+
+
+def test_relevance_sort_puts_the_best_match_first(client):
+    """sort=relevance orders by the search rank: the word in the text beats the word only in the source title."""
+    title_only = StatementFactory(text="An unrelated remark.", source=SourceFactory(title="Ceasefire briefing"))
+    in_text = StatementFactory(text="The ceasefire must hold; the ceasefire is fragile.")
+    response = client.get("/", {"q": "ceasefire", "sort": "relevance"})
+    assert response.status_code == 200
+    assert [s.pk for s in response.context["page"].object_list] == [in_text.pk, title_only.pk]
+
+
+@pytest.mark.parametrize(
+    "params, field, message",
+    [
+        ({"q": "!!! ???"}, "q", "at least one word"),
+        ({"q": "-syria"}, "q", "at least one word"),
+        ({"sort": "relevance"}, "sort", "needs words to search for"),
+    ],
+)
+def test_search_input_without_words_is_a_clear_400(client, params, field, message):
+    """A query that cannot be searched is refused with a message, not answered with everything or nothing."""
+    StatementFactory()
+    response = client.get("/", params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert field in response.context["filter"].errors
