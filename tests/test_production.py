@@ -175,7 +175,8 @@ def fetch(url: str):
         return response.status, response.headers, response.read()
 
 
-@pytest.mark.django_db(transaction=True)
+# The test database must exist (on PostgreSQL gunicorn connects to it); no rows are needed, so no flush after.
+@pytest.mark.django_db
 def test_gunicorn_serves_health_and_hashed_static_files_in_production_mode(tmp_path):
     """`make serve`'s route: collectstatic, then gunicorn (gunicorn.conf.py) serves /healthz and hashed static files."""
     port = free_port()
