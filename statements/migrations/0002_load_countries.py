@@ -26,9 +26,10 @@ def country_rows():
 
 
 def load_countries(apps, schema_editor):
-    Country = apps.get_model("statements", "Country")
-    existing = set(Country.objects.values_list("code", flat=True))
-    Country.objects.bulk_create(
+    countries = apps.get_model("statements", "Country").objects.using(schema_editor.connection.alias)
+    existing = set(countries.values_list("code", flat=True))
+    Country = countries.model
+    countries.bulk_create(
         Country(code=code, name=name, slug=slugify(name), aliases=aliases)
         for code, name, aliases in country_rows()
         if code not in existing
@@ -36,7 +37,7 @@ def load_countries(apps, schema_editor):
 
 
 def unload_countries(apps, schema_editor):
-    apps.get_model("statements", "Country").objects.all().delete()
+    apps.get_model("statements", "Country").objects.using(schema_editor.connection.alias).all().delete()
 
 
 class Migration(migrations.Migration):

@@ -21,19 +21,22 @@ def create_roles(apps, schema_editor):
         create_permissions(app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
         app_config.models_module = None
 
+    db = schema_editor.connection.alias
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in ROLES.items():
-        permissions = list(Permission.objects.filter(content_type__app_label="statements", codename__in=codenames))
+        permissions = list(
+            Permission.objects.using(db).filter(content_type__app_label="statements", codename__in=codenames)
+        )
         missing = set(codenames) - {permission.codename for permission in permissions}
         if missing:
             raise RuntimeError(f"Permissions missing for the {name} group: {sorted(missing)}")
-        group, _ = Group.objects.get_or_create(name=name)
+        group, _ = Group.objects.using(db).get_or_create(name=name)
         group.permissions.set(permissions)
 
 
 def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+    apps.get_model("auth", "Group").objects.using(schema_editor.connection.alias).filter(name__in=ROLES).delete()
 
 
 class Migration(migrations.Migration):
