@@ -1,0 +1,101 @@
+"""The statements changelist at scale: a bounded count, no query reading every statement, indexed search."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from statements.admin import scale
+from statements.models import Statement, Status
+from tests.admin_helpers import admin_url
+from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(client, query: dict) -> list[str]:
+    response = client.get(admin_url(Statement, "changelist"), query)
+    assert response.status_code == 200
+    return [statement.text for statement in response.context["cl"].result_list]
+
+
+def test_count_stops_at_the_cap_and_says_so(admin_client, monkeypatch):
+    """Past the cap the list says "N+" instead of counting every row; below it the count is exact."""
+    monkeypatch.setattr(scale, "COUNT_CAP", 3)
+    StatementFactory.create_batch(5)
+    response = admin_client.get(admin_url(Statement, "changelist"))
+    assert response.context["cl"].result_count == 4  # counted up to the cap + 1, then stopped
+    assert "3+ statements" in response.content.decode()
+    response = admin_client.get(admin_url(Statement, "changelist"), {"status__exact": "draft"})
+    assert "0 statements" in response.content.decode()
+
+
+def test_no_changelist_query_reads_every_statement_for_filters(admin_client):
+    """No SELECT DISTINCT (date hierarchy, related-only filters) and no unbounded COUNT on the statements table."""
+    StatementFactory.create_batch(3, topics=[TopicFactory()], countries=[country("RU")])
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get(admin_url(Statement, "changelist")).status_code == 200
+    sqls = [query["sql"].upper() for query in queries.captured_queries]
+    assert not [sql for sql in sqls if "DISTINCT" in sql]
+    counts = [sql for sql in sqls if "COUNT(" in sql]
+    assert counts and all("LIMIT 10001" in sql for sql in counts)
+
+
+def test_year_filter_lists_the_years_with_statements(admin_client):
+    """The year filter offers every year from the earliest to the latest statement, drafts included."""
+    StatementFactory(date=datetime.date(2014, 5, 1), status=Status.DRAFT, text="old draft")
+    StatementFactory(date=datetime.date(2016, 12, 31), text="late 2016")
+    StatementFactory(date=datetime.date(2017, 1, 1), status=Status.RETRACTED, retraction_reason="x", text="2017")
+    assert scale.statement_date_bounds() == (datetime.date(2014, 5, 1), datetime.date(2017, 1, 1))
+    response = admin_client.get(admin_url(Statement, "changelist"))
+    year_filter = next(spec for spec in response.context["cl"].filter_specs if spec.title == "year")
+    assert [value for value, _ in year_filter.lookup_choices] == ["2017", "2016", "2015", "2014"]
+    assert listed(admin_client, {"year": "2016"}) == ["late 2016"]
+
+
+def test_year_bounds_of_an_empty_table():
+    """No statements: no years, and the query does not fail."""
+    assert scale.statement_date_bounds() == (None, None)
+
+
+@pytest.mark.parametrize("year", ["twenty", "99999", "-5", "9999"])
+def test_a_bad_year_is_the_changelist_error_page(admin_client, year):
+    """A year that is not one sends the list to its "?e=1" error page, never a 500."""
+    StatementFactory()
+    response = admin_client.get(admin_url(Statement, "changelist"), {"year": year})
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("Peskov", ["by Peskov"]),
+        ("dmitri", ["by Peskov"]),  # an alias
+        ("sergey-lavrov", ["by Lavrov"]),  # a slug
+        ("nobody", []),
+    ],
+)
+def test_speaker_filter_is_typed_not_listed(admin_client, value, expected):
+    """The speaker filter matches a name, an alias or a slug typed into its box."""
+    StatementFactory(text="by Peskov", speaker=OfficialFactory(name="Dmitry Peskov", aliases="Dmitri Peskov"))
+    StatementFactory(text="by Lavrov", speaker=OfficialFactory(name="Sergey Lavrov"))
+    assert listed(admin_client, {"speaker": value}) == expected
+
+
+def test_speaker_filter_box_keeps_the_other_filters(admin_client):
+    """Typing a speaker keeps the status filter and search already chosen (as hidden fields)."""
+    response = admin_client.get(admin_url(Statement, "changelist"), {"status__exact": "draft", "q": "x"})
+    content = response.content.decode()
+    assert '<input type="hidden" name="status__exact" value="draft">' in content
+    assert '<input type="hidden" name="q" value="x">' in content
+
+
+def test_search_uses_full_text_and_finds_drafts(admin_client):
+    """Search reads the full-text index (stemmed words, speaker names), drafts included, not LIKE over columns."""
+    StatementFactory(text="Sanctions are hurting everyone", status=Status.DRAFT)
+    StatementFactory(text="Nothing to do with it", speaker=OfficialFactory(name="Maria Zakharova"))
+    with CaptureQueriesContext(connection) as queries:
+        assert listed(admin_client, {"q": "sanction"}) == ["Sanctions are hurting everyone"]
+    assert not [query for query in queries.captured_queries if "LIKE" in query["sql"].upper()]
+    assert listed(admin_client, {"q": "Zakharova"}) == ["Nothing to do with it"]
