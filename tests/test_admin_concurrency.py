@@ -1,7 +1,11 @@
 """No lost updates: a change form saved after someone else saved the same record is refused, naming what changed."""
 
+import threading
+import time
+
 import pytest
 from django.contrib import admin
+from django.db import connection, transaction
 from django.test import Client
 
 from statements.admin.concurrency import OptimisticLockAdminMixin
@@ -104,3 +108,34 @@ def test_every_history_admin_is_protected():
     """The admins of every model with history use the versioned form (guards against a forgotten mixin)."""
     for model in (Statement, Official, Topic, Source):
         assert isinstance(admin.site._registry[model], OptimisticLockAdminMixin)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks across two connections")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_save_waits_for_a_concurrent_write_then_sees_it(admin_client):
+    """The admin locks the row before comparing: a write committing meanwhile is seen and the stale save refused."""
+    statement = StatementFactory(text="Original words")
+    url = admin_url(Statement, "change", statement.pk)
+    stale = change_form_data(admin_client.get(url), note="Stale note")
+    locked = threading.Event()
+
+    def other_writer():
+        try:
+            with transaction.atomic():
+                row = Statement.objects.select_for_update().get(pk=statement.pk)
+                locked.set()
+                time.sleep(0.5)  # the admin's POST arrives while this transaction holds the row
+                row.text = "Written meanwhile"
+                row.save()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
+    assert locked.wait(5)
+    response = admin_client.post(url, stale)
+    thread.join()
+    assert response.status_code == 200  # refused, not saved (302)
+    assert "(Text)" in errors_of(response)
+    statement.refresh_from_db()
+    assert (statement.text, statement.note) == ("Written meanwhile", "")
