@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -27,6 +28,9 @@ def test_count_stops_at_the_cap_and_says_so(admin_client, monkeypatch):
     response = admin_client.get(admin_url(Statement, "changelist"))
     assert response.context["cl"].result_count == 4  # counted up to the cap + 1, then stopped
     assert "3+ statements" in response.content.decode()
+    monkeypatch.setattr(admin.site._registry[Statement], "list_per_page", 2)
+    response = admin_client.get(admin_url(Statement, "changelist"))
+    assert "Select all 3+ statements" in response.content.decode()
     response = admin_client.get(admin_url(Statement, "changelist"), {"status__exact": "draft"})
     assert "0 statements" in response.content.decode()
 
