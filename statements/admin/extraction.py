@@ -1,0 +1,536 @@
+"""The admin page "New statements from an article": paste → review the proposals → save them as drafts.
+
+Step 1 (ArticleForm): the article's text and its source details. Step 2: the extractor's proposals
+(statements/extraction/) as a formset to tick and edit; the article details travel along as hidden fields. Step 3:
+statements.drafts.create_article_drafts() writes the source and the ticked statements in one transaction.
+
+The extraction is deterministic, so the save step runs it again on the same text instead of trusting the browser
+with contexts and duplicate links: row N of the formset is proposal N. Officials, topics and countries are chosen
+from lists loaded once per request (fixed queries however many rows), shown with the admin's autocomplete widget.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import RegexValidator
+from django.db import IntegrityError
+from django.forms.utils import ErrorDict
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from statements.drafts import DraftStatement, NewSource, create_article_drafts
+from statements.extraction.db import known_countries, known_officials, known_topics
+from statements.extraction.extract import extract
+from statements.extraction.types import Extraction, Proposal
+from statements.models import Country, DatePrecision, Kind, Medium, Official, Outlet, Source, Statement, Topic
+
+# About 15,000 words: the extractor reads it in a few seconds. Longer texts are rarely one article.
+MAX_ARTICLE_CHARS = 100_000
+CONTEXT_CHARS = 180  # of the article shown either side of a proposal
+TEMPLATE = "admin/statements/from_article.html"
+
+
+# --- Extraction with the ids the page links to -------------------------------------------------------------
+
+
+@dataclass
+class PageExtraction:
+    extraction: Extraction
+    duplicates: list[Statement | None]  # per proposal: the existing statement it repeats
+
+
+def extract_for_page(text: str, *, published: datetime.date) -> PageExtraction:
+    """extract_with_database(), keeping the existing statements' ids so a duplicate warning can link to it."""
+    officials = known_officials()
+    first = extract(text, published=published, officials=officials, paraphrases=True)
+    speaker_ids = {p.speaker.official_id for p in first.proposals if p.speaker and p.speaker.official_id}
+    rows = list(Statement.objects.filter(speaker_id__in=speaker_ids).values_list("pk", "speaker__name", "text"))
+    extraction = extract(
+        text,
+        published=published,
+        officials=officials,
+        topics=known_topics(),
+        countries=known_countries(),
+        existing=[(name, statement_text) for _, name, statement_text in rows],
+    )
+    wanted = {rows[p.duplicate_of][0] for p in extraction.proposals if p.duplicate_of is not None}
+    found = Statement.objects.select_related("speaker").in_bulk(wanted) if wanted else {}
+    duplicates = [
+        found.get(rows[p.duplicate_of][0]) if p.duplicate_of is not None else None for p in extraction.proposals
+    ]
+    return PageExtraction(extraction, duplicates)
+
+
+# --- Step 1: the article ----------------------------------------------------------------------------------
+
+
+class ArticleForm(forms.Form):
+    text = forms.CharField(
+        label="Article text",
+        max_length=MAX_ARTICLE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 16, "class": "vLargeTextField article-text"}),
+        help_text="Paste the whole article, dateline included (English only).",
+    )
+    url = forms.URLField(
+        label="URL",
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
+    )
+    attach = forms.BooleanField(
+        label="Add the statements to the existing source with this URL",
+        required=False,
+        help_text="Only when a source with this URL is already recorded; the details below are then not used.",
+    )
+    outlet = forms.ModelChoiceField(
+        Outlet.objects.all(),
+        required=False,
+        widget=AutocompleteSelect(Source._meta.get_field("outlet"), admin.site),
+        help_text="Who published it (TASS), not who spoke.",
+    )
+    new_outlet = forms.CharField(
+        label="or a new outlet", max_length=200, required=False, widget=forms.TextInput(attrs={"class": "vTextField"})
+    )
+    title = forms.CharField(max_length=500, required=False, widget=forms.TextInput(attrs={"class": "vTextField"}))
+    published_on = forms.DateField(
+        label="Publication date",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text="Gives the year to a dateline without one (NEW YORK, November 11).",
+    )
+    language = forms.CharField(
+        max_length=8,
+        initial="en",
+        validators=[RegexValidator(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$", "An ISO 639-1 code such as en or ru.")],
+        widget=forms.TextInput(attrs={"size": 6}),
+    )
+    medium = forms.ChoiceField(choices=Medium.choices, initial=Medium.ARTICLE)
+    venue = forms.CharField(
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
+        help_text="Where it was said when that is not the outlet: CNN, for an interview to CNN reported by TASS.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.existing_source: Source | None = None  # the source to attach to, once valid
+        self.duplicate_source: Source | None = None  # a source with the URL, to link to in the error
+
+    def clean_text(self):
+        # Browsers send CRLF; the extractor's offsets must not depend on how the text travelled.
+        text = self.cleaned_data["text"].replace("\r\n", "\n").replace("\r", "\n")
+        if not text.strip():
+            raise ValidationError("Paste the article's text.")
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        url = cleaned.get("url")
+        existing = Source.objects.select_related("outlet").filter(url=url).first() if url else None
+        if existing and not cleaned.get("attach"):
+            self.duplicate_source = existing
+            self.add_error(
+                "url",
+                f"A source with this URL is already recorded ({existing}). Tick “Add the statements to the existing "
+                "source” to add statements to it, or check the URL.",
+            )
+        elif cleaned.get("attach"):
+            if existing:
+                self.existing_source = existing
+            elif "url" not in self.errors:
+                self.add_error("attach", "No source has this URL: untick this to record a new source.")
+        if self.existing_source or cleaned.get("attach"):
+            return cleaned
+        for name in ("title", "published_on"):
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, "This field is required.")
+        outlet, new_outlet = cleaned.get("outlet"), " ".join(cleaned.get("new_outlet", "").split())
+        cleaned["new_outlet"] = new_outlet
+        if outlet and new_outlet:
+            self.add_error("new_outlet", "Choose an outlet or type a new one’s name, not both.")
+        elif not outlet and not new_outlet and "outlet" not in self.errors:
+            self.add_error("outlet", "Choose the outlet, or type a new outlet’s name below.")
+        elif (
+            new_outlet
+            and not self.user.has_perm("statements.add_outlet")
+            and not Outlet.objects.filter(name__iexact=new_outlet).exists()
+        ):
+            self.add_error("new_outlet", "You may not add outlets: choose an existing one.")
+        if not self.user.has_perm("statements.add_source"):
+            raise ValidationError("You may not record new sources: attach the statements to an existing one.")
+        return cleaned
+
+    @property
+    def published(self) -> datetime.date:
+        """The date the extractor reads datelines against (the existing source's, when attaching)."""
+        if self.existing_source:
+            return self.existing_source.published_on
+        return self.cleaned_data["published_on"]
+
+    def new_source(self, *, dateline: str) -> NewSource:
+        data = self.cleaned_data
+        return NewSource(
+            title=data["title"],
+            published_on=data["published_on"],
+            outlet=data["outlet"],
+            outlet_name=data["new_outlet"],
+            url=data["url"],
+            language=data["language"],
+            medium=data["medium"],
+            venue=data["venue"],
+            dateline=dateline,
+        )
+
+    def outlet_label(self) -> str:
+        data = self.cleaned_data
+        if data.get("outlet"):
+            return str(data["outlet"])
+        exists = Outlet.objects.filter(name__iexact=data.get("new_outlet", "")).exists()
+        return data.get("new_outlet", "") + ("" if exists else " (new outlet)")
+
+
+# --- Step 2: the proposals --------------------------------------------------------------------------------
+
+
+@dataclass
+class Choices:
+    """Officials, topics and countries to choose from, loaded once for every row (three queries)."""
+
+    officials: list[tuple[int, str]]
+    topics: list[tuple[int, str]]
+    countries: list[tuple[int, str]]
+    official_names: set[str] = field(init=False)
+
+    def __post_init__(self):
+        self.official_names = {name.casefold() for _, name in self.officials}
+
+    @classmethod
+    def load(cls) -> "Choices":
+        return cls(
+            officials=list(Official.objects.order_by("name", "pk").values_list("pk", "name")),
+            topics=list(Topic.objects.order_by("name").values_list("pk", "name")),
+            countries=list(Country.objects.order_by("name").values_list("pk", "name")),
+        )
+
+
+class PreloadedAutocompleteMixin:
+    """The admin's autocomplete widget, labelling the selected options from preloaded names (no query per row)."""
+
+    def __init__(self, model_field, labels: dict[str, str], **kwargs):
+        super().__init__(model_field, admin.site, **kwargs)
+        self.labels = labels
+
+    def optgroups(self, name, value, attr=None):
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for item in value:
+            if str(item) in self.labels:  # an unknown id is reported by the field; it has no label to show
+                options.append(self.create_option(name, str(item), self.labels[str(item)], True, len(options)))
+        return [(None, options, 0)]
+
+
+class PreloadedAutocompleteSelect(PreloadedAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class PreloadedAutocompleteSelectMultiple(PreloadedAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+def _labels(pairs: list[tuple[int, str]]) -> dict[str, str]:
+    return {str(pk): name for pk, name in pairs}
+
+
+class ProposalForm(forms.Form):
+    include = forms.BooleanField(label="Save", required=False)
+    text = forms.CharField(
+        required=False,
+        max_length=MAX_ARTICLE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "proposal-text"}),
+    )
+    kind = forms.ChoiceField(choices=Kind.choices)
+    speaker = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
+    new_speaker = forms.CharField(label="or a new official", max_length=200, required=False)
+    date = forms.DateField(required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date_precision = forms.ChoiceField(label="precision", choices=DatePrecision.choices, initial=DatePrecision.DAY)
+    topics = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    countries = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args, choices: Choices, can_add_officials: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choices = choices
+        self.can_add_officials = can_add_officials
+        text = (self["text"].value() or "") if self.is_bound else self.initial.get("text", "")
+        self.fields["text"].widget.attrs["rows"] = min(14, max(3, len(text) // 65 + 2))  # the whole quote in view
+        for name, pairs, model_field, widget in [
+            ("speaker", choices.officials, Statement._meta.get_field("speaker"), PreloadedAutocompleteSelect),
+            ("topics", choices.topics, Statement._meta.get_field("topics"), PreloadedAutocompleteSelectMultiple),
+            (
+                "countries",
+                choices.countries,
+                Statement._meta.get_field("countries"),
+                PreloadedAutocompleteSelectMultiple,
+            ),
+        ]:
+            self.fields[name].widget = widget(model_field, _labels(pairs))
+            self.fields[name].choices = ([("", "")] if name == "speaker" else []) + pairs
+
+    def is_ticked(self) -> bool:
+        if not self.is_bound:
+            return bool(self.initial.get("include"))
+        return self.fields["include"].widget.value_from_datadict(self.data, self.files, self.add_prefix("include"))
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and not self.is_ticked():
+            # An unticked proposal is not saved, so nothing in it can be wrong.
+            self._errors = ErrorDict()
+            self.cleaned_data = {"include": False}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("include"):
+            return cleaned
+        cleaned["text"] = cleaned.get("text", "").strip()
+        if not cleaned["text"] and "text" not in self.errors:
+            self.add_error("text", "Enter the statement’s words, or untick it.")
+        if not cleaned.get("date") and "date" not in self.errors:
+            self.add_error("date", "Enter the date it was said.")
+        speaker, new_name = cleaned.get("speaker"), " ".join(cleaned.get("new_speaker", "").split())
+        cleaned["new_speaker"] = new_name
+        if "speaker" in self.errors:
+            return cleaned
+        if speaker and new_name:
+            self.add_error("new_speaker", "Choose an existing official or type a new name, not both.")
+        elif not speaker and not new_name:
+            self.add_error("speaker", "Choose who said it, or type a new official’s name.")
+        elif new_name and new_name.casefold() in self.choices.official_names:
+            self.add_error("new_speaker", f"An official named {new_name} already exists: choose them above.")
+        elif new_name and not self.can_add_officials:
+            self.add_error("new_speaker", "You may not add officials: choose an existing one.")
+        return cleaned
+
+
+class BaseProposalFormSet(forms.BaseFormSet):
+    def __init__(self, *args, proposals: list[Proposal], **kwargs):
+        self.proposals = proposals
+        # One form per proposal at most, whatever TOTAL_FORMS a tampered POST claims.
+        self.max_num = self.absolute_max = len(proposals)
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if self.total_form_count() != len(self.proposals):
+            raise ValidationError("The proposals on this page do not match the article: extract them again.")
+        if not any(form.cleaned_data.get("include") for form in self.forms):
+            raise ValidationError("Tick at least one statement to save.")
+
+
+ProposalFormSet = forms.formset_factory(ProposalForm, formset=BaseProposalFormSet, extra=0)
+
+
+def initial_row(proposal: Proposal, *, duplicate: Statement | None) -> dict:
+    speaker = proposal.speaker
+    return {
+        # Direct quotes by a resolved speaker are ticked; paraphrases (often restating a quote nearby), speakers
+        # the extractor could only describe, and likely duplicates wait for the analyst to tick them.
+        "include": proposal.kind == Kind.DIRECT
+        and duplicate is None
+        and speaker is not None
+        and (speaker.official_id is not None or speaker.is_new_official),
+        # A quote's own comma before "he said" is not part of the statement.
+        "text": re.sub(r"[,;:]\s*$", "", proposal.text),
+        "kind": proposal.kind,
+        "speaker": speaker.official_id if speaker else None,
+        "new_speaker": speaker.name if speaker and speaker.is_new_official else "",
+        "date": proposal.date,
+        "date_precision": DatePrecision.DAY,
+        "topics": [topic.id for topic in proposal.topics],
+        "countries": [country.id for country in proposal.countries],
+    }
+
+
+# How the extractor found the speaker (Speaker.method), in the analyst's words.
+METHODS = {
+    "explicit": "named",
+    "alias": "a known alias",
+    "surname": "surname",
+    "role": "role description",
+    "pronoun": "pronoun",
+    "follow-on": "continues the previous quote",
+    "description": "a description only",
+}
+
+
+def context_html(article: str, proposal: Proposal) -> SafeString:
+    """The proposal's stretch of the article, marked, with some words either side (all escaped)."""
+    start, end = proposal.start, proposal.end
+    before = article[max(0, start - CONTEXT_CHARS) : start]
+    after = article[end : end + CONTEXT_CHARS]
+    if start > CONTEXT_CHARS:
+        before = "…" + re.sub(r"^\S*\s", "", before, count=1)
+    if end + CONTEXT_CHARS < len(article):
+        after = re.sub(r"\s\S*$", "", after, count=1) + "…"
+    marked = article[start:end]
+    if len(marked) > 2 * CONTEXT_CHARS:  # the words are in the text box already: show where they start and end
+        head = re.sub(r"\s\S*$", "", marked[:CONTEXT_CHARS], count=1)
+        tail = re.sub(r"^\S*\s", "", marked[-CONTEXT_CHARS:], count=1)
+        return format_html("{}<mark>{}</mark> [ … ] <mark>{}</mark>{}", before, head, tail, after)
+    return format_html("{}<mark>{}</mark>{}", before, marked, after)
+
+
+def speaker_note(proposal: Proposal) -> str:
+    """E.g. "found as “the Kremlin spokesman” (role description), cue “stressed”"."""
+    speaker = proposal.speaker
+    if speaker is None:
+        return "No speaker found: choose one."
+    note = f"Speaker found as “{speaker.mention}” ({METHODS.get(speaker.method, speaker.method)})"
+    if speaker.is_new_official:
+        note += ", not among the officials yet"
+    return note + (f"; cue “{proposal.cue}”." if proposal.cue else ".")
+
+
+@dataclass
+class Row:
+    """One proposal on the page: its form and what the analyst needs to check it."""
+
+    number: int
+    form: ProposalForm
+    proposal: Proposal
+    context: SafeString
+    duplicate: Statement | None
+
+    @property
+    def speaker_note(self) -> str:
+        return speaker_note(self.proposal)
+
+
+# --- The view ---------------------------------------------------------------------------------------------
+
+
+def _render(request, *, form: ArticleForm, rows: list[Row] | None = None, formset=None, **extra):
+    context = {
+        **admin.site.each_context(request),
+        "title": "New statements from an article",
+        "opts": Statement._meta,
+        "form": form,
+        "rows": rows,
+        "formset": formset,
+        "media": form.media + (formset.media if formset is not None else forms.Media()),
+        "max_chars": MAX_ARTICLE_CHARS,
+        **extra,
+    }
+    return TemplateResponse(request, TEMPLATE, context)
+
+
+def _drafts(formset, *, choices_by_model: dict) -> list[DraftStatement]:
+    officials, topics, countries = (choices_by_model[m] for m in (Official, Topic, Country))
+    drafts = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data.get("include"):
+            continue
+        drafts.append(
+            DraftStatement(
+                text=data["text"],
+                date=data["date"],
+                date_precision=data["date_precision"],
+                kind=data["kind"],
+                speaker=officials.get(data["speaker"]) if data["speaker"] else None,
+                new_speaker_name=data["new_speaker"],
+                topics=[topics[pk] for pk in data["topics"] if pk in topics],
+                countries=[countries[pk] for pk in data["countries"] if pk in countries],
+            )
+        )
+    return drafts
+
+
+def _load_chosen(formset) -> dict:
+    """The officials, topics and countries the ticked rows chose, as objects (three queries)."""
+    ids = {Official: set(), Topic: set(), Country: set()}
+    for form in formset.forms:
+        data = form.cleaned_data
+        if data.get("include"):
+            if data.get("speaker"):
+                ids[Official].add(data["speaker"])
+            ids[Topic].update(data.get("topics", []))
+            ids[Country].update(data.get("countries", []))
+    return {model: model.objects.in_bulk(pks) if pks else {} for model, pks in ids.items()}
+
+
+def from_article(request):
+    """GET: step 1. POST "extract": step 2, the proposals. POST "save": create the drafts. POST "edit": step 1 again."""
+    if not request.user.has_perm("statements.add_statement"):
+        raise PermissionDenied
+    if request.method != "POST":
+        return _render(request, form=ArticleForm(user=request.user))
+    form = ArticleForm(request.POST, user=request.user)
+    if "edit" in request.POST or not form.is_valid():
+        return _render(request, form=form)
+
+    page = extract_for_page(form.cleaned_data["text"], published=form.published)
+    proposals = page.extraction.proposals
+    if not proposals:
+        messages.warning(request, "No quotations or reported speech were found in this text.")
+        return _render(request, form=form)
+    choices = Choices.load()
+    formset_kwargs = {
+        "proposals": proposals,
+        "prefix": "p",
+        "form_kwargs": {"choices": choices, "can_add_officials": request.user.has_perm("statements.add_official")},
+    }
+    initial = [initial_row(p, duplicate=d) for p, d in zip(proposals, page.duplicates, strict=True)]
+    if "save" in request.POST:
+        formset = ProposalFormSet(request.POST, **formset_kwargs)
+        if formset.is_valid():
+            source = form.existing_source or form.new_source(dateline=page.extraction.dateline)
+            try:
+                created = create_article_drafts(
+                    user=request.user,
+                    source=source,
+                    statements=_drafts(formset, choices_by_model=_load_chosen(formset)),
+                )
+            except (ValidationError, IntegrityError) as error:
+                # The database changed since the page was shown (a URL taken, a name added): nothing was written.
+                problems = error.messages if isinstance(error, ValidationError) else ["a conflicting change was saved"]
+                messages.error(request, "Nothing was saved: " + " ".join(problems))
+            else:
+                messages.success(request, created.summary())
+                changelist = reverse("admin:statements_statement_changelist")
+                return HttpResponseRedirect(f"{changelist}?source__id__exact={created.source.pk}")
+        elif formset.total_form_count() != len(proposals):
+            messages.error(request, "The proposals on this page did not match the article; here they are again.")
+            formset = ProposalFormSet(initial=initial, **formset_kwargs)
+    else:
+        formset = ProposalFormSet(initial=initial, **formset_kwargs)
+
+    text = form.cleaned_data["text"]
+    rows = [
+        Row(number, row_form, proposal, context_html(text, proposal), duplicate)
+        for number, (row_form, proposal, duplicate) in enumerate(
+            zip(formset.forms, proposals, page.duplicates, strict=True), start=1
+        )
+    ]
+    return _render(
+        request,
+        form=form,
+        rows=rows,
+        formset=formset,
+        extraction=page.extraction,
+        published=form.published,
+        outlet_label="" if form.existing_source else form.outlet_label(),
+        medium_label=Medium(form.cleaned_data["medium"]).label,
+        ticked=sum(1 for row in rows if row.form.is_ticked()),
+        rows_with_errors=[row.number for row in rows if row.form.is_bound and row.form.errors],
+    )

@@ -1,0 +1,206 @@
+"""Statements taken from one article, saved as drafts: the source (and its outlet), new officials and the statements.
+
+Used by the admin page "New statements from an article" (statements/admin/extraction.py). Everything is written in
+one transaction and validated model by model first, so a bad row leaves nothing behind.
+"""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from statements.models import (
+    Country,
+    DatePrecision,
+    Kind,
+    Medium,
+    Official,
+    Outlet,
+    Source,
+    Statement,
+    Status,
+    Topic,
+)
+
+
+@dataclass(frozen=True)
+class NewSource:
+    """A source to create. `outlet` is an existing outlet; otherwise `outlet_name` names one (created if new)."""
+
+    title: str
+    published_on: datetime.date
+    outlet: Outlet | None = None
+    outlet_name: str = ""
+    url: str = ""
+    language: str = "en"
+    medium: str = Medium.ARTICLE
+    venue: str = ""
+    dateline: str = ""
+
+
+@dataclass(frozen=True)
+class DraftStatement:
+    """One statement to save as a draft: by an existing `speaker`, or by a new official named `new_speaker_name`."""
+
+    text: str
+    date: datetime.date
+    speaker: Official | None = None
+    new_speaker_name: str = ""
+    kind: str = Kind.DIRECT
+    date_precision: str = DatePrecision.DAY
+    topics: Sequence[Topic] = ()
+    countries: Sequence[Country] = ()
+
+
+@dataclass
+class ArticleDrafts:
+    """What one call created, for the page to report."""
+
+    source: Source
+    source_created: bool
+    outlet_created: bool
+    new_officials: list[Official] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """E.g. "Created source “TASS: …” and 7 draft statements; 1 new official (Dmitry Peskov)."."""
+        count = len(self.statements)
+        drafts = f"{count} draft statement{'s' if count != 1 else ''}"
+        if self.source_created:
+            text = f"Created source “{self.source}” and {drafts}"
+        else:
+            text = f"Created {drafts} in the existing source “{self.source}”"
+        if self.new_officials:
+            names = ", ".join(official.name for official in self.new_officials)
+            n = len(self.new_officials)
+            text += f"; {n} new official{'s' if n != 1 else ''} ({names})"
+        if self.outlet_created:
+            text += f"; new outlet {self.source.outlet}"
+        return text + "."
+
+
+def _unique_slug(model, name: str, *, fallback: str) -> str:
+    """A slug free in `model`: the name's slug, then -2, -3… (names in other alphabets fall back to `fallback`)."""
+    base = slugify(name)[:180] or fallback
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _validated(obj, *, label: str, exclude: list[str] | None = None):
+    """full_clean() with the messages prefixed by what failed, so the page can say which row to fix."""
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as error:
+        messages = [
+            f"{label}: {name}: {message}" if name != "__all__" else f"{label}: {message}"
+            for name, field_messages in error.message_dict.items()
+            for message in field_messages
+        ]
+        raise ValidationError(messages) from error
+    return obj
+
+
+def _outlet(new: NewSource, *, tally: dict) -> Outlet:
+    if new.outlet is not None:
+        return new.outlet
+    name = new.outlet_name.strip()
+    if not name:
+        raise ValidationError("Source: choose an outlet or type a new outlet's name.")
+    existing = Outlet.objects.filter(name__iexact=name).first()
+    if existing:  # the same outlet typed by hand: use it rather than fail on the unique name
+        return existing
+    outlet = Outlet(name=name, slug=_unique_slug(Outlet, name, fallback="outlet"))
+    _validated(outlet, label="Outlet").save()
+    tally["outlet_created"] = True
+    return outlet
+
+
+def _source(new: NewSource, *, user: AbstractBaseUser | None, tally: dict) -> Source:
+    outlet = _outlet(new, tally=tally)
+    source = Source(
+        outlet=outlet,
+        title=new.title.strip(),
+        url=new.url.strip(),
+        published_on=new.published_on,
+        language=new.language.strip(),
+        medium=new.medium,
+        venue=new.venue.strip(),
+        dateline=new.dateline.strip()[:200],
+    )
+    _validated(source, label="Source")  # includes the unique URL
+    source._history_user = user
+    source.save()
+    return source
+
+
+def _new_official(name: str, *, user: AbstractBaseUser | None) -> Official:
+    # Analysts pick existing officials on the page; a hand-typed existing name would make a duplicate official.
+    if Official.objects.filter(name__iexact=name).exists():
+        raise ValidationError(f"An official named {name} already exists: choose them instead of creating a new one.")
+    official = Official(name=name, slug=_unique_slug(Official, name, fallback="official"), is_synthetic=False)
+    _validated(official, label=f"New official {name}")
+    official._history_user = user
+    official.save()
+    return official
+
+
+def create_article_drafts(
+    *,
+    user: AbstractBaseUser | None,
+    source: Source | NewSource,
+    statements: Sequence[DraftStatement],
+) -> ArticleDrafts:
+    """Create the source (unless an existing one is given), new officials and the statements, all as drafts.
+
+    One transaction: any invalid row raises ValidationError naming the row, and nothing is written.
+    """
+    if not statements:
+        raise ValidationError("Choose at least one statement to save.")
+    tally = {"outlet_created": False}
+    with transaction.atomic():
+        source_created = isinstance(source, NewSource)
+        saved_source = _source(source, user=user, tally=tally) if source_created else source
+        result = ArticleDrafts(
+            source=saved_source, source_created=source_created, outlet_created=tally["outlet_created"]
+        )
+        officials_by_name: dict[str, Official] = {}
+        for number, draft in enumerate(statements, start=1):
+            label = f"Statement {number}"
+            speaker = draft.speaker
+            name = " ".join(draft.new_speaker_name.split())
+            if speaker is None and not name:
+                raise ValidationError(f"{label}: choose who said it, or type a new official's name.")
+            if speaker is None:
+                key = name.casefold()
+                if key not in officials_by_name:  # the same new person in several rows is one official
+                    officials_by_name[key] = _new_official(name, user=user)
+                    result.new_officials.append(officials_by_name[key])
+                speaker = officials_by_name[key]
+            statement = Statement(
+                speaker=speaker,
+                date=draft.date,
+                date_precision=draft.date_precision,
+                text=draft.text.strip(),
+                kind=draft.kind,
+                source=saved_source,
+                status=Status.DRAFT,
+                created_by=user,
+                updated_by=user,
+            )
+            _validated(statement, label=label)  # also moves a month/year date to the first day
+            # Saved one by one (not bulk_create) so simple-history records each statement and who created it.
+            statement._history_user = user
+            statement.save()
+            if draft.topics:
+                statement.topics.set(draft.topics)
+            if draft.countries:
+                statement.countries.set(draft.countries)
+            result.statements.append(statement)
+    return result

@@ -1,0 +1,450 @@
+"""The admin page "New statements from an article": proposals from the seed article, saving drafts, bad input."""
+
+import datetime
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from statements.demo import SEED_ARTICLE
+from statements.drafts import DraftStatement, NewSource, create_article_drafts
+from statements.models import Kind, Official, Outlet, Source, Statement, Status
+from tests.admin_helpers import user_with_role
+from tests.factories import OfficialFactory, OutletFactory, PositionFactory, SourceFactory, UserFactory, country
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/statements/statement/from-article/"
+SEED_TEXT = SEED_ARTICLE.read_text(encoding="utf-8")
+SEED_DATE = datetime.date(2016, 11, 11)
+SEED_DIRECT_QUOTES = 9  # tests/data/seed-gold.json: nine direct quotes, all by Peskov
+
+# An article written for these tests: two officials, one of them unknown to the database.
+SHORT_ARTICLE = """BRUGGE, March 3. /Nordpress/. Mara Quill, Nordland's foreign secretary, spoke to reporters.
+
+"We will not accept any border changes imposed by force," Quill said. "Talks remain the only way."
+
+"Our patience is not endless, and the deadline stands firm," Karl Brandt told Radio Nord.
+"""
+
+
+def article_data(**changes) -> dict:
+    """Step 1's POST for the seed article, with a new outlet."""
+    data = {
+        "text": SEED_TEXT,
+        "url": "https://news.example.org/peskov-cnn",
+        "new_outlet": "TASS",
+        "title": "No one expects swift improvement of Russian-US relations — Peskov",
+        "published_on": "2016-11-11",
+        "language": "en",
+        "medium": "interview",
+        "venue": "CNN",
+        "extract": "Find the statements",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _post_value(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value]
+    return "" if value is None else str(value)
+
+
+def save_data(response, rows: dict[int, dict] | None = None, **changes) -> dict:
+    """What step 2 on `response` POSTs when saved: the hidden article fields and every row, with `rows` edits."""
+    data = {name: response.context["form"][name].value() for name in response.context["form"].fields}
+    data = {name: _post_value(value) for name, value in data.items() if value not in (None, False)}
+    formset = response.context["formset"]
+    for name in formset.management_form.fields:
+        data[formset.management_form.add_prefix(name)] = _post_value(formset.management_form[name].value())
+    for index, form in enumerate(formset.forms):
+        values = {name: form[name].value() for name in form.fields}
+        values.update((rows or {}).get(index, {}))
+        for name, value in values.items():
+            if value is True:
+                data[form.add_prefix(name)] = "on"
+            elif value not in (False, None):
+                data[form.add_prefix(name)] = _post_value(value)
+    data["save"] = "Save"
+    data.update(changes)
+    return data
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def counts() -> dict:
+    return {model.__name__: model.objects.count() for model in (Source, Outlet, Official, Statement)}
+
+
+@pytest.fixture
+def analyst(client):
+    user = user_with_role("Analyst")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def peskov():
+    """Peskov as the demo records him, with the position "the Kremlin spokesman" describes."""
+    russia = country("RU")
+    russia.aliases = "Russian\nMoscow\nKremlin"
+    russia.save()
+    official = OfficialFactory(name="Dmitry Peskov", aliases="Dmitri Peskov\nPeskov", country=russia)
+    PositionFactory(
+        official=official,
+        title="Press Secretary of the President of Russia",
+        organisation="Presidential Executive Office",
+        country=russia,
+        start_date=datetime.date(2012, 5, 22),
+    )
+    return official
+
+
+def rows_of(response):
+    return response.context["rows"]
+
+
+def test_analyst_sees_the_link_and_the_form(client, analyst):
+    """Analysts reach the page from the statements list and get step 1."""
+    changelist = client.get(reverse("admin:statements_statement_changelist"))
+    assert URL.encode() in changelist.content
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert b'name="text"' in response.content
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_user_without_add_permission_gets_403(client, method):
+    """Staff without statements.add_statement are refused, and nothing is extracted or written."""
+    client.force_login(UserFactory(username="reader"))
+    response = getattr(client, method)(URL, article_data() if method == "post" else None)
+    assert response.status_code == 403
+    assert counts() == {"Source": 0, "Outlet": 0, "Official": 0, "Statement": 0}
+
+
+def test_anonymous_is_sent_to_the_login(client):
+    """The page is behind the admin login."""
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_post_without_csrf_token_is_refused(analyst):
+    """Every POST needs the CSRF token."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(analyst)
+    assert client.post(URL, article_data()).status_code == 403
+
+
+def test_seed_article_proposes_peskov_quotes_with_peskov_preselected(client, analyst, peskov):
+    """Every direct quote of the seed article is proposed, ticked, by Peskov (preselected), dated 2016-11-11."""
+    response = client.post(URL, article_data())
+    assert response.status_code == 200
+    rows = rows_of(response)
+    direct = [row for row in rows if row.proposal.kind == Kind.DIRECT]
+    assert len(direct) == SEED_DIRECT_QUOTES
+    for row in rows:
+        assert row.form.initial["speaker"] == peskov.pk
+        assert row.form.initial["new_speaker"] == ""
+        assert row.form.initial["date"] == SEED_DATE
+        assert row.duplicate is None
+        assert row.form.initial["include"] == (row.proposal.kind == Kind.DIRECT)
+    # "the Kremlin spokesman" is resolved through the position held on that date.
+    assert "role" in {row.proposal.speaker.method for row in direct}
+    assert response.context["extraction"].dateline == "NEW YORK, November 11"
+
+
+def test_after_load_demo_the_proposals_are_flagged_as_duplicates(client, analyst):
+    """On the demo database the seed article's quotes are already recorded: each is flagged and unticked."""
+    call_command("load_demo", stdout=io.StringIO())
+    response = client.post(URL, article_data(url="https://news.example.org/another-copy"))
+    direct = [row for row in rows_of(response) if row.proposal.kind == Kind.DIRECT]
+    assert len(direct) == SEED_DIRECT_QUOTES
+    for row in direct:
+        assert row.duplicate is not None and row.duplicate.speaker.name == "Dmitry Peskov"
+        assert row.form.initial["include"] is False
+        assert reverse("admin:statements_statement_change", args=[row.duplicate.pk]) in response.content.decode()
+    assert response.context["ticked"] == 0
+
+
+def test_saving_creates_the_source_and_drafts_in_one_go(client, analyst, peskov):
+    """Save creates the outlet, the source and the ticked statements as drafts by the analyst, with history."""
+    step2 = client.post(URL, article_data())
+    rows = rows_of(step2)
+    response = client.post(URL, save_data(step2))
+    source = Source.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse("admin:statements_statement_changelist") + f"?source__id__exact={source.pk}"
+    )
+    assert messages_of(response) == [f"Created source “{source}” and 9 draft statements; new outlet TASS."]
+    assert (source.outlet.name, source.venue, source.medium, source.dateline) == (
+        "TASS",
+        "CNN",
+        "interview",
+        "NEW YORK, November 11",
+    )
+    statements = list(Statement.objects.order_by("pk"))
+    assert statements[0].text.endswith("being constructive")  # the comma before "Peskov said" is dropped
+    assert [s.text for s in statements] == [r.form.initial["text"] for r in rows if r.proposal.kind == Kind.DIRECT]
+    for statement in statements:
+        assert (statement.status, statement.speaker, statement.source) == (Status.DRAFT, peskov, source)
+        assert (statement.created_by, statement.updated_by, statement.date) == (analyst, analyst, SEED_DATE)
+        assert statement.history.earliest().history_user == analyst
+    assert source.history.get().history_user == analyst
+    assert Statement.objects.public().count() == 0
+    assert client.get(statements[0].get_absolute_url()).status_code == 404
+
+
+def test_unknown_speakers_are_created_as_new_officials(client, analyst):
+    """A speaker the database does not know is proposed as a new official and created once, on save."""
+    step2 = client.post(URL, article_data(text=SHORT_ARTICLE, published_on="2024-03-03"))
+    rows = rows_of(step2)
+    assert [row.form.initial["new_speaker"] for row in rows] == ["Mara Quill", "Karl Brandt"]
+    assert rows[0].proposal.fragments[1].text == "Talks remain the only way."
+    assert rows[0].form.initial["date"] == datetime.date(2024, 3, 3)
+    response = client.post(URL, save_data(step2))
+    assert messages_of(response) == [
+        f"Created source “{Source.objects.get()}” and 2 draft statements; 2 new officials (Mara Quill, "
+        "Karl Brandt); new outlet TASS."
+    ]
+    assert sorted(Official.objects.values_list("name", flat=True)) == ["Karl Brandt", "Mara Quill"]
+    assert Official.objects.get(name="Mara Quill").history.get().history_user == analyst
+
+
+def test_edits_on_the_rows_are_saved(client, analyst, peskov):
+    """The analyst's text, kind, date precision, topics and countries are what is saved; unticked rows are not."""
+    step2 = client.post(URL, article_data())
+    syria = country("SY")
+    edits = {index: {"include": False} for index in range(len(rows_of(step2)))}
+    edits[2] = {
+        "include": True,
+        "text": "  Edited words.  ",
+        "kind": Kind.PARAPHRASE,
+        "date": "2016-11-20",
+        "date_precision": "month",
+        "countries": [syria.pk],
+    }
+    response = client.post(URL, save_data(step2, rows=edits))
+    assert response.status_code == 302
+    statement = Statement.objects.get()
+    assert (statement.text, statement.kind, statement.date) == (
+        "Edited words.",
+        Kind.PARAPHRASE,
+        datetime.date(2016, 11, 1),
+    )
+    assert list(statement.countries.all()) == [syria]
+
+
+def test_a_source_url_already_recorded_is_refused_unless_attached(client, analyst, peskov):
+    """A known URL is an error pointing at the source; ticking "add to it" adds the drafts to that source."""
+    existing = SourceFactory(url="https://news.example.org/peskov-cnn")
+    response = client.post(URL, article_data())
+    assert "rows" not in response.context or response.context["rows"] is None
+    assert "already recorded" in str(response.context["form"].errors["url"])
+    assert reverse("admin:statements_source_change", args=[existing.pk]) in response.content.decode()
+
+    step2 = client.post(URL, article_data(attach="on", new_outlet="", title=""))
+    response = client.post(URL, save_data(step2))
+    assert Source.objects.get() == existing
+    assert Statement.objects.filter(source=existing, status=Status.DRAFT).count() == SEED_DIRECT_QUOTES
+    assert messages_of(response) == [f"Created 9 draft statements in the existing source “{existing}”."]
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"text": "   "}, "text"),
+        ({"text": "x" * 100_001}, "text"),
+        ({"published_on": "2016-13-45"}, "published_on"),
+        ({"published_on": ""}, "published_on"),
+        ({"url": "not a url"}, "url"),
+        ({"language": "English"}, "language"),
+        ({"medium": "telepathy"}, "medium"),
+        ({"new_outlet": ""}, "outlet"),
+        ({"outlet": "999999"}, "outlet"),
+        ({"attach": "on"}, "attach"),
+        ({"title": ""}, "title"),
+    ],
+)
+def test_bad_article_details_are_form_errors(client, analyst, changes, field):
+    """Bad step-1 input is an error on its field, never a 500, and nothing is written."""
+    response = client.post(URL, article_data(**changes))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert counts() == {"Source": 0, "Outlet": 0, "Official": 0, "Statement": 0}
+
+
+def test_both_an_outlet_and_a_new_outlet_is_an_error(client, analyst):
+    """The outlet is chosen or typed, not both."""
+    outlet = OutletFactory(name="Nordpress")
+    response = client.post(URL, article_data(outlet=str(outlet.pk)))
+    assert "new_outlet" in response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    "rows, changes, message",
+    [
+        ({0: {"text": "  "}}, {}, "Enter the statement’s words"),
+        ({1: {"date": "2016-02-30"}}, {}, "Enter a valid date"),
+        ({1: {"date": ""}}, {}, "Enter the date it was said"),
+        ({2: {"speaker": "999999"}}, {}, "Select a valid choice"),
+        ({2: {"speaker": None, "new_speaker": ""}}, {}, "Choose who said it"),
+        ({2: {"new_speaker": "Somebody Else"}}, {}, "not both"),
+        ({2: {"speaker": None, "new_speaker": "dmitry peskov"}}, {}, "already exists"),
+        ({3: {"topics": ["999999"]}}, {}, "Select a valid choice"),
+        ({3: {"kind": "rumour"}}, {}, "Select a valid choice"),
+        ({index: {"include": False} for index in range(20)}, {}, "Tick at least one"),
+        ({}, {"p-TOTAL_FORMS": "3"}, "did not match the article"),
+        ({}, {"p-TOTAL_FORMS": "5000"}, "Please submit at most 13 forms"),
+        ({}, {"p-TOTAL_FORMS": "abc"}, "did not match the article"),
+        ({}, {"published_on": "nonsense"}, "Enter a valid date"),
+    ],
+)
+def test_bad_rows_write_nothing(client, analyst, peskov, rows, changes, message):
+    """An invalid or tampered row is shown as an error on the page; nothing at all is written."""
+    step2 = client.post(URL, article_data())
+    before = counts()
+    rows = {index: {"include": True, **edits} for index, edits in rows.items()}  # paraphrases start unticked
+    response = client.post(URL, save_data(step2, rows=rows, **changes))
+    assert response.status_code == 200
+    assert message in response.content.decode() + " ".join(messages_of(response))
+    assert counts() == before
+
+
+def test_a_url_taken_between_the_steps_writes_nothing(client, analyst, peskov):
+    """If another analyst records the URL meanwhile, the save refuses with a message and writes nothing."""
+    step2 = client.post(URL, article_data())
+    SourceFactory(url="https://news.example.org/peskov-cnn")
+    before = counts()
+    response = client.post(URL, save_data(step2))
+    assert response.status_code == 200
+    assert "already recorded" in response.content.decode()
+    assert counts() == before
+
+
+def test_an_invalid_row_in_the_middle_rolls_everything_back(peskov):
+    """The service validates each row as it goes; a bad third row undoes the outlet, source, official and rows."""
+    good = DraftStatement(text="Words.", date=SEED_DATE, speaker=peskov)
+    rows = [good, DraftStatement(text="More.", date=SEED_DATE, new_speaker_name="New Person"), good]
+    rows.append(DraftStatement(text="   ", date=SEED_DATE, speaker=peskov))
+    source = NewSource(title="A report", published_on=SEED_DATE, outlet_name="Brand New Outlet")
+    before = counts()
+    with pytest.raises(ValidationError) as error:
+        create_article_drafts(user=None, source=source, statements=rows)
+    assert error.value.messages == ["Statement 4: text: This field cannot be blank."]
+    assert counts() == before
+
+
+def test_context_and_quotes_are_escaped(client, analyst):
+    """Article text is shown escaped, in the context and the editable text alike."""
+    text = 'LONDON, May 2. "We reject <script>alert(1)</script> and all such threats," Mara Quill said.'
+    response = client.post(URL, article_data(text=text))
+    html = response.content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_step_two_queries_do_not_grow_with_the_proposals(client, analyst, peskov):
+    """Officials, topics and countries are loaded once, whatever the number of rows."""
+    quote = '"We will keep talking to every partner we have in the region," Peskov said.\n\n'
+    numbers = []
+    for repeat in (1, 6):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(URL, article_data(text=quote * repeat, url=""))
+        assert len(rows_of(response)) == repeat
+        numbers.append(len(queries))
+    assert numbers[0] == numbers[1]
+
+
+# --- In Debian's Chromium (`pytest -m browser`) ------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def page():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is not installed: run `make browser` (make test does it)")
+    from playwright import sync_api
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run "inside" it without this.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Full-page screenshots at desktop and phone widths, for a person to look at; nothing wider than the window."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-top.png"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} overflows at {width}px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_review_and_save_the_seed_article_in_the_browser(live_server, page):
+    """An analyst pastes the seed article, picks the outlet by autocomplete, reviews the proposals and saves."""
+    call_command("load_demo", stdout=io.StringIO())
+    recorded = Statement.objects.filter(kind=Kind.DIRECT).order_by("pk").first()
+    Statement.objects.exclude(pk=recorded.pk).delete()  # the demo's officials and topics, one quote already in
+    user_with_role("Analyst")
+    page.goto(f"{live_server.url}/admin/login/?next={URL}")
+    page.get_by_label("Username").fill("analyst")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_label("Article text").fill(SEED_TEXT)
+    page.locator("#id_url").fill("https://news.example.org/peskov-cnn")
+    page.locator(".field-outlet .select2-selection").click()
+    page.locator(".select2-search__field").fill("TA")
+    page.locator(".select2-results__option", has_text="TASS").click()
+    page.get_by_label("Title").fill("No one expects swift improvement of Russian-US relations — Peskov")
+    page.get_by_label("Publication date").fill("2016-11-11")
+    page.get_by_label("Medium").select_option(label="Interview")
+    page.get_by_label("Venue").fill("CNN")
+    screenshot(page, "from-article-step1")
+    page.get_by_role("button", name="Find the statements").click()
+
+    assert page.get_by_text("13 proposals, 8 ticked").is_visible()
+    assert page.locator(".proposal-duplicate").count() == 1
+    assert page.locator(".proposal .select2-container").count() == 13 * 3  # speaker, topics, countries per row
+    screenshot(page, "from-article-step2")
+    save = page.get_by_role("button", name="Save the ticked statements as drafts")
+    page.locator("#id_p-3-text").fill("")  # a ticked row without words: an error, and nothing saved
+    with page.expect_navigation():
+        save.click()
+    assert page.get_by_text("Enter the statement’s words, or untick it.").is_visible()
+    assert page.get_by_text("Please correct the errors in proposal 4.").is_visible()
+    assert page.locator(".proposal-head input:checked").count() == 8
+    screenshot(page, "from-article-row-error")
+    page.locator("#id_p-3-text").fill("Actually, they seem to be very pragmatic, both of them.")
+    save.click()
+
+    page.wait_for_url(re.compile(r"source__id__exact="))
+    assert page.get_by_text("and 8 draft statements").is_visible()
+    assert Statement.objects.drafts().filter(source__url="https://news.example.org/peskov-cnn").count() == 8
+    screenshot(page, "from-article-saved")
