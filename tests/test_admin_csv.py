@@ -251,3 +251,11 @@ def test_import_needs_the_add_permission(client):
     assert client.get(import_url()).status_code == 403
     client.force_login(UserFactory(username="public", is_staff=False))
     assert client.get(import_url()).status_code == 302
+
+
+def test_preview_escapes_what_the_file_says(admin_client):
+    """Names from the file shown in the error table are escaped, never run as HTML."""
+    response = upload(admin_client, "date,speaker,text\n2020-01-02,<script>alert(1)</script>,Words\n")
+    content = response.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+    assert "<script>alert(1)" not in content
