@@ -73,14 +73,17 @@ def too_many_requests(retry_after: int) -> HttpResponse:
     return response
 
 
-def rate_limit(scope: str, rate: str):
-    """Decorate a view so each client IP may call it `rate` times ("60/m") per window, counted under `scope`."""
+def rate_limit(scope: str, rate: str, *, when=None):
+    """Decorate a view so each client IP may call it `rate` times ("60/m") per window, counted under `scope`.
+
+    `when(request)`, if given, says which requests count (the timeline counts only those that search).
+    """
     limit, period = parse_rate(rate)  # a malformed rate fails at import, not on the first request
 
     def decorator(view):
         @functools.wraps(view)
         def limited(request, *args, **kwargs):
-            if settings.RATELIMIT_ENABLED:
+            if settings.RATELIMIT_ENABLED and (when is None or when(request)):
                 retry_after = hit(scope, client_ip(request), limit, period)
                 if retry_after:
                     return too_many_requests(retry_after)

@@ -2,14 +2,24 @@ from django.urls import path
 
 from . import views, views_export
 from .feeds import StatementFeed
+from .ratelimit import rate_limit
+
+
+def searches(request) -> bool:
+    return bool(request.GET.get("q", "").strip())
+
+
+# Per client IP. Searching and exporting are the expensive requests; browsing the timeline is not limited.
+limit_search = rate_limit("search", "60/m", when=searches)
+limit_export = rate_limit("export", "20/m")
 
 app_name = "statements"
 
 urlpatterns = [
-    path("", views.timeline, name="timeline"),
-    path("export.csv", views_export.export_csv, name="export_csv"),
-    path("feed.atom", StatementFeed(), name="feed"),
-    path("reports/<slug:name>.csv", views_export.report_csv, name="report_csv"),
+    path("", limit_search(views.timeline), name="timeline"),
+    path("export.csv", limit_export(views_export.export_csv), name="export_csv"),
+    path("feed.atom", limit_search(StatementFeed()), name="feed"),
+    path("reports/<slug:name>.csv", limit_export(views_export.report_csv), name="report_csv"),
     path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
     path("officials/", views.official_list, name="official_list"),
     path("officials/<slug:slug>/", views.official_detail, name="official_detail"),

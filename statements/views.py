@@ -7,14 +7,14 @@ which keeps resolving after a retraction). Drafts are never selected, so they 40
 import pycountry
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
-from .charts import volume_chart
-from .facets import active_chips, facet_counts
+from .charts import chart_from_counts
+from .facets import active_chips, facet_counts_for_matches, month_counts_for_matches
 from .filters import Sort, StatementFilter
 from .models import Country, Official, Outlet, Source, Statement, Status, Topic
 from .search import parse_query, snippets
-from .timeline import PageNotFound, group_by_date, page_not_found, paginate
+from .timeline import COUNT_LIMIT, PageNotFound, group_by_date, page_not_found, paginate
 
 PUBLISHED = Q(statements__status=Status.PUBLISHED)
 RELATED_LIMIT = 10
@@ -104,7 +104,7 @@ def filter_fields(statement_filter) -> list[dict]:
     ]
 
 
-@require_GET
+@require_safe
 def timeline(request):
     """The public timeline at /: filter form, facets, volume chart and a page of statements under date headings."""
     statement_filter = StatementFilter(request.GET, queryset=Statement.objects.published())
@@ -122,7 +122,10 @@ def timeline(request):
         highlights = snippets([statement.pk for statement in page.object_list], parse_query(q))
         for statement in page.object_list:
             statement.highlighted = highlights.get(statement.pk)
-    facets = facet_counts(statements, request.GET) if found else None
+    # Facets and chart describe the matches the paginator fetched: all of them up to COUNT_LIMIT, else the first
+    # COUNT_LIMIT in the current order (the page says so). Grouping a million rows per request costs seconds.
+    matches = page.paginator.matches
+    facets = facet_counts_for_matches(matches, request.GET) if found else None
     context.update(
         page=page,
         groups=group_by_date(page.object_list),
@@ -136,7 +139,9 @@ def timeline(request):
         ]
         if facets
         else [],
-        chart=volume_chart(statements) if found else None,
+        chart=chart_from_counts(month_counts_for_matches(matches)) if found else None,
+        sampled=page.paginator.capped,
+        sample_size=f"{COUNT_LIMIT:,}",
     )
     return render(request, "statements/timeline.html", context)
 
@@ -151,7 +156,7 @@ def entity_timeline(request, template: str, context: dict, statements):
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def statement_detail(request, pk):
     """A permalink: published or retracted (with the reason); a draft is a 404."""
     statement = get_object_or_404(Statement.objects.public().with_related().with_role(), pk=pk)
@@ -174,7 +179,7 @@ def statement_detail(request, pk):
     )
 
 
-@require_GET
+@require_safe
 def official_detail(request, slug):
     official = get_object_or_404(Official.objects.select_related("country"), slug=slug)
     context = {"official": official, "positions": list(official.positions.select_related("country"))}
@@ -183,7 +188,7 @@ def official_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
     ids = Topic.subtree_ids([topic])
@@ -194,7 +199,7 @@ def topic_detail(request, slug):
     return entity_timeline(request, "statements/topic_detail.html", context, statements)
 
 
-@require_GET
+@require_safe
 def country_detail(request, code):
     country = get_object_or_404(Country, code=code.upper())
     officials = list(officials_with_published_statements().filter(country=country).order_by("name"))
@@ -205,7 +210,7 @@ def country_detail(request, code):
     return entity_timeline(request, "statements/country_detail.html", context, statements)
 
 
-@require_GET
+@require_safe
 def official_list(request):
     officials = (
         Official.objects.select_related("country")
@@ -216,13 +221,13 @@ def official_list(request):
     return render(request, "statements/official_list.html", {"officials": officials})
 
 
-@require_GET
+@require_safe
 def topic_list(request):
     topics = Topic.objects.annotate(n=Count("statements", filter=PUBLISHED))
     return render(request, "statements/topic_list.html", {"topics": topic_tree(topics)})
 
 
-@require_GET
+@require_safe
 def country_list(request):
     countries = Country.objects.annotate(n=Count("statements", filter=PUBLISHED)).filter(n__gt=0).order_by("name")
     return render(request, "statements/country_list.html", {"countries": countries})

@@ -2,7 +2,7 @@
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .exports import COLUMN_NAMES, csv_lines, export_filename, statement_rows
 from .filters import StatementFilter
@@ -37,7 +37,7 @@ def csv_response(request, *, prefix: str, header, rows) -> StreamingHttpResponse
     return response
 
 
-@require_GET
+@require_safe
 def export_csv(request):
     filterset, error = filtered_statements(request)
     if error:
@@ -46,7 +46,7 @@ def export_csv(request):
     return csv_response(request, prefix="statements", header=COLUMN_NAMES, rows=rows)
 
 
-@require_GET
+@require_safe
 def report_csv(request, name):
     report = REPORTS.get(name)
     if report is None:

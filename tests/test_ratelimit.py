@@ -22,7 +22,7 @@ SHARED_CACHES = {
 
 
 @pytest.fixture(params=SHARED_CACHES)
-def shared_cache(request, settings, db):
+def shared_cache(request, settings, db, rate_limits_on):
     """Each test runs against the database cache (the default) and Redis (when REDIS_URL is set)."""
     settings.CACHES = {"default": SHARED_CACHES[request.param]}
     return request.param
@@ -89,7 +89,7 @@ def test_the_count_is_shared_by_two_workers(shared_cache):
     assert hit(scope, "203.0.113.7", 4, 60, cache=worker_a) > 0
 
 
-def test_the_count_is_shared_with_another_process_through_redis(settings):
+def test_the_count_is_shared_with_another_process_through_redis(settings, rate_limits_on):
     """A separate worker process and this one share Redis counters: its requests count against ours."""
     settings.CACHES = {"default": SHARED_CACHES["redis"]}
     scope = unique_scope()
@@ -139,3 +139,27 @@ def test_client_ip(settings, behind_proxy, forwarded_for, expected):
     settings.BEHIND_PROXY = behind_proxy
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for)
     assert client_ip(request) == expected
+
+
+@pytest.mark.parametrize(
+    "url, limit",
+    [
+        ("/?q=sanctions", 60),  # searching the timeline
+        ("/feed.atom?q=sanctions", 60),
+        ("/export.csv", 20),
+        ("/reports/speakers.csv", 20),
+    ],
+)
+def test_public_search_and_export_are_limited(client, db, rate_limits_on, url, limit):
+    """The expensive public requests answer 429 with Retry-After once a client passes its limit."""
+    statuses = [client.get(url).status_code for _ in range(limit)]
+    assert set(statuses) == {200}
+    response = client.get(url)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    assert client.get(url, REMOTE_ADDR="198.51.100.9").status_code == 200  # another client is not affected
+
+
+def test_browsing_the_timeline_without_words_is_not_limited(client, db, rate_limits_on):
+    """Only searching counts against the search limit: plain browsing and paging do not."""
+    assert {client.get("/").status_code for _ in range(70)} == {200}
