@@ -11,10 +11,14 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.db.models import FloatField
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, given, settings
+from rest_framework.request import Request
 
+from statements.api.pagination import StatementCursorPagination
 from statements.filters import StatementFilter
 from statements.models import Statement
 from tests.factories import (
@@ -66,6 +70,19 @@ def test_api_lists_the_same_statements_as_the_filter_in_the_same_order(client, q
     assert " ".join(world["labels"][r["id"]] for r in results) == expected
 
 
+@pytest.mark.parametrize(
+    "query", ["q=syria&sort=relevance", "q=syria+OR+sanctions&sort=relevance", "q=talks&sort=relevance&kind=direct"]
+)
+def test_relevance_pages_follow_the_search_rank(client, query):
+    """sort=relevance pages by the filter's search rank (then date and id), one row per page, with nothing lost."""
+    build_world()
+    filtered = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+    assert filtered.is_valid(), filtered.errors
+    expected = [s.pk for s in filtered.qs]
+    assert len(expected) >= 2
+    assert [r["id"] for r in walk(client, f"/api/statements/?{query}&page_size=1")] == expected
+
+
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
 def test_cursor_pages_follow_the_sort_with_many_statements_on_one_day(client, sort):
     """Ties on the date are paged by id without gaps or repeats, backwards as well as forwards."""
@@ -98,6 +115,22 @@ def test_cursor_pages_through_more_statements_on_one_date_than_an_offset_could_s
     for sort in ("newest", "oldest"):
         expected = [s.pk for s in StatementFilter(QueryDict(f"sort={sort}"), queryset=Statement.objects.all()).qs]
         assert [r["id"] for r in walk(client, f"/api/statements/?sort={sort}&page_size=50")] == expected
+
+
+def test_cursor_pages_by_a_computed_float_without_losing_rows(rf):
+    """Ordering by a computed `real` (as PostgreSQL's search rank is) pages through every row exactly once."""
+    for text in ("a", "bb", "bb", "ccc", "dddd", "dddd", "eeeee", "a"):
+        StatementFactory(text=text)
+    # A third of the text's length as a single-precision float: 1/3 reads back as 0.33333334, not equal to itself.
+    score = RawSQL("CAST(LENGTH(statements_statement.text) AS REAL) / CAST(3 AS REAL)", [], output_field=FloatField())
+    statements = Statement.objects.annotate(score=score).order_by("-score", "-date", "-id")
+    url, seen = "/api/statements/?page_size=1", []
+    while url:
+        paginator = StatementCursorPagination()
+        seen += [s.pk for s in paginator.paginate_queryset(statements, Request(rf.get(url)))]
+        url = paginator.get_next_link()
+        assert len(seen) <= 8, "the cursor does not advance"
+    assert seen == [s.pk for s in statements]
 
 
 def test_statement_has_names_and_links_not_just_ids(client):

@@ -1,16 +1,11 @@
 """Cursor pagination: stable pages over a growing table, in the same order as the timeline."""
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Q
+from django.db.models import FloatField, Q
+from django.db.models.functions import Cast
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import Cursor, CursorPagination, _reverse_ordering
 
-# The timeline's `sort` values and the ordering each one means (the ordering of StatementFilter's `qs`).
-STATEMENT_ORDERINGS = {
-    "newest": ("-date", "-id"),
-    "oldest": ("date", "id"),
-}
-DEFAULT_SORT = "newest"
 POSITION_SEPARATOR = "~"  # cannot occur in a date, an id or a slug
 MAX_POSITION_LENGTH = 300
 
@@ -38,12 +33,13 @@ class KeysetCursorPagination(CursorPagination):
             return None
         self.base_url = request.build_absolute_uri()
         self.ordering = self.get_ordering(request, queryset, view)
+        queryset, self.ordering = self.exact_floats(queryset, self.ordering)
         self.cursor = self.decode_cursor(request)
         offset, reverse, current_position = self.cursor or (0, False, None)
 
         queryset = queryset.order_by(*(_reverse_ordering(self.ordering) if reverse else self.ordering))
         if current_position is not None:
-            queryset = queryset.filter(self.after(queryset.model, current_position, reverse))
+            queryset = queryset.filter(self.after(queryset, current_position, reverse))
 
         results = list(queryset[offset : offset + self.page_size + 1])
         self.page = results[: self.page_size]
@@ -64,12 +60,30 @@ class KeysetCursorPagination(CursorPagination):
             self.display_page_controls = True
         return self.page
 
+    @staticmethod
+    def exact_floats(queryset, ordering):
+        """Page on float annotations (a search rank) cast to double precision.
+
+        PostgreSQL's ts_rank is a `real`: it reads back as a rounded decimal (0.2) that is not equal in SQL to the
+        value it came from (0.2::real is 0.200000003 as a double), so a cursor could not find its row again.
+        The cast value round-trips exactly and sorts the same.
+        """
+        exact = []
+        for field in ordering:
+            name = field.lstrip("-")
+            annotation = queryset.query.annotations.get(name)
+            if annotation is not None and isinstance(annotation.output_field, FloatField):
+                queryset = queryset.annotate(**{f"{name}_exact": Cast(name, FloatField())})
+                field = f"{field}_exact"
+            exact.append(field)
+        return queryset, tuple(exact)
+
     def _get_position_from_instance(self, instance, ordering) -> str:
         return POSITION_SEPARATOR.join(str(getattr(instance, field.lstrip("-"))) for field in ordering)
 
-    def after(self, model, position: str, reverse: bool) -> Q:
+    def after(self, queryset, position: str, reverse: bool) -> Q:
         """Rows after the position in the query's direction: (a, b) > (x, y) is a > x, or a = x and b > y."""
-        values = self.position_values(model, position)
+        values = self.position_values(queryset, position)
         condition, equal_so_far = Q(), Q()
         for field, value in zip(self.ordering, values, strict=True):
             name = field.lstrip("-")
@@ -78,17 +92,22 @@ class KeysetCursorPagination(CursorPagination):
             equal_so_far &= Q(**{name: value})
         return condition
 
-    def position_values(self, model, position: str) -> list:
+    def position_values(self, queryset, position: str) -> list:
         """The position's value for each ordering field, checked against the field: anything else is a 404."""
         parts = position.split(POSITION_SEPARATOR)
         if len(position) > MAX_POSITION_LENGTH or len(parts) != len(self.ordering):
             raise NotFound(self.invalid_cursor_message)
         try:
-            return [
-                model._meta.get_field(f.lstrip("-")).to_python(v) for f, v in zip(self.ordering, parts, strict=True)
-            ]
+            return [self.field(queryset, f.lstrip("-")).to_python(v) for f, v in zip(self.ordering, parts, strict=True)]
         except (FieldDoesNotExist, ValidationError):
             raise NotFound(self.invalid_cursor_message) from None
+
+    @staticmethod
+    def field(queryset, name: str):
+        """A model field, or the output field of an annotation (such as a search rank) that the rows are ordered by."""
+        if name in queryset.query.annotations:
+            return queryset.query.annotations[name].output_field
+        return queryset.model._meta.get_field(name)
 
     def decode_cursor(self, request) -> Cursor | None:
         cursor = super().decode_cursor(request)
@@ -99,10 +118,16 @@ class KeysetCursorPagination(CursorPagination):
 
 
 class StatementCursorPagination(KeysetCursorPagination):
-    """Orders by the filter's `sort` parameter, so API pages list statements exactly as the timeline does."""
+    """Pages in the order StatementFilter gave the rows (its `sort`), so the API lists statements as the timeline."""
 
-    ordering = STATEMENT_ORDERINGS[DEFAULT_SORT]
+    ordering = ("-date", "-id")
 
     def get_ordering(self, request, queryset, view):
-        # The filter has already validated `sort`: an invalid value is a 400 before pagination runs.
-        return STATEMENT_ORDERINGS.get(request.query_params.get("sort") or DEFAULT_SORT, self.ordering)
+        # Read the order from the filtered queryset rather than re-deriving it from `sort`: whatever orders the
+        # filter offers (newest, oldest, relevance…), the pages follow it. The filter has validated `sort` already.
+        ordering = tuple(queryset.query.order_by)
+        if not ordering or not all(isinstance(field, str) for field in ordering):
+            return self.ordering
+        if ordering[-1].lstrip("-") not in ("id", "pk"):
+            ordering += ("-id",)  # a keyset needs a unique last field
+        return ordering
