@@ -3,6 +3,7 @@
 import base64
 import datetime
 import json
+import re
 
 import pytest
 import schemathesis
@@ -526,3 +527,30 @@ def test_schema_driven_fuzzing_finds_no_server_error(wsgi_app, path):
         case.call_and_validate(excluded_checks=[schemathesis.checks.positive_data_acceptance])
 
     check()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_docs_page_works_in_a_browser_with_nothing_from_outside(live_server, monkeypatch):
+    """In Chromium, under the site's CSP, Swagger UI lists every operation and requests nothing from another host."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event loop runs in this thread
+    from playwright.sync_api import sync_playwright
+
+    outside, errors = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.route(
+            re.compile(r"^(?!" + re.escape(live_server.url) + ")"),
+            lambda route: (outside.append(route.request.url), route.abort()),
+        )
+        page.goto(f"{live_server.url}/api/docs/")
+        page.wait_for_selector(".opblock", timeout=15_000)
+        operations = page.locator(".opblock-summary-path").all_inner_texts()
+        browser.close()
+    assert sorted(path.replace("\u200b", "") for path in operations) == sorted(API_OPERATIONS)
+    assert outside == []
+    assert errors == []
