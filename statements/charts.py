@@ -70,7 +70,11 @@ def next_month(day: datetime.date) -> datetime.date:
 
 def volume_chart(statements) -> VolumeChart | None:
     """Bars for every month between the first and last matching statement (gaps included), or None if no data."""
-    counts = month_counts(statements)
+    return chart_from_counts(month_counts(statements))
+
+
+def chart_from_counts(counts: dict[datetime.date, int]) -> VolumeChart | None:
+    """The chart for statements already counted per month (the first day of each month), or None if empty."""
     if not counts:
         return None
     first, last = min(counts), max(counts)

@@ -1,12 +1,14 @@
 """Facet counts for the current filter (a few GROUP BY queries), active-filter chips, and their query strings."""
 
+import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
-from .models import Statement
+from .models import Official, Statement
 
 FACET_SIZE = 10
 
@@ -75,6 +77,11 @@ def facet_counts(statements, params: QueryDict) -> dict[str, list[FacetEntry]]:
         .order_by("-n", "speaker__country__name")
     )[:FACET_SIZE]
     years = base.annotate(year=ExtractYear("date")).values("year").annotate(n=Count("id")).order_by("-n", "-year")
+    return facet_entries(params, topics=topics, speakers=speakers, countries=countries, years=years)
+
+
+def facet_entries(params: QueryDict, *, topics, speakers, countries, years) -> dict[str, list[FacetEntry]]:
+    """Facet rows (dicts with a count `n`) as entries linking to the narrower filter, the chosen ones marked."""
     chosen_topics = set(params.getlist("topic"))
     chosen_speakers = set(params.getlist("speaker"))
     chosen_countries = {c.upper() for c in params.getlist("speaker_country")}
@@ -121,6 +128,44 @@ def facet_counts(statements, params: QueryDict) -> dict[str, list[FacetEntry]]:
             reverse=True,
         ),
     }
+
+
+def facet_counts_for_matches(
+    matches: list[tuple[int, int, datetime.date]], params: QueryDict
+) -> dict[str, list[FacetEntry]]:
+    """The same facets as facet_counts, for matches already fetched as (id, speaker_id, date): two small queries.
+
+    Speakers, their countries and years are counted in Python from the rows the paginator fetched anyway; only the
+    topics (a many-to-many) and the speakers' names need the database.
+    """
+    per_speaker = Counter(speaker_id for _, speaker_id, _ in matches)
+    per_year = Counter(day.year for _, _, day in matches)
+    officials = Official.objects.filter(pk__in=list(per_speaker)).values_list(
+        "pk", "slug", "name", "country__code", "country__name"
+    )
+    speaker_rows, per_country = [], Counter()
+    for pk, slug, name, code, country_name in officials:
+        speaker_rows.append({"speaker__slug": slug, "speaker__name": name, "n": per_speaker[pk]})
+        if code:
+            per_country[(code, country_name)] += per_speaker[pk]
+    topics = (
+        Statement.topics.through.objects.filter(statement_id__in=[pk for pk, _, _ in matches])
+        .values("topic__slug", "topic__name")
+        .annotate(n=Count("statement_id"))
+        .order_by("-n", "topic__name")[:FACET_SIZE]
+    )
+    speakers = sorted(speaker_rows, key=lambda r: (-r["n"], r["speaker__name"]))[:FACET_SIZE]
+    countries = [
+        {"speaker__country__code": code, "speaker__country__name": name, "n": n}
+        for (code, name), n in sorted(per_country.items(), key=lambda item: (-item[1], item[0][1]))[:FACET_SIZE]
+    ]
+    years = [{"year": year, "n": n} for year, n in sorted(per_year.items(), key=lambda item: (-item[1], -item[0]))]
+    return facet_entries(params, topics=topics, speakers=speakers, countries=countries, years=years)
+
+
+def month_counts_for_matches(matches: list[tuple[int, int, datetime.date]]) -> dict[datetime.date, int]:
+    """Matches per calendar month (keyed on the month's first day), as charts.month_counts gives them."""
+    return dict(Counter(day.replace(day=1) for _, _, day in matches))
 
 
 def active_chips(statement_filter) -> list[Chip]:

@@ -177,9 +177,9 @@ def add_statements(world, n: int):
 
 # Named constants, so a change in a page's query count is a visible, reviewed decision.
 PERMALINK_QUERIES = 5  # statement with speaker/source, 3 prefetches, related statements
-OFFICIAL_QUERIES = 7  # official, positions, count, rows, 3 prefetches
-TOPIC_QUERIES = 8  # topic, children, topic tree, count, rows, 3 prefetches
-COUNTRY_QUERIES = 7  # country, officials, count, rows, 3 prefetches
+OFFICIAL_QUERIES = 7  # official, positions, the matches' ids (count and page), rows, 3 prefetches
+TOPIC_QUERIES = 8  # topic, children, topic tree, the matches' ids (count and page), rows, 3 prefetches
+COUNTRY_QUERIES = 7  # country, officials, the matches' ids (count and page), rows, 3 prefetches
 INDEX_QUERIES = 1
 
 

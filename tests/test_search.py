@@ -122,7 +122,7 @@ def test_parse_query_caps_terms():
 
 
 # The timeline's fixed count (see tests/test_timeline.py) plus one query for the page's highlighted snippets.
-SEARCH_TIMELINE_QUERIES = 15 + 1
+SEARCH_TIMELINE_QUERIES = 12 + 1
 
 
 @pytest.mark.parametrize("extra", [0, 30])
