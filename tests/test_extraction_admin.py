@@ -118,8 +118,10 @@ def rows_of(response):
     return response.context["rows"]
 
 
-def test_analyst_sees_the_link_and_the_form(client, analyst):
-    """Analysts reach the page from the statements list and get step 1."""
+@pytest.mark.parametrize("role", ["Analyst", "Editor"])
+def test_analysts_and_editors_see_the_link_and_the_form(client, role):
+    """Analysts and editors reach the page from the statements list and get step 1."""
+    client.force_login(user_with_role(role))
     changelist = client.get(reverse("admin:statements_statement_changelist"))
     assert URL.encode() in changelist.content
     response = client.get(URL)
@@ -324,6 +326,15 @@ def test_bad_rows_write_nothing(client, analyst, peskov, rows, changes, message)
     assert response.status_code == 200
     assert message in response.content.decode() + " ".join(messages_of(response))
     assert counts() == before
+
+
+def test_unticked_rows_are_not_checked(client, analyst, peskov):
+    """A row that is not ticked is not saved, so a bad date or an unknown official in it is no error."""
+    step2 = client.post(URL, article_data())
+    rows = {0: {"include": False, "date": "nonsense", "speaker": "999999", "text": ""}}
+    response = client.post(URL, save_data(step2, rows=rows))
+    assert response.status_code == 302
+    assert Statement.objects.count() == SEED_DIRECT_QUOTES
 
 
 def test_a_url_taken_between_the_steps_writes_nothing(client, analyst, peskov):
