@@ -334,3 +334,50 @@ def test_no_parameter_value_causes_a_server_error(client, parameter, value):
         assert f'id="err_{parameter}"' in response.content.decode()
     if response.status_code == 404:
         assert parameter == "page"
+
+
+@pytest.fixture
+def count_limit_of_30(monkeypatch):
+    """The timeline's count limit (10,000 in production) made small enough to cross in a test."""
+    monkeypatch.setattr("statements.timeline.COUNT_LIMIT", 30)
+
+
+def test_count_is_exact_up_to_the_limit(client, world, count_limit_of_30):
+    """At or below the limit the count, facets and chart are exact and nothing says otherwise."""
+    add_statements(23)  # 7 + 23 = 30 published: exactly the limit
+    response = client.get("/")
+    html = response.content.decode()
+    assert "<strong>30</strong> statements" in html
+    assert not response.context["page"].paginator.capped
+    assert response.context["chart"].total == 30
+    assert "Counts among the first" not in html
+
+
+def test_count_above_the_limit_is_bounded_and_facets_say_what_they_count(client, world, count_limit_of_30):
+    """Above the limit the page says "30+", and facets and chart count (and say they count) the first 30 only."""
+    add_statements(40)
+    response = client.get("/")
+    html = response.content.decode()
+    assert "<strong>30+</strong> statements" in html
+    assert "Page 1 of 2+" in html
+    assert response.context["chart"].total == 30
+    assert sum(entry.count for entry in response.context["facets"]["speaker"]) == 30
+    assert "Counts among the first" in html and "in this order only" in html
+
+
+def test_pages_stop_at_the_limit_with_a_way_further(client, world, count_limit_of_30):
+    """The last page within the limit is served; the next is a 404 that says how to reach older statements."""
+    add_statements(40)
+    last = client.get("/?page=2")
+    assert last.status_code == 200 and len(last.context["page"].object_list) == 5
+    beyond = client.get("/?page=3")
+    assert beyond.status_code == 404
+    assert "narrow the filters" in beyond.content.decode()
+
+
+def test_page_rows_keep_the_order_of_the_filter(client, world):
+    """The page's rows, fetched by id after the ids, come back in the filter's order (oldest first here)."""
+    add_statements(30)
+    response = client.get("/?sort=oldest")
+    dates = [(s.date, s.pk) for s in response.context["page"].object_list]
+    assert dates == sorted(dates) and len(dates) == PAGE_SIZE
