@@ -176,6 +176,9 @@ class Resolver:
         for country in Country.objects.all():
             self.countries[country.code.lower()] = country
             self.countries[country.name.lower()] = country
+        for country in Country.objects.exclude(aliases=""):
+            for alias in country.alias_list:  # "Syrian Arab Republic"; a code or name elsewhere wins
+                self.countries.setdefault(alias.lower(), country)
 
     def _cached(self, key: tuple, find: Callable):
         if key not in self.cache:
@@ -199,7 +202,7 @@ class Resolver:
     def country(self, column: str, value: str) -> Country:
         country = self.countries.get(value.lower())
         if country is None:
-            raise RowProblem(column, f"Unknown country “{value}”: give an ISO code (RU) or the name used here.")
+            raise RowProblem(column, f"Unknown country “{value}”: give an ISO code (RU), a name or an alias.")
         return country
 
     def official(self, column: str, name: str, *, country_code: str = "") -> Official:
@@ -320,7 +323,8 @@ def _import_row(raw: dict[str, str], *, resolver: Resolver, status: str, user: A
             raise RowProblem(column, f"{column} is required.")
     precision = _choice("date_precision", cells.get("date_precision", ""), DatePrecision, "")
     date, precision = parse_date(cells["date"], precision)
-    speaker = resolver.official("speaker", cells["speaker"], country_code=cells.get("speaker_country_code", ""))
+    speaker_country = cells.get("speaker_country_code") or cells.get("speaker_country", "")
+    speaker = resolver.official("speaker", cells["speaker"], country_code=speaker_country)
     topics = [resolver.topic(name) for name in _split(cells.get("topics", ""))]
     countries = [resolver.country("countries", name) for name in _split(cells.get("countries", ""))]
     mentioned = [

@@ -118,7 +118,7 @@ def test_an_oversized_file_is_refused_before_it_is_parsed(known):
         ("2016-02-30,Anna Fictiva,Words.,Syria,RU,TASS,Kremlin on relations,2016-11-11", "date",
          "“2016-02-30” is not a real date."),
         ("2016-11-11,Anna Fictiva,Words.,Syria,Atlantis,TASS,Kremlin on relations,2016-11-11", "countries",
-         "Unknown country “Atlantis”: give an ISO code (RU) or the name used here."),
+         "Unknown country “Atlantis”: give an ISO code (RU), a name or an alias."),
         ("2016-11-11,Anna Fictiva,Words.,Gardening,RU,TASS,Kremlin on relations,2016-11-11", "topics",
          "Unknown topic “Gardening” (no name or slug matches); add it first."),
         ("2016-11-11,Anna Fictiva,,Syria,RU,TASS,Kremlin on relations,2016-11-11", "text", "text is required."),
@@ -170,12 +170,15 @@ def test_published_import_is_public(known):
 
 def test_create_missing_creates_officials_topics_outlets_and_sources():
     """With create_missing the file's unknown names become new rows, reused across rows, and are reported."""
-    header = "date,speaker,speaker_country_code,text,topics,officials_mentioned,outlet,source_title,source_date,medium"
+    header = (
+        "date,speaker,speaker_country_code,speaker_country,text,topics,officials_mentioned,"
+        "outlet,source_title,source_date,medium"
+    )
     result = import_statements(
         file=csv_bytes(
             header,
-            "2016-11-11,Anna Fictiva,RU,One.,Syria; Sanctions,Boris Exempel,TASS,Report,2016-11-11,interview",
-            "2016-11-12,Boris Exempel,US,Two.,Syria,,TASS,Report,2016-11-11,interview",
+            "2016-11-11,Anna Fictiva,RU,,One.,Syria; Sanctions,Boris Exempel,TASS,Report,2016-11-11,interview",
+            "2016-11-12,Boris Exempel,,United States,Two.,Syria,,TASS,Report,2016-11-11,interview",
         ),
         create_missing=True,
     )
@@ -202,6 +205,15 @@ def test_create_missing_does_not_keep_what_a_failed_row_created():
     )
     assert [error.row for error in result.errors] == [3]
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "cell, codes", [("SY", ["SY"]), ("sy; Russia", ["RU", "SY"]), ("Syrian Arab Republic", ["SY"])]
+)
+def test_countries_are_found_by_code_name_or_alias(known, cell, codes):
+    """Countries concerned are given as ISO codes, names or the aliases the database knows."""
+    assert import_statements(file=csv_bytes("date,speaker,text,countries", f'2016-11-11,Anna Fictiva,A.,"{cell}"')).ok
+    assert sorted(Statement.objects.get().countries.values_list("code", flat=True)) == codes
 
 
 def test_an_ambiguous_name_is_an_error():
