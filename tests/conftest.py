@@ -1,6 +1,34 @@
+import os
+
 import pytest
 
+from tests import browser as chromium
 from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module. Missing Chromium fails: make test installs it."""
+    missing = chromium.chromium_missing_message()
+    if missing:
+        pytest.fail(missing)
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run "inside" it without this.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright import sync_api
+
+    with sync_api.sync_playwright() as playwright:
+        launched = chromium.launch(playwright)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
 
 
 @pytest.fixture(autouse=True)

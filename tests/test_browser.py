@@ -1,52 +1,16 @@
 """The public timeline in Debian's Chromium: narrowing, facets, paging, permalinks, accessibility, screenshots."""
 
 import datetime
-import os
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.browser import screenshot, serious_violations
 from tests.factories import StatementFactory
 from tests.timeline_data import DRAFT_TEXT, build_world
 
 # live_server needs real transactions; serialized_rollback puts the migration-loaded countries back after each test.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run "inside" it without this.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright import sync_api  # noqa: E402 - after the environment variable above
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is not installed: run `make browser` (make test does it)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -61,26 +25,6 @@ def world():
             topics=[world["topics"]["syria"]],
         )
     return world
-
-
-def screenshot(page, name: str):
-    """Full-page screenshots at phone and desktop widths, for a person to look at."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    for width in (375, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-top.png"))
-        # Nothing may be wider than the window (a sideways-scrolling page on a phone).
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} overflows at {width}px"
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def serious_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    violations = results.response["violations"]
-    return [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def test_narrow_the_timeline_through_the_form(live_server, page, world):

@@ -2,9 +2,7 @@
 
 import datetime
 import io
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.messages import get_messages
@@ -19,6 +17,7 @@ from statements.demo import SEED_ARTICLE
 from statements.drafts import DraftStatement, NewSource, create_article_drafts
 from statements.models import Kind, Official, Outlet, Source, Statement, Status
 from tests.admin_helpers import user_with_role
+from tests.browser import screenshot, serious_violations
 from tests.factories import OfficialFactory, OutletFactory, PositionFactory, SourceFactory, UserFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -384,48 +383,8 @@ def test_step_two_queries_do_not_grow_with_the_proposals(client, analyst, peskov
 
 # --- In Debian's Chromium (`pytest -m browser`) ------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-@pytest.fixture
-def page():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is not installed: run `make browser` (make test does it)")
-    from playwright import sync_api
-
-    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run "inside" it without this.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-
-
-def screenshot(page, name: str) -> None:
-    """Full-page screenshots at desktop and phone widths, for a person to look at; nothing wider than the window."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-top.png"))
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} overflows at {width}px"
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def serious_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    # Django's own breadcrumbs and its vendored select2 widgets fail a few rules on every admin page: not ours to fix.
-    context = {"exclude": [[".breadcrumbs"], [".select2-container"]]}
-    violations = Axe().run(page, context=context).response["violations"]
-    return [
-        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
+# Django's own breadcrumbs and its vendored select2 widgets fail a few rules on every admin page: not ours to fix.
+ADMIN_NOT_OURS = [".breadcrumbs", ".select2-container"]
 
 
 @pytest.mark.browser
@@ -459,7 +418,8 @@ def test_review_and_save_the_seed_article_in_the_browser(live_server, page):
     assert page.locator(".proposal-duplicate").count() == 1
     assert page.locator(".proposal .select2-container").count() == 13 * 3  # speaker, topics, countries per row
     screenshot(page, "from-article-step2")
-    assert not serious_violations(page), "\n".join(serious_violations(page))
+    violations = serious_violations(page, exclude=ADMIN_NOT_OURS)
+    assert not violations, "\n".join(violations)
     save = page.get_by_role("button", name="Save the ticked statements as drafts")
     page.locator("#id_p-3-text").fill("")  # a ticked row without words: an error, and nothing saved
     with page.expect_navigation():
