@@ -108,7 +108,13 @@ def filter_fields(statement_filter) -> list[dict]:
 def timeline(request):
     """The public timeline at /: filter form, facets, volume chart and a page of statements under date headings."""
     statement_filter = StatementFilter(request.GET, queryset=Statement.objects.published())
-    context = {"filter": statement_filter, "fields": filter_fields(statement_filter)}
+    same_filters = request.GET.copy()  # for the CSV, report and feed links: the filters without the page
+    same_filters.pop("page", None)
+    context = {
+        "filter": statement_filter,
+        "fields": filter_fields(statement_filter),
+        "same_filters": same_filters.urlencode(),
+    }
     if not statement_filter.is_valid():
         return render(request, "statements/timeline.html", context, status=400)
     statements = statement_filter.qs

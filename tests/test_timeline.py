@@ -1,6 +1,8 @@
 """The timeline page at /: what it lists and how, bad input, facets, chips, the chart, and its query count."""
 
+import csv
 import datetime
+import io
 import re
 
 import pytest
@@ -381,3 +383,21 @@ def test_page_rows_keep_the_order_of_the_filter(client, world):
     response = client.get("/?sort=oldest")
     dates = [(s.date, s.pk) for s in response.context["page"].object_list]
     assert dates == sorted(dates) and len(dates) == PAGE_SIZE
+
+
+def test_download_links_carry_the_filters_but_not_the_page(client, world):
+    """CSV, Excel CSV, reports, feed and JSON links repeat exactly the current filters, without the page number."""
+    add_statements(30)
+    response = client.get("/?sort=oldest&kind=paraphrase&page=1")
+    html = response.content.decode()
+    for link in [
+        'href="/export.csv?sort=oldest&amp;kind=paraphrase"',
+        'href="/export.csv?sort=oldest&amp;kind=paraphrase&amp;bom=1"',
+        'href="/reports/speakers.csv?sort=oldest&amp;kind=paraphrase"',
+        'href="/feed.atom?sort=oldest&amp;kind=paraphrase"',
+        'href="/api/statements/?sort=oldest&amp;kind=paraphrase"',
+    ]:
+        assert link in html
+    export = client.get("/export.csv?sort=oldest&kind=paraphrase")
+    rows = list(csv.DictReader(io.StringIO(export.getvalue().decode())))
+    assert len(rows) == response.context["page"].paginator.count > 0
