@@ -249,7 +249,7 @@ def machine() -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Build (or reuse) the million-statement databases and measure.")
-    parser.add_argument("mode", nargs="?", default="all", choices=["all", "measure", "export"])
+    parser.add_argument("mode", nargs="?", default="all", choices=["all", "measure", "export", "markdown"])
     parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--count", type=int, default=DEFAULT_COUNT)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -262,6 +262,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.mode == "export":
         write_json(Path(args.out), measure_export())
+        return
+    if args.mode == "markdown":  # the latest results as a Markdown table, for docs/performance.md
+        print(render_markdown(json.loads((RESULTS / "latest.json").read_text())))
         return
 
     started = time.monotonic()
@@ -324,7 +327,10 @@ def render_table(report: dict) -> str:
                 value = getter(engines[name])
             except (KeyError, TypeError, ZeroDivisionError):
                 value = None
-            text = "n/a" if value is None else value if isinstance(value, str) else f"{value:,.1f}"
+            if value is None or isinstance(value, str):
+                text = value or "n/a"
+            else:
+                text = f"{value:,.2f}" if abs(value) < 10 else f"{value:,.1f}"
             limit = target(name) if callable(target) else target
             if limit is not None and value is not None and not isinstance(value, str):
                 text += f" ({verdict(value, limit, higher_is_better=higher_is_better)})"
@@ -369,6 +375,28 @@ def render_table(report: dict) -> str:
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def render_markdown(report: dict) -> str:
+    """The same table as render_table, as Markdown, with the run's date and the machine."""
+    lines = render_table(report).splitlines()
+    rows = [lines[0], *lines[2:]]
+    widths = [len(part) for part in lines[1].split("  ")]
+    table = []
+    for number, line in enumerate(rows):
+        cells, start = [], 0
+        for width in widths:
+            cells.append(line[start : start + width].strip())
+            start += width + 2
+        table.append("| " + " | ".join(cells) + " |")
+        if number == 0:
+            table.append("|" + "---|" * len(cells))
+    machine = report["machine"]
+    return (
+        f"Run of {report['started_at']} ({report['total_seconds'] / 60:.0f} min, {report['runs']} timed runs per URL): "
+        f"{machine['cores']} × {machine['cpu']}, {machine['memory_gb']} GB, Python {machine['python']}, "
+        f"load average at start {', '.join(str(x) for x in machine['load_average_at_start'])}.\n\n" + "\n".join(table)
+    )
 
 
 # --- Measuring (a child process with Django set up) ----------------------------------------------------------------
