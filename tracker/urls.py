@@ -4,6 +4,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from statements.admin.extraction import from_article
 from statements.health import healthz
+from statements.ratelimit import rate_limit
+
+
+def posts(request) -> bool:
+    return request.method == "POST"
+
+
+# Admin login throttling, per client IP: only sign-in attempts (POSTs) count, so showing the form never locks anyone
+# out. 10 a minute stops fast guessing; 30 an hour stops slow guessing, and is far above a person's mistyping.
+limit_login = rate_limit("admin-login-minute", "10/m", when=posts)
+limit_login_hourly = rate_limit("admin-login-hour", "30/h", when=posts)
 
 urlpatterns = [
     # Before the admin's own URLs, which would read "from-article" as a statement id.
@@ -12,6 +23,8 @@ urlpatterns = [
         admin.site.admin_view(from_article),
         name="statements_from_article",
     ),
+    # Same path as the admin's own login URL, listed first so every sign-in goes through the throttle.
+    path("admin/login/", limit_login(limit_login_hourly(admin.site.login)), name="admin_login_throttled"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
