@@ -6,9 +6,13 @@ from tests import browser as chromium
 from tests.factories import UserFactory
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser():
-    """Debian's Chromium through Playwright, one per test module. Missing Chromium fails: make test installs it."""
+    """Debian's Chromium through Playwright, one per test. Missing Chromium fails: make test installs it.
+
+    Function-scoped on purpose: started after the test database is set up, because restoring a serialized
+    database (live_server tests) while Playwright's event loop already runs in this thread restores nothing.
+    """
     missing = chromium.chromium_missing_message()
     if missing:
         pytest.fail(missing)
