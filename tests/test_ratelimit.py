@@ -3,8 +3,10 @@
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
@@ -148,10 +150,15 @@ def test_client_ip(settings, behind_proxy, forwarded_for, expected):
         ("/feed.atom?q=sanctions", 60),
         ("/export.csv", 20),
         ("/reports/speakers.csv", 20),
+        ("/api/statements/", 120),
+        ("/api/officials/", 120),
     ],
 )
-def test_public_search_and_export_are_limited(client, db, rate_limits_on, url, limit):
+def test_public_search_and_export_are_limited(client, db, rate_limits_on, monkeypatch, url, limit):
     """The expensive public requests answer 429 with Retry-After once a client passes its limit."""
+    # One fixed moment inside a window, so the run cannot straddle two windows and start counting again.
+    moment = (time.time() // 60) * 60 + 30
+    monkeypatch.setattr("statements.ratelimit.time", SimpleNamespace(time=lambda: moment))
     statuses = [client.get(url).status_code for _ in range(limit)]
     assert set(statuses) == {200}
     response = client.get(url)
