@@ -199,3 +199,20 @@ def test_entity_page_query_counts_are_fixed(client, django_assert_num_queries, w
     for url, expected in pages:
         with django_assert_num_queries(expected):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path, feed",
+    [
+        ("/officials/dmitry-peskov/", "/feed.atom?speaker=dmitry-peskov"),
+        ("/topics/middle-east/", "/feed.atom?topic=middle-east"),
+        ("/countries/sy/", "/feed.atom?country=sy"),
+    ],
+)
+def test_entity_pages_link_their_atom_feed(client, path, feed):
+    """Official, topic and country pages advertise (autodiscovery) and link a feed of the same statements."""
+    build_world()
+    html = client.get(path).content.decode()
+    assert '<link rel="alternate" type="application/atom+xml"' in html
+    assert f'href="{feed}"' in html
+    assert client.get(feed).status_code == 200
