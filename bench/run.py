@@ -348,6 +348,12 @@ def render_table(report: dict) -> str:
         "constant",
     )
     add("slowest SQL statement ms", lambda e: e["slowest_sql"]["ms"], "≤ 1000", 1000)
+    add(
+        "slowest SQL on search pages ms",
+        lambda e: max(u["slowest_sql_ms"] for u in e["search"]["urls"]),
+        "≤ 1000",
+        1000,
+    )
     add("first page p50 ms", lambda e: e["deep_pages"]["first_p50_ms"], "")
     add("deep page p50 ms", lambda e: e["deep_pages"]["deep_p50_ms"], "≤ 2× first")
     add("deep page / first page", lambda e: e["deep_pages"]["ratio"], "≤ 2.0", 2.0)
