@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: help install demo run serve test lint format browser ci clean eval-extract bench
+.PHONY: help install demo run serve test lint format browser ci clean eval-extract bench loadtest
 
 help:
 	@echo "make demo   - install, migrate, load the demo data, print an admin login, serve on 127.0.0.1:8000"
@@ -14,6 +14,7 @@ help:
 	@echo "make lint   - ruff check and format check"
 	@echo "make ci     - what CI runs: .ci/run"
 	@echo "make bench  - a million statements on SQLite and PostgreSQL: build (or reuse), measure, bench/results/"
+	@echo "make loadtest - gunicorn in production mode on 127.0.0.1, a bounded load on the million statements"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +65,12 @@ eval-extract: install
 # and the database st_bench (BENCH_POSTGRES_URL), measures, prints a table, writes bench/results/*.json.
 bench: install
 	$(BIN)/python -m bench.run
+
+# Bounded, headless load test (docs/operations.md): gunicorn on a free 127.0.0.1 port against bench's million-statement
+# databases (built by the same code as make bench if missing), 8 users + one CSV export for 60 s per engine.
+# LOADTEST_ARGS="--engines sqlite --duration 30" narrows it.
+loadtest: install
+	$(BIN)/python -m loadtest.run $(LOADTEST_ARGS)
 
 format: install
 	$(BIN)/ruff check --fix .

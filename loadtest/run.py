@@ -1,0 +1,373 @@
+"""`make loadtest`: a bounded, headless load test of production mode on the million-statement database.
+
+    .venv/bin/python -m loadtest.run [--engines sqlite postgresql] [--users 8] [--duration 60]
+
+For each engine it reuses (or builds, through bench.run's own code path) the benchmark database, starts gunicorn
+with gunicorn.conf.py on a free 127.0.0.1 port in production mode (PRODUCTION=1, a fresh SECRET_KEY, plain HTTP:
+SECURE_SSL_REDIRECT=0, rate limits off because every request comes from one address), then:
+
+- `--users` client threads (a closed model: each sends its next request when the last one is answered, no think
+  time, so the figures are the server's capacity on this machine) pick requests from MIX: the timeline plain,
+  paged and filtered, searches, permalinks, entity and index pages, the API and the feed;
+- one more thread streams the full CSV export (/export.csv, a million rows) for the whole run, restarting it if
+  it finishes, so every measured request competes with an export in progress.
+
+It stops by itself after `--duration` seconds (capped at 600, users at 64), stops gunicorn, prints throughput,
+p50/p95/p99 per kind of request and errors, and writes loadtest/results/<engine>.json. Any error (a status other
+than 200, a connection failure, an export cut short by the server) makes it exit 1.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import run as bench
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "loadtest" / "results"
+PYTHON = sys.executable
+MAX_DURATION = 600
+MAX_USERS = 64
+WARMUP_SECONDS = 10
+EXPORT_CHUNK = 64 * 1024
+
+# (kind, weight): how often each kind of request is picked. Reading statements dominates, searching next.
+MIX = [
+    ("timeline", 10),
+    ("timeline_page", 5),
+    ("timeline_filtered", 20),
+    ("search", 15),
+    ("permalink", 25),
+    ("entity", 15),
+    ("index", 3),
+    ("api", 5),
+    ("feed", 2),
+]
+SEARCH_WORDS = ["sanctions", "security", "talks", "nuclear", "election", "ceasefire", "trade", '"united nations"']
+
+
+@dataclass
+class Sample:
+    """What the client threads record; appended from several threads (list.append is atomic in CPython)."""
+
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    export_bytes: int = 0
+    export_rows: int = 0
+    exports_completed: int = 0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url(engine: str, count: int) -> str:
+    """The benchmark's million-statement database: reused when its build key matches, else built by bench.run."""
+    if engine == "sqlite":
+        return bench.ensure_sqlite(count, bench.DEFAULT_SEED)
+    if count != bench.DEFAULT_COUNT:
+        raise SystemExit("--count applies to SQLite only: PostgreSQL has one benchmark database, st_bench")
+    return bench.ensure_postgres(count, bench.DEFAULT_SEED)
+
+
+def server_env(url: str, port: int) -> dict:
+    env = dict(os.environ)
+    env.pop("DATABASE_REPLICA_URL", None)
+    env.update(
+        DATABASE_URL=url,
+        PRODUCTION="1",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        RATELIMIT_ENABLED="0",  # one client address: the limits would answer 429 to the load test itself
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+    )
+    return env
+
+
+def pick_targets(url: str) -> dict[str, list[str]]:
+    """Real ids, slugs and codes from the database, so every request in the mix should answer 200."""
+    code = """
+import json, random
+from statements.models import Country, Official, Statement, Topic
+rng = random.Random(7)
+top = Statement.objects.published()
+last = top.order_by("-id").values_list("id", flat=True).first()
+ids = list(top.filter(id__in=[rng.randint(1, last) for _ in range(3000)]).values_list("id", flat=True)[:500])
+officials = list(Official.objects.filter(statements__in=ids).values_list("slug", flat=True).distinct())
+topics = list(Topic.objects.values_list("slug", flat=True)[:100])
+countries = list(Country.objects.filter(statements__in=ids).values_list("code", flat=True).distinct())
+print(json.dumps({"ids": ids, "officials": officials, "topics": topics, "countries": countries}))
+"""
+    env = server_env(url, 0)
+    output = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def request_for(kind: str, targets: dict, rng: random.Random, engine: str) -> str:
+    official, topic = rng.choice(targets["officials"]), rng.choice(targets["topics"])
+    country = rng.choice(targets["countries"]).lower()
+    year = rng.randint(2000, 2025)
+    match kind:
+        case "timeline":
+            return "/"
+        case "timeline_page":
+            return f"/?page={rng.randint(2, 20)}"
+        case "timeline_filtered":
+            return rng.choice(
+                [
+                    f"/?topic={topic}",
+                    f"/?country={country}",
+                    f"/?speaker={official}",
+                    f"/?date_from={year}&date_to={year}",
+                    f"/?topic={topic}&country={country}&sort=oldest",
+                    f"/?kind=paraphrase&date_from={year}-01",
+                ]
+            )
+        case "search":
+            word = rng.choice(SEARCH_WORDS).replace(" ", "+")
+            searches = [f"/?q={word}", f"/?q={word}&topic={topic}"]
+            if engine != "sqlite":
+                # Not on SQLite: a relevance-ordered search for a common word took 35 s on its own at a million
+                # statements there (about 1 s on PostgreSQL); see "Load test" in docs/operations.md.
+                searches.append(f"/?q={word}&sort=relevance")
+            return rng.choice(searches)
+        case "permalink":
+            return f"/statements/{rng.choice(targets['ids'])}/"
+        case "entity":
+            return rng.choice([f"/officials/{official}/", f"/topics/{topic}/", f"/countries/{country.upper()}/"])
+        case "index":
+            return rng.choice(["/officials/", "/topics/", "/countries/"])
+        case "api":
+            return rng.choice([f"/api/statements/?topic={topic}", f"/api/statements/{rng.choice(targets['ids'])}/"])
+        case "feed":
+            return rng.choice(["/feed.atom", f"/feed.atom?topic={topic}"])
+    raise ValueError(kind)
+
+
+def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
+    conn.request("GET", path, headers={"Host": "127.0.0.1", "Accept-Encoding": "identity"})
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def user(port: int, targets: dict, seed: int, sample: Sample, measure_from: float, stop_at: float, engine: str) -> None:
+    """One client: requests back to back until stop_at; only those started after measure_from are recorded."""
+    rng = random.Random(seed)
+    kinds, weights = zip(*MIX, strict=True)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    while (started := time.monotonic()) < stop_at:
+        kind = rng.choices(kinds, weights)[0]
+        path = request_for(kind, targets, rng, engine)
+        try:
+            status, _ = get(conn, path)
+        except (OSError, http.client.HTTPException) as error:
+            status = f"{type(error).__name__}: {error}"
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        elapsed = time.monotonic() - started
+        if started >= measure_from:
+            sample.latencies.setdefault(kind, []).append(elapsed)
+            if status != 200:
+                sample.errors.append(f"{status} {path}")
+    conn.close()
+
+
+def exporter(port: int, sample: Sample, stop_at: float) -> None:
+    """Streams the full CSV export for the whole run; a stream the server ends early is an error."""
+    while time.monotonic() < stop_at:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        try:
+            conn.request("GET", "/export.csv", headers={"Host": "127.0.0.1"})
+            response = conn.getresponse()
+            if response.status != 200:
+                sample.errors.append(f"{response.status} /export.csv")
+                return
+            tail = b""
+            while time.monotonic() < stop_at:
+                chunk = response.read(EXPORT_CHUNK)
+                if not chunk:
+                    # The export reports a failure after the headers were sent as a last row starting "#ERROR".
+                    if tail.strip().splitlines()[-1:] and tail.strip().splitlines()[-1].startswith(b"#ERROR"):
+                        sample.errors.append("/export.csv ended with an error row")
+                    sample.exports_completed += 1
+                    break
+                sample.export_bytes += len(chunk)
+                sample.export_rows += chunk.count(b"\n")
+                tail = chunk[-2000:]
+        except (OSError, http.client.HTTPException) as error:
+            sample.errors.append(f"/export.csv: {type(error).__name__}: {error}")
+            return
+        finally:
+            conn.close()
+
+
+def busy_processes() -> list[str]:
+    """What else is using the CPU (the load test shares its machine): the top processes, for the record."""
+    ps = subprocess.run(["ps", "-eo", "pcpu,etime,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
+    return [line.strip()[:160] for line in ps.splitlines()[1:8]]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def summarise(sample: Sample, duration: float) -> dict:
+    rows = {}
+    everything = [value for values in sample.latencies.values() for value in values]
+    for kind, values in [*sorted(sample.latencies.items()), ("all", everything)]:
+        rows[kind] = {
+            "requests": len(values),
+            "per_second": round(len(values) / duration, 1),
+            "p50_ms": round(percentile(values, 50) * 1000),
+            "p95_ms": round(percentile(values, 95) * 1000),
+            "p99_ms": round(percentile(values, 99) * 1000),
+            "max_ms": round(max(values) * 1000),
+            "mean_ms": round(statistics.fmean(values) * 1000),
+        }
+    return rows
+
+
+def wait_until_healthy(port: int, server: subprocess.Popen, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode} before answering; see its log above")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            if get(conn, "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+
+def run_engine(engine: str, *, users: int, duration: int, count: int) -> dict:
+    url = database_url(engine, count)
+    port = free_port()
+    env = server_env(url, port)
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    targets = pick_targets(url)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    log_path = RESULTS / f"{engine}-gunicorn.log"  # kept out of git (loadtest/.gitignore)
+    with open(log_path, "w") as log:
+        # A process group of its own, so stopping it stops its workers and nothing else.
+        server = subprocess.Popen(
+            [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_until_healthy(port, server, time.monotonic() + 60)
+            workers = int(env.get("WEB_CONCURRENCY", os.cpu_count() * 2 + 1))
+            print(
+                f"{engine}: gunicorn on 127.0.0.1:{port} ({workers} workers), {users} users + 1 export, "
+                f"{WARMUP_SECONDS} s warm-up + {duration} s measured",
+                flush=True,
+            )
+            sample = Sample()
+            start = time.monotonic()
+            measure_from, stop_at = start + WARMUP_SECONDS, start + WARMUP_SECONDS + duration
+            threads = [threading.Thread(target=exporter, args=(port, sample, stop_at))]
+            threads += [
+                threading.Thread(target=user, args=(port, targets, seed, sample, measure_from, stop_at, engine))
+                for seed in range(users)
+            ]
+            load_before, busy_before = os.getloadavg(), busy_processes()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            load_after, busy_after = os.getloadavg(), busy_processes()
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+    result = {
+        "engine": engine,
+        "statements_generated": count,
+        "users": users,
+        "duration_s": duration,
+        "workers": workers,
+        "threads_per_worker": int(env.get("GUNICORN_THREADS", 4)),
+        "cpus": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in load_after],
+        "busy_processes_before": busy_before,
+        "busy_processes_at_end": busy_after,
+        "requests": summarise(sample, duration),
+        "errors": len(sample.errors),
+        "error_examples": sample.errors[:20],
+        "export": {
+            "mb": round(sample.export_bytes / 1e6, 1),
+            "rows": sample.export_rows,
+            "rows_per_second": round(sample.export_rows / (duration + WARMUP_SECONDS)),
+            "completed": sample.exports_completed,
+        },
+        "finished_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+    }
+    name = engine if count == bench.DEFAULT_COUNT else f"{engine}-{count}"
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+def print_table(result: dict) -> None:
+    print(f"\n{result['engine']}: {result['users']} users, {result['duration_s']} s, {result['errors']} errors")
+    print(f"load average before {result['load_average_before']}, after {result['load_average_after']}")
+    print(f"{'request':<18} {'count':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}")
+    for kind, row in result["requests"].items():
+        print(
+            f"{kind:<18} {row['requests']:>7} {row['per_second']:>7} {row['p50_ms']:>7} {row['p95_ms']:>7} "
+            f"{row['p99_ms']:>7} {row['max_ms']:>7}"
+        )
+    export = result["export"]
+    print(
+        f"export.csv alongside: {export['rows']} rows ({export['mb']} MB, {export['rows_per_second']} rows/s), "
+        f"{export['completed']} complete"
+    )
+    for error in result["error_examples"]:
+        print("  error:", error)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
+    parser.add_argument("--users", type=int, default=8)
+    parser.add_argument("--duration", type=int, default=60, help="measured seconds, after a 10 s warm-up")
+    parser.add_argument("--count", type=int, default=None, help="a smaller SQLite database for a quick try")
+    args = parser.parse_args()
+    count = args.count or bench.DEFAULT_COUNT
+    users, duration = max(1, min(args.users, MAX_USERS)), max(5, min(args.duration, MAX_DURATION))
+    print(f"load average before: {os.getloadavg()}", flush=True)
+    results = [run_engine(engine, users=users, duration=duration, count=count) for engine in args.engines]
+    for result in results:
+        print_table(result)
+    sys.exit(1 if any(result["errors"] for result in results) else 0)
+
+
+if __name__ == "__main__":
+    main()
