@@ -1,5 +1,7 @@
 """Atom feeds of the newest published statements for any timeline filter: /feed.atom?speaker=…&topic=…"""
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
@@ -12,6 +14,13 @@ from .models import Kind, Statement
 
 FEED_SIZE = 50
 TITLE_EXCERPT_CHARS = 80
+# Characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/U+FFFF): Django's XML writer refuses them,
+# so one in a statement or in the query string would turn the whole feed into a server error.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    return NOT_XML.sub("", value)
 
 
 class InvalidFilter(Exception):
@@ -77,7 +86,7 @@ class StatementFeed(Feed):
         return filterset
 
     def title(self, filterset) -> str:
-        return f"Statement Tracker: {describe(filterset.form.cleaned_data)}"
+        return xml_text(f"Statement Tracker: {describe(filterset.form.cleaned_data)}")
 
     def subtitle(self, filterset) -> str:
         return f"The {FEED_SIZE} newest published statements matching these filters."
@@ -96,21 +105,23 @@ class StatementFeed(Feed):
 
     def item_title(self, statement) -> str:
         # Atom titles are plain text (type="text"): the XML writer escapes them, so no HTML escaping here.
-        return f"{statement.speaker.name}: {Truncator(statement.text).chars(TITLE_EXCERPT_CHARS)}"
+        return xml_text(f"{statement.speaker.name}: {Truncator(statement.text).chars(TITLE_EXCERPT_CHARS)}")
 
     def item_description(self, statement) -> str:
         """HTML (Atom type="html"): the statement's text is escaped by format_html, so markup in it stays inert."""
         role = statement.role_on_date()
         speaker = f"{statement.speaker.name}, {role}" if role else statement.speaker.name
         kind = "" if statement.kind == Kind.DIRECT else " (paraphrase)"
-        return format_html(
-            "<p>{}</p><p>— {}, {}{}. Source: {}, “{}”.</p>",
-            statement.text,
-            speaker,
-            statement.display_date,
-            kind,
-            statement.source.outlet.name,
-            statement.source.title,
+        return xml_text(
+            format_html(
+                "<p>{}</p><p>— {}, {}{}. Source: {}, “{}”.</p>",
+                statement.text,
+                speaker,
+                statement.display_date,
+                kind,
+                statement.source.outlet.name,
+                statement.source.title,
+            )
         )
 
     def item_link(self, statement) -> str:
@@ -123,7 +134,7 @@ class StatementFeed(Feed):
         return statement.published_at
 
     def item_author_name(self, statement) -> str:
-        return statement.speaker.name
+        return xml_text(statement.speaker.name)
 
     def item_categories(self, statement) -> list[str]:
-        return [topic.name for topic in statement.topics.all()]
+        return [xml_text(topic.name) for topic in statement.topics.all()]

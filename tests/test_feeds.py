@@ -196,3 +196,14 @@ def test_feed_query_count_does_not_grow_with_entries(client, django_assert_num_q
     with django_assert_num_queries(FEED_QUERIES):
         _, root = fetch(client)
     assert len(entry_links(root)) == n
+
+
+def test_control_characters_in_text_or_query_do_not_break_the_feed(client):
+    """Characters XML cannot hold (here ESC) are dropped from the feed rather than turning it into a 500."""
+    StatementFactory(text="Escape \x1b character and a form feed \x0c in the text.")
+    response = client.get("/feed.atom", {"q": "escape\x1b"})
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    entries = root.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 1
+    assert "\x1b" not in response.content.decode()
