@@ -12,11 +12,14 @@ LOGIN_URL = "/admin/login/"
 
 
 @pytest.fixture
-def throttled(settings, db, rate_limits_on):
-    """Counters in a fresh memory cache, so earlier tests' sign-ins do not count here."""
+def throttled(settings, db, rate_limits_on, monkeypatch):
+    """Counters in a fresh memory cache, so earlier tests' sign-ins do not count here, and a clock stopped in the
+    middle of a minute and an hour, so a slow run cannot straddle two windows and start counting again."""
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
     }
+    moment = time.time() // 3600 * 3600 + 1830
+    monkeypatch.setattr(time, "time", lambda: moment)
 
 
 def sign_in(client, username: str, password: str, ip: str = "203.0.113.9"):
