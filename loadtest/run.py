@@ -121,7 +121,7 @@ print(json.dumps({"ids": ids, "officials": officials, "topics": topics, "countri
     return json.loads(output.strip().splitlines()[-1])
 
 
-def request_for(kind: str, targets: dict, rng: random.Random, engine: str) -> str:
+def request_for(kind: str, targets: dict, rng: random.Random) -> str:
     official, topic = rng.choice(targets["officials"]), rng.choice(targets["topics"])
     country = rng.choice(targets["countries"]).lower()
     year = rng.randint(2000, 2025)
@@ -143,12 +143,7 @@ def request_for(kind: str, targets: dict, rng: random.Random, engine: str) -> st
             )
         case "search":
             word = rng.choice(SEARCH_WORDS).replace(" ", "+")
-            searches = [f"/?q={word}", f"/?q={word}&topic={topic}"]
-            if engine != "sqlite":
-                # Not on SQLite: a relevance-ordered search for a common word took 35 s on its own at a million
-                # statements there (about 1 s on PostgreSQL); see "Load test" in docs/operations.md.
-                searches.append(f"/?q={word}&sort=relevance")
-            return rng.choice(searches)
+            return rng.choice([f"/?q={word}", f"/?q={word}&topic={topic}", f"/?q={word}&sort=relevance"])
         case "permalink":
             return f"/statements/{rng.choice(targets['ids'])}/"
         case "entity":
@@ -168,14 +163,14 @@ def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
     return response.status, response.read()
 
 
-def user(port: int, targets: dict, seed: int, sample: Sample, measure_from: float, stop_at: float, engine: str) -> None:
+def user(port: int, targets: dict, seed: int, sample: Sample, measure_from: float, stop_at: float) -> None:
     """One client: requests back to back until stop_at; only those started after measure_from are recorded."""
     rng = random.Random(seed)
     kinds, weights = zip(*MIX, strict=True)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     while (started := time.monotonic()) < stop_at:
         kind = rng.choices(kinds, weights)[0]
-        path = request_for(kind, targets, rng, engine)
+        path = request_for(kind, targets, rng)
         try:
             status, _ = get(conn, path)
         except (OSError, http.client.HTTPException) as error:
@@ -291,7 +286,7 @@ def run_engine(engine: str, *, users: int, duration: int, count: int) -> dict:
             measure_from, stop_at = start + WARMUP_SECONDS, start + WARMUP_SECONDS + duration
             threads = [threading.Thread(target=exporter, args=(port, sample, stop_at))]
             threads += [
-                threading.Thread(target=user, args=(port, targets, seed, sample, measure_from, stop_at, engine))
+                threading.Thread(target=user, args=(port, targets, seed, sample, measure_from, stop_at))
                 for seed in range(users)
             ]
             load_before, busy_before = os.getloadavg(), busy_processes()
