@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from statements.exports import COLUMN_NAMES
+from statements.filters import StatementFilter
 from statements.imports import import_statements
 from statements.models import Official, Outlet, Source, Statement, Topic
 from statements.reports import REPORTS
@@ -57,19 +58,7 @@ def world(db):
 
 # --- Generated query strings -------------------------------------------------------------------------------------
 
-FILTER_PARAMS = [
-    "q",
-    "speaker",
-    "speaker_country",
-    "country",
-    "topic",
-    "date_from",
-    "date_to",
-    "kind",
-    "outlet",
-    "language",
-    "sort",
-]
+FILTER_PARAMS = list(StatementFilter.base_filters)  # every public filter parameter, from the one FilterSet
 OTHER_PARAMS = ["page", "cursor", "page_size", "format", "limit", "offset", "ordering", "search", "id", "pk"]
 
 # Text that is valid in a URL once percent-encoded: any code point except lone surrogates (not UTF-8 encodable).
