@@ -1,10 +1,13 @@
 """Facet counts for the current filter (a few GROUP BY queries), active-filter chips, and their query strings."""
 
 import datetime
+import json
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
@@ -130,6 +133,17 @@ def facet_entries(params: QueryDict, *, topics, speakers, countries, years) -> d
     }
 
 
+def ids_as_one_parameter(ids: list[int]) -> RawSQL:
+    """`column__in=` this: a list of ids sent as one query parameter (a JSON array, a PostgreSQL array).
+
+    A plain list of 10,000 ids costs 10,000 parameters, each prepared by Django: 30 ms on SQLite and 150 ms on
+    PostgreSQL before the database starts, against 0.1 ms for one parameter (docs/performance.md).
+    """
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
+
+
 def facet_counts_for_matches(
     matches: list[tuple[int, int, datetime.date]], params: QueryDict
 ) -> dict[str, list[FacetEntry]]:
@@ -149,7 +163,7 @@ def facet_counts_for_matches(
         if code:
             per_country[(code, country_name)] += per_speaker[pk]
     topics = (
-        Statement.topics.through.objects.filter(statement_id__in=[pk for pk, _, _ in matches])
+        Statement.topics.through.objects.filter(statement_id__in=ids_as_one_parameter([pk for pk, _, _ in matches]))
         .values("topic__slug", "topic__name")
         .annotate(n=Count("statement_id"))
         .order_by("-n", "topic__name")[:FACET_SIZE]

@@ -5,7 +5,7 @@ which keeps resolving after a retraction). Drafts are never selected, so they 40
 """
 
 import pycountry
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -172,9 +172,7 @@ def statement_detail(request, pk):
         related = list(
             Statement.objects.published()
             .for_official(statement.speaker_id)
-            .filter(
-                id__in=Subquery(Statement.topics.through.objects.filter(topic_id__in=topic_ids).values("statement_id"))
-            )
+            .linked_to(topics=topic_ids)
             .exclude(pk=statement.pk)
             .newest_first()[:RELATED_LIMIT]
         )
@@ -198,9 +196,7 @@ def official_detail(request, slug):
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
     ids = Topic.subtree_ids([topic])
-    statements = Statement.objects.published().filter(
-        id__in=Subquery(Statement.topics.through.objects.filter(topic_id__in=ids).values("statement_id"))
-    )
+    statements = Statement.objects.published().linked_to(topics=ids)
     context = {"topic": topic, "children": list(topic.children.all())}
     return entity_timeline(request, "statements/topic_detail.html", context, statements)
 
@@ -209,9 +205,7 @@ def topic_detail(request, slug):
 def country_detail(request, code):
     country = get_object_or_404(Country, code=code.upper())
     officials = list(officials_with_published_statements().filter(country=country).order_by("name"))
-    statements = Statement.objects.published().filter(
-        id__in=Subquery(Statement.countries.through.objects.filter(country=country).values("statement_id"))
-    )
+    statements = Statement.objects.published().linked_to(countries=[country.pk])
     context = {"country": country, "officials": officials}
     return entity_timeline(request, "statements/country_detail.html", context, statements)
 

@@ -1,10 +1,11 @@
 """StatementFilter: query string → exactly the expected statements, in order; bad input is an error, never ignored."""
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 
 from statements.filters import StatementFilter, parse_partial_date
-from statements.models import Statement
+from statements.models import Statement, StatementQuerySet
 from tests.timeline_data import build_world
 
 ALL_NEWEST = "G E B A C D F"
@@ -146,3 +147,51 @@ def test_many_to_many_filters_use_a_subquery_not_a_join():
     assert "DISTINCT" not in sql
     assert "JOIN" not in sql
     assert sql.count("IN (SELECT") == 2
+
+
+LINK_CASES = [(query, expected) for query, expected in CASES if "topic=" in query or "country=" in query]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("shape", ["listed", "walked"])
+@pytest.mark.parametrize(("query", "expected"), LINK_CASES)
+def test_topic_and_country_filters_select_the_same_statements_in_either_query_shape(
+    monkeypatch, shape, query, expected
+):
+    """`IN (SELECT statement_id …)` and `EXISTS (…)` (chosen by how common the values are) give the same rows."""
+    world = build_world()
+    common = (lambda self, through: set(through)) if shape == "walked" else (lambda self, through: set())
+    monkeypatch.setattr(StatementQuerySet, "_common_links", common)
+    f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+    assert f.is_valid(), f.errors
+    assert " ".join(world["labels"][s.pk] for s in f.qs) == expected
+    linked = bool(f.form.cleaned_data["topic"] or f.form.cleaned_data["country"])
+    assert ("EXISTS" in str(f.qs.query).upper()) == (shape == "walked" and linked)
+
+
+# (reads, query, fields written as EXISTS on SQLite). `reads` is how many newest matches a list needs: with ids up
+# to 10 in this world, values with at least √(reads × 10) links are "common".
+# Links: sanctions 5, Syria 3, RU 5, SY 4, FR 2.
+SHAPE_DECISIONS = [
+    (10_000, "topic=sanctions", set()),  # threshold 316 links: nothing is common in a small database
+    (2, "topic=sanctions", {"topics"}),  # threshold 4
+    (2, "topic=syria", set()),
+    (2, "country=ru", {"countries"}),
+    (2, "topic=sanctions&country=fr", {"topics"}),  # FR is rare: listed, so it drives the query
+    (1, "topic=sanctions&country=sy", set()),  # both common (threshold 3), together too rare: 10 × 5/10 × 4/10 < 3
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("reads", "query", "walked"), SHAPE_DECISIONS)
+def test_common_values_are_walked_on_sqlite_and_left_to_the_planner_on_postgresql(monkeypatch, reads, query, walked):
+    """SQLite always drives from an IN list, so common values are written as EXISTS; PostgreSQL's planner chooses."""
+    build_world()
+    size = Statement.objects.order_by("-pk").values_list("pk", flat=True).first()
+    monkeypatch.setattr("statements.models.NEWEST_MATCHES_READ", reads)
+    f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+    sql = str(f.qs.query).upper()
+    if connection.vendor != "sqlite":
+        walked = set()
+    assert sql.count("EXISTS") == len(walked), (size, sql)
+    assert sql.count("IN (SELECT") == query.count("=") - len(walked)
