@@ -144,16 +144,14 @@ def ids_as_one_parameter(ids: list[int]) -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
 
 
-def facet_counts_for_matches(
-    matches: list[tuple[int, int, datetime.date]], params: QueryDict
-) -> dict[str, list[FacetEntry]]:
-    """The same facets as facet_counts, for matches already fetched as (id, speaker_id, date): two small queries.
+def facet_counts_for_matches(matches: list[tuple[int, int, str]], params: QueryDict) -> dict[str, list[FacetEntry]]:
+    """The same facets as facet_counts, for matches already fetched as (id, speaker_id, "YYYY-MM-DD"): two queries.
 
     Speakers, their countries and years are counted in Python from the rows the paginator fetched anyway; only the
     topics (a many-to-many) and the speakers' names need the database.
     """
     per_speaker = Counter(speaker_id for _, speaker_id, _ in matches)
-    per_year = Counter(day.year for _, _, day in matches)
+    per_year = Counter(day[:4] for _, _, day in matches)
     officials = Official.objects.filter(pk__in=list(per_speaker)).values_list(
         "pk", "slug", "name", "country__code", "country__name"
     )
@@ -173,13 +171,16 @@ def facet_counts_for_matches(
         {"speaker__country__code": code, "speaker__country__name": name, "n": n}
         for (code, name), n in sorted(per_country.items(), key=lambda item: (-item[1], item[0][1]))[:FACET_SIZE]
     ]
-    years = [{"year": year, "n": n} for year, n in sorted(per_year.items(), key=lambda item: (-item[1], -item[0]))]
+    years = [
+        {"year": int(year), "n": n} for year, n in sorted(per_year.items(), key=lambda item: (-item[1], -int(item[0])))
+    ]
     return facet_entries(params, topics=topics, speakers=speakers, countries=countries, years=years)
 
 
-def month_counts_for_matches(matches: list[tuple[int, int, datetime.date]]) -> dict[datetime.date, int]:
+def month_counts_for_matches(matches: list[tuple[int, int, str]]) -> dict[datetime.date, int]:
     """Matches per calendar month (keyed on the month's first day), as charts.month_counts gives them."""
-    return dict(Counter(day.replace(day=1) for _, _, day in matches))
+    per_month = Counter(day[:7] for _, _, day in matches)  # "YYYY-MM"
+    return {datetime.date(int(month[:4]), int(month[5:7]), 1): n for month, n in per_month.items()}
 
 
 def active_chips(statement_filter) -> list[Chip]:
