@@ -4,26 +4,28 @@ The export, the CSV reports and the CSV import all use these columns and this ne
 can be read back exactly. The column schema is documented in docs/csv.md; a test keeps the two in step.
 """
 
-import csv
 import datetime
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 
-from django.db.models import QuerySet
+from django.db.models import CharField, F, Func, OuterRef, QuerySet, Subquery, Value
+from django.db.models.expressions import BaseExpression
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils.text import slugify
 
-from .models import Statement
+from .models import Country, Official, Statement, Topic
 
 logger = logging.getLogger(__name__)
 
-# Rows fetched per database round trip; each chunk costs one fetch plus one query per many-to-many field.
+# Rows fetched per database round trip (one query for the whole export, read a chunk at a time).
 EXPORT_CHUNK_SIZE = 2000
 # Multi-valued cells (topics, countries, officials mentioned) join their names with this.
 MULTI_VALUE_SEPARATOR = "; "
 UTF8_BOM = "\ufeff"
+# A streamed response sends the CSV in chunks of about this many characters (64 KB for ASCII text).
+STREAM_CHUNK_SIZE = 64 * 1024
 # OWASP "CSV Injection": a cell starting with one of these may be run as a formula by a spreadsheet.
 # Line feed is not in OWASP's list but some spreadsheets treat it like carriage return, so it is neutralised too.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -60,238 +62,199 @@ def iso_date(value: datetime.date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def iso_utc(value: datetime.datetime | None) -> str:
-    """ISO 8601 in UTC with a Z, to the second: 2016-11-11T09:30:00Z."""
-    if value is None:
-        return ""
-    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+class IsoDate(Func):
+    """A date as YYYY-MM-DD text, written by the database ('' for NULL)."""
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django stores a DateField in SQLite as date.isoformat() text already.
+        return self.as_sql(compiler, connection, template="COALESCE(%(expressions)s, '')", **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "COALESCE(to_char(%(expressions)s, 'YYYY-MM-DD'), '')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
-@dataclass(frozen=True, slots=True)
-class ExportRow:
-    """What the columns read for one statement: plain values from one values_list() row plus the chunk's names."""
+class IsoUtc(Func):
+    """A datetime as ISO 8601 in UTC to the second (2016-11-11T09:30:00Z), written by the database ('' for NULL)."""
 
-    id: int
-    permalink_path: str
-    date: datetime.date
-    date_precision: str
-    speaker: str
-    speaker_role: str | None
-    speaker_country_code: str | None
-    speaker_country: str | None
-    kind: str
-    text: str
-    original_text: str
-    original_language: str
-    topics: list[str]
-    countries: list[str]
-    officials_mentioned: list[str]
-    has_source: bool
-    outlet: str | None
-    source_title: str | None
-    source_url: str | None
-    source_date: datetime.date | None
-    medium: str | None
-    updated_at: datetime.datetime
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django stores an aware datetime in SQLite as UTC text ("2016-11-11 09:30:00.123456"); strftime's %S
+        # truncates the fraction, as Python's strftime did.
+        template = "COALESCE(strftime(%(format)s, %(expressions)s), '')"
+        return self._with_format(compiler, connection, template, "%Y-%m-%dT%H:%M:%SZ", **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "COALESCE(to_char(%(expressions)s AT TIME ZONE 'UTC', %(format)s), '')"
+        return self._with_format(compiler, connection, template, 'YYYY-MM-DD"T"HH24:MI:SS"Z"', **extra_context)
+
+    def _with_format(self, compiler, connection, template, date_format, **extra_context):
+        # The format goes in as a parameter, so its % signs need no escaping.
+        sql, params = self.as_sql(compiler, connection, template=template, format="%s", **extra_context)
+        return sql, (date_format, *params)
+
+
+class JoinedNames(Subquery):
+    """A statement's related names for one many-to-many field, sorted by name and joined with '; ' ('' for none)."""
+
+    output_field = CharField()
+
+    def __init__(self, model, statement_lookup: str):
+        names = model.objects.filter(**{statement_lookup: OuterRef("pk")}).order_by("name").values("name")
+        super().__init__(names, output_field=CharField())
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # group_concat keeps the order of an ordered subquery (SQLite does not flatten it into an aggregate).
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        return f"COALESCE((SELECT group_concat(name, %s) FROM {sql} AS names), '')", (MULTI_VALUE_SEPARATOR, *params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        return (
+            f"COALESCE((SELECT string_agg(name, %s ORDER BY name) FROM {sql} AS names), '')",
+            (MULTI_VALUE_SEPARATOR, *params),
+        )
+
+
+def or_empty(field: str) -> Coalesce:
+    """A text column that can be NULL (no source, a speaker without a country, no role recorded), '' for NULL."""
+    return Coalesce(F(field), Value(""), output_field=CharField())
+
+
+@dataclass(frozen=True)
+class PermalinkUrl:
+    """The statement page's absolute URL before and after the id, so the database can write the permalink."""
+
+    before_id: str
+    after_id: str
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
     description: str
-    value: Callable[[ExportRow, UrlBuilder], str]
+    # The cell as a text-valued database expression over the statements (with_role() annotated).
+    cell: Callable[[PermalinkUrl], BaseExpression]
 
 
-def _source_attr(attribute: str) -> Callable[[ExportRow, UrlBuilder], str]:
-    def value(row: ExportRow, absolute_url: UrlBuilder) -> str:
-        return str(getattr(row, attribute)) if row.has_source else ""
-
-    return value
+def _column(name: str, description: str, cell: BaseExpression) -> Column:
+    return Column(name, description, lambda permalink: cell)
 
 
 # The export's columns, in file order. Changing a name or the order breaks users' scripts: add new columns at the end.
+# Every cell is text written by the database, so Python only neutralises and quotes it.
 COLUMNS: tuple[Column, ...] = (
-    Column("id", "The statement's id in this database.", lambda r, url: str(r.id)),
-    Column("permalink", "The statement's public page.", lambda r, url: url(r.permalink_path)),
+    _column("id", "The statement's id in this database.", Cast("id", CharField())),
     Column(
-        "date", "YYYY-MM-DD; the first day of the month or year when less precise.", lambda r, url: iso_date(r.date)
+        "permalink",
+        "The statement's public page.",
+        lambda permalink: Concat(
+            Value(permalink.before_id), Cast("id", CharField()), Value(permalink.after_id), output_field=CharField()
+        ),
     ),
-    Column("date_precision", "day, month or year.", lambda r, url: r.date_precision),
-    Column("speaker", "The official's name.", lambda r, url: r.speaker),
-    Column("speaker_role", "The speaker's position on that date.", lambda r, url: r.speaker_role or ""),
-    Column(
-        "speaker_country_code",
-        "ISO 3166-1 alpha-2 code of the speaker's country.",
-        lambda r, url: r.speaker_country_code or "",
+    _column("date", "YYYY-MM-DD; the first day of the month or year when less precise.", IsoDate("date")),
+    _column("date_precision", "day, month or year.", F("date_precision")),
+    _column("speaker", "The official's name.", F("speaker__name")),
+    _column("speaker_role", "The speaker's position on that date.", or_empty("speaker_role")),
+    _column(
+        "speaker_country_code", "ISO 3166-1 alpha-2 code of the speaker's country.", or_empty("speaker__country__code")
     ),
-    Column("speaker_country", "Name of the speaker's country.", lambda r, url: r.speaker_country or ""),
-    Column("kind", "direct (a quote) or paraphrase.", lambda r, url: r.kind),
-    Column("text", "The statement in English.", lambda r, url: r.text),
-    Column("original_text", "The words in the language they were said, if known.", lambda r, url: r.original_text),
-    Column("original_language", "ISO 639-1 code of original_text.", lambda r, url: r.original_language),
-    Column("topics", "Topic names, separated by '; '.", lambda r, url: MULTI_VALUE_SEPARATOR.join(r.topics)),
-    Column(
-        "countries",
-        "Names of the countries concerned, separated by '; '.",
-        lambda r, url: MULTI_VALUE_SEPARATOR.join(r.countries),
-    ),
-    Column(
+    _column("speaker_country", "Name of the speaker's country.", or_empty("speaker__country__name")),
+    _column("kind", "direct (a quote) or paraphrase.", F("kind")),
+    _column("text", "The statement in English.", F("text")),
+    _column("original_text", "The words in the language they were said, if known.", F("original_text")),
+    _column("original_language", "ISO 639-1 code of original_text.", F("original_language")),
+    _column("topics", "Topic names, separated by '; '.", JoinedNames(Topic, "statements")),
+    _column("countries", "Names of the countries concerned, separated by '; '.", JoinedNames(Country, "statements")),
+    _column(
         "officials_mentioned",
         "Names of officials mentioned, separated by '; '.",
-        lambda r, url: MULTI_VALUE_SEPARATOR.join(r.officials_mentioned),
+        JoinedNames(Official, "mentioned_in"),
     ),
-    Column("outlet", "Who published the source (TASS).", _source_attr("outlet")),
-    Column("source_title", "Title of the source.", _source_attr("source_title")),
-    Column("source_url", "URL of the source.", _source_attr("source_url")),
-    Column("source_date", "Publication date of the source, YYYY-MM-DD.", lambda r, url: iso_date(r.source_date)),
-    Column("medium", "interview, press_conference, article… (the source's medium).", _source_attr("medium")),
-    Column("updated_at", "When the statement last changed, ISO 8601 UTC.", lambda r, url: iso_utc(r.updated_at)),
+    _column("outlet", "Who published the source (TASS).", or_empty("source__outlet__name")),
+    _column("source_title", "Title of the source.", or_empty("source__title")),
+    _column("source_url", "URL of the source.", or_empty("source__url")),
+    _column("source_date", "Publication date of the source, YYYY-MM-DD.", IsoDate("source__published_on")),
+    _column("medium", "interview, press_conference, article… (the source's medium).", or_empty("source__medium")),
+    _column("updated_at", "When the statement last changed, ISO 8601 UTC.", IsoUtc("updated_at")),
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(column.name for column in COLUMNS)
-
-# The scalar values each row reads, in ExportRow's order after id (speaker_role is the with_role() annotation).
-SCALAR_FIELDS = (
-    "id",
-    "date",
-    "date_precision",
-    "speaker__name",
-    "speaker_role",
-    "speaker__country__code",
-    "speaker__country__name",
-    "kind",
-    "text",
-    "original_text",
-    "original_language",
-    "source_id",
-    "source__outlet__name",
-    "source__title",
-    "source__url",
-    "source__published_on",
-    "source__medium",
-    "updated_at",
-)
-# Multi-valued cells: the many-to-many field and the related model's field holding the name.
-NAME_RELATIONS = (("topics", "topic"), ("countries", "country"), ("mentioned_officials", "official"))
 PERMALINK_PLACEHOLDER_PK = 987654321
 
 
-def export_queryset(statements: QuerySet[Statement]) -> QuerySet:
-    """The statements' scalar cells as plain tuples (no model objects), in the given order."""
-    # prefetch_related(None): a values_list() row cannot take prefetched objects, and the names are read per chunk.
-    return statements.prefetch_related(None).with_role().values_list(*SCALAR_FIELDS)
-
-
-def names_by_statement(relation: str, target: str, statement_ids: list[int]) -> dict[int, list[str]]:
-    """{statement id: names of its related objects, sorted by name} for one many-to-many field, in one query."""
-    link = getattr(Statement, relation).through
-    found: dict[int, list[str]] = {}
-    for statement_id, name in (
-        link.objects.filter(statement_id__in=statement_ids)
-        .order_by(f"{target}__name")
-        .values_list("statement_id", f"{target}__name")
-    ):
-        found.setdefault(statement_id, []).append(name)
-    return found
-
-
-def permalink_path_parts() -> tuple[str, str]:
-    """The statement permalink's path before and after the id, reversed once rather than once per row."""
+def permalink_url(absolute_url: UrlBuilder) -> PermalinkUrl:
+    """The statement permalink's absolute URL split around the id, built once rather than once per row."""
     placeholder = str(PERMALINK_PLACEHOLDER_PK)
-    before, _, after = reverse("statements:statement_detail", kwargs={"pk": PERMALINK_PLACEHOLDER_PK}).partition(
-        placeholder
-    )
-    return before, after
+    url = absolute_url(reverse("statements:statement_detail", kwargs={"pk": PERMALINK_PLACEHOLDER_PK}))
+    # rpartition: the id is in the path, after anything the host part might contain.
+    before, _, after = url.rpartition(placeholder)
+    return PermalinkUrl(before, after)
+
+
+def export_queryset(statements: QuerySet[Statement], *, permalink: PermalinkUrl) -> QuerySet:
+    """Every statement as one tuple of text cells in COLUMNS order, in the given order: one query, no model objects."""
+    cells = {f"cell_{column.name}": column.cell(permalink) for column in COLUMNS}
+    # prefetch_related(None): a values_list() row cannot take prefetched objects; the names are subqueries.
+    return statements.prefetch_related(None).with_role().annotate(**cells).values_list(*cells)
 
 
 def statement_rows(
     statements: QuerySet[Statement], *, absolute_url: UrlBuilder, chunk_size: int = EXPORT_CHUNK_SIZE
-) -> Iterator[list[str]]:
-    """One list of cells per statement, in the queryset's order, reading the database a chunk at a time.
+) -> Iterator[tuple[str, ...]]:
+    """One tuple of cells per statement, in the queryset's order, read from one cursor a chunk at a time."""
+    return export_queryset(statements, permalink=permalink_url(absolute_url)).iterator(chunk_size=chunk_size)
 
-    Each chunk costs one read of the cursor plus one query per many-to-many field: names are fetched from the link
-    tables for the chunk's ids, so no model object is built per row.
+
+def csv_line(cells: Iterable[str]) -> str:
+    """One CSV record as csv.writer(quoting=QUOTE_ALL) writes it: every cell in double quotes, CRLF at the end.
+
+    Written by hand because, with every cell quoted, a record is only the cells with their quotes doubled, joined
+    by '","': str.replace and str.join do that several times faster than csv.writer's character-by-character loop.
+    A test checks the two agree on awkward cells.
     """
-    before_id, after_id = permalink_path_parts()
-    no_names: list[str] = []  # shared by rows without topics etc.; never modified
-    scalars = export_queryset(statements).iterator(chunk_size=chunk_size)
-    while chunk := list(islice(scalars, chunk_size)):
-        ids = [values[0] for values in chunk]
-        topics, countries, mentioned = (
-            names_by_statement(relation, target, ids) for relation, target in NAME_RELATIONS
-        )
-        for (
-            pk,
-            date,
-            date_precision,
-            speaker,
-            speaker_role,
-            country_code,
-            country_name,
-            kind,
-            text,
-            original_text,
-            original_language,
-            source_id,
-            outlet,
-            source_title,
-            source_url,
-            source_date,
-            medium,
-            updated_at,
-        ) in chunk:
-            row = ExportRow(
-                id=pk,
-                permalink_path=f"{before_id}{pk}{after_id}",
-                date=date,
-                date_precision=date_precision,
-                speaker=speaker,
-                speaker_role=speaker_role,
-                speaker_country_code=country_code,
-                speaker_country=country_name,
-                kind=kind,
-                text=text,
-                original_text=original_text,
-                original_language=original_language,
-                topics=topics.get(pk, no_names),
-                countries=countries.get(pk, no_names),
-                officials_mentioned=mentioned.get(pk, no_names),
-                has_source=source_id is not None,
-                outlet=outlet,
-                source_title=source_title,
-                source_url=source_url,
-                source_date=source_date,
-                medium=medium,
-                updated_at=updated_at,
-            )
-            yield [column.value(row, absolute_url) for column in COLUMNS]
-
-
-class Echo:
-    """A file-like object whose write() hands the line back, so csv.writer can feed a streaming response."""
-
-    def write(self, value: str) -> str:
-        return value
+    return '"' + '","'.join([cell.replace('"', '""') for cell in cells]) + '"\r\n'
 
 
 def csv_lines(header: Iterable[str], rows: Iterable[Iterable[str]], *, bom: bool = False) -> Iterator[str]:
     """CSV text line by line, every cell neutralised; a failure part-way ends the file with a marked error row."""
-    # QUOTE_ALL as OWASP recommends: every cell in double quotes, so an embedded delimiter cannot start a new cell.
-    writer = csv.writer(Echo(), quoting=csv.QUOTE_ALL)
+    # Every cell in double quotes, as OWASP recommends, so an embedded delimiter cannot start a new cell.
     if bom:
         yield UTF8_BOM
-    yield writer.writerow([neutralise(cell) for cell in header])
+    yield csv_line([neutralise(cell) for cell in header])
     written = 0
     try:
         for row in rows:
             # The first-character test skips the call for the usual cell; neutralise() alone decides.
-            yield writer.writerow([neutralise(cell) if cell[:1] in _TRIGGERS_OR_QUOTE else cell for cell in row])
+            yield csv_line([neutralise(cell) if cell[:1] in _TRIGGERS_OR_QUOTE else cell for cell in row])
             written += 1
     except Exception:
         # The status line and headers are already sent, so the only way to say "this failed" is in the file itself.
         logger.exception("CSV export failed after %d rows", written)
-        yield writer.writerow(
+        yield csv_line(
             [f"{ERROR_MARKER}: export incomplete — the server failed after {written} rows. Download the file again."]
         )
+
+
+def utf8_chunks(lines: Iterable[str], *, size: int = STREAM_CHUNK_SIZE) -> Iterator[bytes]:
+    """The lines as UTF-8, gathered into chunks of at least `size` characters (the last one shorter), whole lines only.
+
+    A streaming response writes each chunk separately (one write and, under gunicorn, one system call each), so
+    one chunk per row would cost more than formatting the row.
+    """
+    pending: list[str] = []
+    length = 0
+    for line in lines:
+        pending.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(pending).encode()
+            pending.clear()
+            length = 0
+    if pending:
+        yield "".join(pending).encode()
 
 
 def export_filename(prefix: str, params: Iterable[tuple[str, str]], *, now: datetime.datetime) -> str:

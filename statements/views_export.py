@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .exports import COLUMN_NAMES, csv_lines, export_filename, statement_rows
+from .exports import COLUMN_NAMES, csv_lines, export_filename, statement_rows, utf8_chunks
 from .filters import StatementFilter
 from .models import Statement
 from .reports import REPORTS
@@ -30,7 +30,7 @@ def csv_response(request, *, prefix: str, header, rows) -> StreamingHttpResponse
     params = [(name, value) for name, values in request.GET.lists() if name not in NOT_FILTERS for value in values]
     filename = export_filename(prefix, params, now=timezone.now())
     response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in csv_lines(header, rows, bom=request.GET.get("bom") == "1")),
+        utf8_chunks(csv_lines(header, rows, bom=request.GET.get("bom") == "1")),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from statements.exports import COLUMN_NAMES, csv_lines, export_filename, statement_rows
+from statements.exports import COLUMN_NAMES, csv_lines, export_filename, statement_rows, utf8_chunks
 from statements.models import Statement
 
 
@@ -21,9 +21,7 @@ def csv_download(request, statements: QuerySet[Statement], *, params) -> Streami
     # and Django refuses the same lookup twice with different querysets.
     rows = statement_rows(statements.prefetch_related(None), absolute_url=request.build_absolute_uri)
     filename = export_filename("statements-admin", params, now=timezone.now())
-    response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in csv_lines(COLUMN_NAMES, rows)), content_type="text/csv; charset=utf-8"
-    )
+    response = StreamingHttpResponse(utf8_chunks(csv_lines(COLUMN_NAMES, rows)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
