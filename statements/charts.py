@@ -1,10 +1,12 @@
 """Volume over time: statements per month (or per year for long spans), laid out for a server-side SVG bar chart."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django.utils.html import format_html, format_html_join
 
 # Beyond ten years of months the bars get too thin to read or click; the chart switches to one bar per year.
 MAX_MONTH_BARS = 120
@@ -24,6 +26,7 @@ class Bar:
     width: float = 0
     height: float = 0
     tick: str = ""  # an x-axis label shown under this bar, if any
+    url: str = ""  # the current filter narrowed to this bar's month or year (link_bars)
 
 
 @dataclass
@@ -38,6 +41,7 @@ class VolumeChart:
     top: int = TOP
     plot_bottom: int = HEIGHT - BOTTOM
     plot_right: int = WIDTH - RIGHT
+    markup: dict[str, str] = field(default_factory=dict)  # the bars as escaped SVG and table rows (bar_markup)
 
     @property
     def plot_height(self) -> int:
@@ -107,3 +111,60 @@ def chart_from_counts(counts: dict[datetime.date, int]) -> VolumeChart | None:
         bar.height = round(plot_height * bar.count / max_count, 2) if max_count else 0
         bar.y = round(chart.plot_bottom - bar.height, 2)
     return chart
+
+
+def link_bars(chart: VolumeChart | None, params) -> VolumeChart | None:
+    """Give every bar the query string of the current filters narrowed to its period (back to page 1), then the
+    chart its markup (bar_markup).
+
+    Built from one copy of the filters: a {% querystring %} per bar copied and encoded them 240 times for ten
+    years of months, 40 ms of the page.
+    """
+    if chart:
+        others = params.copy()
+        for name in ("date_from", "date_to", "page"):
+            others.pop(name, None)
+        prefix = "?" + (others.urlencode() + "&" if others else "")
+        for bar in chart.bars:
+            bar.url = f"{prefix}{urlencode({'date_from': bar.date_from, 'date_to': bar.date_to})}"
+        chart.markup = bar_markup(chart)
+    return chart
+
+
+def bar_markup(chart: VolumeChart) -> dict[str, str]:
+    """The bars as SVG and table markup, escaped, built here rather than in three template loops over 120 bars.
+
+    The template language resolves every variable through several lookups: for ten years of months the loops
+    took 20 ms, more than the rest of the page.
+    """
+    plot_bottom, top, plot_height = chart.plot_bottom, chart.top, chart.plot_height
+    bars = format_html_join(
+        "",
+        '<rect class="chart__bar" x="{}" y="{}" width="{}" height="{}"></rect>{}',
+        (
+            (
+                bar.x,
+                bar.y,
+                bar.width,
+                bar.height,
+                format_html('<text class="chart__label" x="{}" y="{}">{}</text>', bar.x, plot_bottom + 18, bar.tick)
+                if bar.tick
+                else "",
+            )
+            for bar in chart.bars
+        ),
+    )
+    links = format_html_join(
+        "",
+        '<a href="{}" tabindex="-1"><rect x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect></a>',
+        ((bar.url, bar.x, top, bar.width, plot_height, bar.label, bar.count) for bar in chart.bars),
+    )
+    rows = format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td>{}</td></tr>',
+        (
+            (format_html('<a href="{}">{}</a>', bar.url, bar.label) if bar.count else bar.label, bar.count)
+            for bar in chart.bars
+        ),
+    )
+    return {"bars": bars, "links": links, "rows": rows}

@@ -161,7 +161,7 @@ def unknown(what: str) -> dict[str, str]:
 class StatementFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Words",
-        method="filter_q",
+        method="keep",
         max_length=Q_MAX_LENGTH,
         help_text='All words must appear in the text, original text, speaker\'s name or source title; "a phrase",'
         " -exclude and OR work as in a web search.",
@@ -237,12 +237,14 @@ class StatementFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         sort, q = self.form.cleaned_data.get("sort"), self.form.cleaned_data.get("q")
+        if q:  # here rather than in a filter method: relevance order needs the other query shape (search())
+            queryset = queryset.search(q, by_date=sort != Sort.RELEVANCE)
         links = {}
         if topics := self.form.cleaned_data.get("topic"):
             links["topics"] = Topic.subtree_ids(topics)
         if countries := self.form.cleaned_data.get("country"):
             links["countries"] = [c.pk for c in countries]
-        if links:  # together, because the fastest way to write one depends on the other (StatementQuerySet.linked_to)
+        if links:
             queryset = queryset.linked_to(**links)
         if sort == Sort.OLDEST:
             return queryset.oldest_first()
@@ -251,12 +253,8 @@ class StatementFilter(django_filters.FilterSet):
         return queryset.newest_first()
 
     def keep(self, queryset, name, value):
-        """`topic` and `country` (together) and `sort` (last) are applied in filter_queryset."""
+        """`q`, `topic`, `country` and `sort` are applied in filter_queryset: their query shape depends on the order."""
         return queryset
-
-    def filter_q(self, queryset, name, value):
-        """Full-text search (statements/search.py): FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL."""
-        return queryset.search(value)
 
     def filter_speaker(self, queryset, name, value):
         if not value:  # `?speaker=` with nothing chosen

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from .charts import chart_from_counts
+from .charts import chart_from_counts, link_bars
 from .facets import active_chips, facet_counts_for_matches, month_counts_for_matches
 from .filters import Sort, StatementFilter
 from .models import Country, Official, Outlet, Source, Statement, Status, Topic
@@ -145,7 +145,7 @@ def timeline(request):
         ]
         if facets
         else [],
-        chart=chart_from_counts(month_counts_for_matches(matches)) if found else None,
+        chart=link_bars(chart_from_counts(month_counts_for_matches(matches)), request.GET) if found else None,
         sampled=page.paginator.capped,
         sample_size=f"{COUNT_LIMIT:,}",
     )

@@ -1,6 +1,7 @@
 """The statements changelist at scale: a bounded count, no query reading every statement, indexed search."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib import admin
@@ -48,7 +49,9 @@ def test_no_changelist_query_reads_every_statement_for_filters(admin_client, que
     sqls = [query["sql"].upper() for query in queries.captured_queries]
     assert not [sql for sql in sqls if "DISTINCT" in sql]
     counts = [sql for sql in sqls if "COUNT(" in sql]
-    assert counts and all("LIMIT 10001" in sql for sql in counts)
+    assert counts and any("LIMIT 10001" in sql for sql in counts)  # the changelist's own count
+    # and every other count bounded too (on SQLite, the words' matches counted to choose the query's shape)
+    assert all(re.search(r"LIMIT \d+", sql) for sql in counts)
 
 
 def test_year_filter_lists_the_years_with_statements(admin_client):

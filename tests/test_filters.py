@@ -149,49 +149,54 @@ def test_many_to_many_filters_use_a_subquery_not_a_join():
     assert sql.count("IN (SELECT") == 2
 
 
-LINK_CASES = [(query, expected) for query, expected in CASES if "topic=" in query or "country=" in query]
+SHAPED = ("topic=", "country=", "q=")  # the conditions whose query shape depends on how common they are
+SHAPED_CASES = [(query, expected) for query, expected in CASES if any(name in query for name in SHAPED)]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("shape", ["listed", "walked"])
-@pytest.mark.parametrize(("query", "expected"), LINK_CASES)
-def test_topic_and_country_filters_select_the_same_statements_in_either_query_shape(
+@pytest.mark.parametrize(("query", "expected"), SHAPED_CASES)
+def test_words_topic_and_country_filters_select_the_same_statements_in_either_query_shape(
     monkeypatch, shape, query, expected
 ):
-    """`IN (SELECT statement_id …)` and `EXISTS (…)` (chosen by how common the values are) give the same rows."""
+    """`id IN (…)` and `+id IN (…)` (chosen by how common the values are) give the same rows."""
     world = build_world()
-    common = (lambda self, through: set(through)) if shape == "walked" else (lambda self, through: set())
-    monkeypatch.setattr(StatementQuerySet, "_common_links", common)
+    monkeypatch.setattr(StatementQuerySet, "_is_common", lambda self, count_up_to: shape == "walked")
     f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
     assert f.is_valid(), f.errors
     assert " ".join(world["labels"][s.pk] for s in f.qs) == expected
-    linked = bool(f.form.cleaned_data["topic"] or f.form.cleaned_data["country"])
-    assert ("EXISTS" in str(f.qs.query).upper()) == (shape == "walked" and linked)
+    data = f.form.cleaned_data
+    walked = data["topic"] or data["country"] or (data["q"] and data["sort"] != "relevance")
+    assert ('+"statements_statement"."id" IN (' in str(f.qs.query)) == bool(shape == "walked" and walked)
 
 
-# (reads, query, fields written as EXISTS on SQLite). `reads` is how many newest matches a list needs: with ids up
-# to 10 in this world, values with at least √(reads × 10) links are "common".
-# Links: sanctions 5, Syria 3, RU 5, SY 4, FR 2.
+# (reads, query, conditions SQLite tests while walking the date index). `reads` is how many newest matches a list
+# needs: with ids up to 10 in this world a condition matching at least √(reads × 10 / 10) statements is "common".
+# Links: sanctions 5, Syria 3, RU 5, SY 4, FR 2; the word "syria" matches 4 published statements.
 SHAPE_DECISIONS = [
-    (10_000, "topic=sanctions", set()),  # threshold 316 links: nothing is common in a small database
-    (2, "topic=sanctions", {"topics"}),  # threshold 4
-    (2, "topic=syria", set()),
-    (2, "country=ru", {"countries"}),
-    (2, "topic=sanctions&country=fr", {"topics"}),  # FR is rare: listed, so it drives the query
-    (1, "topic=sanctions&country=sy", set()),  # both common (threshold 3), together too rare: 10 × 5/10 × 4/10 < 3
+    (10_000, "topic=sanctions", 0),  # threshold 100: nothing is common in a small database
+    (16, "topic=sanctions", 1),  # threshold 4
+    (16, "topic=syria", 0),
+    (16, "country=ru", 1),
+    (16, "topic=sanctions&country=fr", 1),  # FR is rare: listed, so it drives the query
+    (16, "topic=sanctions&country=sy", 2),
+    (16, "q=syria", 1),
+    (16, "q=syria&sort=relevance", 0),  # relevance order ranks every match anyway: listed
+    (16, "q=syria&topic=syria", 1),
 ]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("reads", "query", "walked"), SHAPE_DECISIONS)
-def test_common_values_are_walked_on_sqlite_and_left_to_the_planner_on_postgresql(monkeypatch, reads, query, walked):
-    """SQLite always drives from an IN list, so common values are written as EXISTS; PostgreSQL's planner chooses."""
+def test_common_conditions_are_walked_on_sqlite_and_left_to_the_planner_on_postgresql(
+    monkeypatch, reads, query, walked
+):
+    """SQLite always drives an `id IN (…)` from its list; for a common condition the query says `+id IN (…)`."""
     build_world()
-    size = Statement.objects.order_by("-pk").values_list("pk", flat=True).first()
     monkeypatch.setattr("statements.models.NEWEST_MATCHES_READ", reads)
     f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
-    sql = str(f.qs.query).upper()
+    sql = str(f.qs.query)
     if connection.vendor != "sqlite":
-        walked = set()
-    assert sql.count("EXISTS") == len(walked), (size, sql)
-    assert sql.count("IN (SELECT") == query.count("=") - len(walked)
+        walked = 0
+    assert sql.count('+"statements_statement"."id" IN (') == walked, sql
+    assert sql.count("IN (SELECT") == query.count("&") + 1 - query.count("sort=")

@@ -23,9 +23,10 @@ RETRACTED_TEXT = "Words later found to be misattributed"
 NOTE_TEXT = "Analyst note that must never be public"
 
 
-def link_counting_queries(fields: int) -> int:
-    """Queries StatementQuerySet.linked_to adds on SQLite to choose its shape: the table size, one count per field."""
-    return 1 + fields if connection.vendor == "sqlite" else 0
+def link_counting_queries(conditions: int) -> int:
+    """Queries SQLite adds to choose a query's shape (StatementQuerySet._is_common) for each many-to-many filter
+    and for the words: the table's size and a bounded count of the condition's matches."""
+    return 2 * conditions if connection.vendor == "sqlite" else 0
 
 
 def build_world() -> dict:
