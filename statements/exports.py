@@ -107,7 +107,8 @@ class JoinedNames(Subquery):
         super().__init__(names, output_field=CharField())
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        # group_concat keeps the order of an ordered subquery (SQLite does not flatten it into an aggregate).
+        # SQLite calls group_concat's order arbitrary, but it reads an ordered subquery in order (the subquery is
+        # not flattened into an aggregate); group_concat(… ORDER BY …) needs SQLite 3.44. A test checks the order.
         sql, params = super().as_sql(compiler, connection, **extra_context)
         return f"COALESCE((SELECT group_concat(name, %s) FROM {sql} AS names), '')", (MULTI_VALUE_SEPARATOR, *params)
 
