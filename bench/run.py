@@ -597,7 +597,9 @@ def measure(*, runs: int) -> dict:
         ("topic filter", f"{changelist}?topics__id__exact={topic.pk}"),
         ("search common word", f"{changelist}?q=cooperation"),
         ("search rare word", f"{changelist}?q=hotline"),
-        ("date hierarchy month", f"{changelist}?date__year=2019&date__month=3"),
+        # The year filter (statements/admin/scale.py) replaced the date hierarchy, whose `date__month=` lookup no link
+        # produces any more (typed by hand it takes 0.7 s on SQLite: a Python month extraction per row of the year).
+        ("year filter", f"{changelist}?year=2019"),
     ]
     admin = [measure_url(admin_client, label, url, runs) for label, url in admin_urls]
     result["admin"] = {
