@@ -95,7 +95,11 @@ class LanguageField(forms.CharField):
             pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
         )
         if not known:
-            raise ValidationError(f"“{value}” is not an ISO 639 language code such as en or ru.", code="invalid")
+            # The value as a parameter, not formatted in: the API's error translation applies `message % params`,
+            # so a "%" typed in the value would otherwise be a server error.
+            raise ValidationError(
+                "“%(value)s” is not an ISO 639 language code such as en or ru.", code="invalid", params={"value": value}
+            )
         return code
 
 

@@ -106,6 +106,7 @@ BAD = [
     ("date_from=2016-11-12&date_to=2016-11-11", "date_to", "end date is before the start date"),
     ("kind=rumour", "kind", "Select a valid choice"),
     ("language=xx", "language", "not an ISO 639 language code"),
+    ("language=%25s", "language", "“%s” is not an ISO 639 language code"),  # a "%" is text, not a format
     ("language=english", "language", "at most 3 characters"),
     ("sort=random", "sort", "Select a valid choice"),
 ]
