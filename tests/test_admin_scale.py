@@ -145,3 +145,18 @@ def test_pages_are_read_ids_first_in_the_lists_order(admin_client, monkeypatch, 
     assert listed(admin_client, {"p": "2", "o": "1"}) == ["day 3", "day 4"]
     with django_assert_num_queries(9):  # the pinned 8, plus the page's ids
         admin_client.get(admin_url(Statement, "changelist"), {"p": "3"})
+
+
+def test_a_search_is_run_for_the_pages_ids_not_again_for_its_rows(admin_client, monkeypatch):
+    """The page's full rows are fetched by id: re-running a common word's search for them cost 200 ms at 1M."""
+    monkeypatch.setattr(admin.site._registry[Statement], "list_per_page", 2)
+    for day in range(1, 4):
+        StatementFactory(text=f"glasnost {day}", date=datetime.date(2020, 1, day))
+    StatementFactory(text="perestroika")
+    with CaptureQueriesContext(connection) as queries:
+        texts = listed(admin_client, {"q": "glasnost", "p": "2"})
+    assert texts == ["glasnost 1"]
+    text_column = f'"{Statement._meta.db_table}"."text"'
+    rows_queries = [q["sql"] for q in queries.captured_queries if text_column in q["sql"].split(" FROM ")[0]]
+    assert rows_queries, "the page's rows were fetched"
+    assert not [sql for sql in rows_queries if "glasnost" in sql]

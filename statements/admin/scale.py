@@ -42,8 +42,16 @@ class CappedCountPaginator(Paginator):
     def _get_page(self, object_list, number, paginator):
         # Two steps: the page's ids first, which an index can often give without reading the rows (a year sorted
         # by id), then only those rows, in the list's order. Sorting whole rows to keep 100 is what costs.
+        # The rows are fetched by id alone, not through the list's filters again: re-applying a search would make
+        # the database find every match a second time (≈ 200 ms for a common word at a million statements).
         ids = list(object_list.values_list("pk", flat=True))
-        return super()._get_page(self.object_list.filter(pk__in=ids), number, paginator)
+        listed = self.object_list
+        rows = listed.model._default_manager.filter(pk__in=ids)
+        if listed.query.order_by:  # the changelist always orders explicitly; else the model's ordering applies
+            rows = rows.order_by(*listed.query.order_by)
+        rows.query.select_related = listed.query.select_related
+        rows = rows.prefetch_related(*listed._prefetch_related_lookups)
+        return super()._get_page(rows, number, paginator)
 
 
 def statement_date_bounds() -> tuple[datetime.date | None, datetime.date | None]:
