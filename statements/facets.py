@@ -1,17 +1,15 @@
 """Facet counts for the current filter (a few GROUP BY queries), active-filter chips, and their query strings."""
 
 import datetime
-import json
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Count
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
-from .models import Official, Statement
+from . import link_cache
+from .models import Official, Statement, Topic
 
 FACET_SIZE = 10
 
@@ -133,25 +131,16 @@ def facet_entries(params: QueryDict, *, topics, speakers, countries, years) -> d
     }
 
 
-def ids_as_one_parameter(ids: list[int]) -> RawSQL:
-    """`column__in=` this: a list of ids sent as one query parameter (a JSON array, a PostgreSQL array).
+def facet_counts_for_matches(matches: list[tuple], params: QueryDict) -> dict[str, list[FacetEntry]]:
+    """The same facets as facet_counts, for matches already fetched by the paginator (statements/timeline.py).
 
-    A plain list of 10,000 ids costs 10,000 parameters, each prepared by Django: 30 ms on SQLite and 150 ms on
-    PostgreSQL before the database starts, against 0.1 ms for one parameter (docs/performance.md).
+    Every count is made in Python from the rows fetched anyway, (id, speaker_id, "YYYY-MM-DD", topics_cache):
+    topics from each statement's copy of its topic ids (statements/link_cache.py). Two small queries name the
+    speakers and topics found.
     """
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
-    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
-
-
-def facet_counts_for_matches(matches: list[tuple[int, int, str]], params: QueryDict) -> dict[str, list[FacetEntry]]:
-    """The same facets as facet_counts, for matches already fetched as (id, speaker_id, "YYYY-MM-DD"): two queries.
-
-    Speakers, their countries and years are counted in Python from the rows the paginator fetched anyway; only the
-    topics (a many-to-many) and the speakers' names need the database.
-    """
-    per_speaker = Counter(speaker_id for _, speaker_id, _ in matches)
-    per_year = Counter(day[:4] for _, _, day in matches)
+    per_speaker = Counter(match[1] for match in matches)
+    per_year = Counter(match[2][:4] for match in matches)
+    per_topic = Counter(pk for match in matches for pk in link_cache.cached_ids(match[3]))
     officials = Official.objects.filter(pk__in=list(per_speaker)).values_list(
         "pk", "slug", "name", "country__code", "country__name"
     )
@@ -160,12 +149,11 @@ def facet_counts_for_matches(matches: list[tuple[int, int, str]], params: QueryD
         speaker_rows.append({"speaker__slug": slug, "speaker__name": name, "n": per_speaker[pk]})
         if code:
             per_country[(code, country_name)] += per_speaker[pk]
-    topics = (
-        Statement.topics.through.objects.filter(statement_id__in=ids_as_one_parameter([pk for pk, _, _ in matches]))
-        .values("topic__slug", "topic__name")
-        .annotate(n=Count("statement_id"))
-        .order_by("-n", "topic__name")[:FACET_SIZE]
-    )
+    topic_rows = [
+        {"topic__slug": slug, "topic__name": name, "n": per_topic[pk]}
+        for pk, slug, name in Topic.objects.filter(pk__in=list(per_topic)).values_list("pk", "slug", "name")
+    ]
+    topics = sorted(topic_rows, key=lambda r: (-r["n"], r["topic__name"]))[:FACET_SIZE]
     speakers = sorted(speaker_rows, key=lambda r: (-r["n"], r["speaker__name"]))[:FACET_SIZE]
     countries = [
         {"speaker__country__code": code, "speaker__country__name": name, "n": n}
@@ -177,9 +165,9 @@ def facet_counts_for_matches(matches: list[tuple[int, int, str]], params: QueryD
     return facet_entries(params, topics=topics, speakers=speakers, countries=countries, years=years)
 
 
-def month_counts_for_matches(matches: list[tuple[int, int, str]]) -> dict[datetime.date, int]:
+def month_counts_for_matches(matches: list[tuple]) -> dict[datetime.date, int]:
     """Matches per calendar month (keyed on the month's first day), as charts.month_counts gives them."""
-    per_month = Counter(day[:7] for _, _, day in matches)  # "YYYY-MM"
+    per_month = Counter(match[2][:7] for match in matches)  # "YYYY-MM"
     return {datetime.date(int(month[:4]), int(month[5:7]), 1): n for month, n in per_month.items()}
 
 

@@ -13,7 +13,7 @@ from django.db.models.lookups import In
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from . import search
+from . import link_cache, search
 
 WIKIDATA_ID_REGEX = r"^Q[1-9][0-9]*$"
 
@@ -276,6 +276,9 @@ class Status(models.TextChoices):
 
 # A list reads at most this many of the newest matches (the timeline's capped count, statements/timeline.py).
 NEWEST_MATCHES_READ = 10_000
+# How many statements walking the date index passes in the time it takes to list one match (StatementQuerySet
+# ._is_common), measured at a million statements.
+LIST_VS_WALK = {"sqlite": 10, "postgresql": 30}
 
 
 class StatementQuerySet(models.QuerySet):
@@ -305,7 +308,9 @@ class StatementQuerySet(models.QuerySet):
                 cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS found", [*params, n])
                 return cursor.fetchone()[0]
 
-        return self._id_in(RawSQL(sql, params), walk=by_date and self._is_common(count_up_to))
+        # PostgreSQL has no walking form of a word search: testing each statement's tsvector is slower than listing.
+        walk = by_date and self._is_common(count_up_to, engines=("sqlite",))
+        return self._id_in(RawSQL(sql, params), walk=walk)
 
     def with_search_rank(self, q: str):
         """Annotate `search_rank` (higher is more relevant) for ordering search results by relevance."""
@@ -321,15 +326,21 @@ class StatementQuerySet(models.QuerySet):
     def linked_to(self, **links):
         """Statements linked, in each named many-to-many field, to any of the given ids: linked_to(topics=[1, 2]).
 
-        A subquery on the link table, never a JOIN + DISTINCT; its shape depends on how common the values are
-        (`_id_in`).
+        Never a JOIN + DISTINCT. Ids linked to few statements are a subquery on the link table's index; common ones
+        are a test on the statement's own copy of its links (statements/link_cache.py), made while walking the
+        date index, which stops after the newest matches a page needs (`_is_common`, docs/performance.md).
         """
         for field, ids in links.items():
             rows = getattr(Statement, field).through.objects.filter(
                 **{f"{Statement._meta.get_field(field).m2m_reverse_field_name()}__in": ids}
             )
-            walk = self._is_common(lambda n, rows=rows: rows.values("pk")[:n].count())
-            self = self._id_in(models.Subquery(rows.values("statement_id")), walk=walk)
+            if self._is_common(lambda n, rows=rows: rows.values("pk")[:n].count()):
+                any_of = Q()
+                for pk in ids:
+                    any_of |= Q(**{f"{field}_cache__contains": link_cache.needle(pk)})
+                self = self.filter(any_of)
+            else:
+                self = self.filter(id__in=models.Subquery(rows.values("statement_id")))
         return self
 
     def _id_in(self, ids, *, walk: bool):
@@ -339,26 +350,28 @@ class StatementQuerySet(models.QuerySet):
         on a few thousand statements, 0.5 s for one on a third of a million. For a common value (`walk`) the query
         says `+id IN (…)`: the unary plus keeps SQLite from driving from the list, so it builds the list once in
         memory and walks the date index, testing each statement and stopping after the newest matches a page
-        needs. PostgreSQL's planner makes this choice itself, from its statistics, so it always gets plain IN.
+        needs. Word searches use it (`search`); a many-to-many link is tested on the row's copy instead (`linked_to`).
         """
         if walk:
             unindexed_id = models.Func(models.F("pk"), template="+%(expressions)s", output_field=models.IntegerField())
             return self.filter(In(unindexed_id, ids))
         return self.filter(id__in=ids)
 
-    def _is_common(self, count_up_to) -> bool:
-        """On SQLite: whether a condition matches enough statements for the walk of `_id_in` to beat listing them.
+    def _is_common(self, count_up_to, *, engines=("sqlite", "postgresql")) -> bool:
+        """Whether a condition matches enough statements for walking the date index to beat listing its matches.
 
-        Listing costs about 3 µs per match (a row lookup and the sort); the walk about 0.3 µs per match (building
-        the list) plus 0.2 µs per statement walked, and it walks NEWEST_MATCHES_READ × statements / matches of them.
-        They are equal near √(NEWEST_MATCHES_READ × statements / 10) matches: 31,600 for a million statements.
-        Measured there: North Korea (6,900 links) 28 ms listed, 351 ms walked; Aleppo (48,000) 122 / 90 ms;
-        Russia–US relations (386,000) 451 / 114 ms. `count_up_to(n)` counts the matches, stopping at n.
+        Listing costs a row lookup per match and a sort of them all; the walk tests each statement it passes and
+        passes NEWEST_MATCHES_READ × statements / matches of them. The two are equal near
+        √(NEWEST_MATCHES_READ × statements / LIST_VS_WALK) matches, LIST_VS_WALK being how many statements a walk
+        passes in the time a match is listed, measured on each database at a million statements
+        (docs/performance.md): 31,600 matches on SQLite, 18,300 on PostgreSQL. `count_up_to(n)` counts the
+        matches, stopping at n; `engines` are those on which the condition has a walking form.
         """
-        if connections[self.db].vendor != "sqlite":
+        vendor = connections[self.db].vendor
+        if vendor not in engines or vendor not in LIST_VS_WALK:
             return False
         size = Statement.objects.using(self.db).aggregate(largest_id=models.Max("pk"))["largest_id"] or 0
-        threshold = math.isqrt(NEWEST_MATCHES_READ * size // 10)
+        threshold = math.isqrt(NEWEST_MATCHES_READ * size // LIST_VS_WALK[vendor])
         return threshold > 0 and count_up_to(threshold) >= threshold
 
     def newest_first(self):
@@ -406,6 +419,10 @@ class Statement(models.Model):
     mentioned_officials = models.ManyToManyField(
         Official, blank=True, related_name="mentioned_in", verbose_name="officials mentioned"
     )
+    # The topic and country ids as ",3,17,", copied here by database triggers so the timeline reads them from its
+    # index (statements/link_cache.py). Never written by the application: the triggers put the exact value back.
+    topics_cache = models.TextField(default=link_cache.EMPTY, editable=False)
+    countries_cache = models.TextField(default=link_cache.EMPTY, editable=False)
     note = models.TextField("analyst note", blank=True, help_text="Internal: never shown to the public.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     retraction_reason = models.TextField(blank=True)
@@ -429,7 +446,9 @@ class Statement(models.Model):
         editable=False,
         related_name="+",
     )
-    history = HistoricalRecords(m2m_fields=[topics, countries, mentioned_officials])
+    history = HistoricalRecords(
+        m2m_fields=[topics, countries, mentioned_officials], excluded_fields=["topics_cache", "countries_cache"]
+    )
 
     objects = StatementQuerySet.as_manager()
 

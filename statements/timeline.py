@@ -65,18 +65,18 @@ class BoundedPaginator(Paginator):
     """Pages over the first COUNT_LIMIT matches, fetched in one query of at most COUNT_LIMIT + 1 short rows.
 
     The count is exact up to the limit and "10,000+" beyond it (`capped`); page numbers stop at the limit.
-    `matches` are (id, speaker_id, "YYYY-MM-DD") in the requested order, from which the timeline counts its facets
-    and chart without grouping the whole table again (all matches when not capped, the first COUNT_LIMIT otherwise).
-    The date comes as the database's text: making 10,000 date objects only to read their year and month would
-    cost more than the query.
+    `matches` are (id, speaker_id, "YYYY-MM-DD", topics_cache) in the requested order, from which the timeline
+    counts its facets and chart without grouping the whole table again (all matches when not capped, the first
+    COUNT_LIMIT otherwise). All four come from the timeline's covering index. The date comes as the database's
+    text: making 10,000 date objects only to read their year and month would cost more than the query.
     """
 
     def __init__(self, statements, per_page: int):
         iso_date = Cast("date", output_field=CharField())
-        found = list(statements.values_list("pk", "speaker_id", iso_date)[: COUNT_LIMIT + 1])
+        found = list(statements.values_list("pk", "speaker_id", iso_date, "topics_cache")[: COUNT_LIMIT + 1])
         self.capped = len(found) > COUNT_LIMIT
         self.matches = found[:COUNT_LIMIT]
-        super().__init__([pk for pk, _, _ in self.matches], per_page)
+        super().__init__([match[0] for match in self.matches], per_page)
 
     @property
     def count_label(self) -> str:

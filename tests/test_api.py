@@ -417,7 +417,7 @@ def test_filtered_statement_page_query_count_does_not_grow_with_rows(client, dja
     """With filters the count grows by the filter's own lookups, never by rows: a second page too."""
     make_statements(n)
     query = "speaker_country=RU&country=US&date_from=2016&sort=oldest&page_size=2"
-    # + speaker_country and country validation (and on SQLite the country's links counted), and the first page's
+    # + speaker_country and country validation (and the country's links counted), and the first page's
     # cursor makes a second page
     expected = STATEMENT_PAGE_QUERIES + 2 + link_counting_queries(1)
     with django_assert_num_queries(expected):

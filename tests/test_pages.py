@@ -176,7 +176,7 @@ def add_statements(world, n: int):
 
 
 # Named constants, so a change in a page's query count is a visible, reviewed decision.
-# On SQLite a many-to-many filter first counts its links to choose its query's shape (link_counting_queries).
+# A many-to-many filter first counts its links to choose its query's shape (link_counting_queries).
 PERMALINK_QUERIES = 5 + link_counting_queries(1)  # statement with speaker/source, 3 prefetches, related statements
 OFFICIAL_QUERIES = 7  # official, positions, the matches' ids (count and page), rows, 3 prefetches
 TOPIC_QUERIES = 8 + link_counting_queries(

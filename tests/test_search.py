@@ -4,8 +4,8 @@ import pytest
 
 from statements.models import Statement
 from statements.search import parse_query, snippets
-from tests.factories import OfficialFactory, SourceFactory, StatementFactory
-from tests.timeline_data import link_counting_queries
+from tests.factories import OfficialFactory, SourceFactory, StatementFactory, TopicFactory
+from tests.timeline_data import word_counting_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -124,15 +124,17 @@ def test_parse_query_caps_terms():
 
 # The timeline's fixed count (see tests/test_timeline.py) plus one query for the page's highlighted snippets (and on
 # SQLite the matches counted to choose the query's shape).
-SEARCH_TIMELINE_QUERIES = 12 + 1 + link_counting_queries(1)
+SEARCH_TIMELINE_QUERIES = 12 + 1 + word_counting_queries(1)
 
 
 @pytest.mark.parametrize("extra", [0, 30])
 def test_search_timeline_highlights_matches_in_a_fixed_number_of_queries(client, django_assert_num_queries, extra):
     """The timeline marks the searched words, escaping the rest, with one extra query whatever the page size."""
+    topic = TopicFactory(name="Sanctions")
     for i in range(extra):
-        StatementFactory(text=f"More sanctions talk number {i}.")
-    StatementFactory(text="Sanctions <b>hurt</b> both sides, and sanctions will not work.")  # newest: on page 1
+        StatementFactory(text=f"More sanctions talk number {i}.", topics=[topic])
+    # newest: on page 1
+    StatementFactory(text="Sanctions <b>hurt</b> both sides, and sanctions will not work.", topics=[topic])
     StatementFactory(text="Nothing about that here.")
     with django_assert_num_queries(SEARCH_TIMELINE_QUERIES):
         response = client.get("/", {"q": "sanction"})

@@ -24,8 +24,13 @@ NOTE_TEXT = "Analyst note that must never be public"
 
 
 def link_counting_queries(conditions: int) -> int:
-    """Queries SQLite adds to choose a query's shape (StatementQuerySet._is_common) for each many-to-many filter
-    and for the words: the table's size and a bounded count of the condition's matches."""
+    """Queries a topic or country filter adds to choose its query's shape (StatementQuerySet._is_common), on both
+    databases: the table's size and a bounded count of the links."""
+    return 2 * conditions
+
+
+def word_counting_queries(conditions: int) -> int:
+    """The same for words, on SQLite only: PostgreSQL always lists a word's matches."""
     return 2 * conditions if connection.vendor == "sqlite" else 0
 
 

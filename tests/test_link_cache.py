@@ -1,0 +1,146 @@
+"""Each statement's copy of its topic and country ids (statements/link_cache.py) stays exact, whatever writes the
+links, and the timeline's facets counted from the copies equal a GROUP BY over the link table."""
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+
+from statements import link_cache
+from statements.facets import facet_counts, facet_counts_for_matches
+from statements.filters import StatementFilter
+from statements.models import Statement, Topic
+from statements.timeline import BoundedPaginator
+from tests.factories import StatementFactory, TopicFactory, country
+from tests.timeline_data import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(statement) -> tuple[str, str]:
+    return tuple(Statement.objects.filter(pk=statement.pk).values_list("topics_cache", "countries_cache").get())
+
+
+def exact(statement) -> tuple[str, str]:
+    """The copies as the link tables say they should be."""
+    return (
+        link_cache.cache_text(statement.topics.values_list("pk", flat=True)),
+        link_cache.cache_text(statement.countries.values_list("pk", flat=True)),
+    )
+
+
+def add_and_remove(s, t):
+    s.topics.add(t["a"], t["b"])
+    s.topics.remove(t["a"])
+
+
+def change_a_link_row(s, t):
+    s.topics.add(t["a"])
+    Statement.topics.through.objects.filter(statement=s, topic=t["a"]).update(topic=t["c"])
+
+
+def save_a_stale_instance(s, t):
+    stale = Statement.objects.get(pk=s.pk)  # loaded with the copy ","
+    s.topics.add(t["b"])
+    stale.text = "edited"
+    stale.save()  # writes every column, the stale copy included
+
+
+def write_the_copy_directly(s, t):
+    s.topics.add(t["a"])
+    Statement.objects.filter(pk=s.pk).update(topics_cache=",999,", countries_cache="junk")
+
+
+def delete_a_topic(s, t):
+    s.topics.add(t["a"], t["c"])
+    t["a"].delete()
+
+
+# (what happens to a new statement with no links, the topics it ends with by name, its countries by code)
+CHANGES = [
+    (lambda s, t: None, [], []),
+    (lambda s, t: s.topics.add(t["c"], t["a"]), ["a", "c"], []),
+    (add_and_remove, ["b"], []),
+    (lambda s, t: (s.topics.add(t["a"]), s.topics.set([t["b"], t["c"]])), ["b", "c"], []),
+    (lambda s, t: (s.topics.add(t["a"], t["b"]), s.topics.clear()), [], []),
+    (change_a_link_row, ["c"], []),
+    (save_a_stale_instance, ["b"], []),
+    (write_the_copy_directly, ["a"], []),
+    (delete_a_topic, ["c"], []),
+    (lambda s, t: s.countries.add(country("US"), country("RU")), [], ["RU", "US"]),
+    (lambda s, t: (s.countries.set([country("SY")]), s.topics.add(t["b"])), ["b"], ["SY"]),
+    (lambda s, t: Statement.countries.through.objects.create(statement=s, country=country("FR")), [], ["FR"]),
+]
+
+
+@pytest.mark.parametrize(("change", "topics", "countries"), CHANGES)
+def test_the_copies_follow_every_change_of_the_links(change, topics, countries):
+    t = {name: TopicFactory(name=f"Topic {name}") for name in "abc"}
+    s = StatementFactory(topics=[], countries=[])
+    change(s, t)
+    expected_topics = link_cache.cache_text(t[name].pk for name in topics)
+    expected_countries = link_cache.cache_text(country(code).pk for code in countries)
+    assert stored(s) == (expected_topics, expected_countries) == exact(s)
+
+
+def test_other_statements_keep_their_copies():
+    syria, other = TopicFactory(), StatementFactory(topics=[], countries=[])
+    other.topics.add(syria)
+    s = StatementFactory(topics=[], countries=[])
+    s.topics.add(syria)
+    s.topics.clear()
+    assert stored(other) == (link_cache.cache_text([syria.pk]), ",")
+
+
+class SQLRunner:
+    """What the migration's functions use of a schema editor (SQLite's cannot open inside a test's transaction)."""
+
+    connection = connection
+
+    def execute(self, sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def test_the_migration_fills_the_copies_of_existing_statements():
+    """Rows written before the triggers existed get their copies when the schema is created."""
+    build_world()
+    linked = Statement.objects.filter(topics__isnull=False).first()
+    link_cache.drop_schema(SQLRunner())
+    Statement.objects.update(topics_cache=",", countries_cache=",")  # no trigger puts them back now
+    assert {stored(s) for s in Statement.objects.all()} == {(",", ",")}
+    link_cache.create_schema(SQLRunner())
+    for statement in Statement.objects.all():
+        assert stored(statement) == exact(statement)
+    linked.topics.clear()  # and the triggers are back
+    assert stored(linked)[0] == ","
+
+
+@pytest.mark.parametrize("value", [[], [7], [12, 3, 3]])
+def test_cached_text_round_trips(value):
+    text = link_cache.cache_text(value)
+    assert link_cache.cached_ids(text) == sorted(set(value))
+    assert all(link_cache.needle(pk) in text for pk in value)
+
+
+@pytest.mark.parametrize(
+    "query", ["", "topic=middle-east", "country=ru", "speaker_country=ru", "q=sanctions", "sort=oldest", "kind=direct"]
+)
+def test_facets_counted_from_the_copies_equal_a_group_by(query):
+    """Below the cap the paginator holds every match: counting topics from the copies gives what GROUP BY gives."""
+    build_world()
+    params = QueryDict(query)
+    statements = StatementFilter(params, queryset=Statement.objects.published()).qs
+    from_matches = facet_counts_for_matches(BoundedPaginator(statements, 25).matches, params)
+    grouped = facet_counts(statements, params)
+    assert from_matches == {name: list(entries) for name, entries in grouped.items()}
+    assert from_matches["topic"] or not statements.filter(topics__isnull=False).exists()
+
+
+def test_topic_facet_lists_topics_in_count_then_name_order():
+    topics = [TopicFactory(name=name) for name in ("Beta", "Alpha", "Gamma")]
+    for linked in ([0, 1], [0, 1, 2], [2]):
+        StatementFactory(topics=[topics[i] for i in linked])
+    statements = Statement.objects.published().newest_first()
+    facets = facet_counts_for_matches(BoundedPaginator(statements, 25).matches, QueryDict())
+    assert [(e.label, e.count) for e in facets["topic"]] == [("Alpha", 2), ("Beta", 2), ("Gamma", 2)]
+    assert Topic.objects.count() == 3
