@@ -140,7 +140,7 @@ def facet_counts_for_matches(matches: list[tuple], params: QueryDict) -> dict[st
     """
     per_speaker = Counter(match[1] for match in matches)
     per_year = Counter(match[2][:4] for match in matches)
-    per_topic = Counter(pk for match in matches for pk in link_cache.cached_ids(match[3]))
+    per_topic = link_cache.count_ids(match[3] for match in matches)
     officials = Official.objects.filter(pk__in=list(per_speaker)).values_list(
         "pk", "slug", "name", "country__code", "country__name"
     )

@@ -276,9 +276,10 @@ class Status(models.TextChoices):
 
 # A list reads at most this many of the newest matches (the timeline's capped count, statements/timeline.py).
 NEWEST_MATCHES_READ = 10_000
-# How many statements walking the date index passes in the time it takes to list one match (StatementQuerySet
-# ._is_common), measured at a million statements.
-LIST_VS_WALK = {"sqlite": 10, "postgresql": 30}
+# How many statements a walk of the date index passes in the time it takes to list one match (StatementQuerySet
+# ._is_common). Measured at a million statements: a walk passes one in 0.17 µs (SQLite) / 0.21 µs (PostgreSQL);
+# listing costs 2.3–3.2 µs / 5.9–8.4 µs a match (docs/performance.md).
+LIST_VS_WALK = {"sqlite": 15, "postgresql": 30}
 
 
 class StatementQuerySet(models.QuerySet):
@@ -362,10 +363,9 @@ class StatementQuerySet(models.QuerySet):
 
         Listing costs a row lookup per match and a sort of them all; the walk tests each statement it passes and
         passes NEWEST_MATCHES_READ × statements / matches of them. The two are equal near
-        √(NEWEST_MATCHES_READ × statements / LIST_VS_WALK) matches, LIST_VS_WALK being how many statements a walk
-        passes in the time a match is listed, measured on each database at a million statements
-        (docs/performance.md): 31,600 matches on SQLite, 18,300 on PostgreSQL. `count_up_to(n)` counts the
-        matches, stopping at n; `engines` are those on which the condition has a walking form.
+        √(NEWEST_MATCHES_READ × statements / LIST_VS_WALK) matches: at a million statements 26,200 on SQLite and
+        18,500 on PostgreSQL. `count_up_to(n)` counts the matches, stopping at n; `engines` are those on which
+        the condition has a walking form.
         """
         vendor = connections[self.db].vendor
         if vendor not in engines or vendor not in LIST_VS_WALK:
@@ -475,7 +475,22 @@ class Statement(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-date", "-id"], name="statement_status_date"),
-            models.Index(fields=["speaker", "status", "-date"], name="statement_speaker_date"),
+            # A speaker's newest statements with every column the timeline filters or counts on, so that a speaker
+            # filter is a walk of this index alone (like the status/date index of migration 0007).
+            models.Index(
+                fields=[
+                    "speaker",
+                    "status",
+                    "-date",
+                    "-id",
+                    "kind",
+                    "source",
+                    "original_language",
+                    "topics_cache",
+                    "countries_cache",
+                ],
+                name="statement_speaker_date_cover",
+            ),
             models.Index(fields=["source"], name="statement_source"),
         ]
 

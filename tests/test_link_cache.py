@@ -122,6 +122,12 @@ def test_cached_text_round_trips(value):
     assert all(link_cache.needle(pk) in text for pk in value)
 
 
+def test_ids_are_counted_across_cached_values():
+    texts = [link_cache.cache_text(ids) for ids in ([3, 17], [], [17], [170, 3])]
+    assert link_cache.count_ids(texts) == {3: 2, 17: 2, 170: 1}
+    assert link_cache.count_ids([]) == {}
+
+
 @pytest.mark.parametrize(
     "query", ["", "topic=middle-east", "country=ru", "speaker_country=ru", "q=sanctions", "sort=oldest", "kind=direct"]
 )
