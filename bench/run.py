@@ -409,11 +409,10 @@ def render_markdown(report: dict) -> str:
 
 
 def setup_django():
+    """Django set up as the production server has it: through the WSGI entry point (tracker/wsgi.py)."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-    import django
-
-    django.setup()
+    import tracker.wsgi  # noqa: F401  (sets Django up, then freezes what it loaded out of the collector's way)
 
 
 def percentile(values: list[float], p: float) -> float:

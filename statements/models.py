@@ -389,11 +389,15 @@ class StatementQuerySet(models.QuerySet):
         ).order_by("-start_date", "id")  # two posts taken the same day: the one recorded first is the role shown
         return self.annotate(speaker_role=models.Subquery(held.values("title")[:1]))
 
+    def for_lists(self):
+        """What a list of statements shows (includes/statement_item.html), in a fixed number of queries: speaker
+        and country, source and outlet joined, topics prefetched."""
+        return self.select_related("speaker__country", "source__outlet").prefetch_related("topics")
+
     def with_related(self):
-        """Everything a list of statements displays, in a fixed number of queries."""
-        return self.select_related("speaker__country", "source__outlet").prefetch_related(
-            "topics", "countries", "mentioned_officials"
-        )
+        """Everything a statement links to (a permalink, the API, feeds): for_lists() plus countries concerned and
+        officials mentioned."""
+        return self.for_lists().prefetch_related("countries", "mentioned_officials")
 
 
 class Statement(models.Model):

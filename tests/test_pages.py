@@ -178,13 +178,13 @@ def add_statements(world, n: int):
 # Named constants, so a change in a page's query count is a visible, reviewed decision.
 # A many-to-many filter first counts its links to choose its query's shape (link_counting_queries).
 PERMALINK_QUERIES = 5 + link_counting_queries(1)  # statement with speaker/source, 3 prefetches, related statements
-OFFICIAL_QUERIES = 7  # official, positions, the matches' ids (count and page), rows, 3 prefetches
-TOPIC_QUERIES = 8 + link_counting_queries(
+OFFICIAL_QUERIES = 5  # official, positions, the matches' ids (count and page), rows, their topics
+TOPIC_QUERIES = 6 + link_counting_queries(
     1
-)  # topic, children, topic tree, the matches' ids (count and page), rows, 3 prefetches
-COUNTRY_QUERIES = 7 + link_counting_queries(
+)  # topic, children, topic tree, the matches' ids (count and page), rows, their topics
+COUNTRY_QUERIES = 5 + link_counting_queries(
     1
-)  # country, officials, the matches' ids (count and page), rows, 3 prefetches
+)  # country, officials, the matches' ids (count and page), rows, their topics
 OFFICIAL_INDEX_QUERIES = 2  # the counts per speaker, the officials
 LINK_INDEX_QUERIES = 3  # the topics or countries, their links counted, the links of unpublished statements
 

@@ -280,9 +280,9 @@ def add_statements(n: int):
 
 
 # Form choices (topics, officials, countries, outlets, languages) 5; the matches (count, page, facets, chart) 1;
-# rows 1 + 3 prefetches; facets: the speakers' names 1 and the topics' names 1 (none when no match has a topic;
+# rows 1 + their topics 1; facets: the speakers' names 1 and the topics' names 1 (none when no match has a topic;
 # every count is made from the matches).
-TIMELINE_QUERIES = 12
+TIMELINE_QUERIES = 10
 # The filter adds one query per parameter that names things (to check they exist), plus the topic tree once; the
 # topic and country filters also count their links to choose the query's shape (table size + one each).
 FILTERED_TIMELINE_QUERIES = TIMELINE_QUERIES + 3 + 1 + link_counting_queries(2)
