@@ -3,6 +3,7 @@
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
@@ -134,13 +135,15 @@ def facet_entries(params: QueryDict, *, topics, speakers, countries, years) -> d
 def facet_counts_for_matches(matches: list[tuple], params: QueryDict) -> dict[str, list[FacetEntry]]:
     """The same facets as facet_counts, for matches already fetched by the paginator (statements/timeline.py).
 
-    Every count is made in Python from the rows fetched anyway, (id, speaker_id, "YYYY-MM-DD", topics_cache):
+    Every count is made in Python from the rows fetched anyway, (id, speaker_id, "YYYY-MM", topics_cache):
     topics from each statement's copy of its topic ids (statements/link_cache.py). Two small queries name the
     speakers and topics found.
     """
-    per_speaker = Counter(match[1] for match in matches)
-    per_year = Counter(match[2][:4] for match in matches)
-    per_topic = link_cache.count_ids(match[3] for match in matches)
+    per_speaker = Counter(map(itemgetter(1), matches))
+    per_year = Counter()
+    for month, n in Counter(map(itemgetter(2), matches)).items():
+        per_year[month[:4]] += n
+    per_topic = link_cache.count_ids(map(itemgetter(3), matches))
     officials = Official.objects.filter(pk__in=list(per_speaker)).values_list(
         "pk", "slug", "name", "country__code", "country__name"
     )
@@ -167,7 +170,7 @@ def facet_counts_for_matches(matches: list[tuple], params: QueryDict) -> dict[st
 
 def month_counts_for_matches(matches: list[tuple]) -> dict[datetime.date, int]:
     """Matches per calendar month (keyed on the month's first day), as charts.month_counts gives them."""
-    per_month = Counter(match[2][:7] for match in matches)  # "YYYY-MM"
+    per_month = Counter(map(itemgetter(2), matches))  # "YYYY-MM"
     return {datetime.date(int(month[:4]), int(month[5:7]), 1): n for month, n in per_month.items()}
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import CharField
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Substr
 from django.shortcuts import render
 
 from .models import DatePrecision, Statement
@@ -65,15 +65,15 @@ class BoundedPaginator(Paginator):
     """Pages over the first COUNT_LIMIT matches, fetched in one query of at most COUNT_LIMIT + 1 short rows.
 
     The count is exact up to the limit and "10,000+" beyond it (`capped`); page numbers stop at the limit.
-    `matches` are (id, speaker_id, "YYYY-MM-DD", topics_cache) in the requested order, from which the timeline
-    counts its facets and chart without grouping the whole table again (all matches when not capped, the first
-    COUNT_LIMIT otherwise). All four come from the timeline's covering index. The date comes as the database's
+    `matches` are (id, speaker_id, "YYYY-MM", topics_cache) in the requested order, from which the timeline counts
+    its facets and chart without grouping the whole table again (all matches when not capped, the first
+    COUNT_LIMIT otherwise). All four come from the timeline's covering index. The month comes as the database's
     text: making 10,000 date objects only to read their year and month would cost more than the query.
     """
 
     def __init__(self, statements, per_page: int):
-        iso_date = Cast("date", output_field=CharField())
-        found = list(statements.values_list("pk", "speaker_id", iso_date, "topics_cache")[: COUNT_LIMIT + 1])
+        month = Substr(Cast("date", output_field=CharField()), 1, 7)
+        found = list(statements.values_list("pk", "speaker_id", month, "topics_cache")[: COUNT_LIMIT + 1])
         self.capped = len(found) > COUNT_LIMIT
         self.matches = found[:COUNT_LIMIT]
         super().__init__([match[0] for match in self.matches], per_page)
