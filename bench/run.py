@@ -614,7 +614,14 @@ def database_facts(connection) -> dict:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT version(), pg_database_size(current_database())")
             version, size = cursor.fetchone()
-            return {"version": version.split(" on ")[0], "size_mb": round(size / 1e6)}
+            # The server's memory settings, which decide how much of the database is read from PostgreSQL's own
+            # buffers rather than copied from the operating system's cache (docs/performance.md).
+            cursor.execute(
+                "SELECT name, current_setting(name) FROM pg_settings"
+                " WHERE name IN ('shared_buffers', 'effective_cache_size', 'work_mem', 'jit')"
+            )
+            settings = dict(cursor.fetchall())
+            return {"version": version.split(" on ")[0], "size_mb": round(size / 1e6), "settings": settings}
         cursor.execute("SELECT sqlite_version()")
         version = cursor.fetchone()[0]
         path = Path(connection.settings_dict["NAME"])
