@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 # Beyond ten years of months the bars get too thin to read or click; the chart switches to one bar per year.
 MAX_MONTH_BARS = 120
@@ -132,39 +133,25 @@ def link_bars(chart: VolumeChart | None, params) -> VolumeChart | None:
 
 
 def bar_markup(chart: VolumeChart) -> dict[str, str]:
-    """The bars as SVG and table markup, escaped, built here rather than in three template loops over 120 bars.
+    """The bars as SVG and table markup, built here rather than in three template loops over 120 bars.
 
     The template language resolves every variable through several lookups: for ten years of months the loops
-    took 20 ms, more than the rest of the page.
+    took 20 ms, more than the rest of the page (format_html_join, used first, still took 3.4 ms). Every text is
+    escaped; the numbers are the chart's own.
     """
     plot_bottom, top, plot_height = chart.plot_bottom, chart.top, chart.plot_height
-    bars = format_html_join(
-        "",
-        '<rect class="chart__bar" x="{}" y="{}" width="{}" height="{}"></rect>{}',
-        (
-            (
-                bar.x,
-                bar.y,
-                bar.width,
-                bar.height,
-                format_html('<text class="chart__label" x="{}" y="{}">{}</text>', bar.x, plot_bottom + 18, bar.tick)
-                if bar.tick
-                else "",
-            )
-            for bar in chart.bars
-        ),
-    )
-    links = format_html_join(
-        "",
-        '<a href="{}" tabindex="-1"><rect x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect></a>',
-        ((bar.url, bar.x, top, bar.width, plot_height, bar.label, bar.count) for bar in chart.bars),
-    )
-    rows = format_html_join(
-        "",
-        '<tr><th scope="row">{}</th><td>{}</td></tr>',
-        (
-            (format_html('<a href="{}">{}</a>', bar.url, bar.label) if bar.count else bar.label, bar.count)
-            for bar in chart.bars
-        ),
-    )
-    return {"bars": bars, "links": links, "rows": rows}
+    bars, links, rows = [], [], []
+    for bar in chart.bars:
+        url, label = escape(bar.url), escape(bar.label)
+        tick = f'<text class="chart__label" x="{bar.x}" y="{plot_bottom + 18}">{escape(bar.tick)}</text>'
+        bars.append(
+            f'<rect class="chart__bar" x="{bar.x}" y="{bar.y}" width="{bar.width}" height="{bar.height}"></rect>'
+            + (tick if bar.tick else "")
+        )
+        links.append(
+            f'<a href="{url}" tabindex="-1"><rect x="{bar.x}" y="{top}" width="{bar.width}" height="{plot_height}">'
+            f"<title>{label}: {bar.count}</title></rect></a>"
+        )
+        heading = f'<a href="{url}">{label}</a>' if bar.count else label
+        rows.append(f'<tr><th scope="row">{heading}</th><td>{bar.count}</td></tr>')
+    return {"bars": mark_safe("".join(bars)), "links": mark_safe("".join(links)), "rows": mark_safe("".join(rows))}
