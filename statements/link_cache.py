@@ -10,7 +10,9 @@ timeline read a statement's links from the same index walk that finds it:
 
 Triggers keep the copies exact whatever writes the links (the admin, imports, the API, raw SQL): a link added,
 removed or changed rewrites its statement's copy from the link table. A statement saved by the ORM writes the copy
-it loaded, which may be stale, so an update that sets the copy recomputes it from the links instead. A new row
+it loaded, which may be stale, so an update that sets the copy recomputes it from the links instead. On
+PostgreSQL that recomputation runs once the row's lock is held, reading the links as committed by then: two
+transactions linking one statement at once both land in its copy (SQLite has one writer at a time). A new row
 keeps the copy it is inserted with: "," from the ORM (no links yet), or the exact value when a bulk loader
 (statements/synthetic.py) inserts links and copies together, which spares a million rewrites.
 The SQL lives here; migration 0007 calls it.
@@ -120,12 +122,16 @@ def _postgresql_statements() -> list[str]:
 
 
 def fill_sql(vendor: str) -> list[str]:
-    """Write every statement's exact copies (for the rows that existed before the triggers)."""
-    return [
-        f"UPDATE {STATEMENT_TABLE} SET {cache} = {_computed_sql(vendor, table, column, STATEMENT_TABLE + '.id')}"
-        f" WHERE id IN (SELECT statement_id FROM {table})"
-        for cache, table, column in CACHES
-    ]
+    """Put the exact copies on every statement whose copy is not (the rows written before the triggers existed)."""
+    differs = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+    statements = []
+    for cache, table, column in CACHES:
+        exact = _computed_sql(vendor, table, column, STATEMENT_TABLE + ".id")
+        statements.append(
+            f"UPDATE {STATEMENT_TABLE} SET {cache} = {exact}"
+            f" WHERE id IN (SELECT statement_id FROM {table}) AND {cache} {differs} {exact}"
+        )
+    return statements
 
 
 def create_schema(schema_editor) -> None:

@@ -1,8 +1,11 @@
 """Each statement's copy of its topic and country ids (statements/link_cache.py) stays exact, whatever writes the
 links, and the timeline's facets counted from the copies equal a GROUP BY over the link table."""
 
+import threading
+import time
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.http import QueryDict
 
 from statements import link_cache
@@ -113,6 +116,33 @@ def test_the_migration_fills_the_copies_of_existing_statements():
         assert stored(statement) == exact(statement)
     linked.topics.clear()  # and the triggers are back
     assert stored(linked)[0] == ","
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two transactions at once (SQLite has one writer)")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_transactions_linking_one_statement_at_once_both_land_in_the_copy():
+    """Each transaction reads the links without the other's uncommitted one; the second writer waits for the
+    first to commit, and the statement's own trigger then reads them again, instead of writing back a copy
+    without the first one's link. (Without that trigger this test fails.)"""
+    statement = StatementFactory(topics=[], countries=[])
+    first, second = TopicFactory(name="First"), TopicFactory(name="Second")
+    linked = threading.Event()
+
+    def other_transaction():
+        try:
+            with transaction.atomic():
+                statement.topics.add(first)
+                linked.set()
+                time.sleep(0.5)  # the second link is written while this one is not yet committed
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_transaction)
+    thread.start()
+    assert linked.wait(5)
+    statement.topics.add(second)
+    thread.join()
+    assert stored(statement) == exact(statement) == (link_cache.cache_text([first.pk, second.pk]), ",")
 
 
 @pytest.mark.parametrize("value", [[], [7], [12, 3, 3]])
