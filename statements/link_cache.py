@@ -13,8 +13,10 @@ removed or changed rewrites its statement's copy from the link table. A statemen
 it loaded, which may be stale, so an update that sets the copy recomputes it from the links instead. On
 PostgreSQL that recomputation runs once the row's lock is held, reading the links as committed by then: two
 transactions linking one statement at once both land in its copy (SQLite has one writer at a time). A new row
-keeps the copy it is inserted with: "," from the ORM (no links yet), or the exact value when a bulk loader
-(statements/synthetic.py) inserts links and copies together, which spares a million rewrites.
+keeps the copy it is inserted with: "," from the ORM (`Statement.save` resets it: no links yet), or the exact
+value when a bulk loader (statements/synthetic.py) inserts links and copies together. On PostgreSQL that spares
+a million rewrites, as the triggers run after the whole INSERT of links and find the copies exact; SQLite runs
+them link by link, rewriting the row in place each time.
 The SQL lives here; migration 0007 calls it.
 """
 
@@ -122,16 +124,22 @@ def _postgresql_statements() -> list[str]:
 
 
 def fill_sql(vendor: str) -> list[str]:
-    """Put the exact copies on every statement whose copy is not (the rows written before the triggers existed)."""
+    """Put the exact copies on every statement whose copies are not (the rows written before the triggers).
+
+    One UPDATE for both copies: on PostgreSQL a row updated twice in one transaction queues its deferred foreign
+    key checks, and pending checks forbid the CREATE INDEX that follows in migration 0007.
+    """
     differs = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
-    statements = []
+    sets, stale, linked = [], [], []
     for cache, table, column in CACHES:
         exact = _computed_sql(vendor, table, column, STATEMENT_TABLE + ".id")
-        statements.append(
-            f"UPDATE {STATEMENT_TABLE} SET {cache} = {exact}"
-            f" WHERE id IN (SELECT statement_id FROM {table}) AND {cache} {differs} {exact}"
-        )
-    return statements
+        sets.append(f"{cache} = {exact}")
+        stale.append(f"{cache} {differs} {exact}")
+        linked.append(f"SELECT statement_id FROM {table}")
+    return [
+        f"UPDATE {STATEMENT_TABLE} SET {', '.join(sets)}"
+        f" WHERE id IN ({' UNION '.join(linked)}) AND ({' OR '.join(stale)})"
+    ]
 
 
 def create_schema(schema_editor) -> None:

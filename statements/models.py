@@ -502,6 +502,13 @@ class Statement(models.Model):
         excerpt = self.text if len(self.text) <= 60 else self.text[:57].rstrip() + "…"
         return f"{self.speaker}, {self.display_date}: {excerpt}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is None or self._state.adding:
+            # A new row has no links yet. Its copies are trusted as inserted (statements/link_cache.py), so never
+            # insert ones carried over from another statement (`pk = None; save()` to copy a row).
+            self.topics_cache = self.countries_cache = link_cache.EMPTY
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("statements:statement_detail", kwargs={"pk": self.pk})
 

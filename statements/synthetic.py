@@ -389,8 +389,8 @@ def generate_statements(
                             else ""
                         ),
                         is_synthetic=True,
-                        # The links' copies, written with the row: the triggers then find them exact and leave
-                        # the row alone, instead of rewriting a million rows (statements/link_cache.py).
+                        # The links' copies, written with the row: PostgreSQL's triggers then find them exact
+                        # and leave the row alone instead of rewriting a million rows (statements/link_cache.py).
                         topics_cache=link_cache.cache_text(row["topics"]),
                         countries_cache=link_cache.cache_text(row["countries"]),
                         note=f"{NOTE_PREFIX}{row['number']:0{NUMBER_WIDTH}d} (seed {seed}): generated for demos "

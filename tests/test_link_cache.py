@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import QueryDict
 
@@ -83,6 +84,34 @@ def test_the_copies_follow_every_change_of_the_links(change, topics, countries):
     expected_topics = link_cache.cache_text(t[name].pk for name in topics)
     expected_countries = link_cache.cache_text(country(code).pk for code in countries)
     assert stored(s) == (expected_topics, expected_countries) == exact(s)
+
+
+def test_a_statement_copied_as_a_new_row_starts_without_links():
+    """`pk = None; save()` inserts a new row with no links: it must not carry the original's copies, or it would be
+    found by a walked topic filter and counted in the facets."""
+    syria = TopicFactory(name="Syria")
+    original = StatementFactory(topics=[syria], countries=[country("SY")])
+    copy = Statement.objects.get(pk=original.pk)
+    copy.pk = None
+    copy.save()
+    assert stored(copy) == exact(copy) == (",", ",")
+    assert stored(original) == exact(original)
+    walked = Statement.objects.filter(topics_cache__contains=link_cache.needle(syria.pk))
+    assert list(walked) == list(Statement.objects.filter(topics=syria)) == [original]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_upgrading_a_database_with_linked_statements_fills_their_copies():
+    """Migration 0007 on a database that already has statements (the upgrade path): every copy exact after it."""
+    topics = [TopicFactory(name=f"Topic {i}") for i in range(3)]
+    StatementFactory(topics=topics[:2], countries=[country("US"), country("RU")])
+    StatementFactory(topics=[topics[2]], countries=[])
+    StatementFactory(topics=[], countries=[country("FR")])
+    StatementFactory(topics=[], countries=[])
+    call_command("migrate", "statements", "0006", verbosity=0)
+    call_command("migrate", "statements", verbosity=0)
+    assert [stored(s) for s in Statement.objects.order_by("pk")] == [exact(s) for s in Statement.objects.order_by("pk")]
+    assert {stored(s) for s in Statement.objects.all()} != {(",", ",")}
 
 
 def test_other_statements_keep_their_copies():

@@ -14,4 +14,5 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
 application = get_wsgi_application()
+gc.collect()  # no garbage left from loading is kept for the life of the process
 gc.freeze()
