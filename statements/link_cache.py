@@ -37,11 +37,6 @@ def cache_text(ids: Iterable[int]) -> str:
     return "," + "".join(f"{pk}," for pk in sorted(set(ids)))
 
 
-def cached_ids(text: str) -> list[int]:
-    """The ids in a cached value: ",3,17," → [3, 17]."""
-    return [int(part) for part in text.split(",") if part]
-
-
 def count_ids(texts: Iterable[str]) -> Counter:
     """How many of the cached values hold each id: the texts joined and split once (10,000 rows in 1.6 ms, against
     5.4 ms parsing each)."""
