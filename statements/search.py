@@ -1,20 +1,25 @@
 """Full-text search on both databases, hidden behind StatementQuerySet.search().
 
 SQLite: an FTS5 table, statements_statement_fts (porter stemming), kept in sync by triggers.
-PostgreSQL: a tsvector table, statements_statement_search, with a GIN index, kept in sync by triggers.
+PostgreSQL: a tsvector on the statement's own row, kept by triggers, with a GIN index to list a word's matches and
+a date index that carries it, to test each statement's words while walking in date order.
 Both index the statement text, its original text, the speaker's name and aliases, and the source title,
-so that every word of a query may be found in any of them. The SQL lives here and the migration calls it.
+so that every word of a query may be found in any of them. The SQL lives here and the migrations call it.
 """
 
 import re
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 SQLITE_TABLE = "statements_statement_fts"
-POSTGRES_TABLE = "statements_statement_search"
+# PostgreSQL: the document's two columns on statements_statement (see the schema at the end of this file).
+DOCUMENT, LONG_DOCUMENT = "search_document", "search_document_long"
+COLUMNS = (DOCUMENT, LONG_DOCUMENT)
 
 # Private-use characters mark highlights inside the database's snippet, so the text can be escaped first.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -87,23 +92,45 @@ def _websearch_expression(terms: list[Term]) -> str:
 
 
 def matching_ids_sql(terms: list[Term]) -> tuple[str, list[str]]:
-    """A subquery of the ids of statements matching the terms, for `id IN (…)`."""
-    if connection.vendor == "postgresql":
-        return (
-            f"SELECT statement_id FROM {POSTGRES_TABLE} WHERE document @@ websearch_to_tsquery('english', %s)",
-            [_websearch_expression(terms)],
-        )
+    """SQLite: a subquery of the ids of statements matching the terms, for `id IN (…)`."""
     return f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [_fts5_expression(terms)]
+
+
+_TSQUERY = "websearch_to_tsquery('english', %s)"
+
+
+def document_condition(terms: list[Term], *, walk: bool) -> Q:
+    """PostgreSQL: statements whose document matches the terms, in the form for a list or for a walk.
+
+    Listed: `@@` on either column, which the planner may answer from the GIN indexes. Walked: the same test
+    written as the function `ts_match_vq`, which no index can answer, so the planner walks the date index
+    that carries the document; the few long documents are looked up once, by their own GIN index. The column
+    names are not qualified: only statements_statement has them, and inside a subquery they name its own table.
+    """
+    query = _websearch_expression(terms)
+    if walk:
+        short = f"ts_match_vq({DOCUMENT}, {_TSQUERY})"
+        long = RawSQL(f"SELECT id FROM statements_statement WHERE {LONG_DOCUMENT} @@ {_TSQUERY}", [query])
+        return Q(RawSQL(short, [query], output_field=BooleanField())) | Q(pk__in=long)
+    short, long = (RawSQL(f"{column} @@ {_TSQUERY}", [query], output_field=BooleanField()) for column in COLUMNS)
+    return Q(short) | Q(long)
+
+
+def newest_matching_sql(terms: list[Term], published: str, newest: int) -> tuple[str, list]:
+    """PostgreSQL: (statements read, statements matching) among the `newest` published ones, read from the walking
+    index alone: how dense the matches are where a walk would go (StatementQuerySet.search). A long document
+    (NULL here) is not counted: this is an estimate."""
+    return (
+        f"SELECT COUNT(*), COUNT(*) FILTER (WHERE ts_match_vq({DOCUMENT}, {_TSQUERY})) FROM (SELECT {DOCUMENT}"
+        " FROM statements_statement WHERE status = %s ORDER BY date DESC, id DESC LIMIT %s) AS newest",
+        [_websearch_expression(terms), published, newest],
+    )
 
 
 def rank_sql(terms: list[Term], id_column: str) -> tuple[str, list[str]]:
     """A correlated expression giving a relevance score, higher is better."""
     if connection.vendor == "postgresql":
-        return (
-            f"(SELECT ts_rank_cd(document, websearch_to_tsquery('english', %s)) FROM {POSTGRES_TABLE}"
-            f" WHERE statement_id = {id_column})",
-            [_websearch_expression(terms)],
-        )
+        return f"ts_rank_cd(COALESCE({DOCUMENT}, {LONG_DOCUMENT}), {_TSQUERY})", [_websearch_expression(terms)]
     # bm25() is lower for better matches; weights: text, speaker, source title, original text.
     # The inner query scores every match once; "LIMIT -1" stops SQLite from flattening it into a MATCH per outer
     # row (which took two minutes for a common word at a million statements) and makes it build an automatic
@@ -191,84 +218,76 @@ SQLITE_DROP = [
     f"DROP TABLE IF EXISTS {SQLITE_TABLE}",
 ]
 
+# PostgreSQL: the document lives on the statement's own row, in one of two columns (docs/performance.md, "Words").
+# `search_document` holds it when it fits in an index row, which is nearly always: the walking index carries it, so
+# a walk of the date index tests a statement's words without leaving the index. A btree index row holds at most
+# 2,704 bytes, so the document of a very long statement (a whole speech) goes to `search_document_long` instead,
+# which only a small GIN index covers. Exactly one of the two is set. Neither is a model field: the ORM never
+# loads them, and `document_condition` / `rank_sql` name them.
+INDEXABLE_BYTES = 2000  # the largest document kept in `search_document` (with room for the row's other columns)
 # Weights: A the statement, B the speaker, C the source title, D the original-language text.
-POSTGRES_DOCUMENT_SELECT = f"""
-    INSERT INTO {POSTGRES_TABLE} (statement_id, document)
-    SELECT s.id,
-           setweight(to_tsvector('english', s.text), 'A')
-        || setweight(to_tsvector('english', o.name || ' ' || o.aliases), 'B')
-        || setweight(to_tsvector('english', COALESCE(src.title, '')), 'C')
-        || setweight(to_tsvector('english', s.original_text), 'D')
-    FROM statements_statement s
-    JOIN statements_official o ON o.id = s.speaker_id
-    LEFT JOIN statements_source src ON src.id = s.source_id
-"""
+POSTGRES_DOCUMENT_FUNCTION = """
+    CREATE FUNCTION statements_search_document(body text, original text, speaker bigint, source bigint)
+    RETURNS tsvector LANGUAGE sql STABLE AS $$
+        SELECT setweight(to_tsvector('english', body), 'A')
+            || setweight(to_tsvector('english', COALESCE(
+                   (SELECT name || ' ' || aliases FROM statements_official WHERE id = speaker), '')), 'B')
+            || setweight(to_tsvector('english', COALESCE(
+                   (SELECT title FROM statements_source WHERE id = source), '')), 'C')
+            || setweight(to_tsvector('english', original), 'D')
+    $$"""
 
 POSTGRES_CREATE = [
-    # No foreign key: Django's flush truncates statements_statement alone; a TRUNCATE trigger empties this table.
-    f"CREATE TABLE {POSTGRES_TABLE} (statement_id bigint PRIMARY KEY, document tsvector NOT NULL)",
-    f"CREATE INDEX {POSTGRES_TABLE}_document ON {POSTGRES_TABLE} USING gin (document)",
-    f"""CREATE FUNCTION statements_search_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-        {POSTGRES_DOCUMENT_SELECT} WHERE s.id = ANY(ids)
-        ON CONFLICT (statement_id) DO UPDATE SET document = EXCLUDED.document;
-    $$""",
-    """CREATE FUNCTION statements_search_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"ALTER TABLE statements_statement ADD COLUMN {DOCUMENT} tsvector, ADD COLUMN {LONG_DOCUMENT} tsvector",
+    POSTGRES_DOCUMENT_FUNCTION,
+    f"""CREATE FUNCTION statements_search_on_write() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        document tsvector := statements_search_document(NEW.text, NEW.original_text, NEW.speaker_id, NEW.source_id);
     BEGIN
-        PERFORM statements_search_refresh(ARRAY(SELECT id FROM new_rows));
-        RETURN NULL;
+        IF pg_column_size(document) <= {INDEXABLE_BYTES} THEN
+            NEW.{DOCUMENT} := document;
+            NEW.{LONG_DOCUMENT} := NULL;
+        ELSE
+            NEW.{DOCUMENT} := NULL;
+            NEW.{LONG_DOCUMENT} := document;
+        END IF;
+        RETURN NEW;
     END $$""",
-    """CREATE TRIGGER statements_search_insert AFTER INSERT ON statements_statement
-        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION statements_search_on_insert()""",
-    """CREATE FUNCTION statements_search_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        PERFORM statements_search_refresh(ARRAY[NEW.id]);
-        RETURN NULL;
-    END $$""",
-    """CREATE TRIGGER statements_search_update
-        AFTER UPDATE OF text, original_text, speaker_id, source_id ON statements_statement
-        FOR EACH ROW EXECUTE FUNCTION statements_search_on_update()""",
-    f"""CREATE FUNCTION statements_search_on_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        DELETE FROM {POSTGRES_TABLE} WHERE statement_id IN (SELECT id FROM old_rows);
-        RETURN NULL;
-    END $$""",
-    """CREATE TRIGGER statements_search_delete AFTER DELETE ON statements_statement
-        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION statements_search_on_delete()""",
-    f"""CREATE FUNCTION statements_search_on_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        TRUNCATE {POSTGRES_TABLE};
-        RETURN NULL;
-    END $$""",
-    """CREATE TRIGGER statements_search_truncate AFTER TRUNCATE ON statements_statement
-        FOR EACH STATEMENT EXECUTE FUNCTION statements_search_on_truncate()""",
+    """CREATE TRIGGER statements_search_write
+        BEFORE INSERT OR UPDATE OF text, original_text, speaker_id, source_id ON statements_statement
+        FOR EACH ROW EXECUTE FUNCTION statements_search_on_write()""",
+    # A renamed official or source: naming the column in SET fires statements_search_write for each statement.
     """CREATE FUNCTION statements_search_on_official() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        PERFORM statements_search_refresh(ARRAY(SELECT id FROM statements_statement WHERE speaker_id = NEW.id));
+        UPDATE statements_statement SET speaker_id = speaker_id WHERE speaker_id = NEW.id;
         RETURN NULL;
     END $$""",
     """CREATE TRIGGER statements_search_official AFTER UPDATE OF name, aliases ON statements_official
         FOR EACH ROW EXECUTE FUNCTION statements_search_on_official()""",
     """CREATE FUNCTION statements_search_on_source() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        PERFORM statements_search_refresh(ARRAY(SELECT id FROM statements_statement WHERE source_id = NEW.id));
+        UPDATE statements_statement SET source_id = source_id WHERE source_id = NEW.id;
         RETURN NULL;
     END $$""",
     """CREATE TRIGGER statements_search_source AFTER UPDATE OF title ON statements_source
         FOR EACH ROW EXECUTE FUNCTION statements_search_on_source()""",
-    POSTGRES_DOCUMENT_SELECT,
+    "UPDATE statements_statement SET text = text",  # the statements already there (fires statements_search_write)
+    # The walking index: what the timeline's bounded query reads (statements/timeline.py), the copies of the links
+    # for a word and a topic or country, and the document. Other filters combined with a common word read the row.
+    f"""CREATE INDEX statement_search_walk ON statements_statement (status, date DESC, id DESC)
+        INCLUDE (speaker_id, topics_cache, countries_cache, {DOCUMENT})""",
+    f"CREATE INDEX statement_search_document ON statements_statement USING gin ({DOCUMENT})",
+    f"""CREATE INDEX statement_search_document_long ON statements_statement USING gin ({LONG_DOCUMENT})
+        WHERE {LONG_DOCUMENT} IS NOT NULL""",
 ]
 
 POSTGRES_DROP = [
-    "DROP TRIGGER IF EXISTS statements_search_insert ON statements_statement",
-    "DROP TRIGGER IF EXISTS statements_search_update ON statements_statement",
-    "DROP TRIGGER IF EXISTS statements_search_delete ON statements_statement",
-    "DROP TRIGGER IF EXISTS statements_search_truncate ON statements_statement",
+    "DROP TRIGGER IF EXISTS statements_search_write ON statements_statement",
     "DROP TRIGGER IF EXISTS statements_search_official ON statements_official",
     "DROP TRIGGER IF EXISTS statements_search_source ON statements_source",
-    "DROP FUNCTION IF EXISTS statements_search_on_insert, statements_search_on_update, statements_search_on_delete,"
-    " statements_search_on_truncate, statements_search_on_official, statements_search_on_source",
-    "DROP FUNCTION IF EXISTS statements_search_refresh",
-    f"DROP TABLE IF EXISTS {POSTGRES_TABLE}",
+    "DROP FUNCTION IF EXISTS statements_search_on_write, statements_search_on_official, statements_search_on_source",
+    "DROP FUNCTION IF EXISTS statements_search_document",
+    f"ALTER TABLE statements_statement DROP COLUMN IF EXISTS {DOCUMENT}, DROP COLUMN IF EXISTS {LONG_DOCUMENT}",
 ]
 
 

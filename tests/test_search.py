@@ -1,8 +1,10 @@
 """Full-text search: the same results on SQLite (FTS5) and PostgreSQL (tsvector), kept in sync by triggers."""
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 
-from statements.models import Statement
+from statements.models import Statement, StatementQuerySet
 from statements.search import parse_query, snippets
 from tests.factories import OfficialFactory, SourceFactory, StatementFactory, TopicFactory
 from tests.timeline_data import word_counting_queries
@@ -71,9 +73,60 @@ def labels(corpus, queryset):
         ('"heavy burden', ["burden"]),  # an unbalanced quote is ignored
     ],
 )
-def test_search_table(corpus, q, expected):
-    """Each query finds exactly the statements expected, on either database."""
+@pytest.mark.parametrize("walk", [False, True], ids=["listed", "walked"])
+def test_search_table(monkeypatch, corpus, q, expected, walk):
+    """Each query finds exactly the statements expected, on either database, whether its matches are listed from
+    the index or tested on a walk of the date index (chosen by how common they are: StatementQuerySet._is_common)."""
+    monkeypatch.setattr(StatementQuerySet, "_is_common", lambda self, matches: walk)
     assert labels(corpus, Statement.objects.search(q)) == expected
+
+
+# A speech-length statement: its document is too large for an index row on PostgreSQL, so it is kept apart.
+SPEECH = " ".join(f"On point {n} the delegation raised question{n} and proposal{n} again." for n in range(300))
+
+
+def document_columns(statement) -> tuple[bool, bool]:
+    """PostgreSQL: whether the statement's document is in (search_document, search_document_long)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_document IS NOT NULL, search_document_long IS NOT NULL FROM statements_statement"
+            " WHERE id = %s",
+            [statement.pk],
+        )
+        return cursor.fetchone()
+
+
+@pytest.mark.parametrize("walk", [False, True], ids=["listed", "walked"])
+def test_a_speech_length_statement_is_found_like_any_other(monkeypatch, corpus, walk):
+    """A very long statement is found by its words and phrases in either query shape, follows edits, and ranks."""
+    monkeypatch.setattr(StatementQuerySet, "_is_common", lambda self, matches: walk)
+    corpus["speech"] = StatementFactory(text=SPEECH + " Syria is the last point.", speaker=corpus["syria"].speaker)
+    if connection.vendor == "postgresql":  # the case this test is for: the document is in the long column
+        assert document_columns(corpus["speech"]) == (False, True)
+        assert document_columns(corpus["burden"]) == (True, False)
+    assert labels(corpus, Statement.objects.search("question299")) == ["speech"]
+    assert labels(corpus, Statement.objects.search('"proposal7 again"')) == ["speech"]
+    assert labels(corpus, Statement.objects.search("syria")) == ["cooperation", "speech", "syria"]
+    assert labels(corpus, Statement.objects.search("zakharova proposal12")) == ["speech"]
+    ranked = Statement.objects.search("syria").with_search_rank("syria").order_by("-search_rank")
+    assert all(s.search_rank > 0 for s in ranked)
+    corpus["speech"].text = "Short again."
+    corpus["speech"].save()
+    assert labels(corpus, Statement.objects.search("question299")) == []
+    assert labels(corpus, Statement.objects.search("short")) == ["speech"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_upgrading_a_database_with_statements_keeps_them_searchable(corpus):
+    """Migrations 0009 (PostgreSQL: the document moves onto the statement's row) back and forth on a database that
+    has statements, a speech-length one among them: the same statements are found after each."""
+    corpus["speech"] = StatementFactory(text=SPEECH)
+    queries = ["burden", "syria", '"burning issue"', "dmitri", "briefing", "question299"]
+    before = [labels(corpus, Statement.objects.search(q)) for q in queries]
+    call_command("migrate", "statements", "0008", verbosity=0)
+    call_command("migrate", "statements", verbosity=0)
+    assert [labels(corpus, Statement.objects.search(q)) for q in queries] == before
+    assert before[-1] == ["speech"]
 
 
 def test_index_follows_edits_to_statement_speaker_and_source(corpus):
@@ -122,8 +175,8 @@ def test_parse_query_caps_terms():
     assert len(parse_query(" ".join(f"word{i}" for i in range(100)))) == 20
 
 
-# The timeline's fixed count (see tests/test_timeline.py) plus one query for the page's highlighted snippets (and on
-# SQLite the matches counted to choose the query's shape).
+# The timeline's fixed count (see tests/test_timeline.py) plus one query for the page's highlighted snippets and the
+# matches counted to choose the query's shape.
 SEARCH_TIMELINE_QUERIES = 10 + 1 + word_counting_queries(1)
 
 
