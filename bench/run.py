@@ -7,7 +7,8 @@ For each engine it
    SQLite lives in bench/cache/bench-1m.sqlite3 (gitignored); PostgreSQL in the database st_bench
    (BENCH_POSTGRES_URL overrides). The build is reused while its key matches: count, seed and a hash of the
    generator's source (statements/synthetic.py, statements/demo.py). Newer migrations (indexes) are applied to a
-   reused database, followed by ANALYZE, so the key does not have to include the migration state;
+   reused database, followed by ANALYZE (VACUUM ANALYZE on PostgreSQL), so the key does not have to include the
+   migration state;
 2. measures, in a fresh Python process, through Django's test Client and the real URLconf (middleware, templates,
    everything): the timeline over a fixed matrix of filters (a warm-up, then --runs timed requests each: p50/p95
    server time, SQL query count, slowest SQL statement), deep pages, full-text search pages and the admin
@@ -503,7 +504,8 @@ def url_for(name: str, params: dict) -> str:
 
 
 def prepare_database() -> dict:
-    """Apply newer migrations to a reused database (then ANALYZE), and make the admin user. Returns facts."""
+    """Apply newer migrations to a reused database (then ANALYZE, and VACUUM on PostgreSQL), and make the admin user.
+    Returns facts."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import DEFAULT_DB_ALIAS, connection
@@ -516,9 +518,12 @@ def prepare_database() -> dict:
         print(f"  applying {', '.join(applied_now)} to the cached database…", flush=True)
         started = time.perf_counter()
         call_command("migrate", database=DEFAULT_DB_ALIAS, verbosity=0, interactive=False)
+        # PostgreSQL: VACUUM as well, as after a build: a migration that rewrote rows (0009) leaves their pages
+        # not all-visible, and index-only scans then visit the table until autovacuum gets there.
+        analyze = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(f"  …and ANALYZE, in {time.perf_counter() - started:.0f} s", flush=True)
+            cursor.execute(analyze)
+        print(f"  …and {analyze}, in {time.perf_counter() - started:.0f} s", flush=True)
     if "django_cache" not in connection.introspection.table_names():
         call_command("createcachetable", verbosity=0)
     User = get_user_model()
@@ -615,10 +620,11 @@ def database_facts(connection) -> dict:
             cursor.execute("SELECT version(), pg_database_size(current_database())")
             version, size = cursor.fetchone()
             # The server's memory settings, which decide how much of the database is read from PostgreSQL's own
-            # buffers rather than copied from the operating system's cache (docs/performance.md).
+            # buffers rather than copied from the operating system's cache, and the planner's page cost as this
+            # app's connections see it (DATABASE_RANDOM_PAGE_COST; docs/performance.md).
             cursor.execute(
-                "SELECT name, current_setting(name) FROM pg_settings"
-                " WHERE name IN ('shared_buffers', 'effective_cache_size', 'work_mem', 'jit')"
+                "SELECT name, current_setting(name) FROM pg_settings WHERE name IN"
+                " ('shared_buffers', 'effective_cache_size', 'work_mem', 'jit', 'random_page_cost')"
             )
             settings = dict(cursor.fetchall())
             return {"version": version.split(" on ")[0], "size_mb": round(size / 1e6), "settings": settings}

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.db import connection
 from django.db.models import Max
 from django.http import QueryDict
 

@@ -225,3 +225,33 @@ def test_gunicorn_serves_health_and_hashed_static_files_in_production_mode(tmp_p
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "1.1"), ("2.5", "2.5"), ("", None)])
+def test_postgresql_connections_plan_with_the_configured_random_page_cost(value, expected):
+    """DATABASE_RANDOM_PAGE_COST reaches PostgreSQL's planner on the app's connections (1.1 unless set; empty leaves
+    the server's own setting); SQLite has no such setting and gets no option."""
+    env = production_env(DATABASE_URL=database_url(), DATABASE_RANDOM_PAGE_COST=value)
+    show = "from django.db import connection as c; print(c.vendor, c.settings_dict['OPTIONS'].get('options'))"
+    if connection.vendor == "postgresql":
+        show += (
+            '; cursor = c.cursor(); cursor.execute("SELECT setting, source FROM pg_settings'
+            " WHERE name = 'random_page_cost'\"); print(*cursor.fetchone())"
+        )
+    result = manage("shell", "--no-imports", "-c", show, env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split("\n")
+    if connection.vendor == "sqlite":
+        assert lines[0] == "sqlite None"
+    elif expected is None:
+        assert lines[0] == "postgresql None"
+        assert not lines[1].endswith(" client")  # the server's default or configuration file
+    else:
+        assert lines[1] == f"{expected} client"
+
+
+def test_a_random_page_cost_that_is_not_a_number_stops_the_app_with_a_clear_message():
+    env = production_env(DATABASE_URL=database_url(), DATABASE_RANDOM_PAGE_COST="fast")
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DATABASE_RANDOM_PAGE_COST must be a number" in result.stderr

@@ -5,8 +5,6 @@ Newest first the published statements are G, E, B, A, C, D, F (B was created aft
 
 import datetime
 
-from django.db import connection
-
 from statements.models import DatePrecision, Kind, Status
 from tests.factories import (
     OfficialFactory,

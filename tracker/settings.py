@@ -44,6 +44,9 @@ RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Optional read replica for the public pages, e.g. postgres://reader@replica-host:5432/statement_tracker
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+# PostgreSQL's planner cost of a random page read, set on this app's connections; empty leaves the server's setting.
+# The server default (4) models spinning disks (docs/operations.md, docs/performance.md section 6).
+DATABASE_RANDOM_PAGE_COST = os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1")
 # ---------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -118,6 +121,16 @@ if DATABASE_REPLICA_URL:
     # Public pages read from the replica (statements/routers.py); tests use the primary for it.
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+if DATABASE_RANDOM_PAGE_COST:
+    try:
+        random_page_cost = float(DATABASE_RANDOM_PAGE_COST)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DATABASE_RANDOM_PAGE_COST must be a number, e.g. 1.1, or empty: {DATABASE_RANDOM_PAGE_COST!r}"
+        ) from None
+    for database in DATABASES.values():
+        if database["ENGINE"] == "django.db.backends.postgresql":
+            database.setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={random_page_cost}"
 DATABASE_ROUTERS = ["statements.routers.ReplicaRouter"]
 
 if REDIS_URL:
