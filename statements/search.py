@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, FloatField, Q
+from django.db.models.expressions import Expression, RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -99,21 +99,45 @@ def matching_ids_sql(terms: list[Term]) -> tuple[str, list[str]]:
 _TSQUERY = "websearch_to_tsquery('english', %s)"
 
 
+class StatementSQL(Expression):
+    """SQL about a statement row, with `{table}` standing for the statement table's alias in the query: qualified, so
+    it stays right inside a subquery (U0) and when a query joins statements_statement a second time."""
+
+    def __init__(self, template: str, params: list, output_field):
+        super().__init__(output_field=output_field)
+        self.template, self.params, self.alias = template, params, None
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        return resolved
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        return self.template.format(table=compiler.quote_name_unless_alias(self.alias)), list(self.params)
+
+
 def document_condition(terms: list[Term], *, walk: bool) -> Q:
     """PostgreSQL: statements whose document matches the terms, in the form for a list or for a walk.
 
     Listed: `@@` on either column, which the planner may answer from the GIN indexes. Walked: the same test
     written as the function `ts_match_vq`, which no index can answer, so the planner walks the date index
-    that carries the document; the few long documents are looked up once, by their own GIN index. The column
-    names are not qualified: only statements_statement has them, and inside a subquery they name its own table.
+    that carries the document; the few long documents are looked up once, by their own GIN index. Each test says
+    its column is not NULL, so the condition is true or false, never NULL, and can be negated.
     """
-    query = _websearch_expression(terms)
+    query = [_websearch_expression(terms)]
     if walk:
-        short = f"ts_match_vq({DOCUMENT}, {_TSQUERY})"
-        long = RawSQL(f"SELECT id FROM statements_statement WHERE {LONG_DOCUMENT} @@ {_TSQUERY}", [query])
-        return Q(RawSQL(short, [query], output_field=BooleanField())) | Q(pk__in=long)
-    short, long = (RawSQL(f"{column} @@ {_TSQUERY}", [query], output_field=BooleanField()) for column in COLUMNS)
-    return Q(short) | Q(long)
+        short = f"({{table}}.{DOCUMENT} IS NOT NULL AND ts_match_vq({{table}}.{DOCUMENT}, {_TSQUERY}))"
+        long = RawSQL(
+            f"SELECT long.id FROM statements_statement AS long WHERE long.{LONG_DOCUMENT} @@ {_TSQUERY}", query
+        )
+        return Q(StatementSQL(short, query, BooleanField())) | Q(pk__in=long)
+    either = [f"({{table}}.{column} IS NOT NULL AND {{table}}.{column} @@ {_TSQUERY})" for column in COLUMNS]
+    return Q(StatementSQL(f"({' OR '.join(either)})", query * 2, BooleanField()))
 
 
 def newest_matching_sql(terms: list[Term], published: str, newest: int) -> tuple[str, list]:
@@ -127,19 +151,58 @@ def newest_matching_sql(terms: list[Term], published: str, newest: int) -> tuple
     )
 
 
-def rank_sql(terms: list[Term], id_column: str) -> tuple[str, list[str]]:
-    """A correlated expression giving a relevance score, higher is better."""
+def share_at_most(terms: list[Term], cursor) -> float:
+    """PostgreSQL: the largest share of statements the terms can match, from the planner's statistics of the
+    document column (its commonest lexemes and their shares, as of the last ANALYZE; a lexeme not among them is
+    rarer than the rarest that is): every word of an AND must be there, so the rarest one bounds it, and an OR adds
+    its alternatives. 1.0 without statistics. One query.
+
+    The count among the newest statements sees a word that is common this month; this sees that it is rare over
+    the years, when a walk would pass every statement without finding the newest 10,000 matches.
+    """
+    cursor.execute(
+        "WITH stats AS (SELECT most_common_elems::text::text[] AS lexemes, most_common_elem_freqs AS shares"
+        " FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'statements_statement'"
+        " AND attname = %s)"
+        " SELECT word, COALESCE(stats.shares[array_position(stats.lexemes, lexeme)],"
+        " stats.shares[cardinality(stats.lexemes) + 1], 1.0)"
+        " FROM unnest(%s::text[]) AS word"
+        " CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('english', word))) AS lexeme"
+        " LEFT JOIN stats ON true",
+        [DOCUMENT, sorted({word for term in terms for word in term.words})],
+    )
+    word_share: dict[str, float] = {}
+    for word, share in cursor.fetchall():
+        word_share[word] = min(word_share.get(word, 1.0), share)
+
+    def term_share(term: Term) -> float:  # a stop word has no lexeme and does not narrow the search
+        return min((word_share.get(word, 1.0) for word in term.words), default=1.0)
+
+    groups: list[float] = []  # an AND of OR-groups
+    for term in terms:
+        if term.negated:
+            continue
+        if term.or_before and groups:
+            groups[-1] = min(1.0, groups[-1] + term_share(term))
+        else:
+            groups.append(term_share(term))
+    return min(groups, default=1.0)
+
+
+def rank_expression(terms: list[Term]) -> Expression:
+    """A relevance score per statement, higher is better."""
     if connection.vendor == "postgresql":
-        return f"ts_rank_cd(COALESCE({DOCUMENT}, {LONG_DOCUMENT}), {_TSQUERY})", [_websearch_expression(terms)]
+        rank = f"ts_rank_cd(COALESCE({{table}}.{DOCUMENT}, {{table}}.{LONG_DOCUMENT}), {_TSQUERY})"
+        return StatementSQL(rank, [_websearch_expression(terms)], FloatField())
     # bm25() is lower for better matches; weights: text, speaker, source title, original text.
     # The inner query scores every match once; "LIMIT -1" stops SQLite from flattening it into a MATCH per outer
     # row (which took two minutes for a common word at a million statements) and makes it build an automatic
     # index on id instead (a third of a second for the same query).
-    return (
+    rank = (
         f"(SELECT m.rank FROM (SELECT rowid AS id, -bm25({SQLITE_TABLE}, 4.0, 2.0, 1.0, 1.0) AS rank"
-        f" FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s LIMIT -1) AS m WHERE m.id = {id_column})",
-        [_fts5_expression(terms)],
+        f" FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s LIMIT -1) AS m WHERE m.id = {{table}}.id)"
     )
+    return StatementSQL(rank, [_fts5_expression(terms)], FloatField())
 
 
 def snippets(statement_ids: list[int], terms: list[Term], *, words: int = 30) -> dict[int, SafeString]:
@@ -223,8 +286,10 @@ SQLITE_DROP = [
 # a walk of the date index tests a statement's words without leaving the index. A btree index row holds at most
 # 2,704 bytes, so the document of a very long statement (a whole speech) goes to `search_document_long` instead,
 # which only a small GIN index covers. Exactly one of the two is set. Neither is a model field: the ORM never
-# loads them, and `document_condition` / `rank_sql` name them.
-INDEXABLE_BYTES = 2000  # the largest document kept in `search_document` (with room for the row's other columns)
+# loads them, and `document_condition` / `rank_expression` name them.
+# The largest document kept in `search_document`: the walking index's row also holds the links' copies, and every
+# country in the world is about 1,000 bytes of `countries_cache`.
+INDEXABLE_BYTES = 1400
 # Weights: A the statement, B the speaker, C the source title, D the original-language text.
 POSTGRES_DOCUMENT_FUNCTION = """
     CREATE FUNCTION statements_search_document(body text, original text, speaker bigint, source bigint)

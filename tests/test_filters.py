@@ -157,7 +157,9 @@ SHAPED_CASES = [(query, expected) for query, expected in CASES if any(name in qu
 
 
 # A word search tested while walking the date index: `+id IN (…)` on SQLite, the indexed document on PostgreSQL.
-WALKED_WORDS = re.compile(r'\+"statements_statement"\."id" IN \(SELECT rowid|ts_match_vq\(search_document')
+WALKED_WORDS = re.compile(
+    r'\+"statements_statement"\."id" IN \(SELECT rowid|ts_match_vq\("statements_statement"\.search_document'
+)
 # A word search listed: `id IN (…)` on SQLite, `@@` that the GIN indexes answer on PostgreSQL.
 LISTED_WORDS = re.compile(r'(?<!\+)"statements_statement"\."id" IN \(SELECT rowid|search_document @@')
 LISTED_LINKS = 'IN (SELECT U0."statement_id"'  # a topic or country listed from its link table

@@ -1,10 +1,13 @@
 """Full-text search: the same results on SQLite (FTS5) and PostgreSQL (tsvector), kept in sync by triggers."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from statements.models import Statement, StatementQuerySet
+from statements import search
+from statements.models import Country, Statement, StatementQuerySet
 from statements.search import parse_query, snippets
 from tests.factories import OfficialFactory, SourceFactory, StatementFactory, TopicFactory
 from tests.timeline_data import word_counting_queries
@@ -114,6 +117,74 @@ def test_a_speech_length_statement_is_found_like_any_other(monkeypatch, corpus, 
     corpus["speech"].save()
     assert labels(corpus, Statement.objects.search("question299")) == []
     assert labels(corpus, Statement.objects.search("short")) == ["speech"]
+
+
+@pytest.mark.parametrize("walk", [False, True], ids=["listed", "walked"])
+def test_a_search_works_inside_larger_queries(monkeypatch, corpus, walk):
+    """The search condition names its own table's columns, also when a query joins the statements again, uses the
+    search as a subquery or ranks the matches."""
+    monkeypatch.setattr(StatementQuerySet, "_is_common", lambda self, matches: walk)
+    same_speaker = Statement.objects.search("syria").filter(speaker__statements__text__icontains="cooperation")
+    assert labels(corpus, same_speaker) == ["cooperation", "syria"]
+    assert labels(corpus, Statement.objects.filter(pk__in=Statement.objects.search("syria"))) == [
+        "cooperation",
+        "syria",
+    ]
+    ranked = same_speaker.with_search_rank("syria").order_by("-search_rank")
+    assert all(s.search_rank > 0 for s in ranked)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite searches through `id IN (FTS5 rowids)`")
+@pytest.mark.parametrize("walk", [False, True], ids=["listed", "walked"])
+def test_the_postgresql_search_condition_can_be_negated(corpus, walk):
+    """Exactly one of a statement's two document columns is set; the condition is still true or false, never NULL,
+    so NOT of it is the statements that do not match."""
+    condition = search.document_condition(parse_query("syria"), walk=walk)
+    assert labels(corpus, Statement.objects.exclude(condition)) == ["burden", "sanctions"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite counts a word's matches exactly")
+def test_a_word_common_only_lately_is_estimated_from_the_whole_table():
+    """A word in every one of the newest statements but rare over the years is estimated as rare (a walk would pass
+    every statement), from the planner's statistics; a word found throughout is estimated as common."""
+    for day in range(1, 201):
+        StatementFactory(text=f"Routine remark number {day} on cooperation.", date=datetime.date(2015, 1, 1))
+    for day in range(1, 21):
+        StatementFactory(text="The zeitgeist of cooperation.", date=datetime.date(2016, 1, day))
+    with connection.cursor() as cursor:  # ANALYZE sees this transaction's rows; its statistics roll back with it
+        cursor.execute("ANALYZE statements_statement")
+    size, statements = 2200, Statement.objects.all()  # as if each statement stood for ten
+    lately = statements._estimated_matches(parse_query("zeitgeist"), size, newest=20)
+    throughout = statements._estimated_matches(parse_query("cooperation"), size, newest=20)
+    assert throughout == size
+    assert 150 <= lately <= 300  # 20 of 220 statements: about 200 of 2,200, not 2,200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's FTS5 table has no row-size limit")
+def test_the_largest_indexed_document_fits_with_every_country_linked():
+    """The walking index holds the document with the copies of the links: a document just small enough for it, on
+    a statement concerning every country in the world, is stored and found."""
+    statement = StatementFactory(text="To be replaced.")
+
+    def document_bytes(words: int) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_column_size(statements_search_document(%s, '', %s, %s))",
+                [filler(words), statement.speaker_id, statement.source_id],
+            )
+            return cursor.fetchone()[0]
+
+    statement.text = filler(max(n for n in range(1, 400) if document_bytes(n) <= search.INDEXABLE_BYTES))
+    statement.save()
+    statement.countries.set(Country.objects.all())
+    assert Country.objects.count() > 240
+    assert document_columns(statement) == (True, False)
+    assert labels({"big": statement}, Statement.objects.search(filler(1))) == ["big"]
+
+
+def filler(words: int) -> str:
+    """Words that compress badly and do not stem together: w1qz w2qz …"""
+    return " ".join(f"w{n}q{n * 7919 % 997}z" for n in range(1, words + 1))
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
