@@ -10,7 +10,7 @@ from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
 from . import link_cache
-from .models import Official, Statement, Topic
+from .models import Statement, Topic
 
 FACET_SIZE = 10
 
@@ -132,29 +132,33 @@ def facet_entries(params: QueryDict, *, topics, speakers, countries, years) -> d
     }
 
 
-def facet_counts_for_matches(matches: list[tuple], params: QueryDict) -> dict[str, list[FacetEntry]]:
+def facet_counts_for_matches(
+    matches: list[tuple], params: QueryDict, *, speakers: dict[int, tuple], topics: dict[int, Topic]
+) -> dict[str, list[FacetEntry]]:
     """The same facets as facet_counts, for matches already fetched by the paginator (statements/timeline.py).
 
     Every count is made in Python from the rows fetched anyway, (id, speaker_id, "YYYY-MM", topics_cache):
-    topics from each statement's copy of its topic ids (statements/link_cache.py). Two small queries name the
-    speakers and topics found.
+    topics from each statement's copy of its topic ids (statements/link_cache.py). They are named from what the
+    timeline has read for its filter form: `speakers` (id → (slug, name, country code, country name), every
+    official with published statements) and `topics` (id → Topic, every topic).
     """
     per_speaker = Counter(map(itemgetter(1), matches))
     per_year = Counter()
     for month, n in Counter(map(itemgetter(2), matches)).items():
         per_year[month[:4]] += n
     per_topic = link_cache.count_ids(map(itemgetter(3), matches))
-    officials = Official.objects.filter(pk__in=list(per_speaker)).values_list(
-        "pk", "slug", "name", "country__code", "country__name"
-    )
     speaker_rows, per_country = [], Counter()
-    for pk, slug, name, code, country_name in officials:
-        speaker_rows.append({"speaker__slug": slug, "speaker__name": name, "n": per_speaker[pk]})
+    for pk, n in per_speaker.items():
+        if pk not in speakers:  # first published after `speakers` was read: named on the next request
+            continue
+        slug, name, code, country_name = speakers[pk]
+        speaker_rows.append({"speaker__slug": slug, "speaker__name": name, "n": n})
         if code:
-            per_country[(code, country_name)] += per_speaker[pk]
+            per_country[(code, country_name)] += n
     topic_rows = [
-        {"topic__slug": slug, "topic__name": name, "n": per_topic[pk]}
-        for pk, slug, name in Topic.objects.filter(pk__in=list(per_topic)).values_list("pk", "slug", "name")
+        {"topic__slug": topics[pk].slug, "topic__name": topics[pk].name, "n": n}
+        for pk, n in per_topic.items()
+        if pk in topics
     ]
     topics = sorted(topic_rows, key=lambda r: (-r["n"], r["topic__name"]))[:FACET_SIZE]
     speakers = sorted(speaker_rows, key=lambda r: (-r["n"], r["speaker__name"]))[:FACET_SIZE]

@@ -45,6 +45,11 @@ def count_ids(texts: Iterable[str]) -> Counter:
     return Counter({int(pk): n for pk, n in counts.items()})
 
 
+def ids(text: str) -> list[int]:
+    """The ids in one cached value, in order: ",3,17," gives [3, 17]."""
+    return [int(pk) for pk in text.split(",") if pk]
+
+
 def needle(pk: int) -> str:
     """What a copy contains when it holds this id (`LIKE '%,3,%'`)."""
     return f",{pk},"

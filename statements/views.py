@@ -26,6 +26,12 @@ def officials_with_published_statements():
     return Official.objects.filter(Exists(Statement.objects.published().filter(speaker=OuterRef("pk"))))
 
 
+def published_speakers() -> dict[int, tuple]:
+    """The officials a visitor can see, by id and in name order: (slug, name, country code, country name)."""
+    speakers = officials_with_published_statements().order_by("name")
+    return {pk: rest for pk, *rest in speakers.values_list("pk", "slug", "name", "country__code", "country__name")}
+
+
 def topic_tree(topics) -> list[tuple[Topic, int]]:
     """Topics in tree order with their depth (parents before their sub-topics, siblings by name)."""
     children: dict[int | None, list[Topic]] = {}
@@ -49,12 +55,15 @@ def language_name(code: str) -> str:
     return f"{language.name} ({code})" if language else code
 
 
-def filter_fields(statement_filter) -> list[dict]:
-    """What the filter form shows: each field with its options, chosen values and errors (one query per list)."""
+def filter_fields(statement_filter, topics: dict[int, Topic], speakers: dict[int, tuple]) -> list[dict]:
+    """What the filter form shows: each field with its options, chosen values and errors (one query per list).
+
+    `topics` (id → Topic) and `speakers` (published_speakers()) are read by the caller, which names the facets
+    and the page's topics with them too.
+    """
     params, errors = statement_filter.data, statement_filter.errors
-    topics = [(t.slug, "\u2014 " * depth + t.name) for t, depth in topic_tree(Topic.objects.all())]
-    speakers = officials_with_published_statements().order_by("name")
-    speakers = list(speakers.values_list("slug", "name", "country__code", "country__name"))
+    topics = [(t.slug, "\u2014 " * depth + t.name) for t, depth in topic_tree(topics.values())]
+    speakers = list(speakers.values())
     officials = [(slug, name) for slug, name, _, _ in speakers]
     speaker_countries = sorted({(code.lower(), name) for _, _, code, name in speakers if code}, key=lambda c: c[1])
     countries = [(code.lower(), name) for code, name in Country.objects.values_list("code", "name")]
@@ -82,6 +91,7 @@ def filter_fields(statement_filter) -> list[dict]:
         return {
             "name": name,
             "label": statement_filter.filters[name].label,
+            "repeatable": False,
             "kind": kind,
             "value": params.get(name, ""),
             "options": options or [],
@@ -111,16 +121,18 @@ def timeline(request):
     statement_filter = StatementFilter(request.GET, queryset=Statement.objects.published())
     same_filters = request.GET.copy()  # for the CSV, report and feed links: the filters without the page
     same_filters.pop("page", None)
+    # Read once, used three times: the filter form lists them, the facets and the page's statements name them.
+    topics, speakers = Topic.objects.in_bulk(), published_speakers()
     context = {
         "filter": statement_filter,
-        "fields": filter_fields(statement_filter),
+        "fields": filter_fields(statement_filter, topics, speakers),
         "same_filters": same_filters.urlencode(),
     }
     if not statement_filter.is_valid():
         return render(request, "statements/timeline.html", context, status=400)
     statements = statement_filter.qs
     try:
-        page = paginate(request, statements)
+        page = paginate(request, statements, topics)
     except PageNotFound:
         return page_not_found(request)
     found = page.paginator.count > 0
@@ -132,7 +144,7 @@ def timeline(request):
     # Facets and chart describe the matches the paginator fetched: all of them up to COUNT_LIMIT, else the first
     # COUNT_LIMIT in the current order (the page says so). Grouping a million rows per request costs seconds.
     matches = page.paginator.matches
-    facets = facet_counts_for_matches(matches, request.GET) if found else None
+    facets = facet_counts_for_matches(matches, request.GET, speakers=speakers, topics=topics) if found else None
     context.update(
         page=page,
         groups=group_by_date(page.object_list),

@@ -14,10 +14,16 @@ from statements.facets import facet_counts, facet_counts_for_matches
 from statements.filters import StatementFilter
 from statements.models import Statement, Topic
 from statements.timeline import BoundedPaginator
+from statements.views import published_speakers
 from tests.factories import StatementFactory, TopicFactory, country
 from tests.timeline_data import build_world
 
 pytestmark = pytest.mark.django_db
+
+
+def names() -> dict:
+    """What the timeline names its facets with (statements/views.py)."""
+    return {"speakers": published_speakers(), "topics": Topic.objects.in_bulk()}
 
 
 def stored(statement) -> tuple[str, str]:
@@ -195,7 +201,7 @@ def test_facets_counted_from_the_copies_equal_a_group_by(query):
     build_world()
     params = QueryDict(query)
     statements = StatementFilter(params, queryset=Statement.objects.published()).qs
-    from_matches = facet_counts_for_matches(BoundedPaginator(statements, 25).matches, params)
+    from_matches = facet_counts_for_matches(BoundedPaginator(statements, 25).matches, params, **names())
     grouped = facet_counts(statements, params)
     assert from_matches == {name: list(entries) for name, entries in grouped.items()}
     assert from_matches["topic"] or not statements.filter(topics__isnull=False).exists()
@@ -206,6 +212,6 @@ def test_topic_facet_lists_topics_in_count_then_name_order():
     for linked in ([0, 1], [0, 1, 2], [2]):
         StatementFactory(topics=[topics[i] for i in linked])
     statements = Statement.objects.published().newest_first()
-    facets = facet_counts_for_matches(BoundedPaginator(statements, 25).matches, QueryDict())
+    facets = facet_counts_for_matches(BoundedPaginator(statements, 25).matches, QueryDict(), **names())
     assert [(e.label, e.count) for e in facets["topic"]] == [("Alpha", 2), ("Beta", 2), ("Gamma", 2)]
     assert Topic.objects.count() == 3

@@ -248,7 +248,7 @@ def test_parse_query_caps_terms():
 
 # The timeline's fixed count (see tests/test_timeline.py) plus one query for the page's highlighted snippets and the
 # matches counted to choose the query's shape.
-SEARCH_TIMELINE_QUERIES = 10 + 1 + word_counting_queries(1)
+SEARCH_TIMELINE_QUERIES = 7 + 1 + word_counting_queries(1)
 
 
 @pytest.mark.parametrize("extra", [0, 30])

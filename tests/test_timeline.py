@@ -138,6 +138,25 @@ def test_item_shows_speaker_role_country_topics_outlet_and_permalink(client, wor
     assert f'href="/statements/{a.pk}/"' in html
 
 
+@pytest.mark.parametrize("page", ["/?speaker={slug}", "/officials/{slug}/", "/topics/{topic}/"])
+def test_item_lists_its_topics_as_linked_now_in_name_order(client, page):
+    """Each item names its topics from the statement's copy of its links: a link removed or a topic renamed shows
+    at once, and a statement without topics has no topic list."""
+    speaker = OfficialFactory()
+    zeta, alpha, dropped = (TopicFactory(name=name) for name in ("Zeta talks", "Alpha accord", "Dropped topic"))
+    linked = StatementFactory(speaker=speaker, topics=[zeta, dropped, alpha], text="Linked statement.")
+    StatementFactory(speaker=speaker, topics=[], date=datetime.date(2015, 1, 1), text="Statement without topics.")
+    linked.topics.remove(dropped)
+    alpha.name = "Alpha accords"
+    alpha.save()
+    html = client.get(page.format(slug=speaker.slug, topic=zeta.slug)).content.decode()
+    items = {re.search(r"“(.*?)”", item).group(1): item for item in re.findall(r"<article.*?</article>", html, re.S)}
+    topics = re.findall(r'<li><a href="/topics/([^/]+)/">([^<]+)</a></li>', items["Linked statement."])
+    assert topics == [(alpha.slug, "Alpha accords"), (zeta.slug, "Zeta talks")]
+    if "topics" not in page:  # a topic's page lists only the statements on it
+        assert 'aria-label="Topics"' not in items["Statement without topics."]
+
+
 def test_role_is_the_one_held_on_the_statement_date(client, world):
     """John Example was Spokesperson until mid-2016 and Ambassador after: each statement shows its own."""
     html = client.get("/?speaker=john-example").content.decode()
@@ -280,9 +299,9 @@ def add_statements(n: int):
 
 
 # Form choices (topics, officials, countries, outlets, languages) 5; the matches (count, page, facets, chart) 1;
-# rows 1 + their topics 1; facets: the speakers' names 1 and the topics' names 1 (none when no match has a topic;
-# every count is made from the matches).
-TIMELINE_QUERIES = 10
+# the page's rows 1. The facets and the rows' topics are named from the form's topics and officials, and every
+# count is made from the matches.
+TIMELINE_QUERIES = 7
 # The filter adds one query per parameter that names things (to check they exist), plus the topic tree once; the
 # topic and country filters also count their links to choose the query's shape (table size + one each).
 FILTERED_TIMELINE_QUERIES = TIMELINE_QUERIES + 3 + 1 + link_counting_queries(2)
