@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import clear_script_prefix, set_script_prefix
 
 from statements.models import Country, DatePrecision, Position, Statement, Status, Topic
 from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory
@@ -128,3 +129,23 @@ def test_published_excludes_drafts_and_public_keeps_retracted():
     retracted = StatementFactory(status=Status.RETRACTED, retraction_reason="Misattributed.")
     assert list(Statement.objects.published()) == [published]
     assert set(Statement.objects.public()) == {published, retracted}
+
+
+def test_entity_addresses_follow_the_script_prefix_and_the_slug():
+    """Entity addresses are remembered per process (models.entity_url), never across a change of sub-path (an app
+    served under /tracker/) or of slug."""
+    topic, official = TopicFactory(slug="sanctions"), OfficialFactory(slug="dmitry-peskov")
+    russia = Country.objects.get(code="RU")
+    assert [topic.get_absolute_url(), official.get_absolute_url()] == [
+        "/topics/sanctions/",
+        "/officials/dmitry-peskov/",
+    ]
+    set_script_prefix("/tracker/")
+    try:
+        assert topic.get_absolute_url() == "/tracker/topics/sanctions/"
+        assert russia.get_absolute_url() == "/tracker/countries/ru/"
+    finally:
+        clear_script_prefix()
+    assert russia.get_absolute_url() == "/countries/ru/"
+    topic.slug = "sanctions-regimes"
+    assert topic.get_absolute_url() == "/topics/sanctions-regimes/"
