@@ -344,6 +344,11 @@ def render_table(report: dict) -> str:
     add("timeline p95 ms (matrix)", lambda e: e[queries]["p95_ms"], "≤ 250", 250)
     add("timeline worst URL p50 ms", lambda e: e[queries]["worst_p50_ms"], "")
     add(
+        "CPU check ms, before / after matrix",
+        lambda e: "{before_timeline} / {after_timeline}".format(**e["cpu_check_ms"]) if "cpu_check_ms" in e else None,
+        "lower = faster machine",
+    )
+    add(
         "timeline SQL queries (min–max)",
         lambda e: f"{e[queries]['queries_min']}–{e[queries]['queries_max']}",
         "constant",
@@ -459,6 +464,22 @@ def timed_get(client, url: str) -> dict:
     }
 
 
+def cpu_check_ms() -> float:
+    """The machine's speed at this moment: a fixed pure-Python loop (no I/O, no database), best of three, in ms.
+
+    This machine is a virtual one whose speed varies with its neighbours: the same loop has taken 270–480 ms
+    within a minute. Recorded before and after the timeline matrix, it tells a slow run of the code from a run on
+    a slow machine; it is not part of any target."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(300_000):
+            total += i * i
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def measure_url(client, label: str, url: str, runs: int) -> dict:
     warm_up = timed_get(client, url)  # caches, connection, template loading
     # A page that takes seconds is timed fewer times, so the whole bench still fits in half an hour.
@@ -548,8 +569,10 @@ def measure(*, runs: int) -> dict:
     result["database"] = database_facts(connection)
 
     print(f"  timeline matrix ({len(TIMELINE_MATRIX)} URLs × {runs} runs)…", flush=True)
+    cpu_before = cpu_check_ms()
     timeline = [measure_url(client, label, url_for("statements:timeline", p), runs) for label, p in TIMELINE_MATRIX]
     result["timeline"] = summarise(timeline)
+    result["cpu_check_ms"] = {"before_timeline": cpu_before, "after_timeline": cpu_check_ms()}
     slowest = max(timeline, key=lambda r: r["slowest_sql_ms"])
     result["slowest_sql"] = {
         "ms": slowest["slowest_sql_ms"],
