@@ -157,6 +157,32 @@ def test_item_lists_its_topics_as_linked_now_in_name_order(client, page):
         assert 'aria-label="Topics"' not in items["Statement without topics."]
 
 
+def test_filter_form_lists_what_is_true_now(client):
+    """The filter form's lists are kept between requests (views.option_tags) but never out of date: a renamed
+    topic, a new topic and an official's first published statement show on the next request."""
+
+    def options(html, name):
+        select = re.search(rf'<select id="id_{name}" name="{name}".*?</select>', html, re.S).group(0)
+        return re.findall(r'<option value="([^"]+)">([^<]+)</option>', select)
+
+    topic = TopicFactory(name="Arms control")
+    StatementFactory(topics=[topic])
+    newcomer = OfficialFactory(name="Nina Newcomer")
+    first = client.get("/").content.decode()
+    assert (topic.slug, "Arms control") in options(first, "topic")
+    assert newcomer.slug not in dict(options(first, "speaker"))
+
+    topic.name = "Arms control talks"
+    topic.save()
+    added = TopicFactory(name="Water rights")
+    StatementFactory(speaker=newcomer)
+    second = client.get("/").content.decode()
+    assert (topic.slug, "Arms control talks") in options(second, "topic")
+    assert (topic.slug, "Arms control") not in options(second, "topic")
+    assert (added.slug, "Water rights") in options(second, "topic")
+    assert (newcomer.slug, "Nina Newcomer") in options(second, "speaker")
+
+
 def test_role_is_the_one_held_on_the_statement_date(client, world):
     """John Example was Spokesperson until mid-2016 and Ambassador after: each statement shows its own."""
     html = client.get("/?speaker=john-example").content.decode()
