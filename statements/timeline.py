@@ -7,6 +7,7 @@ from django.db.models import CharField
 from django.db.models.functions import Cast, Substr
 from django.shortcuts import render
 
+from .facets import without_page
 from .models import DatePrecision, Statement, Topic
 
 PAGE_SIZE = 25
@@ -121,8 +122,7 @@ def prepare_for_list(statements, topics: dict[int, Topic] | None = None) -> None
 
 def page_not_found(request):
     """The 404 for a page past the end keeps the filters and offers page 1."""
-    params = request.GET.copy()
-    params.pop("page", None)
+    params = without_page(request.GET)
     first_page = request.path + ("?" + params.urlencode() if params else "")
     context = {"first_page": first_page, "page_limit": f"{COUNT_LIMIT:,}"}
     return render(request, "statements/page_not_found.html", context, status=404)

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from .charts import chart_from_counts, link_bars
-from .facets import active_chips, facet_counts_for_matches, month_counts_for_matches
+from .facets import active_chips, facet_counts_for_matches, month_counts_for_matches, without_page
 from .filters import Sort, StatementFilter
 from .models import Country, Official, Outlet, Source, Statement, Status, Topic
 from .search import parse_query, snippets
@@ -133,8 +133,7 @@ def filter_fields(statement_filter, topics: dict[int, Topic], speakers: dict[int
 def timeline(request):
     """The public timeline at /: filter form, facets, volume chart and a page of statements under date headings."""
     statement_filter = StatementFilter(request.GET, queryset=Statement.objects.published())
-    same_filters = request.GET.copy()  # for the CSV, report and feed links: the filters without the page
-    same_filters.pop("page", None)
+    same_filters = without_page(request.GET)  # for the CSV, report and feed links
     # Read once, used three times: the filter form lists them, the facets and the page's statements name them.
     topics, speakers = Topic.objects.in_bulk(), published_speakers()
     context = {
