@@ -14,6 +14,9 @@ MAX_MONTH_BARS = 120
 WIDTH, HEIGHT = 720, 200
 LEFT, RIGHT, TOP, BOTTOM = 56, 8, 14, 40
 MAX_BAR_WIDTH = 48  # one or two bars should not fill the whole chart
+# Axis labels start at their bar and are up to ~50 units wide (four digits at 22px, the small-screen size): the
+# first bar's own label is dropped when the next label starts closer than this ("2016" over "2017").
+MIN_TICK_GAP = 56
 
 
 @dataclass
@@ -106,6 +109,9 @@ def chart_from_counts(counts: dict[datetime.date, int]) -> VolumeChart | None:
     chart = VolumeChart(bars=bars, unit=unit, max_count=max_count, total=sum(counts.values()))
     slot = (chart.plot_right - LEFT) / len(bars)
     plot_height = chart.plot_bottom - TOP
+    ticked = [i for i, bar in enumerate(bars) if bar.tick]
+    if len(ticked) > 1 and (ticked[1] - ticked[0]) * slot < MIN_TICK_GAP:
+        bars[ticked[0]].tick = ""
     for i, bar in enumerate(bars):
         bar.width = round(min(max(slot * 0.8, 1), MAX_BAR_WIDTH), 2)
         bar.x = round(LEFT + i * slot + (slot - bar.width) / 2, 2)

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from statements.charts import chart_from_counts
 from statements.filters import StatementFilter
 from statements.models import DatePrecision, Kind, Status
 from statements.timeline import PAGE_SIZE
@@ -291,6 +292,26 @@ def test_volume_chart_uses_years_for_long_spans(client, world):
     assert chart.unit == "year"
     assert chart.bars[0].label == "1990" and chart.bars[-1].label == "2017"
     assert chart.bars[0].date_from == "1990" and chart.bars[0].date_to == "1990"
+
+
+@pytest.mark.parametrize(
+    "first, last, ticks",
+    [
+        # Nine years of months: November 2016's own label would sit on January 2017's, so the axis starts at 2017.
+        ("2016-11", "2025-05", ["2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024", "2025"]),
+        # Far enough from the next January: the first month is labelled.
+        ("2016-03", "2025-05", ["2016", "2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024", "2025"]),
+        # A short span has room for both.
+        ("2016-11", "2017-06", ["2016", "2017"]),
+        # Long spans count in years, labelled every five years and at the first.
+        ("1990-05", "2017-01", ["1990", "1995", "2000", "2005", "2010", "2015"]),
+    ],
+)
+def test_volume_chart_axis_labels_do_not_overlap(first, last, ticks):
+    """The chart's year labels under its bars: the first bar's own label gives way to a close regular one."""
+    month = lambda text: datetime.date(int(text[:4]), int(text[5:]), 1)  # noqa: E731
+    chart = chart_from_counts({month(first): 1, month(last): 2})
+    assert [bar.tick for bar in chart.bars if bar.tick] == ticks
 
 
 def test_timeline_never_shows_drafts_retractions_or_notes(client, world):
