@@ -309,8 +309,8 @@ def test_volume_chart_uses_years_for_long_spans(client, world):
 )
 def test_volume_chart_axis_labels_do_not_overlap(first, last, ticks):
     """The chart's year labels under its bars: the first bar's own label gives way to a close regular one."""
-    month = lambda text: datetime.date(int(text[:4]), int(text[5:]), 1)  # noqa: E731
-    chart = chart_from_counts({month(first): 1, month(last): 2})
+    first_day, last_day = (datetime.date.fromisoformat(f"{month}-01") for month in (first, last))
+    chart = chart_from_counts({first_day: 1, last_day: 2})
     assert [bar.tick for bar in chart.bars if bar.tick] == ticks
 
 
