@@ -3,14 +3,13 @@
 import datetime
 from collections import Counter
 from dataclasses import dataclass
-from operator import itemgetter
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
 from . import link_cache
-from .models import Statement, Topic
+from .models import FirstMatches, Statement, Topic
 
 FACET_SIZE = 10
 
@@ -140,22 +139,22 @@ def facet_entries(params: QueryDict, *, topics, speakers, countries, years) -> d
 
 
 def facet_counts_for_matches(
-    matches: list[tuple], params: QueryDict, *, speakers: dict[int, tuple], topics: dict[int, Topic]
+    matches: FirstMatches, params: QueryDict, *, speakers: dict[int, tuple], topics: dict[int, Topic]
 ) -> dict[str, list[FacetEntry]]:
-    """The same facets as facet_counts, for matches already fetched by the paginator (statements/timeline.py).
+    """The same facets as facet_counts, for the matches the paginator has read (statements/timeline.py).
 
-    Every count is made in Python from the rows fetched anyway, (id, speaker_id, "YYYY-MM", topics_cache):
-    topics from each statement's copy of its topic ids (statements/link_cache.py). They are named from what the
+    Every count is made in Python from what was read anyway, each statement's speaker, month and topics: topics
+    from each statement's copy of its topic ids (statements/link_cache.py). They are named from what the
     timeline has read for its filter form: `speakers` (id → (slug, name, country code, country name), every
     official with published statements) and `topics` (id → Topic, every topic).
     """
-    per_speaker = Counter(map(itemgetter(1), matches))
+    per_speaker = Counter(matches.speaker_ids)
     per_year = Counter()
-    for month, n in Counter(map(itemgetter(2), matches)).items():
+    for month, n in Counter(matches.months).items():
         per_year[month[:4]] += n
-    per_topic = link_cache.count_ids(map(itemgetter(3), matches))
+    per_topic = link_cache.count_ids(matches.topics)
     speaker_rows, per_country = [], Counter()
-    for pk, n in per_speaker.items():
+    for pk, n in ((int(pk), n) for pk, n in per_speaker.items()):
         if pk not in speakers:  # first published after `speakers` was read: named on the next request
             continue
         slug, name, code, country_name = speakers[pk]
@@ -179,9 +178,9 @@ def facet_counts_for_matches(
     return facet_entries(params, topics=topics, speakers=speakers, countries=countries, years=years)
 
 
-def month_counts_for_matches(matches: list[tuple]) -> dict[datetime.date, int]:
+def month_counts_for_matches(matches: FirstMatches) -> dict[datetime.date, int]:
     """Matches per calendar month (keyed on the month's first day), as charts.month_counts gives them."""
-    per_month = Counter(map(itemgetter(2), matches))  # "YYYY-MM"
+    per_month = Counter(matches.months)  # "YYYY-MM"
     return {datetime.date(int(month[:4]), int(month[5:7]), 1): n for month, n in per_month.items()}
 
 

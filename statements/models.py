@@ -3,13 +3,15 @@
 import datetime
 import functools
 import math
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Substr
 from django.db.models.lookups import In
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from simple_history.models import HistoricalRecords
@@ -296,7 +298,60 @@ NEWEST_MATCHES_READ = 10_000
 LIST_VS_WALK = {"sqlite": 15, "postgresql": 30}
 
 
+class JoinedText(models.Aggregate):
+    """A column's values as one text, `separator` between them, in the order the rows arrive (GROUP_CONCAT on
+    SQLite, STRING_AGG on PostgreSQL). Fetching one row of text costs far less than fetching thousands of rows."""
+
+    function = "GROUP_CONCAT"
+    output_field = models.TextField()
+
+    def __init__(self, expression, separator: str):
+        super().__init__(Cast(expression, models.TextField()), Value(separator))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+@dataclass
+class FirstMatches:
+    """The first matches of a query, in its order (StatementQuerySet.first_matches): what the timeline pages
+    through and counts its facets and chart from. One entry per statement in each list, as text."""
+
+    ids: list[str]
+    speaker_ids: list[str]
+    months: list[str]  # "YYYY-MM"
+    topics: list[str]  # each statement's topics_cache, ",3,17,"
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def first(self, n: int) -> "FirstMatches":
+        return FirstMatches(self.ids[:n], self.speaker_ids[:n], self.months[:n], self.topics[:n])
+
+
 class StatementQuerySet(models.QuerySet):
+    def first_matches(self, limit: int) -> FirstMatches:
+        """Id, speaker, month and topics of the first `limit` statements in this queryset's order, in one query
+        that answers one row: each column joined into one text by the database (JoinedText), around the query
+        itself with its LIMIT. At 10,000 rows this costs less than half as much Python as fetching the rows.
+
+        The texts keep the order in which the limited query gives its rows: both databases aggregate a subquery's
+        rows as they come (tests/test_timeline.py checks the pages' order on both, in every sort order).
+        """
+        month = Substr(Cast("date", models.CharField()), 1, 7)
+        # Only the annotation is named here: Django selects the columns the aggregates read in the subquery.
+        first = self.annotate(month=month).values("month")[:limit]
+        texts = first.aggregate(
+            ids=JoinedText("pk", ","),
+            speaker_ids=JoinedText("speaker_id", ","),
+            months=JoinedText("month", ","),
+            topics=JoinedText("topics_cache", ";"),
+        )
+        if texts["ids"] is None:  # no match
+            return FirstMatches([], [], [], [])
+        ids, speaker_ids, months = (texts[name].split(",") for name in ("ids", "speaker_ids", "months"))
+        return FirstMatches(ids, speaker_ids, months, texts["topics"].split(";"))
+
     def published(self):
         """What the public timeline, counts, exports, API and feeds show. Start every public query here."""
         return self.filter(status=Status.PUBLISHED)

@@ -3,8 +3,6 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import CharField
-from django.db.models.functions import Cast, Substr
 from django.shortcuts import render
 
 from .facets import without_page
@@ -63,21 +61,19 @@ class PageNotFound(Exception):
 
 
 class BoundedPaginator(Paginator):
-    """Pages over the first COUNT_LIMIT matches, fetched in one query of at most COUNT_LIMIT + 1 short rows.
+    """Pages over the first COUNT_LIMIT matches, read in one query (StatementQuerySet.first_matches).
 
     The count is exact up to the limit and "10,000+" beyond it (`capped`); page numbers stop at the limit.
-    `matches` are (id, speaker_id, "YYYY-MM", topics_cache) in the requested order, from which the timeline counts
-    its facets and chart without grouping the whole table again (all matches when not capped, the first
-    COUNT_LIMIT otherwise). All four come from the timeline's covering index. The month comes as the database's
-    text: making 10,000 date objects only to read their year and month would cost more than the query.
+    `matches` (models.FirstMatches) holds the ids, speakers, months and topics of the matches in the requested
+    order, from which the timeline counts its facets and chart without grouping the whole table again (all
+    matches when not capped, the first COUNT_LIMIT otherwise). All four come from the timeline's covering index.
     """
 
     def __init__(self, statements, per_page: int):
-        month = Substr(Cast("date", output_field=CharField()), 1, 7)
-        found = list(statements.values_list("pk", "speaker_id", month, "topics_cache")[: COUNT_LIMIT + 1])
+        found = statements.first_matches(COUNT_LIMIT + 1)
         self.capped = len(found) > COUNT_LIMIT
-        self.matches = found[:COUNT_LIMIT]
-        super().__init__([match[0] for match in self.matches], per_page)
+        self.matches = found.first(COUNT_LIMIT) if self.capped else found
+        super().__init__(self.matches.ids, per_page)
 
     @property
     def count_label(self) -> str:
@@ -97,7 +93,7 @@ def paginate(request, statements, topics: dict[int, Topic] | None = None):
         page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage:
         raise PageNotFound from None
-    ids = list(page.object_list)
+    ids = [int(pk) for pk in page.object_list]
     rows = Statement.objects.filter(pk__in=ids).for_lists().with_role().in_bulk() if ids else {}
     page.object_list = [rows[pk] for pk in ids if pk in rows]  # one deleted in between is left out
     prepare_for_list(page.object_list, topics)

@@ -4,14 +4,16 @@ import csv
 import datetime
 import io
 import re
+from collections import Counter
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from statements.charts import chart_from_counts
 from statements.filters import StatementFilter
-from statements.models import DatePrecision, Kind, Status
+from statements.models import DatePrecision, Kind, Statement, Status
 from statements.timeline import PAGE_SIZE
 from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
 from tests.timeline_data import DRAFT_TEXT, NOTE_TEXT, RETRACTED_TEXT, build_world, link_counting_queries
@@ -421,6 +423,21 @@ def test_count_above_the_limit_is_bounded_and_facets_say_what_they_count(client,
     assert response.context["chart"].total == 30
     assert sum(entry.count for entry in response.context["facets"]["speaker"]) == 30
     assert "Counts among the first" in html and "in this order only" in html
+
+
+@pytest.mark.parametrize("query", ["", "sort=oldest", "q=international", "q=international&sort=relevance"])
+def test_pages_facets_and_chart_are_the_first_matches_in_order(client, world, count_limit_of_30, query):
+    """Above the limit, pages 1 and 2 are the filter's first 30 matches in its order, and the facets and the chart
+    count exactly those 30: not the 31st, and not 30 others."""
+    add_statements(40)
+    statement_filter = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+    first = list(statement_filter.qs[:30])
+    pages = [client.get(f"/?{query}&page={number}").context for number in (1, 2)]
+    assert [s.pk for context in pages for s in context["page"].object_list] == [s.pk for s in first]
+    context = pages[0]
+    assert context["sampled"] and context["chart"].total == 30
+    assert {e.label: e.count for e in context["facets"]["year"]} == Counter(str(s.date.year) for s in first)
+    assert {e.label: e.count for e in context["facets"]["speaker"]} == Counter(s.speaker.name for s in first)
 
 
 def test_pages_stop_at_the_limit_with_a_way_further(client, world, count_limit_of_30):
