@@ -14,8 +14,11 @@ MAX_MONTH_BARS = 120
 WIDTH, HEIGHT = 720, 200
 LEFT, RIGHT, TOP, BOTTOM = 56, 8, 14, 40
 MAX_BAR_WIDTH = 48  # one or two bars should not fill the whole chart
-# Axis labels start at their bar and are up to ~50 units wide (four digits at 22px, the small-screen size): the
-# first bar's own label is dropped when the next label starts closer than this ("2016" over "2017").
+# Axis labels start at their bar and are up to LABEL_WIDTH units wide (four digits at 22px, the small-screen
+# size). The first bar's own label is dropped when the next label starts closer than MIN_TICK_GAP ("2016" over
+# "2017"); a label that would run past the right edge moves left to fit, and is dropped if that brings it closer
+# than MIN_TICK_GAP to the one before ("202" cut off on a phone).
+LABEL_WIDTH = 50
 MIN_TICK_GAP = 56
 
 
@@ -30,6 +33,7 @@ class Bar:
     width: float = 0
     height: float = 0
     tick: str = ""  # an x-axis label shown under this bar, if any
+    tick_x: float = 0  # where that label starts: the bar's x, or less at the right edge
     url: str = ""  # the current filter narrowed to this bar's month or year (link_bars)
 
 
@@ -115,8 +119,12 @@ def chart_from_counts(counts: dict[datetime.date, int]) -> VolumeChart | None:
     for i, bar in enumerate(bars):
         bar.width = round(min(max(slot * 0.8, 1), MAX_BAR_WIDTH), 2)
         bar.x = round(LEFT + i * slot + (slot - bar.width) / 2, 2)
+        bar.tick_x = min(bar.x, WIDTH - LABEL_WIDTH)
         bar.height = round(plot_height * bar.count / max_count, 2) if max_count else 0
         bar.y = round(chart.plot_bottom - bar.height, 2)
+    ticked = [bar for bar in bars if bar.tick]
+    if len(ticked) > 1 and ticked[-1].tick_x - ticked[-2].tick_x < MIN_TICK_GAP:
+        ticked[-1].tick = ""
     return chart
 
 
@@ -149,7 +157,7 @@ def bar_markup(chart: VolumeChart) -> dict[str, str]:
     bars, links, rows = [], [], []
     for bar in chart.bars:
         url, label = escape(bar.url), escape(bar.label)
-        tick = f'<text class="chart__label" x="{bar.x}" y="{plot_bottom + 18}">{escape(bar.tick)}</text>'
+        tick = f'<text class="chart__label" x="{bar.tick_x}" y="{plot_bottom + 18}">{escape(bar.tick)}</text>'
         bars.append(
             f'<rect class="chart__bar" x="{bar.x}" y="{bar.y}" width="{bar.width}" height="{bar.height}"></rect>'
             + (tick if bar.tick else "")
