@@ -14,12 +14,11 @@ MAX_MONTH_BARS = 120
 WIDTH, HEIGHT = 720, 200
 LEFT, RIGHT, TOP, BOTTOM = 56, 8, 14, 40
 MAX_BAR_WIDTH = 48  # one or two bars should not fill the whole chart
-# Axis labels start at their bar and are up to LABEL_WIDTH units wide (four digits at 22px, the small-screen
-# size). The first bar's own label is dropped when the next label starts closer than MIN_TICK_GAP ("2016" over
-# "2017"); a label that would run past the right edge moves left to fit, and is dropped if that brings it closer
-# than MIN_TICK_GAP to the one before ("202" cut off on a phone).
-LABEL_WIDTH = 50
-MIN_TICK_GAP = 56
+# Axis labels start at their bar and take up to LABEL_WIDTH units: four digits at 22px, the small-screen size, in
+# DejaVu Sans (0.64 em a digit), with a little to spare. The first bar's own label is dropped when the next label
+# starts closer than that ("2016" over "2017"); a label that would run past the right edge moves left to fit, and
+# is dropped if that brings it as close to the one before ("202" cut off on a phone).
+LABEL_WIDTH = 58
 
 
 @dataclass
@@ -114,7 +113,7 @@ def chart_from_counts(counts: dict[datetime.date, int]) -> VolumeChart | None:
     slot = (chart.plot_right - LEFT) / len(bars)
     plot_height = chart.plot_bottom - TOP
     ticked = [i for i, bar in enumerate(bars) if bar.tick]
-    if len(ticked) > 1 and (ticked[1] - ticked[0]) * slot < MIN_TICK_GAP:
+    if len(ticked) > 1 and (ticked[1] - ticked[0]) * slot < LABEL_WIDTH:
         bars[ticked[0]].tick = ""
     for i, bar in enumerate(bars):
         bar.width = round(min(max(slot * 0.8, 1), MAX_BAR_WIDTH), 2)
@@ -123,7 +122,7 @@ def chart_from_counts(counts: dict[datetime.date, int]) -> VolumeChart | None:
         bar.height = round(plot_height * bar.count / max_count, 2) if max_count else 0
         bar.y = round(chart.plot_bottom - bar.height, 2)
     ticked = [bar for bar in bars if bar.tick]
-    if len(ticked) > 1 and ticked[-1].tick_x - ticked[-2].tick_x < MIN_TICK_GAP:
+    if len(ticked) > 1 and ticked[-1].tick_x - ticked[-2].tick_x < LABEL_WIDTH:
         ticked[-1].tick = ""
     return chart
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from statements.charts import LABEL_WIDTH, MIN_TICK_GAP, chart_from_counts
+from statements.charts import LABEL_WIDTH, chart_from_counts
 from statements.filters import StatementFilter
 from statements.models import DatePrecision, Kind, Statement, Status
 from statements.timeline import PAGE_SIZE
@@ -299,16 +299,17 @@ def test_volume_chart_uses_years_for_long_spans(client, world):
 @pytest.mark.parametrize(
     "first, last, ticks",
     [
-        # Nine years of months: November 2016's own label would sit on January 2017's, so the axis starts at 2017.
-        ("2016-11", "2025-05", ["2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024", "2025"]),
+        # Nine years of months: November 2016's own label would sit on January 2017's, so the axis starts at 2017;
+        # January 2025, four months from the end, has no room between 2024's label and the right edge.
+        ("2016-11", "2025-05", ["2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024"]),
         # Far enough from the next January: the first month is labelled.
-        ("2016-03", "2025-05", ["2016", "2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024", "2025"]),
+        ("2016-03", "2025-05", ["2016", "2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024"]),
         # A short span has room for both.
         ("2016-11", "2017-06", ["2016", "2017"]),
         # Long spans count in years, labelled every five years and at the first.
         ("1990-05", "2017-01", ["1990", "1995", "2000", "2005", "2010", "2015"]),
-        # The last January near the right edge: its label moves left to fit and is still clear of 2024's.
-        ("2016-11", "2025-04", ["2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024", "2025"]),
+        # One month more: January 2025's label moves left to fit and is still clear of 2024's.
+        ("2016-11", "2025-06", ["2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024", "2025"]),
         # The last bar is a January: moved left to fit, "2026" would overlap "2025", so it gives way.
         ("2016-02", "2026-01", ["2016", "2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024", "2025"]),
     ],
@@ -321,7 +322,7 @@ def test_volume_chart_axis_labels_do_not_overlap(first, last, ticks):
     labelled = [bar for bar in chart.bars if bar.tick]
     assert [bar.tick for bar in labelled] == ticks
     assert all(bar.tick_x + LABEL_WIDTH <= chart.width for bar in labelled)
-    assert all(b.tick_x - a.tick_x >= MIN_TICK_GAP for a, b in zip(labelled, labelled[1:], strict=False))
+    assert all(b.tick_x - a.tick_x >= LABEL_WIDTH for a, b in zip(labelled, labelled[1:], strict=False))
 
 
 def test_timeline_never_shows_drafts_retractions_or_notes(client, world):
