@@ -112,9 +112,6 @@ def chart_from_counts(counts: dict[datetime.date, int]) -> VolumeChart | None:
     chart = VolumeChart(bars=bars, unit=unit, max_count=max_count, total=sum(counts.values()))
     slot = (chart.plot_right - LEFT) / len(bars)
     plot_height = chart.plot_bottom - TOP
-    ticked = [i for i, bar in enumerate(bars) if bar.tick]
-    if len(ticked) > 1 and (ticked[1] - ticked[0]) * slot < LABEL_WIDTH:
-        bars[ticked[0]].tick = ""
     for i, bar in enumerate(bars):
         bar.width = round(min(max(slot * 0.8, 1), MAX_BAR_WIDTH), 2)
         bar.x = round(LEFT + i * slot + (slot - bar.width) / 2, 2)
@@ -122,8 +119,10 @@ def chart_from_counts(counts: dict[datetime.date, int]) -> VolumeChart | None:
         bar.height = round(plot_height * bar.count / max_count, 2) if max_count else 0
         bar.y = round(chart.plot_bottom - bar.height, 2)
     ticked = [bar for bar in bars if bar.tick]
+    if len(ticked) > 1 and ticked[1].tick_x - ticked[0].tick_x < LABEL_WIDTH:
+        ticked.pop(0).tick = ""  # the first bar's own label, too close to the next January's
     if len(ticked) > 1 and ticked[-1].tick_x - ticked[-2].tick_x < LABEL_WIDTH:
-        ticked[-1].tick = ""
+        ticked.pop().tick = ""  # the last label, moved left to fit, too close to the one before
     return chart
 
 

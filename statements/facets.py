@@ -154,7 +154,8 @@ def facet_counts_for_matches(
         per_year[month[:4]] += n
     per_topic = link_cache.count_ids(matches.topics)
     speaker_rows, per_country = [], Counter()
-    for pk, n in ((int(pk), n) for pk, n in per_speaker.items()):
+    for speaker_id, n in per_speaker.items():
+        pk = int(speaker_id)
         if pk not in speakers:  # first published after `speakers` was read: named on the next request
             continue
         slug, name, code, country_name = speakers[pk]
