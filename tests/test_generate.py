@@ -1,13 +1,14 @@
 """The generate_statements command: labelled synthetic rows, deterministic for a seed, progress, clear errors."""
 
+from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from statements.models import Statement
-from statements.synthetic import NOTE_PREFIX, OUTLET
+from statements.models import Outlet, Source, Statement
+from statements.synthetic import NOTE_PREFIX
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +22,7 @@ def generate(*args: str) -> str:
 def snapshot() -> list[tuple]:
     """Everything that makes a synthetic statement what it is, in generation order (ids aside)."""
     statements = Statement.objects.filter(is_synthetic=True).order_by("note").prefetch_related("topics", "countries")
+    statements = statements.select_related("source__outlet")
     return [
         (
             s.note[: len(NOTE_PREFIX) + 9],
@@ -32,13 +34,15 @@ def snapshot() -> list[tuple]:
             s.text,
             sorted(t.slug for t in s.topics.all()),
             sorted(c.code for c in s.countries.all()),
+            (s.source.outlet.slug, s.source.url, s.source.title, s.source.published_on, s.source.language),
         )
         for s in statements.select_related("speaker")
     ]
 
 
 def test_count_creates_that_many_labelled_statements():
-    """--count 50 adds exactly 50 statements, every one marked synthetic, by fictional officials, from Demo Wire."""
+    """--count 50 adds exactly 50 statements, every one marked synthetic, by fictional officials, from fictional
+    outlets whose reports are on the reserved .example domain."""
     generate("--count", "50", "--seed", "3")
     statements = Statement.objects.select_related("speaker", "source__outlet")
     assert statements.count() == 50
@@ -47,17 +51,49 @@ def test_count_creates_that_many_labelled_statements():
         assert statement.note.startswith(NOTE_PREFIX)
         assert "not a real quote" in statement.note
         assert statement.speaker.is_synthetic and statement.speaker.name.endswith("(fictional)")
-        assert statement.source.outlet.slug == OUTLET["slug"] and statement.source.outlet.is_synthetic
+        outlet = statement.source.outlet
+        assert outlet.is_synthetic and outlet.name.endswith("(synthetic)")
+        assert statement.source.url.split("/")[2].endswith(".example")
+        assert statement.source.published_on == statement.date or statement.date_precision != "day"
         assert statement.topics.exists()
 
 
 def test_same_seed_gives_the_same_statements():
-    """Generating with one seed, deleting, and generating again with it gives identical rows."""
-    generate("--count", "50", "--seed", "7")
-    first = snapshot()
+    """Generating with one seed, deleting, and generating again with it gives identical rows and sources, whatever
+    the batches: a report cited in an earlier batch is found again, not made twice."""
+    generate("--count", "300", "--seed", "7")
+    first, sources = snapshot(), Source.objects.count()
     Statement.objects.filter(is_synthetic=True).delete()
-    generate("--count", "50", "--seed", "7", "--batch-size", "13")
+    Source.objects.all().delete()
+    generate("--count", "300", "--seed", "7", "--batch-size", "13")
     assert snapshot() == first
+    assert Source.objects.count() == sources
+
+
+def test_running_in_two_parts_gives_the_same_rows_and_sources():
+    """200 and then 100 statements are the same as 300 at once: the second run reuses the reports of the first."""
+    generate("--count", "300", "--seed", "4")
+    whole, sources = snapshot(), Source.objects.count()
+    Statement.objects.filter(is_synthetic=True).delete()
+    Source.objects.all().delete()
+    generate("--count", "200", "--seed", "4")
+    generate("--count", "100", "--seed", "4")
+    assert snapshot() == whole
+    assert Source.objects.count() == sources
+
+
+def test_sources_are_spread_like_a_desks():
+    """Many outlets in many languages, a few big and many small, and reports that some statements share (a few
+    here, ~3.4 statements a report at a million): the outlet and language filters meet realistic sources in the
+    benchmark (docs/performance.md)."""
+    generate("--count", "4000", "--seed", "1")
+    per_outlet = Counter(Statement.objects.values_list("source__outlet__slug", flat=True))
+    languages = Counter(Statement.objects.values_list("source__language", flat=True))
+    assert Outlet.objects.filter(is_synthetic=True).count() == len(per_outlet) == 24
+    assert len(languages) >= 12 and languages.most_common(1)[0][0] == "en"
+    biggest, smallest = max(per_outlet.values()), min(per_outlet.values())
+    assert 0.15 < biggest / 4000 < 0.4 and biggest > 10 * smallest
+    assert Source.objects.count() < Statement.objects.count()
 
 
 def test_another_seed_gives_other_statements():

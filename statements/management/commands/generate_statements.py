@@ -1,4 +1,4 @@
-"""Generate N clearly labelled synthetic statements (fictional officials, Demo Wire outlet) for demos and benchmarks.
+"""Generate N clearly labelled synthetic statements (fictional officials and outlets) for demos and benchmarks.
 
 Rows come from statements/synthetic.py in bulk batches; numbering continues after the existing synthetic statements,
 so running the command twice adds more rather than repeating. After the load the planner statistics are refreshed
@@ -61,7 +61,7 @@ class Progress:
 
 class Command(BaseCommand):
     help = (
-        "Add N synthetic statements (fictional officials, the Demo Wire outlet, every row marked is_synthetic) in "
+        "Add N synthetic statements (fictional officials and outlets, every row marked is_synthetic) in "
         "bulk batches, deterministically for a seed, then refresh the planner statistics (ANALYZE)."
     )
 
