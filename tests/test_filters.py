@@ -152,7 +152,13 @@ def test_many_to_many_filters_use_a_subquery_not_a_join():
     assert sql.count("IN (SELECT") == 2
 
 
-SHAPED = ("topic=", "country=", "q=")  # the conditions whose query shape depends on how common they are
+SHAPED = (
+    "topic=",
+    "country=",
+    "q=",
+    "outlet=",
+    "language=",
+)  # the conditions whose query shape depends on how common they are
 SHAPED_CASES = [(query, expected) for query, expected in CASES if any(name in query for name in SHAPED)]
 
 
@@ -164,6 +170,8 @@ WALKED_WORDS = re.compile(
 LISTED_WORDS = re.compile(r'(?<!\+)"statements_statement"\."id" IN \(SELECT rowid|search_document @@')
 LISTED_LINKS = 'IN (SELECT U0."statement_id"'  # a topic or country listed from its link table
 CACHE_TEST = re.compile(r'_cache"(::text)? LIKE')  # a topic or country tested on the statement's copy of its links
+# An outlet or language tested while walking, against the sources' ids read once (models.TestedWhileWalking).
+WALKED_SOURCES = re.compile(r'\(\+"statements_statement"\."source_id" IN|\(\("statements_statement"\."source_id" IN')
 
 
 @pytest.mark.django_db
@@ -182,6 +190,7 @@ def test_words_topic_and_country_filters_select_the_same_statements_in_either_qu
     words_walked = shape == "walked" and data["q"] and data["sort"] != "relevance"
     assert bool(WALKED_WORDS.search(sql)) == bool(words_walked)
     assert bool(CACHE_TEST.search(sql)) == bool(shape == "walked" and (data["topic"] or data["country"]))
+    assert bool(WALKED_SOURCES.search(sql)) == bool(shape == "walked" and (data["outlet"] or data["language"]))
 
 
 # (reads, query, links walked, words walked). `reads` is how many newest matches a list needs; a condition matching
