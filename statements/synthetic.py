@@ -4,7 +4,7 @@ Everything made here is labelled: statements, officials and outlets have is_synt
 in "(fictional)", outlets' names end in "(synthetic)" and their URLs are on the reserved .example domain, and each
 statement's analyst note says it is synthetic. No real person is ever a speaker or mentioned.
 
-Sources are shaped like a desk's: 24 outlets in 13 languages, a few big and many small (Zipf weights), each
+Sources are shaped like a desk's: 24 outlets in 15 languages, a few big and many small (Zipf weights), each
 publishing several reports a day, with a few statements per report. A million statements come with about 300,000
 sources, so filters by outlet and language, and the lists of them, are measured at the scale a desk would see.
 
