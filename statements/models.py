@@ -301,6 +301,8 @@ class Source(models.Model):
         indexes = [
             models.Index(fields=["outlet", "published_on"], name="source_outlet_date"),
             models.Index(fields=["language"], name="source_language"),  # SourceManager.languages
+            # The admin's list and source search, newest first, and its year filter (statements/admin/scale.py).
+            models.Index(fields=["-published_on", "title"], name="source_date_title"),
         ]
 
     def __str__(self):

@@ -1,4 +1,4 @@
-"""The statements changelist at scale: a bounded count, no query reading every statement, indexed search."""
+"""The statements and sources changelists at scale: a bounded count, no query reading every row, indexed search."""
 
 import datetime
 import re
@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from statements.admin import scale
-from statements.models import Statement, Status
+from statements.models import Source, Statement, Status
 from tests.admin_helpers import admin_url
-from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
+from tests.factories import OfficialFactory, OutletFactory, SourceFactory, StatementFactory, TopicFactory, country
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +160,79 @@ def test_a_search_is_run_for_the_pages_ids_not_again_for_its_rows(admin_client, 
     rows_queries = [q["sql"] for q in queries.captured_queries if text_column in q["sql"].split(" FROM ")[0]]
     assert rows_queries, "the page's rows were fetched"
     assert not [sql for sql in rows_queries if "glasnost" in sql]
+
+
+# --- Sources: a desk has hundreds of thousands (docs/admin.md) -------------------------------------------------------
+
+
+def source_world():
+    wire, herald = OutletFactory(name="Wire"), OutletFactory(name="Herald")
+    for title, outlet, day in [
+        ("Briefing on sanctions", wire, datetime.date(2016, 3, 1)),
+        ("Talks on Syria", wire, datetime.date(2017, 5, 2)),
+        ("Syria ceasefire holds", herald, datetime.date(2017, 8, 9)),
+        ("Week in diplomacy", herald, datetime.date(2019, 1, 4)),
+    ]:
+        SourceFactory(title=title, outlet=outlet, published_on=day)
+    return wire, herald
+
+
+def listed_sources(client, query: str) -> list[str]:
+    response = client.get(admin_url(Source, "changelist") + query)
+    assert response.status_code == 200
+    return [source.title for source in response.context["cl"].result_list]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["Week in diplomacy", "Syria ceasefire holds", "Talks on Syria", "Briefing on sanctions"]),
+        ("?q=syria", ["Syria ceasefire holds", "Talks on Syria"]),
+        ("?q=herald", ["Week in diplomacy", "Syria ceasefire holds"]),  # the outlet's name
+        ("?outlet__id__exact={wire}", ["Talks on Syria", "Briefing on sanctions"]),
+        ("?year=2017", ["Syria ceasefire holds", "Talks on Syria"]),
+        ("?year=2018", []),
+        ("?year=2017&outlet__id__exact={herald}", ["Syria ceasefire holds"]),
+    ],
+)
+def test_sources_list_newest_first_without_reading_every_source_for_its_filters(admin_client, query, expected):
+    """Newest first; searched, by outlet and by year; no SELECT DISTINCT (the date hierarchy and a related-only
+    outlet list read every source) and no unbounded COUNT."""
+    wire, herald = source_world()
+    with CaptureQueriesContext(connection) as queries:
+        titles = listed_sources(admin_client, query.format(wire=wire.pk, herald=herald.pk))
+    assert titles == expected
+    sqls = [query["sql"].upper() for query in queries.captured_queries]
+    assert not [sql for sql in sqls if "DISTINCT" in sql]
+    assert all(re.search(r"LIMIT \d+", sql) for sql in sqls if "COUNT(" in sql)
+
+
+def test_source_year_filter_offers_the_years_from_the_first_to_the_last_source(admin_client):
+    """Every year from the oldest source to the newest, read from the ends of the date index; none when empty."""
+    response = admin_client.get(admin_url(Source, "changelist"))
+    year_filter = next(spec for spec in response.context["cl"].filter_specs if spec.title == "year")
+    assert year_filter.lookup_choices == []
+    source_world()
+    response = admin_client.get(admin_url(Source, "changelist"))
+    year_filter = next(spec for spec in response.context["cl"].filter_specs if spec.title == "year")
+    assert [value for value, _ in year_filter.lookup_choices] == ["2019", "2018", "2017", "2016"]
+
+
+@pytest.mark.parametrize("year", ["twenty", "99999"])
+def test_a_bad_source_year_is_the_changelist_error_page(admin_client, year):
+    source_world()
+    response = admin_client.get(admin_url(Source, "changelist"), {"year": year})
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+def test_source_search_in_the_statement_form_is_one_query_for_its_page(admin_client, django_assert_max_num_queries):
+    """The statement form's source box (autocomplete) names 20 sources by their outlets without a query each."""
+    outlets = [OutletFactory(name=f"Outlet {n}") for n in range(20)]
+    for n, outlet in enumerate(outlets):
+        SourceFactory(title=f"Report on Syria {n}", outlet=outlet)
+    url = "/admin/autocomplete/?app_label=statements&model_name=statement&field_name=source&term=syria"
+    with django_assert_max_num_queries(5):  # session, user, capped count, page ids, the page's rows with outlets
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert len(results) == 20 and all("Outlet" in result["text"] for result in results)
