@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.db import connections
 
 from tests import browser as chromium
 from tests.factories import UserFactory
@@ -24,6 +25,10 @@ def browser():
         launched = chromium.launch(playwright)
         yield launched
         launched.close()
+        # The test's database connection was opened while Playwright's loop ran in this thread, and the session's
+        # teardown does not reach it: left open, PostgreSQL refused to drop the test database at the end of the run
+        # ("being accessed by other users", the warning at the end of the PostgreSQL runs). Closed here.
+        connections.close_all()
 
 
 @pytest.fixture
