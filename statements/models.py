@@ -240,8 +240,8 @@ class Medium(models.TextChoices):
 
 def language_code(code: str) -> str:
     """Language codes are stored in lower case ("RU " is kept as "ru"), so that filters compare them through the
-    index rather than by upper-casing every source (Source and Statement lower them on clean and save; migration
-    0011 lowered the rows before)."""
+    index rather than by upper-casing every source (Source and Statement lower them on save; migration 0011 lowered
+    the rows before)."""
     return (code or "").strip().lower()
 
 
@@ -312,10 +312,6 @@ class Source(models.Model):
         self.language = language_code(self.language)
         super().save(*args, **kwargs)
 
-    def clean(self):
-        super().clean()
-        self.language = language_code(self.language)
-
 
 class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
@@ -356,12 +352,12 @@ class TestedWhileWalking(models.Func):
     def __init__(self, column: str, subquery):
         super().__init__(models.F(column), subquery)
 
-    def as_sql(self, compiler, connection, **extra_context):
-        column, subquery = (compiler.compile(expression) for expression in self.source_expressions)
-        sql = f"(+{column[0]} IN {subquery[0]})"
-        if connection.vendor == "postgresql":
-            sql = f"(({column[0]} IN {subquery[0]}) IS TRUE)"
-        return sql, (*column[1], *subquery[1])
+    def as_sql(self, compiler, connection, template="(+%s IN %s)", **extra_context):
+        (column, column_params), (subquery, subquery_params) = map(compiler.compile, self.source_expressions)
+        return template % (column, subquery), (*column_params, *subquery_params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="((%s IN %s) IS TRUE)")
 
 
 class JoinedText(models.Aggregate):
@@ -724,7 +720,6 @@ class Statement(models.Model):
 
     def clean(self):
         super().clean()
-        self.original_language = language_code(self.original_language)
         if self.date and self.date_precision == DatePrecision.MONTH and self.date.day != 1:
             self.date = self.date.replace(day=1)
         if self.date and self.date_precision == DatePrecision.YEAR and (self.date.month, self.date.day) != (1, 1):

@@ -272,22 +272,18 @@ def ensure_officials(*, countries: dict[str, Country], tally: Tally) -> list[Off
     return officials
 
 
-def outlet_values(name: str, domain: str, country: str | None, countries: dict[str, Country]) -> dict:
-    return {
-        "name": f"{name} (synthetic)",
-        "website": f"https://{domain}/",
-        "country": countries[country] if country else None,
-        "is_synthetic": True,
-    }
-
-
 def ensure_outlets(*, countries: dict[str, Country], tally: Tally) -> list[Outlet]:
     """The fictional outlets, in OUTLETS order: one query when they are all in place already."""
     slugs = [slugify(f"{name} synthetic") for name, *_ in OUTLETS]
     existing = Outlet.objects.in_bulk(slugs, field_name="slug")
     outlets = []
     for slug, (name, domain, country, _) in zip(slugs, OUTLETS, strict=True):
-        values = outlet_values(name, domain, country, countries)
+        values = {
+            "name": f"{name} (synthetic)",
+            "website": f"https://{domain}/",
+            "country": countries[country] if country else None,
+            "is_synthetic": True,
+        }
         outlet = existing.get(slug)
         if outlet is None or any(differs(outlet, field, value) for field, value in values.items()):
             outlet = upsert(Outlet, lookup={"slug": slug}, values=values, tally=tally)

@@ -99,7 +99,6 @@ class SourceAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     list_display = ["title", "outlet", "published_on", "medium", "venue"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["medium", "outlet", SourceYearFilter]
-    list_select_related = ["outlet"]
     search_fields = ["title", "url", "outlet__name", "venue"]
     autocomplete_fields = ["outlet"]
     inlines = [SourceStatementInline]
@@ -107,5 +106,6 @@ class SourceAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        # The statement form's source search (autocomplete) names each source by its outlet: one query, not 20.
+        # The list and the statement form's source search (autocomplete) name each source by its outlet: one
+        # query, not one per source.
         return super().get_queryset(request).select_related("outlet")

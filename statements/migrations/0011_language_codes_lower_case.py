@@ -6,7 +6,7 @@ existing rows lowered here) the filter compares them as they are, through the `s
 index lists the statements said in a rare language (StatementQuerySet.reported_in).
 
 No CHECK constraint enforces the case: adding one makes SQLite copy the whole statements table (a million rows, and
-its search triggers refer to other tables while it is renamed). Source.save/clean and Statement.save/clean lower it.
+its search triggers refer to other tables while it is renamed). Source.save and Statement.save lower it.
 """
 
 from django.db import migrations, models
