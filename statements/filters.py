@@ -15,7 +15,7 @@ import pycountry
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Country, Kind, Official, Outlet, Source, Statement, Topic
+from .models import Country, Kind, Official, Outlet, Statement, Topic
 from .search import parse_query
 
 Q_MAX_LENGTH = 200
@@ -278,8 +278,8 @@ class StatementFilter(django_filters.FilterSet):
     def filter_outlet(self, queryset, name, value):
         if not value:  # `?outlet=` with nothing chosen
             return queryset
-        return queryset.reported_in(Source.objects.filter(outlet__in=[o.pk for o in value]))
+        return queryset.from_outlets([o.pk for o in value])
 
     def filter_language(self, queryset, name, value):
         # Codes are stored in lower case (models.language_code), as LanguageField cleans `value`.
-        return queryset.reported_in(Source.objects.filter(language=value), said_in=value)
+        return queryset.in_language(value)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import Q, Value
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import ExpressionList, RawSQL
 from django.db.models.functions import Cast, Substr
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from simple_history.models import HistoricalRecords
@@ -339,22 +339,26 @@ LIST_VS_WALK = {"sqlite": 15, "postgresql": 30}
 
 
 class TestedWhileWalking(models.Func):
-    """`column IN (subquery)`, written so that the database reads the subquery's list once and tests each row
-    against it while walking the date index, instead of driving the query from the list and sorting all it finds.
+    """`column IN (subquery)`, or `column IN (values)`, written so that the database tests each row against the list
+    while walking the date index, instead of driving the query from the list (or the column's own index) and
+    sorting all it finds. A subquery's list is read once.
 
     SQLite: `+column IN (…)`, the unary plus keeping SQLite from using the column's index. PostgreSQL:
-    `(column IN (…)) IS TRUE`, which PostgreSQL does not turn into a join, so the list becomes a hashed subplan.
+    `(column IN (…)) IS TRUE`, which PostgreSQL does not turn into a join, so the list becomes a hashed subplan,
+    nor answers from the column's index.
     """
 
     conditional = True
     output_field = models.BooleanField()
 
-    def __init__(self, column: str, subquery):
-        super().__init__(models.F(column), subquery)
+    def __init__(self, column: str, values):
+        if isinstance(values, list | tuple):  # constants: `(%s, %s)`
+            values = ExpressionList(*(Value(value) for value in values), template="(%(expressions)s)")
+        super().__init__(models.F(column), values)
 
     def as_sql(self, compiler, connection, template="(+%s IN %s)", **extra_context):
-        (column, column_params), (subquery, subquery_params) = map(compiler.compile, self.source_expressions)
-        return template % (column, subquery), (*column_params, *subquery_params)
+        (column, column_params), (values, values_params) = map(compiler.compile, self.source_expressions)
+        return template % (column, values), (*column_params, *values_params)
 
     def as_postgresql(self, compiler, connection, **extra_context):
         return self.as_sql(compiler, connection, template="((%s IN %s) IS TRUE)")
@@ -494,35 +498,38 @@ class StatementQuerySet(models.QuerySet):
                 self = self.filter(id__in=models.Subquery(rows.values("statement_id")))
         return self
 
-    def reported_in(self, sources, *, said_in: str = ""):
-        """Statements reported in any of `sources` (a Source queryset), or said in the language `said_in`.
+    def from_outlets(self, outlet_ids: list[int]):
+        """Statements whose source an outlet in `outlet_ids` published, read from each statement's copy of its
+        source's outlet (statements/source_cache.py), never a join that the database drives from the sources.
 
-        Like linked_to, never a join that the database drives from the sources: it would read every statement of a
-        common outlet and sort them (9 s for a quarter of a million on SQLite). A common condition is tested while
-        walking the date index (`_is_common`), against the sources' ids read once (`TestedWhileWalking`); a rare
-        one lists its statements from the source index and, for `said_in`, the original-language index.
+        One outlet is a walk of `statement_outlet_date_cover` in date order, which stops after the newest matches,
+        however common the outlet. Several are listed from that index when rare; when common they are tested while
+        walking the date index (`_is_common`): listing a quarter of a million statements means sorting them all.
         """
-        source_ids = sources.order_by().values("pk")
-        listed = Statement.objects.filter(source__in=source_ids).order_by().values("pk")
-        said = Statement.objects.filter(original_language=said_in).order_by().values("pk") if said_in else None
+        if len(outlet_ids) == 1:
+            return self.filter(outlet_cache=outlet_ids[0])
+        reported = Statement.objects.filter(outlet_cache__in=outlet_ids).order_by().values("pk")
+        if self._is_common(lambda threshold, size: reported[:threshold].count()):
+            return self.filter(TestedWhileWalking("outlet_cache", outlet_ids))
+        return self.filter(outlet_cache__in=outlet_ids)
+
+    def in_language(self, code: str):
+        """Statements said in the language `code` (`original_language`) or reported in it (the copy of their
+        source's language, statements/source_cache.py). A common language is tested on both while walking the date
+        index (`_is_common`); a rare one lists its statements from the two columns' indexes.
+        """
+        reported = Statement.objects.filter(source_language_cache=code).order_by().values("pk")
+        said = Statement.objects.filter(original_language=code).order_by().values("pk")
 
         def count_up_to(threshold: int, size: int) -> int:
-            # Counting a common outlet's statements took 35-45 ms on SQLite, so its sources are counted first, times
-            # the statements per source overall (~3.5). Outlets with fewer statements per report than that are
-            # overestimated, so only a clear answer is taken from the estimate; near the threshold they are counted.
-            per_source = size / max(Source.objects.using(self.db).aggregate(n=models.Max("pk"))["n"] or 1, 1)
-            estimate = source_ids[: math.ceil(2 * threshold / per_source)].count() * per_source
-            if estimate >= 2 * threshold:
-                return threshold
-            found = int(estimate) if estimate < threshold / 2 else listed[:threshold].count()
-            return found + (said[:threshold].count() if said is not None and found < threshold else 0)
+            found = reported[:threshold].count()
+            return found + (said[:threshold].count() if found < threshold else 0)
 
         if self._is_common(count_up_to):
-            condition = TestedWhileWalking("source_id", source_ids)
-            return self.filter(condition | Q(original_language=said_in) if said_in else condition)
-        if said is None:
-            return self.filter(source__in=source_ids)
-        return self.filter(id__in=listed.union(said, all=True))
+            return self.filter(
+                TestedWhileWalking("source_language_cache", [code]) | TestedWhileWalking("original_language", [code])
+            )
+        return self.filter(id__in=reported.union(said, all=True))
 
     def _id_in(self, ids, *, walk: bool):
         """`id IN (ids)`, written so that SQLite finds the newest matches fast (docs/performance.md).
@@ -531,7 +538,8 @@ class StatementQuerySet(models.QuerySet):
         on a few thousand statements, 0.5 s for one on a third of a million. For a common value (`walk`) the query
         tests each statement against the list while walking the date index (`TestedWhileWalking`), stopping after
         the newest matches a page needs. Word searches use it (`search`); a many-to-many link is tested on the
-        row's copy instead (`linked_to`), a source by `reported_in`.
+        row's copy instead (`linked_to`), an outlet or a language on the copy of the source's (`from_outlets`,
+        `in_language`).
         """
         return self.filter(TestedWhileWalking("pk", ids) if walk else Q(id__in=ids))
 
@@ -605,6 +613,10 @@ class Statement(models.Model):
     # index (statements/link_cache.py). Never written by the application: the triggers put the exact value back.
     topics_cache = models.TextField(default=link_cache.EMPTY, editable=False)
     countries_cache = models.TextField(default=link_cache.EMPTY, editable=False)
+    # The source's outlet id and language, copied here by database triggers so the outlet and language filters read
+    # the statements' own indexes (statements/source_cache.py). Never written by the application either.
+    outlet_cache = models.IntegerField(null=True, editable=False)
+    source_language_cache = models.CharField(max_length=8, default="", editable=False)
     note = models.TextField("analyst note", blank=True, help_text="Internal: never shown to the public.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     retraction_reason = models.TextField(blank=True)
@@ -629,7 +641,8 @@ class Statement(models.Model):
         related_name="+",
     )
     history = HistoricalRecords(
-        m2m_fields=[topics, countries, mentioned_officials], excluded_fields=["topics_cache", "countries_cache"]
+        m2m_fields=[topics, countries, mentioned_officials],
+        excluded_fields=["topics_cache", "countries_cache", "outlet_cache", "source_language_cache"],
     )
 
     objects = StatementQuerySet.as_manager()
@@ -673,9 +686,25 @@ class Statement(models.Model):
                 ],
                 name="statement_speaker_date_cover",
             ),
+            # An outlet's newest statements, walked in date order with what the timeline reads (like the speaker's).
+            models.Index(
+                fields=[
+                    "outlet_cache",
+                    "status",
+                    "-date",
+                    "-id",
+                    "speaker",
+                    "kind",
+                    "original_language",
+                    "topics_cache",
+                    "countries_cache",
+                ],
+                name="statement_outlet_date_cover",
+            ),
             models.Index(fields=["source"], name="statement_source"),
-            # Lists the statements said in a rare language (StatementQuerySet.reported_in).
+            # List the statements said, or reported, in a rare language (StatementQuerySet.in_language).
             models.Index(fields=["original_language"], name="statement_original_language"),
+            models.Index(fields=["source_language_cache"], name="statement_source_language"),
         ]
 
     def __str__(self):
