@@ -529,6 +529,9 @@ class StatementQuerySet(models.QuerySet):
             return self.filter(
                 TestedWhileWalking("source_language_cache", [code]) | TestedWhileWalking("original_language", [code])
             )
+        if connections[self.db].vendor == "postgresql":  # both indexes read into one bitmap: 84 → 31-43 ms for 1 %
+            return self.filter(Q(source_language_cache=code) | Q(original_language=code))
+        # SQLite would walk the date index for the OR (the whole index for a rare language): the two lists instead.
         return self.filter(id__in=reported.union(said, all=True))
 
     def _id_in(self, ids, *, walk: bool):

@@ -478,6 +478,10 @@ def generate_statements(
                         # and leave the row alone instead of rewriting a million rows (statements/link_cache.py).
                         topics_cache=link_cache.cache_text(row["topics"]),
                         countries_cache=link_cache.cache_text(row["countries"]),
+                        # The source's outlet and language, which SQLite's triggers would otherwise write again
+                        # (statements/source_cache.py); PostgreSQL's read them from the source in any case.
+                        outlet_cache=outlets[row["source"][0]].pk,
+                        source_language_cache=OUTLETS[row["source"][0]][3],
                         note=f"{NOTE_PREFIX}{row['number']:0{NUMBER_WIDTH}d} (seed {seed}): generated for demos "
                         "and benchmarks, not a real quote.",
                         published_at=(

@@ -16,6 +16,7 @@ from statements.models import Statement, Topic
 from statements.timeline import BoundedPaginator
 from statements.views import published_speakers
 from tests.factories import StatementFactory, TopicFactory, country
+from tests.schema import SQLRunner
 from tests.timeline_data import build_world
 
 pytestmark = pytest.mark.django_db
@@ -127,16 +128,6 @@ def test_other_statements_keep_their_copies():
     s.topics.add(syria)
     s.topics.clear()
     assert stored(other) == (link_cache.cache_text([syria.pk]), ",")
-
-
-class SQLRunner:
-    """What the migration's functions use of a schema editor (SQLite's cannot open inside a test's transaction)."""
-
-    connection = connection
-
-    def execute(self, sql):
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
 
 
 def test_the_migration_fills_the_copies_of_existing_statements():

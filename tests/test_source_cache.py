@@ -15,6 +15,7 @@ from statements import source_cache
 from statements.filters import StatementFilter
 from statements.models import Statement, StatementQuerySet, Status
 from tests.factories import OutletFactory, SourceFactory, StatementFactory
+from tests.schema import SQLRunner
 from tests.timeline_data import build_world
 
 pytestmark = pytest.mark.django_db
@@ -97,16 +98,6 @@ def test_other_sources_statements_keep_their_copies():
     moved.source.save()
     assert stored(kept) == (wire.pk, "en")
     assert stored(moved) == (other.pk, "en")
-
-
-class SQLRunner:
-    """What the migration's functions use of a schema editor (SQLite's cannot open inside a test's transaction)."""
-
-    connection = connection
-
-    def execute(self, sql):
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
 
 
 def test_the_schema_fills_the_copies_of_existing_statements():
