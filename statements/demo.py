@@ -523,11 +523,20 @@ def load_demo(*, user=None) -> Tally:
             },
             tally=tally,
         )
-        # Keyed on outlet, title and date rather than URL, so blanking or correcting the URL never duplicates it.
+        # Found by its URL, else by outlet, title and date, else as the source the seed statements cite, so an
+        # analyst's edit (a blanked URL, a new title, the report moved to another outlet) never makes a second copy,
+        # which the unique URL would refuse anyway.
+        curated = {"outlet": outlet, "title": SOURCE["title"], "published_on": SOURCE["published_on"]}
+        cited = Statement.objects.filter(is_synthetic=False, text__in=[row["text"] for row in STATEMENTS])
+        found = (
+            Source.objects.filter(url=SOURCE["url"]).first()
+            or Source.objects.filter(**curated).first()
+            or Source.objects.filter(pk__in=cited.values("source")).order_by("pk").first()
+        )
         source = upsert(
             Source,
-            lookup={"outlet": outlet, "title": SOURCE["title"], "published_on": SOURCE["published_on"]},
-            values={key: SOURCE[key] for key in ("url", "language", "medium", "venue", "dateline")},
+            lookup={"pk": found.pk if found else None},  # no match: created from `values`
+            values=curated | {key: SOURCE[key] for key in ("url", "language", "medium", "venue", "dateline")},
             tally=tally,
         )
         speaker = officials[SPEAKER]

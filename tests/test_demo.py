@@ -27,6 +27,7 @@ from statements.models import (
     Status,
     Topic,
 )
+from tests.factories import OutletFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,39 @@ def test_load_demo_restores_a_curated_field():
     assert statement.kind == Kind.DIRECT
     assert {t.slug for t in statement.topics.all()} == {"syria", "counter-terrorism", "russia-us-relations"}
     assert Statement.objects.filter(text__startswith="Syria is a burning issue").count() == 1
+
+
+def move_to_another_outlet(source):
+    source.outlet = OutletFactory(name="Another Wire")
+
+
+def retitle_and_blank_the_url(source):
+    source.title, source.url = "Peskov on relations", ""
+
+
+def redate(source):
+    source.published_on = datetime.date(2016, 11, 12)
+
+
+@pytest.mark.parametrize("edit", [move_to_another_outlet, retitle_and_blank_the_url, redate])
+def test_load_demo_restores_an_edited_source_without_a_second_copy(edit):
+    """An analyst's edit of the seed article's source (its outlet, title, URL or date) is put back by the next
+    load_demo, which neither duplicates the source nor fails on its unique URL."""
+    run("load_demo")
+    source = Source.objects.get(url=demo.SOURCE["url"])
+    edit(source)
+    source.save()
+    run("load_demo")
+    restored = Source.objects.get(pk=source.pk)
+    assert (restored.outlet.slug, restored.title, restored.url, restored.published_on) == (
+        demo.OUTLET["slug"],
+        demo.SOURCE["title"],
+        demo.SOURCE["url"],
+        demo.SOURCE["published_on"],
+    )
+    assert Source.objects.count() == 1
+    assert Statement.objects.filter(is_synthetic=False, source=restored).count() == len(demo.STATEMENTS)
+    assert Statement.objects.published().filter(outlet_cache=restored.outlet_id).count() == len(demo.STATEMENTS)
 
 
 @pytest.mark.parametrize(
