@@ -29,9 +29,14 @@ def _from_source(column: str, copy: str, source_id: str) -> str:
     return f"COALESCE((SELECT {column} FROM {SOURCE_TABLE} WHERE id = {source_id}), {MISSING[copy]})"
 
 
+def _exact(source_id: str) -> dict[str, str]:
+    """Each copy's exact value, read from the source `source_id` names."""
+    return {copy: _from_source(column, copy, source_id) for copy, column in COPIES}
+
+
 def _sqlite_rewrite(statement: str) -> str:
     """An UPDATE putting one statement's exact copies in place, writing nothing when they are exact already."""
-    exact = {copy: _from_source(column, copy, f"{statement}.source_id") for copy, column in COPIES}
+    exact = _exact(f"{statement}.source_id")
     sets = ", ".join(f"{copy} = {value}" for copy, value in exact.items())
     stale = " OR ".join(f"{copy} IS NOT {value}" for copy, value in exact.items())
     return f"UPDATE {STATEMENT_TABLE} SET {sets} WHERE id = {statement}.id AND ({stale});"
@@ -85,8 +90,7 @@ def _postgresql_statements() -> list[str]:
 
 def fill_sql() -> str:
     """Put the copies on every statement with a source (the rows written before the triggers); same SQL on both."""
-    exact = {copy: _from_source(column, copy, f"{STATEMENT_TABLE}.source_id") for copy, column in COPIES}
-    sets = ", ".join(f"{copy} = {value}" for copy, value in exact.items())
+    sets = ", ".join(f"{copy} = {value}" for copy, value in _exact(f"{STATEMENT_TABLE}.source_id").items())
     return f"UPDATE {STATEMENT_TABLE} SET {sets} WHERE source_id IS NOT NULL"
 
 
