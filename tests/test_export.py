@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -527,3 +528,59 @@ def test_a_failure_after_several_chunks_still_ends_the_file_with_the_error_row(c
     assert rows[-1]["id"].startswith("#ERROR: export incomplete")
     assert "after 4 rows" in rows[-1]["id"]
     assert chunks[-1].rstrip(b"\r\n").endswith(b'Download the file again."')
+
+
+def open_transaction(alias="default") -> bool:
+    """Whether the connection is inside a transaction, as the database driver sees it (not only Django)."""
+    from django.db import connections
+
+    wrapper = connections[alias]
+    if wrapper.connection is None:
+        return False
+    if wrapper.vendor == "postgresql":
+        from psycopg.pq import TransactionStatus
+
+        return wrapper.connection.info.transaction_status != TransactionStatus.IDLE
+    return wrapper.connection.in_transaction
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side cursors are PostgreSQL's")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_download_reads_rows_as_the_database_finds_them(client, monkeypatch):
+    """PostgreSQL computes every row of a held (WITH HOLD) cursor before handing over the first: a million-row
+    download sent nothing for 29 s. Mid-download, the export's cursor is open and not held."""
+    monkeypatch.setattr(views_export, "utf8_chunks", lambda lines: utf8_chunks(lines, size=300))
+    for _ in range(8):
+        StatementFactory()
+    response = client.get(reverse("statements:export_csv"))
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT is_holdable FROM pg_cursors WHERE name LIKE '_django_curs_%%'")
+        assert cursor.fetchall() == [(False,)]
+    rows = parse(first + b"".join(chunks))
+    assert len(rows) == 8
+
+
+@pytest.mark.parametrize("abandoned", [False, True], ids=["read to the end", "abandoned after one chunk"])
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_download_leaves_no_transaction_open(client, monkeypatch, abandoned):
+    """Whether the file is read to the end or the visitor goes away part-way (the server closes the response), the
+    connection is back outside any transaction and kept for the next request. (One left inside a transaction is
+    closed by Django at the end of the request, so the next request pays for a new connection.)"""
+    monkeypatch.setattr(views_export, "utf8_chunks", lambda lines: utf8_chunks(lines, size=300))
+    statements = [StatementFactory() for _ in range(8)]
+    connection.ensure_connection()
+    kept = connection.connection
+    response = client.get(reverse("statements:export_csv"))
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    rest = b"" if abandoned else b"".join(chunks)
+    response.close()
+    assert connection.connection is kept
+    assert not open_transaction()
+    assert not connection.in_atomic_block
+    rows = parse(first + rest)
+    expected = {str(statement.pk) for statement in statements}
+    assert (len(rows) < 8) if abandoned else ({row["id"] for row in rows} == expected)
+    assert Statement.objects.count() == 8  # the connection still answers
