@@ -255,3 +255,21 @@ def test_a_random_page_cost_that_is_not_a_number_stops_the_app_with_a_clear_mess
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "DATABASE_RANDOM_PAGE_COST must be a number" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "threshold"), [(None, "50000"), ("10000", "10000"), ("many", None), ("0", None), ("-5", None)]
+)
+def test_the_server_sets_the_garbage_collector_threshold_or_stops_with_a_clear_message(value, threshold):
+    """The WSGI entry point (gunicorn's) collects the youngest generation after GC_YOUNGEST_THRESHOLD new objects
+    (docs/operations.md); a value that is not a whole number above 0 stops the app and says which variable."""
+    env = production_env(DATABASE_URL=database_url(), GC_YOUNGEST_THRESHOLD=value)
+    show = "import gc, tracker.wsgi; print(gc.get_threshold()[0])"
+    command = [sys.executable, "-c", show]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    if threshold is None:
+        assert result.returncode != 0
+        assert "GC_YOUNGEST_THRESHOLD must be a whole number above 0" in result.stderr
+    else:
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == threshold

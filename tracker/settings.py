@@ -47,6 +47,8 @@ DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 # PostgreSQL's planner cost of a random page read, set on this app's connections; empty leaves the server's setting.
 # The server default (4) models spinning disks (docs/operations.md, docs/performance.md section 6).
 DATABASE_RANDOM_PAGE_COST = os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1")
+# New objects before Python's garbage collector scans its youngest generation, set by tracker/wsgi.py (Python: 700).
+GC_YOUNGEST_THRESHOLD = os.environ.get("GC_YOUNGEST_THRESHOLD", "50000")
 # ---------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -132,6 +134,14 @@ if DATABASE_RANDOM_PAGE_COST:
         if database["ENGINE"] == "django.db.backends.postgresql":
             database.setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={random_page_cost}"
 DATABASE_ROUTERS = ["statements.routers.ReplicaRouter"]
+try:
+    GC_YOUNGEST_THRESHOLD = int(GC_YOUNGEST_THRESHOLD)
+    if GC_YOUNGEST_THRESHOLD < 1:
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        f"GC_YOUNGEST_THRESHOLD must be a whole number above 0, e.g. 50000: {GC_YOUNGEST_THRESHOLD!r}"
+    ) from None
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

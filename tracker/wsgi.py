@@ -5,19 +5,20 @@ Two settings of Python's garbage collector, both for the timeline at a million s
 - After loading, the objects made so far (Django, the app, its URLconf and settings) are moved out of the
   collector's sight with gc.freeze(): they live as long as the process, and the collector re-scanned all of them
   several times a request (6–9 ms of a 50 ms page).
-- The youngest generation is collected after 10,000 net new container objects instead of Python's default 700.
-  A timeline request builds lists and counters of its 10,001 matches; with the default the collector ran about
-  three times a request and walked those lists each time, and every few requests re-scanned what the first
-  requests cached (compiled templates, URL patterns): 3–5 ms of a 35 ms page, of which this threshold saves most.
-  Garbage in reference cycles waits longer, so memory grows: under `make loadtest` (SQLite, 30 s) the largest
-  worker peaked at about 140 MB, against 130 MB with the default and 197 MB with a threshold of 50,000, which was
-  hardly faster (docs/performance.md, section 12). Reference cycles are still collected; gunicorn recycles its
-  workers.
+- The youngest generation is collected after 50,000 net new container objects instead of Python's default 700
+  (the setting GC_YOUNGEST_THRESHOLD, from the environment). A timeline request builds lists and counters of its
+  10,001 matches; with the default the collector ran about three times a request and walked those lists each
+  time, and every few requests re-scanned what the first requests cached (compiled templates, URL patterns):
+  3–5 ms of a 35 ms page. Garbage caught in reference cycles (a request's context holds its matches) waits
+  longer, so a worker holds more: under `make loadtest` (SQLite, 30 s) the largest worker peaked at 197 MB,
+  against 130 MB with the default and 140 MB with 10,000, which gave back 2–3 ms a page (docs/performance.md,
+  section 12). Cycles are still collected, and gunicorn recycles its workers every ~2,000 requests.
 """
 
 import gc
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
@@ -25,5 +26,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 application = get_wsgi_application()
 gc.collect()  # no garbage left from loading is kept for the life of the process
 gc.freeze()
-YOUNGEST_GENERATION_THRESHOLD = 10_000
-gc.set_threshold(YOUNGEST_GENERATION_THRESHOLD, *gc.get_threshold()[1:])
+gc.set_threshold(settings.GC_YOUNGEST_THRESHOLD, *gc.get_threshold()[1:])
