@@ -9,7 +9,7 @@ Two settings of Python's garbage collector, both for the timeline at a million s
   (the setting GC_YOUNGEST_THRESHOLD, from the environment). A timeline request builds lists and counters of its
   10,001 matches; with the default the collector ran about three times a request and walked those lists each
   time, and every few requests re-scanned what the first requests cached (compiled templates, URL patterns):
-  3–5 ms of a 35 ms page. Garbage caught in reference cycles (a request's context holds its matches) waits
+  3–5 ms of a 35 ms page. Garbage caught in reference cycles (objects of a request that refer to each other) waits
   longer, so a worker holds more: under `make loadtest` (SQLite, 30 s) the largest worker peaked at 197 MB,
   against 130 MB with the default and 140 MB with 10,000, which gave back 2–3 ms a page (docs/performance.md,
   section 12). Cycles are still collected, and gunicorn recycles its workers every ~2,000 requests.
