@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
+from psycopg.pq import TransactionStatus
 
 from statements import views_export
 from statements.exports import (
@@ -530,18 +531,23 @@ def test_a_failure_after_several_chunks_still_ends_the_file_with_the_error_row(c
     assert chunks[-1].rstrip(b"\r\n").endswith(b'Download the file again."')
 
 
-def open_transaction(alias="default") -> bool:
+def open_transaction() -> bool:
     """Whether the connection is inside a transaction, as the database driver sees it (not only Django)."""
-    from django.db import connections
-
-    wrapper = connections[alias]
-    if wrapper.connection is None:
+    if connection.connection is None:
         return False
-    if wrapper.vendor == "postgresql":
-        from psycopg.pq import TransactionStatus
+    if connection.vendor == "postgresql":
+        return connection.connection.info.transaction_status != TransactionStatus.IDLE
+    return connection.connection.in_transaction
 
-        return wrapper.connection.info.transaction_status != TransactionStatus.IDLE
-    return wrapper.connection.in_transaction
+
+def start_download(client, monkeypatch, statement_count: int):
+    """The export of `statement_count` new statements, streamed in small chunks and read as far as its first one:
+    (the response, the chunks still to come, the first chunk, the statements)."""
+    monkeypatch.setattr(views_export, "utf8_chunks", lambda lines: utf8_chunks(lines, size=300))
+    statements = [StatementFactory() for _ in range(statement_count)]
+    response = client.get(reverse("statements:export_csv"))
+    chunks = iter(response.streaming_content)
+    return response, chunks, next(chunks), statements
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side cursors are PostgreSQL's")
@@ -549,12 +555,7 @@ def open_transaction(alias="default") -> bool:
 def test_a_download_reads_rows_as_the_database_finds_them(client, monkeypatch):
     """PostgreSQL computes every row of a held (WITH HOLD) cursor before handing over the first: a million-row
     download sent nothing for 29 s. Mid-download, the export's cursor is open and not held."""
-    monkeypatch.setattr(views_export, "utf8_chunks", lambda lines: utf8_chunks(lines, size=300))
-    for _ in range(8):
-        StatementFactory()
-    response = client.get(reverse("statements:export_csv"))
-    chunks = iter(response.streaming_content)
-    first = next(chunks)
+    _, chunks, first, _ = start_download(client, monkeypatch, 8)
     with connection.cursor() as cursor:
         cursor.execute("SELECT is_holdable FROM pg_cursors WHERE name LIKE '_django_curs_%%'")
         assert cursor.fetchall() == [(False,)]
@@ -568,13 +569,9 @@ def test_a_download_leaves_no_transaction_open(client, monkeypatch, abandoned):
     """Whether the file is read to the end or the visitor goes away part-way (the server closes the response), the
     connection is back outside any transaction and kept for the next request. (One left inside a transaction is
     closed by Django at the end of the request, so the next request pays for a new connection.)"""
-    monkeypatch.setattr(views_export, "utf8_chunks", lambda lines: utf8_chunks(lines, size=300))
-    statements = [StatementFactory() for _ in range(8)]
     connection.ensure_connection()
     kept = connection.connection
-    response = client.get(reverse("statements:export_csv"))
-    chunks = iter(response.streaming_content)
-    first = next(chunks)
+    response, chunks, first, statements = start_download(client, monkeypatch, 8)
     rest = b"" if abandoned else b"".join(chunks)
     response.close()
     assert connection.connection is kept
