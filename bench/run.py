@@ -610,7 +610,7 @@ def measure(*, runs: int) -> dict:
     }
 
     print("  deep pages…", flush=True)
-    from statements.timeline import COUNT_LIMIT, PAGE_SIZE
+    from statements.timeline.page import COUNT_LIMIT, PAGE_SIZE
 
     # The deepest page the timeline serves (pages stop at COUNT_LIMIT matches; further is a 404 saying so).
     deepest = max(1, min(-(-published // PAGE_SIZE), COUNT_LIMIT // PAGE_SIZE))

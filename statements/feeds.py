@@ -9,7 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from .filters import StatementFilter
+from .filters import StatementFilter, in_words
 from .models import Kind, Statement
 
 FEED_SIZE = 50
@@ -29,38 +29,6 @@ class InvalidFilter(Exception):
     def __init__(self, errors):
         super().__init__("invalid filter")
         self.errors = errors
-
-
-def names(values) -> str:
-    return ", ".join(str(value) for value in values)
-
-
-def describe(cleaned: dict) -> str:
-    """A feed title saying what was filtered, e.g. "Statements by Dmitry Peskov on Syria from 2016"."""
-    parts = []
-    if cleaned.get("kind"):
-        parts.append("Direct quotes" if cleaned["kind"] == Kind.DIRECT else "Paraphrases")
-    else:
-        parts.append("Statements")
-    if cleaned.get("speaker"):
-        parts.append(f"by {names(cleaned['speaker'])}")
-    if cleaned.get("speaker_country"):
-        parts.append(f"by officials of {names(cleaned['speaker_country'])}")
-    if cleaned.get("topic"):
-        parts.append(f"on {names(cleaned['topic'])}")
-    if cleaned.get("country"):
-        parts.append(f"concerning {names(cleaned['country'])}")
-    if cleaned.get("q"):
-        parts.append(f"matching “{cleaned['q']}”")
-    if cleaned.get("outlet"):
-        parts.append(f"reported by {names(cleaned['outlet'])}")
-    if cleaned.get("language"):
-        parts.append(f"in language “{cleaned['language']}”")
-    if cleaned.get("date_from"):
-        parts.append(f"from {cleaned['date_from'].text}")
-    if cleaned.get("date_to"):
-        parts.append(f"to {cleaned['date_to'].text}")
-    return " ".join(parts) if len(parts) > 1 else "all statements"
 
 
 class StatementFeed(Feed):
@@ -86,7 +54,7 @@ class StatementFeed(Feed):
         return filterset
 
     def title(self, filterset) -> str:
-        return xml_text(f"Statement Tracker: {describe(filterset.form.cleaned_data)}")
+        return xml_text(f"Statement Tracker: {in_words(filterset)}")
 
     def subtitle(self, filterset) -> str:
         return f"The {FEED_SIZE} newest published statements matching these filters."

@@ -3,12 +3,21 @@
 Usage: `StatementFilter(request.GET, queryset=Statement.objects.published())`; check `.is_valid()` (or `.errors`)
 and read `.qs`, which is already in the requested order. An invalid filter never silently returns everything:
 `.qs` is empty when the form has errors (django-filter's "strict" behaviour, made explicit here).
+
+It is also the registry of public filters. Each declaration carries a `Public` saying what every surface needs of
+it: the form control, how it reads in words and on its chip, its API description, its facet. The timeline's form,
+its chips, feed and page titles and the OpenAPI description loop over the declarations; the canonical query
+string (`canonical_query`) and the filter in words (`in_words`) are defined here once. A new filter is one
+declaration here plus its QuerySet method (docs/timeline.md, "Adding a filter").
 """
 
 import calendar
 import datetime
+import enum
 import re
+from dataclasses import dataclass
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 import django_filters
 import pycountry
@@ -126,20 +135,94 @@ class CodeListField(SlugListField):
     upper_case = True
 
 
-class SlugListFilter(django_filters.ModelMultipleChoiceFilter):
+class Control(enum.StrEnum):
+    """How the timeline's form shows a filter."""
+
+    SEARCH = "search"  # a search box
+    REPEATABLE = "repeatable"  # a list to pick one value at a time from; the chosen ones stay as checkboxes
+    DATE = "date"  # a text box for YYYY, YYYY-MM or YYYY-MM-DD (a picker cannot say "known to the month")
+    SELECT = "select"  # one choice from a short list
+
+
+class Part(enum.IntEnum):
+    """Where a filter stands in the sentence that says the filter in words: who, about what, how, when."""
+
+    WHO = 1
+    WHAT = 2
+    HOW = 3
+    WHEN = 4
+
+
+@dataclass(frozen=True)
+class Public:
+    """What every public surface needs of one filter, declared on the filter itself.
+
+    `words` is how its values read in a sentence, "{}" standing for them ("by {}" gives "by Dmitry Peskov");
+    empty for a parameter that orders rather than narrows (no chip, not in words). `subject` filters replace the
+    sentence's "Statements" ("{}s": "Paraphrases"). `options` names the list the form offers (a method of
+    statements.timeline.form.FormLists); empty for a select, whose options are the filter's choices. `facet` is the
+    title of the timeline's facet of counts for it, if it has one.
+    """
+
+    control: Control
+    api: str  # the API parameter's description
+    words: str = ""
+    part: Part = Part.HOW
+    subject: bool = False
+    any_label: str = ""  # the list's first option, standing for "no value"
+    help: str = ""  # a line under the form control
+    options: str = ""
+    facet: str = ""
+    api_pattern: str = ""  # a regular expression the API documents for a single value
+
+    @property
+    def narrows(self) -> bool:
+        return bool(self.words)
+
+
+class PublicFilter:
+    """A filter of the public registry: takes `public=Public(...)` and says how its cleaned value reads."""
+
+    def __init__(self, *args, public: Public, **kwargs):
+        self.public = public
+        super().__init__(*args, **kwargs)
+
+    def shown(self, value) -> list[tuple[str, str | None]]:
+        """Each active value as (how it reads, the parameter value that removes just it, or None for the whole
+        parameter)."""
+        return [(str(value), None)]
+
+
+class SearchFilter(PublicFilter, django_filters.CharFilter):
+    def shown(self, value):
+        return [(f"“{value}”", None)]
+
+
+class SlugListFilter(PublicFilter, django_filters.ModelMultipleChoiceFilter):
     field_class = SlugListField
 
+    def shown(self, value):
+        return [(str(obj), getattr(obj, self.extra["to_field_name"])) for obj in value or []]
 
-class CountryCodeFilter(django_filters.ModelMultipleChoiceFilter):
+
+class CountryCodeFilter(SlugListFilter):
     field_class = CodeListField
 
 
-class PartialDateFilter(django_filters.Filter):
+class PartialDateFilter(PublicFilter, django_filters.Filter):
     field_class = PartialDateField
 
+    def shown(self, value: DateSpan):
+        return [(value.text, None)]
 
-class LanguageFilter(django_filters.Filter):
+
+class LanguageFilter(PublicFilter, django_filters.Filter):
     field_class = LanguageField
+
+
+class PublicChoiceFilter(PublicFilter, django_filters.ChoiceFilter):
+    def shown(self, value):
+        return [(str(dict(self.extra["choices"])[value]), None)]
 
 
 class StatementFilterForm(forms.Form):
@@ -161,13 +244,25 @@ def unknown(what: str) -> dict[str, str]:
     return {"invalid_choice": f"There is no {what} “%(value)s”.", "invalid_pk_value": f"“%(pk)s” is not a {what}."}
 
 
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?$"
+
+
 class StatementFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    """The public filters, in the order the form shows them and the canonical query string lists them."""
+
+    q = SearchFilter(
         label="Words",
         method="keep",
         max_length=Q_MAX_LENGTH,
         help_text='All words must appear in the text, original text, speaker\'s name or source title; "a phrase",'
         " -exclude and OR work as in a web search.",
+        public=Public(
+            Control.SEARCH,
+            api='Words that must all appear in the text, original text, speaker\'s name or source title; "a phrase",'
+            " -exclude and OR work as in a web search.",
+            words="matching {}",
+            help="Every word must appear.",
+        ),
     )
     speaker = SlugListFilter(
         label="Official",
@@ -175,6 +270,15 @@ class StatementFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_speaker",
         error_messages=unknown("official with the slug"),
+        public=Public(
+            Control.REPEATABLE,
+            api="An official's slug, e.g. dmitry-peskov. Repeat for any of several.",
+            words="by {}",
+            part=Part.WHO,
+            any_label="Any official",
+            options="officials",
+            facet="Officials",
+        ),
     )
     speaker_country = CountryCodeFilter(
         label="Speaker's country",
@@ -182,13 +286,15 @@ class StatementFilter(django_filters.FilterSet):
         to_field_name="code",
         method="filter_speaker_country",
         error_messages=unknown("country with the ISO code"),
-    )
-    country = CountryCodeFilter(
-        label="Country concerned",
-        queryset=Country.objects.all(),
-        to_field_name="code",
-        method="keep",
-        error_messages=unknown("country with the ISO code"),
+        public=Public(
+            Control.REPEATABLE,
+            api="The speaker's country, ISO 3166-1 alpha-2 code in any case, e.g. RU. Repeatable.",
+            words="by officials of {}",
+            part=Part.WHO,
+            any_label="Any country",
+            options="speaker_countries",
+            facet="Speaker's country",
+        ),
     )
     topic = SlugListFilter(
         label="Topic",
@@ -196,31 +302,108 @@ class StatementFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="keep",
         error_messages=unknown("topic with the slug"),
+        public=Public(
+            Control.REPEATABLE,
+            api="A topic's slug; includes its sub-topics. Repeatable.",
+            words="on {}",
+            part=Part.WHAT,
+            any_label="Any topic",
+            options="topics",
+            facet="Topics",
+        ),
+    )
+    country = CountryCodeFilter(
+        label="Country concerned",
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        method="keep",
+        error_messages=unknown("country with the ISO code"),
+        public=Public(
+            Control.REPEATABLE,
+            api="A country the statement concerns, ISO code, e.g. SY. Repeatable.",
+            words="concerning {}",
+            part=Part.WHAT,
+            any_label="Any country",
+            options="countries",
+        ),
     )
     date_from = PartialDateFilter(
         label="Date from",
         method="filter_date_from",
         help_text="YYYY, YYYY-MM or YYYY-MM-DD; inclusive.",
+        public=Public(
+            Control.DATE,
+            api="From this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.",
+            words="from {}",
+            part=Part.WHEN,
+            help="YYYY, YYYY-MM or YYYY-MM-DD",
+            facet="Years",
+            api_pattern=PARTIAL_DATE_PATTERN,
+        ),
     )
     date_to = PartialDateFilter(
         label="Date to",
         method="filter_date_to",
         help_text="YYYY, YYYY-MM or YYYY-MM-DD; inclusive.",
+        public=Public(
+            Control.DATE,
+            api="To this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.",
+            words="to {}",
+            part=Part.WHEN,
+            help="YYYY, YYYY-MM or YYYY-MM-DD",
+            api_pattern=PARTIAL_DATE_PATTERN,
+        ),
     )
-    kind = django_filters.ChoiceFilter(label="Kind", choices=Kind.choices, empty_label="Any kind")
+    kind = PublicChoiceFilter(
+        label="Kind",
+        choices=Kind.choices,
+        empty_label="Any kind",
+        public=Public(
+            Control.SELECT,
+            api="Direct quotes or paraphrases only.",
+            words="{}s",  # the kind names what is listed: "Direct quotes", "Paraphrases"
+            subject=True,
+            any_label="Quotes and paraphrases",
+        ),
+    )
     outlet = SlugListFilter(
         label="Outlet",
         queryset=Outlet.objects.all(),
         to_field_name="slug",
         method="filter_outlet",
         error_messages=unknown("outlet with the slug"),
+        public=Public(
+            Control.REPEATABLE,
+            api="The slug of the outlet that reported it, e.g. tass. Repeatable.",
+            words="reported by {}",
+            any_label="Any outlet",
+            options="outlets",
+        ),
     )
     language = LanguageFilter(
         label="Language",
         method="filter_language",
         help_text="Said in, or reported in, this language (ISO 639 code, e.g. ru).",
+        public=Public(
+            Control.SELECT,
+            api="Said in, or reported in, this language: ISO 639 code, e.g. ru.",
+            words="in language “{}”",
+            any_label="Any language",
+            options="languages",
+            api_pattern=r"^[A-Za-z]{2,3}$",
+        ),
     )
-    sort = django_filters.ChoiceFilter(label="Order", choices=Sort.choices, empty_label=None, method="keep")
+    sort = PublicChoiceFilter(
+        label="Order",
+        choices=Sort.choices,
+        empty_label=None,
+        method="keep",
+        public=Public(
+            Control.SELECT,
+            api="The order: newest first (the default), oldest first, or most relevant first (needs q).",
+            options="orders",
+        ),
+    )
 
     class Meta:
         model = Statement
@@ -283,3 +466,58 @@ class StatementFilter(django_filters.FilterSet):
     def filter_language(self, queryset, name, value):
         # Codes are stored in lower case (models.language_code), as LanguageField cleans `value`.
         return queryset.in_language(value)
+
+
+def public_filters(statement_filter) -> list[tuple[str, PublicFilter]]:
+    """The filters of a StatementFilter (or a subclass), by name, in declaration order."""
+    return [(name, f) for name, f in statement_filter.filters.items() if isinstance(f, PublicFilter)]
+
+
+def active_values(statement_filter) -> list[tuple[str, PublicFilter, str, str | None]]:
+    """Every value that narrows a valid filter: (name, filter, how it reads, the parameter value that removes it
+    alone or None for the whole parameter), in declaration order. What chips and words are made of."""
+    cleaned = statement_filter.form.cleaned_data
+    found = []
+    for name, f in public_filters(statement_filter):
+        value = cleaned.get(name)
+        if f.public.narrows and value:  # a list of objects is read here, once
+            found += [(name, f, label, removes) for label, removes in f.shown(value)]
+    return found
+
+
+def in_words(statement_filter) -> str:
+    """The filter in words, e.g. "Statements by Dmitry Peskov on Syria from 2016", or "all statements": feed and page
+    titles, and anything else that must say what was filtered, read it from here."""
+    subject, parts = "Statements", {}
+    for name, f, label, _ in active_values(statement_filter):
+        if f.public.subject:
+            subject = f.public.words.format(label)
+        else:
+            parts.setdefault(name, (f.public, []))[1].append(label)
+    if subject == "Statements" and not parts:
+        return "all statements"
+    ordered = sorted(parts.values(), key=lambda item: item[0].part)  # stable: declaration order within a part
+    return " ".join([subject] + [public.words.format(", ".join(labels)) for public, labels in ordered])
+
+
+def canonical_query(params, filterset_class=None, *, keep_page: bool = True) -> str:
+    """The query string that says the same filter: parameters in declaration order, no empty values, repeated
+    values once, country codes in lower case, the default order and page 1 left out; anything that is not a
+    filter dropped. Shared links, redirects and stored filters use it, so one filter has one address."""
+    filters = (filterset_class or StatementFilter).base_filters
+    pairs = []
+    for name, f in filters.items():
+        seen = []
+        for value in params.getlist(name):
+            value = value.strip()
+            if isinstance(f, CountryCodeFilter):
+                value = value.lower()
+            if value and value not in seen:
+                seen.append(value)
+        if name == "sort" and seen == [Sort.NEWEST]:
+            continue
+        pairs += [(name, value) for value in seen]
+    page = params.get("page", "").strip()
+    if keep_page and page and page != "1":
+        pairs.append(("page", page))
+    return urlencode(pairs)

@@ -67,6 +67,13 @@ class Country(models.Model):
         return split_lines(self.aliases)
 
 
+class OfficialQuerySet(models.QuerySet):
+    def with_published_statements(self):
+        """Officials a visitor can see as speakers: those with at least one published statement (no hint of drafts)."""
+        published = Statement.objects.published().filter(speaker=models.OuterRef("pk"))
+        return self.filter(models.Exists(published))
+
+
 class Official(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -83,6 +90,8 @@ class Official(models.Model):
     )
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
+
+    objects = OfficialQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

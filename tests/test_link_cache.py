@@ -7,14 +7,16 @@ import time
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
 from statements import link_cache
-from statements.facets import facet_counts, facet_counts_for_matches
 from statements.filters import StatementFilter
 from statements.models import Statement, Topic
-from statements.timeline import BoundedPaginator
-from statements.views import published_speakers
+from statements.timeline.facets import FACET_SIZE, facet_counts_for_matches, facet_entries
+from statements.timeline.form import published_speakers
+from statements.timeline.page import BoundedPaginator
 from tests.factories import StatementFactory, TopicFactory, country
 from tests.schema import SQLRunner
 from tests.timeline_data import build_world
@@ -22,8 +24,30 @@ from tests.timeline_data import build_world
 pytestmark = pytest.mark.django_db
 
 
+def facet_counts(statements, params: QueryDict) -> dict:
+    """The facets as GROUP BY queries over the whole filtered set: what counting from the matches must equal."""
+    base = statements.order_by()
+    topics = (
+        Statement.topics.through.objects.filter(statement_id__in=base.values("id"))
+        .values("topic__slug", "topic__name")
+        .annotate(n=Count("statement_id"))
+        .order_by("-n", "topic__name")[:FACET_SIZE]
+    )
+    speakers = base.values("speaker__slug", "speaker__name").annotate(n=Count("id")).order_by("-n", "speaker__name")
+    countries = (
+        base.filter(speaker__country__isnull=False)
+        .values("speaker__country__code", "speaker__country__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "speaker__country__name")
+    )
+    years = base.annotate(year=ExtractYear("date")).values("year").annotate(n=Count("id")).order_by("-n", "-year")
+    return facet_entries(
+        params, topics=topics, speakers=speakers[:FACET_SIZE], countries=countries[:FACET_SIZE], years=years
+    )
+
+
 def names() -> dict:
-    """What the timeline names its facets with (statements/views.py)."""
+    """What the timeline names its facets with (statements/timeline/page.py)."""
     return {"speakers": published_speakers(), "topics": Topic.objects.in_bulk()}
 
 

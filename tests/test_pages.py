@@ -6,7 +6,7 @@ import re
 import pytest
 
 from statements.models import Status
-from statements.timeline import PAGE_SIZE
+from statements.timeline.page import PAGE_SIZE
 from tests.factories import PositionFactory, StatementFactory, TopicFactory, country
 from tests.timeline_data import DRAFT_TEXT, NOTE_TEXT, RETRACTED_TEXT, build_world, link_counting_queries
 

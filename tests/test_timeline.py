@@ -11,10 +11,10 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from statements.charts import LABEL_WIDTH, chart_from_counts
 from statements.filters import StatementFilter
 from statements.models import DatePrecision, Kind, Statement, Status
-from statements.timeline import PAGE_SIZE
+from statements.timeline.chart import LABEL_WIDTH, chart_from_counts
+from statements.timeline.page import PAGE_SIZE
 from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
 from tests.timeline_data import DRAFT_TEXT, NOTE_TEXT, RETRACTED_TEXT, build_world, link_counting_queries
 
@@ -161,7 +161,7 @@ def test_item_lists_its_topics_as_linked_now_in_name_order(client, page):
 
 
 def test_filter_form_lists_what_is_true_now(client):
-    """The filter form's lists are kept between requests (views.option_tags) but never out of date: a renamed
+    """The filter form's lists are kept between requests (timeline.form.option_tags) but never out of date: a renamed
     topic, a new topic and an official's first published statement show on the next request."""
 
     def options(html, name):
@@ -243,7 +243,7 @@ def test_facets_count_the_current_filter_and_add_to_it(client, world):
     assert [(e.label, e.count) for e in facets["topic"]] == [("Middle East", 1), ("Sanctions", 1), ("Syria", 1)]
     assert [(e.label, e.count) for e in facets["speaker"]] == [("Dmitry Peskov", 2), ("Sergey Lavrov", 2)]
     assert [(e.label, e.count) for e in facets["speaker_country"]] == [("Russia", 4)]
-    assert [(e.label, e.count) for e in facets["year"]] == [("2017", 1), ("2016", 3)]
+    assert [(e.label, e.count) for e in facets["date_from"]] == [("2017", 1), ("2016", 3)]
     syria = next(e for e in facets["topic"] if e.label == "Syria")
     assert syria.url == "?speaker_country=ru&topic=syria"
     assert facets["speaker_country"][0].active
@@ -255,7 +255,7 @@ def test_facets_leave_out_drafts_and_retractions(client, world):
     assert ("Sanctions", 3) in [(e.label, e.count) for e in facets["topic"]]
     assert "Arctic" not in [e.label for e in facets["topic"]]
     assert "Draft Only Person" not in [e.label for e in facets["speaker"]]
-    assert [(e.label, e.count) for e in facets["year"]] == [("2017", 1), ("2016", 5), ("2015", 1)]
+    assert [(e.label, e.count) for e in facets["date_from"]] == [("2017", 1), ("2016", 5), ("2015", 1)]
 
 
 def test_facets_show_at_most_ten_entries(client, world):
@@ -408,7 +408,7 @@ def test_no_parameter_value_causes_a_server_error(client, parameter, value):
 @pytest.fixture
 def count_limit_of_30(monkeypatch):
     """The timeline's count limit (10,000 in production) made small enough to cross in a test."""
-    monkeypatch.setattr("statements.timeline.COUNT_LIMIT", 30)
+    monkeypatch.setattr("statements.timeline.page.COUNT_LIMIT", 30)
 
 
 def test_count_is_exact_up_to_the_limit(client, world, count_limit_of_30):
@@ -445,7 +445,7 @@ def test_pages_facets_and_chart_are_the_first_matches_in_order(client, world, co
     assert [s.pk for context in pages for s in context["page"].object_list] == [s.pk for s in first]
     context = pages[0]
     assert context["sampled"] and context["chart"].total == 30
-    assert {e.label: e.count for e in context["facets"]["year"]} == Counter(str(s.date.year) for s in first)
+    assert {e.label: e.count for e in context["facets"]["date_from"]} == Counter(str(s.date.year) for s in first)
     assert {e.label: e.count for e in context["facets"]["speaker"]} == Counter(s.speaker.name for s in first)
 
 

@@ -17,7 +17,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from ..filters import StatementFilter
+from ..filters import Control, PublicFilter, StatementFilter
 from ..models import Country, Official, Position, Statement, Status, Topic
 from .pagination import KeysetCursorPagination, StatementCursorPagination
 from .serializers import (
@@ -55,35 +55,30 @@ INVALID_FILTER = OpenApiResponse(
 
 # drf-spectacular cannot infer the type of a filter that works through a `method` (it warns, and `check --deploy`
 # fails on its warnings): say that each of these is a string; the repeatable ones become arrays of strings.
-for _name in ("speaker", "speaker_country", "country", "topic", "outlet", "language"):
-    extend_schema_field(OpenApiTypes.STR)(StatementFilter.base_filters[_name])
+for _filter in StatementFilter.base_filters.values():
+    if _filter.method:
+        extend_schema_field(OpenApiTypes.STR)(_filter)
 
 
-def repeatable(name: str, description: str) -> OpenApiParameter:
-    return OpenApiParameter(name, str, many=True, explode=True, style="form", description=description)
+def filter_parameters(filterset_class) -> list[OpenApiParameter]:
+    """The API's description of every public filter, from the registry (statements/filters.py)."""
+    parameters = []
+    for name, f in filterset_class.base_filters.items():
+        if not isinstance(f, PublicFilter):
+            continue
+        public = f.public
+        if public.control == Control.REPEATABLE:
+            parameters.append(
+                OpenApiParameter(name, str, many=True, explode=True, style="form", description=public.api)
+            )
+            continue
+        choices = [value for value, _ in f.extra.get("choices", [])] or None
+        pattern = public.api_pattern or None
+        parameters.append(OpenApiParameter(name, str, enum=choices, pattern=pattern, description=public.api))
+    return parameters
 
 
-PARTIAL_DATE = r"^[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?$"
-# Clearer descriptions than the form labels for the repeatable parameters; the filter supplies the rest.
-STATEMENT_FILTER_DOCS = [
-    repeatable("speaker", "An official's slug, e.g. dmitry-peskov. Repeat for any of several."),
-    repeatable("speaker_country", "The speaker's country, ISO 3166-1 alpha-2 code in any case, e.g. RU. Repeatable."),
-    repeatable("country", "A country the statement concerns, ISO code, e.g. SY. Repeatable."),
-    repeatable("topic", "A topic's slug; includes its sub-topics. Repeatable."),
-    repeatable("outlet", "The slug of the outlet that reported it, e.g. tass. Repeatable."),
-    OpenApiParameter(
-        "language",
-        str,
-        pattern=r"^[A-Za-z]{2,3}$",
-        description="Said in, or reported in, this language: ISO 639 code, e.g. ru.",
-    ),
-    OpenApiParameter(
-        "date_from", str, pattern=PARTIAL_DATE, description="From this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD."
-    ),
-    OpenApiParameter(
-        "date_to", str, pattern=PARTIAL_DATE, description="To this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD."
-    ),
-]
+STATEMENT_FILTER_DOCS = filter_parameters(StatementFilter)
 
 
 @extend_schema(

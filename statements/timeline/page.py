@@ -1,12 +1,18 @@
-"""Timeline helpers: date headings for a page of statements, and pagination that turns a bad page into a 404."""
+"""A page of the timeline: the filtered statements read once, paged, under date headings, with the form, chips,
+facets and chart built from what was read. Entity pages (an official's, a topic's) page the same way."""
 
 from dataclasses import dataclass, field
 
 from django.core.paginator import InvalidPage, Paginator
 from django.shortcuts import render
 
-from .facets import without_page
-from .models import DatePrecision, Statement, Topic
+from ..filters import StatementFilter, in_words, public_filters
+from ..models import DatePrecision, Statement, Topic
+from ..search import parse_query, snippets
+from .chart import chart_for_matches
+from .facets import facet_counts_for_matches
+from .form import FormLists, active_chips, form_fields, published_speakers
+from .querystrings import without_page
 
 PAGE_SIZE = 25
 # Counting a million matches costs a scan of them all; counting up to this many costs a bounded index walk.
@@ -122,3 +128,47 @@ def page_not_found(request):
     first_page = request.path + ("?" + params.urlencode() if params else "")
     context = {"first_page": first_page, "page_limit": f"{COUNT_LIMIT:,}"}
     return render(request, "statements/page_not_found.html", context, status=404)
+
+
+def timeline_page(request):
+    """The timeline for this request: 400 with the form saying why for an invalid filter, 404 for a page past the
+    end, else the page. The matches are read once; facets and chart count them."""
+    statement_filter = StatementFilter(request.GET, queryset=Statement.objects.published())
+    params = statement_filter.data
+    # Read once, used three times: the filter form lists them, the facets and the page's statements name them.
+    topics, speakers = Topic.objects.in_bulk(), published_speakers()
+    context = {
+        "filter": statement_filter,
+        "fields": form_fields(statement_filter, FormLists(params, topics=topics, speakers=speakers)),
+        "same_filters": without_page(params).urlencode(),  # for the CSV, report and feed links
+    }
+    if not statement_filter.is_valid():
+        return render(request, "statements/timeline.html", context, status=400)
+    try:
+        page = paginate(request, statement_filter.qs, topics)
+    except PageNotFound:
+        return page_not_found(request)
+    found = page.paginator.count > 0
+    q = statement_filter.form.cleaned_data.get("q")
+    if q:  # highlighted snippets, computed for this page's rows only (one query)
+        highlights = snippets([statement.pk for statement in page.object_list], parse_query(q))
+        for statement in page.object_list:
+            statement.highlighted = highlights.get(statement.pk)
+    # Facets and chart describe the matches the paginator read: all of them up to COUNT_LIMIT, else the first
+    # COUNT_LIMIT in the current order (the page says so). Grouping a million rows per request would cost seconds.
+    matches = page.paginator.matches
+    facets = facet_counts_for_matches(matches, params, speakers=speakers, topics=topics) if found else None
+    context.update(
+        page=page,
+        groups=group_by_date(page.object_list),
+        chips=active_chips(statement_filter),
+        in_words=in_words(statement_filter),
+        facets=facets,
+        facet_groups=[(f.public.facet, facets[name]) for name, f in public_filters(statement_filter) if f.public.facet]
+        if facets
+        else [],
+        chart=chart_for_matches(matches, params) if found else None,
+        sampled=page.paginator.capped,
+        sample_size=f"{COUNT_LIMIT:,}",
+    )
+    return render(request, "statements/timeline.html", context)

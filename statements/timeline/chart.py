@@ -1,13 +1,15 @@
 """Volume over time: statements per month (or per year for long spans), laid out for a server-side SVG bar chart."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from ..models import FirstMatches
+from .querystrings import without_dates
 
 # Beyond ten years of months the bars get too thin to read or click; the chart switches to one bar per year.
 MAX_MONTH_BARS = 120
@@ -63,25 +65,19 @@ class VolumeChart:
         return self.bars[-1]
 
 
-def month_counts(statements) -> dict[datetime.date, int]:
-    """Statements per calendar month in one GROUP BY query (year-precision statements count in January)."""
-    rows = statements.order_by().annotate(month=TruncMonth("date")).values("month").annotate(n=Count("id"))
-    counts = {}
-    for row in rows:
-        month = row["month"]
-        if isinstance(month, datetime.datetime):
-            month = month.date()
-        counts[month] = row["n"]
-    return counts
-
-
 def next_month(day: datetime.date) -> datetime.date:
     return day.replace(year=day.year + 1, month=1) if day.month == 12 else day.replace(month=day.month + 1)
 
 
-def volume_chart(statements) -> VolumeChart | None:
-    """Bars for every month between the first and last matching statement (gaps included), or None if no data."""
-    return chart_from_counts(month_counts(statements))
+def month_counts_for_matches(matches: FirstMatches) -> dict[datetime.date, int]:
+    """Matches per calendar month, keyed on the month's first day (year-precision statements count in January)."""
+    per_month = Counter(matches.months)  # "YYYY-MM"
+    return {datetime.date(int(month[:4]), int(month[5:7]), 1): n for month, n in per_month.items()}
+
+
+def chart_for_matches(matches: FirstMatches, params) -> VolumeChart | None:
+    """The chart of the matches the timeline has read, each bar linking to the filter narrowed to its period."""
+    return link_bars(chart_from_counts(month_counts_for_matches(matches)), params)
 
 
 def chart_from_counts(counts: dict[datetime.date, int]) -> VolumeChart | None:
@@ -130,14 +126,11 @@ def link_bars(chart: VolumeChart | None, params) -> VolumeChart | None:
     """Give every bar the query string of the current filters narrowed to its period (back to page 1), then the
     chart its markup (bar_markup).
 
-    Built from one copy of the filters: a {% querystring %} per bar copied and encoded them 240 times for ten
-    years of months, 40 ms of the page.
+    Built from one copy of the filters: a {% querystring %} per bar would copy and encode them for each of up to
+    120 bars (docs/performance.md).
     """
     if chart:
-        others = params.copy()
-        for name in ("date_from", "date_to", "page"):
-            others.pop(name, None)
-        prefix = "?" + (others.urlencode() + "&" if others else "")
+        prefix = without_dates(params)
         for bar in chart.bars:
             bar.url = f"{prefix}{urlencode({'date_from': bar.date_from, 'date_to': bar.date_to})}"
         chart.markup = bar_markup(chart)
@@ -148,7 +141,7 @@ def bar_markup(chart: VolumeChart) -> dict[str, str]:
     """The bars as SVG and table markup, built here rather than in three template loops over 120 bars.
 
     The template language resolves every variable through several lookups: for ten years of months the loops
-    took 20 ms, more than the rest of the page (format_html_join, used first, still took 3.4 ms). Every text is
+    cost more than the rest of the page, and format_html_join was slower too (docs/performance.md). Every text is
     escaped; the numbers are the chart's own.
     """
     plot_bottom, top, plot_height = chart.plot_bottom, chart.top, chart.plot_height
