@@ -1,10 +1,17 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.db import connections
 
 from tests import browser as chromium
 from tests.factories import UserFactory
+
+
+def pytest_configure(config):
+    """A fast password hasher for the tests: PBKDF2's rounds are the point in production and half the suite's time
+    here (every test user's password). Tests of signing in still check a real hash; only the work factor differs."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
