@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from statements import services
-from statements.admin import csv_export, csv_import
+from statements.admin import csv_export, csv_import, extraction
 from statements.admin.concurrency import OptimisticLockAdminMixin, VersionedModelForm
 from statements.admin.history import ReadOnlyHistoryAdmin
 from statements.admin.scale import CappedCountPaginator, CountryFilter, SpeakerFilter, TopicFilter, YearFilter
@@ -154,15 +154,18 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
                 obj.published_at = None
         super().save_model(request, obj, form, change)
 
-    # --- CSV export and import (statements/admin/csv_export.py, csv_import.py) ----------------------
+    # --- CSV export and import, statements from an article (csv_export.py, csv_import.py, extraction.py) ---
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_changelist_view)
         import_ = self.admin_site.admin_view(self.import_view)
+        from_article = self.admin_site.admin_view(extraction.from_article)
         opts = self.model._meta
+        # Before the default URLs, whose "<path:object_id>/" would read "from-article" as a statement id.
         return [
             path("export.csv", export, name=f"{opts.app_label}_{opts.model_name}_export"),
             path("import/", import_, name=f"{opts.app_label}_{opts.model_name}_import"),
+            path("from-article/", from_article, name=f"{opts.app_label}_{opts.model_name}_from_article"),
             *super().get_urls(),
         ]
 
