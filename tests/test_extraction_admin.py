@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
-from statements.drafts import DraftStatement, NewSource, create_article_drafts
+from statements.article_drafts import DraftStatement, NewSource, create_article_drafts
 from statements.models import Kind, Official, Outlet, Source, Statement, Status
 from statements.sample_data.demo import SEED_ARTICLE
 from tests.admin_helpers import user_with_role
