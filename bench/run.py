@@ -6,9 +6,9 @@ For each engine it
 1. builds the database once: `migrate`, then `generate_statements --count N --seed S` (bulk inserts + ANALYZE).
    SQLite lives in bench/cache/bench-1m.sqlite3 (gitignored); PostgreSQL in the database st_bench
    (BENCH_POSTGRES_URL overrides). The build is reused while its key matches: count, seed and a hash of the
-   generator's source (statements/synthetic.py, statements/demo.py). Newer migrations (indexes) are applied to a
-   reused database, followed by ANALYZE (VACUUM ANALYZE on PostgreSQL), so the key does not have to include the
-   migration state;
+   generator's source (statements/sample_data/synthetic.py, statements/sample_data/demo.py). Newer migrations
+   (indexes) are applied to a reused database, followed by ANALYZE (VACUUM ANALYZE on PostgreSQL), so the key does
+   not have to include the migration state;
 2. measures, in a fresh Python process, through Django's test Client and the real URLconf (middleware, templates,
    everything): the timeline over a fixed matrix of filters (a warm-up, then --runs timed requests each: p50/p95
    server time, SQL query count, slowest SQL statement), deep pages, full-text search pages and the admin
@@ -45,7 +45,7 @@ DEFAULT_COUNT = 1_032_000  # 3 % drafts and 0.1 % retractions leave about one mi
 DEFAULT_SEED = 1
 DEFAULT_RUNS = 5
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/st_bench")
-GENERATOR_SOURCES = ["statements/synthetic.py", "statements/demo.py"]
+GENERATOR_SOURCES = ["statements/sample_data/synthetic.py", "statements/sample_data/demo.py"]
 ADMIN_USERNAME = "bench-admin"
 SLOW_MS = 2500  # a URL slower than this at warm-up is timed only once or twice (recorded as "runs")
 EXPORT_MAX_SECONDS = int(os.environ.get("BENCH_EXPORT_MAX_SECONDS", "900"))  # then rows/s is over a partial file
@@ -62,7 +62,8 @@ TARGETS = {
 }
 
 # The timeline's filter matrix: single filters, combinations, common and rare values, date ranges, words, order.
-# Slugs and codes are those of statements/synthetic.py and the demo topic tree (statements/demo.py).
+# Slugs and codes are those of statements/sample_data/synthetic.py and the demo topic tree
+# (statements/sample_data/demo.py).
 TIMELINE_MATRIX: list[tuple[str, dict]] = [
     ("unfiltered", {}),
     ("page 2", {"page": "2"}),

@@ -3,10 +3,9 @@
 Usage: .venv/bin/python scripts/measure_export_memory.py [--sizes 10000 100000] [--database-url URL]
 
 Without --database-url it works in a throwaway SQLite file, so no real database is touched; with it, give an empty
-scratch database (statements are added to reach each size). The statements come from statements/synthetic.py
-(labelled fictional officials and outlet). For each size a fresh process streams /export.csv through the real
-view, reads the whole file and throws it away, twice:
-
+scratch database (statements are added to reach each size). The statements come from
+statements/sample_data/synthetic.py (labelled fictional officials and outlet). For each size a fresh process streams
+/export.csv through the real view, reads the whole file and throws it away, twice:
 1. without tracing, reporting the process's peak resident memory (max RSS: Python objects plus the database
    driver's C buffers) and how much it grew during the export;
 2. with tracemalloc, reporting the peak of Python allocations during the export.
@@ -96,7 +95,7 @@ def main() -> None:
     from django.db import connection
 
     from statements.models import Statement
-    from statements.synthetic import generate_statements
+    from statements.sample_data.synthetic import generate_statements
 
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor}")

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 
-from statements import services
+from statements import publishing
 from statements.models import Country, Official, Outlet, Position, Source, Statement, Status, Topic
 from tests.admin_helpers import admin_url, change_form_data
 from tests.factories import (
@@ -331,18 +331,18 @@ def test_retract_action_refuses_drafts(admin_client):
     }
 
 
-# --- The services behind the actions, called directly (as an import or the extraction step would) -------------
+# --- The publishing functions behind the actions, called directly (as an import or the extraction step would)
 
 
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda batch: services.publish_statements(statements=batch, user=None), "without a source"),
-        (lambda batch: services.retract_statements(statements=batch, user=None, reason="  "), "say why"),
-        (lambda batch: services.retract_statements(statements=batch, user=None, reason="Wrong."), "Drafts selected"),
+        (lambda batch: publishing.publish_statements(statements=batch, user=None), "without a source"),
+        (lambda batch: publishing.retract_statements(statements=batch, user=None, reason="  "), "say why"),
+        (lambda batch: publishing.retract_statements(statements=batch, user=None, reason="Wrong."), "Drafts selected"),
     ],
 )
-def test_services_refuse_the_whole_batch(call, message):
+def test_publishing_refuses_the_whole_batch(call, message):
     """A refused batch raises a ValidationError that says why, and no statement in it changes."""
     batch = [StatementFactory(status=Status.DRAFT), StatementFactory(status=Status.DRAFT, source=None)]
     with pytest.raises(ValidationError, match=message):

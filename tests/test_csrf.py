@@ -31,7 +31,10 @@ def admin_posts(statement) -> dict[str, tuple[str, dict]]:
         "export action": (changelist, {"action": "export_selected_csv", "_selected_action": [statement.pk]}),
         "import page": (reverse("admin:statements_statement_import"), {"preview": "1"}),
         "import confirm": (reverse("admin:statements_statement_import"), {"confirm": "1"}),
-        "from-article page": (reverse("statements_from_article"), {"extract": "1", "text": 'Peskov said: "No."'}),
+        "from-article page": (
+            reverse("admin:statements_statement_from_article"),
+            {"extract": "1", "text": 'Peskov said: "No."'},
+        ),
         "password change": (reverse("admin:password_change"), {"old_password": PASSWORD}),
         "logout": (reverse("admin:logout"), {}),
     }

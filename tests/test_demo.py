@@ -13,7 +13,6 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from statements import demo, synthetic
 from statements.models import (
     Country,
     DatePrecision,
@@ -27,6 +26,7 @@ from statements.models import (
     Status,
     Topic,
 )
+from statements.sample_data import demo, synthetic
 from tests.factories import OutletFactory
 
 pytestmark = pytest.mark.django_db

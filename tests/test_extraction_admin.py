@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 
-from statements.demo import SEED_ARTICLE
-from statements.drafts import DraftStatement, NewSource, create_article_drafts
+from statements.article_drafts import DraftStatement, NewSource, create_article_drafts
 from statements.models import Kind, Official, Outlet, Source, Statement, Status
+from statements.sample_data.demo import SEED_ARTICLE
 from tests.admin_helpers import user_with_role
 from tests.browser import screenshot, serious_violations
 from tests.factories import OfficialFactory, OutletFactory, PositionFactory, SourceFactory, UserFactory, country
@@ -115,6 +115,12 @@ def peskov():
 
 def rows_of(response):
     return response.context["rows"]
+
+
+def test_the_page_is_a_named_admin_url_at_the_same_path():
+    """StatementAdmin mounts the page at its old address, ahead of the change view that would read it as an id."""
+    assert reverse("admin:statements_statement_from_article") == URL
+    assert resolve(URL).url_name == "statements_statement_from_article"
 
 
 @pytest.mark.parametrize("role", ["Analyst", "Editor"])

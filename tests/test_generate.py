@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from statements import source_cache
 from statements.models import Outlet, Source, Statement
-from statements.synthetic import NOTE_PREFIX
+from statements.sample_data.synthetic import NOTE_PREFIX
 from tests.schema import SQLRunner
 
 pytestmark = pytest.mark.django_db

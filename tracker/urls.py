@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from statements.admin.extraction import from_article
 from statements.health import healthz
 from statements.ratelimit import rate_limit
 
@@ -17,12 +16,6 @@ limit_login = rate_limit("admin-login-minute", "10/m", when=posts)
 limit_login_hourly = rate_limit("admin-login-hour", "30/h", when=posts)
 
 urlpatterns = [
-    # Before the admin's own URLs, which would read "from-article" as a statement id.
-    path(
-        "admin/statements/statement/from-article/",
-        admin.site.admin_view(from_article),
-        name="statements_from_article",
-    ),
     # Same path as the admin's own login URL, listed first so every sign-in goes through the throttle.
     path("admin/login/", limit_login(limit_login_hourly(admin.site.login)), name="admin_login_throttled"),
     path("admin/", admin.site.urls),

@@ -2,7 +2,7 @@
 
 Step 1 (ArticleForm): the article's text and its source details. Step 2: the extractor's proposals
 (statements/extraction/) as a formset to tick and edit; the article details travel along as hidden fields. Step 3:
-statements.drafts.create_article_drafts() writes the source and the ticked statements in one transaction.
+statements.article_drafts.create_article_drafts() writes the source and the ticked statements in one transaction.
 
 The extraction is deterministic, so the save step runs it again on the same text instead of trusting the browser
 with contexts and duplicate links: row N of the formset is proposal N. Officials, topics and countries are chosen
@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from statements.drafts import DraftStatement, NewSource, create_article_drafts
+from statements.article_drafts import DraftStatement, NewSource, create_article_drafts
 from statements.extraction.db import known_countries, known_officials, known_topics
 from statements.extraction.extract import extract
 from statements.extraction.types import Extraction, Proposal

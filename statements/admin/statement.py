@@ -13,8 +13,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from statements import services
-from statements.admin import csv_export, csv_import
+from statements import publishing
+from statements.admin import csv_export, csv_import, extraction
 from statements.admin.concurrency import OptimisticLockAdminMixin, VersionedModelForm
 from statements.admin.history import ReadOnlyHistoryAdmin
 from statements.admin.scale import CappedCountPaginator, CountryFilter, SpeakerFilter, TopicFilter, YearFilter
@@ -147,22 +147,25 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         if "status" in form.changed_data:
-            # published_at says when the statement last became public; a draft has none (as in services).
+            # published_at says when the statement last became public; a draft has none (as in publishing.py).
             if obj.status == Status.PUBLISHED:
                 obj.published_at = timezone.now()
             elif obj.status == Status.DRAFT:
                 obj.published_at = None
         super().save_model(request, obj, form, change)
 
-    # --- CSV export and import (statements/admin/csv_export.py, csv_import.py) ----------------------
+    # --- CSV export and import, statements from an article (csv_export.py, csv_import.py, extraction.py) ---
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_changelist_view)
         import_ = self.admin_site.admin_view(self.import_view)
+        from_article = self.admin_site.admin_view(extraction.from_article)
         opts = self.model._meta
+        # Before the default URLs, whose "<path:object_id>/" would read "from-article" as a statement id.
         return [
             path("export.csv", export, name=f"{opts.app_label}_{opts.model_name}_export"),
             path("import/", import_, name=f"{opts.app_label}_{opts.model_name}_import"),
+            path("from-article/", from_article, name=f"{opts.app_label}_{opts.model_name}_from_article"),
             *super().get_urls(),
         ]
 
@@ -182,7 +185,7 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     # --- Bulk actions --------------------------------------------------------------------------
 
     def _run(self, request, action, success: str, **kwargs) -> None:
-        """Call a service on the selection and report the outcome; a refusal changes nothing."""
+        """Call a publishing function on the selection and report the outcome; a refusal changes nothing."""
         try:
             count = action(user=request.user, **kwargs)
         except ValidationError as error:
@@ -192,12 +195,12 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
 
     @admin.action(description="Publish selected statements", permissions=["publish"])
     def publish_selected(self, request, queryset):
-        self._run(request, services.publish_statements, "Published {count} statement(s).", statements=queryset)
+        self._run(request, publishing.publish_statements, "Published {count} statement(s).", statements=queryset)
 
     @admin.action(description="Return selected statements to draft", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self._run(
-            request, services.unpublish_statements, "Returned {count} statement(s) to draft.", statements=queryset
+            request, publishing.unpublish_statements, "Returned {count} statement(s) to draft.", statements=queryset
         )
 
     @admin.action(description="Retract selected statements…", permissions=["publish"])
@@ -207,7 +210,7 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
         if form.is_valid():
             self._run(
                 request,
-                services.retract_statements,
+                publishing.retract_statements,
                 "Retracted {count} statement(s).",
                 statements=queryset,
                 reason=form.cleaned_data["reason"],

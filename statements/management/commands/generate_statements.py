@@ -1,8 +1,8 @@
 """Generate N clearly labelled synthetic statements (fictional officials and outlets) for demos and benchmarks.
 
-Rows come from statements/synthetic.py in bulk batches; numbering continues after the existing synthetic statements,
-so running the command twice adds more rather than repeating. After the load the planner statistics are refreshed
-(ANALYZE), because a table that grew from a few rows to a million otherwise gets the plans of an empty one.
+Rows come from statements/sample_data/synthetic.py in bulk batches; numbering continues after the existing synthetic
+statements, so running the command twice adds more rather than repeating. After the load the planner statistics are
+refreshed (ANALYZE), because a table that grew from a few rows to a million otherwise gets the plans of an empty one.
 """
 
 import argparse
@@ -12,7 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from statements.synthetic import generate_statements
+from statements.sample_data.synthetic import generate_statements
 
 MAX_COUNT = 10_000_000
 

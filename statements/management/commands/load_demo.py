@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from statements.demo import load_demo
 from statements.models import Statement
-from statements.synthetic import generate_statements
+from statements.sample_data.demo import load_demo
+from statements.sample_data.synthetic import generate_statements
 
 
 class Command(BaseCommand):

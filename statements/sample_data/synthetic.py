@@ -25,9 +25,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from . import link_cache
+from .. import link_cache
+from ..models import Country, DatePrecision, Kind, Medium, Official, Outlet, Position, Source, Statement, Status, Topic
 from .demo import Tally, differs, load_topics, upsert
-from .models import Country, DatePrecision, Kind, Medium, Official, Outlet, Position, Source, Statement, Status, Topic
 
 
 def words(text: str) -> list[str]:

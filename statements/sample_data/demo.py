@@ -11,9 +11,9 @@ from pathlib import Path
 from django.db import models, transaction
 from django.utils import timezone
 
-from .models import Country, DatePrecision, Kind, Medium, Official, Outlet, Position, Source, Statement, Status, Topic
+from ..models import Country, DatePrecision, Kind, Medium, Official, Outlet, Position, Source, Statement, Status, Topic
 
-SEED_ARTICLE = Path(__file__).resolve().parent / "fixtures" / "tass-2016-11-11-peskov-cnn.txt"
+SEED_ARTICLE = Path(__file__).resolve().parent.parent / "fixtures" / "tass-2016-11-11-peskov-cnn.txt"
 SEED_DATE = datetime.date(2016, 11, 11)
 
 # Demonyms and metonyms used in wire copy, merged into the ISO aliases the country migration loaded.
