@@ -146,11 +146,24 @@ def sqlite_paths(count: int) -> tuple[Path, Path]:
     return CACHE / f"{name}.sqlite3", CACHE / f"{name}.json"
 
 
-def ensure_sqlite(count: int, seed: int) -> str:
+def reusable(stored: dict | None, key: dict, keep: bool) -> bool:
+    """A built database is reused while its key matches; with --keep-database whenever it holds the same count and
+    seed, so that two versions of the code are measured on the same data (their generators' files may differ)."""
+    if not stored:
+        return False
+    if stored == key:
+        return True
+    same_data = (stored.get("count"), stored.get("seed")) == (key["count"], key["seed"])
+    if keep and same_data:
+        print(f"  kept although the generator changed ({stored['generator']} -> {key['generator']})", flush=True)
+    return keep and same_data
+
+
+def ensure_sqlite(count: int, seed: int, keep: bool = False) -> str:
     path, marker = sqlite_paths(count)
     key = build_key(count, seed)
     url = f"sqlite:///{path}"
-    if path.exists() and marker.exists() and json.loads(marker.read_text()) == key:
+    if path.exists() and marker.exists() and reusable(json.loads(marker.read_text()), key, keep):
         print(f"SQLite: reusing {path.relative_to(ROOT)} ({key})", flush=True)
         return url
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -173,7 +186,7 @@ def psql(url: str, sql: str) -> str:
     return subprocess.run(command, check=True, text=True, capture_output=True, env=env).stdout.strip()
 
 
-def ensure_postgres(count: int, seed: int) -> str:
+def ensure_postgres(count: int, seed: int, keep: bool = False) -> str:
     """The key is stored as the database's comment, so a reused database says what it holds."""
     parts = urlsplit(POSTGRES_URL)
     name = parts.path.lstrip("/")
@@ -182,7 +195,7 @@ def ensure_postgres(count: int, seed: int) -> str:
     comment = psql(
         maintenance, f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{name}'"
     )
-    if comment and json.loads(comment) == key:
+    if comment and reusable(json.loads(comment), key, keep):
         print(f"PostgreSQL: reusing database {name} ({key})", flush=True)
         return POSTGRES_URL
     print(f"PostgreSQL: building database {name} ({key})", flush=True)
@@ -271,6 +284,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="Timed requests per URL after a warm-up.")
     parser.add_argument("--no-export", action="store_true", help="Skip the CSV export (the slowest part).")
+    parser.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="Reuse a built database of the same count and seed even if the generator's files changed.",
+    )
     parser.add_argument("--out", help="(measure/export) where the child writes its JSON.")
     args = parser.parse_args(argv)
     if args.mode == "measure":
@@ -295,7 +313,10 @@ def main(argv: list[str] | None = None) -> None:
     }
     for engine in args.engines:
         build_started = time.monotonic()
-        url = ensure_sqlite(args.count, args.seed) if engine == "sqlite" else ensure_postgres(args.count, args.seed)
+        if engine == "sqlite":
+            url = ensure_sqlite(args.count, args.seed, args.keep_database)
+        else:
+            url = ensure_postgres(args.count, args.seed, args.keep_database)
         build_seconds = time.monotonic() - build_started
         settle(engine, url)
         print(f"{engine}: measuring pages…", flush=True)
