@@ -46,6 +46,17 @@ class DateSpan(NamedTuple):
     last: datetime.date
     text: str
 
+    @property
+    def words(self) -> str:
+        """The span as people write it: "2016", "November 2016", "11 November 2016"."""
+        if self.first.year != self.last.year:  # never made by parse_partial_date, but say it plainly
+            return f"{self.first.isoformat()} to {self.last.isoformat()}"
+        if (self.first.month, self.first.day, self.last.month, self.last.day) == (1, 1, 12, 31):
+            return str(self.first.year)
+        if self.first.day == 1 and self.last.month == self.first.month and self.last.day != self.first.day:
+            return f"{self.first:%B} {self.first.year}"
+        return f"{self.first.day} {self.first:%B} {self.first.year}"
+
 
 def parse_partial_date(value: str) -> DateSpan:
     """Parse YYYY, YYYY-MM or YYYY-MM-DD into the span of days it covers; ValueError if it is not a real date."""
@@ -213,7 +224,7 @@ class PartialDateFilter(PublicFilter, django_filters.Filter):
     field_class = PartialDateField
 
     def shown(self, value: DateSpan):
-        return [(value.text, None)]
+        return [(value.words, None)]
 
 
 class LanguageFilter(PublicFilter, django_filters.Filter):
@@ -497,7 +508,10 @@ def in_words(statement_filter) -> str:
     if subject == "Statements" and not parts:
         return "all statements"
     ordered = sorted(parts.values(), key=lambda item: item[0].part)  # stable: declaration order within a part
-    return " ".join([subject] + [public.words.format(", ".join(labels)) for public, labels in ordered])
+    words = [public.words.format(", ".join(labels)) for public, labels in ordered]
+    if "date_from" in parts and parts["date_from"][1] == parts.get("date_to", (None, None))[1]:
+        words[-2:] = [f"in {parts['date_from'][1][0]}"]  # one month or year: "in November 2016"
+    return " ".join([subject, *words])
 
 
 def canonical_query(params, filterset_class=None, *, keep_page: bool = True) -> str:

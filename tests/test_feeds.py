@@ -113,7 +113,9 @@ def test_long_text_is_cut_in_the_title_but_whole_in_the_summary(client):
             "Statement Tracker: Statements by officials of United States reported by Reuters",
         ),
         ("q=syria+talks&language=en", "Statement Tracker: Statements matching “syria talks” in language “en”"),
-        ("date_from=2016-11&date_to=2017", "Statement Tracker: Statements from 2016-11 to 2017"),
+        ("date_from=2016-11&date_to=2017", "Statement Tracker: Statements from November 2016 to 2017"),
+        ("date_from=2016-11&date_to=2016-11", "Statement Tracker: Statements in November 2016"),
+        ("date_from=2016-11-11", "Statement Tracker: Statements from 11 November 2016"),
     ],
 )
 def test_feed_title_describes_the_filters(client, query, title):

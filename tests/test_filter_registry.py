@@ -118,7 +118,8 @@ def test_canonical_query_string(query, canonical):
             "country=sy&topic=sanctions&speaker=dmitry-peskov",
             "Statements by Dmitry Peskov on Sanctions concerning Syria",
         ),
-        ("date_to=2017&q=talks&date_from=2016-11", "Statements matching “talks” from 2016-11 to 2017"),
+        ("date_to=2017&q=talks&date_from=2016-11", "Statements matching “talks” from November 2016 to 2017"),
+        ("date_from=2016&date_to=2016&speaker=dmitry-peskov", "Statements by Dmitry Peskov in 2016"),
     ],
 )
 def test_filter_in_words_reads_who_what_how_when(query, words):

@@ -441,7 +441,7 @@ def test_pages_facets_and_chart_are_the_first_matches_in_order(client, world, co
     add_statements(40)
     statement_filter = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
     first = list(statement_filter.qs[:30])
-    pages = [client.get(f"/?{query}&page={number}").context for number in (1, 2)]
+    pages = [client.get(f"/?{query}&page={number}", follow=True).context for number in (1, 2)]
     assert [s.pk for context in pages for s in context["page"].object_list] == [s.pk for s in first]
     context = pages[0]
     assert context["sampled"] and context["chart"].total == 30
@@ -469,8 +469,8 @@ def test_page_rows_keep_the_order_of_the_filter(client, world):
 
 def test_download_links_carry_the_filters_but_not_the_page(client, world):
     """CSV, Excel CSV, reports, feed and JSON links repeat exactly the current filters, without the page number."""
-    add_statements(30)
-    response = client.get("/?sort=oldest&kind=paraphrase&page=1")
+    add_statements(60)  # more than a page of paraphrases: page 2 exists (page 1 would redirect to no page at all)
+    response = client.get("/?sort=oldest&kind=paraphrase&page=2")
     html = response.content.decode()
     for link in [
         'href="/export.csv?sort=oldest&amp;kind=paraphrase"',
@@ -483,3 +483,39 @@ def test_download_links_carry_the_filters_but_not_the_page(client, world):
     export = client.get("/export.csv?sort=oldest&kind=paraphrase")
     rows = list(csv.DictReader(io.StringIO(export.getvalue().decode())))
     assert len(rows) == response.context["page"].paginator.count > 0
+
+
+def test_title_and_heading_say_the_filter_in_words(client, world):
+    """A tab or bookmark of a filtered timeline says what it holds, from the same words as the feed's title."""
+    html = client.get("/?speaker=dmitry-peskov&topic=syria&date_from=2016-11&date_to=2016-11").content.decode()
+    words = "Statements by Dmitry Peskov on Syria in November 2016"
+    assert f"<title>{words} – Statement Tracker</title>" in html
+    assert f"<h1>{words}</h1>" in html
+    unfiltered = client.get("/").content.decode()
+    assert "<title>Timeline – Statement Tracker</title>" in unfiltered
+
+
+@pytest.mark.parametrize(
+    ("query", "location"),
+    [
+        (
+            "q=&speaker=dmitry-peskov&speaker_country=&country=&topic=&date_from=&date_to=&kind=&outlet=&language="
+            "&sort=newest",
+            "/?speaker=dmitry-peskov",
+        ),
+        ("q=&sort=newest", "/"),
+        ("country=SY&country=sy&page=1", "/?country=sy"),
+        ("topic=syria&utm_source=newsletter", "/?topic=syria"),
+    ],
+)
+def test_a_submitted_form_redirects_to_the_canonical_address(client, world, query, location):
+    """What people copy from the address bar is clean: no empty parameters, defaults or repeats."""
+    response = client.get(f"/?{query}")
+    assert response.status_code == 302
+    assert response["Location"] == location
+    assert client.get(location).status_code == 200
+
+
+def test_a_canonical_address_in_another_order_is_served_as_typed(client, world):
+    """The same filter in another parameter order is not redirected: links people made keep working unchanged."""
+    assert client.get("/?topic=syria&speaker=dmitry-peskov").status_code == 200
