@@ -9,7 +9,8 @@ from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
 from . import link_cache
-from .models import FirstMatches, Statement, Topic
+from .models import Statement, Topic
+from .planner import FirstMatches
 
 FACET_SIZE = 10
 

@@ -7,11 +7,9 @@ from django.shortcuts import render
 
 from .facets import without_page
 from .models import DatePrecision, Statement, Topic
+from .planner import COUNT_CAP
 
 PAGE_SIZE = 25
-# Counting a million matches costs a scan of them all; counting up to this many costs a bounded index walk.
-# Above it the count reads "10,000+" and page numbers stop at COUNT_LIMIT / PAGE_SIZE (docs/performance.md).
-COUNT_LIMIT = 10_000
 
 
 @dataclass
@@ -61,18 +59,18 @@ class PageNotFound(Exception):
 
 
 class BoundedPaginator(Paginator):
-    """Pages over the first COUNT_LIMIT matches, read in one query (StatementQuerySet.first_matches).
+    """Pages over the first COUNT_CAP matches, read in one query (StatementQuerySet.first_matches).
 
     The count is exact up to the limit and "10,000+" beyond it (`capped`); page numbers stop at the limit.
-    `matches` (models.FirstMatches) holds the ids, speakers, months and topics of the matches in the requested
+    `matches` (planner.FirstMatches) holds the ids, speakers, months and topics of the matches in the requested
     order, from which the timeline counts its facets and chart without grouping the whole table again (all
-    matches when not capped, the first COUNT_LIMIT otherwise). All four come from the timeline's covering index.
+    matches when not capped, the first COUNT_CAP otherwise). All four come from the timeline's covering index.
     """
 
     def __init__(self, statements, per_page: int):
-        found = statements.first_matches(COUNT_LIMIT + 1)
-        self.capped = len(found) > COUNT_LIMIT
-        self.matches = found.first(COUNT_LIMIT) if self.capped else found
+        found = statements.first_matches(COUNT_CAP + 1)
+        self.capped = len(found) > COUNT_CAP
+        self.matches = found.first(COUNT_CAP) if self.capped else found
         super().__init__(self.matches.ids, per_page)
 
     @property
@@ -120,5 +118,5 @@ def page_not_found(request):
     """The 404 for a page past the end keeps the filters and offers page 1."""
     params = without_page(request.GET)
     first_page = request.path + ("?" + params.urlencode() if params else "")
-    context = {"first_page": first_page, "page_limit": f"{COUNT_LIMIT:,}"}
+    context = {"first_page": first_page, "page_limit": f"{COUNT_CAP:,}"}
     return render(request, "statements/page_not_found.html", context, status=404)

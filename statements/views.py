@@ -18,8 +18,9 @@ from .charts import chart_from_counts, link_bars
 from .facets import active_chips, facet_counts_for_matches, month_counts_for_matches, without_page
 from .filters import Sort, StatementFilter
 from .models import Country, Official, Outlet, Source, Statement, Status, Topic
+from .planner import COUNT_CAP
 from .search import parse_query, snippets
-from .timeline import COUNT_LIMIT, PageNotFound, group_by_date, page_not_found, paginate
+from .timeline import PageNotFound, group_by_date, page_not_found, paginate
 
 RELATED_LIMIT = 10
 
@@ -152,8 +153,8 @@ def timeline(request):
         highlights = snippets([statement.pk for statement in page.object_list], parse_query(q))
         for statement in page.object_list:
             statement.highlighted = highlights.get(statement.pk)
-    # Facets and chart describe the matches the paginator fetched: all of them up to COUNT_LIMIT, else the first
-    # COUNT_LIMIT in the current order (the page says so). Grouping a million rows per request costs seconds.
+    # Facets and chart describe the matches the paginator fetched: all of them up to COUNT_CAP, else the first
+    # COUNT_CAP in the current order (the page says so). Grouping a million rows per request costs seconds.
     matches = page.paginator.matches
     facets = facet_counts_for_matches(matches, request.GET, speakers=speakers, topics=topics) if found else None
     context.update(
@@ -171,7 +172,7 @@ def timeline(request):
         else [],
         chart=link_bars(chart_from_counts(month_counts_for_matches(matches)), request.GET) if found else None,
         sampled=page.paginator.capped,
-        sample_size=f"{COUNT_LIMIT:,}",
+        sample_size=f"{COUNT_CAP:,}",
     )
     return render(request, "statements/timeline.html", context)
 

@@ -11,9 +11,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.http import QueryDict
 
-from statements import source_cache
+from statements import planner, source_cache
 from statements.filters import StatementFilter
-from statements.models import Statement, StatementQuerySet, Status
+from statements.models import Statement, Status
 from tests.factories import OutletFactory, SourceFactory, StatementFactory
 from tests.schema import SQLRunner
 from tests.timeline_data import build_world
@@ -143,7 +143,7 @@ JOINS = [
 @pytest.mark.parametrize(("query", "join"), JOINS)
 def test_the_filters_on_the_copies_find_what_a_join_to_the_sources_finds(monkeypatch, shape, query, join):
     build_world()
-    monkeypatch.setattr(StatementQuerySet, "_is_common", lambda self, count_up_to: shape == "walked")
+    monkeypatch.setattr(planner, "is_common", lambda statements, count_up_to: shape == "walked")
     f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
     assert f.is_valid(), f.errors
     if join is None:  # said in the language, or reported in it
