@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from simple_history.models import HistoricalRecords
 
-from . import link_cache, planner, search
+from . import denormalised, planner, search
 
 WIKIDATA_ID_REGEX = r"^Q[1-9][0-9]*$"
 
@@ -430,12 +430,12 @@ class Statement(models.Model):
     mentioned_officials = models.ManyToManyField(
         Official, blank=True, related_name="mentioned_in", verbose_name="officials mentioned"
     )
-    # The topic and country ids as ",3,17,", copied here by database triggers so the timeline reads them from its
-    # index (statements/link_cache.py). Never written by the application: the triggers put the exact value back.
-    topics_cache = models.TextField(default=link_cache.EMPTY, editable=False)
-    countries_cache = models.TextField(default=link_cache.EMPTY, editable=False)
-    # The source's outlet id and language, copied here by database triggers so the outlet and language filters read
-    # the statements' own indexes (statements/source_cache.py). Never written by the application either.
+    # Denormalised copies kept exact by database triggers (statements/denormalised.py), so that the timeline reads
+    # a statement's links, outlet and language from the index it walks. Never written by the application: the
+    # triggers put the exact values back. The topic and country ids as ",3,17,":
+    topics_cache = models.TextField(default=denormalised.EMPTY_SET, editable=False)
+    countries_cache = models.TextField(default=denormalised.EMPTY_SET, editable=False)
+    # The source's outlet id and language:
     outlet_cache = models.IntegerField(null=True, editable=False)
     source_language_cache = models.CharField(max_length=8, default="", editable=False)
     note = models.TextField("analyst note", blank=True, help_text="Internal: never shown to the public.")
@@ -534,9 +534,9 @@ class Statement(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is None or self._state.adding:
-            # A new row has no links yet. Its copies are trusted as inserted (statements/link_cache.py), so never
+            # A new row has no links yet. Its copies are trusted as inserted (statements/denormalised.py), so never
             # insert ones carried over from another statement (`pk = None; save()` to copy a row).
-            self.topics_cache = self.countries_cache = link_cache.EMPTY
+            self.topics_cache = self.countries_cache = denormalised.EMPTY_SET
         self.original_language = language_code(self.original_language)
         super().save(*args, **kwargs)
 
@@ -545,8 +545,8 @@ class Statement(models.Model):
 
     @property
     def topic_ids(self) -> list[int]:
-        """Its topics' ids, read from the row's copy of its links (statements/link_cache.py), without a query."""
-        return link_cache.ids(self.topics_cache)
+        """Its topics' ids, read from the row's copy of its links (statements/denormalised.py), without a query."""
+        return denormalised.set_ids(self.topics_cache)
 
     @property
     def display_date(self) -> str:

@@ -24,7 +24,7 @@ from django.db.models.expressions import ExpressionList, RawSQL
 from django.db.models.functions import Cast, Substr
 
 from . import search
-from .link_cache import needle
+from .denormalised import set_member
 
 # Counting a million matches costs a scan of them all; counting up to this many costs a bounded index walk. A list
 # reads at most this many of the newest matches; above it the count reads "10,000+" and page numbers stop.
@@ -184,7 +184,7 @@ def linked_to(statements, field: str, ids):
     """Statements linked, in the many-to-many `field`, to any of `ids` (StatementQuerySet.linked_to).
 
     Never a JOIN + DISTINCT. Ids linked to few statements are a subquery on the link table's index; common ones are
-    a test on the statement's own copy of its links (`{field}_cache`, statements/link_cache.py), made while walking
+    a test on the statement's own copy of its links (`{field}_cache`, statements/denormalised.py), made while walking
     the date index, which stops after the newest matches a page needs (`is_common`).
     """
     model = statements.model
@@ -194,7 +194,7 @@ def linked_to(statements, field: str, ids):
     if is_common(statements, lambda threshold, size: rows.values("pk")[:threshold].count()):
         any_of = Q()
         for pk in ids:
-            any_of |= Q(**{f"{field}_cache__contains": needle(pk)})
+            any_of |= Q(**{f"{field}_cache__contains": set_member(pk)})
         return statements.filter(any_of)
     return statements.filter(id__in=models.Subquery(rows.values("statement_id")))
 

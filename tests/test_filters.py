@@ -171,7 +171,7 @@ WALKED_WORDS = re.compile(
 LISTED_WORDS = re.compile(r'(?<!\+)"statements_statement"\."id" IN \(SELECT rowid|search_document @@')
 LISTED_LINKS = 'IN (SELECT U0."statement_id"'  # a topic or country listed from its link table
 CACHE_TEST = re.compile(r'_cache"(::text)? LIKE')  # a topic or country tested on the statement's copy of its links
-# Several outlets or a language tested while walking, on the statement's copy of its source's (source_cache.py).
+# Several outlets or a language tested while walking, on the statement's copy of its source's (denormalised.py).
 WALKED_SOURCES = re.compile(r'\(\(?\+?"statements_statement"\."(outlet_cache|source_language_cache)" IN')
 
 
