@@ -11,8 +11,8 @@ module decides how each database finds it fast at a million statements (docs/per
 - the one count cap, `COUNT_CAP`: a list reads, counts and pages through at most this many of the newest matches
   (the timeline, the admin's changelists, the walk-or-list threshold).
 
-The functions take the queryset they steer and return a filtered one; nothing here imports the models, which
-import this module.
+The functions take the queryset they steer and return a filtered one, reading the model from it: the models import
+this module, so it does not import them at its top.
 """
 
 import math
