@@ -632,10 +632,11 @@ def measure(*, runs: int) -> dict:
     }
 
     print("  deep pages…", flush=True)
-    from statements.timeline.page import COUNT_LIMIT, PAGE_SIZE
+    from statements.planner import COUNT_CAP
+    from statements.timeline.page import PAGE_SIZE
 
-    # The deepest page the timeline serves (pages stop at COUNT_LIMIT matches; further is a 404 saying so).
-    deepest = max(1, min(-(-published // PAGE_SIZE), COUNT_LIMIT // PAGE_SIZE))
+    # The deepest page the timeline serves (pages stop at COUNT_CAP matches; further is a 404 saying so).
+    deepest = max(1, min(-(-published // PAGE_SIZE), COUNT_CAP // PAGE_SIZE))
     first = measure_url(client, "page 1", url_for("statements:timeline", {}), runs)
     deep = [
         measure_url(

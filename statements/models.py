@@ -2,20 +2,16 @@
 
 import datetime
 import functools
-import math
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
-from django.db.models import Q, Value
-from django.db.models.expressions import ExpressionList, RawSQL
-from django.db.models.functions import Cast, Substr
+from django.db.models import Q
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from simple_history.models import HistoricalRecords
 
-from . import link_cache, search
+from . import denormalised, planner, search
 
 WIKIDATA_ID_REGEX = r"^Q[1-9][0-9]*$"
 
@@ -339,95 +335,13 @@ class Status(models.TextChoices):
     RETRACTED = "retracted", "Retracted"
 
 
-# A list reads at most this many of the newest matches (the timeline's capped count, statements/timeline.py).
-NEWEST_MATCHES_READ = 10_000
-# How many statements a walk of the date index passes in the time it takes to list one match (StatementQuerySet
-# ._is_common). Measured at a million statements: a walk passes one in 0.17 µs (SQLite) / 0.21 µs (PostgreSQL);
-# listing costs 2.3–3.2 µs / 5.9–8.4 µs a match (docs/performance.md).
-LIST_VS_WALK = {"sqlite": 15, "postgresql": 30}
-
-
-class TestedWhileWalking(models.Func):
-    """`column IN (subquery)`, or `column IN (values)`, written so that the database tests each row against the list
-    while walking the date index, instead of driving the query from the list (or the column's own index) and
-    sorting all it finds. A subquery's list is read once.
-
-    SQLite: `+column IN (…)`, the unary plus keeping SQLite from using the column's index. PostgreSQL:
-    `(column IN (…)) IS TRUE`, which PostgreSQL does not turn into a join, so the list becomes a hashed subplan,
-    nor answers from the column's index.
-    """
-
-    conditional = True
-    output_field = models.BooleanField()
-
-    def __init__(self, column: str, values):
-        if isinstance(values, list | tuple):  # constants: `(%s, %s)`
-            values = ExpressionList(*(Value(value) for value in values), template="(%(expressions)s)")
-        super().__init__(models.F(column), values)
-
-    def as_sql(self, compiler, connection, template="(+%s IN %s)", **extra_context):
-        (column, column_params), (values, values_params) = map(compiler.compile, self.source_expressions)
-        return template % (column, values), (*column_params, *values_params)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="((%s IN %s) IS TRUE)")
-
-
-class JoinedText(models.Aggregate):
-    """A column's values as one text, `separator` between them, in the order the rows arrive (GROUP_CONCAT on
-    SQLite, STRING_AGG on PostgreSQL): one row of text instead of a row per value."""
-
-    function = "GROUP_CONCAT"
-    output_field = models.TextField()
-
-    def __init__(self, expression, separator: str):
-        super().__init__(Cast(expression, models.TextField()), Value(separator))
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
-
-
-@dataclass
-class FirstMatches:
-    """The first matches of a query, in its order (StatementQuerySet.first_matches): what the timeline pages
-    through and counts its facets and chart from. One entry per statement in each list, as text."""
-
-    ids: list[str]
-    speaker_ids: list[str]
-    months: list[str]  # "YYYY-MM"
-    topics: list[str]  # each statement's topics_cache, ",3,17,"
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def first(self, n: int) -> "FirstMatches":
-        return FirstMatches(self.ids[:n], self.speaker_ids[:n], self.months[:n], self.topics[:n])
-
-
 class StatementQuerySet(models.QuerySet):
-    def first_matches(self, limit: int) -> FirstMatches:
-        """Id, speaker, month and topics of the first `limit` statements in this queryset's order, in one query
-        that answers one row: each column joined into one text by the database (JoinedText), around the query
-        itself with its LIMIT. With 10,001 rows this took the timeline's Python instructions down by 16 % on
-        PostgreSQL, and about evened out on SQLite, where joining costs SQLite what handing over the rows did
-        (docs/performance.md, section 9).
+    """The domain's vocabulary for finding statements; how each query is steered on each database is the
+    planner's (statements/planner.py)."""
 
-        The texts keep the order in which the limited query gives its rows: both databases aggregate a subquery's
-        rows as they come (tests/test_timeline.py checks the pages' order on both, in every sort order).
-        """
-        month = Substr(Cast("date", models.CharField()), 1, 7)
-        # Only the annotation is named here: Django selects the columns the aggregates read in the subquery.
-        first = self.annotate(month=month).values("month")[:limit]
-        texts = first.aggregate(
-            ids=JoinedText("pk", ","),
-            speaker_ids=JoinedText("speaker_id", ","),
-            months=JoinedText("month", ","),
-            topics=JoinedText("topics_cache", ";"),
-        )
-        if texts["ids"] is None:  # no match
-            return FirstMatches([], [], [], [])
-        ids, speaker_ids, months = (texts[name].split(",") for name in ("ids", "speaker_ids", "months"))
-        return FirstMatches(ids, speaker_ids, months, texts["topics"].split(";"))
+    def first_matches(self, limit: int) -> planner.FirstMatches:
+        """Id, speaker, month and topics of the first `limit` statements in this queryset's order, in one query."""
+        return planner.first_matches(self, limit)
 
     def published(self):
         """What the public timeline, counts, exports, API and feeds show. Start every public query here."""
@@ -443,39 +357,12 @@ class StatementQuerySet(models.QuerySet):
     def search(self, q: str, *, by_date: bool = True):
         """Statements matching every word of `q` (with "phrases", -exclusions and OR) in text, speaker or source.
 
-        `by_date=False` when the results will be ordered by relevance rather than by date: every match is then
-        ranked, so the matches are listed. By date, a common word is tested while walking the date index instead
-        (`_is_common`): on SQLite by `+id IN (…)` (`_id_in`), on PostgreSQL on the document the index carries.
+        `by_date=False` when the results will be ordered by relevance rather than by date (planner.matching_words).
         """
         terms = search.parse_query(q)
         if not terms:
             return self.none()
-        connection = connections[self.db]
-        if connection.vendor == "postgresql":
-            walk = by_date and self._is_common(lambda threshold, size: self._estimated_matches(terms, size))
-            return self.filter(search.document_condition(terms, walk=walk))
-        sql, params = search.matching_ids_sql(terms)
-
-        def count_up_to(threshold: int, size: int) -> int:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS found", [*params, threshold])
-                return cursor.fetchone()[0]
-
-        walk = by_date and self._is_common(count_up_to)
-        return self._id_in(RawSQL(sql, params), walk=walk)
-
-    def _estimated_matches(self, terms, size: int, newest: int | None = None) -> int:
-        """PostgreSQL: how many statements the search terms match, estimated. Counting them would visit each match's
-        row, so they are estimated twice: from the planner's statistics, which know a word's share of the whole
-        table but misjudge phrases and words that go together, and from the share of the `newest` statements that
-        match (read from the walking index, ~2 ms for 10,000), which is where a walk goes first. The smaller wins.
-        """
-        sql, params = search.newest_matching_sql(terms, Status.PUBLISHED, newest or NEWEST_MATCHES_READ)
-        with connections[self.db].cursor() as cursor:
-            overall = search.share_at_most(terms, cursor) * size
-            cursor.execute(sql, params)
-            examined, matching = cursor.fetchone()
-        return int(min(overall, matching * size / max(examined, 1)))
+        return planner.matching_words(self, terms, by_date=by_date)
 
     def with_search_rank(self, q: str):
         """Annotate `search_rank` (higher is more relevant) for ordering search results by relevance."""
@@ -488,88 +375,19 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(speaker=official)
 
     def linked_to(self, **links):
-        """Statements linked, in each named many-to-many field, to any of the given ids: linked_to(topics=[1, 2]).
-
-        Never a JOIN + DISTINCT. Ids linked to few statements are a subquery on the link table's index; common ones
-        are a test on the statement's own copy of its links (statements/link_cache.py), made while walking the
-        date index, which stops after the newest matches a page needs (`_is_common`, docs/performance.md).
-        """
+        """Statements linked, in each named many-to-many field, to any of the given ids: linked_to(topics=[1, 2]),
+        never a JOIN + DISTINCT (planner.linked_to)."""
         for field, ids in links.items():
-            rows = getattr(Statement, field).through.objects.filter(
-                **{f"{Statement._meta.get_field(field).m2m_reverse_field_name()}__in": ids}
-            )
-            if self._is_common(lambda threshold, size, rows=rows: rows.values("pk")[:threshold].count()):
-                any_of = Q()
-                for pk in ids:
-                    any_of |= Q(**{f"{field}_cache__contains": link_cache.needle(pk)})
-                self = self.filter(any_of)
-            else:
-                self = self.filter(id__in=models.Subquery(rows.values("statement_id")))
+            self = planner.linked_to(self, field, ids)
         return self
 
     def from_outlets(self, outlet_ids: list[int]):
-        """Statements whose source an outlet in `outlet_ids` published, read from each statement's copy of its
-        source's outlet (statements/source_cache.py), never a join that the database drives from the sources.
-
-        One outlet is a walk of `statement_outlet_date_cover` in date order, which stops after the newest matches,
-        however common the outlet. Several are listed from that index when rare; when common they are tested while
-        walking the date index (`_is_common`): listing a quarter of a million statements means sorting them all.
-        """
-        if len(outlet_ids) == 1:
-            return self.filter(outlet_cache=outlet_ids[0])
-        reported = Statement.objects.filter(outlet_cache__in=outlet_ids).order_by().values("pk")
-        if self._is_common(lambda threshold, size: reported[:threshold].count()):
-            return self.filter(TestedWhileWalking("outlet_cache", outlet_ids))
-        return self.filter(outlet_cache__in=outlet_ids)
+        """Statements whose source an outlet in `outlet_ids` published (planner.from_outlets)."""
+        return planner.from_outlets(self, outlet_ids)
 
     def in_language(self, code: str):
-        """Statements said in the language `code` (`original_language`) or reported in it (the copy of their
-        source's language, statements/source_cache.py). A common language is tested on both while walking the date
-        index (`_is_common`); a rare one lists its statements from the two columns' indexes.
-        """
-        reported = Statement.objects.filter(source_language_cache=code).order_by().values("pk")
-        said = Statement.objects.filter(original_language=code).order_by().values("pk")
-
-        def count_up_to(threshold: int, size: int) -> int:
-            found = reported[:threshold].count()
-            return found + (said[:threshold].count() if found < threshold else 0)
-
-        if self._is_common(count_up_to):
-            return self.filter(
-                TestedWhileWalking("source_language_cache", [code]) | TestedWhileWalking("original_language", [code])
-            )
-        if connections[self.db].vendor == "postgresql":  # both indexes read into one bitmap: 84 → 31-43 ms for 1 %
-            return self.filter(Q(source_language_cache=code) | Q(original_language=code))
-        # SQLite would walk the date index for the OR (the whole index for a rare language): the two lists instead.
-        return self.filter(id__in=reported.union(said, all=True))
-
-    def _id_in(self, ids, *, walk: bool):
-        """`id IN (ids)`, written so that SQLite finds the newest matches fast (docs/performance.md).
-
-        SQLite answers `id IN (…)` by reading the whole list and sorting its statements by date: quick for a value
-        on a few thousand statements, 0.5 s for one on a third of a million. For a common value (`walk`) the query
-        tests each statement against the list while walking the date index (`TestedWhileWalking`), stopping after
-        the newest matches a page needs. Word searches use it (`search`); a many-to-many link is tested on the
-        row's copy instead (`linked_to`), an outlet or a language on the copy of the source's (`from_outlets`,
-        `in_language`).
-        """
-        return self.filter(TestedWhileWalking("pk", ids) if walk else Q(id__in=ids))
-
-    def _is_common(self, matches) -> bool:
-        """Whether a condition matches enough statements for walking the date index to beat listing its matches.
-
-        Listing costs a row lookup per match and a sort of them all; the walk tests each statement it passes and
-        passes NEWEST_MATCHES_READ × statements / matches of them. The two are equal near
-        √(NEWEST_MATCHES_READ × statements / LIST_VS_WALK) matches: at a million statements 26,200 on SQLite and
-        18,500 on PostgreSQL. `matches(threshold, statements)` counts the matches, stopping at the threshold, or
-        estimates them.
-        """
-        vendor = connections[self.db].vendor
-        if vendor not in LIST_VS_WALK:
-            return False
-        size = Statement.objects.using(self.db).aggregate(largest_id=models.Max("pk"))["largest_id"] or 0
-        threshold = math.isqrt(NEWEST_MATCHES_READ * size // LIST_VS_WALK[vendor])
-        return threshold > 0 and matches(threshold, size) >= threshold
+        """Statements said in the language `code` or reported in it (planner.in_language)."""
+        return planner.in_language(self, code)
 
     def newest_first(self):
         return self.order_by("-date", "-id")
@@ -621,12 +439,12 @@ class Statement(models.Model):
     mentioned_officials = models.ManyToManyField(
         Official, blank=True, related_name="mentioned_in", verbose_name="officials mentioned"
     )
-    # The topic and country ids as ",3,17,", copied here by database triggers so the timeline reads them from its
-    # index (statements/link_cache.py). Never written by the application: the triggers put the exact value back.
-    topics_cache = models.TextField(default=link_cache.EMPTY, editable=False)
-    countries_cache = models.TextField(default=link_cache.EMPTY, editable=False)
-    # The source's outlet id and language, copied here by database triggers so the outlet and language filters read
-    # the statements' own indexes (statements/source_cache.py). Never written by the application either.
+    # Denormalised copies kept exact by database triggers (statements/denormalised.py), so that the timeline reads
+    # a statement's links, outlet and language from the index it walks. Never written by the application: the
+    # triggers put the exact values back. The topic and country ids as ",3,17,":
+    topics_cache = models.TextField(default=denormalised.EMPTY_SET, editable=False)
+    countries_cache = models.TextField(default=denormalised.EMPTY_SET, editable=False)
+    # The source's outlet id and language:
     outlet_cache = models.IntegerField(null=True, editable=False)
     source_language_cache = models.CharField(max_length=8, default="", editable=False)
     note = models.TextField("analyst note", blank=True, help_text="Internal: never shown to the public.")
@@ -725,9 +543,9 @@ class Statement(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is None or self._state.adding:
-            # A new row has no links yet. Its copies are trusted as inserted (statements/link_cache.py), so never
+            # A new row has no links yet. Its copies are trusted as inserted (statements/denormalised.py), so never
             # insert ones carried over from another statement (`pk = None; save()` to copy a row).
-            self.topics_cache = self.countries_cache = link_cache.EMPTY
+            self.topics_cache = self.countries_cache = denormalised.EMPTY_SET
         self.original_language = language_code(self.original_language)
         super().save(*args, **kwargs)
 
@@ -736,8 +554,8 @@ class Statement(models.Model):
 
     @property
     def topic_ids(self) -> list[int]:
-        """Its topics' ids, read from the row's copy of its links (statements/link_cache.py), without a query."""
-        return link_cache.ids(self.topics_cache)
+        """Its topics' ids, read from the row's copy of its links (statements/denormalised.py), without a query."""
+        return denormalised.set_ids(self.topics_cache)
 
     @property
     def display_date(self) -> str:

@@ -6,8 +6,9 @@ import pytest
 from django.db.models import Max
 from django.http import QueryDict
 
+from statements import planner
 from statements.filters import StatementFilter, parse_partial_date
-from statements.models import Statement, StatementQuerySet
+from statements.models import Statement
 from tests.timeline_data import build_world
 
 ALL_NEWEST = "G E B A C D F"
@@ -170,7 +171,7 @@ WALKED_WORDS = re.compile(
 LISTED_WORDS = re.compile(r'(?<!\+)"statements_statement"\."id" IN \(SELECT rowid|search_document @@')
 LISTED_LINKS = 'IN (SELECT U0."statement_id"'  # a topic or country listed from its link table
 CACHE_TEST = re.compile(r'_cache"(::text)? LIKE')  # a topic or country tested on the statement's copy of its links
-# Several outlets or a language tested while walking, on the statement's copy of its source's (source_cache.py).
+# Several outlets or a language tested while walking, on the statement's copy of its source's (denormalised.py).
 WALKED_SOURCES = re.compile(r'\(\(?\+?"statements_statement"\."(outlet_cache|source_language_cache)" IN')
 
 
@@ -182,7 +183,7 @@ def test_words_topic_and_country_filters_select_the_same_statements_in_either_qu
 ):
     """Listing the matches or testing each statement on a walk (chosen by how common they are): the same rows."""
     world = build_world()
-    monkeypatch.setattr(StatementQuerySet, "_is_common", lambda self, count_up_to, **kwargs: shape == "walked")
+    monkeypatch.setattr(planner, "is_common", lambda statements, count_up_to, **kwargs: shape == "walked")
     f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
     assert f.is_valid(), f.errors
     assert " ".join(world["labels"][s.pk] for s in f.qs) == expected
@@ -223,8 +224,8 @@ def test_common_conditions_are_tested_while_walking_the_date_index(
     # The table's size is estimated from its largest id, which PostgreSQL's sequences keep raising from test to
     # test: LIST_VS_WALK set to it makes the threshold √reads on every database.
     size = Statement.objects.aggregate(largest=Max("pk"))["largest"]
-    monkeypatch.setattr("statements.models.NEWEST_MATCHES_READ", reads)
-    monkeypatch.setattr("statements.models.LIST_VS_WALK", {"sqlite": size, "postgresql": size})
+    monkeypatch.setattr("statements.planner.COUNT_CAP", reads)
+    monkeypatch.setattr("statements.planner.LIST_VS_WALK", {"sqlite": size, "postgresql": size})
     f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
     sql = str(f.qs.query)
     assert len(WALKED_WORDS.findall(sql)) == words_walked, sql

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from statements import search
-from statements.models import Country, Statement, StatementQuerySet
+from statements import planner, search
+from statements.models import Country, Statement
 from statements.search import parse_query, snippets
 from tests.factories import OfficialFactory, SourceFactory, StatementFactory, TopicFactory
 from tests.timeline_data import word_counting_queries
@@ -79,8 +79,8 @@ def labels(corpus, queryset):
 @pytest.mark.parametrize("walk", [False, True], ids=["listed", "walked"])
 def test_search_table(monkeypatch, corpus, q, expected, walk):
     """Each query finds exactly the statements expected, on either database, whether its matches are listed from
-    the index or tested on a walk of the date index (chosen by how common they are: StatementQuerySet._is_common)."""
-    monkeypatch.setattr(StatementQuerySet, "_is_common", lambda self, matches: walk)
+    the index or tested on a walk of the date index (chosen by how common they are: planner.is_common)."""
+    monkeypatch.setattr(planner, "is_common", lambda statements, matches: walk)
     assert labels(corpus, Statement.objects.search(q)) == expected
 
 
@@ -102,7 +102,7 @@ def document_columns(statement) -> tuple[bool, bool]:
 @pytest.mark.parametrize("walk", [False, True], ids=["listed", "walked"])
 def test_a_speech_length_statement_is_found_like_any_other(monkeypatch, corpus, walk):
     """A very long statement is found by its words and phrases in either query shape, follows edits, and ranks."""
-    monkeypatch.setattr(StatementQuerySet, "_is_common", lambda self, matches: walk)
+    monkeypatch.setattr(planner, "is_common", lambda statements, matches: walk)
     corpus["speech"] = StatementFactory(text=SPEECH + " Syria is the last point.", speaker=corpus["syria"].speaker)
     if connection.vendor == "postgresql":  # the case this test is for: the document is in the long column
         assert document_columns(corpus["speech"]) == (False, True)
@@ -123,7 +123,7 @@ def test_a_speech_length_statement_is_found_like_any_other(monkeypatch, corpus, 
 def test_a_search_works_inside_larger_queries(monkeypatch, corpus, walk):
     """The search condition names its own table's columns, also when a query joins the statements again, uses the
     search as a subquery or ranks the matches."""
-    monkeypatch.setattr(StatementQuerySet, "_is_common", lambda self, matches: walk)
+    monkeypatch.setattr(planner, "is_common", lambda statements, matches: walk)
     same_speaker = Statement.objects.search("syria").filter(speaker__statements__text__icontains="cooperation")
     assert labels(corpus, same_speaker) == ["cooperation", "syria"]
     assert labels(corpus, Statement.objects.filter(pk__in=Statement.objects.search("syria"))) == [
@@ -154,8 +154,8 @@ def test_a_word_common_only_lately_is_estimated_from_the_whole_table():
     with connection.cursor() as cursor:  # ANALYZE sees this transaction's rows; its statistics roll back with it
         cursor.execute("ANALYZE statements_statement")
     size, statements = 2200, Statement.objects.all()  # as if each statement stood for ten
-    lately = statements._estimated_matches(parse_query("zeitgeist"), size, newest=20)
-    throughout = statements._estimated_matches(parse_query("cooperation"), size, newest=20)
+    lately = planner.estimated_matches(statements, parse_query("zeitgeist"), size, newest=20)
+    throughout = planner.estimated_matches(statements, parse_query("cooperation"), size, newest=20)
     assert throughout == size
     assert 150 <= lately <= 300  # 20 of 220 statements: about 200 of 2,200, not 2,200
 

@@ -408,7 +408,7 @@ def test_no_parameter_value_causes_a_server_error(client, parameter, value):
 @pytest.fixture
 def count_limit_of_30(monkeypatch):
     """The timeline's count limit (10,000 in production) made small enough to cross in a test."""
-    monkeypatch.setattr("statements.timeline.page.COUNT_LIMIT", 30)
+    monkeypatch.setattr("statements.timeline.page.COUNT_CAP", 30)
 
 
 def test_count_is_exact_up_to_the_limit(client, world, count_limit_of_30):

@@ -24,7 +24,7 @@ NOTE_TEXT = "Analyst note that must never be public"
 
 
 def link_counting_queries(conditions: int) -> int:
-    """Queries a topic or country filter adds to choose its query's shape (StatementQuerySet._is_common), on both
+    """Queries a topic or country filter adds to choose its query's shape (planner.is_common), on both
     databases: the table's size and a bounded count of the links."""
     return 2 * conditions
 

@@ -16,8 +16,8 @@ from django.utils.functional import cached_property
 
 from statements.models import Country, Official, Source, Statement, Status, Topic
 
-# Counting stops here: beyond it the list says "10,000+" (and offers the first 10,001 rows' pages).
-COUNT_CAP = 10_000
+# Counting stops at the one cap: beyond it the list says "10,000+" (and offers the first 10,001 rows' pages).
+from statements.planner import COUNT_CAP
 
 
 class CappedCount(int):

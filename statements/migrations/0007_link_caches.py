@@ -1,4 +1,5 @@
-"""Each statement's topic and country ids copied onto its row, kept exact by triggers (statements/link_cache.py).
+"""Each statement's topic and country ids copied onto its row, kept exact by triggers
+(statements/denormalised.py).
 
 The columns are added with ALTER TABLE on both databases: Django's own AddField rebuilds an SQLite table for a
 NOT NULL column, which would drop the full-text triggers and the indexes made with RunSQL. The copies are filled
@@ -8,9 +9,11 @@ them, so a walk of the date index reads a statement's links without visiting the
 
 from django.db import migrations, models
 
-from statements import link_cache
+from statements import denormalised
 
-TABLE = link_cache.STATEMENT_TABLE
+TABLE = denormalised.STATEMENT_TABLE
+# The copies this migration introduced: it creates and drops their triggers only (0013 adds the source's).
+COPIES = ["topics_cache", "countries_cache"]
 OLD = "status, date DESC, id DESC, speaker_id, kind, source_id, original_language"
 NEW = f"{OLD}, topics_cache, countries_cache"
 
@@ -21,12 +24,12 @@ def add_column(name: str):
             migrations.AddField(
                 model_name="statement",
                 name=name,
-                field=models.TextField(default=link_cache.EMPTY, editable=False),
+                field=models.TextField(default=denormalised.EMPTY_SET, editable=False),
             )
         ],
         database_operations=[
             migrations.RunSQL(
-                sql=f"ALTER TABLE {TABLE} ADD COLUMN {name} text NOT NULL DEFAULT '{link_cache.EMPTY}'",
+                sql=f"ALTER TABLE {TABLE} ADD COLUMN {name} text NOT NULL DEFAULT '{denormalised.EMPTY_SET}'",
                 reverse_sql=f"ALTER TABLE {TABLE} DROP COLUMN {name}",
             )
         ],
@@ -34,11 +37,11 @@ def add_column(name: str):
 
 
 def create(apps, schema_editor):
-    link_cache.create_schema(schema_editor)
+    denormalised.create_schema(schema_editor, only=COPIES)
 
 
 def drop(apps, schema_editor):
-    link_cache.drop_schema(schema_editor)
+    denormalised.drop_schema(schema_editor, only=COPIES)
 
 
 def index(columns: str) -> str:

@@ -1,5 +1,5 @@
 """Each statement's outlet and report language copied from its source onto its row, kept exact by triggers
-(statements/source_cache.py), and indexes that read them (docs/performance.md, section 11).
+(statements/denormalised.py), and indexes that read them (docs/performance.md, section 11).
 
 The columns are added with ALTER TABLE on both databases, as in 0007: Django's own AddField would rebuild the SQLite
 table, dropping the full-text triggers and the indexes made with RunSQL. The copies are filled for the existing
@@ -10,9 +10,11 @@ outlet (like the speaker's), one listing a language's statements.
 
 from django.db import migrations, models
 
-from statements import source_cache
+from statements import denormalised
 
-TABLE = source_cache.STATEMENT_TABLE
+TABLE = denormalised.STATEMENT_TABLE
+# The copies this migration introduced: it creates and drops their triggers only (0007 made the links').
+COPIES = ["outlet_cache", "source_language_cache"]
 LINKS = "topics_cache, countries_cache"
 OLD = f"status, date DESC, id DESC, speaker_id, kind, source_id, original_language, {LINKS}"
 NEW = f"status, date DESC, id DESC, speaker_id, kind, original_language, {LINKS}, outlet_cache, source_language_cache"
@@ -31,11 +33,11 @@ def add_column(name: str, field, sql_type: str):
 
 
 def create(apps, schema_editor):
-    source_cache.create_schema(schema_editor)
+    denormalised.create_schema(schema_editor, only=COPIES)
 
 
 def drop(apps, schema_editor):
-    source_cache.drop_schema(schema_editor)
+    denormalised.drop_schema(schema_editor, only=COPIES)
 
 
 def cover(columns: str) -> str:

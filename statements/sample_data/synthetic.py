@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from .. import link_cache
+from .. import denormalised
 from ..models import Country, DatePrecision, Kind, Medium, Official, Outlet, Position, Source, Statement, Status, Topic
 from .demo import Tally, differs, load_topics, upsert
 
@@ -475,11 +475,11 @@ def generate_statements(
                         ),
                         is_synthetic=True,
                         # The links' copies, written with the row: PostgreSQL's triggers then find them exact
-                        # and leave the row alone instead of rewriting a million rows (statements/link_cache.py).
-                        topics_cache=link_cache.cache_text(row["topics"]),
-                        countries_cache=link_cache.cache_text(row["countries"]),
+                        # and leave the row alone instead of rewriting a million rows (statements/denormalised.py).
+                        topics_cache=denormalised.set_text(row["topics"]),
+                        countries_cache=denormalised.set_text(row["countries"]),
                         # The source's outlet and language, which SQLite's triggers would otherwise write again
-                        # (statements/source_cache.py); PostgreSQL's read them from the source in any case.
+                        # (statements/denormalised.py); PostgreSQL's read them from the source in any case.
                         outlet_cache=outlets[row["source"][0]].pk,
                         source_language_cache=OUTLETS[row["source"][0]][3],
                         note=f"{NOTE_PREFIX}{row['number']:0{NUMBER_WIDTH}d} (seed {seed}): generated for demos "

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..models import FirstMatches
+from ..planner import FirstMatches
 from .querystrings import without_dates
 
 # Beyond ten years of months the bars get too thin to read or click; the chart switches to one bar per year.

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
-from .. import link_cache
-from ..models import FirstMatches, Topic
+from .. import denormalised
+from ..models import Topic
+from ..planner import FirstMatches
 from .querystrings import replacing, with_value
 
 FACET_SIZE = 10
@@ -77,7 +78,7 @@ def facet_counts_for_matches(
     """The same facets as facet_counts, for the matches the paginator has read (statements/timeline.py).
 
     Every count is made in Python from what was read anyway, each statement's speaker, month and topics: topics
-    from each statement's copy of its topic ids (statements/link_cache.py). They are named from what the
+    from each statement's copy of its topic ids (statements/denormalised.py). They are named from what the
     timeline has read for its filter form: `speakers` (id → (slug, name, country code, country name), every
     official with published statements) and `topics` (id → Topic, every topic).
     """
@@ -85,7 +86,7 @@ def facet_counts_for_matches(
     per_year = Counter()
     for month, n in Counter(matches.months).items():
         per_year[month[:4]] += n
-    per_topic = link_cache.count_ids(matches.topics)
+    per_topic = denormalised.count_ids(matches.topics)
     speaker_rows, per_country = [], Counter()
     for speaker_id, n in per_speaker.items():
         pk = int(speaker_id)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from ..filters import Sort, StatementFilter, canonical_query, in_words, public_filters
 from ..models import DatePrecision, Statement, Topic
+from ..planner import COUNT_CAP
 from ..search import parse_query, snippets
 from .chart import chart_for_matches
 from .facets import facet_counts_for_matches
@@ -16,9 +17,6 @@ from .form import FormLists, active_chips, form_fields, published_speakers
 from .querystrings import without_page
 
 PAGE_SIZE = 25
-# Counting a million matches costs a scan of them all; counting up to this many costs a bounded index walk.
-# Above it the count reads "10,000+" and page numbers stop at COUNT_LIMIT / PAGE_SIZE (docs/performance.md).
-COUNT_LIMIT = 10_000
 
 
 @dataclass
@@ -68,18 +66,18 @@ class PageNotFound(Exception):
 
 
 class BoundedPaginator(Paginator):
-    """Pages over the first COUNT_LIMIT matches, read in one query (StatementQuerySet.first_matches).
+    """Pages over the first COUNT_CAP matches, read in one query (StatementQuerySet.first_matches).
 
     The count is exact up to the limit and "10,000+" beyond it (`capped`); page numbers stop at the limit.
-    `matches` (models.FirstMatches) holds the ids, speakers, months and topics of the matches in the requested
+    `matches` (planner.FirstMatches) holds the ids, speakers, months and topics of the matches in the requested
     order, from which the timeline counts its facets and chart without grouping the whole table again (all
-    matches when not capped, the first COUNT_LIMIT otherwise). All four come from the timeline's covering index.
+    matches when not capped, the first COUNT_CAP otherwise). All four come from the timeline's covering index.
     """
 
     def __init__(self, statements, per_page: int):
-        found = statements.first_matches(COUNT_LIMIT + 1)
-        self.capped = len(found) > COUNT_LIMIT
-        self.matches = found.first(COUNT_LIMIT) if self.capped else found
+        found = statements.first_matches(COUNT_CAP + 1)
+        self.capped = len(found) > COUNT_CAP
+        self.matches = found.first(COUNT_CAP) if self.capped else found
         super().__init__(self.matches.ids, per_page)
 
     @property
@@ -127,7 +125,7 @@ def page_not_found(request):
     """The 404 for a page past the end keeps the filters and offers page 1."""
     params = without_page(request.GET)
     first_page = request.path + ("?" + params.urlencode() if params else "")
-    context = {"first_page": first_page, "page_limit": f"{COUNT_LIMIT:,}"}
+    context = {"first_page": first_page, "page_limit": f"{COUNT_CAP:,}"}
     return render(request, "statements/page_not_found.html", context, status=404)
 
 
@@ -178,8 +176,8 @@ def timeline_page(request):
         highlights = snippets([statement.pk for statement in page.object_list], parse_query(q))
         for statement in page.object_list:
             statement.highlighted = highlights.get(statement.pk)
-    # Facets and chart describe the matches the paginator read: all of them up to COUNT_LIMIT, else the first
-    # COUNT_LIMIT in the current order (the page says so). Grouping a million rows per request would cost seconds.
+    # Facets and chart describe the matches the paginator read: all of them up to COUNT_CAP, else the first
+    # COUNT_CAP in the current order (the page says so). Grouping a million rows per request would cost seconds.
     matches = page.paginator.matches
     facets = facet_counts_for_matches(matches, params, speakers=speakers, topics=topics) if found else None
     context.update(
@@ -192,6 +190,6 @@ def timeline_page(request):
         else [],
         chart=chart_for_matches(matches, params) if found else None,
         sampled=page.paginator.capped,
-        sample_size=f"{COUNT_LIMIT:,}",
+        sample_size=f"{COUNT_CAP:,}",
     )
     return render(request, "statements/timeline.html", context)

@@ -1,0 +1,333 @@
+"""Denormalised columns: values copied onto each statement's row and kept exact by the database (docs/denormalised.md).
+
+What they are. `Statement.topics_cache` holds ",3,17," for a statement linked to topics 3 and 17 (sorted; "," for
+none) and `countries_cache` the same for the countries concerned; `outlet_cache` holds the id of the outlet that
+published the statement's source (NULL without a source) and `source_language_cache` the source's language ("" without
+one). The link tables and the sources stay the truth. The copies are not a cache that may be thrown away or be
+stale: triggers keep them exact whatever writes (the admin, imports, the API, raw SQL), and the timeline's answers
+depend on them. (The columns kept their historical "_cache" names: renaming them would rewrite a million rows.)
+
+Why they exist. The timeline finds its page by walking a date index in order, and stops after the newest matches a
+page needs (docs/performance.md). What it filters and counts on must be in the rows that walk passes, not in
+other tables: a common topic, country, outlet or language is a test on the row's copy while walking
+(`LIKE '%,3,%'`, `+outlet_cache IN (…)`), one outlet a walk of its own index, and the topic facet counts the ids in
+the rows the paginator fetched instead of probing the link table for each of them (statements/planner.py).
+
+How they are kept exact. `COPIES` below is the one table of what is copied from where; one trigger builder per
+database engine (`SQLite`, `PostgreSQL`) reads it:
+
+- a set of ids from a link table (`LinkedIds`): a link added, removed or changed rewrites its statement's copy from
+  the link table. An ORM save writes the copy it loaded, which may be stale, so an update that sets the copy
+  recomputes it from the links. On PostgreSQL that recomputation runs once the row's lock is held, reading the
+  links as committed by then: two transactions linking one statement at once both land in its copy (SQLite has
+  one writer at a time). A new row keeps the copy it is inserted with: "," from the ORM (`Statement.save` resets
+  it: no links yet), or the exact value when a bulk loader (statements/synthetic.py) inserts links and copies
+  together, which spares PostgreSQL a rewrite per row;
+- a column of the statement's source (`FromSource`): a statement written with a source, or given another, takes
+  the source's values, and a source whose values change passes them on to its statements. An ORM save writes the
+  copies it loaded, so an update that sets them reads them from the source again. On PostgreSQL a statement given
+  another source reads it `FOR SHARE`: a transaction changing that source at the same moment either commits first,
+  and is read, or waits, and then finds the statement among the source's.
+
+How to add one (a statement reported by several outlets, say: an outlet set copied like the topic set):
+
+1. add the column to `Statement` with `editable=False`, and to `excluded_fields` of its history;
+2. add an entry to `COPIES`: `LinkedIds("outlets_cache", "statements_statement_outlets", "outlet_id",
+   statement_trigger="statements_statement_outlets_exact")`; trigger names of its own, so that its migration
+   creates only its triggers and leaves the existing ones, whose names production databases hold, alone;
+3. a migration adds the column with ALTER TABLE (as 0007 does: Django's AddField would rebuild an SQLite table and
+   drop the triggers and indexes made with RunSQL) and runs `create_schema(schema_editor, only=[...])` forward and
+   `drop_schema(schema_editor, only=[...])` backward for the new column only;
+4. extend tests/test_denormalised.py's upgrade test with it.
+
+Never change an existing entry's names or SQL: migrations 0007 and 0013 build their triggers from this table.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+STATEMENT_TABLE = "statements_statement"
+SOURCE_TABLE = "statements_source"
+
+# A set of ids as stored: ",3,17," (sorted), "," for none, so that `LIKE '%,3,%'` finds an id wherever it stands.
+EMPTY_SET = ","
+
+
+def set_text(ids: Iterable[int]) -> str:
+    """The stored form of a set of ids: ",3,17," (sorted), or "," for none."""
+    return EMPTY_SET + "".join(f"{pk}," for pk in sorted(set(ids)))
+
+
+def set_ids(text: str) -> list[int]:
+    """The ids in one stored set, in order: ",3,17," gives [3, 17]."""
+    return [int(pk) for pk in text.split(",") if pk]
+
+
+def set_member(pk: int) -> str:
+    """What a stored set contains when it holds this id (`LIKE '%,3,%'`)."""
+    return f",{pk},"
+
+
+def count_ids(texts: Iterable[str]) -> Counter:
+    """How many of the stored sets hold each id: the texts joined and split once, which is much cheaper than
+    parsing each (docs/performance.md, section 5)."""
+    counts = Counter("".join(texts).split(","))
+    counts.pop("", None)
+    return Counter({int(pk): n for pk, n in counts.items()})
+
+
+@dataclass(frozen=True)
+class LinkedIds:
+    """The set of ids a link table's rows name for the statement, stored as ",3,17,".
+
+    The link table's triggers are named from the table (`{link_table}_cache`); `statement_trigger` names the
+    statement's trigger that recomputes the copy when an update sets it, shared by the copies created together.
+    """
+
+    column: str  # the statement's column
+    link_table: str
+    linked_column: str  # the link table's column naming the linked row
+    statement_column: str = "statement_id"  # the link table's column naming the statement
+    statement_trigger: str = f"{STATEMENT_TABLE}_cache_exact"
+
+
+@dataclass(frozen=True)
+class FromSource:
+    """A column of the statement's source; `missing` (SQL) without a source or a value, as the column allows.
+
+    `statement_trigger` names the statement's trigger that reads the source, `source_trigger` the source's that
+    passes its values on; both are shared by the copies created together.
+    """
+
+    column: str  # the statement's column
+    source_column: str
+    missing: str
+    statement_trigger: str = f"{STATEMENT_TABLE}_source_cache"
+    source_trigger: str = f"{SOURCE_TABLE}_cache"
+
+
+# What is copied onto the statement row, from where. Copies sharing a trigger are created and dropped together.
+COPIES = [
+    LinkedIds("topics_cache", "statements_statement_topics", "topic_id"),
+    LinkedIds("countries_cache", "statements_statement_countries", "country_id"),
+    FromSource("outlet_cache", "outlet_id", missing="NULL"),
+    FromSource("source_language_cache", "language", missing="''"),
+]
+
+
+def _groups(only: Iterable[str] | None) -> list[list]:
+    """The copies named in `only` (all when None), grouped by the triggers they share, in `COPIES` order."""
+    names = None if only is None else set(only)
+    unknown = (names or set()) - {copy.column for copy in COPIES}
+    if unknown:
+        raise ValueError(f"Not a denormalised column: {', '.join(sorted(unknown))}")
+    groups: dict[tuple, list] = {}
+    for copy in COPIES:
+        groups.setdefault((type(copy), copy.statement_trigger), []).append(copy)
+    chosen = []
+    for group in groups.values():
+        picked = [copy for copy in group if names is None or copy.column in names]
+        if picked and len(picked) != len(group):
+            # Their trigger covers them all: creating it for some would give it another body under the same name.
+            raise ValueError(f"Create or drop {', '.join(copy.column for copy in group)} together (one trigger)")
+        if picked:
+            chosen.append(picked)
+    return chosen
+
+
+class SQLite:
+    """The triggers on SQLite. Its triggers cannot change the row being written: an UPDATE after it puts the exact
+    copies back (and does not fire these triggers again: SQLite's recursive_triggers is off)."""
+
+    differs = "IS NOT"
+
+    def linked_ids(self, copy: LinkedIds, statement_id: str) -> str:
+        """SQL for the exact copy of one statement's links, read from the link table."""
+        return (
+            f"(SELECT COALESCE(',' || group_concat({copy.linked_column}, ',') || ',', ',')"
+            f" FROM (SELECT {copy.linked_column} FROM {copy.link_table}"
+            f" WHERE {copy.statement_column} = {statement_id} ORDER BY {copy.linked_column}))"
+        )
+
+    def rewrite_links(self, copy: LinkedIds, statement_id: str) -> str:
+        """An UPDATE putting one statement's exact copy in place, writing nothing when it is exact already."""
+        exact = self.linked_ids(copy, statement_id)
+        return (
+            f"UPDATE {STATEMENT_TABLE} SET {copy.column} = {exact}"
+            f" WHERE id = {statement_id} AND {copy.column} {self.differs} {exact};"
+        )
+
+    def fill(self, group: list) -> list[str]:
+        """Put the exact copies on every statement whose copies are not (the rows written before the triggers)."""
+        if isinstance(group[0], FromSource):  # the same SQL on both databases
+            exact = _from_source(group, f"{STATEMENT_TABLE}.source_id")
+            sets = ", ".join(f"{column} = {value}" for column, value in exact.items())
+            return [f"UPDATE {STATEMENT_TABLE} SET {sets} WHERE source_id IS NOT NULL"]
+        # One UPDATE for all the group's copies: on PostgreSQL a row updated twice in one transaction queues its
+        # deferred foreign key checks, and pending checks forbid the CREATE INDEX that follows in migration 0007.
+        sets, stale, linked = [], [], []
+        for copy in group:
+            exact = self.linked_ids(copy, STATEMENT_TABLE + ".id")
+            sets.append(f"{copy.column} = {exact}")
+            stale.append(f"{copy.column} {self.differs} {exact}")
+            linked.append(f"SELECT {copy.statement_column} FROM {copy.link_table}")
+        return [
+            f"UPDATE {STATEMENT_TABLE} SET {', '.join(sets)}"
+            f" WHERE id IN ({' UNION '.join(linked)}) AND ({' OR '.join(stale)})"
+        ]
+
+    def create(self, group: list) -> list[str]:
+        if isinstance(group[0], FromSource):
+            return self._create_from_source(group)
+        statements = []
+        for copy in group:
+            for event, rows in (("INSERT", ["NEW"]), ("DELETE", ["OLD"]), ("UPDATE", ["OLD", "NEW"])):
+                rewrites = " ".join(self.rewrite_links(copy, f"{row}.{copy.statement_column}") for row in rows)
+                name = f"{copy.link_table}_cache_{event.lower()}"
+                statements.append(f"CREATE TRIGGER {name} AFTER {event} ON {copy.link_table} BEGIN {rewrites} END")
+        columns = ", ".join(copy.column for copy in group)
+        rewrites = " ".join(self.rewrite_links(copy, "NEW.id") for copy in group)
+        statements.append(
+            f"CREATE TRIGGER {group[0].statement_trigger} AFTER UPDATE OF {columns} ON {STATEMENT_TABLE}"
+            f" BEGIN {rewrites} END"
+        )
+        return statements
+
+    def _create_from_source(self, group: list[FromSource]) -> list[str]:
+        # A bulk loader that inserts the exact values (statements/synthetic.py) costs two lookups a row, no rewrite.
+        exact = _from_source(group, "NEW.source_id")
+        sets = ", ".join(f"{column} = {value}" for column, value in exact.items())
+        stale = " OR ".join(f"{column} IS NOT {value}" for column, value in exact.items())
+        rewrite = f"UPDATE {STATEMENT_TABLE} SET {sets} WHERE id = NEW.id AND ({stale});"
+        copies = ", ".join(copy.column for copy in group)
+        columns = ", ".join(copy.source_column for copy in group)
+        statement, source = group[0].statement_trigger, group[0].source_trigger
+        return [
+            f"CREATE TRIGGER {statement}_insert AFTER INSERT ON {STATEMENT_TABLE} BEGIN {rewrite} END",
+            f"CREATE TRIGGER {statement}_update AFTER UPDATE OF source_id, {copies}"
+            f" ON {STATEMENT_TABLE} BEGIN {rewrite} END",
+            # A source inserted after its statements (loaddata writes rows in any order with the checks off).
+            f"CREATE TRIGGER {source}_insert AFTER INSERT ON {SOURCE_TABLE} BEGIN {self.passed_on(group)} END",
+            f"CREATE TRIGGER {source}_update AFTER UPDATE OF {columns} ON {SOURCE_TABLE}"
+            f" BEGIN {self.passed_on(group)} END",
+        ]
+
+    def passed_on(self, group: list[FromSource]) -> str:
+        """A source's values written to its statements that do not hold them yet."""
+        sets = ", ".join(f"{copy.column} = NEW.{copy.source_column}" for copy in group)
+        stale = " OR ".join(f"{copy.column} {self.differs} NEW.{copy.source_column}" for copy in group)
+        return f"UPDATE {STATEMENT_TABLE} SET {sets} WHERE source_id = NEW.id AND ({stale});"
+
+    def drop(self, group: list) -> list[str]:
+        if isinstance(group[0], FromSource):
+            statement, source = group[0].statement_trigger, group[0].source_trigger
+            names = [f"{statement}_insert", f"{statement}_update", f"{source}_insert", f"{source}_update"]
+        else:
+            names = [f"{copy.link_table}_cache_{event}" for copy in group for event in ("insert", "delete", "update")]
+            names.append(group[0].statement_trigger)
+        return [f"DROP TRIGGER IF EXISTS {name}" for name in names]
+
+
+class PostgreSQL(SQLite):
+    """The triggers on PostgreSQL: a BEFORE trigger sets the statement's own copies on the row being written."""
+
+    differs = "IS DISTINCT FROM"
+
+    def linked_ids(self, copy: LinkedIds, statement_id: str) -> str:
+        column = copy.linked_column
+        return (
+            f"(SELECT COALESCE(',' || string_agg({column}::text, ',' ORDER BY {column}) || ',', ',')"
+            f" FROM {copy.link_table} WHERE {copy.statement_column} = {statement_id})"
+        )
+
+    def create(self, group: list) -> list[str]:
+        if isinstance(group[0], FromSource):
+            return self._create_from_source(group)
+        statements = []
+        for copy in group:
+            function = f"{copy.link_table}_cache"
+            old = self.rewrite_links(copy, f"OLD.{copy.statement_column}")
+            new = self.rewrite_links(copy, f"NEW.{copy.statement_column}")
+            statements.append(
+                f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                f" IF TG_OP <> 'INSERT' THEN {old} END IF; IF TG_OP <> 'DELETE' THEN {new} END IF;"
+                f" RETURN NULL; END $$"
+            )
+            statements.append(
+                f"CREATE TRIGGER {function} AFTER INSERT OR UPDATE OR DELETE ON {copy.link_table}"
+                f" FOR EACH ROW EXECUTE FUNCTION {function}()"
+            )
+        exact = " ".join(f"NEW.{copy.column} := {self.linked_ids(copy, 'NEW.id')};" for copy in group)
+        columns = ", ".join(copy.column for copy in group)
+        name = group[0].statement_trigger
+        statements.append(
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {exact} RETURN NEW; END $$"
+        )
+        statements.append(
+            f"CREATE TRIGGER {name} BEFORE UPDATE OF {columns} ON {STATEMENT_TABLE}"
+            f" FOR EACH ROW EXECUTE FUNCTION {name}()"
+        )
+        return statements
+
+    def _create_from_source(self, group: list[FromSource]) -> list[str]:
+        copies = ", ".join(copy.column for copy in group)
+        columns = ", ".join(copy.source_column for copy in group)
+        into = ", ".join(f"NEW.{copy.column}" for copy in group)
+        read = f"SELECT {columns} INTO {into} FROM {SOURCE_TABLE} WHERE id = NEW.source_id"
+        missing = " ".join(f"NEW.{copy.column} := COALESCE(NEW.{copy.column}, {copy.missing});" for copy in group)
+        statement, source = group[0].statement_trigger, group[0].source_trigger
+        return [
+            f"CREATE FUNCTION {statement}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            f" IF TG_OP = 'INSERT' OR NEW.source_id IS DISTINCT FROM OLD.source_id THEN {read} FOR SHARE;"
+            f" ELSE {read}; END IF;"
+            f" {missing} RETURN NEW; END $$",
+            f"CREATE TRIGGER {statement} BEFORE INSERT OR UPDATE OF source_id, {copies}"
+            f" ON {STATEMENT_TABLE} FOR EACH ROW EXECUTE FUNCTION {statement}()",
+            f"CREATE FUNCTION {source}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            f" {self.passed_on(group)} RETURN NULL; END $$",
+            f"CREATE TRIGGER {source} AFTER INSERT OR UPDATE OF {columns} ON {SOURCE_TABLE}"
+            f" FOR EACH ROW EXECUTE FUNCTION {source}()",
+        ]
+
+    def drop(self, group: list) -> list[str]:
+        if isinstance(group[0], FromSource):
+            on = [(group[0].statement_trigger, STATEMENT_TABLE), (group[0].source_trigger, SOURCE_TABLE)]
+        else:
+            on = [(f"{copy.link_table}_cache", copy.link_table) for copy in group]
+            on.append((group[0].statement_trigger, STATEMENT_TABLE))
+        statements = []
+        for name, table in on:
+            statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            statements.append(f"DROP FUNCTION IF EXISTS {name}()")
+        return statements
+
+
+def _from_source(group: list[FromSource], source_id: str) -> dict[str, str]:
+    """Each copy's exact value, read from the source `source_id` names."""
+    return {
+        copy.column: f"COALESCE((SELECT {copy.source_column} FROM {SOURCE_TABLE} WHERE id = {source_id}),"
+        f" {copy.missing})"
+        for copy in group
+    }
+
+
+BUILDERS = {"sqlite": SQLite(), "postgresql": PostgreSQL()}
+
+
+def create_schema(schema_editor, *, only: Iterable[str] | None = None) -> None:
+    """Fill the copies named in `only` (every copy when None) on the existing rows, then create their triggers."""
+    groups = _groups(only)
+    builder = BUILDERS[schema_editor.connection.vendor]
+    for group in groups:
+        for sql in builder.fill(group) + builder.create(group):
+            schema_editor.execute(sql)
+
+
+def drop_schema(schema_editor, *, only: Iterable[str] | None = None) -> None:
+    """Drop the triggers of the copies named in `only` (every copy when None); the columns stay."""
+    groups = _groups(only)
+    builder = BUILDERS[schema_editor.connection.vendor]
+    for group in groups:
+        for sql in builder.drop(group):
+            schema_editor.execute(sql)
