@@ -2,6 +2,10 @@
 
 `import_statements(...)` is used by the `import_statements` management command and can be used by an admin form:
 it never raises for bad input, it returns an ImportResult whose `file_error` / `errors` say what is wrong.
+
+A row with the same speaker, date and words (whitespace aside) as an earlier row of the file or a statement already
+in the database is a duplicate: named in `duplicates`, and skipped unless `keep_duplicates` (docs/csv.md). A file
+imported twice, or a row pasted three times, would otherwise make identical statements silently.
 """
 
 import csv
@@ -30,6 +34,9 @@ REQUIRED_COLUMNS = ("date", "speaker", "text")
 IGNORED_COLUMNS = ("id", "permalink", "speaker_role", "updated_at")
 # Kept exactly as written, spaces and line breaks included; every other cell is trimmed.
 TEXT_COLUMNS = ("text", "original_text")
+# Rows compared with the statements already in the database per query: the duplicate check reads the candidates of a
+# whole batch at once, so a 100,000-row file costs a hundred queries rather than one per row.
+DUPLICATE_CHECK_BATCH = 1_000
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
 
@@ -53,6 +60,9 @@ class ImportResult:
     rows: int = 0  # data rows read
     statements: int = 0  # statements imported (or that would be, in a dry run)
     created: dict[str, list[str]] = field(default_factory=dict)  # "officials" -> names created
+    keep_duplicates: bool = False
+    duplicates: list[RowError] = field(default_factory=list)  # rows repeating another row or a statement
+    skipped: int = 0  # duplicates not imported (0 when they are kept)
 
     @property
     def ok(self) -> bool:
@@ -74,6 +84,10 @@ class RowProblem(Exception):
         super().__init__(message)
         self.column = column
         self.message = message
+
+
+class DuplicateRow(Exception):
+    """The row repeats a statement and is skipped."""
 
 
 def _read(file: bytes | BinaryIO, max_bytes: int) -> bytes | None:
@@ -213,7 +227,17 @@ class Resolver:
             official.save(update_fields=["country"])
         return official
 
-    def _find_official(self, column: str, name: str, country_code: str) -> Official:
+    def known_official(self, name: str) -> Official | None:
+        """The official a name finds, never created (None when unknown or ambiguous): for the duplicate check."""
+        key = ("official", name.lower())
+        if key not in self.cache:
+            try:
+                self.cache[key] = self._find_official("speaker", name, "", create=False)
+            except RowProblem:
+                return None  # the row reports it when it is imported
+        return self.cache[key]
+
+    def _find_official(self, column: str, name: str, country_code: str, *, create: bool = True) -> Official:
         candidates = Official.objects.filter(
             Q(name__iexact=name) | Q(slug=name) | Q(slug=slugify(name)) | Q(aliases__icontains=name)
         )
@@ -230,7 +254,7 @@ class Resolver:
             raise RowProblem(column, f"“{name}” matches several officials: {found}. Use the slug.")
         if matches:
             return matches[0]
-        if not self.create_missing:
+        if not (self.create_missing and create):
             raise RowProblem(column, f"Unknown official “{name}” (no name, alias or slug matches); add it first.")
         country = self.country("speaker_country_code", country_code) if country_code else None
         official = Official.objects.create(name=name, slug=_unique_slug(Official, name, self.slugs), country=country)
@@ -302,6 +326,65 @@ class Resolver:
         return source
 
 
+def words(text: str) -> str:
+    """The words of a text with every run of whitespace (line breaks included) as one space: what duplicates share."""
+    return " ".join(text.split())
+
+
+class Duplicates:
+    """Finds rows with the same speaker, date and words as an earlier row of the file or an existing statement."""
+
+    def __init__(self, *, resolver: Resolver, keep: bool):
+        self.resolver = resolver
+        self.keep = keep
+        self.seen: dict[tuple, int] = {}  # key -> the row imported with it
+        self.existing: dict[tuple, tuple[int, str]] = {}  # key -> (id, status) of a statement already stored
+        self.flagged: list[RowError] = []  # duplicates kept, as asked
+
+    def load(self, batch: list[tuple[int, dict[str, str]]]) -> None:
+        """Read the stored statements the batch's rows could repeat, in one query: by speaker, on the rows' dates."""
+        dates: dict[int, set[datetime.date]] = {}
+        for _, cells in batch:
+            official = self.resolver.known_official(cells.get("speaker", "").strip())
+            try:
+                date, _ = parse_date(cells.get("date", "").strip(), "")
+            except RowProblem:
+                continue  # reported when the row is imported
+            if official is not None:
+                dates.setdefault(official.pk, set()).add(date)
+        self.existing = {}
+        if not dates:
+            return
+        candidates = Q()
+        for speaker_id, days in dates.items():
+            candidates |= Q(speaker_id=speaker_id, date__in=sorted(days))
+        stored = (
+            Statement.objects.filter(candidates)
+            .order_by("pk")
+            .values_list("pk", "speaker_id", "date", "text", "status")
+        )
+        for pk, speaker_id, date, text, status in stored:
+            self.existing.setdefault((speaker_id, date, words(text)), (pk, status))
+
+    def check(self, row: int, *, speaker: Official, date: datetime.date, text: str) -> None:
+        """Raise DuplicateRow for a duplicate to skip; note a duplicate to keep."""
+        key = (speaker.pk, date, words(text))
+        if key in self.seen:
+            repeated = f"row {self.seen[key]} of this file"
+        elif key in self.existing:
+            pk, status = self.existing[key]
+            repeated = f"statement {pk} ({status}), already in the database"
+        else:
+            return
+        message = f"same speaker, date and words as {repeated}: " + ("kept, as asked." if self.keep else "skipped.")
+        if not self.keep:
+            raise DuplicateRow(message)
+        self.flagged.append(RowError(row, "", message))
+
+    def imported(self, row: int, statement: Statement) -> None:
+        self.seen.setdefault((statement.speaker_id, statement.date, words(statement.text)), row)
+
+
 def _full_clean(instance, columns: dict[str, str]) -> None:
     """Model validation, reported against the CSV column that holds the field."""
     try:
@@ -315,7 +398,15 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(MULTI_VALUE_SEPARATOR.strip()) if part.strip()]
 
 
-def _import_row(raw: dict[str, str], *, resolver: Resolver, status: str, user: AbstractBaseUser | None) -> Statement:
+def _import_row(
+    raw: dict[str, str],
+    *,
+    row: int,
+    resolver: Resolver,
+    duplicates: Duplicates,
+    status: str,
+    user: AbstractBaseUser | None,
+) -> Statement:
     # Text is kept exactly as written (round trips are exact); names, codes and dates are trimmed.
     cells = {name: value if name in TEXT_COLUMNS else value.strip() for name, value in raw.items()}
     for column in REQUIRED_COLUMNS:
@@ -325,6 +416,8 @@ def _import_row(raw: dict[str, str], *, resolver: Resolver, status: str, user: A
     date, precision = parse_date(cells["date"], precision)
     speaker_country = cells.get("speaker_country_code") or cells.get("speaker_country", "")
     speaker = resolver.official("speaker", cells["speaker"], country_code=speaker_country)
+    # Before the rest is resolved, so that a skipped row creates no topic or source.
+    duplicates.check(row, speaker=speaker, date=date, text=cells["text"])
     topics = [resolver.topic(name) for name in _split(cells.get("topics", ""))]
     countries = [resolver.country("countries", name) for name in _split(cells.get("countries", ""))]
     mentioned = [
@@ -376,11 +469,14 @@ def import_statements(
     create_missing: bool = False,
     dry_run: bool = False,
     publish: bool = False,
+    keep_duplicates: bool = False,
     user: AbstractBaseUser | None = None,
     max_bytes: int = MAX_IMPORT_BYTES,
 ) -> ImportResult:
-    """Import every row of a CSV file in the export's format, or none: any error rolls the whole file back."""
-    result = ImportResult(dry_run=dry_run)
+    """Import every row of a CSV file in the export's format, or none: any error rolls the whole file back.
+
+    Duplicate rows are skipped (and listed in `duplicates`) unless `keep_duplicates`."""
+    result = ImportResult(dry_run=dry_run, keep_duplicates=keep_duplicates)
     data = _read(file, max_bytes)
     if data is None:
         result.file_error = f"The file is larger than the limit of {_size(max_bytes)}; split it into smaller files."
@@ -428,22 +524,35 @@ def import_statements(
         return result
 
     status = Status.PUBLISHED if publish else Status.DRAFT
+    ordered = _creation_order(rows)
     with transaction.atomic():
         resolver = Resolver(create_missing=create_missing)
-        for row_number, cells in _creation_order(rows):
-            resolver.start_row()
-            try:
-                # A savepoint per row: a database error in one row must not hide the errors in the rows after it.
-                with transaction.atomic():
-                    _import_row(cells, resolver=resolver, status=status, user=user)
-                result.statements += 1
-            except RowProblem as problem:
-                resolver.forget_row()
-                result.errors.append(RowError(row_number, problem.column, problem.message))
-            except DatabaseError as error:
-                resolver.forget_row()
-                result.errors.append(RowError(row_number, "", f"The database refused this row: {error}"))
+        duplicates = Duplicates(resolver=resolver, keep=keep_duplicates)
+        for start in range(0, len(ordered), DUPLICATE_CHECK_BATCH):
+            batch = ordered[start : start + DUPLICATE_CHECK_BATCH]
+            duplicates.load(batch)
+            for row_number, cells in batch:
+                resolver.start_row()
+                try:
+                    # A savepoint per row: a database error in one row must not hide the errors in the rows after it.
+                    with transaction.atomic():
+                        statement = _import_row(
+                            cells, row=row_number, resolver=resolver, duplicates=duplicates, status=status, user=user
+                        )
+                    duplicates.imported(row_number, statement)
+                    result.statements += 1
+                except DuplicateRow as duplicate:
+                    resolver.forget_row()
+                    result.duplicates.append(RowError(row_number, "", str(duplicate)))
+                    result.skipped += 1
+                except RowProblem as problem:
+                    resolver.forget_row()
+                    result.errors.append(RowError(row_number, problem.column, problem.message))
+                except DatabaseError as error:
+                    resolver.forget_row()
+                    result.errors.append(RowError(row_number, "", f"The database refused this row: {error}"))
         result.errors.sort(key=lambda error: error.row)
+        result.duplicates = sorted(result.duplicates + duplicates.flagged, key=lambda duplicate: duplicate.row)
         result.created = {kind: names for kind, names in resolver.created.items() if names}
         if dry_run or not result.ok:
             transaction.set_rollback(True)

@@ -247,3 +247,26 @@ def test_preview_escapes_what_the_file_says(admin_client):
     content = response.content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
     assert "<script>alert(1)" not in content
+
+
+def test_preview_flags_duplicates_and_confirm_skips_them(admin_client, peskov):
+    """Repeated rows are listed in the preview; the import skips them and says how many."""
+    StatementFactory(speaker=peskov, date=datetime.date(2020, 1, 3), text="=Second  words", status=Status.DRAFT)
+    response = upload(admin_client, GOOD_CSV + "2020-01-02,Dmitry Peskov,First words,\n")
+    content = response.content.decode()
+    assert "<td>4</td><td>same speaker, date and words as row 2 of this file: skipped.</td>" in content
+    assert "<td>3</td><td>same speaker, date and words as statement" in content
+    assert response.context["result"].statements == 1
+    response = confirm(admin_client, response)
+    assert "Imported 1 statement(s) from statements.csv as drafts. Skipped 2 duplicate row(s)." in (
+        response.content.decode()
+    )
+    assert Statement.objects.count() == 2
+
+
+def test_duplicates_are_imported_when_the_box_is_ticked(admin_client, peskov):
+    """ "Keep duplicate rows" imports them all."""
+    response = upload(admin_client, GOOD_CSV + "2020-01-02,Dmitry Peskov,First words,\n", keep_duplicates="on")
+    assert "kept, as asked." in response.content.decode()
+    confirm(admin_client, response)
+    assert Statement.objects.count() == 3

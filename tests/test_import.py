@@ -355,6 +355,85 @@ def test_errors_are_listed_in_row_order_whatever_the_creation_order(known):
     assert [(error.row, error.column) for error in result.errors] == [(2, "speaker"), (4, "date")]
 
 
+# --- Duplicate rows ---------------------------------------------------------------------------------------
+
+SAME_WORDS = '2016-11-11,A. Fictiva,"We will  keep\nworking. ",Syria,RU; SY,TASS,Kremlin on relations,2016-11-11'
+
+
+def test_duplicate_rows_are_flagged_and_skipped(known):
+    """The same row three times (whitespace and spelling of the speaker aside) imports once; the others are named."""
+    data = csv_bytes(HEADER, GOOD_ROW, SAME_WORDS, GOOD_ROW)
+    preview = import_statements(file=data, dry_run=True)
+    assert preview.ok, preview.messages()
+    assert (preview.rows, preview.statements, preview.skipped) == (3, 1, 2)
+    assert [str(duplicate) for duplicate in preview.duplicates] == [
+        "row 3: same speaker, date and words as row 2 of this file: skipped.",
+        "row 4: same speaker, date and words as row 2 of this file: skipped.",
+    ]
+    assert not Statement.objects.exists()
+    result = import_statements(file=data)
+    assert (result.statements, result.skipped) == (1, 2)
+    assert Statement.objects.count() == 1
+
+
+def test_rows_duplicating_an_existing_statement_are_skipped(known):
+    """Importing the same file twice: the second time every row is already there and nothing is written."""
+    data = csv_bytes(HEADER, GOOD_ROW, SAME_WORDS)
+    import_statements(file=data)
+    existing = Statement.objects.get()
+    again = import_statements(file=data)
+    assert again.ok, again.messages()
+    assert (again.statements, again.skipped) == (0, 2)
+    assert [str(duplicate) for duplicate in again.duplicates] == [
+        f"row 2: same speaker, date and words as statement {existing.pk} (draft), already in the database: skipped.",
+        f"row 3: same speaker, date and words as statement {existing.pk} (draft), already in the database: skipped.",
+    ]
+    assert Statement.objects.count() == 1
+
+
+def test_duplicates_are_kept_when_asked(known):
+    """keep_duplicates imports every row, and still says which rows repeat."""
+    StatementFactory(speaker=known, date=datetime.date(2016, 11, 11), text="We will keep working.", status=Status.DRAFT)
+    result = import_statements(file=csv_bytes(HEADER, GOOD_ROW, GOOD_ROW), keep_duplicates=True)
+    assert result.ok, result.messages()
+    assert (result.statements, result.skipped, len(result.duplicates)) == (2, 0, 2)
+    assert all(str(duplicate).endswith(": kept, as asked.") for duplicate in result.duplicates)
+    assert Statement.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        GOOD_ROW.replace("2016-11-11,Anna", "2016-11-12,Anna"),  # another day
+        GOOD_ROW.replace("keep working", "keep on working"),  # other words
+        GOOD_ROW.replace("We will", "we will"),  # case is not whitespace
+    ],
+)
+def test_rows_that_differ_are_not_duplicates(known, other):
+    """Only the same speaker, date and words (spaces aside) make a duplicate."""
+    result = import_statements(file=csv_bytes(HEADER, GOOD_ROW, other))
+    assert (result.statements, result.duplicates) == (2, [])
+
+
+def test_existing_statements_are_looked_up_once_per_batch(known, monkeypatch):
+    """The check against existing statements is one query per batch of rows, not one per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from statements import imports
+
+    monkeypatch.setattr(imports, "DUPLICATE_CHECK_BATCH", 5)
+    rows = [GOOD_ROW.replace("We will", f"Row {n}: we will") for n in range(20)]
+    with CaptureQueriesContext(connection) as queries:
+        result = import_statements(file=csv_bytes(HEADER, *rows), dry_run=True)
+    assert result.statements == 20
+    # The lookup reads statements by speaker and date; every other read of the table is by id (saving a row).
+    statement_reads = [q["sql"] for q in queries if 'FROM "statements_statement" WHERE' in q["sql"]]
+    lookups = [sql for sql in statement_reads if '"statements_statement"."date" IN' in sql]
+    assert len(lookups) == 4
+    assert all('"statements_statement"."id" = ' in sql for sql in statement_reads if sql not in lookups)
+
+
 # --- The management command -----------------------------------------------------------------------------
 
 
@@ -397,3 +476,16 @@ def test_command_reports_a_missing_file(tmp_path):
     """A path that cannot be read is a clear error, not a traceback."""
     with pytest.raises(CommandError, match="Cannot read .*missing.csv: No such file or directory"):
         call_command("import_statements", str(tmp_path / "missing.csv"))
+
+
+def test_command_skips_duplicates_and_says_so(known, tmp_path, capsys):
+    """The command names each duplicate row and how many were skipped; --keep-duplicates imports them."""
+    path = tmp_path / "statements.csv"
+    path.write_bytes(csv_bytes(HEADER, GOOD_ROW, GOOD_ROW, GOOD_ROW))
+    call_command("import_statements", str(path))
+    out = capsys.readouterr().out
+    assert "row 3: same speaker, date and words as row 2 of this file: skipped." in out
+    assert "Imported 1 draft statements" in out and "Skipped 2 duplicate rows." in out
+    call_command("import_statements", str(path), "--keep-duplicates")
+    assert "Imported 3 draft statements" in capsys.readouterr().out
+    assert Statement.objects.count() == 4

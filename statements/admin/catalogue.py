@@ -1,16 +1,21 @@
-"""Admins for what statements refer to: countries, officials and their positions, topics, outlets and sources."""
+"""Admins for what statements refer to: countries, officials and their positions, topics, outlets and sources.
+
+Each is an EditorOnlyWhenPublicMixin: what a public statement's page shows is changed by Editors only
+(statements/admin/public_use.py, docs/roles.md).
+"""
 
 from django.contrib import admin
 from django.db import models
 
 from statements.admin.concurrency import OptimisticLockAdminMixin
 from statements.admin.history import ReadOnlyHistoryAdmin
+from statements.admin.public_use import EditorOnlyWhenPublicInline, EditorOnlyWhenPublicMixin
 from statements.admin.scale import CappedCountPaginator, SourceYearFilter
 from statements.models import Country, Official, Outlet, Position, Source, Statement, Topic
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(EditorOnlyWhenPublicMixin, admin.ModelAdmin):
     """Countries are loaded from ISO by a migration; analysts only look them up."""
 
     list_display = ["name", "code", "slug"]
@@ -18,7 +23,7 @@ class CountryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(EditorOnlyWhenPublicInline, admin.TabularInline):
     model = Position
     extra = 1
     fields = ["title", "organisation", "country", "start_date", "end_date"]
@@ -26,7 +31,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Official)
-class OfficialAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
+class OfficialAdmin(EditorOnlyWhenPublicMixin, OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     list_display = ["name", "country", "wikidata_id", "is_synthetic"]
     list_filter = ["is_synthetic", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
@@ -37,7 +42,7 @@ class OfficialAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(EditorOnlyWhenPublicMixin, admin.ModelAdmin):
     list_display = ["official", "title", "organisation", "country", "start_date", "end_date"]
     list_select_related = ["official", "country"]
     search_fields = ["official__name", "title", "organisation"]
@@ -46,7 +51,7 @@ class PositionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
+class TopicAdmin(EditorOnlyWhenPublicMixin, OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     """Topic.clean refuses a parent that would make a cycle; the form shows it as an error on "parent"."""
 
     list_display = ["name", "parent", "slug"]
@@ -57,7 +62,7 @@ class TopicAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(EditorOnlyWhenPublicMixin, admin.ModelAdmin):
     list_display = ["name", "country", "website", "is_synthetic"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["is_synthetic"]
@@ -91,7 +96,7 @@ class SourceStatementInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
+class SourceAdmin(EditorOnlyWhenPublicMixin, OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     """Hundreds of thousands of sources at a desk's scale (docs/admin.md): as for statements, a bounded count, a
     year filter read from an index instead of the date hierarchy, and the outlets listed from their own table rather
     than by a DISTINCT over every source. Newest first from the (-published_on, title) index."""

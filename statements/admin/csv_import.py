@@ -48,6 +48,13 @@ class ImportForm(forms.Form):
         help_text="Otherwise they are imported as drafts, for review. Publishing needs a source on every row.",
     )
 
+    keep_duplicates = forms.BooleanField(
+        required=False,
+        label="Keep duplicate rows",
+        help_text="A row with the same speaker, date and words (spaces aside) as another row or a statement already "
+        "in the database is shown in the preview and skipped, unless this is ticked.",
+    )
+
     def __init__(self, *args, can_create: bool, can_publish: bool, **kwargs):
         super().__init__(*args, **kwargs)
         # Options the user may not use are not offered, so a crafted POST cannot turn them on.
@@ -70,6 +77,7 @@ def _context(model_admin, request, result=None, **extra) -> dict:
     return {
         "result": result,
         "hidden_errors": max(0, len(result.errors) - MAX_ERRORS_SHOWN) if result else 0,
+        "hidden_duplicates": max(0, len(result.duplicates) - MAX_ERRORS_SHOWN) if result else 0,
         **model_admin.admin_site.each_context(request),
         "title": "Import statements from CSV",
         "opts": model_admin.model._meta,
@@ -103,6 +111,7 @@ def import_view(model_admin, request):
     options = {
         "create_missing": form.cleaned_data.get("create_missing", False),
         "publish": form.cleaned_data.get("publish", False),
+        "keep_duplicates": form.cleaned_data["keep_duplicates"],
     }
     result = _import(request, data, options=options, dry_run=True)
     if result.file_error:
@@ -161,6 +170,7 @@ def _confirm(model_admin, request, *, can_publish: bool, can_create: bool):
     messages.success(
         request,
         f"Imported {result.statements} statement(s) from {pending['name']} as {state}."
+        + (f" Skipped {result.skipped} duplicate row(s)." if result.skipped else "")
         + (f" Created {created}." if created else ""),
     )
     opts = model_admin.model._meta

@@ -8,7 +8,9 @@ from statements.imports import MAX_IMPORT_BYTES, import_statements
 class Command(BaseCommand):
     help = (
         "Import statements from a UTF-8 CSV file with the export's columns (see docs/csv.md). "
-        "Nothing is written if any row has an error; imported statements are drafts unless --publish is given."
+        "Nothing is written if any row has an error; imported statements are drafts unless --publish is given; rows "
+        "repeating another row or an existing statement (same speaker, date and words) are skipped unless "
+        "--keep-duplicates is given."
     )
 
     def add_arguments(self, parser):
@@ -22,11 +24,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--publish", action="store_true", help="Publish the imported statements (each needs a source)."
         )
+        parser.add_argument(
+            "--keep-duplicates",
+            action="store_true",
+            help="Import rows with the same speaker, date and words as another row or an existing statement "
+            "(otherwise they are listed and skipped).",
+        )
 
-    def handle(self, *args, file, dry_run, create_missing, publish, **options):
+    def handle(self, *args, file, dry_run, create_missing, publish, keep_duplicates, **options):
         try:
             with open(file, "rb") as handle:
-                result = import_statements(file=handle, dry_run=dry_run, create_missing=create_missing, publish=publish)
+                result = import_statements(
+                    file=handle,
+                    dry_run=dry_run,
+                    create_missing=create_missing,
+                    publish=publish,
+                    keep_duplicates=keep_duplicates,
+                )
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         if not result.ok:
@@ -36,6 +50,8 @@ class Command(BaseCommand):
                 f"Nothing was imported from {file}: {len(result.errors) or 1} problem(s). "
                 f"(Files may be up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB, UTF-8, comma-separated.)"
             )
+        for duplicate in result.duplicates:
+            self.stdout.write(str(duplicate))
         for kind, names in result.created.items():
             verb = "Would create" if dry_run else "Created"
             self.stdout.write(f"{verb} {len(names)} {kind}: {', '.join(names)}")
@@ -44,3 +60,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Dry run: {result.statements} {status} statements would be imported; nothing written.")
         else:
             self.stdout.write(self.style.SUCCESS(f"Imported {result.statements} {status} statements from {file}."))
+        if result.skipped:
+            verb = "Would skip" if dry_run else "Skipped"
+            self.stdout.write(f"{verb} {result.skipped} duplicate rows.")
