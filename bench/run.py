@@ -211,9 +211,9 @@ def ensure_postgres(count: int, seed: int, keep: bool = False) -> str:
 
 def settle(engine: str, database_url: str) -> None:
     """Write out what a build (or the step before) left dirty in memory before timing anything, so that the
-    measurements do not share the disk with that write-back. Suspected, not proven: on 2026-11-26 the first run
-    after a fresh build timed PostgreSQL's timeline at 44.8 ms p50 and the same code 32.8 ms half an hour later,
-    with the CPU check unchanged. A CHECKPOINT flushes PostgreSQL's dirty buffers, sync() the OS's."""
+    measurements do not share the disk with that write-back. Suspected, not proven: the first run after a fresh
+    build has timed PostgreSQL's timeline a third slower than the same code half an hour later, with the CPU check
+    unchanged. A CHECKPOINT flushes PostgreSQL's dirty buffers, sync() the OS's."""
     if engine == "postgresql":
         psql(database_url, "CHECKPOINT")
     os.sync()
@@ -325,9 +325,9 @@ def main(argv: list[str] | None = None) -> None:
         if not args.no_export:
             print(f"{engine}: exporting every published statement as CSV…", flush=True)
             # The command-line client first: its runs also read the tables into the OS cache, so the app's export
-            # is timed warm, as the client's best run is. This machine keeps only ~3.5 GB of files cached and
-            # evicts them quickly: timed first and cold, the app's SQLite export measured 0.28-0.36 of the warm
-            # client, against 0.56-0.70 on a machine that kept the file cached (docs/performance.md, section 7).
+            # is timed warm, as the client's best run is. A machine with a small file cache evicts the tables
+            # quickly, and an export timed first and cold measured half the ratio it has warm
+            # (docs/performance.md#streamed-csv-export).
             cli = cli_reference(engine, url, result["published"])
             export = child(url, "export", 1)
             export["cli"] = cli
@@ -512,8 +512,8 @@ def timed_get(client, url: str) -> dict:
 def cpu_check_ms() -> float:
     """The machine's speed at this moment: a fixed pure-Python loop (no I/O, no database), best of three, in ms.
 
-    This machine is a virtual one whose speed varies with its neighbours: the same loop has taken 270–480 ms
-    within a minute. Recorded before and after the timeline matrix, it tells a slow run of the code from a run on
+    A virtual machine's speed varies with its neighbours: the same loop has taken nearly twice as long within a
+    minute. Recorded before and after the timeline matrix, it tells a slow run of the code from a run on
     a slow machine; it is not part of any target."""
     best = float("inf")
     for _ in range(3):

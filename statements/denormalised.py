@@ -71,7 +71,7 @@ def set_member(pk: int) -> str:
 
 def count_ids(texts: Iterable[str]) -> Counter:
     """How many of the stored sets hold each id: the texts joined and split once, which is much cheaper than
-    parsing each (docs/performance.md, section 5)."""
+    parsing each (docs/performance.md#facets-and-chart-from-the-matches-read)."""
     counts = Counter("".join(texts).split(","))
     counts.pop("", None)
     return Counter({int(pk): n for pk, n in counts.items()})

@@ -215,7 +215,8 @@ def streamed(queryset: QuerySet, *, chunk_size: int) -> Iterator:
 
     On PostgreSQL the rows are read inside a transaction. `iterator()` reads through a server-side cursor, which
     Django declares WITH HOLD when no transaction is open, and PostgreSQL computes every row of a held cursor
-    before it hands over the first: a download of a million statements sent nothing for 29 s (docs/csv.md).
+    before it hands over the first: a download of a million statements sent nothing until all were read
+    (docs/csv.md, docs/performance.md#streamed-csv-export).
     Inside a transaction the cursor is not held, and the first rows leave after a fraction of a second. The
     transaction ends with the download, or when it is abandoned (the response closes this generator).
 

@@ -18,9 +18,9 @@ WIKIDATA_ID_REGEX = r"^Q[1-9][0-9]*$"
 
 def entity_url(view: str, key: str) -> str:
     """The page of an official, topic or country (a bounded set), built once per process: a list of statements
-    links each one's speaker and topics, and reverse() costs ~14 µs a call (a regular expression checks each
-    address). Keyed on the URLconf's resolver and the script prefix, so a deployment under a sub-path, or a test
-    with another URLconf, still gets the right address."""
+    links each one's speaker and topics, and reverse() runs a regular expression for each address
+    (docs/performance.md#less-python-per-request). Keyed on the URLconf's resolver and the script prefix, so a
+    deployment under a sub-path, or a test with another URLconf, still gets the right address."""
     return _entity_url(view, key, get_script_prefix(), get_resolver(get_urlconf()))
 
 
@@ -254,9 +254,9 @@ class SourceManager(models.Manager):
     def languages(self) -> list[str]:
         """Every language some source is in, in code order, read from the `source_language` index.
 
-        A plain DISTINCT reads every source on PostgreSQL, which has no skip scan: 31–48 ms at 300,000 sources,
-        on each timeline request (its filter form lists them). Asking the index for the next code after the last
-        one found costs one probe per language: about 1 ms. SQLite skips through the index for a DISTINCT itself.
+        A plain DISTINCT reads every source on PostgreSQL, which has no skip scan, on each timeline request (its
+        filter form lists them). Asking the index for the next code after the last one found costs one probe per
+        language. SQLite skips through the index for a DISTINCT itself.
         """
         if connections[self.db].vendor != "postgresql":
             return list(self.order_by("language").values_list("language", flat=True).distinct())

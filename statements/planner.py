@@ -30,7 +30,7 @@ from .denormalised import set_member
 # reads at most this many of the newest matches; above it the count reads "10,000+" and page numbers stop.
 COUNT_CAP = 10_000
 # How many statements a walk of the date index passes in the time it takes to list one match (`is_common`),
-# measured at a million statements on each database (docs/performance.md, section 5).
+# measured at a million statements on each database (docs/performance.md#walking-or-listing).
 LIST_VS_WALK = {"sqlite": 15, "postgresql": 30}
 
 
@@ -94,7 +94,8 @@ class FirstMatches:
 def first_matches(statements, limit: int) -> FirstMatches:
     """Id, speaker, month and topics of the first `limit` statements in the queryset's order, in one query that
     answers one row: each column joined into one text by the database (JoinedText), around the query itself with
-    its LIMIT. It spares the Python that handing over a row per match costs (docs/performance.md, section 9).
+    its LIMIT. It spares the Python that handing over a row per match costs
+    (docs/performance.md#first-matches-as-one-row).
 
     The texts keep the order in which the limited query gives its rows: both databases aggregate a subquery's rows
     as they come (tests/test_timeline.py checks the pages' order on both, in every sort order).
@@ -232,7 +233,7 @@ def in_language(statements, code: str):
             TestedWhileWalking("source_language_cache", [code]) | TestedWhileWalking("original_language", [code])
         )
     if connections[statements.db].vendor == "postgresql":
-        # Both indexes read into one bitmap (docs/performance.md, section 11).
+        # Both indexes read into one bitmap (docs/performance.md#walking-or-listing).
         return statements.filter(Q(source_language_cache=code) | Q(original_language=code))
     # SQLite would walk the date index for the OR (the whole index for a rare language): the two lists instead.
     return statements.filter(id__in=reported.union(said, all=True))

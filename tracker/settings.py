@@ -45,7 +45,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # Optional read replica for the public pages, e.g. postgres://reader@replica-host:5432/statement_tracker
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 # PostgreSQL's planner cost of a random page read, set on this app's connections; empty leaves the server's setting.
-# The server default (4) models spinning disks (docs/operations.md, docs/performance.md section 6).
+# The server default (4) models spinning disks (docs/operations.md, docs/performance.md#random-page-cost-on-postgresql).
 DATABASE_RANDOM_PAGE_COST = os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1")
 # New objects before Python's garbage collector scans its youngest generation, set by tracker/wsgi.py (Python: 700).
 GC_YOUNGEST_THRESHOLD = os.environ.get("GC_YOUNGEST_THRESHOLD", "50000")
@@ -167,7 +167,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # The interface is in British English only (no LocaleMiddleware): translation is off, which spares every template
-# variable, date and URL a lookup of the active language (4 % of a timeline request's work; docs/performance.md).
+# variable, date and URL a lookup of the active language (docs/performance.md#less-python-per-request).
 # Dates and numbers still take the en-gb formats.
 LANGUAGE_CODE = "en-gb"
 USE_I18N = False

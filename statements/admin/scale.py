@@ -43,7 +43,7 @@ class CappedCountPaginator(Paginator):
         # Two steps: the page's ids first, which an index can often give without reading the rows (a year sorted
         # by id), then only those rows, in the list's order. Sorting whole rows to keep 100 is what costs.
         # The rows are fetched by id alone, not through the list's filters again: re-applying a search would make
-        # the database find every match a second time (≈ 200 ms for a common word at a million statements).
+        # the database find every match a second time (docs/performance.md#admin-at-scale).
         ids = list(object_list.values_list("pk", flat=True))
         listed = self.object_list
         rows = listed.model._default_manager.filter(pk__in=ids)

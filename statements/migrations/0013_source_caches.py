@@ -1,5 +1,5 @@
 """Each statement's outlet and report language copied from its source onto its row, kept exact by triggers
-(statements/denormalised.py), and indexes that read them (docs/performance.md, section 11).
+(statements/denormalised.py), and indexes that read them (docs/performance.md#denormalised-columns).
 
 The columns are added with ALTER TABLE on both databases, as in 0007: Django's own AddField would rebuild the SQLite
 table, dropping the full-text triggers and the indexes made with RunSQL. The copies are filled for the existing

@@ -110,7 +110,7 @@ def prepare_for_list(statements, topics: dict[int, Topic] | None = None) -> None
 
     `topic_list` holds the statement's topics in name order, read from its copy of their ids (Statement.topic_ids)
     and named from `topics` (id → Topic) when the caller has them, else from one query: prefetching them through
-    the link table cost a query and ~2 ms of Python per page. `highlighted` is None until a search page sets the
+    the link table cost a query and more Python per page. `highlighted` is None until a search page sets the
     highlighted text (a template looking up a missing attribute costs a dir() of the object).
     """
     if topics is None:
