@@ -21,8 +21,8 @@ database engine (`SQLite`, `PostgreSQL`) reads it:
   recomputes it from the links. On PostgreSQL that recomputation runs once the row's lock is held, reading the
   links as committed by then: two transactions linking one statement at once both land in its copy (SQLite has
   one writer at a time). A new row keeps the copy it is inserted with: "," from the ORM (`Statement.save` resets
-  it: no links yet), or the exact value when a bulk loader (statements/synthetic.py) inserts links and copies
-  together, which spares PostgreSQL a rewrite per row;
+  it: no links yet), or the exact value when a bulk loader (statements/sample_data/synthetic.py) inserts links
+  and copies together, which spares PostgreSQL a rewrite per row;
 - a column of the statement's source (`FromSource`): a statement written with a source, or given another, takes
   the source's values, and a source whose values change passes them on to its statements. An ORM save writes the
   copies it loaded, so an update that sets them reads them from the source again. On PostgreSQL a statement given
@@ -195,7 +195,8 @@ class SQLite:
         return statements
 
     def _create_from_source(self, group: list[FromSource]) -> list[str]:
-        # A bulk loader that inserts the exact values (statements/synthetic.py) costs two lookups a row, no rewrite.
+        # A bulk loader that inserts the exact values (statements/sample_data/synthetic.py) costs two lookups a row
+        # and no rewrite.
         exact = _from_source(group, "NEW.source_id")
         sets = ", ".join(f"{column} = {value}" for column, value in exact.items())
         stale = " OR ".join(f"{column} IS NOT {value}" for column, value in exact.items())

@@ -337,7 +337,7 @@ POSTGRES_CREATE = [
     """CREATE TRIGGER statements_search_source AFTER UPDATE OF title ON statements_source
         FOR EACH ROW EXECUTE FUNCTION statements_search_on_source()""",
     "UPDATE statements_statement SET text = text",  # the statements already there (fires statements_search_write)
-    # The walking index: what the timeline's bounded query reads (statements/timeline.py), the copies of the links
+    # The walking index: what the timeline's bounded query reads (statements/timeline/page.py), the copies of the links
     # for a word and a topic or country, and the document. Other filters combined with a common word read the row.
     f"""CREATE INDEX statement_search_walk ON statements_statement (status, date DESC, id DESC)
         INCLUDE (speaker_id, topics_cache, countries_cache, {DOCUMENT})""",

@@ -2,7 +2,7 @@
 
 Every statement below is copied verbatim from statements/fixtures/tass-2016-11-11-peskov-cnn.txt (the test suite
 checks this): nothing here is invented or attributed to a real person who did not say it. Where the demo needs more
-rows, statements/synthetic.py adds clearly labelled statements by fictional officials.
+rows, statements/sample_data/synthetic.py adds clearly labelled statements by fictional officials.
 """
 
 import datetime
@@ -24,7 +24,7 @@ COUNTRY_ALIASES = {
 }
 
 # Parents come before their children. Topics marked (*) are not used by the seed article: they give the synthetic
-# statements (statements/synthetic.py) a broader tree to spread over.
+# statements (statements/sample_data/synthetic.py) a broader tree to spread over.
 TOPICS = [
     {
         "slug": "international-relations",

@@ -75,7 +75,7 @@ def facet_entries(params: QueryDict, *, topics, speakers, countries, years) -> d
 def facet_counts_for_matches(
     matches: FirstMatches, params: QueryDict, *, speakers: dict[int, tuple], topics: dict[int, Topic]
 ) -> dict[str, list[FacetEntry]]:
-    """The same facets as facet_counts, for the matches the paginator has read (statements/timeline.py).
+    """The same facets as facet_counts, for the matches the paginator has read (statements/timeline/page.py).
 
     Every count is made in Python from what was read anyway, each statement's speaker, month and topics: topics
     from each statement's copy of its topic ids (statements/denormalised.py). They are named from what the
