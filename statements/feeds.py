@@ -9,7 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from .filters import StatementFilter, in_words
+from .filters import StatementFilter
 from .models import Kind, Statement
 
 FEED_SIZE = 50
@@ -54,7 +54,7 @@ class StatementFeed(Feed):
         return filterset
 
     def title(self, filterset) -> str:
-        return xml_text(f"Statement Tracker: {in_words(filterset)}")
+        return xml_text(f"Statement Tracker: {filterset.in_words()}")
 
     def subtitle(self, filterset) -> str:
         return f"The {FEED_SIZE} newest published statements matching these filters."

@@ -7,8 +7,8 @@ and read `.qs`, which is already in the requested order. An invalid filter never
 It is also the registry of public filters. Each declaration carries a `Public` saying what every surface needs of
 it: the form control, how it reads in words and on its chip, its API description, its facet. The timeline's form,
 its chips, feed and page titles and the OpenAPI description loop over the declarations; the canonical query
-string (`canonical_query`) and the filter in words (`in_words`) are defined here once. A new filter is one
-declaration here plus its QuerySet method (docs/timeline.md, "Adding a filter").
+string (`StatementFilter.canonical_query`) and the filter in words (`StatementFilter.in_words`) are defined here
+once. A new filter is one declaration here plus its QuerySet method (docs/timeline.md, "Adding a filter").
 """
 
 import calendar
@@ -255,6 +255,8 @@ def unknown(what: str) -> dict[str, str]:
     return {"invalid_choice": f"There is no {what} “%(value)s”.", "invalid_pk_value": f"“%(pk)s” is not a {what}."}
 
 
+# Parameter values a canonical query string leaves out (StatementFilter.is_clean).
+LEFT_OUT = [("sort", [Sort.NEWEST]), ("page", ["1"])]
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?$"
 
 
@@ -449,6 +451,74 @@ class StatementFilter(django_filters.FilterSet):
             return queryset.with_search_rank(q).order_by("-search_rank", "-date", "-id")
         return queryset.newest_first()
 
+    # --- The registry's readings: what every surface shows of this filter ------------------------------------------
+
+    def public_filters(self) -> list[tuple[str, PublicFilter]]:
+        """The public filters by name, in declaration order (a subclass's own included)."""
+        return [(name, f) for name, f in self.filters.items() if isinstance(f, PublicFilter)]
+
+    def active_values(self) -> list[tuple[str, PublicFilter, str, str | None]]:
+        """Every value that narrows this (valid) filter: (name, filter, how it reads, the parameter value that
+        removes it alone or None for the whole parameter), in declaration order. What chips and words are made of."""
+        cleaned = self.form.cleaned_data
+        found = []
+        for name, f in self.public_filters():
+            value = cleaned.get(name)
+            if f.public.narrows and value:  # a list of objects is read here, once
+                found += [(name, f, label, removes) for label, removes in f.shown(value)]
+        return found
+
+    def in_words(self) -> str:
+        """The filter in words, e.g. "Statements by Dmitry Peskov on Syria in November 2016", or "all statements":
+        feed and page titles, and anything else that must say what was filtered, read it from here."""
+        subject, parts = "Statements", {}
+        for name, f, label, _ in self.active_values():
+            if f.public.subject:
+                subject = f.public.words.format(label)
+            else:
+                parts.setdefault(name, (f.public, []))[1].append(label)
+        if subject == "Statements" and not parts:
+            return "all statements"
+        ordered = sorted(parts.values(), key=lambda item: item[0].part)  # stable: declaration order within a part
+        words = [public.words.format(", ".join(labels)) for public, labels in ordered]
+        if "date_from" in parts and parts["date_from"][1] == parts.get("date_to", (None, None))[1]:
+            words[-2:] = [f"in {parts['date_from'][1][0]}"]  # one month or year: "in November 2016"
+        return " ".join([subject, *words])
+
+    def canonical_query(self, *, keep_page: bool = True) -> str:
+        """The query string that says the same filter: parameters in declaration order, no empty values, repeated
+        values once, country codes in lower case, the default order and page 1 left out; anything that is not a
+        filter dropped. Shared links, redirects and stored filters use it, so one filter has one address."""
+        pairs = []
+        for name, f in self.public_filters():
+            seen = []
+            for value in self.data.getlist(name):
+                value = value.strip()
+                if isinstance(f, CountryCodeFilter):
+                    value = value.lower()
+                if value and value not in seen:
+                    seen.append(value)
+            if name == "sort" and seen == [Sort.NEWEST]:
+                continue
+            pairs += [(name, value) for value in seen]
+        page = self.data.get("page", "").strip()
+        if keep_page and page and page != "1":
+            pairs.append(("page", page))
+        return urlencode(pairs)
+
+    def is_clean(self) -> bool:
+        """Whether the query string has nothing its canonical form leaves out (empty or repeated values, the
+        default order, page 1, parameters that are not filters). Order and case may differ: the same filter."""
+        for name, values in self.data.lists():
+            if name != "page" and name not in self.filters:
+                return False
+            stripped = [value.strip().lower() for value in values]
+            if "" in stripped or len(set(stripped)) < len(stripped) or (name, stripped) in LEFT_OUT:
+                return False
+        return True
+
+    # --- How each filter narrows the statements ----------------------------------------------------------------------
+
     def keep(self, queryset, name, value):
         """`q`, `topic`, `country` and `sort` are applied in filter_queryset: their query shape depends on the order."""
         return queryset
@@ -477,61 +547,3 @@ class StatementFilter(django_filters.FilterSet):
     def filter_language(self, queryset, name, value):
         # Codes are stored in lower case (models.language_code), as LanguageField cleans `value`.
         return queryset.in_language(value)
-
-
-def public_filters(statement_filter) -> list[tuple[str, PublicFilter]]:
-    """The filters of a StatementFilter (or a subclass), by name, in declaration order."""
-    return [(name, f) for name, f in statement_filter.filters.items() if isinstance(f, PublicFilter)]
-
-
-def active_values(statement_filter) -> list[tuple[str, PublicFilter, str, str | None]]:
-    """Every value that narrows a valid filter: (name, filter, how it reads, the parameter value that removes it
-    alone or None for the whole parameter), in declaration order. What chips and words are made of."""
-    cleaned = statement_filter.form.cleaned_data
-    found = []
-    for name, f in public_filters(statement_filter):
-        value = cleaned.get(name)
-        if f.public.narrows and value:  # a list of objects is read here, once
-            found += [(name, f, label, removes) for label, removes in f.shown(value)]
-    return found
-
-
-def in_words(statement_filter) -> str:
-    """The filter in words, e.g. "Statements by Dmitry Peskov on Syria from 2016", or "all statements": feed and page
-    titles, and anything else that must say what was filtered, read it from here."""
-    subject, parts = "Statements", {}
-    for name, f, label, _ in active_values(statement_filter):
-        if f.public.subject:
-            subject = f.public.words.format(label)
-        else:
-            parts.setdefault(name, (f.public, []))[1].append(label)
-    if subject == "Statements" and not parts:
-        return "all statements"
-    ordered = sorted(parts.values(), key=lambda item: item[0].part)  # stable: declaration order within a part
-    words = [public.words.format(", ".join(labels)) for public, labels in ordered]
-    if "date_from" in parts and parts["date_from"][1] == parts.get("date_to", (None, None))[1]:
-        words[-2:] = [f"in {parts['date_from'][1][0]}"]  # one month or year: "in November 2016"
-    return " ".join([subject, *words])
-
-
-def canonical_query(params, filterset_class=None, *, keep_page: bool = True) -> str:
-    """The query string that says the same filter: parameters in declaration order, no empty values, repeated
-    values once, country codes in lower case, the default order and page 1 left out; anything that is not a
-    filter dropped. Shared links, redirects and stored filters use it, so one filter has one address."""
-    filters = (filterset_class or StatementFilter).base_filters
-    pairs = []
-    for name, f in filters.items():
-        seen = []
-        for value in params.getlist(name):
-            value = value.strip()
-            if isinstance(f, CountryCodeFilter):
-                value = value.lower()
-            if value and value not in seen:
-                seen.append(value)
-        if name == "sort" and seen == [Sort.NEWEST]:
-            continue
-        pairs += [(name, value) for value in seen]
-    page = params.get("page", "").strip()
-    if keep_page and page and page != "1":
-        pairs.append(("page", page))
-    return urlencode(pairs)

@@ -13,8 +13,6 @@ from statements.filters import (
     PublicChoiceFilter,
     PublicFilter,
     StatementFilter,
-    canonical_query,
-    in_words,
 )
 from statements.models import Statement
 from statements.timeline.form import FormLists, active_chips, form_fields
@@ -72,8 +70,8 @@ def test_a_filter_added_to_a_subclass_reaches_the_form_chips_words_and_schema():
     chips = [(chip.name, chip.label, chip.remove_url) for chip in active_chips(statement_filter)]
     assert ("Manner", "Reported", "?speaker=dmitry-peskov") in chips
 
-    assert in_words(statement_filter) == "Statements by Dmitry Peskov given Reported"
-    assert canonical_query(params, WithExtraFilter) == "speaker=dmitry-peskov&manner=paraphrase"
+    assert statement_filter.in_words() == "Statements by Dmitry Peskov given Reported"
+    assert statement_filter.canonical_query() == "speaker=dmitry-peskov&manner=paraphrase"
 
     documented = {p.name: p for p in filter_parameters(WithExtraFilter)}
     assert documented["manner"].description == "How it was given."
@@ -105,7 +103,7 @@ def test_the_published_schema_documents_every_filter():
 )
 def test_canonical_query_string(query, canonical):
     """One filter, one address: declaration order, no empty or repeated values, defaults and strays dropped."""
-    assert canonical_query(QueryDict(query)) == canonical
+    assert StatementFilter(QueryDict(query)).canonical_query() == canonical
 
 
 @pytest.mark.parametrize(
@@ -127,7 +125,7 @@ def test_filter_in_words_reads_who_what_how_when(query, words):
     build_world()
     statement_filter = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
     assert statement_filter.is_valid(), statement_filter.errors
-    assert in_words(statement_filter) == words
+    assert statement_filter.in_words() == words
 
 
 def test_filters_are_django_filter_filters():

@@ -8,7 +8,7 @@ from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..filters import Control, Sort, active_values, public_filters
+from ..filters import Control, Sort
 from ..models import Country, Official, Outlet, Source, Topic
 from .querystrings import without_value
 
@@ -92,7 +92,7 @@ def form_fields(statement_filter, lists: FormLists) -> list[dict]:
     """What the filter form shows: each public filter with its control, options, chosen values and errors."""
     params, errors = statement_filter.data, statement_filter.errors
     fields = []
-    for name, f in public_filters(statement_filter):
+    for name, f in statement_filter.public_filters():
         public = f.public
         field = {
             "name": name,
@@ -131,5 +131,5 @@ def active_chips(statement_filter) -> list[Chip]:
     params = statement_filter.data
     return [
         Chip(f.label, label, without_value(params, name, removes))
-        for name, f, label, removes in active_values(statement_filter)
+        for name, f, label, removes in statement_filter.active_values()
     ]

@@ -4,10 +4,9 @@ facets and chart built from what was read. Entity pages (an official's, a topic'
 from dataclasses import dataclass, field
 
 from django.core.paginator import InvalidPage, Paginator
-from django.http import QueryDict
 from django.shortcuts import redirect, render
 
-from ..filters import Sort, StatementFilter, canonical_query, in_words, public_filters
+from ..filters import StatementFilter
 from ..models import DatePrecision, Statement, Topic
 from ..planner import COUNT_CAP
 from ..search import parse_query, snippets
@@ -129,21 +128,6 @@ def page_not_found(request):
     return render(request, "statements/page_not_found.html", context, status=404)
 
 
-def not_clean(params: QueryDict) -> bool:
-    """Whether a query string has what its canonical form leaves out: empty or repeated values, the default order,
-    page 1, or parameters that are not filters."""
-    for name, values in params.lists():
-        if name != "page" and name not in StatementFilter.base_filters:
-            return True
-        stripped = [value.strip().lower() for value in values]
-        if "" in stripped or len(set(stripped)) < len(stripped) or (name, stripped) in NOT_CLEAN:
-            return True
-    return False
-
-
-NOT_CLEAN = [("sort", [Sort.NEWEST]), ("page", ["1"])]
-
-
 def timeline_page(request):
     """The timeline for this request: 400 with the form saying why for an invalid filter, 404 for a page past the
     end, else the page. The matches are read once; facets and chart count them.
@@ -151,16 +135,16 @@ def timeline_page(request):
     A query string with empty, repeated or default values, or parameters that are not filters (what submitting the
     form gives), is redirected to its canonical form first, so that the address people copy is clean. Order and case
     are left as typed: the same filter either way, and a link someone made keeps working unchanged."""
-    if not_clean(request.GET):
-        canonical = canonical_query(request.GET)
-        return redirect(request.path + (f"?{canonical}" if canonical else ""))
     statement_filter = StatementFilter(request.GET, queryset=Statement.objects.published())
+    if not statement_filter.is_clean():
+        canonical = statement_filter.canonical_query()
+        return redirect(request.path + (f"?{canonical}" if canonical else ""))
     params = statement_filter.data
     # Read once, used three times: the filter form lists them, the facets and the page's statements name them.
     topics, speakers = Topic.objects.in_bulk(), published_speakers()
     context = {
         "filter": statement_filter,
-        "in_words": in_words(statement_filter) if statement_filter.is_valid() else "",
+        "in_words": statement_filter.in_words() if statement_filter.is_valid() else "",
         "fields": form_fields(statement_filter, FormLists(params, topics=topics, speakers=speakers)),
         "same_filters": without_page(params).urlencode(),  # for the CSV, report and feed links
     }
@@ -185,7 +169,7 @@ def timeline_page(request):
         groups=group_by_date(page.object_list),
         chips=active_chips(statement_filter),
         facets=facets,
-        facet_groups=[(f.public.facet, facets[name]) for name, f in public_filters(statement_filter) if f.public.facet]
+        facet_groups=[(f.public.facet, facets[name]) for name, f in statement_filter.public_filters() if f.public.facet]
         if facets
         else [],
         chart=chart_for_matches(matches, params) if found else None,
