@@ -72,6 +72,10 @@ TIMELINE_MATRIX: list[tuple[str, dict]] = [
     ("rare topic (Syrian opposition)", {"topic": "syrian-opposition"}),
     ("parent topic (Middle East subtree)", {"topic": "middle-east"}),
     ("empty topic (US elections)", {"topic": "us-elections"}),
+    (
+        "empty, three filters to drop",
+        {"speaker": "ada-quillfeather-fictional", "topic": "us-elections", "date_from": "2020"},
+    ),
     ("common speaker", {"speaker": "ada-quillfeather-fictional"}),
     ("rare speaker", {"speaker": "nadia-emberlin-fictional"}),
     ("speaker's country", {"speaker_country": "fr"}),

@@ -236,6 +236,16 @@ def test_empty_result_has_a_clear_message(client, world):
     assert "<strong>0</strong> statements" in html
 
 
+def test_empty_result_says_which_filter_to_drop_and_what_it_would_give(client, world):
+    """Each active value that, removed alone, would give statements is offered with how many, largest first."""
+    html = client.get("/?speaker=dmitry-peskov&topic=syria&date_from=2030").content.decode()
+    assert "No statements match" in html
+    suggestions = re.findall(r'<li><a href="([^"]*)">without ([^<]*)</a> — ([0-9,+]+) statements?</li>', html)
+    wider = StatementFilter(QueryDict("speaker=dmitry-peskov&topic=syria"), queryset=Statement.objects.published())
+    peskov_on_syria = wider.qs.count()
+    assert suggestions == [("?speaker=dmitry-peskov&amp;topic=syria", "Date from: 2030", str(peskov_on_syria))]
+
+
 def test_facets_count_the_current_filter_and_add_to_it(client, world):
     """Facet counts are for the filtered set (published only), and each link adds its value to the filter."""
     response = client.get("/?speaker_country=ru")

@@ -4,6 +4,7 @@ facets and chart built from what was read. Entity pages (an official's, a topic'
 from dataclasses import dataclass, field
 
 from django.core.paginator import InvalidPage, Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 
 from ..filters import StatementFilter
@@ -128,6 +129,32 @@ def page_not_found(request):
     return render(request, "statements/page_not_found.html", context, status=404)
 
 
+WIDEN_LIMIT = 6  # suggestions on an empty result, the largest first
+
+
+@dataclass
+class Wider:
+    chip: object  # the chip (form.Chip) whose removal this is
+    count: int  # up to COUNT_CAP + 1
+    count_label: str  # "42", or "10,000+"
+    url: str
+
+
+def wider_filters(statement_filter, chips) -> list[Wider]:
+    """For an empty result: what removing each active value alone would give, the largest first (a bounded count
+    each, one query or a few per value, made only on an empty page)."""
+    found: list[Wider] = []
+    for chip in chips:
+        wider = StatementFilter(QueryDict(chip.remove_url.lstrip("?")), queryset=statement_filter.queryset)
+        if not wider.is_valid():
+            continue
+        n = len(wider.qs.first_matches(COUNT_CAP + 1))
+        if n:
+            found.append(Wider(chip, n, f"{COUNT_CAP:,}+" if n > COUNT_CAP else f"{n:,}", chip.remove_url))
+    found.sort(key=lambda wider: -wider.count)
+    return found[:WIDEN_LIMIT]
+
+
 def timeline_page(request):
     """The timeline for this request: 400 with the form saying why for an invalid filter, 404 for a page past the
     end, else the page. The matches are read once; facets and chart count them.
@@ -164,10 +191,12 @@ def timeline_page(request):
     # COUNT_CAP in the current order (the page says so). Grouping a million rows per request would cost seconds.
     matches = page.paginator.matches
     facets = facet_counts_for_matches(matches, params, speakers=speakers, topics=topics) if found else None
+    chips = active_chips(statement_filter)
     context.update(
         page=page,
         groups=group_by_date(page.object_list),
-        chips=active_chips(statement_filter),
+        chips=chips,
+        widen=[] if found else wider_filters(statement_filter, chips),
         facets=facets,
         facet_groups=[(f.public.facet, facets[name]) for name, f in statement_filter.public_filters() if f.public.facet]
         if facets
