@@ -35,11 +35,44 @@ def test_narrow_the_timeline_through_the_form(live_server, page, world):
     page.get_by_label("Kind").select_option(label="Paraphrase")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(re.compile(r"speaker=dmitry-peskov"))
-    assert "kind=paraphrase" in page.url
+    assert page.url == live_server.url + "/?speaker=dmitry-peskov&kind=paraphrase"  # no empty parameters
     assert page.get_by_text("1 statement matches these filters").is_visible()
     assert page.get_by_text("Russia will continue working with the United States on Syria.").is_visible()
     assert page.get_by_role("link", name="Remove filter Official: Dmitry Peskov").is_visible()
     screenshot(page, "timeline-filtered")
+
+
+@pytest.mark.parametrize("path", ["/", "/?speaker=dmitry-peskov&topic=syria"])
+def test_on_a_phone_the_first_result_is_on_the_first_screen(live_server, browser, world, path):
+    """At 390 × 844 the results come before the form and the facets, which open as disclosures saying how many
+    filters are active."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto(live_server.url + path)
+    first = phone.locator(".statement").first.bounding_box()
+    assert first["y"] < 844 - 60, f"the first result starts at {first['y']:.0f} px"
+    assert not phone.locator("#id_speaker").is_visible()
+    summary = phone.locator(".filters-area > summary")
+    if "speaker" in path:
+        assert summary.inner_text().replace("\n", " ").startswith("Filters 2 active")
+    summary.click()
+    assert phone.locator("#id_speaker").is_visible()
+    phone.locator(".facets-area > summary").click()
+    assert phone.locator(".facets").get_by_role("heading", name="Topics").is_visible()
+    screenshot(phone, "timeline-phone" + ("-filtered" if "speaker" in path else ""))
+    context.close()
+
+
+def test_on_a_desktop_form_results_and_facets_stand_side_by_side(live_server, page, world):
+    """At 1280 px the form, the results and the facets are three columns, all open: the facets are not under the
+    form."""
+    page.goto(live_server.url + "/")
+    form = page.locator("form.filters").bounding_box()
+    results = page.locator(".statement").first.bounding_box()
+    facets = page.locator(".facets").bounding_box()
+    assert form["x"] + form["width"] <= results["x"] < facets["x"]
+    assert facets["y"] < results["y"] + results["height"]
+    assert page.locator("#id_speaker").is_visible()
 
 
 def test_bad_date_in_the_form_shows_the_message(live_server, page, world):

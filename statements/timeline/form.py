@@ -104,7 +104,7 @@ def form_fields(statement_filter, lists: FormLists) -> list[dict]:
         }
         options = getattr(lists, public.options)() if public.options else list(f.extra.get("choices", []))
         if public.control == Control.REPEATABLE:
-            labels = dict(options)
+            labels = {value: label.lstrip("\u2014 ") for value, label in options}  # no tree indent once chosen
             chosen = [v.strip() for v in params.getlist(name) if v.strip()]
             chosen = [v.lower() for v in chosen] if f.field_class.upper_case else chosen
             field.update(
