@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from statements.filters import StatementFilter
 from statements.models import DatePrecision, Kind, Statement, Status
-from statements.timeline.chart import LABEL_WIDTH, chart_from_counts
+from statements.timeline.chart import LABEL_WIDTH, MONTH_LABEL_WIDTH, chart_from_counts
 from statements.timeline.page import PAGE_SIZE
 from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
 from tests.timeline_data import DRAFT_TEXT, NOTE_TEXT, RETRACTED_TEXT, build_world, link_counting_queries
@@ -333,6 +333,22 @@ def test_volume_chart_axis_labels_do_not_overlap(first, last, ticks):
     assert [bar.tick for bar in labelled] == ticks
     assert all(bar.tick_x + LABEL_WIDTH <= chart.width for bar in labelled)
     assert all(b.tick_x - a.tick_x >= LABEL_WIDTH for a, b in zip(labelled, labelled[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "ticks"),
+    [
+        ("2016-11", "2016-11", ["Nov 2016"]),
+        ("2016-11", "2017-02", ["Nov 2016", "Dec 2016", "Jan 2017", "Feb 2017"]),
+    ],
+)
+def test_a_short_span_names_each_month(first, last, ticks):
+    """A month or a few are labelled with their month and year, not a lone year on a month axis, and fit."""
+    first_day, last_day = (datetime.date.fromisoformat(f"{month}-01") for month in (first, last))
+    chart = chart_from_counts({first_day: 1, last_day: 2})
+    assert [bar.tick for bar in chart.bars] == ticks
+    assert all(bar.tick_x + MONTH_LABEL_WIDTH <= chart.width for bar in chart.bars)
+    assert all(b.tick_x - a.tick_x >= MONTH_LABEL_WIDTH for a, b in zip(chart.bars, chart.bars[1:], strict=False))
 
 
 def test_timeline_never_shows_drafts_retractions_or_notes(client, world):

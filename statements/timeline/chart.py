@@ -21,6 +21,9 @@ MAX_BAR_WIDTH = 48  # one or two bars should not fill the whole chart
 # starts closer than that ("2016" over "2017"); a label that would run past the right edge moves left to fit, and
 # is dropped if that brings it as close to the one before ("202" cut off on a phone).
 LABEL_WIDTH = 58
+# A short span (a few months) names each bar's month and year ("Nov 2016"): eight characters at the same size.
+MONTH_LABEL_WIDTH = 115
+MONTHS_NAMED = 4
 
 
 @dataclass
@@ -88,11 +91,14 @@ def chart_from_counts(counts: dict[datetime.date, int]) -> VolumeChart | None:
     bars: list[Bar] = []
     if (last.year - first.year) * 12 + last.month - first.month + 1 <= MAX_MONTH_BARS:
         unit, month = "month", first
+        named = (last.year - first.year) * 12 + last.month - first.month + 1 <= MONTHS_NAMED
         while month <= last:
             key = f"{month.year:04d}-{month.month:02d}"
             bar = Bar(month.strftime("%B %Y"), counts.get(month, 0), key, key)
-            if month == first or month.month == 1:
-                bar.tick = str(month.year) if month.month == 1 or month == first else ""
+            if named:  # one month filtered is "Nov 2016", not a lone "2016" on a month axis
+                bar.tick = month.strftime("%b %Y")
+            elif month == first or month.month == 1:
+                bar.tick = str(month.year)
             bars.append(bar)
             month = next_month(month)
     else:
@@ -111,7 +117,7 @@ def chart_from_counts(counts: dict[datetime.date, int]) -> VolumeChart | None:
     for i, bar in enumerate(bars):
         bar.width = round(min(max(slot * 0.8, 1), MAX_BAR_WIDTH), 2)
         bar.x = round(LEFT + i * slot + (slot - bar.width) / 2, 2)
-        bar.tick_x = min(bar.x, WIDTH - LABEL_WIDTH)
+        bar.tick_x = min(bar.x, WIDTH - (MONTH_LABEL_WIDTH if len(bar.tick) > 4 else LABEL_WIDTH))
         bar.height = round(plot_height * bar.count / max_count, 2) if max_count else 0
         bar.y = round(chart.plot_bottom - bar.height, 2)
     ticked = [bar for bar in bars if bar.tick]
