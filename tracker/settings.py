@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Marks anonymous public GET requests so the router may read them from the replica.
     "statements.routers.public_read_middleware",
+    # Last, so it sees a view's exception first: a GET whose database connection was lost runs again.
+    "statements.lost_connections.RetryOnLostConnectionMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -110,7 +112,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "tracker.wsgi.application"
 
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Health checks: a kept connection the server dropped while it sat idle is replaced before a request uses it.
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while an analyst saves; a busy timeout instead of "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -121,7 +124,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASE_REPLICA_URL:
     # Public pages read from the replica (statements/routers.py); tests use the primary for it.
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 if DATABASE_RANDOM_PAGE_COST:
     try:
