@@ -42,6 +42,11 @@ BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 # Cache shared by all workers (rate-limit counters): Redis when set, e.g. redis://127.0.0.1:6379/0; else the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Streamed CSV exports one worker process serves at once; one more answers 503 with Retry-After. Below
+# GUNICORN_THREADS, so every process keeps threads for pages (docs/operations.md, "Failure modes").
+EXPORT_MAX_CONCURRENT = int(os.environ.get("EXPORT_MAX_CONCURRENT", "2"))
+# Seconds a download waits for a client that takes nothing before giving it up (gunicorn has no send timeout).
+CLIENT_SEND_TIMEOUT = float(os.environ.get("CLIENT_SEND_TIMEOUT", "30"))
 # Optional read replica for the public pages, e.g. postgres://reader@replica-host:5432/statement_tracker
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 # PostgreSQL's planner cost of a random page read, set on this app's connections; empty leaves the server's setting.
