@@ -12,9 +12,12 @@ SECURE_SSL_REDIRECT=0, rate limits off because every request comes from one addr
 - one more thread streams the full CSV export (/export.csv, a million rows) for the whole run, restarting it if
   it finishes, so every measured request competes with an export in progress.
 
-It stops by itself after `--duration` seconds (capped at 600, users at 64), stops gunicorn, prints throughput,
-p50/p95/p99 per kind of request and errors, and writes loadtest/results/<engine>.json. Any error (a status other
-than 200, a connection failure, an export cut short by the server) makes it exit 1.
+It stops by itself after `--duration` seconds (capped at 600, users at 64). Then, on the same server, the stalled
+downloads scenario: `--stalled` clients (50) ask for /export.csv and never read it, for `--stall-duration` seconds
+(30, capped at 120), while two probe threads request the timeline, /healthz and permalinks back to back; the
+timeline's p95 must stay within STALLED_TIMELINE_P95 (1 s). It stops gunicorn, prints throughput, p50/p95/p99 per
+kind of request and errors, and writes loadtest/results/<engine>.json. Any error (a status other than 200, a
+connection failure, an export cut short by the server, a probe over its limit) makes it exit 1.
 """
 
 import argparse
@@ -55,6 +58,15 @@ MIX = [
     ("api", 5),
     ("feed", 2),
 ]
+# The stalled downloads scenario: clients that open the export and never read (docs/operations.md, Failure modes).
+STALLED_DOWNLOADS = 50
+STALL_SECONDS = 30
+MAX_STALL_SECONDS = 120
+STALLED_TIMELINE_P95 = 1.0
+STALL_PROBE_THREADS = 2
+# A stalled client's receive buffer: small, so fifty of them hold little of the machine's memory. The server's
+# writes block a little sooner than for a client with a large buffer; what is measured does not change.
+STALLED_RECEIVE_BUFFER = 64 * 1024
 SEARCH_WORDS = ["sanctions", "security", "talks", "nuclear", "election", "ceasefire", "trade", '"united nations"']
 
 
@@ -214,6 +226,82 @@ def exporter(port: int, sample: Sample, stop_at: float) -> None:
             conn.close()
 
 
+def stalled_download(port: int, answers: list[str], stop_at: float) -> None:
+    """A client that asks for the whole export and reads no more than the status line, until stop_at; then it goes."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, STALLED_RECEIVE_BUFFER)  # before connect: the window
+        sock.settimeout(max(1.0, stop_at - time.monotonic()))
+        sock.connect(("127.0.0.1", port))
+        sock.sendall(b"GET /export.csv HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: identity\r\n\r\n")
+        status = sock.recv(12)  # b"HTTP/1.1 200": the server sends it with the first chunk of the file
+        answers.append(status[9:12].decode() or "closed")
+        time.sleep(max(0.0, stop_at - time.monotonic()))
+    except OSError as error:
+        answers.append(type(error).__name__)
+    finally:
+        sock.close()
+
+
+def stall_probe(port: int, targets: dict, seed: int, sample: Sample, stop_at: float) -> None:
+    """The requests that froze behind stalled downloads: the timeline, /healthz, a permalink, in turn."""
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < stop_at:
+        for kind, path in [
+            ("timeline", "/"),
+            ("healthz", "/healthz"),
+            ("permalink", f"/statements/{rng.choice(targets['ids'])}/"),
+        ]:
+            started = time.monotonic()
+            try:
+                status, _ = get(conn, path)
+            except (OSError, http.client.HTTPException) as error:
+                status = f"{type(error).__name__}: {error}"
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            sample.latencies.setdefault(kind, []).append(time.monotonic() - started)
+            if status != 200:
+                sample.errors.append(f"{status} {path} (during stalled downloads)")
+    conn.close()
+
+
+def run_stalled_downloads(port: int, targets: dict, *, clients: int, duration: int) -> dict:
+    """`clients` stalled downloads held for `duration` seconds while the probes measure; the timeline's p95 must stay
+    within STALLED_TIMELINE_P95. Every client is gone when this returns."""
+    sample, answers = Sample(), []
+    start = time.monotonic()
+    settle = 3  # the stalled clients connect and fill their buffers before the probes start
+    probe_until = start + settle + duration
+    stalled = [threading.Thread(target=stalled_download, args=(port, answers, probe_until + 1)) for _ in range(clients)]
+    for thread in stalled:
+        thread.start()
+    time.sleep(settle)
+    probes = [
+        threading.Thread(target=stall_probe, args=(port, targets, seed, sample, probe_until))
+        for seed in range(STALL_PROBE_THREADS)
+    ]
+    for thread in probes:
+        thread.start()
+    for thread in probes + stalled:
+        thread.join()
+    requests = summarise(sample, duration)
+    errors = list(sample.errors)
+    timeline_p95 = requests.get("timeline", {}).get("p95_ms")
+    if timeline_p95 is None or timeline_p95 > STALLED_TIMELINE_P95 * 1000:
+        errors.append(
+            f"timeline p95 {timeline_p95} ms during {clients} stalled downloads, over "
+            f"{STALLED_TIMELINE_P95 * 1000:.0f} ms"
+        )
+    return {
+        "clients": clients,
+        "duration_s": duration,
+        "answers": {answer: answers.count(answer) for answer in sorted(set(answers))},
+        "requests": requests,
+        "errors": errors,
+    }
+
+
 def busy_processes() -> list[str]:
     """What else is using the CPU (the load test shares its machine): the top processes, for the record."""
     ps = subprocess.run(["ps", "-eo", "pcpu,etime,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
@@ -255,7 +343,7 @@ def wait_until_healthy(port: int, server: subprocess.Popen, deadline: float) -> 
     raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
 
-def run_engine(engine: str, *, users: int, duration: int, count: int) -> dict:
+def run_engine(engine: str, *, users: int, duration: int, count: int, stalled: int, stall_duration: int) -> dict:
     url = database_url(engine, count)
     port = free_port()
     env = server_env(url, port)
@@ -276,25 +364,15 @@ def run_engine(engine: str, *, users: int, duration: int, count: int) -> dict:
         try:
             wait_until_healthy(port, server, time.monotonic() + 60)
             workers = int(env.get("WEB_CONCURRENCY", os.cpu_count() * 2 + 1))
-            print(
-                f"{engine}: gunicorn on 127.0.0.1:{port} ({workers} workers), {users} users + 1 export, "
-                f"{WARMUP_SECONDS} s warm-up + {duration} s measured",
-                flush=True,
-            )
             sample = Sample()
-            start = time.monotonic()
-            measure_from, stop_at = start + WARMUP_SECONDS, start + WARMUP_SECONDS + duration
-            threads = [threading.Thread(target=exporter, args=(port, sample, stop_at))]
-            threads += [
-                threading.Thread(target=user, args=(port, targets, seed, sample, measure_from, stop_at))
-                for seed in range(users)
-            ]
             load_before, busy_before = os.getloadavg(), busy_processes()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            if users:
+                run_mix(port, targets, sample, engine=engine, workers=workers, users=users, duration=duration)
             load_after, busy_after = os.getloadavg(), busy_processes()
+            stall = None
+            if stalled:
+                print(f"{engine}: {stalled} stalled downloads for {stall_duration} s, probing the timeline", flush=True)
+                stall = run_stalled_downloads(port, targets, clients=stalled, duration=stall_duration)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             try:
@@ -314,15 +392,16 @@ def run_engine(engine: str, *, users: int, duration: int, count: int) -> dict:
         "load_average_after": [round(x, 2) for x in load_after],
         "busy_processes_before": busy_before,
         "busy_processes_at_end": busy_after,
-        "requests": summarise(sample, duration),
-        "errors": len(sample.errors),
-        "error_examples": sample.errors[:20],
+        "requests": summarise(sample, duration) if users else {},
+        "errors": len(sample.errors) + len(stall["errors"] if stall else []),
+        "error_examples": (sample.errors + (stall["errors"] if stall else []))[:20],
         "export": {
             "mb": round(sample.export_bytes / 1e6, 1),
             "rows": sample.export_rows,
             "rows_per_second": round(sample.export_rows / (duration + WARMUP_SECONDS)),
             "completed": sample.exports_completed,
         },
+        "stalled_downloads": stall,
         "finished_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
     }
     name = engine if count == bench.DEFAULT_COUNT else f"{engine}-{count}"
@@ -330,8 +409,29 @@ def run_engine(engine: str, *, users: int, duration: int, count: int) -> dict:
     return result
 
 
+def run_mix(port: int, targets: dict, sample: Sample, *, engine: str, workers: int, users: int, duration: int) -> None:
+    """The mix of pages from `users` threads plus one export streaming alongside, warm-up then `duration` s."""
+    print(
+        f"{engine}: gunicorn on 127.0.0.1:{port} ({workers} workers), {users} users + 1 export, "
+        f"{WARMUP_SECONDS} s warm-up + {duration} s measured",
+        flush=True,
+    )
+    start = time.monotonic()
+    measure_from, stop_at = start + WARMUP_SECONDS, start + WARMUP_SECONDS + duration
+    threads = [threading.Thread(target=exporter, args=(port, sample, stop_at))]
+    threads += [
+        threading.Thread(target=user, args=(port, targets, seed, sample, measure_from, stop_at))
+        for seed in range(users)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def print_table(result: dict) -> None:
-    print(f"\n{result['engine']}: {result['users']} users, {result['duration_s']} s, {result['errors']} errors")
+    mix = f"{result['users']} users, {result['duration_s']} s" if result["users"] else "stalled downloads only"
+    print(f"\n{result['engine']}: {mix}, {result['errors']} errors")
     print(f"load average before {result['load_average_before']}, after {result['load_average_after']}")
     print(f"{'request':<18} {'count':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}")
     for kind, row in result["requests"].items():
@@ -340,10 +440,19 @@ def print_table(result: dict) -> None:
             f"{row['p99_ms']:>7} {row['max_ms']:>7}"
         )
     export = result["export"]
-    print(
-        f"export.csv alongside: {export['rows']} rows ({export['mb']} MB, {export['rows_per_second']} rows/s), "
-        f"{export['completed']} complete"
-    )
+    if result["users"]:
+        print(
+            f"export.csv alongside: {export['rows']} rows ({export['mb']} MB, {export['rows_per_second']} rows/s), "
+            f"{export['completed']} complete"
+        )
+    stall = result["stalled_downloads"]
+    if stall:
+        print(f"during {stall['clients']} stalled downloads ({stall['duration_s']} s), answers {stall['answers']}:")
+        for kind, row in stall["requests"].items():
+            print(
+                f"{kind:<18} {row['requests']:>7} {row['per_second']:>7} {row['p50_ms']:>7} {row['p95_ms']:>7} "
+                f"{row['p99_ms']:>7} {row['max_ms']:>7}"
+            )
     for error in result["error_examples"]:
         print("  error:", error)
 
@@ -354,11 +463,22 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--duration", type=int, default=60, help="measured seconds, after a 10 s warm-up")
     parser.add_argument("--count", type=int, default=None, help="a smaller SQLite database for a quick try")
+    parser.add_argument(
+        "--stalled", type=int, default=STALLED_DOWNLOADS, help="stalled downloads after the mix (0: none)"
+    )
+    parser.add_argument("--stall-duration", type=int, default=STALL_SECONDS, help="seconds the downloads stall")
+    parser.add_argument("--no-mix", action="store_true", help="only the stalled downloads scenario")
     args = parser.parse_args()
     count = args.count or bench.DEFAULT_COUNT
-    users, duration = max(1, min(args.users, MAX_USERS)), max(5, min(args.duration, MAX_DURATION))
+    users = 0 if args.no_mix else max(1, min(args.users, MAX_USERS))
+    duration = max(5, min(args.duration, MAX_DURATION))
+    stalled = max(0, min(args.stalled, MAX_USERS))
+    stall_duration = max(5, min(args.stall_duration, MAX_STALL_SECONDS))
     print(f"load average before: {os.getloadavg()}", flush=True)
-    results = [run_engine(engine, users=users, duration=duration, count=count) for engine in args.engines]
+    results = [
+        run_engine(engine, users=users, duration=duration, count=count, stalled=stalled, stall_duration=stall_duration)
+        for engine in args.engines
+    ]
     for result in results:
         print_table(result)
     sys.exit(1 if any(result["errors"] for result in results) else 0)

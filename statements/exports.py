@@ -16,6 +16,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils.text import slugify
 
+from .lost_connections import close_lost_connections, connection_lost, count
 from .models import Country, Official, Statement, Topic
 
 logger = logging.getLogger(__name__)
@@ -223,6 +224,28 @@ def streamed(queryset: QuerySet, *, chunk_size: int) -> Iterator:
     SQLite has no server-side cursors and finds rows as they are asked for. It reads outside a transaction: one
     here takes the write lock (`transaction_mode` IMMEDIATE), which would hold up every save while a file downloads.
     """
+    rows = _read(queryset, chunk_size=chunk_size)
+    try:
+        first = next(rows, None)
+    except Exception as error:
+        # No row is written yet, so reading again on a new connection, once, gives the same file. A connection
+        # lost after the first row ends the file with its error row instead (csv_lines).
+        if not connection_lost(error):
+            raise
+        close_lost_connections()
+        logger.warning("CSV export: database connection lost before the first row (%s); reading again", error)
+        rows = _read(queryset, chunk_size=chunk_size)
+        first = next(rows, None)
+    try:
+        if first is not None:
+            yield first
+            yield from rows
+    finally:
+        # An abandoned download ends the read (and its transaction) now, not when the generator is collected.
+        rows.close()
+
+
+def _read(queryset: QuerySet, *, chunk_size: int) -> Iterator:
     connection = connections[queryset.db]
     # Inside a caller's transaction (a test, a management command) the cursor is not held already.
     if connection.vendor != "postgresql" or connection.in_atomic_block:
@@ -254,12 +277,23 @@ def csv_lines(header: Iterable[str], rows: Iterable[Iterable[str]], *, bom: bool
             # The first-character test skips the call for the usual cell; neutralise() alone decides.
             yield csv_line([neutralise(cell) if cell[:1] in _TRIGGERS_OR_QUOTE else cell for cell in row])
             written += 1
-    except Exception:
+    except Exception as error:
         # The status line and headers are already sent, so the only way to say "this failed" is in the file itself.
-        logger.exception("CSV export failed after %d rows", written)
-        yield csv_line(
-            [f"{ERROR_MARKER}: export incomplete — the server failed after {written} rows. Download the file again."]
-        )
+        if connection_lost(error):
+            # Counted apart from failures of the export itself: an operator restarting or failing over the
+            # database sees how many downloads it cut, and a rise without one points at the database or network.
+            logger.error(
+                "CSV export cut short: the database connection was lost after %d rows (%s; %d cut short in this "
+                "process)",
+                written,
+                error,
+                count("export_cut_short"),
+            )
+            reason = "the database connection was lost"
+        else:
+            logger.exception("CSV export failed after %d rows", written)
+            reason = "the server failed"
+        yield csv_line([f"{ERROR_MARKER}: export incomplete — {reason} after {written} rows. Download the file again."])
 
 
 def utf8_chunks(lines: Iterable[str], *, size: int = STREAM_CHUNK_SIZE) -> Iterator[bytes]:

@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from .downloads import EXPORT_SLOTS, HeldWhileStreaming, export_slot_or_503, give_up_on_stalled_clients
 from .exports import COLUMN_NAMES, csv_lines, export_filename, statement_rows, utf8_chunks
 from .filters import StatementFilter
 from .models import Statement
@@ -25,13 +26,16 @@ def filtered_statements(request) -> tuple[StatementFilter, HttpResponse | None]:
     return filterset, HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
 
 
-def csv_response(request, *, prefix: str, header, rows) -> StreamingHttpResponse:
-    """Stream CSV with a filename that says what was filtered and when; `?bom=1` adds a byte-order mark for Excel."""
+def csv_response(request, *, prefix: str, header, rows, slots=None) -> StreamingHttpResponse:
+    """Stream CSV with a filename that says what was filtered and when; `?bom=1` adds a byte-order mark for Excel.
+
+    With `slots`, the export's place (taken by the caller) is held until the response is closed."""
     params = [(name, value) for name, values in request.GET.lists() if name not in NOT_FILTERS for value in values]
     filename = export_filename(prefix, params, now=timezone.now())
+    chunks = utf8_chunks(csv_lines(header, rows, bom=request.GET.get("bom") == "1"))
+    give_up_on_stalled_clients(request)
     response = StreamingHttpResponse(
-        utf8_chunks(csv_lines(header, rows, bom=request.GET.get("bom") == "1")),
-        content_type="text/csv; charset=utf-8",
+        chunks if slots is None else HeldWhileStreaming(chunks, slots), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -42,8 +46,11 @@ def export_csv(request):
     filterset, error = filtered_statements(request)
     if error:
         return error
+    busy = export_slot_or_503()
+    if busy:
+        return busy
     rows = statement_rows(filterset.qs, absolute_url=request.build_absolute_uri)
-    return csv_response(request, prefix="statements", header=COLUMN_NAMES, rows=rows)
+    return csv_response(request, prefix="statements", header=COLUMN_NAMES, rows=rows, slots=EXPORT_SLOTS)
 
 
 @require_safe

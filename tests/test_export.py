@@ -5,6 +5,7 @@ import datetime
 import io
 import logging
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from django.urls import reverse
 from psycopg.pq import TransactionStatus
 
 from statements import views_export
+from statements.downloads import EXPORT_SLOTS
 from statements.exports import (
     COLUMN_NAMES,
     COLUMNS,
@@ -581,3 +583,39 @@ def test_a_download_leaves_no_transaction_open(client, monkeypatch, abandoned):
     expected = {str(statement.pk) for statement in statements}
     assert (len(rows) < 8) if abandoned else ({row["id"] for row in rows} == expected)
     assert Statement.objects.count() == 8  # the connection still answers
+
+
+def test_an_export_past_the_bound_is_a_503_with_retry_after_while_the_first_streams(client, settings, monkeypatch):
+    """With EXPORT_MAX_CONCURRENT = 1, a second export while the first still streams is refused at once with a 503
+    that says why and when to come back; the first completes, and then there is room again."""
+    settings.EXPORT_MAX_CONCURRENT = 1
+    _, chunks, first, statements = start_download(client, monkeypatch, 8)
+    refused = client.get(reverse("statements:export_csv"))
+    assert refused.status_code == 503
+    assert refused["Retry-After"] == "30"
+    assert refused.content.decode() == "The server is busy with other downloads. Please try again in a minute.\n"
+    rows = parse(first + b"".join(chunks))
+    assert {row["id"] for row in rows} == {str(statement.pk) for statement in statements}
+    assert len(download(client)[1]) == 8
+    assert EXPORT_SLOTS.in_use == 0
+
+
+def test_an_export_abandoned_before_its_first_chunk_gives_its_place_back(client, settings):
+    """A client that goes away before reading anything: closing the response frees the export's place."""
+    settings.EXPORT_MAX_CONCURRENT = 1
+    StatementFactory()
+    client.get(reverse("statements:export_csv")).close()
+    assert EXPORT_SLOTS.in_use == 0
+    assert len(download(client)[1]) == 1
+
+
+def test_a_download_socket_gets_the_send_timeout(client, settings):
+    """Under gunicorn (which passes its socket in the environ) a client that stops reading is given up after
+    CLIENT_SEND_TIMEOUT seconds, instead of holding the thread for as long as the connection stays open."""
+    settings.CLIENT_SEND_TIMEOUT = 12.5
+    StatementFactory()
+    server_side, client_side = socket.socketpair()
+    with server_side, client_side:
+        response = client.get(reverse("statements:export_csv"), **{"gunicorn.socket": server_side})
+        b"".join(response.streaming_content)
+        assert server_side.gettimeout() == 12.5

@@ -42,6 +42,11 @@ BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 # Cache shared by all workers (rate-limit counters): Redis when set, e.g. redis://127.0.0.1:6379/0; else the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Streamed CSV exports one worker process serves at once; one more answers 503 with Retry-After. Below
+# GUNICORN_THREADS, so every process keeps threads for pages (docs/operations.md, "Failure modes").
+EXPORT_MAX_CONCURRENT = int(os.environ.get("EXPORT_MAX_CONCURRENT", "2"))
+# Seconds a download waits for a client that takes nothing before giving it up (gunicorn has no send timeout).
+CLIENT_SEND_TIMEOUT = float(os.environ.get("CLIENT_SEND_TIMEOUT", "30"))
 # Optional read replica for the public pages, e.g. postgres://reader@replica-host:5432/statement_tracker
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 # PostgreSQL's planner cost of a random page read, set on this app's connections; empty leaves the server's setting.
@@ -89,6 +94,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Marks anonymous public GET requests so the router may read them from the replica.
     "statements.routers.public_read_middleware",
+    # Last, so it sees a view's exception first: a GET whose database connection was lost runs again.
+    "statements.lost_connections.RetryOnLostConnectionMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -110,7 +117,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "tracker.wsgi.application"
 
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Health checks: a kept connection the server dropped while it sat idle is replaced before a request uses it.
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while an analyst saves; a busy timeout instead of "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -121,7 +129,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASE_REPLICA_URL:
     # Public pages read from the replica (statements/routers.py); tests use the primary for it.
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 if DATABASE_RANDOM_PAGE_COST:
     try:
