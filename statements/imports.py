@@ -807,3 +807,25 @@ def _import_batch(
         first, last = checked[0].number, checked[-1].number
         result.errors.append(RowError(first, "", f"The database refused a row among rows {first}–{last}: {error}"))
     result.statements += len(checked)
+
+
+def rows_with_errors(data: bytes, errors: list[RowError]) -> tuple[list[str], list[list[str]]]:
+    """The file's header plus "errors", and each row that has an error with its cells (as imported) and its errors.
+
+    For the preview's download: a file an analyst can fix in a spreadsheet, every row with what is wrong with it."""
+    by_row: dict[int, list[str]] = {}
+    for error in errors:
+        by_row.setdefault(error.row, []).append(f"{error.column}: {error.message}" if error.column else error.message)
+    reader = csv.reader(io.StringIO(_decode(data), newline=""), strict=True)
+    header = [name.strip() for name in next(reader, [])]
+    rows, number = [], 1
+    try:
+        for cells in reader:
+            number += 1
+            if number in by_row:
+                rows.append([unneutralise(cell) for cell in cells] + ["; ".join(by_row.pop(number))])
+    except csv.Error:
+        pass  # the rest of the file cannot be read: its errors are listed below, without cells
+    for _, messages in sorted(by_row.items()):
+        rows.append([""] * len(header) + ["; ".join(messages)])
+    return [*header, "errors"], rows
