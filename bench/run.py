@@ -59,6 +59,8 @@ TARGETS = {
     "admin_ms": 500,
     "export_cli_ratio": 0.5,
     "export_memory_mb": 50,
+    "import_100k_seconds": 60,
+    "import_memory_mb": 200,
 }
 
 # The timeline's filter matrix: single filters, combinations, common and rare values, date ranges, words, order.
@@ -223,11 +225,12 @@ def settle(engine: str, database_url: str) -> None:
     os.sync()
 
 
-def child(database_url: str, mode: str, runs: int) -> dict:
+def child(database_url: str, mode: str, runs: int, *extra: str) -> dict:
     """Measure in a fresh process, so one engine's caches and memory do not colour the other's figures."""
+    CACHE.mkdir(parents=True, exist_ok=True)
     out = CACHE / f"result-{mode}-{os.getpid()}.json"
     subprocess.run(
-        [PYTHON, "-m", "bench.run", mode, "--runs", str(runs), "--out", str(out)],
+        [PYTHON, "-m", "bench.run", mode, "--runs", str(runs), "--out", str(out), *extra],
         cwd=ROOT,
         env=bench_env(database_url),
         check=True,
@@ -282,7 +285,7 @@ def machine() -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Build (or reuse) the million-statement databases and measure.")
-    parser.add_argument("mode", nargs="?", default="all", choices=["all", "measure", "export", "markdown"])
+    parser.add_argument("mode", nargs="?", default="all", choices=["all", "measure", "export", "import", "markdown"])
     parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--count", type=int, default=DEFAULT_COUNT)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -293,13 +296,23 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="Reuse a built database of the same count and seed even if the generator's files changed.",
     )
-    parser.add_argument("--out", help="(measure/export) where the child writes its JSON.")
+    parser.add_argument(
+        "--import-rows",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Also time `import_statements` of N generated rows (rolled back: the database is left as it was).",
+    )
+    parser.add_argument("--out", help="(measure/export/import) where the child writes its JSON.")
     args = parser.parse_args(argv)
     if args.mode == "measure":
         write_json(Path(args.out), measure(runs=args.runs))
         return
     if args.mode == "export":
         write_json(Path(args.out), measure_export())
+        return
+    if args.mode == "import":
+        write_json(Path(args.out), measure_import(args.import_rows))
         return
     if args.mode == "markdown":  # the latest results as a Markdown table, for docs/performance.md
         print(render_markdown(json.loads((RESULTS / "latest.json").read_text())))
@@ -337,6 +350,9 @@ def main(argv: list[str] | None = None) -> None:
             export["cli"] = cli
             export["cli_ratio"] = round(export["rows_per_s"] / export["cli"]["rows_per_s"], 3)
             result["export"] = export
+        if args.import_rows:
+            print(f"{engine}: importing {args.import_rows:,} generated rows (rolled back)…", flush=True)
+            result["import"] = child(url, "import", 1, "--import-rows", str(args.import_rows))
         report["engines"][result["vendor"]] = result
     report["total_seconds"] = round(time.monotonic() - started, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -431,6 +447,11 @@ def render_table(report: dict) -> str:
     add("CLI (same join) rows/s", lambda e: e["export"]["cli"]["rows_per_s"], "")
     add("export / CLI rows/s", lambda e: e["export"]["cli_ratio"], "≥ 0.5", 0.5, higher_is_better=True)
     add("export peak RSS growth MB", lambda e: e["export"]["peak_rss_growth_mb"], "≤ 50", 50)
+    # The import's target is 100,000 rows in a minute: a rate, so that a smaller --import-rows is judged too.
+    rate = TARGETS["import_100k_seconds"]
+    add("import s (rows, rolled back)", lambda e: f"{e['import']['seconds']:,.1f} ({e['import']['rows']:,})", "")
+    add("import rows/s", lambda e: e["import"]["rows_per_s"], f"≥ {100_000 // rate:,}", 100_000 / rate, True)
+    add("import peak RSS MB", lambda e: e["import"]["peak_rss_mb"], "≤ 200", TARGETS["import_memory_mb"])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -777,6 +798,46 @@ def measure_export() -> dict:
         "bytes": total_bytes,
         "seconds": round(seconds, 2),
         "first_chunk_s": round(first_chunk or 0.0, 2),
+        "rows_per_s": round(rows / seconds),
+        "queries": len(recorder.queries),
+        "baseline_rss_mb": round(baseline, 1),
+        "peak_rss_mb": round(peak, 1),
+        "peak_rss_growth_mb": round(peak - baseline, 1),
+    }
+
+
+def measure_import(rows: int) -> dict:
+    """Import `rows` generated rows (bench/import_file.py) with history and the duplicate check, then roll back.
+
+    The shared benchmark databases are never changed: the import runs inside a transaction that is rolled back at
+    the end, on both engines. Its own all-or-nothing transaction is a savepoint inside that one."""
+    setup_django()
+    from django.db import connection, transaction
+
+    from bench.import_file import import_csv
+    from statements.imports import import_statements
+    from statements.models import Statement
+
+    data = import_csv(rows)
+    before = Statement.objects.count()
+    baseline = rss_mb()
+    recorder = Recorder()
+    with connection.execute_wrapper(recorder), transaction.atomic():
+        started = time.perf_counter()
+        result = import_statements(file=data, create_missing=True)
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    if not result.ok or result.statements != rows:
+        raise RuntimeError(f"the import failed: {result.messages()[:5]}")
+    if Statement.objects.count() != before:
+        raise RuntimeError("the import was not rolled back")
+    return {
+        "rows": rows,
+        "bytes": len(data),
+        "statements": result.statements,
+        "created": {kind: len(names) for kind, names in result.created.items()},
+        "seconds": round(seconds, 2),
         "rows_per_s": round(rows / seconds),
         "queries": len(recorder.queries),
         "baseline_rss_mb": round(baseline, 1),

@@ -8,6 +8,7 @@ in the database is a duplicate: named in `duplicates`, and skipped unless `keep_
 imported twice, or a row pasted three times, would otherwise make identical statements silently.
 """
 
+import contextlib
 import csv
 import datetime
 import io
@@ -23,8 +24,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import denormalised
 from .exports import COLUMN_NAMES, ERROR_MARKER, MULTI_VALUE_SEPARATOR, UTF8_BOM, unneutralise
-from .models import Country, DatePrecision, Kind, Medium, Official, Outlet, Source, Statement, Status, Topic
+from .models import (
+    Country,
+    DatePrecision,
+    Kind,
+    Medium,
+    Official,
+    Outlet,
+    Source,
+    Statement,
+    Status,
+    Topic,
+    language_code,
+)
 
 # Larger files are refused before parsing; split them. Also used by the admin upload form.
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -34,9 +48,14 @@ REQUIRED_COLUMNS = ("date", "speaker", "text")
 IGNORED_COLUMNS = ("id", "permalink", "speaker_role", "updated_at")
 # Kept exactly as written, spaces and line breaks included; every other cell is trimmed.
 TEXT_COLUMNS = ("text", "original_text")
-# Rows compared with the statements already in the database per query: the duplicate check reads the candidates of a
-# whole batch at once, so a 100,000-row file costs a hundred queries rather than one per row.
+# Rows read, checked and written together: their names are looked up, their duplicates checked against the database
+# and their statements, links and history inserted a batch at a time, so a 100,000-row file costs a few hundred
+# queries rather than dozens per row.
 DUPLICATE_CHECK_BATCH = 1_000
+# Names looked up per query (SQLite limits how deep a WHERE clause of ORs may nest).
+LOOKUP_CHUNK = 100
+# Rows per INSERT statement.
+WRITE_BATCH = 500
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
 
@@ -133,13 +152,28 @@ def _check_header(header: list[str]) -> str:
     return ""
 
 
-def _unique_slug(model, name: str, taken: set[str]) -> str:
-    base = slugify(name)[:190] or model._meta.model_name
-    slug, n = base, 2
-    while slug in taken or model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
+def _unique_slugs(model, names: list[str], taken: set[str]) -> list[str]:
+    """A free slug for each name, the database's taken slugs read in one query (not one per name)."""
+    bases = [slugify(name)[:190] or model._meta.model_name for name in names]
+    stored: set[str] = set()
+    for chunk in _chunks(sorted(set(bases)), LOOKUP_CHUNK):
+        query = Q()
+        for base in chunk:
+            query |= Q(slug=base) | Q(slug__startswith=f"{base}-")
+        stored.update(model.objects.filter(query).values_list("slug", flat=True))
+    slugs = []
+    for base in bases:
+        slug, n = base, 2
+        while slug in taken or slug in stored:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def parse_date(value: str, precision: str) -> tuple[datetime.date, str]:
@@ -177,13 +211,19 @@ def _choice(column: str, value: str, choices, default: str) -> str:
 
 
 class Resolver:
-    """Finds (or, when allowed, creates) the officials, topics, countries, outlets and sources named in a file."""
+    """Finds (or, when allowed, creates) the officials, topics, countries, outlets and sources named in a file.
 
-    def __init__(self, *, create_missing: bool):
+    Names are looked up a batch of rows at a time (`prefetch`), a few queries per batch whatever its size; what is
+    missing is made as unsaved objects and written together by `flush`, before the statements that use them.
+    """
+
+    def __init__(self, *, create_missing: bool, user: AbstractBaseUser | None = None):
         self.create_missing = create_missing
+        self.user = user
         self.created: dict[str, list[str]] = {"officials": [], "topics": [], "outlets": [], "sources": []}
-        self.cache: dict[tuple, object] = {}
-        # Keys of objects created by the current row: its savepoint rollback deletes them, so forget them too.
+        self.cache: dict[tuple, object] = {}  # key -> the object, or the RowProblem every row naming it gets
+        self.pending: dict[str, list] = {"officials": [], "topics": [], "outlets": [], "sources": []}
+        # Keys of objects made for the current row: when the row fails, they are forgotten (and never written).
         self.row_keys: list[tuple[tuple, str, str]] = []
         self.slugs: set[str] = set()
         self.countries = {}
@@ -194,23 +234,120 @@ class Resolver:
             for alias in country.alias_list:  # "Syrian Arab Republic"; a code or name elsewhere wins
                 self.countries.setdefault(alias.lower(), country)
 
-    def _cached(self, key: tuple, find: Callable):
-        if key not in self.cache:
-            self.cache[key] = find()
-        return self.cache[key]
+    # --- Looking names up, a batch at a time -------------------------------------------------------------------
 
-    def _created(self, key: tuple, kind: str, name: str) -> None:
+    def prefetch(self, batch: list[dict[str, str]]) -> None:
+        """Read every official, topic, outlet and source the batch's rows name and the cache lacks."""
+        officials, topics, outlets, urls, sources = set(), set(), set(), set(), set()
+        for cells in batch:
+            for name in [cells.get("speaker", "").strip(), *_split(cells.get("officials_mentioned", ""))]:
+                if name and ("official", name.lower()) not in self.cache:
+                    officials.add(name)
+            topics.update(name for name in _split(cells.get("topics", "")) if ("topic", name.lower()) not in self.cache)
+            outlet, title, url = (
+                cells.get("outlet", "").strip(),
+                cells.get("source_title", ""),
+                cells.get("source_url", ""),
+            )
+            url, title, day = url.strip(), title.strip(), cells.get("source_date", "").strip()
+            if outlet and ("outlet", outlet.lower()) not in self.cache:
+                outlets.add(outlet)
+            if url and ("source", url) not in self.cache:
+                urls.add(url)
+            if outlet and title and day and ("source", outlet.lower(), title, day) not in self.cache:
+                with contextlib.suppress(RowProblem):  # reported when the row is read
+                    sources.add((outlet, title, parse_day("source_date", day)))
+        self._prefetch_officials(sorted(officials))
+        self._prefetch_topics(sorted(topics))
+        self._prefetch_outlets(sorted(outlets))
+        self.stored_sources: dict[tuple, Source] = {}
+        for chunk in _chunks(sorted(urls), LOOKUP_CHUNK):
+            for source in Source.objects.filter(url__in=chunk).select_related("outlet"):
+                self.stored_sources.setdefault(("url", source.url), source)
+        for chunk in _chunks(sorted(sources), LOOKUP_CHUNK):
+            query = Q()
+            for outlet, title, day in chunk:
+                query |= Q(outlet__name__iexact=outlet, title=title, published_on=day)
+            for source in Source.objects.filter(query).select_related("outlet"):  # in the model's order: first wins
+                key = ("key", source.outlet.name.lower(), source.title, source.published_on)
+                self.stored_sources.setdefault(key, source)
+
+    def _prefetch_officials(self, names: list[str]) -> None:
+        for chunk in _chunks(names, LOOKUP_CHUNK):
+            query = Q()
+            for name in chunk:
+                query |= Q(name__iexact=name) | Q(slug=name) | Q(slug=slugify(name)) | Q(aliases__icontains=name)
+            candidates = list(Official.objects.filter(query))
+            for name in chunk:
+                self.cache[("official", name.lower())] = self._match_official(name, candidates)
+
+    def _match_official(self, name: str, candidates: list[Official]) -> Official | RowProblem | None:
+        lowered = name.lower()
+        matches = [
+            official
+            for official in candidates
+            if lowered in {official.name.lower(), official.slug}
+            or lowered in {alias.lower() for alias in official.alias_list}
+        ]
+        matches = [official for official in matches if official.name.lower() == lowered] or matches
+        if len(matches) > 1:
+            found = ", ".join(f"{official.name} ({official.slug})" for official in matches)
+            return RowProblem("", f"“{name}” matches several officials: {found}. Use the slug.")
+        return matches[0] if matches else None
+
+    def _prefetch_topics(self, names: list[str]) -> None:
+        for chunk in _chunks(names, LOOKUP_CHUNK):
+            query = Q()
+            for name in chunk:
+                query |= Q(name__iexact=name) | Q(slug=name)
+            candidates = list(Topic.objects.filter(query))
+            for name in chunk:
+                matches = [topic for topic in candidates if name.lower() == topic.name.lower() or name == topic.slug]
+                if len(matches) > 1:
+                    found = ", ".join(topic.slug for topic in matches)
+                    self.cache[("topic", name.lower())] = RowProblem(
+                        "topics", f"“{name}” matches several topics: {found}."
+                    )
+                else:
+                    self.cache[("topic", name.lower())] = matches[0] if matches else None
+
+    def _prefetch_outlets(self, names: list[str]) -> None:
+        for chunk in _chunks(names, LOOKUP_CHUNK):
+            query = Q()
+            for name in chunk:
+                query |= Q(name__iexact=name) | Q(slug=name)
+            candidates = list(Outlet.objects.filter(query))  # in the model's order: the first match wins
+            for name in chunk:
+                matches = [
+                    outlet for outlet in candidates if name.lower() == outlet.name.lower() or name == outlet.slug
+                ]
+                self.cache[("outlet", name.lower())] = matches[0] if matches else None
+
+    # --- Resolving one row's names ---------------------------------------------------------------------------
+
+    def _found(self, key: tuple, column: str):
+        found = self.cache.get(key)
+        if isinstance(found, RowProblem):
+            raise RowProblem(column, found.message)
+        return found
+
+    def _make(self, key: tuple, kind: str, name: str, instance):
+        self.cache[key] = instance
         self.created[kind].append(name)
+        self.pending[kind].append(instance)
         self.row_keys.append((key, kind, name))
+        return instance
 
     def start_row(self) -> None:
         self.row_keys = []
 
     def forget_row(self) -> None:
-        """The row failed and its savepoint was rolled back: drop what it created."""
+        """The row failed: what it made is dropped (not written, not reported as created)."""
         for key, kind, name in self.row_keys:
-            self.cache.pop(key, None)
+            instance = self.cache.pop(key, None)
             self.created[kind].remove(name)
+            if instance is not None and instance.pk is None:
+                self.pending[kind] = [pending for pending in self.pending[kind] if pending is not instance]
         self.row_keys = []
 
     def country(self, column: str, value: str) -> Country:
@@ -220,73 +357,41 @@ class Resolver:
         return country
 
     def official(self, column: str, name: str, *, country_code: str = "") -> Official:
-        official = self._cached(("official", name.lower()), lambda: self._find_official(column, name, country_code))
+        key = ("official", name.lower())
+        official = self._found(key, column)
+        if official is None:
+            if not self.create_missing:
+                raise RowProblem(column, f"Unknown official “{name}” (no name, alias or slug matches); add it first.")
+            country = self.country("speaker_country_code", country_code) if country_code else None
+            return self._make(key, "officials", name, Official(name=name, country=country))
         if country_code and official.country_id is None and name in self.created["officials"]:
-            # Created earlier in this file as a mentioned official (no country column there); now we know it.
+            # Made earlier in this file as a mentioned official (no country column there); now we know it.
             official.country = self.country("speaker_country_code", country_code)
-            official.save(update_fields=["country"])
+            if official.pk is not None:
+                official.save(update_fields=["country"])
         return official
 
     def known_official(self, name: str) -> Official | None:
         """The official a name finds, never created (None when unknown or ambiguous): for the duplicate check."""
-        key = ("official", name.lower())
-        if key not in self.cache:
-            try:
-                self.cache[key] = self._find_official("speaker", name, "", create=False)
-            except RowProblem:
-                return None  # the row reports it when it is imported
-        return self.cache[key]
-
-    def _find_official(self, column: str, name: str, country_code: str, *, create: bool = True) -> Official:
-        candidates = Official.objects.filter(
-            Q(name__iexact=name) | Q(slug=name) | Q(slug=slugify(name)) | Q(aliases__icontains=name)
-        )
-        matches = [
-            official
-            for official in candidates
-            if name.lower() in {official.name.lower(), official.slug}
-            or name.lower() in {alias.lower() for alias in official.alias_list}
-        ]
-        by_name = [official for official in matches if official.name.lower() == name.lower()]
-        matches = by_name or matches
-        if len(matches) > 1:
-            found = ", ".join(f"{official.name} ({official.slug})" for official in matches)
-            raise RowProblem(column, f"“{name}” matches several officials: {found}. Use the slug.")
-        if matches:
-            return matches[0]
-        if not (self.create_missing and create):
-            raise RowProblem(column, f"Unknown official “{name}” (no name, alias or slug matches); add it first.")
-        country = self.country("speaker_country_code", country_code) if country_code else None
-        official = Official.objects.create(name=name, slug=_unique_slug(Official, name, self.slugs), country=country)
-        self._created(("official", name.lower()), "officials", name)
-        return official
+        found = self.cache.get(("official", name.lower()))
+        return found if isinstance(found, Official) and found.pk is not None else None
 
     def topic(self, name: str) -> Topic:
-        return self._cached(("topic", name.lower()), lambda: self._find_topic(name))
-
-    def _find_topic(self, name: str) -> Topic:
-        matches = list(Topic.objects.filter(Q(name__iexact=name) | Q(slug=name)))
-        if len(matches) > 1:
-            raise RowProblem("topics", f"“{name}” matches several topics: {', '.join(t.slug for t in matches)}.")
-        if matches:
-            return matches[0]
-        if not self.create_missing:
-            raise RowProblem("topics", f"Unknown topic “{name}” (no name or slug matches); add it first.")
-        topic = Topic.objects.create(name=name, slug=_unique_slug(Topic, name, self.slugs))
-        self._created(("topic", name.lower()), "topics", name)
+        key = ("topic", name.lower())
+        topic = self._found(key, "topics")
+        if topic is None:
+            if not self.create_missing:
+                raise RowProblem("topics", f"Unknown topic “{name}” (no name or slug matches); add it first.")
+            return self._make(key, "topics", name, Topic(name=name))
         return topic
 
     def outlet(self, name: str) -> Outlet:
-        return self._cached(("outlet", name.lower()), lambda: self._find_outlet(name))
-
-    def _find_outlet(self, name: str) -> Outlet:
-        outlet = Outlet.objects.filter(Q(name__iexact=name) | Q(slug=name)).first()
-        if outlet:
-            return outlet
-        if not self.create_missing:
-            raise RowProblem("outlet", f"Unknown outlet “{name}”; add it first.")
-        outlet = Outlet.objects.create(name=name, slug=_unique_slug(Outlet, name, self.slugs))
-        self._created(("outlet", name.lower()), "outlets", name)
+        key = ("outlet", name.lower())
+        outlet = self._found(key, "outlet")
+        if outlet is None:
+            if not self.create_missing:
+                raise RowProblem("outlet", f"Unknown outlet “{name}”; add it first.")
+            return self._make(key, "outlets", name, Outlet(name=name))
         return outlet
 
     def source(self, cells: dict[str, str]) -> Source | None:
@@ -296,20 +401,19 @@ class Resolver:
         if not (outlet_name or title or url or date_text):
             return None
         key = ("source", url) if url else ("source", outlet_name.lower(), title, date_text)
-        return self._cached(key, lambda: self._find_source(outlet_name, title, url, date_text, medium))
-
-    def _find_source(self, outlet_name: str, title: str, url: str, date_text: str, medium: str) -> Source:
-        if url:
-            source = Source.objects.filter(url=url).first()
-            if source:
-                return source
+        if key in self.cache:
+            return self.cache[key]
+        if url and ("url", url) in self.stored_sources:
+            self.cache[key] = self.stored_sources[("url", url)]
+            return self.cache[key]
         for column, value in (("outlet", outlet_name), ("source_title", title), ("source_date", date_text)):
             if not value:
                 raise RowProblem(column, f"{column} is needed to identify the source (or give a known source_url).")
         published_on = parse_day("source_date", date_text)
-        source = Source.objects.filter(outlet__name__iexact=outlet_name, title=title, published_on=published_on).first()
-        if source:
-            return source
+        stored = self.stored_sources.get(("key", outlet_name.lower(), title, published_on))
+        if stored is not None:
+            self.cache[key] = stored
+            return stored
         if not self.create_missing:
             raise RowProblem("source_title", f"Unknown source “{title}” ({outlet_name}, {date_text}); add it first.")
         source = Source(
@@ -319,11 +423,35 @@ class Resolver:
             published_on=published_on,
             medium=_choice("medium", medium, Medium, Medium.ARTICLE),
         )
-        _full_clean(source, {"title": "source_title", "url": "source_url", "medium": "medium"})
-        source.save()
-        key = ("source", url) if url else ("source", outlet_name.lower(), title, date_text)
-        self._created(key, "sources", title)
-        return source
+        source.language = language_code(source.language)
+        # The outlet may not be written yet; the URL's uniqueness was checked by looking it up above.
+        _full_clean(source, {"title": "source_title", "url": "source_url", "medium": "medium"}, exclude=["outlet"])
+        return self._make(key, "sources", title, source)
+
+    def flush(self) -> None:
+        """Write what the batch's rows made, a bulk insert per model (with its history), before their statements."""
+        for kind, model in (("outlets", Outlet), ("officials", Official), ("topics", Topic)):
+            made = [instance for instance in self.pending[kind] if instance.pk is None]
+            for instance, slug in zip(made, _unique_slugs(model, [i.name for i in made], self.slugs), strict=True):
+                instance.slug = slug
+            _bulk_create_with_history(model, made, user=self.user)
+            self.pending[kind] = []
+        made = [source for source in self.pending["sources"] if source.pk is None]
+        for source in made:
+            source.outlet = source.outlet  # assigned again: the outlet has its id now
+        _bulk_create_with_history(Source, made, user=self.user)
+        self.pending["sources"] = []
+
+
+def _bulk_create_with_history(model, instances: list, *, user: AbstractBaseUser | None) -> list:
+    """Insert the instances in one statement per batch and, for a model with history, their creation records."""
+    if not instances:
+        return []
+    model.objects.bulk_create(instances, batch_size=WRITE_BATCH)
+    history = getattr(model, "history", None)
+    if history is None:
+        return []
+    return history.bulk_history_create(instances, batch_size=WRITE_BATCH, default_user=user) or []
 
 
 def words(text: str) -> str:
@@ -385,10 +513,14 @@ class Duplicates:
         self.seen.setdefault((statement.speaker_id, statement.date, words(statement.text)), row)
 
 
-def _full_clean(instance, columns: dict[str, str]) -> None:
-    """Model validation, reported against the CSV column that holds the field."""
+def _full_clean(instance, columns: dict[str, str], *, exclude: list[str] | None = None) -> None:
+    """Model validation, in Python only, reported against the CSV column that holds the field.
+
+    The database's constraints are not queried row by row (Django checks each with a query): the import checks
+    the same rules itself (choices, a source to publish, non-empty text, URLs looked up), and the database
+    enforces them at the insert."""
     try:
-        instance.full_clean(validate_unique=False)
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         field_name, messages = next(iter(error.message_dict.items()))
         raise RowProblem(columns.get(field_name, ""), " ".join(messages)) from None
@@ -398,69 +530,141 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(MULTI_VALUE_SEPARATOR.strip()) if part.strip()]
 
 
-def _import_row(
-    raw: dict[str, str],
-    *,
-    row: int,
-    resolver: Resolver,
-    duplicates: Duplicates,
-    status: str,
-    user: AbstractBaseUser | None,
-) -> Statement:
-    # Text is kept exactly as written (round trips are exact); names, codes and dates are trimmed.
-    cells = {name: value if name in TEXT_COLUMNS else value.strip() for name, value in raw.items()}
+@dataclass
+class _Row:
+    """One row read and resolved, not yet written."""
+
+    number: int
+    cells: dict[str, str]
+    date: datetime.date | None = None
+    precision: str = ""
+    speaker: Official | None = None
+    statement: Statement | None = None
+    topics: list[Topic] = field(default_factory=list)
+    countries: list[Country] = field(default_factory=list)
+    mentioned: list[Official] = field(default_factory=list)
+
+
+def _read_speaker(row: _Row, *, resolver: Resolver) -> None:
+    """The row's checks up to its speaker (who may have to be created before the duplicate check)."""
+    cells = row.cells
     for column in REQUIRED_COLUMNS:
         if not cells.get(column, "").strip():
             raise RowProblem(column, f"{column} is required.")
     precision = _choice("date_precision", cells.get("date_precision", ""), DatePrecision, "")
-    date, precision = parse_date(cells["date"], precision)
+    row.date, row.precision = parse_date(cells["date"], precision)
     speaker_country = cells.get("speaker_country_code") or cells.get("speaker_country", "")
-    speaker = resolver.official("speaker", cells["speaker"], country_code=speaker_country)
+    row.speaker = resolver.official("speaker", cells["speaker"], country_code=speaker_country)
+
+
+def _read_rest(row: _Row, *, resolver: Resolver, duplicates: Duplicates, status: str, user) -> None:
+    cells = row.cells
     # Before the rest is resolved, so that a skipped row creates no topic or source.
-    duplicates.check(row, speaker=speaker, date=date, text=cells["text"])
-    topics = [resolver.topic(name) for name in _split(cells.get("topics", ""))]
-    countries = [resolver.country("countries", name) for name in _split(cells.get("countries", ""))]
-    mentioned = [
+    duplicates.check(row.number, speaker=row.speaker, date=row.date, text=cells["text"])
+    row.topics = [resolver.topic(name) for name in _split(cells.get("topics", ""))]
+    row.countries = [resolver.country("countries", name) for name in _split(cells.get("countries", ""))]
+    row.mentioned = [
         resolver.official("officials_mentioned", name) for name in _split(cells.get("officials_mentioned", ""))
     ]
     source = resolver.source(cells)
     if status != Status.DRAFT and source is None:
         raise RowProblem("source_title", "A published statement needs a source (outlet, source_title, source_date).")
-    statement = Statement(
-        speaker=speaker,
-        date=date,
-        date_precision=precision,
+    row.statement = Statement(
+        speaker=row.speaker,
+        date=row.date,
+        date_precision=row.precision,
         kind=_choice("kind", cells.get("kind", ""), Kind, Kind.DIRECT),
         text=cells["text"],
         original_text=cells.get("original_text", ""),
-        original_language=cells.get("original_language", ""),
+        original_language=language_code(cells.get("original_language", "")),
         source=source,
         status=status,
         published_at=timezone.now() if status == Status.PUBLISHED else None,
         created_by=user,
         updated_by=user,
     )
+    row.statement._history_user = user
+
+
+def _check_statement(row: _Row) -> None:
+    """Validate the statement once its source is written (publishing needs the source's id)."""
+    statement = row.statement
+    statement.source = statement.source  # the source (and speaker) now have their ids
+    statement.speaker = statement.speaker
     _full_clean(
         statement,
         {"text": "text", "date": "date", "original_text": "original_text", "original_language": "original_language"},
+        # Resolved above: validating a foreign key costs a query per row.
+        exclude=["speaker", "source", "created_by", "updated_by"],
     )
-    statement._history_user = user
-    statement.save()
-    statement.topics.set(topics)
-    statement.countries.set(countries)
-    statement.mentioned_officials.set(mentioned)
-    return statement
 
 
-def _creation_order(rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, dict[str, str]]]:
+def _write(rows: list[_Row], *, user: AbstractBaseUser | None) -> None:
+    """Insert the batch's statements, their links and their creation records (with the links), a few queries."""
+    statements = []
+    for row in rows:
+        statement = row.statement
+        # The links' copies, exact as inserted, so that the database's triggers leave the row alone
+        # (statements/denormalised.py), as Statement.save would leave them for a statement without links.
+        statement.topics_cache = denormalised.set_text(topic.pk for topic in row.topics)
+        statement.countries_cache = denormalised.set_text(country.pk for country in row.countries)
+        statement.outlet_cache = statement.source.outlet_id if statement.source else None
+        statement.source_language_cache = statement.source.language if statement.source else ""
+        statements.append(statement)
+    Statement.objects.bulk_create(statements, batch_size=WRITE_BATCH)
+    links = {}
+    for name, attribute, target in LINKS:
+        through = getattr(Statement, name).through
+        made = [
+            through(statement_id=row.statement.pk, **{f"{target}_id": item.pk})
+            for row in rows
+            for item in {item.pk: item for item in getattr(row, attribute)}.values()
+        ]
+        links[name] = (through.objects.bulk_create(made, batch_size=WRITE_BATCH), target)
+    records = Statement.history.bulk_history_create(statements, batch_size=WRITE_BATCH, default_user=user)
+    if not records:
+        return  # history switched off
+    # One creation record per statement holding its links, as its history page shows them.
+    record_of = {record.id: record for record in records}
+    for name, (made, target) in links.items():
+        m2m_history = getattr(Statement.history.model, name).model
+        m2m_history.objects.bulk_create(
+            [
+                m2m_history(
+                    id=link.pk,
+                    statement_id=link.statement_id,
+                    history=record_of[link.statement_id],
+                    **{f"{target}_id": getattr(link, f"{target}_id")},
+                )
+                for link in made
+            ],
+            batch_size=WRITE_BATCH,
+        )
+
+
+# Many-to-many fields written by the import: (field, attribute of _Row, the link table's column for the target).
+LINKS = (
+    ("topics", "topics", "topic"),
+    ("countries", "countries", "country"),
+    ("mentioned_officials", "mentioned", "official"),
+)
+
+
+def _creation_order(rows: list[tuple[int, list[str]]], id_column: int | None) -> list[tuple[int, list[str]]]:
     """Rows in the order to create them: by the exported `id` when every row has one, else file order.
 
     The timeline orders statements of the same date by id, so new ids must keep the old ids' order for an
     export → import → export round trip to list same-day statements in the same order.
     """
-    if rows and all(cells.get("id", "").isdigit() for _, cells in rows):
-        return sorted(rows, key=lambda item: int(item[1]["id"]))
+    if rows and id_column is not None and all(cells[id_column].strip().isdigit() for _, cells in rows):
+        return sorted(rows, key=lambda item: int(item[1][id_column].strip()))
     return rows
+
+
+def _cells(header: list[str], row: list[str]) -> dict[str, str]:
+    # Text is kept exactly as written (round trips are exact); names, codes and dates are trimmed.
+    cells = {name: unneutralise(cell) for name, cell in zip(header, row, strict=True)}
+    return {name: value if name in TEXT_COLUMNS else value.strip() for name, value in cells.items()}
 
 
 def import_statements(
@@ -472,10 +676,12 @@ def import_statements(
     keep_duplicates: bool = False,
     user: AbstractBaseUser | None = None,
     max_bytes: int = MAX_IMPORT_BYTES,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Import every row of a CSV file in the export's format, or none: any error rolls the whole file back.
 
-    Duplicate rows are skipped (and listed in `duplicates`) unless `keep_duplicates`."""
+    Duplicate rows are skipped (and listed in `duplicates`) unless `keep_duplicates`. `progress(done, total)` is
+    called after each batch of rows."""
     result = ImportResult(dry_run=dry_run, keep_duplicates=keep_duplicates)
     data = _read(file, max_bytes)
     if data is None:
@@ -486,6 +692,7 @@ def import_statements(
     except ValueError as error:
         result.file_error = str(error)
         return result
+    del data
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [name.strip() for name in next(reader, [])]
@@ -499,7 +706,8 @@ def import_statements(
     if result.file_error:
         return result
 
-    rows: list[tuple[int, dict[str, str]]] = []
+    # Rows are kept as the reader's lists (a dict per row would double the memory of a large file).
+    rows: list[tuple[int, list[str]]] = []
     row_number = 1
     while True:
         row_number += 1
@@ -518,42 +726,106 @@ def import_statements(
         elif len(row) != len(header):
             result.errors.append(RowError(row_number, "", f"{len(row)} cells, but the header has {len(header)}."))
         else:
-            rows.append((row_number, {name: unneutralise(cell) for name, cell in zip(header, row, strict=True)}))
+            rows.append((row_number, row))
+    del text, reader
     if result.rows == 0 and not result.errors:
         result.file_error = "The file has a header but no rows."
         return result
 
     status = Status.PUBLISHED if publish else Status.DRAFT
-    ordered = _creation_order(rows)
+    ordered = _creation_order(rows, header.index("id") if "id" in header else None)
+    del rows
     with transaction.atomic():
-        resolver = Resolver(create_missing=create_missing)
+        resolver = Resolver(create_missing=create_missing, user=user)
         duplicates = Duplicates(resolver=resolver, keep=keep_duplicates)
         for start in range(0, len(ordered), DUPLICATE_CHECK_BATCH):
-            batch = ordered[start : start + DUPLICATE_CHECK_BATCH]
-            duplicates.load(batch)
-            for row_number, cells in batch:
-                resolver.start_row()
-                try:
-                    # A savepoint per row: a database error in one row must not hide the errors in the rows after it.
-                    with transaction.atomic():
-                        statement = _import_row(
-                            cells, row=row_number, resolver=resolver, duplicates=duplicates, status=status, user=user
-                        )
-                    duplicates.imported(row_number, statement)
-                    result.statements += 1
-                except DuplicateRow as duplicate:
-                    resolver.forget_row()
-                    result.duplicates.append(RowError(row_number, "", str(duplicate)))
-                    result.skipped += 1
-                except RowProblem as problem:
-                    resolver.forget_row()
-                    result.errors.append(RowError(row_number, problem.column, problem.message))
-                except DatabaseError as error:
-                    resolver.forget_row()
-                    result.errors.append(RowError(row_number, "", f"The database refused this row: {error}"))
+            batch = [
+                _Row(number, _cells(header, cells)) for number, cells in ordered[start : start + DUPLICATE_CHECK_BATCH]
+            ]
+            _import_batch(batch, resolver=resolver, duplicates=duplicates, status=status, user=user, result=result)
+            if progress:
+                progress(min(start + DUPLICATE_CHECK_BATCH, len(ordered)), len(ordered))
         result.errors.sort(key=lambda error: error.row)
         result.duplicates = sorted(result.duplicates + duplicates.flagged, key=lambda duplicate: duplicate.row)
         result.created = {kind: names for kind, names in resolver.created.items() if names}
         if dry_run or not result.ok:
             transaction.set_rollback(True)
     return result
+
+
+def _import_batch(
+    batch: list[_Row], *, resolver: Resolver, duplicates: Duplicates, status: str, user, result: ImportResult
+) -> None:
+    """Resolve, check and write one batch of rows: its names in a few queries, its statements in bulk."""
+
+    def fail(row: _Row, problem: Exception) -> None:
+        resolver.forget_row()
+        if isinstance(problem, DuplicateRow):
+            result.duplicates.append(RowError(row.number, "", str(problem)))
+            result.skipped += 1
+        else:
+            result.errors.append(RowError(row.number, problem.column, problem.message))
+
+    resolver.prefetch([row.cells for row in batch])
+    # Speakers first: one made for this file must be written before the duplicate check reads its id.
+    read = []
+    for row in batch:
+        resolver.start_row()
+        try:
+            _read_speaker(row, resolver=resolver)
+            read.append(row)
+        except RowProblem as problem:
+            fail(row, problem)
+    resolver.flush()
+    duplicates.load([(row.number, row.cells) for row in read])
+    resolved = []
+    for row in read:
+        resolver.start_row()
+        try:
+            _read_rest(row, resolver=resolver, duplicates=duplicates, status=status, user=user)
+            resolved.append(row)
+            duplicates.imported(row.number, row.statement)
+        except (RowProblem, DuplicateRow) as problem:
+            fail(row, problem)
+    # Written even when the file already failed (the whole import is rolled back then): the statements' own
+    # checks need their sources' ids, and every row's errors are reported.
+    resolver.flush()
+    checked = []
+    for row in resolved:
+        try:
+            _check_statement(row)
+            checked.append(row)
+        except RowProblem as problem:
+            result.errors.append(RowError(row.number, problem.column, problem.message))
+    if not result.ok or not checked:
+        return  # nothing will be written; the rest of the file is still checked
+    try:
+        # A savepoint: a refusal by the database is reported, and the rows after it are still checked.
+        with transaction.atomic():
+            _write(checked, user=user)
+    except DatabaseError as error:
+        first, last = checked[0].number, checked[-1].number
+        result.errors.append(RowError(first, "", f"The database refused a row among rows {first}–{last}: {error}"))
+    result.statements += len(checked)
+
+
+def rows_with_errors(data: bytes, errors: list[RowError]) -> tuple[list[str], list[list[str]]]:
+    """The file's header plus "errors", and each row that has an error with its cells (as imported) and its errors.
+
+    For the preview's download: a file an analyst can fix in a spreadsheet, every row with what is wrong with it."""
+    by_row: dict[int, list[str]] = {}
+    for error in errors:
+        by_row.setdefault(error.row, []).append(f"{error.column}: {error.message}" if error.column else error.message)
+    reader = csv.reader(io.StringIO(_decode(data), newline=""), strict=True)
+    header = [name.strip() for name in next(reader, [])]
+    rows, number = [], 1
+    try:
+        for cells in reader:
+            number += 1
+            if number in by_row:
+                rows.append([unneutralise(cell) for cell in cells] + ["; ".join(by_row.pop(number))])
+    except csv.Error:
+        pass  # the rest of the file cannot be read: its errors are listed below, without cells
+    for _, messages in sorted(by_row.items()):
+        rows.append([""] * len(header) + ["; ".join(messages)])
+    return [*header, "errors"], rows

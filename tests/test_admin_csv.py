@@ -270,3 +270,42 @@ def test_duplicates_are_imported_when_the_box_is_ticked(admin_client, peskov):
     assert "kept, as asked." in response.content.decode()
     confirm(admin_client, response)
     assert Statement.objects.count() == 3
+
+
+def test_every_error_is_shown_a_page_at_a_time(admin_client, peskov):
+    """250 bad rows: 100 errors a page, and the next pages (checked again from the kept file) show the rest."""
+    bad = "".join(f"2020-13-{n:02d},Dmitry Peskov,Bad date {n},\n" for n in range(250))
+    response = upload(admin_client, GOOD_CSV + bad)
+    page = response.context["errors_page"]
+    assert (len(page.object_list), page.paginator.count, page.paginator.num_pages) == (100, 250, 3)
+    content = response.content.decode()
+    sha256 = response.context["sha256"]
+    assert f"?sha256={sha256}&amp;errors_page=2" in content
+    last = admin_client.get(import_url(), {"sha256": sha256, "errors_page": 3})
+    assert [error.row for error in last.context["errors_page"]] == list(range(204, 254))
+    assert "<td>253</td><td>date</td>" in last.content.decode()
+    assert 'name="confirm"' not in last.content.decode()
+    response = admin_client.post(import_url(), {"confirm": "Import", "sha256": sha256}, follow=True)
+    assert "no longer current" in response.content.decode()
+    assert not Statement.objects.exists()
+
+
+def test_rows_with_errors_download_as_csv_with_an_errors_column(admin_client, peskov):
+    """The download has the file's columns plus "errors", only the bad rows, cells neutralised as the export does."""
+    content = GOOD_CSV + "2020-13-01,Dmitry Peskov,=HYPERLINK(1),\n2020-01-05,Nobody,Words,\n"
+    response = upload(admin_client, content)
+    download = admin_client.get(import_url(), {"sha256": response.context["sha256"], "download": "errors"})
+    assert download["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="statements_errors.csv"' in download["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode("utf-8"), newline="")))
+    assert [(row["date"], row["text"], row["errors"]) for row in rows] == [
+        ("2020-13-01", "'=HYPERLINK(1)", "date: “2020-13-01” is not a real date."),
+        ("2020-01-05", "Words", "speaker: Unknown official “Nobody” (no name, alias or slug matches); add it first."),
+    ]
+    assert list(rows[0]) == ["date", "speaker", "text", "topics", "errors"]
+
+
+def test_error_pages_need_the_previewed_file(admin_client, peskov):
+    """A page or download for a file this session did not preview is refused, never a server error."""
+    response = admin_client.get(import_url(), {"sha256": "0" * 64, "download": "errors"})
+    assert "no longer current" in response.content.decode()

@@ -489,3 +489,53 @@ def test_command_skips_duplicates_and_says_so(known, tmp_path, capsys):
     call_command("import_statements", str(path), "--keep-duplicates")
     assert "Imported 3 draft statements" in capsys.readouterr().out
     assert Statement.objects.count() == 4
+
+
+# --- Bounded cost ---------------------------------------------------------------------------------------------
+
+# More rows in one batch cost no more queries: names are looked up, and statements, links and history written, per
+# batch. The slack covers a row naming a source the others do not.
+EXTRA_QUERIES_FOR_MORE_ROWS = 2
+
+
+def import_queries(rows: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lines = [GOOD_ROW.replace("We will", f"Row {n}: we will").replace("Syria", "Syria; New topic") for n in range(rows)]
+    with CaptureQueriesContext(connection) as queries:
+        result = import_statements(file=csv_bytes(HEADER, *lines), create_missing=True, publish=True)
+    assert (result.ok, result.statements) == (True, rows), result.messages()
+    Statement.objects.all().delete()
+    Topic.objects.filter(name="New topic").delete()
+    return len(queries)
+
+
+def test_the_import_query_count_does_not_grow_with_the_rows(known):
+    """50 rows cost the same queries as 10: nothing is looked up, validated or saved one row at a time."""
+    assert import_queries(50) <= import_queries(10) + EXTRA_QUERIES_FOR_MORE_ROWS
+
+
+def test_imported_statements_have_their_creation_in_the_history_with_their_links(known):
+    """One creation record per statement, holding its topics, countries and mentioned officials, by the importer."""
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="importer")
+    assert import_statements(file=csv_bytes(HEADER, GOOD_ROW), user=user).ok
+    statement = Statement.objects.get()
+    record = statement.history.get()
+    assert (record.history_type, record.history_user, record.text) == ("+", user, statement.text)
+    assert [link.topic.name for link in record.topics.all()] == ["Syria"]
+    assert sorted(link.country.code for link in record.countries.all()) == ["RU", "SY"]
+    # The denormalised copies are exact as inserted (the triggers would rewrite them otherwise).
+    assert statement.topics_cache == f",{statement.topics.get().pk},"
+
+
+def test_command_shows_progress_and_the_rate(known, tmp_path, capsys):
+    """The command prints a progress line with rows/s on stderr and the rate it reached on stdout."""
+    path = tmp_path / "statements.csv"
+    path.write_bytes(csv_bytes(HEADER, GOOD_ROW))
+    call_command("import_statements", str(path))
+    out, err = capsys.readouterr()
+    assert "1/1 rows" in err and "/s" in err
+    assert "Read 1 rows in " in out and "rows/s)." in out

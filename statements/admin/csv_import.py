@@ -14,18 +14,20 @@ import hashlib
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from statements.imports import import_statements
+from statements.exports import csv_lines, utf8_chunks
+from statements.imports import import_statements, rows_with_errors
 
 # Smaller than the command's limit (imports.MAX_IMPORT_BYTES): the file waits in the session between preview and
 # confirm, and the session is read on every admin request. Larger files go through `manage.py import_statements`.
 ADMIN_IMPORT_MAX_BYTES = 2 * 1024 * 1024
 SESSION_KEY = "statements_csv_import"
-# A file with thousands of bad rows: the table shows the first ones and says how many more there are.
-MAX_ERRORS_SHOWN = 200
+# A file with thousands of bad rows: the table shows every error, this many a page (and all of them as a CSV file).
+ERRORS_PER_PAGE = 100
 # What creating missing rows needs: every model the import may create.
 CREATE_PERMISSIONS = (
     "statements.add_official",
@@ -74,15 +76,16 @@ class ImportForm(forms.Form):
 
 
 def _context(model_admin, request, result=None, **extra) -> dict:
+    errors = Paginator(result.errors, ERRORS_PER_PAGE).get_page(request.GET.get("errors_page")) if result else None
     return {
         "result": result,
-        "hidden_errors": max(0, len(result.errors) - MAX_ERRORS_SHOWN) if result else 0,
-        "hidden_duplicates": max(0, len(result.duplicates) - MAX_ERRORS_SHOWN) if result else 0,
+        "errors_page": errors,
+        "hidden_duplicates": max(0, len(result.duplicates) - ERRORS_PER_PAGE) if result else 0,
         **model_admin.admin_site.each_context(request),
         "title": "Import statements from CSV",
         "opts": model_admin.model._meta,
         "max_bytes": ADMIN_IMPORT_MAX_BYTES,
-        "max_errors": MAX_ERRORS_SHOWN,
+        "max_errors": ERRORS_PER_PAGE,
         **extra,
     }
 
@@ -99,6 +102,8 @@ def import_view(model_admin, request):
     can_create = request.user.has_perms(CREATE_PERMISSIONS)
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(model_admin, request, can_publish=can_publish, can_create=can_create)
+    if request.method == "GET" and "sha256" in request.GET:
+        return _errors(model_admin, request, can_publish=can_publish, can_create=can_create)
 
     form = ImportForm(request.POST or None, request.FILES or None, can_create=can_create, can_publish=can_publish)
     if request.method != "POST" or not form.is_valid():
@@ -121,15 +126,14 @@ def import_view(model_admin, request):
             request, "admin/statements/statement/import.html", _context(model_admin, request, form=form)
         )
     digest = hashlib.sha256(data).hexdigest()
-    if result.ok:
-        request.session[SESSION_KEY] = {
-            "data": base64.b64encode(data).decode("ascii"),
-            "sha256": digest,
-            "name": upload.name,
-            "options": options,
-        }
-    else:
-        request.session.pop(SESSION_KEY, None)  # nothing to confirm: the file must be fixed first
+    # A file with errors is kept too, for the error pages and the download; `ok` says it cannot be confirmed.
+    request.session[SESSION_KEY] = {
+        "data": base64.b64encode(data).decode("ascii"),
+        "sha256": digest,
+        "name": upload.name,
+        "options": options,
+        "ok": result.ok,
+    }
     context = _context(model_admin, request, form=form, result=result, filename=upload.name, sha256=digest, **options)
     return TemplateResponse(request, "admin/statements/statement/import.html", context)
 
@@ -138,7 +142,7 @@ def _confirm(model_admin, request, *, can_publish: bool, can_create: bool):
     """Import the file previewed in this session, validating it all again; refuse if it is not the one confirmed."""
     pending = request.session.get(SESSION_KEY)
     form = ImportForm(can_create=can_create, can_publish=can_publish)
-    if not pending or request.POST.get("sha256") != pending["sha256"]:
+    if not pending or not pending.get("ok") or request.POST.get("sha256") != pending["sha256"]:
         # Another tab previewed a different file, or the session expired: never import something not previewed.
         messages.error(request, "This preview is no longer current: upload the file again to preview and import it.")
         return TemplateResponse(
@@ -175,3 +179,34 @@ def _confirm(model_admin, request, *, can_publish: bool, can_create: bool):
     )
     opts = model_admin.model._meta
     return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+
+
+def _errors(model_admin, request, *, can_publish: bool, can_create: bool):
+    """Another page of the previewed file's errors, or all of them as CSV: the dry run again, on the kept file.
+
+    Nothing is kept between requests but the file: each page checks it afresh (a dry run, no transaction left open),
+    so the errors are those of the database as it is now."""
+    pending = request.session.get(SESSION_KEY)
+    form = ImportForm(can_create=can_create, can_publish=can_publish)
+    if not pending or request.GET.get("sha256") != pending["sha256"]:
+        messages.error(request, "This preview is no longer current: upload the file again to preview and import it.")
+        return TemplateResponse(
+            request, "admin/statements/statement/import.html", _context(model_admin, request, form=form)
+        )
+    data = base64.b64decode(pending["data"])
+    options = dict(pending["options"])
+    options["publish"] = options["publish"] and can_publish
+    options["create_missing"] = options["create_missing"] and can_create
+    result = _import(request, data, options=options, dry_run=True)
+    if "download" in request.GET:
+        header, rows = rows_with_errors(data, result.errors)
+        # Neutralised as the export is: the file goes to a spreadsheet, and its cells came from anyone.
+        response = StreamingHttpResponse(utf8_chunks(csv_lines(header, rows)), content_type="text/csv; charset=utf-8")
+        stem = pending["name"].rsplit(".", 1)[0]
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in stem)[:80] or "import"
+        response["Content-Disposition"] = f'attachment; filename="{safe}_errors.csv"'
+        return response
+    context = _context(
+        model_admin, request, form=form, result=result, filename=pending["name"], sha256=pending["sha256"], **options
+    )
+    return TemplateResponse(request, "admin/statements/statement/import.html", context)

@@ -37,9 +37,10 @@ def duration(seconds: float) -> str:
 class Progress:
     """One progress line, redrawn in place on a terminal and printed once per batch otherwise (logs, tests)."""
 
-    def __init__(self, stdout, *, redraw: bool):
+    def __init__(self, stdout, *, redraw: bool, unit: str = "statements"):
         self.stdout = stdout
         self.redraw = redraw
+        self.unit = unit
         self.started = time.monotonic()
 
     def __call__(self, done: int, total: int) -> None:
@@ -49,7 +50,7 @@ class Progress:
         width = 30
         filled = width * done // total
         bar = "#" * filled + "-" * (width - filled)
-        line = f"[{bar}] {done:,}/{total:,} statements, {rate:,.0f}/s, {duration(elapsed)} elapsed"
+        line = f"[{bar}] {done:,}/{total:,} {self.unit}, {rate:,.0f}/s, {duration(elapsed)} elapsed"
         if done < total:
             line += f", about {duration(eta)} left"
         if self.redraw:

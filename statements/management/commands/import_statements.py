@@ -1,8 +1,12 @@
 """Import statements from a CSV file in the export's column format: every row or none."""
 
+import sys
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from statements.imports import MAX_IMPORT_BYTES, import_statements
+from statements.management.commands.generate_statements import Progress, duration
 
 
 class Command(BaseCommand):
@@ -32,6 +36,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, dry_run, create_missing, publish, keep_duplicates, **options):
+        # The progress line goes to stderr, so that stdout stays the report (duplicates, what was created, the count).
+        redraw = options.get("stderr") is None and sys.stderr.isatty()
+        progress = Progress(self.stderr, redraw=redraw, unit="rows")
+        started = time.monotonic()
         try:
             with open(file, "rb") as handle:
                 result = import_statements(
@@ -40,6 +48,7 @@ class Command(BaseCommand):
                     create_missing=create_missing,
                     publish=publish,
                     keep_duplicates=keep_duplicates,
+                    progress=progress,
                 )
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
@@ -55,6 +64,8 @@ class Command(BaseCommand):
         for kind, names in result.created.items():
             verb = "Would create" if dry_run else "Created"
             self.stdout.write(f"{verb} {len(names)} {kind}: {', '.join(names)}")
+        seconds = max(time.monotonic() - started, 1e-6)
+        self.stdout.write(f"Read {result.rows:,} rows in {duration(seconds)} ({result.rows / seconds:,.0f} rows/s).")
         status = "published" if publish else "draft"
         if dry_run:
             self.stdout.write(f"Dry run: {result.statements} {status} statements would be imported; nothing written.")
