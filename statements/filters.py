@@ -279,7 +279,7 @@ class StatementFilter(django_filters.FilterSet):
     )
     speaker = SlugListFilter(
         label="Official",
-        queryset=Official.objects.all(),
+        queryset=Official.objects.public(),  # one known only from drafts is unknown, with the same message
         to_field_name="slug",
         method="filter_speaker",
         error_messages=unknown("official with the slug"),
@@ -381,7 +381,7 @@ class StatementFilter(django_filters.FilterSet):
     )
     outlet = SlugListFilter(
         label="Outlet",
-        queryset=Outlet.objects.all(),
+        queryset=Outlet.objects.public(),
         to_field_name="slug",
         method="filter_outlet",
         error_messages=unknown("outlet with the slug"),

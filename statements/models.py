@@ -64,6 +64,20 @@ class Country(models.Model):
 
 
 class OfficialQuerySet(models.QuerySet):
+    def public(self):
+        """Officials a public page names: the speaker of, or an official mentioned in, a published or retracted
+        statement. Every public surface looks officials up here (their page, the speaker filter, the API), so one
+        known only from drafts is as unknown as a slug nobody made.
+
+        Retracted statements count because their permalinks stay up and link to these officials. Two EXISTS, each
+        a probe of an index (the speaker's statements by status; the mentions by official), so looking up a few
+        slugs costs the same at a million statements as at ten.
+        """
+        shown = Statement.objects.public()
+        spoke = shown.filter(speaker=models.OuterRef("pk"))
+        mentioned = shown.filter(mentioned_officials=models.OuterRef("pk"))
+        return self.filter(models.Exists(spoke) | models.Exists(mentioned))
+
     def with_published_statements(self):
         """Officials a visitor can see as speakers: those with at least one published statement (no hint of drafts)."""
         published = Statement.objects.published().filter(speaker=models.OuterRef("pk"))
@@ -215,6 +229,17 @@ class Topic(models.Model):
         return found
 
 
+class OutletQuerySet(models.QuerySet):
+    def public(self):
+        """Outlets a public page names: the outlet of a published or retracted statement's source. One created for
+        a draft (by the article extraction, an import or by hand) stays unknown to the public until then.
+
+        An EXISTS on each statement's copy of its outlet (statements/denormalised.py), one probe of the outlet's
+        index per outlet, rather than a join through the outlet's sources."""
+        shown = Statement.objects.public().from_outlets([models.OuterRef("pk")])
+        return self.filter(models.Exists(shown))
+
+
 class Outlet(models.Model):
     """Who published the report (TASS) — not the speaker, and not the medium (a CNN interview)."""
 
@@ -223,6 +248,8 @@ class Outlet(models.Model):
     website = models.URLField(blank=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="outlets")
     is_synthetic = models.BooleanField(default=False, help_text="A fictional outlet for demos and benchmarks.")
+
+    objects = OutletQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

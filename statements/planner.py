@@ -204,9 +204,10 @@ def from_outlets(statements, outlet_ids: list[int]):
     """Statements whose source an outlet in `outlet_ids` published, read from each statement's copy of its source's
     outlet (statements/denormalised.py), never a join that the database drives from the sources.
 
-    One outlet is a walk of `statement_outlet_date_cover` in date order, which stops after the newest matches,
-    however common the outlet. Several are listed from that index when rare; when common they are tested while
-    walking the date index (`is_common`): listing a quarter of a million statements means sorting them all.
+    One outlet (an id, or an OuterRef in a correlated subquery: Outlet.objects.public()) is a walk of
+    `statement_outlet_date_cover` in date order, which stops after the newest matches, however common the outlet.
+    Several are listed from that index when rare; when common they are tested while walking the date index
+    (`is_common`): listing a quarter of a million statements means sorting them all.
     """
     if len(outlet_ids) == 1:
         return statements.filter(outlet_cache=outlet_ids[0])

@@ -14,6 +14,7 @@ Usage, on a function view or in urls.py around any view (DRF's included):
 """
 
 import functools
+import ipaddress
 import math
 import re
 import time
@@ -42,6 +43,21 @@ def client_ip(request) -> str:
             # Earlier entries come from the client and can be forged; the last is the proxy's own.
             return forwarded[-1]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def client_key(request) -> str:
+    """What a limit counts per client: its address, an IPv6 one by its /64. A subscriber is usually given a whole
+    /64 and can take any address in it, so counting single IPv6 addresses would give one client 2^64 limits."""
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return address
+    if ip.ipv4_mapped:  # ::ffff:203.0.113.9 is the IPv4 client 203.0.113.9
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network((ip, 64), strict=False))
 
 
 def hit(scope: str, key: str, limit: int, period: int, *, cache=None, now: float | None = None) -> int:
@@ -84,7 +100,7 @@ def rate_limit(scope: str, rate: str, *, when=None):
         @functools.wraps(view)
         def limited(request, *args, **kwargs):
             if settings.RATELIMIT_ENABLED and (when is None or when(request)):
-                retry_after = hit(scope, client_ip(request), limit, period)
+                retry_after = hit(scope, client_key(request), limit, period)
                 if retry_after:
                     return too_many_requests(retry_after)
             return view(request, *args, **kwargs)

@@ -56,7 +56,7 @@ def statement_detail(request, pk):
 
 @require_safe
 def official_detail(request, slug):
-    official = get_object_or_404(Official.objects.select_related("country"), slug=slug)
+    official = get_object_or_404(Official.objects.public().select_related("country"), slug=slug)
     context = {"official": official, "positions": list(official.positions.select_related("country"))}
     return entity_timeline(
         request, "statements/official_detail.html", context, Statement.objects.published().for_official(official)

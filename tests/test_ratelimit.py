@@ -13,7 +13,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from statements.ratelimit import client_ip, hit, parse_rate, rate_limit
+from statements.ratelimit import client_ip, client_key, hit, parse_rate, rate_limit
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -141,6 +141,23 @@ def test_client_ip(settings, behind_proxy, forwarded_for, expected):
     settings.BEHIND_PROXY = behind_proxy
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for)
     assert client_ip(request) == expected
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:3::1", "2001:db8:1:3::/64"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),
+        ("", ""),
+        ("not an address", "not an address"),
+    ],
+)
+def test_an_ipv6_client_is_counted_by_its_64(address, key):
+    """One subscriber usually holds a whole IPv6 /64: its addresses share one count; IPv4 is counted per address."""
+    assert client_key(RequestFactory().get("/", REMOTE_ADDR=address)) == key
 
 
 @pytest.mark.parametrize(

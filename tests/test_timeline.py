@@ -16,7 +16,14 @@ from statements.models import DatePrecision, Kind, Statement, Status
 from statements.timeline.chart import LABEL_WIDTH, MONTH_LABEL_WIDTH, chart_from_counts
 from statements.timeline.page import PAGE_SIZE
 from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
-from tests.timeline_data import DRAFT_TEXT, NOTE_TEXT, RETRACTED_TEXT, build_world, link_counting_queries
+from tests.timeline_data import (
+    DRAFT_TEXT,
+    NOTE_TEXT,
+    RETRACTED_TEXT,
+    build_world,
+    draft_only_entities,
+    link_counting_queries,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -227,6 +234,23 @@ def test_active_filters_are_removable_chips(client, world):
     without_russia = 'href="?topic=syria&amp;topic=sanctions&amp;date_from=2016"'
     assert without_russia + ' aria-label="Remove filter Speaker&#x27;s country: Russia"' in html
     assert 'aria-label="Remove filter Date from: 2016"' in html
+
+
+def test_officials_and_outlets_known_only_from_drafts_are_unknown_to_the_timeline(client, world):
+    """Naming one in the filter is the 400 a slug nobody made gets, word for word, so probing slugs tells nothing;
+    no chip, option or facet names them."""
+    for parameter, slug, name in draft_only_entities(world):
+        unknown = client.get(f"/?{parameter}=nobody-by-that-slug")
+        response = client.get(f"/?{parameter}={slug}")
+        assert response.status_code == unknown.status_code == 400
+        html = response.content.decode()
+        assert name not in html
+        assert html.replace(slug, "nobody-by-that-slug") == unknown.content.decode()
+        plain = client.get("/").content.decode()
+        assert name not in plain and f'value="{slug}"' not in plain
+    options = client.get("/").context["fields"]
+    outlets = next(field for field in options if field["name"] == "outlet")["option_tags"]
+    assert '<option value="tass">TASS</option>' in outlets and "draft-only-outlet" not in outlets
 
 
 def test_empty_result_has_a_clear_message(client, world):

@@ -152,3 +152,17 @@ def build_world() -> dict:
         "topics": {"middle-east": middle_east, "syria": syria, "sanctions": sanctions, "election": election},
         "outlets": {"tass": tass, "reuters": reuters},
     }
+
+
+def draft_only_entities(world) -> list[tuple[str, str, str]]:
+    """(parameter, slug, name) of an official speaking only in drafts, one mentioned only in a draft and an outlet
+    created for a draft (the article extraction and the import create them so)."""
+    mentioned = OfficialFactory(name="Mentioned In Draft", slug="mentioned-in-draft")
+    world["draft"].mentioned_officials.add(mentioned)
+    outlet = OutletFactory(name="Draft Only Outlet", slug="draft-only-outlet")
+    StatementFactory(status=Status.DRAFT, text=DRAFT_TEXT, source=SourceFactory(outlet=outlet))
+    return [
+        ("speaker", "draft-only-person", "Draft Only Person"),
+        ("speaker", mentioned.slug, mentioned.name),
+        ("outlet", outlet.slug, outlet.name),
+    ]

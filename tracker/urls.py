@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from statements.health import healthz
+from statements.login_throttle import throttle_account, unlock_view
 from statements.ratelimit import rate_limit
 
 
@@ -10,14 +11,20 @@ def posts(request) -> bool:
     return request.method == "POST"
 
 
-# Admin login throttling, per client IP: only sign-in attempts (POSTs) count, so showing the form never locks anyone
-# out. 10 a minute stops fast guessing; 30 an hour stops slow guessing, and is far above a person's mistyping.
+# Admin login throttling, per client IP (an IPv6 one by its /64): only sign-in attempts (POSTs) count, so showing the
+# form never locks anyone out. 10 a minute stops fast guessing; 30 an hour stops slow guessing, and is far above a
+# person's mistyping. Per user name, from any address, failures then back off (statements/login_throttle.py).
 limit_login = rate_limit("admin-login-minute", "10/m", when=posts)
 limit_login_hourly = rate_limit("admin-login-hour", "30/h", when=posts)
 
 urlpatterns = [
     # Same path as the admin's own login URL, listed first so every sign-in goes through the throttle.
-    path("admin/login/", limit_login(limit_login_hourly(admin.site.login)), name="admin_login_throttled"),
+    path(
+        "admin/login/",
+        limit_login(limit_login_hourly(throttle_account(admin.site.login))),
+        name="admin_login_throttled",
+    ),
+    path("admin/unlock-sign-in/", admin.site.admin_view(unlock_view), name="admin_unlock_sign_in"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -116,12 +116,10 @@ class StatementDetail(DetailView):
 
 
 def officials() -> QuerySet:
-    """Officials the public can see: speakers of, or mentioned in, a published statement (not draft-only ones)."""
-    published = Statement.objects.published()
-    mentioned = Statement.mentioned_officials.through.objects.filter(statement__in=published.values("pk"))
+    """Officials the public can see (Official.objects.public(): not draft-only ones), with what the API shows."""
     positions = Position.objects.select_related("country")
     return (
-        Official.objects.filter(Q(pk__in=published.values("speaker_id")) | Q(pk__in=mentioned.values("official_id")))
+        Official.objects.public()
         .select_related("country")
         .prefetch_related(Prefetch("positions", queryset=positions))
         .annotate(statement_count=Count("statements", filter=PUBLISHED_STATEMENTS))

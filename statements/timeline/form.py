@@ -66,7 +66,7 @@ class FormLists:
         return [(t.slug, "\u2014 " * depth + t.name) for t, depth in topic_tree(self.topics_by_id.values())]
 
     def outlets(self):
-        return list(Outlet.objects.values_list("slug", "name"))
+        return list(Outlet.objects.public().values_list("slug", "name"))
 
     def languages(self):
         codes = sorted({code.lower() for code in Source.objects.languages() if code})
