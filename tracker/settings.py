@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 400 for a control character (NUL…) in the address or a form, before anything passes it to the database.
+    "statements.middleware.control_characters_middleware",
     # Serves collected static files from gunicorn itself (no separate web server needed for them).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy header; the policy is CONTENT_SECURITY_POLICY below.
