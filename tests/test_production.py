@@ -200,8 +200,9 @@ def test_gunicorn_serves_health_and_hashed_static_files_in_production_mode(tmp_p
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,  # the access log
         stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -216,6 +217,7 @@ def test_gunicorn_serves_health_and_hashed_static_files_in_production_mode(tmp_p
         assert status == 200
         assert json.loads(body) == {"status": "ok", "database": "ok"}
         assert set(headers["Content-Security-Policy"].split("; ")) == EXPECTED_CSP
+        health_id = headers["X-Request-ID"]
 
         status, headers, _ = fetch(f"{base}/static/{hashed_css}")
         assert status == 200
@@ -224,7 +226,11 @@ def test_gunicorn_serves_health_and_hashed_static_files_in_production_mode(tmp_p
         assert "immutable" in headers["Cache-Control"]
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        access_log, _ = server.communicate(timeout=30)
+    # The access log names each request by the id in its response, the one its log lines (tracebacks) carry.
+    # (The start-up loop above may have sent /healthz more than once: a slow first answer is retried.)
+    health_lines = [line for line in access_log.splitlines() if '"GET /healthz HTTP/1.1" 200' in line]
+    assert any(line.endswith(f" request_id={health_id}") for line in health_lines), access_log
 
 
 @pytest.mark.parametrize(("value", "expected"), [(None, "1.1"), ("2.5", "2.5"), ("", None)])
