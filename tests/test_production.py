@@ -84,16 +84,21 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY must be set in production" in result.stderr
 
 
+def assert_security_headers(headers) -> None:
+    assert set(headers["Content-Security-Policy"].split("; ")) == EXPECTED_CSP
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/", "/healthz", "/admin/login/"])
+@pytest.mark.parametrize("url", ["/", "/healthz", "/admin/login/", "/static/css/site.css", "/countries/%00/"])
 def test_security_headers_on_every_kind_of_page(client, url):
-    """Public pages, the health check and the admin all send CSP, nosniff, Referrer-Policy and X-Frame-Options."""
+    """Public pages, the health check, the admin, static files (served by WhiteNoise) and the early 400 all send
+    CSP, nosniff, Referrer-Policy and X-Frame-Options."""
     response = client.get(url)
-    assert response.status_code == 200
-    assert set(response["Content-Security-Policy"].split("; ")) == EXPECTED_CSP
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "same-origin"
-    assert response["X-Frame-Options"] == "DENY"
+    assert response.status_code == (400 if "%00" in url else 200)
+    assert_security_headers(response)
 
 
 @pytest.fixture
@@ -222,6 +227,7 @@ def test_gunicorn_serves_health_and_hashed_static_files_in_production_mode(tmp_p
         status, headers, _ = fetch(f"{base}/static/{hashed_css}")
         assert status == 200
         assert headers["Content-Type"].startswith("text/css")
+        assert_security_headers(headers)  # WhiteNoise answers before most middleware: the headers must come first
         # Hashed names never change content, so browsers may keep them for good.
         assert "immutable" in headers["Cache-Control"]
     finally:

@@ -76,19 +76,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every response carries X-Request-ID and every log line of the request names it.
     "statements.middleware.request_id_middleware",
+    # The security headers come before WhiteNoise and the 400 below, which answer without going further in: static
+    # files and early refusals get the same headers as pages.
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy header; the policy is CONTENT_SECURITY_POLICY below.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # 400 for a control character (NUL…) in the address or a form, before anything passes it to the database.
     "statements.middleware.control_characters_middleware",
     # Serves collected static files from gunicorn itself (no separate web server needed for them).
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Content-Security-Policy header; the policy is CONTENT_SECURITY_POLICY below.
-    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which user made each change in the statement/official/topic/source history.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Marks anonymous public GET requests so the router may read them from the replica.
