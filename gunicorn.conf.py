@@ -17,6 +17,9 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
+# gunicorn's default access-log line plus the response's X-Request-ID, which every log line of the request
+# (tracebacks included) also shows: docs/operations.md, "Errors and logs".
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" request_id=%({x-request-id}o)s'
 # gunicorn's runtime control socket is one fixed path per user: two servers on a machine (a test and a load test)
 # would take it from each other, and nothing here uses it.
 control_socket_disable = True

@@ -27,6 +27,15 @@ class BackupError(Exception):
     """A backup or restore that cannot go ahead, or did not verify; the message says why and what to do."""
 
 
+def create_private(path: Path) -> None:
+    """Create an empty file only its owner can read: a backup holds password hashes and live sessions.
+
+    pg_dump and SQLite write into the existing file and keep its mode, whatever the umask.
+    """
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    os.chmod(path, 0o600)  # os.open's mode is filtered by the umask; 0600 is what it should be regardless
+
+
 def manifest_path(backup: Path) -> Path:
     return backup.with_name(backup.name + MANIFEST_SUFFIX)
 
@@ -156,6 +165,7 @@ def write_manifest(backup: Path, *, engine: str, tables: dict[str, dict]) -> dic
         "backup_sha256": file_sha256(backup),
         "tables": tables,
     }
+    create_private(manifest_path(backup))
     manifest_path(backup).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest
 
@@ -196,6 +206,8 @@ def create_backup(*, connection, output: Path) -> dict:
         raise BackupError("A backup must run outside a transaction, so that it sees one committed state.")
     partial = output.with_name(output.name + ".partial")
     try:
+        partial.unlink(missing_ok=True)  # left by a backup that was killed: never worth keeping
+        create_private(partial)
         if connection.vendor == "sqlite":
             tables = _backup_sqlite(connection, partial)
         elif connection.vendor == "postgresql":

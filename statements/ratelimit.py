@@ -23,6 +23,8 @@ from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.http import HttpResponse
 
+from .errors import error_response
+
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^(?P<limit>[1-9][0-9]*)/(?P<unit>[smhd])$")
 
@@ -79,11 +81,13 @@ def hit(scope: str, key: str, limit: int, period: int, *, cache=None, now: float
     return max(1, math.ceil((window + 1) * period - now))
 
 
-def too_many_requests(retry_after: int) -> HttpResponse:
-    response = HttpResponse(
-        f"Too many requests: please wait {retry_after} seconds and try again.\n",
+def too_many_requests(request, retry_after: int) -> HttpResponse:
+    """429 as a page like the site's for browsers, {"detail": …} on the API; Retry-After for both."""
+    response = error_response(
+        request,
         status=429,
-        content_type="text/plain; charset=utf-8",
+        title="Too many requests",
+        message=f"Too many requests: please wait {retry_after} seconds and try again.",
     )
     response["Retry-After"] = str(retry_after)
     return response
@@ -102,7 +106,7 @@ def rate_limit(scope: str, rate: str, *, when=None):
             if settings.RATELIMIT_ENABLED and (when is None or when(request)):
                 retry_after = hit(scope, client_key(request), limit, period)
                 if retry_after:
-                    return too_many_requests(retry_after)
+                    return too_many_requests(request, retry_after)
             return view(request, *args, **kwargs)
 
         return limited

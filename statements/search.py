@@ -23,6 +23,10 @@ COLUMNS = (DOCUMENT, LONG_DOCUMENT)
 
 # Private-use characters mark highlights inside the database's snippet, so the text can be escaped first.
 MARK_START, MARK_END = "\ue000", "\ue001"
+# PostgreSQL's ts_headline parses its text as HTML and drops whatever looks like a tag ("<b>", "<are>"), so a quote
+# that contains such text would lose it from its snippet. Angle brackets go in as these private-use characters,
+# which its parser reads as blanks like the brackets, and come back as brackets before the snippet is escaped.
+ANGLE_MASKS = {"<": "\ue002", ">": "\ue003"}
 
 MAX_TERMS = 20
 
@@ -214,9 +218,9 @@ def snippets(statement_ids: list[int], terms: list[Term], *, words: int = 30) ->
         if connection.vendor == "postgresql":
             options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={words}, MinWords={words // 2}"
             cursor.execute(
-                f"SELECT id, ts_headline('english', text, websearch_to_tsquery('english', %s), %s)"
+                f"SELECT id, ts_headline('english', translate(text, '<>', %s), websearch_to_tsquery('english', %s), %s)"
                 f" FROM statements_statement WHERE id IN ({placeholders})",
-                [_websearch_expression(terms), options, *statement_ids],
+                ["".join(ANGLE_MASKS.values()), _websearch_expression(terms), options, *statement_ids],
             )
         else:
             cursor.execute(
@@ -225,7 +229,15 @@ def snippets(statement_ids: list[int], terms: list[Term], *, words: int = 30) ->
                 [MARK_START, MARK_END, min(words, 64), _fts5_expression(terms), *statement_ids],
             )
         rows = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        rows = [(pk, _unmask_angles(text)) for pk, text in rows]
     return {pk: _marked_html(text) for pk, text in rows}
+
+
+def _unmask_angles(text: str) -> str:
+    for bracket, mask in ANGLE_MASKS.items():
+        text = text.replace(mask, bracket)
+    return text
 
 
 def _marked_html(text: str) -> SafeString:

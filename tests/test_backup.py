@@ -245,6 +245,19 @@ def test_restore_without_its_manifest_is_refused(curated, tmp_path, target):
     assert "No manifest at" in result.stderr
 
 
+@committed
+def test_backup_and_manifest_are_readable_by_their_owner_only(tmp_path):
+    """A backup holds password hashes and sessions: it is written 0600 whatever the umask, and so is its manifest."""
+    backup = tmp_path / "tracker.backup"
+    previous = os.umask(0o022)  # the usual umask, which would leave new files readable by everyone
+    try:
+        call_command("backup", str(backup))
+    finally:
+        os.umask(previous)
+    assert oct(backup.stat().st_mode & 0o777) == oct(0o600)
+    assert oct(manifest_path(backup).stat().st_mode & 0o777) == oct(0o600)
+
+
 def test_backup_refuses_to_overwrite_an_existing_file(tmp_path):
     """An earlier backup is never overwritten by a later one."""
     backup = tmp_path / "tracker.backup"

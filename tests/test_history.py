@@ -92,3 +92,14 @@ def test_history_cannot_revert(admin_client):
     assert response.status_code == 403
     statement.refresh_from_db()
     assert statement.text == "New words."
+
+
+@pytest.mark.parametrize("make", [row[1] for row in TRACKED], ids=[row[0].__name__ for row in TRACKED])
+@pytest.mark.parametrize("bad_id", ["abc", "1.5", "-", "9" * 30])
+def test_history_pages_answer_404_for_ids_that_are_not_record_ids(admin_client, make, bad_id):
+    """A hand-typed history address with a word for an id is a 404, as on the change page, not a server error."""
+    obj = make()
+    version = obj.history.first().history_id
+    assert admin_client.get(admin_url(type(obj), "history", bad_id)).status_code == 404
+    assert admin_client.get(admin_url(type(obj), "simple_history", bad_id, version)).status_code == 404
+    assert admin_client.get(admin_url(type(obj), "simple_history", obj.pk, bad_id)).status_code == 404

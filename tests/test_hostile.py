@@ -1,7 +1,7 @@
 """Hostile input: generated query strings, paths and import files never cause a 5xx or a partial write.
 
-Property-based (Hypothesis). Each property runs a fixed number of examples (EXAMPLES below; about 2,200 generated
-query strings, paths and import files in all, around a minute on SQLite on a 2-core machine). The examples of one
+Property-based (Hypothesis). Each property runs a fixed number of examples (EXAMPLES below; about 2,400 generated
+query strings, paths and import files in all, a minute and a half on SQLite on a 2-core machine). The examples of one
 test share one database transaction (pytest-django's `db`), so each example must leave the database as it found
 it: the HTTP properties only read, and the import properties roll their own writes back. That is why
 HealthCheck.function_scoped_fixture is suppressed deliberately: the fixtures (client, the small world of
@@ -27,13 +27,15 @@ from statements.models import Official, Outlet, Source, Statement, Topic
 from statements.reports import REPORTS
 from tests.timeline_data import DRAFT_TEXT, NOTE_TEXT, build_world
 
-# Examples per property: 5 HTTP properties and 4 import properties; see the module docstring.
+# Examples per property: 7 HTTP properties and 4 import properties; see the module docstring.
 EXAMPLES = {
     "timeline": 300,
     "surfaces": 400,
     "api": 300,
     "raw_query": 200,
     "paths": 300,
+    "admin_query": 100,
+    "admin_paths": 100,
     "import_bytes": 200,
     "import_csv": 300,
     "import_plausible": 150,
@@ -63,6 +65,19 @@ OTHER_PARAMS = ["page", "cursor", "page_size", "format", "limit", "offset", "ord
 
 # Text that is valid in a URL once percent-encoded: any code point except lone surrogates (not UTF-8 encodable).
 any_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60)
+# Control characters are rare in any_text, and a NUL reaching PostgreSQL was a 500: these put them in often, alone or
+# inside otherwise ordinary text (an existing slug or id with a NUL in it).
+CONTROLS = [chr(code) for code in range(0x20)] + ["\x7f"]
+control_text = st.one_of(
+    st.sampled_from(CONTROLS),
+    st.text(alphabet=st.sampled_from(CONTROLS + list("ab1-é ")), min_size=1, max_size=12),
+    st.builds(
+        lambda word, control, at: word[:at] + control + word[at:],
+        st.sampled_from(["dmitry-peskov", "sanctions", "RU", "1", "published", "statement", "2016"]),
+        st.sampled_from(CONTROLS),
+        st.integers(0, 13),
+    ),
+)
 huge_text = st.builds(
     lambda c, n: c * n, st.sampled_from(["a", "9", "é", "\x00", "%", " ", "-", "中"]), st.integers(1000, 20_000)
 )
@@ -111,12 +126,12 @@ tricky_values = st.sampled_from(
         "csv",
     ]
 )
-values = st.one_of(any_text, tricky_values, huge_text)
+values = st.one_of(any_text, tricky_values, huge_text, control_text)
 
 
 def query_pairs(known: list[str]):
     """A list of (key, value) pairs: known parameter names, random names, and repeated keys."""
-    key = st.one_of(st.sampled_from(known), st.sampled_from(known), any_text)
+    key = st.one_of(st.sampled_from(known), st.sampled_from(known), any_text, control_text)
     return st.lists(st.tuples(key, values), max_size=8)
 
 
@@ -124,6 +139,9 @@ def assert_not_5xx(response, url: str) -> None:
     if response.streaming:
         b"".join(response.streaming_content)  # an error while streaming must show too
     assert response.status_code < 500, url
+    if "%00" in url.replace("%2500", ""):  # a NUL, percent-encoded; "%2500" is the text "%00"
+        assert response.status_code == 400, url
+        assert "Bad request: the address contains a control character" in response.content.decode(), url
 
 
 @given(pairs=query_pairs(FILTER_PARAMS + OTHER_PARAMS))
@@ -204,6 +222,7 @@ PREFIXES = [
 ]
 segments = st.one_of(
     any_text,
+    control_text,
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
     st.sampled_from(["..", ".", "%00", "%ff", "0", "00001", "1.csv", "statement", "draft-only-person", "ru"]),
 )
@@ -219,6 +238,149 @@ def test_random_paths_are_not_5xx(client, world, prefix, parts, slash):
     """Unknown ids and slugs, huge numbers, odd characters and extra segments: a 404 (or a redirect), never a 5xx."""
     url = prefix + "/".join(quote(part, safe="") for part in parts) + ("/" if slash else "")
     assert_not_5xx(client.get(url), url)
+
+
+# --- The admin, signed in -----------------------------------------------------------------------------------------
+
+ADMIN_CHANGELISTS = [
+    f"/admin/statements/{model}/" for model in ("statement", "official", "topic", "source", "outlet", "country")
+] + ["/admin/statements/position/", "/admin/autocomplete/"]
+# The changelists' own parameters (search, order, page, the list filters), field lookups an analyst may type, and the
+# autocomplete's.
+ADMIN_PARAMS = [
+    "q",
+    "o",
+    "p",
+    "e",
+    "all",
+    "status",
+    "status__exact",
+    "kind__exact",
+    "speaker",
+    "year",
+    "topics__id__exact",
+    "countries__id__exact",
+    "text__contains",
+    "date__gte",
+    "is_synthetic__exact",
+    "country__id__exact",
+    "term",
+    "app_label",
+    "model_name",
+    "field_name",
+]
+AUTOCOMPLETE = [("app_label", "statements"), ("model_name", "statement"), ("field_name", "speaker")]
+
+
+@given(
+    endpoint=st.sampled_from(ADMIN_CHANGELISTS),
+    pairs=query_pairs(ADMIN_PARAMS),
+    autocomplete=st.booleans(),
+)
+@hostile(EXAMPLES["admin_query"])
+def test_admin_changelists_and_autocomplete_survive_any_query_string(
+    admin_client, world, endpoint, pairs, autocomplete
+):
+    """Signed in: the admin's lists, filters, search and autocomplete answer any query string without a 5xx."""
+    if autocomplete and endpoint == "/admin/autocomplete/":
+        pairs = AUTOCOMPLETE + pairs  # a valid autocomplete request, so the term reaches the query
+    url = endpoint + "?" + urlencode(pairs)
+    assert_not_5xx(admin_client.get(url), url)
+
+
+ADMIN_MODELS = ["statement", "official", "topic", "source", "outlet", "country", "position"]
+admin_segments = st.one_of(segments, st.sampled_from(["1", "history", "change", "delete", "add", "import"]))
+
+
+@given(
+    model=st.sampled_from(ADMIN_MODELS),
+    parts=st.lists(admin_segments, min_size=1, max_size=4),
+    slash=st.booleans(),
+)
+@hostile(EXAMPLES["admin_paths"])
+def test_random_admin_paths_are_not_5xx(admin_client, world, model, parts, slash):
+    """Signed in: odd ids, history versions and extra segments under each admin are a 404 or a redirect, never a 5xx."""
+    url = f"/admin/statements/{model}/" + "/".join(quote(part, safe="") for part in parts) + ("/" if slash else "")
+    assert_not_5xx(admin_client.get(url), url)
+
+
+# --- A NUL on every surface --------------------------------------------------------------------------------------
+
+NUL_URLS = [
+    "/?q=%00",
+    "/?speaker=dmitry-peskov%00",
+    "/countries/%00/",
+    "/officials/%00/",
+    "/topics/sanctions%00/",
+    "/statements/1%00/",
+    "/export.csv?q=%00",
+    "/feed.atom?topic=%00",
+    "/reports/speakers.csv?%00=1",
+    "/static/css/site.css%00",
+    "/healthz?%00",
+]
+NUL_ADMIN_URLS = [
+    "/admin/statements/statement/?speaker=%00",
+    "/admin/statements/statement/?status=%00",
+    "/admin/statements/statement/?text__contains=%00",
+    "/admin/statements/statement/?q=%00",
+    "/admin/autocomplete/?app_label=statements&model_name=statement&field_name=speaker&term=%00",
+    "/admin/statements/statement/1/history/%00/",
+    "/admin/statements/official/%00/change/",
+]
+NUL_API_URLS = ["/api/statements/?q=%00", "/api/countries/%00/", "/api/officials/?%00=x"]
+
+
+@pytest.mark.parametrize("url", NUL_URLS + NUL_ADMIN_URLS)
+def test_a_nul_in_the_address_is_a_clear_400_on_every_page(admin_client, world, url):
+    """A NUL anywhere in the address is refused with 400 and says why (PostgreSQL answered 500), signed in or not."""
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "the address contains a control character (NUL)" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", NUL_API_URLS)
+def test_a_nul_in_an_api_address_is_a_json_400(client, world, url):
+    """The API refuses it in its own format: JSON with a "detail"."""
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "control character (NUL)" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/admin/statements/statement/%0a/history/", 400),
+        ("/countries/RU%1b/", 400),
+        ("/admin/statements/statement/?%01=x", 400),
+        ("/admin/statements/statement/?q=a%1bb", 200),
+        ("/admin/statements/statement/?q=two%09words%0d%0a", 200),
+        ("/admin/statements/statement/?q=a%7fb", 200),
+    ],
+)
+def test_other_control_characters_in_the_address(admin_client, world, url, status):
+    """Other C0 control characters are refused in the path and parameter names; in values only NUL is."""
+    response = admin_client.get(url)
+    assert response.status_code == status
+    if status == 400:
+        assert "the address contains a control character (U+00" in response.content.decode()
+
+
+@pytest.mark.parametrize("multipart", [False, True])
+def test_a_nul_in_a_form_is_a_400_and_saves_nothing(admin_client, world, multipart):
+    """A form field holding NUL is refused before any view sees it; other control characters reach the form."""
+    url = "/admin/statements/official/add/"
+    data = {"name": "Nul\x00Person", "slug": "nul-person"}
+    if multipart:
+        response = admin_client.post(url, data)
+    else:
+        response = admin_client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "the form contains a NUL character" in response.content.decode()
+    assert not Official.objects.filter(slug="nul-person").exists()
+    tabbed = admin_client.post(url, {"name": "Form\x0cFeed", "slug": "form-feed"})
+    assert tabbed.status_code in (200, 302)  # the form's answer (saved, or its own errors), not the guard's
 
 
 # --- Generated import files --------------------------------------------------------------------------------------

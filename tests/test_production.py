@@ -84,16 +84,21 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY must be set in production" in result.stderr
 
 
+def assert_security_headers(headers) -> None:
+    assert set(headers["Content-Security-Policy"].split("; ")) == EXPECTED_CSP
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/", "/healthz", "/admin/login/"])
+@pytest.mark.parametrize("url", ["/", "/healthz", "/admin/login/", "/static/css/site.css", "/countries/%00/"])
 def test_security_headers_on_every_kind_of_page(client, url):
-    """Public pages, the health check and the admin all send CSP, nosniff, Referrer-Policy and X-Frame-Options."""
+    """Public pages, the health check, the admin, static files (served by WhiteNoise) and the early 400 all send
+    CSP, nosniff, Referrer-Policy and X-Frame-Options."""
     response = client.get(url)
-    assert response.status_code == 200
-    assert set(response["Content-Security-Policy"].split("; ")) == EXPECTED_CSP
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "same-origin"
-    assert response["X-Frame-Options"] == "DENY"
+    assert response.status_code == (400 if "%00" in url else 200)
+    assert_security_headers(response)
 
 
 @pytest.fixture
@@ -200,8 +205,9 @@ def test_gunicorn_serves_health_and_hashed_static_files_in_production_mode(tmp_p
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,  # the access log
         stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -216,15 +222,21 @@ def test_gunicorn_serves_health_and_hashed_static_files_in_production_mode(tmp_p
         assert status == 200
         assert json.loads(body) == {"status": "ok", "database": "ok"}
         assert set(headers["Content-Security-Policy"].split("; ")) == EXPECTED_CSP
+        health_id = headers["X-Request-ID"]
 
         status, headers, _ = fetch(f"{base}/static/{hashed_css}")
         assert status == 200
         assert headers["Content-Type"].startswith("text/css")
+        assert_security_headers(headers)  # WhiteNoise answers before most middleware: the headers must come first
         # Hashed names never change content, so browsers may keep them for good.
         assert "immutable" in headers["Cache-Control"]
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        access_log, _ = server.communicate(timeout=30)
+    # The access log names each request by the id in its response, the one its log lines (tracebacks) carry.
+    # (The start-up loop above may have sent /healthz more than once: a slow first answer is retried.)
+    health_lines = [line for line in access_log.splitlines() if '"GET /healthz HTTP/1.1" 200' in line]
+    assert any(line.endswith(f" request_id={health_id}") for line in health_lines), access_log
 
 
 @pytest.mark.parametrize(("value", "expected"), [(None, "1.1"), ("2.5", "2.5"), ("", None)])

@@ -181,6 +181,14 @@ def test_public_search_and_export_are_limited(client, db, rate_limits_on, monkey
     response = client.get(url)
     assert response.status_code == 429
     assert int(response["Retry-After"]) >= 1
+    message = f"Too many requests: please wait {response['Retry-After']} seconds and try again."
+    if url.startswith("/api/"):
+        assert response.json() == {"detail": message}  # the API's own error shape
+    else:
+        page = response.content.decode()
+        assert response["Content-Type"].startswith("text/html")
+        assert "<h1>Too many requests</h1>" in page and message in page
+        assert 'class="site-header"' in page  # the site's page, with its header and styles
     assert client.get(url, REMOTE_ADDR="198.51.100.9").status_code == 200  # another client is not affected
 
 

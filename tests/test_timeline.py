@@ -60,11 +60,6 @@ BAD_INPUT = [
     ("speaker_country=XX", "There is no country with the ISO code “XX”"),
     ("country=" + "z" * 300, "There is no country with the ISO code"),
     ("topic=nope", "There is no topic with the slug “nope”"),
-    ("topic=a%00b", "Null characters are not allowed."),
-    ("speaker=%00", "Null characters are not allowed."),
-    ("country=r%00", "Null characters are not allowed."),
-    ("date_from=%00", "Null characters are not allowed."),
-    ("q=%00", "Null characters are not allowed."),
     ("date_from=%D9%A2%D9%A0%D9%A1%D9%A6", "Enter a date as YYYY"),
     ("topic=%3Cscript%3E", "There is no topic with the slug “&lt;script&gt;”"),
     ("date_from=2016-13-01", "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD"),
@@ -74,7 +69,6 @@ BAD_INPUT = [
     ("kind=rumour", "Select a valid choice. rumour is not one of the available choices."),
     ("outlet=cnn", "There is no outlet with the slug “cnn”"),
     ("language=zz", "“zz” is not an ISO 639 language code"),
-    ("language=%00", "Null characters are not allowed."),
     ("sort=random", "Select a valid choice. random is not one of the available choices."),
 ]
 
@@ -449,7 +443,10 @@ def test_no_parameter_value_causes_a_server_error(client, parameter, value):
     StatementFactory()
     response = client.get(f"/?{parameter}={value}")
     assert response.status_code in (200, 400, 404)
-    if response.status_code == 400:
+    if response.status_code == 400 and value == "%00":
+        # Refused before the filters see it (statements/middleware.py).
+        assert "the address contains a control character (NUL)" in response.content.decode()
+    elif response.status_code == 400:
         assert f'id="err_{parameter}"' in response.content.decode()
     if response.status_code == 404:
         assert parameter == "page"

@@ -79,17 +79,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response carries X-Request-ID and every log line of the request names it.
+    "statements.middleware.request_id_middleware",
+    # The security headers come before WhiteNoise and the 400 below, which answer without going further in: static
+    # files and early refusals get the same headers as pages.
     "django.middleware.security.SecurityMiddleware",
-    # Serves collected static files from gunicorn itself (no separate web server needed for them).
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy header; the policy is CONTENT_SECURITY_POLICY below.
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # 400 for a control character (NUL…) in the address or a form, before anything passes it to the database.
+    "statements.middleware.control_characters_middleware",
+    # Serves collected static files from gunicorn itself (no separate web server needed for them).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which user made each change in the statement/official/topic/source history.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Marks anonymous public GET requests so the router may read them from the replica.
@@ -216,6 +222,32 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+    },
+}
+
+# Everything goes to stderr (gunicorn's error log) with the request id, which gunicorn's access log also prints:
+# docs/operations.md, "Errors and logs". Django's default sends server errors only to mail_admins, and there are no
+# ADMINS; django.request's 4xx warnings are left out, the access log has them.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "statements.middleware.RequestIdFilter"}},
+    "formatters": {
+        "with_request_id": {"format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+            "formatter": "with_request_id",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "statements": {"level": "INFO"},
     },
 }
 

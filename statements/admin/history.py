@@ -1,7 +1,17 @@
 """History pages for the admins of tracked models: who changed what, when, with old and new values."""
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
+
+
+def require_key(field, value: str) -> None:
+    """404 for an id its key field cannot hold: simple-history would pass "abc" to the query and fail with a 500."""
+    try:
+        field.to_python(value)
+    except ValidationError:
+        raise Http404(f"No record with the id {value!r}.") from None
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
@@ -14,7 +24,13 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def history_view(self, request, object_id, extra_context=None):
+        require_key(self.model._meta.pk, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied("History is read-only: edit the record to undo a change.")
+        require_key(self.model._meta.pk, unquote(object_id))
+        require_key(self.model.history.model._meta.pk, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)

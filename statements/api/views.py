@@ -13,7 +13,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -48,9 +47,26 @@ NOT_FOUND = OpenApiResponse(
     inline_serializer("NotFound", {"detail": serializers.CharField()}),
     description="No such object, or a cursor that the API did not make.",
 )
+# statements/middleware.py refuses a control character in the address before any view: every endpoint can answer it.
+CONTROL_CHARACTER = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+    "additionalProperties": False,
+}
+BAD_REQUEST = OpenApiResponse(
+    CONTROL_CHARACTER,
+    description="The address holds a control character (a NUL, say), which no valid request has.",
+)
 INVALID_FILTER = OpenApiResponse(
-    {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-    description="A filter value is not valid: a list of messages for each parameter in error.",
+    {
+        "oneOf": [
+            {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            CONTROL_CHARACTER,
+        ]
+    },
+    description="A filter value is not valid: a list of messages for each parameter in error. Or, as on every "
+    'endpoint, the address holds a control character: {"detail": …}.',
 )
 
 # drf-spectacular cannot infer the type of a filter that works through a `method` (it warns, and `check --deploy`
@@ -97,16 +113,8 @@ class StatementList(generics.ListAPIView):
         return Statement.objects.published().with_related().with_role()
 
 
-class DetailView(generics.RetrieveAPIView):
-    def get_object(self):
-        # PostgreSQL cannot compare text with a NUL character (it raises); no id, slug or code contains one.
-        if "\x00" in self.kwargs[self.lookup_url_kwarg or self.lookup_field]:
-            raise NotFound()
-        return super().get_object()
-
-
-@extend_schema(responses={200: StatementDetailSerializer, 404: NOT_FOUND})
-class StatementDetail(DetailView):
+@extend_schema(responses={200: StatementDetailSerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
+class StatementDetail(generics.RetrieveAPIView):
     """One statement. Retracted ones still resolve, with their status and the reason; drafts are 404."""
 
     serializer_class = StatementDetailSerializer
@@ -126,7 +134,7 @@ def officials() -> QuerySet:
     )
 
 
-@extend_schema(responses={200: OfficialSerializer(many=True), 404: NOT_FOUND})
+@extend_schema(responses={200: OfficialSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND})
 class OfficialList(generics.ListAPIView):
     """Public officials in slug order, with the positions they held and their number of published statements."""
 
@@ -138,8 +146,8 @@ class OfficialList(generics.ListAPIView):
         return officials()
 
 
-@extend_schema(responses={200: OfficialSerializer, 404: NOT_FOUND})
-class OfficialDetail(DetailView):
+@extend_schema(responses={200: OfficialSerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
+class OfficialDetail(generics.RetrieveAPIView):
     serializer_class = OfficialSerializer
     lookup_field = "slug"
 
@@ -153,7 +161,7 @@ def topics() -> QuerySet:
     )
 
 
-@extend_schema(responses={200: TopicSerializer(many=True), 404: NOT_FOUND})
+@extend_schema(responses={200: TopicSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND})
 class TopicList(generics.ListAPIView):
     """Topics in slug order, each with its parent's slug and its number of published statements."""
 
@@ -165,8 +173,8 @@ class TopicList(generics.ListAPIView):
         return topics()
 
 
-@extend_schema(responses={200: TopicSerializer, 404: NOT_FOUND})
-class TopicDetail(DetailView):
+@extend_schema(responses={200: TopicSerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
+class TopicDetail(generics.RetrieveAPIView):
     serializer_class = TopicSerializer
     lookup_field = "slug"
 
@@ -181,7 +189,7 @@ def countries() -> QuerySet:
     )
 
 
-@extend_schema(responses={200: CountrySerializer(many=True), 404: NOT_FOUND})
+@extend_schema(responses={200: CountrySerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND})
 class CountryList(generics.ListAPIView):
     """All ISO countries in name order, with counts of published statements about them and by their officials."""
 
@@ -193,8 +201,8 @@ class CountryList(generics.ListAPIView):
         return countries()
 
 
-@extend_schema(responses={200: CountrySerializer, 404: NOT_FOUND})
-class CountryDetail(DetailView):
+@extend_schema(responses={200: CountrySerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
+class CountryDetail(generics.RetrieveAPIView):
     """One country by ISO code, in any case (ru or RU)."""
 
     serializer_class = CountrySerializer
