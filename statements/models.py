@@ -389,7 +389,7 @@ class StatementQuerySet(models.QuerySet):
         terms = search.parse_query(q)
         if not terms:
             return self.none()
-        return planner.matching_words(self, terms, by_date=by_date)
+        return planner.matching_words(self, terms, by_date=by_date, published=Status.PUBLISHED)
 
     def with_search_rank(self, q: str):
         """Annotate `search_rank` (higher is more relevant) for ordering search results by relevance."""

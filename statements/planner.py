@@ -11,8 +11,8 @@ module decides how each database finds it fast at a million statements (docs/per
 - the one count cap, `COUNT_CAP`: a list reads, counts and pages through at most this many of the newest matches
   (the timeline, the admin's changelists, the walk-or-list threshold).
 
-The functions take the queryset they steer and return a filtered one, reading the model from it: the models import
-this module, so it does not import them at its top.
+The functions take the queryset they steer and return a filtered one, reading the model from it, and are given
+what else they need of the domain (the published status): the models import this module, never the reverse.
 """
 
 import math
@@ -143,16 +143,18 @@ def id_in(statements, ids, *, walk: bool):
     return statements.filter(TestedWhileWalking("pk", ids) if walk else Q(id__in=ids))
 
 
-def matching_words(statements, terms, *, by_date: bool):
+def matching_words(statements, terms, *, by_date: bool, published: str):
     """Statements matching the parsed search `terms` (StatementQuerySet.search).
 
     `by_date=False` when the results will be ordered by relevance: every match is then ranked, so the matches are
     listed. By date, a common word is tested while walking the date index instead (`is_common`): on SQLite by
-    `+id IN (…)` (`id_in`), on PostgreSQL on the document the index carries.
+    `+id IN (…)` (`id_in`), on PostgreSQL on the document the index carries. `published` is the status the walking
+    index holds (the caller's Status.PUBLISHED: the planner does not import the models).
     """
     connection = connections[statements.db]
     if connection.vendor == "postgresql":
-        walk = by_date and is_common(statements, lambda threshold, size: estimated_matches(statements, terms, size))
+        estimate = lambda threshold, size: estimated_matches(statements, terms, size, published)  # noqa: E731
+        walk = by_date and is_common(statements, estimate)
         return statements.filter(search.document_condition(terms, walk=walk))
     sql, params = search.matching_ids_sql(terms)
 
@@ -165,15 +167,13 @@ def matching_words(statements, terms, *, by_date: bool):
     return id_in(statements, RawSQL(sql, params), walk=walk)
 
 
-def estimated_matches(statements, terms, size: int, newest: int | None = None) -> int:
+def estimated_matches(statements, terms, size: int, published: str, newest: int | None = None) -> int:
     """PostgreSQL: how many statements the search terms match, estimated. Counting them would visit each match's
     row, so they are estimated twice: from the planner's statistics, which know a word's share of the whole table
     but misjudge phrases and words that go together, and from the share of the `newest` statements that match (read
     from the walking index), which is where a walk goes first. The smaller wins.
     """
-    from .models import Status  # here, not at the top: the models import this module
-
-    sql, params = search.newest_matching_sql(terms, Status.PUBLISHED, newest or COUNT_CAP)
+    sql, params = search.newest_matching_sql(terms, published, newest or COUNT_CAP)
     with connections[statements.db].cursor() as cursor:
         overall = search.share_at_most(terms, cursor) * size
         cursor.execute(sql, params)
