@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
 from . import views, views_export
 from .feeds import StatementFeed
@@ -27,4 +28,5 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("countries/", views.country_list, name="country_list"),
     path("countries/<str:code>/", views.country_detail, name="country_detail"),
+    path("about/", TemplateView.as_view(template_name="statements/about.html"), name="about"),
 ]
