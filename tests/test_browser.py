@@ -127,6 +127,22 @@ def test_about_link_is_visible_in_the_footer_on_a_phone(live_server, browser, wo
     context.close()
 
 
+def test_report_an_error_from_a_permalink(live_server, page, world):
+    """At 1280 px a reader fills in the permalink's "Report an error" form and is thanked on the same permalink."""
+    from statements.models import ErrorReport
+
+    url = live_server.url + world["statements"]["A"].get_absolute_url()
+    page.goto(url)
+    assert not page.locator(".report-form__trap").is_visible()  # the honeypot, hidden by site.css
+    page.get_by_label("What is wrong?").fill("The date is a day early.")
+    page.get_by_label("Your email address (optional)").fill("reader@example.net")
+    page.get_by_role("button", name="Send the report").click()
+    page.wait_for_url(url + "#report")
+    assert page.get_by_role("status").filter(has_text="Thank you: your report has reached the editors.").is_visible()
+    assert ErrorReport.objects.get().message == "The date is a day early."
+    screenshot(page, "report-an-error")
+
+
 def test_keyboard_reaches_the_filters_from_the_skip_link(live_server, page, world):
     """Tab lands on the skip link first, and the form's fields are reachable by keyboard."""
     page.goto(live_server.url + "/")
