@@ -443,6 +443,46 @@ class StatementQuerySet(models.QuerySet):
         return self.for_lists().prefetch_related("topics", "countries", "mentioned_officials")
 
 
+class ReportStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+
+
+class ErrorReport(models.Model):
+    """A reader's report of a mistake on a public statement's permalink, for the Editors (docs/roles.md)."""
+
+    MESSAGE_MAX_LENGTH = 2000
+
+    statement = models.ForeignKey("Statement", on_delete=models.CASCADE, related_name="error_reports")
+    message = models.TextField("what is wrong", max_length=MESSAGE_MAX_LENGTH)
+    email = models.EmailField(blank=True, help_text="Only to reply to the reporter: never shown publicly or exported.")
+    status = models.CharField(max_length=8, choices=ReportStatus.choices, default=ReportStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="error_report_status_valid"),
+            models.CheckConstraint(condition=~Q(message=""), name="error_report_message_not_empty"),
+            models.CheckConstraint(
+                # Resolved exactly when it has a date; an unknown status is the constraint above's to refuse.
+                condition=Q(status=ReportStatus.RESOLVED, resolved_at__isnull=False)
+                | (~Q(status=ReportStatus.RESOLVED) & Q(resolved_at__isnull=True)),
+                name="error_report_resolved_has_date",
+            ),
+        ]
+        # The Editors' list: open reports, newest first.
+        indexes = [models.Index(fields=["status", "-created_at"], name="error_report_status_created")]
+
+    def __str__(self):
+        excerpt = self.message if len(self.message) <= 60 else self.message[:57].rstrip() + "…"
+        return f"Report on statement {self.statement_id}: {excerpt}"
+
+
 class Statement(models.Model):
     speaker = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="statements")
     date = models.DateField(help_text="For month or year precision, the first day of that month or year.")

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
 from . import views, views_export
 from .feeds import StatementFeed
@@ -12,6 +13,8 @@ def searches(request) -> bool:
 # Per client IP. Searching and exporting are the expensive requests; browsing the timeline is not limited.
 limit_search = rate_limit("search", "60/m", when=searches)
 limit_export = rate_limit("export", "20/m")
+# Error reports are stored rows an Editor reads: a few an hour is plenty for a person, and caps what a script can file.
+limit_report = rate_limit("report", "10/h")
 
 app_name = "statements"
 
@@ -21,10 +24,12 @@ urlpatterns = [
     path("feed.atom", limit_search(StatementFeed()), name="feed"),
     path("reports/<slug:name>.csv", limit_export(views_export.report_csv), name="report_csv"),
     path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
+    path("statements/<int:pk>/report/", limit_report(views.report_error), name="report_error"),
     path("officials/", views.official_list, name="official_list"),
     path("officials/<slug:slug>/", views.official_detail, name="official_detail"),
     path("topics/", views.topic_list, name="topic_list"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("countries/", views.country_list, name="country_list"),
     path("countries/<str:code>/", views.country_detail, name="country_detail"),
+    path("about/", TemplateView.as_view(template_name="statements/about.html"), name="about"),
 ]

@@ -6,10 +6,12 @@ which keeps resolving after a retraction). Drafts are never selected, so they 40
 
 from collections import Counter
 
+from django.contrib import messages
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
+from .corrections import ErrorReportForm, file_report
 from .models import Country, Official, Statement, Status, Topic
 from .timeline.form import topic_tree
 from .timeline.page import PageNotFound, group_by_date, page_not_found, paginate, timeline_page
@@ -33,10 +35,12 @@ def entity_timeline(request, template: str, context: dict, statements):
     return render(request, template, context)
 
 
-@require_safe
-def statement_detail(request, pk):
-    """A permalink: published or retracted (with the reason); a draft is a 404."""
-    statement = get_object_or_404(Statement.objects.public().with_related().with_role(), pk=pk)
+def public_statement(pk) -> Statement:
+    """A published or retracted statement with everything its permalink shows; a draft or unknown id is a 404."""
+    return get_object_or_404(Statement.objects.public().with_related().with_role(), pk=pk)
+
+
+def permalink(request, statement: Statement, report_form: ErrorReportForm, *, status: int = 200):
     topic_ids = [topic.pk for topic in statement.topics.all()]
     related = []
     if topic_ids:
@@ -47,11 +51,35 @@ def statement_detail(request, pk):
             .exclude(pk=statement.pk)
             .newest_first()[:RELATED_LIMIT]
         )
-    return render(
-        request,
-        "statements/statement_detail.html",
-        {"statement": statement, "related": related, "retracted": statement.status == Status.RETRACTED},
-    )
+    context = {
+        "statement": statement,
+        "related": related,
+        "retracted": statement.status == Status.RETRACTED,
+        "report_form": report_form,
+    }
+    return render(request, "statements/statement_detail.html", context, status=status)
+
+
+@require_safe
+def statement_detail(request, pk):
+    """A permalink: published or retracted (with the reason); a draft is a 404."""
+    return permalink(request, public_statement(pk), ErrorReportForm())
+
+
+@require_POST
+def report_error(request, pk):
+    """The permalink's "Report an error" form: stored for the Editors, then back to the permalink with thanks.
+
+    Bad input re-renders the permalink with the messages by the fields (400) and stores nothing.
+    """
+    statement = public_statement(pk)
+    form = ErrorReportForm(request.POST)
+    if not form.is_valid():
+        return permalink(request, statement, form, status=400)
+    if not form.is_spam():  # a bot gets the same thanks, so it learns nothing
+        file_report(statement=statement, message=form.cleaned_data["message"], email=form.cleaned_data["email"])
+    messages.success(request, "Thank you: your report has reached the editors.")
+    return redirect(statement.get_absolute_url() + "#report")
 
 
 @require_safe

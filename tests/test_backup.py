@@ -19,6 +19,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from statements.backups import database_checksums, list_tables, manifest_path, pg_command_and_env
+from statements.corrections import file_report
 from statements.models import Statement, Status
 from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
 
@@ -33,6 +34,7 @@ MUST_COVER = [
     "statements_historicalofficial",
     "django_migrations",
     "auth_user",
+    "statements_errorreport",  # readers' reports (with their emails) are data too: restored, not lost
 ]
 
 # Committed rows (pg_dump reads from another connection); the serialized rollback puts the countries back after.
@@ -41,7 +43,8 @@ committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def curated():
-    """A few statements with topics, countries, mentioned officials, history, a draft and awkward text."""
+    """A few statements with topics, countries, mentioned officials, history, a draft, awkward text and a reader's
+    error report."""
     peskov = OfficialFactory(name="Dmitry Peskov", aliases="Dmitri Peskov")
     putin = OfficialFactory(name="Vladimir Putin")
     relations, syria = TopicFactory(name="Russia–US relations"), TopicFactory(name="Syria")
@@ -56,6 +59,7 @@ def curated():
     edited.note = "Checked against the TASS original."
     edited.save()
     StatementFactory(speaker=putin, status=Status.DRAFT, text="<script>alert(1)</script>")
+    file_report(statement=edited, message="Said on 12 November — «not» the 11th.", email="reader@example.net")
     return Statement.objects.count()
 
 
@@ -149,6 +153,7 @@ def test_backup_then_restore_into_an_empty_database_gives_identical_checksums(cu
     assert set(MUST_COVER) <= manifest["tables"].keys()
     assert manifest["tables"]["statements_statement"]["rows"] == curated
     assert manifest["tables"]["statements_statement_topics"]["rows"] == 3
+    assert manifest["tables"]["statements_errorreport"]["rows"] == 1
     assert manifest["tables"] == database_checksums(connection)
 
     result = restore(backup, target)

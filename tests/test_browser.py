@@ -110,6 +110,39 @@ def test_open_a_permalink(live_server, page, world):
     screenshot(page, "permalink")
 
 
+def test_about_link_is_visible_in_the_footer_on_a_phone(live_server, browser, world):
+    """At 390 px the footer's about link is on the page, visible, inside the window, and opens the about page."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto(live_server.url + world["statements"]["A"].get_absolute_url())
+    link = phone.locator(".site-footer").get_by_role("link", name=re.compile(r"^About the tracker"))
+    link.scroll_into_view_if_needed()
+    assert link.is_visible()
+    box = link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    link.click()
+    phone.wait_for_url(re.compile(r"/about/$"))
+    assert phone.get_by_role("heading", level=1, name="About the Statement Tracker").is_visible()
+    screenshot(phone, "about", widths=(390, 1280))
+    context.close()
+
+
+def test_report_an_error_from_a_permalink(live_server, page, world):
+    """At 1280 px a reader fills in the permalink's "Report an error" form and is thanked on the same permalink."""
+    from statements.models import ErrorReport
+
+    url = live_server.url + world["statements"]["A"].get_absolute_url()
+    page.goto(url)
+    assert not page.locator(".report-form__trap").is_visible()  # the honeypot, hidden by site.css
+    page.get_by_label("What is wrong?").fill("The date is a day early.")
+    page.get_by_label("Your email address (optional)").fill("reader@example.net")
+    page.get_by_role("button", name="Send the report").click()
+    page.wait_for_url(url + "#report")
+    assert page.get_by_role("status").filter(has_text="Thank you: your report has reached the editors.").is_visible()
+    assert ErrorReport.objects.get().message == "The date is a day early."
+    screenshot(page, "report-an-error")
+
+
 def test_keyboard_reaches_the_filters_from_the_skip_link(live_server, page, world):
     """Tab lands on the skip link first, and the form's fields are reachable by keyboard."""
     page.goto(live_server.url + "/")
@@ -137,6 +170,7 @@ def test_keyboard_reaches_the_filters_from_the_skip_link(live_server, page, worl
         ("a11y-countries", "/countries/"),
         ("a11y-bad-filter", "/?date_from=2016-13&topic=nope"),
         ("a11y-empty", "/?q=nothing+matches+this"),
+        ("a11y-about", "/about/"),
     ],
 )
 def test_no_serious_accessibility_violations(live_server, page, world, name, path):

@@ -42,10 +42,13 @@ def editor_client(client):
         ("add_outlet", True, True),
         ("view_country", True, True),
         ("change_country", False, False),
+        ("view_errorreport", False, True),
+        ("change_errorreport", False, True),
+        ("delete_errorreport", False, True),
     ],
 )
 def test_groups_from_the_migration(permission, analyst, editor):
-    """Migration 0003 creates the two groups with exactly these permissions."""
+    """Migrations 0003 (and the error reports' migration) give the two groups exactly these permissions."""
     for name, expected in (("Analyst", analyst), ("Editor", editor)):
         codenames = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
         assert (permission in codenames) is expected, name

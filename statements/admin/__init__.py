@@ -1,3 +1,3 @@
-"""Admin curation: catalogue models (countries, officials, topics, outlets, sources) and statements."""
+"""Admin curation: catalogue models (countries, officials, topics, outlets, sources), statements, error reports."""
 
-from statements.admin import catalogue, statement  # noqa: F401  (importing registers the admins)
+from statements.admin import catalogue, error_reports, statement  # noqa: F401  (importing registers the admins)
