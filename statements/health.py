@@ -1,4 +1,11 @@
-"""The /healthz endpoint a load balancer or monitor polls: 200 when the database answers, 503 when it does not."""
+"""Liveness and readiness for a load balancer or monitor.
+
+/healthz (liveness): 200 when the database answers, 503 when it does not.
+/readyz (readiness): the database and the shared cache. 200 `{"database": "ok", "cache": "ok"}`; with the cache
+down still 200 but `"cache": "degraded"` (every page is still served: the rate limits fail open or count in the
+database, statements/cache_outage.py), so a balancer keeps the server while the monitor alerts; 503 only when the
+database does not answer.
+"""
 
 import logging
 
@@ -6,6 +13,8 @@ from django.db import DatabaseError, connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .cache_outage import cache_answers, failures_in_this_process
 
 logger = logging.getLogger(__name__)
 
@@ -27,3 +36,16 @@ def healthz(request):
     if database_answers():
         return JsonResponse({"status": "ok", "database": "ok"})
     return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    database = database_answers()
+    answer = {
+        "database": "ok" if database else "unavailable",
+        "cache": "ok" if cache_answers() else "degraded",
+        # Requests that met a failed cache since this worker started (a count per gunicorn worker process).
+        "cache_failures_in_this_process": failures_in_this_process(),
+    }
+    return JsonResponse(answer, status=200 if database else 503)

@@ -10,7 +10,8 @@ failures (`unlock_view`, /admin/unlock-sign-in/). A successful sign-in clears th
 the last failure.
 
 User names are counted whether or not an account has them, and refused with the same answer, so the throttle does
-not tell which exist. Counters live in the default cache with the rate limits (statements/ratelimit.py).
+not tell which exist. Counters live in the default cache with the rate limits (statements/ratelimit.py); when it
+fails (Redis down), in the database's cache table (statements/cache_outage.py), so the back-off holds.
 """
 
 import functools
@@ -21,10 +22,12 @@ import time
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+
+from .cache_outage import CACHE_ERRORS, FALLBACK_CACHE, cache_failed, with_fallback
 
 FREE_FAILURES = 10
 FIRST_WAIT = 60
@@ -45,17 +48,17 @@ def wait_after(failures: int) -> int:
     return min(LONGEST_WAIT, FIRST_WAIT * 2 ** min(failures - FREE_FAILURES, 16))
 
 
-def failures(username: str) -> int:
+def failures(username: str, cache) -> int:
     return cache.get(_key(username, "failures"), 0)
 
 
-def admit(username: str) -> int:
+def admit(username: str, cache) -> int:
     """0 if a sign-in as `username` may be tried now, else the seconds left to wait.
 
     An attempt past the free ones takes its turn by setting the next wait before it is tried (`add`, atomic on
     Redis), so many requests arriving together when a wait ends get one guess between them, not one each.
     """
-    count = failures(username)
+    count = failures(username, cache)
     if count < FREE_FAILURES:
         return 0
     now = time.time()
@@ -66,7 +69,7 @@ def admit(username: str) -> int:
     return max(1, math.ceil(until - now))
 
 
-def record_failure(username: str) -> None:
+def record_failure(username: str, cache) -> None:
     key = _key(username, "failures")
     cache.add(key, 0, timeout=FORGET_AFTER)
     try:
@@ -79,11 +82,22 @@ def record_failure(username: str) -> None:
         cache.set(_key(username, "until"), time.time() + wait, timeout=wait)
 
 
-def clear(username: str) -> int:
+def clear(username: str, cache) -> int:
     """Forget an account's failures (a successful sign-in, or an Editor's unlock); returns how many there were."""
-    count = failures(username)
+    count = failures(username, cache)
     cache.delete_many([_key(username, "failures"), _key(username, "until")])
     return count
+
+
+def clear_everywhere(username: str) -> int:
+    """Forget an account's failures in the default cache and in the fallback one, which held them while the
+    default was down; the count is the larger (the same failures were never counted in both)."""
+    cleared = [clear(username, caches[FALLBACK_CACHE])]
+    try:
+        cleared.append(clear(username, caches["default"]))
+    except CACHE_ERRORS as error:
+        cache_failed("sign-in back-off", error, "cleared in the database only")
+    return max(cleared)
 
 
 def backing_off(retry_after: int) -> HttpResponse:
@@ -106,14 +120,14 @@ def throttle_account(view):
         username = request.POST.get("username", "") if request.method == "POST" else ""
         if not (settings.RATELIMIT_ENABLED and username.strip()):
             return view(request, *args, **kwargs)
-        if retry_after := admit(username):
+        if retry_after := with_fallback("sign-in back-off", lambda cache: admit(username, cache)):
             return backing_off(retry_after)
         response = view(request, *args, **kwargs)
         # The admin's login answers a failed sign-in with the form again (200) and a successful one with a redirect.
         if response.status_code == 200:
-            record_failure(username)
+            with_fallback("sign-in back-off", lambda cache: record_failure(username, cache))
         elif response.status_code == 302:
-            clear(username)
+            clear_everywhere(username)
         return response
 
     return throttled
@@ -130,7 +144,7 @@ def unlock_view(request):
     form = UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        cleared = clear(username)
+        cleared = clear_everywhere(username)
         messages.success(request, f"Cleared {cleared} failed sign-in(s) for “{username}”: it can sign in now.")
         return redirect(request.path)
     context = {**admin.site.each_context(request), "form": form, "title": "Unlock sign-in"}

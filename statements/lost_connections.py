@@ -36,6 +36,12 @@ def count(event: str) -> int:
         return _counts[event]
 
 
+def total(event: str) -> int:
+    """This process's count of `event` so far (the readiness answer shows it)."""
+    with _counts_lock:
+        return _counts[event]
+
+
 def connection_lost(error: BaseException) -> bool:
     """Whether a database error means a connection that was working went away, so the same work may run again.
 

@@ -21,8 +21,10 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
+from django.core.cache import caches
 from django.http import HttpResponse
 
+from .cache_outage import CACHE_ERRORS, cache_failed
 from .errors import error_response
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -93,10 +95,39 @@ def too_many_requests(request, retry_after: int) -> HttpResponse:
     return response
 
 
-def rate_limit(scope: str, rate: str, *, when=None):
+def hit_or_fail(scope: str, key: str, limit: int, period: int, *, fallback: str | None, fail_open: bool) -> int | None:
+    """hit() in the default cache; when that cache fails (logged, counted), in the `fallback` cache if the limit names
+    one; when none answers, 0 (let through) if the limit fails open, else None (refuse)."""
+    for alias in ["default", fallback] if fallback else ["default"]:
+        try:
+            return hit(scope, key, limit, period, cache=caches[alias])
+        except CACHE_ERRORS as error:
+            if alias != fallback and fallback:
+                consequence = f"counting in the {fallback!r} cache instead"
+            else:
+                consequence = "request let through uncounted" if fail_open else "request refused with 503"
+            cache_failed(f"rate limit {scope!r}", error, consequence)
+    return 0 if fail_open else None
+
+
+def cache_unavailable(request) -> HttpResponse:
+    """503 for a limit that must not be skipped while no cache can count it; the same page as the 429."""
+    response = error_response(
+        request,
+        status=503,
+        title="Briefly unavailable",
+        message="This service is briefly unavailable: please try again in a minute.",
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
+def rate_limit(scope: str, rate: str, *, when=None, fallback: str | None = None, fail_open: bool = True):
     """Decorate a view so each client IP may call it `rate` times ("60/m") per window, counted under `scope`.
 
-    `when(request)`, if given, says which requests count (the timeline counts only those that search).
+    `when(request)`, if given, says which requests count (the timeline counts only those that search). When the
+    cache fails, the limit counts in the `fallback` cache alias if given; failing that, `fail_open` lets the request
+    through (public reads: the limit protects the server, the page is what matters) or refuses it with 503.
     """
     limit, period = parse_rate(rate)  # a malformed rate fails at import, not on the first request
 
@@ -104,7 +135,11 @@ def rate_limit(scope: str, rate: str, *, when=None):
         @functools.wraps(view)
         def limited(request, *args, **kwargs):
             if settings.RATELIMIT_ENABLED and (when is None or when(request)):
-                retry_after = hit(scope, client_key(request), limit, period)
+                retry_after = hit_or_fail(
+                    scope, client_key(request), limit, period, fallback=fallback, fail_open=fail_open
+                )
+                if retry_after is None:
+                    return cache_unavailable(request)
                 if retry_after:
                     return too_many_requests(request, retry_after)
             return view(request, *args, **kwargs)

@@ -169,6 +169,27 @@ def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
     assert "did not answer" in result.stderr
 
 
+@pytest.mark.django_db
+def test_readyz_reports_the_database_and_the_cache(client):
+    """/readyz answers 200 with the database and the shared cache both ok."""
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response.json()["cache"] == "ok"
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readyz_answers_503_when_the_database_is_unreachable(tmp_path):
+    """Only a database that does not answer takes the server out of rotation (a Redis outage is "degraded", 200)."""
+    script = (
+        "from django.test import Client; r = Client().get('/readyz'); print(r.status_code); print(r.content.decode())"
+    )
+    result = manage("shell", "-c", script, env={**os.environ, "DATABASE_URL": unreachable_database_url(tmp_path)})
+    status, body = result.stdout.strip().splitlines()[-2:]
+    assert status == "503", result.stdout + result.stderr
+    assert json.loads(body)["database"] == "unavailable"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

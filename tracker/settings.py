@@ -42,6 +42,9 @@ BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 # Cache shared by all workers (rate-limit counters): Redis when set, e.g. redis://127.0.0.1:6379/0; else the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds to wait for Redis to accept a connection or answer a command before treating it as down
+# (docs/operations.md, "Failure modes").
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.3"))
 # Streamed CSV exports one worker process serves at once; one more answers 503 with Retry-After. Below
 # GUNICORN_THREADS, so every process keeps threads for pages (docs/operations.md, "Failure modes").
 EXPORT_MAX_CONCURRENT = int(os.environ.get("EXPORT_MAX_CONCURRENT", "2"))
@@ -157,19 +160,25 @@ except ValueError:
         f"GC_YOUNGEST_THRESHOLD must be a whole number above 0, e.g. 50000: {GC_YOUNGEST_THRESHOLD!r}"
     ) from None
 
+# A per-process memory cache would give each gunicorn worker its own counters; the database is shared.
+# Its table comes from `manage.py createcachetable` (make serve and make demo run it).
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "django_cache",
+    # Room for a counter per client: the default (300 entries) would cull live rate-limit counters.
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    # A per-process memory cache would give each gunicorn worker its own counters; the database is shared.
-    # Its table comes from `manage.py createcachetable` (make serve and make demo run it).
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "django_cache",
-            # Room for a counter per client: the default (300 entries) would cull live rate-limit counters.
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
-        }
+    REDIS_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Passed to redis-py's connection pool. redis-py waits 5 s by default; a Redis that is down or unreachable
+        # must cost a request a moment, not seconds, before the limit fails open or falls back to the database.
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
     }
+    CACHES = {"default": REDIS_CACHE, "fallback": DATABASE_CACHE}
+else:
+    CACHES = {"default": DATABASE_CACHE, "fallback": DATABASE_CACHE}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -208,7 +217,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 # Load balancers probe the health check over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Only this site's own scripts, styles and images: templates use no inline <script>, <style>, style= or on*= .
