@@ -15,9 +15,16 @@ SECURE_SSL_REDIRECT=0, rate limits off because every request comes from one addr
 It stops by itself after `--duration` seconds (capped at 600, users at 64). Then, on the same server, the stalled
 downloads scenario: `--stalled` clients (50) ask for /export.csv and never read it, for `--stall-duration` seconds
 (30, capped at 120), while two probe threads request the timeline, /healthz and permalinks back to back; the
-timeline's p95 must stay within STALLED_TIMELINE_P95 (1 s). It stops gunicorn, prints throughput, p50/p95/p99 per
-kind of request and errors, and writes loadtest/results/<engine>.json. Any error (a status other than 200, a
-connection failure, an export cut short by the server, a probe over its limit) makes it exit 1.
+timeline's p95 must stay within STALLED_TIMELINE_P95 (1 s). Last, the Redis outage scenario: probes request
+searches, the API and the start of the export for `--redis-outage` seconds (20, capped at 120) and the load test's
+own Redis is shut down half-way; every answer must still be 200, and /readyz must say the cache is degraded. It
+stops gunicorn and its Redis, prints throughput, p50/p95/p99 per kind of request and errors, and writes
+loadtest/results/<engine>.json. Any error (a status other than 200, a connection failure, an export cut short by the
+server, a probe over its limit) makes it exit 1.
+
+The server counts its rate limits in a Redis the load test starts itself on a free 127.0.0.1 port (never the
+machine's own), as production does; every request names a random client address in X-Forwarded-For (BEHIND_PROXY),
+so the limits are counted for each request but no address comes near one.
 """
 
 import argparse
@@ -26,6 +33,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -67,6 +75,10 @@ STALL_PROBE_THREADS = 2
 # A stalled client's receive buffer: small, so fifty of them hold little of the machine's memory. The server's
 # writes block a little sooner than for a client with a large buffer; what is measured does not change.
 STALLED_RECEIVE_BUFFER = 64 * 1024
+# The Redis outage scenario: seconds of probing, Redis shut down half-way (docs/operations.md, "Redis down").
+REDIS_OUTAGE_SECONDS = 20
+MAX_REDIS_OUTAGE_SECONDS = 120
+REDIS_OUTAGE_PROBE_THREADS = 2
 SEARCH_WORDS = ["sanctions", "security", "talks", "nuclear", "election", "ceasefire", "trade", '"united nations"']
 
 
@@ -96,7 +108,7 @@ def database_url(engine: str, count: int) -> str:
     return bench.ensure_postgres(count, bench.DEFAULT_SEED)
 
 
-def server_env(url: str, port: int) -> dict:
+def server_env(url: str, port: int, redis_url: str = "") -> dict:
     env = dict(os.environ)
     env.pop("DATABASE_REPLICA_URL", None)
     env.update(
@@ -106,10 +118,57 @@ def server_env(url: str, port: int) -> dict:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
-        RATELIMIT_ENABLED="0",  # one client address: the limits would answer 429 to the load test itself
         GUNICORN_BIND=f"127.0.0.1:{port}",
+        REDIS_URL=redis_url,
     )
+    if redis_url:
+        # Each request names its own client address (client_address()), so the limits count without refusing.
+        env.update(RATELIMIT_ENABLED="1", BEHIND_PROXY="1")
+    else:
+        env.update(RATELIMIT_ENABLED="0")  # one client address: the limits would answer 429 to the load test itself
     return env
+
+
+def client_address() -> str:
+    """A random address in 198.18.0.0/15 (set aside for benchmarks): one of 65,000, so none nears a limit."""
+    return f"198.18.{random.randrange(256)}.{random.randrange(1, 255)}"
+
+
+class RedisServer:
+    """The load test's own redis-server on a free 127.0.0.1 port, in its own process group; never the main one."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 20
+        while self.command(b"PING") != b"+PONG":
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise SystemExit("the load test's redis-server did not start")
+            time.sleep(0.1)
+
+    def command(self, command: bytes) -> bytes:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=2) as sock:
+                sock.sendall(command + b"\r\n")
+                return sock.recv(64).strip()
+        except OSError:
+            return b""
+
+    def shutdown(self) -> None:
+        """SHUTDOWN NOSAVE: Redis exits and its port refuses connections, as in an outage."""
+        self.command(b"SHUTDOWN NOSAVE")
+        self.process.wait(timeout=20)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
 
 
 def pick_targets(url: str) -> dict[str, list[str]]:
@@ -127,6 +186,7 @@ countries = list(Country.objects.filter(statements__in=ids).values_list("code", 
 print(json.dumps({"ids": ids, "officials": officials, "topics": topics, "countries": countries}))
 """
     env = server_env(url, 0)
+    env.pop("REDIS_URL")
     output = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     ).stdout
@@ -170,7 +230,8 @@ def request_for(kind: str, targets: dict, rng: random.Random) -> str:
 
 
 def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
-    conn.request("GET", path, headers={"Host": "127.0.0.1", "Accept-Encoding": "identity"})
+    headers = {"Host": "127.0.0.1", "Accept-Encoding": "identity", "X-Forwarded-For": client_address()}
+    conn.request("GET", path, headers=headers)
     response = conn.getresponse()
     return response.status, response.read()
 
@@ -202,7 +263,7 @@ def exporter(port: int, sample: Sample, stop_at: float) -> None:
     while time.monotonic() < stop_at:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         try:
-            conn.request("GET", "/export.csv", headers={"Host": "127.0.0.1"})
+            conn.request("GET", "/export.csv", headers={"Host": "127.0.0.1", "X-Forwarded-For": client_address()})
             response = conn.getresponse()
             if response.status != 200:
                 sample.errors.append(f"{response.status} /export.csv")
@@ -233,7 +294,10 @@ def stalled_download(port: int, answers: list[str], stop_at: float) -> None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, STALLED_RECEIVE_BUFFER)  # before connect: the window
         sock.settimeout(max(1.0, stop_at - time.monotonic()))
         sock.connect(("127.0.0.1", port))
-        sock.sendall(b"GET /export.csv HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: identity\r\n\r\n")
+        sock.sendall(
+            b"GET /export.csv HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: identity\r\n"
+            b"X-Forwarded-For: " + client_address().encode() + b"\r\n\r\n"
+        )
         status = sock.recv(12)  # b"HTTP/1.1 200": the server sends it with the first chunk of the file
         answers.append(status[9:12].decode() or "closed")
         time.sleep(max(0.0, stop_at - time.monotonic()))
@@ -302,6 +366,67 @@ def run_stalled_downloads(port: int, targets: dict, *, clients: int, duration: i
     }
 
 
+def outage_probe(port: int, targets: dict, seed: int, sample: Sample, stop_at: float) -> None:
+    """Search, the API list and the start of the export (its status and first chunk), in turn, until stop_at."""
+    rng = random.Random(seed)
+    while time.monotonic() < stop_at:
+        for kind, path in [
+            ("search", f"/?q={rng.choice(SEARCH_WORDS).replace(' ', '+')}"),
+            ("api", f"/api/statements/?topic={rng.choice(targets['topics'])}"),
+            ("export_start", "/export.csv"),
+        ]:
+            started = time.monotonic()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                conn.request("GET", path, headers={"Host": "127.0.0.1", "X-Forwarded-For": client_address()})
+                response = conn.getresponse()
+                status = response.status
+                response.read(EXPORT_CHUNK) if kind == "export_start" else response.read()
+            except (OSError, http.client.HTTPException) as error:
+                status = f"{type(error).__name__}: {error}"
+            finally:
+                conn.close()
+            sample.latencies.setdefault(kind, []).append(time.monotonic() - started)
+            if status != 200:
+                sample.errors.append(f"{status} {path} (Redis outage scenario)")
+
+
+def run_redis_outage(port: int, targets: dict, redis: RedisServer, *, duration: int) -> dict:
+    """Probes for `duration` seconds with the server's Redis shut down half-way; every answer must be 200 and
+    /readyz must report the cache degraded (not the whole server unready)."""
+    sample = Sample()
+    stop_at = time.monotonic() + duration
+    probes = [
+        threading.Thread(target=outage_probe, args=(port, targets, seed, sample, stop_at))
+        for seed in range(REDIS_OUTAGE_PROBE_THREADS)
+    ]
+    for thread in probes:
+        thread.start()
+    time.sleep(duration / 2)
+    redis.shutdown()
+    stopped_at = time.monotonic()
+    for thread in probes:
+        thread.join()
+    errors = list(sample.errors)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        status, body = get(conn, "/readyz")
+        readiness = json.loads(body) if status == 200 else {"status": status}
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        readiness = {"error": f"{type(error).__name__}: {error}"}
+    finally:
+        conn.close()
+    if readiness.get("cache") != "degraded":
+        errors.append(f"/readyz with Redis down answered {readiness}, not 200 with the cache degraded")
+    return {
+        "duration_s": duration,
+        "redis_down_for_s": round(time.monotonic() - stopped_at, 1) if probes else 0,
+        "readiness_with_redis_down": readiness,
+        "requests": summarise(sample, duration),
+        "errors": errors,
+    }
+
+
 def busy_processes() -> list[str]:
     """What else is using the CPU (the load test shares its machine): the top processes, for the record."""
     ps = subprocess.run(["ps", "-eo", "pcpu,etime,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
@@ -343,10 +468,15 @@ def wait_until_healthy(port: int, server: subprocess.Popen, deadline: float) -> 
     raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
 
-def run_engine(engine: str, *, users: int, duration: int, count: int, stalled: int, stall_duration: int) -> dict:
+def run_engine(
+    engine: str, *, users: int, duration: int, count: int, stalled: int, stall_duration: int, redis_outage: int
+) -> dict:
     url = database_url(engine, count)
     port = free_port()
-    env = server_env(url, port)
+    redis = RedisServer() if shutil.which("redis-server") else None
+    if redis is None:
+        print("redis-server not found: rate limits off, no Redis outage scenario", flush=True)
+    env = server_env(url, port, redis.url if redis else "")
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     targets = pick_targets(url)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -373,6 +503,10 @@ def run_engine(engine: str, *, users: int, duration: int, count: int, stalled: i
             if stalled:
                 print(f"{engine}: {stalled} stalled downloads for {stall_duration} s, probing the timeline", flush=True)
                 stall = run_stalled_downloads(port, targets, clients=stalled, duration=stall_duration)
+            outage = None
+            if redis_outage and redis:
+                print(f"{engine}: Redis shut down half-way through {redis_outage} s of probes", flush=True)
+                outage = run_redis_outage(port, targets, redis, duration=redis_outage)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             try:
@@ -380,6 +514,8 @@ def run_engine(engine: str, *, users: int, duration: int, count: int, stalled: i
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait()
+            if redis:
+                redis.stop()
     result = {
         "engine": engine,
         "statements_generated": count,
@@ -393,8 +529,10 @@ def run_engine(engine: str, *, users: int, duration: int, count: int, stalled: i
         "busy_processes_before": busy_before,
         "busy_processes_at_end": busy_after,
         "requests": summarise(sample, duration) if users else {},
-        "errors": len(sample.errors) + len(stall["errors"] if stall else []),
-        "error_examples": (sample.errors + (stall["errors"] if stall else []))[:20],
+        "errors": len(sample.errors) + len(stall["errors"] if stall else []) + len(outage["errors"] if outage else []),
+        "error_examples": (sample.errors + (stall["errors"] if stall else []) + (outage["errors"] if outage else []))[
+            :20
+        ],
         "export": {
             "mb": round(sample.export_bytes / 1e6, 1),
             "rows": sample.export_rows,
@@ -402,6 +540,7 @@ def run_engine(engine: str, *, users: int, duration: int, count: int, stalled: i
             "completed": sample.exports_completed,
         },
         "stalled_downloads": stall,
+        "redis_outage": outage,
         "finished_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
     }
     name = engine if count == bench.DEFAULT_COUNT else f"{engine}-{count}"
@@ -453,6 +592,17 @@ def print_table(result: dict) -> None:
                 f"{kind:<18} {row['requests']:>7} {row['per_second']:>7} {row['p50_ms']:>7} {row['p95_ms']:>7} "
                 f"{row['p99_ms']:>7} {row['max_ms']:>7}"
             )
+    outage = result["redis_outage"]
+    if outage:
+        print(
+            f"Redis outage ({outage['duration_s']} s, down for the last {outage['redis_down_for_s']} s), "
+            f"/readyz then {outage['readiness_with_redis_down']}:"
+        )
+        for kind, row in outage["requests"].items():
+            print(
+                f"{kind:<18} {row['requests']:>7} {row['per_second']:>7} {row['p50_ms']:>7} {row['p95_ms']:>7} "
+                f"{row['p99_ms']:>7} {row['max_ms']:>7}"
+            )
     for error in result["error_examples"]:
         print("  error:", error)
 
@@ -467,16 +617,31 @@ def main() -> None:
         "--stalled", type=int, default=STALLED_DOWNLOADS, help="stalled downloads after the mix (0: none)"
     )
     parser.add_argument("--stall-duration", type=int, default=STALL_SECONDS, help="seconds the downloads stall")
-    parser.add_argument("--no-mix", action="store_true", help="only the stalled downloads scenario")
+    parser.add_argument(
+        "--redis-outage",
+        type=int,
+        default=REDIS_OUTAGE_SECONDS,
+        help="seconds of probes with Redis shut down half-way (0: none)",
+    )
+    parser.add_argument("--no-mix", action="store_true", help="only the stalled downloads and Redis scenarios")
     args = parser.parse_args()
     count = args.count or bench.DEFAULT_COUNT
     users = 0 if args.no_mix else max(1, min(args.users, MAX_USERS))
     duration = max(5, min(args.duration, MAX_DURATION))
     stalled = max(0, min(args.stalled, MAX_USERS))
     stall_duration = max(5, min(args.stall_duration, MAX_STALL_SECONDS))
+    redis_outage = 0 if args.redis_outage <= 0 else max(6, min(args.redis_outage, MAX_REDIS_OUTAGE_SECONDS))
     print(f"load average before: {os.getloadavg()}", flush=True)
     results = [
-        run_engine(engine, users=users, duration=duration, count=count, stalled=stalled, stall_duration=stall_duration)
+        run_engine(
+            engine,
+            users=users,
+            duration=duration,
+            count=count,
+            stalled=stalled,
+            stall_duration=stall_duration,
+            redis_outage=redis_outage,
+        )
         for engine in args.engines
     ]
     for result in results:
