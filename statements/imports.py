@@ -738,6 +738,10 @@ def import_statements(
             result.errors.append(RowError(row_number, "", "This export is incomplete (it ends with an error row)."))
         elif len(row) != len(header):
             result.errors.append(RowError(row_number, "", f"{len(row)} cells, but the header has {len(header)}."))
+        elif "\x00" in "".join(row):
+            # PostgreSQL refuses it in any text, even in a lookup, so the row is refused on both databases.
+            column = next(name for name, cell in zip(header, row, strict=True) if "\x00" in cell)
+            result.errors.append(RowError(row_number, column, "A NUL character (0x00) is not allowed in a cell."))
         else:
             rows.append((row_number, row))
     del text, reader
