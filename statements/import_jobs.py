@@ -8,7 +8,7 @@ holds a transaction open: the admin's progress page only reads the job.
 import logging
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from .imports import import_statements
@@ -55,8 +55,9 @@ def claim() -> ImportJob | None:
 def run(job: ImportJob) -> ImportJob:
     """Import a claimed job's file, all rows or none, and record the result on the job."""
     options = {key: bool(job.options.get(key)) for key in ("create_missing", "publish", "keep_duplicates")}
+    progress, close = _progress(job)
     try:
-        result = import_statements(file=job.data.encode("utf-8"), user=job.created_by, **options)
+        result = import_statements(file=job.data.encode("utf-8"), user=job.created_by, progress=progress, **options)
     except Exception as error:  # the job must not stay "running" for ever
         logger.exception("Import job %s failed", job.pk)
         job.state, job.summary = (
@@ -77,6 +78,26 @@ def run(job: ImportJob) -> ImportJob:
         else:
             job.state = ImportJobState.FAILED
             job.summary = f"Nothing was imported: {len(job.errors)} problem(s)."
+    finally:
+        close()
     job.finished_at = timezone.now()
     job.save(update_fields=["state", "summary", "rows_done", "rows_total", "errors", "finished_at"])
     return job
+
+
+def _progress(job: ImportJob):
+    """A progress callback writing the rows done where the job's page sees them, and what closes it.
+
+    The import's transaction is open until the file is done, so the count is written on a connection of its own,
+    committed at once: on PostgreSQL. SQLite has one writer at a time, the import, so there the count is written
+    when the job ends."""
+    if connection.vendor != "postgresql":
+        return None, lambda: None
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = ImportJob._meta.db_table
+
+    def progress(done: int, total: int) -> None:
+        with other.cursor() as cursor:
+            cursor.execute(f'UPDATE "{table}" SET rows_done = %s, rows_total = %s WHERE id = %s', [done, total, job.pk])
+
+    return progress, other.close

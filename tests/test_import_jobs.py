@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from statements import import_jobs
@@ -120,3 +120,28 @@ def test_other_users_cannot_see_a_job(client, admin_user, peskov):
     job = import_jobs.queue(data=rows(4).encode(), filename="a.csv", options={}, user=admin_user)
     client.force_login(user_with_role("Analyst"))
     assert client.get(job_url(job)).status_code == 404
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer: the count is written at the end")
+@pytest.mark.django_db(transaction=True)
+def test_the_rows_done_are_visible_while_the_import_runs(monkeypatch):
+    """On PostgreSQL the progress is committed on its own connection, outside the import's open transaction."""
+    seen = []
+
+    def import_statements(*, progress, **options):
+        with transaction.atomic():  # as the real import: its transaction is open while it reports
+            progress(1_000, 3_000)
+            other = connections.create_connection(DEFAULT_DB_ALIAS)  # sees only what is committed
+            try:
+                with other.cursor() as cursor:
+                    cursor.execute("SELECT rows_done FROM statements_importjob WHERE id = %s", [job.pk])
+                    seen.append(cursor.fetchone()[0])
+            finally:
+                other.close()
+            raise RuntimeError("stop here")
+
+    monkeypatch.setattr(import_jobs, "import_statements", import_statements)
+    job = import_jobs.queue(data=b"date,speaker,text\n", filename="a.csv", options={}, user=None)
+    import_jobs.run(import_jobs.claim())
+    assert seen == [1_000]
+    assert ImportJob.objects.get().state == ImportJobState.FAILED
