@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -24,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import denormalised
+from . import bulk_insert, denormalised
 from .exports import COLUMN_NAMES, ERROR_MARKER, MULTI_VALUE_SEPARATOR, UTF8_BOM, unneutralise
 from .models import (
     Country,
@@ -265,12 +266,16 @@ class Resolver:
             for source in Source.objects.filter(url__in=chunk).select_related("outlet"):
                 self.stored_sources.setdefault(("url", source.url), source)
         for chunk in _chunks(sorted(sources), LOOKUP_CHUNK):
-            query = Q()
-            for outlet, title, day in chunk:
-                query |= Q(outlet__name__iexact=outlet, title=title, published_on=day)
-            for source in Source.objects.filter(query).select_related("outlet"):  # in the model's order: first wins
-                key = ("key", source.outlet.name.lower(), source.title, source.published_on)
-                self.stored_sources.setdefault(key, source)
+            # Titles on dates (the source_date_title index), the outlet compared here: a Q per source cost more
+            # Python to build than the query took.
+            wanted = {(outlet.lower(), title, day) for outlet, title, day in chunk}
+            found = Source.objects.filter(
+                published_on__in={day for _, _, day in chunk}, title__in={title for _, title, _ in chunk}
+            ).select_related("outlet")
+            for source in found:  # in the model's order: the first match wins
+                key = (source.outlet.name.lower(), source.title, source.published_on)
+                if key in wanted:
+                    self.stored_sources.setdefault(("key", *key), source)
 
     def _prefetch_officials(self, names: list[str]) -> None:
         for chunk in _chunks(names, LOOKUP_CHUNK):
@@ -371,11 +376,6 @@ class Resolver:
                 official.save(update_fields=["country"])
         return official
 
-    def known_official(self, name: str) -> Official | None:
-        """The official a name finds, never created (None when unknown or ambiguous): for the duplicate check."""
-        found = self.cache.get(("official", name.lower()))
-        return found if isinstance(found, Official) and found.pk is not None else None
-
     def topic(self, name: str) -> Topic:
         key = ("topic", name.lower())
         topic = self._found(key, "topics")
@@ -462,37 +462,33 @@ def words(text: str) -> str:
 class Duplicates:
     """Finds rows with the same speaker, date and words as an earlier row of the file or an existing statement."""
 
-    def __init__(self, *, resolver: Resolver, keep: bool):
-        self.resolver = resolver
+    def __init__(self, *, keep: bool):
         self.keep = keep
         self.seen: dict[tuple, int] = {}  # key -> the row imported with it
         self.existing: dict[tuple, tuple[int, str]] = {}  # key -> (id, status) of a statement already stored
         self.flagged: list[RowError] = []  # duplicates kept, as asked
 
-    def load(self, batch: list[tuple[int, dict[str, str]]]) -> None:
-        """Read the stored statements the batch's rows could repeat, in one query: by speaker, on the rows' dates."""
+    def load(self, rows: list[tuple[Official, datetime.date]]) -> None:
+        """Read the stored statements the batch's rows (speaker, date) could repeat: by speaker, on the rows' dates."""
         dates: dict[int, set[datetime.date]] = {}
-        for _, cells in batch:
-            official = self.resolver.known_official(cells.get("speaker", "").strip())
-            try:
-                date, _ = parse_date(cells.get("date", "").strip(), "")
-            except RowProblem:
-                continue  # reported when the row is imported
-            if official is not None:
-                dates.setdefault(official.pk, set()).add(date)
+        for official, date in rows:
+            dates.setdefault(official.pk, set()).add(date)
         self.existing = {}
-        if not dates:
-            return
-        candidates = Q()
-        for speaker_id, days in dates.items():
-            candidates |= Q(speaker_id=speaker_id, date__in=sorted(days))
-        stored = (
-            Statement.objects.filter(candidates)
-            .order_by("pk")
-            .values_list("pk", "speaker_id", "date", "text", "status")
-        )
-        for pk, speaker_id, date, text, status in stored:
-            self.existing.setdefault((speaker_id, date, words(text)), (pk, status))
+        speakers = sorted(dates)
+        for chunk in _chunks(speakers, LOOKUP_CHUNK):
+            # One SELECT per speaker, joined with UNION ALL: each is a seek in the (speaker, status, date) index for
+            # every status, where a single OR of speakers made SQLite read the whole table.
+            stored = [
+                Statement.objects.filter(
+                    speaker_id=speaker_id, status__in=Status.values, date__in=sorted(dates[speaker_id])
+                )
+                .order_by()
+                .values_list("pk", "speaker_id", "date", "text", "status")
+                for speaker_id in chunk
+            ]
+            union = stored[0].union(*stored[1:], all=True) if len(stored) > 1 else stored[0]
+            for pk, speaker_id, date, text, status in sorted(union):
+                self.existing.setdefault((speaker_id, date, words(text)), (pk, status))
 
     def check(self, row: int, *, speaker: Official, date: datetime.date, text: str) -> None:
         """Raise DuplicateRow for a duplicate to skip; note a duplicate to keep."""
@@ -509,8 +505,8 @@ class Duplicates:
             raise DuplicateRow(message)
         self.flagged.append(RowError(row, "", message))
 
-    def imported(self, row: int, statement: Statement) -> None:
-        self.seen.setdefault((statement.speaker_id, statement.date, words(statement.text)), row)
+    def imported(self, row: int, *, speaker: Official, date: datetime.date, text: str) -> None:
+        self.seen.setdefault((speaker.pk, date, words(text)), row)
 
 
 def _full_clean(instance, columns: dict[str, str], *, exclude: list[str] | None = None) -> None:
@@ -539,7 +535,8 @@ class _Row:
     date: datetime.date | None = None
     precision: str = ""
     speaker: Official | None = None
-    statement: Statement | None = None
+    kind: str = ""
+    source: Source | None = None
     topics: list[Topic] = field(default_factory=list)
     countries: list[Country] = field(default_factory=list)
     mentioned: list[Official] = field(default_factory=list)
@@ -553,11 +550,20 @@ def _read_speaker(row: _Row, *, resolver: Resolver) -> None:
             raise RowProblem(column, f"{column} is required.")
     precision = _choice("date_precision", cells.get("date_precision", ""), DatePrecision, "")
     row.date, row.precision = parse_date(cells["date"], precision)
+    # As Statement.clean: a month or year is stored as its first day.
+    if row.precision == DatePrecision.MONTH:
+        row.date = row.date.replace(day=1)
+    elif row.precision == DatePrecision.YEAR:
+        row.date = row.date.replace(month=1, day=1)
     speaker_country = cells.get("speaker_country_code") or cells.get("speaker_country", "")
     row.speaker = resolver.official("speaker", cells["speaker"], country_code=speaker_country)
 
 
-def _read_rest(row: _Row, *, resolver: Resolver, duplicates: Duplicates, status: str, user) -> None:
+def _read_rest(row: _Row, *, resolver: Resolver, duplicates: Duplicates, status: str) -> None:
+    """The rest of the row's checks, in Python: what Statement.full_clean would refuse, without a model per row.
+
+    Required text, dates and choices are checked as they are read; the field validators (lengths) run here; the
+    database enforces its constraints at the insert."""
     cells = row.cells
     # Before the rest is resolved, so that a skipped row creates no topic or source.
     duplicates.check(row.number, speaker=row.speaker, date=row.date, text=cells["text"])
@@ -566,79 +572,86 @@ def _read_rest(row: _Row, *, resolver: Resolver, duplicates: Duplicates, status:
     row.mentioned = [
         resolver.official("officials_mentioned", name) for name in _split(cells.get("officials_mentioned", ""))
     ]
-    source = resolver.source(cells)
-    if status != Status.DRAFT and source is None:
+    row.source = resolver.source(cells)
+    if status != Status.DRAFT and row.source is None:
         raise RowProblem("source_title", "A published statement needs a source (outlet, source_title, source_date).")
-    row.statement = Statement(
-        speaker=row.speaker,
-        date=row.date,
-        date_precision=row.precision,
-        kind=_choice("kind", cells.get("kind", ""), Kind, Kind.DIRECT),
-        text=cells["text"],
-        original_text=cells.get("original_text", ""),
-        original_language=language_code(cells.get("original_language", "")),
-        source=source,
-        status=status,
-        published_at=timezone.now() if status == Status.PUBLISHED else None,
-        created_by=user,
-        updated_by=user,
-    )
-    row.statement._history_user = user
+    row.kind = _choice("kind", cells.get("kind", ""), Kind, Kind.DIRECT)
+    language = language_code(cells.get("original_language", ""))
+    if language:
+        try:
+            ORIGINAL_LANGUAGE.run_validators(language)
+        except ValidationError as error:
+            raise RowProblem("original_language", " ".join(error.messages)) from None
+    cells["original_language"] = language
 
 
-def _check_statement(row: _Row) -> None:
-    """Validate the statement once its source is written (publishing needs the source's id)."""
-    statement = row.statement
-    statement.source = statement.source  # the source (and speaker) now have their ids
-    statement.speaker = statement.speaker
-    _full_clean(
-        statement,
-        {"text": "text", "date": "date", "original_text": "original_text", "original_language": "original_language"},
-        # Resolved above: validating a foreign key costs a query per row.
-        exclude=["speaker", "source", "created_by", "updated_by"],
-    )
+ORIGINAL_LANGUAGE = Statement._meta.get_field("original_language")
 
 
-def _write(rows: list[_Row], *, user: AbstractBaseUser | None) -> None:
-    """Insert the batch's statements, their links and their creation records (with the links), a few queries."""
-    statements = []
+def _write(rows: list[_Row], *, status: str, user: AbstractBaseUser | None) -> None:
+    """Insert the batch's statements, their links and their creation records (with the links), a few queries.
+
+    Rows go in as plain values (statements/bulk_insert.py): a model instance per row, link and record cost more
+    than the inserts themselves."""
+    now = timezone.now()
+    user_id = user.pk if user is not None else None
+    values = []
     for row in rows:
-        statement = row.statement
-        # The links' copies, exact as inserted, so that the database's triggers leave the row alone
-        # (statements/denormalised.py), as Statement.save would leave them for a statement without links.
-        statement.topics_cache = denormalised.set_text(topic.pk for topic in row.topics)
-        statement.countries_cache = denormalised.set_text(country.pk for country in row.countries)
-        statement.outlet_cache = statement.source.outlet_id if statement.source else None
-        statement.source_language_cache = statement.source.language if statement.source else ""
-        statements.append(statement)
-    Statement.objects.bulk_create(statements, batch_size=WRITE_BATCH)
+        source = row.source
+        cells = row.cells
+        values.append(
+            {
+                "speaker_id": row.speaker.pk,
+                "date": row.date,
+                "date_precision": row.precision,
+                "text": cells["text"],
+                "kind": row.kind,
+                "original_text": cells.get("original_text", ""),
+                "original_language": cells["original_language"],
+                "source_id": source.pk if source is not None else None,
+                # The links' copies, exact as inserted, so that the database's triggers leave the row alone
+                # (statements/denormalised.py), as Statement.save would leave them for a statement without links.
+                "topics_cache": denormalised.set_text(topic.pk for topic in row.topics),
+                "countries_cache": denormalised.set_text(country.pk for country in row.countries),
+                "outlet_cache": source.outlet_id if source is not None else None,
+                "source_language_cache": source.language if source is not None else "",
+                "status": status,
+                "published_at": now if status == Status.PUBLISHED else None,
+                "created_at": now,
+                "updated_at": now,
+                "created_by_id": user_id,
+                "updated_by_id": user_id,
+            }
+        )
+    statements = bulk_insert.Table(Statement)
+    ids = statements.insert([statements.row(value) for value in values], returning=True)
     links = {}
     for name, attribute, target in LINKS:
-        through = getattr(Statement, name).through
+        table = bulk_insert.Table(getattr(Statement, name).through)
         made = [
-            through(statement_id=row.statement.pk, **{f"{target}_id": item.pk})
-            for row in rows
-            for item in {item.pk: item for item in getattr(row, attribute)}.values()
+            (statement_id, pk)
+            for row, statement_id in zip(rows, ids, strict=True)
+            for pk in dict.fromkeys(item.pk for item in getattr(row, attribute))
         ]
-        links[name] = (through.objects.bulk_create(made, batch_size=WRITE_BATCH), target)
-    records = Statement.history.bulk_history_create(statements, batch_size=WRITE_BATCH, default_user=user)
-    if not records:
+        column = f"{target}_id"
+        link_ids = table.insert([table.row({"statement_id": s, column: t}) for s, t in made], returning=True)
+        links[name] = (made, link_ids, column)
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return  # history switched off
     # One creation record per statement holding its links, as its history page shows them.
-    record_of = {record.id: record for record in records}
-    for name, (made, target) in links.items():
-        m2m_history = getattr(Statement.history.model, name).model
-        m2m_history.objects.bulk_create(
+    history = bulk_insert.Table(Statement.history.model)
+    record = {"history_date": now, "history_change_reason": "", "history_type": "+", "history_user_id": user_id}
+    record_ids = history.insert(
+        [history.row({**value, **record, "id": pk}) for value, pk in zip(values, ids, strict=True)], returning=True
+    )
+    record_of = dict(zip(ids, record_ids, strict=True))
+    for name, (made, link_ids, column) in links.items():
+        table = bulk_insert.Table(getattr(Statement.history.model, name).model)
+        table.insert(
             [
-                m2m_history(
-                    id=link.pk,
-                    statement_id=link.statement_id,
-                    history=record_of[link.statement_id],
-                    **{f"{target}_id": getattr(link, f"{target}_id")},
-                )
-                for link in made
-            ],
-            batch_size=WRITE_BATCH,
+                table.row({"id": link_id, "statement_id": s, column: t, "history_id": record_of[s]})
+                for (s, t), link_id in zip(made, link_ids, strict=True)
+            ]
         )
 
 
@@ -725,6 +738,10 @@ def import_statements(
             result.errors.append(RowError(row_number, "", "This export is incomplete (it ends with an error row)."))
         elif len(row) != len(header):
             result.errors.append(RowError(row_number, "", f"{len(row)} cells, but the header has {len(header)}."))
+        elif "\x00" in "".join(row):
+            # PostgreSQL refuses it in any text, even in a lookup, so the row is refused on both databases.
+            column = next(name for name, cell in zip(header, row, strict=True) if "\x00" in cell)
+            result.errors.append(RowError(row_number, column, "A NUL character (0x00) is not allowed in a cell."))
         else:
             rows.append((row_number, row))
     del text, reader
@@ -737,7 +754,7 @@ def import_statements(
     del rows
     with transaction.atomic():
         resolver = Resolver(create_missing=create_missing, user=user)
-        duplicates = Duplicates(resolver=resolver, keep=keep_duplicates)
+        duplicates = Duplicates(keep=keep_duplicates)
         for start in range(0, len(ordered), DUPLICATE_CHECK_BATCH):
             batch = [
                 _Row(number, _cells(header, cells)) for number, cells in ordered[start : start + DUPLICATE_CHECK_BATCH]
@@ -777,32 +794,26 @@ def _import_batch(
         except RowProblem as problem:
             fail(row, problem)
     resolver.flush()
-    duplicates.load([(row.number, row.cells) for row in read])
+    duplicates.load([(row.speaker, row.date) for row in read])
     resolved = []
     for row in read:
         resolver.start_row()
         try:
-            _read_rest(row, resolver=resolver, duplicates=duplicates, status=status, user=user)
+            _read_rest(row, resolver=resolver, duplicates=duplicates, status=status)
             resolved.append(row)
-            duplicates.imported(row.number, row.statement)
+            duplicates.imported(row.number, speaker=row.speaker, date=row.date, text=row.cells["text"])
         except (RowProblem, DuplicateRow) as problem:
             fail(row, problem)
-    # Written even when the file already failed (the whole import is rolled back then): the statements' own
-    # checks need their sources' ids, and every row's errors are reported.
+    # Written even when the file already failed (the whole import is rolled back then), as a dry run writes: the
+    # database's own checks of what the rows made are part of the report.
     resolver.flush()
-    checked = []
-    for row in resolved:
-        try:
-            _check_statement(row)
-            checked.append(row)
-        except RowProblem as problem:
-            result.errors.append(RowError(row.number, problem.column, problem.message))
+    checked = resolved
     if not result.ok or not checked:
         return  # nothing will be written; the rest of the file is still checked
     try:
         # A savepoint: a refusal by the database is reported, and the rows after it are still checked.
         with transaction.atomic():
-            _write(checked, user=user)
+            _write(checked, status=status, user=user)
     except DatabaseError as error:
         first, last = checked[0].number, checked[-1].number
         result.errors.append(RowError(first, "", f"The database refused a row among rows {first}–{last}: {error}"))

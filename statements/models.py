@@ -654,3 +654,53 @@ class Statement(models.Model):
             raise ValidationError({"source": "A statement cannot be published without a source."})
         if self.status == Status.RETRACTED and not self.retraction_reason.strip():
             raise ValidationError({"retraction_reason": "Say why the statement is retracted."})
+
+
+class ImportJobState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def queued(self):
+        """Jobs waiting for a worker, oldest first."""
+        return self.filter(state=ImportJobState.QUEUED).order_by("created_at", "id")
+
+
+class ImportJob(models.Model):
+    """A large CSV file uploaded in the admin, imported later by `manage.py run_import_jobs` (all rows or none)."""
+
+    data = models.TextField(help_text="The CSV file's text.")
+    filename = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The import's keyword arguments: create_missing, publish, keep_duplicates.
+    options = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=ImportJobState.choices, default=ImportJobState.QUEUED)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    # Each problem as {"row": 3, "column": "date", "message": "…"} (row 0: the whole file).
+    errors = models.JSONField(default=list, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=ImportJobState.values), name="import_job_state_valid"),
+        ]
+        indexes = [models.Index(fields=["state", "created_at"], name="import_job_state_created")]
+
+    def __str__(self):
+        return f"Import of {self.filename or 'a CSV file'} ({self.get_state_display().lower()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportJobState.DONE, ImportJobState.FAILED)

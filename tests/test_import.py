@@ -130,6 +130,9 @@ def test_an_oversized_file_is_refused_before_it_is_parsed(known):
          "source_title is needed to identify the source (or give a known source_url)."),
         ("2016-11-11,Anna Fictiva,Words.", "", "3 cells, but the header has 8."),
         ("#ERROR: export incomplete,,,,,,,", "", "This export is incomplete (it ends with an error row)."),
+        # PostgreSQL refuses NUL in any text, a lookup's included: refused up front on both databases.
+        ("2016-11-11,Anna\x00 Fictiva,Words.,Syria,RU,TASS,Kremlin on relations,2016-11-11", "speaker",
+         "A NUL character (0x00) is not allowed in a cell."),
     ],
 )  # fmt: skip
 def test_one_bad_row_imports_nothing_and_names_its_row_and_column(known, bad_row, column, message):

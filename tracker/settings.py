@@ -50,6 +50,9 @@ REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.3"))
 EXPORT_MAX_CONCURRENT = int(os.environ.get("EXPORT_MAX_CONCURRENT", "2"))
 # Seconds a download waits for a client that takes nothing before giving it up (gunicorn has no send timeout).
 CLIENT_SEND_TIMEOUT = float(os.environ.get("CLIENT_SEND_TIMEOUT", "30"))
+# An admin CSV upload with more data rows than this becomes an import job, run by `manage.py run_import_jobs`
+# (docs/operations.md) rather than during the request.
+IMPORT_JOB_MIN_ROWS = int(os.environ.get("IMPORT_JOB_MIN_ROWS", "2000"))
 # Optional read replica for the public pages, e.g. postgres://reader@replica-host:5432/statement_tracker
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 # PostgreSQL's planner cost of a random page read, set on this app's connections; empty leaves the server's setting.

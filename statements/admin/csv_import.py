@@ -12,15 +12,19 @@ import base64
 import hashlib
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from statements import import_jobs
 from statements.exports import csv_lines, utf8_chunks
 from statements.imports import import_statements, rows_with_errors
+from statements.models import ImportJob
 
 # Smaller than the command's limit (imports.MAX_IMPORT_BYTES): the file waits in the session between preview and
 # confirm, and the session is read on every admin request. Larger files go through `manage.py import_statements`.
@@ -28,6 +32,8 @@ ADMIN_IMPORT_MAX_BYTES = 2 * 1024 * 1024
 SESSION_KEY = "statements_csv_import"
 # A file with thousands of bad rows: the table shows every error, this many a page (and all of them as a CSV file).
 ERRORS_PER_PAGE = 100
+# How often the progress page of an import job reloads itself while the job is queued or running.
+JOB_REFRESH_SECONDS = 3
 # What creating missing rows needs: every model the import may create.
 CREATE_PERMISSIONS = (
     "statements.add_official",
@@ -118,6 +124,15 @@ def import_view(model_admin, request):
         "publish": form.cleaned_data.get("publish", False),
         "keep_duplicates": form.cleaned_data["keep_duplicates"],
     }
+    if import_jobs.data_rows(data) > settings.IMPORT_JOB_MIN_ROWS:
+        # Too long to check and import within a request: a worker imports it (all rows or none), the page follows.
+        try:
+            job = import_jobs.queue(data=data, filename=upload.name, options=options, user=request.user)
+        except UnicodeDecodeError:
+            pass  # the preview below reports the encoding
+        else:
+            opts = model_admin.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import_job", args=[job.pk]))
     result = _import(request, data, options=options, dry_run=True)
     if result.file_error:
         form.add_error("file", result.file_error)
@@ -210,3 +225,23 @@ def _errors(model_admin, request, *, can_publish: bool, can_create: bool):
         model_admin, request, form=form, result=result, filename=pending["name"], sha256=pending["sha256"], **options
     )
     return TemplateResponse(request, "admin/statements/statement/import.html", context)
+
+
+def import_job_view(model_admin, request, pk: int):
+    """The progress of an import job: its state, rows and, once finished, its summary and errors.
+
+    The page refreshes itself (a meta refresh, no script) until the job is done or failed; it only reads the job."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    jobs = ImportJob.objects.all() if request.user.is_superuser else ImportJob.objects.filter(created_by=request.user)
+    job = get_object_or_404(jobs.defer("data"), pk=pk)
+    errors = Paginator(job.errors, ERRORS_PER_PAGE).get_page(request.GET.get("errors_page"))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Import of {job.filename or 'a CSV file'}",
+        "opts": model_admin.model._meta,
+        "job": job,
+        "errors_page": errors,
+        "refresh_seconds": JOB_REFRESH_SECONDS,
+    }
+    return TemplateResponse(request, "admin/statements/statement/import_job.html", context)

@@ -165,6 +165,11 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
         return [
             path("export.csv", export, name=f"{opts.app_label}_{opts.model_name}_export"),
             path("import/", import_, name=f"{opts.app_label}_{opts.model_name}_import"),
+            path(
+                "import/jobs/<int:pk>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name=f"{opts.app_label}_{opts.model_name}_import_job",
+            ),
             path("from-article/", from_article, name=f"{opts.app_label}_{opts.model_name}_from_article"),
             *super().get_urls(),
         ]
@@ -174,6 +179,9 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
 
     def import_view(self, request):
         return csv_import.import_view(self, request)
+
+    def import_job_view(self, request, pk):
+        return csv_import.import_job_view(self, request, pk)
 
     @admin.action(description="Export selected statements as CSV", permissions=["view"])
     def export_selected_csv(self, request, queryset):
