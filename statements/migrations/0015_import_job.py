@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0013_source_caches"),
+        ("statements", "0014_error_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
