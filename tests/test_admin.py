@@ -1,14 +1,17 @@
 """Admin curation: every page renders, the statement list stays cheap, and the bulk actions are all-or-nothing."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from statements import publishing
 from statements.models import Country, Official, Outlet, Position, Source, Statement, Status, Topic
-from tests.admin_helpers import admin_url, change_form_data
+from tests.admin_helpers import admin_url, change_form_data, user_with_role
+from tests.browser import screenshot
 from tests.factories import (
     OfficialFactory,
     OutletFactory,
@@ -16,6 +19,7 @@ from tests.factories import (
     SourceFactory,
     StatementFactory,
     TopicFactory,
+    UserFactory,
     country,
 )
 
@@ -349,3 +353,81 @@ def test_publishing_refuses_the_whole_batch(call, message):
         call(Statement.objects.filter(pk__in=[statement.pk for statement in batch]))
     assert set(Statement.objects.values_list("status", flat=True)) == {Status.DRAFT}
     assert not Statement.history.filter(history_type="~").exists()
+
+
+# --- The admin's own name, front page and help -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/admin/statements/statement/"])
+def test_the_admin_is_named_statement_tracker_not_django(admin_client, url):
+    """Every admin page's title and header name the project, not "Django administration"."""
+    html = admin_client.get(url).content.decode()
+    assert '<div id="site-name"><a href="/admin/">Statement Tracker</a></div>' in html
+    assert "| Statement Tracker</title>" in html
+    assert "Django" not in html.split("<body", 1)[1].split('id="content"', 1)[0]  # header and breadcrumbs
+
+
+def test_the_login_page_is_named_statement_tracker(client):
+    html = client.get("/admin/login/").content.decode()
+    assert "Statement Tracker" in html
+    assert "Django administration" not in html and "Django site admin" not in html
+
+
+@pytest.mark.parametrize(("role", "sees"), [("Analyst", True), ("Editor", True), (None, False)])
+def test_the_front_page_offers_the_article_assistant_and_the_csv_import(client, role, sees):
+    """Who may add statements finds the article assistant and the CSV import on the admin's front page."""
+    user = user_with_role(role) if role else UserFactory(username="looker")
+    client.force_login(user)
+    html = client.get("/admin/").content.decode()
+    links = [
+        reverse("admin:statements_statement_from_article"),
+        reverse("admin:statements_statement_import"),
+        reverse("admin:statements_statement_csv_format"),
+    ]
+    assert [link in html for link in links] == [sees] * 3
+
+
+def test_the_import_page_links_the_csv_format_and_the_link_works(admin_client):
+    """The import form's help is a link that opens the CSV format's reference, not a bare path to a file."""
+    html = admin_client.get(reverse("admin:statements_statement_import")).content.decode()
+    assert "see docs/csv.md" not in html
+    link = reverse("admin:statements_statement_csv_format")
+    assert f'href="{link}"' in html
+    help_page = admin_client.get(link)
+    assert help_page.status_code == 200
+    text = help_page.content.decode()
+    assert "The CSV format" in text
+    assert "### Columns" in text and "speaker_country_code" in text  # docs/csv.md itself
+
+
+def test_the_csv_format_page_is_behind_the_admin_login(client):
+    response = client.get(reverse("admin:statements_statement_csv_format"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_analyst_finds_the_assistant_and_the_csv_help_from_the_front_page(live_server, page):
+    """Signed in, the front page says Statement Tracker and leads to the assistant, the import and its help."""
+    user_with_role("Analyst")
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_label("Username").fill("analyst")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    assert page.title() == "Statement Tracker administration | Statement Tracker"
+    assert page.get_by_role("link", name="Statement Tracker", exact=True).is_visible()
+    screenshot(page, "admin-index")
+
+    page.get_by_role("link", name="New statements from an article").click()
+    page.wait_for_url(re.compile(r"/from-article/$"))
+    assert page.get_by_label("Article text").is_visible()
+
+    page.go_back()
+    page.get_by_role("link", name="Import statements from CSV").click()
+    page.wait_for_url(re.compile(r"/import/$"))
+    page.get_by_role("link", name="the CSV format").click()
+    page.wait_for_url(re.compile(r"/csv-format/$"))
+    assert page.get_by_role("heading", name="The CSV format").is_visible()
+    assert "`speaker_country_code`" in page.locator("pre.help-text").inner_text()

@@ -35,6 +35,7 @@ ADMIN_PAGES = [
     "statement-history",
     "/admin/statements/statement/from-article/",
     "/admin/statements/statement/import/",
+    "/admin/statements/statement/csv-format/",
     "/admin/statements/official/",
     "/admin/statements/official/add/",
     "/admin/statements/source/",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from statements import publishing
-from statements.admin import csv_export, csv_import, extraction
+from statements.admin import csv_export, csv_import, extraction, help_pages
 from statements.admin.concurrency import OptimisticLockAdminMixin, VersionedModelForm
 from statements.admin.history import ReadOnlyHistoryAdmin
 from statements.admin.scale import CappedCountPaginator, CountryFilter, SpeakerFilter, TopicFilter, YearFilter
@@ -160,12 +160,14 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
         export = self.admin_site.admin_view(self.export_changelist_view)
         import_ = self.admin_site.admin_view(self.import_view)
         from_article = self.admin_site.admin_view(extraction.from_article)
+        csv_format = self.admin_site.admin_view(self.csv_format_view)
         opts = self.model._meta
         # Before the default URLs, whose "<path:object_id>/" would read "from-article" as a statement id.
         return [
             path("export.csv", export, name=f"{opts.app_label}_{opts.model_name}_export"),
             path("import/", import_, name=f"{opts.app_label}_{opts.model_name}_import"),
             path("from-article/", from_article, name=f"{opts.app_label}_{opts.model_name}_from_article"),
+            path("csv-format/", csv_format, name=f"{opts.app_label}_{opts.model_name}_csv_format"),
             *super().get_urls(),
         ]
 
@@ -174,6 +176,9 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
 
     def import_view(self, request):
         return csv_import.import_view(self, request)
+
+    def csv_format_view(self, request):
+        return help_pages.csv_format(self, request)
 
     @admin.action(description="Export selected statements as CSV", permissions=["view"])
     def export_selected_csv(self, request, queryset):
