@@ -1,7 +1,9 @@
 """Demo data: the seed article loads as curated and idempotently, synthetic data is labelled, the demo login works."""
 
 import datetime
+import os
 import re
+import subprocess
 from collections import Counter
 from io import StringIO
 from pathlib import Path
@@ -429,3 +431,22 @@ def test_demo_admin_twice_resets_the_password(client):
     assert get_user_model().objects.filter(username="admin").count() == 1
     assert not client.login(username="admin", password=first)
     assert client.login(username="admin", password=second)
+
+
+def test_demo_admin_prints_the_address_the_demo_is_served_on():
+    """`demo_admin --addrport` (what `make demo PORT=…` passes) is the login URL printed."""
+    assert "URL:      http://127.0.0.1:8123/admin/" in run("demo_admin", "--addrport", "127.0.0.1:8123")
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+def test_make_demo_serves_and_prints_the_login_on_the_chosen_port(how):
+    """`make demo PORT=8123` (or PORT in the environment) runs the server there and prints that login URL."""
+    env = {**os.environ, "PORT": "8123", "ADDR": "127.0.0.2"} if how == "environment" else dict(os.environ)
+    args = ["PORT=8123", "ADDR=127.0.0.2"] if how == "argument" else []
+    # -n prints the recipe without running it (no install, no server).
+    recipe = subprocess.run(
+        ["make", "-n", "demo", *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert "manage.py runserver 127.0.0.2:8123" in recipe
+    assert "manage.py demo_admin --addrport 127.0.0.2:8123" in recipe
+    assert "8000" not in recipe
