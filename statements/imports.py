@@ -21,6 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -724,7 +725,8 @@ def import_statements(
         if row[0].startswith(ERROR_MARKER):
             result.errors.append(RowError(row_number, "", "This export is incomplete (it ends with an error row)."))
         elif len(row) != len(header):
-            result.errors.append(RowError(row_number, "", f"{len(row)} cells, but the header has {len(header)}."))
+            cells = f"{len(row)} cell{pluralize(len(row))}"
+            result.errors.append(RowError(row_number, "", f"{cells}, but the header has {len(header)}."))
         else:
             rows.append((row_number, row))
     del text, reader

@@ -2,8 +2,10 @@
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -256,7 +258,7 @@ def test_publish_action(admin_client, superuser):
     drafts = StatementFactory.create_batch(2, status=Status.DRAFT)
     already = StatementFactory(status=Status.PUBLISHED)
     response = post_action(admin_client, "publish_selected", [*drafts, already])
-    assert "Published 2 statement(s)." in messages_of(response)
+    assert "Published 2 statements." in messages_of(response)
     for statement in drafts:
         statement.refresh_from_db()
         assert (statement.status, statement.updated_by) == (Status.PUBLISHED, superuser)
@@ -280,7 +282,7 @@ def test_unpublish_action(admin_client):
     published = StatementFactory(status=Status.PUBLISHED)
     retracted = StatementFactory(status=Status.RETRACTED, retraction_reason="Misattributed.")
     response = post_action(admin_client, "unpublish_selected", [published, retracted])
-    assert "Returned 2 statement(s) to draft." in messages_of(response)
+    assert "Returned 2 statements to draft." in messages_of(response)
     for statement in (published, retracted):
         statement.refresh_from_db()
         assert (statement.status, statement.retraction_reason, statement.published_at) == (Status.DRAFT, "", None)
@@ -312,7 +314,7 @@ def test_retract_action_with_a_reason(admin_client, superuser):
     """Confirmed with a reason, the statements are retracted with it and stay public."""
     statements = StatementFactory.create_batch(2)
     response = post_action(admin_client, "retract_selected", statements, confirm="yes", reason="Misattributed.")
-    assert "Retracted 2 statement(s)." in messages_of(response)
+    assert "Retracted 2 statements." in messages_of(response)
     for statement in statements:
         statement.refresh_from_db()
         assert (statement.status, statement.retraction_reason, statement.updated_by) == (
@@ -333,6 +335,33 @@ def test_retract_action_refuses_drafts(admin_client):
         published.pk: Status.PUBLISHED,
         draft.pk: Status.DRAFT,
     }
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "extra", "message"),
+    [
+        ("publish_selected", Status.DRAFT, {}, "Published 1 statement."),
+        ("unpublish_selected", Status.PUBLISHED, {}, "Returned 1 statement to draft."),
+        ("retract_selected", Status.PUBLISHED, {"confirm": "yes", "reason": "Wrong."}, "Retracted 1 statement."),
+    ],
+)
+def test_an_action_on_one_statement_says_statement_not_statements(admin_client, action, status, extra, message):
+    """One statement is "1 statement", never "1 statement(s)"."""
+    response = post_action(admin_client, action, [StatementFactory(status=status)], **extra)
+    assert message in messages_of(response)
+
+
+def test_no_message_or_page_writes_a_plural_as_s_in_brackets():
+    """Counts get a real singular or plural (ngettext, pluralize), not "statement(s)": a guard for new messages."""
+    root = Path(settings.BASE_DIR)
+    sources = [*root.glob("statements/**/*.py"), *root.glob("templates/**/*.html")]
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for path in sources
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"[a-z]\(s\)", line)
+    ]
+    assert found == []
 
 
 # --- The publishing functions behind the actions, called directly (as an import or the extraction step would)
@@ -431,3 +460,20 @@ def test_an_analyst_finds_the_assistant_and_the_csv_help_from_the_front_page(liv
     page.wait_for_url(re.compile(r"/csv-format/$"))
     assert page.get_by_role("heading", name="The CSV format").is_visible()
     assert "`speaker_country_code`" in page.locator("pre.help-text").inner_text()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_publishing_one_draft_in_the_browser_says_one_statement(live_server, page, superuser):
+    """The message a person reads after publishing one draft is "Published 1 statement.", not "statement(s)"."""
+    draft = StatementFactory(status=Status.DRAFT, text="A lone draft to publish.")
+    page.goto(f"{live_server.url}/admin/statements/statement/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    page.locator(f'input[name="_selected_action"][value="{draft.pk}"]').check()
+    page.get_by_label("Action:").select_option(label="Publish selected statements")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Go").click()
+    assert page.locator(".messagelist .success").inner_text() == "Published 1 statement."

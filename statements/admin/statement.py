@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 
 from statements import publishing
 from statements.admin import csv_export, csv_import, extraction, help_pages
@@ -189,24 +190,25 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
 
     # --- Bulk actions --------------------------------------------------------------------------
 
-    def _run(self, request, action, success: str, **kwargs) -> None:
-        """Call a publishing function on the selection and report the outcome; a refusal changes nothing."""
+    def _run(self, request, action, success: tuple[str, str], **kwargs) -> None:
+        """Call a publishing function on the selection and report the outcome; a refusal changes nothing.
+        `success` is the message for one statement and for several, with `{count}` in each."""
         try:
             count = action(user=request.user, **kwargs)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
-        self.message_user(request, success.format(count=count), messages.SUCCESS)
+        self.message_user(request, ngettext(*success, count).format(count=count), messages.SUCCESS)
 
     @admin.action(description="Publish selected statements", permissions=["publish"])
     def publish_selected(self, request, queryset):
-        self._run(request, publishing.publish_statements, "Published {count} statement(s).", statements=queryset)
+        published = ("Published {count} statement.", "Published {count} statements.")
+        self._run(request, publishing.publish_statements, published, statements=queryset)
 
     @admin.action(description="Return selected statements to draft", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        self._run(
-            request, publishing.unpublish_statements, "Returned {count} statement(s) to draft.", statements=queryset
-        )
+        returned = ("Returned {count} statement to draft.", "Returned {count} statements to draft.")
+        self._run(request, publishing.unpublish_statements, returned, statements=queryset)
 
     @admin.action(description="Retract selected statements…", permissions=["publish"])
     def retract_selected(self, request, queryset):
@@ -216,7 +218,7 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
             self._run(
                 request,
                 publishing.retract_statements,
-                "Retracted {count} statement(s).",
+                ("Retracted {count} statement.", "Retracted {count} statements."),
                 statements=queryset,
                 reason=form.cleaned_data["reason"],
             )
