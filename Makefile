@@ -31,12 +31,14 @@ install: $(STAMP)
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# The server runs with DEBUG off: the demo shows a visitor's pages (the designed 404, not Django's debug page);
+# WhiteNoise serves static/ from the app directories (WHITENOISE_USE_FINDERS). `make run` keeps DEBUG on.
 demo: install
 	DEBUG=1 $(MANAGE) migrate --no-input
 	DEBUG=1 $(MANAGE) createcachetable
 	DEBUG=1 $(MANAGE) load_demo --synthetic 300
 	DEBUG=1 $(MANAGE) demo_admin --addrport $(ADDR):$(PORT)
-	DEBUG=1 $(MANAGE) runserver $(ADDR):$(PORT)
+	DEBUG=0 $(MANAGE) runserver $(ADDR):$(PORT)
 
 run: install
 	DEBUG=1 $(MANAGE) runserver $(ADDR):$(PORT)

@@ -22,6 +22,7 @@ PUBLIC_PAGES = [
     "/topics/middle-east/",
     "/countries/",
     "/countries/sy/",
+    "/statements/999999/",  # the designed 404
     "/api/",
     "/api/statements/",
     "/api/docs/",
