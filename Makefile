@@ -4,11 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# Where `make demo` and `make run` serve: `make demo PORT=8001` (or ADDR=0.0.0.0 to be reachable from elsewhere).
+ADDR ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: help install demo run serve test lint format browser ci clean eval-extract bench loadtest
 
 help:
-	@echo "make demo   - install, migrate, load the demo data, print an admin login, serve on 127.0.0.1:8000"
+	@echo "make demo   - install, migrate, load the demo data, print an admin login, serve on ADDR:PORT (127.0.0.1:8000)"
 	@echo "make serve  - production mode: collectstatic, migrate, gunicorn on 127.0.0.1:8000 (needs SECRET_KEY)"
 	@echo "make test   - install and run the whole test suite (SQLite, or DATABASE_URL if set)"
 	@echo "make lint   - ruff check and format check"
@@ -28,15 +31,17 @@ install: $(STAMP)
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# The server runs with DEBUG off: the demo shows a visitor's pages (the designed 404, not Django's debug page);
+# WhiteNoise serves static/ from the app directories (WHITENOISE_USE_FINDERS). `make run` keeps DEBUG on.
 demo: install
 	DEBUG=1 $(MANAGE) migrate --no-input
 	DEBUG=1 $(MANAGE) createcachetable
 	DEBUG=1 $(MANAGE) load_demo --synthetic 300
-	DEBUG=1 $(MANAGE) demo_admin
-	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	DEBUG=1 $(MANAGE) demo_admin --addrport $(ADDR):$(PORT)
+	DEBUG=0 $(MANAGE) runserver $(ADDR):$(PORT)
 
 run: install
-	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	DEBUG=1 $(MANAGE) runserver $(ADDR):$(PORT)
 
 # Production mode (docs/operations.md): DEBUG off, HTTPS-only settings, hashed static files through WhiteNoise.
 # Needs SECRET_KEY and ALLOWED_HOSTS; for plain HTTP on the loopback also SECURE_SSL_REDIRECT=0.

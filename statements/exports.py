@@ -13,6 +13,7 @@ from django.db import connections, transaction
 from django.db.models import CharField, F, Func, OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Cast, Coalesce, Concat
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -293,7 +294,8 @@ def csv_lines(header: Iterable[str], rows: Iterable[Iterable[str]], *, bom: bool
         else:
             logger.exception("CSV export failed after %d rows", written)
             reason = "the server failed"
-        yield csv_line([f"{ERROR_MARKER}: export incomplete — {reason} after {written} rows. Download the file again."])
+        rows = f"{written} row{pluralize(written)}"
+        yield csv_line([f"{ERROR_MARKER}: export incomplete — {reason} after {rows}. Download the file again."])
 
 
 def utf8_chunks(lines: Iterable[str], *, size: int = STREAM_CHUNK_SIZE) -> Iterator[bytes]:

@@ -22,6 +22,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -737,7 +738,8 @@ def import_statements(
         if row[0].startswith(ERROR_MARKER):
             result.errors.append(RowError(row_number, "", "This export is incomplete (it ends with an error row)."))
         elif len(row) != len(header):
-            result.errors.append(RowError(row_number, "", f"{len(row)} cells, but the header has {len(header)}."))
+            cells = f"{len(row)} cell{pluralize(len(row))}"
+            result.errors.append(RowError(row_number, "", f"{cells}, but the header has {len(header)}."))
         elif "\x00" in "".join(row):
             # PostgreSQL refuses it in any text, even in a lookup, so the row is refused on both databases.
             column = next(name for name, cell in zip(header, row, strict=True) if "\x00" in cell)

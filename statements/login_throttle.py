@@ -26,6 +26,7 @@ from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 
 from .cache_outage import CACHE_ERRORS, FALLBACK_CACHE, cache_failed, with_fallback
 
@@ -145,7 +146,8 @@ def unlock_view(request):
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         cleared = clear_everywhere(username)
-        messages.success(request, f"Cleared {cleared} failed sign-in(s) for “{username}”: it can sign in now.")
+        attempts = f"{cleared} failed sign-in{pluralize(cleared)}"
+        messages.success(request, f"Cleared {attempts} for “{username}”: it can sign in now.")
         return redirect(request.path)
     context = {**admin.site.each_context(request), "form": form, "title": "Unlock sign-in"}
     return render(request, "admin/unlock_sign_in.html", context)

@@ -1,14 +1,19 @@
 """Admin curation: every page renders, the statement list stays cheap, and the bulk actions are all-or-nothing."""
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from statements import publishing
 from statements.models import Country, Official, Outlet, Position, Source, Statement, Status, Topic
-from tests.admin_helpers import admin_url, change_form_data
+from tests.admin_helpers import admin_url, change_form_data, user_with_role
+from tests.browser import screenshot
 from tests.factories import (
     OfficialFactory,
     OutletFactory,
@@ -16,6 +21,7 @@ from tests.factories import (
     SourceFactory,
     StatementFactory,
     TopicFactory,
+    UserFactory,
     country,
 )
 
@@ -252,7 +258,7 @@ def test_publish_action(admin_client, superuser):
     drafts = StatementFactory.create_batch(2, status=Status.DRAFT)
     already = StatementFactory(status=Status.PUBLISHED)
     response = post_action(admin_client, "publish_selected", [*drafts, already])
-    assert "Published 2 statement(s)." in messages_of(response)
+    assert "Published 2 statements." in messages_of(response)
     for statement in drafts:
         statement.refresh_from_db()
         assert (statement.status, statement.updated_by) == (Status.PUBLISHED, superuser)
@@ -276,7 +282,7 @@ def test_unpublish_action(admin_client):
     published = StatementFactory(status=Status.PUBLISHED)
     retracted = StatementFactory(status=Status.RETRACTED, retraction_reason="Misattributed.")
     response = post_action(admin_client, "unpublish_selected", [published, retracted])
-    assert "Returned 2 statement(s) to draft." in messages_of(response)
+    assert "Returned 2 statements to draft." in messages_of(response)
     for statement in (published, retracted):
         statement.refresh_from_db()
         assert (statement.status, statement.retraction_reason, statement.published_at) == (Status.DRAFT, "", None)
@@ -308,7 +314,7 @@ def test_retract_action_with_a_reason(admin_client, superuser):
     """Confirmed with a reason, the statements are retracted with it and stay public."""
     statements = StatementFactory.create_batch(2)
     response = post_action(admin_client, "retract_selected", statements, confirm="yes", reason="Misattributed.")
-    assert "Retracted 2 statement(s)." in messages_of(response)
+    assert "Retracted 2 statements." in messages_of(response)
     for statement in statements:
         statement.refresh_from_db()
         assert (statement.status, statement.retraction_reason, statement.updated_by) == (
@@ -331,6 +337,33 @@ def test_retract_action_refuses_drafts(admin_client):
     }
 
 
+@pytest.mark.parametrize(
+    ("action", "status", "extra", "message"),
+    [
+        ("publish_selected", Status.DRAFT, {}, "Published 1 statement."),
+        ("unpublish_selected", Status.PUBLISHED, {}, "Returned 1 statement to draft."),
+        ("retract_selected", Status.PUBLISHED, {"confirm": "yes", "reason": "Wrong."}, "Retracted 1 statement."),
+    ],
+)
+def test_an_action_on_one_statement_says_statement_not_statements(admin_client, action, status, extra, message):
+    """One statement is "1 statement", never "1 statement(s)"."""
+    response = post_action(admin_client, action, [StatementFactory(status=status)], **extra)
+    assert message in messages_of(response)
+
+
+def test_no_message_or_page_writes_a_plural_as_s_in_brackets():
+    """Counts get a real singular or plural (ngettext, pluralize), not "statement(s)": a guard for new messages."""
+    root = Path(settings.BASE_DIR)
+    sources = [*root.glob("statements/**/*.py"), *root.glob("templates/**/*.html")]
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for path in sources
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"[a-z]\(s\)", line)
+    ]
+    assert found == []
+
+
 # --- The publishing functions behind the actions, called directly (as an import or the extraction step would)
 
 
@@ -349,3 +382,98 @@ def test_publishing_refuses_the_whole_batch(call, message):
         call(Statement.objects.filter(pk__in=[statement.pk for statement in batch]))
     assert set(Statement.objects.values_list("status", flat=True)) == {Status.DRAFT}
     assert not Statement.history.filter(history_type="~").exists()
+
+
+# --- The admin's own name, front page and help -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/admin/statements/statement/"])
+def test_the_admin_is_named_statement_tracker_not_django(admin_client, url):
+    """Every admin page's title and header name the project, not "Django administration"."""
+    html = admin_client.get(url).content.decode()
+    assert '<div id="site-name"><a href="/admin/">Statement Tracker</a></div>' in html
+    assert "| Statement Tracker</title>" in html
+    assert "Django" not in html.split("<body", 1)[1].split('id="content"', 1)[0]  # header and breadcrumbs
+
+
+def test_the_login_page_is_named_statement_tracker(client):
+    html = client.get("/admin/login/").content.decode()
+    assert "Statement Tracker" in html
+    assert "Django administration" not in html and "Django site admin" not in html
+
+
+@pytest.mark.parametrize(("role", "sees"), [("Analyst", True), ("Editor", True), (None, False)])
+def test_the_front_page_offers_the_article_assistant_and_the_csv_import(client, role, sees):
+    """Who may add statements finds the article assistant and the CSV import on the admin's front page."""
+    user = user_with_role(role) if role else UserFactory(username="looker")
+    client.force_login(user)
+    html = client.get("/admin/").content.decode()
+    links = [
+        reverse("admin:statements_statement_from_article"),
+        reverse("admin:statements_statement_import"),
+        reverse("admin:statements_statement_csv_format"),
+    ]
+    assert [link in html for link in links] == [sees] * 3
+
+
+def test_the_import_page_links_the_csv_format_and_the_link_works(admin_client):
+    """The import form's help is a link that opens the CSV format's reference, not a bare path to a file."""
+    html = admin_client.get(reverse("admin:statements_statement_import")).content.decode()
+    assert "see docs/csv.md" not in html
+    link = reverse("admin:statements_statement_csv_format")
+    assert f'href="{link}"' in html
+    help_page = admin_client.get(link)
+    assert help_page.status_code == 200
+    text = help_page.content.decode()
+    assert "The CSV format" in text
+    assert "### Columns" in text and "speaker_country_code" in text  # docs/csv.md itself
+
+
+def test_the_csv_format_page_is_behind_the_admin_login(client):
+    response = client.get(reverse("admin:statements_statement_csv_format"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_analyst_finds_the_assistant_and_the_csv_help_from_the_front_page(live_server, page):
+    """Signed in, the front page says Statement Tracker and leads to the assistant, the import and its help."""
+    user_with_role("Analyst")
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_label("Username").fill("analyst")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    assert page.title() == "Statement Tracker administration | Statement Tracker"
+    assert page.get_by_role("link", name="Statement Tracker", exact=True).is_visible()
+    screenshot(page, "admin-index")
+
+    page.get_by_role("link", name="New statements from an article").click()
+    page.wait_for_url(re.compile(r"/from-article/$"))
+    assert page.get_by_label("Article text").is_visible()
+
+    page.go_back()
+    page.get_by_role("link", name="Import statements from CSV").click()
+    page.wait_for_url(re.compile(r"/import/$"))
+    page.get_by_role("link", name="the CSV format").click()
+    page.wait_for_url(re.compile(r"/csv-format/$"))
+    assert page.get_by_role("heading", name="The CSV format").is_visible()
+    assert "`speaker_country_code`" in page.locator("pre.help-text").inner_text()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_publishing_one_draft_in_the_browser_says_one_statement(live_server, page, superuser):
+    """The message a person reads after publishing one draft is "Published 1 statement.", not "statement(s)"."""
+    draft = StatementFactory(status=Status.DRAFT, text="A lone draft to publish.")
+    page.goto(f"{live_server.url}/admin/statements/statement/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    page.locator(f'input[name="_selected_action"][value="{draft.pk}"]').check()
+    page.get_by_label("Action:").select_option(label="Publish selected statements")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Go").click()
+    assert page.locator(".messagelist .success").inner_text() == "Published 1 statement."

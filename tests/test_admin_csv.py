@@ -140,7 +140,7 @@ def test_preview_writes_nothing_and_confirm_imports_drafts(admin_client, peskov)
     assert not Statement.objects.exists()
     response = confirm(admin_client, response)
     assert response.redirect_chain[-1][0] == admin_url(Statement, "changelist")
-    assert "Imported 2 statement(s) from statements.csv as drafts." in response.content.decode()
+    assert "Imported 2 statements from statements.csv as drafts." in response.content.decode()
     assert sorted(Statement.objects.values_list("text", "status")) == [
         ("=Second words", Status.DRAFT),
         ("First words", Status.DRAFT),
@@ -155,7 +155,7 @@ def test_preview_lists_what_would_be_created_only_when_asked(admin_client):
     assert errors == [(2, "speaker")]
     response = upload(admin_client, csv_text, create_missing="on")
     content = response.content.decode()
-    assert "1 officials: New Speaker" in content and "1 topics: New Topic" in content
+    assert "Officials (1): New Speaker" in content and "Topics (1): New Topic" in content
     assert not Official.objects.filter(name="New Speaker").exists()
     confirm(admin_client, response)
     assert Statement.objects.get().speaker.name == "New Speaker"
@@ -258,7 +258,7 @@ def test_preview_flags_duplicates_and_confirm_skips_them(admin_client, peskov):
     assert "<td>3</td><td>same speaker, date and words as statement" in content
     assert response.context["result"].statements == 1
     response = confirm(admin_client, response)
-    assert "Imported 1 statement(s) from statements.csv as drafts. Skipped 2 duplicate row(s)." in (
+    assert "Imported 1 statement from statements.csv as drafts. Skipped 2 duplicate rows." in (
         response.content.decode()
     )
     assert Statement.objects.count() == 2

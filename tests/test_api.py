@@ -36,8 +36,8 @@ from tests.timeline_data import DRAFT_TEXT, NOTE_TEXT, RETRACTED_TEXT, build_wor
 pytestmark = pytest.mark.django_db
 
 # Queries for one page of statements: the statements (with speaker, country, source, outlet and role in one
-# query) and one prefetch each for topics, countries and officials mentioned.
-STATEMENT_PAGE_QUERIES = 4
+# query), one prefetch each for topics, countries and officials mentioned, and the capped count of the matches.
+STATEMENT_PAGE_QUERIES = 5
 # Officials: the page, then positions (with their countries).
 OFFICIAL_PAGE_QUERIES = 2
 TOPIC_PAGE_QUERIES = 1
@@ -65,8 +65,11 @@ def test_api_lists_the_same_statements_as_the_filter_in_the_same_order(client, q
     world = build_world()
     filtered = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
     assert filtered.is_valid(), filtered.errors
-    separator = "&" if query else ""
-    results = walk(client, f"/api/statements/?{query}{separator}page_size=2")
+    # The table is the timeline's: its `page` is a 400 here (test_a_page_number_is_a_400_saying_the_api_pages_by_cursor)
+    api_query = QueryDict(query, mutable=True)
+    api_query.pop("page", None)
+    api_query["page_size"] = "2"
+    results = walk(client, f"/api/statements/?{api_query.urlencode()}")
     assert [r["id"] for r in results] == [s.pk for s in filtered.qs]
     assert " ".join(world["labels"][r["id"]] for r in results) == expected
 
@@ -410,6 +413,36 @@ def make_statements(n: int) -> None:
         StatementFactory(speaker=speaker, topics=topics, countries=countries, mentioned_officials=[OfficialFactory()])
 
 
+def test_statement_list_counts_the_matches_up_to_the_timelines_limit(client, monkeypatch):
+    """`count` is every match's (not the page's), exact up to the timeline's limit; past it `count_capped` says so."""
+    build_world()
+    expected = StatementFilter(QueryDict("topic=middle-east"), queryset=Statement.objects.published()).qs.count()
+    assert expected > 2
+    first = client.get("/api/statements/?topic=middle-east&page_size=2").json()
+    assert (first["count"], first["count_capped"], len(first["results"])) == (expected, False, 2)
+    second = client.get(first["next"]).json()
+    assert (second["count"], second["count_capped"]) == (expected, False)
+    nothing = client.get("/api/statements/?q=nothing+matches+this").json()
+    assert (nothing["count"], nothing["count_capped"], nothing["results"]) == (0, False, [])
+
+    monkeypatch.setattr("statements.api.pagination.COUNT_CAP", expected - 1)
+    capped = client.get("/api/statements/?topic=middle-east").json()
+    assert (capped["count"], capped["count_capped"]) == (expected - 1, True)
+    assert len(capped["results"]) == expected  # the cap is on counting only, never on the rows listed
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/statements/?page=999", "/api/statements/?topic=syria&page=2", "/api/topics/?page=1"]
+)
+def test_a_page_number_is_a_400_saying_the_api_pages_by_cursor(client, url):
+    """`page` (the timeline's paging) is refused with a message, not ignored and carried into the `next` link."""
+    build_world()
+    response = client.get(url)
+    assert response.status_code == 400
+    assert 'follow the "next" link' in response.json()["page"][0]
+    assert "by cursor" in response.json()["page"][0]
+
+
 @pytest.mark.parametrize("n", [3, 30])
 def test_statement_page_query_count_does_not_grow_with_rows(client, django_assert_num_queries, n):
     """A page of statements costs the same queries for 3 rows as for 30."""
@@ -453,6 +486,11 @@ def test_openapi_schema_is_served_valid_and_documents_the_filters(client):
     parameters = {p["name"] for p in schema["paths"]["/api/statements/"]["get"]["parameters"]}
     assert set(StatementFilter.base_filters) <= parameters
     assert {"cursor", "page_size"} <= parameters
+    listed = schema["paths"]["/api/statements/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    page = schema["components"]["schemas"][listed["$ref"].rsplit("/", 1)[-1]]
+    assert {"count", "count_capped", "next", "previous", "results"} <= set(page["required"])
+    assert page["properties"]["count"]["type"] == "integer"
+    assert page["properties"]["count_capped"]["type"] == "boolean"
     assert set(schema["paths"]) >= {
         "/api/statements/",
         "/api/statements/{id}/",

@@ -143,6 +143,18 @@ def test_report_an_error_from_a_permalink(live_server, page, world):
     screenshot(page, "report-an-error")
 
 
+def test_a_missing_statement_shows_the_sites_404_page_with_a_way_on(live_server, page, world):
+    """A mistyped permalink gets the site's own page, in its layout, with links back to the timeline and lists."""
+    response = page.goto(live_server.url + "/statements/999999/")
+    assert response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "There is nothing at this address"
+    assert page.get_by_role("navigation", name="Site").is_visible()
+    screenshot(page, "not-found")
+    page.get_by_role("link", name="the timeline").click()
+    page.wait_for_url(live_server.url + "/")
+    assert page.get_by_text("37 statements").is_visible()
+
+
 def test_keyboard_reaches_the_filters_from_the_skip_link(live_server, page, world):
     """Tab lands on the skip link first, and the form's fields are reachable by keyboard."""
     page.goto(live_server.url + "/")

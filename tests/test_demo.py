@@ -1,7 +1,14 @@
 """Demo data: the seed article loads as curated and idempotently, synthetic data is labelled, the demo login works."""
 
 import datetime
+import os
 import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from io import StringIO
 from pathlib import Path
@@ -429,3 +436,71 @@ def test_demo_admin_twice_resets_the_password(client):
     assert get_user_model().objects.filter(username="admin").count() == 1
     assert not client.login(username="admin", password=first)
     assert client.login(username="admin", password=second)
+
+
+def test_demo_admin_prints_the_address_the_demo_is_served_on():
+    """`demo_admin --addrport` (what `make demo PORT=…` passes) is the login URL printed."""
+    assert "URL:      http://127.0.0.1:8123/admin/" in run("demo_admin", "--addrport", "127.0.0.1:8123")
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+def test_make_demo_serves_and_prints_the_login_on_the_chosen_port(how):
+    """`make demo PORT=8123` (or PORT in the environment) runs the server there and prints that login URL."""
+    env = {**os.environ, "PORT": "8123", "ADDR": "127.0.0.2"} if how == "environment" else dict(os.environ)
+    args = ["PORT=8123", "ADDR=127.0.0.2"] if how == "argument" else []
+    # -n prints the recipe without running it (no install, no server).
+    recipe = subprocess.run(
+        ["make", "-n", "demo", *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert "manage.py runserver 127.0.0.2:8123" in recipe
+    assert "manage.py demo_admin --addrport 127.0.0.2:8123" in recipe
+    assert "8000" not in recipe
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_make_demo_serves_the_pages_a_visitor_sees(tmp_path):
+    """The server `make demo` starts shows the designed 404 (not Django's debug page) and still serves static files."""
+    port = free_port()
+    recipe = subprocess.run(
+        ["make", "-n", "demo", f"PORT={port}"], cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
+    ).stdout
+    serve = recipe.strip().splitlines()[-1]
+    assert "runserver" in serve
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}", "PYTHONUNBUFFERED": "1"}
+    env.pop("DEBUG", None)
+    # Its own process group, so that the autoreloader's child stops with it.
+    server = subprocess.Popen(
+        serve, shell=True, cwd=settings.BASE_DIR, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, html = fetch(f"{base}/no-such-page/")
+                break
+            except (ConnectionError, urllib.error.URLError):
+                assert time.monotonic() < deadline, "the demo server did not start"
+                time.sleep(0.5)
+        assert status == 404
+        assert "<h1>There is nothing at this address</h1>" in html
+        assert "Page not found at" not in html and "URLconf" not in html  # Django's debug page
+        assert fetch(f"{base}/static/css/site.css")[0] == 200
+        assert fetch(f"{base}/static/admin/css/base.css")[0] == 200
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)

@@ -367,7 +367,7 @@ def test_a_failure_mid_stream_ends_the_file_with_a_marked_error_row(client, time
     assert len(rows) == 2
     assert rows[0]["id"] == str(timeline[2].pk)
     assert rows[1]["id"].startswith("#ERROR: export incomplete")
-    assert "after 1 rows" in rows[1]["id"]
+    assert "after 1 row." in rows[1]["id"]
     assert "database went away" in caplog.text
 
 

@@ -129,6 +129,7 @@ def test_an_oversized_file_is_refused_before_it_is_parsed(known):
         ("2016-11-11,Anna Fictiva,Words.,Syria,RU,TASS,,2016-11-11", "source_title",
          "source_title is needed to identify the source (or give a known source_url)."),
         ("2016-11-11,Anna Fictiva,Words.", "", "3 cells, but the header has 8."),
+        ("Words alone", "", "1 cell, but the header has 8."),
         ("#ERROR: export incomplete,,,,,,,", "", "This export is incomplete (it ends with an error row)."),
         # PostgreSQL refuses NUL in any text, a lookup's included: refused up front on both databases.
         ("2016-11-11,Anna\x00 Fictiva,Words.,Syria,RU,TASS,Kremlin on relations,2016-11-11", "speaker",
@@ -445,7 +446,7 @@ def test_command_imports_a_file(known, tmp_path, capsys):
     path = tmp_path / "statements.csv"
     path.write_bytes(csv_bytes(HEADER, GOOD_ROW))
     call_command("import_statements", str(path))
-    assert "Imported 1 draft statements" in capsys.readouterr().out
+    assert f"Imported 1 draft statement from {path}." in capsys.readouterr().out
     assert Statement.objects.drafts().count() == 1
 
 
@@ -454,7 +455,7 @@ def test_command_dry_run_writes_nothing(known, tmp_path, capsys):
     path = tmp_path / "statements.csv"
     path.write_bytes(csv_bytes(HEADER, GOOD_ROW))
     call_command("import_statements", str(path), "--dry-run", "--publish")
-    assert "Dry run: 1 published statements would be imported; nothing written." in capsys.readouterr().out
+    assert "Dry run: 1 published statement would be imported; nothing written." in capsys.readouterr().out
     assert Statement.objects.count() == 0
 
 
@@ -488,7 +489,7 @@ def test_command_skips_duplicates_and_says_so(known, tmp_path, capsys):
     call_command("import_statements", str(path))
     out = capsys.readouterr().out
     assert "row 3: same speaker, date and words as row 2 of this file: skipped." in out
-    assert "Imported 1 draft statements" in out and "Skipped 2 duplicate rows." in out
+    assert "Imported 1 draft statement from" in out and "Skipped 2 duplicate rows." in out
     call_command("import_statements", str(path), "--keep-duplicates")
     assert "Imported 3 draft statements" in capsys.readouterr().out
     assert Statement.objects.count() == 4
@@ -541,4 +542,4 @@ def test_command_shows_progress_and_the_rate(known, tmp_path, capsys):
     call_command("import_statements", str(path))
     out, err = capsys.readouterr()
     assert "1/1 rows" in err and "/s" in err
-    assert "Read 1 rows in " in out and "rows/s)." in out
+    assert "Read 1 row in " in out and "rows/s)." in out

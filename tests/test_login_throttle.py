@@ -176,5 +176,5 @@ def test_an_editor_can_unlock_an_account_and_an_analyst_cannot(client, throttled
     editor.force_login(user_with_role("Editor"))
     assert "Clear failed sign-ins" in editor.get("/admin/unlock-sign-in/").content.decode()
     response = editor.post("/admin/unlock-sign-in/", {"username": "analyst"}, follow=True)
-    assert "Cleared 10 failed sign-in(s) for “analyst”" in response.content.decode()
+    assert "Cleared 10 failed sign-ins for “analyst”" in response.content.decode()
     assert sign_in(client, "analyst", PASSWORD, ip="192.0.2.3").status_code == 302

@@ -129,6 +129,27 @@ def test_every_official_a_public_statement_names_has_a_page(client, world):
         assert official.name in response.content.decode()
 
 
+@pytest.mark.parametrize("url", ["/statements/999999/", "/officials/nobody/", "/no-such-page/", "draft"])
+def test_a_missing_page_is_the_sites_own_404_page(client, world, url):
+    """The designed 404 (templates/404.html) with the site's header and ways on, not Django's bare "Not Found"."""
+    response = client.get(world["draft"].get_absolute_url() if url == "draft" else url)
+    assert response.status_code == 404
+    assert [t.name for t in response.templates][:2] == ["404.html", "base.html"]
+    html = response.content.decode()
+    assert "<h1>There is nothing at this address</h1>" in html
+    assert 'href="/officials/"' in html and 'class="site-header"' in html
+
+
+def test_a_server_error_is_the_sites_own_500_page(rf):
+    """Django renders 500.html without a request context: the designed page must not need one."""
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "<h1>Something went wrong on our side</h1>" in response.content.decode()
+    assert 'class="site-header"' in response.content.decode()
+
+
 def test_entity_page_past_the_end_is_a_404_with_a_link_to_page_one(client, world):
     """Entity pages paginate like the timeline."""
     response = client.get("/officials/dmitry-peskov/?page=5")

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
@@ -188,8 +189,8 @@ def _confirm(model_admin, request, *, can_publish: bool, can_create: bool):
     created = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in result.created.items())
     messages.success(
         request,
-        f"Imported {result.statements} statement(s) from {pending['name']} as {state}."
-        + (f" Skipped {result.skipped} duplicate row(s)." if result.skipped else "")
+        f"Imported {result.statements} statement{pluralize(result.statements)} from {pending['name']} as {state}."
+        + (f" Skipped {result.skipped} duplicate row{pluralize(result.skipped)}." if result.skipped else "")
         + (f" Created {created}." if created else ""),
     )
     opts = model_admin.model._meta

@@ -12,9 +12,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 
 from statements import publishing
-from statements.admin import csv_export, csv_import, extraction
+from statements.admin import csv_export, csv_import, extraction, help_pages
 from statements.admin.concurrency import OptimisticLockAdminMixin, VersionedModelForm
 from statements.admin.history import ReadOnlyHistoryAdmin
 from statements.admin.scale import CappedCountPaginator, CountryFilter, SpeakerFilter, TopicFilter, YearFilter
@@ -160,6 +161,7 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
         export = self.admin_site.admin_view(self.export_changelist_view)
         import_ = self.admin_site.admin_view(self.import_view)
         from_article = self.admin_site.admin_view(extraction.from_article)
+        csv_format = self.admin_site.admin_view(self.csv_format_view)
         opts = self.model._meta
         # Before the default URLs, whose "<path:object_id>/" would read "from-article" as a statement id.
         return [
@@ -171,6 +173,7 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
                 name=f"{opts.app_label}_{opts.model_name}_import_job",
             ),
             path("from-article/", from_article, name=f"{opts.app_label}_{opts.model_name}_from_article"),
+            path("csv-format/", csv_format, name=f"{opts.app_label}_{opts.model_name}_csv_format"),
             *super().get_urls(),
         ]
 
@@ -183,6 +186,9 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     def import_job_view(self, request, pk):
         return csv_import.import_job_view(self, request, pk)
 
+    def csv_format_view(self, request):
+        return help_pages.csv_format(self, request)
+
     @admin.action(description="Export selected statements as CSV", permissions=["view"])
     def export_selected_csv(self, request, queryset):
         # "Select all N" exports every row of the filtered list, not only the ticked ones.
@@ -192,24 +198,25 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
 
     # --- Bulk actions --------------------------------------------------------------------------
 
-    def _run(self, request, action, success: str, **kwargs) -> None:
-        """Call a publishing function on the selection and report the outcome; a refusal changes nothing."""
+    def _run(self, request, action, success: tuple[str, str], **kwargs) -> None:
+        """Call a publishing function on the selection and report the outcome; a refusal changes nothing.
+        `success` is the message for one statement and for several, with `{count}` in each."""
         try:
             count = action(user=request.user, **kwargs)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
-        self.message_user(request, success.format(count=count), messages.SUCCESS)
+        self.message_user(request, ngettext(*success, count).format(count=count), messages.SUCCESS)
 
     @admin.action(description="Publish selected statements", permissions=["publish"])
     def publish_selected(self, request, queryset):
-        self._run(request, publishing.publish_statements, "Published {count} statement(s).", statements=queryset)
+        published = ("Published {count} statement.", "Published {count} statements.")
+        self._run(request, publishing.publish_statements, published, statements=queryset)
 
     @admin.action(description="Return selected statements to draft", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        self._run(
-            request, publishing.unpublish_statements, "Returned {count} statement(s) to draft.", statements=queryset
-        )
+        returned = ("Returned {count} statement to draft.", "Returned {count} statements to draft.")
+        self._run(request, publishing.unpublish_statements, returned, statements=queryset)
 
     @admin.action(description="Retract selected statements…", permissions=["publish"])
     def retract_selected(self, request, queryset):
@@ -219,7 +226,7 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
             self._run(
                 request,
                 publishing.retract_statements,
-                "Retracted {count} statement(s).",
+                ("Retracted {count} statement.", "Retracted {count} statements."),
                 statements=queryset,
                 reason=form.cleaned_data["reason"],
             )

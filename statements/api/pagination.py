@@ -4,8 +4,16 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import FloatField, Q
 from django.db.models.functions import Cast
 from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as BadRequest
 from rest_framework.pagination import Cursor, CursorPagination, _reverse_ordering
+from rest_framework.response import Response
 
+from ..planner import COUNT_CAP
+
+PAGE_NUMBER_MESSAGE = (
+    'The API pages by cursor, not by page number: follow the "next" link of each response '
+    '("page_size" sets how many results a page holds).'
+)
 POSITION_SEPARATOR = "~"  # cannot occur in a date, an id or a slug
 MAX_POSITION_LENGTH = 300
 
@@ -17,7 +25,7 @@ class KeysetCursorPagination(CursorPagination):
     DRF's own cursor keeps only the first field (the date) and skips rows sharing it with an offset that it caps at
     1,000; thousands of statements can share a date (a year-precision date is 1 January), so that would loop.
     Here the position holds the whole ordering, which is unique, so the offset is always 0.
-    A cursor the API did not make is a 404, never a 500.
+    A cursor the API did not make is a 404, never a 500; a `page` number (the timeline's paging) is a 400.
     """
 
     page_size = 50
@@ -27,6 +35,9 @@ class KeysetCursorPagination(CursorPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         # DRF's method with one change: the position filter covers the whole ordering (see `after`).
+        if "page" in request.query_params:
+            # Ignoring it would hand back the first page, and carry `page` into every `next` link.
+            raise BadRequest({"page": [PAGE_NUMBER_MESSAGE]})
         self.request = request
         self.page_size = self.get_page_size(request)
         if not self.page_size:
@@ -131,3 +142,50 @@ class StatementCursorPagination(KeysetCursorPagination):
         if ordering[-1].lstrip("-") not in ("id", "pk"):
             ordering += ("-id",)  # a keyset needs a unique last field
         return ordering
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page = super().paginate_queryset(queryset, request, view)
+        self.count, self.count_capped = capped_count(queryset)  # of every match, not only those after the cursor
+        return page
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.count,
+                "count_capped": self.count_capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = ["count", "count_capped", "next", "previous", "results"]
+        paginated["properties"] = {
+            "count": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": COUNT_CAP,
+                "description": f"Statements matching the filters (all pages), counted up to {COUNT_CAP:,}.",
+            },
+            "count_capped": {
+                "type": "boolean",
+                "description": f"True when more than {COUNT_CAP:,} statements match: read the count as "
+                f'"{COUNT_CAP:,}+", as the timeline shows it.',
+            },
+            **paginated["properties"],
+        }
+        return paginated
+
+
+def capped_count(queryset) -> tuple[int, bool]:
+    """The number of rows, counted up to the one count cap (planner.COUNT_CAP), and whether there are more.
+
+    The same number as the timeline's count ("10,000+" past the limit). Counting a million matches would read
+    them all; counting COUNT_CAP + 1 of them, in no order and by id only, is a LIMITed subquery the database
+    stops early (as the admin's list does). The timeline reads its first matches' ids, speakers, months and topics
+    in order (StatementQuerySet.first_matches) because it pages through them and counts facets; a count needs none.
+    """
+    counted = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return min(counted, COUNT_CAP), counted > COUNT_CAP

@@ -4,6 +4,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from statements.imports import MAX_IMPORT_BYTES, import_statements
 from statements.management.commands.generate_statements import Progress, duration
@@ -55,22 +56,25 @@ class Command(BaseCommand):
         if not result.ok:
             for message in result.messages():
                 self.stderr.write(message)
+            problems = len(result.errors) or 1
             raise CommandError(
-                f"Nothing was imported from {file}: {len(result.errors) or 1} problem(s). "
+                f"Nothing was imported from {file}: {problems} problem{pluralize(problems)}. "
                 f"(Files may be up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB, UTF-8, comma-separated.)"
             )
         for duplicate in result.duplicates:
             self.stdout.write(str(duplicate))
         for kind, names in result.created.items():
             verb = "Would create" if dry_run else "Created"
-            self.stdout.write(f"{verb} {len(names)} {kind}: {', '.join(names)}")
+            self.stdout.write(f"{verb} {kind} ({len(names)}): {', '.join(names)}")  # "sources (1)", not "1 sources"
         seconds = max(time.monotonic() - started, 1e-6)
-        self.stdout.write(f"Read {result.rows:,} rows in {duration(seconds)} ({result.rows / seconds:,.0f} rows/s).")
+        rows = f"{result.rows:,} row{pluralize(result.rows)}"
+        self.stdout.write(f"Read {rows} in {duration(seconds)} ({result.rows / seconds:,.0f} rows/s).")
         status = "published" if publish else "draft"
+        statements = f"{result.statements} {status} statement{pluralize(result.statements)}"
         if dry_run:
-            self.stdout.write(f"Dry run: {result.statements} {status} statements would be imported; nothing written.")
+            self.stdout.write(f"Dry run: {statements} would be imported; nothing written.")
         else:
-            self.stdout.write(self.style.SUCCESS(f"Imported {result.statements} {status} statements from {file}."))
+            self.stdout.write(self.style.SUCCESS(f"Imported {statements} from {file}."))
         if result.skipped:
             verb = "Would skip" if dry_run else "Skipped"
-            self.stdout.write(f"{verb} {result.skipped} duplicate rows.")
+            self.stdout.write(f"{verb} {result.skipped} duplicate row{pluralize(result.skipped)}.")
