@@ -9,6 +9,7 @@ import logging
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from .imports import import_statements
@@ -70,14 +71,14 @@ def run(job: ImportJob) -> ImportJob:
         job.errors += [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors]
         if result.ok:
             state = "published" if options["publish"] else "draft"
-            parts = [f"Imported {result.statements} {state} statement(s)."]
+            parts = [f"Imported {result.statements} {state} statement{pluralize(result.statements)}."]
             if result.skipped:
-                parts.append(f"Skipped {result.skipped} duplicate row(s).")
+                parts.append(f"Skipped {result.skipped} duplicate row{pluralize(result.skipped)}.")
             parts += [f"Created {len(names)} {kind}." for kind, names in result.created.items()]
             job.state, job.summary = ImportJobState.DONE, " ".join(parts)
         else:
             job.state = ImportJobState.FAILED
-            job.summary = f"Nothing was imported: {len(job.errors)} problem(s)."
+            job.summary = f"Nothing was imported: {len(job.errors)} problem{pluralize(len(job.errors))}."
     finally:
         close()
     job.finished_at = timezone.now()

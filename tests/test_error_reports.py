@@ -184,7 +184,7 @@ def test_an_editor_marks_reports_resolved(client, statement):
         {"action": "mark_resolved", "_selected_action": list(ErrorReport.objects.values_list("pk", flat=True))},
         follow=True,
     )
-    assert "2 report(s) marked resolved." in response.content.decode()
+    assert "2 reports marked resolved." in response.content.decode()
     assert {(r.status, r.resolved_by) for r in ErrorReport.objects.all()} == {(ReportStatus.RESOLVED, editor)}
     assert all(r.resolved_at for r in ErrorReport.objects.all())
 

@@ -66,7 +66,7 @@ def test_the_worker_runs_the_job_and_the_statements_appear(admin_client, peskov,
     call_command("run_import_jobs", "--once")
     job = ImportJob.objects.get()
     assert (job.state, job.rows_done, job.rows_total, job.errors) == (ImportJobState.DONE, 5, 5, [])
-    assert job.summary == "Imported 5 draft statement(s)."
+    assert job.summary == "Imported 5 draft statements."
     assert Statement.objects.count() == 5
     assert f"Job {job.pk}: done." in capsys.readouterr().out
 
@@ -90,7 +90,7 @@ def test_the_progress_page_shows_the_state_and_counts_and_refreshes_until_finish
     assert '<meta http-equiv="refresh" content="3">' in page and "<script>" not in page
     call_command("run_import_jobs", "--once")
     page = admin_client.get(job_url(job)).content.decode()
-    assert "Done" in page and "4 of 4" in page and "Imported 4 draft statement(s)." in page
+    assert "Done" in page and "4 of 4" in page and "Imported 4 draft statements." in page
     assert 'http-equiv="refresh"' not in page
 
 

@@ -1,6 +1,7 @@
 """Readers' error reports, for Editors: which statement, what is wrong, open or resolved (docs/roles.md)."""
 
 from django.contrib import admin
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -44,4 +45,4 @@ class ErrorReportAdmin(admin.ModelAdmin):
         count = queryset.filter(status=ReportStatus.OPEN).update(
             status=ReportStatus.RESOLVED, resolved_by=request.user, resolved_at=timezone.now()
         )
-        self.message_user(request, f"{count} report(s) marked resolved.")
+        self.message_user(request, f"{count} report{pluralize(count)} marked resolved.")
