@@ -23,6 +23,7 @@ import django_filters
 import pycountry
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from .models import Country, Kind, Official, Outlet, Statement, Topic
 from .search import parse_query
@@ -189,6 +190,10 @@ class Public:
     @property
     def narrows(self) -> bool:
         return bool(self.words)
+
+    def __deepcopy__(self, memo):
+        # Immutable: every StatementFilter deep-copies its declared filters, and with them this, on each request.
+        return self
 
 
 class PublicFilter:
@@ -459,14 +464,18 @@ class StatementFilter(django_filters.FilterSet):
 
     def active_values(self) -> list[tuple[str, PublicFilter, str, str | None]]:
         """Every value that narrows this (valid) filter: (name, filter, how it reads, the parameter value that
-        removes it alone or None for the whole parameter), in declaration order. What chips and words are made of."""
-        cleaned = self.form.cleaned_data
-        found = []
-        for name, f in self.public_filters():
-            value = cleaned.get(name)
-            if f.public.narrows and value:  # a list of objects is read here, once
-                found += [(name, f, label, removes) for label, removes in f.shown(value)]
-        return found
+        removes it alone or None for the whole parameter), in declaration order. What chips and words are made of;
+        read once per filter (a chosen list of objects is one query)."""
+        if not hasattr(self, "_active_values"):
+            cleaned, found = self.form.cleaned_data, []
+            for name, f in self.public_filters():
+                value = cleaned.get(name)
+                if isinstance(value, QuerySet) and value.query.is_empty():
+                    continue  # nothing chosen: no need to build its query to find out
+                if f.public.narrows and value:
+                    found += [(name, f, label, removes) for label, removes in f.shown(value)]
+            self._active_values = found
+        return self._active_values
 
     def in_words(self) -> str:
         """The filter in words, e.g. "Statements by Dmitry Peskov on Syria in November 2016", or "all statements":
