@@ -475,8 +475,12 @@ def test_make_demo_serves_the_pages_a_visitor_sees(tmp_path):
     """The server `make demo` starts shows the designed 404 (not Django's debug page) and still serves static files."""
     port = free_port()
     recipe = subprocess.run(
-        ["make", "-n", "demo", f"PORT={port}"], cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
-    ).stdout
+        ["make", "--no-print-directory", "-n", "demo", f"PORT={port}"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout  # under `make test` a nested make would otherwise print "Leaving directory" lines
     serve = recipe.strip().splitlines()[-1]
     assert "runserver" in serve
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}", "PYTHONUNBUFFERED": "1"}
