@@ -123,7 +123,7 @@ def test_other_users_cannot_see_a_job(client, admin_user, peskov):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer: the count is written at the end")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_rows_done_are_visible_while_the_import_runs(monkeypatch):
     """On PostgreSQL the progress is committed on its own connection, outside the import's open transaction."""
     seen = []
