@@ -57,6 +57,8 @@ TARGETS = {
     "deep_page_ratio": 2.0,
     "search_p50_ms": {"postgresql": 100, "sqlite": 200},
     "admin_ms": 500,
+    "pages_p50_ms": 50,
+    "pages_worst_p50_ms": 250,
     "export_cli_ratio": 0.5,
     "export_memory_mb": 50,
     "import_100k_seconds": 60,
@@ -433,6 +435,8 @@ def render_table(report: dict) -> str:
         lambda name: TARGETS["search_p50_ms"][name],
     )
     add("search page p95 ms", lambda e: e["search"]["p95_ms"], "")
+    add("other public pages p50 ms", lambda e: e["pages"]["p50_ms"], "≤ 50", TARGETS["pages_p50_ms"])
+    add("other public pages worst p50 ms", lambda e: e["pages"]["worst_p50_ms"], "≤ 250", TARGETS["pages_worst_p50_ms"])
     add("admin changelist p50 ms", lambda e: e["admin"]["changelist_p50_ms"], "≤ 500", 500)
     add("admin worst p50 ms (statements and sources lists)", lambda e: e["admin"]["worst_p50_ms"], "≤ 500", 500)
     add(
@@ -688,6 +692,10 @@ def measure(*, runs: int) -> dict:
     search = [measure_url(client, label, url_for("statements:timeline", p), runs) for label, p in SEARCH_MATRIX]
     result["search"] = summarise(search)
 
+    print("  other public pages…", flush=True)
+    pages = [measure_url(client, label, url, runs) for label, url in other_pages()]
+    result["pages"] = summarise(pages)
+
     print("  admin changelist…", flush=True)
     admin_client = Client(raise_request_exception=False)
     admin_client.force_login(get_user_model().objects.get(username=ADMIN_USERNAME))
@@ -720,6 +728,39 @@ def measure(*, runs: int) -> dict:
         "urls": admin,
     }
     return result
+
+
+def other_pages() -> list[tuple[str, str]]:
+    """Every public page besides the timeline, at a million statements: permalinks, the entity pages (each a filtered
+    timeline of its own; the permalink holds the report-an-error form), the indexes, the API, the feed, the about
+    page and the readiness probe."""
+    from django.urls import reverse
+
+    from statements.models import Country, Official, Statement, Topic
+
+    newest = Statement.objects.published().order_by("-date", "-id").values_list("pk", flat=True).first()
+    oldest = Statement.objects.published().order_by("date", "id").values_list("pk", flat=True).first()
+    speaker = Official.objects.get(slug="ada-quillfeather-fictional")
+    topic = Topic.objects.get(slug="russia-us-relations")
+    country = Country.objects.get(code="US")
+    return [
+        ("permalink, newest", reverse("statements:statement_detail", args=[newest])),
+        ("permalink, oldest", reverse("statements:statement_detail", args=[oldest])),
+        ("official page (common speaker)", speaker.get_absolute_url()),
+        ("topic page (common topic)", topic.get_absolute_url()),
+        ("country page (US)", country.get_absolute_url()),
+        ("officials index", reverse("statements:official_list")),
+        ("topics index", reverse("statements:topic_list")),
+        ("countries index", reverse("statements:country_list")),
+        ("about page", reverse("statements:about")),
+        ("API statements", reverse("api:statement-list")),
+        ("API statements, filtered", reverse("api:statement-list") + "?topic=syria&country=ru"),
+        ("API statement", reverse("api:statement-detail", args=[newest])),
+        ("API officials", reverse("api:official-list")),
+        ("Atom feed", reverse("statements:feed")),
+        ("Atom feed, filtered", reverse("statements:feed") + "?speaker=ada-quillfeather-fictional&topic=syria"),
+        ("readiness probe", "/readyz"),
+    ]
 
 
 def database_facts(connection) -> dict:
