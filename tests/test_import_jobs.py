@@ -18,7 +18,8 @@ from statements import import_jobs
 from statements.imports import DUPLICATE_CHECK_BATCH as BATCH
 from statements.models import ImportJob, ImportJobState, Statement
 from tests.admin_helpers import admin_url, user_with_role
-from tests.factories import OfficialFactory
+from tests.browser import screenshot
+from tests.factories import OfficialFactory, UserFactory
 from tests.test_production import ROOT, database_url, production_env
 
 pytestmark = pytest.mark.django_db
@@ -348,3 +349,31 @@ def test_a_worker_killed_mid_import_leaves_a_job_the_next_run_imports(settings, 
     job.refresh_from_db()
     assert (job.state, job.attempts, job.rows_done) == (ImportJobState.DONE, 2, total)
     assert Statement.objects.count() == total
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize(
+    "attempts, silent_for, shown",
+    [
+        (2, LEASE + 60, ".import-job-silent"),  # running, its second worker silent: the note
+        (import_jobs.MAX_ATTEMPTS, LEASE + 60, ".import-job-summary"),  # given up: failed, why, what to do
+    ],
+)
+def test_a_person_sees_why_a_job_stalled_or_failed(lease, live_server, page, attempts, silent_for, shown):
+    """The note on a job whose worker went silent, and the failure after the last attempt, are visible and fit a
+    phone's width."""
+    UserFactory(username="boss", is_superuser=True)
+    job = dead_worker_job(rows(2), attempts=attempts, silent_for=silent_for)
+    if shown == ".import-job-summary":
+        assert import_jobs.claim() is None  # the worker run that marks it failed
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill("boss")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + job_url(job))
+    assert page.locator(shown).is_visible()
+    text = page.locator(shown).inner_text()
+    assert "stopped" in text and ("takes the file again" in text or "Upload the file again" in text)
+    screenshot(page, f"import-job-{'silent' if shown == '.import-job-silent' else 'abandoned'}", widths=(390, 1280))
