@@ -5,10 +5,11 @@
 For each engine it
 1. builds the database once: `migrate`, then `generate_statements --count N --seed S` (bulk inserts + ANALYZE).
    SQLite lives in bench/cache/bench-1m.sqlite3 (gitignored); PostgreSQL in the database st_bench
-   (BENCH_POSTGRES_URL overrides). The build is reused while its key matches: count, seed and a hash of the
-   generator's source (statements/sample_data/synthetic.py, statements/sample_data/demo.py). Newer migrations
-   (indexes) are applied to a reused database, followed by ANALYZE (VACUUM ANALYZE on PostgreSQL), so the key does
-   not have to include the migration state;
+   (BENCH_POSTGRES_URL overrides); another --count has its own, bench/cache/bench-N.sqlite3 and st_bench_N. The
+   build is reused while its key matches: count, seed and a hash of the generator's source
+   (statements/sample_data/synthetic.py, statements/sample_data/demo.py). Newer migrations (indexes) are applied
+   to a reused database, followed by ANALYZE (VACUUM ANALYZE on PostgreSQL), so the key does not have to include
+   the migration state;
 2. measures, in a fresh Python process, through Django's test Client and the real URLconf (middleware, templates,
    everything): the timeline over a fixed matrix of filters (a warm-up, then --runs timed requests each: p50/p95
    server time, SQL query count, slowest SQL statement), deep pages, full-text search pages and the admin
@@ -194,9 +195,19 @@ def psql(url: str, sql: str) -> str:
     return subprocess.run(command, check=True, text=True, capture_output=True, env=env).stdout.strip()
 
 
+def postgres_url(count: int) -> str:
+    """The million's database is POSTGRES_URL's; another count has its own beside it (st_bench_5000), as SQLite has
+    its own file, so that a quick try on a small database never drops the million."""
+    if count == DEFAULT_COUNT:
+        return POSTGRES_URL
+    parts = urlsplit(POSTGRES_URL)
+    return parts._replace(path=f"{parts.path}_{count}").geturl()
+
+
 def ensure_postgres(count: int, seed: int, keep: bool = False) -> str:
     """The key is stored as the database's comment, so a reused database says what it holds."""
-    parts = urlsplit(POSTGRES_URL)
+    url = postgres_url(count)
+    parts = urlsplit(url)
     name = parts.path.lstrip("/")
     maintenance = parts._replace(path="/postgres").geturl()
     key = build_key(count, seed)
@@ -205,16 +216,16 @@ def ensure_postgres(count: int, seed: int, keep: bool = False) -> str:
     )
     if comment and reusable(json.loads(comment), key, keep):
         print(f"PostgreSQL: reusing database {name} ({key})", flush=True)
-        return POSTGRES_URL
+        return url
     print(f"PostgreSQL: building database {name} ({key})", flush=True)
     started = time.monotonic()
     psql(maintenance, f'DROP DATABASE IF EXISTS "{name}"')
     psql(maintenance, f'CREATE DATABASE "{name}"')
-    manage(POSTGRES_URL, "migrate", "--no-input", "-v0")
-    manage(POSTGRES_URL, "generate_statements", "--count", str(count), "--seed", str(seed))
+    manage(url, "migrate", "--no-input", "-v0")
+    manage(url, "generate_statements", "--count", str(count), "--seed", str(seed))
     psql(maintenance, f"COMMENT ON DATABASE \"{name}\" IS '{json.dumps(key)}'")
     print(f"PostgreSQL: built in {time.monotonic() - started:.0f} s", flush=True)
-    return POSTGRES_URL
+    return url
 
 
 def settle(engine: str, database_url: str) -> None:

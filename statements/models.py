@@ -668,6 +668,15 @@ class ImportJobQuerySet(models.QuerySet):
         """Jobs waiting for a worker, oldest first."""
         return self.filter(state=ImportJobState.QUEUED).order_by("created_at", "id")
 
+    def abandoned(self, *, silent_since):
+        """Running jobs whose worker has given no sign of life since `silent_since`: it died (its lease expired)."""
+        return self.filter(state=ImportJobState.RUNNING, heartbeat_at__lt=silent_since)
+
+    def claimable(self, *, silent_since):
+        """Jobs a worker may take, oldest first: queued, or abandoned by a worker that died."""
+        waiting = Q(state=ImportJobState.QUEUED) | Q(state=ImportJobState.RUNNING, heartbeat_at__lt=silent_since)
+        return self.filter(waiting).order_by("created_at", "id")
+
 
 class ImportJob(models.Model):
     """A large CSV file uploaded in the admin, imported later by `manage.py run_import_jobs` (all rows or none)."""
@@ -685,6 +694,11 @@ class ImportJob(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease (statements/import_jobs.py): the running worker's last sign of life, which worker it is, and how many
+    # times a worker took the job (a job whose worker died is taken again).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=255, blank=True, help_text="Host name and process id of the worker.")
+    attempts = models.PositiveSmallIntegerField(default=0)
     summary = models.TextField(blank=True)
     # Each problem as {"row": 3, "column": "date", "message": "…"} (row 0: the whole file).
     errors = models.JSONField(default=list, blank=True)

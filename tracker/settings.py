@@ -53,6 +53,9 @@ CLIENT_SEND_TIMEOUT = float(os.environ.get("CLIENT_SEND_TIMEOUT", "30"))
 # An admin CSV upload with more data rows than this becomes an import job, run by `manage.py run_import_jobs`
 # (docs/operations.md) rather than during the request.
 IMPORT_JOB_MIN_ROWS = int(os.environ.get("IMPORT_JOB_MIN_ROWS", "2000"))
+# Seconds without a heartbeat after which a running import job's worker is taken for dead and the job is run again
+# (the worker beats four times a lease; docs/operations.md, "Import jobs: the worker").
+IMPORT_JOB_LEASE_SECONDS = float(os.environ.get("IMPORT_JOB_LEASE_SECONDS", "120"))
 # Optional read replica for the public pages, e.g. postgres://reader@replica-host:5432/statement_tracker
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 # PostgreSQL's planner cost of a random page read, set on this app's connections; empty leaves the server's setting.

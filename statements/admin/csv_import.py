@@ -25,7 +25,7 @@ from django.urls import reverse
 from statements import import_jobs
 from statements.exports import csv_lines, utf8_chunks
 from statements.imports import import_statements, rows_with_errors
-from statements.models import ImportJob
+from statements.models import ImportJob, ImportJobState
 
 # Smaller than the command's limit (imports.MAX_IMPORT_BYTES): the file waits in the session between preview and
 # confirm, and the session is read on every admin request. Larger files go through `manage.py import_statements`.
@@ -244,5 +244,10 @@ def import_job_view(model_admin, request, pk: int):
         "job": job,
         "errors_page": errors,
         "refresh_seconds": JOB_REFRESH_SECONDS,
+        "max_attempts": import_jobs.MAX_ATTEMPTS,
+        # No heartbeat within the lease: the worker has probably died, and the next worker run takes the job.
+        "worker_silent": job.state == ImportJobState.RUNNING
+        and job.heartbeat_at is not None
+        and job.heartbeat_at < import_jobs.silent_since(),
     }
     return TemplateResponse(request, "admin/statements/statement/import_job.html", context)
