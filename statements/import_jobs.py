@@ -58,7 +58,13 @@ def run(job: ImportJob) -> ImportJob:
     options = {key: bool(job.options.get(key)) for key in ("create_missing", "publish", "keep_duplicates")}
     progress, close = _progress(job)
     try:
-        result = import_statements(file=job.data.encode("utf-8"), user=job.created_by, progress=progress, **options)
+        result = import_statements(
+            file=job.data.encode("utf-8"),
+            user=job.created_by,
+            reason=f"Imported from {job.filename or 'a CSV file'} (import job {job.pk}).",
+            progress=progress,
+            **options,
+        )
     except Exception as error:  # the job must not stay "running" for ever
         logger.exception("Import job %s failed", job.pk)
         job.state, job.summary = (

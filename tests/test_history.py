@@ -1,8 +1,12 @@
 """History: each change to a statement, official, topic or source records who, when, and old and new values."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from statements import article_drafts, publishing
+from statements.imports import IMPORT_REASON, import_statements
 from statements.models import Official, Source, Statement, Status, Topic
 from tests.admin_helpers import admin_url, change_form_data, user_with_role
 from tests.factories import OfficialFactory, SourceFactory, StatementFactory, TopicFactory, country
@@ -20,6 +24,11 @@ TRACKED = [
 def ids(through_rows: list[dict], field: str) -> set[int]:
     """The related ids in simple-history's m2m diff values (one dict per through-table row)."""
     return {row[field] for row in through_rows}
+
+
+def entries(obj) -> list:
+    """The object's history entries, oldest first."""
+    return list(obj.history.order_by("history_date", "history_id"))
 
 
 def edit_in_admin(client, obj, **changes):
@@ -79,6 +88,7 @@ def test_bulk_action_is_recorded(client):
     assert latest.history_user == editor
     changes = {change.field: (change.old, change.new) for change in latest.diff_against(latest.prev_record).changes}
     assert changes["status"] == (Status.DRAFT, Status.PUBLISHED)
+    assert latest.history_change_reason == publishing.PUBLISHED_REASON
 
 
 def test_history_cannot_revert(admin_client):
@@ -103,3 +113,59 @@ def test_history_pages_answer_404_for_ids_that_are_not_record_ids(admin_client, 
     assert admin_client.get(admin_url(type(obj), "history", bad_id)).status_code == 404
     assert admin_client.get(admin_url(type(obj), "simple_history", bad_id, version)).status_code == 404
     assert admin_client.get(admin_url(type(obj), "simple_history", obj.pk, bad_id)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "action, reason",
+    [
+        (lambda batch: publishing.publish_statements(statements=batch, user=None), publishing.PUBLISHED_REASON),
+        (lambda batch: publishing.unpublish_statements(statements=batch, user=None), publishing.UNPUBLISHED_REASON),
+        (
+            lambda batch: publishing.retract_statements(statements=batch, user=None, reason="Misattributed."),
+            publishing.RETRACTED_REASON,
+        ),
+    ],
+)
+def test_each_publishing_action_is_one_entry_with_its_reason(action, reason):
+    """Publish, return to draft and retract each add one entry per statement saying which action it was."""
+    status = Status.DRAFT if reason == publishing.PUBLISHED_REASON else Status.PUBLISHED
+    statement = StatementFactory(status=status)
+    before = statement.history.count()
+    action(Statement.objects.filter(pk=statement.pk))
+    assert statement.history.count() == before + 1
+    assert statement.history.first().history_change_reason == reason
+
+
+def test_the_article_assistant_makes_one_entry_per_statement_with_its_links():
+    """A statement saved by the article assistant has one "Created" entry holding its topics and countries."""
+    analyst = user_with_role("Analyst")
+    syria = TopicFactory(name="Syria war")
+    made = article_drafts.create_article_drafts(
+        user=analyst,
+        source=SourceFactory(),
+        statements=[
+            article_drafts.DraftStatement(
+                text="Syria is a burning issue.",
+                date=datetime.date(2016, 11, 11),
+                speaker=OfficialFactory(),
+                topics=[syria],
+                countries=[country("SY"), country("US")],
+            )
+        ],
+    )
+    (created,) = entries(made.statements[0])
+    assert (created.history_type, created.history_user) == ("+", analyst)
+    assert created.history_change_reason == article_drafts.ASSISTANT_REASON
+    assert [row.topic.name for row in created.topics.all()] == ["Syria war"]
+    assert sorted(row.country.code for row in created.countries.all()) == ["SY", "US"]
+
+
+def test_an_import_gives_each_statement_one_entry_with_a_reason():
+    """Imported statements, and the officials they create, have one creation entry saying they were imported."""
+    TopicFactory(name="Syria")
+    data = "date,speaker,text,topics,countries\n2016-11-11,Anna Fictiva,We will keep working.,Syria,RU; SY\n"
+    assert import_statements(file=data.encode(), create_missing=True, reason="Imported from peskov.csv.").ok
+    (created,) = entries(Statement.objects.get())
+    assert (created.history_type, created.history_change_reason) == ("+", "Imported from peskov.csv.")
+    assert Official.objects.get(name="Anna Fictiva").history.get().history_change_reason == "Imported from peskov.csv."
+    assert IMPORT_REASON  # the default when the caller names no file
