@@ -7,13 +7,21 @@ entry when done (`one_entry`, or `hold` then `record`), holding the links as the
 
 An entry says why it was made: `history_change_reason` (internal, for the curators) and, for statements, a
 `public_note` kept apart from it, written by an Editor for readers when a public statement is corrected.
+
+`describe()` turns two versions into the changes a person reads: long text as a word-level difference, choices by
+their labels, links as the names added and removed.
 """
 
 import contextlib
+import dataclasses
+import difflib
+import re
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -103,3 +111,147 @@ def one_entry(instance: models.Model, *, user=None, reason: str = "", public_not
         del instance.skip_history_when_saving
         raise
     record(instance, created=created, user=user, reason=reason, public_note=public_note)
+
+
+# --- Reading the history -------------------------------------------------------------------------------------------
+
+WORD_RE = re.compile(r"\s+|\w+(?:['’]\w+)*|[^\w\s]")
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The new text as runs of ("same" | "del" | "ins", text), compared word by word, whole (nothing cut).
+
+    Within a changed stretch all deletions come before all insertions, and a lone space or word between two changes
+    joins them, so a rewritten phrase reads as one deletion and one insertion rather than alternating words."""
+    old_tokens, new_tokens = WORD_RE.findall(old), WORD_RE.findall(new)
+    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    runs: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append(("same", "".join(old_tokens[i1:i2])))
+            continue
+        if i2 > i1:
+            runs.append(("del", "".join(old_tokens[i1:i2])))
+        if j2 > j1:
+            runs.append(("ins", "".join(new_tokens[j1:j2])))
+    # A space, or one word, left alone between two changes belongs to both: "<del>and we will</del><ins>but we
+    # are ready to</ins>" reads better than "<del>and</del><ins>but</ins> we <del>will</del><ins>are ready to</ins>".
+    for index in range(1, len(runs) - 1):
+        op, text = runs[index]
+        between = runs[index - 1][0] != "same" and runs[index + 1][0] != "same"
+        if op == "same" and between and len(WORD_RE.findall(text.strip())) <= 1:
+            runs[index] = ("both", text)
+    merged: list[tuple[str, str]] = []
+    deleted, inserted = [], []
+    for op, text in runs:
+        if op == "same":
+            merged.extend(_flush(deleted, inserted))
+            merged.append(("same", text))
+            continue
+        if op in ("del", "both"):
+            deleted.append(text)
+        if op in ("ins", "both"):
+            inserted.append(text)
+    merged.extend(_flush(deleted, inserted))
+    return merged
+
+
+def _flush(deleted: list[str], inserted: list[str]) -> list[tuple[str, str]]:
+    runs = [(op, "".join(parts)) for op, parts in (("del", deleted), ("ins", inserted)) if parts]
+    deleted.clear()
+    inserted.clear()
+    return runs
+
+
+@dataclasses.dataclass
+class Change:
+    """One field's change between two versions, ready to show."""
+
+    field: str
+    label: str
+    kind: str  # "text" (word diff in `words`), "value" (old → new) or "links" (`added`, `removed`)
+    old: str = ""
+    new: str = ""
+    words: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    added: list[str] = dataclasses.field(default_factory=list)
+    removed: list[str] = dataclasses.field(default_factory=list)
+
+
+def _display(record, field: models.Field) -> str:
+    """A field's value in a version as a person reads it: a choice's label, a linked record's name, a date."""
+    value = getattr(record, field.attname)
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.ForeignKey):
+        try:
+            related = getattr(record, field.name)
+        except field.related_model.DoesNotExist:
+            related = None
+        return str(related) if related is not None else f"{field.related_model._meta.verbose_name} #{value} (deleted)"
+    if isinstance(field, models.BooleanField):
+        return "Yes" if value else "No"
+    if isinstance(field, models.DateTimeField):
+        return formats.localize(timezone.localtime(value))
+    if isinstance(field, models.DateField):
+        return formats.date_format(value, "j F Y")
+    return str(value)
+
+
+def with_links(queryset):
+    """History records with the links of each (topics, countries…) and what they name, one query per kind of link.
+
+    simple-history's `record.topics` is a manager that queries on each use; the rows are prefetched through the link
+    tables' foreign key to their record instead, into `<field>_links`, which `link_names` reads."""
+    history_model = queryset.model
+    prefetches = []
+    for field in history_model._history_m2m_fields:
+        rows = getattr(history_model, field.name).model
+        accessor = rows._meta.get_field("history").remote_field.get_accessor_name()
+        named = rows.objects.select_related(field.m2m_reverse_field_name())
+        prefetches.append(models.Prefetch(accessor, queryset=named, to_attr=f"{field.name}_links"))
+    return queryset.prefetch_related(*prefetches)
+
+
+def link_names(record, name: str) -> list[str]:
+    """The sorted names of a version's links in the many-to-many field `name` (prefetched by `with_links`)."""
+    field = record.instance_type._meta.get_field(name)
+    target = field.m2m_reverse_field_name()
+    rows = getattr(record, f"{name}_links", None)
+    if rows is None:
+        rows = getattr(record, name).all()
+    return sorted((str(getattr(row, target)) for row in rows), key=str.casefold)
+
+
+def shown_fields(record) -> list[models.Field]:
+    """The fields a person edits: ids and record-keeping (created and updated by and at) are not edited."""
+    concrete = [field for field in record.tracked_fields if field.editable and not field.primary_key]
+    return concrete + list(record._history_m2m_fields)
+
+
+def describe(record, previous=None) -> list[Change]:
+    """What a version changed from the previous one (for the first version: what it was created with)."""
+    changes = []
+    for field in shown_fields(record):
+        label = str(capfirst(field.verbose_name))
+        if field.many_to_many:
+            new = link_names(record, field.name)
+            old = link_names(previous, field.name) if previous is not None else []
+            added = [name for name in new if name not in old]
+            removed = [name for name in old if name not in new]
+            if added or removed:
+                changes.append(Change(field.name, label, "links", added=added, removed=removed))
+            continue
+        if previous is None and isinstance(field, models.BooleanField) and not getattr(record, field.attname):
+            continue  # what a record was created with, without every flag it does not have
+        new_value = _display(record, field)
+        old_value = _display(previous, field) if previous is not None else ""
+        if old_value == new_value:
+            continue
+        if isinstance(field, models.TextField) and previous is not None and old_value and new_value:
+            words = word_diff(old_value, new_value)
+            changes.append(Change(field.name, label, "text", old_value, new_value, words=words))
+        else:
+            changes.append(Change(field.name, label, "value", old_value, new_value))
+    return changes
