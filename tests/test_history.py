@@ -196,13 +196,14 @@ def test_topic_and_country_changes_are_one_entry_with_names_added_and_removed(ad
         ("Typo in the quote, checked against the TASS text.", "Typo in the quote, checked against the TASS text."),
         ("", ""),
         ("   ", ""),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
     ],
 )
 def test_the_reason_given_on_the_form_is_on_the_entry_and_blank_when_none(admin_client, reason, shown):
-    """The form's optional reason is stored on the save's entry and shown; without one the column is empty."""
+    """The form's optional reason is stored on the save's entry and shown as text; without one the column is empty."""
     statement = StatementFactory(text="Old words.")
     edit_in_admin(admin_client, statement, text="New words.", change_reason=reason)
-    assert (statement.history.first().history_change_reason or "") == shown
+    assert (statement.history.first().history_change_reason or "") == reason.strip()
     content = history_page(admin_client, statement)
     assert f'<td data-label="Reason" class="history-text">{shown}</td>' in content
     assert "None" not in content
