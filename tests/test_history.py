@@ -365,6 +365,23 @@ def test_the_history_page_has_a_fixed_number_of_queries(admin_client, django_ass
         assert len(response.context["page_obj"]) == statement.history.count()
 
 
+def test_the_oldest_entry_on_a_page_is_compared_with_the_entry_on_the_next_page(admin_client, monkeypatch):
+    """With the history split over pages, each page's last entry still shows its own change, not the whole record."""
+    from django.contrib import admin
+
+    monkeypatch.setattr(admin.site._registry[Statement], "history_list_per_page", 2)
+    statement = StatementFactory(text="First words.")
+    for text in ("Second words.", "Third words."):
+        edit_in_admin(admin_client, statement, text=text)
+    response = admin_client.get(admin_url(Statement, "history", statement.pk))
+    newest, oldest_on_page = response.context["page_obj"]
+    assert [change.field for change in oldest_on_page.readable_changes] == ["text"]
+    assert oldest_on_page.readable_changes[0].words == [("del", "First"), ("ins", "Second"), ("same", " words.")]
+    second_page = admin_client.get(admin_url(Statement, "history", statement.pk) + "?p=2").context["page_obj"]
+    (created,) = second_page
+    assert "speaker" in [change.field for change in created.readable_changes]  # what it was created with
+
+
 def test_history_cannot_revert(admin_client):
     """An old version can be viewed but not saved back: reverting would bypass the role rules."""
     statement = StatementFactory(text="Old words.")
