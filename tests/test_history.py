@@ -351,6 +351,19 @@ def test_an_import_gives_each_statement_one_entry_with_a_reason():
     assert IMPORT_REASON  # the default when the caller names no file
 
 
+def test_the_demo_gives_each_statement_one_entry_with_its_links():
+    """Loading the demo makes one "Created" entry per statement, links included, saying it is demo data."""
+    from statements.sample_data import demo
+
+    demo.load_demo()
+    statements = Statement.objects.all()
+    assert statements.exists()
+    for statement in statements:
+        (created,) = entries(statement)
+        assert (created.history_type, created.history_change_reason) == ("+", demo.DEMO_REASON)
+        assert len(history.link_names(created, "topics")) == statement.topics.count() > 0
+
+
 def test_the_history_page_has_a_fixed_number_of_queries(admin_client, django_assert_num_queries):
     """Two edits or six, the history page costs the same queries: nothing is looked up per entry."""
     statement = StatementFactory(topics=[TopicFactory()], countries=[country("RU")])
