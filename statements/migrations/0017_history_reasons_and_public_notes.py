@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0015_import_job"),
+        ("statements", "0016_import_job_lease"),
     ]
 
     operations = [
