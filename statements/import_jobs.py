@@ -140,7 +140,13 @@ def run(job: ImportJob) -> ImportJob:
     heartbeat = Heartbeat(job)
     try:
         with transaction.atomic():
-            result = import_statements(file=job.data.encode("utf-8"), user=job.created_by, progress=progress, **options)
+            result = import_statements(
+                file=job.data.encode("utf-8"),
+                user=job.created_by,
+                reason=f"Imported from {job.filename or 'a CSV file'} (import job {job.pk}).",
+                progress=progress,
+                **options,
+            )
             heartbeat.stop()
             _describe(job, result, publish=options["publish"])
             if not _record(job, attempt):

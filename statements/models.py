@@ -9,9 +9,9 @@ from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import Q
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
-from simple_history.models import HistoricalRecords
 
 from . import denormalised, planner, search
+from .history import TrackedHistory
 
 WIKIDATA_ID_REGEX = r"^Q[1-9][0-9]*$"
 
@@ -99,7 +99,7 @@ class Official(models.Model):
         default=False, help_text="A fictional official made for demos and benchmarks, never a real person."
     )
     notes = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     objects = OfficialQuerySet.as_manager()
 
@@ -175,7 +175,7 @@ class Topic(models.Model):
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     description = models.TextField(blank=True)
     keywords = models.TextField(blank=True, help_text="One per line; used to suggest this topic for new statements.")
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -315,7 +315,7 @@ class Source(models.Model):
         help_text="Where it was said when that is not the outlet: 'CNN' for an interview to CNN reported by TASS.",
     )
     dateline = models.CharField(max_length=200, blank=True, help_text="e.g. NEW YORK, November 11")
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     objects = SourceManager()
 
@@ -537,7 +537,9 @@ class Statement(models.Model):
         editable=False,
         related_name="+",
     )
-    history = HistoricalRecords(
+    # One entry per change, links included; a reason, and a public note for a correction (statements/history.py).
+    history = TrackedHistory(
+        public_note=True,
         m2m_fields=[topics, countries, mentioned_officials],
         excluded_fields=["topics_cache", "countries_cache", "outlet_cache", "source_language_cache"],
     )

@@ -97,8 +97,9 @@ def _context(model_admin, request, result=None, **extra) -> dict:
     }
 
 
-def _import(request, data: bytes, *, options: dict, dry_run: bool):
-    return import_statements(file=data, dry_run=dry_run, user=request.user, **options)
+def _import(request, data: bytes, *, options: dict, dry_run: bool, filename: str = ""):
+    reason = f"Imported from {filename} in the admin." if filename else "Imported from a CSV file in the admin."
+    return import_statements(file=data, dry_run=dry_run, user=request.user, reason=reason, **options)
 
 
 def import_view(model_admin, request):
@@ -169,7 +170,7 @@ def _confirm(model_admin, request, *, can_publish: bool, can_create: bool):
     # The permission may have been withdrawn since the preview; an analyst can never publish by import.
     options["publish"] = options["publish"] and can_publish
     options["create_missing"] = options["create_missing"] and can_create
-    result = _import(request, data, options=options, dry_run=False)
+    result = _import(request, data, options=options, dry_run=False, filename=pending["name"])
     if not result.ok:
         # The database changed since the preview (a name deleted, a duplicate added): nothing was written.
         request.session.pop(SESSION_KEY, None)
