@@ -10,6 +10,7 @@ fall behind a watermark and be missed. Candidates are the statements changed sin
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -24,8 +25,6 @@ from .models import Digest, Frequency, SentStatement, Subscription, fingerprint
 SHOWN_MAX = 20
 # A subscription "as published" gets at most one digest in this interval.
 AS_PUBLISHED_INTERVAL = datetime.timedelta(hours=1)
-# The domain of the digests' Message-IDs (fixed before sending: a digest sent again keeps its id).
-MESSAGE_ID_DOMAIN = "alerts.statement-tracker"
 
 
 def last_scheduled(frequency: str, now: datetime.datetime) -> datetime.datetime:
@@ -101,7 +100,8 @@ def record(subscription: Subscription, now: datetime.datetime) -> Digest | None:
             return None
         digest = Digest.objects.create(
             subscription=subscription,
-            message_id=make_msgid("digest", domain=MESSAGE_ID_DOMAIN),
+            # Fixed before sending: a digest sent again keeps its id, and mail clients show it once.
+            message_id=make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
             new_count=len(new_ids),
             corrections_count=len(corrections),
         )
@@ -149,6 +149,20 @@ def contents(digest: Digest) -> Contents:
     return Contents(
         new=new,
         new_count=len(new) if len(new) < SHOWN_MAX else published.count(),
+        corrected=[s for s in changed if s.status == Status.PUBLISHED],
+        retracted=[s for s in changed if s.status == Status.RETRACTED],
+    )
+
+
+def preview(subscription: Subscription) -> Contents:
+    """What the subscription's next digest would hold if it were recorded now; nothing is recorded (the admin)."""
+    new_ids = new_statement_ids(subscription)
+    _, told = changed_since_sent(subscription)
+    shown = Statement.objects.for_lists().with_role()
+    changed = list(shown.filter(pk__in=[row.statement_id for row in told]).newest_first())
+    return Contents(
+        new=list(shown.filter(pk__in=new_ids).newest_first()[:SHOWN_MAX]),
+        new_count=len(new_ids),
         corrected=[s for s in changed if s.status == Status.PUBLISHED],
         retracted=[s for s in changed if s.status == Status.RETRACTED],
     )
