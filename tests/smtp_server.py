@@ -19,6 +19,7 @@ class Mailbox:
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
+        self.raw: list[bytes] = []  # as received, for checking signatures
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse: dict[str, str] = {}
 
@@ -30,6 +31,7 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.raw.append(envelope.original_content)
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 Message accepted for delivery"
 

@@ -1,11 +1,14 @@
 """`manage.py send_alerts`: due digests through a real SMTP server, each statement at most once per subscription,
 corrections in their own section, one-click unsubscribe, and runs that stop half-way or overlap."""
 
+import base64
 import datetime
 import io
 import re
+import subprocess
 from urllib.parse import urlsplit
 
+import dkim
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -402,3 +405,44 @@ def test_the_command_prints_a_summary_line_and_progress_when_asked(smtp_server, 
         "0 paused, 0 unconfirmed forgotten."
     )
     assert ("1/1 subscriptions" in out.getvalue()) is progress
+
+
+@pytest.fixture
+def dkim_key(tmp_path, settings):
+    """A fresh RSA key configured for signing; returns the DNS TXT record publishing its public half."""
+    key = tmp_path / "dkim.pem"
+    subprocess.run(["openssl", "genrsa", "-traditional", "-out", key, "2048"], check=True, capture_output=True)
+    public = subprocess.run(
+        ["openssl", "rsa", "-in", key, "-pubout", "-outform", "DER"], check=True, capture_output=True
+    ).stdout
+    settings.DKIM_PRIVATE_KEY_FILE, settings.DKIM_SELECTOR, settings.DKIM_DOMAIN = key, "alerts", "tracker.example.org"
+    return b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+
+def test_with_a_key_every_digest_is_dkim_signed_over_the_unsubscribe_headers(smtp_server, dkim_key):
+    """With a DKIM key configured, the digest on the wire carries a signature that verifies against the published
+    key and covers List-Unsubscribe and List-Unsubscribe-Post; a changed unsubscribe address breaks it."""
+    following()
+    StatementFactory()
+    sending.run()
+    [raw] = smtp_server.raw
+    lookups = []
+
+    def dns(name, timeout=5):
+        lookups.append(name)
+        return dkim_key
+
+    assert dkim.verify(raw, dnsfunc=dns)
+    assert lookups == [b"alerts._domainkey.tracker.example.org."]
+    signature = "".join(str(smtp_server.messages[0]["DKIM-Signature"]).split())
+    assert "d=tracker.example.org" in signature
+    assert "list-unsubscribe:list-unsubscribe-post" in signature
+    assert not dkim.verify(raw.replace(b"/alerts/unsubscribe/", b"/alerts/unsubscribX/"), dnsfunc=dns)
+
+
+def test_without_a_key_nothing_is_signed(smtp_server):
+    """No DKIM key configured: the message goes unsigned (the relay may sign it)."""
+    following()
+    StatementFactory()
+    sending.run()
+    assert smtp_server.messages[0]["DKIM-Signature"] is None

@@ -75,6 +75,12 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "30"))
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", BASE_DIR / "sent-emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Statement Tracker <alerts@localhost>")
+# DKIM signing of outgoing email when a key is set: the private key's PEM file, the selector, and the domain whose
+# DNS publishes the public key (at SELECTOR._domainkey.DOMAIN). Mail providers honour one-click unsubscribe only
+# from signed mail.
+DKIM_PRIVATE_KEY_FILE = os.environ.get("DKIM_PRIVATE_KEY_FILE", "")
+DKIM_SELECTOR = os.environ.get("DKIM_SELECTOR", "")
+DKIM_DOMAIN = os.environ.get("DKIM_DOMAIN", "")
 # When daily and weekly alert digests go out (`manage.py send_alerts`): the hour (0-23) and the weekly day, in
 # ALERTS_TIME_ZONE (an IANA name; TIME_ZONE by default).
 ALERTS_TIME_ZONE = os.environ.get("ALERTS_TIME_ZONE", "") or TIME_ZONE
@@ -186,9 +192,15 @@ except ValueError:
 if EMAIL_USE_TLS and EMAIL_USE_SSL and EMAIL_HOST:
     raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL, not both.")
 EMAIL_USE_TLS = EMAIL_USE_TLS and not EMAIL_USE_SSL
+# SMTP through Django's backend, signing with DKIM when a key is set (statements/alerts/mail.py).
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend"
+    "statements.alerts.mail.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend"
 )
+if DKIM_PRIVATE_KEY_FILE and not (DKIM_SELECTOR and DKIM_DOMAIN and Path(DKIM_PRIVATE_KEY_FILE).is_file()):
+    raise ImproperlyConfigured(
+        "DKIM_PRIVATE_KEY_FILE must name a readable PEM file, with DKIM_SELECTOR and DKIM_DOMAIN set: "
+        f"{DKIM_PRIVATE_KEY_FILE!r}, {DKIM_SELECTOR!r}, {DKIM_DOMAIN!r}"
+    )
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 try:
     ZoneInfo(ALERTS_TIME_ZONE)
