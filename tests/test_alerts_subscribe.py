@@ -127,6 +127,18 @@ def test_subscribing_fails_closed_when_no_cache_can_count(client, data, settings
     assert not Subscription.objects.exists() and mail.outbox == []
 
 
+def test_a_mail_server_that_refuses_the_confirmation_is_a_503_and_nothing_stored(client, data, settings):
+    """No SMTP server answering: a clear 503 with Retry-After, and the pending subscription is not kept."""
+    from tests.smtp_server import free_port
+
+    settings.EMAIL_BACKEND = "statements.alerts.mail.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", free_port(), False
+    response = ask(client)
+    assert response.status_code == 503 and response["Retry-After"] == "300"
+    assert "could not be sent" in response.content.decode()
+    assert not Subscription.objects.exists()
+
+
 def test_the_confirmation_link_shows_a_button_confirms_on_post_and_twice_is_harmless(client, data):
     """GET shows the filter and a button and confirms nothing (mail scanners fetch links); POST confirms; the link
     used again says it was confirmed already."""

@@ -1,6 +1,8 @@
 """Asking for an alert and confirming it. Nothing but the confirmation email is sent before the link is followed,
 and that email carries no text the visitor typed (it must not be a way to send chosen words to strangers)."""
 
+import logging
+import smtplib
 from urllib.parse import urlencode
 
 from django import forms
@@ -18,6 +20,8 @@ from ..models import Statement
 from ..ratelimit import hit_or_fail, parse_rate
 from . import links
 from .models import Frequency, Subscription, SubscriptionState, address_hash
+
+logger = logging.getLogger(__name__)
 
 # Confirmation emails one address may be sent a day, whoever asks: a visitor cannot flood someone's inbox.
 CONFIRMATIONS_PER_ADDRESS = "3/d"
@@ -85,6 +89,10 @@ class SubscribeForm(forms.Form):
         return query
 
 
+class ConfirmationNotSent(Exception):
+    """The mail server did not take the confirmation email; nothing new was stored."""
+
+
 def may_send_confirmation(email: str) -> bool:
     """Count one confirmation email for the address (by its keyed hash); False over the limit, or while neither the
     shared cache nor the database's can count (fails closed)."""
@@ -105,7 +113,8 @@ def request_alert(*, email: str, query: str, frequency: str) -> Subscription | N
             return None
         if not may_send_confirmation(email):
             return None
-        if existing is None:
+        created = existing is None
+        if created:
             try:
                 with transaction.atomic():
                     subscription = Subscription.objects.create(
@@ -118,7 +127,14 @@ def request_alert(*, email: str, query: str, frequency: str) -> Subscription | N
             subscription = existing
             subscription.frequency, subscription.created_at = frequency, timezone.now()
             Subscription.objects.filter(pk=subscription.pk).update(frequency=frequency, created_at=timezone.now())
-    send_confirmation(subscription)
+    # Sent after the commit: a transaction held open while a mail server answers would block every writer.
+    try:
+        send_confirmation(subscription)
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("Alert confirmation not sent (%s: %s)", type(error).__name__, error)
+        if created:
+            subscription.delete()  # nothing kept of a request that could not be confirmed
+        raise ConfirmationNotSent from error
     return subscription
 
 

@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ..errors import error_response
 from . import links
 from .models import Subscription, SubscriptionState
-from .subscribing import SubscribeForm, confirm, describe, request_alert
+from .subscribing import ConfirmationNotSent, SubscribeForm, confirm, describe, request_alert
 
 
 def bad_link(request, error: links.BadLink):
@@ -35,7 +36,18 @@ def subscribe(request):
     if not form.is_valid():
         context = {"form": form, "in_words": describe(form.statement_filter) if "query" in form.cleaned_data else ""}
         return render(request, "statements/alerts/subscribe.html", context, status=400)
-    request_alert(**{name: form.cleaned_data[name] for name in ("email", "query", "frequency")})
+    try:
+        request_alert(**{name: form.cleaned_data[name] for name in ("email", "query", "frequency")})
+    except ConfirmationNotSent:
+        response = error_response(
+            request,
+            status=503,
+            title="The email could not be sent",
+            message="The confirmation email could not be sent just now; nothing was stored. Please try again in a "
+            "few minutes.",
+        )
+        response["Retry-After"] = "300"
+        return response
     return redirect("statements:alert_requested")
 
 
