@@ -34,7 +34,7 @@ def revoke_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0015_import_job"),
+        ("statements", "0017_history_reasons_and_public_notes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
