@@ -40,6 +40,7 @@ demo: install
 	DEBUG=1 $(MANAGE) createcachetable
 	DEBUG=1 $(MANAGE) load_demo --synthetic 300
 	DEBUG=1 $(MANAGE) demo_admin --addrport $(ADDR):$(PORT)
+	@echo "Emails (alert confirmations; digests from 'manage.py send_alerts') are written as files to sent-emails/"
 	DEBUG=0 $(MANAGE) runserver $(ADDR):$(PORT)
 
 run: install

@@ -604,6 +604,8 @@ class Statement(models.Model):
             # List the statements said, or reported, in a rare language (StatementQuerySet.in_language).
             models.Index(fields=["original_language"], name="statement_original_language"),
             models.Index(fields=["source_language_cache"], name="statement_source_language"),
+            # What changed since an alert subscription began: new, newly matching or corrected (statements/alerts).
+            models.Index(fields=["updated_at"], name="statement_updated"),
         ]
 
     def __str__(self):
@@ -720,3 +722,7 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (ImportJobState.DONE, ImportJobState.FAILED)
+
+
+# The alerts' models live in their own package; importing them here registers them with the app.
+from .alerts.models import Digest, RunLock, SentStatement, Subscription  # noqa: E402, F401

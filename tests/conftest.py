@@ -94,3 +94,21 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server started in this process, and the settings that send alerts through it: yields its
+    Mailbox (`.messages`, parsed; `.refuse`, replies to give instead of accepting an address)."""
+    from tests import smtp_server as server
+
+    controller, mailbox = server.start()
+    settings.EMAIL_BACKEND = "statements.alerts.mail.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
