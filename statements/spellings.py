@@ -21,7 +21,7 @@ in the original: a word the database marks in the rewritten text is marked in th
 The rules are regular expressions that Python's `re` and PostgreSQL read alike. Python applies them to queries and,
 on SQLite, to indexed texts (a function registered on each connection, which the index's triggers call); PostgreSQL
 applies the same rules in the SQL function `statements_search_text` (`POSTGRES_FUNCTION`). Changing a rule changes
-what is indexed: it needs a migration that indexes every statement again (as 0016 does).
+what is indexed: it needs a migration that indexes every statement again (as 0019 does).
 """
 
 import re
@@ -57,7 +57,7 @@ def _rules() -> list[tuple[str, str]]:
 RULES = _rules()
 _COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in RULES]
 # What a text must hold for a rule to match it: most texts hold none, and a quick test skips the rule (a write of
-# a statement rewrites four texts, and 0016 every statement's).
+# a statement rewrites four texts, and 0019 every statement's).
 _DOT_LETTER = re.compile(r"\.[A-Za-z]")
 _NEEDS = ["'"] + [need for acronym in WORD_ACRONYMS for need in (_DOT_LETTER, acronym)]
 _NEEDS += [_DOT_LETTER] * (LONGEST_ABBREVIATION - 1)

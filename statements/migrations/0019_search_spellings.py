@@ -94,6 +94,6 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False  # a transaction per batch (search.index_statements)
 
-    dependencies = [("statements", "0015_import_job")]
+    dependencies = [("statements", "0018_alerts")]
 
     operations = [migrations.RunPython(forward, backward)]
