@@ -91,7 +91,8 @@ class Table:
             statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
                 sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
             )
-            with cursor.cursor.copy(statement) as copy:
+            # The driver's own cursor, so its errors are turned into Django's (IntegrityError…) here, as for execute().
+            with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
                 for row in rows:
                     copy.write_row(row)
         return ids
