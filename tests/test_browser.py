@@ -31,7 +31,7 @@ def test_narrow_the_timeline_through_the_form(live_server, page, world):
     """Choosing an official and a kind in the form and submitting narrows the list and keeps the choice in the URL."""
     page.goto(live_server.url + "/")
     assert page.get_by_text("37 statements").is_visible()
-    page.get_by_label("Official").select_option(label="Dmitry Peskov")
+    page.get_by_label("Official", exact=True).select_option(label="Dmitry Peskov (2)")
     page.get_by_label("Kind").select_option(label="Paraphrase")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(re.compile(r"speaker=dmitry-peskov"))
