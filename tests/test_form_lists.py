@@ -1,5 +1,5 @@
 """The timeline form's option lists: only values with published statements, each with its count, the chosen ones
-kept whatever their count."""
+kept whatever their count, and a long list marked for narrowing by typing."""
 
 import html
 import re
@@ -7,6 +7,7 @@ import re
 import pytest
 
 from statements.models import Status
+from statements.timeline.form import NARROW_FROM
 from tests.factories import OfficialFactory, StatementFactory
 from tests.timeline_data import build_world
 
@@ -106,6 +107,17 @@ def test_an_unknown_language_is_an_error_not_an_option(client, world):
     assert response.status_code == 400
     field = {field["name"]: field for field in response.context["fields"]}["language"]
     assert field["errors"] and "zz" not in [value for value, _ in field["options"]]
+
+
+def test_long_lists_are_marked_for_narrowing_by_typing(client, world):
+    """Lists longer than NARROW_FROM get the box that narrows them (data-narrow); short ones stay plain selects."""
+    for i in range(NARROW_FROM + 1):
+        StatementFactory(speaker=OfficialFactory(name=f"Extra Official {i:02}"))
+    page = client.get("/").content.decode()
+    assert re.search(r'<select id="id_speaker" name="speaker" data-narrow="Official">', page)
+    assert re.search(r'<select id="id_outlet" name="outlet" data-narrow="Outlet">', page)  # one outlet per statement
+    assert re.search(r'<select id="id_country" name="country">', page)  # four countries
+    assert '<script src="/static/js/narrow-options.js" defer></script>' in page
 
 
 def test_a_value_the_filter_does_not_know_is_shown_as_typed_without_a_count(client, world):

@@ -122,6 +122,10 @@ class FormLists:
         ]
 
 
+# A list longer than this gets a box that narrows it as one types (static/js/narrow-options.js).
+NARROW_FROM = 12
+
+
 @lru_cache(maxsize=64)
 def option_tags(options: tuple[tuple[str, str], ...]) -> str:
     """`<option>` elements for a select, built here rather than in a template loop: the country list alone has 249
@@ -196,6 +200,7 @@ def form_fields(statement_filter, lists: FormLists) -> list[dict]:
             listed = [(o.value, o.text) for o in options if o.count is None or o.count or o.value == value]
             first = [("", public.any_label)] if public.any_label else []
             field.update(value=value, options=first + listed)
+        field["narrow"] = len(listed) > NARROW_FROM
         fields.append(field)
     return fields
 
