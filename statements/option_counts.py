@@ -28,7 +28,7 @@ How, per database:
   publishes), and write a new version of one row per statement, which PostgreSQL walks from the first on each
   later update inside one transaction.
 
-Statements written before the triggers existed are counted by `create_schema` (migration 0016).
+Statements written before the triggers existed are counted by `create_schema` (migration 0020).
 """
 
 PUBLISHED = "published"

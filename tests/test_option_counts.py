@@ -254,12 +254,12 @@ def test_committed_changes_are_folded_into_the_counts(things):
     )
 
 
-BEFORE_THE_COUNTS = ("statements", "0015_import_job")
+BEFORE_THE_COUNTS = ("statements", "0019_search_spellings")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_database_migrated_from_before_the_counts_counts_its_statements():
-    """Migration 0016 counts the statements already there, and its triggers keep the counts exact afterwards."""
+    """Migration 0020 counts the statements already there, and its triggers keep the counts exact afterwards."""
     newest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         MigrationExecutor(connection).migrate([BEFORE_THE_COUNTS])

@@ -19,7 +19,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0015_import_job"),
+        ("statements", "0019_search_spellings"),
     ]
 
     operations = [
