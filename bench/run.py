@@ -109,6 +109,8 @@ TIMELINE_MATRIX: list[tuple[str, dict]] = [
     ("common word", {"q": "cooperation"}),
     ("rare word", {"q": "hotline"}),
     ("word + topic", {"q": "ceasefire", "topic": "syria"}),
+    # Values nobody published, kept in the form's lists with a count of 0 while chosen (docs/option-counts.md).
+    ("chosen values without statements", {"country": "aq", "language": "xh"}),
 ]
 
 SEARCH_MATRIX: list[tuple[str, dict]] = [
@@ -436,6 +438,13 @@ def render_table(report: dict) -> str:
         "≤ 1000",
         1000,
     )
+    add("form option lists p50 ms (markup rebuilt)", lambda e: e["form_lists"]["p50_ms"], "part of the timeline's")
+    add("  of which counts read ms", lambda e: e["form_lists"]["counts_read_p50_ms"], "")
+    add(
+        "  options listed (count rows)",
+        lambda e: f"{e['form_lists']['options']:,} ({e['form_lists']['count_rows']:,})",
+        "",
+    )
     add("first page p50 ms", lambda e: e["deep_pages"]["first_p50_ms"], "")
     add("deep page p50 ms", lambda e: e["deep_pages"]["deep_p50_ms"], "≤ 2× first")
     add("deep page / first page", lambda e: e["deep_pages"]["ratio"], "≤ 2.0", 2.0)
@@ -699,6 +708,9 @@ def measure(*, runs: int) -> dict:
         "urls": [first, *deep],
     }
 
+    print("  the form's option lists…", flush=True)
+    result["form_lists"] = measure_form_lists(runs)
+
     print(f"  search pages ({len(SEARCH_MATRIX)} URLs)…", flush=True)
     search = [measure_url(client, label, url_for("statements:timeline", p), runs) for label, p in SEARCH_MATRIX]
     result["search"] = summarise(search)
@@ -772,6 +784,39 @@ def other_pages() -> list[tuple[str, str]]:
         ("Atom feed, filtered", reverse("statements:feed") + "?speaker=ada-quillfeather-fictional&topic=syria"),
         ("readiness probe", "/readyz"),
     ]
+
+
+def measure_form_lists(runs: int) -> dict:
+    """The timeline form's option lists alone, as the unfiltered timeline builds them: the counts read
+    (statements/option_counts.py), the names read and every list's markup built afresh, as after a write changed a
+    count (`option_tags` keeps a list's markup until then)."""
+    from django.http import QueryDict
+
+    from statements.filters import StatementFilter
+    from statements.models import OptionCount, Statement, Topic
+    from statements.timeline.form import FormLists, form_fields, option_tags, published_speakers
+
+    timings, counts_ms, options = [], [], 0
+    for _ in range(runs + 1):  # the first warms up
+        option_tags.cache_clear()
+        statement_filter = StatementFilter(QueryDict(""), queryset=Statement.objects.published())
+        statement_filter.is_valid()  # the timeline has checked the filter before it builds the form
+        started = time.perf_counter()
+        counts = OptionCount.objects.counts()
+        read = time.perf_counter()
+        lists = FormLists(
+            statement_filter.data, topics=Topic.objects.in_bulk(), speakers=published_speakers(), counts=counts
+        )
+        fields = form_fields(statement_filter, lists)
+        timings.append((time.perf_counter() - started) * 1000)
+        counts_ms.append((read - started) * 1000)
+        options = sum(str(f.get("option_tags", "")).count("<option") + len(f.get("options", [])) for f in fields)
+    return {
+        "p50_ms": round(statistics.median(timings[1:]), 1),
+        "counts_read_p50_ms": round(statistics.median(counts_ms[1:]), 1),
+        "options": options,
+        "count_rows": OptionCount.objects.count(),
+    }
 
 
 def database_facts(connection) -> dict:

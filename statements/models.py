@@ -10,7 +10,7 @@ from django.db import connections, models
 from django.db.models import Q
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 
-from . import denormalised, planner, search
+from . import denormalised, option_counts, planner, search
 from .history import TrackedHistory
 
 WIKIDATA_ID_REGEX = r"^Q[1-9][0-9]*$"
@@ -277,29 +277,6 @@ def language_code(code: str) -> str:
     return (code or "").strip().lower()
 
 
-class SourceManager(models.Manager):
-    def languages(self) -> list[str]:
-        """Every language some source is in, in code order, read from the `source_language` index.
-
-        A plain DISTINCT reads every source on PostgreSQL, which has no skip scan, on each timeline request (its
-        filter form lists them). Asking the index for the next code after the last one found costs one probe per
-        language. SQLite skips through the index for a DISTINCT itself.
-        """
-        if connections[self.db].vendor != "postgresql":
-            return list(self.order_by("language").values_list("language", flat=True).distinct())
-        table = self.model._meta.db_table
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(
-                f"""WITH RECURSIVE found(language) AS (
-                    SELECT MIN(language) FROM {table}
-                    UNION ALL
-                    SELECT (SELECT MIN(language) FROM {table} WHERE language > found.language)
-                    FROM found WHERE found.language IS NOT NULL
-                ) SELECT language FROM found WHERE language IS NOT NULL"""
-            )
-            return [language for (language,) in cursor.fetchall()]
-
-
 class Source(models.Model):
     """Where the statements were reported: one article, transcript or post."""
 
@@ -317,8 +294,6 @@ class Source(models.Model):
     dateline = models.CharField(max_length=200, blank=True, help_text="e.g. NEW YORK, November 11")
     history = TrackedHistory()
 
-    objects = SourceManager()
-
     class Meta:
         ordering = ["-published_on", "title"]
         constraints = [
@@ -332,7 +307,6 @@ class Source(models.Model):
         ]
         indexes = [
             models.Index(fields=["outlet", "published_on"], name="source_outlet_date"),
-            models.Index(fields=["language"], name="source_language"),  # SourceManager.languages
             # The admin's list and source search, newest first, and its year filter (statements/admin/scale.py).
             models.Index(fields=["-published_on", "title"], name="source_date_title"),
         ]
@@ -658,6 +632,46 @@ class Statement(models.Model):
             raise ValidationError({"source": "A statement cannot be published without a source."})
         if self.status == Status.RETRACTED and not self.retraction_reason.strip():
             raise ValidationError({"retraction_reason": "Say why the statement is retracted."})
+
+
+class Counted(models.TextChoices):
+    """What an OptionCount counts published statements for."""
+
+    SPEAKER = "speaker", "Speaker (official id)"
+    TOPICS = "topics", "Set of topics (a statement's topic ids, ',3,17,')"
+    COUNTRY = "country", "Country concerned (country id)"
+    OUTLET = "outlet", "Outlet (outlet id)"
+    LANGUAGE = "language", "Language said or reported in (ISO 639 code)"
+
+
+class OptionCountManager(models.Manager):
+    def counts(self) -> option_counts.OptionCounts:
+        """Every count in one query (statements/option_counts.py)."""
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            cursor.execute(option_counts.read_sql(connection.vendor))
+            return option_counts.OptionCounts(cursor.fetchall())
+
+
+class OptionCount(models.Model):
+    """How many published statements have one value of the timeline's option lists: kept exact by database
+    triggers (statements/option_counts.py), never written by the application."""
+
+    kind = models.CharField(max_length=10, choices=Counted.choices)
+    value = models.TextField()
+    statements = models.IntegerField(default=0)
+
+    objects = OptionCountManager()
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="option_count_unique_value"),
+            models.CheckConstraint(condition=Q(kind__in=Counted.values), name="option_count_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.value}: {self.statements}"
 
 
 class ImportJobState(models.TextChoices):

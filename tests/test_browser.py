@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.browser import screenshot, serious_violations
-from tests.factories import StatementFactory
+from tests.factories import StatementFactory, country
 from tests.timeline_data import DRAFT_TEXT, build_world
 
 # live_server needs real transactions; serialized_rollback puts the migration-loaded countries back after each test.
@@ -31,7 +31,7 @@ def test_narrow_the_timeline_through_the_form(live_server, page, world):
     """Choosing an official and a kind in the form and submitting narrows the list and keeps the choice in the URL."""
     page.goto(live_server.url + "/")
     assert page.get_by_text("37 statements").is_visible()
-    page.get_by_label("Official").select_option(label="Dmitry Peskov")
+    page.get_by_label("Official", exact=True).select_option(label="Dmitry Peskov (2)")
     page.get_by_label("Kind").select_option(label="Paraphrase")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(re.compile(r"speaker=dmitry-peskov"))
@@ -73,6 +73,83 @@ def test_on_a_desktop_form_results_and_facets_stand_side_by_side(live_server, pa
     assert form["x"] + form["width"] <= results["x"] < facets["x"]
     assert facets["y"] < results["y"] + results["height"]
     assert page.locator("#id_speaker").is_visible()
+
+
+# Countries concerned beyond the labelled world's four, so that the country list is long enough to narrow.
+MORE_COUNTRIES = ["AT", "BE", "CN", "DE", "EG", "GB", "IN", "IR", "JP", "TR", "UA", "AE", "CI"]
+
+
+def test_typing_narrows_the_country_list(live_server, page, world):
+    """The country list narrows as one types, names and codes, accents ignored; Enter applies the first match. No
+    inline script: the page's console stays free of Content-Security-Policy errors."""
+    for code in MORE_COUNTRIES:
+        StatementFactory(speaker=world["officials"]["anna"], countries=[country(code)])
+    console = []
+    page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
+    page.goto(live_server.url + "/")
+    select, box = page.locator("#id_country"), page.get_by_label("Type to narrow: Country concerned")
+
+    def shown():
+        return select.locator("option").all_inner_texts()
+
+    assert len(shown()) == 1 + 4 + len(MORE_COUNTRIES)
+    box.fill("syr")
+    assert shown() == ["Any country", "Syria (3)"]
+    assert page.locator("#id_country_narrow_status").inner_text() == "1 of 17 shown"
+    box.fill("united")
+    assert shown() == ["Any country", "United Arab Emirates (1)", "United Kingdom (1)", "United States (2)"]
+    box.fill("us")  # the code first, then names starting so, then names containing it
+    assert shown()[:2] == ["Any country", "United States (2)"] and "Russia (3)" in shown()
+    box.fill("cote")
+    assert shown() == ["Any country", "Côte d'Ivoire (1)"]
+    box.fill("zzz")
+    assert shown() == ["Any country"]
+    assert page.locator("#id_country_narrow_status").inner_text() == "Nothing in the list matches “zzz”"
+    box.fill("syr")
+    screenshot(page, "narrow-countries", widths=(1280,))
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"country=sy"))
+    assert page.url == live_server.url + "/?country=sy"
+    assert page.get_by_text("3 statements match these filters").is_visible()
+    assert page.get_by_label("Syria (3)").is_checked()
+    assert console == []
+    assert serious_violations(page) == []
+
+
+def test_on_a_phone_the_narrowing_box_fits_and_works(live_server, browser, world):
+    """At 390 px the box and the narrowed list fit the screen inside the filters' disclosure."""
+    for code in MORE_COUNTRIES:
+        StatementFactory(speaker=world["officials"]["anna"], countries=[country(code)])
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto(live_server.url + "/")
+    phone.locator(".filters-area > summary").click()
+    box = phone.get_by_label("Type to narrow: Country concerned")
+    box.scroll_into_view_if_needed()
+    box.fill("united")
+    texts = phone.locator("#id_country option").all_inner_texts()
+    assert texts == ["Any country", "United Arab Emirates (1)", "United Kingdom (1)", "United States (2)"]
+    assert phone.locator("#id_country").input_value() == ""  # narrowing picks nothing by itself
+    right = phone.locator("#id_country").bounding_box()
+    assert right["x"] + right["width"] <= 390
+    screenshot(phone, "narrow-countries-phone", widths=(390,))
+    context.close()
+
+
+def test_without_javascript_the_lists_are_plain_selects(live_server, browser, world):
+    """Progressive enhancement: with scripts off there is no box, the whole list is there and choosing works."""
+    for code in MORE_COUNTRIES:
+        StatementFactory(speaker=world["officials"]["anna"], countries=[country(code)])
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(live_server.url + "/")
+    assert plain.locator("#id_country_narrow").count() == 0
+    assert plain.locator("#id_country option").count() == 1 + 4 + len(MORE_COUNTRIES)
+    plain.locator("#id_country").select_option("sy")
+    plain.get_by_role("button", name="Apply filters").click()
+    plain.wait_for_url(re.compile(r"country=sy"))
+    assert plain.get_by_text("3 statements match these filters").is_visible()
+    context.close()
 
 
 def test_bad_date_in_the_form_shows_the_message(live_server, page, world):

@@ -15,6 +15,7 @@ from statements.filters import (
     StatementFilter,
 )
 from statements.models import Statement
+from statements.option_counts import OptionCounts
 from statements.timeline.form import FormLists, active_chips, form_fields
 from tests.timeline_data import build_world
 
@@ -61,7 +62,8 @@ def test_a_filter_added_to_a_subclass_reaches_the_form_chips_words_and_schema():
     assert statement_filter.is_valid(), statement_filter.errors
 
     fields = {
-        field["name"]: field for field in form_fields(statement_filter, FormLists(params, topics={}, speakers={}))
+        field["name"]: field
+        for field in form_fields(statement_filter, FormLists(params, topics={}, speakers={}, counts=OptionCounts([])))
     }
     assert fields["manner"]["label"] == "Manner"
     assert fields["manner"]["options"] == [("", "Any manner"), ("direct", "Spoken"), ("paraphrase", "Reported")]

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import clear_script_prefix, set_script_prefix
 
-from statements.models import Country, DatePrecision, Position, Source, Statement, Status, Topic
-from tests.factories import OfficialFactory, PositionFactory, SourceFactory, StatementFactory, TopicFactory
+from statements.models import Country, DatePrecision, Position, Statement, Status, Topic
+from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -149,21 +149,3 @@ def test_entity_addresses_follow_the_script_prefix_and_the_slug():
     assert russia.get_absolute_url() == "/countries/ru/"
     topic.slug = "sanctions-regimes"
     assert topic.get_absolute_url() == "/topics/sanctions-regimes/"
-
-
-@pytest.mark.parametrize(
-    ("languages", "listed"),
-    [
-        ([], []),
-        (["en"], ["en"]),
-        (["en", "ru", "en", "fr", "ru"], ["en", "fr", "ru"]),
-        (["EN", "en", "zh", " Ar "], ["ar", "en", "zh"]),  # stored in lower case, so listed once
-        (["pt-br", "pt", "pt"], ["pt", "pt-br"]),
-    ],
-)
-def test_source_languages_lists_each_language_of_the_sources_once(languages, listed):
-    """What the timeline's language list offers: every language some source is in, each once (read from the
-    language index, one probe per language, on PostgreSQL)."""
-    for code in languages:
-        SourceFactory(language=code)
-    assert Source.objects.languages() == listed

@@ -163,7 +163,8 @@ def test_item_lists_its_topics_as_linked_now_in_name_order(client, page):
 
 def test_filter_form_lists_what_is_true_now(client):
     """The filter form's lists are kept between requests (timeline.form.option_tags) but never out of date: a renamed
-    topic, a new topic and an official's first published statement show on the next request."""
+    topic, a new topic's first statement, an official's first published statement and new counts show on the next
+    request."""
 
     def options(html, name):
         select = re.search(rf'<select id="id_{name}" name="{name}".*?</select>', html, re.S).group(0)
@@ -173,18 +174,18 @@ def test_filter_form_lists_what_is_true_now(client):
     StatementFactory(topics=[topic])
     newcomer = OfficialFactory(name="Nina Newcomer")
     first = client.get("/").content.decode()
-    assert (topic.slug, "Arms control") in options(first, "topic")
+    assert (topic.slug, "Arms control (1)") in options(first, "topic")
     assert newcomer.slug not in dict(options(first, "speaker"))
 
     topic.name = "Arms control talks"
     topic.save()
     added = TopicFactory(name="Water rights")
-    StatementFactory(speaker=newcomer)
+    StatementFactory(speaker=newcomer, topics=[added, topic])
     second = client.get("/").content.decode()
-    assert (topic.slug, "Arms control talks") in options(second, "topic")
-    assert (topic.slug, "Arms control") not in options(second, "topic")
-    assert (added.slug, "Water rights") in options(second, "topic")
-    assert (newcomer.slug, "Nina Newcomer") in options(second, "speaker")
+    assert (topic.slug, "Arms control talks (2)") in options(second, "topic")
+    assert (topic.slug, "Arms control (1)") not in options(second, "topic")
+    assert (added.slug, "Water rights (1)") in options(second, "topic")
+    assert (newcomer.slug, "Nina Newcomer (1)") in options(second, "speaker")
 
 
 def test_role_is_the_one_held_on_the_statement_date(client, world):
@@ -244,7 +245,7 @@ def test_officials_and_outlets_known_only_from_drafts_are_unknown_to_the_timelin
         assert name not in plain and f'value="{slug}"' not in plain
     options = client.get("/").context["fields"]
     outlets = next(field for field in options if field["name"] == "outlet")["option_tags"]
-    assert '<option value="tass">TASS</option>' in outlets and "draft-only-outlet" not in outlets
+    assert '<option value="tass">TASS (4)</option>' in outlets and "draft-only-outlet" not in outlets
 
 
 def test_empty_result_has_a_clear_message(client, world):
@@ -400,9 +401,10 @@ def add_statements(n: int):
     StatementFactory(status=Status.DRAFT, text=DRAFT_TEXT)
 
 
-# Form choices (topics, officials, countries, outlets, languages) 5; the matches (count, page, facets, chart) 1;
-# the page's rows 1. The facets and the rows' topics are named from the form's topics and officials, and every
-# count is made from the matches.
+# Form choices 5: the published statements' counts per value (speakers, topics, countries, outlets, languages),
+# topics, officials, countries, outlets; the matches (count, page, facets, chart) 1; the page's rows 1. The
+# facets and the rows' topics are named from the form's topics and officials, and every count is made from the
+# matches. (The languages are named from the counts, which replaced their own query.)
 TIMELINE_QUERIES = 7
 # The filter adds one query per parameter that names things (to check they exist), plus the topic tree once; the
 # topic and country filters also count their links to choose the query's shape (table size + one each).

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 
 from ..alerts.subscribing import alert_form_context, alert_query
 from ..filters import StatementFilter
-from ..models import DatePrecision, Statement, Topic
+from ..models import DatePrecision, OptionCount, Statement, Topic
 from ..planner import COUNT_CAP
 from ..search import parse_query, snippets
 from .chart import chart_for_matches
@@ -170,10 +170,11 @@ def timeline_page(request):
     params = statement_filter.data
     # Read once, used three times: the filter form lists them, the facets and the page's statements name them.
     topics, speakers = Topic.objects.in_bulk(), published_speakers()
+    lists = FormLists(params, topics=topics, speakers=speakers, counts=OptionCount.objects.counts())
     context = {
         "filter": statement_filter,
         "in_words": statement_filter.in_words() if statement_filter.is_valid() else "",
-        "fields": form_fields(statement_filter, FormLists(params, topics=topics, speakers=speakers)),
+        "fields": form_fields(statement_filter, lists),
         "same_filters": without_page(params).urlencode(),  # for the CSV, report and feed links
     }
     if statement_filter.is_valid():
