@@ -136,19 +136,19 @@ def parse_partial_date(value: str) -> DateSpan:
 class PartialDateField(forms.CharField):
     """The one date input: a text box for YYYY, YYYY-MM or YYYY-MM-DD that cleans to a DateSpan.
 
-    `precisions` limits what may be typed: `(DatePrecision.DAY,)` for a date that must be known to the day.
-    The initial value may be a DateSpan, a date (shown to the day) or text.
+    `day_only=True` for a date that must be known to the day. The initial value may be a DateSpan, a date (shown
+    to the day) or text.
     """
 
     widget = forms.TextInput
 
-    def __init__(self, *, precisions=tuple(DatePrecision.values), **kwargs):
+    def __init__(self, *, day_only: bool = False, **kwargs):
         kwargs.setdefault("max_length", 10)
-        self.precisions = tuple(precisions)
+        self.day_only = day_only
         super().__init__(**kwargs)
         self.widget.attrs = {**INPUT_ATTRS, **self.widget.attrs}
         if not self.help_text:
-            self.help_text = "YYYY-MM-DD" if self.precisions == (DatePrecision.DAY,) else "YYYY, YYYY-MM or YYYY-MM-DD"
+            self.help_text = "YYYY-MM-DD" if day_only else "YYYY, YYYY-MM or YYYY-MM-DD"
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
@@ -157,7 +157,7 @@ class PartialDateField(forms.CharField):
 
     @property
     def forms_message(self) -> str:
-        return DAY_FORM if self.precisions == (DatePrecision.DAY,) else FORMS
+        return DAY_FORM if self.day_only else FORMS
 
     def prepare_value(self, value):
         if isinstance(value, DateSpan):
@@ -174,14 +174,14 @@ class PartialDateField(forms.CharField):
             span = parse_partial_date(value)
         except DateError as error:
             reason = error.reason
-            if error.suggestion and parse_partial_date(error.suggestion).precision in self.precisions:
+            if error.suggestion and (not self.day_only or len(error.suggestion) == len("2016-11-11")):
                 reason = f"write it as {error.suggestion}"
             # Values as parameters, not formatted in: the API's error translation applies `message % params`.
             reason = f": {reason}" if reason else ""
             raise ValidationError(
                 "%(forms)s%(reason)s.", code="invalid", params={"forms": self.forms_message, "reason": reason}
             ) from None
-        if span.precision not in self.precisions:
+        if self.day_only and span.precision != DatePrecision.DAY:
             raise ValidationError(
                 "%(forms)s: “%(value)s” gives no day.",
                 code="imprecise",
@@ -223,8 +223,8 @@ class DayField(PartialDateField):
     cleans to a datetime.date, for a model's DateField."""
 
     def __init__(self, **kwargs):
-        kwargs.pop("precisions", None)
-        super().__init__(precisions=(DatePrecision.DAY,), **kwargs)
+        kwargs.pop("day_only", None)
+        super().__init__(day_only=True, **kwargs)
 
     def to_python(self, value):
         span = super().to_python(value)
