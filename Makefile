@@ -7,13 +7,15 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # Where `make demo` and `make run` serve: `make demo PORT=8001` (or ADDR=0.0.0.0 to be reachable from elsewhere).
 ADDR ?= 127.0.0.1
 PORT ?= 8000
+# Test processes for `make test` (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 
 .PHONY: help install demo run serve test lint format browser ci clean eval-extract bench loadtest
 
 help:
 	@echo "make demo   - install, migrate, load the demo data, print an admin login, serve on ADDR:PORT (127.0.0.1:8000)"
 	@echo "make serve  - production mode: collectstatic, migrate, gunicorn on 127.0.0.1:8000 (needs SECRET_KEY)"
-	@echo "make test   - install and run the whole test suite (SQLite, or DATABASE_URL if set)"
+	@echo "make test   - install and run the whole test suite on every core (SQLite, or DATABASE_URL if set)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make ci     - what CI runs: .ci/run"
 	@echo "make bench  - a million statements on SQLite and PostgreSQL: build (or reuse), measure, bench/results/"
@@ -38,6 +40,7 @@ demo: install
 	DEBUG=1 $(MANAGE) createcachetable
 	DEBUG=1 $(MANAGE) load_demo --synthetic 300
 	DEBUG=1 $(MANAGE) demo_admin --addrport $(ADDR):$(PORT)
+	@echo "Emails (alert confirmations; digests from 'manage.py send_alerts') are written as files to sent-emails/"
 	DEBUG=0 $(MANAGE) runserver $(ADDR):$(PORT)
 
 run: install
@@ -56,7 +59,7 @@ serve: install
 test: install browser
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .

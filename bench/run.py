@@ -5,10 +5,11 @@
 For each engine it
 1. builds the database once: `migrate`, then `generate_statements --count N --seed S` (bulk inserts + ANALYZE).
    SQLite lives in bench/cache/bench-1m.sqlite3 (gitignored); PostgreSQL in the database st_bench
-   (BENCH_POSTGRES_URL overrides). The build is reused while its key matches: count, seed and a hash of the
-   generator's source (statements/sample_data/synthetic.py, statements/sample_data/demo.py). Newer migrations
-   (indexes) are applied to a reused database, followed by ANALYZE (VACUUM ANALYZE on PostgreSQL), so the key does
-   not have to include the migration state;
+   (BENCH_POSTGRES_URL overrides); another --count has its own, bench/cache/bench-N.sqlite3 and st_bench_N. The
+   build is reused while its key matches: count, seed and a hash of the generator's source
+   (statements/sample_data/synthetic.py, statements/sample_data/demo.py). Newer migrations (indexes) are applied
+   to a reused database, followed by ANALYZE (VACUUM ANALYZE on PostgreSQL), so the key does not have to include
+   the migration state;
 2. measures, in a fresh Python process, through Django's test Client and the real URLconf (middleware, templates,
    everything): the timeline over a fixed matrix of filters (a warm-up, then --runs timed requests each: p50/p95
    server time, SQL query count, slowest SQL statement), deep pages, full-text search pages and the admin
@@ -57,6 +58,8 @@ TARGETS = {
     "deep_page_ratio": 2.0,
     "search_p50_ms": {"postgresql": 100, "sqlite": 200},
     "admin_ms": 500,
+    "pages_p50_ms": 50,
+    "pages_worst_p50_ms": 250,
     "export_cli_ratio": 0.5,
     "export_memory_mb": 50,
     "import_100k_seconds": 60,
@@ -192,9 +195,19 @@ def psql(url: str, sql: str) -> str:
     return subprocess.run(command, check=True, text=True, capture_output=True, env=env).stdout.strip()
 
 
+def postgres_url(count: int) -> str:
+    """The million's database is POSTGRES_URL's; another count has its own beside it (st_bench_5000), as SQLite has
+    its own file, so that a quick try on a small database never drops the million."""
+    if count == DEFAULT_COUNT:
+        return POSTGRES_URL
+    parts = urlsplit(POSTGRES_URL)
+    return parts._replace(path=f"{parts.path}_{count}").geturl()
+
+
 def ensure_postgres(count: int, seed: int, keep: bool = False) -> str:
     """The key is stored as the database's comment, so a reused database says what it holds."""
-    parts = urlsplit(POSTGRES_URL)
+    url = postgres_url(count)
+    parts = urlsplit(url)
     name = parts.path.lstrip("/")
     maintenance = parts._replace(path="/postgres").geturl()
     key = build_key(count, seed)
@@ -203,16 +216,16 @@ def ensure_postgres(count: int, seed: int, keep: bool = False) -> str:
     )
     if comment and reusable(json.loads(comment), key, keep):
         print(f"PostgreSQL: reusing database {name} ({key})", flush=True)
-        return POSTGRES_URL
+        return url
     print(f"PostgreSQL: building database {name} ({key})", flush=True)
     started = time.monotonic()
     psql(maintenance, f'DROP DATABASE IF EXISTS "{name}"')
     psql(maintenance, f'CREATE DATABASE "{name}"')
-    manage(POSTGRES_URL, "migrate", "--no-input", "-v0")
-    manage(POSTGRES_URL, "generate_statements", "--count", str(count), "--seed", str(seed))
+    manage(url, "migrate", "--no-input", "-v0")
+    manage(url, "generate_statements", "--count", str(count), "--seed", str(seed))
     psql(maintenance, f"COMMENT ON DATABASE \"{name}\" IS '{json.dumps(key)}'")
     print(f"PostgreSQL: built in {time.monotonic() - started:.0f} s", flush=True)
-    return POSTGRES_URL
+    return url
 
 
 def settle(engine: str, database_url: str) -> None:
@@ -433,6 +446,8 @@ def render_table(report: dict) -> str:
         lambda name: TARGETS["search_p50_ms"][name],
     )
     add("search page p95 ms", lambda e: e["search"]["p95_ms"], "")
+    add("other public pages p50 ms", lambda e: e["pages"]["p50_ms"], "≤ 50", TARGETS["pages_p50_ms"])
+    add("other public pages worst p50 ms", lambda e: e["pages"]["worst_p50_ms"], "≤ 250", TARGETS["pages_worst_p50_ms"])
     add("admin changelist p50 ms", lambda e: e["admin"]["changelist_p50_ms"], "≤ 500", 500)
     add("admin worst p50 ms (statements and sources lists)", lambda e: e["admin"]["worst_p50_ms"], "≤ 500", 500)
     add(
@@ -688,6 +703,10 @@ def measure(*, runs: int) -> dict:
     search = [measure_url(client, label, url_for("statements:timeline", p), runs) for label, p in SEARCH_MATRIX]
     result["search"] = summarise(search)
 
+    print("  other public pages…", flush=True)
+    pages = [measure_url(client, label, url, runs) for label, url in other_pages()]
+    result["pages"] = summarise(pages)
+
     print("  admin changelist…", flush=True)
     admin_client = Client(raise_request_exception=False)
     admin_client.force_login(get_user_model().objects.get(username=ADMIN_USERNAME))
@@ -720,6 +739,39 @@ def measure(*, runs: int) -> dict:
         "urls": admin,
     }
     return result
+
+
+def other_pages() -> list[tuple[str, str]]:
+    """Every public page besides the timeline, at a million statements: permalinks, the entity pages (each a filtered
+    timeline of its own; the permalink holds the report-an-error form), the indexes, the API, the feed, the about
+    page and the readiness probe."""
+    from django.urls import reverse
+
+    from statements.models import Country, Official, Statement, Topic
+
+    newest = Statement.objects.published().order_by("-date", "-id").values_list("pk", flat=True).first()
+    oldest = Statement.objects.published().order_by("date", "id").values_list("pk", flat=True).first()
+    speaker = Official.objects.get(slug="ada-quillfeather-fictional")
+    topic = Topic.objects.get(slug="russia-us-relations")
+    country = Country.objects.get(code="US")
+    return [
+        ("permalink, newest", reverse("statements:statement_detail", args=[newest])),
+        ("permalink, oldest", reverse("statements:statement_detail", args=[oldest])),
+        ("official page (common speaker)", speaker.get_absolute_url()),
+        ("topic page (common topic)", topic.get_absolute_url()),
+        ("country page (US)", country.get_absolute_url()),
+        ("officials index", reverse("statements:official_list")),
+        ("topics index", reverse("statements:topic_list")),
+        ("countries index", reverse("statements:country_list")),
+        ("about page", reverse("statements:about")),
+        ("API statements", reverse("api:statement-list")),
+        ("API statements, filtered", reverse("api:statement-list") + "?topic=syria&country=ru"),
+        ("API statement", reverse("api:statement-detail", args=[newest])),
+        ("API officials", reverse("api:official-list")),
+        ("Atom feed", reverse("statements:feed")),
+        ("Atom feed, filtered", reverse("statements:feed") + "?speaker=ada-quillfeather-fictional&topic=syria"),
+        ("readiness probe", "/readyz"),
+    ]
 
 
 def database_facts(connection) -> dict:

@@ -15,12 +15,18 @@ SECURE_SSL_REDIRECT=0, rate limits off because every request comes from one addr
 It stops by itself after `--duration` seconds (capped at 600, users at 64). Then, on the same server, the stalled
 downloads scenario: `--stalled` clients (50) ask for /export.csv and never read it, for `--stall-duration` seconds
 (30, capped at 120), while two probe threads request the timeline, /healthz and permalinks back to back; the
-timeline's p95 must stay within STALLED_TIMELINE_P95 (1 s). Last, the Redis outage scenario: probes request
-searches, the API and the start of the export for `--redis-outage` seconds (20, capped at 120) and the load test's
-own Redis is shut down half-way; every answer must still be 200, and /readyz must say the cache is degraded. It
-stops gunicorn and its Redis, prints throughput, p50/p95/p99 per kind of request and errors, and writes
-loadtest/results/<engine>.json. Any error (a status other than 200, a connection failure, an export cut short by the
-server, a probe over its limit) makes it exit 1.
+timeline's p95 must stay within STALLED_TIMELINE_P95 (1 s). Then, on PostgreSQL, the database-drop scenario: for
+`--db-drop-duration` seconds (30, capped at 120) a thread ends one of the server's database connections with
+`pg_terminate_backend` every `--db-drops` seconds (3, between 1 and 30) while probe threads request the timeline,
+searches, permalinks, the API and CSV exports (5 s of each at most); every answer must be 200, and an export cut
+mid-stream must end with the export's #ERROR row saying the connection was lost: those are counted as interrupted
+downloads, not errors. SQLite has no server connection to drop, and says so. Last, the Redis outage scenario:
+probes request searches, the API and the start of the export for `--redis-outage` seconds (20, capped at 120) and
+the load test's own Redis is shut down half-way; every answer must still be 200, and /readyz must say the cache is
+degraded. It stops gunicorn and its Redis, prints throughput, p50/p95/p99 per kind of request and errors, and
+writes loadtest/results/<engine>.json (<engine>-<count>.json for another --count). Any error (a status other than
+200, a connection failure, an export cut short by the server other than by a dropped connection in that scenario, a
+probe over its limit) makes it exit 1.
 
 The server counts its rate limits in a Redis the load test starts itself on a free 127.0.0.1 port (never the
 machine's own), as production does; every request names a random client address in X-Forwarded-For (BEHIND_PROXY),
@@ -79,6 +85,24 @@ STALLED_RECEIVE_BUFFER = 64 * 1024
 REDIS_OUTAGE_SECONDS = 20
 MAX_REDIS_OUTAGE_SECONDS = 120
 REDIS_OUTAGE_PROBE_THREADS = 2
+# The database-drop scenario (docs/operations.md, "The database: a dropped connection"): a server connection ended
+# every DB_DROP_EVERY seconds for DB_DROP_SECONDS while the probes read.
+DB_DROP_EVERY = 3
+MAX_DB_DROP_EVERY = 30
+DB_DROP_SECONDS = 30
+MAX_DB_DROP_SECONDS = 120
+DB_DROP_PROBE_THREADS = 3
+# Exports the probes stream at once: no more than one worker process takes (EXPORT_MAX_CONCURRENT, default 2), so
+# that none is refused with the designed 503 whichever process gets them.
+DB_DROP_EXPORTS = int(os.environ.get("EXPORT_MAX_CONCURRENT", "2"))
+# Seconds a probe reads one export before it goes on to the pages: a small database's export ends sooner, the
+# million's would take the probe for the whole scenario.
+DB_DROP_EXPORT_SECONDS = 5
+# The server's connections carry this name (libpq reads PGAPPNAME), so the scenario ends theirs and nobody else's.
+SERVER_APPLICATION_NAME = "statement-tracker-loadtest"
+NO_SERVER_CONNECTION = "SQLite opens a file, there is no server connection to drop"
+# What the export's last row says when the database connection went mid-stream (statements/exports.py).
+LOST_CONNECTION_ROW = "#ERROR: export incomplete — the database connection was lost".encode()
 SEARCH_WORDS = ["sanctions", "security", "talks", "nuclear", "election", "ceasefire", "trade", '"united nations"']
 
 
@@ -91,6 +115,8 @@ class Sample:
     export_bytes: int = 0
     export_rows: int = 0
     exports_completed: int = 0
+    exports_interrupted: int = 0
+    exports_read_in_part: int = 0
 
 
 def free_port() -> int:
@@ -100,11 +126,10 @@ def free_port() -> int:
 
 
 def database_url(engine: str, count: int) -> str:
-    """The benchmark's million-statement database: reused when its build key matches, else built by bench.run."""
+    """The benchmark's database of `count` statements (the million, or a small one of its own for a quick try):
+    reused when its build key matches, else built by bench.run."""
     if engine == "sqlite":
         return bench.ensure_sqlite(count, bench.DEFAULT_SEED)
-    if count != bench.DEFAULT_COUNT:
-        raise SystemExit("--count applies to SQLite only: PostgreSQL has one benchmark database, st_bench")
     return bench.ensure_postgres(count, bench.DEFAULT_SEED)
 
 
@@ -120,6 +145,7 @@ def server_env(url: str, port: int, redis_url: str = "") -> dict:
         SECURE_SSL_REDIRECT="0",
         GUNICORN_BIND=f"127.0.0.1:{port}",
         REDIS_URL=redis_url,
+        PGAPPNAME=SERVER_APPLICATION_NAME,
     )
     if redis_url:
         # Each request names its own client address (client_address()), so the limits count without refusing.
@@ -273,8 +299,8 @@ def exporter(port: int, sample: Sample, stop_at: float) -> None:
                 chunk = response.read(EXPORT_CHUNK)
                 if not chunk:
                     # The export reports a failure after the headers were sent as a last row starting "#ERROR".
-                    if tail.strip().splitlines()[-1:] and tail.strip().splitlines()[-1].startswith(b"#ERROR"):
-                        sample.errors.append("/export.csv ended with an error row")
+                    if last_line(tail).startswith(b"#ERROR"):
+                        sample.errors.append(f"/export.csv ended with an error row: {last_line(tail).decode()}")
                     sample.exports_completed += 1
                     break
                 sample.export_bytes += len(chunk)
@@ -285,6 +311,12 @@ def exporter(port: int, sample: Sample, stop_at: float) -> None:
             return
         finally:
             conn.close()
+
+
+def last_line(tail: bytes) -> bytes:
+    """The last CSV record of a file's tail, its one cell's quotes taken off: where the export puts its #ERROR row."""
+    lines = tail.strip().splitlines()
+    return lines[-1].strip(b'"') if lines else b""
 
 
 def stalled_download(port: int, answers: list[str], stop_at: float) -> None:
@@ -427,6 +459,139 @@ def run_redis_outage(port: int, targets: dict, redis: RedisServer, *, duration: 
     }
 
 
+def drop_connections(url: str, every: int, stop_at: float, drops: list[str]) -> None:
+    """Every `every` seconds until stop_at, end one of the server's connections to the served database: every other
+    time one that is busy if there is one (a query running, or a transaction open: an export between two reads),
+    else one picked at random. Records the state it was in, or "none" when the server held no connection."""
+    turn = 0
+    while time.monotonic() + every < stop_at:
+        time.sleep(every)
+        turn += 1
+        busy_first = "state <> 'idle' DESC," if turn % 2 else ""
+        answer = bench.psql(
+            url,
+            f"""
+            SELECT coalesce(state, '?') || ' ' || pg_terminate_backend(pid)
+            FROM (
+                SELECT pid, state FROM pg_stat_activity
+                WHERE datname = current_database() AND application_name = '{SERVER_APPLICATION_NAME}'
+                  AND pid <> pg_backend_pid()
+                ORDER BY {busy_first} random() LIMIT 1
+            ) AS chosen
+            """,
+        )
+        drops.append(answer.rsplit(" ", 1)[0] if answer.endswith(" true") else "none")
+
+
+def read_export(port: int, stop_at: float) -> str:
+    """Download the whole CSV export: "complete", "interrupted" (it ends with the row saying the database connection
+    was lost), "unfinished" (still streaming at stop_at), or what went wrong."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", "/export.csv", headers={"Host": "127.0.0.1", "X-Forwarded-For": client_address()})
+        response = conn.getresponse()
+        if response.status != 200:
+            return f"{response.status}"
+        tail = b""
+        while chunk := response.read(EXPORT_CHUNK):
+            tail = (tail + chunk)[-2000:]
+            if time.monotonic() > stop_at:
+                return "unfinished"
+        last = last_line(tail)
+        if last.startswith(LOST_CONNECTION_ROW):
+            return "interrupted"
+        return f"ended with an error row: {last.decode()}" if last.startswith(b"#ERROR") else "complete"
+    except (OSError, http.client.HTTPException) as error:
+        return f"{type(error).__name__}: {error}"
+    finally:
+        conn.close()
+
+
+def drop_probe(
+    port: int, targets: dict, seed: int, sample: Sample, exports: threading.Semaphore, stop_at: float
+) -> None:
+    """The timeline, a search, a permalink, the API's list and one statement, and a whole export, in turn."""
+    rng = random.Random(seed)
+    while time.monotonic() < stop_at:
+        for kind, path in [
+            ("timeline", "/"),
+            ("search", f"/?q={rng.choice(SEARCH_WORDS).replace(' ', '+')}"),
+            ("permalink", f"/statements/{rng.choice(targets['ids'])}/"),
+            ("api", f"/api/statements/?topic={rng.choice(targets['topics'])}"),
+            ("api", f"/api/statements/{rng.choice(targets['ids'])}/"),
+            ("export", "/export.csv"),
+        ]:
+            started = time.monotonic()
+            if kind == "export":
+                with exports:
+                    started = time.monotonic()
+                    outcome = read_export(port, min(stop_at, started + DB_DROP_EXPORT_SECONDS))
+                if outcome == "complete":
+                    sample.exports_completed += 1
+                elif outcome == "interrupted":
+                    sample.exports_interrupted += 1
+                elif outcome == "unfinished":
+                    sample.exports_read_in_part += 1
+                else:
+                    sample.errors.append(f"{outcome} {path} (database-drop scenario)")
+            else:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                try:
+                    status, _ = get(conn, path)
+                except (OSError, http.client.HTTPException) as error:
+                    status = f"{type(error).__name__}: {error}"
+                finally:
+                    conn.close()
+                if status != 200:
+                    sample.errors.append(f"{status} {path} (database-drop scenario)")
+            sample.latencies.setdefault(kind, []).append(time.monotonic() - started)
+
+
+def server_log_counts(log_path: Path, since: int) -> dict:
+    """What the server logged from byte `since` on: views run again, exports read again or cut short, 500s."""
+    text = log_path.read_bytes()[since:].decode(errors="replace")
+    return {
+        "views_run_again": text.count("running the view again on a new connection"),
+        "exports_read_again": text.count("CSV export: database connection lost before the first row"),
+        "exports_cut_short": text.count("CSV export cut short: the database connection was lost"),
+        "server_errors": text.count("Internal Server Error"),
+    }
+
+
+def run_db_drops(port: int, targets: dict, url: str, log_path: Path, *, every: int, duration: int) -> dict:
+    """Probes for `duration` seconds while one of the server's database connections is ended every `every`
+    seconds: every answer must be 200, an export cut mid-stream must end with its #ERROR row (counted apart)."""
+    sample, drops, exports = Sample(), [], threading.Semaphore(DB_DROP_EXPORTS)
+    log_from = log_path.stat().st_size
+    stop_at = time.monotonic() + duration
+    threads = [threading.Thread(target=drop_connections, args=(url, every, stop_at, drops))]
+    threads += [
+        threading.Thread(target=drop_probe, args=(port, targets, seed, sample, exports, stop_at))
+        for seed in range(DB_DROP_PROBE_THREADS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    errors = list(sample.errors)
+    ended = [state for state in drops if state != "none"]
+    if not ended:
+        errors.append(f"no server connection was ended in {len(drops)} attempts: the scenario tested nothing")
+    time.sleep(1)  # the server's last log lines
+    return {
+        "duration_s": duration,
+        "drop_every_s": every,
+        "connections_ended": {state: ended.count(state) for state in sorted(set(ended))},
+        "attempts_without_a_connection": len(drops) - len(ended),
+        "requests": summarise(sample, duration),
+        "exports_completed": sample.exports_completed,
+        "exports_interrupted": sample.exports_interrupted,
+        "exports_read_in_part": sample.exports_read_in_part,
+        "server_log": server_log_counts(log_path, log_from),
+        "errors": errors,
+    }
+
+
 def busy_processes() -> list[str]:
     """What else is using the CPU (the load test shares its machine): the top processes, for the record."""
     ps = subprocess.run(["ps", "-eo", "pcpu,etime,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
@@ -469,7 +634,16 @@ def wait_until_healthy(port: int, server: subprocess.Popen, deadline: float) -> 
 
 
 def run_engine(
-    engine: str, *, users: int, duration: int, count: int, stalled: int, stall_duration: int, redis_outage: int
+    engine: str,
+    *,
+    users: int,
+    duration: int,
+    count: int,
+    stalled: int,
+    stall_duration: int,
+    db_drops: int,
+    db_drop_duration: int,
+    redis_outage: int,
 ) -> dict:
     url = database_url(engine, count)
     port = free_port()
@@ -503,6 +677,16 @@ def run_engine(
             if stalled:
                 print(f"{engine}: {stalled} stalled downloads for {stall_duration} s, probing the timeline", flush=True)
                 stall = run_stalled_downloads(port, targets, clients=stalled, duration=stall_duration)
+            drops = None
+            if db_drops and engine == "postgresql":
+                print(
+                    f"{engine}: a server connection ended every {db_drops} s for {db_drop_duration} s of probes",
+                    flush=True,
+                )
+                drops = run_db_drops(port, targets, url, log_path, every=db_drops, duration=db_drop_duration)
+            elif db_drops:
+                drops = {"skipped": NO_SERVER_CONNECTION}
+                print(f"{engine}: no database-drop scenario: {NO_SERVER_CONNECTION}", flush=True)
             outage = None
             if redis_outage and redis:
                 print(f"{engine}: Redis shut down half-way through {redis_outage} s of probes", flush=True)
@@ -516,6 +700,9 @@ def run_engine(
                 server.wait()
             if redis:
                 redis.stop()
+    errors = [*sample.errors]
+    for scenario in (stall, drops, outage):
+        errors += (scenario or {}).get("errors", [])
     result = {
         "engine": engine,
         "statements_generated": count,
@@ -529,10 +716,8 @@ def run_engine(
         "busy_processes_before": busy_before,
         "busy_processes_at_end": busy_after,
         "requests": summarise(sample, duration) if users else {},
-        "errors": len(sample.errors) + len(stall["errors"] if stall else []) + len(outage["errors"] if outage else []),
-        "error_examples": (sample.errors + (stall["errors"] if stall else []) + (outage["errors"] if outage else []))[
-            :20
-        ],
+        "errors": len(errors),
+        "error_examples": errors[:20],
         "export": {
             "mb": round(sample.export_bytes / 1e6, 1),
             "rows": sample.export_rows,
@@ -540,6 +725,7 @@ def run_engine(
             "completed": sample.exports_completed,
         },
         "stalled_downloads": stall,
+        "db_drops": drops,
         "redis_outage": outage,
         "finished_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
     }
@@ -569,7 +755,7 @@ def run_mix(port: int, targets: dict, sample: Sample, *, engine: str, workers: i
 
 
 def print_table(result: dict) -> None:
-    mix = f"{result['users']} users, {result['duration_s']} s" if result["users"] else "stalled downloads only"
+    mix = f"{result['users']} users, {result['duration_s']} s" if result["users"] else "scenarios only"
     print(f"\n{result['engine']}: {mix}, {result['errors']} errors")
     print(f"load average before {result['load_average_before']}, after {result['load_average_after']}")
     print(f"{'request':<18} {'count':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}")
@@ -588,6 +774,21 @@ def print_table(result: dict) -> None:
     if stall:
         print(f"during {stall['clients']} stalled downloads ({stall['duration_s']} s), answers {stall['answers']}:")
         for kind, row in stall["requests"].items():
+            print(
+                f"{kind:<18} {row['requests']:>7} {row['per_second']:>7} {row['p50_ms']:>7} {row['p95_ms']:>7} "
+                f"{row['p99_ms']:>7} {row['max_ms']:>7}"
+            )
+    drops = result["db_drops"]
+    if drops and "skipped" in drops:
+        print(f"no database-drop scenario: {drops['skipped']}")
+    elif drops:
+        print(
+            f"database drops ({drops['duration_s']} s, one every {drops['drop_every_s']} s): connections ended "
+            f"{drops['connections_ended']}; exports complete {drops['exports_completed']}, interrupted (counted, "
+            f"not errors) {drops['exports_interrupted']}, read in part {drops['exports_read_in_part']}; "
+            f"server log {drops['server_log']}:"
+        )
+        for kind, row in drops["requests"].items():
             print(
                 f"{kind:<18} {row['requests']:>7} {row['per_second']:>7} {row['p50_ms']:>7} {row['p95_ms']:>7} "
                 f"{row['p99_ms']:>7} {row['max_ms']:>7}"
@@ -612,24 +813,36 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--duration", type=int, default=60, help="measured seconds, after a 10 s warm-up")
-    parser.add_argument("--count", type=int, default=None, help="a smaller SQLite database for a quick try")
+    parser.add_argument("--count", type=int, default=None, help="a smaller database of its own, for a quick try")
     parser.add_argument(
         "--stalled", type=int, default=STALLED_DOWNLOADS, help="stalled downloads after the mix (0: none)"
     )
     parser.add_argument("--stall-duration", type=int, default=STALL_SECONDS, help="seconds the downloads stall")
+    parser.add_argument(
+        "--db-drops",
+        type=int,
+        default=DB_DROP_EVERY,
+        metavar="SECONDS",
+        help="PostgreSQL: end one of the server's database connections every SECONDS during probes (0: no scenario)",
+    )
+    parser.add_argument(
+        "--db-drop-duration", type=int, default=DB_DROP_SECONDS, help="seconds of probes while connections drop"
+    )
     parser.add_argument(
         "--redis-outage",
         type=int,
         default=REDIS_OUTAGE_SECONDS,
         help="seconds of probes with Redis shut down half-way (0: none)",
     )
-    parser.add_argument("--no-mix", action="store_true", help="only the stalled downloads and Redis scenarios")
+    parser.add_argument("--no-mix", action="store_true", help="only the scenarios: stalled downloads, drops, Redis")
     args = parser.parse_args()
     count = args.count or bench.DEFAULT_COUNT
     users = 0 if args.no_mix else max(1, min(args.users, MAX_USERS))
     duration = max(5, min(args.duration, MAX_DURATION))
     stalled = max(0, min(args.stalled, MAX_USERS))
     stall_duration = max(5, min(args.stall_duration, MAX_STALL_SECONDS))
+    db_drops = 0 if args.db_drops <= 0 else min(args.db_drops, MAX_DB_DROP_EVERY)
+    db_drop_duration = max(2 * db_drops, 10, min(args.db_drop_duration, MAX_DB_DROP_SECONDS))
     redis_outage = 0 if args.redis_outage <= 0 else max(6, min(args.redis_outage, MAX_REDIS_OUTAGE_SECONDS))
     print(f"load average before: {os.getloadavg()}", flush=True)
     results = [
@@ -640,6 +853,8 @@ def main() -> None:
             count=count,
             stalled=stalled,
             stall_duration=stall_duration,
+            db_drops=db_drops,
+            db_drop_duration=db_drop_duration,
             redis_outage=redis_outage,
         )
         for engine in args.engines

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from statements import history
 from statements.models import (
     Country,
     DatePrecision,
@@ -25,6 +26,9 @@ from statements.models import (
     Status,
     Topic,
 )
+
+# What the history says of everything the assistant creates.
+ASSISTANT_REASON = "Made from an article with the article assistant."
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,7 @@ def _source(new: NewSource, *, user: AbstractBaseUser | None, tally: dict) -> So
     )
     _validated(source, label="Source")  # includes the unique URL
     source._history_user = user
+    source._change_reason = ASSISTANT_REASON
     source.save()
     return source
 
@@ -147,6 +152,7 @@ def _new_official(name: str, *, user: AbstractBaseUser | None) -> Official:
     official = Official(name=name, slug=_unique_slug(Official, name, fallback="official"), is_synthetic=False)
     _validated(official, label=f"New official {name}")
     official._history_user = user
+    official._change_reason = ASSISTANT_REASON
     official.save()
     return official
 
@@ -195,12 +201,12 @@ def create_article_drafts(
                 updated_by=user,
             )
             _validated(statement, label=label)  # also moves a month/year date to the first day
-            # Saved one by one (not bulk_create) so simple-history records each statement and who created it.
-            statement._history_user = user
-            statement.save()
-            if draft.topics:
-                statement.topics.set(draft.topics)
-            if draft.countries:
-                statement.countries.set(draft.countries)
+            # Saved one by one (not bulk_create) so that each statement has its creation entry, links included.
+            with history.one_entry(statement, user=user, reason=ASSISTANT_REASON):
+                statement.save()
+                if draft.topics:
+                    statement.topics.set(draft.topics)
+                if draft.countries:
+                    statement.countries.set(draft.countries)
             result.statements.append(statement)
     return result

@@ -1,17 +1,18 @@
-"""Rows written as plain tuples in multi-row INSERTs: how the CSV import writes a large file's statements.
+"""Rows written as plain tuples (COPY on PostgreSQL, multi-row INSERTs on SQLite): how the CSV import writes.
 
 `bulk_create` builds a model instance per row and passes every value through its field and the SQL compiler; for
 the import's statements, their links and their history records that Python cost more than the database's own
 work (docs/csv.md#speed-rows-are-read-checked-and-written-a-batch-at-a-time). A `Table` reads its columns and
 defaults from the model once, takes each row as a dict of attribute names to values, converts only the date and
-time columns, and inserts a chunk of rows per statement. Nothing here runs a model's `save()` or signals: the
-caller has checked the rows, and the database's constraints and triggers still apply.
+time columns, and writes the rows in one COPY (PostgreSQL) or a chunk of rows per INSERT (SQLite). Nothing here
+runs a model's `save()` or signals: the caller has checked the rows; the database's constraints and triggers apply.
 """
 
 import functools
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
+from psycopg import sql
 
 # Rows per INSERT at most (fewer on SQLite, which limits the parameters of one statement).
 ROWS_PER_INSERT = 1_000
@@ -50,6 +51,8 @@ class Table:
         """Insert the rows; with `returning`, their new primary keys in the rows' order."""
         if not rows:
             return []
+        if connection.vendor == "postgresql":
+            return self._copy(rows, returning=returning)
         quote = connection.ops.quote_name
         limit = connection.features.max_query_params
         size = max(1, min(ROWS_PER_INSERT, limit // len(self.fields) if limit else ROWS_PER_INSERT))
@@ -57,23 +60,41 @@ class Table:
         head = f"INSERT INTO {quote(self.model._meta.db_table)} ({columns}) VALUES "
         one = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         tail = f" RETURNING {quote(self.pk_column)}" if returning else ""
-        if connection.vendor == "postgresql":
-            # One array per column: the statement stays the same short text whatever the number of rows, which the
-            # driver prepares once, instead of a query of thousands of placeholders parsed again for every chunk.
-            size = ROWS_PER_INSERT
-            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in self.fields)
-            head = head.removesuffix(" VALUES ") + f" SELECT * FROM unnest({arrays})"
         ids: list[int] = []
         with connection.cursor() as cursor:
             for start in range(0, len(rows), size):
                 chunk = rows[start : start + size]
-                if connection.vendor == "postgresql":
-                    cursor.execute(head + tail, [list(column) for column in zip(*chunk, strict=True)])
-                else:
-                    cursor.execute(head + ", ".join([one] * len(chunk)) + tail, _flat(chunk))
+                cursor.execute(head + ", ".join([one] * len(chunk)) + tail, _flat(chunk))
                 if returning:
                     # In the order of the VALUES, as Django's own bulk_create relies on for both databases.
                     ids.extend(pk for (pk,) in cursor.fetchall())
+        return ids
+
+    def _copy(self, rows: Sequence[tuple], *, returning: bool) -> list[int]:
+        """PostgreSQL: one COPY for all the rows, each value passed by the driver's own (compiled) dumpers.
+
+        COPY returns nothing, so when the keys are wanted they are taken from the table's sequence first, in
+        ascending order, and written with the rows: the same keys, in the same order, as INSERT … RETURNING gave.
+        Triggers and constraints apply to COPY as to INSERT."""
+        table = self.model._meta.db_table
+        columns = [field.column for field in self.fields]
+        ids: list[int] = []
+        with connection.cursor() as cursor:
+            if returning:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s) ORDER BY 1",
+                    [table, self.pk_column, len(rows)],
+                )
+                ids = [pk for (pk,) in cursor.fetchall()]
+                columns = [self.pk_column, *columns]
+                rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+            statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+            )
+            # The driver's own cursor, so its errors are turned into Django's (IntegrityError…) here, as for execute().
+            with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
         return ids
 
 

@@ -58,6 +58,8 @@ DUPLICATE_CHECK_BATCH = 1_000
 LOOKUP_CHUNK = 100
 # Rows per INSERT statement.
 WRITE_BATCH = 500
+# What the history says of what an import creates, unless the caller names the file.
+IMPORT_REASON = "Imported from a CSV file."
 OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
 
 
@@ -224,9 +226,10 @@ class Resolver:
     missing is made as unsaved objects and written together by `flush`, before the statements that use them.
     """
 
-    def __init__(self, *, create_missing: bool, user: AbstractBaseUser | None = None):
+    def __init__(self, *, create_missing: bool, user: AbstractBaseUser | None = None, reason: str = IMPORT_REASON):
         self.create_missing = create_missing
         self.user = user
+        self.reason = reason
         self.created: dict[str, list[str]] = {"officials": [], "topics": [], "outlets": [], "sources": []}
         self.cache: dict[tuple, object] = {}  # key -> the object, or the RowProblem every row naming it gets
         self.pending: dict[str, list] = {"officials": [], "topics": [], "outlets": [], "sources": []}
@@ -440,16 +443,16 @@ class Resolver:
             made = [instance for instance in self.pending[kind] if instance.pk is None]
             for instance, slug in zip(made, _unique_slugs(model, [i.name for i in made], self.slugs), strict=True):
                 instance.slug = slug
-            _bulk_create_with_history(model, made, user=self.user)
+            _bulk_create_with_history(model, made, user=self.user, reason=self.reason)
             self.pending[kind] = []
         made = [source for source in self.pending["sources"] if source.pk is None]
         for source in made:
             source.outlet = source.outlet  # assigned again: the outlet has its id now
-        _bulk_create_with_history(Source, made, user=self.user)
+        _bulk_create_with_history(Source, made, user=self.user, reason=self.reason)
         self.pending["sources"] = []
 
 
-def _bulk_create_with_history(model, instances: list, *, user: AbstractBaseUser | None) -> list:
+def _bulk_create_with_history(model, instances: list, *, user: AbstractBaseUser | None, reason: str) -> list:
     """Insert the instances in one statement per batch and, for a model with history, their creation records."""
     if not instances:
         return []
@@ -457,7 +460,10 @@ def _bulk_create_with_history(model, instances: list, *, user: AbstractBaseUser 
     history = getattr(model, "history", None)
     if history is None:
         return []
-    return history.bulk_history_create(instances, batch_size=WRITE_BATCH, default_user=user) or []
+    return (
+        history.bulk_history_create(instances, batch_size=WRITE_BATCH, default_user=user, default_change_reason=reason)
+        or []
+    )
 
 
 def words(text: str) -> str:
@@ -594,7 +600,7 @@ def _read_rest(row: _Row, *, resolver: Resolver, duplicates: Duplicates, status:
 ORIGINAL_LANGUAGE = Statement._meta.get_field("original_language")
 
 
-def _write(rows: list[_Row], *, status: str, user: AbstractBaseUser | None) -> None:
+def _write(rows: list[_Row], *, status: str, user: AbstractBaseUser | None, reason: str) -> None:
     """Insert the batch's statements, their links and their creation records (with the links), a few queries.
 
     Rows go in as plain values (statements/bulk_insert.py): a model instance per row, link and record cost more
@@ -646,7 +652,7 @@ def _write(rows: list[_Row], *, status: str, user: AbstractBaseUser | None) -> N
         return  # history switched off
     # One creation record per statement holding its links, as its history page shows them.
     history = bulk_insert.Table(Statement.history.model)
-    record = {"history_date": now, "history_change_reason": "", "history_type": "+", "history_user_id": user_id}
+    record = {"history_date": now, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
     record_ids = history.insert(
         [history.row({**value, **record, "id": pk}) for value, pk in zip(values, ids, strict=True)], returning=True
     )
@@ -694,13 +700,15 @@ def import_statements(
     publish: bool = False,
     keep_duplicates: bool = False,
     user: AbstractBaseUser | None = None,
+    reason: str = IMPORT_REASON,
     max_bytes: int = MAX_IMPORT_BYTES,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Import every row of a CSV file in the export's format, or none: any error rolls the whole file back.
 
     Duplicate rows are skipped (and listed in `duplicates`) unless `keep_duplicates`. `progress(done, total)` is
-    called after each batch of rows."""
+    called after each batch of rows. Every statement (and official, topic, source) made has one creation entry in
+    its history, links included, by `user`, saying `reason`."""
     result = ImportResult(dry_run=dry_run, keep_duplicates=keep_duplicates)
     data = _read(file, max_bytes)
     if data is None:
@@ -760,7 +768,7 @@ def import_statements(
     ordered = _creation_order(rows, header.index("id") if "id" in header else None)
     del rows
     with transaction.atomic():
-        resolver = Resolver(create_missing=create_missing, user=user)
+        resolver = Resolver(create_missing=create_missing, user=user, reason=reason)
         duplicates = Duplicates(keep=keep_duplicates)
         for start in range(0, len(ordered), DUPLICATE_CHECK_BATCH):
             batch = [
@@ -820,7 +828,7 @@ def _import_batch(
     try:
         # A savepoint: a refusal by the database is reported, and the rows after it are still checked.
         with transaction.atomic():
-            _write(checked, status=status, user=user)
+            _write(checked, status=status, user=user, reason=resolver.reason)
     except DatabaseError as error:
         first, last = checked[0].number, checked[-1].number
         result.errors.append(RowError(first, "", f"The database refused a row among rows {first}–{last}: {error}"))

@@ -9,9 +9,9 @@ from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import Q
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
-from simple_history.models import HistoricalRecords
 
 from . import denormalised, planner, search
+from .history import TrackedHistory
 
 WIKIDATA_ID_REGEX = r"^Q[1-9][0-9]*$"
 
@@ -99,7 +99,7 @@ class Official(models.Model):
         default=False, help_text="A fictional official made for demos and benchmarks, never a real person."
     )
     notes = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     objects = OfficialQuerySet.as_manager()
 
@@ -175,7 +175,7 @@ class Topic(models.Model):
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     description = models.TextField(blank=True)
     keywords = models.TextField(blank=True, help_text="One per line; used to suggest this topic for new statements.")
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -315,7 +315,7 @@ class Source(models.Model):
         help_text="Where it was said when that is not the outlet: 'CNN' for an interview to CNN reported by TASS.",
     )
     dateline = models.CharField(max_length=200, blank=True, help_text="e.g. NEW YORK, November 11")
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     objects = SourceManager()
 
@@ -537,7 +537,9 @@ class Statement(models.Model):
         editable=False,
         related_name="+",
     )
-    history = HistoricalRecords(
+    # One entry per change, links included; a reason, and a public note for a correction (statements/history.py).
+    history = TrackedHistory(
+        public_note=True,
         m2m_fields=[topics, countries, mentioned_officials],
         excluded_fields=["topics_cache", "countries_cache", "outlet_cache", "source_language_cache"],
     )
@@ -602,6 +604,8 @@ class Statement(models.Model):
             # List the statements said, or reported, in a rare language (StatementQuerySet.in_language).
             models.Index(fields=["original_language"], name="statement_original_language"),
             models.Index(fields=["source_language_cache"], name="statement_source_language"),
+            # What changed since an alert subscription began: new, newly matching or corrected (statements/alerts).
+            models.Index(fields=["updated_at"], name="statement_updated"),
         ]
 
     def __str__(self):
@@ -668,6 +672,15 @@ class ImportJobQuerySet(models.QuerySet):
         """Jobs waiting for a worker, oldest first."""
         return self.filter(state=ImportJobState.QUEUED).order_by("created_at", "id")
 
+    def abandoned(self, *, silent_since):
+        """Running jobs whose worker has given no sign of life since `silent_since`: it died (its lease expired)."""
+        return self.filter(state=ImportJobState.RUNNING, heartbeat_at__lt=silent_since)
+
+    def claimable(self, *, silent_since):
+        """Jobs a worker may take, oldest first: queued, or abandoned by a worker that died."""
+        waiting = Q(state=ImportJobState.QUEUED) | Q(state=ImportJobState.RUNNING, heartbeat_at__lt=silent_since)
+        return self.filter(waiting).order_by("created_at", "id")
+
 
 class ImportJob(models.Model):
     """A large CSV file uploaded in the admin, imported later by `manage.py run_import_jobs` (all rows or none)."""
@@ -685,6 +698,11 @@ class ImportJob(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease (statements/import_jobs.py): the running worker's last sign of life, which worker it is, and how many
+    # times a worker took the job (a job whose worker died is taken again).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=255, blank=True, help_text="Host name and process id of the worker.")
+    attempts = models.PositiveSmallIntegerField(default=0)
     summary = models.TextField(blank=True)
     # Each problem as {"row": 3, "column": "date", "message": "…"} (row 0: the whole file).
     errors = models.JSONField(default=list, blank=True)
@@ -704,3 +722,7 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (ImportJobState.DONE, ImportJobState.FAILED)
+
+
+# The alerts' models live in their own package; importing them here registers them with the app.
+from .alerts.models import Digest, RunLock, SentStatement, Subscription  # noqa: E402, F401

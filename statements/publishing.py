@@ -16,10 +16,17 @@ def _locked(statements: Iterable[Statement]) -> list[Statement]:
     return list(Statement.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
 
 
-def _save(statement: Statement, *, user: AbstractBaseUser | None) -> None:
-    """Save one statement so that simple-history records the change and who made it."""
+# Why each bulk action changed a statement, as its history entry says.
+PUBLISHED_REASON = "Published with the bulk action."
+UNPUBLISHED_REASON = "Returned to draft with the bulk action."
+RETRACTED_REASON = "Retracted with the bulk action."
+
+
+def _save(statement: Statement, *, user: AbstractBaseUser | None, reason: str) -> None:
+    """Save one statement so that simple-history records the change, who made it and why (one entry)."""
     statement.updated_by = user
     statement._history_user = user
+    statement._change_reason = reason
     # No full_clean(): the rules a status change can break (source, reason) are checked above, and the
     # database constraints back them inside the transaction.
     statement.save()
@@ -47,7 +54,7 @@ def publish_statements(*, statements: Iterable[Statement], user: AbstractBaseUse
             statement.status = Status.PUBLISHED
             statement.retraction_reason = ""
             statement.published_at = now
-            _save(statement, user=user)
+            _save(statement, user=user, reason=PUBLISHED_REASON)
     return len(changed)
 
 
@@ -59,7 +66,7 @@ def unpublish_statements(*, statements: Iterable[Statement], user: AbstractBaseU
             statement.status = Status.DRAFT
             statement.retraction_reason = ""
             statement.published_at = None
-            _save(statement, user=user)
+            _save(statement, user=user, reason=UNPUBLISHED_REASON)
     return len(changed)
 
 
@@ -80,5 +87,5 @@ def retract_statements(*, statements: Iterable[Statement], user: AbstractBaseUse
         for statement in rows:
             statement.status = Status.RETRACTED
             statement.retraction_reason = reason
-            _save(statement, user=user)
+            _save(statement, user=user, reason=RETRACTED_REASON)
     return len(rows)

@@ -5,16 +5,20 @@ PostgreSQL: a tsvector on the statement's own row, kept by triggers, with a GIN 
 a date index that carries it, to test each statement's words while walking in date order.
 Both index the statement text, its original text, the speaker's name and aliases, and the source title,
 so that every word of a query may be found in any of them. The SQL lives here and the migrations call it.
+Texts and queries are read alike through statements/spellings.py ("U.S.", "Syria's", apostrophes).
 """
 
+import itertools
 import re
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, FloatField, Q
 from django.db.models.expressions import Expression, RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from . import spellings
 
 SQLITE_TABLE = "statements_statement_fts"
 # PostgreSQL: the document's two columns on statements_statement (see the schema at the end of this file).
@@ -23,9 +27,9 @@ COLUMNS = (DOCUMENT, LONG_DOCUMENT)
 
 # Private-use characters mark highlights inside the database's snippet, so the text can be escaped first.
 MARK_START, MARK_END = "\ue000", "\ue001"
-# PostgreSQL's ts_headline parses its text as HTML and drops whatever looks like a tag ("<b>", "<are>"), so a quote
-# that contains such text would lose it from its snippet. Angle brackets go in as these private-use characters,
-# which its parser reads as blanks like the brackets, and come back as brackets before the snippet is escaped.
+# PostgreSQL's ts_headline parses its text as HTML and drops whatever looks like a tag ("<b>", "<are>"), so its
+# marks would no longer line up with the quote (snippets). Angle brackets go in as these private-use characters,
+# which its parser reads as blanks like the brackets.
 ANGLE_MASKS = {"<": "\ue002", ">": "\ue003"}
 
 MAX_TERMS = 20
@@ -42,10 +46,11 @@ class Term:
 
 
 def parse_query(q: str) -> list[Term]:
-    """Words, "quoted phrases", -exclusions and OR, as in a web search box; punctuation is ignored."""
+    """Words, "quoted phrases", -exclusions and OR, as in a web search box; punctuation is ignored, and spellings
+    are read as the indexed texts are (spellings.normalise)."""
     terms: list[Term] = []
     pending_or = False
-    for match in _TOKEN.finditer(q):
+    for match in _TOKEN.finditer(spellings.normalise(q)):
         minus, phrase, bare = match.groups()
         if bare is not None and bare == "OR":
             pending_or = bool(terms)
@@ -210,48 +215,113 @@ def rank_expression(terms: list[Term]) -> Expression:
 
 
 def snippets(statement_ids: list[int], terms: list[Term], *, words: int = 30) -> dict[int, SafeString]:
-    """Escaped HTML snippets of the statement text with the query's words in <mark>, for one page of ids."""
+    """Escaped HTML snippets of the statement text with the query's words in <mark>, for one page of ids.
+
+    The database marks the matches in the text as search reads it (spellings.normalise), which has the original's
+    length, so the marks fall on the same places in the original; a mark inside a rewritten spelling covers all of
+    it ("U.S.", "Syria's"). The window of `words` words with the most marks is shown.
+    """
     if not statement_ids or not terms:
         return {}
     placeholders = ", ".join(["%s"] * len(statement_ids))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={words}, MinWords={words // 2}"
+            options = f"HighlightAll=true, StartSel={MARK_START}, StopSel={MARK_END}"
             cursor.execute(
-                f"SELECT id, ts_headline('english', translate(text, '<>', %s), websearch_to_tsquery('english', %s), %s)"
-                f" FROM statements_statement WHERE id IN ({placeholders})",
+                "SELECT id, text, ts_headline('english', translate(statements_search_text(text), '<>', %s),"
+                f" {_TSQUERY}, %s) FROM statements_statement WHERE id IN ({placeholders})",
                 ["".join(ANGLE_MASKS.values()), _websearch_expression(terms), options, *statement_ids],
             )
         else:
             cursor.execute(
-                f"SELECT rowid, snippet({SQLITE_TABLE}, 0, %s, %s, '…', %s) FROM {SQLITE_TABLE}"
-                f" WHERE {SQLITE_TABLE} MATCH %s AND rowid IN ({placeholders})",
-                [MARK_START, MARK_END, min(words, 64), _fts5_expression(terms), *statement_ids],
+                f"SELECT s.id, s.text, highlight({SQLITE_TABLE}, 0, %s, %s) FROM {SQLITE_TABLE}"
+                f" JOIN statements_statement AS s ON s.id = {SQLITE_TABLE}.rowid"
+                f" WHERE {SQLITE_TABLE} MATCH %s AND {SQLITE_TABLE}.rowid IN ({placeholders})",
+                [MARK_START, MARK_END, _fts5_expression(terms), *statement_ids],
             )
         rows = cursor.fetchall()
-    if connection.vendor == "postgresql":
-        rows = [(pk, _unmask_angles(text)) for pk, text in rows]
-    return {pk: _marked_html(text) for pk, text in rows}
+    return {pk: _snippet(text, _marks(text, marked), words) for pk, text, marked in rows}
 
 
-def _unmask_angles(text: str) -> str:
-    for bracket, mask in ANGLE_MASKS.items():
-        text = text.replace(mask, bracket)
-    return text
+def _marks(text: str, marked: str) -> list[tuple[int, int]]:
+    """The (start, end) in `text` of each stretch the database marked in its normalised copy `marked`, widened to
+    whole rewritten spellings; none if the copy does not line up with the text."""
+    marks, position, start = [], 0, 0
+    for character in marked:
+        if character == MARK_START:
+            start = position
+        elif character == MARK_END:
+            marks.append((start, position))
+        else:
+            position += 1
+    if position != len(text):
+        return []
+    rewritten = spellings.normalise_with_spans(text)[1]
+    widened = []
+    for start, end in marks:
+        grown = True
+        while grown:  # a mark grows over each rewritten stretch it touches, and the stretches those touch
+            grown = False
+            for a, b in rewritten:
+                if a < end and start < b and (a < start or end < b):
+                    start, end, grown = min(a, start), max(b, end), True
+        widened.append((start, end))
+    return _joined_within_words(text, sorted(widened))
 
 
-def _marked_html(text: str) -> SafeString:
-    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
-    return mark_safe(html)  # noqa: S308 - the text was escaped above; only our own <mark> tags are added
+def _joined_within_words(text: str, marks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Marks apart only by a hyphen or an apostrophe inside a written word ("al-Assad", "O’Brien") made one, as
+    SQLite marks them; PostgreSQL marks each part."""
+    joined: list[tuple[int, int]] = []
+    for start, end in marks:
+        if joined and all(not c.isalnum() and not c.isspace() for c in text[joined[-1][1] : start]):
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _snippet(text: str, marks: list[tuple[int, int]], words: int) -> SafeString:
+    """The `words` words of `text` around the most marks, escaped, with the marks in <mark> and … where cut."""
+    spans = [match.span() for match in _SHOWN_WORD.finditer(text)]
+    if not spans:
+        return mark_safe("")
+    marked = [any(a < end and start < b for a, b in marks) for start, end in spans]
+    first = 0
+    if len(spans) > words:
+        running = list(itertools.accumulate(marked, initial=0))  # marked words before each word
+        counts = [running[i + words] - running[i] for i in range(len(spans) - words + 1)]
+        best = counts.index(max(counts))
+        inside = [i for i in range(best, best + words) if marked[i]] or [best]
+        # Centre the marks of the best window, so that they are read with what comes before as well as after.
+        first = max(0, min(len(spans) - words, inside[0] - (words - (inside[-1] - inside[0] + 1)) // 2))
+    last = min(len(spans), first + words)
+    begin, end = spans[first][0], spans[last - 1][1]
+    pieces, position = [], begin
+    for a, b in sorted((max(a, begin), min(b, end)) for a, b in marks if a < end and begin < b):
+        if a < position:  # overlaps the previous mark: extend it
+            a = position
+        if a >= b:
+            continue
+        pieces += [escape(text[position:a]), "<mark>", escape(text[a:b]), "</mark>"]
+        position = b
+    pieces.append(escape(text[position:end]))
+    html = ("…" if first > 0 else "") + "".join(pieces) + ("…" if last < len(spans) else "")
+    return mark_safe(html)  # noqa: S308 - every piece of text was escaped above; only our own <mark> tags are added
+
+
+_SHOWN_WORD = re.compile(r"\S+")
 
 
 # --- Schema: called by the migration --------------------------------------------------------------------------------
 
+# Each column is indexed as search reads it (spellings.normalise, a Python function SQLite's connections are given:
+# statements/apps.py), so a program that writes statements must be this app; the sqlite3 shell can read them.
 SQLITE_DOCUMENT = """
-    NEW.text,
-    (SELECT name || ' ' || aliases FROM statements_official WHERE id = NEW.speaker_id),
-    COALESCE((SELECT title FROM statements_source WHERE id = NEW.source_id), ''),
-    NEW.original_text
+    statements_search_text(NEW.text),
+    statements_search_text((SELECT name || ' ' || aliases FROM statements_official WHERE id = NEW.speaker_id)),
+    statements_search_text(COALESCE((SELECT title FROM statements_source WHERE id = NEW.source_id), '')),
+    statements_search_text(NEW.original_text)
 """
 
 SQLITE_CREATE = [
@@ -271,18 +341,22 @@ SQLITE_CREATE = [
         DELETE FROM {SQLITE_TABLE} WHERE rowid = OLD.id;
     END""",
     f"""CREATE TRIGGER statements_fts_official AFTER UPDATE OF name, aliases ON statements_official BEGIN
-        UPDATE {SQLITE_TABLE} SET speaker = NEW.name || ' ' || NEW.aliases
+        UPDATE {SQLITE_TABLE} SET speaker = statements_search_text(NEW.name || ' ' || NEW.aliases)
         WHERE rowid IN (SELECT id FROM statements_statement WHERE speaker_id = NEW.id);
     END""",
     f"""CREATE TRIGGER statements_fts_source AFTER UPDATE OF title ON statements_source BEGIN
-        UPDATE {SQLITE_TABLE} SET source_title = NEW.title
+        UPDATE {SQLITE_TABLE} SET source_title = statements_search_text(NEW.title)
         WHERE rowid IN (SELECT id FROM statements_statement WHERE source_id = NEW.id);
     END""",
-    f"""INSERT INTO {SQLITE_TABLE}(rowid, text, speaker, source_title, original_text)
-        SELECT s.id, s.text, o.name || ' ' || o.aliases, COALESCE(src.title, ''), s.original_text
-        FROM statements_statement s JOIN statements_official o ON o.id = s.speaker_id
-        LEFT JOIN statements_source src ON src.id = s.source_id""",
 ]
+
+# The statements with ids in [%s, %s), indexed: filling the table, all at once or a batch at a time (index_statements).
+SQLITE_FILL = f"""INSERT INTO {SQLITE_TABLE}(rowid, text, speaker, source_title, original_text)
+    SELECT s.id, statements_search_text(s.text), statements_search_text(o.name || ' ' || o.aliases),
+        statements_search_text(COALESCE(src.title, '')), statements_search_text(s.original_text)
+    FROM statements_statement s JOIN statements_official o ON o.id = s.speaker_id
+    LEFT JOIN statements_source src ON src.id = s.source_id
+    WHERE s.id >= %s AND s.id < %s"""
 
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS statements_fts_insert",
@@ -303,19 +377,21 @@ SQLITE_DROP = [
 # country in the world is about 1,000 bytes of `countries_cache`.
 INDEXABLE_BYTES = 1400
 # Weights: A the statement, B the speaker, C the source title, D the original-language text.
+# Each part is read as search reads it: statements_search_text (spellings.POSTGRES_FUNCTION).
 POSTGRES_DOCUMENT_FUNCTION = """
-    CREATE FUNCTION statements_search_document(body text, original text, speaker bigint, source bigint)
+    CREATE OR REPLACE FUNCTION statements_search_document(body text, original text, speaker bigint, source bigint)
     RETURNS tsvector LANGUAGE sql STABLE AS $$
-        SELECT setweight(to_tsvector('english', body), 'A')
-            || setweight(to_tsvector('english', COALESCE(
-                   (SELECT name || ' ' || aliases FROM statements_official WHERE id = speaker), '')), 'B')
-            || setweight(to_tsvector('english', COALESCE(
-                   (SELECT title FROM statements_source WHERE id = source), '')), 'C')
-            || setweight(to_tsvector('english', original), 'D')
+        SELECT setweight(to_tsvector('english', statements_search_text(body)), 'A')
+            || setweight(to_tsvector('english', statements_search_text(COALESCE(
+                   (SELECT name || ' ' || aliases FROM statements_official WHERE id = speaker), ''))), 'B')
+            || setweight(to_tsvector('english', statements_search_text(COALESCE(
+                   (SELECT title FROM statements_source WHERE id = source), ''))), 'C')
+            || setweight(to_tsvector('english', statements_search_text(original)), 'D')
     $$"""
 
 POSTGRES_CREATE = [
     f"ALTER TABLE statements_statement ADD COLUMN {DOCUMENT} tsvector, ADD COLUMN {LONG_DOCUMENT} tsvector",
+    spellings.POSTGRES_FUNCTION,
     POSTGRES_DOCUMENT_FUNCTION,
     f"""CREATE FUNCTION statements_search_on_write() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
@@ -364,17 +440,50 @@ POSTGRES_DROP = [
     "DROP TRIGGER IF EXISTS statements_search_source ON statements_source",
     "DROP FUNCTION IF EXISTS statements_search_on_write, statements_search_on_official, statements_search_on_source",
     "DROP FUNCTION IF EXISTS statements_search_document",
+    spellings.POSTGRES_DROP_FUNCTION,
     f"ALTER TABLE statements_statement DROP COLUMN IF EXISTS {DOCUMENT}, DROP COLUMN IF EXISTS {LONG_DOCUMENT}",
 ]
 
 
 def create_schema(schema_editor) -> None:
-    statements = POSTGRES_CREATE if schema_editor.connection.vendor == "postgresql" else SQLITE_CREATE
-    for sql in statements:
-        schema_editor.execute(sql, params=None)
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in POSTGRES_CREATE:
+            schema_editor.execute(sql, params=None)
+    else:
+        for sql in SQLITE_CREATE:
+            schema_editor.execute(sql, params=None)
+        schema_editor.execute(SQLITE_FILL, params=[0, 2**63 - 1])
 
 
 def drop_schema(schema_editor) -> None:
     statements = POSTGRES_DROP if schema_editor.connection.vendor == "postgresql" else SQLITE_DROP
     for sql in statements:
         schema_editor.execute(sql, params=None)
+
+
+def index_statements(connection, *, batch: int = 20_000, progress=None) -> None:
+    """Index every statement again, `batch` ids at a time, each batch in its own transaction, calling
+    `progress(done, total)` after each: after a change to what is indexed (spellings), on a table of any size.
+
+    SQLite: replaces the batch's rows of the full-text table. PostgreSQL: computes each row's document again,
+    through the trigger that keeps it (`SET text = text`), which rewrites the row.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(id), MAX(id), COUNT(*) FROM statements_statement")
+        low, high, total = cursor.fetchone()
+    if not total:
+        return
+    postgresql = connection.vendor == "postgresql"
+    done = 0
+    for start in range(low, high + 1, batch):
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            if postgresql:
+                cursor.execute(
+                    "UPDATE statements_statement SET text = text WHERE id >= %s AND id < %s", [start, start + batch]
+                )
+            else:
+                cursor.execute(f"DELETE FROM {SQLITE_TABLE} WHERE rowid >= %s AND rowid < %s", [start, start + batch])
+                cursor.execute(SQLITE_FILL, [start, start + batch])
+            done += cursor.rowcount
+        if progress:
+            progress(done, total)

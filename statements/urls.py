@@ -2,6 +2,8 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from . import views, views_export
+from .alerts import views as alerts
+from .cache_outage import FALLBACK_CACHE
 from .feeds import StatementFeed
 from .ratelimit import rate_limit
 
@@ -15,6 +17,11 @@ limit_search = rate_limit("search", "60/m", when=searches)
 limit_export = rate_limit("export", "20/m")
 # Error reports are stored rows an Editor reads: a few an hour is plenty for a person, and caps what a script can file.
 limit_report = rate_limit("report", "10/h")
+
+# Asking for an alert sends an email: a person sets up a few; a script must not use the form to mail strangers (each
+# address also gets at most a few confirmations a day: statements/alerts/subscribing.py). Counted in the database
+# while Redis is down; refused when nothing can count.
+limit_alerts = rate_limit("alert-subscribe", "10/h", fallback=FALLBACK_CACHE, fail_open=False)
 
 app_name = "statements"
 
@@ -31,5 +38,10 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("countries/", views.country_list, name="country_list"),
     path("countries/<str:code>/", views.country_detail, name="country_detail"),
+    path("alerts/subscribe/", limit_alerts(alerts.subscribe), name="alert_subscribe"),
+    path("alerts/subscribe/sent/", alerts.requested, name="alert_requested"),
+    path("alerts/confirm/<str:value>/", alerts.confirm_alert, name="alert_confirm"),
+    path("alerts/manage/<str:value>/", alerts.manage, name="alert_manage"),
+    path("alerts/unsubscribe/<str:token>/", alerts.unsubscribe, name="alert_unsubscribe"),
     path("about/", TemplateView.as_view(template_name="statements/about.html"), name="about"),
 ]

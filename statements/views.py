@@ -5,12 +5,14 @@ which keeps resolving after a retraction). Drafts are never selected, so they 40
 """
 
 from collections import Counter
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from .alerts.subscribing import alert_form_context
 from .corrections import ErrorReportForm, file_report
 from .models import Country, Official, Statement, Status, Topic
 from .timeline.form import topic_tree
@@ -25,13 +27,14 @@ def timeline(request):
     return timeline_page(request)
 
 
-def entity_timeline(request, template: str, context: dict, statements):
-    """An entity page: its own details plus its published statements, paginated under date headings."""
+def entity_timeline(request, template: str, context: dict, statements, *, alert_query: str):
+    """An entity page: its own details plus its published statements, paginated under date headings, and the form
+    to follow them by email (`alert_query`: the same statements as a filter of the timeline)."""
     try:
         page = paginate(request, statements.newest_first())
     except PageNotFound:
         return page_not_found(request)
-    context.update(page=page, groups=group_by_date(page.object_list))
+    context.update(page=page, groups=group_by_date(page.object_list), **alert_form_context(alert_query))
     return render(request, template, context)
 
 
@@ -87,7 +90,11 @@ def official_detail(request, slug):
     official = get_object_or_404(Official.objects.public().select_related("country"), slug=slug)
     context = {"official": official, "positions": list(official.positions.select_related("country"))}
     return entity_timeline(
-        request, "statements/official_detail.html", context, Statement.objects.published().for_official(official)
+        request,
+        "statements/official_detail.html",
+        context,
+        Statement.objects.published().for_official(official),
+        alert_query=urlencode({"speaker": official.slug}),
     )
 
 
@@ -97,7 +104,9 @@ def topic_detail(request, slug):
     ids = Topic.subtree_ids([topic])
     statements = Statement.objects.published().linked_to(topics=ids)
     context = {"topic": topic, "children": list(topic.children.all())}
-    return entity_timeline(request, "statements/topic_detail.html", context, statements)
+    return entity_timeline(
+        request, "statements/topic_detail.html", context, statements, alert_query=urlencode({"topic": topic.slug})
+    )
 
 
 @require_safe
@@ -106,7 +115,13 @@ def country_detail(request, code):
     officials = list(Official.objects.with_published_statements().filter(country=country).order_by("name"))
     statements = Statement.objects.published().linked_to(countries=[country.pk])
     context = {"country": country, "officials": officials}
-    return entity_timeline(request, "statements/country_detail.html", context, statements)
+    return entity_timeline(
+        request,
+        "statements/country_detail.html",
+        context,
+        statements,
+        alert_query=urlencode({"country": country.code.lower()}),
+    )
 
 
 def published_counts(field: str) -> dict[int, int]:

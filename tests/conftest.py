@@ -14,12 +14,20 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def browser():
-    """Debian's Chromium through Playwright, one per test. Missing Chromium fails: make test installs it.
+def pytest_collection_modifyitems(items):
+    """Browser tests (those using the browser) run last, so one Chromium serves them all and no other test runs
+    beside Playwright's loop; each carries the browser marker, so `-m "not browser"` leaves them all out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
-    Function-scoped on purpose: started after the test database is set up, because restoring a serialized
-    database (live_server tests) while Playwright's event loop already runs in this thread restores nothing.
+
+@pytest.fixture(scope="session")
+def chromium_browser(django_db_setup, django_db_blocker):
+    """Debian's Chromium through Playwright, one per test process. Missing Chromium fails: make test installs it.
+
+    Starting Playwright and Chromium costs seconds: once per process rather than once per test.
     """
     missing = chromium.chromium_missing_message()
     if missing:
@@ -28,14 +36,32 @@ def browser():
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright import sync_api
 
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_api.sync_playwright() as playwright:
+        # While an event loop runs in a thread, Django keeps that thread's connections apart (asgiref's Local is
+        # per context then): the tests from here on get new connection objects, without the database's serialized
+        # copy that live-server tests restore after each flush. They get it here; without it, every browser test
+        # after the first found the countries gone.
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         launched = chromium.launch(playwright)
         yield launched
         launched.close()
-        # The test's database connection was opened while Playwright's loop ran in this thread, and the session's
-        # teardown does not reach it: left open, PostgreSQL refused to drop the test database at the end of the run
-        # ("being accessed by other users", the warning at the end of the PostgreSQL runs). Closed here.
         connections.close_all()
+
+
+@pytest.fixture
+def browser(chromium_browser):
+    """The process's Chromium; each test opens its own contexts, so no cookies or storage cross tests."""
+    yield chromium_browser
+    # The test's database connection was opened while Playwright's loop ran in this thread, and the session's
+    # teardown does not reach it: left open, PostgreSQL refused to drop the test database at the end of the run
+    # ("being accessed by other users"). Closed here.
+    connections.close_all()
 
 
 @pytest.fixture
@@ -68,3 +94,21 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server started in this process, and the settings that send alerts through it: yields its
+    Mailbox (`.messages`, parsed; `.refuse`, replies to give instead of accepting an address)."""
+    from tests import smtp_server as server
+
+    controller, mailbox = server.start()
+    settings.EMAIL_BACKEND = "statements.alerts.mail.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    try:
+        yield mailbox
+    finally:
+        controller.stop()

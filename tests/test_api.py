@@ -577,26 +577,20 @@ def test_schema_driven_fuzzing_finds_no_server_error(wsgi_app, path):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_docs_page_works_in_a_browser_with_nothing_from_outside(live_server, monkeypatch):
+def test_docs_page_works_in_a_browser_with_nothing_from_outside(live_server, browser):
     """In Chromium, under the site's CSP, Swagger UI lists every operation and requests nothing from another host."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event loop runs in this thread
-    from playwright.sync_api import sync_playwright
-
     outside, errors = [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-        )
-        page = browser.new_page()
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.route(
-            re.compile(r"^(?!" + re.escape(live_server.url) + ")"),
-            lambda route: (outside.append(route.request.url), route.abort()),
-        )
-        page.goto(f"{live_server.url}/api/docs/")
-        page.wait_for_selector(".opblock", timeout=15_000)
-        operations = page.locator(".opblock-summary-path").all_inner_texts()
-        browser.close()
+    context = browser.new_context()
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(
+        re.compile(r"^(?!" + re.escape(live_server.url) + ")"),
+        lambda route: (outside.append(route.request.url), route.abort()),
+    )
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".opblock", timeout=15_000)
+    operations = page.locator(".opblock-summary-path").all_inner_texts()
+    context.close()
     assert sorted(path.replace("\u200b", "") for path in operations) == sorted(API_OPERATIONS)
     assert outside == []
     assert errors == []

@@ -3,6 +3,8 @@
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from bench import run as bench
 
 
@@ -24,3 +26,16 @@ def test_a_measuring_child_can_write_its_result_without_the_cache_directory(tmp_
     assert bench.child("postgres://postgres@127.0.0.1:5432/st_bench", "measure", 3) == {"mode": "measure", "runs": "3"}
     assert commands[0][1:4] == ["-m", "bench.run", "measure"]
     assert list(cache.iterdir()) == []  # the result file is read, then removed
+
+
+@pytest.mark.parametrize(
+    "count, url",
+    [
+        (bench.DEFAULT_COUNT, "postgres://postgres@127.0.0.1:5432/st_bench"),
+        (5000, "postgres://postgres@127.0.0.1:5432/st_bench_5000"),
+    ],
+)
+def test_another_count_has_a_postgresql_database_of_its_own(monkeypatch, count, url):
+    """A quick try with --count never drops the million's database: each count is built in its own."""
+    monkeypatch.setattr(bench, "POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/st_bench")
+    assert bench.postgres_url(count) == url

@@ -547,3 +547,22 @@ def test_command_shows_progress_and_the_rate(known, tmp_path, capsys):
     out, err = capsys.readouterr()
     assert "1/1 rows" in err and "/s" in err
     assert "Read 1 row in " in out and "rows/s)." in out
+
+
+def test_a_row_the_database_refuses_is_reported_and_nothing_is_written(known, monkeypatch):
+    """A refusal by the database at the write (which the import's own checks should prevent) is reported against
+    the batch's rows, on both databases, instead of failing the whole request."""
+    from statements import bulk_insert
+
+    row = bulk_insert.Table.row
+
+    def with_an_unknown_status(self, values):
+        if self.model is Statement:
+            values = {**values, "status": "bogus"}  # refused by the status CheckConstraint
+        return row(self, values)
+
+    monkeypatch.setattr(bulk_insert.Table, "row", with_an_unknown_status)
+    result = import_statements(file=csv_bytes(HEADER, GOOD_ROW))
+    assert not result.ok
+    assert "The database refused a row among rows" in " ".join(result.messages())
+    assert not Statement.objects.exists()

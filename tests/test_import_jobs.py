@@ -1,15 +1,26 @@
 """Import jobs: a large admin upload is queued, a worker imports it all or nothing, and a page shows its progress."""
 
+import datetime
+import logging
+import signal
+import subprocess
+import sys
+import time
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from statements import import_jobs
+from statements.imports import DUPLICATE_CHECK_BATCH as BATCH
 from statements.models import ImportJob, ImportJobState, Statement
 from tests.admin_helpers import admin_url, user_with_role
-from tests.factories import OfficialFactory
+from tests.browser import screenshot
+from tests.factories import OfficialFactory, UserFactory
+from tests.test_production import ROOT, database_url, production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +156,224 @@ def test_the_rows_done_are_visible_while_the_import_runs(monkeypatch):
     import_jobs.run(import_jobs.claim())
     assert seen == [1_000]
     assert ImportJob.objects.get().state == ImportJobState.FAILED
+
+
+# --- A worker that dies: the lease ----------------------------------------------------------------------------------
+
+LEASE = 120
+
+
+def dead_worker_job(content: str, *, attempts: int = 1, silent_for: float = LEASE + 1) -> ImportJob:
+    """What a worker killed mid-import leaves: the job running as its claim, no heartbeat for `silent_for` seconds
+    (its import's transaction died with its connection, so nothing of it was written)."""
+    job = import_jobs.queue(data=content.encode(), filename="big.csv", options={}, user=None)
+    claimed = import_jobs.claim(worker="gone-host:4242")
+    assert claimed.pk == job.pk and claimed.state == ImportJobState.RUNNING
+    ImportJob.objects.filter(pk=job.pk).update(
+        attempts=attempts, heartbeat_at=timezone.now() - datetime.timedelta(seconds=silent_for)
+    )
+    return job
+
+
+@pytest.fixture
+def lease(settings):
+    settings.IMPORT_JOB_LEASE_SECONDS = LEASE
+    return LEASE
+
+
+@pytest.mark.parametrize(
+    "silent_for, attempts, claimed, state, attempts_after",
+    [
+        (LEASE - 10, 1, False, ImportJobState.RUNNING, 1),  # its worker is alive: left to it
+        (LEASE + 1, 1, True, ImportJobState.RUNNING, 2),  # its worker died: taken again
+        (LEASE + 1, import_jobs.MAX_ATTEMPTS, False, ImportJobState.FAILED, import_jobs.MAX_ATTEMPTS),  # given up
+    ],
+)
+def test_a_running_job_is_taken_again_only_when_its_lease_ran_out(
+    lease, silent_for, attempts, claimed, state, attempts_after
+):
+    """A claim takes a running job only when no heartbeat came within the lease, and fails it after MAX_ATTEMPTS."""
+    job = dead_worker_job(rows(2), attempts=attempts, silent_for=silent_for)
+    taken = import_jobs.claim(worker="new-host:1")
+    assert (taken is not None) is claimed
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == (state, attempts_after)
+    assert job.worker == ("new-host:1" if claimed else "gone-host:4242")
+
+
+def test_the_next_worker_run_imports_the_job_a_dead_worker_left(lease, peskov, capsys, caplog):
+    """A job left running by a worker that died is run again by `run_import_jobs`: done, every row once, logged."""
+    job = dead_worker_job(rows(THRESHOLD + 2))
+    with caplog.at_level(logging.WARNING, logger="statements.import_jobs"):
+        call_command("run_import_jobs", "--once")
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.summary) == (ImportJobState.DONE, 2, "Imported 5 draft statements.")
+    assert job.worker == import_jobs.worker_name()
+    assert Statement.objects.count() == 5
+    assert f"Job {job.pk} (big.csv): running again, attempt 2 of 2" in capsys.readouterr().out
+    assert f"Import job {job.pk}: its worker gone-host:4242 stopped without finishing" in caplog.text
+
+
+def test_a_job_its_workers_died_on_too_often_fails_with_a_clear_message(lease, admin_client, peskov, caplog):
+    """After MAX_ATTEMPTS dead workers the job is failed, its page says why and what to do, and stops reloading."""
+    job = dead_worker_job(rows(THRESHOLD + 2), attempts=import_jobs.MAX_ATTEMPTS)
+    with caplog.at_level(logging.ERROR, logger="statements.import_jobs"):
+        call_command("run_import_jobs", "--once")
+    job.refresh_from_db()
+    assert job.state == ImportJobState.FAILED and Statement.objects.count() == 0
+    page = admin_client.get(job_url(job)).content.decode()
+    assert "The import worker stopped while importing this file, 2 times" in page
+    assert "Nothing was imported. Upload the file again" in page
+    assert 'http-equiv="refresh"' not in page
+    assert f"Import job {job.pk} failed: its worker gone-host:4242 stopped without finishing" in caplog.text
+
+
+# The session, the user, the job: the page reads nothing else, silent worker or not.
+JOB_PAGE_QUERIES = 3
+
+
+@pytest.mark.parametrize(
+    "silent_for, attempts, shown, not_shown",
+    [
+        (5, 1, ["gone-host:4242, last heard from", "Running"], ["not been heard from", "Attempt"]),
+        (LEASE + 1, 1, ["has not been heard from since", "takes the file again\nfrom the start"], ["Attempt"]),
+        (5, 2, ["Attempt</th>", "2 of 2: the worker that ran it before stopped"], ["not been heard from"]),
+        (LEASE + 1, 2, ["has not been heard from since", "marks the job failed"], []),
+    ],
+)
+def test_the_progress_page_shows_the_worker_and_says_when_it_went_silent(
+    lease, admin_client, django_assert_num_queries, silent_for, attempts, shown, not_shown
+):
+    """A running job's page names its worker and last heartbeat, and says when the worker seems to have died."""
+    job = dead_worker_job(rows(2), attempts=attempts, silent_for=silent_for)
+    with django_assert_num_queries(JOB_PAGE_QUERIES):
+        page = admin_client.get(job_url(job)).content.decode()
+    for text in shown:
+        assert text in page
+    for text in not_shown:
+        assert text not in page
+
+
+def test_a_worker_whose_job_was_taken_over_imports_nothing(lease, peskov):
+    """A worker that was slow, not dead, finishes after another claimed its job: its import is rolled back and only
+    the second worker's counts, so no row is imported twice."""
+    import_jobs.queue(data=rows(3).encode(), filename="a.csv", options={}, user=None)
+    slow = import_jobs.claim(worker="slow:1")
+    ImportJob.objects.filter(pk=slow.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(seconds=LEASE + 1))
+    second = import_jobs.claim(worker="second:2")
+    after_slow = import_jobs.run(slow)
+    assert (after_slow.state, after_slow.worker, Statement.objects.count()) == (ImportJobState.RUNNING, "second:2", 0)
+    assert import_jobs.run(second).state == ImportJobState.DONE
+    assert Statement.objects.count() == 3
+
+
+def test_a_worker_killed_after_its_import_leaves_neither_rows_nor_result(lease, peskov, monkeypatch):
+    """The rows and the job's result are committed together: killed in between, nothing is kept and the job is
+    claimed again later."""
+
+    def killed(job, attempt):
+        raise KeyboardInterrupt  # as a SIGINT or SIGTERM would stop the worker here
+
+    monkeypatch.setattr(import_jobs, "_record", killed)
+    import_jobs.queue(data=rows(3).encode(), filename="a.csv", options={}, user=None)
+    with pytest.raises(KeyboardInterrupt):
+        import_jobs.run(import_jobs.claim())
+    assert Statement.objects.count() == 0
+    assert ImportJob.objects.get().state == ImportJobState.RUNNING
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer: the heartbeat is the claim's")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_heartbeat_is_written_while_the_import_runs(settings, monkeypatch):
+    """On PostgreSQL the worker's heartbeat is committed on a connection of its own while the import's transaction
+    is open, so a long import keeps its lease."""
+    settings.IMPORT_JOB_LEASE_SECONDS = 0.4  # a heartbeat every 0.1 s
+    seen = []
+
+    def import_statements(**options):
+        with transaction.atomic():
+            for _ in range(2):
+                time.sleep(0.3)
+                other = connections.create_connection(DEFAULT_DB_ALIAS)  # sees only what is committed
+                try:
+                    with other.cursor() as cursor:
+                        cursor.execute("SELECT heartbeat_at FROM statements_importjob WHERE id = %s", [job.pk])
+                        seen.append(cursor.fetchone()[0])
+                finally:
+                    other.close()
+            raise RuntimeError("stop here")
+
+    monkeypatch.setattr(import_jobs, "import_statements", import_statements)
+    job = import_jobs.queue(data=b"date,speaker,text\n", filename="a.csv", options={}, user=None)
+    claimed = import_jobs.claim()
+    import_jobs.run(claimed)
+    assert claimed.heartbeat_at < seen[0] < seen[1]
+    assert ImportJob.objects.get().state == ImportJobState.FAILED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's test database is in this process's memory")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_killed_mid_import_leaves_a_job_the_next_run_imports(settings, tmp_path):
+    """A real worker process killed (SIGKILL) while it imports: nothing of its run is kept, and once its lease has
+    run out the next worker run imports the whole file, every row once."""
+    OfficialFactory(name="Dmitry Peskov")
+    total = 6 * BATCH
+    job = import_jobs.queue(data=rows(total).encode(), filename="big.csv", options={}, user=None)
+    log = tmp_path / "worker.log"
+    with open(log, "w") as output:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "run_import_jobs", "--once"],
+            cwd=ROOT,
+            env=production_env(DATABASE_URL=database_url(), PRODUCTION="0"),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            # Killed once a batch is done: its count is committed, its rows are not.
+            while not ImportJob.objects.filter(pk=job.pk, rows_done__gt=0).exists():
+                assert worker.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.02)
+            worker.send_signal(signal.SIGKILL)
+        finally:
+            worker.wait(timeout=30)
+    job.refresh_from_db()
+    assert (job.state, job.attempts, Statement.objects.count()) == (ImportJobState.RUNNING, 1, 0), log.read_text()
+    assert 0 < job.rows_done < total
+
+    silent_for = (timezone.now() - job.heartbeat_at).total_seconds()
+    settings.IMPORT_JOB_LEASE_SECONDS = silent_for + 60
+    assert import_jobs.claim() is None  # within the lease: the worker might be alive
+    settings.IMPORT_JOB_LEASE_SECONDS = silent_for / 2  # the lease has run out
+    call_command("run_import_jobs", "--once")
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.rows_done) == (ImportJobState.DONE, 2, total)
+    assert Statement.objects.count() == total
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize(
+    "attempts, silent_for, shown",
+    [
+        (2, LEASE + 60, ".import-job-silent"),  # running, its second worker silent: the note
+        (import_jobs.MAX_ATTEMPTS, LEASE + 60, ".import-job-summary"),  # given up: failed, why, what to do
+    ],
+)
+def test_a_person_sees_why_a_job_stalled_or_failed(lease, live_server, page, attempts, silent_for, shown):
+    """The note on a job whose worker went silent, and the failure after the last attempt, are visible and fit a
+    phone's width."""
+    UserFactory(username="boss", is_superuser=True)
+    job = dead_worker_job(rows(2), attempts=attempts, silent_for=silent_for)
+    if shown == ".import-job-summary":
+        assert import_jobs.claim() is None  # the worker run that marks it failed
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill("boss")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + job_url(job))
+    assert page.locator(shown).is_visible()
+    text = page.locator(shown).inner_text()
+    assert "stopped" in text and ("takes the file again" in text or "Upload the file again" in text)
+    screenshot(page, f"import-job-{'silent' if shown == '.import-job-silent' else 'abandoned'}", widths=(390, 1280))

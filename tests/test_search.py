@@ -1,12 +1,15 @@
 """Full-text search: the same results on SQLite (FTS5) and PostgreSQL (tsvector), kept in sync by triggers."""
 
 import datetime
+import re
+from html import unescape
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
-from statements import planner, search
+from statements import planner, search, spellings
 from statements.models import Country, Statement, Status
 from statements.search import parse_query, snippets
 from tests.factories import OfficialFactory, SourceFactory, StatementFactory, TopicFactory
@@ -82,6 +85,194 @@ def test_search_table(monkeypatch, corpus, q, expected, walk):
     the index or tested on a walk of the date index (chosen by how common they are: planner.is_common)."""
     monkeypatch.setattr(planner, "is_common", lambda statements, matches: walk)
     assert labels(corpus, Statement.objects.search(q)) == expected
+
+
+@pytest.fixture
+def spellings_corpus():
+    """Statements that spell the same words differently, each from its own speaker and source."""
+    texts = {
+        "us_dotted": "The U.S. will respond in kind.",
+        "us_capitals": "US troops stay in the region.",
+        "us_pronoun": "Let us talk about it calmly.",
+        "uk": "The U.K. agrees with the plan.",
+        "un": "The UN Security Council met.",
+        "syria_possessive": "Syria's government spoke first.",
+        "syria_curly": "Syria’s allies objected.",
+        "rebels_plural": "The rebels' demands were heard.",
+        "assad_hyphen": "Bashar al-Assad answered.",
+        "assad_spaced": "Bashar al Assad answered again.",
+        "assad_joined": "Alassad is another spelling.",
+        "who_capitals": "The WHO warned of an outbreak.",
+        "who_pronoun": "Who knows what comes next?",
+        "obrien": "O’Brien disagreed.",
+    }
+    return {label: StatementFactory(text=text) for label, text in texts.items()}
+
+
+US = ["us_capitals", "us_dotted"]
+SYRIA = ["syria_curly", "syria_possessive"]
+ASSAD = ["assad_hyphen", "assad_spaced"]
+
+
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("U.S.", US),  # an abbreviation with dots finds the capitals and the dots, however typed
+        ("US", US),
+        ("u.s.", US),
+        ("U.S", US),
+        ("U.S.,", US),
+        ("us", ["us_pronoun"]),  # the pronoun is not the country, and the country is not the pronoun
+        ("Us", ["us_pronoun"]),
+        ("let us", ["us_pronoun"]),
+        ('"let us talk"', ["us_pronoun"]),
+        ("U.K.", ["uk"]),  # an acronym that is no English word: every spelling is one
+        ("UK", ["uk"]),
+        ("uk", ["uk"]),
+        ("U.N.", ["un"]),
+        ("un", ["un"]),
+        ("WHO", ["who_capitals"]),
+        ("US OR UK", ["uk", *US]),
+        ("troops -U.S.", []),
+        ("talk -US", ["us_pronoun"]),
+        ("Syria's", SYRIA),  # a possessive finds the word, with either apostrophe
+        ("Syria’s", SYRIA),
+        ("SYRIA'S", SYRIA),
+        ("syria", SYRIA),
+        ("Syrias'", SYRIA),
+        ('"Syria\'s government"', ["syria_possessive"]),
+        ('"Syria government"', ["syria_possessive"]),
+        ("rebels'", ["rebels_plural"]),
+        ("rebel's demands", ["rebels_plural"]),
+        ("al-Assad", ASSAD),  # a hyphenated name is its words: hyphen or space, not run together
+        ("Al‐Assad", ASSAD),  # U+2010 HYPHEN
+        ('"al Assad"', ASSAD),
+        ("assad", ASSAD),
+        ("alassad", ["assad_joined"]),
+        ("O'Brien", ["obrien"]),  # apostrophes: straight and curly are one
+        ("O’Brien", ["obrien"]),
+        ("O`Brien", ["obrien"]),
+    ],
+)
+@pytest.mark.parametrize("walk", [False, True], ids=["listed", "walked"])
+def test_common_spellings_table(monkeypatch, spellings_corpus, q, expected, walk):
+    """A query finds the statements that spell its words as people do, and no new ones, on either database."""
+    monkeypatch.setattr(planner, "is_common", lambda statements, matches: walk)
+    assert labels(spellings_corpus, Statement.objects.search(q)) == sorted(expected)
+
+
+def marked(html: str) -> list[str]:
+    """The marked stretches of a snippet, marks separated by a space or a hyphen read as one (PostgreSQL marks
+    each word of a phrase, SQLite the phrase)."""
+    return [unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", re.sub(r"</mark>([\s-]*)<mark>", r"\1", html))]
+
+
+@pytest.mark.parametrize(
+    "text, q, expected",
+    [
+        ("Let us talk; the U.S. will not.", "U.S.", ["U.S."]),
+        ("Let us talk; the U.S. will not.", "us", ["us"]),
+        ("US troops and U.S. ships", "us", []),
+        ("US troops and U.S. ships", "US", ["US", "U.S."]),
+        ("Syria's government and Syria’s allies", "syria", ["Syria's", "Syria’s"]),
+        ("Bashar al-Assad answered.", '"al Assad"', ["al-Assad"]),
+        ("The U.K.'s envoy <b>said</b> so.", "UK", ["U.K.'s"]),
+        ("O’Brien disagreed.", "O'Brien", ["O’Brien"]),
+    ],
+)
+def test_snippets_mark_the_words_as_written(text, q, expected):
+    """A snippet marks each match as the statement spells it, whole ("U.S.", "Syria's"), and nothing else."""
+    statement = StatementFactory(text=text)
+    assert marked(snippets([statement.pk], parse_query(q)).get(statement.pk, "")) == expected
+
+
+def test_a_long_snippet_is_the_window_with_the_most_matches():
+    """A snippet of a long statement is its words around the most matches, cut with … on both sides."""
+    text = " ".join(["filler"] * 40 + ["the U.S. said", "that the US"] + ["filler"] * 40)
+    statement = StatementFactory(text=text)
+    html = snippets([statement.pk], parse_query("US"), words=10)[statement.pk]
+    assert html == "…filler the <mark>U.S.</mark> said that the <mark>US</mark> filler filler filler…"
+
+
+@pytest.mark.parametrize(
+    "text, normalised",
+    [
+        ("The U.S. and U.K.", "The ᴜꜱ.  and UK. "),
+        ("Syria's and Syria’s", "Syria   and Syria  "),
+        ("US-led, not us", "ᴜꜱ-led, not us"),
+        ("U.S.A. and U.S.S.R. and the U.S.'s role", "USA.   and USSR.    and the ᴜꜱ.    role"),
+        ("WHO and IT and It", "ᴡʜᴏ and ɪᴛ and It"),
+        ("e.g. a.m. O’Brien", "eg.  am.  O'Brien"),
+        ("x.y.z.w.v", "x.y.z.w.v"),
+        ("José's plan, Россия's role", "José   plan, Россия   role"),
+    ],
+)
+def test_spellings_are_rewritten_in_place_alike_in_python_and_the_database(text, normalised):
+    """Texts and queries are read through the same rules, which keep every character where it was; PostgreSQL's SQL
+    function applies them exactly as Python does."""
+    assert spellings.normalise(text) == normalised
+    assert len(normalised) == len(text)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statements_search_text(%s)", [text])
+        assert cursor.fetchone()[0] == normalised
+
+
+def test_the_index_reads_spellings_in_every_indexed_text_and_follows_edits():
+    """The speaker's name and aliases, the source title and the original text are read like the text, also after
+    an edit, a renamed official or a retitled source."""
+    statement = StatementFactory(text="Nothing to see.")
+    assert Statement.objects.search("US").count() == 0
+    statement.text = "The U.S. answered."
+    statement.save()
+    assert list(Statement.objects.search("US")) == [statement]
+    statement.text = "Nothing to see."
+    statement.save()
+    statement.speaker.aliases = "U.S. envoy"
+    statement.speaker.save()
+    assert list(Statement.objects.search("US envoy")) == [statement]
+    statement.source.title = "Syria’s war"
+    statement.source.save()
+    assert list(Statement.objects.search("Syria's war")) == [statement]
+    statement.original_text = "Der U.N.-Sicherheitsrat"
+    statement.save()
+    assert list(Statement.objects.search("UN")) == [statement]
+
+
+def test_indexing_again_in_batches_reports_progress_and_finds_the_same():
+    """search.index_statements (what the spellings migration runs) indexes every statement again, a batch at a
+    time."""
+    made = [StatementFactory(text=f"The U.S. remark {n}.") for n in range(5)]
+    seen = []
+    search.index_statements(connection, batch=2, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (5, 5) and len(seen) >= 3
+    assert sorted(s.pk for s in Statement.objects.search("US")) == sorted(s.pk for s in made)
+
+
+def before_the_spellings_migration() -> str:
+    """The migration that the one named *_search_spellings follows."""
+    migrations = MigrationLoader(connection).disk_migrations
+    spellings_migration = next(m for (app, name), m in migrations.items() if name.endswith("_search_spellings"))
+    return spellings_migration.dependencies[0][1]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_spellings_migration_indexes_the_statements_already_there():
+    """Statements indexed before the migration (as "u s", "syria s") are found by the new spellings after it, and
+    going back and forth keeps them found."""
+    before = before_the_spellings_migration()
+    call_command("migrate", "statements", before, verbosity=0)
+    try:
+        dotted = StatementFactory(text="The U.S. answered.")
+        possessive = StatementFactory(text="Syria’s allies objected.")
+        assert Statement.objects.search("US").count() == 0  # the old index: "u", "s"
+        call_command("migrate", "statements", verbosity=0)
+        assert list(Statement.objects.search("US")) == [dotted]
+        assert list(Statement.objects.search('"Syria\'s allies"')) == [possessive]
+        call_command("migrate", "statements", before, verbosity=0)
+        call_command("migrate", "statements", verbosity=0)
+        assert list(Statement.objects.search("U.S.")) == [dotted]
+    finally:
+        call_command("migrate", "statements", verbosity=0)
 
 
 # A speech-length statement: its document is too large for an index row on PostgreSQL, so it is kept apart.
@@ -268,6 +459,21 @@ def test_search_timeline_highlights_matches_in_a_fixed_number_of_queries(client,
     assert "<mark>Sanctions</mark>" in html
     assert "<b>hurt</b>" not in html
     assert "Nothing about that here" not in html
+
+
+@pytest.mark.parametrize("q", ["U.S.", "US"])
+def test_search_timeline_finds_a_spelling_in_the_same_number_of_queries(client, django_assert_num_queries, q):
+    """The timeline finds and marks "U.S." and "US" for either spelling, not the pronoun, in the usual queries."""
+    StatementFactory(text="The U.S. will respond in kind.")
+    StatementFactory(text="US troops stay in the region.")
+    StatementFactory(text="Let us talk about it calmly.")
+    with django_assert_num_queries(SEARCH_TIMELINE_QUERIES):
+        response = client.get("/", {"q": q})
+    html = response.content.decode()
+    assert response.context["page"].paginator.count == 2
+    assert "The <mark>U.S.</mark> will respond" in html
+    assert "<mark>US</mark> troops" in html
+    assert "Let us talk" not in html
 
 
 def test_relevance_sort_puts_the_best_match_first(client):

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -53,6 +54,9 @@ CLIENT_SEND_TIMEOUT = float(os.environ.get("CLIENT_SEND_TIMEOUT", "30"))
 # An admin CSV upload with more data rows than this becomes an import job, run by `manage.py run_import_jobs`
 # (docs/operations.md) rather than during the request.
 IMPORT_JOB_MIN_ROWS = int(os.environ.get("IMPORT_JOB_MIN_ROWS", "2000"))
+# Seconds without a heartbeat after which a running import job's worker is taken for dead and the job is run again
+# (the worker beats four times a lease; docs/operations.md, "Import jobs: the worker").
+IMPORT_JOB_LEASE_SECONDS = float(os.environ.get("IMPORT_JOB_LEASE_SECONDS", "120"))
 # Optional read replica for the public pages, e.g. postgres://reader@replica-host:5432/statement_tracker
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 # PostgreSQL's planner cost of a random page read, set on this app's connections; empty leaves the server's setting.
@@ -60,6 +64,31 @@ DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 DATABASE_RANDOM_PAGE_COST = os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1")
 # New objects before Python's garbage collector scans its youngest generation, set by tracker/wsgi.py (Python: 700).
 GC_YOUNGEST_THRESHOLD = os.environ.get("GC_YOUNGEST_THRESHOLD", "50000")
+# The site's public address, for the links in emails (alerts): HTTPS in production, which one-click unsubscribe needs.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Outgoing email (alert confirmations and digests): through this SMTP server when EMAIL_HOST is set, else written as
+# files to EMAIL_FILE_PATH (development). EMAIL_USE_TLS is STARTTLS (port 587); EMAIL_USE_SSL is TLS from the start
+# (port 465). Seconds before a mail server that does not answer counts as a refusal: EMAIL_TIMEOUT.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", BASE_DIR / "sent-emails"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Statement Tracker <alerts@localhost>")
+# DKIM signing of outgoing email when a key is set: the private key's PEM file, the selector, and the domain whose
+# DNS publishes the public key (at SELECTOR._domainkey.DOMAIN). Mail providers honour one-click unsubscribe only
+# from signed mail.
+DKIM_PRIVATE_KEY_FILE = os.environ.get("DKIM_PRIVATE_KEY_FILE", "")
+DKIM_SELECTOR = os.environ.get("DKIM_SELECTOR", "")
+DKIM_DOMAIN = os.environ.get("DKIM_DOMAIN", "")
+# When daily and weekly alert digests go out (`manage.py send_alerts`): the hour (0-23) and the weekly day, in
+# ALERTS_TIME_ZONE (an IANA name; TIME_ZONE by default).
+ALERTS_TIME_ZONE = os.environ.get("ALERTS_TIME_ZONE", "") or TIME_ZONE
+ALERTS_DAILY_HOUR = os.environ.get("ALERTS_DAILY_HOUR", "7")
+ALERTS_WEEKLY_DAY = os.environ.get("ALERTS_WEEKLY_DAY", "monday")
 # ---------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -161,6 +190,31 @@ try:
 except ValueError:
     raise ImproperlyConfigured(
         f"GC_YOUNGEST_THRESHOLD must be a whole number above 0, e.g. 50000: {GC_YOUNGEST_THRESHOLD!r}"
+    ) from None
+
+if EMAIL_USE_TLS and EMAIL_USE_SSL and EMAIL_HOST:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL, not both.")
+EMAIL_USE_TLS = EMAIL_USE_TLS and not EMAIL_USE_SSL
+# SMTP through Django's backend, signing with DKIM when a key is set (statements/alerts/mail.py).
+EMAIL_BACKEND = (
+    "statements.alerts.mail.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend"
+)
+if DKIM_PRIVATE_KEY_FILE and not (DKIM_SELECTOR and DKIM_DOMAIN and Path(DKIM_PRIVATE_KEY_FILE).is_file()):
+    raise ImproperlyConfigured(
+        "DKIM_PRIVATE_KEY_FILE must name a readable PEM file, with DKIM_SELECTOR and DKIM_DOMAIN set: "
+        f"{DKIM_PRIVATE_KEY_FILE!r}, {DKIM_SELECTOR!r}, {DKIM_DOMAIN!r}"
+    )
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+try:
+    ZoneInfo(ALERTS_TIME_ZONE)
+    ALERTS_DAILY_HOUR = int(ALERTS_DAILY_HOUR)
+    if not 0 <= ALERTS_DAILY_HOUR <= 23:
+        raise ValueError
+    ALERTS_WEEKLY_DAY = WEEKDAYS.index(ALERTS_WEEKLY_DAY.strip().lower())
+except (ValueError, ZoneInfoNotFoundError):
+    raise ImproperlyConfigured(
+        "ALERTS_TIME_ZONE must be a time zone name (Europe/London), ALERTS_DAILY_HOUR a whole hour from 0 to 23 and "
+        f"ALERTS_WEEKLY_DAY a day's name (monday): {ALERTS_TIME_ZONE!r}, {ALERTS_DAILY_HOUR!r}, {ALERTS_WEEKLY_DAY!r}"
     ) from None
 
 # A per-process memory cache would give each gunicorn worker its own counters; the database is shared.

@@ -25,7 +25,7 @@ from django.urls import reverse
 from statements import import_jobs
 from statements.exports import csv_lines, utf8_chunks
 from statements.imports import import_statements, rows_with_errors
-from statements.models import ImportJob
+from statements.models import ImportJob, ImportJobState
 
 # Smaller than the command's limit (imports.MAX_IMPORT_BYTES): the file waits in the session between preview and
 # confirm, and the session is read on every admin request. Larger files go through `manage.py import_statements`.
@@ -97,8 +97,9 @@ def _context(model_admin, request, result=None, **extra) -> dict:
     }
 
 
-def _import(request, data: bytes, *, options: dict, dry_run: bool):
-    return import_statements(file=data, dry_run=dry_run, user=request.user, **options)
+def _import(request, data: bytes, *, options: dict, dry_run: bool, filename: str = ""):
+    reason = f"Imported from {filename} in the admin." if filename else "Imported from a CSV file in the admin."
+    return import_statements(file=data, dry_run=dry_run, user=request.user, reason=reason, **options)
 
 
 def import_view(model_admin, request):
@@ -169,7 +170,7 @@ def _confirm(model_admin, request, *, can_publish: bool, can_create: bool):
     # The permission may have been withdrawn since the preview; an analyst can never publish by import.
     options["publish"] = options["publish"] and can_publish
     options["create_missing"] = options["create_missing"] and can_create
-    result = _import(request, data, options=options, dry_run=False)
+    result = _import(request, data, options=options, dry_run=False, filename=pending["name"])
     if not result.ok:
         # The database changed since the preview (a name deleted, a duplicate added): nothing was written.
         request.session.pop(SESSION_KEY, None)
@@ -244,5 +245,10 @@ def import_job_view(model_admin, request, pk: int):
         "job": job,
         "errors_page": errors,
         "refresh_seconds": JOB_REFRESH_SECONDS,
+        "max_attempts": import_jobs.MAX_ATTEMPTS,
+        # No heartbeat within the lease: the worker has probably died, and the next worker run takes the job.
+        "worker_silent": job.state == ImportJobState.RUNNING
+        and job.heartbeat_at is not None
+        and job.heartbeat_at < import_jobs.silent_since(),
     }
     return TemplateResponse(request, "admin/statements/statement/import_job.html", context)

@@ -87,7 +87,9 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     search_fields = ["text", "speaker__name", "source__title"]
     autocomplete_fields = ["speaker", "source", "topics", "countries", "mentioned_officials"]
     actions = ["publish_selected", "unpublish_selected", "retract_selected", "export_selected_csv"]
-    history_list_display = ["status"]
+    # The status each version had, and the source's outlet its differences name (statements/admin/history.py).
+    history_list_display = ["status_then"]
+    history_select_related = ["source__outlet"]
     fieldsets = [
         (None, {"fields": ["speaker", "speaker_role", "date", "kind", "text", "source"]}),
         ("Original language", {"fields": ["original_text", "original_language"], "classes": ["collapse"]}),
@@ -134,6 +136,15 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     @admin.display(description="topics")
     def topic_names(self, statement):
         return ", ".join(topic.name for topic in statement.topics.all())
+
+    @admin.display(description="status")
+    def status_then(self, record):
+        """A history entry's status, by its label."""
+        return record.get_status_display()
+
+    def offers_public_note(self, request, obj) -> bool:
+        # A correction readers should hear about is a change to a public statement, which only Editors make.
+        return obj is not None and obj.is_public and self.has_publish_permission(request)
 
     # --- Roles -------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import models, transaction
 from django.utils import timezone
 
+from .. import history
 from ..models import Country, DatePrecision, Kind, Medium, Official, Outlet, Position, Source, Statement, Status, Topic
 
 SEED_ARTICLE = Path(__file__).resolve().parent.parent / "fixtures" / "tass-2016-11-11-peskov-cnn.txt"
@@ -418,6 +419,10 @@ class Tally:
         return f"created {created}; updated {changed}"
 
 
+# What the history says of the demo's rows and of its changes to them.
+DEMO_REASON = "Demo data: the curated TASS article (manage.py load_demo)."
+
+
 def differs(obj: models.Model, name: str, value) -> bool:
     """Whether a field holds another value; foreign keys are compared by id, without loading the related row."""
     field = obj._meta.get_field(name)
@@ -426,18 +431,42 @@ def differs(obj: models.Model, name: str, value) -> bool:
     return getattr(obj, name) != value
 
 
-def upsert(model: type[models.Model], *, lookup: dict, values: dict, tally: Tally, create_only: dict | None = None):
-    """Create the row, or update only the fields that differ: a re-run writes nothing and records no history."""
+def upsert(
+    model: type[models.Model],
+    *,
+    lookup: dict,
+    values: dict,
+    tally: Tally,
+    create_only: dict | None = None,
+    links: dict[str, list] | None = None,
+    user=None,
+):
+    """Create the row, or update only the fields (and many-to-many `links`) that differ: a re-run writes nothing
+    and records no history, and a change is one history entry, its links included."""
+    links = links or {}
     obj = model.objects.filter(**lookup).first()
     if obj is None:
-        obj = model.objects.create(**lookup, **values, **(create_only or {}))
+        obj = model(**lookup, **values, **(create_only or {}))
+        with history.one_entry(obj, user=user, reason=DEMO_REASON):
+            obj.save()
+            for name, targets in links.items():
+                getattr(obj, name).set(targets)
         tally.add(tally.created, model)
         return obj
     changed = [field for field, value in values.items() if differs(obj, field, value)]
-    if changed:
-        for field in changed:
-            setattr(obj, field, values[field])
-        obj.save()
+    relinked = [
+        name
+        for name, targets in links.items()
+        if set(getattr(obj, name).values_list("pk", flat=True)) != {target.pk for target in targets}
+    ]
+    if changed or relinked:
+        with history.one_entry(obj, user=user, reason=DEMO_REASON):
+            for field in changed:
+                setattr(obj, field, values[field])
+            if changed:
+                obj.save()
+            for name in relinked:
+                getattr(obj, name).set(links[name])
         tally.add(tally.changed, model)
     return obj
 
@@ -541,7 +570,7 @@ def load_demo(*, user=None) -> Tally:
         )
         speaker = officials[SPEAKER]
         for row in STATEMENTS:
-            statement = upsert(
+            upsert(
                 Statement,
                 lookup={"source": source, "text": row["text"]},
                 values={
@@ -554,10 +583,12 @@ def load_demo(*, user=None) -> Tally:
                     "is_synthetic": False,
                 },
                 create_only={"published_at": timezone.now(), "created_by": user, "updated_by": user},
+                links={
+                    "topics": [topics[slug] for slug in row["topics"]],
+                    "countries": [countries[code] for code in row["countries"]],
+                    "mentioned_officials": [officials[slug] for slug in row["mentioned"]],
+                },
+                user=user,
                 tally=tally,
             )
-            # set() adds and removes only the differences, so an unchanged statement records no history.
-            statement.topics.set([topics[slug] for slug in row["topics"]])
-            statement.countries.set([countries[code] for code in row["countries"]])
-            statement.mentioned_officials.set([officials[slug] for slug in row["mentioned"]])
     return tally

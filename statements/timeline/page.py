@@ -7,6 +7,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 
+from ..alerts.subscribing import alert_form_context, alert_query
 from ..filters import StatementFilter
 from ..models import DatePrecision, Statement, Topic
 from ..planner import COUNT_CAP
@@ -175,6 +176,8 @@ def timeline_page(request):
         "fields": form_fields(statement_filter, FormLists(params, topics=topics, speakers=speakers)),
         "same_filters": without_page(params).urlencode(),  # for the CSV, report and feed links
     }
+    if statement_filter.is_valid():
+        context.update(alert_form_context(alert_query(statement_filter)))
     if not statement_filter.is_valid():
         return render(request, "statements/timeline.html", context, status=400)
     try:

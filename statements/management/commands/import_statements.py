@@ -1,5 +1,6 @@
 """Import statements from a CSV file in the export's column format: every row or none."""
 
+import os
 import sys
 import time
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
                     create_missing=create_missing,
                     publish=publish,
                     keep_duplicates=keep_duplicates,
+                    reason=f"Imported from {os.path.basename(file)} with manage.py import_statements.",
                     progress=progress,
                 )
         except OSError as error:

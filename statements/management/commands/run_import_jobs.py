@@ -19,7 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, once, sleep, **options):
         while True:
             while (job := import_jobs.claim()) is not None:
-                self.stdout.write(f"Job {job.pk} ({job.filename}): running…")
+                again = f" again, attempt {job.attempts} of {import_jobs.MAX_ATTEMPTS}" if job.attempts > 1 else ""
+                self.stdout.write(f"Job {job.pk} ({job.filename}): running{again}…")
                 job = import_jobs.run(job)
                 self.stdout.write(f"Job {job.pk}: {job.get_state_display().lower()}. {job.summary}")
             if once:

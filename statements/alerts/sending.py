@@ -1,0 +1,182 @@
+"""One run of `manage.py send_alerts`: every due digest recorded, then handed to the mail server.
+
+Exactly once, as far as SMTP allows. A digest is recorded, with the statements it sends, before it is handed to
+the server (`digests.record`), and marked sent after the server accepted it (`mark_sent`). A run that stops before
+sending leaves the digest pending: the next run sends it. One that stops after the server accepted it and before
+the mark is committed sends that same digest again next time, with the same Message-ID (mail clients show one
+message); nothing else is ever sent twice or skipped. Runs take a lease in the database (`RunLock`), so two runs
+at once never both send; a run that dies leaves it to expire after LEASE.
+
+A refusal at send time is recorded on the digest and retried with back-off (RETRY_AFTER, doubling) up to
+MAX_ATTEMPTS; PAUSE_AFTER permanent refusals (5xx) in a row pause the subscription. Asynchronous bounces (a
+message accepted, then returned) are not processed.
+"""
+
+import contextlib
+import datetime
+import smtplib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.mail import get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from . import digests, emails
+from .models import Digest, DigestState, RunLock, Subscription, SubscriptionState
+from .subscribing import forget_unconfirmed
+
+LOCK_NAME = "send_alerts"
+LEASE = datetime.timedelta(minutes=10)
+MAX_ATTEMPTS = 6
+RETRY_AFTER = datetime.timedelta(minutes=5)
+PAUSE_AFTER = 3
+
+
+@dataclass
+class Summary:
+    looked_at: int = 0
+    sent: int = 0
+    statements: int = 0
+    corrections: int = 0
+    refused: int = 0
+    paused: int = 0
+    forgotten: int = 0
+    locked: bool = False
+
+    def line(self) -> str:
+        if self.locked:
+            return "send_alerts: another run holds the lock; nothing sent."
+        return (
+            f"send_alerts: {self.looked_at} subscriptions looked at, {self.sent} digests sent "
+            f"({self.statements} statements, {self.corrections} corrections), {self.refused} refused, "
+            f"{self.paused} paused, {self.forgotten} unconfirmed forgotten."
+        )
+
+
+class Lease:
+    """The run's lease on RunLock: taken if free or expired, renewed as the run goes, released at the end."""
+
+    def __init__(self, name: str = LOCK_NAME):
+        self.name, self.holder = name, uuid.uuid4().hex
+
+    def acquire(self) -> bool:
+        try:
+            with transaction.atomic():
+                RunLock.objects.get_or_create(name=self.name)
+        except IntegrityError:  # created by another run at the same moment
+            pass
+        return self.renew(taking=True)
+
+    def renew(self, *, taking: bool = False) -> bool:
+        now = timezone.now()
+        ours = Q(holder=self.holder)
+        condition = ours | Q(holder="") | Q(expires_at__lt=now) if taking else ours
+        # One conditional UPDATE: atomic on both databases, so two runs cannot both take a free lock.
+        return bool(
+            RunLock.objects.filter(condition, name=self.name).update(holder=self.holder, expires_at=now + LEASE)
+        )
+
+    def release(self) -> None:
+        RunLock.objects.filter(name=self.name, holder=self.holder).update(holder="", expires_at=None)
+
+
+def is_permanent(error: Exception) -> bool:
+    """A 5xx answer: the server will not take this message for this address (a 4xx, or no answer, may pass later)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+def mark_sent(digest: Digest, now: datetime.datetime) -> None:
+    with transaction.atomic():
+        Digest.objects.filter(pk=digest.pk).update(state=DigestState.SENT, sent_at=now, attempts=digest.attempts + 1)
+        Subscription.objects.filter(pk=digest.subscription_id).update(last_sent_at=now, hard_refusals=0)
+
+
+def record_refusal(digest: Digest, error: Exception, now: datetime.datetime) -> bool:
+    """Record a refused send: retried later, given up after MAX_ATTEMPTS, or the subscription paused after
+    PAUSE_AFTER permanent refusals in a row. True when the subscription was paused."""
+    paused = False
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().get(pk=digest.subscription_id)
+        digest.attempts += 1
+        digest.last_error = f"{type(error).__name__}: {error}"[:2000]
+        digest.retry_at = now + RETRY_AFTER * 2 ** (digest.attempts - 1)
+        if is_permanent(error):
+            subscription.hard_refusals += 1
+            if subscription.hard_refusals >= PAUSE_AFTER:
+                subscription.state = SubscriptionState.PAUSED
+                subscription.paused_reason = f"The mail server refused {PAUSE_AFTER} digests in a row: {error}"[:300]
+                paused = True
+            subscription.save(update_fields=["hard_refusals", "state", "paused_reason"])
+        if paused or digest.attempts >= MAX_ATTEMPTS:
+            digest.state, digest.retry_at = DigestState.FAILED, None
+        digest.save(update_fields=["attempts", "last_error", "retry_at", "state"])
+    return paused
+
+
+def run(*, progress: Callable[[int, int], None] | None = None, now: datetime.datetime | None = None) -> Summary:
+    """Send every due digest once; see the module's docstring."""
+    now = now or timezone.now()
+    summary = Summary()
+    lease = Lease()
+    if not lease.acquire():
+        summary.locked = True
+        return summary
+    connection = get_connection()
+    try:
+        summary.forgotten = forget_unconfirmed(now=now)
+        ids = list(Subscription.objects.active().order_by("pk").values_list("pk", flat=True))
+        for done, pk in enumerate(ids, start=1):
+            if not lease.renew():  # this run outlived its lease and another took it: stop before sending more
+                break
+            subscription = Subscription.objects.active().filter(pk=pk).first()
+            if subscription is not None:
+                summary.looked_at += 1
+                send_due(subscription, now, connection, summary)
+            if progress:
+                progress(done, len(ids))
+    finally:
+        close_quietly(connection)
+        lease.release()
+    return summary
+
+
+def send_due(subscription: Subscription, now: datetime.datetime, connection, summary: Summary) -> None:
+    """Send a subscription's pending digest if it has one (left by a stopped run, or waiting for a retry), else
+    record and send its next digest if it is due and has something to say."""
+    digest = subscription.digests.filter(state=DigestState.PENDING).order_by("pk").first()
+    if digest is None:
+        if not digests.is_due(subscription, now):
+            return
+        digest = digests.record(subscription, now)
+        if digest is None:
+            return
+    if digest.retry_at and digest.retry_at > now:
+        return
+    deliver(digest, now, connection, summary)
+
+
+def close_quietly(connection) -> None:
+    with contextlib.suppress(smtplib.SMTPException, OSError):  # the session is gone either way
+        connection.close()
+
+
+def deliver(digest: Digest, now: datetime.datetime, connection, summary: Summary) -> None:
+    message = emails.digest_message(digest)
+    message.connection = connection
+    try:
+        connection.open()  # one session for the run, opened again after a failure
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        close_quietly(connection)  # a broken session is not reused: the next message opens a new one
+        summary.refused += 1
+        summary.paused += record_refusal(digest, error, now)
+        return
+    mark_sent(digest, now)
+    summary.sent += 1
+    summary.statements += digest.new_count
+    summary.corrections += digest.corrections_count

@@ -1,0 +1,166 @@
+"""Asking for an alert and confirming it. Nothing but the confirmation email is sent before the link is followed,
+and that email carries no text the visitor typed (it must not be a way to send chosen words to strangers)."""
+
+import logging
+import smtplib
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from ..cache_outage import FALLBACK_CACHE
+from ..filters import StatementFilter
+from ..models import Statement
+from ..ratelimit import hit_or_fail, parse_rate
+from . import links
+from .models import Frequency, Subscription, SubscriptionState, address_hash
+
+logger = logging.getLogger(__name__)
+
+# Confirmation emails one address may be sent a day, whoever asks: a visitor cannot flood someone's inbox.
+CONFIRMATIONS_PER_ADDRESS = "3/d"
+# How many characters of the searched words an email's subject or a page title quotes.
+WORDS_MAX = 60
+
+
+def alert_query(statement_filter: StatementFilter) -> str:
+    """The filter's canonical query string without what orders or pages: what a subscription stores."""
+    data = QueryDict(statement_filter.canonical_query(keep_page=False), mutable=True)
+    data.pop("sort", None)
+    return urlencode([(name, value) for name, values in data.lists() for value in values])
+
+
+def describe(statement_filter: StatementFilter) -> str:
+    """The filter in words on one line, capitalised, the searched words quoted and cut to WORDS_MAX characters:
+    "Statements by Dmitry Peskov matching “sanctions”". Safe for a header: no line breaks."""
+    if not statement_filter.is_valid():  # stored when valid; an official may have left the public site since
+        return "A filter that no longer works (a value in it is no longer on the public site)"
+    words = statement_filter.in_words()
+    q = statement_filter.form.cleaned_data.get("q")
+    if q and len(q) > WORDS_MAX:
+        words = words.replace(f"“{q}”", f"“{q[:WORDS_MAX].rstrip()}…”")
+    return capfirst(" ".join(words.split()))
+
+
+def filter_errors(statement_filter: StatementFilter) -> list[str]:
+    """The filter's errors as sentences naming the filter: "Official: There is no official with the slug “x”."."""
+    found = []
+    for name, errors in statement_filter.errors.items():
+        label = statement_filter.filters[name].label if name in statement_filter.filters else ""
+        found += [f"{label}: {error}" if label else str(error) for error in errors]
+    return found
+
+
+def alert_form_context(query: str) -> dict:
+    """What includes/alert_form.html needs to follow the filter `query` (a canonical query string)."""
+    return {"alert_query": query, "alert_frequencies": Frequency.choices}
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label="Your email address", max_length=254)
+    frequency = forms.ChoiceField(
+        label="How often", choices=Frequency.choices, initial=Frequency.DAILY, widget=forms.RadioSelect
+    )
+    query = forms.CharField(max_length=Subscription.QUERY_MAX_LENGTH, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "alert_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+
+    def clean_query(self):
+        """The filter to follow, checked as the timeline checks it; stored in its canonical form."""
+        self.statement_filter = StatementFilter(
+            QueryDict(self.cleaned_data["query"]), queryset=Statement.objects.published()
+        )
+        if not self.statement_filter.is_valid():
+            raise ValidationError(
+                ["This filter cannot be followed:", *filter_errors(self.statement_filter)], code="invalid_filter"
+            )
+        query = alert_query(self.statement_filter)
+        if len(query) > Subscription.QUERY_MAX_LENGTH:
+            raise ValidationError("This filter is too long to follow: choose fewer values.", code="too_long")
+        return query
+
+
+class ConfirmationNotSent(Exception):
+    """The mail server did not take the confirmation email; nothing new was stored."""
+
+
+def may_send_confirmation(email: str) -> bool:
+    """Count one confirmation email for the address (by its keyed hash); False over the limit, or while neither the
+    shared cache nor the database's can count (fails closed)."""
+    limit, period = parse_rate(CONFIRMATIONS_PER_ADDRESS)
+    retry_after = hit_or_fail(
+        "alert-confirmation", address_hash(email), limit, period, fallback=FALLBACK_CACHE, fail_open=False
+    )
+    return retry_after == 0
+
+
+def request_alert(*, email: str, query: str, frequency: str) -> Subscription | None:
+    """Store a pending subscription (or refresh a pending one) and send its confirmation link. An address already
+    following the filter gets nothing; neither does one over its daily limit. The caller answers the same in every
+    case, so the answer says nothing of an address. Returns the subscription a link was sent for."""
+    with transaction.atomic():
+        existing = Subscription.objects.for_address(email).filter(query=query).select_for_update().first()
+        if existing is not None and existing.state != SubscriptionState.PENDING:
+            return None
+        if not may_send_confirmation(email):
+            return None
+        created = existing is None
+        if created:
+            try:
+                with transaction.atomic():
+                    subscription = Subscription.objects.create(
+                        email=email, query=query, frequency=frequency, token=links.new_token()
+                    )
+            except IntegrityError:  # the same request twice at once: the other one sends the link
+                return None
+        else:
+            # Asked again: the new frequency, and the link's life (forget_unconfirmed) counts from now.
+            subscription = existing
+            subscription.frequency, subscription.created_at = frequency, timezone.now()
+            Subscription.objects.filter(pk=subscription.pk).update(frequency=frequency, created_at=timezone.now())
+    # Sent after the commit: a transaction held open while a mail server answers would block every writer.
+    try:
+        send_confirmation(subscription)
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("Alert confirmation not sent (%s: %s)", type(error).__name__, error)
+        if created:
+            subscription.delete()  # nothing kept of a request that could not be confirmed
+        raise ConfirmationNotSent from error
+    return subscription
+
+
+def send_confirmation(subscription: Subscription) -> None:
+    context = {"confirm_url": links.confirm_url(subscription), "days": links.CONFIRM_DAYS}
+    message = EmailMultiAlternatives(
+        subject="Confirm your Statement Tracker alert",
+        body=render_to_string("statements/alerts/email/confirm.txt", context),
+        to=[subscription.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string("statements/alerts/email/confirm.html", context), "text/html")
+    message.send()
+
+
+def confirm(subscription: Subscription) -> bool:
+    """Start a pending subscription's alerts; False when it was confirmed already (a link used twice)."""
+    return bool(
+        Subscription.objects.filter(pk=subscription.pk, state=SubscriptionState.PENDING).update(
+            state=SubscriptionState.ACTIVE, confirmed_at=timezone.now()
+        )
+    )
+
+
+def forget_unconfirmed(*, now=None) -> int:
+    """Delete pending subscriptions whose link has expired: an address nobody confirmed is not kept."""
+    now = now or timezone.now()
+    deleted, _ = Subscription.objects.pending().filter(created_at__lt=now - links.CONFIRM_MAX_AGE).delete()
+    return deleted

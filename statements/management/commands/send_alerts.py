@@ -1,0 +1,35 @@
+"""Send the email alerts that are due (docs/alerts.md): from cron or a systemd timer every few minutes, or --loop."""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from statements.alerts import sending
+
+
+class Command(BaseCommand):
+    help = "Send every alert digest that is due, each statement at most once per subscription; then exit."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--loop", action="store_true", help="Run again and again, for a deployment without cron or timers."
+        )
+        parser.add_argument(
+            "--sleep", type=float, default=300.0, help="With --loop, seconds between runs (default 300)."
+        )
+
+    def handle(self, *args, loop, sleep, verbosity, **options):
+        # Progress when run by hand, in a terminal; a cron log gets the summary line only.
+        interactive = verbosity > 1 or (verbosity == 1 and self.stdout.isatty())
+        while True:
+            summary = sending.run(progress=self.progress if interactive else None)
+            if interactive:
+                self.stdout.write("")
+            self.stdout.write(summary.line())
+            if not loop:
+                return
+            time.sleep(sleep)
+
+    def progress(self, done: int, total: int) -> None:
+        self.stdout.write(f"\r{done}/{total} subscriptions", ending="")
+        self.stdout.flush()

@@ -1,0 +1,111 @@
+"""How search reads common spellings: one set of rules, applied to every indexed text and to every query.
+
+Both databases split "U.S." into the letters u and s, keep the s of "Syria's" as a word, and lower-case "US" into
+the pronoun "us". Before a text is indexed or searched, these rules rewrite it:
+
+- apostrophes: ’ ‘ ʼ ′ ´ ` are read as ';
+- possessives: "Syria's", "Syria’s" and "SYRIA'S" are read as "Syria" (so "Syria's" finds "Syria" and the phrase
+  "Syria's government" finds "Syria government"); "Syrias'" is already the word "Syrias", stemmed to "syria";
+- abbreviations with dots: "U.K.", "U.K" and "u.k." are read as "UK" (so also "uk"), up to four letters;
+- acronyms that are also English words (`WORD_ACRONYMS`): "U.S.", "u.s." and the capitals "US" are read as a
+  word of their own, written in small capitals ("ᴜꜱ"), that neither the pronoun "us" nor "Us" matches: "US" and
+  "U.S." find each other, "us" and "let us" find neither. Only capitals make the acronym: in a text written all
+  in capitals, "LET US" is the acronym too.
+
+Hyphens need no rule: both databases read "Al-Assad" as the words al and assad, so it finds and is found by
+"al Assad" and "Al-Assad"; a spelling written as one word ("alassad", "ceasefire") finds only itself.
+
+Every rule replaces what it matches by as many characters, so a position in the rewritten text is the same position
+in the original: a word the database marks in the rewritten text is marked in the original (search.snippets).
+
+The rules are regular expressions that Python's `re` and PostgreSQL read alike. Python applies them to queries and,
+on SQLite, to indexed texts (a function registered on each connection, which the index's triggers call); PostgreSQL
+applies the same rules in the SQL function `statements_search_text` (`POSTGRES_FUNCTION`). Changing a rule changes
+what is indexed: it needs a migration that indexes every statement again (as 0019 does).
+"""
+
+import re
+
+# Acronyms that are also English words, and the small capitals that spell them as a word of their own.
+WORD_ACRONYMS = ("US", "WHO", "IT")
+SMALL_CAPITALS = {"H": "ʜ", "I": "ɪ", "O": "ᴏ", "S": "ꜱ", "T": "ᴛ", "U": "ᴜ", "W": "ᴡ"}
+APOSTROPHES = "’‘ʼ′´`"
+LONGEST_ABBREVIATION = 4  # letters: U.S.S.R.
+
+
+def _dotted(letters: str) -> str:
+    """`U.S.` or `U.S` as a pattern, any case, with the last dot (if any) in group 1: not inside a longer word or
+    abbreviation ("U.S.A." is not "U.S." followed by "A.")."""
+    body = r"\.".join(f"[{letter.upper()}{letter.lower()}]" for letter in letters)
+    return rf"(?<![\w.]){body}(\.?)(?!\.?\w)"
+
+
+def _rules() -> list[tuple[str, str]]:
+    """(pattern, replacement), in the order applied, case-sensitive. Each replacement is as long as what it replaces."""
+    rules = [(r"([\w.])'[sS](?!\w)", r"\1  ")]  # a possessive's 's (the letter before is kept)
+    for acronym in WORD_ACRONYMS:
+        word = "".join(SMALL_CAPITALS[letter] for letter in acronym)
+        rules.append((_dotted(acronym), word + r"\1" + " " * (len(acronym) - 1)))
+        rules.append((rf"(?<!\w){acronym}(?!\w)", word))
+    for length in range(LONGEST_ABBREVIATION, 1, -1):  # the longest first: U.S.A. before U.S.
+        letters = r"\.".join(["([A-Za-z])"] * length)
+        groups = "".join(rf"\{n}" for n in range(1, length + 1))
+        rules.append((rf"(?<![\w.]){letters}(\.?)(?!\.?\w)", groups + rf"\{length + 1}" + " " * (length - 1)))
+    return rules
+
+
+RULES = _rules()
+_COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in RULES]
+# What a text must hold for a rule to match it: most texts hold none, and a quick test skips the rule (a write of
+# a statement rewrites four texts, and 0019 every statement's).
+_DOT_LETTER = re.compile(r"\.[A-Za-z]")
+_NEEDS = ["'"] + [need for acronym in WORD_ACRONYMS for need in (_DOT_LETTER, acronym)]
+_NEEDS += [_DOT_LETTER] * (LONGEST_ABBREVIATION - 1)
+
+
+def normalise(text: str) -> str:
+    """The text as search reads it: the same length, with the spellings above rewritten."""
+    return normalise_with_spans(text)[0]
+
+
+def normalise_with_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text as search reads it, and the (start, end) of each stretch a rule rewrote."""
+    spans: list[tuple[int, int]] = []
+    for apostrophe in APOSTROPHES:
+        text = text.replace(apostrophe, "'")
+    for (pattern, replacement), need in zip(_COMPILED, _NEEDS, strict=True):
+        if need not in text if isinstance(need, str) else not need.search(text):
+            continue
+        pieces, end = [], 0
+        for match in pattern.finditer(text):
+            pieces += [text[end : match.start()], match.expand(replacement)]
+            spans.append(match.span())
+            end = match.end()
+        text = "".join(pieces) + text[end:]
+    return text, spans
+
+
+def register_sqlite_function(connection) -> None:
+    """Give a SQLite connection `statements_search_text`, which the search index's triggers call."""
+    connection.create_function("statements_search_text", 1, _sqlite_normalise, deterministic=True)
+
+
+def _sqlite_normalise(text):
+    return None if text is None else normalise(text)
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _postgres_expression(argument: str) -> str:
+    expression = f"translate({argument}, {_sql_literal(APOSTROPHES)}, {_sql_literal(chr(39) * len(APOSTROPHES))})"
+    for pattern, replacement in RULES:
+        expression = f"regexp_replace({expression}, {_sql_literal(pattern)}, {_sql_literal(replacement)}, 'g')"
+    return expression
+
+
+POSTGRES_FUNCTION = f"""
+    CREATE OR REPLACE FUNCTION statements_search_text(body text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT {_postgres_expression("body")} $$"""
+POSTGRES_DROP_FUNCTION = "DROP FUNCTION IF EXISTS statements_search_text"

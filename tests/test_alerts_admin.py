@@ -1,0 +1,70 @@
+"""Alert subscriptions in the admin: Analysts see states and counts but never an address; Editors also see the
+addresses and pause or resume an alert."""
+
+import pytest
+from django.test import Client
+
+from statements.alerts import links
+from statements.alerts.models import Subscription
+from statements.alerts.models import SubscriptionState as State
+from tests.admin_helpers import admin_url, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = "private.reader@example.org"
+
+
+@pytest.fixture
+def subscription():
+    return Subscription.objects.create(
+        email=ADDRESS, query="", state=State.ACTIVE, confirmed_at="2026-01-01T00:00:00Z", token=links.new_token()
+    )
+
+
+def signed_in(role: str) -> Client:
+    client = Client()
+    client.force_login(user_with_role(role))
+    return client
+
+
+@pytest.mark.parametrize("role, sees_address", [("Analyst", False), ("Editor", True)])
+def test_addresses_are_shown_to_editors_only(subscription, role, sees_address):
+    """The list and the page show the state, the filter in words and the statements sent to both roles; the
+    address, and searching by it, only to Editors."""
+    client = signed_in(role)
+    listing = client.get(admin_url(Subscription, "changelist"))
+    detail = client.get(admin_url(Subscription, "change", subscription.pk))
+    searched = client.get(admin_url(Subscription, "changelist") + "?q=private")
+    for response in (listing, detail):
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "All statements" in page and "Active" in page
+        assert (ADDRESS in page) is sees_address
+    assert (ADDRESS in searched.content.decode()) is sees_address
+
+
+@pytest.mark.parametrize("role, paused", [("Analyst", False), ("Editor", True)])
+def test_editors_pause_and_resume_an_alert(subscription, role, paused):
+    """The pause action is an Editor's; an Analyst's hand-made POST changes nothing."""
+    client = signed_in(role)
+    client.post(admin_url(Subscription, "changelist"), {"action": "pause", "_selected_action": [subscription.pk]})
+    subscription.refresh_from_db()
+    assert (subscription.state == State.PAUSED) is paused
+    if paused:
+        client.post(admin_url(Subscription, "changelist"), {"action": "resume", "_selected_action": [subscription.pk]})
+        subscription.refresh_from_db()
+        assert subscription.state == State.ACTIVE and subscription.paused_reason == ""
+
+
+@pytest.mark.parametrize("role", ["Analyst", "Editor"])
+def test_the_preview_shows_the_next_digest_and_records_nothing(subscription, role):
+    """The preview lists what the next digest would hold; nothing is recorded as sent."""
+    from statements.alerts.models import Digest, SentStatement
+    from tests.factories import StatementFactory
+
+    statement = StatementFactory(text="A statement published after the subscription.")
+    response = signed_in(role).get(admin_url(Subscription, "preview", subscription.pk))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "1 new statement" in page and statement.text in page and ADDRESS not in page
+    assert not Digest.objects.exists() and not SentStatement.objects.exists()

@@ -1,0 +1,448 @@
+"""`manage.py send_alerts`: due digests through a real SMTP server, each statement at most once per subscription,
+corrections in their own section, one-click unsubscribe, and runs that stop half-way or overlap."""
+
+import base64
+import datetime
+import io
+import re
+import subprocess
+from urllib.parse import urlsplit
+
+import dkim
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from statements.alerts import digests, links, sending
+from statements.alerts.models import Digest, DigestState, Frequency, RunLock, SentStatement, Subscription
+from statements.alerts.models import SubscriptionState as State
+from statements.models import Status
+from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
+UTC = datetime.UTC
+
+
+def following(query: str = "", *, frequency: str = Frequency.AS_PUBLISHED, email: str = "reader@example.org"):
+    """A confirmed subscription, begun now: statements changed from now on are new to it."""
+    return Subscription.objects.create(
+        email=email,
+        query=query,
+        frequency=frequency,
+        state=State.ACTIVE,
+        confirmed_at=timezone.now(),
+        token=links.new_token(),
+    )
+
+
+def header(message, name: str) -> str:
+    """A header's value without folding whitespace (the generator folds long ones, a leading fold included)."""
+    return " ".join(str(message[name]).split())
+
+
+def text(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def html(message) -> str:
+    return message.get_body(("html",)).get_content()
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+@pytest.fixture
+def syria():
+    return TopicFactory(name="Syria", slug="syria")
+
+
+def test_a_digest_on_the_wire_has_both_parts_the_headers_and_links_that_work(smtp_server, settings, syria):
+    """The digest reaches the SMTP server with the filter in words and the count in the subject, its recorded
+    Message-ID, RFC 8058 headers, plain text and HTML parts saying who, role, when, what, where and the permalink;
+    its unsubscribe, manage and timeline links work when followed."""
+    settings.SITE_URL = "https://tracker.example.org"
+    subscription = following("topic=syria")
+    speaker = OfficialFactory(name="Dmitry Peskov")
+    PositionFactory(official=speaker, title="Press Secretary of the President")
+    statement = StatementFactory(speaker=speaker, topics=[syria], text="Syria is a burning issue & <urgent>.")
+
+    summary = sending.run()
+
+    assert summary.sent == 1 and summary.statements == 1
+    [message] = smtp_server.messages
+    digest = Digest.objects.get()
+    assert header(message, "To") == "reader@example.org"
+    assert header(message, "Subject") == "1 new statement: Statements on Syria"
+    assert header(message, "Message-ID") == digest.message_id
+    unsubscribe = f"https://tracker.example.org/alerts/unsubscribe/{subscription.token}/"
+    assert header(message, "List-Unsubscribe") == f"<{unsubscribe}>"
+    assert header(message, "List-Unsubscribe-Post") == "List-Unsubscribe=One-Click"
+    assert message.get_content_type() == "multipart/alternative"
+    permalink = f"https://tracker.example.org/statements/{statement.pk}/"
+    for part, words in [
+        (text(message), "Syria is a burning issue & <urgent>."),
+        (html(message), "&amp; &lt;urgent&gt;"),
+    ]:
+        assert "Dmitry Peskov" in part and "Press Secretary of the President" in part
+        assert "11 November 2016" in part and words in part and permalink in part
+        assert statement.source.title in part and statement.source.outlet.name in part
+        assert unsubscribe in part and "https://tracker.example.org/?topic=syria" in part
+    manage = re.search(r"https://tracker\.example\.org(/alerts/manage/\S+/)", text(message)).group(1)
+
+    visitor = Client(enforce_csrf_checks=True)
+    assert "Statements on Syria" in visitor.get(manage).content.decode()
+    assert visitor.get("/?topic=syria").status_code == 200
+    shown = visitor.get(path_of(unsubscribe))
+    assert shown.status_code == 200 and "<button" in shown.content.decode()
+    assert Subscription.objects.filter(pk=subscription.pk).exists(), "a GET (a link scanner) unsubscribes nothing"
+    one_click = visitor.post(path_of(unsubscribe), {"List-Unsubscribe": "One-Click"})  # no CSRF token, as RFC 8058
+    assert one_click.status_code == 200
+    assert not Subscription.objects.filter(pk=subscription.pk).exists()
+    assert not SentStatement.objects.exists() and not Digest.objects.exists()
+
+
+def test_each_statement_goes_to_a_subscription_once(smtp_server, syria):
+    """A statement sent is never sent again as new; the next digest holds only what came since."""
+    following("topic=syria")
+    first = StatementFactory(topics=[syria])
+    now = timezone.now()
+    sending.run(now=now)
+    sending.run(now=now + 2 * HOUR)
+    second = StatementFactory(topics=[syria])
+    sending.run(now=now + 4 * HOUR)
+    sending.run(now=now + 6 * HOUR)
+
+    assert [header(m, "Subject") for m in smtp_server.messages] == ["1 new statement: Statements on Syria"] * 2
+    assert f"/statements/{first.pk}/" in text(smtp_server.messages[0])
+    assert f"/statements/{second.pk}/" in text(smtp_server.messages[1])
+    assert f"/statements/{first.pk}/" not in text(smtp_server.messages[1])
+    assert SentStatement.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "change, sent",
+    [
+        ("published after subscribing", True),
+        ("given the topic after subscribing", True),
+        ("published before subscribing", False),
+        ("a draft", False),
+        ("on another topic", False),
+    ],
+)
+def test_what_is_new_to_a_subscription(smtp_server, syria, change, sent):
+    """New: published, or newly matching the filter, since the subscription began; never a draft or a statement
+    matching before it began."""
+    other = TopicFactory(name="Sanctions")
+    if change == "published before subscribing":
+        StatementFactory(topics=[syria])
+        following("topic=syria")
+    elif change == "given the topic after subscribing":
+        statement = StatementFactory(topics=[other])
+        following("topic=syria")
+        statement.topics.add(syria)
+        statement.save()  # as the admin's form does
+    else:
+        following("topic=syria")
+        StatementFactory(
+            topics=[other if change == "on another topic" else syria],
+            status=Status.DRAFT if change == "a draft" else Status.PUBLISHED,
+        )
+    sending.run()
+    assert len(smtp_server.messages) == int(sent)
+
+
+@pytest.mark.parametrize(
+    "change, section",
+    [
+        ("text", "CORRECTED"),
+        ("retracted", "RETRACTED: "),
+        ("note", None),
+        ("draft", None),
+    ],
+)
+def test_corrections_of_statements_sent_come_in_their_own_section(smtp_server, syria, change, section):
+    """A statement already sent whose words change, or which is retracted, is told in the corrections section of
+    the next digest; a change the reader never saw (the analyst's note, a return to draft) is not."""
+    following("topic=syria")
+    statement = StatementFactory(topics=[syria], text="The first words.")
+    now = timezone.now()
+    sending.run(now=now)
+    if change == "text":
+        statement.text = "The corrected words."
+    elif change == "retracted":
+        statement.status, statement.retraction_reason = Status.RETRACTED, "Misattributed: it was the deputy."
+    elif change == "note":
+        statement.note = "Checked against the transcript."
+    else:
+        statement.status = Status.DRAFT
+    statement.save()
+    sending.run(now=now + 2 * HOUR)
+    sending.run(now=now + 4 * HOUR)
+
+    if section is None:
+        assert len(smtp_server.messages) == 1
+        return
+    assert len(smtp_server.messages) == 2
+    message = smtp_server.messages[1]
+    assert header(message, "Subject") == "1 correction: Statements on Syria"
+    body = text(message)
+    assert "Corrections to statements sent before" in body and section in body
+    assert ("Misattributed: it was the deputy." if change == "retracted" else "The corrected words.") in body
+    assert "Corrections to statements sent before" in html(message)
+
+
+def test_a_digest_shows_a_set_number_and_links_to_the_rest(smtp_server, monkeypatch):
+    """Past SHOWN_MAX statements a digest counts the rest and links to them; all count as sent."""
+    monkeypatch.setattr(digests, "SHOWN_MAX", 2)
+    following()
+    for _ in range(5):
+        StatementFactory()
+    sending.run()
+    [message] = smtp_server.messages
+    assert header(message, "Subject") == "5 new statements: All statements"
+    assert "the newest 2 below" in text(message)
+    assert "And 3 more: http://127.0.0.1:8000/" in text(message)
+    assert SentStatement.objects.count() == 5
+
+
+def test_searched_words_reach_the_subject_quoted_capped_and_on_one_line(smtp_server):
+    """Words from `q` are quoted in the subject, cut to a set length, without line breaks."""
+    words = "burning " * 20 + "issue"
+    following(f"q={words.replace(' ', '+')}%0Aline")
+    StatementFactory(text=words + " line")
+    sending.run()
+    [message] = smtp_server.messages
+    subject = header(message, "Subject")
+    assert subject.startswith("1 new statement: Statements matching “burning burning")
+    assert subject.endswith("…”") and "\n" not in subject and len(subject) < 120
+
+
+def crash(*args, **kwargs):
+    raise KeyboardInterrupt  # the run is stopped: not an error it would handle
+
+
+@pytest.mark.parametrize(
+    "step, copies",
+    [
+        ("before sending", 1),  # recorded, never handed over: the next run sends it
+        ("after the server accepted it", 2),  # accepted, mark not committed: sent again, same Message-ID
+        ("after the mark was committed", 1),  # done: never again
+    ],
+)
+def test_a_run_stopped_at_each_step_sends_nothing_twice_but_that_one_digest(smtp_server, monkeypatch, step, copies):
+    """Stopped before sending, after the server accepted the digest, or after its record was committed: the next
+    runs send the digest, at most once more with the same Message-ID, and nothing else twice."""
+    following()
+    StatementFactory()
+    if step == "before sending":
+        monkeypatch.setattr(sending.emails, "digest_message", crash)
+    elif step == "after the server accepted it":
+        monkeypatch.setattr(sending, "mark_sent", crash)
+    now = timezone.now()
+    with pytest.raises(KeyboardInterrupt):
+        # Progress is reported once a subscription is done: its digest sent and the mark committed.
+        sending.run(now=now, progress=crash if step == "after the mark was committed" else None)
+    monkeypatch.undo()
+    assert not RunLock.objects.exclude(holder="").exists(), "the lock is given back"
+    sending.run(now=now)
+    sending.run(now=now + 2 * HOUR)
+
+    to_reader = [m for m in smtp_server.messages if header(m, "To") == "reader@example.org"]
+    assert len(to_reader) == copies
+    assert {header(m, "Message-ID") for m in to_reader} == {
+        Digest.objects.get(subscription__email="reader@example.org").message_id
+    }
+    assert Digest.objects.filter(state=DigestState.SENT).count() == Digest.objects.count()
+    assert SentStatement.objects.filter(subscription__email="reader@example.org").count() == 1
+
+
+def test_two_runs_at_once_never_both_send(smtp_server, monkeypatch):
+    """A run started while another holds the lock sends nothing and says so; the first sends each digest once."""
+    following()
+    StatementFactory()
+    during = []
+    original = sending.deliver
+
+    def deliver_while_another_run_starts(*args):
+        during.append(sending.run())
+        return original(*args)
+
+    monkeypatch.setattr(sending, "deliver", deliver_while_another_run_starts)
+    first = sending.run()
+    assert during[0].locked and during[0].sent == 0
+    assert "another run holds the lock" in during[0].line()
+    assert first.sent == 1 and len(smtp_server.messages) == 1
+
+
+@pytest.mark.parametrize("expired, taken", [(False, False), (True, True)])
+def test_the_lock_is_a_lease_that_a_dead_run_loses(db, expired, taken):
+    """A lock held by a run that died is taken once its lease has expired, not before."""
+    RunLock.objects.create(
+        name=sending.LOCK_NAME,
+        holder="a run that died",
+        expires_at=timezone.now() + (-1 if expired else 1) * datetime.timedelta(minutes=1),
+    )
+    assert sending.Lease().acquire() is taken
+
+
+@pytest.mark.parametrize(
+    "frequency, now, since, due",
+    [
+        # Daily at 07:00 Europe/London (08:00 in UTC+1 summer time: the hour is the local one).
+        (Frequency.DAILY, "2026-12-07 07:05", "2026-12-06 10:00", True),
+        (Frequency.DAILY, "2026-12-07 06:55", "2026-12-06 10:00", False),
+        (Frequency.DAILY, "2026-12-07 09:00", "2026-12-07 07:05", False),
+        (Frequency.DAILY, "2026-07-07 06:05", "2026-07-06 10:00", True),
+        (Frequency.DAILY, "2026-07-07 05:55", "2026-07-06 10:00", False),
+        # Weekly on Mondays (7 December 2026 is a Monday).
+        (Frequency.WEEKLY, "2026-12-07 07:05", "2026-12-01 10:00", True),
+        (Frequency.WEEKLY, "2026-12-08 07:05", "2026-12-07 07:05", False),
+        (Frequency.WEEKLY, "2026-12-13 23:00", "2026-12-07 07:05", False),
+        (Frequency.WEEKLY, "2026-12-14 07:00", "2026-12-07 07:05", True),
+    ],
+)
+def test_daily_and_weekly_digests_are_due_at_their_hour_in_the_configured_time_zone(
+    settings, frequency, now, since, due
+):
+    """Daily and weekly subscriptions are due once their moment (hour, day, time zone: settings) has come since
+    they were last looked at."""
+    settings.ALERTS_TIME_ZONE, settings.ALERTS_DAILY_HOUR, settings.ALERTS_WEEKLY_DAY = "Europe/London", 7, 0
+    parse = lambda value: datetime.datetime.fromisoformat(value).replace(tzinfo=UTC)  # noqa: E731
+    subscription = Subscription(frequency=frequency, checked_at=parse(since))
+    assert digests.is_due(subscription, parse(now)) is due
+
+
+@pytest.mark.parametrize("last_sent_minutes_ago, due", [(None, True), (59, False), (60, True)])
+def test_as_published_is_at_most_hourly(last_sent_minutes_ago, due):
+    """ "As published" subscriptions get at most one digest an hour."""
+    now = timezone.now()
+    last = None if last_sent_minutes_ago is None else now - datetime.timedelta(minutes=last_sent_minutes_ago)
+    assert digests.is_due(Subscription(frequency=Frequency.AS_PUBLISHED, last_sent_at=last), now) is due
+
+
+def test_a_temporary_refusal_is_retried_with_back_off(smtp_server):
+    """A 4xx refusal is recorded and retried after the back-off, not before; then the same digest goes."""
+    subscription = following()
+    StatementFactory()
+    smtp_server.refuse["reader@example.org"] = "451 4.3.0 Try again later"
+    now = timezone.now()
+    assert sending.run(now=now).refused == 1
+    digest = Digest.objects.get()
+    assert digest.state == DigestState.PENDING and digest.attempts == 1 and "451" in digest.last_error
+    assert digest.retry_at == now + sending.RETRY_AFTER
+    del smtp_server.refuse["reader@example.org"]
+    assert sending.run(now=now + sending.RETRY_AFTER / 2).sent == 0
+    assert sending.run(now=now + sending.RETRY_AFTER).sent == 1
+    [message] = smtp_server.messages
+    assert header(message, "Message-ID") == digest.message_id
+    subscription.refresh_from_db()
+    assert subscription.state == State.ACTIVE and subscription.hard_refusals == 0
+
+
+def test_permanent_refusals_pause_the_subscription(smtp_server):
+    """After PAUSE_AFTER permanent (5xx) refusals in a row the subscription is paused and the digest given up."""
+    subscription = following()
+    StatementFactory()
+    smtp_server.refuse["reader@example.org"] = "550 5.1.1 No such user"
+    now = timezone.now()
+    for attempt in range(sending.PAUSE_AFTER):
+        sending.run(now=now + attempt * 24 * HOUR)
+    subscription.refresh_from_db()
+    assert subscription.state == State.PAUSED and "550" in subscription.paused_reason
+    assert Digest.objects.get().state == DigestState.FAILED
+    assert sending.run(now=now + 30 * 24 * HOUR).looked_at == 0
+    assert smtp_server.messages == []
+
+
+def test_a_mail_server_that_does_not_answer_is_a_refusal_retried_later(settings, db):
+    """No SMTP server listening: the digest stays pending with the error, and the run goes on to its summary."""
+    from tests.smtp_server import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", free_port(), False
+    following()
+    StatementFactory()
+    summary = sending.run()
+    assert summary.refused == 1 and summary.sent == 0
+    assert Digest.objects.get().state == DigestState.PENDING
+
+
+def test_unconfirmed_subscriptions_are_forgotten_once_their_link_expires(db):
+    """A pending subscription older than the confirmation link's life is deleted by the next run."""
+    old = Subscription.objects.create(email="old@example.org", query="", token=links.new_token())
+    Subscription.objects.filter(pk=old.pk).update(created_at=timezone.now() - links.CONFIRM_MAX_AGE - HOUR)
+    recent = Subscription.objects.create(email="recent@example.org", query="", token=links.new_token())
+    assert sending.run().forgotten == 1
+    assert list(Subscription.objects.all()) == [recent]
+
+
+def test_a_filter_that_no_longer_works_sends_nothing(smtp_server):
+    """A subscription to an official whose statements all left the public site is skipped, not an error."""
+    official = OfficialFactory(name="Gone Official")
+    statement = StatementFactory(speaker=official)
+    following(f"speaker={official.slug}")
+    statement.status = Status.DRAFT
+    statement.save()
+    StatementFactory()
+    assert sending.run().looked_at == 1
+    assert smtp_server.messages == []
+
+
+@pytest.mark.parametrize("verbosity, progress", [(1, False), (2, True)])
+def test_the_command_prints_a_summary_line_and_progress_when_asked(smtp_server, verbosity, progress):
+    """`send_alerts` ends with one summary line for logs; progress when run by hand (a terminal, or -v 2)."""
+    following()
+    StatementFactory()
+    out = io.StringIO()
+    call_command("send_alerts", verbosity=verbosity, stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    assert lines[-1] == (
+        "send_alerts: 1 subscriptions looked at, 1 digests sent (1 statements, 0 corrections), 0 refused, "
+        "0 paused, 0 unconfirmed forgotten."
+    )
+    assert ("1/1 subscriptions" in out.getvalue()) is progress
+
+
+@pytest.fixture
+def dkim_key(tmp_path, settings):
+    """A fresh RSA key configured for signing; returns the DNS TXT record publishing its public half."""
+    key = tmp_path / "dkim.pem"
+    subprocess.run(["openssl", "genrsa", "-traditional", "-out", key, "2048"], check=True, capture_output=True)
+    public = subprocess.run(
+        ["openssl", "rsa", "-in", key, "-pubout", "-outform", "DER"], check=True, capture_output=True
+    ).stdout
+    settings.DKIM_PRIVATE_KEY_FILE, settings.DKIM_SELECTOR, settings.DKIM_DOMAIN = key, "alerts", "tracker.example.org"
+    return b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+
+def test_with_a_key_every_digest_is_dkim_signed_over_the_unsubscribe_headers(smtp_server, dkim_key):
+    """With a DKIM key configured, the digest on the wire carries a signature that verifies against the published
+    key and covers List-Unsubscribe and List-Unsubscribe-Post; a changed unsubscribe address breaks it."""
+    following()
+    StatementFactory()
+    sending.run()
+    [raw] = smtp_server.raw
+    lookups = []
+
+    def dns(name, timeout=5):
+        lookups.append(name)
+        return dkim_key
+
+    assert dkim.verify(raw, dnsfunc=dns)
+    assert lookups == [b"alerts._domainkey.tracker.example.org."]
+    signature = "".join(str(smtp_server.messages[0]["DKIM-Signature"]).split())
+    assert "d=tracker.example.org" in signature
+    assert "list-unsubscribe:list-unsubscribe-post" in signature
+    assert not dkim.verify(raw.replace(b"/alerts/unsubscribe/", b"/alerts/unsubscribX/"), dnsfunc=dns)
+
+
+def test_without_a_key_nothing_is_signed(smtp_server):
+    """No DKIM key configured: the message goes unsigned (the relay may sign it)."""
+    following()
+    StatementFactory()
+    sending.run()
+    assert smtp_server.messages[0]["DKIM-Signature"] is None
