@@ -11,12 +11,9 @@ string (`StatementFilter.canonical_query`) and the filter in words (`StatementFi
 once. A new filter is one declaration here plus its QuerySet method (docs/timeline.md, "Adding a filter").
 """
 
-import calendar
-import datetime
 import enum
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
 from urllib.parse import urlencode
 
 import django_filters
@@ -25,11 +22,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from .dates import PARTIAL_DATE_PATTERN, DateSpan, PartialDateField
 from .models import Country, Kind, Official, Outlet, Statement, Topic
 from .search import parse_query
 
 Q_MAX_LENGTH = 200
-PARTIAL_DATE_RE = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{1,2})(?:-(?P<day>[0-9]{1,2}))?)?$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -38,65 +35,6 @@ class Sort:
     OLDEST = "oldest"
     RELEVANCE = "relevance"
     choices = [(NEWEST, "Newest first"), (OLDEST, "Oldest first"), (RELEVANCE, "Most relevant first")]
-
-
-class DateSpan(NamedTuple):
-    """A date typed as YYYY, YYYY-MM or YYYY-MM-DD: the first and last day it covers."""
-
-    first: datetime.date
-    last: datetime.date
-    text: str
-
-    @property
-    def words(self) -> str:
-        """The span as people write it: "2016", "November 2016", "11 November 2016"."""
-        if self.first.year != self.last.year:  # never made by parse_partial_date, but say it plainly
-            return f"{self.first.isoformat()} to {self.last.isoformat()}"
-        if (self.first.month, self.first.day, self.last.month, self.last.day) == (1, 1, 12, 31):
-            return str(self.first.year)
-        if self.first.day == 1 and self.last.month == self.first.month and self.last.day != self.first.day:
-            return f"{self.first:%B} {self.first.year}"
-        return f"{self.first.day} {self.first:%B} {self.first.year}"
-
-
-def parse_partial_date(value: str) -> DateSpan:
-    """Parse YYYY, YYYY-MM or YYYY-MM-DD into the span of days it covers; ValueError if it is not a real date."""
-    match = PARTIAL_DATE_RE.match(value.strip())
-    if not match:
-        raise ValueError(value)
-    year = int(match["year"])
-    if year < 1:
-        raise ValueError(value)
-    if match["month"] is None:
-        return DateSpan(datetime.date(year, 1, 1), datetime.date(year, 12, 31), value)
-    month = int(match["month"])
-    if match["day"] is None:
-        if not 1 <= month <= 12:
-            raise ValueError(value)
-        last_day = calendar.monthrange(year, month)[1]
-        return DateSpan(datetime.date(year, month, 1), datetime.date(year, month, last_day), value)
-    day = datetime.date(year, month, int(match["day"]))  # raises ValueError for 2016-02-30
-    return DateSpan(day, day, value)
-
-
-class PartialDateField(forms.CharField):
-    """A form field for YYYY, YYYY-MM or YYYY-MM-DD; cleans to a DateSpan."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 10)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        try:
-            return parse_partial_date(value)
-        except ValueError:
-            raise ValidationError(
-                "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2016, 2016-11 or 2016-11-11).",
-                code="invalid",
-            ) from None
 
 
 class LanguageField(forms.CharField):
@@ -262,7 +200,6 @@ def unknown(what: str) -> dict[str, str]:
 
 # Parameter values a canonical query string leaves out (StatementFilter.is_clean).
 LEFT_OUT = [("sort", [Sort.NEWEST]), ("page", ["1"])]
-PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?$"
 
 
 class StatementFilter(django_filters.FilterSet):

@@ -12,7 +12,6 @@ import contextlib
 import csv
 import datetime
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -27,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import bulk_insert, denormalised
+from .dates import DateError, parse_partial_date
 from .exports import COLUMN_NAMES, ERROR_MARKER, MULTI_VALUE_SEPARATOR, UTF8_BOM, unneutralise
 from .models import (
     Country,
@@ -60,7 +60,6 @@ LOOKUP_CHUNK = 100
 WRITE_BATCH = 500
 # What the history says of what an import creates, unless the caller names the file.
 IMPORT_REASON = "Imported from a CSV file."
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
 
 
@@ -181,27 +180,33 @@ def _chunks(items: list, size: int):
 
 
 def parse_date(value: str, precision: str) -> tuple[datetime.date, str]:
-    """YYYY-MM-DD, YYYY-MM or YYYY → (date, precision); a shorter form implies month or year precision."""
-    match = DATE_RE.match(value)
-    if not match:
-        raise RowProblem("date", f"“{value}” is not a date; write YYYY-MM-DD (or YYYY-MM, YYYY).")
-    year, month, day = match.groups()
-    implied = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
+    """YYYY-MM-DD, YYYY-MM or YYYY → (date, precision); a shorter form implies month or year precision. Read as
+    the admin's date box reads it (statements/dates.py), with the reason for a refusal."""
     try:
-        date = datetime.date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        raise RowProblem("date", f"“{value}” is not a real date.") from None
-    return date, precision or implied
+        span = parse_partial_date(value)
+    except DateError as error:
+        raise RowProblem("date", _not_a_date(error, "YYYY-MM-DD (or YYYY-MM, YYYY)")) from None
+    return span.first, precision or span.precision
 
 
 def parse_day(column: str, value: str) -> datetime.date:
     """A full YYYY-MM-DD date."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise RowProblem(column, f"“{value}” is not a date; write YYYY-MM-DD.")
+    try:
+        span = parse_partial_date(value)
+    except DateError as error:
+        raise RowProblem(column, _not_a_date(error, "YYYY-MM-DD", day=True)) from None
+    if span.precision != DatePrecision.DAY:
+        raise RowProblem(column, f"“{value}” gives no day; write YYYY-MM-DD.")
+    return span.first
+
+
+def _not_a_date(error: DateError, forms: str, *, day: bool = False) -> str:
+    """Why, as the admin's date box says it: "“2016-02-30” is not a date: February 2016 has 29 days.", or
+    "“Nov 2016” is not a date; write 2016-11." (a suggestion only if it gives what the column needs)."""
+    if error.reason:
+        return f"“{error.value}” is not a date: {error.reason}."
+    suggestion = error.suggestion if error.suggestion and (not day or len(error.suggestion) == 10) else ""
+    return f"“{error.value}” is not a date; write {suggestion or forms}."
 
 
 def _choice(column: str, value: str, choices, default: str) -> str:

@@ -341,7 +341,7 @@ class StatementQuerySet(models.QuerySet):
     planner's (statements/planner.py)."""
 
     def first_matches(self, limit: int) -> planner.FirstMatches:
-        """Id, speaker, month and topics of the first `limit` statements in this queryset's order, in one query."""
+        """Id, speaker, date and topics of the first `limit` statements in this queryset's order, in one query."""
         return planner.first_matches(self, limit)
 
     def published(self):

@@ -6,7 +6,7 @@ module decides how each database finds it fast at a million statements (docs/per
 - walk or list: a condition matching many statements is tested on each row while walking the date index, which
   stops after the newest matches a page needs (`TestedWhileWalking`); a rare one is listed from its own index and
   its few matches sorted (`is_common` chooses, from `LIST_VS_WALK`);
-- the first matches as one row: the ids, speakers, months and topics of the first matches joined into one text per
+- the first matches as one row: the ids, speakers, dates and topics of the first matches joined into one text per
   column by the database (`first_matches`, `JoinedText`);
 - the one count cap, `COUNT_CAP`: a list reads, counts and pages through at most this many of the newest matches
   (the timeline, the admin's changelists, the walk-or-list threshold).
@@ -19,9 +19,10 @@ import math
 from dataclasses import dataclass
 
 from django.db import connections, models
-from django.db.models import Q, Value
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import ExpressionList, RawSQL
-from django.db.models.functions import Cast, Substr
+from django.db.models.functions import Cast, Concat, Substr
+from django.db.models.lookups import Exact
 
 from . import search
 from .denormalised import set_member
@@ -81,38 +82,50 @@ class FirstMatches:
 
     ids: list[str]
     speaker_ids: list[str]
-    months: list[str]  # "YYYY-MM"
+    # "YYYY-MM-DD"; a first of the month followed by its precision, "2016-11-01 month" (first_matches)
+    dates: list[str]
     topics: list[str]  # each statement's topics_cache, ",3,17,"
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def first(self, n: int) -> "FirstMatches":
-        return FirstMatches(self.ids[:n], self.speaker_ids[:n], self.months[:n], self.topics[:n])
+        return FirstMatches(self.ids[:n], self.speaker_ids[:n], self.dates[:n], self.topics[:n])
 
 
 def first_matches(statements, limit: int) -> FirstMatches:
-    """Id, speaker, month and topics of the first `limit` statements in the queryset's order, in one query that
+    """Id, speaker, date and topics of the first `limit` statements in the queryset's order, in one query that
     answers one row: each column joined into one text by the database (JoinedText), around the query itself with
     its LIMIT. It spares the Python that handing over a row per match costs
     (docs/performance.md#first-matches-as-one-row).
 
     The texts keep the order in which the limited query gives its rows: both databases aggregate a subquery's rows
     as they come (tests/test_timeline.py checks the pages' order on both, in every sort order).
+
+    A date on the first of a month may stand for the month or the year (the date's precision): for those only, the
+    precision follows the date, read from the row by its id. The indexes the timeline walks hold the date but not
+    the precision, so reading it for every match would visit every match's row; a first of the month is about one
+    match in thirty.
     """
-    month = Substr(Cast("date", models.CharField()), 1, 7)
+    date = Cast("date", models.CharField())
+    precision = statements.model._base_manager.filter(pk=OuterRef("pk")).order_by().values("date_precision")[:1]
+    dated = Case(
+        When(Exact(Substr(date, 9, 2), Value("01")), then=Concat(date, Value(" "), Subquery(precision))),
+        default=date,
+        output_field=models.CharField(),
+    )
     # Only the annotation is named here: Django selects the columns the aggregates read in the subquery.
-    first = statements.annotate(month=month).values("month")[:limit]
+    first = statements.annotate(dated=dated).values("dated")[:limit]
     texts = first.aggregate(
         ids=JoinedText("pk", ","),
         speaker_ids=JoinedText("speaker_id", ","),
-        months=JoinedText("month", ","),
+        dates=JoinedText("dated", ","),
         topics=JoinedText("topics_cache", ";"),
     )
     if texts["ids"] is None:  # no match
         return FirstMatches([], [], [], [])
-    ids, speaker_ids, months = (texts[name].split(",") for name in ("ids", "speaker_ids", "months"))
-    return FirstMatches(ids, speaker_ids, months, texts["topics"].split(";"))
+    ids, speaker_ids, dates = (texts[name].split(",") for name in ("ids", "speaker_ids", "dates"))
+    return FirstMatches(ids, speaker_ids, dates, texts["topics"].split(";"))
 
 
 def is_common(statements, matches) -> bool:

@@ -299,7 +299,7 @@ def test_rows_with_errors_download_as_csv_with_an_errors_column(admin_client, pe
     assert 'filename="statements_errors.csv"' in download["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode("utf-8"), newline="")))
     assert [(row["date"], row["text"], row["errors"]) for row in rows] == [
-        ("2020-13-01", "'=HYPERLINK(1)", "date: “2020-13-01” is not a real date."),
+        ("2020-13-01", "'=HYPERLINK(1)", "date: “2020-13-01” is not a date: there is no month 13."),
         ("2020-01-05", "Words", "speaker: Unknown official “Nobody” (no name, alias or slug matches); add it first."),
     ]
     assert list(rows[0]) == ["date", "speaker", "text", "topics", "errors"]

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser import screenshot, serious_violations
+from tests.browser import ARTIFACTS, screenshot, serious_violations
 from tests.factories import StatementFactory, country
 from tests.timeline_data import DRAFT_TEXT, build_world
 
@@ -277,3 +277,37 @@ def test_no_serious_accessibility_violations(live_server, page, world, name, pat
     assert console == []  # e.g. nothing blocked by the Content-Security-Policy, no missing resource
     assert DRAFT_TEXT not in page.content()
     screenshot(page, name)
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "axis", "bars"),
+    [
+        ("chart-one-month", "/?date_from=2016-03&date_to=2016-03", "Day, 2016", 31),
+        ("chart-one-year", "/?date_from=2016&date_to=2016", "Month, 2016", 12),
+    ],
+)
+def test_the_chart_step_follows_the_filter_and_its_labels_fit(live_server, browser, world, name, path, axis, bars):
+    """A one-month filter is charted in days and a one-year filter in months; on a phone and a desktop every axis
+    label is inside the chart and clear of the others."""
+    for width in (390, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(live_server.url + path)
+        chart = page.locator(".chart__svg")
+        assert chart.locator(".chart__bar").count() == bars
+        assert chart.locator(".chart__xtitle").text_content() == axis
+        svg = chart.bounding_box()
+        ticks = [tick.bounding_box() for tick in chart.locator(".chart__tick").all()]
+        assert len(ticks) >= 4
+        for tick in ticks:
+            assert svg["x"] <= tick["x"] and tick["x"] + tick["width"] <= svg["x"] + svg["width"], (width, tick)
+        for before, after in zip(ticks, ticks[1:], strict=False):
+            assert before["x"] + before["width"] < after["x"], (width, before, after)
+        title = chart.locator(".chart__xtitle").bounding_box()
+        last = ticks[-1]
+        assert last["y"] + last["height"] <= title["y"] + 2 or last["x"] + last["width"] <= title["x"], width
+        page.locator(".chart").scroll_into_view_if_needed()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.locator(".chart").screenshot(path=str(ARTIFACTS / f"{name}-{width}-chart.png"))
+        screenshot(page, name, widths=(width,))
+        context.close()

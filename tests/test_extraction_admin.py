@@ -234,7 +234,8 @@ def test_unknown_speakers_are_created_as_new_officials(client, analyst):
 
 
 def test_edits_on_the_rows_are_saved(client, analyst, peskov):
-    """The analyst's text, kind, date precision, topics and countries are what is saved; unticked rows are not."""
+    """The analyst's text, kind, date (2016-11: known to the month), topics and countries are what is saved;
+    unticked rows are not."""
     step2 = client.post(URL, article_data())
     syria = country("SY")
     edits = {index: {"include": False} for index in range(len(rows_of(step2)))}
@@ -242,17 +243,17 @@ def test_edits_on_the_rows_are_saved(client, analyst, peskov):
         "include": True,
         "text": "  Edited words.  ",
         "kind": Kind.PARAPHRASE,
-        "date": "2016-11-20",
-        "date_precision": "month",
+        "date": "2016-11",
         "countries": [syria.pk],
     }
     response = client.post(URL, save_data(step2, rows=edits))
     assert response.status_code == 302
     statement = Statement.objects.get()
-    assert (statement.text, statement.kind, statement.date) == (
+    assert (statement.text, statement.kind, statement.date, statement.date_precision) == (
         "Edited words.",
         Kind.PARAPHRASE,
         datetime.date(2016, 11, 1),
+        "month",
     )
     assert list(statement.countries.all()) == [syria]
 
@@ -278,6 +279,8 @@ def test_a_source_url_already_recorded_is_refused_unless_attached(client, analys
         ({"text": "   "}, "text"),
         ({"text": "x" * 100_001}, "text"),
         ({"published_on": "2016-13-45"}, "published_on"),
+        ({"published_on": "11/11/2016"}, "published_on"),
+        ({"published_on": "2016-11"}, "published_on"),
         ({"published_on": ""}, "published_on"),
         ({"url": "not a url"}, "url"),
         ({"language": "English"}, "language"),
@@ -307,7 +310,8 @@ def test_both_an_outlet_and_a_new_outlet_is_an_error(client, analyst):
     "rows, changes, message",
     [
         ({0: {"text": "  "}}, {}, "Enter the statement’s words"),
-        ({1: {"date": "2016-02-30"}}, {}, "Enter a valid date"),
+        ({1: {"date": "2016-02-30"}}, {}, "February 2016 has 29 days"),
+        ({1: {"date": "Nov 2016"}}, {}, "write it as 2016-11"),
         ({1: {"date": ""}}, {}, "Enter the date it was said"),
         ({2: {"speaker": "999999"}}, {}, "Select a valid choice"),
         ({2: {"speaker": None, "new_speaker": ""}}, {}, "Choose who said it"),
@@ -319,7 +323,7 @@ def test_both_an_outlet_and_a_new_outlet_is_an_error(client, analyst):
         ({}, {"p-TOTAL_FORMS": "3"}, "did not match the article"),
         ({}, {"p-TOTAL_FORMS": "5000"}, "Please submit at most 13 forms"),
         ({}, {"p-TOTAL_FORMS": "abc"}, "did not match the article"),
-        ({}, {"published_on": "nonsense"}, "Enter a valid date"),
+        ({}, {"published_on": "nonsense"}, "Enter a date as YYYY-MM-DD"),
     ],
 )
 def test_bad_rows_write_nothing(client, analyst, peskov, rows, changes, message):

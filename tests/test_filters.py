@@ -7,7 +7,8 @@ from django.db.models import Max
 from django.http import QueryDict
 
 from statements import planner
-from statements.filters import StatementFilter, parse_partial_date
+from statements.dates import parse_partial_date
+from statements.filters import StatementFilter
 from statements.models import Statement
 from statements.reports import REPORTS
 from tests.timeline_data import build_world, draft_only_entities

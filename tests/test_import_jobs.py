@@ -88,7 +88,7 @@ def test_a_failing_file_leaves_nothing_and_the_job_lists_the_errors(admin_client
     call_command("run_import_jobs", "--once")
     job = ImportJob.objects.get()
     assert job.state == ImportJobState.FAILED
-    assert job.errors == [{"row": 5, "column": "date", "message": "“2020-13-01” is not a real date."}]
+    assert job.errors == [{"row": 5, "column": "date", "message": "“2020-13-01” is not a date: there is no month 13."}]
     assert Statement.objects.count() == 0
 
 

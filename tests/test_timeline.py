@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from statements.filters import StatementFilter
 from statements.models import DatePrecision, Kind, Statement, Status
-from statements.timeline.chart import LABEL_WIDTH, MONTH_LABEL_WIDTH, chart_from_counts
+from statements.timeline.chart import chart_from_counts, label_width
 from statements.timeline.page import PAGE_SIZE
 from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
 from tests.timeline_data import (
@@ -298,76 +298,213 @@ def test_facets_show_at_most_ten_entries(client, world):
 
 def test_volume_chart_is_an_accessible_svg_with_a_link_per_month(client, world):
     """The chart is an SVG image with a title and description, and a table with one link per month."""
-    html = client.get("/?date_from=2016-11").content.decode()
+    html = client.get("/?date_from=2016-06&date_to=2017-06").content.decode()
     assert '<svg role="img" aria-labelledby="chart-title chart-desc"' in html
     assert '<title id="chart-title">Statements per month</title>' in html
-    assert "5 matching statements from November 2016 to January 2017" in html
+    assert "5 matching statements from June 2016 to June 2017" in html
     assert '<a href="?date_from=2016-11&amp;date_to=2016-11">November 2016</a></th><td>3</td>' in html
     assert '<a href="?date_from=2016-12&amp;date_to=2016-12">December 2016</a></th><td>1</td>' in html
     assert '<a href="?date_from=2017-01&amp;date_to=2017-01">January 2017</a></th><td>1</td>' in html
-    chart = client.get("/?date_from=2016-11").context["chart"]
-    assert [(b.label, b.count) for b in chart.bars] == [("November 2016", 3), ("December 2016", 1), ("January 2017", 1)]
+    assert ">Month, 2016–2017</text>" in html
+    chart = client.get("/?date_from=2016-06&date_to=2017-06").context["chart"]
+    assert [b.label for b in chart.bars][:2] == ["June 2016", "July 2016"] and chart.last.label == "June 2017"
+    assert [(b.label, b.count) for b in chart.bars if b.count] == [
+        ("November 2016", 3),
+        ("December 2016", 1),
+        ("January 2017", 1),
+    ]
 
 
 def test_volume_chart_counts_only_published(client, world):
     """Drafts and retractions (both in November 2016) are not in the chart."""
     chart = client.get("/").context["chart"]
     assert dict((b.label, b.count) for b in chart.bars)["November 2016"] == 3
-    assert chart.total == 7
+    assert chart.total + sum(part.count for part in chart.not_drawn) == 7
 
 
 def test_volume_chart_uses_years_for_long_spans(client, world):
-    """More than ten years of months become one bar per year."""
+    """More than five years of months become one bar per year."""
     StatementFactory(date=datetime.date(1990, 5, 5), speaker=world["officials"]["anna"])
     chart = client.get("/").context["chart"]
     assert chart.unit == "year"
     assert chart.bars[0].label == "1990" and chart.bars[-1].label == "2017"
     assert chart.bars[0].date_from == "1990" and chart.bars[0].date_to == "1990"
+    assert chart.total == 8 and chart.not_drawn == []  # every date is known at least to its year
+
+
+def test_a_one_month_filter_charts_days_and_says_what_it_cannot_place(client, world, django_assert_num_queries):
+    """One month is drawn day by day; a statement known only to the month is not put on the 1st but counted apart,
+    and the chart costs no query more."""
+    with django_assert_num_queries(TIMELINE_QUERIES):
+        response = client.get("/?date_from=2016-11&date_to=2016-11")
+    chart, html = response.context["chart"], response.content.decode()
+    assert (chart.unit, len(chart.bars), chart.first.label, chart.last.label) == (
+        "day",
+        30,
+        "1 November 2016",
+        "30 November 2016",
+    )
+    assert [(b.label, b.count) for b in chart.bars if b.count] == [("11 November 2016", 2)]  # A and B; not C
+    assert chart.bars[0].count == 0
+    assert [(part.count, part.to) for part in chart.not_drawn] == [(1, "the month")]
+    assert "Not drawn: 1 statement known only to the month, which no day can stand for; it is listed below." in html
+    assert '<a href="?date_from=2016-11-11&amp;date_to=2016-11-11">11 November 2016</a></th><td>2</td>' in html
+    assert ">Day, 2016</text>" in html and '<title id="chart-title">Statements per day</title>' in html
+
+
+D = datetime.date.fromisoformat
+
+
+def test_first_matches_give_the_precision_of_a_first_of_the_month(world):
+    """A date on the 1st may stand for its month or year, so its precision follows it; other dates are days."""
+    dates = Statement.objects.published().first_matches(100).dates
+    assert sorted(dates) == [
+        "2015-06-30",
+        "2016-01-01 year",  # D
+        "2016-11-01 month",  # C
+        "2016-11-11",
+        "2016-11-11",
+        "2016-12-01 day",  # E
+        "2017-01-01 day",  # G
+    ]
 
 
 @pytest.mark.parametrize(
-    "first, last, ticks",
+    ("first", "last", "unit", "bars"),
     [
-        # Nine years of months: November 2016's own label would sit on January 2017's, so the axis starts at 2017;
-        # January 2025, four months from the end, has no room between 2024's label and the right edge.
-        ("2016-11", "2025-05", ["2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024"]),
-        # Far enough from the next January: the first month is labelled.
-        ("2016-03", "2025-05", ["2016", "2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024"]),
-        # A short span has room for both.
-        ("2016-11", "2017-06", ["2016", "2017"]),
-        # Long spans count in years, labelled every five years and at the first.
-        ("1990-05", "2017-01", ["1990", "1995", "2000", "2005", "2010", "2015"]),
-        # One month more: January 2025's label moves left to fit and is still clear of 2024's.
-        ("2016-11", "2025-06", ["2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024", "2025"]),
-        # The last bar is a January: moved left to fit, "2026" would overlap "2025", so it gives way.
-        ("2016-02", "2026-01", ["2016", "2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024", "2025"]),
+        ("2016-11-01", "2016-11-30", "day", 30),
+        ("2016-11-11", "2016-11-11", "day", 1),
+        ("2016-10-01", "2016-12-01", "day", 62),  # 62 days: the most a chart of days has
+        ("2016-10-01", "2016-12-02", "week", 10),
+        ("2016-06-01", "2016-11-30", "week", 27),  # 183 days: the most a chart of weeks covers
+        ("2016-06-01", "2016-12-01", "month", 7),
+        ("2014-01-01", "2018-12-31", "month", 60),  # five years: the most a chart of months covers
+        ("2014-01-01", "2019-01-01", "year", 6),
     ],
 )
-def test_volume_chart_axis_labels_do_not_overlap(first, last, ticks):
-    """The chart's year labels under its bars: none overlaps another or runs past the chart's right edge; the
-    first bar's own label gives way to a close regular one, and the last to the one before it."""
-    first_day, last_day = (datetime.date.fromisoformat(f"{month}-01") for month in (first, last))
-    chart = chart_from_counts({first_day: 1, last_day: 2})
+def test_the_chart_step_follows_the_span(first, last, unit, bars):
+    """Days up to about two months, weeks up to about six, months up to five years, years beyond."""
+    chart = chart_from_counts({(D(first), "day"): 1, (D(last), "day"): 1})
+    assert (chart.unit, len(chart.bars)) == (unit, bars)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "labels", "links", "axis"),
+    [
+        (
+            "2016-11-03",
+            "2016-11-30",
+            ("3 November 2016", "30 November 2016"),
+            ("2016-11-03", "2016-11-30"),
+            "Day, 2016",
+        ),
+        # Weeks are named by their Monday; one cut by the filter's bounds links to the days inside them.
+        (
+            "2016-09-01",
+            "2016-11-30",
+            ("week of 29 Aug 2016", "week of 28 Nov 2016"),
+            ("2016-09-01", "2016-11-30"),
+            "Week (from Monday), 2016",
+        ),
+        ("2016-11-01", "2017-06-30", ("November 2016", "June 2017"), ("2016-11", "2017-06"), "Month, 2016–2017"),
+        ("1990-05-01", "2017-01-01", ("1990", "2017"), ("1990", "2017"), "Year"),
+    ],
+)
+def test_each_step_names_its_bars_as_people_write_them(first, last, labels, links, axis):
+    """Bars read "3 November 2016", "week of 7 Nov 2016", "November 2016" or "2016", and link to just that period;
+    the axis title says the step and the year."""
+    chart = chart_from_counts({(D(first), "day"): 1, (D(last), "day"): 1}, first=D(first), last=D(last))
+    assert (chart.first.label, chart.last.label) == labels
+    assert (chart.first.date_from, chart.last.date_to) == links
+    assert chart.axis_title == axis
+
+
+@pytest.mark.parametrize(
+    ("counts", "span", "unit", "drawn", "not_drawn"),
+    [
+        # A day chart cannot place a statement known only to the month: it is counted apart, not put on the 1st.
+        ({("2016-11-11", "day"): 2, ("2016-11-01", "month"): 1}, ("2016-11-01", "2016-11-30"), "day", 2, [1, 0]),
+        ({("2016-11-11", "day"): 2, ("2016-11-01", "month"): 1}, ("2016-09-01", "2016-11-30"), "week", 2, [1, 0]),
+        # When such statements are the majority, the chart counts months instead, where all of them have a bar.
+        ({("2016-11-11", "day"): 1, ("2016-11-01", "month"): 2}, ("2016-11-01", "2016-11-30"), "month", 3, [0, 0]),
+        # A month chart cannot place one known only to the year.
+        (
+            {("2016-11-11", "day"): 2, ("2016-11-01", "month"): 1, ("2016-01-01", "year"): 1},
+            ("2016-01-01", "2016-12-31"),
+            "month",
+            3,
+            [0, 1],
+        ),
+        ({("2016-11-11", "day"): 1, ("2016-01-01", "year"): 3}, ("2016-01-01", "2016-12-31"), "year", 4, [0, 0]),
+        # A year chart places every statement.
+        ({("2010-03-01", "month"): 1, ("2016-01-01", "year"): 1}, (None, None), "year", 2, [0, 0]),
+    ],
+)
+def test_statements_known_only_to_the_month_or_year_are_not_drawn_as_days(counts, span, unit, drawn, not_drawn):
+    """A chart draws each statement only in a period its date is precise enough for, and counts the others."""
+    counts = {(D(day), precision): n for (day, precision), n in counts.items()}
+    chart = chart_from_counts(counts, first=span[0] and D(span[0]), last=span[1] and D(span[1]))
+    assert (chart.unit, chart.total, sum(bar.count for bar in chart.bars)) == (unit, drawn, drawn)
+    assert {part.to: part.count for part in chart.not_drawn} == {
+        to: n for to, n in zip(["the month", "the year"], not_drawn, strict=True) if n
+    }
+
+
+SPANS = [
+    ("2016-11-01", "2016-11-30"),
+    ("2016-11-03", "2016-11-05"),
+    ("2016-10-01", "2016-12-01"),
+    ("2016-12-20", "2017-01-10"),
+    ("2016-10-01", "2016-12-02"),
+    ("2016-06-01", "2016-11-30"),
+    ("2016-11-01", "2017-02-28"),
+    ("2016-01-01", "2016-12-31"),
+    ("2016-11-01", "2017-06-30"),
+    ("2014-03-01", "2018-12-31"),
+    ("2016-02-01", "2020-12-31"),
+    ("2014-03-01", "2019-04-01"),
+    ("1990-05-01", "2017-01-01"),
+    ("1900-01-01", "2026-12-31"),
+]
+
+
+@pytest.mark.parametrize(("first", "last"), SPANS)
+def test_volume_chart_axis_labels_do_not_overlap(first, last):
+    """At the phone's label size, no axis label overlaps another or runs past the chart's right edge."""
+    chart = chart_from_counts({(D(first), "day"): 1, (D(last), "day"): 2})
     labelled = [bar for bar in chart.bars if bar.tick]
-    assert [bar.tick for bar in labelled] == ticks
-    assert all(bar.tick_x + LABEL_WIDTH <= chart.width for bar in labelled)
-    assert all(b.tick_x - a.tick_x >= LABEL_WIDTH for a, b in zip(labelled, labelled[1:], strict=False))
+    assert len(labelled) >= min(2, len(chart.bars))
+    assert all(bar.tick_x + label_width(bar.tick) <= chart.width for bar in labelled)
+    assert all(b.tick_x - a.tick_x >= label_width(a.tick) for a, b in zip(labelled, labelled[1:], strict=False))
 
 
 @pytest.mark.parametrize(
-    ("first", "last", "ticks"),
+    ("first", "last", "precision", "ticks"),
     [
-        ("2016-11", "2016-11", ["Nov 2016"]),
-        ("2016-11", "2017-02", ["Nov 2016", "Dec 2016", "Jan 2017", "Feb 2017"]),
+        ("2016-11-01", "2016-11-30", "day", ["1 Nov", "7 Nov", "14 Nov", "21 Nov", "28 Nov"]),  # first day, Mondays
+        ("2016-09-01", "2016-11-30", "day", ["29 Aug", "26 Sep", "24 Oct", "21 Nov"]),  # weeks by their Monday
+        (
+            "2016-01-01",
+            "2016-12-31",
+            "day",
+            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+        ),
+        (
+            "2016-11-01",
+            "2017-06-30",
+            "day",
+            ["Nov", "Dec", "2017", "Feb", "Mar", "Apr", "May", "Jun"],
+        ),  # January: its year
+        # Statements known only to the month are drawn in months: a few are named with their year.
+        ("2016-11-01", "2016-11-01", "month", ["Nov 2016"]),
+        ("2016-11-01", "2017-02-01", "month", ["Nov 2016", "Dec 2016", "Jan 2017", "Feb 2017"]),
+        ("1990-05-01", "2017-01-01", "day", ["1990", "1995", "2000", "2005", "2010", "2015"]),
     ],
 )
-def test_a_short_span_names_each_month(first, last, ticks):
-    """A month or a few are labelled with their month and year, not a lone year on a month axis, and fit."""
-    first_day, last_day = (datetime.date.fromisoformat(f"{month}-01") for month in (first, last))
-    chart = chart_from_counts({first_day: 1, last_day: 2})
-    assert [bar.tick for bar in chart.bars] == ticks
-    assert all(bar.tick_x + MONTH_LABEL_WIDTH <= chart.width for bar in chart.bars)
-    assert all(b.tick_x - a.tick_x >= MONTH_LABEL_WIDTH for a, b in zip(chart.bars, chart.bars[1:], strict=False))
+def test_axis_labels_say_the_period_as_people_do(first, last, precision, ticks):
+    """Days as "7 Nov" on Mondays, weeks by their Monday, months by name (a few with their year), years every five."""
+    chart = chart_from_counts({(D(first), precision): 1, (D(last), precision): 2})
+    assert [bar.tick for bar in chart.bars if bar.tick] == ticks
 
 
 def test_timeline_never_shows_drafts_retractions_or_notes(client, world):

@@ -11,6 +11,7 @@ from statements.admin.concurrency import OptimisticLockAdminMixin
 from statements.admin.history import ReadOnlyHistoryAdmin
 from statements.admin.public_use import EditorOnlyWhenPublicInline, EditorOnlyWhenPublicMixin
 from statements.admin.scale import CappedCountPaginator, SourceYearFilter
+from statements.dates import ADMIN_DATE_INPUT
 from statements.models import Country, Official, Outlet, Position, Source, Statement, Topic
 
 
@@ -28,6 +29,7 @@ class PositionInline(EditorOnlyWhenPublicInline, admin.TabularInline):
     extra = 1
     fields = ["title", "organisation", "country", "start_date", "end_date"]
     autocomplete_fields = ["country"]
+    formfield_overrides = {models.DateField: ADMIN_DATE_INPUT}
 
 
 @admin.register(Official)
@@ -48,6 +50,7 @@ class PositionAdmin(EditorOnlyWhenPublicMixin, admin.ModelAdmin):
     search_fields = ["official__name", "title", "organisation"]
     autocomplete_fields = ["official", "country"]
     date_hierarchy = "start_date"
+    formfield_overrides = {models.DateField: ADMIN_DATE_INPUT}
 
 
 @admin.register(Topic)
@@ -76,7 +79,7 @@ class SourceStatementInline(admin.TabularInline):
     """The statements taken from a source, read-only here: they are edited on their own page."""
 
     model = Statement
-    fields = ["date", "speaker", "text", "kind", "status"]
+    fields = ["when", "speaker", "text", "kind", "status"]
     readonly_fields = fields
     show_change_link = True
     can_delete = False
@@ -84,6 +87,10 @@ class SourceStatementInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("speaker")
+
+    @admin.display(description="date")
+    def when(self, statement):
+        return statement.display_date
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -102,7 +109,7 @@ class SourceAdmin(EditorOnlyWhenPublicMixin, OptimisticLockAdminMixin, ReadOnlyH
     than by a DISTINCT over every source. Newest first from the (-published_on, title) index."""
 
     list_display = ["title", "outlet", "published_on", "medium", "venue"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}, models.DateField: ADMIN_DATE_INPUT}
     list_filter = ["medium", "outlet", SourceYearFilter]
     search_fields = ["title", "url", "outlet__name", "venue"]
     autocomplete_fields = ["outlet"]

@@ -48,12 +48,14 @@ class VersionedModelForm(forms.ModelForm):
     """A change form that refuses to save over changes made since it was loaded."""
 
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Model fields the form shows through another field (name → that field's name), checked with the fields shown.
+    shown_by: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and not self.is_bound:
             self.initial[VERSION_FIELD] = signing.dumps(
-                {"at": timezone.now().isoformat(), "fields": snapshot(self.instance, self.fields)},
+                {"at": timezone.now().isoformat(), "fields": snapshot(self.instance, self._versioned())},
                 salt=SIGNING_SALT,
                 compress=True,
             )
@@ -64,6 +66,9 @@ class VersionedModelForm(forms.ModelForm):
             self._check_version(cleaned_data.get(VERSION_FIELD, ""))
         return cleaned_data
 
+    def _versioned(self) -> list[str]:
+        return [*self.fields, *(name for name, shown in self.shown_by.items() if shown in self.fields)]
+
     def _check_version(self, token: str) -> None:
         """Compare the values the form was loaded with against the row as it is now (locked by the admin)."""
         try:
@@ -73,10 +78,11 @@ class VersionedModelForm(forms.ModelForm):
                 "This form does not say which version of the record it was loaded from, so saving it could undo "
                 "someone else's changes. Reload the page and make your changes again."
             ) from None
-        current = snapshot(self.instance, self.fields)
+        current = snapshot(self.instance, self._versioned())
         changed = [name for name, digest in current.items() if loaded["fields"].get(name, digest) != digest]
         if not changed:
             return
+        changed = list(dict.fromkeys(self.shown_by.get(name, name) for name in changed))
         labels = ", ".join(str(capfirst(self.fields[name].label or name)) for name in changed)
         raise ValidationError(
             f"Not saved: this {self.instance._meta.verbose_name} was changed by someone else after you opened it "

@@ -27,10 +27,11 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from statements.article_drafts import DraftStatement, NewSource, create_article_drafts
+from statements.dates import STATEMENT_DATE_HELP, DayField, PartialDateField
 from statements.extraction.db import known_countries, known_officials, known_topics
 from statements.extraction.extract import extract
 from statements.extraction.types import Extraction, Proposal
-from statements.models import Country, DatePrecision, Kind, Medium, Official, Outlet, Source, Statement, Topic
+from statements.models import Country, Kind, Medium, Official, Outlet, Source, Statement, Topic
 
 # About 15,000 words: the extractor reads it in a few seconds. Longer texts are rarely one article.
 MAX_ARTICLE_CHARS = 100_000
@@ -101,11 +102,10 @@ class ArticleForm(forms.Form):
         label="or a new outlet", max_length=200, required=False, widget=forms.TextInput(attrs={"class": "vTextField"})
     )
     title = forms.CharField(max_length=500, required=False, widget=forms.TextInput(attrs={"class": "vTextField"}))
-    published_on = forms.DateField(
+    published_on = DayField(
         label="Publication date",
         required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        help_text="Gives the year to a dateline without one (NEW YORK, November 11).",
+        help_text="YYYY-MM-DD. Gives the year to a dateline without one (NEW YORK, November 11).",
     )
     language = forms.CharField(
         max_length=8,
@@ -263,8 +263,8 @@ class ProposalForm(forms.Form):
     kind = forms.ChoiceField(choices=Kind.choices)
     speaker = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
     new_speaker = forms.CharField(label="or a new official", max_length=200, required=False)
-    date = forms.DateField(required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    date_precision = forms.ChoiceField(label="precision", choices=DatePrecision.choices, initial=DatePrecision.DAY)
+    # Typed as precisely as it is known: 2016-11-11, or 2016-11 / 2016 for a statement known only to the month/year.
+    date = PartialDateField(required=False, help_text=STATEMENT_DATE_HELP)
     topics = forms.TypedMultipleChoiceField(coerce=int, required=False)
     countries = forms.TypedMultipleChoiceField(coerce=int, required=False)
 
@@ -355,7 +355,6 @@ def initial_row(proposal: Proposal, *, duplicate: Statement | None) -> dict:
         "speaker": speaker.official_id if speaker else None,
         "new_speaker": speaker.name if speaker and speaker.is_new_official else "",
         "date": proposal.date,
-        "date_precision": DatePrecision.DAY,
         "topics": [topic.id for topic in proposal.topics],
         "countries": [country.id for country in proposal.countries],
     }
@@ -444,8 +443,8 @@ def _drafts(formset, *, choices_by_model: dict) -> list[DraftStatement]:
         drafts.append(
             DraftStatement(
                 text=data["text"],
-                date=data["date"],
-                date_precision=data["date_precision"],
+                date=data["date"].first,
+                date_precision=data["date"].precision,
                 kind=data["kind"],
                 speaker=officials.get(data["speaker"]) if data["speaker"] else None,
                 new_speaker_name=data["new_speaker"],

@@ -19,6 +19,7 @@ from statements.admin import csv_export, csv_import, extraction, help_pages
 from statements.admin.concurrency import OptimisticLockAdminMixin, VersionedModelForm
 from statements.admin.history import ReadOnlyHistoryAdmin
 from statements.admin.scale import CappedCountPaginator, CountryFilter, SpeakerFilter, TopicFilter, YearFilter
+from statements.dates import STATEMENT_DATE_HELP, DateSpan, PartialDateField
 from statements.models import Statement, Status
 
 
@@ -34,7 +35,25 @@ class StatementAdminForm(VersionedModelForm):
     """The admin builds the Meta (model, fields from the fieldsets) when it subclasses this form.
 
     Saving over someone else's changes (topics and countries included) is refused: statements/admin/concurrency.py.
+    The date is typed as precisely as it is known (2016-11-11, 2016-11 or 2016), which sets its precision too.
     """
+
+    date = PartialDateField(label="Date", help_text=STATEMENT_DATE_HELP)
+    # The precision is part of what the date field shows: a change to it alone is someone else's change too.
+    shown_by = {"date_precision": "date"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.date and "date" in self.fields:
+            self.initial["date"] = DateSpan.of(self.instance.date, self.instance.date_precision)
+
+    def _post_clean(self):
+        # After clean() (whose version check compares the row as loaded), before the typed values reach the row.
+        span = self.cleaned_data.get("date")
+        if isinstance(span, DateSpan):
+            self.cleaned_data["date"] = span.first
+            self.instance.date_precision = span.precision
+        super()._post_clean()
 
     def clean(self):
         cleaned_data = super().clean()
@@ -72,7 +91,7 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     history_list_display = ["status_then"]
     history_select_related = ["source__outlet"]
     fieldsets = [
-        (None, {"fields": ["speaker", "speaker_role", ("date", "date_precision"), "kind", "text", "source"]}),
+        (None, {"fields": ["speaker", "speaker_role", "date", "kind", "text", "source"]}),
         ("Original language", {"fields": ["original_text", "original_language"], "classes": ["collapse"]}),
         ("About", {"fields": ["topics", "countries", "mentioned_officials"]}),
         ("Status", {"fields": ["status", "retraction_reason", "note"]}),
@@ -81,6 +100,16 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
             {"fields": ["is_synthetic", "created_at", "created_by", "updated_at", "updated_by", "published_at"]},
         ),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only, the date reads as precisely as it is known ("November 2016"), not as a first of the month.
+        return [
+            (name, {**options, "fields": ["when" if field == "date" else field for field in options["fields"]]})
+            for name, options in fieldsets
+        ]
 
     def get_queryset(self, request):
         # Topics are listed on every changelist row: one prefetch query instead of one per row.

@@ -77,15 +77,15 @@ def facet_counts_for_matches(
 ) -> dict[str, list[FacetEntry]]:
     """The same facets as facet_counts, for the matches the paginator has read (statements/timeline/page.py).
 
-    Every count is made in Python from what was read anyway, each statement's speaker, month and topics: topics
+    Every count is made in Python from what was read anyway, each statement's speaker, date and topics: topics
     from each statement's copy of its topic ids (statements/denormalised.py). They are named from what the
     timeline has read for its filter form: `speakers` (id → (slug, name, country code, country name), every
     official with published statements) and `topics` (id → Topic, every topic).
     """
     per_speaker = Counter(matches.speaker_ids)
     per_year = Counter()
-    for month, n in Counter(matches.months).items():
-        per_year[month[:4]] += n
+    for date, n in Counter(matches.dates).items():
+        per_year[date[:4]] += n
     per_topic = denormalised.count_ids(matches.topics)
     speaker_rows, per_country = [], Counter()
     for speaker_id, n in per_speaker.items():

@@ -5,14 +5,19 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 import pycountry
+from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from ..dates import INPUT_ATTRS
 from ..filters import LANGUAGE_RE, Control, Sort
 from ..models import Country, Official, Outlet, Topic
 from ..option_counts import OptionCounts
 from .querystrings import without_value
+
+# A date box reads as the admin's (statements/dates.py): the order to type, no spelling or autofill help.
+DATE_INPUT_ATTRS = flatatt(INPUT_ATTRS)
 
 
 def published_speakers() -> dict[int, tuple]:
@@ -167,6 +172,7 @@ def form_fields(statement_filter, lists: FormLists) -> list[dict]:
             "repeatable": public.control == Control.REPEATABLE,
             "help_text": public.help,
             "errors": errors.get(name, []),
+            "input_attrs": DATE_INPUT_ATTRS if public.control == Control.DATE else "",
         }
         if public.options:
             options = getattr(lists, public.options)()

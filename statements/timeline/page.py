@@ -70,7 +70,7 @@ class BoundedPaginator(Paginator):
     """Pages over the first COUNT_CAP matches, read in one query (StatementQuerySet.first_matches).
 
     The count is exact up to the limit and "10,000+" beyond it (`capped`); page numbers stop at the limit.
-    `matches` (planner.FirstMatches) holds the ids, speakers, months and topics of the matches in the requested
+    `matches` (planner.FirstMatches) holds the ids, speakers, dates and topics of the matches in the requested
     order, from which the timeline counts its facets and chart without grouping the whole table again (all
     matches when not capped, the first COUNT_CAP otherwise). All four come from the timeline's covering index.
     """
@@ -186,7 +186,8 @@ def timeline_page(request):
     except PageNotFound:
         return page_not_found(request)
     found = page.paginator.count > 0
-    q = statement_filter.form.cleaned_data.get("q")
+    cleaned = statement_filter.form.cleaned_data
+    q = cleaned.get("q")
     if q:  # highlighted snippets, computed for this page's rows only (one query)
         highlights = snippets([statement.pk for statement in page.object_list], parse_query(q))
         for statement in page.object_list:
@@ -194,6 +195,8 @@ def timeline_page(request):
     # Facets and chart describe the matches the paginator read: all of them up to COUNT_CAP, else the first
     # COUNT_CAP in the current order (the page says so). Grouping a million rows per request would cost seconds.
     matches = page.paginator.matches
+    # The chart spans the filter's dates; when it counts only the first matches, only the dates those cover.
+    span = {} if page.paginator.capped else {name: cleaned.get(name) for name in ("date_from", "date_to")}
     facets = facet_counts_for_matches(matches, params, speakers=speakers, topics=topics) if found else None
     chips = active_chips(statement_filter)
     context.update(
@@ -205,7 +208,7 @@ def timeline_page(request):
         facet_groups=[(f.public.facet, facets[name]) for name, f in statement_filter.public_filters() if f.public.facet]
         if facets
         else [],
-        chart=chart_for_matches(matches, params) if found else None,
+        chart=chart_for_matches(matches, params, **span) if found else None,
         sampled=page.paginator.capped,
         sample_size=f"{COUNT_CAP:,}",
     )
