@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import dkim
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -358,17 +358,66 @@ def test_permanent_refusals_pause_the_subscription(smtp_server):
     assert smtp_server.messages == []
 
 
-def test_a_mail_server_that_does_not_answer_is_a_refusal_retried_later(settings, db):
-    """No SMTP server listening: the digest stays pending with the error, and the run goes on to its summary."""
+@pytest.mark.parametrize(
+    "fault",
+    ["no server listening", "login refused (535)", "sender refused (550)", "sender refused for now (451)"],
+)
+def test_a_mail_server_taking_nothing_stops_the_run_and_leaves_every_digest_pending(smtp_server, settings, fault):
+    """No connection, a refused login or a refused sender are no subscription's refusal: the run stops, says why,
+    exits non-zero, and no digest or subscription changes, however many runs; the next good run sends them all."""
     from tests.smtp_server import free_port
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", free_port(), False
-    following()
+    if fault == "no server listening":
+        port, settings.EMAIL_PORT = settings.EMAIL_PORT, free_port()
+    elif fault == "login refused (535)":
+        settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "alerts", "wrong"
+        smtp_server.accept_logins = False
+    else:
+        smtp_server.refuse_sender = "550 5.7.1 Relaying denied" if "550" in fault else "451 4.3.0 Busy"
+    subscriptions = [following(email=f"reader{n}@example.org") for n in range(3)]
     StatementFactory()
+    now = timezone.now()
+    for attempt in range(sending.PAUSE_AFTER + 1):
+        summary = sending.run(now=now + attempt * 24 * HOUR)
+        assert summary.stopped and summary.sent == summary.refused == summary.paused == 0
+    assert "Stopped: the mail server did not take mail" in summary.line()
+    with pytest.raises(CommandError, match="the mail server did not take mail"):
+        call_command("send_alerts", stdout=io.StringIO())
+
+    [digest] = Digest.objects.all()  # the first subscription's: the run stopped there
+    assert (digest.state, digest.attempts, digest.last_error) == (DigestState.PENDING, 0, "")
+    for subscription in subscriptions:
+        subscription.refresh_from_db()
+        assert (subscription.state, subscription.hard_refusals) == (State.ACTIVE, 0)
+    if fault == "no server listening":
+        settings.EMAIL_PORT = port
+    smtp_server.accept_logins, smtp_server.refuse_sender = True, ""
+    assert sending.run(now=now + 5 * 24 * HOUR).sent == 3
+    assert sorted(header(m, "To") for m in smtp_server.messages) == [s.email for s in subscriptions]
+    assert header(smtp_server.messages[0], "Message-ID") == digest.message_id
+
+
+@pytest.mark.parametrize(
+    "reply, permanent",
+    [
+        ("554 5.6.0 Message refused: reader@example.org does not take mail", True),
+        ("554 5.6.0 Message content refused", False),
+        ("452 4.3.1 Insufficient storage", False),
+    ],
+)
+def test_a_refused_message_is_that_digests_refusal_and_pauses_only_when_it_names_the_address(
+    smtp_server, reply, permanent
+):
+    """A message refused at DATA is a refusal of that digest, retried; it counts towards pausing the subscription
+    only as a 5xx naming its address."""
+    subscription = following()
+    StatementFactory()
+    smtp_server.refuse_data = reply
     summary = sending.run()
-    assert summary.refused == 1 and summary.sent == 0
-    assert Digest.objects.get().state == DigestState.PENDING
+    assert summary.refused == 1 and not summary.stopped
+    subscription.refresh_from_db()
+    assert subscription.hard_refusals == (1 if permanent else 0)
+    assert Digest.objects.get().attempts == 1
 
 
 def test_unconfirmed_subscriptions_are_forgotten_once_their_link_expires(db):

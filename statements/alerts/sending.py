@@ -7,13 +7,16 @@ the mark is committed sends that same digest again next time, with the same Mess
 message); nothing else is ever sent twice or skipped. Runs take a lease in the database (`RunLock`), so two runs
 at once never both send; a run that dies leaves it to expire after LEASE.
 
-A refusal at send time is recorded on the digest and retried with back-off (RETRY_AFTER, doubling) up to
-MAX_ATTEMPTS; PAUSE_AFTER permanent refusals (5xx) in a row pause the subscription. Asynchronous bounces (a
-message accepted, then returned) are not processed.
+A refusal of one digest (its recipient refused at RCPT, or the message refused at DATA) is recorded on the digest
+and retried with back-off (RETRY_AFTER, doubling) up to MAX_ATTEMPTS; PAUSE_AFTER permanent refusals of the address
+(5xx) in a row pause the subscription. Anything else the mail server does (no connection, login or sender refused,
+the session dropped) is no fault of one subscription: the run stops (`Stopped`), touching no digest or subscription,
+and the next run sends what is pending. Asynchronous bounces (a message accepted, then returned) are not processed.
 """
 
 import contextlib
 import datetime
+import logging
 import smtplib
 import uuid
 from collections.abc import Callable
@@ -34,6 +37,12 @@ MAX_ATTEMPTS = 6
 RETRY_AFTER = datetime.timedelta(minutes=5)
 PAUSE_AFTER = 3
 
+logger = logging.getLogger(__name__)
+
+
+class Stopped(Exception):
+    """The mail server takes nothing from this run (connection, login, sender, session): no one digest's fault."""
+
 
 @dataclass
 class Summary:
@@ -45,15 +54,23 @@ class Summary:
     paused: int = 0
     forgotten: int = 0
     locked: bool = False
+    stopped: str = ""  # why the run stopped early, when it did
+
+    @property
+    def ok(self) -> bool:
+        return not self.stopped
 
     def line(self) -> str:
         if self.locked:
             return "send_alerts: another run holds the lock; nothing sent."
-        return (
+        line = (
             f"send_alerts: {self.looked_at} subscriptions looked at, {self.sent} digests sent "
             f"({self.statements} statements, {self.corrections} corrections), {self.refused} refused, "
             f"{self.paused} paused, {self.forgotten} unconfirmed forgotten."
         )
+        if self.stopped:
+            line += f" Stopped: {self.stopped}; what is pending goes in the next run."
+        return line
 
 
 class Lease:
@@ -83,11 +100,33 @@ class Lease:
         RunLock.objects.filter(name=self.name, holder=self.holder).update(holder="", expires_at=None)
 
 
-def is_permanent(error: Exception) -> bool:
-    """A 5xx answer: the server will not take this message for this address (a 4xx, or no answer, may pass later)."""
+def smtp_code(error: Exception) -> int | None:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return max(code for code, _ in error.recipients.values())
+    return getattr(error, "smtp_code", None)
+
+
+def is_refusal(error: Exception) -> bool:
+    """The server refused this one message: its recipient (RCPT), or its content (DATA). Anything else stops the run."""
+    return isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError)
+
+
+def is_permanent(error: Exception, address: str) -> bool:
+    """A 5xx refusal of this address: every recipient refused with a 5xx, or a 5xx to DATA naming the address (a
+    4xx may pass later; a refused message, a too large one say, is no sign the address is dead)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+    if isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500:
+        reply = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
+        return address.lower() in str(reply).lower()
+    return False
+
+
+def why(error: Exception) -> str:
+    """What went wrong, for the logs and the admin: the exception's kind and SMTP code, never the server's words
+    (they often repeat the address)."""
+    code = smtp_code(error)
+    return f"{type(error).__name__} {code}" if code is not None else type(error).__name__
 
 
 def mark_sent(digest: Digest, now: datetime.datetime) -> None:
@@ -105,7 +144,7 @@ def record_refusal(digest: Digest, error: Exception, now: datetime.datetime) -> 
         digest.attempts += 1
         digest.last_error = f"{type(error).__name__}: {error}"[:2000]
         digest.retry_at = now + RETRY_AFTER * 2 ** (digest.attempts - 1)
-        if is_permanent(error):
+        if is_permanent(error, subscription.email):
             subscription.hard_refusals += 1
             if subscription.hard_refusals >= PAUSE_AFTER:
                 subscription.state = SubscriptionState.PAUSED
@@ -139,6 +178,9 @@ def run(*, progress: Callable[[int, int], None] | None = None, now: datetime.dat
                 send_due(subscription, now, connection, summary)
             if progress:
                 progress(done, len(ids))
+    except Stopped as stop:
+        summary.stopped = str(stop)
+        logger.error("send_alerts stopped: %s", stop)
     finally:
         close_quietly(connection)
         lease.release()
@@ -169,10 +211,12 @@ def deliver(digest: Digest, now: datetime.datetime, connection, summary: Summary
     message = emails.digest_message(digest)
     message.connection = connection
     try:
-        connection.open()  # one session for the run, opened again after a failure
+        connection.open()  # one session for the run, opened again after a refusal
         message.send()
     except (smtplib.SMTPException, OSError) as error:
         close_quietly(connection)  # a broken session is not reused: the next message opens a new one
+        if not is_refusal(error):  # the server takes nothing from us: the digest stays as it is, pending
+            raise Stopped(f"the mail server did not take mail ({why(error)})") from error
         summary.refused += 1
         summary.paused += record_refusal(digest, error, now)
         return

@@ -2,7 +2,7 @@
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from statements.alerts import sending
 
@@ -27,6 +27,8 @@ class Command(BaseCommand):
                 self.stdout.write("")
             self.stdout.write(summary.line())
             if not loop:
+                if not summary.ok:  # a non-zero exit: cron mails it, a systemd timer marks the unit failed
+                    raise CommandError(summary.stopped)
                 return
             time.sleep(sleep)
 
