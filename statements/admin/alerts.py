@@ -3,6 +3,7 @@ only for those allowed to see them (Editors: statements.view_subscription_addres
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models.constants import LOOKUP_SEP
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
@@ -14,6 +15,10 @@ from statements.alerts.models import Subscription, SubscriptionState
 from statements.alerts.subscribing import describe
 
 ADDRESS_PERMISSION = "statements.view_subscription_address"
+# Fields a query string must not filter on: `?email__startswith=a` and the like would spell an address out one
+# letter at a time, `?token__startswith=` an unsubscribe link. The address, to those who may see it; the token, never.
+ADDRESS_FIELDS = {"email", "address_hash"}
+NEVER_FILTERED = {"token"}
 
 
 @admin.register(Subscription)
@@ -58,6 +63,13 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     def get_search_fields(self, request):
         return ["email"] if self.can_see_addresses(request) else []
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Django allows any local field in the query string; not these (DisallowedModelAdminLookup: a 400)."""
+        field = lookup.split(LOOKUP_SEP, 1)[0]
+        if field in NEVER_FILTERED or (field in ADDRESS_FIELDS and not self.can_see_addresses(request)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request):
         return False  # visitors subscribe themselves, and confirm by email
