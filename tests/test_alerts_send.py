@@ -343,17 +343,21 @@ def test_a_temporary_refusal_is_retried_with_back_off(smtp_server):
     assert subscription.state == State.ACTIVE and subscription.hard_refusals == 0
 
 
-def test_permanent_refusals_pause_the_subscription(smtp_server):
-    """After PAUSE_AFTER permanent (5xx) refusals in a row the subscription is paused and the digest given up."""
+@pytest.mark.parametrize("reply", ["550 5.1.1 No such user", "550 5.1.1 <reader@example.org>: User unknown"])
+def test_permanent_refusals_pause_the_subscription(smtp_server, reply):
+    """After PAUSE_AFTER permanent (5xx) refusals in a row the subscription is paused and the digest given up; the
+    reason and the error say the SMTP code, never the server's words (which may hold the address)."""
     subscription = following()
     StatementFactory()
-    smtp_server.refuse["reader@example.org"] = "550 5.1.1 No such user"
+    smtp_server.refuse["reader@example.org"] = reply
     now = timezone.now()
     for attempt in range(sending.PAUSE_AFTER):
         sending.run(now=now + attempt * 24 * HOUR)
     subscription.refresh_from_db()
-    assert subscription.state == State.PAUSED and "550" in subscription.paused_reason
-    assert Digest.objects.get().state == DigestState.FAILED
+    digest = Digest.objects.get()
+    assert subscription.state == State.PAUSED and digest.state == DigestState.FAILED
+    assert subscription.paused_reason == "The mail server refused the address 3 times in a row (SMTP 550)."
+    assert digest.last_error == "The mail server refused the address (SMTP 550, SMTPRecipientsRefused)."
     assert sending.run(now=now + 30 * 24 * HOUR).looked_at == 0
     assert smtp_server.messages == []
 

@@ -129,6 +129,13 @@ def why(error: Exception) -> str:
     return f"{type(error).__name__} {code}" if code is not None else type(error).__name__
 
 
+def refusal_text(error: Exception) -> str:
+    """A refusal in words for the admin: what was refused and the SMTP code, never the server's own words (they
+    often repeat the address, which Analysts may not see)."""
+    refused = "the address" if isinstance(error, smtplib.SMTPRecipientsRefused) else "the message"
+    return f"The mail server refused {refused} (SMTP {smtp_code(error)}, {type(error).__name__})."
+
+
 def mark_sent(digest: Digest, now: datetime.datetime) -> None:
     with transaction.atomic():
         Digest.objects.filter(pk=digest.pk).update(state=DigestState.SENT, sent_at=now, attempts=digest.attempts + 1)
@@ -142,13 +149,15 @@ def record_refusal(digest: Digest, error: Exception, now: datetime.datetime) -> 
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().get(pk=digest.subscription_id)
         digest.attempts += 1
-        digest.last_error = f"{type(error).__name__}: {error}"[:2000]
+        digest.last_error = refusal_text(error)
         digest.retry_at = now + RETRY_AFTER * 2 ** (digest.attempts - 1)
         if is_permanent(error, subscription.email):
             subscription.hard_refusals += 1
             if subscription.hard_refusals >= PAUSE_AFTER:
                 subscription.state = SubscriptionState.PAUSED
-                subscription.paused_reason = f"The mail server refused {PAUSE_AFTER} digests in a row: {error}"[:300]
+                subscription.paused_reason = (
+                    f"The mail server refused the address {PAUSE_AFTER} times in a row (SMTP {smtp_code(error)})."
+                )
                 paused = True
             subscription.save(update_fields=["hard_refusals", "state", "paused_reason"])
         if paused or digest.attempts >= MAX_ATTEMPTS:
