@@ -445,6 +445,56 @@ def test_a_filter_that_no_longer_works_sends_nothing(smtp_server):
     assert smtp_server.messages == []
 
 
+@pytest.mark.parametrize(
+    "trouble, failed",
+    [
+        ("unsubscribed once the run looked it up", 0),
+        ("unsubscribed while its digest was refused", 0),
+        ("its digest cannot be written", 1),
+    ],
+)
+def test_one_subscription_in_trouble_does_not_stop_the_run(smtp_server, monkeypatch, caplog, trouble, failed):
+    """A subscription gone mid-run is passed over; one that fails is logged with its id and counted, and the run
+    goes on to the others."""
+    first, middle, last = (following(email=f"{name}@example.org") for name in ("first", "middle", "last"))
+    StatementFactory()
+    if trouble == "unsubscribed once the run looked it up":
+        is_due = digests.is_due
+
+        def unsubscribed_meanwhile(subscription, now):
+            if subscription.pk == middle.pk:
+                Subscription.objects.filter(pk=middle.pk).delete()
+            return is_due(subscription, now)
+
+        monkeypatch.setattr(sending.digests, "is_due", unsubscribed_meanwhile)
+    elif trouble == "unsubscribed while its digest was refused":
+        smtp_server.refuse["middle@example.org"] = "550 5.1.1 No such user"
+        digest_message = sending.emails.digest_message
+
+        def unsubscribed_meanwhile(digest):
+            if digest.subscription_id == middle.pk:
+                Subscription.objects.filter(pk=middle.pk).delete()
+            return digest_message(digest)
+
+        monkeypatch.setattr(sending.emails, "digest_message", unsubscribed_meanwhile)
+    else:
+        digest_message = sending.emails.digest_message
+
+        def broken_for_middle(digest):
+            if digest.subscription_id == middle.pk:
+                raise ValueError("a template error")
+            return digest_message(digest)
+
+        monkeypatch.setattr(sending.emails, "digest_message", broken_for_middle)
+
+    summary = sending.run()
+
+    assert (summary.sent, summary.failed) == (2, failed)
+    assert f"{failed} failed" in summary.line()
+    assert sorted(header(m, "To") for m in smtp_server.messages) == [first.email, last.email]
+    assert (f"alert {middle.pk} failed" in caplog.text) is bool(failed)
+
+
 @pytest.mark.parametrize("verbosity, progress", [(1, False), (2, True)])
 def test_the_command_prints_a_summary_line_and_progress_when_asked(smtp_server, verbosity, progress):
     """`send_alerts` ends with one summary line for logs; progress when run by hand (a terminal, or -v 2)."""
@@ -455,7 +505,7 @@ def test_the_command_prints_a_summary_line_and_progress_when_asked(smtp_server, 
     lines = out.getvalue().strip().splitlines()
     assert lines[-1] == (
         "send_alerts: 1 subscriptions looked at, 1 digests sent (1 statements, 0 corrections), 0 refused, "
-        "0 paused, 0 unconfirmed forgotten."
+        "0 paused, 0 failed, 0 unconfirmed forgotten."
     )
     assert ("1/1 subscriptions" in out.getvalue()) is progress
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.mail import get_connection
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -52,6 +52,7 @@ class Summary:
     corrections: int = 0
     refused: int = 0
     paused: int = 0
+    failed: int = 0
     forgotten: int = 0
     locked: bool = False
     stopped: str = ""  # why the run stopped early, when it did
@@ -66,7 +67,7 @@ class Summary:
         line = (
             f"send_alerts: {self.looked_at} subscriptions looked at, {self.sent} digests sent "
             f"({self.statements} statements, {self.corrections} corrections), {self.refused} refused, "
-            f"{self.paused} paused, {self.forgotten} unconfirmed forgotten."
+            f"{self.paused} paused, {self.failed} failed, {self.forgotten} unconfirmed forgotten."
         )
         if self.stopped:
             line += f" Stopped: {self.stopped}; what is pending goes in the next run."
@@ -147,7 +148,9 @@ def record_refusal(digest: Digest, error: Exception, now: datetime.datetime) -> 
     PAUSE_AFTER permanent refusals in a row. True when the subscription was paused."""
     paused = False
     with transaction.atomic():
-        subscription = Subscription.objects.select_for_update().get(pk=digest.subscription_id)
+        subscription = Subscription.objects.select_for_update().filter(pk=digest.subscription_id).first()
+        if subscription is None:  # unsubscribed meanwhile: the digest went with it
+            return False
         digest.attempts += 1
         digest.last_error = refusal_text(error)
         digest.retry_at = now + RETRY_AFTER * 2 ** (digest.attempts - 1)
@@ -184,7 +187,7 @@ def run(*, progress: Callable[[int, int], None] | None = None, now: datetime.dat
             subscription = Subscription.objects.active().filter(pk=pk).first()
             if subscription is not None:
                 summary.looked_at += 1
-                send_due(subscription, now, connection, summary)
+                send_one(subscription, now, connection, summary)
             if progress:
                 progress(done, len(ids))
     except Stopped as stop:
@@ -194,6 +197,18 @@ def run(*, progress: Callable[[int, int], None] | None = None, now: datetime.dat
         close_quietly(connection)
         lease.release()
     return summary
+
+
+def send_one(subscription: Subscription, now: datetime.datetime, connection, summary: Summary) -> None:
+    """send_due, where one subscription's failure (a template error, say) is logged and counted, and the run goes
+    on to the next; a lost database or a mail server taking nothing stops the run."""
+    try:
+        send_due(subscription, now, connection, summary)
+    except (Stopped, OperationalError, InterfaceError):
+        raise
+    except Exception:
+        logger.exception("send_alerts: alert %s failed; its digest, if recorded, stays pending", subscription.pk)
+        summary.failed += 1
 
 
 def send_due(subscription: Subscription, now: datetime.datetime, connection, summary: Summary) -> None:
