@@ -510,6 +510,39 @@ def test_the_command_prints_a_summary_line_and_progress_when_asked(smtp_server, 
     assert ("1/1 subscriptions" in out.getvalue()) is progress
 
 
+def test_the_loop_outlives_a_run_that_fails(db, monkeypatch, caplog):
+    """`send_alerts --loop` closes stale database connections before each run, logs a run that raises (the database
+    restarting), sleeps and runs again."""
+    from django.db import OperationalError
+
+    from statements.management.commands import send_alerts
+
+    happened = []
+    outcomes = [OperationalError("the database is restarting"), sending.Summary(sent=1)]
+
+    def run(**kwargs):
+        happened.append("run")
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def sleep(seconds):
+        happened.append(f"sleep {seconds:g}")
+        if not outcomes:
+            raise KeyboardInterrupt  # stop the loop once both runs are done
+
+    monkeypatch.setattr(send_alerts.sending, "run", run)
+    monkeypatch.setattr(send_alerts.time, "sleep", sleep)
+    monkeypatch.setattr(send_alerts, "close_old_connections", lambda: happened.append("close"))
+    out = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        call_command("send_alerts", loop=True, sleep=7, stdout=out)
+    assert happened == ["close", "run", "sleep 7", "close", "run", "sleep 7"]
+    assert "the database is restarting" in caplog.text and "the next one starts in 7" in caplog.text
+    assert "1 digests sent" in out.getvalue()
+
+
 @pytest.fixture
 def dkim_key(tmp_path, settings):
     """A fresh RSA key configured for signing; returns the DNS TXT record publishing its public half."""
