@@ -10,7 +10,7 @@ from django.test import Client
 from statements.alerts import links
 from statements.alerts.models import Frequency, Subscription
 from statements.alerts.models import SubscriptionState as State
-from statements.alerts.subscribing import CONFIRMATIONS_PER_ADDRESS, describe
+from statements.alerts.subscribing import CONFIRMATIONS_PER_ADDRESS, alert_query, alert_query_for, describe
 from statements.filters import StatementFilter
 from statements.models import Statement
 from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
@@ -52,6 +52,23 @@ def test_the_form_is_on_every_page_that_shows_a_filter(client, data, url, query)
     assert f'action="{SUBSCRIBE}"' in page
     assert f'<input type="hidden" name="query" value="{query}">' in page
     assert "<script" not in page.split('class="alert-form"')[1].split("</form>")[0]
+
+
+@pytest.mark.parametrize(
+    "params, query",
+    [
+        ({"speaker": "dmitry-peskov"}, "speaker=dmitry-peskov"),
+        ({"topic": "syria"}, "topic=syria"),
+        ({"country": "SY"}, "country=sy"),
+    ],
+)
+def test_an_entity_page_offers_its_filter_in_the_canonical_form(data, params, query):
+    """An entity page's alert follows the filter's canonical query string, the one subscribing from the timeline
+    stores for the same statements."""
+    from django.http import QueryDict
+
+    assert alert_query_for(**params) == query
+    assert alert_query(StatementFilter(QueryDict(query), queryset=Statement.objects.none())) == query
 
 
 def test_subscribing_stores_a_pending_alert_and_sends_only_a_confirmation(client, data):

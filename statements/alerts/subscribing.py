@@ -36,6 +36,12 @@ def alert_query(statement_filter: StatementFilter) -> str:
     return urlencode([(name, value) for name, values in data.lists() for value in values])
 
 
+def alert_query_for(**params: str) -> str:
+    """alert_query of the filter these parameters make: what an entity page offers to follow
+    (`alert_query_for(speaker=official.slug)`), in the same canonical form as from the timeline."""
+    return alert_query(StatementFilter(QueryDict(urlencode(params)), queryset=Statement.objects.none()))
+
+
 def describe(statement_filter: StatementFilter) -> str:
     """The filter in words on one line, capitalised, the searched words quoted and cut to WORDS_MAX characters:
     "Statements by Dmitry Peskov matching “sanctions”". Safe for a header: no line breaks."""
