@@ -166,9 +166,12 @@ def test_what_is_new_to_a_subscription(smtp_server, syria, change, sent):
 )
 def test_corrections_of_statements_sent_come_in_their_own_section(smtp_server, syria, change, section):
     """A statement already sent whose words change, or which is retracted, is told in the corrections section of
-    the next digest; a change the reader never saw (the analyst's note, a return to draft) is not."""
+    the next digest, with the speaker, role on the date, date, words, source and permalink, as a new statement; a
+    change the reader never saw (the analyst's note, a return to draft) is not."""
     following("topic=syria")
-    statement = StatementFactory(topics=[syria], text="The first words.")
+    speaker = OfficialFactory(name="Dmitry Peskov")
+    PositionFactory(official=speaker, title="Press Secretary of the President")
+    statement = StatementFactory(speaker=speaker, topics=[syria], text="The first words.")
     now = timezone.now()
     sending.run(now=now)
     if change == "text":
@@ -193,6 +196,12 @@ def test_corrections_of_statements_sent_come_in_their_own_section(smtp_server, s
     assert "Corrections to statements sent before" in body and section in body
     assert ("Misattributed: it was the deputy." if change == "retracted" else "The corrected words.") in body
     assert "Corrections to statements sent before" in html(message)
+    words = "The first words." if change == "retracted" else "The corrected words."
+    for part in (body, html(message)):
+        assert "Dmitry Peskov" in part and "Press Secretary of the President" in part
+        assert "11 November 2016" in part and words in part
+        assert statement.source.title in part and statement.source.outlet.name in part
+        assert f"/statements/{statement.pk}/" in part
 
 
 def test_a_digest_shows_a_set_number_and_links_to_the_rest(smtp_server, monkeypatch):
