@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import Client
 
 from statements.alerts import links
-from statements.alerts.models import Frequency, Subscription
+from statements.alerts.models import Frequency, PauseCause, Subscription
 from statements.alerts.models import SubscriptionState as State
 from statements.alerts.subscribing import CONFIRMATIONS_PER_ADDRESS, alert_query, alert_query_for, describe
 from statements.filters import StatementFilter
@@ -172,6 +172,42 @@ def test_the_confirmation_link_shows_a_button_confirms_on_post_and_twice_is_harm
     again = client.post(path)
     assert again.status_code == 200 and "confirmed already" in again.content.decode()
     assert Subscription.objects.get().confirmed_at == subscription.confirmed_at
+
+
+@pytest.mark.parametrize(
+    "paused_by, resumed",
+    [(PauseCause.REFUSALS, True), (PauseCause.EDITOR, False)],
+)
+def test_asking_again_for_a_paused_alert_resumes_it_once_confirmed_unless_an_editor_paused_it(
+    client, data, paused_by, resumed
+):
+    """Asking again for an alert paused after refusals sends a confirmation link, and following it resumes the
+    alert; one an Editor paused stays paused and nothing is sent. The answer is the same either way."""
+    subscription = Subscription.objects.create(
+        email="reader@example.org",
+        query="topic=syria",
+        state=State.PAUSED,
+        paused_by=paused_by,
+        paused_reason="Paused.",
+        hard_refusals=3 if paused_by == PauseCause.REFUSALS else 0,
+        confirmed_at="2026-01-01T00:00:00Z",
+        token=links.new_token(),
+    )
+    response = ask(client, query="topic=syria", frequency=Frequency.WEEKLY)
+    assert response.status_code == 302 and response["Location"] == "/alerts/subscribe/sent/"
+    assert len(mail.outbox) == (1 if resumed else 0)
+    if resumed:
+        path = confirm_path(mail.outbox[0])
+        assert ">Confirm</button>" in client.get(path).content.decode()
+        assert "Your alert is set up." in client.post(path).content.decode()
+    subscription.refresh_from_db()
+    expected = (
+        (State.ACTIVE, "", "", 0) if resumed else (State.PAUSED, paused_by, "Paused.", subscription.hard_refusals)
+    )
+    assert (subscription.state, subscription.paused_by, subscription.paused_reason, subscription.hard_refusals) == (
+        expected
+    )
+    assert subscription.frequency == (Frequency.WEEKLY if resumed else Frequency.DAILY)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from statements.alerts import digests
-from statements.alerts.models import Subscription, SubscriptionState
+from statements.alerts.models import PauseCause, Subscription, SubscriptionState
 from statements.alerts.subscribing import describe
 
 ADDRESS_PERMISSION = "statements.view_subscription_address"
@@ -112,13 +112,15 @@ class SubscriptionAdmin(admin.ModelAdmin):
     @admin.action(description="Pause the selected alerts", permissions=["change"])
     def pause(self, request, queryset):
         count = queryset.filter(state=SubscriptionState.ACTIVE).update(
-            state=SubscriptionState.PAUSED, paused_reason=f"Paused by {request.user.get_username()} in the admin."
+            state=SubscriptionState.PAUSED,
+            paused_by=PauseCause.EDITOR,
+            paused_reason=f"Paused by {request.user.get_username()} in the admin.",
         )
         self.message_user(request, f"{count} alert{pluralize(count)} paused.", messages.SUCCESS)
 
     @admin.action(description="Resume the selected paused alerts", permissions=["change"])
     def resume(self, request, queryset):
         count = queryset.filter(state=SubscriptionState.PAUSED).update(
-            state=SubscriptionState.ACTIVE, paused_reason="", hard_refusals=0
+            state=SubscriptionState.ACTIVE, paused_by="", paused_reason="", hard_refusals=0
         )
         self.message_user(request, f"{count} alert{pluralize(count)} resumed.", messages.SUCCESS)

@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import digests, emails
-from .models import Digest, DigestState, RunLock, Subscription, SubscriptionState
+from .models import Digest, DigestState, PauseCause, RunLock, Subscription, SubscriptionState
 from .subscribing import forget_unconfirmed
 
 LOCK_NAME = "send_alerts"
@@ -157,12 +157,12 @@ def record_refusal(digest: Digest, error: Exception, now: datetime.datetime) -> 
         if is_permanent(error, subscription.email):
             subscription.hard_refusals += 1
             if subscription.hard_refusals >= PAUSE_AFTER:
-                subscription.state = SubscriptionState.PAUSED
+                subscription.state, subscription.paused_by = SubscriptionState.PAUSED, PauseCause.REFUSALS
                 subscription.paused_reason = (
                     f"The mail server refused the address {PAUSE_AFTER} times in a row (SMTP {smtp_code(error)})."
                 )
                 paused = True
-            subscription.save(update_fields=["hard_refusals", "state", "paused_reason"])
+            subscription.save(update_fields=["hard_refusals", "state", "paused_by", "paused_reason"])
         if paused or digest.attempts >= MAX_ATTEMPTS:
             digest.state, digest.retry_at = DigestState.FAILED, None
         digest.save(update_fields=["attempts", "last_error", "retry_at", "state"])

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,7 +20,7 @@ from ..filters import StatementFilter
 from ..models import Statement
 from ..ratelimit import hit_or_fail, parse_rate
 from . import links
-from .models import Frequency, Subscription, SubscriptionState, address_hash
+from .models import Frequency, PauseCause, Subscription, SubscriptionState, address_hash
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ def request_alert(*, email: str, query: str, frequency: str) -> Subscription | N
     case, so the answer says nothing of an address. Returns the subscription a link was sent for."""
     with transaction.atomic():
         existing = Subscription.objects.for_address(email).filter(query=query).select_for_update().first()
-        if existing is not None and existing.state != SubscriptionState.PENDING:
+        if existing is not None and not existing.renewable():
             return None
         if not may_send_confirmation(email):
             return None
@@ -128,11 +129,17 @@ def request_alert(*, email: str, query: str, frequency: str) -> Subscription | N
                     )
             except IntegrityError:  # the same request twice at once: the other one sends the link
                 return None
-        else:
+        elif existing.state == SubscriptionState.PENDING:
             # Asked again: the new frequency, and the link's life (forget_unconfirmed) counts from now.
             subscription = existing
             subscription.frequency, subscription.created_at = frequency, timezone.now()
             Subscription.objects.filter(pk=subscription.pk).update(frequency=frequency, created_at=timezone.now())
+        else:
+            # Paused after refusals: a new link, and following it resumes the alert (`confirm`). What it was sent
+            # still counts: created_at, from which statements are new to it, stays.
+            subscription = existing
+            subscription.frequency = frequency
+            Subscription.objects.filter(pk=subscription.pk).update(frequency=frequency)
     # Sent after the commit: a transaction held open while a mail server answers would block every writer.
     try:
         send_confirmation(subscription)
@@ -157,10 +164,12 @@ def send_confirmation(subscription: Subscription) -> None:
 
 
 def confirm(subscription: Subscription) -> bool:
-    """Start a pending subscription's alerts; False when it was confirmed already (a link used twice)."""
+    """Start a pending subscription's alerts, or resume one paused because mail to the address was refused (its
+    owner just read this link); False when there was nothing to do (a link used twice, an Editor's pause)."""
+    renewable = Q(state=SubscriptionState.PENDING) | Q(state=SubscriptionState.PAUSED, paused_by=PauseCause.REFUSALS)
     return bool(
-        Subscription.objects.filter(pk=subscription.pk, state=SubscriptionState.PENDING).update(
-            state=SubscriptionState.ACTIVE, confirmed_at=timezone.now()
+        Subscription.objects.filter(renewable, pk=subscription.pk).update(
+            state=SubscriptionState.ACTIVE, confirmed_at=timezone.now(), paused_by="", paused_reason="", hard_refusals=0
         )
     )
 
