@@ -144,16 +144,29 @@ def test_subscribing_fails_closed_when_no_cache_can_count(client, data, settings
     assert not Subscription.objects.exists() and mail.outbox == []
 
 
-def test_a_mail_server_that_refuses_the_confirmation_is_a_503_and_nothing_stored(client, data, settings):
-    """No SMTP server answering: a clear 503 with Retry-After, and the pending subscription is not kept."""
+@pytest.mark.parametrize("before", [None, State.PENDING, State.PAUSED])
+def test_a_mail_server_that_refuses_the_confirmation_is_a_503_and_nothing_stored(client, data, settings, before):
+    """No SMTP server answering: a clear 503 with Retry-After, and nothing stored: no new subscription, and one
+    asked for again keeps its frequency and the life of its first link."""
     from tests.smtp_server import free_port
 
+    if before is not None:
+        Subscription.objects.create(
+            email="reader@example.org",
+            query="topic=syria",
+            frequency=Frequency.DAILY,
+            state=before,
+            paused_by=PauseCause.REFUSALS if before == State.PAUSED else "",
+            confirmed_at="2026-01-01T00:00:00Z" if before == State.PAUSED else None,
+            token=links.new_token(),
+        )
+    stored = list(Subscription.objects.values())
     settings.EMAIL_BACKEND = "statements.alerts.mail.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", free_port(), False
-    response = ask(client)
+    response = ask(client, frequency=Frequency.WEEKLY)
     assert response.status_code == 503 and response["Retry-After"] == "300"
-    assert "could not be sent" in response.content.decode()
-    assert not Subscription.objects.exists()
+    assert "could not be sent" in response.content.decode() and "nothing was stored" in response.content.decode()
+    assert list(Subscription.objects.values()) == stored
 
 
 def test_the_confirmation_link_shows_a_button_confirms_on_post_and_twice_is_harmless(client, data):

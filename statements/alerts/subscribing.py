@@ -129,25 +129,22 @@ def request_alert(*, email: str, query: str, frequency: str) -> Subscription | N
                     )
             except IntegrityError:  # the same request twice at once: the other one sends the link
                 return None
-        elif existing.state == SubscriptionState.PENDING:
-            # Asked again: the new frequency, and the link's life (forget_unconfirmed) counts from now.
-            subscription = existing
-            subscription.frequency, subscription.created_at = frequency, timezone.now()
-            Subscription.objects.filter(pk=subscription.pk).update(frequency=frequency, created_at=timezone.now())
         else:
-            # Paused after refusals: a new link, and following it resumes the alert (`confirm`). What it was sent
-            # still counts: created_at, from which statements are new to it, stays.
             subscription = existing
-            subscription.frequency = frequency
-            Subscription.objects.filter(pk=subscription.pk).update(frequency=frequency)
     # Sent after the commit: a transaction held open while a mail server answers would block every writer.
     try:
         send_confirmation(subscription)
     except (smtplib.SMTPException, OSError) as error:
-        logger.warning("Alert confirmation not sent (%s: %s)", type(error).__name__, error)
+        logger.warning("Alert confirmation not sent (%s)", type(error).__name__)
         if created:
             subscription.delete()  # nothing kept of a request that could not be confirmed
         raise ConfirmationNotSent from error
+    if not created:  # asked again, and the link is on its way: only now does the request change anything
+        changes = {"frequency": frequency}
+        if subscription.state == SubscriptionState.PENDING:
+            changes["created_at"] = timezone.now()  # the new link's life (forget_unconfirmed) counts from now
+        # A paused alert keeps its created_at: statements changed since then are still new to it.
+        Subscription.objects.filter(pk=subscription.pk).update(**changes)
     return subscription
 
 
