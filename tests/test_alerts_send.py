@@ -15,7 +15,15 @@ from django.test import Client
 from django.utils import timezone
 
 from statements.alerts import digests, links, sending
-from statements.alerts.models import Digest, DigestState, Frequency, RunLock, SentStatement, Subscription
+from statements.alerts.models import (
+    Digest,
+    DigestState,
+    Frequency,
+    PauseCause,
+    RunLock,
+    SentStatement,
+    Subscription,
+)
 from statements.alerts.models import SubscriptionState as State
 from statements.models import Status
 from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory
@@ -442,16 +450,31 @@ def test_unconfirmed_subscriptions_are_forgotten_once_their_link_expires(db):
     assert list(Subscription.objects.all()) == [recent]
 
 
-def test_a_filter_that_no_longer_works_sends_nothing(smtp_server):
-    """A subscription to an official whose statements all left the public site is skipped, not an error."""
-    official = OfficialFactory(name="Gone Official")
+def test_a_filter_that_no_longer_works_pauses_the_alert_with_the_reason(smtp_server):
+    """A subscription to an official whose statements all left the public site is paused, with StatementFilter's
+    reason for the Editors, rather than getting nothing for ever; the others go on."""
+    from tests.admin_helpers import admin_url, user_with_role
+
+    official = OfficialFactory(name="Gone Official", slug="gone-official")
     statement = StatementFactory(speaker=official)
-    following(f"speaker={official.slug}")
+    gone = following(f"speaker={official.slug}")
+    other = following(email="other@example.org")
     statement.status = Status.DRAFT
     statement.save()
     StatementFactory()
-    assert sending.run().looked_at == 1
-    assert smtp_server.messages == []
+
+    summary = sending.run()
+
+    assert (summary.looked_at, summary.paused, summary.sent) == (2, 1, 1)
+    assert [header(m, "To") for m in smtp_server.messages] == [other.email]
+    gone.refresh_from_db()
+    assert (gone.state, gone.paused_by) == (State.PAUSED, PauseCause.FILTER)
+    assert gone.paused_reason.startswith("The filter no longer works: ") and "gone-official" in gone.paused_reason
+    editor = Client()
+    editor.force_login(user_with_role("Editor"))
+    page = editor.get(admin_url(Subscription, "change", gone.pk)).content.decode()
+    assert "The filter no longer works" in page
+    assert sending.run(now=timezone.now() + 2 * HOUR).looked_at == 1
 
 
 @pytest.mark.parametrize(

@@ -189,13 +189,14 @@ def test_the_confirmation_link_shows_a_button_confirms_on_post_and_twice_is_harm
 
 @pytest.mark.parametrize(
     "paused_by, resumed",
-    [(PauseCause.REFUSALS, True), (PauseCause.EDITOR, False)],
+    [(PauseCause.REFUSALS, True), (PauseCause.FILTER, True), (PauseCause.EDITOR, False)],
 )
 def test_asking_again_for_a_paused_alert_resumes_it_once_confirmed_unless_an_editor_paused_it(
     client, data, paused_by, resumed
 ):
-    """Asking again for an alert paused after refusals sends a confirmation link, and following it resumes the
-    alert; one an Editor paused stays paused and nothing is sent. The answer is the same either way."""
+    """Asking again for an alert paused after refusals, or because its filter stopped working (valid again now),
+    sends a confirmation link, and following it resumes the alert; one an Editor paused stays paused and nothing
+    is sent. The answer is the same either way."""
     subscription = Subscription.objects.create(
         email="reader@example.org",
         query="topic=syria",

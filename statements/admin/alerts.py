@@ -24,13 +24,14 @@ NEVER_FILTERED = {"token"}
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ["id", "email", "in_words", "frequency", "state", "confirmed_at", "last_sent_at", "statements_sent"]
-    list_filter = ["state", "frequency"]
+    list_filter = ["state", "paused_by", "frequency"]
     fields = [
         "email",
         "in_words",
         "query",
         "frequency",
         "state",
+        "paused_by",
         "paused_reason",
         "created_at",
         "confirmed_at",

@@ -23,6 +23,7 @@ class SubscriptionState(models.TextChoices):
 class PauseCause(models.TextChoices):
     REFUSALS = "refusals", "The mail server refused the address"
     EDITOR = "editor", "An Editor paused it"
+    FILTER = "filter", "The filter no longer works"
 
 
 def normalise_address(email: str) -> str:
@@ -70,8 +71,8 @@ class Subscription(models.Model):
     # Consecutive permanent refusals by the receiving server; a few pause the subscription.
     hard_refusals = models.PositiveSmallIntegerField(default=0, editable=False)
     paused_reason = models.CharField(max_length=300, blank=True)
-    # Why a paused subscription is paused: a visitor who asks again resumes one paused by refusals (after
-    # confirming), never one an Editor paused.
+    # Why a paused subscription is paused: a visitor who asks again resumes one paused by refusals or by a filter
+    # that stopped working (after confirming), never one an Editor paused.
     paused_by = models.CharField(max_length=8, choices=PauseCause.choices, blank=True, editable=False)
 
     objects = SubscriptionQuerySet.as_manager()
@@ -108,7 +109,7 @@ class Subscription(models.Model):
 
     def renewable(self) -> bool:
         """Whether asking again sends a confirmation link (and following it starts the alerts): pending, or paused
-        because mail to the address was refused. Never one an Editor paused, nor an active one."""
+        by refusals or a broken filter. Never one an Editor paused, nor an active one."""
         return self.state == SubscriptionState.PENDING or (
             self.state == SubscriptionState.PAUSED and self.paused_by != PauseCause.EDITOR
         )

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from . import digests, emails
 from .models import Digest, DigestState, PauseCause, RunLock, Subscription, SubscriptionState
-from .subscribing import forget_unconfirmed
+from .subscribing import filter_errors, forget_unconfirmed
 
 LOCK_NAME = "send_alerts"
 LEASE = datetime.timedelta(minutes=10)
@@ -218,12 +218,29 @@ def send_due(subscription: Subscription, now: datetime.datetime, connection, sum
     if digest is None:
         if not digests.is_due(subscription, now):
             return
+        if pause_if_filter_broken(subscription):
+            summary.paused += 1
+            return
         digest = digests.record(subscription, now)
         if digest is None:
             return
     if digest.retry_at and digest.retry_at > now:
         return
     deliver(digest, now, connection, summary)
+
+
+def pause_if_filter_broken(subscription: Subscription) -> bool:
+    """Pause a subscription whose filter no longer validates (an official no longer on the public site, say),
+    with StatementFilter's reasons for the Editors: it would otherwise get nothing, silently, for ever."""
+    statement_filter = subscription.statement_filter()
+    if statement_filter.is_valid():
+        return False
+    reason = " ".join(["The filter no longer works:", *filter_errors(statement_filter)])
+    return bool(
+        Subscription.objects.filter(pk=subscription.pk, state=SubscriptionState.ACTIVE).update(
+            state=SubscriptionState.PAUSED, paused_by=PauseCause.FILTER, paused_reason=reason[:300]
+        )
+    )
 
 
 def close_quietly(connection) -> None:

@@ -161,9 +161,11 @@ def send_confirmation(subscription: Subscription) -> None:
 
 
 def confirm(subscription: Subscription) -> bool:
-    """Start a pending subscription's alerts, or resume one paused because mail to the address was refused (its
-    owner just read this link); False when there was nothing to do (a link used twice, an Editor's pause)."""
-    renewable = Q(state=SubscriptionState.PENDING) | Q(state=SubscriptionState.PAUSED, paused_by=PauseCause.REFUSALS)
+    """Start a pending subscription's alerts, or resume one paused by refusals (its owner just read this link) or
+    by a filter that stopped working; False when there was nothing to do (a link used twice, an Editor's pause)."""
+    renewable = Q(state=SubscriptionState.PENDING) | (
+        Q(state=SubscriptionState.PAUSED) & ~Q(paused_by=PauseCause.EDITOR)
+    )
     return bool(
         Subscription.objects.filter(renewable, pk=subscription.pk).update(
             state=SubscriptionState.ACTIVE, confirmed_at=timezone.now(), paused_by="", paused_reason="", hard_refusals=0

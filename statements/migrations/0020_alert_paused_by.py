@@ -1,4 +1,5 @@
-"""Why a paused alert is paused: refusals of the address (a visitor asking again resumes it) or an Editor."""
+"""Why a paused alert is paused: refusals of the address, a filter that stopped working (a visitor asking again
+resumes those), or an Editor."""
 
 from django.db import migrations, models
 
@@ -22,7 +23,11 @@ class Migration(migrations.Migration):
             name="paused_by",
             field=models.CharField(
                 blank=True,
-                choices=[("refusals", "The mail server refused the address"), ("editor", "An Editor paused it")],
+                choices=[
+                    ("refusals", "The mail server refused the address"),
+                    ("editor", "An Editor paused it"),
+                    ("filter", "The filter no longer works"),
+                ],
                 editable=False,
                 max_length=8,
             ),
@@ -32,7 +37,7 @@ class Migration(migrations.Migration):
             model_name="subscription",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    models.Q(("paused_by__in", ["refusals", "editor"]), ("state", "paused")),
+                    models.Q(("paused_by__in", ["refusals", "editor", "filter"]), ("state", "paused")),
                     models.Q(models.Q(("state", "paused"), _negated=True), ("paused_by", "")),
                     _connector="OR",
                 ),
