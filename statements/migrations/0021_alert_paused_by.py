@@ -14,7 +14,7 @@ def causes_of_pauses(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0019_search_spellings"),
+        ("statements", "0020_option_counts"),
     ]
 
     operations = [
