@@ -5,14 +5,13 @@ which keeps resolving after a retraction). Drafts are never selected, so they 40
 """
 
 from collections import Counter
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from .alerts.subscribing import alert_form_context
+from .alerts.subscribing import alert_form_context, alert_query_for
 from .corrections import ErrorReportForm, file_report
 from .models import Country, Official, Statement, Status, Topic
 from .timeline.form import topic_tree
@@ -94,7 +93,7 @@ def official_detail(request, slug):
         "statements/official_detail.html",
         context,
         Statement.objects.published().for_official(official),
-        alert_query=urlencode({"speaker": official.slug}),
+        alert_query=alert_query_for(speaker=official.slug),
     )
 
 
@@ -105,7 +104,7 @@ def topic_detail(request, slug):
     statements = Statement.objects.published().linked_to(topics=ids)
     context = {"topic": topic, "children": list(topic.children.all())}
     return entity_timeline(
-        request, "statements/topic_detail.html", context, statements, alert_query=urlencode({"topic": topic.slug})
+        request, "statements/topic_detail.html", context, statements, alert_query=alert_query_for(topic=topic.slug)
     )
 
 
@@ -120,7 +119,7 @@ def country_detail(request, code):
         "statements/country_detail.html",
         context,
         statements,
-        alert_query=urlencode({"country": country.code.lower()}),
+        alert_query=alert_query_for(country=country.code),
     )
 
 

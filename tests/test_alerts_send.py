@@ -10,12 +10,20 @@ from urllib.parse import urlsplit
 
 import dkim
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
 from statements.alerts import digests, links, sending
-from statements.alerts.models import Digest, DigestState, Frequency, RunLock, SentStatement, Subscription
+from statements.alerts.models import (
+    Digest,
+    DigestState,
+    Frequency,
+    PauseCause,
+    RunLock,
+    SentStatement,
+    Subscription,
+)
 from statements.alerts.models import SubscriptionState as State
 from statements.models import Status
 from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory
@@ -166,9 +174,12 @@ def test_what_is_new_to_a_subscription(smtp_server, syria, change, sent):
 )
 def test_corrections_of_statements_sent_come_in_their_own_section(smtp_server, syria, change, section):
     """A statement already sent whose words change, or which is retracted, is told in the corrections section of
-    the next digest; a change the reader never saw (the analyst's note, a return to draft) is not."""
+    the next digest, with the speaker, role on the date, date, words, source and permalink, as a new statement; a
+    change the reader never saw (the analyst's note, a return to draft) is not."""
     following("topic=syria")
-    statement = StatementFactory(topics=[syria], text="The first words.")
+    speaker = OfficialFactory(name="Dmitry Peskov")
+    PositionFactory(official=speaker, title="Press Secretary of the President")
+    statement = StatementFactory(speaker=speaker, topics=[syria], text="The first words.")
     now = timezone.now()
     sending.run(now=now)
     if change == "text":
@@ -193,6 +204,12 @@ def test_corrections_of_statements_sent_come_in_their_own_section(smtp_server, s
     assert "Corrections to statements sent before" in body and section in body
     assert ("Misattributed: it was the deputy." if change == "retracted" else "The corrected words.") in body
     assert "Corrections to statements sent before" in html(message)
+    words = "The first words." if change == "retracted" else "The corrected words."
+    for part in (body, html(message)):
+        assert "Dmitry Peskov" in part and "Press Secretary of the President" in part
+        assert "11 November 2016" in part and words in part
+        assert statement.source.title in part and statement.source.outlet.name in part
+        assert f"/statements/{statement.pk}/" in part
 
 
 def test_a_digest_shows_a_set_number_and_links_to_the_rest(smtp_server, monkeypatch):
@@ -343,32 +360,85 @@ def test_a_temporary_refusal_is_retried_with_back_off(smtp_server):
     assert subscription.state == State.ACTIVE and subscription.hard_refusals == 0
 
 
-def test_permanent_refusals_pause_the_subscription(smtp_server):
-    """After PAUSE_AFTER permanent (5xx) refusals in a row the subscription is paused and the digest given up."""
+@pytest.mark.parametrize("reply", ["550 5.1.1 No such user", "550 5.1.1 <reader@example.org>: User unknown"])
+def test_permanent_refusals_pause_the_subscription(smtp_server, reply):
+    """After PAUSE_AFTER permanent (5xx) refusals in a row the subscription is paused and the digest given up; the
+    reason and the error say the SMTP code, never the server's words (which may hold the address)."""
     subscription = following()
     StatementFactory()
-    smtp_server.refuse["reader@example.org"] = "550 5.1.1 No such user"
+    smtp_server.refuse["reader@example.org"] = reply
     now = timezone.now()
     for attempt in range(sending.PAUSE_AFTER):
         sending.run(now=now + attempt * 24 * HOUR)
     subscription.refresh_from_db()
-    assert subscription.state == State.PAUSED and "550" in subscription.paused_reason
-    assert Digest.objects.get().state == DigestState.FAILED
+    digest = Digest.objects.get()
+    assert subscription.state == State.PAUSED and digest.state == DigestState.FAILED
+    assert subscription.paused_reason == "The mail server refused the address 3 times in a row (SMTP 550)."
+    assert digest.last_error == "The mail server refused the address (SMTP 550, SMTPRecipientsRefused)."
     assert sending.run(now=now + 30 * 24 * HOUR).looked_at == 0
     assert smtp_server.messages == []
 
 
-def test_a_mail_server_that_does_not_answer_is_a_refusal_retried_later(settings, db):
-    """No SMTP server listening: the digest stays pending with the error, and the run goes on to its summary."""
+@pytest.mark.parametrize(
+    "fault",
+    ["no server listening", "login refused (535)", "sender refused (550)", "sender refused for now (451)"],
+)
+def test_a_mail_server_taking_nothing_stops_the_run_and_leaves_every_digest_pending(smtp_server, settings, fault):
+    """No connection, a refused login or a refused sender are no subscription's refusal: the run stops, says why,
+    exits non-zero, and no digest or subscription changes, however many runs; the next good run sends them all."""
     from tests.smtp_server import free_port
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", free_port(), False
-    following()
+    if fault == "no server listening":
+        port, settings.EMAIL_PORT = settings.EMAIL_PORT, free_port()
+    elif fault == "login refused (535)":
+        settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "alerts", "wrong"
+        smtp_server.accept_logins = False
+    else:
+        smtp_server.refuse_sender = "550 5.7.1 Relaying denied" if "550" in fault else "451 4.3.0 Busy"
+    subscriptions = [following(email=f"reader{n}@example.org") for n in range(3)]
     StatementFactory()
+    now = timezone.now()
+    for attempt in range(sending.PAUSE_AFTER + 1):
+        summary = sending.run(now=now + attempt * 24 * HOUR)
+        assert summary.stopped and summary.sent == summary.refused == summary.paused == 0
+    assert "Stopped: the mail server did not take mail" in summary.line()
+    with pytest.raises(CommandError, match="the mail server did not take mail"):
+        call_command("send_alerts", stdout=io.StringIO())
+
+    [digest] = Digest.objects.all()  # the first subscription's: the run stopped there
+    assert (digest.state, digest.attempts, digest.last_error) == (DigestState.PENDING, 0, "")
+    for subscription in subscriptions:
+        subscription.refresh_from_db()
+        assert (subscription.state, subscription.hard_refusals) == (State.ACTIVE, 0)
+    if fault == "no server listening":
+        settings.EMAIL_PORT = port
+    smtp_server.accept_logins, smtp_server.refuse_sender = True, ""
+    assert sending.run(now=now + 5 * 24 * HOUR).sent == 3
+    assert sorted(header(m, "To") for m in smtp_server.messages) == [s.email for s in subscriptions]
+    assert header(smtp_server.messages[0], "Message-ID") == digest.message_id
+
+
+@pytest.mark.parametrize(
+    "reply, permanent",
+    [
+        ("554 5.6.0 Message refused: reader@example.org does not take mail", True),
+        ("554 5.6.0 Message content refused", False),
+        ("452 4.3.1 Insufficient storage", False),
+    ],
+)
+def test_a_refused_message_is_that_digests_refusal_and_pauses_only_when_it_names_the_address(
+    smtp_server, reply, permanent
+):
+    """A message refused at DATA is a refusal of that digest, retried; it counts towards pausing the subscription
+    only as a 5xx naming its address."""
+    subscription = following()
+    StatementFactory()
+    smtp_server.refuse_data = reply
     summary = sending.run()
-    assert summary.refused == 1 and summary.sent == 0
-    assert Digest.objects.get().state == DigestState.PENDING
+    assert summary.refused == 1 and not summary.stopped
+    subscription.refresh_from_db()
+    assert subscription.hard_refusals == (1 if permanent else 0)
+    assert Digest.objects.get().attempts == 1
 
 
 def test_unconfirmed_subscriptions_are_forgotten_once_their_link_expires(db):
@@ -380,16 +450,81 @@ def test_unconfirmed_subscriptions_are_forgotten_once_their_link_expires(db):
     assert list(Subscription.objects.all()) == [recent]
 
 
-def test_a_filter_that_no_longer_works_sends_nothing(smtp_server):
-    """A subscription to an official whose statements all left the public site is skipped, not an error."""
-    official = OfficialFactory(name="Gone Official")
+def test_a_filter_that_no_longer_works_pauses_the_alert_with_the_reason(smtp_server):
+    """A subscription to an official whose statements all left the public site is paused, with StatementFilter's
+    reason for the Editors, rather than getting nothing for ever; the others go on."""
+    from tests.admin_helpers import admin_url, user_with_role
+
+    official = OfficialFactory(name="Gone Official", slug="gone-official")
     statement = StatementFactory(speaker=official)
-    following(f"speaker={official.slug}")
+    gone = following(f"speaker={official.slug}")
+    other = following(email="other@example.org")
     statement.status = Status.DRAFT
     statement.save()
     StatementFactory()
-    assert sending.run().looked_at == 1
-    assert smtp_server.messages == []
+
+    summary = sending.run()
+
+    assert (summary.looked_at, summary.paused, summary.sent) == (2, 1, 1)
+    assert [header(m, "To") for m in smtp_server.messages] == [other.email]
+    gone.refresh_from_db()
+    assert (gone.state, gone.paused_by) == (State.PAUSED, PauseCause.FILTER)
+    assert gone.paused_reason.startswith("The filter no longer works: ") and "gone-official" in gone.paused_reason
+    editor = Client()
+    editor.force_login(user_with_role("Editor"))
+    page = editor.get(admin_url(Subscription, "change", gone.pk)).content.decode()
+    assert "The filter no longer works" in page
+    assert sending.run(now=timezone.now() + 2 * HOUR).looked_at == 1
+
+
+@pytest.mark.parametrize(
+    "trouble, failed",
+    [
+        ("unsubscribed once the run looked it up", 0),
+        ("unsubscribed while its digest was refused", 0),
+        ("its digest cannot be written", 1),
+    ],
+)
+def test_one_subscription_in_trouble_does_not_stop_the_run(smtp_server, monkeypatch, caplog, trouble, failed):
+    """A subscription gone mid-run is passed over; one that fails is logged with its id and counted, and the run
+    goes on to the others."""
+    first, middle, last = (following(email=f"{name}@example.org") for name in ("first", "middle", "last"))
+    StatementFactory()
+    if trouble == "unsubscribed once the run looked it up":
+        is_due = digests.is_due
+
+        def unsubscribed_meanwhile(subscription, now):
+            if subscription.pk == middle.pk:
+                Subscription.objects.filter(pk=middle.pk).delete()
+            return is_due(subscription, now)
+
+        monkeypatch.setattr(sending.digests, "is_due", unsubscribed_meanwhile)
+    elif trouble == "unsubscribed while its digest was refused":
+        smtp_server.refuse["middle@example.org"] = "550 5.1.1 No such user"
+        digest_message = sending.emails.digest_message
+
+        def unsubscribed_meanwhile(digest):
+            if digest.subscription_id == middle.pk:
+                Subscription.objects.filter(pk=middle.pk).delete()
+            return digest_message(digest)
+
+        monkeypatch.setattr(sending.emails, "digest_message", unsubscribed_meanwhile)
+    else:
+        digest_message = sending.emails.digest_message
+
+        def broken_for_middle(digest):
+            if digest.subscription_id == middle.pk:
+                raise ValueError("a template error")
+            return digest_message(digest)
+
+        monkeypatch.setattr(sending.emails, "digest_message", broken_for_middle)
+
+    summary = sending.run()
+
+    assert (summary.sent, summary.failed) == (2, failed)
+    assert f"{failed} failed" in summary.line()
+    assert sorted(header(m, "To") for m in smtp_server.messages) == [first.email, last.email]
+    assert (f"alert {middle.pk} failed" in caplog.text) is bool(failed)
 
 
 @pytest.mark.parametrize("verbosity, progress", [(1, False), (2, True)])
@@ -402,9 +537,42 @@ def test_the_command_prints_a_summary_line_and_progress_when_asked(smtp_server, 
     lines = out.getvalue().strip().splitlines()
     assert lines[-1] == (
         "send_alerts: 1 subscriptions looked at, 1 digests sent (1 statements, 0 corrections), 0 refused, "
-        "0 paused, 0 unconfirmed forgotten."
+        "0 paused, 0 failed, 0 unconfirmed forgotten."
     )
     assert ("1/1 subscriptions" in out.getvalue()) is progress
+
+
+def test_the_loop_outlives_a_run_that_fails(db, monkeypatch, caplog):
+    """`send_alerts --loop` closes stale database connections before each run, logs a run that raises (the database
+    restarting), sleeps and runs again."""
+    from django.db import OperationalError
+
+    from statements.management.commands import send_alerts
+
+    happened = []
+    outcomes = [OperationalError("the database is restarting"), sending.Summary(sent=1)]
+
+    def run(**kwargs):
+        happened.append("run")
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def sleep(seconds):
+        happened.append(f"sleep {seconds:g}")
+        if not outcomes:
+            raise KeyboardInterrupt  # stop the loop once both runs are done
+
+    monkeypatch.setattr(send_alerts.sending, "run", run)
+    monkeypatch.setattr(send_alerts.time, "sleep", sleep)
+    monkeypatch.setattr(send_alerts, "close_old_connections", lambda: happened.append("close"))
+    out = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        call_command("send_alerts", loop=True, sleep=7, stdout=out)
+    assert happened == ["close", "run", "sleep 7", "close", "run", "sleep 7"]
+    assert "the database is restarting" in caplog.text and "the next one starts in 7" in caplog.text
+    assert "1 digests sent" in out.getvalue()
 
 
 @pytest.fixture

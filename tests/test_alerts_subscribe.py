@@ -8,9 +8,9 @@ from django.core import mail
 from django.test import Client
 
 from statements.alerts import links
-from statements.alerts.models import Frequency, Subscription
+from statements.alerts.models import Frequency, PauseCause, Subscription
 from statements.alerts.models import SubscriptionState as State
-from statements.alerts.subscribing import CONFIRMATIONS_PER_ADDRESS, describe
+from statements.alerts.subscribing import CONFIRMATIONS_PER_ADDRESS, alert_query, alert_query_for, describe
 from statements.filters import StatementFilter
 from statements.models import Statement
 from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
@@ -52,6 +52,23 @@ def test_the_form_is_on_every_page_that_shows_a_filter(client, data, url, query)
     assert f'action="{SUBSCRIBE}"' in page
     assert f'<input type="hidden" name="query" value="{query}">' in page
     assert "<script" not in page.split('class="alert-form"')[1].split("</form>")[0]
+
+
+@pytest.mark.parametrize(
+    "params, query",
+    [
+        ({"speaker": "dmitry-peskov"}, "speaker=dmitry-peskov"),
+        ({"topic": "syria"}, "topic=syria"),
+        ({"country": "SY"}, "country=sy"),
+    ],
+)
+def test_an_entity_page_offers_its_filter_in_the_canonical_form(data, params, query):
+    """An entity page's alert follows the filter's canonical query string, the one subscribing from the timeline
+    stores for the same statements."""
+    from django.http import QueryDict
+
+    assert alert_query_for(**params) == query
+    assert alert_query(StatementFilter(QueryDict(query), queryset=Statement.objects.none())) == query
 
 
 def test_subscribing_stores_a_pending_alert_and_sends_only_a_confirmation(client, data):
@@ -127,16 +144,29 @@ def test_subscribing_fails_closed_when_no_cache_can_count(client, data, settings
     assert not Subscription.objects.exists() and mail.outbox == []
 
 
-def test_a_mail_server_that_refuses_the_confirmation_is_a_503_and_nothing_stored(client, data, settings):
-    """No SMTP server answering: a clear 503 with Retry-After, and the pending subscription is not kept."""
+@pytest.mark.parametrize("before", [None, State.PENDING, State.PAUSED])
+def test_a_mail_server_that_refuses_the_confirmation_is_a_503_and_nothing_stored(client, data, settings, before):
+    """No SMTP server answering: a clear 503 with Retry-After, and nothing stored: no new subscription, and one
+    asked for again keeps its frequency and the life of its first link."""
     from tests.smtp_server import free_port
 
+    if before is not None:
+        Subscription.objects.create(
+            email="reader@example.org",
+            query="topic=syria",
+            frequency=Frequency.DAILY,
+            state=before,
+            paused_by=PauseCause.REFUSALS if before == State.PAUSED else "",
+            confirmed_at="2026-01-01T00:00:00Z" if before == State.PAUSED else None,
+            token=links.new_token(),
+        )
+    stored = list(Subscription.objects.values())
     settings.EMAIL_BACKEND = "statements.alerts.mail.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", free_port(), False
-    response = ask(client)
+    response = ask(client, frequency=Frequency.WEEKLY)
     assert response.status_code == 503 and response["Retry-After"] == "300"
-    assert "could not be sent" in response.content.decode()
-    assert not Subscription.objects.exists()
+    assert "could not be sent" in response.content.decode() and "nothing was stored" in response.content.decode()
+    assert list(Subscription.objects.values()) == stored
 
 
 def test_the_confirmation_link_shows_a_button_confirms_on_post_and_twice_is_harmless(client, data):
@@ -155,6 +185,43 @@ def test_the_confirmation_link_shows_a_button_confirms_on_post_and_twice_is_harm
     again = client.post(path)
     assert again.status_code == 200 and "confirmed already" in again.content.decode()
     assert Subscription.objects.get().confirmed_at == subscription.confirmed_at
+
+
+@pytest.mark.parametrize(
+    "paused_by, resumed",
+    [(PauseCause.REFUSALS, True), (PauseCause.FILTER, True), (PauseCause.EDITOR, False)],
+)
+def test_asking_again_for_a_paused_alert_resumes_it_once_confirmed_unless_an_editor_paused_it(
+    client, data, paused_by, resumed
+):
+    """Asking again for an alert paused after refusals, or because its filter stopped working (valid again now),
+    sends a confirmation link, and following it resumes the alert; one an Editor paused stays paused and nothing
+    is sent. The answer is the same either way."""
+    subscription = Subscription.objects.create(
+        email="reader@example.org",
+        query="topic=syria",
+        state=State.PAUSED,
+        paused_by=paused_by,
+        paused_reason="Paused.",
+        hard_refusals=3 if paused_by == PauseCause.REFUSALS else 0,
+        confirmed_at="2026-01-01T00:00:00Z",
+        token=links.new_token(),
+    )
+    response = ask(client, query="topic=syria", frequency=Frequency.WEEKLY)
+    assert response.status_code == 302 and response["Location"] == "/alerts/subscribe/sent/"
+    assert len(mail.outbox) == (1 if resumed else 0)
+    if resumed:
+        path = confirm_path(mail.outbox[0])
+        assert ">Confirm</button>" in client.get(path).content.decode()
+        assert "Your alert is set up." in client.post(path).content.decode()
+    subscription.refresh_from_db()
+    expected = (
+        (State.ACTIVE, "", "", 0) if resumed else (State.PAUSED, paused_by, "Paused.", subscription.hard_refusals)
+    )
+    assert (subscription.state, subscription.paused_by, subscription.paused_reason, subscription.hard_refusals) == (
+        expected
+    )
+    assert subscription.frequency == (Frequency.WEEKLY if resumed else Frequency.DAILY)
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,7 @@ def test_follow_a_filter_by_email_from_subscribing_to_unsubscribing(live_server,
     page.get_by_role("button", name="Email me new statements", exact=True).click()
     page.get_by_role("heading", name="Check your inbox").wait_for()
     assert serious_violations(page) == []
+    screenshot(page, "alerts-requested", widths=(390, 1280))
 
     [confirmation] = smtp_server.messages
     assert "Syria" not in confirmation.as_string()
@@ -64,6 +65,9 @@ def test_follow_a_filter_by_email_from_subscribing_to_unsubscribing(live_server,
     correction = smtp_server.messages[2]
     assert header(correction, "Subject") == "1 correction: Statements on Syria"
     assert "we cannot afford a pause" in plain(correction)
+    page.set_content(correction.get_body(("html",)).get_content())
+    assert page.get_by_text("Corrected, now reads:").is_visible() and page.get_by_text("Dmitry Peskov").is_visible()
+    screenshot(page, "alerts-correction-email", widths=(390, 1280))
 
     unsubscribe = header(correction, "List-Unsubscribe").strip("<>")
     page.goto(unsubscribe)

@@ -3,6 +3,7 @@ only for those allowed to see them (Editors: statements.view_subscription_addres
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models.constants import LOOKUP_SEP
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
@@ -10,22 +11,27 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from statements.alerts import digests
-from statements.alerts.models import Subscription, SubscriptionState
+from statements.alerts.models import PauseCause, Subscription, SubscriptionState
 from statements.alerts.subscribing import describe
 
 ADDRESS_PERMISSION = "statements.view_subscription_address"
+# Fields a query string must not filter on: `?email__startswith=a` and the like would spell an address out one
+# letter at a time, `?token__startswith=` an unsubscribe link. The address, to those who may see it; the token, never.
+ADDRESS_FIELDS = {"email", "address_hash"}
+NEVER_FILTERED = {"token"}
 
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ["id", "email", "in_words", "frequency", "state", "confirmed_at", "last_sent_at", "statements_sent"]
-    list_filter = ["state", "frequency"]
+    list_filter = ["state", "paused_by", "frequency"]
     fields = [
         "email",
         "in_words",
         "query",
         "frequency",
         "state",
+        "paused_by",
         "paused_reason",
         "created_at",
         "confirmed_at",
@@ -58,6 +64,13 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     def get_search_fields(self, request):
         return ["email"] if self.can_see_addresses(request) else []
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Django allows any local field in the query string; not these (DisallowedModelAdminLookup: a 400)."""
+        field = lookup.split(LOOKUP_SEP, 1)[0]
+        if field in NEVER_FILTERED or (field in ADDRESS_FIELDS and not self.can_see_addresses(request)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request):
         return False  # visitors subscribe themselves, and confirm by email
@@ -100,13 +113,15 @@ class SubscriptionAdmin(admin.ModelAdmin):
     @admin.action(description="Pause the selected alerts", permissions=["change"])
     def pause(self, request, queryset):
         count = queryset.filter(state=SubscriptionState.ACTIVE).update(
-            state=SubscriptionState.PAUSED, paused_reason=f"Paused by {request.user.get_username()} in the admin."
+            state=SubscriptionState.PAUSED,
+            paused_by=PauseCause.EDITOR,
+            paused_reason=f"Paused by {request.user.get_username()} in the admin.",
         )
         self.message_user(request, f"{count} alert{pluralize(count)} paused.", messages.SUCCESS)
 
     @admin.action(description="Resume the selected paused alerts", permissions=["change"])
     def resume(self, request, queryset):
         count = queryset.filter(state=SubscriptionState.PAUSED).update(
-            state=SubscriptionState.ACTIVE, paused_reason="", hard_refusals=0
+            state=SubscriptionState.ACTIVE, paused_by="", paused_reason="", hard_refusals=0
         )
         self.message_user(request, f"{count} alert{pluralize(count)} resumed.", messages.SUCCESS)

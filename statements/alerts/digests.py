@@ -88,9 +88,12 @@ def changed_since_sent(subscription: Subscription) -> tuple[list[SentStatement],
 
 def record(subscription: Subscription, now: datetime.datetime) -> Digest | None:
     """Record the next digest of a due subscription, with the statements it sends, in one transaction; None when
-    there is nothing to send. Once this commits, these statements never go to this subscription in another digest."""
+    there is nothing to send or the subscription is gone. Once this commits, these statements never go to this
+    subscription in another digest."""
     with transaction.atomic():
-        subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+        subscription = Subscription.objects.select_for_update().filter(pk=subscription.pk).first()
+        if subscription is None:  # unsubscribed since the run looked it up
+            return None
         new_ids = new_statement_ids(subscription)
         changed, corrections = changed_since_sent(subscription)
         subscription.checked_at = now

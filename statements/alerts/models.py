@@ -20,6 +20,12 @@ class SubscriptionState(models.TextChoices):
     PAUSED = "paused", "Paused"
 
 
+class PauseCause(models.TextChoices):
+    REFUSALS = "refusals", "The mail server refused the address"
+    EDITOR = "editor", "An Editor paused it"
+    FILTER = "filter", "The filter no longer works"
+
+
 def normalise_address(email: str) -> str:
     return email.strip().lower()
 
@@ -65,6 +71,9 @@ class Subscription(models.Model):
     # Consecutive permanent refusals by the receiving server; a few pause the subscription.
     hard_refusals = models.PositiveSmallIntegerField(default=0, editable=False)
     paused_reason = models.CharField(max_length=300, blank=True)
+    # Why a paused subscription is paused: a visitor who asks again resumes one paused by refusals or by a filter
+    # that stopped working (after confirming), never one an Editor paused.
+    paused_by = models.CharField(max_length=8, choices=PauseCause.choices, blank=True, editable=False)
 
     objects = SubscriptionQuerySet.as_manager()
 
@@ -79,6 +88,11 @@ class Subscription(models.Model):
                 condition=~Q(state=SubscriptionState.PENDING) | Q(confirmed_at__isnull=True),
                 name="alert_pending_not_confirmed",
             ),
+            models.CheckConstraint(
+                condition=Q(state=SubscriptionState.PAUSED, paused_by__in=PauseCause.values)
+                | (~Q(state=SubscriptionState.PAUSED) & Q(paused_by="")),
+                name="alert_paused_has_cause",
+            ),
             models.UniqueConstraint(fields=["token"], name="alert_unique_token"),
             # One subscription per address and filter: subscribing again is answered like the first time.
             models.UniqueConstraint(fields=["address_hash", "query"], name="alert_one_per_address_and_filter"),
@@ -92,6 +106,13 @@ class Subscription(models.Model):
         self.email = normalise_address(self.email)
         self.address_hash = address_hash(self.email)
         super().save(*args, **kwargs)
+
+    def renewable(self) -> bool:
+        """Whether asking again sends a confirmation link (and following it starts the alerts): pending, or paused
+        by refusals or a broken filter. Never one an Editor paused, nor an active one."""
+        return self.state == SubscriptionState.PENDING or (
+            self.state == SubscriptionState.PAUSED and self.paused_by != PauseCause.EDITOR
+        )
 
     def statement_filter(self):
         """The StatementFilter this subscription follows, over the published statements."""

@@ -7,32 +7,41 @@ the mark is committed sends that same digest again next time, with the same Mess
 message); nothing else is ever sent twice or skipped. Runs take a lease in the database (`RunLock`), so two runs
 at once never both send; a run that dies leaves it to expire after LEASE.
 
-A refusal at send time is recorded on the digest and retried with back-off (RETRY_AFTER, doubling) up to
-MAX_ATTEMPTS; PAUSE_AFTER permanent refusals (5xx) in a row pause the subscription. Asynchronous bounces (a
-message accepted, then returned) are not processed.
+A refusal of one digest (its recipient refused at RCPT, or the message refused at DATA) is recorded on the digest
+and retried with back-off (RETRY_AFTER, doubling) up to MAX_ATTEMPTS; PAUSE_AFTER permanent refusals of the address
+(5xx) in a row pause the subscription. Anything else the mail server does (no connection, login or sender refused,
+the session dropped) is no fault of one subscription: the run stops (`Stopped`), touching no digest or subscription,
+and the next run sends what is pending. Asynchronous bounces (a message accepted, then returned) are not processed.
 """
 
 import contextlib
 import datetime
+import logging
 import smtplib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.mail import get_connection
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from . import digests, emails
-from .models import Digest, DigestState, RunLock, Subscription, SubscriptionState
-from .subscribing import forget_unconfirmed
+from .models import Digest, DigestState, PauseCause, RunLock, Subscription, SubscriptionState
+from .subscribing import filter_errors, forget_unconfirmed
 
 LOCK_NAME = "send_alerts"
 LEASE = datetime.timedelta(minutes=10)
 MAX_ATTEMPTS = 6
 RETRY_AFTER = datetime.timedelta(minutes=5)
 PAUSE_AFTER = 3
+
+logger = logging.getLogger(__name__)
+
+
+class Stopped(Exception):
+    """The mail server takes nothing from this run (connection, login, sender, session): no one digest's fault."""
 
 
 @dataclass
@@ -43,17 +52,26 @@ class Summary:
     corrections: int = 0
     refused: int = 0
     paused: int = 0
+    failed: int = 0
     forgotten: int = 0
     locked: bool = False
+    stopped: str = ""  # why the run stopped early, when it did
+
+    @property
+    def ok(self) -> bool:
+        return not self.stopped
 
     def line(self) -> str:
         if self.locked:
             return "send_alerts: another run holds the lock; nothing sent."
-        return (
+        line = (
             f"send_alerts: {self.looked_at} subscriptions looked at, {self.sent} digests sent "
             f"({self.statements} statements, {self.corrections} corrections), {self.refused} refused, "
-            f"{self.paused} paused, {self.forgotten} unconfirmed forgotten."
+            f"{self.paused} paused, {self.failed} failed, {self.forgotten} unconfirmed forgotten."
         )
+        if self.stopped:
+            line += f" Stopped: {self.stopped}; what is pending goes in the next run."
+        return line
 
 
 class Lease:
@@ -83,11 +101,40 @@ class Lease:
         RunLock.objects.filter(name=self.name, holder=self.holder).update(holder="", expires_at=None)
 
 
-def is_permanent(error: Exception) -> bool:
-    """A 5xx answer: the server will not take this message for this address (a 4xx, or no answer, may pass later)."""
+def smtp_code(error: Exception) -> int | None:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return max(code for code, _ in error.recipients.values())
+    return getattr(error, "smtp_code", None)
+
+
+def is_refusal(error: Exception) -> bool:
+    """The server refused this one message: its recipient (RCPT), or its content (DATA). Anything else stops the run."""
+    return isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError)
+
+
+def is_permanent(error: Exception, address: str) -> bool:
+    """A 5xx refusal of this address: every recipient refused with a 5xx, or a 5xx to DATA naming the address (a
+    4xx may pass later; a refused message, a too large one say, is no sign the address is dead)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+    if isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500:
+        reply = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
+        return address.lower() in str(reply).lower()
+    return False
+
+
+def why(error: Exception) -> str:
+    """What went wrong, for the logs and the admin: the exception's kind and SMTP code, never the server's words
+    (they often repeat the address)."""
+    code = smtp_code(error)
+    return f"{type(error).__name__} {code}" if code is not None else type(error).__name__
+
+
+def refusal_text(error: Exception) -> str:
+    """A refusal in words for the admin: what was refused and the SMTP code, never the server's own words (they
+    often repeat the address, which Analysts may not see)."""
+    refused = "the address" if isinstance(error, smtplib.SMTPRecipientsRefused) else "the message"
+    return f"The mail server refused {refused} (SMTP {smtp_code(error)}, {type(error).__name__})."
 
 
 def mark_sent(digest: Digest, now: datetime.datetime) -> None:
@@ -101,17 +148,21 @@ def record_refusal(digest: Digest, error: Exception, now: datetime.datetime) -> 
     PAUSE_AFTER permanent refusals in a row. True when the subscription was paused."""
     paused = False
     with transaction.atomic():
-        subscription = Subscription.objects.select_for_update().get(pk=digest.subscription_id)
+        subscription = Subscription.objects.select_for_update().filter(pk=digest.subscription_id).first()
+        if subscription is None:  # unsubscribed meanwhile: the digest went with it
+            return False
         digest.attempts += 1
-        digest.last_error = f"{type(error).__name__}: {error}"[:2000]
+        digest.last_error = refusal_text(error)
         digest.retry_at = now + RETRY_AFTER * 2 ** (digest.attempts - 1)
-        if is_permanent(error):
+        if is_permanent(error, subscription.email):
             subscription.hard_refusals += 1
             if subscription.hard_refusals >= PAUSE_AFTER:
-                subscription.state = SubscriptionState.PAUSED
-                subscription.paused_reason = f"The mail server refused {PAUSE_AFTER} digests in a row: {error}"[:300]
+                subscription.state, subscription.paused_by = SubscriptionState.PAUSED, PauseCause.REFUSALS
+                subscription.paused_reason = (
+                    f"The mail server refused the address {PAUSE_AFTER} times in a row (SMTP {smtp_code(error)})."
+                )
                 paused = True
-            subscription.save(update_fields=["hard_refusals", "state", "paused_reason"])
+            subscription.save(update_fields=["hard_refusals", "state", "paused_by", "paused_reason"])
         if paused or digest.attempts >= MAX_ATTEMPTS:
             digest.state, digest.retry_at = DigestState.FAILED, None
         digest.save(update_fields=["attempts", "last_error", "retry_at", "state"])
@@ -136,13 +187,28 @@ def run(*, progress: Callable[[int, int], None] | None = None, now: datetime.dat
             subscription = Subscription.objects.active().filter(pk=pk).first()
             if subscription is not None:
                 summary.looked_at += 1
-                send_due(subscription, now, connection, summary)
+                send_one(subscription, now, connection, summary)
             if progress:
                 progress(done, len(ids))
+    except Stopped as stop:
+        summary.stopped = str(stop)
+        logger.error("send_alerts stopped: %s", stop)
     finally:
         close_quietly(connection)
         lease.release()
     return summary
+
+
+def send_one(subscription: Subscription, now: datetime.datetime, connection, summary: Summary) -> None:
+    """send_due, where one subscription's failure (a template error, say) is logged and counted, and the run goes
+    on to the next; a lost database or a mail server taking nothing stops the run."""
+    try:
+        send_due(subscription, now, connection, summary)
+    except (Stopped, OperationalError, InterfaceError):
+        raise
+    except Exception:
+        logger.exception("send_alerts: alert %s failed; its digest, if recorded, stays pending", subscription.pk)
+        summary.failed += 1
 
 
 def send_due(subscription: Subscription, now: datetime.datetime, connection, summary: Summary) -> None:
@@ -152,12 +218,29 @@ def send_due(subscription: Subscription, now: datetime.datetime, connection, sum
     if digest is None:
         if not digests.is_due(subscription, now):
             return
+        if pause_if_filter_broken(subscription):
+            summary.paused += 1
+            return
         digest = digests.record(subscription, now)
         if digest is None:
             return
     if digest.retry_at and digest.retry_at > now:
         return
     deliver(digest, now, connection, summary)
+
+
+def pause_if_filter_broken(subscription: Subscription) -> bool:
+    """Pause a subscription whose filter no longer validates (an official no longer on the public site, say),
+    with StatementFilter's reasons for the Editors: it would otherwise get nothing, silently, for ever."""
+    statement_filter = subscription.statement_filter()
+    if statement_filter.is_valid():
+        return False
+    reason = " ".join(["The filter no longer works:", *filter_errors(statement_filter)])
+    return bool(
+        Subscription.objects.filter(pk=subscription.pk, state=SubscriptionState.ACTIVE).update(
+            state=SubscriptionState.PAUSED, paused_by=PauseCause.FILTER, paused_reason=reason[:300]
+        )
+    )
 
 
 def close_quietly(connection) -> None:
@@ -169,10 +252,12 @@ def deliver(digest: Digest, now: datetime.datetime, connection, summary: Summary
     message = emails.digest_message(digest)
     message.connection = connection
     try:
-        connection.open()  # one session for the run, opened again after a failure
+        connection.open()  # one session for the run, opened again after a refusal
         message.send()
     except (smtplib.SMTPException, OSError) as error:
         close_quietly(connection)  # a broken session is not reused: the next message opens a new one
+        if not is_refusal(error):  # the server takes nothing from us: the digest stays as it is, pending
+            raise Stopped(f"the mail server did not take mail ({why(error)})") from error
         summary.refused += 1
         summary.paused += record_refusal(digest, error, now)
         return

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,7 +20,7 @@ from ..filters import StatementFilter
 from ..models import Statement
 from ..ratelimit import hit_or_fail, parse_rate
 from . import links
-from .models import Frequency, Subscription, SubscriptionState, address_hash
+from .models import Frequency, PauseCause, Subscription, SubscriptionState, address_hash
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,12 @@ def alert_query(statement_filter: StatementFilter) -> str:
     data = QueryDict(statement_filter.canonical_query(keep_page=False), mutable=True)
     data.pop("sort", None)
     return urlencode([(name, value) for name, values in data.lists() for value in values])
+
+
+def alert_query_for(**params: str) -> str:
+    """alert_query of the filter these parameters make: what an entity page offers to follow
+    (`alert_query_for(speaker=official.slug)`), in the same canonical form as from the timeline."""
+    return alert_query(StatementFilter(QueryDict(urlencode(params)), queryset=Statement.objects.none()))
 
 
 def describe(statement_filter: StatementFilter) -> str:
@@ -109,7 +116,7 @@ def request_alert(*, email: str, query: str, frequency: str) -> Subscription | N
     case, so the answer says nothing of an address. Returns the subscription a link was sent for."""
     with transaction.atomic():
         existing = Subscription.objects.for_address(email).filter(query=query).select_for_update().first()
-        if existing is not None and existing.state != SubscriptionState.PENDING:
+        if existing is not None and not existing.renewable():
             return None
         if not may_send_confirmation(email):
             return None
@@ -123,18 +130,21 @@ def request_alert(*, email: str, query: str, frequency: str) -> Subscription | N
             except IntegrityError:  # the same request twice at once: the other one sends the link
                 return None
         else:
-            # Asked again: the new frequency, and the link's life (forget_unconfirmed) counts from now.
             subscription = existing
-            subscription.frequency, subscription.created_at = frequency, timezone.now()
-            Subscription.objects.filter(pk=subscription.pk).update(frequency=frequency, created_at=timezone.now())
     # Sent after the commit: a transaction held open while a mail server answers would block every writer.
     try:
         send_confirmation(subscription)
     except (smtplib.SMTPException, OSError) as error:
-        logger.warning("Alert confirmation not sent (%s: %s)", type(error).__name__, error)
+        logger.warning("Alert confirmation not sent (%s)", type(error).__name__)
         if created:
             subscription.delete()  # nothing kept of a request that could not be confirmed
         raise ConfirmationNotSent from error
+    if not created:  # asked again, and the link is on its way: only now does the request change anything
+        changes = {"frequency": frequency}
+        if subscription.state == SubscriptionState.PENDING:
+            changes["created_at"] = timezone.now()  # the new link's life (forget_unconfirmed) counts from now
+        # A paused alert keeps its created_at: statements changed since then are still new to it.
+        Subscription.objects.filter(pk=subscription.pk).update(**changes)
     return subscription
 
 
@@ -151,10 +161,14 @@ def send_confirmation(subscription: Subscription) -> None:
 
 
 def confirm(subscription: Subscription) -> bool:
-    """Start a pending subscription's alerts; False when it was confirmed already (a link used twice)."""
+    """Start a pending subscription's alerts, or resume one paused by refusals (its owner just read this link) or
+    by a filter that stopped working; False when there was nothing to do (a link used twice, an Editor's pause)."""
+    renewable = Q(state=SubscriptionState.PENDING) | (
+        Q(state=SubscriptionState.PAUSED) & ~Q(paused_by=PauseCause.EDITOR)
+    )
     return bool(
-        Subscription.objects.filter(pk=subscription.pk, state=SubscriptionState.PENDING).update(
-            state=SubscriptionState.ACTIVE, confirmed_at=timezone.now()
+        Subscription.objects.filter(renewable, pk=subscription.pk).update(
+            state=SubscriptionState.ACTIVE, confirmed_at=timezone.now(), paused_by="", paused_reason="", hard_refusals=0
         )
     )
 

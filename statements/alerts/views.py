@@ -74,7 +74,7 @@ def confirm_alert(request, value):
         "subscription": subscription,
         "in_words": describe(subscription.statement_filter()),
         "confirmed_now": confirmed_now,
-        "pending": subscription.state == SubscriptionState.PENDING,
+        "pending": subscription.renewable(),
         "manage_url": links.manage_url(subscription),
         "timeline_url": links.timeline_url(subscription),
     }
