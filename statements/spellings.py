@@ -6,7 +6,11 @@ the pronoun "us". Before a text is indexed or searched, these rules rewrite it:
 - apostrophes: ’ ‘ ʼ ′ ´ ` are read as ';
 - possessives: "Syria's", "Syria’s" and "SYRIA'S" are read as "Syria" (so "Syria's" finds "Syria" and the phrase
   "Syria's government" finds "Syria government"); "Syrias'" is already the word "Syrias", stemmed to "syria";
-- abbreviations with dots: "U.K.", "U.K" and "u.k." are read as "UK" (so also "uk"), up to four letters;
+- abbreviations with dots: "U.K.", "U.K" and "u.k." are read as "UK" (so also "uk"), up to four letters, except the
+  lower-case abbreviations of prose (`PROSE_ABBREVIATIONS`: "p.m.", "a.m.", "e.g.", "i.e." …, also "P.m." at the
+  start of a sentence), which are read as their letters ("p m."): "PM" (the prime minister) does not find
+  "3 p.m.", and "p.m." finds "p.m." but not "PM" (nor "pm", which the databases cannot tell from "PM"). Written in
+  capitals ("P.M."), they are read as abbreviations like "U.K.";
 - acronyms that are also English words (`WORD_ACRONYMS`): "U.S.", "u.s." and the capitals "US" are read as a
   word of their own, written in small capitals ("ᴜꜱ"), that neither the pronoun "us" nor "Us" matches: "US" and
   "U.S." find each other, "us" and "let us" find neither. Only capitals make the acronym: in a text written all
@@ -31,6 +35,10 @@ WORD_ACRONYMS = ("US", "WHO", "IT")
 SMALL_CAPITALS = {"H": "ʜ", "I": "ɪ", "O": "ᴏ", "S": "ꜱ", "T": "ᴛ", "U": "ᴜ", "W": "ᴡ"}
 APOSTROPHES = "’‘ʼ′´`"
 LONGEST_ABBREVIATION = 4  # letters: U.S.S.R.
+# Abbreviations of prose that would become another word without their dots ("p.m." the prime minister's "PM",
+# "a.m." the verb "am"): read as their letters, the dots as spaces (PostgreSQL would read "p.m" as one word), unless
+# written in capitals.
+PROSE_ABBREVIATIONS = ("a.m.", "p.m.", "e.g.", "i.e.", "a.k.a.", "n.b.", "q.v.", "c.f.")
 
 
 def _dotted(letters: str) -> str:
@@ -43,6 +51,11 @@ def _dotted(letters: str) -> str:
 def _rules() -> list[tuple[str, str]]:
     """(pattern, replacement), in the order applied, case-sensitive. Each replacement is as long as what it replaces."""
     rules = [(r"([\w.])'[sS](?!\w)", r"\1  ")]  # a possessive's 's (the letter before is kept)
+    for abbreviation in PROSE_ABBREVIATIONS:  # "p.m." as "p m.", which no later rule reads as an abbreviation
+        first, *rest = abbreviation.strip(".").split(".")
+        letters = r"\.".join([f"([{first}{first.upper()}])", *(f"({letter})" for letter in rest)])
+        spaced = " ".join(rf"\{n}" for n in range(1, len(rest) + 2))
+        rules.append((rf"(?<![\w.]){letters}(\.?)(?!\.?\w)", spaced + rf"\{len(rest) + 2}"))
     for acronym in WORD_ACRONYMS:
         word = "".join(SMALL_CAPITALS[letter] for letter in acronym)
         rules.append((_dotted(acronym), word + r"\1" + " " * (len(acronym) - 1)))
@@ -59,7 +72,8 @@ _COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in RULE
 # What a text must hold for a rule to match it: most texts hold none, and a quick test skips the rule (a write of
 # a statement rewrites four texts, and 0019 every statement's).
 _DOT_LETTER = re.compile(r"\.[A-Za-z]")
-_NEEDS = ["'"] + [need for acronym in WORD_ACRONYMS for need in (_DOT_LETTER, acronym)]
+_NEEDS = ["'"] + [_DOT_LETTER] * len(PROSE_ABBREVIATIONS)
+_NEEDS += [need for acronym in WORD_ACRONYMS for need in (_DOT_LETTER, acronym)]
 _NEEDS += [_DOT_LETTER] * (LONGEST_ABBREVIATION - 1)
 
 

@@ -105,6 +105,10 @@ def spellings_corpus():
         "who_capitals": "The WHO warned of an outbreak.",
         "who_pronoun": "Who knows what comes next?",
         "obrien": "O’Brien disagreed.",
+        "pm_time": "The meeting ended at 3 p.m. sharp.",
+        "pm_capitals": "The PM spoke first.",
+        "pm_dotted": "The P.M. answered questions.",
+        "eg": "Sanctions, e.g. on banks, stay.",
     }
     return {label: StatementFactory(text=text) for label, text in texts.items()}
 
@@ -112,6 +116,7 @@ def spellings_corpus():
 US = ["us_capitals", "us_dotted"]
 SYRIA = ["syria_curly", "syria_possessive"]
 ASSAD = ["assad_hyphen", "assad_spaced"]
+PM = ["pm_capitals", "pm_dotted"]
 
 
 @pytest.mark.parametrize(
@@ -129,9 +134,17 @@ ASSAD = ["assad_hyphen", "assad_spaced"]
         ("U.K.", ["uk"]),  # an acronym that is no English word: every spelling is one
         ("UK", ["uk"]),
         ("uk", ["uk"]),
+        ("u.k.", ["uk"]),
         ("U.N.", ["un"]),
         ("un", ["un"]),
         ("WHO", ["who_capitals"]),
+        ("PM", PM),  # prose abbreviations keep their letters: the prime minister is not a time of day
+        ("pm", PM),
+        ("P.M.", PM),
+        ("p.m.", ["pm_time"]),
+        ('"3 p.m."', ["pm_time"]),
+        ("e.g.", ["eg"]),
+        ("eg", []),
         ("US OR UK", ["uk", *US]),
         ("troops -U.S.", []),
         ("talk -US", ["us_pronoun"]),
@@ -178,6 +191,8 @@ def marked(html: str) -> list[str]:
         ("Bashar al-Assad answered.", '"al Assad"', ["al-Assad"]),
         ("The U.K.'s envoy <b>said</b> so.", "UK", ["U.K.'s"]),
         ("O’Brien disagreed.", "O'Brien", ["O’Brien"]),
+        ("At 3 p.m. the PM said so.", "PM", ["PM"]),
+        ("At 3 p.m. the PM said so.", "p.m.", ["p.m."]),
     ],
 )
 def test_snippets_mark_the_words_as_written(text, q, expected):
@@ -202,7 +217,9 @@ def test_a_long_snippet_is_the_window_with_the_most_matches():
         ("US-led, not us", "ᴜꜱ-led, not us"),
         ("U.S.A. and U.S.S.R. and the U.S.'s role", "USA.   and USSR.    and the ᴜꜱ.    role"),
         ("WHO and IT and It", "ᴡʜᴏ and ɪᴛ and It"),
-        ("e.g. a.m. O’Brien", "eg.  am.  O'Brien"),
+        ("e.g. a.m. O’Brien", "e g. a m. O'Brien"),
+        ("At 3 p.m. the PM, i.e. the P.M., a.k.a. E.g. n.b", "At 3 p m. the PM, i e. the PM. , a k a. E g. n b"),
+        ("u.k. and x.p.m. and p.ma", "uk.  and xpm.   and p.ma"),
         ("x.y.z.w.v", "x.y.z.w.v"),
         ("José's plan, Россия's role", "José   plan, Россия   role"),
     ],
