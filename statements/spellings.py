@@ -16,8 +16,12 @@ the pronoun "us". Before a text is indexed or searched, these rules rewrite it:
   "U.S." find each other, "us" and "let us" find neither. Only capitals make the acronym: in a text written all
   in capitals, "LET US" is the acronym too.
 
-Hyphens need no rule: both databases read "Al-Assad" as the words al and assad, so it finds and is found by
-"al Assad" and "Al-Assad"; a spelling written as one word ("alassad", "ceasefire") finds only itself.
+Hyphenated words are read both ways. Both databases read "cease-fire" as the words cease and fire, so it finds
+and is found by "cease fire"; and each hyphenated word of an indexed text is also indexed written as one word
+(`compounds`: "ceasefire", "alassad"), in a part of the search document that is never shown, so "ceasefire" finds
+"cease-fire". A query's hyphenated word finds either spelling: its words, or the word they make together
+(search.parse_query). Only hyphens join (- ‐ ‑, not dashes), and only words with a letter ("F-16", not
+"2016-11"). A phrase with a word written as one ("ceasefire talks") finds that spelling only.
 
 Every rule replaces what it matches by as many characters, so a position in the rewritten text is the same position
 in the original: a word the database marks in the rewritten text is marked in the original (search.snippets).
@@ -34,6 +38,7 @@ import re
 WORD_ACRONYMS = ("US", "WHO", "IT")
 SMALL_CAPITALS = {"H": "ʜ", "I": "ɪ", "O": "ᴏ", "S": "ꜱ", "T": "ᴛ", "U": "ᴜ", "W": "ᴡ"}
 APOSTROPHES = "’‘ʼ′´`"
+HYPHENS = "-‐‑"  # hyphen-minus, hyphen, non-breaking hyphen
 LONGEST_ABBREVIATION = 4  # letters: U.S.S.R.
 # Abbreviations of prose that would become another word without their dots ("p.m." the prime minister's "PM",
 # "a.m." the verb "am"): read as their letters, the dots as spaces (PostgreSQL would read "p.m" as one word), unless
@@ -99,9 +104,34 @@ def normalise_with_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
     return text, spans
 
 
+_COMPOUND = re.compile(rf"\w+(?:[{HYPHENS}]\w+)+")
+_NO_HYPHENS = str.maketrans("", "", HYPHENS)
+
+
+def compounds(*texts: str | None) -> str:
+    """The hyphenated words of texts as search reads them (normalise), each written as one word, in order and
+    separated by spaces: "a cease-fire, F-16s and 2016-11" → "ceasefire F16s"."""
+    return " ".join(
+        match.translate(_NO_HYPHENS)
+        for text in texts
+        if text
+        for match in _COMPOUND.findall(text)
+        if any(character.isalpha() for character in match)
+    )
+
+
+def closed(text: str) -> str:
+    """The text with each hyphenated word (as `compounds` finds them) written as one: a query's other spelling."""
+    return _COMPOUND.sub(
+        lambda match: match[0].translate(_NO_HYPHENS) if any(c.isalpha() for c in match[0]) else match[0], text
+    )
+
+
 def register_sqlite_function(connection) -> None:
-    """Give a SQLite connection `statements_search_text`, which the search index's triggers call."""
+    """Give a SQLite connection `statements_search_text` and `statements_search_compounds` (of any number of
+    texts), which the search index's triggers call."""
     connection.create_function("statements_search_text", 1, _sqlite_normalise, deterministic=True)
+    connection.create_function("statements_search_compounds", -1, compounds, deterministic=True)
 
 
 def _sqlite_normalise(text):
@@ -123,3 +153,14 @@ POSTGRES_FUNCTION = f"""
     CREATE OR REPLACE FUNCTION statements_search_text(body text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT {_postgres_expression("body")} $$"""
 POSTGRES_DROP_FUNCTION = "DROP FUNCTION IF EXISTS statements_search_text"
+
+# `compounds` of one text, already read by statements_search_text; [[:alpha:]] is Python's str.isalpha.
+_COMPOUND_GROUP = "(" + _COMPOUND.pattern + ")"
+POSTGRES_COMPOUNDS_FUNCTION = f"""
+    CREATE OR REPLACE FUNCTION statements_search_compounds(body text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT COALESCE(string_agg(translate(found[1], {_sql_literal(HYPHENS)}, ''), ' ' ORDER BY n), '')
+        FROM regexp_matches(body, {_sql_literal(_COMPOUND_GROUP)}, 'g') WITH ORDINALITY AS m(found, n)
+        WHERE found[1] ~ '[[:alpha:]]'
+    $$"""
+POSTGRES_DROP_COMPOUNDS_FUNCTION = "DROP FUNCTION IF EXISTS statements_search_compounds"

@@ -109,6 +109,14 @@ def spellings_corpus():
         "pm_capitals": "The PM spoke first.",
         "pm_dotted": "The P.M. answered questions.",
         "eg": "Sanctions, e.g. on banks, stay.",
+        "ceasefire_hyphen": "A cease-fire holds in the north.",
+        "ceasefire_joined": "The ceasefire was broken.",
+        "cooperation_hyphen": "Co-operation on grain goes on.",
+        "cooperation_joined": "Cooperation with Ankara ended.",
+        "antimissile_hyphen": "An anti-missile system was moved.",
+        "antimissile_joined": "Antimissile drills began.",
+        "f16": "The F-16 jets landed.",
+        "score": "It ended 1-2 in Minsk.",
     }
     return {label: StatementFactory(text=text) for label, text in texts.items()}
 
@@ -117,6 +125,9 @@ US = ["us_capitals", "us_dotted"]
 SYRIA = ["syria_curly", "syria_possessive"]
 ASSAD = ["assad_hyphen", "assad_spaced"]
 PM = ["pm_capitals", "pm_dotted"]
+CEASEFIRE = ["ceasefire_hyphen", "ceasefire_joined"]
+COOPERATION = ["cooperation_hyphen", "cooperation_joined"]
+ANTIMISSILE = ["antimissile_hyphen", "antimissile_joined"]
 
 
 @pytest.mark.parametrize(
@@ -157,11 +168,29 @@ PM = ["pm_capitals", "pm_dotted"]
         ('"Syria government"', ["syria_possessive"]),
         ("rebels'", ["rebels_plural"]),
         ("rebel's demands", ["rebels_plural"]),
-        ("al-Assad", ASSAD),  # a hyphenated name is its words: hyphen or space, not run together
-        ("Al‐Assad", ASSAD),  # U+2010 HYPHEN
+        ("al-Assad", [*ASSAD, "assad_joined"]),  # a hyphenated word is its words, spaced or run together
+        ("Al‐Assad", [*ASSAD, "assad_joined"]),  # U+2010 HYPHEN
         ('"al Assad"', ASSAD),
         ("assad", ASSAD),
-        ("alassad", ["assad_joined"]),
+        ("alassad", ["assad_hyphen", "assad_joined"]),  # written as one, it finds the hyphenated spelling
+        ("cease-fire", CEASEFIRE),
+        ("ceasefire", CEASEFIRE),
+        ("ceasefires", CEASEFIRE),
+        ('"cease fire"', ["ceasefire_hyphen"]),
+        ("co-operation", COOPERATION),
+        ("cooperation", COOPERATION),
+        ("anti-missile", ANTIMISSILE),
+        ("antimissile", ANTIMISSILE),
+        ("F16", ["f16"]),
+        ("f-16 jets", ["f16"]),
+        ("12", []),  # numbers joined by a hyphen are a score or a date, not a word
+        ("cease-fire broken", ["ceasefire_joined"]),  # either spelling, and the other words
+        ("ceasefire north", ["ceasefire_hyphen"]),
+        ("north -cease-fire", []),
+        ("ceasefire -north", ["ceasefire_joined"]),
+        ("grain OR cease-fire", [*CEASEFIRE, "cooperation_hyphen"]),
+        ("cease-fire OR Ankara", [*CEASEFIRE, "cooperation_joined"]),
+        ("broken cease-fire OR Ankara", ["ceasefire_joined", "cooperation_joined"]),
         ("O'Brien", ["obrien"]),  # apostrophes: straight and curly are one
         ("O’Brien", ["obrien"]),
         ("O`Brien", ["obrien"]),
@@ -234,6 +263,24 @@ def test_spellings_are_rewritten_in_place_alike_in_python_and_the_database(text,
         assert cursor.fetchone()[0] == normalised
 
 
+@pytest.mark.parametrize(
+    "text, joined",
+    [
+        ("A cease-fire, F-16s and al‐Assad", "ceasefire F16s alAssad"),
+        ("x-y-z and co‑operation", "xyz cooperation"),
+        ("2016-11-05, 1-2, -a- and a-", ""),
+        ("Россия-Украина", "РоссияУкраина"),
+        ("Russia–Ukraine", ""),  # an en dash joins nothing
+    ],
+)
+def test_hyphenated_words_are_joined_alike_in_python_and_the_database(text, joined):
+    """The index also holds each hyphenated word with a letter written as one, the same in Python and SQL."""
+    assert spellings.compounds(text) == joined
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statements_search_compounds(%s)", [text])
+        assert cursor.fetchone()[0] == joined
+
+
 def test_the_index_reads_spellings_in_every_indexed_text_and_follows_edits():
     """The speaker's name and aliases, the source title and the original text are read like the text, also after
     an edit, a renamed official or a retitled source."""
@@ -253,6 +300,16 @@ def test_the_index_reads_spellings_in_every_indexed_text_and_follows_edits():
     statement.original_text = "Der U.N.-Sicherheitsrat"
     statement.save()
     assert list(Statement.objects.search("UN")) == [statement]
+    statement.speaker.aliases = "the anti-war envoy"
+    statement.speaker.save()
+    assert list(Statement.objects.search("antiwar")) == [statement]
+    statement.source.title = "A cease-fire"
+    statement.source.save()
+    assert list(Statement.objects.search("ceasefire antiwar")) == [statement]
+    statement.speaker.aliases = ""
+    statement.speaker.save()
+    assert list(Statement.objects.search("ceasefire")) == [statement]
+    assert list(Statement.objects.search("antiwar")) == []
 
 
 def test_indexing_again_in_batches_reports_progress_and_finds_the_same():
