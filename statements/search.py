@@ -259,7 +259,9 @@ def snippets(statement_ids: list[int], terms: list[Term], *, words: int = 30) ->
 
     The database marks the matches in the text as search reads it (spellings.normalise), which has the original's
     length, so the marks fall on the same places in the original; a mark inside a rewritten spelling covers all of
-    it ("U.S.", "Syria's"). The window of `words` words with the most marks is shown.
+    it ("U.S.", "Syria's"). A hyphenated word found written as one ("ceasefire" finds "cease-fire") is marked from
+    the database's marks in the text's own compounds (spellings.compounds). The window of `words` words with the
+    most marks is shown.
     """
     if not statement_ids or not terms:
         return {}
@@ -270,24 +272,37 @@ def snippets(statement_ids: list[int], terms: list[Term], *, words: int = 30) ->
             tsquery, params = tsquery_sql(terms)
             cursor.execute(
                 "SELECT id, text, ts_headline('english', translate(statements_search_text(text), '<>', %s),"
+                f" {tsquery}, %s), ts_headline('english', statements_search_compounds(statements_search_text(text)),"
                 f" {tsquery}, %s) FROM statements_statement WHERE id IN ({placeholders})",
-                ["".join(ANGLE_MASKS.values()), *params, options, *statement_ids],
+                ["".join(ANGLE_MASKS.values()), *params, options, *params, options, *statement_ids],
             )
         else:
             cursor.execute(
-                f"SELECT s.id, s.text, highlight({SQLITE_TABLE}, 0, %s, %s) FROM {SQLITE_TABLE}"
-                f" JOIN statements_statement AS s ON s.id = {SQLITE_TABLE}.rowid"
+                f"SELECT s.id, s.text, highlight({SQLITE_TABLE}, 0, %s, %s), highlight({SQLITE_TABLE}, 4, %s, %s)"
+                f" FROM {SQLITE_TABLE} JOIN statements_statement AS s ON s.id = {SQLITE_TABLE}.rowid"
                 f" WHERE {SQLITE_TABLE} MATCH %s AND {SQLITE_TABLE}.rowid IN ({placeholders})",
-                [MARK_START, MARK_END, _fts5_expression(terms), *statement_ids],
+                [MARK_START, MARK_END, MARK_START, MARK_END, _fts5_expression(terms), *statement_ids],
             )
         rows = cursor.fetchall()
-    return {pk: _snippet(text, _marks(text, marked), words) for pk, text, marked in rows}
+    return {pk: _snippet(text, _marks(text, marked, compounds), words) for pk, text, marked, compounds in rows}
 
 
-def _marks(text: str, marked: str) -> list[tuple[int, int]]:
-    """The (start, end) in `text` of each stretch the database marked in its normalised copy `marked`, widened to
-    whole rewritten spellings; none if the copy does not line up with the text."""
-    marks, position, start = [], 0, 0
+_MARKED = re.compile(f"{MARK_START}(.*?){MARK_END}")
+
+
+def _compound_marks(text: str, compounds: str | None) -> list[tuple[int, int]]:
+    """The (start, end) of each hyphenated word of `text` whose form written as one the database marked in
+    `compounds`, the marked copy of the joined words (from the whole document on SQLite, the text on PostgreSQL)."""
+    found = {word.lower() for word in _MARKED.findall(compounds or "")}
+    normalised = spellings.normalise(text)
+    return [span for span, joined in spellings.compound_spans(normalised) if joined.lower() in found]
+
+
+def _marks(text: str, marked: str, compounds: str | None = None) -> list[tuple[int, int]]:
+    """The (start, end) in `text` of each stretch the database marked in its normalised copy `marked`, and of each
+    hyphenated word it marked written as one (`compounds`), widened to whole rewritten spellings; none if the copy
+    does not line up with the text."""
+    marks, position, start = _compound_marks(text, compounds), 0, 0
     for character in marked:
         if character == MARK_START:
             start = position

@@ -108,16 +108,20 @@ _COMPOUND = re.compile(rf"\w+(?:[{HYPHENS}]\w+)+")
 _NO_HYPHENS = str.maketrans("", "", HYPHENS)
 
 
+def compound_spans(text: str) -> list[tuple[tuple[int, int], str]]:
+    """The (start, end) of each hyphenated word with a letter in a text as search reads it (normalise), and the
+    word written as one: "a cease-fire and 2016-11" → [((2, 12), "ceasefire")]."""
+    return [
+        (match.span(), match[0].translate(_NO_HYPHENS))
+        for match in _COMPOUND.finditer(text)
+        if any(character.isalpha() for character in match[0])
+    ]
+
+
 def compounds(*texts: str | None) -> str:
-    """The hyphenated words of texts as search reads them (normalise), each written as one word, in order and
-    separated by spaces: "a cease-fire, F-16s and 2016-11" → "ceasefire F16s"."""
-    return " ".join(
-        match.translate(_NO_HYPHENS)
-        for text in texts
-        if text
-        for match in _COMPOUND.findall(text)
-        if any(character.isalpha() for character in match)
-    )
+    """The hyphenated words of texts as search reads them, each written as one word, in order and separated by
+    spaces: "a cease-fire, F-16s and 2016-11" → "ceasefire F16s"."""
+    return " ".join(joined for text in texts if text for _, joined in compound_spans(text))
 
 
 def closed(text: str) -> str:

@@ -222,6 +222,10 @@ def marked(html: str) -> list[str]:
         ("O’Brien disagreed.", "O'Brien", ["O’Brien"]),
         ("At 3 p.m. the PM said so.", "PM", ["PM"]),
         ("At 3 p.m. the PM said so.", "p.m.", ["p.m."]),
+        ("A cease-fire, then a ceasefire.", "ceasefire", ["cease-fire", "ceasefire"]),
+        ("A cease-fire, then a ceasefire.", "cease-fire", ["cease-fire", "ceasefire"]),
+        ("The F-16s and the U.S.-made jets", "F16s", ["F-16s"]),
+        ("It ended 1-2, not 12.", "12", ["12"]),
     ],
 )
 def test_snippets_mark_the_words_as_written(text, q, expected):
