@@ -377,16 +377,14 @@ _SHOWN_WORD = re.compile(r"\S+")
 # searched, never highlighted.
 SQLITE_COLUMNS = "rowid, text, speaker, source_title, original_text, compounds"
 SQLITE_COMPOUNDS = "statements_search_compounds(text, speaker, source_title, original_text)"
-# A statement's row of the index, from the statement's parts as read by the inner SELECT.
-SQLITE_ROW = f"SELECT id, text, speaker, source_title, original_text, {SQLITE_COMPOUNDS} FROM ({{parts}})"
-SQLITE_DOCUMENT = SQLITE_ROW.format(
-    parts="""SELECT NEW.id AS id, statements_search_text(NEW.text) AS text,
+# A new or edited statement's row of the index, from its parts as read by the inner SELECT.
+SQLITE_DOCUMENT = f"""SELECT id, text, speaker, source_title, original_text, {SQLITE_COMPOUNDS} FROM (
+    SELECT NEW.id AS id, statements_search_text(NEW.text) AS text,
         statements_search_text((SELECT name || ' ' || aliases FROM statements_official WHERE id = NEW.speaker_id))
             AS speaker,
         statements_search_text(COALESCE((SELECT title FROM statements_source WHERE id = NEW.source_id), ''))
             AS source_title,
-        statements_search_text(NEW.original_text) AS original_text"""
-)
+        statements_search_text(NEW.original_text) AS original_text)"""
 
 SQLITE_CREATE = [
     f"""CREATE VIRTUAL TABLE {SQLITE_TABLE} USING fts5(
@@ -417,15 +415,17 @@ SQLITE_CREATE = [
 ]
 
 # The statements with ids in [%s, %s), indexed: filling the table, all at once or a batch at a time (index_statements).
-SQLITE_FILL = f"""INSERT INTO {SQLITE_TABLE}({SQLITE_COLUMNS}) """ + SQLITE_ROW.format(
-    parts="""SELECT s.id AS id, statements_search_text(s.text) AS text,
+# The parts are MATERIALIZED, so each is read once (SQLite would otherwise read it again for the compounds; the
+# triggers, which cannot use WITH, read one statement's parts twice).
+SQLITE_FILL = f"""INSERT INTO {SQLITE_TABLE}({SQLITE_COLUMNS})
+    WITH parts AS MATERIALIZED (SELECT s.id AS id, statements_search_text(s.text) AS text,
         statements_search_text(o.name || ' ' || o.aliases) AS speaker,
         statements_search_text(COALESCE(src.title, '')) AS source_title,
         statements_search_text(s.original_text) AS original_text
-    FROM statements_statement s JOIN statements_official o ON o.id = s.speaker_id
-    LEFT JOIN statements_source src ON src.id = s.source_id
-    WHERE s.id >= %s AND s.id < %s"""
-)
+        FROM statements_statement s JOIN statements_official o ON o.id = s.speaker_id
+        LEFT JOIN statements_source src ON src.id = s.source_id
+        WHERE s.id >= %s AND s.id < %s)
+    SELECT id, text, speaker, source_title, original_text, {SQLITE_COMPOUNDS} FROM parts"""
 
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS statements_fts_insert",
