@@ -5,7 +5,8 @@ PostgreSQL: a tsvector on the statement's own row, kept by triggers, with a GIN 
 a date index that carries it, to test each statement's words while walking in date order.
 Both index the statement text, its original text, the speaker's name and aliases, and the source title,
 so that every word of a query may be found in any of them. The SQL lives here and the migrations call it.
-Texts and queries are read alike through statements/spellings.py ("U.S.", "Syria's", apostrophes).
+Texts and queries are read alike through statements/spellings.py ("U.S.", "Syria's", apostrophes), and each
+document also holds its hyphenated words written as one ("cease-fire" as "ceasefire"), which is never shown.
 """
 
 import itertools
@@ -43,11 +44,13 @@ class Term:
     words: tuple[str, ...]  # one word, or several for a "quoted phrase"
     negated: bool = False
     or_before: bool = False  # joined to the previous term by OR rather than AND
+    closed: tuple[str, ...] = ()  # the words with each hyphenated word written as one, found as well as `words`
 
 
 def parse_query(q: str) -> list[Term]:
-    """Words, "quoted phrases", -exclusions and OR, as in a web search box; punctuation is ignored, and spellings
-    are read as the indexed texts are (spellings.normalise)."""
+    """Words, "quoted phrases", -exclusions and OR, as in a web search box; punctuation is ignored, spellings are
+    read as the indexed texts are (spellings.normalise), and a hyphenated word also finds its words written as one
+    ("cease-fire": "cease fire" or "ceasefire")."""
     terms: list[Term] = []
     pending_or = False
     for match in _TOKEN.finditer(spellings.normalise(q)):
@@ -57,10 +60,19 @@ def parse_query(q: str) -> list[Term]:
             continue
         if bare is not None and bare.startswith("-") and len(bare) > 1:
             minus, bare = "-", bare[1:]
-        words = tuple(w.lower() for w in _WORD.findall(phrase if phrase is not None else bare))
+        written = phrase if phrase is not None else bare
+        words = tuple(w.lower() for w in _WORD.findall(written))
         if not words:
             continue
-        terms.append(Term(words=words, negated=bool(minus), or_before=pending_or and not minus))
+        closed = tuple(w.lower() for w in _WORD.findall(spellings.closed(written)))
+        terms.append(
+            Term(
+                words=words,
+                negated=bool(minus),
+                or_before=pending_or and not minus,
+                closed=closed if closed != words else (),
+            )
+        )
         pending_or = False
     positive = [t for t in terms if not t.negated]
     if not positive:
@@ -68,10 +80,16 @@ def parse_query(q: str) -> list[Term]:
     return terms[:MAX_TERMS]
 
 
+def _fts5_phrase(words: tuple[str, ...]) -> str:
+    return '"' + " ".join(words).replace('"', '""') + '"'
+
+
 def _fts5_expression(terms: list[Term]) -> str:
     parts: list[str] = []
     for term in terms:
-        quoted = '"' + " ".join(term.words).replace('"', '""') + '"'
+        quoted = _fts5_phrase(term.words)
+        if term.closed:
+            quoted = f"({quoted} OR {_fts5_phrase(term.closed)})"
         if term.negated:
             parts.append(f"NOT {quoted}")
         elif term.or_before and parts:
@@ -83,21 +101,38 @@ def _fts5_expression(terms: list[Term]) -> str:
     negatives = [p for p in parts if p.startswith("NOT ")]
     if positives and positives[0].startswith("OR "):
         positives[0] = positives[0][3:]
+    # AND written out: FTS5 reads two phrases side by side as AND, but not a phrase beside a (group).
+    positives[1:] = [p if p.startswith("OR ") else f"AND {p}" for p in positives[1:]]
     return " ".join(positives + negatives)
 
 
-def _websearch_expression(terms: list[Term]) -> str:
-    parts: list[str] = []
+def _websearch_phrase(words: tuple[str, ...]) -> str:
+    text = " ".join(words)
+    return f'"{text}"' if len(words) > 1 else text
+
+
+def tsquery_sql(terms: list[Term]) -> tuple[str, list[str]]:
+    """PostgreSQL: the terms as a tsquery expression and its parameters. Each term is read by
+    websearch_to_tsquery, and the terms are joined as it joins them (AND binds before OR, so "a b OR c" is
+    (a AND b) OR c); a term with another spelling (Term.closed) is the OR of both, which websearch_to_tsquery
+    cannot group."""
+    groups: list[list[str]] = []  # an OR of AND-groups
+    params: list[str] = []
     for term in terms:
-        text = " ".join(term.words)
-        text = f'"{text}"' if len(term.words) > 1 else text
+        sql = _TSQUERY
+        params.append(_websearch_phrase(term.words))
+        if term.closed:
+            sql = f"({_TSQUERY} || {_TSQUERY})"
+            params.append(_websearch_phrase(term.closed))
         if term.negated:
-            parts.append(f"-{text}")
-        elif term.or_before and parts:
-            parts.append(f"or {text}")
+            sql = f"!!{sql}"
+        if term.or_before and groups:
+            groups.append([sql])
+        elif groups:
+            groups[-1].append(sql)
         else:
-            parts.append(text)
-    return " ".join(parts)
+            groups.append([sql])
+    return "(" + " || ".join("(" + " && ".join(group) + ")" for group in groups) + ")", params
 
 
 def matching_ids_sql(terms: list[Term]) -> tuple[str, list[str]]:
@@ -138,14 +173,14 @@ def document_condition(terms: list[Term], *, walk: bool) -> Q:
     that carries the document; the few long documents are looked up once, by their own GIN index. Each test says
     its column is not NULL, so the condition is true or false, never NULL, and can be negated.
     """
-    query = [_websearch_expression(terms)]
+    tsquery, query = tsquery_sql(terms)
     if walk:
-        short = f"({{table}}.{DOCUMENT} IS NOT NULL AND ts_match_vq({{table}}.{DOCUMENT}, {_TSQUERY}))"
+        short = f"({{table}}.{DOCUMENT} IS NOT NULL AND ts_match_vq({{table}}.{DOCUMENT}, {tsquery}))"
         long = RawSQL(
-            f"SELECT long.id FROM statements_statement AS long WHERE long.{LONG_DOCUMENT} @@ {_TSQUERY}", query
+            f"SELECT long.id FROM statements_statement AS long WHERE long.{LONG_DOCUMENT} @@ {tsquery}", query
         )
         return Q(StatementSQL(short, query, BooleanField())) | Q(pk__in=long)
-    either = [f"({{table}}.{column} IS NOT NULL AND {{table}}.{column} @@ {_TSQUERY})" for column in COLUMNS]
+    either = [f"({{table}}.{column} IS NOT NULL AND {{table}}.{column} @@ {tsquery})" for column in COLUMNS]
     return Q(StatementSQL(f"({' OR '.join(either)})", query * 2, BooleanField()))
 
 
@@ -153,10 +188,11 @@ def newest_matching_sql(terms: list[Term], published: str, newest: int) -> tuple
     """PostgreSQL: (statements read, statements matching) among the `newest` published ones, read from the walking
     index alone: how dense the matches are where a walk would go (StatementQuerySet.search). A long document
     (NULL here) is not counted: this is an estimate."""
+    tsquery, params = tsquery_sql(terms)
     return (
-        f"SELECT COUNT(*), COUNT(*) FILTER (WHERE ts_match_vq({DOCUMENT}, {_TSQUERY})) FROM (SELECT {DOCUMENT}"
+        f"SELECT COUNT(*), COUNT(*) FILTER (WHERE ts_match_vq({DOCUMENT}, {tsquery})) FROM (SELECT {DOCUMENT}"
         " FROM statements_statement WHERE status = %s ORDER BY date DESC, id DESC LIMIT %s) AS newest",
-        [_websearch_expression(terms), published, newest],
+        [*params, published, newest],
     )
 
 
@@ -178,14 +214,17 @@ def share_at_most(terms: list[Term], cursor) -> float:
         " FROM unnest(%s::text[]) AS word"
         " CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('english', word))) AS lexeme"
         " LEFT JOIN stats ON true",
-        [DOCUMENT, sorted({word for term in terms for word in term.words})],
+        [DOCUMENT, sorted({word for term in terms for word in term.words + term.closed})],
     )
     word_share: dict[str, float] = {}
     for word, share in cursor.fetchall():
         word_share[word] = min(word_share.get(word, 1.0), share)
 
-    def term_share(term: Term) -> float:  # a stop word has no lexeme and does not narrow the search
-        return min((word_share.get(word, 1.0) for word in term.words), default=1.0)
+    def share(words: tuple[str, ...]) -> float:  # a stop word has no lexeme and does not narrow the search
+        return min((word_share.get(word, 1.0) for word in words), default=1.0)
+
+    def term_share(term: Term) -> float:  # a term with another spelling: either
+        return min(1.0, share(term.words) + share(term.closed)) if term.closed else share(term.words)
 
     groups: list[float] = []  # an AND of OR-groups
     for term in terms:
@@ -201,14 +240,15 @@ def share_at_most(terms: list[Term], cursor) -> float:
 def rank_expression(terms: list[Term]) -> Expression:
     """A relevance score per statement, higher is better."""
     if connection.vendor == "postgresql":
-        rank = f"ts_rank_cd(COALESCE({{table}}.{DOCUMENT}, {{table}}.{LONG_DOCUMENT}), {_TSQUERY})"
-        return StatementSQL(rank, [_websearch_expression(terms)], FloatField())
-    # bm25() is lower for better matches; weights: text, speaker, source title, original text.
+        tsquery, params = tsquery_sql(terms)
+        rank = f"ts_rank_cd(COALESCE({{table}}.{DOCUMENT}, {{table}}.{LONG_DOCUMENT}), {tsquery})"
+        return StatementSQL(rank, params, FloatField())
+    # bm25() is lower for better matches; weights: text, speaker, source title, original text, compounds.
     # The inner query scores every match once; "LIMIT -1" stops SQLite from flattening it into a MATCH per outer
     # row (which took two minutes for a common word at a million statements) and makes it build an automatic
     # index on id instead (a third of a second for the same query).
     rank = (
-        f"(SELECT m.rank FROM (SELECT rowid AS id, -bm25({SQLITE_TABLE}, 4.0, 2.0, 1.0, 1.0) AS rank"
+        f"(SELECT m.rank FROM (SELECT rowid AS id, -bm25({SQLITE_TABLE}, 4.0, 2.0, 1.0, 1.0, 1.0) AS rank"
         f" FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s LIMIT -1) AS m WHERE m.id = {{table}}.id)"
     )
     return StatementSQL(rank, [_fts5_expression(terms)], FloatField())
@@ -219,7 +259,9 @@ def snippets(statement_ids: list[int], terms: list[Term], *, words: int = 30) ->
 
     The database marks the matches in the text as search reads it (spellings.normalise), which has the original's
     length, so the marks fall on the same places in the original; a mark inside a rewritten spelling covers all of
-    it ("U.S.", "Syria's"). The window of `words` words with the most marks is shown.
+    it ("U.S.", "Syria's"). A hyphenated word found written as one ("ceasefire" finds "cease-fire") is marked from
+    the database's marks in the text's own compounds (spellings.compounds). The window of `words` words with the
+    most marks is shown.
     """
     if not statement_ids or not terms:
         return {}
@@ -227,26 +269,40 @@ def snippets(statement_ids: list[int], terms: list[Term], *, words: int = 30) ->
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             options = f"HighlightAll=true, StartSel={MARK_START}, StopSel={MARK_END}"
+            tsquery, params = tsquery_sql(terms)
             cursor.execute(
                 "SELECT id, text, ts_headline('english', translate(statements_search_text(text), '<>', %s),"
-                f" {_TSQUERY}, %s) FROM statements_statement WHERE id IN ({placeholders})",
-                ["".join(ANGLE_MASKS.values()), _websearch_expression(terms), options, *statement_ids],
+                f" {tsquery}, %s), ts_headline('english', statements_search_compounds(statements_search_text(text)),"
+                f" {tsquery}, %s) FROM statements_statement WHERE id IN ({placeholders})",
+                ["".join(ANGLE_MASKS.values()), *params, options, *params, options, *statement_ids],
             )
         else:
             cursor.execute(
-                f"SELECT s.id, s.text, highlight({SQLITE_TABLE}, 0, %s, %s) FROM {SQLITE_TABLE}"
-                f" JOIN statements_statement AS s ON s.id = {SQLITE_TABLE}.rowid"
+                f"SELECT s.id, s.text, highlight({SQLITE_TABLE}, 0, %s, %s), highlight({SQLITE_TABLE}, 4, %s, %s)"
+                f" FROM {SQLITE_TABLE} JOIN statements_statement AS s ON s.id = {SQLITE_TABLE}.rowid"
                 f" WHERE {SQLITE_TABLE} MATCH %s AND {SQLITE_TABLE}.rowid IN ({placeholders})",
-                [MARK_START, MARK_END, _fts5_expression(terms), *statement_ids],
+                [MARK_START, MARK_END, MARK_START, MARK_END, _fts5_expression(terms), *statement_ids],
             )
         rows = cursor.fetchall()
-    return {pk: _snippet(text, _marks(text, marked), words) for pk, text, marked in rows}
+    return {pk: _snippet(text, _marks(text, marked, compounds), words) for pk, text, marked, compounds in rows}
 
 
-def _marks(text: str, marked: str) -> list[tuple[int, int]]:
-    """The (start, end) in `text` of each stretch the database marked in its normalised copy `marked`, widened to
-    whole rewritten spellings; none if the copy does not line up with the text."""
-    marks, position, start = [], 0, 0
+_MARKED = re.compile(f"{MARK_START}(.*?){MARK_END}")
+
+
+def _compound_marks(text: str, compounds: str | None) -> list[tuple[int, int]]:
+    """The (start, end) of each hyphenated word of `text` whose form written as one the database marked in
+    `compounds`, the marked copy of the joined words (from the whole document on SQLite, the text on PostgreSQL)."""
+    found = {word.lower() for word in _MARKED.findall(compounds or "")}
+    normalised = spellings.normalise(text)
+    return [span for span, joined in spellings.compound_spans(normalised) if joined.lower() in found]
+
+
+def _marks(text: str, marked: str, compounds: str | None = None) -> list[tuple[int, int]]:
+    """The (start, end) in `text` of each stretch the database marked in its normalised copy `marked`, and of each
+    hyphenated word it marked written as one (`compounds`), widened to whole rewritten spellings; none if the copy
+    does not line up with the text."""
+    marks, position, start = _compound_marks(text, compounds), 0, 0
     for character in marked:
         if character == MARK_START:
             start = position
@@ -316,47 +372,60 @@ _SHOWN_WORD = re.compile(r"\S+")
 # --- Schema: called by the migration --------------------------------------------------------------------------------
 
 # Each column is indexed as search reads it (spellings.normalise, a Python function SQLite's connections are given:
-# statements/apps.py), so a program that writes statements must be this app; the sqlite3 shell can read them.
-SQLITE_DOCUMENT = """
-    statements_search_text(NEW.text),
-    statements_search_text((SELECT name || ' ' || aliases FROM statements_official WHERE id = NEW.speaker_id)),
-    statements_search_text(COALESCE((SELECT title FROM statements_source WHERE id = NEW.source_id), '')),
-    statements_search_text(NEW.original_text)
-"""
+# statements/apps.py), so a program that writes statements must be this app; the sqlite3 shell can read them. The
+# last column, `compounds`, holds the hyphenated words of the other four written as one (spellings.compounds); it is
+# searched, never highlighted.
+SQLITE_COLUMNS = "rowid, text, speaker, source_title, original_text, compounds"
+SQLITE_COMPOUNDS = "statements_search_compounds(text, speaker, source_title, original_text)"
+# A new or edited statement's row of the index, from its parts as read by the inner SELECT.
+SQLITE_DOCUMENT = f"""SELECT id, text, speaker, source_title, original_text, {SQLITE_COMPOUNDS} FROM (
+    SELECT NEW.id AS id, statements_search_text(NEW.text) AS text,
+        statements_search_text((SELECT name || ' ' || aliases FROM statements_official WHERE id = NEW.speaker_id))
+            AS speaker,
+        statements_search_text(COALESCE((SELECT title FROM statements_source WHERE id = NEW.source_id), ''))
+            AS source_title,
+        statements_search_text(NEW.original_text) AS original_text)"""
 
 SQLITE_CREATE = [
     f"""CREATE VIRTUAL TABLE {SQLITE_TABLE} USING fts5(
-        text, speaker, source_title, original_text, tokenize = 'porter unicode61 remove_diacritics 2')""",
+        text, speaker, source_title, original_text, compounds, tokenize = 'porter unicode61 remove_diacritics 2')""",
     f"""CREATE TRIGGER statements_fts_insert AFTER INSERT ON statements_statement BEGIN
-        INSERT INTO {SQLITE_TABLE}(rowid, text, speaker, source_title, original_text)
-        VALUES (NEW.id, {SQLITE_DOCUMENT});
+        INSERT INTO {SQLITE_TABLE}({SQLITE_COLUMNS}) {SQLITE_DOCUMENT};
     END""",
     f"""CREATE TRIGGER statements_fts_update
         AFTER UPDATE OF text, original_text, speaker_id, source_id ON statements_statement BEGIN
         DELETE FROM {SQLITE_TABLE} WHERE rowid = OLD.id;
-        INSERT INTO {SQLITE_TABLE}(rowid, text, speaker, source_title, original_text)
-        VALUES (NEW.id, {SQLITE_DOCUMENT});
+        INSERT INTO {SQLITE_TABLE}({SQLITE_COLUMNS}) {SQLITE_DOCUMENT};
     END""",
     f"""CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements_statement BEGIN
         DELETE FROM {SQLITE_TABLE} WHERE rowid = OLD.id;
     END""",
+    # A renamed official or retitled source: its part and the compounds (computed from the row's old values).
     f"""CREATE TRIGGER statements_fts_official AFTER UPDATE OF name, aliases ON statements_official BEGIN
-        UPDATE {SQLITE_TABLE} SET speaker = statements_search_text(NEW.name || ' ' || NEW.aliases)
+        UPDATE {SQLITE_TABLE} SET speaker = statements_search_text(NEW.name || ' ' || NEW.aliases),
+            compounds = statements_search_compounds(
+                text, statements_search_text(NEW.name || ' ' || NEW.aliases), source_title, original_text)
         WHERE rowid IN (SELECT id FROM statements_statement WHERE speaker_id = NEW.id);
     END""",
     f"""CREATE TRIGGER statements_fts_source AFTER UPDATE OF title ON statements_source BEGIN
-        UPDATE {SQLITE_TABLE} SET source_title = statements_search_text(NEW.title)
+        UPDATE {SQLITE_TABLE} SET source_title = statements_search_text(NEW.title),
+            compounds = statements_search_compounds(text, speaker, statements_search_text(NEW.title), original_text)
         WHERE rowid IN (SELECT id FROM statements_statement WHERE source_id = NEW.id);
     END""",
 ]
 
 # The statements with ids in [%s, %s), indexed: filling the table, all at once or a batch at a time (index_statements).
-SQLITE_FILL = f"""INSERT INTO {SQLITE_TABLE}(rowid, text, speaker, source_title, original_text)
-    SELECT s.id, statements_search_text(s.text), statements_search_text(o.name || ' ' || o.aliases),
-        statements_search_text(COALESCE(src.title, '')), statements_search_text(s.original_text)
-    FROM statements_statement s JOIN statements_official o ON o.id = s.speaker_id
-    LEFT JOIN statements_source src ON src.id = s.source_id
-    WHERE s.id >= %s AND s.id < %s"""
+# The parts are MATERIALIZED, so each is read once (SQLite would otherwise read it again for the compounds; the
+# triggers, which cannot use WITH, read one statement's parts twice).
+SQLITE_FILL = f"""INSERT INTO {SQLITE_TABLE}({SQLITE_COLUMNS})
+    WITH parts AS MATERIALIZED (SELECT s.id AS id, statements_search_text(s.text) AS text,
+        statements_search_text(o.name || ' ' || o.aliases) AS speaker,
+        statements_search_text(COALESCE(src.title, '')) AS source_title,
+        statements_search_text(s.original_text) AS original_text
+        FROM statements_statement s JOIN statements_official o ON o.id = s.speaker_id
+        LEFT JOIN statements_source src ON src.id = s.source_id
+        WHERE s.id >= %s AND s.id < %s)
+    SELECT id, text, speaker, source_title, original_text, {SQLITE_COMPOUNDS} FROM parts"""
 
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS statements_fts_insert",
@@ -377,21 +446,29 @@ SQLITE_DROP = [
 # country in the world is about 1,000 bytes of `countries_cache`.
 INDEXABLE_BYTES = 1400
 # Weights: A the statement, B the speaker, C the source title, D the original-language text.
-# Each part is read as search reads it: statements_search_text (spellings.POSTGRES_FUNCTION).
+# Each part is read as search reads it: statements_search_text (spellings.POSTGRES_FUNCTION); then, also D, the
+# hyphenated words of all four written as one (spellings.POSTGRES_COMPOUNDS_FUNCTION), which no snippet shows.
 POSTGRES_DOCUMENT_FUNCTION = """
     CREATE OR REPLACE FUNCTION statements_search_document(body text, original text, speaker bigint, source bigint)
     RETURNS tsvector LANGUAGE sql STABLE AS $$
-        SELECT setweight(to_tsvector('english', statements_search_text(body)), 'A')
-            || setweight(to_tsvector('english', statements_search_text(COALESCE(
-                   (SELECT name || ' ' || aliases FROM statements_official WHERE id = speaker), ''))), 'B')
-            || setweight(to_tsvector('english', statements_search_text(COALESCE(
-                   (SELECT title FROM statements_source WHERE id = source), ''))), 'C')
-            || setweight(to_tsvector('english', statements_search_text(original)), 'D')
+        SELECT setweight(to_tsvector('english', parts.body_read), 'A')
+            || setweight(to_tsvector('english', parts.speaker_read), 'B')
+            || setweight(to_tsvector('english', parts.source_read), 'C')
+            || setweight(to_tsvector('english', parts.original_read), 'D')
+            || setweight(to_tsvector('english', statements_search_compounds(
+                   concat_ws(' ', parts.body_read, parts.speaker_read, parts.source_read, parts.original_read))), 'D')
+        FROM (SELECT statements_search_text(body) AS body_read,
+                statements_search_text(COALESCE(
+                    (SELECT name || ' ' || aliases FROM statements_official WHERE id = speaker), '')) AS speaker_read,
+                statements_search_text(COALESCE(
+                    (SELECT title FROM statements_source WHERE id = source), '')) AS source_read,
+                statements_search_text(original) AS original_read) AS parts
     $$"""
 
 POSTGRES_CREATE = [
     f"ALTER TABLE statements_statement ADD COLUMN {DOCUMENT} tsvector, ADD COLUMN {LONG_DOCUMENT} tsvector",
     spellings.POSTGRES_FUNCTION,
+    spellings.POSTGRES_COMPOUNDS_FUNCTION,
     POSTGRES_DOCUMENT_FUNCTION,
     f"""CREATE FUNCTION statements_search_on_write() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
@@ -441,6 +518,7 @@ POSTGRES_DROP = [
     "DROP FUNCTION IF EXISTS statements_search_on_write, statements_search_on_official, statements_search_on_source",
     "DROP FUNCTION IF EXISTS statements_search_document",
     spellings.POSTGRES_DROP_FUNCTION,
+    spellings.POSTGRES_DROP_COMPOUNDS_FUNCTION,
     f"ALTER TABLE statements_statement DROP COLUMN IF EXISTS {DOCUMENT}, DROP COLUMN IF EXISTS {LONG_DOCUMENT}",
 ]
 

@@ -6,14 +6,22 @@ the pronoun "us". Before a text is indexed or searched, these rules rewrite it:
 - apostrophes: ’ ‘ ʼ ′ ´ ` are read as ';
 - possessives: "Syria's", "Syria’s" and "SYRIA'S" are read as "Syria" (so "Syria's" finds "Syria" and the phrase
   "Syria's government" finds "Syria government"); "Syrias'" is already the word "Syrias", stemmed to "syria";
-- abbreviations with dots: "U.K.", "U.K" and "u.k." are read as "UK" (so also "uk"), up to four letters;
+- abbreviations with dots: "U.K.", "U.K" and "u.k." are read as "UK" (so also "uk"), up to four letters, except the
+  lower-case abbreviations of prose (`PROSE_ABBREVIATIONS`: "p.m.", "a.m.", "e.g.", "i.e." …, also "P.m." at the
+  start of a sentence), which are read as their letters ("p m."): "PM" (the prime minister) does not find
+  "3 p.m.", and "p.m." finds "p.m." but not "PM" (nor "pm", which the databases cannot tell from "PM"). Written in
+  capitals ("P.M."), they are read as abbreviations like "U.K.";
 - acronyms that are also English words (`WORD_ACRONYMS`): "U.S.", "u.s." and the capitals "US" are read as a
   word of their own, written in small capitals ("ᴜꜱ"), that neither the pronoun "us" nor "Us" matches: "US" and
   "U.S." find each other, "us" and "let us" find neither. Only capitals make the acronym: in a text written all
   in capitals, "LET US" is the acronym too.
 
-Hyphens need no rule: both databases read "Al-Assad" as the words al and assad, so it finds and is found by
-"al Assad" and "Al-Assad"; a spelling written as one word ("alassad", "ceasefire") finds only itself.
+Hyphenated words are read both ways. Both databases read "cease-fire" as the words cease and fire, so it finds
+and is found by "cease fire"; and each hyphenated word of an indexed text is also indexed written as one word
+(`compounds`: "ceasefire", "alassad"), in a part of the search document that is never shown, so "ceasefire" finds
+"cease-fire". A query's hyphenated word finds either spelling: its words, or the word they make together
+(search.parse_query). Only hyphens join (- ‐ ‑, not dashes), and only words with a letter ("F-16", not
+"2016-11"). A phrase with a word written as one ("ceasefire talks") finds that spelling only.
 
 Every rule replaces what it matches by as many characters, so a position in the rewritten text is the same position
 in the original: a word the database marks in the rewritten text is marked in the original (search.snippets).
@@ -30,7 +38,12 @@ import re
 WORD_ACRONYMS = ("US", "WHO", "IT")
 SMALL_CAPITALS = {"H": "ʜ", "I": "ɪ", "O": "ᴏ", "S": "ꜱ", "T": "ᴛ", "U": "ᴜ", "W": "ᴡ"}
 APOSTROPHES = "’‘ʼ′´`"
+HYPHENS = "-‐‑"  # hyphen-minus, hyphen, non-breaking hyphen
 LONGEST_ABBREVIATION = 4  # letters: U.S.S.R.
+# Abbreviations of prose that would become another word without their dots ("p.m." the prime minister's "PM",
+# "a.m." the verb "am"): read as their letters, the dots as spaces (PostgreSQL would read "p.m" as one word), unless
+# written in capitals.
+PROSE_ABBREVIATIONS = ("a.m.", "p.m.", "e.g.", "i.e.", "a.k.a.", "n.b.", "q.v.", "c.f.")
 
 
 def _dotted(letters: str) -> str:
@@ -43,6 +56,11 @@ def _dotted(letters: str) -> str:
 def _rules() -> list[tuple[str, str]]:
     """(pattern, replacement), in the order applied, case-sensitive. Each replacement is as long as what it replaces."""
     rules = [(r"([\w.])'[sS](?!\w)", r"\1  ")]  # a possessive's 's (the letter before is kept)
+    for abbreviation in PROSE_ABBREVIATIONS:  # "p.m." as "p m.", which no later rule reads as an abbreviation
+        first, *rest = abbreviation.strip(".").split(".")
+        letters = r"\.".join([f"([{first}{first.upper()}])", *(f"({letter})" for letter in rest)])
+        spaced = " ".join(rf"\{n}" for n in range(1, len(rest) + 2))
+        rules.append((rf"(?<![\w.]){letters}(\.?)(?!\.?\w)", spaced + rf"\{len(rest) + 2}"))
     for acronym in WORD_ACRONYMS:
         word = "".join(SMALL_CAPITALS[letter] for letter in acronym)
         rules.append((_dotted(acronym), word + r"\1" + " " * (len(acronym) - 1)))
@@ -59,7 +77,8 @@ _COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in RULE
 # What a text must hold for a rule to match it: most texts hold none, and a quick test skips the rule (a write of
 # a statement rewrites four texts, and 0019 every statement's).
 _DOT_LETTER = re.compile(r"\.[A-Za-z]")
-_NEEDS = ["'"] + [need for acronym in WORD_ACRONYMS for need in (_DOT_LETTER, acronym)]
+_NEEDS = ["'"] + [_DOT_LETTER] * len(PROSE_ABBREVIATIONS)
+_NEEDS += [need for acronym in WORD_ACRONYMS for need in (_DOT_LETTER, acronym)]
 _NEEDS += [_DOT_LETTER] * (LONGEST_ABBREVIATION - 1)
 
 
@@ -85,9 +104,38 @@ def normalise_with_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
     return text, spans
 
 
+_COMPOUND = re.compile(rf"\w+(?:[{HYPHENS}]\w+)+")
+_NO_HYPHENS = str.maketrans("", "", HYPHENS)
+
+
+def compound_spans(text: str) -> list[tuple[tuple[int, int], str]]:
+    """The (start, end) of each hyphenated word with a letter in a text as search reads it (normalise), and the
+    word written as one: "a cease-fire and 2016-11" → [((2, 12), "ceasefire")]."""
+    return [
+        (match.span(), match[0].translate(_NO_HYPHENS))
+        for match in _COMPOUND.finditer(text)
+        if any(character.isalpha() for character in match[0])
+    ]
+
+
+def compounds(*texts: str | None) -> str:
+    """The hyphenated words of texts as search reads them, each written as one word, in order and separated by
+    spaces: "a cease-fire, F-16s and 2016-11" → "ceasefire F16s"."""
+    return " ".join(joined for text in texts if text for _, joined in compound_spans(text))
+
+
+def closed(text: str) -> str:
+    """The text with each hyphenated word (as `compounds` finds them) written as one: a query's other spelling."""
+    return _COMPOUND.sub(
+        lambda match: match[0].translate(_NO_HYPHENS) if any(c.isalpha() for c in match[0]) else match[0], text
+    )
+
+
 def register_sqlite_function(connection) -> None:
-    """Give a SQLite connection `statements_search_text`, which the search index's triggers call."""
+    """Give a SQLite connection `statements_search_text` and `statements_search_compounds` (of any number of
+    texts), which the search index's triggers call."""
     connection.create_function("statements_search_text", 1, _sqlite_normalise, deterministic=True)
+    connection.create_function("statements_search_compounds", -1, compounds, deterministic=True)
 
 
 def _sqlite_normalise(text):
@@ -109,3 +157,14 @@ POSTGRES_FUNCTION = f"""
     CREATE OR REPLACE FUNCTION statements_search_text(body text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT {_postgres_expression("body")} $$"""
 POSTGRES_DROP_FUNCTION = "DROP FUNCTION IF EXISTS statements_search_text"
+
+# `compounds` of one text, already read by statements_search_text; [[:alpha:]] is Python's str.isalpha.
+_COMPOUND_GROUP = "(" + _COMPOUND.pattern + ")"
+POSTGRES_COMPOUNDS_FUNCTION = f"""
+    CREATE OR REPLACE FUNCTION statements_search_compounds(body text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT COALESCE(string_agg(translate(found[1], {_sql_literal(HYPHENS)}, ''), ' ' ORDER BY n), '')
+        FROM regexp_matches(body, {_sql_literal(_COMPOUND_GROUP)}, 'g') WITH ORDINALITY AS m(found, n)
+        WHERE found[1] ~ '[[:alpha:]]'
+    $$"""
+POSTGRES_DROP_COMPOUNDS_FUNCTION = "DROP FUNCTION IF EXISTS statements_search_compounds"

@@ -105,6 +105,18 @@ def spellings_corpus():
         "who_capitals": "The WHO warned of an outbreak.",
         "who_pronoun": "Who knows what comes next?",
         "obrien": "O’Brien disagreed.",
+        "pm_time": "The meeting ended at 3 p.m. sharp.",
+        "pm_capitals": "The PM spoke first.",
+        "pm_dotted": "The P.M. answered questions.",
+        "eg": "Sanctions, e.g. on banks, stay.",
+        "ceasefire_hyphen": "A cease-fire holds in the north.",
+        "ceasefire_joined": "The ceasefire was broken.",
+        "cooperation_hyphen": "Co-operation on grain goes on.",
+        "cooperation_joined": "Cooperation with Ankara ended.",
+        "antimissile_hyphen": "An anti-missile system was moved.",
+        "antimissile_joined": "Antimissile drills began.",
+        "f16": "The F-16 jets landed.",
+        "score": "It ended 1-2 in Minsk.",
     }
     return {label: StatementFactory(text=text) for label, text in texts.items()}
 
@@ -112,6 +124,10 @@ def spellings_corpus():
 US = ["us_capitals", "us_dotted"]
 SYRIA = ["syria_curly", "syria_possessive"]
 ASSAD = ["assad_hyphen", "assad_spaced"]
+PM = ["pm_capitals", "pm_dotted"]
+CEASEFIRE = ["ceasefire_hyphen", "ceasefire_joined"]
+COOPERATION = ["cooperation_hyphen", "cooperation_joined"]
+ANTIMISSILE = ["antimissile_hyphen", "antimissile_joined"]
 
 
 @pytest.mark.parametrize(
@@ -129,9 +145,17 @@ ASSAD = ["assad_hyphen", "assad_spaced"]
         ("U.K.", ["uk"]),  # an acronym that is no English word: every spelling is one
         ("UK", ["uk"]),
         ("uk", ["uk"]),
+        ("u.k.", ["uk"]),
         ("U.N.", ["un"]),
         ("un", ["un"]),
         ("WHO", ["who_capitals"]),
+        ("PM", PM),  # prose abbreviations keep their letters: the prime minister is not a time of day
+        ("pm", PM),
+        ("P.M.", PM),
+        ("p.m.", ["pm_time"]),
+        ('"3 p.m."', ["pm_time"]),
+        ("e.g.", ["eg"]),
+        ("eg", []),
         ("US OR UK", ["uk", *US]),
         ("troops -U.S.", []),
         ("talk -US", ["us_pronoun"]),
@@ -144,11 +168,29 @@ ASSAD = ["assad_hyphen", "assad_spaced"]
         ('"Syria government"', ["syria_possessive"]),
         ("rebels'", ["rebels_plural"]),
         ("rebel's demands", ["rebels_plural"]),
-        ("al-Assad", ASSAD),  # a hyphenated name is its words: hyphen or space, not run together
-        ("Al‐Assad", ASSAD),  # U+2010 HYPHEN
+        ("al-Assad", [*ASSAD, "assad_joined"]),  # a hyphenated word is its words, spaced or run together
+        ("Al‐Assad", [*ASSAD, "assad_joined"]),  # U+2010 HYPHEN
         ('"al Assad"', ASSAD),
         ("assad", ASSAD),
-        ("alassad", ["assad_joined"]),
+        ("alassad", ["assad_hyphen", "assad_joined"]),  # written as one, it finds the hyphenated spelling
+        ("cease-fire", CEASEFIRE),
+        ("ceasefire", CEASEFIRE),
+        ("ceasefires", CEASEFIRE),
+        ('"cease fire"', ["ceasefire_hyphen"]),
+        ("co-operation", COOPERATION),
+        ("cooperation", COOPERATION),
+        ("anti-missile", ANTIMISSILE),
+        ("antimissile", ANTIMISSILE),
+        ("F16", ["f16"]),
+        ("f-16 jets", ["f16"]),
+        ("12", []),  # numbers joined by a hyphen are a score or a date, not a word
+        ("cease-fire broken", ["ceasefire_joined"]),  # either spelling, and the other words
+        ("ceasefire north", ["ceasefire_hyphen"]),
+        ("north -cease-fire", []),
+        ("ceasefire -north", ["ceasefire_joined"]),
+        ("grain OR cease-fire", [*CEASEFIRE, "cooperation_hyphen"]),
+        ("cease-fire OR Ankara", [*CEASEFIRE, "cooperation_joined"]),
+        ("broken cease-fire OR Ankara", ["ceasefire_joined", "cooperation_joined"]),
         ("O'Brien", ["obrien"]),  # apostrophes: straight and curly are one
         ("O’Brien", ["obrien"]),
         ("O`Brien", ["obrien"]),
@@ -178,6 +220,12 @@ def marked(html: str) -> list[str]:
         ("Bashar al-Assad answered.", '"al Assad"', ["al-Assad"]),
         ("The U.K.'s envoy <b>said</b> so.", "UK", ["U.K.'s"]),
         ("O’Brien disagreed.", "O'Brien", ["O’Brien"]),
+        ("At 3 p.m. the PM said so.", "PM", ["PM"]),
+        ("At 3 p.m. the PM said so.", "p.m.", ["p.m."]),
+        ("A cease-fire, then a ceasefire.", "ceasefire", ["cease-fire", "ceasefire"]),
+        ("A cease-fire, then a ceasefire.", "cease-fire", ["cease-fire", "ceasefire"]),
+        ("The F-16s and the U.S.-made jets", "F16s", ["F-16s"]),
+        ("It ended 1-2, not 12.", "12", ["12"]),
     ],
 )
 def test_snippets_mark_the_words_as_written(text, q, expected):
@@ -202,7 +250,9 @@ def test_a_long_snippet_is_the_window_with_the_most_matches():
         ("US-led, not us", "ᴜꜱ-led, not us"),
         ("U.S.A. and U.S.S.R. and the U.S.'s role", "USA.   and USSR.    and the ᴜꜱ.    role"),
         ("WHO and IT and It", "ᴡʜᴏ and ɪᴛ and It"),
-        ("e.g. a.m. O’Brien", "eg.  am.  O'Brien"),
+        ("e.g. a.m. O’Brien", "e g. a m. O'Brien"),
+        ("At 3 p.m. the PM, i.e. the P.M., a.k.a. E.g. n.b", "At 3 p m. the PM, i e. the PM. , a k a. E g. n b"),
+        ("u.k. and x.p.m. and p.ma", "uk.  and xpm.   and p.ma"),
         ("x.y.z.w.v", "x.y.z.w.v"),
         ("José's plan, Россия's role", "José   plan, Россия   role"),
     ],
@@ -215,6 +265,24 @@ def test_spellings_are_rewritten_in_place_alike_in_python_and_the_database(text,
     with connection.cursor() as cursor:
         cursor.execute("SELECT statements_search_text(%s)", [text])
         assert cursor.fetchone()[0] == normalised
+
+
+@pytest.mark.parametrize(
+    "text, joined",
+    [
+        ("A cease-fire, F-16s and al‐Assad", "ceasefire F16s alAssad"),
+        ("x-y-z and co‑operation", "xyz cooperation"),
+        ("2016-11-05, 1-2, -a- and a-", ""),
+        ("Россия-Украина", "РоссияУкраина"),
+        ("Russia–Ukraine", ""),  # an en dash joins nothing
+    ],
+)
+def test_hyphenated_words_are_joined_alike_in_python_and_the_database(text, joined):
+    """The index also holds each hyphenated word with a letter written as one, the same in Python and SQL."""
+    assert spellings.compounds(text) == joined
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statements_search_compounds(%s)", [text])
+        assert cursor.fetchone()[0] == joined
 
 
 def test_the_index_reads_spellings_in_every_indexed_text_and_follows_edits():
@@ -236,6 +304,16 @@ def test_the_index_reads_spellings_in_every_indexed_text_and_follows_edits():
     statement.original_text = "Der U.N.-Sicherheitsrat"
     statement.save()
     assert list(Statement.objects.search("UN")) == [statement]
+    statement.speaker.aliases = "the anti-war envoy"
+    statement.speaker.save()
+    assert list(Statement.objects.search("antiwar")) == [statement]
+    statement.source.title = "A cease-fire"
+    statement.source.save()
+    assert list(Statement.objects.search("ceasefire antiwar")) == [statement]
+    statement.speaker.aliases = ""
+    statement.speaker.save()
+    assert list(Statement.objects.search("ceasefire")) == [statement]
+    assert list(Statement.objects.search("antiwar")) == []
 
 
 def test_indexing_again_in_batches_reports_progress_and_finds_the_same():

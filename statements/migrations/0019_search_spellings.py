@@ -1,5 +1,5 @@
 """Search reads common spellings alike in the texts and the queries: "U.S." and "US" (not "us"), "Syria's" and
-"Syria", curly and straight apostrophes (statements/spellings.py).
+"Syria", curly and straight apostrophes, "cease-fire" and "ceasefire" (statements/spellings.py).
 
 Every statement is indexed again, a batch of ids at a time, each batch in its own transaction, so that no lock is
 held on the whole table for the whole run; searches made meanwhile find only the statements indexed so far (SQLite)
@@ -75,7 +75,10 @@ def run(schema_editor, statements: list[str]) -> None:
 def forward(apps, schema_editor):
     connection = schema_editor.connection
     if connection.vendor == "postgresql":
-        run(schema_editor, [spellings.POSTGRES_FUNCTION, search.POSTGRES_DOCUMENT_FUNCTION])
+        run(
+            schema_editor,
+            [spellings.POSTGRES_FUNCTION, spellings.POSTGRES_COMPOUNDS_FUNCTION, search.POSTGRES_DOCUMENT_FUNCTION],
+        )
     else:
         run(schema_editor, search.SQLITE_DROP + search.SQLITE_CREATE)
     search.index_statements(connection, progress=progress)
@@ -86,7 +89,7 @@ def backward(apps, schema_editor):
     if connection.vendor == "postgresql":
         run(schema_editor, [OLD_POSTGRES_DOCUMENT_FUNCTION])
         search.index_statements(connection, progress=progress)
-        run(schema_editor, [spellings.POSTGRES_DROP_FUNCTION])
+        run(schema_editor, [spellings.POSTGRES_DROP_FUNCTION, spellings.POSTGRES_DROP_COMPOUNDS_FUNCTION])
     else:
         run(schema_editor, search.SQLITE_DROP + OLD_SQLITE_CREATE)
 
