@@ -133,6 +133,17 @@ def test_other_users_cannot_see_a_job(client, admin_user, peskov):
     assert client.get(job_url(job)).status_code == 404
 
 
+def committed(job, column: str):
+    """A column of the job as another connection sees it: only what is committed."""
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(f"SELECT {column} FROM statements_importjob WHERE id = %s", [job.pk])
+            return cursor.fetchone()[0]
+    finally:
+        other.close()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer: the count is written at the end")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_rows_done_are_visible_while_the_import_runs(monkeypatch):
@@ -142,13 +153,7 @@ def test_the_rows_done_are_visible_while_the_import_runs(monkeypatch):
     def import_statements(*, progress, **options):
         with transaction.atomic():  # as the real import: its transaction is open while it reports
             progress(1_000, 3_000)
-            other = connections.create_connection(DEFAULT_DB_ALIAS)  # sees only what is committed
-            try:
-                with other.cursor() as cursor:
-                    cursor.execute("SELECT rows_done FROM statements_importjob WHERE id = %s", [job.pk])
-                    seen.append(cursor.fetchone()[0])
-            finally:
-                other.close()
+            seen.append(committed(job, "rows_done"))
             raise RuntimeError("stop here")
 
     monkeypatch.setattr(import_jobs, "import_statements", import_statements)
@@ -294,13 +299,7 @@ def test_the_heartbeat_is_written_while_the_import_runs(settings, monkeypatch):
         with transaction.atomic():
             for _ in range(2):
                 time.sleep(0.3)
-                other = connections.create_connection(DEFAULT_DB_ALIAS)  # sees only what is committed
-                try:
-                    with other.cursor() as cursor:
-                        cursor.execute("SELECT heartbeat_at FROM statements_importjob WHERE id = %s", [job.pk])
-                        seen.append(cursor.fetchone()[0])
-                finally:
-                    other.close()
+                seen.append(committed(job, "heartbeat_at"))
             raise RuntimeError("stop here")
 
     monkeypatch.setattr(import_jobs, "import_statements", import_statements)
