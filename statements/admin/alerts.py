@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from statements.alerts import digests
 from statements.alerts.models import PauseCause, Subscription, SubscriptionState
-from statements.alerts.subscribing import describe
+from statements.alerts.subscribing import describe, followed_filter
 
 ADDRESS_PERMISSION = "statements.view_subscription_address"
 # Fields a query string must not filter on: `?email__startswith=a` and the like would spell an address out one
@@ -93,7 +93,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": f"Next digest of alert {subscription.pk}",
             "subscription": subscription,
-            "in_words": describe(subscription.statement_filter()),
+            "in_words": describe(followed_filter(subscription)),
             "found": digests.preview(subscription),
         }
         return TemplateResponse(request, "admin/statements/subscription/preview.html", context)
@@ -104,7 +104,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     @admin.display(description="filter")
     def in_words(self, obj):
-        return describe(obj.statement_filter())
+        return describe(followed_filter(obj))
 
     @admin.display(description="statements sent", ordering="statements_sent")
     def statements_sent(self, obj):

@@ -20,6 +20,7 @@ from django.db.models import F
 
 from ..models import Statement, Status
 from .models import Digest, Frequency, SentStatement, Subscription, fingerprint
+from .subscribing import followed_filter
 
 # At most this many statements are written out in a digest; the rest are counted, with a link to the timeline.
 SHOWN_MAX = 20
@@ -54,7 +55,7 @@ def is_due(subscription: Subscription, now: datetime.datetime) -> bool:
 def new_statement_ids(subscription: Subscription) -> list[int]:
     """Published statements matching the filter, changed since the subscription began, never sent to it; in the
     filter's order. None for a filter no longer valid (an official whose statements all left the public site)."""
-    statement_filter = subscription.statement_filter()
+    statement_filter = followed_filter(subscription)
     if not statement_filter.is_valid():
         return []
     sent = SentStatement.objects.filter(subscription=subscription).values("statement_id")

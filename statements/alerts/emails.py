@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from . import links
 from .digests import Contents, contents
 from .models import Digest
-from .subscribing import describe
+from .subscribing import describe, followed_filter
 
 SUBJECT_MAX = 180
 LIST_ID = "Statement Tracker alerts <alerts.statement-tracker>"
@@ -32,7 +32,7 @@ def digest_message(digest: Digest) -> EmailMultiAlternatives:
     found = contents(digest)
     for statement in [*found.new, *found.corrected, *found.retracted]:
         statement.url = links.absolute(statement.get_absolute_url())
-    in_words = describe(subscription.statement_filter())
+    in_words = describe(followed_filter(subscription))
     context = {
         "subscription": subscription,
         "in_words": in_words,

@@ -4,7 +4,6 @@ import hashlib
 
 from django.db import models
 from django.db.models import Q
-from django.http import QueryDict
 from django.utils.crypto import salted_hmac
 
 
@@ -113,13 +112,6 @@ class Subscription(models.Model):
         return self.state == SubscriptionState.PENDING or (
             self.state == SubscriptionState.PAUSED and self.paused_by != PauseCause.EDITOR
         )
-
-    def statement_filter(self):
-        """The StatementFilter this subscription follows, over the published statements."""
-        from ..filters import StatementFilter
-        from ..models import Statement
-
-        return StatementFilter(QueryDict(self.query), queryset=Statement.objects.published())
 
 
 class DigestState(models.TextChoices):

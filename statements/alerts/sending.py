@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from . import digests, emails
 from .models import Digest, DigestState, PauseCause, RunLock, Subscription, SubscriptionState
-from .subscribing import filter_errors, forget_unconfirmed
+from .subscribing import filter_errors, followed_filter, forget_unconfirmed
 
 LOCK_NAME = "send_alerts"
 LEASE = datetime.timedelta(minutes=10)
@@ -232,7 +232,7 @@ def send_due(subscription: Subscription, now: datetime.datetime, connection, sum
 def pause_if_filter_broken(subscription: Subscription) -> bool:
     """Pause a subscription whose filter no longer validates (an official no longer on the public site, say),
     with StatementFilter's reasons for the Editors: it would otherwise get nothing, silently, for ever."""
-    statement_filter = subscription.statement_filter()
+    statement_filter = followed_filter(subscription)
     if statement_filter.is_valid():
         return False
     reason = " ".join(["The filter no longer works:", *filter_errors(statement_filter)])

@@ -43,6 +43,11 @@ def alert_query_for(**params: str) -> str:
     return alert_query(StatementFilter(QueryDict(urlencode(params)), queryset=Statement.objects.none()))
 
 
+def followed_filter(subscription: Subscription) -> StatementFilter:
+    """The StatementFilter a subscription follows, over the published statements."""
+    return StatementFilter(QueryDict(subscription.query), queryset=Statement.objects.published())
+
+
 def describe(statement_filter: StatementFilter) -> str:
     """The filter in words on one line, capitalised, the searched words quoted and cut to WORDS_MAX characters:
     "Statements by Dmitry Peskov matching “sanctions”". Safe for a header: no line breaks."""

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ..errors import error_response
 from . import links
 from .models import Subscription, SubscriptionState
-from .subscribing import ConfirmationNotSent, SubscribeForm, confirm, describe, request_alert
+from .subscribing import ConfirmationNotSent, SubscribeForm, confirm, describe, followed_filter, request_alert
 
 
 def bad_link(request, error: links.BadLink):
@@ -72,7 +72,7 @@ def confirm_alert(request, value):
         subscription.refresh_from_db()
     context = {
         "subscription": subscription,
-        "in_words": describe(subscription.statement_filter()),
+        "in_words": describe(followed_filter(subscription)),
         "confirmed_now": confirmed_now,
         "pending": subscription.renewable(),
         "manage_url": links.manage_url(subscription),
@@ -95,7 +95,7 @@ def manage(request, value):
         with transaction.atomic():
             removed, _ = Subscription.objects.filter(address_hash=hashed).delete()
     alerts = [
-        (subscription, describe(subscription.statement_filter()), links.timeline_url(subscription))
+        (subscription, describe(followed_filter(subscription)), links.timeline_url(subscription))
         for subscription in subscriptions.with_sent_counts().order_by("created_at", "id")
     ]
     return render(request, "statements/alerts/manage.html", {"alerts": alerts, "removed": bool(removed)})
@@ -109,7 +109,7 @@ def unsubscribe(request, token):
     subscription = Subscription.objects.filter(token=token).first()
     if subscription is None:
         return subscription_gone(request)
-    context = {"in_words": describe(subscription.statement_filter()), "manage_url": links.manage_url(subscription)}
+    context = {"in_words": describe(followed_filter(subscription)), "manage_url": links.manage_url(subscription)}
     if request.method == "POST":
         subscription.delete()
         return render(request, "statements/alerts/unsubscribed.html", context)
