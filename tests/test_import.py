@@ -96,7 +96,7 @@ def test_a_broken_file_gets_a_clear_message_and_nothing_is_written(known, data, 
 
 
 def test_an_oversized_file_is_refused_before_it_is_parsed(known):
-    """Files above the limit are refused with the limit in the message (20 MB by default)."""
+    """Files above the limit are refused with the limit in the message (50 MB by default)."""
     data = csv_bytes(HEADER, *[GOOD_ROW] * 10)
     result = import_statements(file=io.BytesIO(data), max_bytes=len(data) - 1)
     assert (
@@ -104,7 +104,7 @@ def test_an_oversized_file_is_refused_before_it_is_parsed(known):
         == f"The file is larger than the limit of {len(data) - 1:,} bytes; split it into smaller files."
     )
     assert Statement.objects.count() == 0
-    assert MAX_IMPORT_BYTES == 20 * 1024 * 1024
+    assert MAX_IMPORT_BYTES == 50 * 1024 * 1024
     assert import_statements(file=io.BytesIO(data), max_bytes=len(data)).ok
 
 
