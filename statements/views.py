@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from .alerts.subscribing import alert_form_context, alert_query_for
 from .corrections import ErrorReportForm, file_report
-from .models import Country, Official, Statement, Status, Topic
+from .models import Country, Official, OptionCount, Statement, Status, Topic
 from .timeline.form import topic_tree
 from .timeline.page import PageNotFound, group_by_date, page_not_found, paginate, timeline_page
 
@@ -151,7 +151,7 @@ def with_counts(objects, counts: dict[int, int]) -> list:
 
 @require_safe
 def official_list(request):
-    counts = dict(Statement.objects.published().order_by().values_list("speaker_id").annotate(n=Count("pk")))
+    counts = OptionCount.objects.counts().speakers  # kept by triggers (docs/option-counts.md)
     officials = with_counts(Official.objects.select_related("country").order_by("name"), counts)
     return render(request, "statements/official_list.html", {"officials": officials})
 
@@ -167,5 +167,5 @@ def topic_list(request):
 
 @require_safe
 def country_list(request):
-    countries = with_counts(Country.objects.order_by("name"), published_counts("countries"))
+    countries = with_counts(Country.objects.order_by("name"), OptionCount.objects.counts().countries)
     return render(request, "statements/country_list.html", {"countries": countries})

@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 # query), one prefetch each for topics, countries and officials mentioned, and the capped count of the matches.
 STATEMENT_PAGE_QUERIES = 5
 # Officials: the page, then positions (with their countries).
-OFFICIAL_PAGE_QUERIES = 2
+OFFICIAL_PAGE_QUERIES = 3  # the officials, their positions, the counts kept by triggers
 TOPIC_PAGE_QUERIES = 1
 COUNTRY_PAGE_QUERIES = 1
 # Generated requests per API operation in the schema-driven fuzz test: bounded to keep the suite quick.

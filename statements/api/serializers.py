@@ -111,7 +111,7 @@ class OfficialSerializer(serializers.ModelSerializer):
     aliases = serializers.ListField(source="alias_list", child=serializers.CharField())
     country = CountryRefSerializer(allow_null=True)
     positions = PositionSerializer(many=True)
-    statement_count = serializers.IntegerField(help_text="Published statements by this official.")
+    statement_count = serializers.SerializerMethodField(help_text="Published statements by this official.")
     statements_url = serializers.SerializerMethodField(help_text="This official's statements in the API.")
 
     class Meta:
@@ -129,6 +129,9 @@ class OfficialSerializer(serializers.ModelSerializer):
             "statement_count",
             "statements_url",
         ]
+
+    def get_statement_count(self, official) -> int:
+        return self.context["statement_counts"].get(official.pk, 0)
 
     def get_url(self, official) -> str:
         return absolute(self.context.get("request"), official.get_absolute_url())
