@@ -241,6 +241,7 @@ class OptionCounts:
         self.outlets: dict[int, int] = {}
         self.languages: dict[str, int] = {}
         self.topic_sets: dict[str, int] = {}
+        self._tagged: dict[int, int] | None = None
         by_id = {"speaker": self.speakers, "country": self.countries, "outlet": self.outlets}
         for kind, value, n in rows:
             if n <= 0:
@@ -251,6 +252,25 @@ class OptionCounts:
                 self.languages[value] = n
             elif kind == "topics":
                 self.topic_sets[value] = n
+
+    def speaker_countries(self, country_of: dict[int, int]) -> dict[int, int]:
+        """Published statements per speaker's country: the sum over the officials whose country it is.
+        `country_of` is each official's country id (officials without one left out)."""
+        counts: dict[int, int] = {}
+        for pk, n in self.speakers.items():
+            if pk in country_of:
+                counts[country_of[pk]] = counts.get(country_of[pk], 0) + n
+        return counts
+
+    def tagged(self) -> dict[int, int]:
+        """Published statements tagged with each topic itself (its sub-topics not included), summed once."""
+        if self._tagged is None:
+            self._tagged = {}
+            for text, n in self.topic_sets.items():
+                for pk in text.split(","):
+                    if pk:
+                        self._tagged[int(pk)] = self._tagged.get(int(pk), 0) + n
+        return self._tagged
 
     def topics(self, parents: dict[int, int | None]) -> dict[int, int]:
         """Published statements per topic as the topic filter finds them: on the topic or any of its sub-topics,

@@ -4,10 +4,7 @@ Every query starts from `Statement.objects.published()` (lists, counts, facets, 
 which keeps resolving after a retraction). Drafts are never selected, so they 404 everywhere.
 """
 
-from collections import Counter
-
 from django.contrib import messages
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
@@ -123,22 +120,6 @@ def country_detail(request, code):
     )
 
 
-def published_counts(field: str) -> dict[int, int]:
-    """Published statements per topic or country (a many-to-many `field`), by id, for the index pages.
-
-    Every link is counted from the (topic_id, statement_id) index, then the links of the few statements that are
-    not published are taken away: joining each of a million links to its statement to check the status took seconds
-    (docs/performance.md).
-    """
-    through = getattr(Statement, field).through
-    target = Statement._meta.get_field(field).m2m_reverse_name()
-    counts = Counter(dict(through.objects.order_by().values_list(target).annotate(n=Count("statement_id"))))
-    unpublished = Statement.objects.filter(status__in=[s for s in Status.values if s != Status.PUBLISHED])
-    hidden = through.objects.filter(statement_id__in=unpublished.values("pk")).order_by().values_list(target)
-    counts.subtract(dict(hidden.annotate(n=Count("statement_id"))))
-    return counts
-
-
 def with_counts(objects, counts: dict[int, int]) -> list:
     """The objects that have published statements, each with its count as `n`."""
     found = []
@@ -158,7 +139,7 @@ def official_list(request):
 
 @require_safe
 def topic_list(request):
-    counts = published_counts("topics")
+    counts = OptionCount.objects.counts().tagged()
     topics = list(Topic.objects.all())
     for topic in topics:
         topic.n = counts.get(topic.pk, 0)  # every topic is listed, with 0 when it has no published statements

@@ -40,8 +40,8 @@ pytestmark = pytest.mark.django_db
 STATEMENT_PAGE_QUERIES = 5
 # Officials: the page, then positions (with their countries).
 OFFICIAL_PAGE_QUERIES = 3  # the officials, their positions, the counts kept by triggers
-TOPIC_PAGE_QUERIES = 1
-COUNTRY_PAGE_QUERIES = 1
+TOPIC_PAGE_QUERIES = 2  # the topics, the counts
+COUNTRY_PAGE_QUERIES = 3  # the countries, the counts, the officials' countries (for speaker counts)
 # Generated requests per API operation in the schema-driven fuzz test: bounded to keep the suite quick.
 FUZZ_EXAMPLES = 25
 

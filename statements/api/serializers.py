@@ -131,7 +131,7 @@ class OfficialSerializer(serializers.ModelSerializer):
         ]
 
     def get_statement_count(self, official) -> int:
-        return self.context["statement_counts"].get(official.pk, 0)
+        return self.context["counts"].speakers.get(official.pk, 0)
 
     def get_url(self, official) -> str:
         return absolute(self.context.get("request"), official.get_absolute_url())
@@ -149,12 +149,15 @@ class TopicSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True, help_text="The parent topic's slug (null for a top topic)."
     )
-    statement_count = serializers.IntegerField(help_text="Published statements tagged with this topic itself.")
+    statement_count = serializers.SerializerMethodField(help_text="Published statements tagged with this topic itself.")
     statements_url = serializers.SerializerMethodField(help_text="Statements on this topic and its sub-topics.")
 
     class Meta:
         model = Topic
         fields = ["name", "slug", "url", "api_url", "parent", "description", "statement_count", "statements_url"]
+
+    def get_statement_count(self, topic) -> int:
+        return self.context["counts"].tagged().get(topic.pk, 0)
 
     def get_url(self, topic) -> str:
         return absolute(self.context.get("request"), topic.get_absolute_url())
@@ -169,13 +172,24 @@ class TopicSerializer(serializers.ModelSerializer):
 class CountrySerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The country's public page.")
     api_url = serializers.SerializerMethodField()
-    statement_count = serializers.IntegerField(help_text="Published statements concerning this country.")
-    speaker_statement_count = serializers.IntegerField(help_text="Published statements by this country's officials.")
+    statement_count = serializers.SerializerMethodField(help_text="Published statements concerning this country.")
+    speaker_statement_count = serializers.SerializerMethodField(
+        help_text="Published statements by this country's officials."
+    )
     statements_url = serializers.SerializerMethodField(help_text="Statements concerning this country.")
 
     class Meta:
         model = Country
         fields = ["code", "name", "url", "api_url", "statement_count", "speaker_statement_count", "statements_url"]
+
+    def get_statement_count(self, country) -> int:
+        return self.context["counts"].countries.get(country.pk, 0)
+
+    def get_speaker_statement_count(self, country) -> int:
+        if "speaker_countries" not in self.context:  # once a request: the context is shared by a list's rows
+            country_of = dict(Official.objects.exclude(country=None).values_list("pk", "country_id"))
+            self.context["speaker_countries"] = self.context["counts"].speaker_countries(country_of)
+        return self.context["speaker_countries"].get(country.pk, 0)
 
     def get_url(self, country) -> str:
         return absolute(self.context.get("request"), country.get_absolute_url())
