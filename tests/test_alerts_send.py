@@ -25,7 +25,7 @@ from statements.alerts.models import (
     Subscription,
 )
 from statements.alerts.models import SubscriptionState as State
-from statements.models import Status
+from statements.models import Statement, Status
 from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,13 @@ def following(query: str = "", *, frequency: str = Frequency.AS_PUBLISHED, email
         confirmed_at=timezone.now(),
         token=links.new_token(),
     )
+
+
+def stamped(statement, at: datetime.datetime):
+    """The statement as if saved at `at`, its transaction committing now: runs given a `now` of their own see it
+    changed at that moment."""
+    Statement.objects.filter(pk=statement.pk).update(updated_at=at)
+    return statement
 
 
 def header(message, name: str) -> str:
@@ -120,7 +127,7 @@ def test_each_statement_goes_to_a_subscription_once(smtp_server, syria):
     now = timezone.now()
     sending.run(now=now)
     sending.run(now=now + 2 * HOUR)
-    second = StatementFactory(topics=[syria])
+    second = stamped(StatementFactory(topics=[syria]), now + 3 * HOUR)  # published between the runs
     sending.run(now=now + 4 * HOUR)
     sending.run(now=now + 6 * HOUR)
 
@@ -161,6 +168,38 @@ def test_what_is_new_to_a_subscription(smtp_server, syria, change, sent):
         )
     sending.run()
     assert len(smtp_server.messages) == int(sent)
+
+
+@pytest.mark.parametrize(
+    "changed, sent",
+    [
+        ("before the subscription was confirmed", False),
+        ("before the last check, by less than the margin: a late commit", True),
+        ("before the last check, by more than the margin", False),
+        ("after the last check", True),
+    ],
+)
+def test_each_run_looks_back_a_margin_before_the_last_check(smtp_server, changed, sent):
+    """A run looks at the statements changed since the last check less LATE_COMMIT_MARGIN: one stamped before that
+    check but committed after it still goes, once; what changed before the subscription was confirmed never does."""
+    now = timezone.now()
+    margin = digests.LATE_COMMIT_MARGIN
+    subscription = following()
+    Subscription.objects.filter(pk=subscription.pk).update(confirmed_at=now - 3 * margin)
+    last_check = now - margin
+    sending.run(now=last_check)  # nothing to send yet
+    updated_at = {
+        "before the subscription was confirmed": now - 4 * margin,
+        "before the last check, by less than the margin: a late commit": last_check - margin / 2,
+        "before the last check, by more than the margin": last_check - margin * 3 / 2,
+        "after the last check": last_check + margin / 2,
+    }[changed]
+    statement = stamped(StatementFactory(), updated_at)
+    sending.run(now=now)
+    sending.run(now=now + margin)  # looks again at what the previous run sent: nothing goes twice
+
+    assert len(smtp_server.messages) == int(sent)
+    assert SentStatement.objects.filter(statement=statement).count() == int(sent)
 
 
 @pytest.mark.parametrize(

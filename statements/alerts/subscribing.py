@@ -9,7 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -167,13 +168,18 @@ def send_confirmation(subscription: Subscription) -> None:
 
 def confirm(subscription: Subscription) -> bool:
     """Start a pending subscription's alerts, or resume one paused by refusals (its owner just read this link) or
-    by a filter that stopped working; False when there was nothing to do (a link used twice, an Editor's pause)."""
+    by a filter that stopped working; False when there was nothing to do (a link used twice, an Editor's pause).
+    A resumed alert keeps its first confirmation: what was published while it was paused is still new to it."""
     renewable = Q(state=SubscriptionState.PENDING) | (
         Q(state=SubscriptionState.PAUSED) & ~Q(paused_by=PauseCause.EDITOR)
     )
     return bool(
         Subscription.objects.filter(renewable, pk=subscription.pk).update(
-            state=SubscriptionState.ACTIVE, confirmed_at=timezone.now(), paused_by="", paused_reason="", hard_refusals=0
+            state=SubscriptionState.ACTIVE,
+            confirmed_at=Coalesce("confirmed_at", Value(timezone.now())),
+            paused_by="",
+            paused_reason="",
+            hard_refusals=0,
         )
     )
 
