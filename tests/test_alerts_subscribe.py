@@ -290,14 +290,13 @@ def test_a_filter_reads_in_words_on_one_line_with_the_searched_words_capped(data
 
 
 CONFIRM_PAGE_QUERIES = 2  # the subscription; the topic named in words
-# The address's subscriptions with their counts; then, per alert, the topics or officials its filter names (an
-# address has a few alerts: the names are not read for all of them at once).
+# The address's subscriptions with their counts; the topics or officials their filters name, read once for all.
 MANAGE_PAGE_QUERIES = 2
 UNSUBSCRIBE_PAGE_QUERIES = 2  # the subscription; the topic named in words
 
 
 def test_the_alert_pages_issue_a_fixed_number_of_queries(client, data, django_assert_num_queries):
-    """The confirm and unsubscribe pages issue a fixed number of queries; the manage page one more per alert."""
+    """The confirm, unsubscribe and manage pages issue a fixed number of queries."""
     ask(client)
     path = confirm_path(mail.outbox[0])
     with django_assert_num_queries(CONFIRM_PAGE_QUERIES):

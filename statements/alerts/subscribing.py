@@ -61,6 +61,14 @@ def describe(statement_filter: StatementFilter) -> str:
     return capfirst(" ".join(words.split()))
 
 
+def describe_all(subscriptions) -> list[str]:
+    """describe() of each subscription's filter, the names they use read once for all of them (a list of alerts)."""
+    filters = StatementFilter.read_together(
+        [QueryDict(subscription.query) for subscription in subscriptions], queryset=Statement.objects.published()
+    )
+    return [describe(statement_filter) for statement_filter in filters]
+
+
 def filter_errors(statement_filter: StatementFilter) -> list[str]:
     """The filter's errors as sentences naming the filter: "Official: There is no official with the slug “x”."."""
     found = []

@@ -12,7 +12,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ..errors import error_response
 from . import links
 from .models import Subscription, SubscriptionState
-from .subscribing import ConfirmationNotSent, SubscribeForm, confirm, describe, followed_filter, request_alert
+from .subscribing import (
+    ConfirmationNotSent,
+    SubscribeForm,
+    confirm,
+    describe,
+    describe_all,
+    followed_filter,
+    request_alert,
+)
 
 
 def bad_link(request, error: links.BadLink):
@@ -94,9 +102,10 @@ def manage(request, value):
     if request.method == "POST":
         with transaction.atomic():
             removed, _ = Subscription.objects.filter(address_hash=hashed).delete()
+    listed = list(subscriptions.with_sent_counts().order_by("created_at", "id"))
     alerts = [
-        (subscription, describe(followed_filter(subscription)), links.timeline_url(subscription))
-        for subscription in subscriptions.with_sent_counts().order_by("created_at", "id")
+        (subscription, words, links.timeline_url(subscription))
+        for subscription, words in zip(listed, describe_all(listed), strict=True)
     ]
     return render(request, "statements/alerts/manage.html", {"alerts": alerts, "removed": bool(removed)})
 
