@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from statements.alerts import digests, links, sending
 from statements.alerts.models import (
+    ConfirmationRequest,
     Digest,
     DigestState,
     Frequency,
@@ -25,6 +26,7 @@ from statements.alerts.models import (
     Subscription,
 )
 from statements.alerts.models import SubscriptionState as State
+from statements.alerts.subscribing import request_alert
 from statements.models import Statement, Status
 from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory
 
@@ -399,6 +401,25 @@ def test_a_temporary_refusal_is_retried_with_back_off(smtp_server):
     assert subscription.state == State.ACTIVE and subscription.hard_refusals == 0
 
 
+def test_confirmation_links_go_through_the_mail_server_and_a_refused_one_is_dropped(smtp_server, caplog):
+    """The run sends the confirmation links asked for; a request whose address the server refuses is dropped and
+    logged with the SMTP code, never the address, and the run goes on."""
+    request_alert(email="refused@example.org", query="", frequency=Frequency.DAILY)
+    request_alert(email="reader@example.org", query="", frequency=Frequency.WEEKLY)
+    smtp_server.refuse["refused@example.org"] = "550 5.1.1 No such user"
+    summary = sending.run()
+    assert (summary.confirmations, summary.refused) == (1, 1)
+    [message] = smtp_server.messages
+    assert header(message, "To") == "reader@example.org"
+    assert header(message, "Subject") == "Confirm your Statement Tracker alert"
+    assert "SMTPRecipientsRefused 550" in caplog.text and "refused@example.org" not in caplog.text
+    assert not ConfirmationRequest.objects.exists()
+    assert list(Subscription.objects.values_list("email", "frequency", "state").order_by("email")) == [
+        ("reader@example.org", Frequency.WEEKLY, State.PENDING),
+        ("refused@example.org", Frequency.DAILY, State.PENDING),  # forgotten when a link would have expired
+    ]
+
+
 @pytest.mark.parametrize("reply", ["550 5.1.1 No such user", "550 5.1.1 <reader@example.org>: User unknown"])
 def test_permanent_refusals_pause_the_subscription(smtp_server, reply):
     """After PAUSE_AFTER permanent (5xx) refusals in a row the subscription is paused and the digest given up; the
@@ -575,8 +596,8 @@ def test_the_command_prints_a_summary_line_and_progress_when_asked(smtp_server, 
     call_command("send_alerts", verbosity=verbosity, stdout=out)
     lines = out.getvalue().strip().splitlines()
     assert lines[-1] == (
-        "send_alerts: 1 subscriptions looked at, 1 digests sent (1 statements, 0 corrections), 0 refused, "
-        "0 paused, 0 failed, 0 unconfirmed forgotten."
+        "send_alerts: 0 confirmation links sent, 1 subscriptions looked at, 1 digests sent (1 statements, "
+        "0 corrections), 0 refused, 0 paused, 0 failed, 0 unconfirmed forgotten."
     )
     assert ("1/1 subscriptions" in out.getvalue()) is progress
 
