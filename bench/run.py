@@ -447,6 +447,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
     report = {
         "started_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "mode": args.mode,
         "machine": machine(),
         "count": args.count,
         "seed": args.seed,
@@ -608,13 +609,25 @@ def render_table(report: dict) -> str:
         lambda e: f"{e['alerts']['subscriptions']:,}, {e['alerts']['prepared']['published']:,}",
         f"{ALERTS_SUBSCRIPTIONS:,}, {ALERTS_PUBLISH:,}",
     )
-    add("alerts: send_alerts s", lambda e: e["alerts"]["seconds"], "≤ 60", TARGETS["alerts_seconds"])
+    # 60 s for 10,000 subscriptions: a rate, so that a smaller --alerts-subscriptions is judged too.
+    add(
+        "alerts: send_alerts s",
+        lambda e: e["alerts"]["seconds"],
+        f"≤ {TARGETS['alerts_seconds']} at {ALERTS_SUBSCRIPTIONS:,} (pro rata)",
+        lambda name: (
+            TARGETS["alerts_seconds"]
+            * engines[name].get("alerts", {}).get("subscriptions", ALERTS_SUBSCRIPTIONS)
+            / ALERTS_SUBSCRIPTIONS
+        ),
+    )
     add("alerts: peak RSS MB", lambda e: e["alerts"]["peak_rss_mb"], "≤ 200", TARGETS["alerts_memory_mb"])
     add(
         "alerts: digests sent (share non-empty)",
         lambda e: f"{e['alerts']['digests_sent']:,} ({e['alerts']['non_empty_share']:.0%})",
         "about a third",
     )
+    if report.get("mode") == "alerts":  # the alerts' step alone: the other rows would all read n/a
+        rows = [rows[0], *(row for row in rows[1:] if row[0].startswith("alerts:"))]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
