@@ -70,7 +70,8 @@ eval-extract: install
 	$(BIN)/python scripts/eval_extract.py
 
 # A million statements on SQLite and PostgreSQL (docs/performance.md): builds or reuses bench/cache/bench-1m.sqlite3
-# and the database st_bench (BENCH_POSTGRES_URL), measures, prints a table, writes bench/results/*.json.
+# and the database st_bench (BENCH_POSTGRES_URL), measures (pages, export, then one send_alerts run on a copy of the
+# database), prints a table, writes bench/results/*.json.
 bench: install
 	$(BIN)/python -m bench.run
 

@@ -19,11 +19,18 @@ For each engine it
    (seconds, rows/s, peak RSS growth), for the ratio. The client goes first so that both are timed with the
    tables in the OS cache.
 
-Results are printed as a table and written to bench/results/<UTC timestamp>.json and bench/results/latest.json.
+4. measures the email alerts' bar (bench/alerts.py) on a copy of the database, dropped afterwards: 10,000 confirmed
+   subscriptions, 2,000 statements published, one `send_alerts` run through a real SMTP server in a process of its
+   own (bench/smtp_sink.py), DKIM-signing as production does: seconds, peak memory, digests sent. Only that step:
+   `python -m bench.run alerts`; skipped with --no-alerts.
+
+Results are printed as a table and written to bench/results/<UTC timestamp>.json and bench/results/latest.json
+(`alerts` alone: bench/results/<UTC timestamp>-alerts.json).
 Nothing here asserts a target: the figures, and the targets they are compared with, go to docs/performance.md.
 """
 
 import argparse
+import contextlib
 import datetime
 import hashlib
 import json
@@ -31,9 +38,11 @@ import os
 import platform
 import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -49,6 +58,8 @@ POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0
 GENERATOR_SOURCES = ["statements/sample_data/synthetic.py", "statements/sample_data/demo.py"]
 ADMIN_USERNAME = "bench-admin"
 SLOW_MS = 2500  # a URL slower than this at warm-up is timed only once or twice (recorded as "runs")
+ALERTS_SUBSCRIPTIONS = 10_000  # the alerts' bar (issue #23): subscriptions, and statements published before the run
+ALERTS_PUBLISH = 2_000
 EXPORT_MAX_SECONDS = int(os.environ.get("BENCH_EXPORT_MAX_SECONDS", "900"))  # then rows/s is over a partial file
 
 TARGETS = {
@@ -64,6 +75,8 @@ TARGETS = {
     "export_memory_mb": 50,
     "import_100k_seconds": 60,
     "import_memory_mb": 200,
+    "alerts_seconds": 60,
+    "alerts_memory_mb": 200,
 }
 
 # The timeline's filter matrix: single filters, combinations, common and rare values, date ranges, words, order.
@@ -240,19 +253,100 @@ def settle(engine: str, database_url: str) -> None:
     os.sync()
 
 
-def child(database_url: str, mode: str, runs: int, *extra: str) -> dict:
+def child(database_url: str, mode: str, runs: int, *extra: str, env: dict | None = None) -> dict:
     """Measure in a fresh process, so one engine's caches and memory do not colour the other's figures."""
     CACHE.mkdir(parents=True, exist_ok=True)
     out = CACHE / f"result-{mode}-{os.getpid()}.json"
     subprocess.run(
         [PYTHON, "-m", "bench.run", mode, "--runs", str(runs), "--out", str(out), *extra],
         cwd=ROOT,
-        env=bench_env(database_url),
+        env={**bench_env(database_url), **(env or {})},
         check=True,
     )
     data = json.loads(out.read_text())
     out.unlink()
     return data
+
+
+def copy_database(engine: str, database_url: str) -> str:
+    """A copy of a benchmark database for a step that writes (the alerts'), so the original is left as it was:
+    SQLite's file through its backup API (WAL included), PostgreSQL's database as a template. The copy's URL."""
+    if engine == "sqlite":
+        source = Path(urlsplit(database_url).path)
+        target = source.with_name(f"{source.stem}-alerts.sqlite3")
+        drop_copy(engine, f"sqlite:///{target}")
+        with (
+            contextlib.closing(sqlite3.connect(source)) as original,
+            contextlib.closing(sqlite3.connect(target)) as copy,
+        ):
+            original.backup(copy)
+        return f"sqlite:///{target}"
+    parts = urlsplit(database_url)
+    name, copy = parts.path.lstrip("/"), f"{parts.path.lstrip('/')}_alerts"
+    drop_copy(engine, parts._replace(path=f"/{copy}").geturl())
+    # Fails while another session is connected to the original (a load test, say): try again once it is done.
+    psql(parts._replace(path="/postgres").geturl(), f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+    return parts._replace(path=f"/{copy}").geturl()
+
+
+def drop_copy(engine: str, copy_url: str) -> None:
+    parts = urlsplit(copy_url)
+    if engine == "sqlite":
+        for path in (parts.path, f"{parts.path}-wal", f"{parts.path}-shm"):
+            Path(path).unlink(missing_ok=True)
+        return
+    psql(parts._replace(path="/postgres").geturl(), f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
+
+
+def measure_alerts_on_copy(engine: str, database_url: str, subscriptions: int, publish: int) -> dict:
+    """The alerts' bar (bench/alerts.py) on a copy of the database: subscriptions and statements added in one
+    process, one `send_alerts` run timed in another, through an SMTP server in a third; the copy dropped at the end."""
+    from bench import alerts, smtp_sink
+
+    copy = copy_database(engine, database_url)
+    try:
+        made = child(
+            copy, "alerts-prepare", 1, "--alerts-subscriptions", str(subscriptions), "--alerts-publish", str(publish)
+        )
+        settle(engine, copy)
+        with tempfile.TemporaryDirectory() as folder:
+            key = Path(folder) / "dkim.pem"  # signed as in production (docs/alerts.md): the signature costs CPU
+            subprocess.run(
+                ["openssl", "genrsa", "-traditional", "-out", str(key), "2048"], check=True, capture_output=True
+            )
+            counts = Path(folder) / "smtp.json"
+            port = smtp_sink.free_port()
+            server = subprocess.Popen(
+                [PYTHON, "-m", "bench.smtp_sink", "--port", str(port), "--out", str(counts)],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            try:
+                if server.stdout.readline().strip() != "ready":
+                    raise RuntimeError("the SMTP server (bench/smtp_sink.py) did not start")
+                mail = {
+                    "EMAIL_HOST": "127.0.0.1",
+                    "EMAIL_PORT": str(port),
+                    "EMAIL_USE_TLS": "0",
+                    "EMAIL_USE_SSL": "0",
+                    "DKIM_PRIVATE_KEY_FILE": str(key),
+                    "DKIM_SELECTOR": "bench",
+                    "DKIM_DOMAIN": alerts.ADDRESS_DOMAIN,
+                }
+                result = child(copy, "alerts-send", 1, env=mail)
+            finally:
+                server.terminate()
+                server.wait(timeout=60)
+            result["smtp"] = json.loads(counts.read_text())
+    finally:
+        drop_copy(engine, copy)
+    if result["smtp"]["messages"] != result["digests_sent"]:
+        raise RuntimeError(
+            f"the SMTP server took {result['smtp']['messages']} messages for {result['digests_sent']} digests"
+        )
+    result["prepared"] = made
+    return result
 
 
 def cli_reference(engine: str, database_url: str, rows: int) -> dict:
@@ -300,7 +394,8 @@ def machine() -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Build (or reuse) the million-statement databases and measure.")
-    parser.add_argument("mode", nargs="?", default="all", choices=["all", "measure", "export", "import", "markdown"])
+    modes = ["all", "alerts", "measure", "export", "import", "alerts-prepare", "alerts-send", "markdown"]
+    parser.add_argument("mode", nargs="?", default="all", choices=modes)
     parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--count", type=int, default=DEFAULT_COUNT)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -318,7 +413,10 @@ def main(argv: list[str] | None = None) -> None:
         metavar="N",
         help="Also time `import_statements` of N generated rows (rolled back: the database is left as it was).",
     )
-    parser.add_argument("--out", help="(measure/export/import) where the child writes its JSON.")
+    parser.add_argument("--no-alerts", action="store_true", help="Skip the alerts' send_alerts run.")
+    parser.add_argument("--alerts-subscriptions", type=int, default=ALERTS_SUBSCRIPTIONS, metavar="N")
+    parser.add_argument("--alerts-publish", type=int, default=ALERTS_PUBLISH, metavar="N")
+    parser.add_argument("--out", help="(the steps run in a child) where the child writes its JSON.")
     args = parser.parse_args(argv)
     if args.mode == "measure":
         write_json(Path(args.out), measure(runs=args.runs))
@@ -329,6 +427,19 @@ def main(argv: list[str] | None = None) -> None:
     if args.mode == "import":
         write_json(Path(args.out), measure_import(args.import_rows))
         return
+    if args.mode == "alerts-prepare":
+        from bench import alerts
+
+        write_json(
+            Path(args.out),
+            alerts.prepare(subscriptions=args.alerts_subscriptions, publish=args.alerts_publish, seed=alerts.SEED),
+        )
+        return
+    if args.mode == "alerts-send":
+        from bench import alerts
+
+        write_json(Path(args.out), alerts.send())
+        return
     if args.mode == "markdown":  # the latest results as a Markdown table, for docs/performance.md
         print(render_markdown(json.loads((RESULTS / "latest.json").read_text())))
         return
@@ -336,6 +447,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
     report = {
         "started_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "mode": args.mode,
         "machine": machine(),
         "count": args.count,
         "seed": args.seed,
@@ -351,6 +463,9 @@ def main(argv: list[str] | None = None) -> None:
             url = ensure_postgres(args.count, args.seed, args.keep_database)
         build_seconds = time.monotonic() - build_started
         settle(engine, url)
+        if args.mode == "alerts":
+            report["engines"][engine] = {"vendor": engine, "alerts": alerts_step(engine, url, args)}
+            continue
         print(f"{engine}: measuring pages…", flush=True)
         result = child(url, "measure", args.runs)
         result["build_or_reuse_seconds"] = round(build_seconds, 1)
@@ -368,15 +483,28 @@ def main(argv: list[str] | None = None) -> None:
         if args.import_rows:
             print(f"{engine}: importing {args.import_rows:,} generated rows (rolled back)…", flush=True)
             result["import"] = child(url, "import", 1, "--import-rows", str(args.import_rows))
+        if not args.no_alerts:
+            result["alerts"] = alerts_step(engine, url, args)
         report["engines"][result["vendor"]] = result
     report["total_seconds"] = round(time.monotonic() - started, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = report["started_at"].replace(":", "").replace("-", "")
-    write_json(RESULTS / f"{stamp}.json", report)
-    write_json(RESULTS / "latest.json", report)
+    # `alerts` alone is a partial report: latest.json keeps the last whole run's figures.
+    written = [f"{stamp}-alerts.json"] if args.mode == "alerts" else [f"{stamp}.json", "latest.json"]
+    for name in written:
+        write_json(RESULTS / name, report)
     print()
     print(render_table(report))
-    print(f"\nWritten: bench/results/{stamp}.json and bench/results/latest.json ({report['total_seconds']:.0f} s)")
+    print(f"\nWritten: {' and '.join(f'bench/results/{name}' for name in written)} ({report['total_seconds']:.0f} s)")
+
+
+def alerts_step(engine: str, url: str, args) -> dict:
+    print(
+        f"{engine}: alerts, {args.alerts_subscriptions:,} subscriptions and {args.alerts_publish:,} statements "
+        "published, on a copy of the database…",
+        flush=True,
+    )
+    return measure_alerts_on_copy(engine, url, args.alerts_subscriptions, args.alerts_publish)
 
 
 def write_json(path: Path, data: dict) -> None:
@@ -476,6 +604,30 @@ def render_table(report: dict) -> str:
     add("import s (rows, rolled back)", lambda e: f"{e['import']['seconds']:,.1f} ({e['import']['rows']:,})", "")
     add("import rows/s", lambda e: e["import"]["rows_per_s"], f"≥ {100_000 // rate:,}", 100_000 / rate, True)
     add("import peak RSS MB", lambda e: e["import"]["peak_rss_mb"], "≤ 200", TARGETS["import_memory_mb"])
+    add(
+        "alerts: subscriptions, published",
+        lambda e: f"{e['alerts']['subscriptions']:,}, {e['alerts']['prepared']['published']:,}",
+        f"{ALERTS_SUBSCRIPTIONS:,}, {ALERTS_PUBLISH:,}",
+    )
+    # 60 s for 10,000 subscriptions: a rate, so that a smaller --alerts-subscriptions is judged too.
+    add(
+        "alerts: send_alerts s",
+        lambda e: e["alerts"]["seconds"],
+        f"≤ {TARGETS['alerts_seconds']} at {ALERTS_SUBSCRIPTIONS:,} (pro rata)",
+        lambda name: (
+            TARGETS["alerts_seconds"]
+            * engines[name].get("alerts", {}).get("subscriptions", ALERTS_SUBSCRIPTIONS)
+            / ALERTS_SUBSCRIPTIONS
+        ),
+    )
+    add("alerts: peak RSS MB", lambda e: e["alerts"]["peak_rss_mb"], "≤ 200", TARGETS["alerts_memory_mb"])
+    add(
+        "alerts: digests sent (share non-empty)",
+        lambda e: f"{e['alerts']['digests_sent']:,} ({e['alerts']['non_empty_share']:.0%})",
+        "about a third",
+    )
+    if report.get("mode") == "alerts":  # the alerts' step alone: the other rows would all read n/a
+        rows = [rows[0], *(row for row in rows[1:] if row[0].startswith("alerts:"))]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -21,6 +21,7 @@ import pycountry
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import QueryDict
 
 from .dates import PARTIAL_DATE_PATTERN, DateSpan, PartialDateField
 from .models import Country, Kind, Official, Outlet, Statement, Topic
@@ -66,17 +67,34 @@ class SlugListField(django_filters.fields.ModelMultipleChoiceField):
 
     upper_case = False
     max_values = 50
+    # The objects several filters name, read once for all of them ({value: object}, StatementFilter.read_together);
+    # None: this field reads its own.
+    known: dict | None = None
+
+    def prepared(self, values: list[str]) -> list[str]:
+        """The values as clean() checks them: blank ones dropped, stripped, upper case for codes."""
+        values = [v.strip() for v in values if isinstance(v, str) and v.strip()]
+        return [v.upper() for v in values] if self.upper_case else values
 
     def clean(self, value):
         if isinstance(value, list | tuple):
-            value = [v.strip() for v in value if isinstance(v, str) and v.strip()]
-            if self.upper_case:
-                value = [v.upper() for v in value]
+            value = self.prepared(value)
             if len(value) > self.max_values:
                 raise ValidationError(f"Choose at most {self.max_values} values.", code="too_many")
             if any("\x00" in v for v in value):  # PostgreSQL cannot even compare a string holding NUL
                 raise ValidationError("Null characters are not allowed.", code="null_characters_not_allowed")
         return super().clean(value)
+
+    def _check_values(self, value):
+        if self.known is None:
+            return super()._check_values(value)
+        for item in value:
+            if item not in self.known:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        wanted = set(value)
+        return [obj for item, obj in self.known.items() if item in wanted]  # in the queryset's order, as Django's
 
 
 class CodeListField(SlugListField):
@@ -392,6 +410,28 @@ class StatementFilter(django_filters.FilterSet):
         if sort == Sort.RELEVANCE and q:
             return queryset.with_search_rank(q).order_by("-search_rank", "-date", "-id")
         return queryset.newest_first()
+
+    @classmethod
+    def read_together(cls, datas: list[QueryDict], *, queryset) -> list["StatementFilter"]:
+        """A filter for each query string, the officials, topics, countries and outlets they name read in one query
+        per parameter for all of them rather than one per filter: a page listing many filters in words."""
+        filters = [cls(data, queryset=queryset) for data in datas]
+        for name, f in cls.base_filters.items():
+            if not isinstance(f, SlugListFilter):
+                continue
+            fields = [statement_filter.form.fields[name] for statement_filter in filters]
+            values = {
+                value for field, data in zip(fields, datas, strict=True) for value in field.prepared(data.getlist(name))
+            }
+            values = {value for value in values if "\x00" not in value}  # refused by clean(); PostgreSQL cannot compare
+            if not values:
+                continue
+            key = fields[0].to_field_name
+            found = fields[0].queryset.filter(**{f"{key}__in": values})
+            known = {str(getattr(obj, key)): obj for obj in found}
+            for field in fields:
+                field.known = known
+        return filters
 
     # --- The registry's readings: what every surface shows of this filter ------------------------------------------
 

@@ -2,16 +2,13 @@
 
 import email
 import email.policy
-import socket
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
+from bench.smtp_sink import controller, free_port
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["Mailbox", "free_port", "start"]
 
 
 class Mailbox:
@@ -55,12 +52,11 @@ class Mailbox:
 
 def start(port: int | None = None) -> tuple[Controller, Mailbox]:
     mailbox = Mailbox()
-    controller = Controller(
+    server = controller(
         mailbox,
-        hostname="127.0.0.1",
-        port=port or free_port(),
+        port=port,
         authenticator=mailbox.authenticate,
         auth_require_tls=False,  # a test server on the loopback: plain AUTH without TLS
     )
-    controller.start()
-    return controller, mailbox
+    server.start()
+    return server, mailbox

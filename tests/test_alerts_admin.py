@@ -88,3 +88,35 @@ def test_the_preview_shows_the_next_digest_and_records_nothing(subscription, rol
     assert response.status_code == 200
     assert "1 new statement" in page and statement.text in page and ADDRESS not in page
     assert not Digest.objects.exists() and not SentStatement.objects.exists()
+
+
+# Queries for the alerts list, whatever the number of rows: session, user, the user's and groups' permissions, the
+# counts (all, filtered), the rows with their statements sent, the officials, topics and countries the page's
+# filters name (once each, for all rows), the date hierarchy's bounds and days.
+CHANGELIST_QUERIES = 12
+
+
+@pytest.mark.parametrize("rows", [3, 12])
+def test_the_list_says_each_filter_in_words_with_a_fixed_number_of_queries(django_assert_num_queries, rows):
+    """The list reads the names its filters use once for the page, not once per row: 3 alerts cost what 12 do."""
+    from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
+
+    syria = TopicFactory(name="Syria", slug="syria")
+    peskov = OfficialFactory(name="Dmitry Peskov", slug="dmitry-peskov")
+    StatementFactory(speaker=peskov, topics=[syria], countries=[country("SY")])
+    filters = [
+        ("speaker=dmitry-peskov", "Statements by Dmitry Peskov"),
+        ("topic=syria", "Statements on Syria"),
+        ("country=sy", "Statements concerning Syria"),
+        ("q=sanctions&topic=syria", "Statements on Syria matching “sanctions”"),
+    ]
+    for n in range(rows):
+        Subscription.objects.create(
+            email=f"reader{n}@example.org", query=filters[n % len(filters)][0], token=links.new_token()
+        )
+    client = signed_in("Editor")
+    with django_assert_num_queries(CHANGELIST_QUERIES):
+        response = client.get(admin_url(Subscription, "changelist"))
+    page = response.content.decode()
+    assert response.status_code == 200 and len(response.context["cl"].result_list) == rows
+    assert [words for _, words in filters[:rows] if words not in page] == []

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from statements.alerts import digests, links, sending
 from statements.alerts.models import (
+    ConfirmationRequest,
     Digest,
     DigestState,
     Frequency,
@@ -25,7 +26,8 @@ from statements.alerts.models import (
     Subscription,
 )
 from statements.alerts.models import SubscriptionState as State
-from statements.models import Status
+from statements.alerts.subscribing import request_alert
+from statements.models import Statement, Status
 from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +46,13 @@ def following(query: str = "", *, frequency: str = Frequency.AS_PUBLISHED, email
         confirmed_at=timezone.now(),
         token=links.new_token(),
     )
+
+
+def stamped(statement, at: datetime.datetime):
+    """The statement as if saved at `at`, its transaction committing now: runs given a `now` of their own see it
+    changed at that moment."""
+    Statement.objects.filter(pk=statement.pk).update(updated_at=at)
+    return statement
 
 
 def header(message, name: str) -> str:
@@ -120,7 +129,7 @@ def test_each_statement_goes_to_a_subscription_once(smtp_server, syria):
     now = timezone.now()
     sending.run(now=now)
     sending.run(now=now + 2 * HOUR)
-    second = StatementFactory(topics=[syria])
+    second = stamped(StatementFactory(topics=[syria]), now + 3 * HOUR)  # published between the runs
     sending.run(now=now + 4 * HOUR)
     sending.run(now=now + 6 * HOUR)
 
@@ -161,6 +170,38 @@ def test_what_is_new_to_a_subscription(smtp_server, syria, change, sent):
         )
     sending.run()
     assert len(smtp_server.messages) == int(sent)
+
+
+@pytest.mark.parametrize(
+    "changed, sent",
+    [
+        ("before the subscription was confirmed", False),
+        ("before the last check, by less than the margin: a late commit", True),
+        ("before the last check, by more than the margin", False),
+        ("after the last check", True),
+    ],
+)
+def test_each_run_looks_back_a_margin_before_the_last_check(smtp_server, changed, sent):
+    """A run looks at the statements changed since the last check less LATE_COMMIT_MARGIN: one stamped before that
+    check but committed after it still goes, once; what changed before the subscription was confirmed never does."""
+    now = timezone.now()
+    margin = digests.LATE_COMMIT_MARGIN
+    subscription = following()
+    Subscription.objects.filter(pk=subscription.pk).update(confirmed_at=now - 3 * margin)
+    last_check = now - margin
+    sending.run(now=last_check)  # nothing to send yet
+    updated_at = {
+        "before the subscription was confirmed": now - 4 * margin,
+        "before the last check, by less than the margin: a late commit": last_check - margin / 2,
+        "before the last check, by more than the margin": last_check - margin * 3 / 2,
+        "after the last check": last_check + margin / 2,
+    }[changed]
+    statement = stamped(StatementFactory(), updated_at)
+    sending.run(now=now)
+    sending.run(now=now + margin)  # looks again at what the previous run sent: nothing goes twice
+
+    assert len(smtp_server.messages) == int(sent)
+    assert SentStatement.objects.filter(statement=statement).count() == int(sent)
 
 
 @pytest.mark.parametrize(
@@ -360,6 +401,25 @@ def test_a_temporary_refusal_is_retried_with_back_off(smtp_server):
     assert subscription.state == State.ACTIVE and subscription.hard_refusals == 0
 
 
+def test_confirmation_links_go_through_the_mail_server_and_a_refused_one_is_dropped(smtp_server, caplog):
+    """The run sends the confirmation links asked for; a request whose address the server refuses is dropped and
+    logged with the SMTP code, never the address, and the run goes on."""
+    request_alert(email="refused@example.org", query="", frequency=Frequency.DAILY)
+    request_alert(email="reader@example.org", query="", frequency=Frequency.WEEKLY)
+    smtp_server.refuse["refused@example.org"] = "550 5.1.1 No such user"
+    summary = sending.run()
+    assert (summary.confirmations, summary.refused) == (1, 1)
+    [message] = smtp_server.messages
+    assert header(message, "To") == "reader@example.org"
+    assert header(message, "Subject") == "Confirm your Statement Tracker alert"
+    assert "SMTPRecipientsRefused 550" in caplog.text and "refused@example.org" not in caplog.text
+    assert not ConfirmationRequest.objects.exists()
+    assert list(Subscription.objects.values_list("email", "frequency", "state").order_by("email")) == [
+        ("reader@example.org", Frequency.WEEKLY, State.PENDING),
+        ("refused@example.org", Frequency.DAILY, State.PENDING),  # forgotten when a link would have expired
+    ]
+
+
 @pytest.mark.parametrize("reply", ["550 5.1.1 No such user", "550 5.1.1 <reader@example.org>: User unknown"])
 def test_permanent_refusals_pause_the_subscription(smtp_server, reply):
     """After PAUSE_AFTER permanent (5xx) refusals in a row the subscription is paused and the digest given up; the
@@ -536,8 +596,8 @@ def test_the_command_prints_a_summary_line_and_progress_when_asked(smtp_server, 
     call_command("send_alerts", verbosity=verbosity, stdout=out)
     lines = out.getvalue().strip().splitlines()
     assert lines[-1] == (
-        "send_alerts: 1 subscriptions looked at, 1 digests sent (1 statements, 0 corrections), 0 refused, "
-        "0 paused, 0 failed, 0 unconfirmed forgotten."
+        "send_alerts: 0 confirmation links sent, 1 subscriptions looked at, 1 digests sent (1 statements, "
+        "0 corrections), 0 refused, 0 paused, 0 failed, 0 unconfirmed forgotten."
     )
     assert ("1/1 subscriptions" in out.getvalue()) is progress
 

@@ -39,3 +39,51 @@ def test_another_count_has_a_postgresql_database_of_its_own(monkeypatch, count, 
     """A quick try with --count never drops the million's database: each count is built in its own."""
     monkeypatch.setattr(bench, "POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/st_bench")
     assert bench.postgres_url(count) == url
+
+
+def test_the_alerts_step_works_on_a_copy_and_drops_it_even_when_it_fails(tmp_path, monkeypatch):
+    """The alerts' bar writes subscriptions and statements: it runs on a copy of the database, and the copy is gone
+    afterwards, the original unchanged, whether the run succeeds or not."""
+    import sqlite3
+
+    original = tmp_path / "bench-5000.sqlite3"
+    with sqlite3.connect(original) as db:
+        db.execute("CREATE TABLE statements_statement (id INTEGER PRIMARY KEY, text TEXT)")
+        db.execute("INSERT INTO statements_statement (text) VALUES ('before')")
+    before = original.read_bytes()
+    seen = []
+
+    def child_that_fails(database_url, mode, runs, *extra, env=None):
+        path = database_url.removeprefix("sqlite:///")
+        with sqlite3.connect(path) as db:  # the copy holds the original's rows, and takes the writes
+            seen.append(db.execute("SELECT text FROM statements_statement").fetchall())
+            db.execute("INSERT INTO statements_statement (text) VALUES ('written by the step')")
+        raise subprocess.CalledProcessError(1, [mode])
+
+    monkeypatch.setattr(bench, "child", child_that_fails)
+    with pytest.raises(subprocess.CalledProcessError):
+        bench.measure_alerts_on_copy("sqlite", f"sqlite:///{original}", 10, 10)
+    assert seen == [[("before",)]]
+    assert original.read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["bench-5000.sqlite3"]
+
+
+def test_every_filter_the_alerts_bar_follows_is_one_a_visitor_could_subscribe_to(db):
+    """The benchmark's subscriptions follow filters StatementFilter accepts (as the subscribe form checks them), of
+    every family, each family drawn."""
+    import random
+
+    from django.http import QueryDict
+
+    from bench import alerts
+    from statements.filters import StatementFilter
+    from statements.models import Statement
+    from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
+
+    speaker, topic = OfficialFactory(slug="ada-quillfeather-fictional"), TopicFactory(slug="syria")
+    StatementFactory(speaker=speaker, topics=[topic], countries=[country("SY")])
+    drawn = alerts.alert_filters(random.Random(1), 200, officials=[speaker.slug], topics=[topic.slug], countries=["sy"])
+    for family, query in drawn:
+        statement_filter = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+        assert statement_filter.is_valid(), (family, query, statement_filter.errors)
+    assert {family for family, _ in drawn} == set(alerts.FAMILY_WEIGHTS)

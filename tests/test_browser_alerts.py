@@ -1,5 +1,5 @@
 """Email alerts in Debian's Chromium, through a real SMTP server: subscribe from a filtered timeline, confirm from
-the email received, get a digest when a statement is published and its correction, unsubscribe in one click."""
+the email the sender sends, get a digest when a statement is published and its correction, unsubscribe in one click."""
 
 import datetime
 import re
@@ -42,6 +42,8 @@ def test_follow_a_filter_by_email_from_subscribing_to_unsubscribing(live_server,
     assert serious_violations(page) == []
     screenshot(page, "alerts-requested", widths=(390, 1280))
 
+    assert smtp_server.messages == [], "the request is queued: no mail server is asked while the visitor waits"
+    assert sending.run().confirmations == 1  # send_alerts, a few minutes later
     [confirmation] = smtp_server.messages
     assert "Syria" not in confirmation.as_string()
     page.goto(re.search(r"(http://\S+/alerts/confirm/\S+/)", plain(confirmation)).group(1))

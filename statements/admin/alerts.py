@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from statements.alerts import digests
 from statements.alerts.models import PauseCause, Subscription, SubscriptionState
-from statements.alerts.subscribing import describe, followed_filter
+from statements.alerts.subscribing import describe, describe_all, followed_filter
 
 ADDRESS_PERMISSION = "statements.view_subscription_address"
 # Fields a query string must not filter on: `?email__startswith=a` and the like would spell an address out one
@@ -79,6 +79,13 @@ class SubscriptionAdmin(admin.ModelAdmin):
         # The page is read-only (the address and filter are the subscriber's): pausing is the one change, an action.
         return obj is None and super().has_change_permission(request)
 
+    def get_changelist_instance(self, request):
+        """The page's alerts, each with its filter in words, the names read once for the page (not per row)."""
+        changelist = super().get_changelist_instance(request)
+        for subscription, words in zip(changelist.result_list, describe_all(changelist.result_list), strict=True):
+            subscription.described = words
+        return changelist
+
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)
         return [path("<int:pk>/preview/", preview, name="statements_subscription_preview"), *super().get_urls()]
@@ -104,7 +111,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     @admin.display(description="filter")
     def in_words(self, obj):
-        return describe(followed_filter(obj))
+        # Set for the list's rows by get_changelist_instance; read here for the one alert of its own page.
+        return getattr(obj, "described", None) or describe(followed_filter(obj))
 
     @admin.display(description="statements sent", ordering="statements_sent")
     def statements_sent(self, obj):

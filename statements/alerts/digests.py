@@ -1,11 +1,14 @@
 """What is due and what a digest holds.
 
-A digest holds the statements that newly match a subscription's filter (published since it began, or matching
-now because their topics, countries or words changed) that it was never sent, and, in their own section, the
-corrections and retractions of statements it was sent. "Never sent" is read from the sent pairs
-(`SentStatement`), never from a "published since" watermark: a publication whose transaction commits late would
-fall behind a watermark and be missed. Candidates are the statements changed since the subscription began
-(`Statement.updated_at`, indexed); a publication or an edit changes it.
+New to a subscription: a published statement matching its filter, published or edited into the filter after the
+subscription was first confirmed (by `Statement.updated_at`, indexed), and never sent to it. A statement that
+comes to match because something else changed (a topic moved under another, an official's country) is not new:
+only the statement's own change is. "Never sent" is read from the sent pairs (`SentStatement`), the truth of what
+went to whom. Each run looks only at the statements changed since the subscription's last check less
+LATE_COMMIT_MARGIN (`candidates_since`), so the work does not grow with a subscription's age; the sent pairs keep
+the statements of that overlap from going twice.
+
+Corrections and retractions of statements already sent come in their own section.
 """
 
 import datetime
@@ -26,6 +29,11 @@ from .subscribing import followed_filter
 SHOWN_MAX = 20
 # A subscription "as published" gets at most one digest in this interval.
 AS_PUBLISHED_INTERVAL = datetime.timedelta(hours=1)
+# `updated_at` is stamped when a statement is saved and seen by a run only once its transaction commits: a CSV import
+# stamps its first rows long before it commits. Each run therefore looks again this far before the last check; a
+# transaction that commits later than this after stamping its statements would be missed (no writer here holds one
+# that long). What the overlap finds again was sent already: the sent pairs keep it from going twice.
+LATE_COMMIT_MARGIN = datetime.timedelta(hours=1)
 
 
 def last_scheduled(frequency: str, now: datetime.datetime) -> datetime.datetime:
@@ -52,14 +60,23 @@ def is_due(subscription: Subscription, now: datetime.datetime) -> bool:
     return since < last_scheduled(subscription.frequency, now)
 
 
+def candidates_since(subscription: Subscription) -> datetime.datetime:
+    """The earliest `updated_at` a run looks at for this subscription: its first confirmation (what is new starts
+    there), or its last check less LATE_COMMIT_MARGIN when that is later."""
+    since = subscription.confirmed_at or subscription.created_at  # a pending one, previewed in the admin
+    if subscription.checked_at is not None:
+        since = max(since, subscription.checked_at - LATE_COMMIT_MARGIN)
+    return since
+
+
 def new_statement_ids(subscription: Subscription) -> list[int]:
-    """Published statements matching the filter, changed since the subscription began, never sent to it; in the
-    filter's order. None for a filter no longer valid (an official whose statements all left the public site)."""
+    """Published statements matching the filter, changed since `candidates_since`, never sent to it; in the filter's
+    order. Empty for a filter no longer valid (an official whose statements all left the public site)."""
     statement_filter = followed_filter(subscription)
     if not statement_filter.is_valid():
         return []
     sent = SentStatement.objects.filter(subscription=subscription).values("statement_id")
-    found = statement_filter.qs.filter(updated_at__gte=subscription.created_at).exclude(pk__in=sent)
+    found = statement_filter.qs.filter(updated_at__gte=candidates_since(subscription)).exclude(pk__in=sent)
     return list(found.values_list("pk", flat=True))
 
 
@@ -144,29 +161,28 @@ class Contents:
 
 def contents(digest: Digest) -> Contents:
     """The statements of a recorded digest as they read now (a digest sent again shows the same statements)."""
-    shown = Statement.objects.for_lists().with_role()
-    new_ids = SentStatement.objects.filter(digest=digest).values("statement_id")
-    published = shown.filter(pk__in=new_ids, status=Status.PUBLISHED)  # one unpublished since is left out
-    new = list(published.newest_first()[:SHOWN_MAX])
-    corrected_ids = SentStatement.objects.filter(correction_digest=digest).values("statement_id")
-    changed = list(shown.filter(pk__in=corrected_ids, status__in=[Status.PUBLISHED, Status.RETRACTED]).newest_first())
-    return Contents(
-        new=new,
-        new_count=len(new) if len(new) < SHOWN_MAX else published.count(),
-        corrected=[s for s in changed if s.status == Status.PUBLISHED],
-        retracted=[s for s in changed if s.status == Status.RETRACTED],
+    return gathered(
+        new=SentStatement.objects.filter(digest=digest).values("statement_id"),
+        changed=SentStatement.objects.filter(correction_digest=digest).values("statement_id"),
     )
 
 
 def preview(subscription: Subscription) -> Contents:
     """What the subscription's next digest would hold if it were recorded now; nothing is recorded (the admin)."""
-    new_ids = new_statement_ids(subscription)
     _, told = changed_since_sent(subscription)
+    return gathered(new=new_statement_ids(subscription), changed=[row.statement_id for row in told])
+
+
+def gathered(*, new, changed) -> Contents:
+    """What a digest shows of these statements (ids, or a query of them): the newest SHOWN_MAX of the new ones still
+    published, with their count; the changed ones as corrected or retracted."""
     shown = Statement.objects.for_lists().with_role()
-    changed = list(shown.filter(pk__in=[row.statement_id for row in told]).newest_first())
+    published = shown.filter(pk__in=new, status=Status.PUBLISHED)  # one unpublished since is left out
+    written = list(published.newest_first()[:SHOWN_MAX])
+    told = list(shown.filter(pk__in=changed, status__in=[Status.PUBLISHED, Status.RETRACTED]).newest_first())
     return Contents(
-        new=list(shown.filter(pk__in=new_ids).newest_first()[:SHOWN_MAX]),
-        new_count=len(new_ids),
-        corrected=[s for s in changed if s.status == Status.PUBLISHED],
-        retracted=[s for s in changed if s.status == Status.RETRACTED],
+        new=written,
+        new_count=len(written) if len(written) < SHOWN_MAX else published.count(),
+        corrected=[s for s in told if s.status == Status.PUBLISHED],
+        retracted=[s for s in told if s.status == Status.RETRACTED],
     )

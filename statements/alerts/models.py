@@ -114,6 +114,33 @@ class Subscription(models.Model):
         )
 
 
+class ConfirmationRequest(models.Model):
+    """A visitor's request for an alert, queued for `send_alerts`, which decides what it calls for and sends the
+    confirmation link. Asking stores this row and nothing else, whatever the address (new, pending, confirmed,
+    over its limit): the answer takes the same path and the same time, so it says nothing of the address."""
+
+    email = models.EmailField("address", max_length=254)
+    address_hash = models.CharField(max_length=64, editable=False)
+    query = models.CharField("filter", max_length=Subscription.QUERY_MAX_LENGTH, blank=True)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(frequency__in=Frequency.values), name="alert_request_frequency_valid")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="alert_request_created")]
+
+    def __str__(self):
+        return f"Alert request {self.pk} ({self.get_frequency_display().lower()})"
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_address(self.email)
+        self.address_hash = address_hash(self.email)
+        super().save(*args, **kwargs)
+
+
 class DigestState(models.TextChoices):
     PENDING = "pending", "Recorded, not yet accepted by the mail server"
     SENT = "sent", "Accepted by the mail server"

@@ -1,4 +1,5 @@
-"""One run of `manage.py send_alerts`: every due digest recorded, then handed to the mail server.
+"""One run of `manage.py send_alerts`: the confirmation links asked for, then every due digest recorded and handed to
+the mail server.
 
 Exactly once, as far as SMTP allows. A digest is recorded, with the statements it sends, before it is handed to
 the server (`digests.record`), and marked sent after the server accepted it (`mark_sent`). A run that stops before
@@ -28,8 +29,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import digests, emails
-from .models import Digest, DigestState, PauseCause, RunLock, Subscription, SubscriptionState
-from .subscribing import filter_errors, followed_filter, forget_unconfirmed
+from .models import ConfirmationRequest, Digest, DigestState, PauseCause, RunLock, Subscription, SubscriptionState
+from .subscribing import (
+    CannotCount,
+    confirmation_message,
+    filter_errors,
+    followed_filter,
+    forget_unconfirmed,
+    link_sent,
+    take_request,
+)
 
 LOCK_NAME = "send_alerts"
 LEASE = datetime.timedelta(minutes=10)
@@ -46,6 +55,7 @@ class Stopped(Exception):
 
 @dataclass
 class Summary:
+    confirmations: int = 0
     looked_at: int = 0
     sent: int = 0
     statements: int = 0
@@ -65,7 +75,8 @@ class Summary:
         if self.locked:
             return "send_alerts: another run holds the lock; nothing sent."
         line = (
-            f"send_alerts: {self.looked_at} subscriptions looked at, {self.sent} digests sent "
+            f"send_alerts: {self.confirmations} confirmation links sent, "
+            f"{self.looked_at} subscriptions looked at, {self.sent} digests sent "
             f"({self.statements} statements, {self.corrections} corrections), {self.refused} refused, "
             f"{self.paused} paused, {self.failed} failed, {self.forgotten} unconfirmed forgotten."
         )
@@ -180,6 +191,7 @@ def run(*, progress: Callable[[int, int], None] | None = None, now: datetime.dat
     connection = get_connection()
     try:
         summary.forgotten = forget_unconfirmed(now=now)
+        send_confirmations(lease, now, connection, summary)
         ids = list(Subscription.objects.active().order_by("pk").values_list("pk", flat=True))
         for done, pk in enumerate(ids, start=1):
             if not lease.renew():  # this run outlived its lease and another took it: stop before sending more
@@ -197,6 +209,34 @@ def run(*, progress: Callable[[int, int], None] | None = None, now: datetime.dat
         close_quietly(connection)
         lease.release()
     return summary
+
+
+def send_confirmations(lease: Lease, now: datetime.datetime, connection, summary: Summary) -> None:
+    """Act on the queued requests for alerts, oldest first (`subscribing.take_request`), and send each link one
+    calls for. A request whose address or message the server refuses is dropped (logged); the mail server taking
+    nothing stops the run, that request still queued; no cache to count the addresses' limits leaves every request
+    queued for a run that can count."""
+    for pk in list(ConfirmationRequest.objects.order_by("pk").values_list("pk", flat=True)):
+        if not lease.renew():
+            return
+        request = ConfirmationRequest.objects.filter(pk=pk).first()
+        if request is None:  # the address unsubscribed from everything meanwhile
+            continue
+        try:
+            subscription = take_request(request)
+        except CannotCount:
+            logger.error("send_alerts: no cache can count confirmation emails; the requests wait for the next run")
+            return
+        if subscription is None:
+            continue
+        refusal = hand_over(confirmation_message(subscription), connection)
+        if refusal is not None:
+            logger.warning("send_alerts: a confirmation link was refused (%s); the request is dropped", why(refusal))
+            request.delete()
+            summary.refused += 1
+            continue
+        link_sent(request, subscription, now=now)
+        summary.confirmations += 1
 
 
 def send_one(subscription: Subscription, now: datetime.datetime, connection, summary: Summary) -> None:
@@ -248,18 +288,26 @@ def close_quietly(connection) -> None:
         connection.close()
 
 
-def deliver(digest: Digest, now: datetime.datetime, connection, summary: Summary) -> None:
-    message = emails.digest_message(digest)
+def hand_over(message, connection) -> Exception | None:
+    """Send one message in the run's session: None once the server accepted it, the error when it refused this
+    message (its recipient, or its content); Stopped when it takes nothing from us."""
     message.connection = connection
     try:
         connection.open()  # one session for the run, opened again after a refusal
         message.send()
     except (smtplib.SMTPException, OSError) as error:
         close_quietly(connection)  # a broken session is not reused: the next message opens a new one
-        if not is_refusal(error):  # the server takes nothing from us: the digest stays as it is, pending
+        if not is_refusal(error):
             raise Stopped(f"the mail server did not take mail ({why(error)})") from error
+        return error
+    return None
+
+
+def deliver(digest: Digest, now: datetime.datetime, connection, summary: Summary) -> None:
+    refusal = hand_over(emails.digest_message(digest), connection)
+    if refusal is not None:  # on Stopped, the digest stays as it is, pending
         summary.refused += 1
-        summary.paused += record_refusal(digest, error, now)
+        summary.paused += record_refusal(digest, refusal, now)
         return
     mark_sent(digest, now)
     summary.sent += 1

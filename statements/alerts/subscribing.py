@@ -1,15 +1,15 @@
-"""Asking for an alert and confirming it. Nothing but the confirmation email is sent before the link is followed,
-and that email carries no text the visitor typed (it must not be a way to send chosen words to strangers)."""
+"""Asking for an alert and confirming it. Asking queues a request (`ConfirmationRequest`) that `send_alerts` acts
+on; nothing but the confirmation email is sent before the link is followed, and that email carries no text the
+visitor typed (it must not be a way to send chosen words to strangers)."""
 
-import logging
-import smtplib
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,9 +20,7 @@ from ..filters import StatementFilter
 from ..models import Statement
 from ..ratelimit import hit_or_fail, parse_rate
 from . import links
-from .models import Frequency, PauseCause, Subscription, SubscriptionState, address_hash
-
-logger = logging.getLogger(__name__)
+from .models import ConfirmationRequest, Frequency, PauseCause, Subscription, SubscriptionState, address_hash
 
 # Confirmation emails one address may be sent a day, whoever asks: a visitor cannot flood someone's inbox.
 CONFIRMATIONS_PER_ADDRESS = "3/d"
@@ -58,6 +56,14 @@ def describe(statement_filter: StatementFilter) -> str:
     if q and len(q) > WORDS_MAX:
         words = words.replace(f"“{q}”", f"“{q[:WORDS_MAX].rstrip()}…”")
     return capfirst(" ".join(words.split()))
+
+
+def describe_all(subscriptions) -> list[str]:
+    """describe() of each subscription's filter, the names they use read once for all of them (a list of alerts)."""
+    filters = StatementFilter.read_together(
+        [QueryDict(subscription.query) for subscription in subscriptions], queryset=Statement.objects.published()
+    )
+    return [describe(statement_filter) for statement_filter in filters]
 
 
 def filter_errors(statement_filter: StatementFilter) -> list[str]:
@@ -101,59 +107,62 @@ class SubscribeForm(forms.Form):
         return query
 
 
-class ConfirmationNotSent(Exception):
-    """The mail server did not take the confirmation email; nothing new was stored."""
+class CannotCount(Exception):
+    """Neither the shared cache nor the database's can count an address's confirmation emails: none is sent (the
+    limit fails closed) and the requests wait for a run that can count."""
 
 
 def may_send_confirmation(email: str) -> bool:
-    """Count one confirmation email for the address (by its keyed hash); False over the limit, or while neither the
-    shared cache nor the database's can count (fails closed)."""
+    """Count one confirmation email for the address (by its keyed hash); False over the limit; CannotCount while
+    neither the shared cache nor the database's answers."""
     limit, period = parse_rate(CONFIRMATIONS_PER_ADDRESS)
     retry_after = hit_or_fail(
         "alert-confirmation", address_hash(email), limit, period, fallback=FALLBACK_CACHE, fail_open=False
     )
+    if retry_after is None:
+        raise CannotCount
     return retry_after == 0
 
 
-def request_alert(*, email: str, query: str, frequency: str) -> Subscription | None:
-    """Store a pending subscription (or refresh a pending one) and send its confirmation link. An address already
-    following the filter gets nothing; neither does one over its daily limit. The caller answers the same in every
-    case, so the answer says nothing of an address. Returns the subscription a link was sent for."""
+def request_alert(*, email: str, query: str, frequency: str) -> None:
+    """Queue a request for an alert: one row, whatever the address. `send_alerts` acts on it (`take_request`) and
+    sends the link; no mail server is asked inside a visitor's request, which would take longer for a new address
+    than for a known one."""
+    ConfirmationRequest.objects.create(email=email, query=query, frequency=frequency)
+
+
+def take_request(request: ConfirmationRequest) -> Subscription | None:
+    """What a queued request calls for: the subscription to send a confirmation link for (stored pending if new),
+    or None, the request dropped, when the address follows the filter already (or an Editor paused it), or it has
+    had its confirmation emails for the day. CannotCount leaves the request queued."""
     with transaction.atomic():
-        existing = Subscription.objects.for_address(email).filter(query=query).select_for_update().first()
-        if existing is not None and not existing.renewable():
+        existing = Subscription.objects.filter(address_hash=request.address_hash, query=request.query)
+        existing = existing.select_for_update().first()
+        if (existing is not None and not existing.renewable()) or not may_send_confirmation(request.email):
+            request.delete()
             return None
-        if not may_send_confirmation(email):
-            return None
-        created = existing is None
-        if created:
-            try:
-                with transaction.atomic():
-                    subscription = Subscription.objects.create(
-                        email=email, query=query, frequency=frequency, token=links.new_token()
-                    )
-            except IntegrityError:  # the same request twice at once: the other one sends the link
-                return None
-        else:
-            subscription = existing
-    # Sent after the commit: a transaction held open while a mail server answers would block every writer.
-    try:
-        send_confirmation(subscription)
-    except (smtplib.SMTPException, OSError) as error:
-        logger.warning("Alert confirmation not sent (%s)", type(error).__name__)
-        if created:
-            subscription.delete()  # nothing kept of a request that could not be confirmed
-        raise ConfirmationNotSent from error
-    if not created:  # asked again, and the link is on its way: only now does the request change anything
-        changes = {"frequency": frequency}
+        if existing is not None:
+            return existing
+        # The frequency asked for: a new one is not followed before its link is, so it may as well have it now.
+        return Subscription.objects.create(
+            email=request.email, query=request.query, frequency=request.frequency, token=links.new_token()
+        )
+
+
+def link_sent(request: ConfirmationRequest, subscription: Subscription, *, now) -> None:
+    """The link is on its way: only now does the request change anything. It has the frequency asked for; a
+    pending one's life (forget_unconfirmed) counts from now, as its link's does; the request is done."""
+    with transaction.atomic():
+        changes = {"frequency": request.frequency}
         if subscription.state == SubscriptionState.PENDING:
-            changes["created_at"] = timezone.now()  # the new link's life (forget_unconfirmed) counts from now
-        # A paused alert keeps its created_at: statements changed since then are still new to it.
+            changes["created_at"] = now
+        # A paused alert keeps its first confirmation: what it missed while paused is still new to it.
         Subscription.objects.filter(pk=subscription.pk).update(**changes)
-    return subscription
+        request.delete()
 
 
-def send_confirmation(subscription: Subscription) -> None:
+def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
+    """The confirmation email: a link and how long it works, none of the visitor's words, not even the filter."""
     context = {"confirm_url": links.confirm_url(subscription), "days": links.CONFIRM_DAYS}
     message = EmailMultiAlternatives(
         subject="Confirm your Statement Tracker alert",
@@ -162,24 +171,32 @@ def send_confirmation(subscription: Subscription) -> None:
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(render_to_string("statements/alerts/email/confirm.html", context), "text/html")
-    message.send()
+    return message
 
 
 def confirm(subscription: Subscription) -> bool:
     """Start a pending subscription's alerts, or resume one paused by refusals (its owner just read this link) or
-    by a filter that stopped working; False when there was nothing to do (a link used twice, an Editor's pause)."""
+    by a filter that stopped working; False when there was nothing to do (a link used twice, an Editor's pause).
+    A resumed alert keeps its first confirmation: what was published while it was paused is still new to it."""
     renewable = Q(state=SubscriptionState.PENDING) | (
         Q(state=SubscriptionState.PAUSED) & ~Q(paused_by=PauseCause.EDITOR)
     )
     return bool(
         Subscription.objects.filter(renewable, pk=subscription.pk).update(
-            state=SubscriptionState.ACTIVE, confirmed_at=timezone.now(), paused_by="", paused_reason="", hard_refusals=0
+            state=SubscriptionState.ACTIVE,
+            confirmed_at=Coalesce("confirmed_at", Value(timezone.now())),
+            paused_by="",
+            paused_reason="",
+            hard_refusals=0,
         )
     )
 
 
 def forget_unconfirmed(*, now=None) -> int:
-    """Delete pending subscriptions whose link has expired: an address nobody confirmed is not kept."""
+    """Delete pending subscriptions whose link has expired, and requests as old: an address nobody confirmed is not
+    kept."""
     now = now or timezone.now()
     deleted, _ = Subscription.objects.pending().filter(created_at__lt=now - links.CONFIRM_MAX_AGE).delete()
+    # Requests the sender could not act on for as long (no mail server, no cache to count): too late to matter.
+    ConfirmationRequest.objects.filter(created_at__lt=now - links.CONFIRM_MAX_AGE).delete()
     return deleted

@@ -9,10 +9,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from ..errors import error_response
 from . import links
-from .models import Subscription, SubscriptionState
-from .subscribing import ConfirmationNotSent, SubscribeForm, confirm, describe, followed_filter, request_alert
+from .models import ConfirmationRequest, Subscription, SubscriptionState
+from .subscribing import (
+    SubscribeForm,
+    confirm,
+    describe,
+    describe_all,
+    followed_filter,
+    request_alert,
+)
 
 
 def bad_link(request, error: links.BadLink):
@@ -30,24 +36,14 @@ def subscription_gone(request):
 
 @require_POST
 def subscribe(request):
-    """The form of the timeline and entity pages: a pending subscription and a confirmation email, then the same
-    "check your inbox" page whatever the address. Bad input: the form again with the messages, 400, nothing stored."""
+    """The form of the timeline and entity pages: the request queued for `send_alerts` (the confirmation link goes
+    from there), then the same "check your inbox" page whatever the address, by the same path. Bad input: the form
+    again with the messages, 400, nothing stored."""
     form = SubscribeForm(request.POST)
     if not form.is_valid():
         context = {"form": form, "in_words": describe(form.statement_filter) if "query" in form.cleaned_data else ""}
         return render(request, "statements/alerts/subscribe.html", context, status=400)
-    try:
-        request_alert(**{name: form.cleaned_data[name] for name in ("email", "query", "frequency")})
-    except ConfirmationNotSent:
-        response = error_response(
-            request,
-            status=503,
-            title="The email could not be sent",
-            message="The confirmation email could not be sent just now; nothing was stored. Please try again in a "
-            "few minutes.",
-        )
-        response["Retry-After"] = "300"
-        return response
+    request_alert(**{name: form.cleaned_data[name] for name in ("email", "query", "frequency")})
     return redirect("statements:alert_requested")
 
 
@@ -94,9 +90,11 @@ def manage(request, value):
     if request.method == "POST":
         with transaction.atomic():
             removed, _ = Subscription.objects.filter(address_hash=hashed).delete()
+            ConfirmationRequest.objects.filter(address_hash=hashed).delete()
+    listed = list(subscriptions.with_sent_counts().order_by("created_at", "id"))
     alerts = [
-        (subscription, describe(followed_filter(subscription)), links.timeline_url(subscription))
-        for subscription in subscriptions.with_sent_counts().order_by("created_at", "id")
+        (subscription, words, links.timeline_url(subscription))
+        for subscription, words in zip(listed, describe_all(listed), strict=True)
     ]
     return render(request, "statements/alerts/manage.html", {"alerts": alerts, "removed": bool(removed)})
 
