@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
+from .names import strip_title
+
 QUOTE_CHARS = '"“”'
 POSSESSIVE = {"'s", "’s", "'", "’"}
 PRONOUNS = {"he", "she", "him", "her", "his", "hers", "i", "we", "they", "you", "it", "who", "which", "that"}
@@ -106,7 +108,10 @@ class Article:
         return runs
 
     def name(self, run: tuple[Token, Token]) -> str:
-        return " ".join(self.text[run[0].start : run[1].end].split())
+        """The name as written, without a title CoreNLP took for part of it ("Mayor Marty Walsh")."""
+        words = self.text[run[0].start : run[1].end].split()
+        _title, rest = strip_title(words)
+        return " ".join(rest or words)
 
     def possessor(self, run: tuple[Token, Token]) -> bool:
         """ "O'Malley's campaign": the name owns the phrase, it does not head it."""
@@ -193,7 +198,8 @@ def _fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
 
 def quote_type(text: str, fragments: list[tuple[int, int]]) -> str | None:
     """direct: every fragment is inside quotation marks; mixed: some quoted words; None: no quotation marks."""
-    pieces = [text[a:b] for a, b in fragments]
+    # some archives (the New York Times' among them) write a double quotation mark as two apostrophes
+    pieces = [text[a:b].replace("''", '"').replace("``", '"') for a, b in fragments]
     if not any(ch in piece for piece in pieces for ch in QUOTE_CHARS):
         return None
     for piece in pieces:
