@@ -130,7 +130,17 @@ class Article:
                 fuller.setdefault(cwords[0], candidate)
                 if len(candidate) > len(fuller[cwords[0]]):
                     fuller[cwords[0]] = candidate
-        return next(iter(fuller.values())) if len(fuller) == 1 else name
+        if len(fuller) == 1:
+            return next(iter(fuller.values()))
+        if fuller or len(words) > 1:
+            return name
+        # CoreNLP did not tag the full form as one name: a capitalised first name written before the surname
+        firsts = {
+            m.group(1)
+            for m in re.finditer(r"\b([A-Z][a-z]+)\s+" + re.escape(name) + r"\b", self.text)
+            if not strip_title([m.group(1), name])[0]
+        }
+        return f"{firsts.pop()} {name}" if len(firsts) == 1 else name
 
     def tokens_in(self, spans: list[tuple[int, int]]) -> list[Token]:
         return [t for t in self.tokens if any(a <= t.start and t.end <= b for a, b in spans)]
