@@ -47,8 +47,8 @@ NON_PERSON_HEADS = {
 # Confidence of a person's name by how it was found; pronouns and follow-on quotes lose some for every other
 # compatible person named near the antecedent and for every paragraph between them (tuned on PolNeAR train).
 METHOD_CONFIDENCE = {"explicit": 0.95, "alias": 0.95, "surname": 0.9, "role": 0.6}
-PRONOUN_CONFIDENCE = 0.85
-FOLLOW_ON_CONFIDENCE = 0.8
+PRONOUN_CONFIDENCE = 0.8
+FOLLOW_ON_CONFIDENCE = 0.7
 RIVAL_PENALTY = 0.1
 DISTANCE_PENALTY = 0.1
 RIVAL_WINDOW = 300  # characters before the antecedent in which another person competes with it
