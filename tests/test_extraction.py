@@ -107,11 +107,32 @@ def spoken(text: str, **kwargs) -> list[tuple[str, str]]:
             '"I said we would win, and we did," Anna Lindqvist said.',
             [("I said we would win, and we did,", "Anna Lindqvist")],
         ),
+        # cues of boasting, exclaiming and putting it
+        ('As Anna Lindqvist puts it, "We will not be rushed."', [("We will not be rushed.", "Anna Lindqvist")]),
+        ('"We will not be rushed," Anna Lindqvist exclaimed.', [("We will not be rushed,", "Anna Lindqvist")]),
+        ('"We will not be rushed," Anna Lindqvist trumpets.', [("We will not be rushed,", "Anna Lindqvist")]),
+        # "a spokeswoman for X, <Name>" is the name; a website that quotes is not the speaker
+        (
+            '"We will not be rushed," a spokeswoman for the foreign ministry, Anna Lindqvist, said.',
+            [("We will not be rushed,", "Anna Lindqvist")],
+        ),
+        (
+            'The Nordpress website quoted Anna Lindqvist as saying: "We will not be rushed."',
+            [("We will not be rushed.", "Anna Lindqvist")],
+        ),
     ],
 )
 def test_named_speaker(text, expected):
     """The speaker is the person named next to the cue, not the outlet, the addressee or a pronoun in the quote."""
     assert [(p.text, p.speaker.name) for p in quotes(text)] == expected
+
+
+@pytest.mark.parametrize("speaker", ["the bank", "the joint statement", "the filing", "the ministry"])
+def test_institutions_and_documents_are_never_a_person(speaker):
+    """ "The bank said" after a person was named is the bank, not that person, and not proposed as an official."""
+    (proposal,) = quotes(f'Karl Brandt spoke first. "We will not be rushed on this," {speaker} said.')
+    assert proposal.speaker is not None and not proposal.speaker.is_person
+    assert proposal.speaker.name != "Karl Brandt"
 
 
 def test_split_quote_is_one_statement_in_two_fragments():

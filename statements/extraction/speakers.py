@@ -41,6 +41,8 @@ ROLE_SYNONYMS = {
 NON_PERSON_HEADS = {
     "ministry", "government", "report", "statement", "study", "paper", "newspaper", "agency", "embassy", "white",
     "memo", "document", "readout", "letter", "website", "site", "channel", "station", "poll", "survey", "analysis",
+    "filing", "lawsuit", "suit", "complaint", "indictment", "ruling", "order", "resolution", "declaration",
+    "communique", "release", "transcript", "ad", "advert", "email", "tweet", "post", "video", "book", "article",
 }  # fmt: skip
 
 
@@ -314,7 +316,8 @@ class SpeakerResolver:
         if official:
             return self._from_official(official, mention, "role")
         head = core.split()[-1].lower()
-        if article == "the" and (head in ORG_WORDS or head in NON_PERSON_HEADS):
+        # a gerund ("the filing", "the briefing") names a document or an event, never a person
+        if article == "the" and (head in ORG_WORDS or head in NON_PERSON_HEADS or head.endswith("ing")):
             # "the ministry": name it as the article did earlier ("Ruritania's foreign ministry"), never as a person
             earlier = list(
                 re.finditer(r"\b[A-Z][\w.]*(?:'s|’s)?\s+(?:[a-z]+\s+){0,2}" + re.escape(head) + r"\b", self.text[:at])
