@@ -1,21 +1,53 @@
-"""Score the statement extractor: `make eval-extract` (add -v for every miss). Reads PolNeAR from ../shared at run
-time and never copies it; skips it when it is not there."""
+"""Score the statement extractor: `make eval-extract` (add -v for every miss, --train to score the tuning part,
+--every=N to score every Nth PolNeAR article only).
+
+Reads its corpora at run time and never copies them: the PolNeAR sample from ../shared/data, and the PolNeAR
+repository from the directory in the POLNEAR_DIR environment variable; each is skipped, with a message, when it
+is not there. PolNeAR's `dev` part is reported by default; `--train` scores `train`, the part the rules are tuned
+on. Its `test` part is never read.
+"""
 
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from statements.extraction.evaluate import evaluate, load_jsonl  # noqa: E402
+from statements.extraction.evaluate import Score, evaluate, load_jsonl  # noqa: E402
+from statements.extraction.polnear import load_cached  # noqa: E402
 
 SEED_GOLD = ROOT / "tests" / "data" / "seed-gold.json"
-POLNEAR = ROOT.parent / "shared" / "data" / "polnear-dev" / "articles.jsonl"
+POLNEAR_SAMPLE = ROOT.parent / "shared" / "data" / "polnear-dev" / "articles.jsonl"
+TYPES = ["direct", "mixed"]
+
+
+def report(title: str, totals: dict[str, Score], outlets: dict[str, dict[str, Score]] | None = None) -> None:
+    print(f"  {title}")
+    rows = [("ALL", totals)] + sorted((outlets or {}).items())
+    for name, scores in rows:
+        for kind in TYPES:
+            print(f"  {name:12} {kind:7} {scores[kind].line()}")
+            print(f"  {'':12} {'':7} {scores[kind].speaker_line()}")
+    for kind in TYPES:
+        print(f"  calibration {kind:7} (accuracy when named, by confidence) {totals[kind].calibration_line()}")
+
+
+def summary_of(label: str, totals: dict[str, Score]) -> str:
+    direct = totals["direct"]
+    return (
+        f"{label} direct F1 {direct.f1:.3f} right {direct.share(direct.speakers_right):.3f} "
+        f"wrong {direct.share(direct.speakers_wrong):.3f} blank {direct.share(direct.speakers_blank):.3f} "
+        f"named-accuracy {direct.named_accuracy:.3f}; mixed F1 {totals['mixed'].f1:.3f}"
+    )
 
 
 def main() -> int:
-    verbose = "-v" in sys.argv[1:]
+    args = sys.argv[1:]
+    verbose = "-v" in args
+    compartment = "train" if "--train" in args else "dev"
     summary = []
     seed = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
     print("== seed article (tests/data/seed-gold.json): direct quotes and paraphrases")
@@ -24,21 +56,34 @@ def main() -> int:
         print(f"  TOTAL {kind:10} {score.line()}")
     summary.append(f"seed direct F1 {totals['direct'].f1:.3f} speaker {totals['direct'].speaker_accuracy:.3f}")
 
-    print(f"== PolNeAR development sample ({POLNEAR.parent})")
-    if not POLNEAR.exists():
+    print(f"== PolNeAR development sample ({POLNEAR_SAMPLE.parent})")
+    if not POLNEAR_SAMPLE.exists():
         print("  skipped: the sample is not there (it lives outside the repository, in ../shared/data)")
-        summary.append("PolNeAR skipped")
+        summary.append("PolNeAR sample skipped")
     else:
-        articles = load_jsonl(POLNEAR)
-        totals = evaluate(articles, ["direct", "mixed"], verbose=verbose)
+        articles = load_jsonl(POLNEAR_SAMPLE)
+        totals = evaluate(articles, TYPES, verbose=verbose)
         print(f"  {len(articles)} articles")
         for kind, score in totals.items():
             print(f"  TOTAL {kind:10} {score.line()}")
-        direct, mixed = totals["direct"], totals["mixed"]
-        summary.append(
-            f"PolNeAR direct F1 {direct.f1:.3f} speaker {direct.speaker_accuracy:.3f}; "
-            f"mixed F1 {mixed.f1:.3f} speaker {mixed.speaker_accuracy:.3f}"
-        )
+            print(f"        {'':10} {score.speaker_line()}")
+        summary.append(summary_of("PolNeAR sample", totals))
+
+    polnear = os.environ.get("POLNEAR_DIR", "")
+    print(f"== PolNeAR {compartment} (the repository networkdynamics/PolNeAR, from POLNEAR_DIR)")
+    if not polnear or not (Path(polnear) / "data" / compartment).is_dir():
+        print("  skipped: set POLNEAR_DIR to a local copy of the PolNeAR repository to score it")
+        summary.append(f"PolNeAR {compartment} skipped")
+    else:
+        articles = load_cached(Path(polnear), compartment)
+        every = int(next((a.split("=")[1] for a in args if a.startswith("--every=")), "1"))
+        articles = articles[::every]  # --every=4: a quarter of the articles, for quick tuning runs
+        outlets: dict[str, dict[str, Score]] = {}
+        started = time.perf_counter()
+        totals = evaluate(articles, TYPES, verbose=verbose, per_article=False, by_outlet=outlets)
+        elapsed = time.perf_counter() - started
+        report(f"{len(articles)} articles, extracted in {elapsed:.1f} s", totals, outlets)
+        summary.append(summary_of(f"PolNeAR {compartment}", totals))
     print("SUMMARY: " + "; ".join(summary))
     return 0
 

@@ -3,6 +3,7 @@
 
 import datetime
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -106,11 +107,32 @@ def spoken(text: str, **kwargs) -> list[tuple[str, str]]:
             '"I said we would win, and we did," Anna Lindqvist said.',
             [("I said we would win, and we did,", "Anna Lindqvist")],
         ),
+        # cues of boasting, exclaiming and putting it
+        ('As Anna Lindqvist puts it, "We will not be rushed."', [("We will not be rushed.", "Anna Lindqvist")]),
+        ('"We will not be rushed," Anna Lindqvist exclaimed.', [("We will not be rushed,", "Anna Lindqvist")]),
+        ('"We will not be rushed," Anna Lindqvist trumpets.', [("We will not be rushed,", "Anna Lindqvist")]),
+        # "a spokeswoman for X, <Name>" is the name; a website that quotes is not the speaker
+        (
+            '"We will not be rushed," a spokeswoman for the foreign ministry, Anna Lindqvist, said.',
+            [("We will not be rushed,", "Anna Lindqvist")],
+        ),
+        (
+            'The Nordpress website quoted Anna Lindqvist as saying: "We will not be rushed."',
+            [("We will not be rushed.", "Anna Lindqvist")],
+        ),
     ],
 )
 def test_named_speaker(text, expected):
     """The speaker is the person named next to the cue, not the outlet, the addressee or a pronoun in the quote."""
     assert [(p.text, p.speaker.name) for p in quotes(text)] == expected
+
+
+@pytest.mark.parametrize("speaker", ["the bank", "the joint statement", "the filing", "the ministry"])
+def test_institutions_and_documents_are_never_a_person(speaker):
+    """ "The bank said" after a person was named is the bank, not that person, and not proposed as an official."""
+    (proposal,) = quotes(f'Karl Brandt spoke first. "We will not be rushed on this," {speaker} said.')
+    assert proposal.speaker is not None and not proposal.speaker.is_person
+    assert proposal.speaker.name != "Karl Brandt"
 
 
 def test_split_quote_is_one_statement_in_two_fragments():
@@ -259,6 +281,13 @@ def test_scare_quotes_and_titles_are_not_statements(text):
             "Nordland will keep working with its neighbours on the river treaty",
             "Anna Lindqvist",
         ),
+        # a lead sentence whose attribution is followed by more
+        (
+            "STRELSAU, March 3 (Nordpress) - Nordland will not sign the river treaty, Foreign Minister Karl Brandt "
+            "said on Thursday, adding that talks could resume next year.",
+            "Nordland will not sign the river treaty",
+            "Karl Brandt",
+        ),
     ],
 )
 def test_reported_speech_is_a_paraphrase(text, content, speaker):
@@ -323,6 +352,87 @@ def test_countries_and_topics_are_suggested_by_whole_case_aware_words():
     assert [t.name for t in proposal.topics] == ["Syria"]
 
 
+@pytest.mark.parametrize(
+    ("phrase", "suggested"),
+    [
+        ("Norwegian territory", ["Norway"]),
+        ("the Russian side", ["Russia"]),
+        ("Chinese and Turkish diplomats", ["China", "Turkey"]),
+        ("the German position", ["Germany"]),
+        ("the Indiana primary", []),  # an adjective is a country's stem and a usual ending, nothing longer
+        ("a Russianist's view", []),
+    ],
+)
+def test_countries_are_suggested_by_their_adjective(phrase, suggested):
+    """A country named by its adjective ("Norwegian territory") is suggested like one named outright."""
+    countries = [KnownCountry(name) for name in ("Norway", "Russia", "China", "Turkey", "Germany", "India")]
+    (proposal,) = quotes(f'"We will talk about {phrase} first," Anna Lindqvist said.', countries=countries)
+    assert [c.name for c in proposal.countries] == suggested
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        # the quote's comma before "he said" ends a sentence when the next fragment starts one
+        (
+            '"We are ready for a negotiation," Anna Lindqvist said. "We will not wait for ever."',
+            "We are ready for a negotiation. We will not wait for ever.",
+        ),
+        # and disappears inside a sentence
+        ('"The plan," Anna Lindqvist said, "is dead."', "The plan is dead."),
+        # a fragment ending in its own full stop is kept as it is
+        ('"We are ready." Anna Lindqvist said. "We will not wait."', "We are ready. We will not wait."),
+    ],
+)
+def test_fragments_join_into_one_readable_statement(text, statement):
+    """Two quoted stretches of one statement read as the speaker's words, not "…negotiation, We will…"."""
+    assert [p.text for p in quotes(text)] == [statement]
+
+
+@pytest.mark.parametrize(
+    ("mention", "name", "title"),
+    [
+        ("Texas Rep. Lou Grayson", "Lou Grayson", "Texas Rep."),
+        ("Retired Lt. Gen. Mick Halvorsen", "Mick Halvorsen", "Retired Lt. Gen."),
+        ("Sen. Ana Pardo", "Ana Pardo", "Sen."),
+        ("Army Capt. Ana Pardo", "Ana Pardo", "Army Capt."),
+        ("Florida-based Matt Ruiz", "Matt Ruiz", "Florida-based"),
+        ("Sen.\xa0Ana Pardo", "Ana Pardo", "Sen."),  # a no-break space after the title
+        ("Ana Pardo", "Ana Pardo", ""),
+    ],
+)
+def test_titles_and_ranks_are_split_from_the_name(mention, name, title):
+    """A title or rank before a name, with a state or service before it, goes to the title, not the name."""
+    (proposal,) = quotes(f'"We will not be rushed on this," {mention} said.')
+    assert (proposal.speaker.name, proposal.speaker.title) == (name, title)
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers", "candidates"),
+    [
+        # a named speaker next to the cue is proposed with confidence
+        ('"We will not be rushed on this," Anna Lindqvist said.', ["Anna Lindqvist"], [[]]),
+        # a quote of its own, paragraphs after its likely speaker and with two other people named since: unknown
+        (
+            '"We are ready," Karl Brandt said.\n\nAnna Lindqvist met Mara Quill in the capital.\n\n'
+            "The meeting lasted an hour and nothing was agreed.\n\nThe weather was cold.\n\n"
+            '"Nobody will be able to say we did not try."',
+            ["Karl Brandt", ""],
+            [[], ["Anna Lindqvist", "Karl Brandt", "Mara Quill"]],  # who spoke or was a subject, then the others
+        ),
+        # a word that is no name ("Recently", a month, an adjective) is not a speaker
+        ('"We will not be rushed on this," Recently said.', [""], [[]]),
+    ],
+)
+def test_a_doubtful_speaker_is_left_unknown_with_candidates(text, speakers, candidates):
+    """Below the confidence threshold the proposal has no speaker ("speaker unknown") and lists whom it might be;
+    a wrong name is worse than a blank."""
+    found = quotes(text)
+    assert [p.speaker.name if p.speaker else "" for p in found] == speakers
+    assert [p.candidates for p in found] == candidates
+    assert all(p.speaker.confidence >= 0.5 for p in found if p.speaker)
+
+
 def test_duplicate_check_flags_near_identical_text_of_the_same_speaker():
     """A proposal is a duplicate when the same speaker already has near-identical text (punctuation aside)."""
     text = '"We cannot afford a pause for a couple of months in Syria," Ivan Petrov said.'
@@ -375,16 +485,16 @@ def test_normalised_names_ignore_case_accents_initials_and_descriptions():
 
 
 def test_a_long_article_is_processed_quickly():
-    """A 2,000-word article takes well under a second (a generous bound: the point is no quadratic blow-up)."""
+    """A 2,000-word article takes at most half a second (a generous bound: the point is no quadratic blow-up)."""
     paragraph = (
         'Anna Lindqvist spoke at length. "We are ready to talk about the river treaty and the border," she said. '
         "Karl Brandt said that the talks would resume next month in the capital.\n\n"
     )
     text = paragraph * 70
     assert len(text.split()) >= 2000
-    start = datetime.datetime.now()
+    start = time.process_time()  # the extractor's own time, not the wait for a busy machine's processor
     result = extract(text, published=DAY)
-    assert (datetime.datetime.now() - start).total_seconds() < 1.0
+    assert time.process_time() - start < 0.5
     assert len(result.proposals) == 140
 
 

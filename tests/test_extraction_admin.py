@@ -36,6 +36,21 @@ SHORT_ARTICLE = """BRUGGE, March 3. /Nordpress/. Mara Quill, Nordland's foreign 
 """
 
 
+# An article written for these tests with the review page's three old faults: a lead sentence whose attribution
+# goes on, a quote in two fragments whose first ends in a comma, and a country named by its adjective.
+LEAD_ARTICLE = """STRELSAU, March 3 (Nordpress) - Nordland will not sign the river treaty, Foreign Minister \
+Karl Brandt said on Thursday, adding that talks could resume next year.
+
+"We are ready for a negotiation," Brandt said. "We will not give up Norwegian territory."
+
+Anna Lindqvist met Mara Quill in the capital.
+
+The meeting lasted an hour and nothing was agreed.
+
+"Nobody will be able to say that we did not try everything."
+"""
+
+
 def article_data(**changes) -> dict:
     """Step 1's POST for the seed article, with a new outlet."""
     data = {
@@ -173,6 +188,24 @@ def test_seed_article_proposes_peskov_quotes_with_peskov_preselected(client, ana
     # "the Kremlin spokesman" is resolved through the position held on that date.
     assert "role" in {row.proposal.speaker.method for row in direct}
     assert response.context["extraction"].dateline == "NEW YORK, November 11"
+
+
+def test_lead_sentence_joined_fragments_adjective_countries_and_unknown_speakers(client, analyst):
+    """The lead sentence's attribution is proposed; two fragments read as sentences; "Norwegian territory" suggests
+    Norway; a quote whose speaker is doubtful is left unknown, with candidates, and unticked."""
+    response = client.post(URL, article_data(text=LEAD_ARTICLE, published_on="2016-03-04"))
+    rows = rows_of(response)
+    assert [
+        (row.proposal.kind, row.form.initial["text"], row.form.initial["new_speaker"], row.form.initial["include"])
+        for row in rows
+    ] == [
+        ("paraphrase", "Nordland will not sign the river treaty", "Karl Brandt", False),
+        ("direct", "We are ready for a negotiation. We will not give up Norwegian territory.", "Karl Brandt", True),
+        ("direct", "Nobody will be able to say that we did not try everything.", "", False),
+    ]
+    assert rows[1].form.initial["countries"] == [country("NO").pk]
+    assert rows[2].speaker_note == "Speaker unknown: choose one (perhaps Anna Lindqvist, Karl Brandt, Mara Quill)."
+    assert "title “Foreign Minister”" in rows[0].speaker_note
 
 
 def test_after_load_demo_the_proposals_are_flagged_as_duplicates(client, analyst):
@@ -445,3 +478,34 @@ def test_review_and_save_the_seed_article_in_the_browser(live_server, page):
     assert page.get_by_text("and 8 draft statements").is_visible()
     assert Statement.objects.drafts().filter(source__url="https://news.example.org/peskov-cnn").count() == 8
     screenshot(page, "from-article-saved")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_review_page_shows_the_lead_sentence_joined_fragments_and_adjective_countries(live_server, page):
+    """In the browser: the lead sentence's attribution is a row, the two fragments read as sentences, Norway is
+    preselected from "Norwegian territory", and the doubtful speaker says "Speaker unknown" with candidates."""
+    user_with_role("Analyst")
+    page.goto(f"{live_server.url}/admin/login/?next={URL}")
+    page.get_by_label("Username").fill("analyst")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Article text").fill(LEAD_ARTICLE)
+    page.locator("#id_url").fill("https://news.example.org/nordland-treaty")
+    page.locator("#id_new_outlet").fill("Nordpress")
+    page.get_by_label("Title").fill("Nordland will not sign the river treaty")
+    page.get_by_label("Publication date").fill("2016-03-04")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Find the statements").click()
+
+    assert page.locator("#id_p-0-text").input_value() == "Nordland will not sign the river treaty"
+    assert page.locator("#id_p-0-new_speaker").input_value() == "Karl Brandt"
+    assert page.locator("#id_p-1-text").input_value() == (
+        "We are ready for a negotiation. We will not give up Norwegian territory."
+    )
+    assert page.locator("#id_p-1-countries option:checked").all_inner_texts() == [country("NO").name]
+    assert page.get_by_text(
+        "Speaker unknown: choose one (perhaps Anna Lindqvist, Karl Brandt, Mara Quill)."
+    ).is_visible()
+    screenshot(page, "from-article-lead-and-unknown")

@@ -392,9 +392,14 @@ def context_html(article: str, proposal: Proposal) -> SafeString:
 def speaker_note(proposal: Proposal) -> str:
     """E.g. "found as “the Kremlin spokesman” (role description), cue “stressed”"."""
     speaker = proposal.speaker
+    if speaker is None and proposal.candidates:
+        # the extractor was not sure enough to name anyone: a wrong name is worse than a blank
+        return f"Speaker unknown: choose one (perhaps {', '.join(proposal.candidates)})."
     if speaker is None:
         return "No speaker found: choose one."
     note = f"Speaker found as “{speaker.mention}” ({METHODS.get(speaker.method, speaker.method)})"
+    if speaker.title:
+        note += f", title “{speaker.title}”"
     if speaker.is_new_official:
         note += ", not among the officials yet"
     return note + (f"; cue “{proposal.cue}”." if proposal.cue else ".")

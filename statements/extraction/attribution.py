@@ -27,6 +27,8 @@ CUE_WORDS = [
     "wrote on", "said in", "complains", "recalls", "explained", "acknowledges", "stresses", "emphasizes",
     "arguing", "insisting", "claiming", "suggesting", "stressing", "asserting", "asserted", "telling",
     "accusing", "accused", "dismissed", "dismissing", "labeled", "labelled", "branded", "denounced",
+    "boasts", "boasting", "promotes", "promoted", "trumpets", "trumpeted", "exclaimed", "exclaims", "puts it",
+    "put it", "accuses",
 ]  # fmt: skip
 CUE = re.compile(r"(?<![\w-])(" + "|".join(sorted({re.escape(c) for c in CUE_WORDS}, key=len, reverse=True)) + r")\b")
 # Verbs that introduce speech strongly enough to make a paraphrase ("Peskov said that ...").

@@ -10,6 +10,27 @@ from .extract import extract
 from .names import normalise
 from .types import Proposal
 
+# Confidence bands for the calibration table: (lowest confidence, label).
+BANDS = ((0.9, "0.9-1.0"), (0.75, "0.75-0.9"), (0.6, "0.6-0.75"), (0.0, "<0.6"))
+
+
+def same_person(said: str, gold: str) -> bool:
+    """Exact full name, up to case, accents, middle names and initials: "Hillary Rodham Clinton" = "Hillary
+    Clinton", "Karl B. Brandt Jr." = "Karl Brandt"; a surname alone is not the full name."""
+    a, b = normalise(said).split(), normalise(gold).split()
+    if not a or not b:
+        return False
+    return a == b or (len(a) > 1 and len(b) > 1 and a[0] == b[0] and a[-1] == b[-1])
+
+
+def same_surname(said: str, gold: str) -> bool:
+    a, b = normalise(said).split(), normalise(gold).split()
+    return bool(a and b) and a[-1] == b[-1]
+
+
+def band(confidence: float) -> str:
+    return next(label for low, label in BANDS if confidence >= low)
+
 
 @dataclass
 class Score:
@@ -19,13 +40,28 @@ class Score:
     found: int = 0  # gold fragments matched by a proposal
     proposed_hits: int = 0  # proposals whose best gold fragment is of this type
     false_positives: int = 0  # proposals that match no gold fragment at all (charged to every type)
-    speakers: int = 0  # matched gold fragments with a gold speaker
-    speakers_right: int = 0
+    speakers: int = 0  # matched gold fragments with a resolved gold speaker (a person's name)
+    speakers_right: int = 0  # named right (full name)
+    speakers_wrong: int = 0  # a name given, and it is not the gold one
+    speakers_blank: int = 0  # no name given ("speaker unknown", or nobody found)
+    surnames_right: int = 0
+    institutions: int = 0  # matched gold fragments spoken by an institution or a document
+    institutions_as_person: int = 0  # ... given a person's name
+    bands: dict[str, list[int]] = field(default_factory=dict)  # band -> [named, right]
     misses: list[str] = field(default_factory=list)
 
+    COUNTS = (
+        "gold", "found", "proposed_hits", "false_positives", "speakers", "speakers_right", "speakers_wrong",
+        "speakers_blank", "surnames_right", "institutions", "institutions_as_person",
+    )  # fmt: skip
+
     def add(self, other: "Score") -> None:
-        for name in ("gold", "found", "proposed_hits", "false_positives", "speakers", "speakers_right"):
+        for name in self.COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        for label, (named, right) in other.bands.items():
+            counts = self.bands.setdefault(label, [0, 0])
+            counts[0] += named
+            counts[1] += right
         self.misses += other.misses
 
     @property
@@ -42,9 +78,24 @@ class Score:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def share(self, count: int) -> float:
+        return count / self.speakers if self.speakers else 0.0
+
     @property
     def speaker_accuracy(self) -> float:
+        """Named right over all matched quotes with a resolved gold speaker (a blank counts against it)."""
         return self.speakers_right / self.speakers if self.speakers else 1.0
+
+    @property
+    def named_accuracy(self) -> float:
+        """Accuracy when a name is given: right / (right + wrong)."""
+        named = self.speakers_right + self.speakers_wrong
+        return self.speakers_right / named if named else 1.0
+
+    @property
+    def surname_accuracy(self) -> float:
+        named = self.speakers_right + self.speakers_wrong
+        return self.surnames_right / named if named else 1.0
 
     def line(self) -> str:
         return (
@@ -52,6 +103,22 @@ class Score:
             f"speaker {self.speaker_accuracy:.3f} ({self.speakers_right}/{self.speakers})  "
             f"gold {self.gold}  found {self.found}  false+ {self.false_positives}"
         )
+
+    def speaker_line(self) -> str:
+        return (
+            f"right {self.share(self.speakers_right):.3f}  wrong {self.share(self.speakers_wrong):.3f}  "
+            f"blank {self.share(self.speakers_blank):.3f}  named-accuracy {self.named_accuracy:.3f}  "
+            f"surname {self.surname_accuracy:.3f}  (of {self.speakers}; institutions given a person "
+            f"{self.institutions_as_person}/{self.institutions})"
+        )
+
+    def calibration_line(self) -> str:
+        parts = []
+        for _low, label in BANDS:
+            named, right = self.bands.get(label, [0, 0])
+            if named:
+                parts.append(f"{label}: {right / named:.3f} ({right}/{named})")
+        return "  ".join(parts) or "no names given"
 
 
 def _overlap(proposal: Proposal, start: int, end: int) -> int:
@@ -62,12 +129,12 @@ def score_article(gold: Sequence[dict], proposals: Sequence[Proposal], types: Se
     """A proposal matches a gold fragment when their spans overlap by at least half of the gold fragment."""
     scores = {kind: Score() for kind in types}
     fragments = [
-        (start, end, quote["type"], quote.get("speaker"))
+        (start, end, quote["type"], quote.get("speaker"), quote.get("speaker_kind", "person"))
         for quote in gold
         if quote["type"] in scores
         for start, end in quote["quote_spans"]
     ]
-    for start, end, kind, speaker in fragments:
+    for start, end, kind, speaker, speaker_kind in fragments:
         score = scores[kind]
         score.gold += 1
         matches = [(p, _overlap(p, start, end)) for p in proposals]
@@ -76,23 +143,42 @@ def score_article(gold: Sequence[dict], proposals: Sequence[Proposal], types: Se
             score.misses.append(f"missed {kind} [{start}:{end}] ({speaker})")
             continue
         score.found += 1
-        if speaker:
-            best = max(matches, key=lambda pair: pair[1])[0]
-            score.speakers += 1
-            said = best.speaker.name if best.speaker else ""
-            if normalise(said) == normalise(speaker):
-                score.speakers_right += 1
-            else:
-                score.misses.append(f"speaker {kind} [{start}:{end}]: {said or '-'} instead of {speaker}")
+        best = max(matches, key=lambda pair: pair[1])[0]
+        # only a person's name counts as naming someone: a description ("the candidate") is left to the analyst
+        said = best.speaker.name if best.speaker and best.speaker.is_person else ""
+        if speaker_kind == "institution":
+            score.institutions += 1
+            if said:
+                score.institutions_as_person += 1
+                score.misses.append(f"speaker {kind} [{start}:{end}]: the person {said} for an institution")
+        if not speaker:
+            continue
+        score.speakers += 1
+        if not said:
+            score.speakers_blank += 1
+            score.misses.append(f"speaker {kind} [{start}:{end}]: blank instead of {speaker}")
+            continue
+        right = same_person(said, speaker)
+        score.speakers_right += right
+        score.speakers_wrong += not right
+        score.surnames_right += same_surname(said, speaker)
+        counts = score.bands.setdefault(band(best.speaker.confidence), [0, 0])
+        counts[0] += 1
+        counts[1] += right
+        if not right:
+            score.misses.append(
+                f"speaker {kind} [{start}:{end}]: {said} ({best.speaker.method} {best.speaker.confidence:.2f}) "
+                f"instead of {speaker}"
+            )
     for proposal in proposals:
         hits = [
             (_overlap(proposal, start, end), kind)
-            for start, end, kind, _speaker in fragments
+            for start, end, kind, _speaker, _kind in fragments
             if _overlap(proposal, start, end) * 2 >= end - start
         ]
         if hits:
             scores[max(hits)[1]].proposed_hits += 1
-        elif any(_overlap(proposal, s, e) for s, e, _k, _sp in fragments):
+        elif any(_overlap(proposal, s, e) for s, e, *_rest in fragments):
             for score in scores.values():
                 score.false_positives += 1
                 score.misses.append(f"partial overlap only: proposal [{proposal.start}:{proposal.end}]")
@@ -104,9 +190,15 @@ def score_article(gold: Sequence[dict], proposals: Sequence[Proposal], types: Se
 
 
 def evaluate(
-    articles: Sequence[dict], types: Sequence[str], verbose: bool = False, with_paraphrases: bool = False
+    articles: Sequence[dict],
+    types: Sequence[str],
+    verbose: bool = False,
+    with_paraphrases: bool = False,
+    per_article: bool = True,
+    by_outlet: dict[str, dict[str, Score]] | None = None,
 ) -> dict[str, Score]:
-    """Run the extractor on each article (no known officials: names come from the text) and print per-article lines."""
+    """Run the extractor on each article (no known officials: names come from the text) and print per-article lines
+    (or only the misses, with `verbose` and not `per_article`). Per-outlet totals go into `by_outlet` when given."""
     totals = {kind: Score() for kind in types}
     for article in articles:
         published = datetime.date.fromisoformat(article["date"])
@@ -114,13 +206,21 @@ def evaluate(
         # PolNeAR's `quotes` are the quoted attributions: paraphrases without quotation marks are scored elsewhere
         proposals = [p for p in result.proposals if p.has_quote or with_paraphrases]
         scores = score_article(article["quotes"], proposals, types)
+        outlet = (
+            by_outlet.setdefault(article.get("publisher", ""), {k: Score() for k in types})
+            if by_outlet is not None
+            else None
+        )
         for kind in types:
             totals[kind].add(scores[kind])
+            if outlet is not None:
+                outlet[kind].add(scores[kind])
             if scores[kind].gold or scores[kind].false_positives:
-                print(f"  {article['id'][:60]:60}  {kind:10} {scores[kind].line()}")
+                if per_article:
+                    print(f"  {article['id'][:60]:60}  {kind:10} {scores[kind].line()}")
                 if verbose:
                     for miss in scores[kind].misses:
-                        print(f"      {miss}")
+                        print(f"      {article['id'][:60]} {miss}" if not per_article else f"      {miss}")
     return totals
 
 

@@ -20,17 +20,20 @@ from .attribution import (
 )
 from .dates import article_date
 from .names import bare, looks_like_person
-from .speakers import SpeakerResolver
-from .suggestions import find_duplicates, suggest, term_matcher
+from .speakers import MAX_CANDIDATES, SpeakerResolver
+from .suggestions import country_matcher, find_duplicates, suggest, term_matcher
 from .text import QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
 from .types import Extraction, Fragment, KnownCountry, KnownOfficial, KnownTopic, Proposal, Speaker
 
+# Below this confidence the proposal says "speaker unknown" and lists candidates (tuned on PolNeAR train).
+ABSTAIN_BELOW = 0.5
 # What may follow a final "…, Brandt said": an addressee and an adverbial, not more reported content.
 TRAIL = (
     r"((?:\s+(?:reporters|journalists|me|us)\b)?(?:\s+the)?(?:\s+[A-Z][\w.&'’-]*)*"
     r"(?:\s+(?:to|in|on|at|during|after|before|from|with|by|late|earlier|later|last|this|yesterday|today|"
     r"[A-Z][a-z]+day)\b[^,]{0,40})?)"
 )
+LEAD_GOES_ON = r"(?:,\s+(?:adding|saying|noting|stressing|explaining|warning|as|while|but|and)\b.*)?"
 ADDRESSEE = re.compile(r"\s*(?:the\s+)?(?:[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*|reporters|journalists|me|us|him|her|them)")
 
 
@@ -65,17 +68,27 @@ def extract(
     items.sort(key=lambda item: item.start)
 
     resolver = SpeakerResolver(text, date, officials)
-    country_terms = term_matcher(countries, lambda c: (c.name, *c.aliases))
+    country_terms = country_matcher(countries)
     topic_terms = term_matcher(topics, lambda t: (t.name, *t.keywords))
     proposals = []
     for item in items:
+        resolver.choice = None
         speaker = resolver.resolve(item.attribution) if item.attribution else None
         if speaker is None and item.follow_on:
             last = resolver.salient(item.start)
             if last is not None:
                 speaker = Speaker(last.name, "", "follow-on", last.official_id, last.is_new_official)
+        candidates: list[str] = []
+        if speaker is not None:
+            speaker.confidence = resolver.confidence(speaker)
+            if speaker.confidence < ABSTAIN_BELOW:
+                # "speaker unknown": a wrong name is worse than a blank; offer who it might be instead
+                candidates = [speaker.name] if speaker.is_person else []
+                candidates += [n for n in resolver.candidates(item.start) if n not in candidates]
+                candidates = candidates[:MAX_CANDIDATES]
+                speaker = None
         fragments = [Fragment(s, e, text[s:e]) for s, e in item.fragments]
-        body = " ".join(f.text for f in fragments)
+        body = join_fragments([f.text for f in fragments])
         proposals.append(
             Proposal(
                 kind=item.kind,
@@ -87,11 +100,26 @@ def extract(
                 has_quote=item.has_quote,
                 countries=suggest(body, country_terms),
                 topics=suggest(body, topic_terms),
+                candidates=candidates,
             )
         )
     if existing:
         find_duplicates(proposals, existing)
     return Extraction(date=date, dateline=dateline, proposals=proposals)
+
+
+def join_fragments(pieces: list[str]) -> str:
+    """One statement from its fragments. The comma a quote ends with before "he said" is the writer's: it becomes
+    a full stop when the next fragment starts a sentence ("… negotiation. We will …") and goes when it does not
+    ("The plan," he said, "is dead" -> "The plan is dead")."""
+    joined = ""
+    for index, piece in enumerate(pieces):
+        piece = piece.strip()
+        if index + 1 < len(pieces) and piece.endswith(","):
+            following = pieces[index + 1].strip()[:1]
+            piece = piece[:-1] + ("." if following.isupper() else "")
+        joined = f"{joined} {piece}" if joined else piece
+    return joined
 
 
 def _units(spans: list[QuoteSpan]) -> list[_Unit]:
@@ -294,7 +322,8 @@ def _paraphrase(text: str, start: int, end: int) -> _Item | None:
     if word_count(sentence) < 5:
         return None
     # "…, Peskov said." / "…, Kremlin spokesman Dmitry Peskov told CNN in an interview."
-    final = re.search(r",\s*([^,]{2,80}?)\s+" + SPEECH_CUE.pattern + TRAIL + "$", sentence.rstrip(" ."))
+    # also in a lead sentence that goes on: "…, Foreign Minister Karl Brandt said on Thursday, adding that …"
+    final = re.search(r",\s*([^,]{2,80}?)\s+" + SPEECH_CUE.pattern + TRAIL + LEAD_GOES_ON + "$", sentence.rstrip(" ."))
     if final and word_count(final.group(1)) <= 8 and word_count(sentence[: final.start()]) >= 3:
         found = _last_np(text, start + final.start(1), start + final.start(2))
         attribution = _attribution(final.group(2), found[0], found[1], start + final.start(), end) if found else None

@@ -25,6 +25,14 @@ ABBREVIATED_TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "adm"
     "cmdr", "prof", "sec", "sens", "reps", "gens"}  # fmt: skip
 TITLE_EXPANSIONS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "adm": "admiral",
     "sec": "secretary", "lt": "lieutenant", "col": "colonel", "capt": "captain", "prof": "professor"}  # fmt: skip
+# Nouns naming a post or a calling, which end a title before a full name.
+ROLE_NOUNS = {
+    "secretary", "minister", "spokesman", "spokeswoman", "spokesperson", "director", "chairman", "chairwoman",
+    "governor", "senator", "senators", "representative", "congressman", "congresswoman", "mayor", "ambassador",
+    "pastor", "reverend", "rev", "bishop", "professor", "commissioner", "adviser", "advisor", "strategist",
+    "pollster", "analyst", "economist", "chief", "general", "admiral", "judge", "attorney", "comedian", "actor",
+    "actress", "host", "anchor", "columnist", "author", "founder", "president", "leader", "candidate", "nominee",
+}  # fmt: skip
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "sen", "rep", "gov", "gen", "adm", "prof", "president"}
 FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
 MALE_HONORIFICS = {"mr", "sir", "lord"}
@@ -62,7 +70,8 @@ ORG_WORDS = {
 }  # fmt: skip
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 
-TOKEN = re.compile(r"[^\W\d_](?:[\w'’.\-]|[\x80-\xff\u0300-\u036f])*|--|[,()]")
+# (a no-break space, \xa0, separates words: "Sen.\xa0Sanders" is two tokens)
+TOKEN = re.compile(r"[^\W\d_](?:[\w'’.\-]|[\x80-\x9f\xa1-\xff\u0300-\u036f])*|--|[,()]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
@@ -153,6 +162,18 @@ def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
             cut = index + 1
         else:
             break
+    # "Texas Rep. Lou Grayson", "Retired Lt. Gen. Mick Bednarek", "Army Capt. Ana Pardo": whatever comes before an
+    # abbreviated rank is part of the title ("Texas-based Matt Ruiz" likewise), and so is whatever comes before a
+    # role noun followed by a first name and a surname ("Agriculture Secretary Tom Vilsack", "Pastor Kevin Swanson")
+    for index, token in enumerate(tokens[:-1]):
+        if index >= cut and (
+            (token.endswith(".") and bare(token) in ABBREVIATED_TITLES - {"mr", "mrs", "ms", "dr"})
+            or token.lower().endswith(("-based", "-born"))
+            or (bare(token) in ROLE_NOUNS and len(tokens) - index > 2)
+        ):
+            cut = index + 1
+            while cut < len(tokens) - 1 and is_title(tokens[cut]):
+                cut += 1
     return tokens[:cut], tokens[cut:]
 
 

@@ -17,6 +17,37 @@ def _term_pattern(term: str) -> re.Pattern | None:
     return re.compile(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", flags)
 
 
+ADJECTIVE_ENDINGS = r"(?:ian|ean|an|ese|ish|egian|i)"
+
+
+def adjective_pattern(name: str) -> re.Pattern | None:
+    """The adjective of a one-word country name by the usual English endings: Russia -> Russian, China -> Chinese,
+    Norway -> Norwegian, Turkey -> Turkish, Iran -> Iranian, Israel -> Israeli, Mexico -> Mexican, Germany ->
+    German. (Forms that follow no rule, such as French or Dutch, belong in the country's aliases.)"""
+    if not re.fullmatch(r"[A-Z][a-z]{3,}", name):
+        return None
+    endings = ADJECTIVE_ENDINGS
+    if name.endswith(("ay", "ey")):
+        stem = name[:-2]
+    elif name.endswith("y"):
+        stem, endings = name[:-1], ADJECTIVE_ENDINGS + "?"  # Germany -> German, Italy -> Italian
+    elif name.endswith(("a", "e", "o")):
+        stem = name[:-1]
+    else:
+        stem = name
+    return re.compile(r"(?<![\w-])" + re.escape(stem) + endings + r"(?![\w-])")
+
+
+def country_matcher(countries: Iterable) -> list[tuple[object, list[re.Pattern]]]:
+    """Countries by name, aliases, and the adjective of the name ("Norwegian territory")."""
+    compiled = term_matcher(countries, lambda c: (c.name, *c.aliases))
+    for country, patterns in compiled:
+        adjective = adjective_pattern(country.name)
+        if adjective and not any(adjective.pattern == p.pattern for p in patterns):
+            patterns.append(adjective)
+    return compiled
+
+
 def term_matcher(items: Iterable, terms_of) -> list[tuple[object, list[re.Pattern]]]:
     """Compile each item's name and aliases/keywords once per article."""
     compiled = []

@@ -60,6 +60,13 @@ class Speaker:
     method: str  # explicit | surname | alias | role | pronoun | follow-on | description | unknown
     official_id: int | None = None
     is_new_official: bool = False  # a person's name that matches no known official: propose creating one
+    confidence: float = 1.0  # how sure the extractor is (0-1); below ABSTAIN_BELOW the proposal has no speaker
+    title: str = ""  # a title or rank written before the name ("Rep.", "Retired Lt. Gen.")
+
+    @property
+    def is_person(self) -> bool:
+        """A person's name (a known official or one to propose), not a description or an institution."""
+        return self.official_id is not None or self.is_new_official
 
 
 @dataclass
@@ -76,6 +83,7 @@ class Proposal:
     countries: list[KnownCountry] = field(default_factory=list)
     topics: list[KnownTopic] = field(default_factory=list)
     duplicate_of: int | None = None  # index into the `existing` list given to the duplicate check
+    candidates: list[str] = field(default_factory=list)  # "speaker unknown": the likeliest speakers, best first
 
     @property
     def start(self) -> int:
