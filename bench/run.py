@@ -76,6 +76,7 @@ TARGETS = {
     "import_100k_seconds": 60,
     "import_memory_mb": 200,
     "alerts_seconds": 60,
+    "extract_2000_words_ms": 500,
     "alerts_memory_mb": 200,
 }
 
@@ -453,6 +454,7 @@ def main(argv: list[str] | None = None) -> None:
         "seed": args.seed,
         "runs": args.runs,
         "targets": TARGETS,
+        "extraction": measure_extraction(),
         "engines": {},
     }
     for engine in args.engines:
@@ -620,6 +622,12 @@ def render_table(report: dict) -> str:
             / ALERTS_SUBSCRIPTIONS
         ),
     )
+    add(
+        "article assistant: 2,000 words ms (no database)",
+        lambda e: report.get("extraction", {}).get("best_ms"),
+        "≤ 500",
+        TARGETS["extract_2000_words_ms"],
+    )
     add("alerts: peak RSS MB", lambda e: e["alerts"]["peak_rss_mb"], "≤ 200", TARGETS["alerts_memory_mb"])
     add(
         "alerts: digests sent (share non-empty)",
@@ -654,6 +662,27 @@ def render_markdown(report: dict) -> str:
         f"{machine['cores']} × {machine['cpu']}, {machine['memory_gb']} GB, Python {machine['python']}, "
         f"load average at start {', '.join(str(x) for x in machine['load_average_at_start'])}.\n\n" + "\n".join(table)
     )
+
+
+def measure_extraction(runs: int = 5) -> dict:
+    """The article assistant (statements/extraction) on the seed article repeated to 2,000 words: the best of `runs`
+    (wall time, the machine's load aside) and the median. Plain Python, no database: measured once, in this process."""
+    from statements.extraction.extract import extract
+
+    seed = (ROOT / "statements" / "fixtures" / "tass-2016-11-11-peskov-cnn.txt").read_text()
+    copies = -(-2000 // len(seed.split()))
+    text = "\n\n".join([seed] * copies)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        found = extract(text, published=datetime.date(2016, 11, 11))
+        times.append((time.perf_counter() - started) * 1000)
+    return {
+        "words": len(text.split()),
+        "proposals": len(found.proposals),
+        "best_ms": round(min(times), 1),
+        "median_ms": round(statistics.median(times), 1),
+    }
 
 
 # --- Measuring (a child process with Django set up) ----------------------------------------------------------------

