@@ -847,3 +847,4 @@ class ImportJob(models.Model):
 
 # The alerts' models live in their own package; importing them here registers them with the app.
 from .alerts.models import Digest, RunLock, SentStatement, Subscription  # noqa: E402, F401
+from .positions.models import Coding  # noqa: E402, F401

@@ -4,8 +4,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
-from statements.models import OfficialKind, Statement
+from statements.models import Coding, OfficialKind, Statement
+from statements.positions import codebook
+from statements.positions.codebook import SpeechAct, Stance
 from tests.admin_helpers import admin_url
 from tests.factories import OfficialFactory, PositionFactory, StatementFactory, country
 
@@ -125,3 +128,105 @@ def test_the_admin_lists_and_filters_officials_by_kind(admin_client):
     html = listing.content.decode()
     assert "United Nations" in html and "Dmitry Peskov" not in html
     assert "International organisation (e.g. the UN)" in html
+
+
+# --- Codings -------------------------------------------------------------------------------------------------------
+
+
+def coding(statement=None, *, target="US", stance=None, act=""):
+    """A Coding (unsaved) toward a country code, an Official, or nothing at all (target=None)."""
+    fields = {"statement": statement or StatementFactory(), "stance": stance, "act": act}
+    if isinstance(target, str):
+        fields["target_country"] = country(target)
+    elif target is not None:
+        fields["target_official"] = target
+    return Coding(**fields)
+
+
+@pytest.mark.parametrize(
+    ("stance", "act", "refused"),
+    [
+        (Stance.CRITICAL, SpeechAct.CRITICISE, ""),
+        (Stance.HOSTILE, SpeechAct.THREATEN, ""),
+        (Stance.SUPPORTIVE, SpeechAct.PRAISE, ""),
+        (Stance.NEUTRAL, SpeechAct.PRAISE, ""),
+        (None, SpeechAct.DECLINE, ""),
+        (None, SpeechAct.PRAISE, ""),  # no stance is never a contradiction
+        (Stance.NEUTRAL, "", ""),  # act not coded yet
+        (Stance.HOSTILE, SpeechAct.PRAISE, "Praise or agreement cannot be hostile or critical"),
+        (Stance.CRITICAL, SpeechAct.AGREE, "Praise or agreement cannot be hostile or critical"),
+        (Stance.SUPPORTIVE, SpeechAct.THREATEN, "cannot be supportive of its target"),
+        (Stance.STRONGLY_SUPPORTIVE, SpeechAct.CRITICISE, "cannot be supportive of its target"),
+        (Stance.SUPPORTIVE, SpeechAct.REJECT, "cannot be supportive of its target"),
+        (Stance.NEUTRAL, SpeechAct.DECLINE, "Declining to comment takes no stance"),
+    ],
+)
+def test_the_codebook_refuses_contradictions(stance, act, refused):
+    """Praise coded hostile or a threat coded supportive is refused with the rule's message, by the form's check
+    and by the database alike; consistent codings save."""
+    candidate = coding(stance=stance, act=act)
+    if not refused:
+        assert codebook.refusals(act, stance) == []
+        candidate.full_clean()
+        candidate.save()
+        return
+    with pytest.raises(ValidationError, match=refused):
+        candidate.full_clean()
+    assert any(refused in message for message in codebook.refusals(act, stance))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        candidate.save()
+
+
+@pytest.mark.parametrize(
+    ("target", "stance", "message"),
+    [
+        (None, 0, "A coding has one target"),
+        ("both", 0, "A coding has one target"),
+        ("US", 3, "Value 3 is not a valid choice"),
+        ("US", -3, "Value -3 is not a valid choice"),
+    ],
+)
+def test_a_coding_has_one_target_and_a_stance_on_the_scale(target, stance, message):
+    """No target, two targets or a stance off the scale are refused with a message, and by the database."""
+    candidate = coding(target=None if target == "both" else target, stance=stance)
+    if target == "both":
+        candidate.target_country, candidate.target_official = country("US"), OfficialFactory()
+    with pytest.raises(ValidationError, match=message):
+        candidate.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        candidate.save()
+
+
+def test_one_coding_per_target_per_statement():
+    """Two codings of one statement toward the same country are refused; toward another target, kept."""
+    statement = StatementFactory()
+    coding(statement, target="US", stance=-1, act=SpeechAct.CRITICISE).save()
+    duplicate = coding(statement, target="US", stance=0, act=SpeechAct.COMMENT)
+    with pytest.raises(ValidationError, match="already coded toward this country"):
+        duplicate.full_clean()
+    coding(statement, target=un(), stance=1, act=SpeechAct.PRAISE).full_clean()
+
+
+@pytest.mark.parametrize(
+    ("stance", "words"),
+    [
+        (-2, "Hostile (−2)"),
+        (-1, "Critical (−1)"),
+        (0, "Neutral (0)"),
+        (2, "Strongly supportive (+2)"),
+        (None, "No stance"),
+    ],
+)
+def test_a_stance_reads_in_words(stance, words):
+    """The scale is shown in words with its number; no stance reads as such, never as 0."""
+    assert coding(stance=stance).stance_words == words
+
+
+def test_codings_are_kept_in_history():
+    """Each change to a coding is recorded with the values before it, so a re-coding can be traced."""
+    first = coding(stance=-1, act=SpeechAct.CRITICISE)
+    first.save()
+    first.stance, first.act = -2, SpeechAct.THREATEN
+    first.save()
+    versions = list(first.history.order_by("history_id").values_list("stance", "act"))
+    assert versions == [(-1, "criticise"), (-2, "threaten")]
