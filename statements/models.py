@@ -739,6 +739,14 @@ class Statement(models.Model):
             raise ValidationError({"source": "A statement cannot be published without a source."})
         if self.status == Status.RETRACTED and not self.retraction_reason.strip():
             raise ValidationError({"retraction_reason": "Say why the statement is retracted."})
+        if out_of_order := links_out_of_order(self):
+            # A link goes from a statement to an earlier one (positions.models.StatementLink): keep it that way.
+            raise ValidationError(
+                {
+                    "date": f"This date is not after the statements it links to, or not before those linking to it: "
+                    f"{'; '.join(out_of_order)}. Change the links first."
+                }
+            )
 
 
 class Counted(models.TextChoices):
@@ -847,4 +855,4 @@ class ImportJob(models.Model):
 
 # The alerts' models live in their own package; importing them here registers them with the app.
 from .alerts.models import Digest, RunLock, SentStatement, Subscription  # noqa: E402, F401
-from .positions.models import Coding  # noqa: E402, F401
+from .positions.models import Coding, StatementLink, links_out_of_order  # noqa: E402, F401
