@@ -94,18 +94,19 @@ class SpeakingSide:
 
 class OfficialQuerySet(models.QuerySet):
     def public(self):
-        """Officials a public page names: the speaker of, or an official mentioned in, a published or retracted
-        statement. Every public surface looks officials up here (their page, the speaker filter, the API), so one
-        known only from drafts is as unknown as a slug nobody made.
+        """Officials a public page names: the speaker of, an official mentioned in, or the target of a coding of a
+        published or retracted statement. Every public surface looks officials up here (their page, the speaker and
+        target filters, the API), so one known only from drafts is as unknown as a slug nobody made.
 
-        Retracted statements count because their permalinks stay up and link to these officials. Two EXISTS, each
-        a probe of an index (the speaker's statements by status; the mentions by official), so looking up a few
-        slugs costs the same at a million statements as at ten.
+        Retracted statements count because their permalinks stay up and link to these officials. Three EXISTS, each
+        a probe of an index (the speaker's statements by status; the mentions by official; the codings by target),
+        so looking up a few slugs costs the same at a million statements as at ten.
         """
         shown = Statement.objects.public()
         spoke = shown.filter(speaker=models.OuterRef("pk"))
         mentioned = shown.filter(mentioned_officials=models.OuterRef("pk"))
-        return self.filter(models.Exists(spoke) | models.Exists(mentioned))
+        targeted = Coding.objects.of_public_statements().filter(target_official=models.OuterRef("pk"))
+        return self.filter(models.Exists(spoke) | models.Exists(mentioned) | models.Exists(targeted))
 
     def with_published_statements(self):
         """Officials a visitor can see as speakers: those with at least one published statement (no hint of drafts)."""
@@ -477,6 +478,29 @@ class StatementQuerySet(models.QuerySet):
     def in_language(self, code: str):
         """Statements said in the language `code` or reported in it (planner.in_language)."""
         return planner.in_language(self, code)
+
+    def coded(
+        self,
+        *,
+        countries=(),
+        officials=(),
+        stance: int | None = None,
+        no_stance: bool = False,
+        act: str = "",
+    ):
+        """Statements with one coding that matches every condition given: toward any of the countries or officials,
+        with the stance (or with none, `no_stance`), with the speech act. An EXISTS on the statement's codings,
+        so a statement coded twice is listed once and the timeline's query keeps its shape."""
+        codings = Coding.objects.filter(statement=models.OuterRef("pk"))
+        if countries or officials:
+            codings = codings.filter(Q(target_country__in=countries) | Q(target_official__in=officials))
+        if no_stance:
+            codings = codings.filter(stance__isnull=True)
+        elif stance is not None:
+            codings = codings.filter(stance=stance)
+        if act:
+            codings = codings.filter(act=act)
+        return self.filter(models.Exists(codings))
 
     def newest_first(self):
         return self.order_by("-date", "-id")
