@@ -394,7 +394,7 @@ def post_inlines(client, statement, *, codings=(), links=()):
 
 
 def test_groups_may_code(db):
-    """Migrations 0023 and 0024 give Analysts and Editors every permission on codings and links."""
+    """Migrations 0024 and 0025 give Analysts and Editors every permission on codings and links."""
     for role in ("Analyst", "Editor"):
         codenames = set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
         for model in ("coding", "statementlink"):

@@ -16,7 +16,7 @@ KINDS = ", ".join(
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0021_alert_paused_by"),
+        ("statements", "0022_alert_confirmation_requests"),
     ]
 
     operations = [

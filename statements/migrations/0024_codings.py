@@ -33,7 +33,7 @@ def revoke_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0022_official_kind"),
+        ("statements", "0023_official_kind"),
         ("statements", "0003_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -33,7 +33,7 @@ def revoke_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0023_codings"),
+        ("statements", "0024_codings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
