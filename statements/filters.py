@@ -25,6 +25,7 @@ from django.http import QueryDict
 
 from .dates import PARTIAL_DATE_PATTERN, DateSpan, PartialDateField
 from .models import Country, Kind, Official, Outlet, Statement, Topic
+from .positions.codebook import SpeechAct, Stance, stance_words
 from .search import parse_query
 
 Q_MAX_LENGTH = 200
@@ -101,6 +102,42 @@ class CodeListField(SlugListField):
     """ISO country codes are accepted in any case (ru, RU)."""
 
     upper_case = True
+
+
+class TargetListField(forms.Field):
+    """Repeatable coding targets: a country's ISO code (in any case) or the slug of an official or institution a
+    public page names. Cleans to the Country and Official objects, in the order given; blank values are ignored,
+    unknown ones are errors naming the value. A two-letter value is a country code first."""
+
+    widget = forms.SelectMultiple
+    upper_case = True  # case-insensitive, as country codes are: canonical and chosen values read in lower case
+    max_values = SlugListField.max_values
+    default_error_messages = {
+        "invalid_choice": "There is no country with the ISO code, or official or institution with the slug, "
+        "“%(value)s”.",
+    }
+
+    def __init__(self, *, queryset=None, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        values = list(dict.fromkeys(v.strip() for v in values if isinstance(v, str) and v.strip()))
+        if len(values) > self.max_values:
+            raise ValidationError(f"Choose at most {self.max_values} values.", code="too_many")
+        if any("\x00" in v for v in values):
+            raise ValidationError("Null characters are not allowed.", code="null_characters_not_allowed")
+        if not values:
+            return []
+        codes = [v.upper() for v in values if len(v) == 2]
+        countries = {c.code.lower(): c for c in Country.objects.filter(code__in=codes)} if codes else {}
+        slugs = [v for v in values if v.lower() not in countries]
+        officials = {o.slug: o for o in Official.objects.public().filter(slug__in=slugs)} if slugs else {}
+        for v in slugs:
+            if v not in officials:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": v})
+        return [countries.get(v.lower()) or officials[v] for v in values]
 
 
 class Control(enum.StrEnum):
@@ -181,6 +218,13 @@ class CountryCodeFilter(SlugListFilter):
     field_class = CodeListField
 
 
+class TargetFilter(PublicFilter, django_filters.Filter):
+    field_class = TargetListField
+
+    def shown(self, value):
+        return [(str(t), t.code.lower() if isinstance(t, Country) else t.slug) for t in value or []]
+
+
 class PartialDateFilter(PublicFilter, django_filters.Filter):
     field_class = PartialDateField
 
@@ -215,6 +259,10 @@ def unknown(what: str) -> dict[str, str]:
     """Error messages for a repeatable slug/code parameter naming the value that matched nothing."""
     return {"invalid_choice": f"There is no {what} “%(value)s”.", "invalid_pk_value": f"“%(pk)s” is not a {what}."}
 
+
+NO_STANCE = "none"
+# The stance filter's values: the scale's numbers, strongest support first, then "none" (coded, with no stance).
+STANCE_CHOICES = [*((str(value), stance_words(value)) for value in reversed(Stance.values)), (NO_STANCE, "No stance")]
 
 # Parameter values a canonical query string leaves out (StatementFilter.is_clean).
 LEFT_OUT = [("sort", [Sort.NEWEST]), ("page", ["1"])]
@@ -366,6 +414,45 @@ class StatementFilter(django_filters.FilterSet):
             api_pattern=r"^[A-Za-z]{2,3}$",
         ),
     )
+    target = TargetFilter(
+        label="Coded toward",
+        method="keep",
+        public=Public(
+            Control.REPEATABLE,
+            api="A target the statement is coded toward: a country's ISO code (us) or the slug of an official or "
+            "institution. Repeatable (any of them). With stance or act, the same coding must match all of them.",
+            words="toward {}",
+            part=Part.WHAT,
+            any_label="Any target",
+            options="targets",
+            help="Statements an analyst coded toward it (docs: the codebook).",
+        ),
+    )
+    stance = PublicChoiceFilter(
+        label="Stance",
+        choices=STANCE_CHOICES,
+        empty_label="Any stance",
+        method="keep",
+        public=Public(
+            Control.SELECT,
+            api="A coded stance toward the target: -2 (hostile) to 2 (strongly supportive), or none (coded with no "
+            "stance; never the same as 0). Statements not coded never match.",
+            words="coded {}",
+            any_label="Any stance",
+        ),
+    )
+    act = PublicChoiceFilter(
+        label="Speech act",
+        choices=SpeechAct.choices,
+        empty_label="Any speech act",
+        method="keep",
+        public=Public(
+            Control.SELECT,
+            api="A coded speech act: " + ", ".join(SpeechAct.values) + ".",
+            words="with the speech act “{}”",
+            any_label="Any speech act",
+        ),
+    )
     sort = PublicChoiceFilter(
         label="Order",
         choices=Sort.choices,
@@ -405,6 +492,7 @@ class StatementFilter(django_filters.FilterSet):
             links["countries"] = [c.pk for c in countries]
         if links:
             queryset = queryset.linked_to(**links)
+        queryset = self.coded(queryset)
         if sort == Sort.OLDEST:
             return queryset.oldest_first()
         if sort == Sort.RELEVANCE and q:
@@ -480,7 +568,7 @@ class StatementFilter(django_filters.FilterSet):
             seen = []
             for value in self.data.getlist(name):
                 value = value.strip()
-                if isinstance(f, CountryCodeFilter):
+                if getattr(f.field_class, "upper_case", False):  # country codes: the same in any case
                     value = value.lower()
                 if value and value not in seen:
                     seen.append(value)
@@ -506,8 +594,22 @@ class StatementFilter(django_filters.FilterSet):
     # --- How each filter narrows the statements ----------------------------------------------------------------------
 
     def keep(self, queryset, name, value):
-        """`q`, `topic`, `country` and `sort` are applied in filter_queryset: their query shape depends on the order."""
+        """`q`, `topic`, `country` and `sort` are applied in filter_queryset (their query shape depends on the order),
+        and so are `target`, `stance` and `act` (one coding must match them all)."""
         return queryset
+
+    def coded(self, queryset):
+        """`target`, `stance` and `act` narrow together: one coding of the statement must match all that are given."""
+        targets, stance, act = (self.form.cleaned_data.get(name) for name in ("target", "stance", "act"))
+        if not (targets or stance or act):
+            return queryset
+        return queryset.coded(
+            countries=[t for t in targets or [] if isinstance(t, Country)],
+            officials=[t for t in targets or [] if isinstance(t, Official)],
+            stance=None if not stance or stance == NO_STANCE else int(stance),
+            no_stance=stance == NO_STANCE,
+            act=act or "",
+        )
 
     def filter_speaker(self, queryset, name, value):
         if not value:  # `?speaker=` with nothing chosen

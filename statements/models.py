@@ -2,12 +2,14 @@
 
 import datetime
 import functools
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 
 from . import denormalised, option_counts, planner, search
@@ -63,20 +65,48 @@ class Country(models.Model):
         return split_lines(self.aliases)
 
 
+class OfficialKind(models.TextChoices):
+    """Who can speak and be spoken about: a person, or an institution that speaks (and is spoken of) as one."""
+
+    PERSON = "person", "Person"
+    GOVERNMENT = "government", "Government"
+    MINISTRY = "ministry", "Ministry (e.g. a foreign ministry)"
+    EMBASSY = "embassy", "Embassy or mission"
+    ALLIANCE = "alliance", "Alliance (e.g. NATO)"
+    UNION = "union", "Union of states (e.g. the EU)"
+    INTERNATIONAL = "international", "International organisation (e.g. the UN)"
+    NON_STATE = "non_state", "Non-state group"
+
+
+@dataclass(frozen=True)
+class SpeakingSide:
+    """Whom a statement speaks for: a country, an institution (the UN, NATO), or an institution of a country (a
+    ministry, an embassy). Empty when nothing is known of the speaker's side."""
+
+    country: "Country | None" = None
+    institution: "Official | None" = None
+
+    def __str__(self):
+        if self.institution is not None:
+            return str(self.institution)
+        return str(self.country) if self.country is not None else ""
+
+
 class OfficialQuerySet(models.QuerySet):
     def public(self):
-        """Officials a public page names: the speaker of, or an official mentioned in, a published or retracted
-        statement. Every public surface looks officials up here (their page, the speaker filter, the API), so one
-        known only from drafts is as unknown as a slug nobody made.
+        """Officials a public page names: the speaker of, an official mentioned in, or the target of a coding of a
+        published or retracted statement. Every public surface looks officials up here (their page, the speaker and
+        target filters, the API), so one known only from drafts is as unknown as a slug nobody made.
 
-        Retracted statements count because their permalinks stay up and link to these officials. Two EXISTS, each
-        a probe of an index (the speaker's statements by status; the mentions by official), so looking up a few
-        slugs costs the same at a million statements as at ten.
+        Retracted statements count because their permalinks stay up and link to these officials. Three EXISTS, each
+        a probe of an index (the speaker's statements by status; the mentions by official; the codings by target),
+        so looking up a few slugs costs the same at a million statements as at ten.
         """
         shown = Statement.objects.public()
         spoke = shown.filter(speaker=models.OuterRef("pk"))
         mentioned = shown.filter(mentioned_officials=models.OuterRef("pk"))
-        return self.filter(models.Exists(spoke) | models.Exists(mentioned))
+        targeted = Coding.objects.of_public_statements().filter(target_official=models.OuterRef("pk"))
+        return self.filter(models.Exists(spoke) | models.Exists(mentioned) | models.Exists(targeted))
 
     def with_published_statements(self):
         """Officials a visitor can see as speakers: those with at least one published statement (no hint of drafts)."""
@@ -88,7 +118,21 @@ class Official(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     aliases = models.TextField(blank=True, help_text="Other spellings, one per line (Dmitri Peskov).")
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="officials")
+    kind = models.CharField(
+        max_length=13,
+        choices=OfficialKind.choices,
+        default=OfficialKind.PERSON,
+        help_text="A person, or an institution that speaks as one (a ministry's written statement) or is spoken of "
+        "as one (NATO, the UN).",
+    )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officials",
+        help_text="For an institution, the country it belongs to (a ministry, an embassy); none for the UN or NATO.",
+    )
     wikidata_id = models.CharField(
         "Wikidata id",
         max_length=20,
@@ -106,6 +150,7 @@ class Official(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(condition=Q(kind__in=OfficialKind.values), name="official_kind_valid"),
             models.CheckConstraint(
                 condition=Q(wikidata_id="") | Q(wikidata_id__regex=WIKIDATA_ID_REGEX),
                 name="official_wikidata_id_format",
@@ -129,16 +174,44 @@ class Official(models.Model):
     def alias_list(self) -> list[str]:
         return split_lines(self.aliases)
 
+    @property
+    def is_institution(self) -> bool:
+        return self.kind != OfficialKind.PERSON
+
     def position_on(self, date: datetime.date):
         """The position held on a date (the most recently started one if several overlap)."""
         return self.positions.held_on(date).first()
 
+    def side_on(self, date: datetime.date) -> SpeakingSide:
+        """Whom this official spoke for on a date (docs/codebook.md#the-speaking-side).
+
+        An institution speaks for itself (and for its country, if it has one: a ministry, an embassy). A person
+        speaks for the post held that day: the institution the post speaks for (a UN Secretary-General, the UN),
+        else the post's country; with no post that day, or a post without a country, for their own country. The
+        same rule in SQL is StatementQuerySet.with_speaking_country(): keep the two together."""
+        if self.is_institution:
+            return SpeakingSide(country=self.country, institution=self)
+        position = self.positions.held_on(date).select_related("country", "speaks_for__country").first()
+        if position is not None and position.speaks_for is not None:
+            return SpeakingSide(
+                country=position.country or position.speaks_for.country, institution=position.speaks_for
+            )
+        if position is not None and position.country is not None:
+            return SpeakingSide(country=position.country)
+        return SpeakingSide(country=self.country)
+
 
 class PositionQuerySet(models.QuerySet):
-    def held_on(self, date: datetime.date):
+    def held_on(self, date):
+        """Positions held on `date` (a date, or an OuterRef to a statement's), the most recently started first;
+        two posts taken the same day: the one recorded first."""
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=date), start_date__lte=date).order_by(
             "-start_date", "id"
         )
+
+    def held_by_speaker(self):
+        """For a subquery of statements: the speaker's positions held on the statement's date, in held_on()'s order."""
+        return self.held_on(models.OuterRef("date")).filter(official=models.OuterRef("speaker_id"))
 
 
 class Position(models.Model):
@@ -148,6 +221,15 @@ class Position(models.Model):
     title = models.CharField(max_length=200, help_text="e.g. Press Secretary of the President of Russia")
     organisation = models.CharField(max_length=200, blank=True, help_text="e.g. Presidential Executive Office")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="positions")
+    speaks_for = models.ForeignKey(
+        Official,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posts",
+        limit_choices_to=~Q(kind=OfficialKind.PERSON),
+        help_text="The institution this post speaks for, when it is not a country: the UN for its Secretary-General.",
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True, help_text="Leave empty while the position is held.")
 
@@ -167,6 +249,13 @@ class Position(models.Model):
     def __str__(self):
         end = self.end_date.isoformat() if self.end_date else "present"
         return f"{self.official}: {self.title} ({self.start_date.isoformat()} – {end})"
+
+    def clean(self):
+        super().clean()
+        if self.speaks_for_id is not None and self.speaks_for_id == self.official_id:
+            raise ValidationError({"speaks_for": "An institution speaks for itself: leave this empty."})
+        if self.speaks_for is not None and not self.speaks_for.is_institution:
+            raise ValidationError({"speaks_for": "A post speaks for an institution, not for a person."})
 
 
 class Topic(models.Model):
@@ -390,6 +479,29 @@ class StatementQuerySet(models.QuerySet):
         """Statements said in the language `code` or reported in it (planner.in_language)."""
         return planner.in_language(self, code)
 
+    def coded(
+        self,
+        *,
+        countries=(),
+        officials=(),
+        stance: int | None = None,
+        no_stance: bool = False,
+        act: str = "",
+    ):
+        """Statements with one coding that matches every condition given: toward any of the countries or officials,
+        with the stance (or with none, `no_stance`), with the speech act. An EXISTS on the statement's codings,
+        so a statement coded twice is listed once and the timeline's query keeps its shape."""
+        codings = Coding.objects.filter(statement=models.OuterRef("pk"))
+        if countries or officials:
+            codings = codings.filter(Q(target_country__in=countries) | Q(target_official__in=officials))
+        if no_stance:
+            codings = codings.filter(stance__isnull=True)
+        elif stance is not None:
+            codings = codings.filter(stance=stance)
+        if act:
+            codings = codings.filter(act=act)
+        return self.filter(models.Exists(codings))
+
     def newest_first(self):
         return self.order_by("-date", "-id")
 
@@ -398,12 +510,27 @@ class StatementQuerySet(models.QuerySet):
 
     def with_role(self):
         """Annotate `speaker_role`: the title of the position the speaker held on the statement's date."""
-        held = Position.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=models.OuterRef("date")),
-            official=models.OuterRef("speaker_id"),
-            start_date__lte=models.OuterRef("date"),
-        ).order_by("-start_date", "id")  # two posts taken the same day: the one recorded first is the role shown
-        return self.annotate(speaker_role=models.Subquery(held.values("title")[:1]))
+        return self.annotate(speaker_role=models.Subquery(Position.objects.held_by_speaker().values("title")[:1]))
+
+    def with_speaking_country(self):
+        """Annotate `speaking_country_id`: the country of the speaking side (Official.side_on, the same rule in SQL),
+        null for an institution of no country (the UN) and for a post that speaks for one."""
+        held = Position.objects.held_by_speaker()
+        post_country = Coalesce(
+            "country",
+            "speaks_for__country",
+            models.Case(models.When(speaks_for__isnull=True, then="official__country")),
+        )
+        return self.annotate(
+            speaking_country_id=models.Case(
+                models.When(~Q(speaker__kind=OfficialKind.PERSON), then="speaker__country"),
+                models.When(
+                    models.Exists(held), then=models.Subquery(held.annotate(side=post_country).values("side")[:1])
+                ),
+                default="speaker__country",
+                output_field=models.IntegerField(),
+            )
+        )
 
     def for_lists(self):
         """What a list of statements shows (includes/statement_item.html) in one query: speaker and country,
@@ -615,6 +742,10 @@ class Statement(models.Model):
     def is_public(self) -> bool:
         return self.status in (Status.PUBLISHED, Status.RETRACTED)
 
+    def speaking_side(self) -> SpeakingSide:
+        """Whom the speaker spoke for on this statement's date (Official.side_on)."""
+        return self.speaker.side_on(self.date)
+
     def role_on_date(self) -> str:
         """The speaker's role on this statement's date (uses the `with_role()` annotation when present)."""
         if hasattr(self, "speaker_role"):
@@ -632,6 +763,14 @@ class Statement(models.Model):
             raise ValidationError({"source": "A statement cannot be published without a source."})
         if self.status == Status.RETRACTED and not self.retraction_reason.strip():
             raise ValidationError({"retraction_reason": "Say why the statement is retracted."})
+        if out_of_order := links_out_of_order(self):
+            # A link goes from a statement to an earlier one (positions.models.StatementLink): keep it that way.
+            raise ValidationError(
+                {
+                    "date": f"This date is not after the statements it links to, or not before those linking to it: "
+                    f"{'; '.join(out_of_order)}. Change the links first."
+                }
+            )
 
 
 class Counted(models.TextChoices):
@@ -740,3 +879,4 @@ class ImportJob(models.Model):
 
 # The alerts' models live in their own package; importing them here registers them with the app.
 from .alerts.models import Digest, RunLock, SentStatement, Subscription  # noqa: E402, F401
+from .positions.models import Coding, StatementLink, links_out_of_order  # noqa: E402, F401

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from .alerts.subscribing import alert_form_context, alert_query_for
 from .corrections import ErrorReportForm, file_report
-from .models import Country, Official, OptionCount, Statement, Status, Topic
+from .models import Coding, Country, Official, OptionCount, Statement, StatementLink, Status, Topic
 from .timeline.form import topic_tree
 from .timeline.page import PageNotFound, group_by_date, page_not_found, paginate, timeline_page
 
@@ -53,6 +53,8 @@ def permalink(request, statement: Statement, report_form: ErrorReportForm, *, st
     context = {
         "statement": statement,
         "related": related,
+        "codings": list(Coding.objects.filter(statement=statement).for_display()),
+        "links": StatementLink.objects.shown_on(statement),
         "retracted": statement.status == Status.RETRACTED,
         "report_form": report_form,
     }

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from statements import publishing
 from statements.models import Country, Official, Outlet, Position, Source, Statement, Status, Topic
-from tests.admin_helpers import admin_url, change_form_data, user_with_role
+from tests.admin_helpers import NO_INLINES, admin_url, change_form_data, user_with_role
 from tests.browser import screenshot
 from tests.factories import (
     OfficialFactory,
@@ -154,7 +154,8 @@ def test_add_statement_records_the_user(admin_client, superuser):
     response = admin_client.post(
         admin_url(Statement, "add"),
         {"speaker": speaker.pk, "date": "2016-11-11", "date_precision": "day", "kind": "direct", "text": "Hello."}
-        | {"status": "draft"},
+        | {"status": "draft"}
+        | NO_INLINES,
     )
     assert response.status_code == 302
     statement = Statement.objects.get()

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from statements.dates import DateSpan, DayField, PartialDateField, parse_partial_date
 from statements.models import DatePrecision, Official, Position, Source, Statement, Status
 from statements.sample_data.demo import SEED_ARTICLE
-from tests.admin_helpers import admin_url, change_form_data, user_with_role
+from tests.admin_helpers import NO_INLINES, admin_url, change_form_data, user_with_role
 from tests.browser import screenshot, serious_violations
 from tests.factories import OfficialFactory, OutletFactory, SourceFactory, StatementFactory
 
@@ -114,7 +114,7 @@ def test_a_stored_date_is_shown_as_precisely_as_it_is_known(date, precision, sho
 
 def add_statement(client, date: str):
     speaker = OfficialFactory()
-    data = {"speaker": speaker.pk, "date": date, "kind": "direct", "text": "Hello.", "status": "draft"}
+    data = {"speaker": speaker.pk, "date": date, "kind": "direct", "text": "Hello.", "status": "draft"} | NO_INLINES
     return client.post(admin_url(Statement, "add"), data)
 
 

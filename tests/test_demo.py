@@ -21,6 +21,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from statements.models import (
+    Coding,
     Country,
     DatePrecision,
     Kind,
@@ -49,11 +50,11 @@ def run(command: str, *args) -> str:
 
 def row_counts() -> dict[str, int]:
     """Rows in every table the demo writes, many-to-many rows and history included."""
-    models = [Country, Official, Position, Topic, Outlet, Source, Statement]
+    models = [Country, Official, Position, Topic, Outlet, Source, Statement, Coding]
     counts = {model.__name__: model.objects.count() for model in models}
     for field in ("topics", "countries", "mentioned_officials"):
         counts[field] = getattr(Statement, field).through.objects.count()
-    for model in (Official, Topic, Source, Statement):
+    for model in (Official, Topic, Source, Statement, Coding):
         counts[f"{model.__name__} history"] = model.history.count()
     counts["country aliases"] = sum(len(c.alias_list) for c in Country.objects.filter(code__in=["RU", "US", "SY"]))
     return counts
@@ -74,6 +75,24 @@ def test_load_demo_twice_changes_nothing():
     assert row_counts() == first
     assert "created nothing; updated nothing" in output
     assert first["Statement"] == len(demo.STATEMENTS) == 13
+
+
+@pytest.mark.parametrize(
+    ("prefix", "codings"),
+    [
+        ("No one expects that relationship", {("United States", -1, "criticise")}),
+        ("Actually, they seem to be very pragmatic", {("Donald Trump", 1, "praise")}),
+        ("I would like to remind you", {("United States", None, "deny")}),
+        ("What we have currently is a very lousy", {("United States", -1, "concern")}),
+        ("Syria is a burning issue", {("United States", 0, "agree"), ("Barack Obama", 0, "agree")}),
+    ],
+)
+def test_seed_statements_are_coded_as_the_codebook_says(prefix, codings):
+    """The seed article's statements carry the codings docs/codebook.md gives as worked examples."""
+    run("load_demo")
+    found = {(str(c.target), c.stance, c.act) for c in seed_statement(prefix).codings.all()}
+    assert found == codings
+    assert Coding.objects.filter(statement__is_synthetic=False).values("statement").distinct().count() == 13
 
 
 def test_load_demo_restores_a_curated_field():

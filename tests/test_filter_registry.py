@@ -101,6 +101,7 @@ def test_the_published_schema_documents_every_filter():
         ("sort=oldest&page=3", "sort=oldest&page=3"),
         ("page=1&date_to=2017&date_from=2016-11", "date_from=2016-11&date_to=2017"),
         ("utm_source=mail&kind=direct", "kind=direct"),
+        ("act=praise&target=US&target=us&stance=1", "target=us&stance=1&act=praise"),
     ],
 )
 def test_canonical_query_string(query, canonical):
@@ -120,6 +121,12 @@ def test_canonical_query_string(query, canonical):
         ),
         ("date_to=2017&q=talks&date_from=2016-11", "Statements matching “talks” from November 2016 to 2017"),
         ("date_from=2016&date_to=2016&speaker=dmitry-peskov", "Statements by Dmitry Peskov in 2016"),
+        (
+            "act=criticise&stance=-1&target=anna-sample&target=US",
+            "Statements toward Anna Sample, United States coded Critical (−1)"
+            " with the speech act “Criticise or accuse”",
+        ),
+        ("stance=none", "Statements coded No stance"),
     ],
 )
 def test_filter_in_words_reads_who_what_how_when(query, words):

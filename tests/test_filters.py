@@ -68,6 +68,26 @@ CASES = [
     ("language=RU", "C"),
     ("language=fr", "F"),
     ("language=en", "G E B A D F"),
+    # codings: target (a country code in any case, or an official's slug), stance (none is not 0), speech act
+    ("target=us", "B A"),
+    ("target=US", "B A"),
+    ("target=ru", "E D"),
+    ("target=us&target=ru", "E B A D"),
+    ("target=anna-sample", "G"),
+    ("target=sy&target=anna-sample", "G F"),
+    ("target=fr", ""),
+    ("stance=-2", "D"),
+    ("stance=0", "A"),
+    ("stance=none", "E"),
+    ("stance=1", "B F"),
+    ("act=threaten", "D"),
+    ("act=comment", "E A"),
+    ("target=ru&stance=-2", "D"),
+    ("target=us&stance=-2", ""),  # only the draft threatens: never public
+    ("target=us&act=criticise", ""),  # only the retracted statement
+    ("target=us&stance=1&act=comment", ""),  # one coding must match all three: A is 0/comment, B +1/agree
+    ("target=us&stance=1&act=agree&sort=oldest", "B"),
+    ("target=&stance=&act=", ALL_NEWEST),
     # blank values from an unchosen <select> are ignored
     ("speaker=&topic=&country=&speaker_country=&outlet=&kind=&language=&date_from=&date_to=&sort=&q=", ALL_NEWEST),
     # combinations
@@ -115,6 +135,12 @@ BAD = [
     ("language=%25s", "language", "“%s” is not an ISO 639 language code"),  # a "%" is text, not a format
     ("language=english", "language", "at most 3 characters"),
     ("sort=random", "sort", "Select a valid choice"),
+    ("target=xx", "target", "There is no country with the ISO code, or official or institution with the slug, “xx”"),
+    ("target=us&target=nobody", "target", "or official or institution with the slug, “nobody”"),
+    ("target=" + "&target=".join(f"t{i}" for i in range(51)), "target", "at most 50"),
+    ("stance=3", "stance", "Select a valid choice"),
+    ("stance=neutral", "stance", "Select a valid choice"),
+    ("act=shout", "act", "Select a valid choice"),
 ]
 
 

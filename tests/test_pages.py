@@ -222,7 +222,8 @@ def add_statements(world, n: int):
 
 # Named constants, so a change in a page's query count is a visible, reviewed decision.
 # A many-to-many filter first counts its links to choose its query's shape (link_counting_queries).
-PERMALINK_QUERIES = 5 + link_counting_queries(1)  # statement with speaker/source, 3 prefetches, related statements
+# Statement with speaker/source, 3 prefetches, related statements, its codings, its links both ways.
+PERMALINK_QUERIES = 7 + link_counting_queries(1)
 OFFICIAL_QUERIES = 5  # official, positions, the matches' ids (count and page), rows, their topics
 TOPIC_QUERIES = 6 + link_counting_queries(
     1

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 from statements.models import Official, Position, Source, Statement, Status, Topic
-from tests.admin_helpers import admin_url, change_form_data, user_with_role
+from tests.admin_helpers import NO_INLINES, admin_url, change_form_data, user_with_role
 from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_editor_sees_status_actions(editor_client):
     StatementFactory(status=Status.DRAFT)
     response = editor_client.get(admin_url(Statement, "changelist"))
     offered = {name for name, _ in response.context["action_form"].fields["action"].choices if name}
-    assert offered == {*ACTIONS, "export_selected_csv"}
+    assert offered == {*ACTIONS, "set_target_selected", "export_selected_csv"}
 
 
 @pytest.mark.parametrize("action", ACTIONS)
@@ -101,7 +101,7 @@ def test_analyst_cannot_add_a_public_statement(analyst_client, status):
     """A crafted add form with status published or retracted is refused with an error; nothing is created."""
     data = {"speaker": OfficialFactory().pk, "date": "2016-11-11", "date_precision": "day", "kind": "direct"}
     response = analyst_client.post(
-        admin_url(Statement, "add"), data | {"text": "Hello.", "status": status, "retraction_reason": "x"}
+        admin_url(Statement, "add"), data | {"text": "Hello.", "status": status, "retraction_reason": "x"} | NO_INLINES
     )
     assert response.status_code == 200
     assert "status" in response.context["adminform"].form.errors
@@ -111,7 +111,9 @@ def test_analyst_cannot_add_a_public_statement(analyst_client, status):
 def test_analyst_adds_a_draft(analyst_client):
     """An analyst can create a draft."""
     data = {"speaker": OfficialFactory().pk, "date": "2016-11-11", "date_precision": "day", "kind": "direct"}
-    response = analyst_client.post(admin_url(Statement, "add"), data | {"text": "Hello.", "status": "draft"})
+    response = analyst_client.post(
+        admin_url(Statement, "add"), data | {"text": "Hello.", "status": "draft"} | NO_INLINES
+    )
     assert response.status_code == 302
     assert Statement.objects.get().status == Status.DRAFT
 

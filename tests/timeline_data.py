@@ -7,7 +7,7 @@ import datetime
 
 from django.db import connection
 
-from statements.models import DatePrecision, Kind, Status
+from statements.models import Coding, DatePrecision, Kind, Status
 from tests.factories import (
     OfficialFactory,
     OutletFactory,
@@ -140,6 +140,19 @@ def build_world() -> dict:
         topics=[sanctions],
         countries=[ru],
     )
+    # Codings (docs/codebook.md): toward countries and an official; the draft's and the retracted one's never match.
+    for statement, target, stance, act in [
+        (s["A"], us, 0, "comment"),
+        (s["B"], us, 1, "agree"),
+        (s["D"], ru, -2, "threaten"),
+        (s["E"], ru, None, "comment"),
+        (s["F"], sy, 1, "offer"),
+        (s["G"], anna, -1, "criticise"),
+        (draft, us, -2, "threaten"),
+        (retracted, us, -1, "criticise"),
+    ]:
+        field = "target_official" if target == anna else "target_country"
+        Coding.objects.create(statement=statement, stance=stance, act=act, **{field: target})
     # A draft-only speaker must not appear anywhere public either (officials index, facets).
     ghost = OfficialFactory(name="Draft Only Person", slug="draft-only-person", country=fr)
     StatementFactory(speaker=ghost, text=DRAFT_TEXT + " (ghost)", status=Status.DRAFT, source=tass_en)
@@ -155,14 +168,17 @@ def build_world() -> dict:
 
 
 def draft_only_entities(world) -> list[tuple[str, str, str]]:
-    """(parameter, slug, name) of an official speaking only in drafts, one mentioned only in a draft and an outlet
-    created for a draft (the article extraction and the import create them so)."""
+    """(parameter, slug, name) of an official speaking only in drafts, one mentioned only in a draft, one only a
+    draft is coded toward and an outlet created for a draft (the article extraction and the import create them so)."""
     mentioned = OfficialFactory(name="Mentioned In Draft", slug="mentioned-in-draft")
     world["draft"].mentioned_officials.add(mentioned)
+    targeted = OfficialFactory(name="Targeted In Draft", slug="targeted-in-draft")
+    Coding.objects.create(statement=world["draft"], target_official=targeted, stance=-1, act="criticise")
     outlet = OutletFactory(name="Draft Only Outlet", slug="draft-only-outlet")
     StatementFactory(status=Status.DRAFT, text=DRAFT_TEXT, source=SourceFactory(outlet=outlet))
     return [
         ("speaker", "draft-only-person", "Draft Only Person"),
         ("speaker", mentioned.slug, mentioned.name),
+        ("target", targeted.slug, targeted.name),
         ("outlet", outlet.slug, outlet.name),
     ]

@@ -26,16 +26,17 @@ class CountryAdmin(EditorOnlyWhenPublicMixin, admin.ModelAdmin):
 
 class PositionInline(EditorOnlyWhenPublicInline, admin.TabularInline):
     model = Position
+    fk_name = "official"
     extra = 1
-    fields = ["title", "organisation", "country", "start_date", "end_date"]
-    autocomplete_fields = ["country"]
+    fields = ["title", "organisation", "country", "speaks_for", "start_date", "end_date"]
+    autocomplete_fields = ["country", "speaks_for"]
     formfield_overrides = {models.DateField: ADMIN_DATE_INPUT}
 
 
 @admin.register(Official)
 class OfficialAdmin(EditorOnlyWhenPublicMixin, OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
-    list_display = ["name", "country", "wikidata_id", "is_synthetic"]
-    list_filter = ["is_synthetic", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["name", "kind", "country", "wikidata_id", "is_synthetic"]
+    list_filter = ["kind", "is_synthetic", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
     search_fields = ["name", "aliases", "slug", "wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}
@@ -45,10 +46,10 @@ class OfficialAdmin(EditorOnlyWhenPublicMixin, OptimisticLockAdminMixin, ReadOnl
 
 @admin.register(Position)
 class PositionAdmin(EditorOnlyWhenPublicMixin, admin.ModelAdmin):
-    list_display = ["official", "title", "organisation", "country", "start_date", "end_date"]
-    list_select_related = ["official", "country"]
+    list_display = ["official", "title", "organisation", "country", "speaks_for", "start_date", "end_date"]
+    list_select_related = ["official", "country", "speaks_for"]
     search_fields = ["official__name", "title", "organisation"]
-    autocomplete_fields = ["official", "country"]
+    autocomplete_fields = ["official", "country", "speaks_for"]
     date_hierarchy = "start_date"
     formfield_overrides = {models.DateField: ADMIN_DATE_INPUT}
 

@@ -1,10 +1,10 @@
 """What a public statement's page shows is changed by Editors only (docs/roles.md).
 
 A permalink shows its speaker (and the speaker's country), the speaker's role on the date (a position), the source and
-its outlet, the topics, the countries concerned and the officials mentioned. Changing one of those changes every
-public page that shows it (a source URL edited to a phishing link changed thirteen permalinks at once), so while a
-published or retracted statement uses an object, changing or deleting it is an editorial decision, like editing the
-statement itself. Objects used only by drafts stay with the Analysts.
+its outlet, the topics, the countries concerned, the officials mentioned and the targets of its codings. Changing one
+of those changes every public page that shows it (a source URL edited to a phishing link changed thirteen permalinks
+at once), so while a published or retracted statement uses an object, changing or deleting it is an editorial
+decision, like editing the statement itself. Objects used only by drafts stay with the Analysts.
 
 `USES` says, per catalogue model, which statements show an object; `EditorOnlyWhenPublicMixin` applies the rule to a
 catalogue admin's change form, inlines, delete page and bulk delete, and names who can make the change.
@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.template.response import TemplateResponse
 
-from statements.models import Country, Official, Outlet, Position, Source, Statement, Topic
+from statements.models import Coding, Country, Official, Outlet, Position, Source, Statement, Topic
 
 # Editors publish; the same permission lets them change what published statements show.
 EDITOR_PERMISSION = "statements.publish_statement"
@@ -46,7 +46,12 @@ USES: dict[type[models.Model], PublicUse] = {
     Source: PublicUse("is cited by", lambda pk: Q(source=pk)),
     Outlet: PublicUse("published the sources of", lambda pk: Q(source__outlet=pk)),
     Official: PublicUse(
-        "is the speaker of, or is mentioned in,", lambda pk: Q(speaker=pk) | _linked("mentioned_officials", pk)
+        "is the speaker of, is mentioned in, or is the coded target of",
+        lambda pk: (
+            Q(speaker=pk)
+            | _linked("mentioned_officials", pk)
+            | Q(pk__in=Coding.objects.filter(target_official=pk).values("statement"))
+        ),
     ),
     # Any position of a speaker can become the role shown on a date (by its dates, or by being added or removed):
     # the position's official decides, before and after the change (a new or edited position is checked on its form).

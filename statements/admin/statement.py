@@ -18,9 +18,11 @@ from statements import publishing
 from statements.admin import csv_export, csv_import, extraction, help_pages
 from statements.admin.concurrency import OptimisticLockAdminMixin, VersionedModelForm
 from statements.admin.history import ReadOnlyHistoryAdmin
+from statements.admin.positions import CodingInline, SetTargetForm, StatementLinkInline, stamp_codings
 from statements.admin.scale import CappedCountPaginator, CountryFilter, SpeakerFilter, TopicFilter, YearFilter
 from statements.dates import STATEMENT_DATE_HELP, DateSpan, PartialDateField
-from statements.models import Statement, Status
+from statements.models import Coding, Statement, Status
+from statements.positions.coding import set_target
 
 
 class RetractForm(forms.Form):
@@ -86,7 +88,15 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     # Shows the search box; get_search_results below searches the full-text index instead of these columns.
     search_fields = ["text", "speaker__name", "source__title"]
     autocomplete_fields = ["speaker", "source", "topics", "countries", "mentioned_officials"]
-    actions = ["publish_selected", "unpublish_selected", "retract_selected", "export_selected_csv"]
+    actions = [
+        "publish_selected",
+        "unpublish_selected",
+        "retract_selected",
+        "set_target_selected",
+        "export_selected_csv",
+    ]
+    # Codings and links to earlier statements (statements/admin/positions.py): part of review, Editors' once public.
+    inlines = [CodingInline, StatementLinkInline]
     # The status each version had, and the source's outlet its differences name (statements/admin/history.py).
     history_list_display = ["status_then"]
     history_select_related = ["source__outlet"]
@@ -195,6 +205,11 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
                 obj.published_at = None
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Coding:
+            stamp_codings(formset, request.user)
+        super().save_formset(request, form, formset, change)
+
     # --- CSV export and import, statements from an article (csv_export.py, csv_import.py, extraction.py) ---
 
     def get_urls(self):
@@ -281,3 +296,23 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/statements/statement/retract_confirmation.html", context)
+
+    @admin.action(description="Set a target on selected drafts…", permissions=["change"])
+    def set_target_selected(self, request, queryset):
+        """Ask for the target first; each draft gets a coding toward it with no stance, to be coded."""
+        form = SetTargetForm(request.POST if "confirm" in request.POST else None, admin_site=self.admin_site)
+        if form.is_valid():
+            made = ("Set the target on {count} draft.", "Set the target on {count} drafts.")
+            self._run(request, set_target, made, statements=queryset, target=form.target)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Set a target on drafts",
+            "opts": self.model._meta,
+            "statements": queryset.select_related("speaker"),
+            "form": form,
+            "media": self.media + form.media,
+            "action_name": "set_target_selected",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/statements/statement/set_target.html", context)

@@ -12,7 +12,20 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .. import history
-from ..models import Country, DatePrecision, Kind, Medium, Official, Outlet, Position, Source, Statement, Status, Topic
+from ..models import (
+    Coding,
+    Country,
+    DatePrecision,
+    Kind,
+    Medium,
+    Official,
+    Outlet,
+    Position,
+    Source,
+    Statement,
+    Status,
+    Topic,
+)
 
 SEED_ARTICLE = Path(__file__).resolve().parent.parent / "fixtures" / "tass-2016-11-11-peskov-cnn.txt"
 SEED_DATE = datetime.date(2016, 11, 11)
@@ -250,6 +263,8 @@ SOURCE = {
 # Every statement Peskov makes in the article, in article order. Direct quotes are the words between the quotation
 # marks (the comma that joins a quote to "Peskov said" is dropped, nothing is added); paraphrases are TASS's own
 # sentences reporting him. Officials are listed as mentioned only where the text names them.
+# Each statement's codings (docs/codebook.md, whose worked examples are these): (target, stance, speech act), the
+# target a country code or an official's slug.
 STATEMENTS = [
     {
         "kind": Kind.PARAPHRASE,
@@ -261,6 +276,7 @@ STATEMENTS = [
         "topics": ["russia-us-relations", "2016-us-presidential-election"],
         "countries": ["RU", "US"],
         "mentioned": ["donald-trump"],
+        "codings": [("US", 0, "comment")],
     },
     {
         "kind": Kind.DIRECT,
@@ -275,6 +291,7 @@ STATEMENTS = [
         "topics": ["russia-us-relations", "sanctions"],
         "countries": ["RU", "US"],
         "mentioned": ["vladimir-putin", "donald-trump"],
+        "codings": [("US", -1, "criticise")],
     },
     {
         "kind": Kind.DIRECT,
@@ -288,6 +305,7 @@ STATEMENTS = [
         "topics": ["russia-us-relations"],
         "countries": ["RU", "US"],
         "mentioned": ["vladimir-putin", "donald-trump"],
+        "codings": [("donald-trump", 1, "praise")],
     },
     {
         "kind": Kind.DIRECT,
@@ -299,6 +317,7 @@ STATEMENTS = [
         "topics": ["international-relations", "russia-us-relations"],
         "countries": ["RU", "US"],
         "mentioned": [],
+        "codings": [("donald-trump", 1, "praise")],
     },
     {
         "kind": Kind.PARAPHRASE,
@@ -309,6 +328,7 @@ STATEMENTS = [
         "topics": ["2016-us-presidential-election"],
         "countries": ["RU", "US"],
         "mentioned": ["vladimir-putin"],
+        "codings": [("US", None, "deny")],
     },
     {
         "kind": Kind.DIRECT,
@@ -320,6 +340,7 @@ STATEMENTS = [
         "topics": ["2016-us-presidential-election"],
         "countries": ["RU", "US"],
         "mentioned": ["vladimir-putin"],
+        "codings": [("US", None, "deny")],
     },
     {
         "kind": Kind.DIRECT,
@@ -331,6 +352,7 @@ STATEMENTS = [
         "topics": ["2016-us-presidential-election"],
         "countries": ["RU", "US"],
         "mentioned": [],
+        "codings": [("US", None, "deny")],
     },
     {
         "kind": Kind.DIRECT,
@@ -341,6 +363,7 @@ STATEMENTS = [
         "topics": ["russia-us-relations"],
         "countries": ["RU", "US"],
         "mentioned": [],
+        "codings": [("US", -1, "concern")],
     },
     {
         "kind": Kind.PARAPHRASE,
@@ -351,6 +374,7 @@ STATEMENTS = [
         "topics": ["syria", "russia-us-relations"],
         "countries": ["RU", "US", "SY"],
         "mentioned": ["donald-trump"],
+        "codings": [("US", 1, "agree")],
     },
     {
         "kind": Kind.DIRECT,
@@ -362,6 +386,7 @@ STATEMENTS = [
         "topics": ["syria", "counter-terrorism", "russia-us-relations"],
         "countries": ["RU", "US", "SY"],
         "mentioned": ["vladimir-putin", "barack-obama"],
+        "codings": [("US", 0, "agree"), ("barack-obama", 0, "agree")],
     },
     {
         "kind": Kind.DIRECT,
@@ -372,6 +397,7 @@ STATEMENTS = [
         "topics": ["syria", "counter-terrorism", "russia-us-relations"],
         "countries": ["RU", "US", "SY"],
         "mentioned": [],
+        "codings": [("US", -1, "demand")],
     },
     # The article runs the last quote over two paragraphs on two different points (separating terrorists from the
     # opposition; the air operation around Aleppo): one statement per paragraph, so each carries its own topics.
@@ -384,6 +410,7 @@ STATEMENTS = [
         "topics": ["syria", "syrian-opposition", "counter-terrorism"],
         "countries": ["RU", "US", "SY"],
         "mentioned": [],
+        "codings": [("US", -1, "demand")],
     },
     {
         "kind": Kind.DIRECT,
@@ -396,6 +423,7 @@ STATEMENTS = [
         "topics": ["syria", "russian-military-operation-in-syria", "aleppo", "counter-terrorism"],
         "countries": ["RU", "SY"],
         "mentioned": ["vladimir-putin"],
+        "codings": [("SY", 1, "comment")],
     },
 ]
 
@@ -570,7 +598,7 @@ def load_demo(*, user=None) -> Tally:
         )
         speaker = officials[SPEAKER]
         for row in STATEMENTS:
-            upsert(
+            statement = upsert(
                 Statement,
                 lookup={"source": source, "text": row["text"]},
                 values={
@@ -591,4 +619,21 @@ def load_demo(*, user=None) -> Tally:
                 user=user,
                 tally=tally,
             )
+            load_codings(statement, row["codings"], countries=countries, officials=officials, user=user, tally=tally)
     return tally
+
+
+def load_codings(statement, codings, *, countries, officials, user, tally: Tally) -> None:
+    """The statement's curated codings, each created or brought back to its stance and act."""
+    for target, stance, act in codings:
+        field, value = (
+            ("target_country", countries[target]) if len(target) == 2 else ("target_official", officials[target])
+        )
+        upsert(
+            Coding,
+            lookup={"statement": statement, field: value},
+            values={"stance": stance, "act": act},
+            create_only={"coded_by": user, "coded_at": timezone.now()},
+            user=user,
+            tally=tally,
+        )

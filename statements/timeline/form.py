@@ -94,6 +94,12 @@ class FormLists:
         """Every country (id, code, name) in name order: read once for both country lists."""
         return list(Country.objects.values_list("pk", "code", "name"))
 
+    def targets(self) -> list[Option]:
+        """Countries, then the officials a visitor can see, without counts (codings are not counted per target yet):
+        read from the lists the page has already, so the list costs no query."""
+        countries = [Option(code.lower(), name) for _, code, name in self.all_countries]
+        return countries + [Option(slug, name) for slug, name, _, _ in self.speakers.values()]
+
     def topics(self) -> list[Option]:
         counts = self.counts.topics({pk: topic.parent_id for pk, topic in self.topics_by_id.items()})
         return [
@@ -185,7 +191,7 @@ def form_fields(statement_filter, lists: FormLists) -> list[dict]:
             )
             # A chosen value without published statements is named only as the filter found it: an outlet known
             # only from drafts reads as typed, like a slug nobody made.
-            listed_by_value = {option.value: option for option in options if option.count}
+            listed_by_value = {option.value: option for option in options if option.count is None or option.count}
             if names is None and any(value not in listed_by_value for value in chosen):
                 names = chosen_names(statement_filter)
             shown = []
@@ -197,7 +203,7 @@ def form_fields(statement_filter, lists: FormLists) -> list[dict]:
                 else:  # not a value this filter knows (its error says so), or the filter is invalid
                     option = Option(value, value)
                 shown.append((value, option._replace(label=option.label.lstrip("\u2014 ")).text))  # no tree indent
-            listed = tuple((o.value, o.text) for o in options if o.count and o.value not in chosen)
+            listed = tuple((o.value, o.text) for o in options if (o.count is None or o.count) and o.value not in chosen)
             field.update(chosen=shown, option_tags=option_tags(listed), any_label=public.any_label)
         else:
             value = params.get(name, "")

@@ -1,0 +1,99 @@
+"""A statement's codings and links on its admin page, and the bulk action that sets a target on drafts.
+
+Coding is part of review (docs/roles.md): Analysts code drafts; once a statement is published or retracted its
+codings and links are, like its words, the Editors' to change.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from statements.models import Coding, Country, Official, StatementLink, Status
+from statements.positions.codebook import NO_STANCE, Stance, stance_words
+
+EDITOR_PERMISSION = "statements.publish_statement"
+
+
+class EditorOnlyWhenPublicStatementInline:
+    """For an inline of a statement's own rows: read-only on a published or retracted statement, unless an Editor."""
+
+    def _refused(self, request, obj) -> bool:
+        return obj is not None and obj.status != Status.DRAFT and not request.user.has_perm(EDITOR_PERMISSION)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._refused(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._refused(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._refused(request, obj) and super().has_delete_permission(request, obj)
+
+
+STANCE_CHOICES = [("", NO_STANCE), *((value, stance_words(value)) for value in reversed(Stance.values))]
+
+
+class CodingInline(EditorOnlyWhenPublicStatementInline, admin.TabularInline):
+    model = Coding
+    extra = 1
+    fields = ["target_country", "target_official", "stance", "act", "coded_by", "coded_at"]
+    readonly_fields = ["coded_by", "coded_at"]
+    autocomplete_fields = ["target_country", "target_official"]
+    verbose_name = "coding"
+    verbose_name_plural = "Codings: stance and speech act toward each target (docs/codebook.md)"
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "stance":
+            # The scale in words, strongest support first, and "No stance" (not "---------", not 0) for empty.
+            kwargs["choices"] = STANCE_CHOICES
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class StatementLinkInline(EditorOnlyWhenPublicStatementInline, admin.TabularInline):
+    model = StatementLink
+    fk_name = "statement"
+    extra = 1
+    fields = ["kind", "linked"]
+    autocomplete_fields = ["linked"]
+    verbose_name = "link to an earlier statement"
+    verbose_name_plural = "Links to earlier statements"
+
+
+def stamp_codings(formset, user) -> None:
+    """Record who coded and when on each coding added or changed in the formset (before it is saved)."""
+    now = timezone.now()
+    for form in formset.forms:
+        if form.has_changed() and form not in formset.deleted_forms and form.instance is not None:
+            form.instance.coded_by = user
+            form.instance.coded_at = now
+
+
+class SetTargetForm(forms.Form):
+    """The bulk action's question: which target (a country, or an official or institution)."""
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"] = forms.ModelChoiceField(
+            Country.objects.all(),
+            required=False,
+            widget=AutocompleteSelect(Coding._meta.get_field("target_country"), admin_site),
+        )
+        self.fields["official"] = forms.ModelChoiceField(
+            Official.objects.all(),
+            required=False,
+            label="Or an official or institution",
+            widget=AutocompleteSelect(Coding._meta.get_field("target_official"), admin_site),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [target for target in (cleaned.get("country"), cleaned.get("official")) if target is not None]
+        if len(chosen) != 1 and not self.errors:
+            raise ValidationError("Choose one target: a country, or an official or institution.")
+        return cleaned
+
+    @property
+    def target(self):
+        return self.cleaned_data.get("country") or self.cleaned_data.get("official")
