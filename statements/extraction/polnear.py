@@ -250,7 +250,7 @@ def load_article(
                 "speaker_kind": gold.kind,
                 "speaker_method": gold.method,
                 "speaker_mention": gold.mention,
-                "speaker_spans": [list(s) for s in source[1]] if source else [],
+                "speaker_spans": [list(span) for span in source[1]] if source else [],
                 "cue": cue[2] if cue else "",
                 "event": event.get("Attribution", ""),
             }
