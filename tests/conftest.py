@@ -2,10 +2,11 @@ import os
 
 import pytest
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections
 
 from tests import browser as chromium
 from tests.factories import UserFactory
+from tests.once_per_class import once_per_class
 from tests.timeline_data import build_world
 
 
@@ -86,18 +87,9 @@ def rate_limits_on(settings):
     settings.RATELIMIT_ENABLED = True
 
 
-@pytest.fixture(scope="class")
-def class_world(django_db_setup, django_db_blocker):
-    """build_world() once for a class of tests that only read it (the tables of query → statements), not per case.
-
-    The world is written in a transaction held open across the class and rolled back after its last test; each test
-    still runs in its own savepoint inside it (pytest-django's), so whatever a test writes is gone before the next.
-    Scoped to a class rather than a module because a module's other tests expect an empty database. Read ids from the
-    world, never assume them: on PostgreSQL the sequences move on from class to class.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
+# The labelled world of tests/timeline_data.py, once for a class of tests that only read it (the tables of query
+# strings, each case of which built it again before).
+class_world = once_per_class(build_world)
 
 
 @pytest.fixture
