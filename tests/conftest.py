@@ -6,6 +6,8 @@ from django.db import connections
 
 from tests import browser as chromium
 from tests.factories import UserFactory
+from tests.once_per_class import once_per_class
+from tests.timeline_data import build_world
 
 
 def pytest_configure(config):
@@ -83,6 +85,11 @@ def rate_limits_off(settings):
 @pytest.fixture
 def rate_limits_on(settings):
     settings.RATELIMIT_ENABLED = True
+
+
+# The labelled world of tests/timeline_data.py, once for a class of tests that only read it (the tables of query
+# strings, each case of which built it again before).
+class_world = once_per_class(build_world)
 
 
 @pytest.fixture

@@ -59,32 +59,38 @@ def walk(client, url: str) -> list[dict]:
     return results
 
 
-@pytest.mark.parametrize(("query", "expected"), CASES)
-def test_api_lists_the_same_statements_as_the_filter_in_the_same_order(client, query, expected):
-    """For every filter in the timeline's table, the API's ids across cursor pages equal StatementFilter(...).qs."""
-    world = build_world()
-    filtered = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
-    assert filtered.is_valid(), filtered.errors
-    # The table is the timeline's: its `page` is a 400 here (test_a_page_number_is_a_400_saying_the_api_pages_by_cursor)
-    api_query = QueryDict(query, mutable=True)
-    api_query.pop("page", None)
-    api_query["page_size"] = "2"
-    results = walk(client, f"/api/statements/?{api_query.urlencode()}")
-    assert [r["id"] for r in results] == [s.pk for s in filtered.qs]
-    assert " ".join(world["labels"][r["id"]] for r in results) == expected
+class TestFilterTable:
+    """The timeline's table of query strings, each case against one world built for the class."""
+
+    @pytest.mark.parametrize(("query", "expected"), CASES)
+    def test_api_lists_the_same_statements_as_the_filter_in_the_same_order(self, class_world, client, query, expected):
+        """For every filter in the timeline's table, the API's ids across cursor pages equal StatementFilter(...).qs."""
+        world = class_world
+        filtered = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+        assert filtered.is_valid(), filtered.errors
+        # The table is the timeline's: its `page` is a 400 here
+        # (TestPageNumbers.test_a_page_number_is_a_400_saying_the_api_pages_by_cursor).
+        api_query = QueryDict(query, mutable=True)
+        api_query.pop("page", None)
+        api_query["page_size"] = "2"
+        results = walk(client, f"/api/statements/?{api_query.urlencode()}")
+        assert [r["id"] for r in results] == [s.pk for s in filtered.qs]
+        assert " ".join(world["labels"][r["id"]] for r in results) == expected
 
 
-@pytest.mark.parametrize(
-    "query", ["q=syria&sort=relevance", "q=syria+OR+sanctions&sort=relevance", "q=talks&sort=relevance&kind=direct"]
-)
-def test_relevance_pages_follow_the_search_rank(client, query):
-    """sort=relevance pages by the filter's search rank (then date and id), one row per page, with nothing lost."""
-    build_world()
-    filtered = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
-    assert filtered.is_valid(), filtered.errors
-    expected = [s.pk for s in filtered.qs]
-    assert len(expected) >= 2
-    assert [r["id"] for r in walk(client, f"/api/statements/?{query}&page_size=1")] == expected
+class TestRelevance:
+    """Relevance paging, each case against one world built for the class."""
+
+    @pytest.mark.parametrize(
+        "query", ["q=syria&sort=relevance", "q=syria+OR+sanctions&sort=relevance", "q=talks&sort=relevance&kind=direct"]
+    )
+    def test_relevance_pages_follow_the_search_rank(self, class_world, client, query):
+        """sort=relevance pages by the filter's search rank (then date and id), one row per page, with nothing lost."""
+        filtered = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+        assert filtered.is_valid(), filtered.errors
+        expected = [s.pk for s in filtered.qs]
+        assert len(expected) >= 2
+        assert [r["id"] for r in walk(client, f"/api/statements/?{query}&page_size=1")] == expected
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
@@ -238,13 +244,15 @@ def test_markup_in_statement_text_stays_inert(client):
         assert "&lt;script&gt;alert" in html
 
 
-@pytest.mark.parametrize(("query", "field", "message"), BAD)
-def test_invalid_filter_is_a_400_with_the_errors_as_json(client, query, field, message):
-    """Every bad value the timeline rejects is a 400 whose JSON names the field and says what is wrong."""
-    build_world()
-    response = client.get(f"/api/statements/?{query}")
-    assert response.status_code == 400
-    assert message in " ".join(response.json()[field])
+class TestBadInput:
+    """The timeline's table of bad input, each case against one world built for the class."""
+
+    @pytest.mark.parametrize(("query", "field", "message"), BAD)
+    def test_invalid_filter_is_a_400_with_the_errors_as_json(self, class_world, client, query, field, message):
+        """Every bad value the timeline rejects is a 400 whose JSON names the field and says what is wrong."""
+        response = client.get(f"/api/statements/?{query}")
+        assert response.status_code == 400
+        assert message in " ".join(response.json()[field])
 
 
 def cursor(raw: str) -> str:
@@ -283,12 +291,14 @@ def test_a_tampered_cursor_on_a_reference_list_is_a_404(client, url):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize(("value", "size"), [("0", 50), ("-3", 50), ("abc", 50), ("1", 1), ("999", 7)])
-def test_page_size_is_bounded_and_bad_values_fall_back_to_the_default(client, value, size):
-    """`page_size` above the maximum is capped, and nonsense uses the default rather than failing."""
-    build_world()
-    results = client.get(f"/api/statements/?page_size={value}").json()["results"]
-    assert len(results) == min(size, 7)
+class TestPageSize:
+    """page_size values, each case against one world built for the class."""
+
+    @pytest.mark.parametrize(("value", "size"), [("0", 50), ("-3", 50), ("abc", 50), ("1", 1), ("999", 7)])
+    def test_page_size_is_bounded_and_bad_values_fall_back_to_the_default(self, class_world, client, value, size):
+        """`page_size` above the maximum is capped, and nonsense uses the default rather than failing."""
+        results = client.get(f"/api/statements/?page_size={value}").json()["results"]
+        assert len(results) == min(size, 7)
 
 
 def test_officials_have_positions_and_counts_of_published_statements_only(client):
@@ -352,38 +362,43 @@ def test_countries_are_looked_up_by_code_in_any_case_with_counts(client):
     assert len(walk(client, "/api/countries/?page_size=200")) == 249
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/api/statements/999999/",
-        "/api/statements/abc/",
-        "/api/officials/nobody/",
-        "/api/topics/nothing/",
-        "/api/countries/ZZ/",
-        "/api/countries/russia/",
-        "/api/statements/-1/",
-        "/api/statements/99999999999999999999999/",
-        "/api/officials/caf%C3%A9/",
-        "/api/topics/%F0%9F%98%80/",
-    ],
-)
-def test_unknown_objects_are_json_404s(client, url):
-    """An unknown or malformed id, slug or code is a 404 in JSON, never a 500 or an HTML page."""
-    build_world()
-    response = client.get(url, HTTP_ACCEPT="application/json")
-    assert response.status_code == 404
-    assert set(response.json()) == {"detail"}
+class TestUnknownObjects:
+    """Unknown objects, each case against one world built for the class."""
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/api/statements/999999/",
+            "/api/statements/abc/",
+            "/api/officials/nobody/",
+            "/api/topics/nothing/",
+            "/api/countries/ZZ/",
+            "/api/countries/russia/",
+            "/api/statements/-1/",
+            "/api/statements/99999999999999999999999/",
+            "/api/officials/caf%C3%A9/",
+            "/api/topics/%F0%9F%98%80/",
+        ],
+    )
+    def test_unknown_objects_are_json_404s(self, class_world, client, url):
+        """An unknown or malformed id, slug or code is a 404 in JSON, never a 500 or an HTML page."""
+        response = client.get(url, HTTP_ACCEPT="application/json")
+        assert response.status_code == 404
+        assert set(response.json()) == {"detail"}
 
 
-@pytest.mark.parametrize(
-    "query", ["q=%00", "speaker=%00", "topic=a%00b", "country=%00%00", "outlet=%00", "language=%00", "date_from=%00"]
-)
-def test_nul_characters_in_filters_are_a_400(client, query):
-    """A NUL character (which PostgreSQL cannot store or compare) is a clear 400 in JSON, never a database error."""
-    build_world()
-    response = client.get(f"/api/statements/?{query}")
-    assert response.status_code == 400
-    assert "control character (NUL)" in response.json()["detail"]
+class TestNulInFilters:
+    """NUL characters in filters, each case against one world built for the class."""
+
+    @pytest.mark.parametrize(
+        "query",
+        ["q=%00", "speaker=%00", "topic=a%00b", "country=%00%00", "outlet=%00", "language=%00", "date_from=%00"],
+    )
+    def test_nul_characters_in_filters_are_a_400(self, class_world, client, query):
+        """A NUL character (which PostgreSQL cannot store or compare) is a clear 400 in JSON, never a database error."""
+        response = client.get(f"/api/statements/?{query}")
+        assert response.status_code == 400
+        assert "control character (NUL)" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("url", ["/api/statements/%00/", "/api/officials/%00/", "/api/countries/%00%00/"])
@@ -431,16 +446,18 @@ def test_statement_list_counts_the_matches_up_to_the_timelines_limit(client, mon
     assert len(capped["results"]) == expected  # the cap is on counting only, never on the rows listed
 
 
-@pytest.mark.parametrize(
-    "url", ["/api/statements/?page=999", "/api/statements/?topic=syria&page=2", "/api/topics/?page=1"]
-)
-def test_a_page_number_is_a_400_saying_the_api_pages_by_cursor(client, url):
-    """`page` (the timeline's paging) is refused with a message, not ignored and carried into the `next` link."""
-    build_world()
-    response = client.get(url)
-    assert response.status_code == 400
-    assert 'follow the "next" link' in response.json()["page"][0]
-    assert "by cursor" in response.json()["page"][0]
+class TestPageNumbers:
+    """The timeline'\''s page numbers, each case against one world built for the class."""
+
+    @pytest.mark.parametrize(
+        "url", ["/api/statements/?page=999", "/api/statements/?topic=syria&page=2", "/api/topics/?page=1"]
+    )
+    def test_a_page_number_is_a_400_saying_the_api_pages_by_cursor(self, class_world, client, url):
+        """`page` (the timeline's paging) is refused with a message, not ignored and carried into the `next` link."""
+        response = client.get(url)
+        assert response.status_code == 400
+        assert 'follow the "next" link' in response.json()["page"][0]
+        assert "by cursor" in response.json()["page"][0]
 
 
 @pytest.mark.parametrize("n", [3, 30])

@@ -36,6 +36,7 @@ from statements.models import (
 )
 from statements.sample_data import demo, synthetic
 from tests.factories import OutletFactory
+from tests.once_per_class import once_per_class
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,14 @@ def row_counts() -> dict[str, int]:
         counts[f"{model.__name__} history"] = model.history.count()
     counts["country aliases"] = sum(len(c.alias_list) for c in Country.objects.filter(code__in=["RU", "US", "SY"]))
     return counts
+
+
+def load_demo() -> str:
+    return run("load_demo")
+
+
+# The demo once for a class of tests that only read it (module level: a fixture in a class would be bound to it).
+demo_loaded = once_per_class(load_demo)
 
 
 def seed_statement(prefix: str) -> Statement:
@@ -142,68 +151,70 @@ def test_load_demo_restores_an_edited_source_without_a_second_copy(edit):
     assert Statement.objects.published().filter(outlet_cache=restored.outlet_id).count() == len(demo.STATEMENTS)
 
 
-@pytest.mark.parametrize(
-    "prefix, kind, topics, countries, mentioned",
-    [
-        (
-            "No one expects that relationship will improve in a fortnight",
-            Kind.DIRECT,
-            {"russia-us-relations", "sanctions"},
-            {"RU", "US"},
-            {"vladimir-putin", "donald-trump"},
-        ),
-        (
-            "No one expects Russian-US relations to improve very fast",
-            Kind.PARAPHRASE,
-            {"russia-us-relations", "2016-us-presidential-election"},
-            {"RU", "US"},
-            {"donald-trump"},
-        ),
-        (
-            "I would like to remind you that President Putin did his best",
-            Kind.DIRECT,
-            {"2016-us-presidential-election"},
-            {"RU", "US"},
-            {"vladimir-putin"},
-        ),
-        (
-            "Russian President Vladimir Putin did everything possible to maintain neutrality",
-            Kind.PARAPHRASE,
-            {"2016-us-presidential-election"},
-            {"RU", "US"},
-            {"vladimir-putin"},
-        ),
-        (
-            "Syria is a burning issue",
-            Kind.DIRECT,
-            {"syria", "counter-terrorism", "russia-us-relations"},
-            {"RU", "US", "SY"},
-            {"vladimir-putin", "barack-obama"},
-        ),
-        (
-            "Russia will continue working with the United States on Syria",
-            Kind.PARAPHRASE,
-            {"syria", "russia-us-relations"},
-            {"RU", "US", "SY"},
-            {"donald-trump"},
-        ),
-        (
-            "Russian Air Forces continue to perform their duties",
-            Kind.DIRECT,
-            {"syria", "russian-military-operation-in-syria", "aleppo", "counter-terrorism"},
-            {"RU", "SY"},
-            {"vladimir-putin"},
-        ),
-    ],
-)
-def test_seed_statement_is_curated(prefix, kind, topics, countries, mentioned):
-    """Each seed statement has its kind, topics, countries and mentioned officials as curated."""
-    run("load_demo")
-    statement = seed_statement(prefix)
-    assert statement.kind == kind
-    assert {t.slug for t in statement.topics.all()} == topics
-    assert {c.code for c in statement.countries.all()} == countries
-    assert {o.slug for o in statement.mentioned_officials.all()} == mentioned
+class TestSeedStatements:
+    """The curated seed statements, every case reading one demo loaded for the class."""
+
+    @pytest.mark.parametrize(
+        "prefix, kind, topics, countries, mentioned",
+        [
+            (
+                "No one expects that relationship will improve in a fortnight",
+                Kind.DIRECT,
+                {"russia-us-relations", "sanctions"},
+                {"RU", "US"},
+                {"vladimir-putin", "donald-trump"},
+            ),
+            (
+                "No one expects Russian-US relations to improve very fast",
+                Kind.PARAPHRASE,
+                {"russia-us-relations", "2016-us-presidential-election"},
+                {"RU", "US"},
+                {"donald-trump"},
+            ),
+            (
+                "I would like to remind you that President Putin did his best",
+                Kind.DIRECT,
+                {"2016-us-presidential-election"},
+                {"RU", "US"},
+                {"vladimir-putin"},
+            ),
+            (
+                "Russian President Vladimir Putin did everything possible to maintain neutrality",
+                Kind.PARAPHRASE,
+                {"2016-us-presidential-election"},
+                {"RU", "US"},
+                {"vladimir-putin"},
+            ),
+            (
+                "Syria is a burning issue",
+                Kind.DIRECT,
+                {"syria", "counter-terrorism", "russia-us-relations"},
+                {"RU", "US", "SY"},
+                {"vladimir-putin", "barack-obama"},
+            ),
+            (
+                "Russia will continue working with the United States on Syria",
+                Kind.PARAPHRASE,
+                {"syria", "russia-us-relations"},
+                {"RU", "US", "SY"},
+                {"donald-trump"},
+            ),
+            (
+                "Russian Air Forces continue to perform their duties",
+                Kind.DIRECT,
+                {"syria", "russian-military-operation-in-syria", "aleppo", "counter-terrorism"},
+                {"RU", "SY"},
+                {"vladimir-putin"},
+            ),
+        ],
+    )
+    def test_seed_statement_is_curated(self, demo_loaded, prefix, kind, topics, countries, mentioned):
+        """Each seed statement has its kind, topics, countries and mentioned officials as curated."""
+        statement = seed_statement(prefix)
+        assert statement.kind == kind
+        assert {t.slug for t in statement.topics.all()} == topics
+        assert {c.code for c in statement.countries.all()} == countries
+        assert {o.slug for o in statement.mentioned_officials.all()} == mentioned
 
 
 def test_every_seed_statement_is_peskov_on_11_november_2016_in_tass():
@@ -249,23 +260,25 @@ def test_article_copy_matches_the_shared_seed():
     assert shared.read_bytes() == demo.SEED_ARTICLE.read_bytes()
 
 
-@pytest.mark.parametrize(
-    "slug, on, role",
-    [
-        ("vladimir-putin", datetime.date(2016, 11, 11), "President of Russia"),
-        ("vladimir-putin", datetime.date(2010, 1, 1), "Prime Minister of Russia"),
-        ("donald-trump", datetime.date(2016, 11, 11), "President-elect of the United States"),
-        ("donald-trump", datetime.date(2018, 1, 1), "President of the United States"),
-        ("donald-trump", datetime.date(2022, 1, 1), None),
-        ("barack-obama", datetime.date(2016, 11, 11), "President of the United States"),
-        ("barack-obama", datetime.date(2017, 6, 1), None),
-    ],
-)
-def test_real_officials_hold_their_real_positions(slug, on, role):
-    """Positions carry their real start and end dates, so the role on a date is right."""
-    run("load_demo")
-    position = Official.objects.get(slug=slug).position_on(on)
-    assert (position.title if position else None) == role
+class TestRealPositions:
+    """Real positions, every case reading one demo loaded for the class."""
+
+    @pytest.mark.parametrize(
+        "slug, on, role",
+        [
+            ("vladimir-putin", datetime.date(2016, 11, 11), "President of Russia"),
+            ("vladimir-putin", datetime.date(2010, 1, 1), "Prime Minister of Russia"),
+            ("donald-trump", datetime.date(2016, 11, 11), "President-elect of the United States"),
+            ("donald-trump", datetime.date(2018, 1, 1), "President of the United States"),
+            ("donald-trump", datetime.date(2022, 1, 1), None),
+            ("barack-obama", datetime.date(2016, 11, 11), "President of the United States"),
+            ("barack-obama", datetime.date(2017, 6, 1), None),
+        ],
+    )
+    def test_real_officials_hold_their_real_positions(self, demo_loaded, slug, on, role):
+        """Positions carry their real start and end dates, so the role on a date is right."""
+        position = Official.objects.get(slug=slug).position_on(on)
+        assert (position.title if position else None) == role
 
 
 def test_peskov_is_press_secretary_and_has_no_guessed_wikidata_id():

@@ -142,18 +142,22 @@ JOINS = [
 ]
 
 
-@pytest.mark.parametrize("shape", ["listed", "walked"])
-@pytest.mark.parametrize(("query", "join"), JOINS)
-def test_the_filters_on_the_copies_find_what_a_join_to_the_sources_finds(monkeypatch, shape, query, join):
-    build_world()
-    monkeypatch.setattr(planner, "is_common", lambda statements, count_up_to: shape == "walked")
-    f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
-    assert f.is_valid(), f.errors
-    if join is None:  # said in the language, or reported in it
-        code = query.split("=")[1]
-        join = {"pk__in": Statement.objects.filter(Q(source__language=code) | Q(original_language=code))}
-    expected = list(Statement.objects.published().filter(**join).order_by("-date", "-id"))
-    assert expected and list(f.qs) == expected
+class TestJoins:
+    """The table of joins in both query shapes, every case on one world built for the class."""
+
+    @pytest.mark.parametrize("shape", ["listed", "walked"])
+    @pytest.mark.parametrize(("query", "join"), JOINS)
+    def test_the_filters_on_the_copies_find_what_a_join_to_the_sources_finds(
+        self, class_world, monkeypatch, shape, query, join
+    ):
+        monkeypatch.setattr(planner, "is_common", lambda statements, count_up_to: shape == "walked")
+        f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+        assert f.is_valid(), f.errors
+        if join is None:  # said in the language, or reported in it
+            code = query.split("=")[1]
+            join = {"pk__in": Statement.objects.filter(Q(source__language=code) | Q(original_language=code))}
+        expected = list(Statement.objects.published().filter(**join).order_by("-date", "-id"))
+        assert expected and list(f.qs) == expected
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two transactions at once (SQLite has one writer)")

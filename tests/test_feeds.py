@@ -34,17 +34,20 @@ def entry_links(root) -> list[str]:
     return [e.find(f"{ATOM}link[@rel='alternate']").get("href") for e in root.iter(f"{ATOM}entry")]
 
 
-@pytest.mark.parametrize(("query", "expected"), CASES)
-def test_feed_lists_the_filtered_statements_newest_first(client, query, expected):
-    """For every filter in the timeline's table the feed holds StatementFilter(...).qs, newest first, as valid Atom."""
-    build_world()
-    filtered = StatementFilter(QueryDict(query), queryset=Statement.objects.published()).qs.newest_first()
-    response, root = fetch(client, query)
-    assert entry_links(root) == [f"http://testserver/statements/{s.pk}/" for s in filtered]
-    parsed = feedparser.parse(response.content)
-    assert not parsed.bozo, parsed.get("bozo_exception")
-    assert parsed.version == "atom10"
-    assert len(parsed.entries) == len(filtered)
+class TestFilterTable:
+    """The timeline's table of query strings, each case against one world built for the class."""
+
+    @pytest.mark.parametrize(("query", "expected"), CASES)
+    def test_feed_lists_the_filtered_statements_newest_first(self, class_world, client, query, expected):
+        """For every filter in the timeline's table the feed holds StatementFilter(...).qs, newest first, as valid
+        Atom."""
+        filtered = StatementFilter(QueryDict(query), queryset=Statement.objects.published()).qs.newest_first()
+        response, root = fetch(client, query)
+        assert entry_links(root) == [f"http://testserver/statements/{s.pk}/" for s in filtered]
+        parsed = feedparser.parse(response.content)
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert parsed.version == "atom10"
+        assert len(parsed.entries) == len(filtered)
 
 
 def test_feed_has_the_elements_atom_requires(client):
@@ -100,29 +103,31 @@ def test_long_text_is_cut_in_the_title_but_whole_in_the_summary(client):
     assert text.strip() in entry.find(f"{ATOM}summary").text
 
 
-@pytest.mark.parametrize(
-    ("query", "title"),
-    [
-        ("", "Statement Tracker: all statements"),
-        ("sort=oldest", "Statement Tracker: all statements"),
-        ("speaker=dmitry-peskov", "Statement Tracker: Statements by Dmitry Peskov"),
-        ("topic=syria&topic=sanctions", "Statement Tracker: Statements on Sanctions, Syria"),
-        ("kind=paraphrase&country=sy", "Statement Tracker: Paraphrases concerning Syria"),
-        (
-            "speaker_country=us&outlet=reuters",
-            "Statement Tracker: Statements by officials of United States reported by Reuters",
-        ),
-        ("q=syria+talks&language=en", "Statement Tracker: Statements matching “syria talks” in language “en”"),
-        ("date_from=2016-11&date_to=2017", "Statement Tracker: Statements from November 2016 to 2017"),
-        ("date_from=2016-11&date_to=2016-11", "Statement Tracker: Statements in November 2016"),
-        ("date_from=2016-11-11", "Statement Tracker: Statements from 11 November 2016"),
-    ],
-)
-def test_feed_title_describes_the_filters(client, query, title):
-    """A subscriber can tell feeds apart: the title names the official, topic, dates and other filters."""
-    build_world()
-    _, root = fetch(client, query)
-    assert root.find(f"{ATOM}title").text == title
+class TestTitles:
+    """Feed titles, each case against one world built for the class."""
+
+    @pytest.mark.parametrize(
+        ("query", "title"),
+        [
+            ("", "Statement Tracker: all statements"),
+            ("sort=oldest", "Statement Tracker: all statements"),
+            ("speaker=dmitry-peskov", "Statement Tracker: Statements by Dmitry Peskov"),
+            ("topic=syria&topic=sanctions", "Statement Tracker: Statements on Sanctions, Syria"),
+            ("kind=paraphrase&country=sy", "Statement Tracker: Paraphrases concerning Syria"),
+            (
+                "speaker_country=us&outlet=reuters",
+                "Statement Tracker: Statements by officials of United States reported by Reuters",
+            ),
+            ("q=syria+talks&language=en", "Statement Tracker: Statements matching “syria talks” in language “en”"),
+            ("date_from=2016-11&date_to=2017", "Statement Tracker: Statements from November 2016 to 2017"),
+            ("date_from=2016-11&date_to=2016-11", "Statement Tracker: Statements in November 2016"),
+            ("date_from=2016-11-11", "Statement Tracker: Statements from 11 November 2016"),
+        ],
+    )
+    def test_feed_title_describes_the_filters(self, class_world, client, query, title):
+        """A subscriber can tell feeds apart: the title names the official, topic, dates and other filters."""
+        _, root = fetch(client, query)
+        assert root.find(f"{ATOM}title").text == title
 
 
 def test_drafts_and_internal_fields_are_never_in_a_feed(client):
@@ -158,16 +163,18 @@ def test_markup_in_statement_text_stays_inert(client):
     assert "<script" not in parsed.entries[0].summary
 
 
-@pytest.mark.parametrize(("query", "field", "message"), BAD)
-def test_invalid_filter_is_a_400_with_a_plain_message(client, query, field, message):
-    """Every bad value the timeline rejects gives a 400 in plain text naming the parameter and the problem."""
-    build_world()
-    response = client.get(f"/feed.atom?{query}")
-    assert response.status_code == 400
-    assert response["Content-Type"] == "text/plain; charset=utf-8"
-    body = response.content.decode()
-    assert body.startswith("This feed's filters are not valid.")
-    assert f"{field}: " in body and message in body
+class TestBadInput:
+    """The timeline's table of bad input, each case against one world built for the class."""
+
+    @pytest.mark.parametrize(("query", "field", "message"), BAD)
+    def test_invalid_filter_is_a_400_with_a_plain_message(self, class_world, client, query, field, message):
+        """Every bad value the timeline rejects gives a 400 in plain text naming the parameter and the problem."""
+        response = client.get(f"/feed.atom?{query}")
+        assert response.status_code == 400
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        body = response.content.decode()
+        assert body.startswith("This feed's filters are not valid.")
+        assert f"{field}: " in body and message in body
 
 
 def test_feed_holds_the_newest_fifty(client):

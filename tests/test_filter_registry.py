@@ -109,32 +109,34 @@ def test_canonical_query_string(query, canonical):
     assert StatementFilter(QueryDict(query)).canonical_query() == canonical
 
 
-@pytest.mark.parametrize(
-    ("query", "words"),
-    [
-        ("", "all statements"),
-        ("sort=oldest", "all statements"),
-        ("kind=direct", "Direct quotes"),
-        (
-            "country=sy&topic=sanctions&speaker=dmitry-peskov",
-            "Statements by Dmitry Peskov on Sanctions concerning Syria",
-        ),
-        ("date_to=2017&q=talks&date_from=2016-11", "Statements matching “talks” from November 2016 to 2017"),
-        ("date_from=2016&date_to=2016&speaker=dmitry-peskov", "Statements by Dmitry Peskov in 2016"),
-        (
-            "act=criticise&stance=-1&target=anna-sample&target=US",
-            "Statements toward Anna Sample, United States coded Critical (−1)"
-            " with the speech act “Criticise or accuse”",
-        ),
-        ("stance=none", "Statements coded No stance"),
-    ],
-)
-def test_filter_in_words_reads_who_what_how_when(query, words):
-    """Whatever the parameters' order, the sentence says who, about what, how, then when."""
-    build_world()
-    statement_filter = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
-    assert statement_filter.is_valid(), statement_filter.errors
-    assert statement_filter.in_words() == words
+class TestInWords:
+    """The filter in words, every case on one world built for the class."""
+
+    @pytest.mark.parametrize(
+        ("query", "words"),
+        [
+            ("", "all statements"),
+            ("sort=oldest", "all statements"),
+            ("kind=direct", "Direct quotes"),
+            (
+                "country=sy&topic=sanctions&speaker=dmitry-peskov",
+                "Statements by Dmitry Peskov on Sanctions concerning Syria",
+            ),
+            ("date_to=2017&q=talks&date_from=2016-11", "Statements matching “talks” from November 2016 to 2017"),
+            ("date_from=2016&date_to=2016&speaker=dmitry-peskov", "Statements by Dmitry Peskov in 2016"),
+            (
+                "act=criticise&stance=-1&target=anna-sample&target=US",
+                "Statements toward Anna Sample, United States coded Critical (−1)"
+                " with the speech act “Criticise or accuse”",
+            ),
+            ("stance=none", "Statements coded No stance"),
+        ],
+    )
+    def test_filter_in_words_reads_who_what_how_when(self, class_world, query, words):
+        """Whatever the parameters' order, the sentence says who, about what, how, then when."""
+        statement_filter = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+        assert statement_filter.is_valid(), statement_filter.errors
+        assert statement_filter.in_words() == words
 
 
 def test_filters_are_django_filter_filters():

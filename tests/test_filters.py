@@ -101,13 +101,16 @@ CASES = [
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("query", "expected"), CASES)
-def test_filter_returns_exactly_the_expected_statements(query, expected):
-    """Each query string selects exactly these published statements, in this order."""
-    world = build_world()
-    f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
-    assert f.is_valid(), f.errors
-    assert " ".join(world["labels"][s.pk] for s in f.qs) == expected
+class TestCases:
+    """The table of query strings, each case reading one world built for the class (tests/conftest.py)."""
+
+    @pytest.mark.parametrize(("query", "expected"), CASES)
+    def test_filter_returns_exactly_the_expected_statements(self, class_world, query, expected):
+        """Each query string selects exactly these published statements, in this order."""
+        world = class_world
+        f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+        assert f.is_valid(), f.errors
+        assert " ".join(world["labels"][s.pk] for s in f.qs) == expected
 
 
 BAD = [
@@ -145,14 +148,16 @@ BAD = [
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("query", "field", "message"), BAD)
-def test_invalid_filter_is_an_error_and_selects_nothing(query, field, message):
-    """Bad input gives a message on its field and an empty result, never everything."""
-    build_world()
-    f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
-    assert not f.is_valid()
-    assert message in " ".join(f.errors[field])
-    assert list(f.qs) == []
+class TestBadInput:
+    """The table of bad input, against one world built for the class."""
+
+    @pytest.mark.parametrize(("query", "field", "message"), BAD)
+    def test_invalid_filter_is_an_error_and_selects_nothing(self, class_world, query, field, message):
+        """Bad input gives a message on its field and an empty result, never everything."""
+        f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+        assert not f.is_valid()
+        assert message in " ".join(f.errors[field])
+        assert list(f.qs) == []
 
 
 SURFACES = ["/", "/feed.atom", "/export.csv", *[f"/reports/{name}.csv" for name in REPORTS], "/api/statements/"]
@@ -223,25 +228,28 @@ WALKED_SOURCES = re.compile(r'\(\(?\+?"statements_statement"\."(outlet_cache|sou
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("shape", ["listed", "walked"])
-@pytest.mark.parametrize(("query", "expected"), SHAPED_CASES)
-def test_words_topic_and_country_filters_select_the_same_statements_in_either_query_shape(
-    monkeypatch, shape, query, expected
-):
-    """Listing the matches or testing each statement on a walk (chosen by how common they are): the same rows."""
-    world = build_world()
-    monkeypatch.setattr(planner, "is_common", lambda statements, count_up_to, **kwargs: shape == "walked")
-    f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
-    assert f.is_valid(), f.errors
-    assert " ".join(world["labels"][s.pk] for s in f.qs) == expected
-    data, sql = f.form.cleaned_data, str(f.qs.query)
-    words_walked = shape == "walked" and data["q"] and data["sort"] != "relevance"
-    assert bool(WALKED_WORDS.search(sql)) == bool(words_walked)
-    assert bool(CACHE_TEST.search(sql)) == bool(shape == "walked" and (data["topic"] or data["country"]))
-    # One outlet has one shape: a walk of its own index in date order, however common.
-    several_outlets = len(data["outlet"] or []) > 1
-    assert bool(WALKED_SOURCES.search(sql)) == bool(shape == "walked" and (several_outlets or data["language"]))
-    assert "statements_source" not in sql  # the outlet and the language are read from the statement's own row
+class TestEitherQueryShape:
+    """The shaped cases in both query shapes, on one world built for the class."""
+
+    @pytest.mark.parametrize("shape", ["listed", "walked"])
+    @pytest.mark.parametrize(("query", "expected"), SHAPED_CASES)
+    def test_words_topic_and_country_filters_select_the_same_statements_in_either_query_shape(
+        self, class_world, monkeypatch, shape, query, expected
+    ):
+        """Listing the matches or testing each statement on a walk (chosen by how common they are): the same rows."""
+        world = class_world
+        monkeypatch.setattr(planner, "is_common", lambda statements, count_up_to, **kwargs: shape == "walked")
+        f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+        assert f.is_valid(), f.errors
+        assert " ".join(world["labels"][s.pk] for s in f.qs) == expected
+        data, sql = f.form.cleaned_data, str(f.qs.query)
+        words_walked = shape == "walked" and data["q"] and data["sort"] != "relevance"
+        assert bool(WALKED_WORDS.search(sql)) == bool(words_walked)
+        assert bool(CACHE_TEST.search(sql)) == bool(shape == "walked" and (data["topic"] or data["country"]))
+        # One outlet has one shape: a walk of its own index in date order, however common.
+        several_outlets = len(data["outlet"] or []) > 1
+        assert bool(WALKED_SOURCES.search(sql)) == bool(shape == "walked" and (several_outlets or data["language"]))
+        assert "statements_source" not in sql  # the outlet and the language are read from the statement's own row
 
 
 # (reads, query, links walked, words walked). `reads` is how many newest matches a list needs; a condition matching
@@ -261,22 +269,24 @@ SHAPE_DECISIONS = [
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("reads", "query", "links_walked", "words_walked"), SHAPE_DECISIONS)
-def test_common_conditions_are_tested_while_walking_the_date_index(
-    monkeypatch, reads, query, links_walked, words_walked
-):
-    """A rare condition is listed; a common one is tested on a walk of the date index: a link on the statement's copy
-    of its links, a word by `+id IN (…)` on SQLite and on the index's copy of the document on PostgreSQL."""
-    build_world()
-    # The table's size is estimated from its largest id, which PostgreSQL's sequences keep raising from test to
-    # test: LIST_VS_WALK set to it makes the threshold √reads on every database.
-    size = Statement.objects.aggregate(largest=Max("pk"))["largest"]
-    monkeypatch.setattr("statements.planner.COUNT_CAP", reads)
-    monkeypatch.setattr("statements.planner.LIST_VS_WALK", {"sqlite": size, "postgresql": size})
-    f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
-    sql = str(f.qs.query)
-    assert len(WALKED_WORDS.findall(sql)) == words_walked, sql
-    assert len(LISTED_WORDS.findall(sql)) == int("q=" in query) - words_walked, sql
-    assert len(CACHE_TEST.findall(sql)) == links_walked, sql
-    links = query.count("topic=") + query.count("country=")
-    assert sql.count(LISTED_LINKS) == links - links_walked, sql
+class TestShapeDecisions:
+    """The planner's choices between listing and walking, on one world built for the class."""
+
+    @pytest.mark.parametrize(("reads", "query", "links_walked", "words_walked"), SHAPE_DECISIONS)
+    def test_common_conditions_are_tested_while_walking_the_date_index(
+        self, class_world, monkeypatch, reads, query, links_walked, words_walked
+    ):
+        """A rare condition is listed; a common one is tested on a walk of the date index: a link on the statement's
+        copy of its links, a word by `+id IN (…)` on SQLite and on the index's copy of the document on PostgreSQL."""
+        # The table's size is estimated from its largest id, which PostgreSQL's sequences keep raising from one world
+        # to the next: LIST_VS_WALK set to it makes the threshold √reads on every database.
+        size = Statement.objects.aggregate(largest=Max("pk"))["largest"]
+        monkeypatch.setattr("statements.planner.COUNT_CAP", reads)
+        monkeypatch.setattr("statements.planner.LIST_VS_WALK", {"sqlite": size, "postgresql": size})
+        f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+        sql = str(f.qs.query)
+        assert len(WALKED_WORDS.findall(sql)) == words_walked, sql
+        assert len(LISTED_WORDS.findall(sql)) == int("q=" in query) - words_walked, sql
+        assert len(CACHE_TEST.findall(sql)) == links_walked, sql
+        links = query.count("topic=") + query.count("country=")
+        assert sql.count(LISTED_LINKS) == links - links_walked, sql

@@ -95,12 +95,16 @@ def test_country_page_lists_its_officials_and_statements_concerning_it(client, w
     assert client.get("/countries/FR/").status_code == 200
 
 
-@pytest.mark.parametrize(
-    "url", ["/officials/nobody/", "/topics/nothing/", "/countries/xx/", "/countries/toolong/", "/statements/999999/"]
-)
-def test_unknown_entities_are_404(client, world, url):
-    """Unknown slugs, codes and ids are a 404, not an error."""
-    assert client.get(url).status_code == 404
+class TestUnknownEntities:
+    """Unknown entities, every case on one world built for the class (tests/conftest.py)."""
+
+    @pytest.mark.parametrize(
+        "url",
+        ["/officials/nobody/", "/topics/nothing/", "/countries/xx/", "/countries/toolong/", "/statements/999999/"],
+    )
+    def test_unknown_entities_are_404(self, client, class_world, url):
+        """Unknown slugs, codes and ids are a 404, not an error."""
+        assert client.get(url).status_code == 404
 
 
 def test_an_official_known_only_from_drafts_has_no_page(client, world):
@@ -129,15 +133,18 @@ def test_every_official_a_public_statement_names_has_a_page(client, world):
         assert official.name in response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/statements/999999/", "/officials/nobody/", "/no-such-page/", "draft"])
-def test_a_missing_page_is_the_sites_own_404_page(client, world, url):
-    """The designed 404 (templates/404.html) with the site's header and ways on, not Django's bare "Not Found"."""
-    response = client.get(world["draft"].get_absolute_url() if url == "draft" else url)
-    assert response.status_code == 404
-    assert [t.name for t in response.templates][:2] == ["404.html", "base.html"]
-    html = response.content.decode()
-    assert "<h1>There is nothing at this address</h1>" in html
-    assert 'href="/officials/"' in html and 'class="site-header"' in html
+class TestMissingPages:
+    """The site's own 404 page, every case on one world built for the class."""
+
+    @pytest.mark.parametrize("url", ["/statements/999999/", "/officials/nobody/", "/no-such-page/", "draft"])
+    def test_a_missing_page_is_the_sites_own_404_page(self, client, class_world, url):
+        """The designed 404 (templates/404.html) with the site's header and ways on, not Django's bare "Not Found"."""
+        response = client.get(class_world["draft"].get_absolute_url() if url == "draft" else url)
+        assert response.status_code == 404
+        assert [t.name for t in response.templates][:2] == ["404.html", "base.html"]
+        html = response.content.decode()
+        assert "<h1>There is nothing at this address</h1>" in html
+        assert 'href="/officials/"' in html and 'class="site-header"' in html
 
 
 def test_a_server_error_is_the_sites_own_500_page(rf):
@@ -252,18 +259,20 @@ def test_entity_page_query_counts_are_fixed(client, django_assert_num_queries, w
             assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize(
-    "path, feed",
-    [
-        ("/officials/dmitry-peskov/", "/feed.atom?speaker=dmitry-peskov"),
-        ("/topics/middle-east/", "/feed.atom?topic=middle-east"),
-        ("/countries/sy/", "/feed.atom?country=sy"),
-    ],
-)
-def test_entity_pages_link_their_atom_feed(client, path, feed):
-    """Official, topic and country pages advertise (autodiscovery) and link a feed of the same statements."""
-    build_world()
-    html = client.get(path).content.decode()
-    assert '<link rel="alternate" type="application/atom+xml"' in html
-    assert f'href="{feed}"' in html
-    assert client.get(feed).status_code == 200
+class TestFeedLinks:
+    """Feed links of entity pages, every case on one world built for the class."""
+
+    @pytest.mark.parametrize(
+        "path, feed",
+        [
+            ("/officials/dmitry-peskov/", "/feed.atom?speaker=dmitry-peskov"),
+            ("/topics/middle-east/", "/feed.atom?topic=middle-east"),
+            ("/countries/sy/", "/feed.atom?country=sy"),
+        ],
+    )
+    def test_entity_pages_link_their_atom_feed(self, client, class_world, path, feed):
+        """Official, topic and country pages advertise (autodiscovery) and link a feed of the same statements."""
+        html = client.get(path).content.decode()
+        assert '<link rel="alternate" type="application/atom+xml"' in html
+        assert f'href="{feed}"' in html
+        assert client.get(feed).status_code == 200

@@ -16,6 +16,7 @@ from statements.models import DatePrecision, Kind, Statement, Status
 from statements.timeline.chart import chart_from_counts, label_width
 from statements.timeline.page import PAGE_SIZE
 from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
+from tests.once_per_class import once_per_class
 from tests.timeline_data import (
     DRAFT_TEXT,
     NOTE_TEXT,
@@ -37,21 +38,24 @@ def labels(response, world) -> str:
     return " ".join(world["labels"][s.pk] for s in response.context["page"].object_list)
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("", "G E B A C D F"),
-        ("?sort=oldest", "F D C A B E G"),
-        ("?topic=middle-east&speaker_country=RU", "B C"),
-        ("?date_from=2016-11&date_to=2016-11", "B A C"),
-        ("?q=syria&outlet=reuters&kind=paraphrase", "E"),
-    ],
-)
-def test_timeline_lists_the_filtered_statements(client, world, query, expected):
-    """The page shows exactly what StatementFilter selects, in its order."""
-    response = client.get("/" + query)
-    assert response.status_code == 200
-    assert labels(response, world) == expected
+class TestFilteredLists:
+    """Filtered lists, every case on one world built for the class (tests/conftest.py)."""
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("", "G E B A C D F"),
+            ("?sort=oldest", "F D C A B E G"),
+            ("?topic=middle-east&speaker_country=RU", "B C"),
+            ("?date_from=2016-11&date_to=2016-11", "B A C"),
+            ("?q=syria&outlet=reuters&kind=paraphrase", "E"),
+        ],
+    )
+    def test_timeline_lists_the_filtered_statements(self, client, class_world, query, expected):
+        """The page shows exactly what StatementFilter selects, in its order."""
+        response = client.get("/" + query)
+        assert response.status_code == 200
+        assert labels(response, class_world) == expected
 
 
 BAD_INPUT = [
@@ -73,26 +77,32 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize(("query", "message"), BAD_INPUT)
-def test_bad_filter_is_a_400_with_the_message_next_to_the_field(client, world, query, message):
-    """Invalid input re-renders the form with the field's error and status 400, and lists no statements."""
-    response = client.get("/?" + query)
-    assert response.status_code == 400
-    html = response.content.decode()
-    field = query.split("&")[-1].split("=")[0]
-    error = re.search(rf'<p class="field__error" id="err_{field}">(.*?)</p>', html, re.S)
-    assert error and message in error.group(1)
-    assert 'class="statement ' not in html
-    assert "No statements are shown because a filter is not valid" in html
+class TestBadInput:
+    """The table of bad input, every case on one world built for the class."""
+
+    @pytest.mark.parametrize(("query", "message"), BAD_INPUT)
+    def test_bad_filter_is_a_400_with_the_message_next_to_the_field(self, client, class_world, query, message):
+        """Invalid input re-renders the form with the field's error and status 400, and lists no statements."""
+        response = client.get("/?" + query)
+        assert response.status_code == 400
+        html = response.content.decode()
+        field = query.split("&")[-1].split("=")[0]
+        error = re.search(rf'<p class="field__error" id="err_{field}">(.*?)</p>', html, re.S)
+        assert error and message in error.group(1)
+        assert 'class="statement ' not in html
+        assert "No statements are shown because a filter is not valid" in html
 
 
-@pytest.mark.parametrize("page", ["2", "999999999999999999999", "0", "-1", "abc", "1.5"])
-def test_page_past_the_end_is_a_404_with_a_link_to_page_one(client, world, page):
-    """A page that does not exist is a 404 that keeps the filters and links to page 1."""
-    response = client.get(f"/?topic=syria&page={page}")
-    assert response.status_code == 404
-    assert 'href="/?topic=syria"' in response.content.decode()
-    assert "Go to page 1" in response.content.decode()
+class TestPagesPastTheEnd:
+    """Pages that do not exist, every case on one world built for the class."""
+
+    @pytest.mark.parametrize("page", ["2", "999999999999999999999", "0", "-1", "abc", "1.5"])
+    def test_page_past_the_end_is_a_404_with_a_link_to_page_one(self, client, class_world, page):
+        """A page that does not exist is a 404 that keeps the filters and links to page 1."""
+        response = client.get(f"/?topic=syria&page={page}")
+        assert response.status_code == 404
+        assert 'href="/?topic=syria"' in response.content.decode()
+        assert "Go to page 1" in response.content.decode()
 
 
 def test_pagination_keeps_the_filters(client, world):
@@ -575,20 +585,26 @@ NASTY_VALUES = ["%00", "x" * 5000, "%F0%9F%98%80", "%27%3B+drop+table+statements
 PARAMETERS = [*StatementFilter.base_filters, "page"]
 
 
-@pytest.mark.parametrize("value", NASTY_VALUES)
-@pytest.mark.parametrize("parameter", PARAMETERS)
-def test_no_parameter_value_causes_a_server_error(client, parameter, value):
-    """Whatever the value, the answer is 200, a 400 with a visible message, or (for page) a 404 — never a 5xx."""
-    StatementFactory()
-    response = client.get(f"/?{parameter}={value}")
-    assert response.status_code in (200, 400, 404)
-    if response.status_code == 400 and value == "%00":
-        # Refused before the filters see it (statements/middleware.py).
-        assert "the address contains a control character (NUL)" in response.content.decode()
-    elif response.status_code == 400:
-        assert f'id="err_{parameter}"' in response.content.decode()
-    if response.status_code == 404:
-        assert parameter == "page"
+# One published statement for a class of tests that only read it.
+one_statement = once_per_class(StatementFactory)
+
+
+class TestNastyValues:
+    """Every parameter with every nasty value, each case against one statement made for the class."""
+
+    @pytest.mark.parametrize("value", NASTY_VALUES)
+    @pytest.mark.parametrize("parameter", PARAMETERS)
+    def test_no_parameter_value_causes_a_server_error(self, client, one_statement, parameter, value):
+        """Whatever the value, the answer is 200, a 400 with a visible message, or (for page) a 404 — never a 5xx."""
+        response = client.get(f"/?{parameter}={value}")
+        assert response.status_code in (200, 400, 404)
+        if response.status_code == 400 and value == "%00":
+            # Refused before the filters see it (statements/middleware.py).
+            assert "the address contains a control character (NUL)" in response.content.decode()
+        elif response.status_code == 400:
+            assert f'id="err_{parameter}"' in response.content.decode()
+        if response.status_code == 404:
+            assert parameter == "page"
 
 
 @pytest.fixture
@@ -620,19 +636,33 @@ def test_count_above_the_limit_is_bounded_and_facets_say_what_they_count(client,
     assert "Counts among the first" in html and "in this order only" in html
 
 
-@pytest.mark.parametrize("query", ["", "sort=oldest", "q=international", "q=international&sort=relevance"])
-def test_pages_facets_and_chart_are_the_first_matches_in_order(client, world, count_limit_of_30, query):
-    """Above the limit, pages 1 and 2 are the filter's first 30 matches in its order, and the facets and the chart
-    count exactly those 30: not the 31st, and not 30 others."""
+def build_world_and_forty_more() -> dict:
+    world = build_world()
     add_statements(40)
-    statement_filter = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
-    first = list(statement_filter.qs[:30])
-    pages = [client.get(f"/?{query}&page={number}", follow=True).context for number in (1, 2)]
-    assert [s.pk for context in pages for s in context["page"].object_list] == [s.pk for s in first]
-    context = pages[0]
-    assert context["sampled"] and context["chart"].total == 30
-    assert {e.label: e.count for e in context["facets"]["date_from"]} == Counter(str(s.date.year) for s in first)
-    assert {e.label: e.count for e in context["facets"]["speaker"]} == Counter(s.speaker.name for s in first)
+    return world
+
+
+world_and_forty_more = once_per_class(build_world_and_forty_more)
+
+
+class TestFirstMatches:
+    """The filter's first matches above the limit, every case on one world and 40 more statements built for the
+    class."""
+
+    @pytest.mark.parametrize("query", ["", "sort=oldest", "q=international", "q=international&sort=relevance"])
+    def test_pages_facets_and_chart_are_the_first_matches_in_order(
+        self, client, world_and_forty_more, count_limit_of_30, query
+    ):
+        """Above the limit, pages 1 and 2 are the filter's first 30 matches in its order, and the facets and the chart
+        count exactly those 30: not the 31st, and not 30 others."""
+        statement_filter = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+        first = list(statement_filter.qs[:30])
+        pages = [client.get(f"/?{query}&page={number}", follow=True).context for number in (1, 2)]
+        assert [s.pk for context in pages for s in context["page"].object_list] == [s.pk for s in first]
+        context = pages[0]
+        assert context["sampled"] and context["chart"].total == 30
+        assert {e.label: e.count for e in context["facets"]["date_from"]} == Counter(str(s.date.year) for s in first)
+        assert {e.label: e.count for e in context["facets"]["speaker"]} == Counter(s.speaker.name for s in first)
 
 
 def test_pages_stop_at_the_limit_with_a_way_further(client, world, count_limit_of_30):
@@ -681,25 +711,28 @@ def test_title_and_heading_say_the_filter_in_words(client, world):
     assert "<title>Timeline – Statement Tracker</title>" in unfiltered
 
 
-@pytest.mark.parametrize(
-    ("query", "location"),
-    [
-        (
-            "q=&speaker=dmitry-peskov&speaker_country=&country=&topic=&date_from=&date_to=&kind=&outlet=&language="
-            "&sort=newest",
-            "/?speaker=dmitry-peskov",
-        ),
-        ("q=&sort=newest", "/"),
-        ("country=SY&country=sy&page=1", "/?country=sy"),
-        ("topic=syria&utm_source=newsletter", "/?topic=syria"),
-    ],
-)
-def test_a_submitted_form_redirects_to_the_canonical_address(client, world, query, location):
-    """What people copy from the address bar is clean: no empty parameters, defaults or repeats."""
-    response = client.get(f"/?{query}")
-    assert response.status_code == 302
-    assert response["Location"] == location
-    assert client.get(location).status_code == 200
+class TestCanonicalRedirects:
+    """Canonical redirects, every case on one world built for the class."""
+
+    @pytest.mark.parametrize(
+        ("query", "location"),
+        [
+            (
+                "q=&speaker=dmitry-peskov&speaker_country=&country=&topic=&date_from=&date_to=&kind=&outlet=&language="
+                "&sort=newest",
+                "/?speaker=dmitry-peskov",
+            ),
+            ("q=&sort=newest", "/"),
+            ("country=SY&country=sy&page=1", "/?country=sy"),
+            ("topic=syria&utm_source=newsletter", "/?topic=syria"),
+        ],
+    )
+    def test_a_submitted_form_redirects_to_the_canonical_address(self, client, class_world, query, location):
+        """What people copy from the address bar is clean: no empty parameters, defaults or repeats."""
+        response = client.get(f"/?{query}")
+        assert response.status_code == 302
+        assert response["Location"] == location
+        assert client.get(location).status_code == 200
 
 
 def test_a_canonical_address_in_another_order_is_served_as_typed(client, world):
