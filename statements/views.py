@@ -39,7 +39,7 @@ def entity_timeline(request, template: str, context: dict, statements, *, alert_
 
 def public_statement(pk) -> Statement:
     """A published or retracted statement with everything its permalink shows; a draft or unknown id is a 404."""
-    return get_object_or_404(Statement.objects.public().with_related().with_role(), pk=pk)
+    return get_object_or_404(Statement.objects.public().with_related().with_role().with_passage(), pk=pk)
 
 
 def permalink(request, statement: Statement, report_form: ErrorReportForm, *, status: int = 200):
