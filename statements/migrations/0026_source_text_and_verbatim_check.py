@@ -53,17 +53,18 @@ def add_columns(apps, schema_editor):
 
 
 def drop_columns(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        # SQLite drops no column a CHECK names, and rebuilding the table would drop its triggers.
-        raise RuntimeError("0022 cannot be reversed on SQLite: restore the backup taken before the upgrade.")
+    """Back out: each column dropped in place, never by rebuilding the table (which would drop its triggers). On
+    SQLite a column's own CHECK goes with it; the one check naming other columns comes with the last column added,
+    which is dropped first."""
+    postgres = schema_editor.connection.vendor == "postgresql"
     for table, column, _, check in reversed(COLUMNS):
-        if check:
+        if check and postgres:
             schema_editor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {check[0]}")
         schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
 
 
 class Migration(migrations.Migration):
-    dependencies = [("statements", "0021_alert_paused_by")]
+    dependencies = [("statements", "0025_statement_links")]
 
     operations = [
         migrations.AddField(
