@@ -6,7 +6,7 @@ one transaction and validated model by model first, so a bad row leaves nothing 
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -44,6 +44,7 @@ class NewSource:
     medium: str = Medium.ARTICLE
     venue: str = ""
     dateline: str = ""
+    text: str = ""  # the article as pasted, kept on the source to check the quotes against
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ def _source(new: NewSource, *, user: AbstractBaseUser | None, tally: dict) -> So
         medium=new.medium,
         venue=new.venue.strip(),
         dateline=new.dateline.strip()[:200],
+        text=new.text,
     )
     _validated(source, label="Source")  # includes the unique URL
     source._history_user = user
@@ -162,8 +164,12 @@ def create_article_drafts(
     user: AbstractBaseUser | None,
     source: Source | NewSource,
     statements: Sequence[DraftStatement],
+    article_text: str = "",
 ) -> ArticleDrafts:
     """Create the source (unless an existing one is given), new officials and the statements, all as drafts.
+
+    The article's text is kept on a new source, or on an existing one that has none yet (a text already kept is
+    not replaced: an Editor may have pasted the outlet's own copy), so the quotes are checked against it.
 
     One transaction: any invalid row raises ValidationError naming the row, and nothing is written.
     """
@@ -172,7 +178,15 @@ def create_article_drafts(
     tally = {"outlet_created": False}
     with transaction.atomic():
         source_created = isinstance(source, NewSource)
-        saved_source = _source(source, user=user, tally=tally) if source_created else source
+        if source_created:
+            saved_source = _source(replace(source, text=article_text or source.text), user=user, tally=tally)
+        else:
+            saved_source = source
+            if article_text.strip() and not saved_source.text.strip():
+                saved_source.text = article_text
+                saved_source._history_user = user
+                saved_source._change_reason = ASSISTANT_REASON
+                saved_source.save()
         result = ArticleDrafts(
             source=saved_source, source_created=source_created, outlet_created=tally["outlet_created"]
         )

@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -9,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
 
-from . import denormalised, option_counts, planner, search
+from . import denormalised, option_counts, planner, search, verbatim
 from .history import TrackedHistory
 
 WIKIDATA_ID_REGEX = r"^Q[1-9][0-9]*$"
@@ -381,6 +383,15 @@ class Source(models.Model):
         help_text="Where it was said when that is not the outlet: 'CNN' for an interview to CNN reported by TASS.",
     )
     dateline = models.CharField(max_length=200, blank=True, help_text="e.g. NEW YORK, November 11")
+    # The report's own words, so that quotes can be checked against them (statements/verbatim.py). Internal: the
+    # outlet's copyright, so never in a public page, the API, the CSV, a feed or a release.
+    text = models.TextField(
+        "report text",
+        blank=True,
+        help_text="Internal, never published: the report's text as published, pasted whole, to check quotes against.",
+    )
+    text_sha256 = models.CharField("text SHA-256", max_length=64, blank=True, editable=False)
+    text_captured_at = models.DateTimeField("text captured at", null=True, blank=True, editable=False)
     history = TrackedHistory()
 
     class Meta:
@@ -405,7 +416,16 @@ class Source(models.Model):
 
     def save(self, *args, **kwargs):
         self.language = language_code(self.language)
+        # Browsers send CRLF: offsets and the checksum must not depend on how the text travelled.
+        self.text = self.text.replace("\r\n", "\n").replace("\r", "\n")
+        digest = hashlib.sha256(self.text.encode()).hexdigest() if self.text.strip() else ""
+        text_changed = digest != self.text_sha256
+        if text_changed:
+            self.text_sha256 = digest
+            self.text_captured_at = timezone.now() if digest else None
         super().save(*args, **kwargs)
+        if text_changed:
+            Statement.objects.filter(source=self).recheck_verbatim(self.text)
 
 
 class DatePrecision(models.TextChoices):
@@ -423,6 +443,14 @@ class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
     RETRACTED = "retracted", "Retracted"
+
+
+class VerbatimCheck(models.TextChoices):
+    """Where a statement's words stand in its source's kept text: computed (statements/verbatim.py), never typed."""
+
+    NO_TEXT = "no_text", "No source text kept"
+    FOUND = "found", "Found verbatim in the source"
+    NOT_FOUND = "not_found", "Not found verbatim in the kept text"
 
 
 class StatementQuerySet(models.QuerySet):
@@ -443,6 +471,11 @@ class StatementQuerySet(models.QuerySet):
 
     def drafts(self):
         return self.filter(status=Status.DRAFT)
+
+    def quotes_not_found_verbatim(self):
+        """Published direct quotes whose words are not in their source's kept text: for an Editor to look at (a
+        translation, another transcript, or a mistake). Read from a small partial index of the statements not found."""
+        return self.published().filter(kind=Kind.DIRECT, verbatim=VerbatimCheck.NOT_FOUND)
 
     def search(self, q: str, *, by_date: bool = True):
         """Statements matching every word of `q` (with "phrases", -exclusions and OR) in text, speaker or source.
@@ -535,8 +568,29 @@ class StatementQuerySet(models.QuerySet):
     def for_lists(self):
         """What a list of statements shows (includes/statement_item.html) in one query: speaker and country,
         source and outlet joined. Its topics are named from the row's copy of their ids (`topic_ids`) by
-        statements.timeline.prepare_for_list, without a query per list when the topics are at hand already."""
-        return self.select_related("speaker__country", "source__outlet")
+        statements.timeline.prepare_for_list, without a query per list when the topics are at hand already.
+
+        The source's kept text is left behind: a whole article per row, and never shown (`with_passage` reads the
+        part a permalink shows)."""
+        return self.select_related("speaker__country", "source__outlet").defer("source__text")
+
+    def with_passage(self):
+        """Annotate `verbatim_passage`: the capped passage of the source's text around a quote found in it (else
+        ""), cut by the database from the bounds stored when the quote was checked, so a permalink reads a sentence
+        or two rather than the article, and runs no matcher."""
+        start = models.F("verbatim_passage_start")
+        cut = Substr("source__text", start + 1, models.F("verbatim_passage_end") - start)
+        found = models.When(verbatim=VerbatimCheck.FOUND, then=cut)
+        return self.annotate(
+            verbatim_passage=models.Case(found, default=models.Value(""), output_field=models.TextField())
+        )
+
+    def recheck_verbatim(self, source_text: str) -> int:
+        """Check these statements' words against `source_text` again (their source's text changed)."""
+        statements = list(self.only("pk", "text"))
+        for statement in statements:
+            statement.check_verbatim(source_text)
+        return self.model.objects.bulk_update(statements, Statement.VERBATIM_FIELDS, batch_size=500)
 
     def with_related(self):
         """Everything a statement links to (a permalink, the API, feeds): for_lists() plus topics, countries
@@ -615,6 +669,15 @@ class Statement(models.Model):
     # The source's outlet id and language:
     outlet_cache = models.IntegerField(null=True, editable=False)
     source_language_cache = models.CharField(max_length=8, default="", editable=False)
+    # Where the words stand in the source's kept text, computed on save when the words, the source or its text
+    # change (statements/verbatim.py): the offsets of each segment as "start:end,start:end" and the bounds of the
+    # passage a permalink shows around them.
+    verbatim = models.CharField(
+        "verbatim check", max_length=9, choices=VerbatimCheck.choices, default=VerbatimCheck.NO_TEXT, editable=False
+    )
+    verbatim_spans = models.TextField(blank=True, default="", editable=False)
+    verbatim_passage_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    verbatim_passage_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
     note = models.TextField("analyst note", blank=True, help_text="Internal: never shown to the public.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     retraction_reason = models.TextField(blank=True)
@@ -642,8 +705,21 @@ class Statement(models.Model):
     history = TrackedHistory(
         public_note=True,
         m2m_fields=[topics, countries, mentioned_officials],
-        excluded_fields=["topics_cache", "countries_cache", "outlet_cache", "source_language_cache"],
+        excluded_fields=[
+            "topics_cache",
+            "countries_cache",
+            "outlet_cache",
+            "source_language_cache",
+            "verbatim",
+            "verbatim_spans",
+            "verbatim_passage_start",
+            "verbatim_passage_end",
+        ],
     )
+
+    VERBATIM_FIELDS = ["verbatim", "verbatim_spans", "verbatim_passage_start", "verbatim_passage_end"]
+    # The words and source last checked (set when read from the database), to check again only when they change.
+    _verbatim_inputs = None
 
     objects = StatementQuerySet.as_manager()
 
@@ -667,6 +743,15 @@ class Statement(models.Model):
                 violation_error_message="A retracted statement needs a reason.",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="statement_text_not_empty"),
+            models.CheckConstraint(condition=Q(verbatim__in=VerbatimCheck.values), name="statement_verbatim_valid"),
+            models.CheckConstraint(
+                condition=Q(verbatim=VerbatimCheck.FOUND)
+                & Q(verbatim_passage_start__isnull=False, verbatim_passage_end__isnull=False)
+                & ~Q(verbatim_spans="")
+                | ~Q(verbatim=VerbatimCheck.FOUND)
+                & Q(verbatim_passage_start__isnull=True, verbatim_passage_end__isnull=True, verbatim_spans=""),
+                name="statement_verbatim_found_has_place",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-date", "-id"], name="statement_status_date"),
@@ -707,6 +792,11 @@ class Statement(models.Model):
             models.Index(fields=["source_language_cache"], name="statement_source_language"),
             # What changed since an alert subscription began: new, newly matching or corrected (statements/alerts).
             models.Index(fields=["updated_at"], name="statement_updated"),
+            # The admin's list of quotes not found verbatim (quotes_not_found_verbatim), newest recorded first: only
+            # those rows, so a few pages however many statements there are.
+            models.Index(
+                fields=["-id"], condition=Q(verbatim=VerbatimCheck.NOT_FOUND), name="statement_verbatim_not_found"
+            ),
         ]
 
     def __str__(self):
@@ -719,10 +809,48 @@ class Statement(models.Model):
             # insert ones carried over from another statement (`pk = None; save()` to copy a row).
             self.topics_cache = self.countries_cache = denormalised.EMPTY_SET
         self.original_language = language_code(self.original_language)
+        update_fields = kwargs.get("update_fields")
+        saves_words = update_fields is None or {"text", "source", "source_id"} & set(update_fields)
+        if saves_words and self._verbatim_inputs != (self.text, self.source_id):
+            self.check_verbatim(self._source_text())
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *self.VERBATIM_FIELDS}
         super().save(*args, **kwargs)
+        self._verbatim_inputs = (self.text, self.source_id)
 
     def get_absolute_url(self):
         return reverse("statements:statement_detail", kwargs={"pk": self.pk})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        statement = super().from_db(db, field_names, values)
+        statement._verbatim_inputs = (statement.__dict__.get("text"), statement.__dict__.get("source_id"))
+        return statement
+
+    def _source_text(self) -> str:
+        if self.source_id is None:
+            return ""
+        cached = self._meta.get_field("source").get_cached_value(self, default=None)
+        if cached is not None and cached.pk == self.source_id and "text" in cached.__dict__:
+            return cached.text
+        return Source.objects.filter(pk=self.source_id).values_list("text", flat=True).first() or ""
+
+    def check_verbatim(self, source_text: str) -> None:
+        """Set where the words stand in `source_text`, the source's kept text (not saved: the caller saves)."""
+        found = verbatim.find(self.text, source_text) if source_text.strip() else None
+        if not source_text.strip():
+            self.verbatim = VerbatimCheck.NO_TEXT
+        else:
+            self.verbatim = VerbatimCheck.FOUND if found else VerbatimCheck.NOT_FOUND
+        self.verbatim_spans = verbatim.encode_spans(found.spans) if found else ""
+        self.verbatim_passage_start, self.verbatim_passage_end = found.passage if found else (None, None)
+
+    def verbatim_runs(self) -> list[tuple[str, bool]]:
+        """The permalink's passage (`with_passage`) as runs of (text, is part of the quote), to highlight."""
+        passage = getattr(self, "verbatim_passage", "")
+        if not passage:
+            return []
+        return verbatim.marked(passage, self.verbatim_passage_start, verbatim.decode_spans(self.verbatim_spans))
 
     @property
     def topic_ids(self) -> list[int]:

@@ -31,6 +31,7 @@ urlpatterns = [
     path("feed.atom", limit_search(StatementFeed()), name="feed"),
     path("reports/<slug:name>.csv", limit_export(views_export.report_csv), name="report_csv"),
     path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
+    path("statements/<int:pk>/cite.<str:fmt>", views.statement_citation, name="statement_citation"),
     path("statements/<int:pk>/report/", limit_report(views.report_error), name="report_error"),
     path("officials/", views.official_list, name="official_list"),
     path("officials/<slug:slug>/", views.official_detail, name="official_detail"),

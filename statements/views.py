@@ -5,12 +5,16 @@ which keeps resolving after a retraction). Drafts are never selected, so they 40
 """
 
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from .alerts.subscribing import alert_form_context, alert_query_for
+from .citations import FORMATS, Citation
 from .corrections import ErrorReportForm, file_report
 from .models import Coding, Country, Official, OptionCount, Statement, StatementLink, Status, Topic
+from .revisions import Revisions, revisions
 from .timeline.form import topic_tree
 from .timeline.page import PageNotFound, group_by_date, page_not_found, paginate, timeline_page
 
@@ -36,7 +40,17 @@ def entity_timeline(request, template: str, context: dict, statements, *, alert_
 
 def public_statement(pk) -> Statement:
     """A published or retracted statement with everything its permalink shows; a draft or unknown id is a 404."""
-    return get_object_or_404(Statement.objects.public().with_related().with_role(), pk=pk)
+    return get_object_or_404(Statement.objects.public().with_related().with_role().with_passage(), pk=pk)
+
+
+def citation_of(request, statement: Statement) -> tuple[Citation, Revisions]:
+    """The statement's citation, in the version of its last public correction (statements/revisions.py)."""
+    found = revisions(statement)
+    # A statement made public before its history was kept has no public version in it: its publication stands in.
+    made_public = statement.published_at or statement.updated_at
+    first = found.first_public or timezone.localdate(made_public)
+    url = request.build_absolute_uri(statement.get_absolute_url())
+    return Citation(statement, url, found.version or first, first), found
 
 
 def permalink(request, statement: Statement, report_form: ErrorReportForm, *, status: int = 200):
@@ -50,8 +64,11 @@ def permalink(request, statement: Statement, report_form: ErrorReportForm, *, st
             .exclude(pk=statement.pk)
             .newest_first()[:RELATED_LIMIT]
         )
+    citation, found = citation_of(request, statement)
     context = {
         "statement": statement,
+        "citation": citation,
+        "corrections": found.corrections,
         "related": related,
         "codings": list(Coding.objects.filter(statement=statement).for_display()),
         "links": StatementLink.objects.shown_on(statement),
@@ -65,6 +82,19 @@ def permalink(request, statement: Statement, report_form: ErrorReportForm, *, st
 def statement_detail(request, pk):
     """A permalink: published or retracted (with the reason); a draft is a 404."""
     return permalink(request, public_statement(pk), ErrorReportForm())
+
+
+@require_safe
+def statement_citation(request, pk, fmt):
+    """The permalink's citation as a file for a reference manager: BibTeX, RIS or CSL-JSON. A draft is a 404."""
+    if fmt not in FORMATS:
+        raise Http404("Citations are offered as cite.bib, cite.ris and cite.json.")
+    citation, _ = citation_of(request, public_statement(pk))
+    content_type, extension, _ = FORMATS[fmt]
+    response = HttpResponse(citation.download(fmt), content_type=content_type)
+    filename = f"statement-{pk}-{citation.version.isoformat()}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_POST

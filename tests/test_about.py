@@ -57,7 +57,7 @@ def test_about_page_covers_scope_curation_corrections_licence_and_citation(clien
         assert f">{heading}</h2>" in html, heading
     assert "Analysts" in html and "Editor" in html
     assert "https://creativecommons.org/licenses/by/4.0/" in html and "CC BY 4.0" in html
-    assert "Speaker, quoted in Outlet, date. Statement Tracker, &lt;permalink&gt;, accessed &lt;date&gt;." in html
+    assert "Cite this statement" in html and "(Peskov, 2016, as cited in Statement Tracker, 2026)" in html
     assert "Report an error" in html
 
 

@@ -33,6 +33,7 @@ from statements.models import (
     Statement,
     Status,
     Topic,
+    VerbatimCheck,
 )
 from statements.sample_data import demo, synthetic
 from tests.factories import OutletFactory
@@ -116,6 +117,19 @@ def test_load_demo_restores_a_curated_field():
     assert statement.kind == Kind.DIRECT
     assert {t.slug for t in statement.topics.all()} == {"syria", "counter-terrorism", "russia-us-relations"}
     assert Statement.objects.filter(text__startswith="Syria is a burning issue").count() == 1
+
+
+def test_the_seed_article_is_kept_and_its_quotes_are_found_in_it(client):
+    """The demo's source keeps the seed article's text; every seed statement is found verbatim in it, and a
+    quote's permalink says so with the sentence around it."""
+    run("load_demo")
+    source = Source.objects.get(url=demo.SOURCE["url"])
+    assert source.text == ARTICLE and source.text_captured_at is not None
+    seed = Statement.objects.filter(is_synthetic=False)
+    assert set(seed.values_list("verbatim", flat=True)) == {VerbatimCheck.FOUND}
+    html = client.get(seed_statement("Syria is a burning issue").get_absolute_url()).content.decode()
+    assert "Found verbatim in the source" in html
+    assert "<mark>Syria is a burning issue," in html
 
 
 def move_to_another_outlet(source):

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
 from statements.article_drafts import DraftStatement, NewSource, create_article_drafts
-from statements.models import Kind, Official, Outlet, Source, Statement, Status
+from statements.models import Kind, Official, Outlet, Source, Statement, Status, VerbatimCheck
 from statements.sample_data.demo import SEED_ARTICLE
 from tests.admin_helpers import user_with_role
 from tests.browser import screenshot, serious_violations
@@ -246,6 +246,8 @@ def test_saving_creates_the_source_and_drafts_in_one_go(client, analyst, peskov)
         assert (statement.created_by, statement.updated_by, statement.date) == (analyst, analyst, SEED_DATE)
         assert statement.history.earliest().history_user == analyst
     assert source.history.get().history_user == analyst
+    assert source.text == SEED_TEXT.replace("\r\n", "\n") and len(source.text_sha256) == 64
+    assert {s.verbatim for s in statements} == {VerbatimCheck.FOUND}  # the quotes, checked in the kept article
     assert Statement.objects.public().count() == 0
     assert client.get(statements[0].get_absolute_url()).status_code == 404
 
@@ -304,6 +306,18 @@ def test_a_source_url_already_recorded_is_refused_unless_attached(client, analys
     assert Source.objects.get() == existing
     assert Statement.objects.filter(source=existing, status=Status.DRAFT).count() == SEED_DIRECT_QUOTES
     assert messages_of(response) == [f"Created 9 draft statements in the existing source “{existing}”."]
+    existing.refresh_from_db()
+    assert existing.text == SEED_TEXT  # it had none: the article is kept on it
+
+
+def test_attaching_keeps_the_text_a_source_already_has(client, analyst, peskov):
+    """A text already kept on the source (an Editor's copy of the outlet's page) is not replaced by the paste."""
+    existing = SourceFactory(url="https://news.example.org/peskov-cnn", text="The outlet's own copy.")
+    step2 = client.post(URL, article_data(attach="on", new_outlet="", title=""))
+    client.post(URL, save_data(step2))
+    existing.refresh_from_db()
+    assert existing.text == "The outlet's own copy."
+    assert set(Statement.objects.values_list("verbatim", flat=True)) == {VerbatimCheck.NOT_FOUND}
 
 
 @pytest.mark.parametrize(

@@ -80,7 +80,7 @@ class SourceStatementInline(admin.TabularInline):
     """The statements taken from a source, read-only here: they are edited on their own page."""
 
     model = Statement
-    fields = ["when", "speaker", "text", "kind", "status"]
+    fields = ["when", "speaker", "text", "kind", "verbatim", "status"]
     readonly_fields = fields
     show_change_link = True
     can_delete = False
@@ -110,6 +110,19 @@ class SourceAdmin(EditorOnlyWhenPublicMixin, OptimisticLockAdminMixin, ReadOnlyH
     than by a DISTINCT over every source. Newest first from the (-published_on, title) index."""
 
     list_display = ["title", "outlet", "published_on", "medium", "venue"]
+    fieldsets = [
+        (None, {"fields": ["outlet", "title", "url", "published_on", "language", "medium", "venue", "dateline"]}),
+        (
+            "Report text (internal)",
+            {
+                "fields": ["text", "text_sha256", "text_captured_at"],
+                "description": "The report's text, to check its statements' quotes against word for word. Kept for "
+                "the curators only (the outlet's copyright): it is never published, exported or served by the API; "
+                "a permalink shows only the sentence around a quote found in it.",
+            },
+        ),
+    ]
+    readonly_fields = ["text_sha256", "text_captured_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}, models.DateField: ADMIN_DATE_INPUT}
     list_filter = ["medium", "outlet", SourceYearFilter]
     search_fields = ["title", "url", "outlet__name", "venue"]
@@ -121,4 +134,5 @@ class SourceAdmin(EditorOnlyWhenPublicMixin, OptimisticLockAdminMixin, ReadOnlyH
     def get_queryset(self, request):
         # The list and the statement form's source search (autocomplete) name each source by its outlet: one
         # query, not one per source.
-        return super().get_queryset(request).select_related("outlet")
+        # The kept text (a whole article) only where it is edited: the change form loads it when it shows it.
+        return super().get_queryset(request).select_related("outlet").defer("text")

@@ -504,6 +504,7 @@ def from_article(request):
                     user=request.user,
                     source=source,
                     statements=_drafts(formset, choices_by_model=_load_chosen(formset)),
+                    article_text=form.cleaned_data["text"],
                 )
             except (ValidationError, IntegrityError) as error:
                 # The database changed since the page was shown (a URL taken, a name added): nothing was written.

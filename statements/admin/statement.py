@@ -21,7 +21,7 @@ from statements.admin.history import ReadOnlyHistoryAdmin
 from statements.admin.positions import CodingInline, SetTargetForm, StatementLinkInline, stamp_codings
 from statements.admin.scale import CappedCountPaginator, CountryFilter, SpeakerFilter, TopicFilter, YearFilter
 from statements.dates import STATEMENT_DATE_HELP, DateSpan, PartialDateField
-from statements.models import Coding, Statement, Status
+from statements.models import Coding, Statement, Status, VerbatimCheck
 from statements.positions.coding import set_target
 
 
@@ -67,6 +67,24 @@ class StatementAdminForm(VersionedModelForm):
         return cleaned_data
 
 
+class VerbatimFilter(admin.SimpleListFilter):
+    """Where the words stand in the source's kept text (statements/verbatim.py); first, the Editors' list of
+    published direct quotes not found verbatim."""
+
+    title = "verbatim check"
+    parameter_name = "verbatim"
+
+    def lookups(self, request, model_admin):
+        return [("published_not_found", "Published direct quotes not found"), *VerbatimCheck.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() == "published_not_found":
+            return queryset.quotes_not_found_verbatim()
+        if self.value() in VerbatimCheck.values:
+            return queryset.filter(verbatim=self.value())
+        return queryset
+
+
 @admin.register(Statement)
 class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     form = StatementAdminForm
@@ -75,7 +93,7 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     # Built for a million statements (statements/admin/scale.py, docs/admin.md): no filter lists values by reading
     # every statement. Topics and countries list their own (small) tables; speakers are typed, not listed; years
     # come from the ends of the status+date index. (Django's date_hierarchy and RelatedOnlyFieldListFilter scan.)
-    list_filter = ["status", "kind", TopicFilter, CountryFilter, SpeakerFilter, YearFilter, "date"]
+    list_filter = ["status", "kind", VerbatimFilter, TopicFilter, CountryFilter, SpeakerFilter, YearFilter, "date"]
     list_select_related = ["speaker"]
     # The "N total" next to filtered counts is a second COUNT(*) over the whole table: not worth it at scale.
     show_full_result_count = False
@@ -101,7 +119,7 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
     history_list_display = ["status_then"]
     history_select_related = ["source__outlet"]
     fieldsets = [
-        (None, {"fields": ["speaker", "speaker_role", "date", "kind", "text", "source"]}),
+        (None, {"fields": ["speaker", "speaker_role", "date", "kind", "text", "source", "verbatim"]}),
         ("Original language", {"fields": ["original_text", "original_language"], "classes": ["collapse"]}),
         ("About", {"fields": ["topics", "countries", "mentioned_officials"]}),
         ("Status", {"fields": ["status", "retraction_reason", "note"]}),
@@ -181,7 +199,7 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
         return actions
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["speaker_role", "created_at", "created_by", "updated_at", "updated_by", "published_at"]
+        readonly = ["speaker_role", "verbatim", "created_at", "created_by", "updated_at", "updated_by", "published_at"]
         if not self.has_publish_permission(request):
             readonly.append("retraction_reason")
         return readonly

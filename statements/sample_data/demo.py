@@ -593,7 +593,10 @@ def load_demo(*, user=None) -> Tally:
         source = upsert(
             Source,
             lookup={"pk": found.pk if found else None},  # no match: created from `values`
-            values=curated | {key: SOURCE[key] for key in ("url", "language", "medium", "venue", "dateline")},
+            # The article's own text is kept on its source, so that every seed quote shows as found verbatim in it.
+            values=curated
+            | {key: SOURCE[key] for key in ("url", "language", "medium", "venue", "dateline")}
+            | {"text": SEED_ARTICLE.read_text(encoding="utf-8")},
             tally=tally,
         )
         speaker = officials[SPEAKER]
