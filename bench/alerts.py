@@ -69,7 +69,7 @@ def alert_filters(rng: random.Random, count: int, *, officials, topics, countrie
 
 def prepare(*, subscriptions: int, publish: int, seed: int) -> dict:
     """Apply the migrations, add the subscriptions, then publish the statements; what was made, by kind."""
-    from bench.run import setup_django
+    from bench.process import setup_django
 
     setup_django()
     from django.core.management import call_command
@@ -129,7 +129,7 @@ def prepare(*, subscriptions: int, publish: int, seed: int) -> dict:
 def send() -> dict:
     """One `send_alerts` run, a week after the subscriptions were confirmed, through the SMTP server the settings
     name: seconds, peak memory, and what it sent."""
-    from bench.run import rss_mb, setup_django
+    from bench.process import rss_mb, setup_django
 
     setup_django()
     from django.utils import timezone

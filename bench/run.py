@@ -47,6 +47,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from bench.process import rss_mb, setup_django
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / "cache"
 RESULTS = ROOT / "bench" / "results"
@@ -688,13 +690,6 @@ def measure_extraction(runs: int = 5) -> dict:
 # --- Measuring (a child process with Django set up) ----------------------------------------------------------------
 
 
-def setup_django():
-    """Django set up as the production server has it: through the WSGI entry point (tracker/wsgi.py)."""
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-    import tracker.wsgi  # noqa: F401  (sets Django up, then freezes what it loaded out of the collector's way)
-
-
 def percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile (p in 0–100) of a non-empty list."""
     ordered = sorted(values)
@@ -1024,13 +1019,6 @@ def database_facts(connection) -> dict:
         path = Path(connection.settings_dict["NAME"])
         size = path.stat().st_size + (Path(f"{path}-wal").stat().st_size if Path(f"{path}-wal").exists() else 0)
         return {"version": f"SQLite {version}", "name": path.name, "size_mb": round(size / 1e6)}
-
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def measure_export() -> dict:

@@ -14,8 +14,16 @@ from typing import NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
-from .models import DatePrecision
+
+class DatePrecision(models.TextChoices):
+    """How precisely a statement's date is known (Statement.date_precision)."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
 
 PARTIAL_DATE_RE = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{1,2})(?:-(?P<day>[0-9]{1,2}))?)?$")
 # For the API's description of a date parameter.

@@ -15,6 +15,7 @@ from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from . import denormalised, option_counts, planner, search, verbatim
+from .dates import DatePrecision
 from .history import TrackedHistory
 
 WIKIDATA_ID_REGEX = r"^Q[1-9][0-9]*$"
@@ -426,12 +427,6 @@ class Source(models.Model):
         super().save(*args, **kwargs)
         if text_changed:
             Statement.objects.filter(source=self).recheck_verbatim(self.text)
-
-
-class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
 
 
 class Kind(models.TextChoices):
