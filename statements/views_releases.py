@@ -9,8 +9,9 @@ from .release_files import RELEASE_FILES_URL
 from .releases import FILES, Release, citation_text, list_releases, releases_root
 
 
-def _context(release: Release, request) -> dict:
-    site = request.build_absolute_uri("/").rstrip("/")
+def _context(release: Release) -> dict:
+    # Cited at the address the release was made for, as its README and CITATION.cff cite it.
+    site = release.manifest.get("site", "")
     return {
         "release": release,
         "files_url": f"{RELEASE_FILES_URL}{release.name}/",
@@ -25,7 +26,7 @@ def _not_found(request, message: str):
 @require_safe
 def data_index(request):
     """Every release, newest first, with its files' sizes and checksums and its manifest's own SHA-256."""
-    releases = [_context(release, request) for release in list_releases(releases_root())]
+    releases = [_context(release) for release in list_releases(releases_root())]
     return render(request, "statements/data_index.html", {"releases": releases, "files": FILES})
 
 
@@ -35,7 +36,7 @@ def release_detail(request, name: str):
     release = found.get(name.lstrip("0") or name)
     if release is None:
         return _not_found(request, f"There is no release “{name}”.")
-    return render(request, "statements/data_release.html", _context(release, request))
+    return render(request, "statements/data_release.html", _context(release))
 
 
 def _newest() -> Release | None:

@@ -5,6 +5,7 @@ import datetime
 import hashlib
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from statements.exports import COLUMN_NAMES, COLUMNS, unneutralise
 from statements.models import Coding, Kind, Statement, StatementLink, Status
 from statements.positions.models import LinkKind
 from statements.releases import CODING_COLUMNS, LINK_COLUMNS, MANIFEST, ReleaseError, list_releases, write_release
+from tests.browser import screenshot, serious_violations
 from tests.factories import OfficialFactory, SourceFactory, StatementFactory, TopicFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -386,3 +388,22 @@ def test_statement_ids_are_stable_across_releases(world, root):
     second = read_csv(release(root).path / "statements.csv")
     assert [row["id"] for row in first] == [row["id"] for row in second]
     assert second[0]["permalink"] == f"{SITE}/statements/{world['earlier'].pk}/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_finds_a_release_and_its_checksums_on_a_phone_and_a_desktop(live_server, page, world, root):
+    """From the footer to /data/ and a release: checksums readable, nothing wider than a phone, no axe finding."""
+    made = release(root)
+    page.goto(live_server.url + "/")
+    page.locator(".site-footer").get_by_role("link", name=re.compile(r"^Open data")).click()
+    page.wait_for_url(re.compile(r"/data/$"))
+    assert page.get_by_text(made.manifest_sha256).is_visible()
+    screenshot(page, "data", widths=(390, 1280))
+    page.get_by_role("link", name="Release 1").click()
+    page.wait_for_url(re.compile(r"/data/1/$"))
+    assert page.get_by_text("(Release 1, December 7, 2026) [Data set]").is_visible()
+    screenshot(page, "data-release", widths=(390, 1280))
+    assert serious_violations(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="statements.csv").click()
+    assert Path(download.value.path()).read_bytes() == (made.path / "statements.csv").read_bytes()
