@@ -54,6 +54,11 @@ def neutralise(value: str) -> str:
     return "'" + value if needs_neutralising(value) else value
 
 
+def neutralised(cells: Iterable[str]) -> list[str]:
+    """Every cell of a row neutralised; the first-character test skips the call for the usual cell."""
+    return [neutralise(cell) if cell[:1] in _TRIGGERS_OR_QUOTE else cell for cell in cells]
+
+
 def unneutralise(value: str) -> str:
     """Undo `neutralise`, so an exported file imports back to the same text."""
     if value.startswith("'") and needs_neutralising(value[1:]):
@@ -279,8 +284,7 @@ def csv_lines(header: Iterable[str], rows: Iterable[Iterable[str]], *, bom: bool
     written = 0
     try:
         for row in rows:
-            # The first-character test skips the call for the usual cell; neutralise() alone decides.
-            yield csv_line([neutralise(cell) if cell[:1] in _TRIGGERS_OR_QUOTE else cell for cell in row])
+            yield csv_line(neutralised(row))
             written += 1
     except Exception as error:
         # The status line and headers are already sent, so the only way to say "this failed" is in the file itself.

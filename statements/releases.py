@@ -27,7 +27,17 @@ from django.db import connection, transaction
 from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Cast, Coalesce
 
-from .exports import COLUMN_NAMES, COLUMNS, Column, column, csv_line, export_queryset, neutralise, permalink_url
+from .exports import (
+    COLUMN_NAMES,
+    COLUMNS,
+    Column,
+    column,
+    csv_line,
+    export_queryset,
+    neutralise,
+    neutralised,
+    permalink_url,
+)
 from .models import Coding, Statement, StatementLink
 
 MANIFEST_FORMAT = 1
@@ -290,9 +300,10 @@ def _write_files(
     csv_file.write(csv_line(COLUMN_NAMES))
     id_index = COLUMN_NAMES.index("id")
     step = max(10_000, total // 20)
+    to_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     for done, row in enumerate(rows.iterator(chunk_size=CHUNK_SIZE), start=1):
-        csv_file.write(csv_line([neutralise(cell) for cell in row]))
-        jsonl_file.write(json.dumps(dict(zip(COLUMN_NAMES, row, strict=True)), ensure_ascii=False) + "\n")
+        csv_file.write(csv_line(neutralised(row)))
+        jsonl_file.write(to_json(dict(zip(COLUMN_NAMES, row, strict=True))) + "\n")
         released_ids.append(int(row[id_index]))
         if progress and done % step == 0:
             progress("statements", done, total)
