@@ -390,7 +390,7 @@ def test_statement_ids_are_stable_across_releases(world, root):
     assert second[0]["permalink"] == f"{SITE}/statements/{world['earlier'].pk}/"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_reader_finds_a_release_and_its_checksums_on_a_phone_and_a_desktop(live_server, page, world, root):
     """From the footer to /data/ and a release: checksums readable, nothing wider than a phone, no axe finding."""
     made = release(root)
@@ -407,3 +407,17 @@ def test_a_reader_finds_a_release_and_its_checksums_on_a_phone_and_a_desktop(liv
     with page.expect_download() as download:
         page.get_by_role("link", name="statements.csv").click()
     assert Path(download.value.path()).read_bytes() == (made.path / "statements.csv").read_bytes()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_command_reads_one_snapshot_outside_a_transaction(root):
+    """As cron runs it, outside any transaction: on PostgreSQL in a read-only snapshot; the release is whole."""
+    statement = StatementFactory()
+    call_command("release", stdout=io.StringIO())
+    (made,) = list_releases(root)
+    assert [row["id"] for row in read_csv(made.path / "statements.csv")] == [str(statement.pk)]
+    assert verify_release_problems(made) == []
+
+
+def verify_release_problems(made: releases.Release) -> list[str]:
+    return releases.verify(made.path, manifest_sha256=made.manifest_sha256)
