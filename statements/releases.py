@@ -79,7 +79,9 @@ CODING_COLUMNS: tuple[Column, ...] = (
         Coalesce(Cast("stance", CharField()), Value(""), output_field=CharField()),
         number=True,
     ),
-    column("act", "The speech act (docs/codebook.md: praise, criticise, warn…); empty until coded.", F("act")),
+    column(
+        "act", "The speech act (praise, criticise, warn… as the codebook defines them); empty until coded.", F("act")
+    ),
 )
 
 LINK_COLUMNS: tuple[Column, ...] = (
@@ -92,9 +94,9 @@ LINK_COLUMNS: tuple[Column, ...] = (
 
 # Each file of a release, in the manifest's order, and what it holds (the README and the data dictionary list them).
 FILES = {
-    "statements.csv": "Every published statement, one a row, in the CSV export's format (docs/csv.md).",
+    "statements.csv": "Every published statement, one a row, in the format of the site's CSV export.",
     "statements.jsonl": "The same statements as JSON Lines: one object a line, with the same fields and values.",
-    "codings.csv": "The stance and speech act of statements toward each target (docs/codebook.md).",
+    "codings.csv": "The stance and speech act of statements toward each target, as coded by the tracker's codebook.",
     "links.csv": "Typed links from a statement to an earlier one.",
     "data-dictionary.csv": "Every column of every file, with its meaning.",
     "README.md": "What this release is, how to cite it and how to check it.",
@@ -388,7 +390,7 @@ def citation_text(*, number: int, date: datetime.date, site_url: str) -> str:
 
 
 def readme(*, counts: dict[str, int], number: int, date: datetime.date, site_url: str) -> str:
-    return f"""# {TITLE}: release {number}, {date.isoformat()}
+    return f"""# Statement Tracker open data, release {number} ({date.isoformat()})
 
 An open-data release of the Statement Tracker ({site_url}): every statement published when the release was made,
 with its codings and links. Drafts, retracted statements and made-up (synthetic) demonstration statements are not
