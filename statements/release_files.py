@@ -2,9 +2,10 @@
 
 WhiteNoise sends them as it sends /static/: from the file on disk (sendfile under gunicorn), with ranges, ETag and
 Last-Modified, never read into a Django response by a view. A release never changes once written, so they are cached
-for a year as immutable. New releases appear while the site runs: each request looks the file up on disk (one stat),
-rather than in a list made at start-up. Only folders named as releases are served, never a release being written.
-In production the proxy may serve the same folder itself (docs/operations.md).
+as immutable, as long as WhiteNoise caches hashed static files (ten years). New releases appear while the site runs:
+each request looks the file up on disk (one stat), rather than in a list made at start-up. Only folders named as
+releases are served, never a release being written. In production the proxy may serve the same folder itself
+(docs/operations.md).
 """
 
 import os
@@ -16,7 +17,6 @@ from whitenoise.middleware import WhiteNoiseMiddleware
 from .releases import NAME_PATTERN
 
 RELEASE_FILES_URL = "/data/files/"
-ONE_YEAR = 365 * 24 * 60 * 60
 MEDIA_TYPES = {
     ".csv": "text/csv",
     ".jsonl": "application/jsonl",
@@ -32,7 +32,6 @@ class ReleaseFilesMiddleware(WhiteNoise):
         super().__init__(
             None,
             autorefresh=True,
-            max_age=ONE_YEAR,
             mimetypes=MEDIA_TYPES,
             immutable_file_test=lambda path, url: True,
         )
