@@ -9,6 +9,7 @@ columns are declared below, once, and the data dictionary is written from these 
 """
 
 import datetime
+import fcntl
 import hashlib
 import json
 import os
@@ -45,6 +46,7 @@ MANIFEST = "manifest.json"
 # The release's folder: its number, four digits so that folders list in order, and its UTC date.
 NAME_PATTERN = re.compile(r"(?P<number>\d{4,})-(?P<date>\d{4}-\d{2}-\d{2})")
 TEMPORARY_PREFIX = ".partial-"
+LOCK = ".lock"
 # Rows read per database round trip, as the CSV export.
 CHUNK_SIZE = 2000
 # The files are written in pieces of about this many characters (each encoded, hashed and written at once).
@@ -242,6 +244,18 @@ def write_release(
     holds made-up statements.
     """
     root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK, "a") as lock:
+        try:
+            # Held until the release is in place: two runs at once would otherwise both take the next number.
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ReleaseError("Another release is being written into this folder: wait for it to finish.") from None
+        return _write_release(root, site_url, today, include_synthetic, progress)
+
+
+def _write_release(
+    root: Path, site_url: str, today: datetime.date | None, include_synthetic: bool, progress: Progress | None
+) -> Release:
     today = today or datetime.datetime.now(datetime.UTC).date()
     number = next_number(root)
     name = release_name(number, today)
@@ -274,9 +288,9 @@ def write_release(
             path.chmod(0o444)  # never edited in place
         partial.chmod(0o755)  # mkdtemp makes it private; the web server reads it
         final = root / name
-        if final.exists():
+        if final.exists() or next_number(root) != number:
             raise ReleaseError(
-                f"{final} was made while this release was written (another run took number {number}); a release is "
+                f"Release {number} was made while this one was written (outside this command's lock); a release is "
                 "never written over. Run the release again."
             )
         # A rename within one folder: the release appears whole, or not at all. Onto a folder another run has just

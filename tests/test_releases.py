@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import fcntl
 import hashlib
 import io
 import json
@@ -277,8 +278,19 @@ def test_a_release_whose_number_was_taken_meanwhile_is_dropped_whole(world, root
     monkeypatch.setattr(releases, "next_number", lambda root: 1)
     with pytest.raises(ReleaseError, match="never written over"):
         release(root)
-    assert sorted(path.name for path in root.iterdir()) == [first.name]
+    assert sorted(path.name for path in root.iterdir()) == [releases.LOCK, first.name]
     assert (first.path / "statements.csv").read_bytes() == before
+
+
+def test_two_releases_at_once_cannot_take_one_number(world, root):
+    """While one run holds the folder's lock, another is refused and writes nothing."""
+    root.mkdir()
+    with open(root / releases.LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with pytest.raises(CommandError, match="Another release is being written"):
+            call_command("release", stdout=io.StringIO())
+    assert list_releases(root) == []
+    assert release(root).number == 1
 
 
 def test_a_release_that_fails_part_way_leaves_nothing(world, root, monkeypatch):
@@ -290,7 +302,7 @@ def test_a_release_that_fails_part_way_leaves_nothing(world, root, monkeypatch):
     monkeypatch.setattr(releases, "citation_cff", fail)
     with pytest.raises(CommandError, match="No release was written: disk full"):
         call_command("release", stdout=io.StringIO())
-    assert list(root.iterdir()) == []
+    assert [path.name for path in root.iterdir()] == [releases.LOCK]
 
 
 def test_the_command_shows_its_progress(world, root):
