@@ -18,6 +18,9 @@ For each engine it
    `psql \\copy`, best of two), then streams the CSV export of every published statement in another fresh process
    (seconds, rows/s, peak RSS growth), for the ratio. The client goes first so that both are timed with the
    tables in the OS cache.
+   Then writes an open-data release of every published statement (`manage.py release`'s function, synthetic
+   statements included since the benchmark's are all synthetic) into a temporary folder, removed afterwards:
+   seconds, peak RSS, bytes written. Skipped with --no-release.
 
 4. measures the email alerts' bar (bench/alerts.py) on a copy of the database, dropped afterwards: 10,000 confirmed
    subscriptions, 2,000 statements published, one `send_alerts` run through a real SMTP server in a process of its
@@ -77,6 +80,8 @@ TARGETS = {
     "export_memory_mb": 50,
     "import_100k_seconds": 60,
     "import_memory_mb": 200,
+    "release_seconds": 300,
+    "release_memory_mb": 200,
     "alerts_seconds": 60,
     "extract_2000_words_ms": 500,
     "alerts_memory_mb": 200,
@@ -397,13 +402,14 @@ def machine() -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Build (or reuse) the million-statement databases and measure.")
-    modes = ["all", "alerts", "measure", "export", "import", "alerts-prepare", "alerts-send", "markdown"]
+    modes = ["all", "alerts", "measure", "export", "import", "release", "alerts-prepare", "alerts-send", "markdown"]
     parser.add_argument("mode", nargs="?", default="all", choices=modes)
     parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--count", type=int, default=DEFAULT_COUNT)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="Timed requests per URL after a warm-up.")
     parser.add_argument("--no-export", action="store_true", help="Skip the CSV export (the slowest part).")
+    parser.add_argument("--no-release", action="store_true", help="Skip writing an open-data release.")
     parser.add_argument(
         "--keep-database",
         action="store_true",
@@ -429,6 +435,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.mode == "import":
         write_json(Path(args.out), measure_import(args.import_rows))
+        return
+    if args.mode == "release":
+        write_json(Path(args.out), measure_release())
         return
     if args.mode == "alerts-prepare":
         from bench import alerts
@@ -484,6 +493,9 @@ def main(argv: list[str] | None = None) -> None:
             export["cli"] = cli
             export["cli_ratio"] = round(export["rows_per_s"] / export["cli"]["rows_per_s"], 3)
             result["export"] = export
+        if not args.no_release:
+            print(f"{engine}: writing an open-data release of every published statement (then removed)…", flush=True)
+            result["release"] = child(url, "release", 1)
         if args.import_rows:
             print(f"{engine}: importing {args.import_rows:,} generated rows (rolled back)…", flush=True)
             result["import"] = child(url, "import", 1, "--import-rows", str(args.import_rows))
@@ -603,6 +615,13 @@ def render_table(report: dict) -> str:
     add("CLI (same join) rows/s", lambda e: e["export"]["cli"]["rows_per_s"], "")
     add("export / CLI rows/s", lambda e: e["export"]["cli_ratio"], "≥ 0.5", 0.5, higher_is_better=True)
     add("export peak RSS growth MB", lambda e: e["export"]["peak_rss_growth_mb"], "≤ 50", 50)
+    add(
+        "release statements (MB written)",
+        lambda e: f"{e['release']['statements']:,} ({e['release']['bytes'] / 1e6:,.0f})",
+        "",
+    )
+    add("release s", lambda e: e["release"]["seconds"], f"≤ {TARGETS['release_seconds']}", TARGETS["release_seconds"])
+    add("release peak RSS MB", lambda e: e["release"]["peak_rss_mb"], "≤ 200", TARGETS["release_memory_mb"])
     # The import's target is 100,000 rows in a minute: a rate, so that a smaller --import-rows is judged too.
     rate = TARGETS["import_100k_seconds"]
     add("import s (rows, rolled back)", lambda e: f"{e['import']['seconds']:,.1f} ({e['import']['rows']:,})", "")
@@ -1066,6 +1085,42 @@ def measure_export() -> dict:
         "first_chunk_s": round(first_chunk or 0.0, 2),
         "rows_per_s": round(rows / seconds),
         "queries": len(recorder.queries),
+        "baseline_rss_mb": round(baseline, 1),
+        "peak_rss_mb": round(peak, 1),
+        "peak_rss_growth_mb": round(peak - baseline, 1),
+    }
+
+
+def measure_release() -> dict:
+    """Write an open-data release of every published statement into a temporary folder, then remove it.
+
+    The benchmark's statements are all synthetic, which a public release leaves out: they are included here, so the
+    figure is the whole million's. The database is only read."""
+    setup_django()
+    from statements.models import Statement
+    from statements.releases import released_statements, write_release
+
+    baseline = rss_mb()
+    folder = Path(tempfile.mkdtemp(prefix="bench-release-"))
+    try:
+        started = time.perf_counter()
+        release = write_release(root=folder, site_url="http://testserver", include_synthetic=True)
+        seconds = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+        total_bytes = release.total_bytes
+        counts = release.counts
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if counts["statements"] != released_statements(include_synthetic=True).count():
+        raise RuntimeError(f"the release holds {counts['statements']} statements, not every published one")
+    return {
+        "statements": counts["statements"],
+        "codings": counts["codings"],
+        "links": counts["links"],
+        "published": Statement.objects.published().count(),
+        "bytes": total_bytes,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(counts["statements"] / seconds),
         "baseline_rss_mb": round(baseline, 1),
         "peak_rss_mb": round(peak, 1),
         "peak_rss_growth_mb": round(peak - baseline, 1),

@@ -54,6 +54,11 @@ def neutralise(value: str) -> str:
     return "'" + value if needs_neutralising(value) else value
 
 
+def neutralised(cells: Iterable[str]) -> list[str]:
+    """Every cell of a row neutralised; the first-character test skips the call for the usual cell."""
+    return [neutralise(cell) if cell[:1] in _TRIGGERS_OR_QUOTE else cell for cell in cells]
+
+
 def unneutralise(value: str) -> str:
     """Undo `neutralise`, so an exported file imports back to the same text."""
     if value.startswith("'") and needs_neutralising(value[1:]):
@@ -142,16 +147,20 @@ class Column:
     description: str
     # The cell as a text-valued database expression over the statements (with_role() annotated).
     cell: Callable[[PermalinkUrl], BaseExpression]
+    # A number the database writes (a coding's stance, -2 to 2): never neutralised, since "-1" is a number to a
+    # spreadsheet too, and a quote before it would make it text for every reader.
+    number: bool = False
 
 
-def _column(name: str, description: str, cell: BaseExpression) -> Column:
-    return Column(name, description, lambda permalink: cell)
+def column(name: str, description: str, cell: BaseExpression, *, number: bool = False) -> Column:
+    """A column whose cell does not depend on the site's address (every column but the permalink)."""
+    return Column(name, description, lambda permalink: cell, number)
 
 
 # The export's columns, in file order. Changing a name or the order breaks users' scripts: add new columns at the end.
 # Every cell is text written by the database, so Python only neutralises and quotes it.
 COLUMNS: tuple[Column, ...] = (
-    _column("id", "The statement's id in this database.", Cast("id", CharField())),
+    column("id", "The statement's id in this database.", Cast("id", CharField())),
     Column(
         "permalink",
         "The statement's public page.",
@@ -159,31 +168,31 @@ COLUMNS: tuple[Column, ...] = (
             Value(permalink.before_id), Cast("id", CharField()), Value(permalink.after_id), output_field=CharField()
         ),
     ),
-    _column("date", "YYYY-MM-DD; the first day of the month or year when less precise.", IsoDate("date")),
-    _column("date_precision", "day, month or year.", F("date_precision")),
-    _column("speaker", "The official's name.", F("speaker__name")),
-    _column("speaker_role", "The speaker's position on that date.", or_empty("speaker_role")),
-    _column(
+    column("date", "YYYY-MM-DD; the first day of the month or year when less precise.", IsoDate("date")),
+    column("date_precision", "day, month or year.", F("date_precision")),
+    column("speaker", "The official's name.", F("speaker__name")),
+    column("speaker_role", "The speaker's position on that date.", or_empty("speaker_role")),
+    column(
         "speaker_country_code", "ISO 3166-1 alpha-2 code of the speaker's country.", or_empty("speaker__country__code")
     ),
-    _column("speaker_country", "Name of the speaker's country.", or_empty("speaker__country__name")),
-    _column("kind", "direct (a quote) or paraphrase.", F("kind")),
-    _column("text", "The statement in English.", F("text")),
-    _column("original_text", "The words in the language they were said, if known.", F("original_text")),
-    _column("original_language", "ISO 639-1 code of original_text.", F("original_language")),
-    _column("topics", "Topic names, separated by '; '.", JoinedNames(Topic, "statements")),
-    _column("countries", "Names of the countries concerned, separated by '; '.", JoinedNames(Country, "statements")),
-    _column(
+    column("speaker_country", "Name of the speaker's country.", or_empty("speaker__country__name")),
+    column("kind", "direct (a quote) or paraphrase.", F("kind")),
+    column("text", "The statement in English.", F("text")),
+    column("original_text", "The words in the language they were said, if known.", F("original_text")),
+    column("original_language", "ISO 639-1 code of original_text.", F("original_language")),
+    column("topics", "Topic names, separated by '; '.", JoinedNames(Topic, "statements")),
+    column("countries", "Names of the countries concerned, separated by '; '.", JoinedNames(Country, "statements")),
+    column(
         "officials_mentioned",
         "Names of officials mentioned, separated by '; '.",
         JoinedNames(Official, "mentioned_in"),
     ),
-    _column("outlet", "Who published the source (TASS).", or_empty("source__outlet__name")),
-    _column("source_title", "Title of the source.", or_empty("source__title")),
-    _column("source_url", "URL of the source.", or_empty("source__url")),
-    _column("source_date", "Publication date of the source, YYYY-MM-DD.", IsoDate("source__published_on")),
-    _column("medium", "interview, press_conference, article… (the source's medium).", or_empty("source__medium")),
-    _column("updated_at", "When the statement last changed, ISO 8601 UTC.", IsoUtc("updated_at")),
+    column("outlet", "Who published the source (TASS).", or_empty("source__outlet__name")),
+    column("source_title", "Title of the source.", or_empty("source__title")),
+    column("source_url", "URL of the source.", or_empty("source__url")),
+    column("source_date", "Publication date of the source, YYYY-MM-DD.", IsoDate("source__published_on")),
+    column("medium", "interview, press_conference, article… (the source's medium).", or_empty("source__medium")),
+    column("updated_at", "When the statement last changed, ISO 8601 UTC.", IsoUtc("updated_at")),
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(column.name for column in COLUMNS)
 PERMALINK_PLACEHOLDER_PK = 987654321
@@ -275,8 +284,7 @@ def csv_lines(header: Iterable[str], rows: Iterable[Iterable[str]], *, bom: bool
     written = 0
     try:
         for row in rows:
-            # The first-character test skips the call for the usual cell; neutralise() alone decides.
-            yield csv_line([neutralise(cell) if cell[:1] in _TRIGGERS_OR_QUOTE else cell for cell in row])
+            yield csv_line(neutralised(row))
             written += 1
     except Exception as error:
         # The status line and headers are already sent, so the only way to say "this failed" is in the file itself.

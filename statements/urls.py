@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import views, views_export
+from . import views, views_export, views_releases
 from .alerts import views as alerts
 from .cache_outage import FALLBACK_CACHE
 from .feeds import StatementFeed
@@ -44,5 +44,9 @@ urlpatterns = [
     path("alerts/confirm/<str:value>/", alerts.confirm_alert, name="alert_confirm"),
     path("alerts/manage/<str:value>/", alerts.manage, name="alert_manage"),
     path("alerts/unsubscribe/<str:token>/", alerts.unsubscribe, name="alert_unsubscribe"),
+    path("data/", views_releases.data_index, name="data"),
+    path("data/latest/", views_releases.latest, name="data_latest"),
+    path("data/latest/<str:filename>", views_releases.latest_file, name="data_latest_file"),
+    path("data/<str:name>/", views_releases.release_detail, name="data_release"),
     path("about/", TemplateView.as_view(template_name="statements/about.html"), name="about"),
 ]

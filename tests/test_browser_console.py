@@ -26,6 +26,8 @@ PUBLIC_PAGES = [
     "/api/",
     "/api/statements/",
     "/api/docs/",
+    "/data/",
+    "/data/9/",  # an unknown release: a 404 with its message
 ]
 ADMIN_PAGES = [
     "/admin/",

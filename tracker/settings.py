@@ -29,6 +29,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Where `manage.py release` writes the open-data releases, served at /data/files/ as static files (docs/releases.md).
+RELEASES_ROOT = Path(os.environ.get("RELEASES_ROOT", BASE_DIR / "releases"))
 # PRODUCTION=1 turns on the HTTPS-only settings below and hashed, compressed static files (run collectstatic first).
 PRODUCTION = env_bool("PRODUCTION", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
@@ -126,6 +128,8 @@ MIDDLEWARE = [
     "statements.middleware.control_characters_middleware",
     # Serves collected static files from gunicorn itself (no separate web server needed for them).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The open-data releases' files (/data/files/), from RELEASES_ROOT, when the proxy does not serve them itself.
+    "statements.release_files.ReleaseFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
