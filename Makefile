@@ -56,10 +56,12 @@ serve: install
 	$(PROD) $(MANAGE) createcachetable
 	$(PROD) $(BIN)/gunicorn -c gunicorn.conf.py
 
+# pytest caches its assertion-rewritten modules in __pycache__ (the plugins' too: all of Hypothesis): with
+# PYTHONDONTWRITEBYTECODE set in the environment it cannot, and every test process rewrote them all again.
 test: install browser
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest --numprocesses $(TEST_WORKERS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest --numprocesses $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
+from statements import history
 from statements.models import Country, Kind, Official, Outlet, Position, Source, Statement, Status, Topic
 
 
@@ -73,11 +74,30 @@ class SourceFactory(factory.django.DjangoModelFactory):
 
 
 class StatementFactory(factory.django.DjangoModelFactory):
-    """A published direct quote with a source; pass status=Status.DRAFT for a draft."""
+    """A published direct quote with a source; pass status=Status.DRAFT for a draft.
+
+    Its creation is one history entry holding its links, as the admin, the import, the article assistant and the
+    demo write it (statements/history.py), rather than simple-history's entry per save and per link change: a
+    statement with topics, countries and mentioned officials made four entries, each copying every link, which was
+    most of the time the suite spent making statements.
+    """
 
     class Meta:
         model = Statement
         skip_postgeneration_save = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        statement = model_class(*args, **kwargs)
+        history.hold(statement)  # recorded once, with the links, in _after_postgeneration
+        statement.save(force_insert=True)
+        return statement
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            history.record(instance, created=True)
 
     speaker = factory.SubFactory(OfficialFactory)
     date = datetime.date(2016, 11, 11)

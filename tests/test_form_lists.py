@@ -9,14 +9,8 @@ import pytest
 from statements.models import Status
 from statements.timeline.form import NARROW_FROM
 from tests.factories import OfficialFactory, StatementFactory
-from tests.timeline_data import build_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def fields(client, query: str = "") -> dict[str, dict]:
@@ -61,12 +55,6 @@ LISTS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "expected"), LISTS)
-def test_each_list_shows_what_has_published_statements_with_counts(client, world, name, expected):
-    """Drafts, retracted statements and values nobody published (Arctic, 245 countries) are not listed."""
-    assert listed(fields(client)[name]) == expected
-
-
 # (query, list, the chosen values as shown, the options left in the list)
 CHOSEN = [
     ("?country=de", "country", [("de", "Germany (0)")], ["fr", "ru", "sy", "us"]),
@@ -78,51 +66,58 @@ CHOSEN = [
 ]
 
 
-@pytest.mark.parametrize(("query", "name", "chosen", "left"), CHOSEN)
-def test_a_chosen_value_stays_with_its_count_even_at_zero(client, world, query, name, chosen, left):
-    """A chosen value is a checkbox labelled with its count, 0 included, and leaves the list it came from."""
-    retracted_only = OfficialFactory(name="Rita Retracted", slug="retracted-only")
-    StatementFactory(speaker=retracted_only, status=Status.RETRACTED, retraction_reason="Misattributed.")
-    field = fields(client, query)[name]
-    assert field["chosen"] == chosen
-    if left is not None:
-        assert [value for value, _ in listed(field)] == left
+@pytest.mark.django_db
+class TestOnTheLabelledWorld:
+    """Every list read on one labelled world built for the class (tests/conftest.py)."""
 
+    @pytest.mark.parametrize(("name", "expected"), LISTS)
+    def test_each_list_shows_what_has_published_statements_with_counts(self, client, class_world, name, expected):
+        """Drafts, retracted statements and values nobody published (Arctic, 245 countries) are not listed."""
+        assert listed(fields(client)[name]) == expected
 
-@pytest.mark.parametrize(("query", "selected"), [("?language=de", "German \u2013 de (0)"), ("?language=RU", None)])
-def test_a_chosen_language_stays_selectable_even_at_zero(client, world, query, selected):
-    """A select keeps its chosen value as an option, or the form would fall back to "any" on the next submit."""
-    response = client.get("/" + query)
-    page = response.content.decode()
-    select = re.search(r'<select id="id_language".*?</select>', page, re.S).group(0)
-    chosen = re.findall(r'<option value="([^"]*)" selected>([^<]*)</option>', select)
-    if selected:
-        assert [(value, html.unescape(text)) for value, text in chosen] == [("de", selected)]
-    else:
-        assert [(value, html.unescape(text)) for value, text in chosen] == [("ru", "Russian \u2013 ru (1)")]
+    @pytest.mark.parametrize(("query", "name", "chosen", "left"), CHOSEN)
+    def test_a_chosen_value_stays_with_its_count_even_at_zero(self, client, class_world, query, name, chosen, left):
+        """A chosen value is a checkbox labelled with its count, 0 included, and leaves the list it came from."""
+        retracted_only = OfficialFactory(name="Rita Retracted", slug="retracted-only")
+        StatementFactory(speaker=retracted_only, status=Status.RETRACTED, retraction_reason="Misattributed.")
+        field = fields(client, query)[name]
+        assert field["chosen"] == chosen
+        if left is not None:
+            assert [value for value, _ in listed(field)] == left
 
+    @pytest.mark.parametrize(("query", "selected"), [("?language=de", "German \u2013 de (0)"), ("?language=RU", None)])
+    def test_a_chosen_language_stays_selectable_even_at_zero(self, client, class_world, query, selected):
+        """A select keeps its chosen value as an option, or the form would fall back to "any" on the next submit."""
+        response = client.get("/" + query)
+        page = response.content.decode()
+        select = re.search(r'<select id="id_language".*?</select>', page, re.S).group(0)
+        chosen = re.findall(r'<option value="([^"]*)" selected>([^<]*)</option>', select)
+        if selected:
+            assert [(value, html.unescape(text)) for value, text in chosen] == [("de", selected)]
+        else:
+            assert [(value, html.unescape(text)) for value, text in chosen] == [("ru", "Russian \u2013 ru (1)")]
 
-def test_an_unknown_language_is_an_error_not_an_option(client, world):
-    response = client.get("/?language=zz")
-    assert response.status_code == 400
-    field = {field["name"]: field for field in response.context["fields"]}["language"]
-    assert field["errors"] and "zz" not in [value for value, _ in field["options"]]
+    def test_an_unknown_language_is_an_error_not_an_option(self, client, class_world):
+        response = client.get("/?language=zz")
+        assert response.status_code == 400
+        field = {field["name"]: field for field in response.context["fields"]}["language"]
+        assert field["errors"] and "zz" not in [value for value, _ in field["options"]]
 
+    def test_long_lists_are_marked_for_narrowing_by_typing(self, client, class_world):
+        """Lists longer than NARROW_FROM get the box that narrows them (data-narrow); short ones stay plain selects."""
+        for i in range(NARROW_FROM + 1):
+            StatementFactory(speaker=OfficialFactory(name=f"Extra Official {i:02}"))
+        page = client.get("/").content.decode()
+        assert re.search(r'<select id="id_speaker" name="speaker" data-narrow="Official">', page)
+        # one outlet per statement
+        assert re.search(r'<select id="id_outlet" name="outlet" data-narrow="Outlet">', page)
+        assert re.search(r'<select id="id_country" name="country">', page)  # four countries
+        assert '<script src="/static/js/narrow-options.js" defer></script>' in page
 
-def test_long_lists_are_marked_for_narrowing_by_typing(client, world):
-    """Lists longer than NARROW_FROM get the box that narrows them (data-narrow); short ones stay plain selects."""
-    for i in range(NARROW_FROM + 1):
-        StatementFactory(speaker=OfficialFactory(name=f"Extra Official {i:02}"))
-    page = client.get("/").content.decode()
-    assert re.search(r'<select id="id_speaker" name="speaker" data-narrow="Official">', page)
-    assert re.search(r'<select id="id_outlet" name="outlet" data-narrow="Outlet">', page)  # one outlet per statement
-    assert re.search(r'<select id="id_country" name="country">', page)  # four countries
-    assert '<script src="/static/js/narrow-options.js" defer></script>' in page
-
-
-def test_a_value_the_filter_does_not_know_is_shown_as_typed_without_a_count(client, world):
-    """`?country=zz` is the filter's error (400); its checkbox reads as typed, not as a country with 0 statements."""
-    response = client.get("/?country=zz&country=fr")
-    assert response.status_code == 400
-    field = {field["name"]: field for field in response.context["fields"]}["country"]
-    assert field["chosen"] == [("zz", "zz"), ("fr", "France (1)")]
+    def test_a_value_the_filter_does_not_know_is_shown_as_typed_without_a_count(self, client, class_world):
+        """`?country=zz` is the filter's error (400); its checkbox reads as typed, not as a country with 0
+        statements."""
+        response = client.get("/?country=zz&country=fr")
+        assert response.status_code == 400
+        field = {field["name"]: field for field in response.context["fields"]}["country"]
+        assert field["chosen"] == [("zz", "zz"), ("fr", "France (1)")]
