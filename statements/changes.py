@@ -110,11 +110,13 @@ class Position:
     @classmethod
     def decode(cls, cursor: str) -> "Position":
         """A cursor this module made; anything else raises ValueError."""
+        if len(cursor) > 100:
+            raise ValueError(cursor)
         try:
             text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
             moment, _, pk = text.partition("~")
             changed_at = datetime.datetime.fromisoformat(moment)
-            if changed_at.tzinfo is None or not pk.isdigit() or len(cursor) > 100:
+            if changed_at.tzinfo is None or not pk.isascii() or not pk.isdigit() or int(pk) >= 2**63:
                 raise ValueError(cursor)
             return cls(changed_at, int(pk))
         except (binascii.Error, UnicodeDecodeError) as error:

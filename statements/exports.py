@@ -229,7 +229,7 @@ def change_rows(
     empty = ("",) * (len(COLUMNS) - 1)
 
     def read(ids: list[int]) -> dict[int, tuple[str, ...]]:
-        rows = export_queryset(Statement.objects.published().filter(pk__in=ids), permalink=permalink)
+        rows = export_queryset(Statement.objects.published().filter(pk__in=ids).order_by(), permalink=permalink)
         return {int(row[0]): row for row in rows}
 
     for change in all_changes(since, batch=batch, read=read):

@@ -300,7 +300,15 @@ def test_a_malformed_updated_since_is_a_400_with_the_message(client, query, mess
     assert message in response.content.decode()
 
 
-@pytest.mark.parametrize("cursor", ["nonsense", Position(datetime.datetime(2026, 1, 1), 3).encode()])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "nonsense",
+        Position(datetime.datetime(2026, 1, 1), 3).encode(),  # no time zone: not one of ours
+        Position(datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC), 10**30).encode(),  # no such id in a bigint
+        "x" * 101,
+    ],
+)
 def test_a_cursor_not_ours_is_a_404(client, cursor):
     response = client.get(f"{API}?updated_since=2026-01-01&cursor={cursor}")
     assert response.status_code == 404
@@ -340,3 +348,55 @@ def test_the_csv_lists_changes_and_tombstones_oldest_first(client):
     assert first["changed_at"].endswith("Z")
     assert second["id"] == str(gone.pk) and second["withdrawn_at"] and second["changed_at"] == ""
     assert {name for name, value in second.items() if value} == {"id", "withdrawn_at"}
+
+
+BEFORE_THE_LOG = ("statements", "0026_source_text_and_verbatim_check")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_upgrade_logs_public_statements_and_backs_out():
+    """0027 logs each published statement at its updated_at and each retracted one as a tombstone, drafts not at
+    all; its triggers then keep the log; backwards it leaves a database whose statements save as before."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.test_denormalised import latest, migrate_to
+
+    newest = latest()
+    try:
+        migrate_to([BEFORE_THE_LOG])
+        apps = MigrationExecutor(connection).loader.project_state([BEFORE_THE_LOG]).apps
+        old = apps.get_model("statements", "Statement")
+        speaker = apps.get_model("statements", "Official").objects.create(name="Fictional", slug="fictional")
+        outlet = apps.get_model("statements", "Outlet").objects.create(name="Wire", slug="wire")
+        source = apps.get_model("statements", "Source").objects.create(
+            outlet=outlet, title="Report", published_on=datetime.date(2020, 1, 1)
+        )
+        made = {
+            status: old.objects.create(
+                speaker=speaker,
+                date=datetime.date(2020, 1, 1),
+                text=status,
+                source=source,
+                status=status,
+                retraction_reason="Withdrawn by the outlet." if status == "retracted" else "",
+            )
+            for status in ("published", "retracted", "draft")
+        }
+        migrate_to(newest)
+        log = {row.statement_id: row for row in StatementChange.objects.all()}
+        assert set(log) == {made["published"].pk, made["retracted"].pk}
+        assert log[made["published"].pk].withdrawn is False and log[made["retracted"].pk].withdrawn is True
+        saved_at = Statement.objects.get(pk=made["published"].pk).updated_at
+        assert abs(log[made["published"].pk].changed_at - saved_at) < datetime.timedelta(milliseconds=1)
+        edit(text="Edited after the upgrade.")(Statement.objects.get(pk=made["published"].pk))
+        assert StatementChange.objects.get(statement_id=made["published"].pk).changed_at > saved_at
+        migrate_to([BEFORE_THE_LOG])
+        old = (
+            MigrationExecutor(connection)
+            .loader.project_state([BEFORE_THE_LOG])
+            .apps.get_model("statements", "Statement")
+        )
+        old.objects.filter(pk=made["published"].pk).update(text="Edited without the log.")
+        old.objects.filter(pk=made["draft"].pk).delete()
+    finally:
+        migrate_to(newest)

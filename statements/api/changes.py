@@ -2,6 +2,7 @@
 time, statements as the list shows them and tombstones for those withdrawn."""
 
 from django.utils.http import urlencode
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as BadRequest
@@ -15,7 +16,7 @@ INVALID_CURSOR = StatementCursorPagination.invalid_cursor_message
 
 UPDATED_SINCE_DOCS = OpenApiParameter(
     changes.PARAMETER,
-    str,
+    OpenApiTypes.DATETIME,
     description="For mirrors: instead of the timeline's list, every change after this moment (ISO 8601, e.g. "
     f"{changes.EXAMPLE}; UTC when no offset is given), oldest first: published statements whose content changed, "
     'with "changed_at", and tombstones {"id", "tombstone": true, "withdrawn_at"} for statements that left the '
@@ -41,7 +42,7 @@ def changes_response(request, *, statements) -> Response:
         form.cleaned_data[changes.PARAMETER],
         after,
         size=size,
-        read=lambda ids: {statement.pk: statement for statement in statements.filter(pk__in=ids)},
+        read=lambda ids: {statement.pk: statement for statement in statements.filter(pk__in=ids).order_by()},
     )
     context = {"request": request}
     results = [

@@ -15,6 +15,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from .. import changes
 from ..filters import Control, PublicFilter, StatementFilter
 from ..models import Country, Official, OptionCount, Position, Statement, Topic
 from .changes import UPDATED_SINCE_DOCS, changes_response
@@ -87,7 +88,7 @@ STATEMENT_FILTER_DOCS = filter_parameters(StatementFilter)
 )
 class StatementList(generics.ListAPIView):
     """Published statements, narrowed by the timeline's filters and in the timeline's order; with `updated_since`,
-    the changes since then, for mirrors (statements/api/changes.py)."""
+    every change since then instead, for mirrors."""
 
     serializer_class = StatementSerializer
     filter_backends = [DjangoFilterBackend]
@@ -98,7 +99,7 @@ class StatementList(generics.ListAPIView):
         return Statement.objects.published().with_related().with_role()
 
     def list(self, request, *args, **kwargs):
-        if "updated_since" in request.query_params:
+        if changes.PARAMETER in request.query_params:
             return changes_response(request, statements=self.get_queryset())
         return super().list(request, *args, **kwargs)
 
