@@ -23,13 +23,16 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import DateTimeField, Func, Q, QuerySet
 
 from .filters import StatementFilter
 from .models import StatementChange
 
 PARAMETER = "updated_since"
+# Changes are read from the primary, log and statements alike: a replica may lag behind it, and a page read there
+# could pass stamps whose rows it has not yet received, or list a stamp with the content from before it.
+DATABASE = DEFAULT_DB_ALIAS
 EXAMPLE = "2026-12-07T09:30:00Z"
 
 
@@ -137,7 +140,7 @@ class Change:
         return Position(self.changed_at, self.statement_id)
 
 
-def horizon(using: str = "default") -> datetime.datetime | None:
+def horizon(using: str = DATABASE) -> datetime.datetime | None:
     """The earliest stamp a transaction still open may yet commit, or None when every committed stamp is final.
 
     PostgreSQL: the start of the oldest other transaction of this database that has written (it may stamp rows any
@@ -158,7 +161,7 @@ def log_after(since: datetime.datetime, after: Position | None, *, until: dateti
     """The log's rows after the moment (and after the position, when following pages), oldest first, before `until`.
 
     The bound on changed_at alone (>=) repeats what the keyset implies, so the database starts its index scan there."""
-    rows = StatementChange.objects.filter(changed_at__gt=Moment(since))
+    rows = StatementChange.objects.using(DATABASE).filter(changed_at__gt=Moment(since))
     if after is not None:
         at = Moment(after.changed_at)
         rows = rows.filter(Q(changed_at__gt=at) | Q(changed_at=at, statement_id__gt=after.statement_id))

@@ -17,7 +17,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.text import slugify
 
-from .changes import all_changes
+from . import changes
 from .lost_connections import close_lost_connections, connection_lost, count
 from .models import Country, Official, Statement, Topic
 
@@ -229,10 +229,11 @@ def change_rows(
     empty = ("",) * (len(COLUMNS) - 1)
 
     def read(ids: list[int]) -> dict[int, tuple[str, ...]]:
-        rows = export_queryset(Statement.objects.published().filter(pk__in=ids).order_by(), permalink=permalink)
+        statements = Statement.objects.using(changes.DATABASE).published().filter(pk__in=ids).order_by()
+        rows = export_queryset(statements, permalink=permalink)
         return {int(row[0]): row for row in rows}
 
-    for change in all_changes(since, batch=batch, read=read):
+    for change in changes.all_changes(since, batch=batch, read=read):
         stamp = change.changed_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         if change.withdrawn:
             yield (str(change.statement_id), *empty, "", stamp)

@@ -400,3 +400,15 @@ def test_the_upgrade_logs_public_statements_and_backs_out():
         old.objects.filter(pk=made["draft"].pk).delete()
     finally:
         migrate_to(newest)
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_the_changes_csv_costs_the_same_queries_whatever_its_length(client, django_assert_num_queries, n):
+    """One page of the log and one query for its statements' cells (and the horizon on PostgreSQL)."""
+    for _ in range(n):
+        StatementFactory(topics=[TopicFactory()], countries=[country("RU")])
+    retract(StatementFactory())
+    with django_assert_num_queries(CHANGES_PAGE_QUERIES - 3):
+        response = client.get("/export.csv?updated_since=2000-01-01")
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == n + 1

@@ -42,7 +42,7 @@ def changes_response(request, *, statements) -> Response:
         form.cleaned_data[changes.PARAMETER],
         after,
         size=size,
-        read=lambda ids: {statement.pk: statement for statement in statements.filter(pk__in=ids).order_by()},
+        read=lambda ids: {s.pk: s for s in statements.using(changes.DATABASE).filter(pk__in=ids).order_by()},
     )
     context = {"request": request}
     results = [
