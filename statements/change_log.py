@@ -209,9 +209,11 @@ BUILDERS = {"sqlite": SQLite(), "postgresql": PostgreSQL()}
 
 
 def create_schema(schema_editor) -> None:
-    """Log every statement published or retracted so far, then create the triggers that keep the log."""
+    """Create the triggers that keep the log, then log every statement published or retracted so far. In that order:
+    on PostgreSQL creating a trigger makes the statements' writers wait for the migration's end, so none can change a
+    statement between the fill and the triggers."""
     builder = BUILDERS[schema_editor.connection.vendor]
-    for sql in [builder.fill(), *builder.create()]:
+    for sql in [*builder.create(), builder.fill()]:
         schema_editor.execute(sql)
 
 
