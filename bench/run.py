@@ -939,7 +939,7 @@ def other_pages() -> list[tuple[str, str]]:
 
     newest = Statement.objects.published().order_by("-date", "-id").values_list("pk", flat=True).first()
     # A mirror's first page (every change since long ago), and a page from the newest statement's last change on.
-    since = urlencode({"updated_since": StatementChange.objects.get(statement_id=newest).changed_at.isoformat()})
+    since = StatementChange.objects.get(statement_id=newest).changed_at.isoformat()
     oldest = Statement.objects.published().order_by("date", "id").values_list("pk", flat=True).first()
     speaker = Official.objects.get(slug="ada-quillfeather-fictional")
     topic = Topic.objects.get(slug="russia-us-relations")
@@ -963,6 +963,7 @@ def other_pages() -> list[tuple[str, str]]:
             "API changes since a statement's change",
             reverse("api:statement-list") + "?" + urlencode({"updated_since": since}),
         ),
+        ("Atom corrections and retractions", reverse("statements:changes_feed")),
         ("Atom feed", reverse("statements:feed")),
         ("Atom feed, filtered", reverse("statements:feed") + "?speaker=ada-quillfeather-fictional&topic=syria"),
         ("readiness probe", "/readyz"),

@@ -44,15 +44,14 @@ def changes_response(request, *, statements) -> Response:
         size=size,
         read=lambda ids: {s.pk: s for s in statements.using(changes.DATABASE).filter(pk__in=ids).order_by()},
     )
-    context = {"request": request}
+    # One serializer for the page's statements, as the list has: building one per statement costs more than the rest.
+    live = [change for change in found.changes if not change.withdrawn]
+    shown = StatementSerializer([change.statement for change in live], many=True, context={"request": request}).data
+    statements_shown = {change.statement_id: data for change, data in zip(live, shown, strict=True)}
     results = [
         {"id": change.statement_id, "tombstone": True, "withdrawn_at": change.changed_at}
         if change.withdrawn
-        else {
-            **StatementSerializer(change.statement, context=context).data,
-            "tombstone": False,
-            "changed_at": change.changed_at,
-        }
+        else {**statements_shown[change.statement_id], "tombstone": False, "changed_at": change.changed_at}
         for change in found.changes
     ]
     return Response({"next": next_link(request, found.end), "more": found.more, "results": results})
