@@ -954,9 +954,11 @@ def other_pages() -> list[tuple[str, str]]:
     page and the readiness probe."""
     from django.urls import reverse
 
-    from statements.models import Country, Official, Statement, Topic
+    from statements.models import Country, Official, Statement, StatementChange, Topic
 
     newest = Statement.objects.published().order_by("-date", "-id").values_list("pk", flat=True).first()
+    # A mirror's first page (every change since long ago), and a page from the newest statement's last change on.
+    since = StatementChange.objects.get(statement_id=newest).changed_at.isoformat()
     oldest = Statement.objects.published().order_by("date", "id").values_list("pk", flat=True).first()
     speaker = Official.objects.get(slug="ada-quillfeather-fictional")
     topic = Topic.objects.get(slug="russia-us-relations")
@@ -975,6 +977,12 @@ def other_pages() -> list[tuple[str, str]]:
         ("API statements, filtered", reverse("api:statement-list") + "?topic=syria&country=ru"),
         ("API statement", reverse("api:statement-detail", args=[newest])),
         ("API officials", reverse("api:official-list")),
+        ("API changes since 2000", reverse("api:statement-list") + "?updated_since=2000-01-01"),
+        (
+            "API changes since a statement's change",
+            reverse("api:statement-list") + "?" + urlencode({"updated_since": since}),
+        ),
+        ("Atom corrections and retractions", reverse("statements:changes_feed")),
         ("Atom feed", reverse("statements:feed")),
         ("Atom feed, filtered", reverse("statements:feed") + "?speaker=ada-quillfeather-fictional&topic=syria"),
         ("readiness probe", "/readyz"),

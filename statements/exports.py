@@ -17,6 +17,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.text import slugify
 
+from . import changes
 from .lost_connections import close_lost_connections, connection_lost, count
 from .models import Country, Official, Statement, Topic
 
@@ -195,6 +196,13 @@ COLUMNS: tuple[Column, ...] = (
     column("updated_at", "When the statement last changed, ISO 8601 UTC.", IsoUtc("updated_at")),
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(column.name for column in COLUMNS)
+# `?updated_since=` (statements/changes.py) adds two columns at the end: when each row changed, or was withdrawn (a
+# tombstone, every other cell but the id empty).
+CHANGES_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("changed_at", "When what this row shows last changed, ISO 8601 UTC to the microsecond; empty on a tombstone."),
+    ("withdrawn_at", "On a tombstone only: when the statement left the published set, ISO 8601 UTC."),
+)
+CHANGES_COLUMN_NAMES: tuple[str, ...] = COLUMN_NAMES + tuple(name for name, _ in CHANGES_COLUMNS)
 PERMALINK_PLACEHOLDER_PK = 987654321
 
 
@@ -219,6 +227,27 @@ def statement_rows(
 ) -> Iterator[tuple[str, ...]]:
     """One tuple of cells per statement, in the queryset's order, read from one cursor a chunk at a time."""
     return streamed(export_queryset(statements, permalink=permalink_url(absolute_url)), chunk_size=chunk_size)
+
+
+def change_rows(
+    since: datetime.datetime, *, absolute_url: UrlBuilder, batch: int = EXPORT_CHUNK_SIZE
+) -> Iterator[tuple[str, ...]]:
+    """The changes after `since`, oldest first, in CHANGES_COLUMN_NAMES: a keyset page of the log at a time, each
+    page's statements read in one query."""
+    permalink = permalink_url(absolute_url)
+    empty = ("",) * (len(COLUMNS) - 1)
+
+    def read(ids: list[int]) -> dict[int, tuple[str, ...]]:
+        statements = Statement.objects.using(changes.DATABASE).published().filter(pk__in=ids).order_by()
+        rows = export_queryset(statements, permalink=permalink)
+        return {int(row[0]): row for row in rows}
+
+    for change in changes.all_changes(since, batch=batch, read=read):
+        stamp = change.changed_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if change.withdrawn:
+            yield (str(change.statement_id), *empty, "", stamp)
+        else:
+            yield (*change.statement, stamp, "")
 
 
 def streamed(queryset: QuerySet, *, chunk_size: int) -> Iterator:

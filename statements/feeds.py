@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 
 from .filters import StatementFilter
 from .models import Kind, Statement
+from .revisions import PublicChange, latest_changes
 
 FEED_SIZE = 50
 TITLE_EXCERPT_CHARS = 80
@@ -106,3 +107,49 @@ class StatementFeed(Feed):
 
     def item_categories(self, statement) -> list[str]:
         return [xml_text(topic.name) for topic in statement.topics.all()]
+
+
+class ChangesFeed(Feed):
+    """/changes.atom: the newest corrections and retractions of public statements, newest first, each saying what
+    changed in the permalink's words with the Editor's public note (statements/revisions.py)."""
+
+    feed_type = Atom1Feed
+    title = "Statement Tracker: corrections and retractions"
+    subtitle = f"The {FEED_SIZE} newest corrections and retractions of published statements."
+
+    def link(self) -> str:
+        return reverse("statements:about") + "#corrections-heading"
+
+    def feed_url(self) -> str:
+        return reverse("statements:changes_feed")
+
+    def items(self) -> list[PublicChange]:
+        return latest_changes(FEED_SIZE)
+
+    def item_title(self, change: PublicChange) -> str:
+        statement = change.statement
+        what = "Corrected" if change.kind == "correction" else "Retracted"
+        excerpt = Truncator(statement.text).chars(TITLE_EXCERPT_CHARS)
+        return xml_text(f"{what}: {statement.speaker.name}, {statement.display_date}: {excerpt}")
+
+    def item_description(self, change: PublicChange) -> str:
+        """HTML (Atom type="html"), every value escaped by format_html."""
+        note = format_html("<p>{}</p>", change.note) if change.note else ""
+        return xml_text(format_html("<p>{}</p>{}<p>“{}”</p>", change.line, note, change.statement.text))
+
+    def item_link(self, change: PublicChange) -> str:
+        return change.statement.get_absolute_url()
+
+    def item_guid(self, change: PublicChange) -> str:
+        return f"{change.statement.get_absolute_url()}#{change.anchor}"
+
+    item_guid_is_permalink = False
+
+    def item_updateddate(self, change: PublicChange):
+        return change.at
+
+    def item_pubdate(self, change: PublicChange):
+        return change.at
+
+    def item_author_name(self, change: PublicChange) -> str:
+        return xml_text(change.statement.speaker.name)

@@ -936,6 +936,32 @@ class OptionCount(models.Model):
         return f"{self.get_kind_display()} {self.value}: {self.statements}"
 
 
+class StatementChangeQuerySet(models.QuerySet):
+    def in_order(self):
+        """Oldest change first, ties by statement id: the order of `?updated_since=` (statements/changes.py)."""
+        return self.order_by("changed_at", "statement_id")
+
+
+class StatementChange(models.Model):
+    """When a statement the public has seen last changed, or left the public (`withdrawn`: a tombstone): kept by
+    database triggers (statements/change_log.py), never written by the application. A draft never published has no
+    row; a deleted statement keeps its row, so no foreign key."""
+
+    statement_id = models.BigIntegerField(primary_key=True)
+    changed_at = models.DateTimeField()
+    withdrawn = models.BooleanField(default=False)
+
+    objects = StatementChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["changed_at", "statement_id"]
+        indexes = [models.Index(fields=["changed_at", "statement_id"], name="statement_change_order")]
+
+    def __str__(self):
+        state = "withdrawn" if self.withdrawn else "changed"
+        return f"Statement {self.statement_id} {state} at {self.changed_at.isoformat()}"
+
+
 class ImportJobState(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"

@@ -4,7 +4,7 @@ from django.views.generic import TemplateView
 from . import views, views_export, views_releases
 from .alerts import views as alerts
 from .cache_outage import FALLBACK_CACHE
-from .feeds import StatementFeed
+from .feeds import ChangesFeed, StatementFeed
 from .ratelimit import rate_limit
 
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("", limit_search(views.timeline), name="timeline"),
     path("export.csv", limit_export(views_export.export_csv), name="export_csv"),
     path("feed.atom", limit_search(StatementFeed()), name="feed"),
+    path("changes.atom", ChangesFeed(), name="changes_feed"),
     path("reports/<slug:name>.csv", limit_export(views_export.report_csv), name="report_csv"),
     path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
     path("statements/<int:pk>/cite.<str:fmt>", views.statement_citation, name="statement_citation"),

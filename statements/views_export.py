@@ -4,8 +4,17 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from . import changes
 from .downloads import EXPORT_SLOTS, HeldWhileStreaming, export_slot_or_503, give_up_on_stalled_clients
-from .exports import COLUMN_NAMES, csv_lines, export_filename, statement_rows, utf8_chunks
+from .exports import (
+    CHANGES_COLUMN_NAMES,
+    COLUMN_NAMES,
+    change_rows,
+    csv_lines,
+    export_filename,
+    statement_rows,
+    utf8_chunks,
+)
 from .filters import StatementFilter
 from .models import Statement
 from .reports import REPORTS
@@ -23,7 +32,7 @@ def filtered_statements(request) -> tuple[StatementFilter, HttpResponse | None]:
     for field, messages in filterset.errors.items():
         label = field if field != "__all__" else "filters"
         lines.extend(f"- {label}: {message}" for message in messages)
-    return filterset, HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+    return filterset, bad_request(lines)
 
 
 def csv_response(request, *, prefix: str, header, rows, slots=None) -> StreamingHttpResponse:
@@ -41,8 +50,14 @@ def csv_response(request, *, prefix: str, header, rows, slots=None) -> Streaming
     return response
 
 
+def bad_request(lines: list[str]) -> HttpResponse:
+    return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+
 @require_safe
 def export_csv(request):
+    if changes.PARAMETER in request.GET:
+        return export_changes(request)
     filterset, error = filtered_statements(request)
     if error:
         return error
@@ -51,6 +66,21 @@ def export_csv(request):
         return busy
     rows = statement_rows(filterset.qs, absolute_url=request.build_absolute_uri)
     return csv_response(request, prefix="statements", header=COLUMN_NAMES, rows=rows, slots=EXPORT_SLOTS)
+
+
+def export_changes(request):
+    """The changes since a moment, for mirrors (statements/changes.py): statements and tombstones, oldest first."""
+    form = changes.ChangesForm(request.GET)
+    refused = changes.with_filters(request.GET)
+    if not form.is_valid() or refused:
+        lines = ["This link's updated_since is not valid, so no CSV was made:"]
+        lines += [f"- {message}" for messages in form.errors.values() for message in messages]
+        return bad_request(lines + ([f"- {refused}"] if refused else []))
+    busy = export_slot_or_503()
+    if busy:
+        return busy
+    rows = change_rows(form.cleaned_data[changes.PARAMETER], absolute_url=request.build_absolute_uri)
+    return csv_response(request, prefix="changes", header=CHANGES_COLUMN_NAMES, rows=rows, slots=EXPORT_SLOTS)
 
 
 @require_safe

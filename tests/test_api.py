@@ -504,7 +504,9 @@ def test_openapi_schema_is_served_valid_and_documents_the_filters(client):
     assert set(StatementFilter.base_filters) <= parameters
     assert {"cursor", "page_size"} <= parameters
     listed = schema["paths"]["/api/statements/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-    page = schema["components"]["schemas"][listed["$ref"].rsplit("/", 1)[-1]]
+    list_page, changes_page = schema["components"]["schemas"][listed["$ref"].rsplit("/", 1)[-1]]["oneOf"]
+    page = list_page
+    assert {"next", "more", "results"} <= set(changes_page["required"])  # with updated_since (tests/test_changes.py)
     assert {"count", "count_capped", "next", "previous", "results"} <= set(page["required"])
     assert page["properties"]["count"]["type"] == "integer"
     assert page["properties"]["count_capped"]["type"] == "boolean"

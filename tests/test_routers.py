@@ -180,3 +180,14 @@ def test_which_requests_count_as_public_reads(method, path, cookies, public):
     request = getattr(RequestFactory(), method)(path)
     request.COOKIES.update(cookies)
     assert is_public_read(request) is public
+
+
+@both_databases
+@pytest.mark.parametrize("url", ["/api/statements/?updated_since=2000-01-01", "/export.csv?updated_since=2000-01-01"])
+def test_changes_for_mirrors_read_the_primary(client, statement, url):
+    """`updated_since` reads the change log and the statements from the primary: a lagging replica could list a
+    stamp with the content from before it, and the mirror would pass that change for good."""
+    response = client.get(url)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert PRIMARY_TEXT in body.decode() and REPLICA_TEXT not in body.decode()

@@ -160,6 +160,10 @@ class StatementCursorPagination(KeysetCursorPagination):
         )
 
     def get_paginated_response_schema(self, schema):
+        """A page of the list, or with `updated_since` a page of changes (statements/api/changes.py)."""
+        return {"oneOf": [self.list_page_schema(schema), changes_page_schema(schema["items"])]}
+
+    def list_page_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
         paginated["required"] = ["count", "count_capped", "next", "previous", "results"]
         paginated["properties"] = {
@@ -177,6 +181,35 @@ class StatementCursorPagination(KeysetCursorPagination):
             **paginated["properties"],
         }
         return paginated
+
+
+def changes_page_schema(statement: dict) -> dict:
+    """A page of `updated_since`: statements with when they changed, and tombstones with when they were withdrawn."""
+    moment = {"type": "string", "format": "date-time"}
+    changed = {
+        "type": "object",
+        "required": ["tombstone", "changed_at"],
+        "properties": {"tombstone": {"type": "boolean", "enum": [False]}, "changed_at": moment},
+    }
+    tombstone = {
+        "type": "object",
+        "required": ["id", "tombstone", "withdrawn_at"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "integer"},
+            "tombstone": {"type": "boolean", "enum": [True]},
+            "withdrawn_at": moment,
+        },
+    }
+    return {
+        "type": "object",
+        "required": ["next", "more", "results"],
+        "properties": {
+            "next": {"type": "string", "format": "uri", "description": "This request from where the page ended."},
+            "more": {"type": "boolean", "description": "Whether more changes follow already."},
+            "results": {"type": "array", "items": {"oneOf": [{"allOf": [statement, changed]}, tombstone]}},
+        },
+    }
 
 
 def capped_count(queryset) -> tuple[int, bool]:

@@ -15,8 +15,10 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from .. import changes
 from ..filters import Control, PublicFilter, StatementFilter
 from ..models import Country, Official, OptionCount, Position, Statement, Topic
+from .changes import UPDATED_SINCE_DOCS, changes_response
 from .pagination import KeysetCursorPagination, StatementCursorPagination
 from .serializers import (
     CountrySerializer,
@@ -81,11 +83,12 @@ STATEMENT_FILTER_DOCS = filter_parameters(StatementFilter)
 
 
 @extend_schema(
-    parameters=STATEMENT_FILTER_DOCS,
+    parameters=[*STATEMENT_FILTER_DOCS, UPDATED_SINCE_DOCS],
     responses={200: StatementSerializer(many=True), 400: INVALID_FILTER, 404: NOT_FOUND},
 )
 class StatementList(generics.ListAPIView):
-    """Published statements, narrowed by the timeline's filters and in the timeline's order."""
+    """Published statements, narrowed by the timeline's filters and in the timeline's order; with `updated_since`,
+    every change since then instead, for mirrors."""
 
     serializer_class = StatementSerializer
     filter_backends = [DjangoFilterBackend]
@@ -94,6 +97,11 @@ class StatementList(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet:
         return Statement.objects.published().with_related().with_role()
+
+    def list(self, request, *args, **kwargs):
+        if changes.PARAMETER in request.query_params:
+            return changes_response(request, statements=self.get_queryset())
+        return super().list(request, *args, **kwargs)
 
 
 @extend_schema(responses={200: StatementDetailSerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
