@@ -74,13 +74,26 @@ def _rules() -> list[tuple[str, str]]:
 
 
 RULES = _rules()
-_COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in RULES]
-# What a text must hold for a rule to match it: most texts hold none, and a quick test skips the rule (a write of
-# a statement rewrites four texts, and 0019 every statement's).
-_DOT_LETTER = re.compile(r"\.[A-Za-z]")
+# What a text must hold for a rule to match it (a pattern both databases read alike): most texts hold none, and a
+# quick test skips the rule (a write of a statement rewrites four texts, and 0019 every statement's). A skipped rule
+# would have changed nothing, so skipping never changes what a text reads as.
+_DOT_LETTER = r"\.[A-Za-z]"
 _NEEDS = ["'"] + [_DOT_LETTER] * len(PROSE_ABBREVIATIONS)
 _NEEDS += [need for acronym in WORD_ACRONYMS for need in (_DOT_LETTER, acronym)]
 _NEEDS += [_DOT_LETTER] * (LONGEST_ABBREVIATION - 1)
+# The rules in runs that need the same thing, tested once a run: (need, [(pattern, replacement), …]).
+RUNS = [
+    (need, [rule for rule, _ in run])
+    for need, run in itertools.groupby(zip(RULES, _NEEDS, strict=True), lambda r: r[1])
+]
+# What any run but the first (the possessive) needs: a dot before a letter, or the capitals of US, WHO, IT. One test of
+# it spares most texts the tests of every run.
+LATER_NEEDS = "|".join(dict.fromkeys(need for need, _ in RUNS[1:]))
+_COMPILED_RUNS = [
+    (re.compile(need), [(re.compile(pattern), replacement) for pattern, replacement in rules]) for need, rules in RUNS
+]
+_LATER_NEEDS = re.compile(LATER_NEEDS)
+_APOSTROPHES = str.maketrans(APOSTROPHES, "'" * len(APOSTROPHES))
 
 
 def normalise(text: str) -> str:
@@ -91,17 +104,20 @@ def normalise(text: str) -> str:
 def normalise_with_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
     """The text as search reads it, and the (start, end) of each stretch a rule rewrote."""
     spans: list[tuple[int, int]] = []
-    for apostrophe in APOSTROPHES:
-        text = text.replace(apostrophe, "'")
-    for (pattern, replacement), need in zip(_COMPILED, _NEEDS, strict=True):
-        if need not in text if isinstance(need, str) else not need.search(text):
+    if any(apostrophe in text for apostrophe in APOSTROPHES):
+        text = text.translate(_APOSTROPHES)
+    for index, (need, rules) in enumerate(_COMPILED_RUNS):
+        if index == 1 and not _LATER_NEEDS.search(text):
+            break
+        if not need.search(text):
             continue
-        pieces, end = [], 0
-        for match in pattern.finditer(text):
-            pieces += [text[end : match.start()], match.expand(replacement)]
-            spans.append(match.span())
-            end = match.end()
-        text = "".join(pieces) + text[end:]
+        for pattern, replacement in rules:
+            pieces, end = [], 0
+            for match in pattern.finditer(text):
+                pieces += [text[end : match.start()], match.expand(replacement)]
+                spans.append(match.span())
+                end = match.end()
+            text = "".join(pieces) + text[end:]
     return text, spans
 
 
@@ -112,6 +128,8 @@ _NO_HYPHENS = str.maketrans("", "", HYPHENS)
 def compound_spans(text: str) -> list[tuple[tuple[int, int], str]]:
     """The (start, end) of each hyphenated word with a letter in a text as search reads it (normalise), and the
     word written as one: "a cease-fire and 2016-11" → [((2, 12), "ceasefire")]."""
+    if not any(hyphen in text for hyphen in HYPHENS):  # most texts: a quick test spares the pattern's word-by-word
+        return []
     return [
         (match.span(), match[0].translate(_NO_HYPHENS))
         for match in _COMPOUND.finditer(text)
@@ -147,20 +165,15 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _postgres_need(need: str | re.Pattern) -> str:
-    """`normalise`'s quick test of the text `t` in SQL: a plain substring, or a pattern both databases read alike."""
-    if isinstance(need, str):
+def _postgres_need(need: str) -> str:
+    """A run's quick test of the text `t` in SQL: a substring where the pattern is plain letters (cheaper)."""
+    if re.escape(need) == need:
         return f"strpos(t, {_sql_literal(need)}) > 0"
-    return f"t ~ {_sql_literal(need.pattern)}"
+    return f"t ~ {_sql_literal(need)}"
 
 
 def _postgres_steps() -> str:
-    """The rules as `normalise` applies them, in turn, each run of rules that need the same thing skipped together
-    when the text lacks it.
-
-    A skipped rule would have changed nothing, so the result is the one every rule gives. After the possessive, one
-    test of what any of the rest needs (a dot before a letter, or US, WHO, IT) spares most texts the other tests: a
-    regular expression costs about as much to test as to apply, and a write of a statement reads four texts."""
+    """The runs of rules as `normalise_with_spans` applies them, with the same quick tests."""
 
     def step(rules: list[tuple[str, str]]) -> str:
         return " ".join(
@@ -168,13 +181,9 @@ def _postgres_steps() -> str:
             for pattern, replacement in rules
         )
 
-    runs = [
-        (need, [rule for rule, _ in run])
-        for need, run in itertools.groupby(zip(RULES, _NEEDS, strict=True), key=lambda pair: pair[1])
-    ]
-    (first_need, first_rules), *rest = runs
-    tests = "|".join(dict.fromkeys(re.escape(need) if isinstance(need, str) else need.pattern for need, _ in rest))
-    lines = [f"IF {_postgres_need(first_need)} THEN {step(first_rules)} END IF;", f"IF t ~ {_sql_literal(tests)} THEN"]
+    (first_need, first_rules), *rest = RUNS
+    lines = [f"IF {_postgres_need(first_need)} THEN {step(first_rules)} END IF;"]
+    lines.append(f"IF t ~ {_sql_literal(LATER_NEEDS)} THEN")
     lines += [f"    IF {_postgres_need(need)} THEN {step(rules)} END IF;" for need, rules in rest]
     lines.append("END IF;")
     return "\n".join(f"        {line}" for line in lines)
