@@ -58,8 +58,6 @@ TEXT_COLUMNS = ("text", "original_text")
 DUPLICATE_CHECK_BATCH = 1_000
 # Names looked up per query (SQLite limits how deep a WHERE clause of ORs may nest).
 LOOKUP_CHUNK = 100
-# Rows per INSERT statement.
-WRITE_BATCH = 500
 # What the history says of what an import creates, unless the caller names the file.
 IMPORT_REASON = "Imported from a CSV file."
 OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
@@ -457,18 +455,28 @@ class Resolver:
         self.pending["sources"] = []
 
 
-def _bulk_create_with_history(model, instances: list, *, user: AbstractBaseUser | None, reason: str) -> list:
-    """Insert the instances in one statement per batch and, for a model with history, their creation records."""
+def _bulk_create_with_history(model, instances: list, *, user: AbstractBaseUser | None, reason: str) -> None:
+    """Insert the instances (each gets its id) and, for a model with history, their creation records, as plain rows
+    (statements/bulk_insert.py) like the statements': `bulk_create` and simple-history's `bulk_history_create` built
+    two model instances a row and passed every value through the SQL compiler, a sixth of a 100,000-row import."""
     if not instances:
-        return []
-    model.objects.bulk_create(instances, batch_size=WRITE_BATCH)
-    history = getattr(model, "history", None)
-    if history is None:
-        return []
-    return (
-        history.bulk_history_create(instances, batch_size=WRITE_BATCH, default_user=user, default_change_reason=reason)
-        or []
-    )
+        return
+    table = bulk_insert.Table(model)
+    values = [{attname: getattr(instance, attname) for attname in table.attnames} for instance in instances]
+    ids = table.insert([table.row(value) for value in values], returning=True)
+    for instance, pk in zip(instances, ids, strict=True):
+        instance.pk = pk
+        instance._state.adding, instance._state.db = False, connection.alias
+    if getattr(model, "history", None) is None or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history = bulk_insert.Table(model.history.model)
+    record = {
+        "history_date": timezone.now(),
+        "history_change_reason": reason,
+        "history_type": "+",
+        "history_user_id": user.pk if user is not None else None,
+    }
+    history.insert([history.row({**value, **record, "id": pk}) for value, pk in zip(values, ids, strict=True)])
 
 
 def words_digest(text: str) -> bytes:
