@@ -11,6 +11,7 @@ imported twice, or a row pasted three times, would otherwise make identical stat
 import contextlib
 import csv
 import datetime
+import functools
 import hashlib
 import io
 from collections.abc import Callable
@@ -216,10 +217,21 @@ def _choice(column: str, value: str, choices, default: str) -> str:
     """A TextChoices value from its value or its label, any case."""
     if not value:
         return default
+    found = _choice_values(choices).get(value.lower())
+    if found is None:
+        raise RowProblem(column, f"“{value}” is not one of: {', '.join(choices.values)}.")
+    return found
+
+
+@functools.cache
+def _choice_values(choices) -> dict[str, str]:
+    """Each value and lower-case label of a TextChoices to its value, the first choice winning: made once, not for
+    each of a file's rows (`choices.choices` builds a new list each time it is read)."""
+    values: dict[str, str] = {}
     for choice_value, label in choices.choices:
-        if value.lower() in (choice_value, label.lower()):
-            return choice_value
-    raise RowProblem(column, f"“{value}” is not one of: {', '.join(choices.values)}.")
+        values.setdefault(choice_value, choice_value)
+        values.setdefault(label.lower(), choice_value)
+    return values
 
 
 class Resolver:
