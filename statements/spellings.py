@@ -28,8 +28,9 @@ in the original: a word the database marks in the rewritten text is marked in th
 
 The rules are regular expressions that Python's `re` and PostgreSQL read alike. Python applies them to queries and,
 on SQLite, to indexed texts (a function registered on each connection, which the index's triggers call); PostgreSQL
-applies the same rules in the SQL function `statements_search_text` (`POSTGRES_FUNCTION`). Changing a rule changes
-what is indexed: it needs a migration that indexes every statement again (as 0019 does).
+applies the same rules, with the same quick tests (`RUNS`), in the SQL function `statements_search_text`
+(`POSTGRES_FUNCTION`). Changing a rule changes what is indexed: it needs a migration that indexes every statement
+again (as 0019 does); changing only how the function is written needs one that replaces it (as 0027 does).
 """
 
 import itertools
