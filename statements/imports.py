@@ -470,7 +470,8 @@ class Resolver:
 def _bulk_create_with_history(model, instances: list, *, user: AbstractBaseUser | None, reason: str) -> None:
     """Insert the instances (each gets its id) and, for a model with history, their creation records, as plain rows
     (statements/bulk_insert.py) like the statements': `bulk_create` and simple-history's `bulk_history_create` built
-    two model instances a row and passed every value through the SQL compiler, a sixth of a 100,000-row import."""
+    two model instances a row and passed every value through the SQL compiler: a sixth of the import's time in a
+    profile of 5,000 rows (a source per five rows)."""
     if not instances:
         return
     table = bulk_insert.Table(model)
