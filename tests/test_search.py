@@ -282,14 +282,14 @@ SKIPPED_RULE_TEXTS = [
 
 def previous_functions():
     """The migration that made the search document cheaper, with the functions it replaced."""
-    return importlib.import_module("statements.migrations.0027_faster_search_document")
+    return importlib.import_module("statements.migrations.0028_faster_search_document")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's index calls spellings.normalise itself")
 @pytest.mark.parametrize("text", SKIPPED_RULE_TEXTS)
 def test_the_database_skips_a_rule_only_where_it_would_change_nothing(text):
     """PostgreSQL's statements_search_text applies a rule only to a text that holds what it needs, as Python does:
-    it reads every text exactly as every rule applied one inside the other (0027's previous function) and as
+    it reads every text exactly as every rule applied one inside the other (0028's previous function) and as
     Python reads it."""
     with connection.cursor() as cursor:
         cursor.execute(previous_functions().chained_search_text("pg_temp.search_text_chained"))
@@ -310,7 +310,7 @@ def test_the_database_skips_a_rule_only_where_it_would_change_nothing(text):
     ],
 )
 def test_the_stored_document_is_the_one_the_previous_functions_made(text, original, aliases, title):
-    """A statement written gets, through the trigger, exactly the document the functions before 0027 made of it:
+    """A statement written gets, through the trigger, exactly the document the functions before 0028 made of it:
     the same words, weights and positions, so no statement needs indexing again."""
     source = SourceFactory(title=title) if title is not None else None
     statement = StatementFactory(

@@ -64,6 +64,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("statements", "0026_source_text_and_verbatim_check")]
+    dependencies = [("statements", "0027_statement_change_log")]
 
     operations = [migrations.RunPython(forward, backward)]
