@@ -37,14 +37,15 @@ class Table:
             if isinstance(field, models.DateField)
         }
         self.pk_column = model._meta.pk.column
+        # What `row` reads for each column, looked up once rather than for every value of every row.
+        self.columns = [(attname, self.defaults[attname], self.converters.get(attname)) for attname in self.attnames]
 
     def row(self, values: dict) -> tuple:
         """A row from attribute names (`speaker_id`) to Python values; a missing column takes the field's default."""
-        row = []
-        for attname in self.attnames:
-            value = values[attname] if attname in values else self.defaults[attname]
-            convert = self.converters.get(attname)
-            row.append(convert(value) if convert is not None and value is not None else value)
+        get, row = values.get, []
+        for attname, default, convert in self.columns:
+            value = get(attname, default)
+            row.append(value if convert is None or value is None else convert(value))
         return tuple(row)
 
     def insert(self, rows: Sequence[tuple], *, returning: bool = False) -> list[int]:

@@ -204,6 +204,45 @@ def test_create_missing_creates_officials_topics_outlets_and_sources():
     assert Statement.objects.count() == 2
 
 
+@pytest.mark.parametrize(
+    "model, lookup, fields",
+    [
+        (Official, {"name": "Anna Fictiva"}, {"slug": "anna-fictiva", "country_id": "RU"}),
+        (Official, {"name": "Boris Exempel"}, {"slug": "boris-exempel", "country_id": None}),
+        (Topic, {"name": "Syria"}, {"slug": "syria"}),
+        (Source, {"title": "Report"}, {"published_on": datetime.date(2016, 11, 11), "medium": Medium.INTERVIEW}),
+    ],
+)
+def test_what_the_import_creates_has_its_creation_in_the_history(model, lookup, fields):
+    """Each official, topic and source the import makes is stored as read, with one creation record holding the same
+    values, by the importer, saying why; the statements that name it point at it."""
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="importer")
+    header = "date,speaker,speaker_country_code,text,topics,officials_mentioned,outlet,source_title,source_date,medium"
+    result = import_statements(
+        file=csv_bytes(header, "2016-11-11,Anna Fictiva,RU,One.,Syria,Boris Exempel,TASS,Report,2016-11-11,interview"),
+        create_missing=True,
+        user=user,
+        reason="Imported from desk.csv.",
+    )
+    assert result.ok, result.messages()
+    made = model.objects.get(**lookup)
+    expected = {name: country(value).pk if name == "country_id" and value else value for name, value in fields.items()}
+    assert {name: getattr(made, name) for name in fields} == expected
+    record = made.history.get()
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        "+",
+        user,
+        "Imported from desk.csv.",
+    )
+    assert {name: getattr(record, name) for name in fields} == expected
+    statement = Statement.objects.get()
+    named = [statement.speaker_id, statement.source_id, *statement.topics.values_list("pk", flat=True)]
+    named += statement.mentioned_officials.values_list("pk", flat=True)
+    assert made.pk in named
+
+
 def test_create_missing_does_not_keep_what_a_failed_row_created():
     """When any row fails, the officials and topics created for the good rows are rolled back too."""
     before = counts()

@@ -1,6 +1,7 @@
 """Full-text search: the same results on SQLite (FTS5) and PostgreSQL (tsvector), kept in sync by triggers."""
 
 import datetime
+import importlib
 import re
 from html import unescape
 
@@ -293,6 +294,73 @@ def test_spellings_are_rewritten_in_place_alike_in_python_and_the_database(text,
     with connection.cursor() as cursor:
         cursor.execute("SELECT statements_search_text(%s)", [text])
         assert cursor.fetchone()[0] == normalised
+
+
+SKIPPED_RULE_TEXTS = [
+    "Plain words, nothing to rewrite.",
+    "We’re ready; Russia's and RUSSIA'S",  # an apostrophe only: the possessive rule alone
+    "Visit www.example.org at 3 p.m. or e.g. i.e.",  # a dot before a letter only
+    "US WHO IT, and USA, WHOM, ITS",  # the acronyms' capitals only
+    "The U.S.'s role, the W.H.O. and I.T. staff, the U.S.S.R. and U.K., O’Brien's p.m. US-led",
+    "ends with a dot.",
+    "",
+    None,
+]
+
+
+def previous_functions():
+    """The migration that made the search document cheaper, with the functions it replaced."""
+    return importlib.import_module("statements.migrations.0028_faster_search_document")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's index calls spellings.normalise itself")
+@pytest.mark.parametrize("text", SKIPPED_RULE_TEXTS)
+def test_the_database_skips_a_rule_only_where_it_would_change_nothing(text):
+    """PostgreSQL's statements_search_text applies a rule only to a text that holds what it needs, as Python does:
+    it reads every text exactly as every rule applied one inside the other (0028's previous function) and as
+    Python reads it."""
+    with connection.cursor() as cursor:
+        cursor.execute(previous_functions().chained_search_text("pg_temp.search_text_chained"))
+        cursor.execute("SELECT statements_search_text(%s), pg_temp.search_text_chained(%s)", [text, text])
+        quick, chained = cursor.fetchone()
+    assert quick == chained == (None if text is None else spellings.normalise(text))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no document function")
+@pytest.mark.parametrize(
+    "text, original, aliases, title",
+    [
+        ("Plain words.", "", "", "A report"),
+        ("The U.S.'s cease-fire, O’Brien's p.m. call", "Der U.N.-Sicherheitsrat", "the anti-war envoy", "Syria’s war"),
+        ("WHO and IT staff said", "Россия-Украина", "U.S. envoy\nA. N. Other", ""),
+        (" ".join(["speech"] * 400), "", "", "A long speech"),  # the long column
+        ("No source at all.", "", "", None),
+    ],
+)
+def test_the_stored_document_is_the_one_the_previous_functions_made(text, original, aliases, title):
+    """A statement written gets, through the trigger, exactly the document the functions before 0028 made of it:
+    the same words, weights and positions, so no statement needs indexing again."""
+    source = SourceFactory(title=title) if title is not None else None
+    statement = StatementFactory(
+        text=text,
+        original_text=original,
+        speaker=OfficialFactory(aliases=aliases),
+        source=source,
+        status=Status.PUBLISHED if source else Status.DRAFT,
+    )
+    old = previous_functions()
+    with connection.cursor() as cursor:
+        cursor.execute(old.chained_search_text("pg_temp.search_text_chained"))
+        cursor.execute(old.sql_search_document("pg_temp.search_document_sql", "pg_temp.search_text_chained"))
+        cursor.execute(
+            "SELECT COALESCE(search_document, search_document_long),"
+            " statements_search_document(text, original_text, speaker_id, source_id),"
+            " pg_temp.search_document_sql(text, original_text, speaker_id, source_id)"
+            " FROM statements_statement WHERE id = %s",
+            [statement.pk],
+        )
+        stored, made, previous = cursor.fetchone()
+    assert stored and stored == made == previous
 
 
 @pytest.mark.parametrize(
