@@ -445,6 +445,12 @@ def test_fragments_join_into_one_readable_statement(text, statement):
         ("Sen. Ana Pardo", "Ana Pardo", "Sen."),
         ("Army Capt. Ana Pardo", "Ana Pardo", "Army Capt."),
         ("Florida-based Matt Ruiz", "Matt Ruiz", "Florida-based"),
+        # any capitalised word with a lower-case tail is a modifier, not a first name
+        ("Ohio-raised Matt Ruiz", "Matt Ruiz", "Ohio-raised"),
+        ("Manhattan-made Mr. Ruiz", "Ruiz", "Manhattan-made Mr."),
+        # ... while hyphenated names keep both halves
+        ("Jean-Marie Ruiz", "Jean-Marie Ruiz", ""),
+        ("Ana Pardo-Ruiz", "Ana Pardo-Ruiz", ""),
         ("Sen.\xa0Ana Pardo", "Ana Pardo", "Sen."),  # a no-break space after the title
         ("Ana Pardo", "Ana Pardo", ""),
     ],

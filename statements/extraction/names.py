@@ -171,6 +171,7 @@ def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
         if index >= cut and (
             (token.endswith(".") and bare(token) in ABBREVIATED_TITLES - {"mr", "mrs", "ms", "dr"})
             or token.lower().endswith(("-based", "-born"))
+            or re.fullmatch(r"[A-Z][\w’']*-[a-z]+", token)  # "Manhattan-made", "Ohio-raised": a modifier
             or (bare(token) in ROLE_NOUNS and len(tokens) - index > 2)
         ):
             cut = index + 1
