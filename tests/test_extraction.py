@@ -209,6 +209,55 @@ def test_pronouns_and_follow_on_quotes(text, speakers):
     assert [p.speaker.name for p in quotes(text)] == speakers
 
 
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        # a word before a full name the article also gives alone is not part of it: a description, a headline
+        (
+            "Billionaire Karl Brandt spoke on Monday.\n\n"
+            '"We will not be rushed on this," Brandt said.\n\nKarl Brandt, a billionaire, left at noon.',
+            ["Karl Brandt"],
+        ),
+        (
+            "Neither Anna Lindqvist nor her aides came.\n\n"
+            '"We will not be rushed on this," Ms. Lindqvist said.\n\nAnna Lindqvist is a senator.',
+            ["Anna Lindqvist"],
+        ),
+        (
+            "Voters Are Cheering Mara Quill\n\n"
+            '"We will not be rushed on this," Quill said.\n\nMara Quill spoke in the capital.',
+            ["Mara Quill"],
+        ),
+        # ... but a first name stays, even before a surname of two words that the article also uses alone
+        (
+            "Enrique Mora Nieto spoke on Monday.\n\n"
+            '"We will not be rushed on this," Mora Nieto said.\n\nThe talks went on.',
+            ["Enrique Mora Nieto"],
+        ),
+        # a name that qualifies a role ("Brandt campaign chairman") is not the subject: the full name after it is
+        (
+            "Brandt consultant Mara Quill, a pollster, saw the shift. "
+            '"We are seeing the shift in the suburbs now," she said.',
+            ["Mara Quill"],
+        ),
+        (
+            "Karl Brandt spoke first. But Brandt campaign chairman Lou Grayson said the appeal was wide. "
+            '"We think the message will resonate everywhere," he said.',
+            ["Lou Grayson"],
+        ),
+        # a verb between two names is no role: the first name is still the subject
+        (
+            'Karl Brandt praised Lou Grayson on Monday. "We think the message will resonate," he said.',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_the_person_is_the_name_not_the_words_around_it(text, speakers):
+    """A full name keeps no word written before it, and a name used as a modifier ("Brandt campaign chairman Lou
+    Grayson") does not take the place of the person it describes."""
+    assert [p.speaker.name for p in quotes(text)] == speakers
+
+
 def test_role_description_resolves_to_the_official_holding_that_post_on_the_date():
     """ "The Ruritanian spokesman" is whoever held the press secretary post on the article's date."""
     text = '"There will be no pause in the talks," the Ruritanian spokesman said.'
@@ -396,6 +445,12 @@ def test_fragments_join_into_one_readable_statement(text, statement):
         ("Sen. Ana Pardo", "Ana Pardo", "Sen."),
         ("Army Capt. Ana Pardo", "Ana Pardo", "Army Capt."),
         ("Florida-based Matt Ruiz", "Matt Ruiz", "Florida-based"),
+        # any capitalised word with a lower-case tail is a modifier, not a first name
+        ("Ohio-raised Matt Ruiz", "Matt Ruiz", "Ohio-raised"),
+        ("Manhattan-made Mr. Ruiz", "Ruiz", "Manhattan-made Mr."),
+        # ... while hyphenated names keep both halves
+        ("Jean-Marie Ruiz", "Jean-Marie Ruiz", ""),
+        ("Ana Pardo-Ruiz", "Ana Pardo-Ruiz", ""),
         ("Sen.\xa0Ana Pardo", "Ana Pardo", "Sen."),  # a no-break space after the title
         ("Ana Pardo", "Ana Pardo", ""),
     ],

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from .names import (
     PRONOUNS,
+    ROLE_NOUNS,
     bare,
     clean_tokens,
     is_title,
@@ -286,7 +287,7 @@ def _head(phrase: str, at: int) -> tuple[str, int]:
     runs = name_runs(rest)
     if runs and runs[0][0] == 0:
         following = re.match(r"\s+([a-z][\w-]*)", rest[runs[0][1] :])
-        if following and not is_title(following.group(1)):
+        if following and not is_title(following.group(1)) and not _modifies_role(rest, runs):
             return rest[: runs[0][1]], at + offset  # "Brandt intimated …", "Brandt and other leaders": the name
     for index, word in enumerate(words[1:], start=1):
         token = word.group()
@@ -298,6 +299,20 @@ def _head(phrase: str, at: int) -> tuple[str, int]:
         ):
             return phrase[offset : words[index - 1].end()], at + offset
     return rest, at + offset
+
+
+def _modifies_role(phrase: str, runs: list[tuple[int, int, list[str]]]) -> bool:
+    """ "Obama consultant Cornell Belcher", "Trump campaign chairman Paul Manafort": the first name qualifies a role
+    noun, and the full name after the role is the person."""
+    if len(runs) < 2:
+        return False
+    between = phrase[runs[0][1] : runs[1][0]].split()
+    return (
+        0 < len(between) <= 3
+        and all(word.islower() for word in between)
+        and bare(between[-1]) in ROLE_NOUNS
+        and looks_like_person(clean_tokens(strip_title(runs[1][2])[1]))
+    )
 
 
 def _attribution(cue: str, phrase: str, at: int, start: int, end: int) -> Attribution | None:

@@ -32,6 +32,7 @@ ROLE_NOUNS = {
     "pastor", "reverend", "rev", "bishop", "professor", "commissioner", "adviser", "advisor", "strategist",
     "pollster", "analyst", "economist", "chief", "general", "admiral", "judge", "attorney", "comedian", "actor",
     "actress", "host", "anchor", "columnist", "author", "founder", "president", "leader", "candidate", "nominee",
+    "consultant", "aide", "manager", "lawyer",
 }  # fmt: skip
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "sen", "rep", "gov", "gen", "adm", "prof", "president"}
 FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
@@ -51,7 +52,8 @@ NOT_NAME_WORDS = {
     "december", "speaking", "all", "any", "more", "do", "does", "did", "is", "are", "was", "were", "will", "would",
     "can", "could", "should", "let", "ever", "never", "instead", "indeed", "thus", "therefore", "yes", "well",
     "actually", "nonetheless", "unfortunately", "abstract", "photo", "read", "see", "said", "says", "besides",
-    "amid", "following", "first", "second", "third", "finally", "whether", "until", "unless",
+    "amid", "following", "first", "second", "third", "finally", "whether", "until", "unless", "neither", "either",
+    "nor",
 }  # fmt: skip
 ORG_WORDS = {
     "institute", "institution", "center", "centre", "university", "council", "house", "ministry", "department",
@@ -169,6 +171,7 @@ def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
         if index >= cut and (
             (token.endswith(".") and bare(token) in ABBREVIATED_TITLES - {"mr", "mrs", "ms", "dr"})
             or token.lower().endswith(("-based", "-born"))
+            or re.fullmatch(r"[A-Z][\w’']*-[a-z]+", token)  # "Manhattan-made", "Ohio-raised": a modifier
             or (bare(token) in ROLE_NOUNS and len(tokens) - index > 2)
         ):
             cut = index + 1
@@ -222,6 +225,7 @@ class ArticlePeople:
     def __init__(self, text: str):
         self.text = text
         self.people: list[Person] = []
+        self.prefixed: dict[str, Person] = {}  # normalised "Billionaire Donald Trump" -> Donald Trump
         for start, end, tokens in name_runs(text):
             title, rest = strip_title(tokens)
             rest = clean_tokens(rest)
@@ -233,6 +237,24 @@ class ArticlePeople:
                     person = self.find(rest[0], end)
                     if person and not person.gender:
                         person.gender = "f" if honorific in FEMALE_HONORIFICS else "m"
+        self._drop_prefixed()
+
+    def _drop_prefixed(self) -> None:
+        """A run that ends with another full name is that person with words before it that are no name, because
+        the article also writes them in lower case: "Billionaire Donald Trump" (… the billionaire …), a title-case
+        headline "Voters Are Cheering Mara Quill". "Enrique Peña Nieto" keeps its first name."""
+        keys = {normalise(person.name): person for person in self.people}
+        for person in list(self.people):
+            words = normalise(person.name).split()
+            for cut in range(1, len(words) - 1):
+                shorter = keys.get(" ".join(words[cut:]))
+                if shorter is not None and any(self._common_word(word) for word in words[:cut]):
+                    self.prefixed[normalise(person.name)] = shorter
+                    shorter.start = min(shorter.start, person.start)
+                    shorter.context += " " + person.context
+                    shorter.gender = shorter.gender or person.gender
+                    self.people.remove(person)
+                    break
 
     def _add(self, name: str, start: int, end: int, title: list[str]) -> None:
         before = re.split(r"[\n.;:]", self.text[max(0, start - 60) : start])[-1]
@@ -253,11 +275,16 @@ class ArticlePeople:
                 return
         self.people.append(Person(name, start, end, context, gender))
 
+    def _common_word(self, word: str) -> bool:
+        return word in NOT_NAME_WORDS or re.search(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", self.text) is not None
+
     def find(self, mention: str, at: int) -> Person | None:
         """The person a surname or partial name refers to: the fullest earlier mention, else a later one."""
         tokens = [bare(t) for t in mention.split() if bare(t) not in SUFFIXES]
         if not tokens:
             return None
+        if normalise(mention) in self.prefixed:
+            return self.prefixed[normalise(mention)]
         candidates = []
         for person in self.people:
             words = [bare(t) for t in person.name.split() if bare(t) not in SUFFIXES]

@@ -36,6 +36,7 @@ class GoldSpeaker:
     name: str  # the person's full name as written in the article, or "" when unresolved
     kind: str  # person | institution | unresolved
     method: str  # source (a name in the annotated span) | coref (through a CoreNLP chain) | "" when unresolved
+    # (`ambiguous` when unresolved because only a surname was found and two first names compete)
     mention: str
 
 
@@ -145,7 +146,23 @@ class Article:
     def tokens_in(self, spans: list[tuple[int, int]]) -> list[Token]:
         return [t for t in self.tokens if any(a <= t.start and t.end <= b for a, b in spans)]
 
+    def first_names(self, name: str) -> set[str]:
+        """The first names the article's PERSON names give this surname ("Cruz": Ted and Heidi)."""
+        return {
+            self.name(run).split()[0]
+            for run in self.runs
+            if len(self.name(run).split()) > 1 and self.name(run).split()[-1] == name.split()[-1]
+        }
+
     def speaker(self, spans: list[tuple[int, int]]) -> GoldSpeaker:
+        """The gold speaker; a bare surname that two people in the article share ("Cruz" with Ted and Heidi Cruz
+        named) is no full name and stays unresolved (`ambiguous`): any full name given for it could be right."""
+        gold = self._speaker(spans)
+        if gold.kind == "person" and len(gold.name.split()) == 1 and len(self.first_names(gold.name)) > 1:
+            return GoldSpeaker("", "unresolved", "ambiguous", gold.mention)
+        return gold
+
+    def _speaker(self, spans: list[tuple[int, int]]) -> GoldSpeaker:
         mention = " ".join(" ".join(self.text[a:b] for a, b in spans).split())
         inside = self.tokens_in(spans)
         if not inside:
