@@ -16,7 +16,9 @@ what else they need of the domain (the published status): the models import this
 """
 
 import math
+from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import connections, models
 from django.db.models import Case, Q, Value, When
@@ -88,6 +90,11 @@ class FirstMatches:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @cached_property
+    def per_date(self) -> Counter:
+        """How many matches carry each date text: counted once for the facets' years and the chart."""
+        return Counter(self.dates)
 
     def first(self, n: int) -> "FirstMatches":
         return FirstMatches(self.ids[:n], self.speaker_ids[:n], self.dates[:n], self.topics[:n])
