@@ -194,8 +194,9 @@ def timeline_page(request):
         return redirect(request.path + (f"?{canonical}" if canonical else ""))
     params = statement_filter.data
     # Read once, used three times: the filter form lists them, the facets and the page's statements name them.
-    topics, speakers = Topic.objects.in_bulk(), published_speakers()
-    lists = FormLists(params, topics=topics, speakers=speakers, counts=OptionCount.objects.counts())
+    counts = OptionCount.objects.counts()
+    topics, speakers = Topic.objects.in_bulk(), published_speakers(counts)
+    lists = FormLists(params, topics=topics, speakers=speakers, counts=counts)
     context = {
         "filter": statement_filter,
         "in_words": statement_filter.in_words() if statement_filter.is_valid() else "",
