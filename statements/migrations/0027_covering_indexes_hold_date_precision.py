@@ -48,8 +48,8 @@ INDEXES = ["statement_status_date_cover", "statement_speaker_date_cover", "state
 
 def analyze(apps, schema_editor):
     """SQLite forgets an index's statistics when it is dropped, and without them its planner walks the wrong index
-    for some filters (an empty topic took seconds): the rebuilt indexes are measured again. PostgreSQL keeps its
-    statistics per table, not per index."""
+    for some filters (an empty topic): the rebuilt indexes are measured again. PostgreSQL keeps its statistics per
+    table, not per index."""
     if schema_editor.connection.vendor == "sqlite":
         for name in INDEXES:
             schema_editor.execute(f"ANALYZE {name}")
