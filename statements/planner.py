@@ -110,7 +110,7 @@ def first_matches(statements, limit: int) -> FirstMatches:
     as they come (tests/test_timeline.py checks the pages' order on both, in every sort order).
 
     A date on the first of a month may stand for the month or the year (the date's precision): for those only, the
-    precision follows the date. The covering indexes the timeline walks hold the precision (migration 0027), so it
+    precision follows the date. The covering indexes the timeline walks hold the precision (migration 0029), so it
     is read from the index like the date; only the first of a month carries it, keeping the text short.
     """
     date = Cast("date", models.CharField())

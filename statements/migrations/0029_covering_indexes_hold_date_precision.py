@@ -63,7 +63,7 @@ def rebuilt(name: str, fields: list[str]) -> list:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("statements", "0026_source_text_and_verbatim_check")]
+    dependencies = [("statements", "0028_faster_search_document")]
 
     operations = [
         migrations.RunSQL(
