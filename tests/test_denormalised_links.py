@@ -13,7 +13,7 @@ from django.http import QueryDict
 
 from statements import denormalised
 from statements.filters import StatementFilter
-from statements.models import Statement, Topic
+from statements.models import OptionCount, Statement, Topic
 from statements.timeline.facets import FACET_SIZE, facet_counts_for_matches, facet_entries
 from statements.timeline.form import published_speakers
 from statements.timeline.page import BoundedPaginator
@@ -51,7 +51,7 @@ def facet_counts(statements, params: QueryDict) -> dict:
 
 def names() -> dict:
     """What the timeline names its facets with (statements/timeline/page.py)."""
-    return {"speakers": published_speakers(), "topics": Topic.objects.in_bulk()}
+    return {"speakers": published_speakers(OptionCount.objects.counts()), "topics": Topic.objects.in_bulk()}
 
 
 def stored(statement) -> tuple[str, str]:

@@ -124,7 +124,7 @@ class VolumeChart:
 def counts_for_matches(matches: FirstMatches) -> Counter:
     """Matches per (date, precision): the stored date and how precisely it is known (planner.first_matches)."""
     counts: Counter = Counter()
-    for text, n in Counter(matches.dates).items():  # a few thousand distinct dates at most, parsed once each
+    for text, n in matches.per_date.items():  # a few thousand distinct dates at most, parsed once each
         day, _, precision = text.partition(" ")
         counts[(datetime.date.fromisoformat(day), precision or DatePrecision.DAY)] += n
     return counts

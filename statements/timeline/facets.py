@@ -84,7 +84,7 @@ def facet_counts_for_matches(
     """
     per_speaker = Counter(matches.speaker_ids)
     per_year = Counter()
-    for date, n in Counter(matches.dates).items():
+    for date, n in matches.per_date.items():
         per_year[date[:4]] += n
     per_topic = denormalised.count_ids(matches.topics)
     speaker_rows, per_country = [], Counter()

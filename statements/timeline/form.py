@@ -20,9 +20,13 @@ from .querystrings import without_value
 DATE_INPUT_ATTRS = flatatt(INPUT_ATTRS)
 
 
-def published_speakers() -> dict[int, tuple]:
-    """The officials a visitor can see, by id and in name order: (slug, name, country code, country name)."""
-    speakers = Official.objects.with_published_statements().order_by("name")
+def published_speakers(counts: OptionCounts) -> dict[int, tuple]:
+    """The officials a visitor can see, by id and in name order: (slug, name, country code, country name).
+
+    Those with published statements are those the option counts (`counts`, which the page reads anyway) count
+    statements for, kept exact by the database's triggers: reading their ids from there spares an EXISTS per
+    official (Official.objects.with_published_statements(), the same set)."""
+    speakers = Official.objects.filter(pk__in=list(counts.speakers)).order_by("name")
     return {pk: rest for pk, *rest in speakers.values_list("pk", "slug", "name", "country__code", "country__name")}
 
 
