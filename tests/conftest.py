@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+from statements.downloads import EXPORT_SLOTS
 from tests import browser as chromium
 from tests.factories import UserFactory
 from tests.once_per_class import once_per_class
@@ -80,6 +81,14 @@ def rate_limits_off(settings):
     """Rate limits are checked in tests/test_ratelimit.py; elsewhere they would only turn repeated requests into 429s
     and add the cache's queries to the pinned query counts."""
     settings.RATELIMIT_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def no_export_in_flight():
+    """Each test starts with no export streaming, as a fresh worker process does. A streamed response a test never
+    closed gives its export slot back only when the garbage collector reaches it, which may be during a later test
+    of the same process (tests/test_export.py checks that closing gives the slot back)."""
+    EXPORT_SLOTS.in_use = 0
 
 
 @pytest.fixture
