@@ -23,7 +23,9 @@ class CodingQuerySet(models.QuerySet):
     def for_display(self):
         return self.select_related("target_country", "target_official").order_by("id")
 
-    def matching(self, *, countries=(), officials=(), stance: int | None = None, no_stance: bool = False, act: str = ""):
+    def matching(
+        self, *, countries=(), officials=(), stance: int | None = None, no_stance: bool = False, act: str = ""
+    ):
         """Codings that match every condition given: toward any of the countries or officials, with the stance (or
         with none, `no_stance`), with the speech act. What the public target, stance and act filters ask of one
         coding (StatementQuerySet.coded), and what the compare page averages (statements/compare.py)."""
