@@ -332,10 +332,12 @@ def count(comparison: Comparison) -> Counts:
             point.stance_total += total
         for point, period in zip(row.points, axis, strict=True):
             point.url = series.period_query(period.span, period.span)
-        for year, point in row.year_only.items():
-            span = DateSpan.of(datetime.date(year, 1, 1), DatePrecision.YEAR)
-            point.url = series.period_query(span, span)
         rows.append(row)
+    for row in rows:  # every series has a point in each year of statements known only to the year: aligned
+        for year in sorted({year for other in rows for year in other.year_only}):
+            point = row.year_only.setdefault(year, Point())
+            span = DateSpan.of(datetime.date(year, 1, 1), DatePrecision.YEAR)
+            point.url = row.series.period_query(span, span)
     return Counts(step, axis, rows)
 
 
