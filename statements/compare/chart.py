@@ -29,7 +29,8 @@ SHAPES = ["circle", "square", "diamond", "triangle"]
 class Chart:
     title: str
     description: str
-    markup: SafeString
+    markup: SafeString  # axes, labels and lines: the picture (role="img")
+    links: SafeString  # the linked markers, in a layer of their own on top (a picture holds no links)
     width: int = WIDTH
     height: int = HEIGHT
 
@@ -65,7 +66,7 @@ def _ticks(counts: Counts) -> str:
     return "".join(labels)
 
 
-def _frame(y_labels: list[tuple[float, str]], title: str, unit: str) -> list[str]:
+def _frame(y_labels: list[tuple[float, str]], title: str) -> list[str]:
     bottom = HEIGHT - BOTTOM
     parts = [
         f'<line class="chart__axis" x1="{LEFT}" y1="{bottom}" x2="{WIDTH - RIGHT}" y2="{bottom}"></line>',
@@ -82,9 +83,9 @@ def _frame(y_labels: list[tuple[float, str]], title: str, unit: str) -> list[str
     return parts
 
 
-def _line(number: int, points: list[tuple[float, float, str, str] | None]) -> str:
-    """A series' line through its points (x, y, the link, the tooltip), broken where a point is None, and a linked
-    marker at each point."""
+def _line(number: int, points: list[tuple[float, float, str, str] | None]) -> tuple[str, str]:
+    """A series' line through its points (x, y, the link, the tooltip), broken where a point is None, and its linked
+    markers, apart: the line belongs in the picture, the links in the layer above it."""
     segments, current = [], []
     for point in points:
         if point is None:
@@ -97,18 +98,19 @@ def _line(number: int, points: list[tuple[float, float, str, str] | None]) -> st
         segments.append(current)
     dash = DASHES[number - 1]
     style = f' stroke-dasharray="{dash}"' if dash else ""
-    parts = []
+    lines, markers = [], []
     for segment in segments:
         path = " ".join(f"{x},{y}" for x, y, _, _ in segment)
-        parts.append(f'<polyline class="compare__line"{style} points="{path}"></polyline>')
+        lines.append(f'<polyline class="compare__line"{style} points="{path}"></polyline>')
     for point in points:
         if point is not None:
             x, y, url, tip = point
-            parts.append(
-                f'<a href="{escape(url)}" tabindex="-1" aria-hidden="true"><title>{escape(tip)}</title>'
+            markers.append(
+                f'<a href="{escape(url)}" tabindex="-1"><title>{escape(tip)}</title>'
                 f"{_marker(SHAPES[number - 1], x, y)}</a>"
             )
-    return f'<g class="compare__series compare__s{number}">{"".join(parts)}</g>'
+    group = f'<g class="compare__series compare__s{number}">'
+    return group + "".join(lines) + "</g>", group + "".join(markers) + "</g>"
 
 
 def timeline_url(query: str) -> str:
@@ -121,7 +123,7 @@ def volume_chart(counts: Counts) -> Chart | None:
     n = len(counts.periods)
     top = max([point.statements for row in counts.rows for point in row.points] + [1])
     scale = (HEIGHT - BOTTOM - TOP) / top
-    parts = _frame([(TOP, f"{top:,}"), (HEIGHT - BOTTOM, "0")], "Statements", counts.step)
+    parts, links = _frame([(TOP, f"{top:,}"), (HEIGHT - BOTTOM, "0")], "Statements"), []
     for row in counts.rows:
         points = [
             (
@@ -133,7 +135,9 @@ def volume_chart(counts: Counts) -> Chart | None:
             )
             for i, (point, period) in enumerate(zip(row.points, counts.periods, strict=True))
         ]
-        parts.append(_line(row.series.number, points))
+        line, markers = _line(row.series.number, points)
+        parts.append(line)
+        links.append(markers)
     parts.append(_ticks(counts))
     busiest = max(point.statements for row in counts.rows for point in row.points)
     return Chart(
@@ -141,6 +145,7 @@ def volume_chart(counts: Counts) -> Chart | None:
         f"{len(counts.rows)} series from {counts.periods[0].label} to {counts.periods[-1].label}; the busiest "
         f"{counts.step} of any series has {busiest:,} statements. The table below lists every number.",
         mark_safe("".join(parts)),
+        mark_safe("".join(links)),
     )
 
 
@@ -156,7 +161,7 @@ def stance_chart(counts: Counts) -> Chart | None:
         return round(HEIGHT - BOTTOM - (value - low) * scale, 2)
 
     labels = [(y(value), f"{'+' if value > 0 else '−' if value < 0 else ''}{abs(value)}") for value in Stance.values]
-    parts = _frame(labels, "Mean stance", counts.step)
+    parts, links = _frame(labels, "Mean stance"), []
     for row in rows:
         points = []
         for i, (point, period) in enumerate(zip(row.points, counts.periods, strict=True)):
@@ -166,7 +171,9 @@ def stance_chart(counts: Counts) -> Chart | None:
                 continue
             tip = f"Series {row.series.number}, {period.label}: mean stance {mean:+.2f} over {point.coded} codings"
             points.append((_x(i, n), y(mean), timeline_url(point.url), tip))
-        parts.append(_line(row.series.number, points))
+        line, markers = _line(row.series.number, points)
+        parts.append(line)
+        links.append(markers)
     parts.append(_ticks(counts))
     return Chart(
         "Mean stance toward the target",
@@ -174,4 +181,5 @@ def stance_chart(counts: Counts) -> Chart | None:
         f"target, per {counts.step}; no point where fewer than {MIN_CODED} codings have a stance. The table below "
         "lists every number.",
         mark_safe("".join(parts)),
+        mark_safe("".join(links)),
     )
