@@ -33,6 +33,7 @@ urlpatterns = [
     path("reports/<slug:name>.csv", limit_export(views_export.report_csv), name="report_csv"),
     path("compare/", compare.compare, name="compare"),
     path("compare.csv", limit_export(compare.compare_csv), name="compare_csv"),
+    path("relations/<str:pair>/", compare.relations, name="relations"),
     path("compare.json", limit_export(compare.compare_json), name="compare_json"),
     path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
     path("statements/<int:pk>/cite.<str:fmt>", views.statement_citation, name="statement_citation"),

@@ -65,3 +65,17 @@ def test_a_bad_series_is_shown_by_its_box(live_server, page, world):
     page.get_by_role("button", name="Compare").click()
     page.wait_for_url(re.compile(r"/compare/\?s1=target%3Dus$"))
     assert page.get_by_role("img", name=re.compile("Mean stance")).is_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_relations_page_reads_at_desktop_and_phone_widths(live_server, page, world, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/countries/ru/")
+    page.get_by_role("link", name="Russia and United States").click()
+    page.wait_for_url(re.compile(r"/relations/ru-us/$"))
+    assert page.get_by_role("heading", name="Russia → United States").is_visible()
+    assert page.get_by_role("img", name=re.compile("Mean stance")).is_visible()
+    row = page.get_by_role("table").get_by_role("row", name=re.compile("^July 2016"))
+    assert row.get_by_role("cell").all_inner_texts() == ["3", "−1.00 (3)", "1", "– (1)"]
+    assert serious_violations(page) == []
+    screenshot(page, f"relations-{width}", widths=(width,))

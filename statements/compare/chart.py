@@ -130,7 +130,7 @@ def volume_chart(counts: Counts) -> Chart | None:
                 _x(i, n),
                 round(HEIGHT - BOTTOM - point.statements * scale, 2),
                 timeline_url(point.url),
-                f"Series {row.series.number}, {period.label}: {point.statements:,} statement"
+                f"{row.series.label}, {period.label}: {point.statements:,} statement"
                 + ("" if point.statements == 1 else "s"),
             )
             for i, (point, period) in enumerate(zip(row.points, counts.periods, strict=True))
@@ -169,7 +169,7 @@ def stance_chart(counts: Counts) -> Chart | None:
             if mean is None:
                 points.append(None)
                 continue
-            tip = f"Series {row.series.number}, {period.label}: mean stance {mean:+.2f} over {point.coded} codings"
+            tip = f"{row.series.label}, {period.label}: mean stance {mean:+.2f} over {point.coded} codings"
             points.append((_x(i, n), y(mean), timeline_url(point.url), tip))
         line, markers = _line(row.series.number, points)
         parts.append(line)

@@ -3,14 +3,17 @@ one count of the query string (series.py)."""
 
 import csv
 import json
+from urllib.parse import urlencode
 
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from ..models import Country
 from .chart import stance_chart, timeline_url, volume_chart
+from .relations import Direction, pair_slug
 from .series import GENERAL, MAX_SERIES, MIN_CODED, STEP, Comparison, Counts, Point, count
 
 CSV_HEADER = (
@@ -69,7 +72,7 @@ def compare(request):
         query = comparison.canonical_query()
         return redirect(request.path + (f"?{query}" if query else ""))
     if comparison.series:
-        counts = count(comparison)
+        counts = count(comparison.series, comparison.step)
         query = comparison.canonical_query()
         context.update(
             counts=counts,
@@ -149,7 +152,7 @@ def compare_csv(request):
         if comparison.is_valid:
             comparison.error(GENERAL, "Give at least one series, s1=….")
         return invalid_download(comparison, as_json=False)
-    counts = count(comparison)
+    counts = count(comparison.series, comparison.step)
     # Written with the csv module rather than the exports' writer, which quotes a cell starting with "-" against
     # formulas: a mean stance of -0.5 must stay a number. Every cell here is the page's own (numbers, periods, the
     # filter in words, which starts with a word, and addresses), so none can start a formula.
@@ -180,7 +183,7 @@ def compare_json(request):
         if comparison.is_valid:
             comparison.error(GENERAL, "Give at least one series, s1=….")
         return invalid_download(comparison, as_json=True)
-    counts = count(comparison)
+    counts = count(comparison.series, comparison.step)
     query = comparison.canonical_query()
     series = []
     for row in counts.rows:
@@ -214,3 +217,35 @@ def compare_json(request):
         "series": series,
     }
     return HttpResponse(json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json")
+
+
+@require_safe
+def relations(request, pair: str):
+    """One page per pair of countries, at its canonical slug ("ru-us"); the other order, or upper case, redirects
+    there for good (301). Both directions per period, the latest statements each way, the speech acts most used."""
+    codes = pair.split("-")
+    if len(codes) != 2 or codes[0].upper() == codes[1].upper():
+        raise Http404("A pair of two different countries' ISO codes, e.g. /relations/ru-us/.")
+    found = {c.code: c for c in Country.objects.filter(code__in=[code.upper() for code in codes])}
+    if len(found) != 2:
+        raise Http404(f"There is no country with the ISO code “{next(c for c in codes if c.upper() not in found)}”.")
+    a, b = sorted(found.values(), key=lambda country: country.code)
+    if pair != pair_slug(a, b):
+        return redirect("statements:relations", pair=pair_slug(a, b), permanent=True)
+    directions = [Direction(1, a, b), Direction(2, b, a)]
+    counts = count(directions)
+    context = {
+        "a": a,
+        "b": b,
+        "directions": [
+            (d, d.latest(), d.acts(), timeline_url(d.query), row.total)
+            for d, row in zip(directions, counts.rows, strict=True)
+        ],
+        "counts": counts,
+        "volume": volume_chart(counts),
+        "stance": stance_chart(counts),
+        "table": table_rows(counts),
+        "min_coded": MIN_CODED,
+        "compare_url": reverse("statements:compare") + "?" + urlencode([(f"s{d.number}", d.query) for d in directions]),
+    }
+    return render(request, "statements/relations.html", context)

@@ -55,8 +55,16 @@ class Series:
         return f"s{self.number}"
 
     @property
+    def label(self) -> str:
+        return f"Series {self.number}"
+
+    @property
     def in_words(self) -> str:
         return self.statement_filter.in_words()
+
+    @property
+    def statements(self):
+        return self.statement_filter.qs
 
     @property
     def coding_conditions(self) -> dict | None:
@@ -308,21 +316,19 @@ def periods(step: str, keys: list[Key]) -> list[Period]:
     return found
 
 
-def count(comparison: Comparison) -> Counts:
+def count(series: list, step: str = "") -> Counts:
     """Each series counted per period, on one axis: one query per series, and one more per series that names a
-    target."""
-    volumes = [volume(series.statement_filter.qs) for series in comparison.series]
-    coded = [
-        stances(series.statement_filter.qs, series.coding_conditions) if series.names_target else {}
-        for series in comparison.series
-    ]
+    target. A series is anything with `statements`, `coding_conditions`, `names_target` and `period_query` (a
+    compare page's Series, a relations page's direction); `step` is MONTH, YEAR or "" to let the span choose."""
+    volumes = [volume(one.statements) for one in series]
+    coded = [stances(one.statements, one.coding_conditions) if one.names_target else {} for one in series]
     keys = [key for counts in volumes for key in counts]
-    step = comparison.step or choose_step(volumes)
+    step = step or choose_step(volumes)
     axis = periods(step, keys)
     index = {period.key: i for i, period in enumerate(axis)}
     rows = []
-    for series, counts, codings in zip(comparison.series, volumes, coded, strict=True):
-        row = Counted(series, [Point() for _ in axis])
+    for one, counts, codings in zip(series, volumes, coded, strict=True):
+        row = Counted(one, [Point() for _ in axis])
         for (year, month, precision), n in counts.items():
             point = row_point(row, index, step, year, month, precision)
             point.statements += n
@@ -331,7 +337,7 @@ def count(comparison: Comparison) -> Counts:
             point.coded += n
             point.stance_total += total
         for point, period in zip(row.points, axis, strict=True):
-            point.url = series.period_query(period.span, period.span)
+            point.url = one.period_query(period.span, period.span)
         rows.append(row)
     for row in rows:  # every series has a point in each year of statements known only to the year: aligned
         for year in sorted({year for other in rows for year in other.year_only}):

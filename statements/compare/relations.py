@@ -1,0 +1,100 @@
+"""Relations between two countries (docs/compare.md#relations-between-two-countries): both directions over time, the
+latest statements each way and the speech acts most used, on one page per pair.
+
+A direction is what one country's side said toward the other: published statements whose speaker spoke for the
+first country on the statement's date (`StatementQuerySet.with_speaking_country`, the rule of Official.side_on) and
+that are coded toward the second. They are counted per period as the compare page counts a series (series.count).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.http import QueryDict
+
+from ..dates import DateSpan
+from ..models import Coding, Country, Statement
+from ..positions.codebook import SpeechAct
+from ..timeline.page import prepare_for_list
+
+LATEST = 5
+TOP_ACTS = 5
+
+
+def pair_slug(a: Country, b: Country) -> str:
+    """The pair's canonical slug: the two codes in lower case, alphabetical ("ru-us")."""
+    first, second = sorted([a.code.lower(), b.code.lower()])
+    return f"{first}-{second}"
+
+
+@dataclass
+class Direction:
+    """One country's side toward the other: the statements, their codings toward it, links to the timeline."""
+
+    number: int
+    speaker: Country
+    target: Country
+
+    @property
+    def label(self) -> str:
+        return f"{self.speaker.name} → {self.target.name}"
+
+    @property
+    def in_words(self) -> str:
+        return f"Statements by {self.speaker.name}'s side toward {self.target.name}"
+
+    @property
+    def names_target(self) -> bool:
+        return True
+
+    @property
+    def coding_conditions(self) -> dict:
+        return {"countries": [self.target.pk]}
+
+    @property
+    def statements(self):
+        return (
+            Statement.objects.published()
+            .with_speaking_country()
+            .filter(speaking_country_id=self.speaker.pk)
+            .coded(countries=[self.target.pk])
+        )
+
+    @property
+    def query(self) -> str:
+        """The nearest filter of the timeline: its speaker's country is the official's country, not the side on
+        the date (a statement by someone in a post abroad is here under the post's country, there under their own)."""
+        return f"speaker_country={self.speaker.code.lower()}&target={self.target.code.lower()}"
+
+    def period_query(self, first: DateSpan, last: DateSpan) -> str:
+        params = QueryDict(self.query, mutable=True)
+        params["date_from"], params["date_to"] = first.iso, last.iso
+        return params.urlencode()
+
+    def latest(self) -> list[Statement]:
+        """The latest published statements this way, newest first, as lists show them (one query)."""
+        ids = list(self.statements.order_by("-date", "-id").values_list("pk", flat=True)[:LATEST])
+        rows = Statement.objects.filter(pk__in=ids).for_lists().with_role().in_bulk()
+        found = [rows[pk] for pk in ids if pk in rows]
+        prepare_for_list(found)
+        return found
+
+    def acts(self) -> list[tuple[str, int]]:
+        """The speech acts most used this way, with how many codings: (the act in words, count), most first."""
+        rows = (
+            Coding.objects.filter(statement__in=self.statements.order_by().values("pk"), target_country=self.target)
+            .exclude(act="")
+            .values("act")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "act")[:TOP_ACTS]
+        )
+        return [(SpeechAct(row["act"]).label, row["n"]) for row in rows]
+
+
+def partners(country: Country) -> list[Country]:
+    """The countries with coded published statements between them and `country`, either way (by the speakers'
+    own countries: a list of links, two queries), in name order."""
+    published = Coding.objects.filter(statement__status="published", target_country__isnull=False)
+    toward = published.filter(target_country=country).values_list("statement__speaker__country", flat=True)
+    spoken = published.filter(statement__speaker__country=country).values_list("target_country", flat=True)
+    ids = (set(toward.distinct()) | set(spoken.distinct())) - {None, country.pk}
+    return list(Country.objects.filter(pk__in=ids).order_by("name"))
