@@ -27,6 +27,7 @@ from ..dates import DatePrecision, DateSpan
 from ..filters import Sort, StatementFilter
 from ..models import Coding, Statement
 from ..reports import _clean_set
+from . import rollup
 
 MAX_SERIES = 4
 MIN_CODED = 3  # fewer codings with a stance than this in a period: no mean is shown, only their number
@@ -65,6 +66,11 @@ class Series:
     @property
     def statements(self):
         return self.statement_filter.qs
+
+    @property
+    def summable(self) -> bool:
+        """Whether the rollup can count this series (rollup.can_sum)."""
+        return rollup.can_sum(self.statement_filter)
 
     @property
     def coding_conditions(self) -> dict | None:
@@ -316,12 +322,21 @@ def periods(step: str, keys: list[Key]) -> list[Period]:
     return found
 
 
-def count(series: list, step: str = "") -> Counts:
+def count(series: list, step: str = "", *, exact: bool = False) -> Counts:
     """Each series counted per period, on one axis: one query per series, and one more per series that names a
     target. A series is anything with `statements`, `coding_conditions`, `names_target` and `period_query` (a
-    compare page's Series, a relations page's direction); `step` is MONTH, YEAR or "" to let the span choose."""
-    volumes = [volume(one.statements) for one in series]
-    coded = [stances(one.statements, one.coding_conditions) if one.names_target else {} for one in series]
+    compare page's Series, a relations page's direction); `step` is MONTH, YEAR or "" to let the span choose. A
+    series that can be is summed from the rollup (one query, rollup.py) unless `exact`: then, and for the others,
+    its statements and codings are counted (one grouped query each)."""
+    volumes, coded = [], []
+    for one in series:
+        if not exact and getattr(one, "summable", False):
+            counted, stanced = rollup.summed(one.statement_filter)
+        else:
+            counted = volume(one.statements)
+            stanced = stances(one.statements, one.coding_conditions) if one.names_target else {}
+        volumes.append(counted)
+        coded.append(stanced)
     keys = [key for counts in volumes for key in counts]
     step = step or choose_step(volumes)
     axis = periods(step, keys)
