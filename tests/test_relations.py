@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from statements.compare.series import count
 from statements.models import Coding, OfficialKind, Status
 from tests.factories import OfficialFactory, PositionFactory, StatementFactory, country
 
@@ -45,6 +46,8 @@ def test_both_directions_by_the_side_spoken_for_on_the_day(client):
     envoy = OfficialFactory(name="Posted Envoy", country=country("RU"))
     PositionFactory(official=envoy, country=country("US"), start_date=datetime.date(2016, 1, 1))
     ministry = OfficialFactory(name="Ministry of Foreign Affairs", kind=OfficialKind.MINISTRY, country=country("US"))
+    # An institution speaks for its country whatever posts it records.
+    PositionFactory(official=ministry, country=country("RU"), start_date=datetime.date(2010, 1, 1))
     for stance in (-1, -2, -1):
         coded(lavrov, stance, "criticise", text=f"Lavrov criticises {stance}")
     coded(lavrov, 0, "comment", date=datetime.date(2016, 12, 1), text="Lavrov comments")
@@ -60,6 +63,10 @@ def test_both_directions_by_the_side_spoken_for_on_the_day(client):
     assert us_acts == [("Praise", 1), ("Reject", 1)]
     assert [s.text for s in ru_latest][0] == "Lavrov comments"
     assert {s.text for s in us_latest} == {"The envoy praises", "The ministry rejects"}
+    # The page sums most speakers from the rollup and counts the envoy's statements one by one: as counting all.
+    directions = [ru_us, us_ru]
+    assert count(directions).rows[0].points == count(directions, exact=True).rows[0].points
+    assert count(directions).rows[1].points == count(directions, exact=True).rows[1].points
     html = response.content.decode()
     assert "A draft threat" not in html and "Toward another country" not in html
     assert "−1.33 (3)" in html  # Russia → United States in November 2016: -1, -2, -1

@@ -239,6 +239,12 @@ def summed(statement_filter):
         rows = rows.filter(Q(year__gt=first.first.year) | Q(year=first.first.year, month__gte=first.first.month))
     if last := cleaned.get("date_to"):
         rows = rows.filter(Q(year__lt=last.last.year) | Q(year=last.last.year, month__lte=last.last.month))
+    return sum_rows(rows)
+
+
+def sum_rows(rows) -> tuple[Counter, dict]:
+    """Rollup rows summed per (year, month, precision): statements (or codings), and codings with a stance with the
+    sum of their stances. One query."""
     with_stance = ~Q(stance=NO_STANCE)
     grouped = (
         rows.values("year", "month", "date_precision")

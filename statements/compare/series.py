@@ -72,6 +72,14 @@ class Series:
         """Whether the rollup can count this series (rollup.can_sum)."""
         return rollup.can_sum(self.statement_filter)
 
+    def counted(self, *, exact: bool = False) -> tuple[Counter, dict]:
+        """Statements per (year, month, precision), and codings with a stance (how many, their stances' sum): from
+        the rollup when it can sum this series, else counted from the statements."""
+        if not exact and self.summable:
+            return rollup.summed(self.statement_filter)
+        conditions = self.coding_conditions
+        return volume(self.statements), stances(self.statements, conditions) if conditions else {}
+
     @property
     def coding_conditions(self) -> dict | None:
         """What a coding must match to be averaged: the series names a target (and perhaps a stance or act)."""
@@ -324,17 +332,13 @@ def periods(step: str, keys: list[Key]) -> list[Period]:
 
 def count(series: list, step: str = "", *, exact: bool = False) -> Counts:
     """Each series counted per period, on one axis: one query per series, and one more per series that names a
-    target. A series is anything with `statements`, `coding_conditions`, `names_target` and `period_query` (a
+    target. A series is anything with `counted`, `names_target` and `period_query` (a
     compare page's Series, a relations page's direction); `step` is MONTH, YEAR or "" to let the span choose. A
     series that can be is summed from the rollup (one query, rollup.py) unless `exact`: then, and for the others,
     its statements and codings are counted (one grouped query each)."""
     volumes, coded = [], []
     for one in series:
-        if not exact and getattr(one, "summable", False):
-            counted, stanced = rollup.summed(one.statement_filter)
-        else:
-            counted = volume(one.statements)
-            stanced = stances(one.statements, one.coding_conditions) if one.names_target else {}
+        counted, stanced = one.counted(exact=exact)
         volumes.append(counted)
         coded.append(stanced)
     keys = [key for counts in volumes for key in counts]
