@@ -209,8 +209,11 @@ def test_a_comparison_has_one_address(client, query, canonical):
     [
         pytest.param("s1=target%3Dzz", "s1", "There is no country with the ISO code, or official", id="unknown target"),
         pytest.param("s1=all&s2=stance%3D3", "s2", "Select a valid choice", id="stance outside the scale"),
-        pytest.param("s1=a%3D1&s2=all&s3=all&s4=all&s5=all", "__all__", "at most 4 series", id="a fifth series"),
+        pytest.param(
+            "s1=a%3D1&s2=all&s3=all&s4=all&s5=all", "__all__", "only 4 series, s1 to s4: not s5", id="a fifth series"
+        ),
         pytest.param("s1=all&s2=all&s3=all&s4=all&s4=all", "__all__", "at most 4 series", id="five in four names"),
+        pytest.param("s5=all", "__all__", "only 4 series, s1 to s4: not s5", id="a fifth series named"),
         pytest.param("s1=foo%3Dbar", "s1", "“foo” is not a filter", id="not a filter"),
         pytest.param("s1=nonsense", "s1", "“nonsense” is not a filter", id="not a query string"),
         pytest.param("s1=date_from%3D2017%26date_to%3D2016", "s1", "end date is before", id="dates reversed"),

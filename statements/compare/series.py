@@ -24,7 +24,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import QueryDict
 
 from ..dates import DatePrecision, DateSpan
-from ..filters import Sort, StatementFilter
+from ..filters import StatementFilter
 from ..models import Coding, Statement
 from ..reports import _clean_set
 from . import rollup
@@ -141,6 +141,12 @@ class Comparison:
         filled = [(number, value.strip()) for number, value in values if value.strip()]
         if len(filled) != len(values):
             comparison.clean = False
+        beyond = sorted({f"s{number}" for number, _ in filled if number > MAX_SERIES or number == 0})
+        if beyond:
+            comparison.error(
+                GENERAL, f"There are only {MAX_SERIES} series, s1 to s{MAX_SERIES}: not {', '.join(beyond)}."
+            )
+            return comparison
         if len(filled) > MAX_SERIES:
             comparison.error(
                 GENERAL, f"Compare at most {MAX_SERIES} series at once; this link has {len(filled)}. Remove one."
@@ -189,8 +195,6 @@ class Comparison:
                 del data[param]
             elif param not in StatementFilter.base_filters:
                 self.error(name, f"“{param}” is not a filter of the timeline.")
-        if data.get("sort") == Sort.RELEVANCE:
-            del data["sort"]
         return data
 
     def canonical_query(self) -> str:
