@@ -9,7 +9,7 @@ that are coded toward the second. They are counted per period as the compare pag
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import QueryDict
 
 from ..dates import DateSpan
@@ -62,20 +62,25 @@ class Direction:
             .coded(countries=[self.target.pk])
         )
 
-    def counted(self, *, exact: bool = False) -> tuple[Counter, dict]:
-        """Statements and codings per (year, month, precision) this way. Most speakers speak for one side on every
-        date: an institution for its country, a person who never held a post with a country or an institution of
-        its own for theirs. Their statements are summed from the rollup (one query). The statements of the others
-        (a post abroad, at the UN) are counted one by one with the side of their date (two grouped queries over
-        those speakers' statements only). `exact`: all counted one by one."""
-        if exact:
-            return volume(self.statements), stances(self.statements, self.coding_conditions)
+    def _speakers(self):
+        """(the officials who speak for the first country on every date, the statements of those whose side
+        depends on the date). Most speakers speak for one side on every date: an institution for its country, a
+        person who never held a post with a country or an institution of its own for theirs; the others (a post
+        abroad, at the UN) are few, and only their statements need the side of their date."""
         moving = Position.objects.filter(Q(country__isnull=False) | Q(speaks_for__isnull=False)).values("official")
         fixed = Official.objects.filter(country=self.speaker).exclude(Q(kind=OfficialKind.PERSON) & Q(pk__in=moving))
+        return fixed.values("pk"), self.statements.filter(speaker__in=moving, speaker__kind=OfficialKind.PERSON)
+
+    def counted(self, *, exact: bool = False) -> tuple[Counter, dict]:
+        """Statements and codings per (year, month, precision) this way: the fixed speakers' summed from the rollup
+        (one query), the others' counted with the side of their date (two grouped queries over their statements
+        only). `exact`: all counted one by one."""
+        if exact:
+            return volume(self.statements), stances(self.statements, self.coding_conditions)
+        fixed, others = self._speakers()
         summed, coded = rollup.sum_rows(
-            CompareCount.objects.filter(speaker_id__in=fixed.values("pk"), target_country_id=self.target.pk)
+            CompareCount.objects.filter(speaker_id__in=fixed, target_country_id=self.target.pk)
         )
-        others = self.statements.filter(speaker__in=moving, speaker__kind=OfficialKind.PERSON)
         summed.update(volume(others))
         for key, (n, total) in stances(others, self.coding_conditions).items():
             before = coded.get(key, (0, 0))
@@ -94,23 +99,29 @@ class Direction:
         return params.urlencode()
 
     def latest(self) -> list[Statement]:
-        """The latest published statements this way, newest first, as lists show them (one query)."""
-        ids = list(self.statements.order_by("-date", "-id").values_list("pk", flat=True)[:LATEST])
+        """The latest published statements this way, newest first, as lists show them: the fixed speakers' latest
+        and the others' (their side checked), merged."""
+        fixed, others = self._speakers()
+        coded = Statement.objects.published().coded(countries=[self.target.pk])
+        newest = ("-date", "-id")
+        found = list(coded.filter(speaker__in=fixed).order_by(*newest).values_list("date", "pk")[:LATEST])
+        found += list(others.order_by(*newest).values_list("date", "pk")[:LATEST])
+        ids = [pk for _, pk in sorted(found, reverse=True)[:LATEST]]
         rows = Statement.objects.filter(pk__in=ids).for_lists().with_role().in_bulk()
-        found = [rows[pk] for pk in ids if pk in rows]
-        prepare_for_list(found)
-        return found
+        shown = [rows[pk] for pk in ids if pk in rows]
+        prepare_for_list(shown)
+        return shown
 
     def acts(self) -> list[tuple[str, int]]:
-        """The speech acts most used this way, with how many codings: (the act in words, count), most first."""
-        rows = (
-            Coding.objects.filter(statement__in=self.statements.order_by().values("pk"), target_country=self.target)
-            .exclude(act="")
-            .values("act")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "act")[:TOP_ACTS]
-        )
-        return [(SpeechAct(row["act"]).label, row["n"]) for row in rows]
+        """The speech acts most used this way, with how many codings: (the act in words, count), most first; the
+        fixed speakers' from the rollup, the others' from their codings."""
+        fixed, others = self._speakers()
+        summed = CompareCount.objects.filter(speaker_id__in=fixed, target_country_id=self.target.pk).exclude(act="")
+        counts = Counter(dict(summed.values("act").annotate(n=Sum("statements")).values_list("act", "n")))
+        counted = Coding.objects.filter(statement__in=others.order_by().values("pk"), target_country=self.target)
+        counts.update(dict(counted.exclude(act="").values("act").annotate(n=Count("pk")).values_list("act", "n")))
+        ranked = sorted(((-n, act) for act, n in counts.items() if n > 0))[:TOP_ACTS]
+        return [(SpeechAct(act).label, -n) for n, act in ranked]
 
 
 def partners(country: Country) -> list[Country]:
