@@ -4,6 +4,7 @@ kind of write, on both databases; used for the series it can sum, and only those
 import datetime
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 
 from statements.compare import rollup
@@ -191,3 +192,50 @@ def test_migrating_counts_what_is_there_and_back_drops_the_triggers(world):
     Statement.objects.filter(pk=world["statements"][0].pk).update(date=datetime.date(2018, 1, 1))  # no trigger
     call_command("migrate", "statements", verbosity=0)
     assert_rollup_exact()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two transactions at once (SQLite has one writer)")
+def test_two_transactions_publishing_for_one_speaker_and_month_neither_wait_nor_deadlock():
+    """On PostgreSQL each transaction's changes reach the rollup at its commit, in key order: publishing statements
+    of two speakers in opposite orders at once, in one month, neither waits for the other nor deadlocks."""
+    import threading
+    import time
+
+    from django.db import transaction
+
+    a, b = OfficialFactory(country=country("RU")), OfficialFactory(country=country("US"))
+    drafts = {
+        name: StatementFactory(speaker=speaker, status=Status.DRAFT)
+        for name, speaker in (("a1", a), ("b1", b), ("a2", a), ("b2", b))
+    }
+    first_done, second_done, failures = threading.Event(), threading.Event(), []
+
+    def publish(name):
+        Statement.objects.filter(pk=drafts[name].pk).update(status=Status.PUBLISHED)
+
+    def other_transaction():
+        try:
+            with transaction.atomic():
+                publish("a1")
+                first_done.set()
+                assert second_done.wait(5)
+                publish("b2")
+        except Exception as error:  # reported below, from the test's own thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_transaction)
+    thread.start()
+    assert first_done.wait(5)
+    started = time.monotonic()
+    with transaction.atomic():
+        publish("b1")
+        second_done.set()
+        publish("a2")
+    waited = time.monotonic() - started
+    thread.join(10)
+    assert failures == [] and not thread.is_alive()
+    assert waited < 1
+    assert_rollup_exact()
+    assert sum(CompareCount.objects.values_list("statements", flat=True)) == 4

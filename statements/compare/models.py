@@ -44,3 +44,26 @@ class CompareCount(models.Model):
 
     def __str__(self):
         return f"{self.year}-{self.month:02d} speaker {self.speaker_id}: {self.statements}"
+
+
+class CompareCountChange(models.Model):
+    """PostgreSQL only: the rollup's changes written by transactions not yet committed, folded into CompareCount
+    at each commit (statements/compare/rollup.py). Read with the rollup so that a transaction sees its own
+    writes. The table is the rollup's triggers' to create and drop: none on SQLite."""
+
+    year = models.SmallIntegerField()
+    month = models.SmallIntegerField()
+    date_precision = models.CharField(max_length=5)
+    speaker_id = models.IntegerField()
+    target_country_id = models.IntegerField()
+    target_official_id = models.IntegerField()
+    stance = models.SmallIntegerField()
+    act = models.CharField(max_length=10)
+    statements = models.IntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "statements_comparecount_change"
+
+    def __str__(self):
+        return f"{self.year}-{self.month:02d} speaker {self.speaker_id}: {self.statements:+}"

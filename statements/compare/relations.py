@@ -9,11 +9,11 @@ that are coded toward the second. They are counted per period as the compare pag
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import QueryDict
 
 from ..dates import DateSpan
-from ..models import Coding, CompareCount, Country, Official, OfficialKind, Position, Statement
+from ..models import Coding, Country, Official, OfficialKind, Position, Statement
 from ..positions.codebook import SpeechAct
 from ..timeline.page import prepare_for_list
 from . import rollup
@@ -78,9 +78,7 @@ class Direction:
         if exact:
             return volume(self.statements), stances(self.statements, self.coding_conditions)
         fixed, others = self._speakers()
-        summed, coded = rollup.sum_rows(
-            CompareCount.objects.filter(speaker_id__in=fixed, target_country_id=self.target.pk)
-        )
+        summed, coded = rollup.sum_rows(Q(speaker_id__in=fixed, target_country_id=self.target.pk))
         summed.update(volume(others))
         for key, (n, total) in stances(others, self.coding_conditions).items():
             before = coded.get(key, (0, 0))
@@ -116,8 +114,7 @@ class Direction:
         """The speech acts most used this way, with how many codings: (the act in words, count), most first; the
         fixed speakers' from the rollup, the others' from their codings."""
         fixed, others = self._speakers()
-        summed = CompareCount.objects.filter(speaker_id__in=fixed, target_country_id=self.target.pk).exclude(act="")
-        counts = Counter(dict(summed.values("act").annotate(n=Sum("statements")).values_list("act", "n")))
+        counts = rollup.acts(Q(speaker_id__in=fixed, target_country_id=self.target.pk))
         counted = Coding.objects.filter(statement__in=others.order_by().values("pk"), target_country=self.target)
         counts.update(dict(counted.exclude(act="").values("act").annotate(n=Count("pk")).values_list("act", "n")))
         ranked = sorted(((-n, act) for act, n in counts.items() if n > 0))[:TOP_ACTS]

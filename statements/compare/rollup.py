@@ -12,28 +12,32 @@ target, a statement has at most one coding toward it, so its codings are its sta
 
 How. As statements/option_counts.py does, from what each write changed: triggers on the statements (inserted,
 deleted, or with a changed status, date, precision or speaker) add or take away the statement's row and its
-codings' rows; triggers on the codings add or take away the coding's row when its statement is published. Each
-write upserts its net difference, grouped, in key order (so two transactions take the rows' locks in one order).
-On PostgreSQL inserts and deletes are one trigger call per SQL statement, reading a transition table; updates
-are per row, only when a counted column changed. Unlike the option counts, the upserts are not deferred to commit:
-a row here is one speaker's month, so two writers meet on one only when they write the same speaker's statements of
-the same month at once, and the waiting one waits for the other's commit.
+codings' rows; triggers on the codings add or take away the coding's row when its statement is published. On SQLite
+each write upserts its net difference. On PostgreSQL the triggers append it to CHANGE_TABLE (inserts and deletes
+once per SQL statement, from a transition table; updates per row, only when a counted column changed), and a
+deferred trigger folds the transaction's changes into the rollup at commit, in key order, for the reasons
+option_counts.py gives: upserting from each row's trigger holds the rows locked until commit and deadlocks two
+transactions that publish the same speakers' statements of a month in opposite orders.
 """
 
 from collections import Counter
 
+from django.db import connection
 from django.db.models import F, Q, Sum
 
 from ..dates import DatePrecision
 from ..filters import NO_STANCE as NO_STANCE_VALUE
 from ..models import Country, Official
 from ..option_counts import PUBLISHED
-from .models import CompareCount
+from .models import CompareCount, CompareCountChange
 
 TABLE = "statements_comparecount"
 STATEMENTS = "statements_statement"
 CODINGS = "statements_coding"
 TRIGGER = "statements_compare_counts"
+CHANGE_TABLE = "statements_comparecount_change"  # PostgreSQL only: the changes of transactions not yet committed
+FOLD = "statements_comparecount_fold"
+DIRTY = "statements.compare_counts_dirty"  # PostgreSQL: this transaction has changes not yet folded
 KEY = ["year", "month", "date_precision", "speaker_id", "target_country_id", "target_official_id", "stance", "act"]
 NO_STANCE = 9
 # The columns whose change moves a statement's rows, and a coding's.
@@ -145,27 +149,55 @@ class PostgreSQL(Engine):
         return f"CAST(EXTRACT(MONTH FROM {column}) AS integer)"
 
     def _function(self, name: str, body: str) -> str:
-        return f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body}; RETURN NULL; END $$"
+        return f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$"
+
+    def _append(self, changes: str) -> str:
+        """The net changes appended to the change table, and the transaction marked as having some to fold."""
+        keys = ", ".join(KEY)
+        return (
+            f"INSERT INTO {CHANGE_TABLE} ({keys}, statements) SELECT {keys}, SUM(change) FROM ({changes}) AS changes"
+            f" WHERE TRUE GROUP BY {keys} HAVING SUM(change) <> 0;"
+            f" IF FOUND THEN PERFORM set_config('{DIRTY}', 'yes', TRUE); END IF;"
+        )
 
     def create(self) -> list[str]:
-        statements = [self.fill()]
+        keys = ", ".join(KEY)
+        fold = self.upsert(f"SELECT {keys}, statements AS change FROM {CHANGE_TABLE}")
+        statements = [
+            # A plain table, not UNLOGGED: a replica reads it with the rollup (a standby cannot read an unlogged one).
+            f"CREATE TABLE {CHANGE_TABLE} (id bigserial PRIMARY KEY, year smallint NOT NULL, month smallint NOT NULL,"
+            " date_precision varchar(5) NOT NULL, speaker_id integer NOT NULL, target_country_id integer NOT NULL,"
+            " target_official_id integer NOT NULL, stance smallint NOT NULL, act varchar(10) NOT NULL,"
+            " statements integer NOT NULL)",
+            self.fill(),
+        ]
         for table, of in ((STATEMENTS, self.of_statements), (CODINGS, self.of_codings)):
             prefix = TRIGGER if table == STATEMENTS else f"{TRIGGER}_coding"
             columns = STATEMENT_COLUMNS if table == STATEMENTS else CODING_COLUMNS
             for event, transition, sign in (("insert", "NEW", 1), ("delete", "OLD", -1)):
                 name = f"{prefix}_{event}"
                 statements += [
-                    self._function(name, self.upsert(of("written", sign))),
+                    self._function(name, self._append(of("written", sign))),
                     f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} REFERENCING {transition} TABLE AS"
                     f" written FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
                 ]
             name = f"{prefix}_update"
             moved = of(self.row("OLD", columns), -1) + " UNION ALL " + of(self.row("NEW", columns), 1)
             statements += [
-                self._function(name, self.upsert(moved)),
+                self._function(name, self._append(moved)),
                 f"CREATE TRIGGER {name} AFTER UPDATE ON {table} FOR EACH ROW"
                 f" WHEN ({self.changed(columns, 'IS DISTINCT FROM')}) EXECUTE FUNCTION {name}()",
             ]
+        statements += [
+            # At commit, once: the transaction's changes folded into the rollup in key order, so that two
+            # transactions folding at once take the rows' locks in one order and hold them only while committing.
+            f"CREATE FUNCTION {FOLD}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            f" IF current_setting('{DIRTY}', TRUE) = 'yes' THEN"
+            f" PERFORM set_config('{DIRTY}', 'no', TRUE); {fold}; DELETE FROM {CHANGE_TABLE};"
+            f" END IF; RETURN NULL; END $$",
+            f"CREATE CONSTRAINT TRIGGER {FOLD} AFTER INSERT ON {CHANGE_TABLE} DEFERRABLE INITIALLY DEFERRED"
+            f" FOR EACH ROW EXECUTE FUNCTION {FOLD}()",
+        ]
         return statements
 
     def drop(self) -> list[str]:
@@ -174,6 +206,7 @@ class PostgreSQL(Engine):
             for event in ("insert", "delete", "update"):
                 name = f"{prefix}_{event}"
                 statements += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
+        statements += [f"DROP TABLE IF EXISTS {CHANGE_TABLE}", f"DROP FUNCTION IF EXISTS {FOLD}()"]
         return statements
 
 
@@ -218,48 +251,67 @@ def summed(statement_filter):
     """A series' counts from the rollup, in one query: (statements per (year, month, precision), and per the same
     key (codings with a stance, the sum of their stances)), as series.volume and series.stances give them."""
     cleaned = statement_filter.form.cleaned_data
-    rows = CompareCount.objects.all()
+    conditions = Q()
     if speakers := cleaned.get("speaker"):
-        rows = rows.filter(speaker_id__in=[official.pk for official in speakers])
+        conditions &= Q(speaker_id__in=[official.pk for official in speakers])
     if countries := cleaned.get("speaker_country"):
         officials = Official.objects.filter(country__in=[country.pk for country in countries]).values("pk")
-        rows = rows.filter(speaker_id__in=officials)
+        conditions &= Q(speaker_id__in=officials)
     targets = cleaned.get("target") or []
     if targets and isinstance(targets[0], Country):
-        rows = rows.filter(target_country_id=targets[0].pk)
+        conditions &= Q(target_country_id=targets[0].pk)
     elif targets:
-        rows = rows.filter(target_official_id=targets[0].pk)
+        conditions &= Q(target_official_id=targets[0].pk)
     else:
-        rows = rows.filter(target_country_id=0, target_official_id=0)
+        conditions &= Q(target_country_id=0, target_official_id=0)
     if stance := cleaned.get("stance"):
-        rows = rows.filter(stance=NO_STANCE if stance == NO_STANCE_VALUE else int(stance))
+        conditions &= Q(stance=NO_STANCE if stance == NO_STANCE_VALUE else int(stance))
     if act := cleaned.get("act"):
-        rows = rows.filter(act=act)
+        conditions &= Q(act=act)
     if first := cleaned.get("date_from"):
-        rows = rows.filter(Q(year__gt=first.first.year) | Q(year=first.first.year, month__gte=first.first.month))
+        conditions &= Q(year__gt=first.first.year) | Q(year=first.first.year, month__gte=first.first.month)
     if last := cleaned.get("date_to"):
-        rows = rows.filter(Q(year__lt=last.last.year) | Q(year=last.last.year, month__lte=last.last.month))
-    return sum_rows(rows)
+        conditions &= Q(year__lt=last.last.year) | Q(year=last.last.year, month__lte=last.last.month)
+    return sum_rows(conditions)
 
 
-def sum_rows(rows) -> tuple[Counter, dict]:
-    """Rollup rows summed per (year, month, precision): statements (or codings), and codings with a stance with the
-    sum of their stances. One query."""
+def tables() -> list:
+    """The rollup's rows to read: on PostgreSQL with this transaction's changes not yet folded into them."""
+    found = [CompareCount.objects]
+    if connection.vendor == "postgresql":
+        found.append(CompareCountChange.objects)
+    return found
+
+
+def sum_rows(conditions: Q) -> tuple[Counter, dict]:
+    """The rollup rows matching `conditions` summed per (year, month, precision): statements (or codings), and
+    codings with a stance with the sum of their stances. One query (two on PostgreSQL: the pending changes)."""
     with_stance = ~Q(stance=NO_STANCE)
-    grouped = (
-        rows.values("year", "month", "date_precision")
-        .annotate(
-            n=Sum("statements"),
-            coded=Sum("statements", filter=with_stance),
-            total=Sum(F("statements") * F("stance"), filter=with_stance),
-        )
-        .order_by()
-    )
     volume, stances = Counter(), {}
-    for row in grouped:
-        key = (row["year"], row["month"], row["date_precision"])
-        if row["n"]:
-            volume[key] = row["n"]
-        if row["coded"]:
-            stances[key] = (row["coded"], row["total"])
-    return volume, stances
+    for rows in tables():
+        grouped = (
+            rows.filter(conditions)
+            .values("year", "month", "date_precision")
+            .annotate(
+                n=Sum("statements"),
+                coded=Sum("statements", filter=with_stance),
+                total=Sum(F("statements") * F("stance"), filter=with_stance),
+            )
+            .order_by()
+        )
+        for row in grouped:
+            key = (row["year"], row["month"], row["date_precision"])
+            volume[key] += row["n"] or 0
+            before = stances.get(key, (0, 0))
+            stances[key] = (before[0] + (row["coded"] or 0), before[1] + (row["total"] or 0))
+    volume = Counter({key: n for key, n in volume.items() if n})
+    return volume, {key: value for key, value in stances.items() if value[0]}
+
+
+def acts(conditions: Q) -> Counter:
+    """Codings per speech act (the act given) among the rollup rows matching `conditions`."""
+    counts = Counter()
+    for rows in tables():
+        summed = rows.filter(conditions).exclude(act="").values("act").annotate(n=Sum("statements")).order_by()
+        counts.update(dict(summed.values_list("act", "n")))
+    return counts

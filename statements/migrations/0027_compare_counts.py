@@ -56,5 +56,22 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        # PostgreSQL's table of pending changes: created and dropped with the triggers (rollup.py), none on SQLite.
+        migrations.CreateModel(
+            name="CompareCountChange",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.SmallIntegerField()),
+                ("month", models.SmallIntegerField()),
+                ("date_precision", models.CharField(max_length=5)),
+                ("speaker_id", models.IntegerField()),
+                ("target_country_id", models.IntegerField()),
+                ("target_official_id", models.IntegerField()),
+                ("stance", models.SmallIntegerField()),
+                ("act", models.CharField(max_length=10)),
+                ("statements", models.IntegerField()),
+            ],
+            options={"db_table": "statements_comparecount_change", "managed": False},
+        ),
         migrations.RunPython(create, drop, elidable=False),
     ]
