@@ -9,7 +9,7 @@ that are coded toward the second. They are counted per period as the compare pag
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import QueryDict
 
 from ..dates import DateSpan
@@ -64,12 +64,17 @@ class Direction:
 
     def _speakers(self):
         """(the officials who speak for the first country on every date, the statements of those whose side
-        depends on the date). Most speakers speak for one side on every date: an institution for its country, a
-        person who never held a post with a country or an institution of its own for theirs; the others (a post
-        abroad, at the UN) are few, and only their statements need the side of their date."""
-        moving = Position.objects.filter(Q(country__isnull=False) | Q(speaks_for__isnull=False)).values("official")
-        fixed = Official.objects.filter(country=self.speaker).exclude(Q(kind=OfficialKind.PERSON) & Q(pk__in=moving))
-        return fixed.values("pk"), self.statements.filter(speaker__in=moving, speaker__kind=OfficialKind.PERSON)
+        depends on the date, or None when there are none). Most speakers speak for one side on every date: an
+        institution for its country, a person who never held a post for another country or an institution, for
+        theirs; the others (a post abroad, at the UN) are few, and only their statements need the side of
+        their date. Their ids are read first (one small query), so that none means no query of statements at all."""
+        if not hasattr(self, "_moving"):
+            abroad = Q(country__isnull=False) & (~Q(country=F("official__country")) | Q(official__country__isnull=True))
+            posts = Position.objects.filter(abroad | Q(speaks_for__isnull=False))
+            self._moving = list(posts.filter(official__kind=OfficialKind.PERSON).values_list("official", flat=True))
+        fixed = Official.objects.filter(country=self.speaker).exclude(pk__in=self._moving).values("pk")
+        others = self.statements.filter(speaker__in=set(self._moving)) if self._moving else None
+        return fixed, others
 
     def counted(self, *, exact: bool = False) -> tuple[Counter, dict]:
         """Statements and codings per (year, month, precision) this way: the fixed speakers' summed from the rollup
@@ -79,6 +84,8 @@ class Direction:
             return volume(self.statements), stances(self.statements, self.coding_conditions)
         fixed, others = self._speakers()
         summed, coded = rollup.sum_rows(Q(speaker_id__in=fixed, target_country_id=self.target.pk))
+        if others is None:
+            return summed, coded
         summed.update(volume(others))
         for key, (n, total) in stances(others, self.coding_conditions).items():
             before = coded.get(key, (0, 0))
@@ -103,7 +110,8 @@ class Direction:
         coded = Statement.objects.published().coded(countries=[self.target.pk])
         newest = ("-date", "-id")
         found = list(coded.filter(speaker__in=fixed).order_by(*newest).values_list("date", "pk")[:LATEST])
-        found += list(others.order_by(*newest).values_list("date", "pk")[:LATEST])
+        if others is not None:
+            found += list(others.order_by(*newest).values_list("date", "pk")[:LATEST])
         ids = [pk for _, pk in sorted(found, reverse=True)[:LATEST]]
         rows = Statement.objects.filter(pk__in=ids).for_lists().with_role().in_bulk()
         shown = [rows[pk] for pk in ids if pk in rows]
@@ -115,8 +123,9 @@ class Direction:
         fixed speakers' from the rollup, the others' from their codings."""
         fixed, others = self._speakers()
         counts = rollup.acts(Q(speaker_id__in=fixed, target_country_id=self.target.pk))
-        counted = Coding.objects.filter(statement__in=others.order_by().values("pk"), target_country=self.target)
-        counts.update(dict(counted.exclude(act="").values("act").annotate(n=Count("pk")).values_list("act", "n")))
+        if others is not None:
+            counted = Coding.objects.filter(statement__in=others.order_by().values("pk"), target_country=self.target)
+            counts.update(dict(counted.exclude(act="").values("act").annotate(n=Count("pk")).values_list("act", "n")))
         ranked = sorted(((-n, act) for act, n in counts.items() if n > 0))[:TOP_ACTS]
         return [(SpeechAct(act).label, -n) for n, act in ranked]
 
