@@ -141,6 +141,7 @@ class Comparison:
         filled = [(number, value.strip()) for number, value in values if value.strip()]
         if len(filled) != len(values):
             comparison.clean = False
+        comparison.typed = {f"s{number}": value for number, value in filled if 1 <= number <= MAX_SERIES}
         beyond = sorted({f"s{number}" for number, _ in filled if number > MAX_SERIES or number == 0})
         if beyond:
             comparison.error(
@@ -154,7 +155,7 @@ class Comparison:
             return comparison
         if [number for number, _ in filled] != list(range(1, len(filled) + 1)):
             comparison.clean = False  # s2 and s4 given: renumbered s1 and s2
-        datas = []
+        datas, comparison.typed = [], {}
         for position, (_, value) in enumerate(filled, start=1):
             comparison.typed[f"s{position}"] = value
             datas.append(comparison._series_data(f"s{position}", value))
