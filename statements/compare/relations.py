@@ -132,9 +132,9 @@ class Direction:
 
 def partners(country: Country) -> list[Country]:
     """The countries with coded published statements between them and `country`, either way (by the speakers'
-    own countries: a list of links, two queries), in name order."""
+    own countries: a list of links), in name order. One query."""
     published = Coding.objects.filter(statement__status="published", target_country__isnull=False)
-    toward = published.filter(target_country=country).values_list("statement__speaker__country", flat=True)
-    spoken = published.filter(statement__speaker__country=country).values_list("target_country", flat=True)
-    ids = (set(toward.distinct()) | set(spoken.distinct())) - {None, country.pk}
-    return list(Country.objects.filter(pk__in=ids).order_by("name"))
+    toward = published.filter(target_country=country).values("statement__speaker__country")
+    spoken = published.filter(statement__speaker__country=country).values("target_country")
+    found = Country.objects.filter(Q(pk__in=toward) | Q(pk__in=spoken)).exclude(pk=country.pk)
+    return list(found.order_by("name"))
