@@ -16,7 +16,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0026_source_text_and_verbatim_check"),
+        ("statements", "0029_covering_indexes_hold_date_precision"),
     ]
 
     operations = [
