@@ -9,7 +9,9 @@ For each engine it
    build is reused while its key matches: count, seed and a hash of the generator's source
    (statements/sample_data/synthetic.py, statements/sample_data/demo.py). Newer migrations (indexes) are applied
    to a reused database, followed by ANALYZE (VACUUM ANALYZE on PostgreSQL), so the key does not have to include
-   the migration state;
+   the migration state. The synthetic statements' codings are topped up on a reused database
+   (`code_synthetic`, statements/sample_data/codings.py: outside the key, so a database built before codings gets
+   them without a rebuild; nothing to do on one coded already);
 2. measures, in a fresh Python process, through Django's test Client and the real URLconf (middleware, templates,
    everything): the timeline over a fixed matrix of filters (a warm-up, then --runs timed requests each: p50/p95
    server time, SQL query count, slowest SQL statement), deep pages, full-text search pages and the admin
@@ -83,6 +85,8 @@ TARGETS = {
     "release_seconds": 300,
     "release_memory_mb": 200,
     "alerts_seconds": 60,
+    "compare_p50_ms": 150,
+    "compare_p95_ms": 400,
     "extract_2000_words_ms": 500,
     "alerts_memory_mb": 200,
 }
@@ -148,6 +152,25 @@ SEARCH_MATRIX: list[tuple[str, dict]] = [
 ]
 
 
+# The compare page over the whole range (docs/compare.md): four series of speakers' countries toward targets, the
+# drift's pair both ways among them (statements/sample_data/codings.py), then words and a topic (the exact query
+# either way, for now), and the relations pages of the drift's pair and of the busiest pair.
+COMPARE_FOUR = {
+    "s1": "speaker_country=fr&target=cn",
+    "s2": "speaker_country=cn&target=fr",
+    "s3": "speaker_country=ru&target=us",
+    "s4": "speaker_country=us&target=ru",
+}
+COMPARE_PAGES = [
+    ("compare, four series", "/compare/?" + urlencode(COMPARE_FOUR)),
+    ("compare, four series, by years", "/compare/?" + urlencode({**COMPARE_FOUR, "step": "year"})),
+    ("compare, words and a topic", "/compare/?" + urlencode({"s1": "q=ceasefire&target=us", "s2": "topic=syria"})),
+    ("compare JSON, four series", "/compare.json?" + urlencode(COMPARE_FOUR)),
+    ("relations, drift pair", "/relations/cn-fr/"),
+    ("relations, RU and US", "/relations/ru-us/"),
+]
+
+
 # --- Orchestration (the parent process) ---------------------------------------------------------------------------
 
 
@@ -208,6 +231,14 @@ def ensure_sqlite(count: int, seed: int, keep: bool = False) -> str:
     marker.write_text(json.dumps(key))
     print(f"SQLite: built in {time.monotonic() - started:.0f} s", flush=True)
     return url
+
+
+def top_up_codings(url: str) -> None:
+    """Code the synthetic statements of a database built before codings existed (statements/sample_data/codings.py,
+    outside the build key, so the statements are not rebuilt for it): it carries on after the last coded statement,
+    so on a database coded already it finds nothing to do."""
+    print("Codings: topping up the synthetic codings (code_synthetic)…", flush=True)
+    manage(url, "code_synthetic")
 
 
 def psql(url: str, sql: str) -> str:
@@ -474,6 +505,7 @@ def main(argv: list[str] | None = None) -> None:
             url = ensure_sqlite(args.count, args.seed, args.keep_database)
         else:
             url = ensure_postgres(args.count, args.seed, args.keep_database)
+        top_up_codings(url)
         build_seconds = time.monotonic() - build_started
         settle(engine, url)
         if args.mode == "alerts":
@@ -601,6 +633,8 @@ def render_table(report: dict) -> str:
     add("search page p95 ms", lambda e: e["search"]["p95_ms"], "")
     add("other public pages p50 ms", lambda e: e["pages"]["p50_ms"], "≤ 50", TARGETS["pages_p50_ms"])
     add("other public pages worst p50 ms", lambda e: e["pages"]["worst_p50_ms"], "≤ 250", TARGETS["pages_worst_p50_ms"])
+    add("compare and relations p50 ms", lambda e: e["compare"]["p50_ms"], "≤ 150", TARGETS["compare_p50_ms"])
+    add("compare and relations p95 ms", lambda e: e["compare"]["p95_ms"], "≤ 400", TARGETS["compare_p95_ms"])
     add("admin changelist p50 ms", lambda e: e["admin"]["changelist_p50_ms"], "≤ 500", 500)
     add("admin worst p50 ms (statements and sources lists)", lambda e: e["admin"]["worst_p50_ms"], "≤ 500", 500)
     add(
@@ -913,6 +947,10 @@ def measure(*, runs: int) -> dict:
     print("  other public pages…", flush=True)
     pages = [measure_url(client, label, url, runs) for label, url in other_pages()]
     result["pages"] = summarise(pages)
+
+    print(f"  compare and relations pages ({len(COMPARE_PAGES)} URLs)…", flush=True)
+    compare = [measure_url(client, label, url, runs) for label, url in COMPARE_PAGES]
+    result["compare"] = summarise(compare)
 
     print("  admin changelist…", flush=True)
     admin_client = Client(raise_request_exception=False)

@@ -600,16 +600,22 @@ class StatementFilter(django_filters.FilterSet):
 
     def coded(self, queryset):
         """`target`, `stance` and `act` narrow together: one coding of the statement must match all that are given."""
+        conditions = self.coding_conditions()
+        return queryset.coded(**conditions) if conditions else queryset
+
+    def coding_conditions(self) -> dict | None:
+        """What one coding must match (CodingQuerySet.matching's arguments), or None when no target, stance or
+        act is given."""
         targets, stance, act = (self.form.cleaned_data.get(name) for name in ("target", "stance", "act"))
         if not (targets or stance or act):
-            return queryset
-        return queryset.coded(
-            countries=[t for t in targets or [] if isinstance(t, Country)],
-            officials=[t for t in targets or [] if isinstance(t, Official)],
-            stance=None if not stance or stance == NO_STANCE else int(stance),
-            no_stance=stance == NO_STANCE,
-            act=act or "",
-        )
+            return None
+        return {
+            "countries": [t for t in targets or [] if isinstance(t, Country)],
+            "officials": [t for t in targets or [] if isinstance(t, Official)],
+            "stance": None if not stance or stance == NO_STANCE else int(stance),
+            "no_stance": stance == NO_STANCE,
+            "act": act or "",
+        }
 
     def filter_speaker(self, queryset, name, value):
         if not value:  # `?speaker=` with nothing chosen

@@ -519,15 +519,9 @@ class StatementQuerySet(models.QuerySet):
         """Statements with one coding that matches every condition given: toward any of the countries or officials,
         with the stance (or with none, `no_stance`), with the speech act. An EXISTS on the statement's codings,
         so a statement coded twice is listed once and the timeline's query keeps its shape."""
-        codings = Coding.objects.filter(statement=models.OuterRef("pk"))
-        if countries or officials:
-            codings = codings.filter(Q(target_country__in=countries) | Q(target_official__in=officials))
-        if no_stance:
-            codings = codings.filter(stance__isnull=True)
-        elif stance is not None:
-            codings = codings.filter(stance=stance)
-        if act:
-            codings = codings.filter(act=act)
+        codings = Coding.objects.filter(statement=models.OuterRef("pk")).matching(
+            countries=countries, officials=officials, stance=stance, no_stance=no_stance, act=act
+        )
         return self.filter(models.Exists(codings))
 
     def newest_first(self):
@@ -1040,4 +1034,5 @@ class ImportJob(models.Model):
 
 # The alerts' models live in their own package; importing them here registers them with the app.
 from .alerts.models import Digest, RunLock, SentStatement, Subscription  # noqa: E402, F401
+from .compare.models import CompareCount, CompareCountChange  # noqa: E402, F401
 from .positions.models import Coding, StatementLink, links_out_of_order  # noqa: E402, F401

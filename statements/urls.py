@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 from . import views, views_export, views_releases
 from .alerts import views as alerts
 from .cache_outage import FALLBACK_CACHE
+from .compare import page as compare
 from .feeds import ChangesFeed, StatementFeed
 from .ratelimit import rate_limit
 
@@ -31,6 +32,10 @@ urlpatterns = [
     path("feed.atom", limit_search(StatementFeed()), name="feed"),
     path("changes.atom", ChangesFeed(), name="changes_feed"),
     path("reports/<slug:name>.csv", limit_export(views_export.report_csv), name="report_csv"),
+    path("compare/", compare.compare, name="compare"),
+    path("compare.csv", limit_export(compare.compare_csv), name="compare_csv"),
+    path("relations/<str:pair>/", compare.relations, name="relations"),
+    path("compare.json", limit_export(compare.compare_json), name="compare_json"),
     path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
     path("statements/<int:pk>/cite.<str:fmt>", views.statement_citation, name="statement_citation"),
     path("statements/<int:pk>/report/", limit_report(views.report_error), name="report_error"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from .alerts.subscribing import alert_form_context, alert_query_for
 from .citations import FORMATS, Citation
+from .compare.relations import pair_slug, partners
 from .corrections import ErrorReportForm, file_report
 from .models import Coding, Country, Official, OptionCount, Statement, StatementLink, Status, Topic
 from .revisions import Revisions, revisions
@@ -142,7 +143,8 @@ def country_detail(request, code):
     country = get_object_or_404(Country, code=code.upper())
     officials = list(Official.objects.with_published_statements().filter(country=country).order_by("name"))
     statements = Statement.objects.published().linked_to(countries=[country.pk])
-    context = {"country": country, "officials": officials}
+    relations = [(partner, pair_slug(country, partner)) for partner in partners(country)]
+    context = {"country": country, "officials": officials, "relations": relations}
     return entity_timeline(
         request,
         "statements/country_detail.html",

@@ -87,3 +87,13 @@ def test_every_filter_the_alerts_bar_follows_is_one_a_visitor_could_subscribe_to
         statement_filter = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
         assert statement_filter.is_valid(), (family, query, statement_filter.errors)
     assert {family for family, _ in drawn} == set(alerts.FAMILY_WEIGHTS)
+
+
+def test_every_compare_page_the_bench_measures_answers(client, db):
+    """A URL the bench times must be the page, not a 400 or a redirect timed by mistake."""
+    from bench.run import COMPARE_PAGES
+    from tests.factories import TopicFactory
+
+    TopicFactory(name="Syria", slug="syria")
+    for label, url in COMPARE_PAGES:
+        assert client.get(url).status_code == 200, label

@@ -237,9 +237,9 @@ OFFICIAL_QUERIES = 5  # official, positions, the matches' ids (count and page), 
 TOPIC_QUERIES = 6 + link_counting_queries(
     1
 )  # topic, children, topic tree, the matches' ids (count and page), rows, their topics
-COUNTRY_QUERIES = 5 + link_counting_queries(
+COUNTRY_QUERIES = 6 + link_counting_queries(
     1
-)  # country, officials, the matches' ids (count and page), rows, their topics
+)  # country, officials, its relations' countries, the matches' ids (count and page), rows, their topics
 INDEX_QUERIES = 2  # the counts kept by triggers (statements_optioncount), the officials, topics or countries
 
 

@@ -23,6 +23,23 @@ class CodingQuerySet(models.QuerySet):
     def for_display(self):
         return self.select_related("target_country", "target_official").order_by("id")
 
+    def matching(
+        self, *, countries=(), officials=(), stance: int | None = None, no_stance: bool = False, act: str = ""
+    ):
+        """Codings that match every condition given: toward any of the countries or officials, with the stance (or
+        with none, `no_stance`), with the speech act. What the public target, stance and act filters ask of one
+        coding (StatementQuerySet.coded), and what the compare page averages (statements/compare.py)."""
+        codings = self
+        if countries or officials:
+            codings = codings.filter(Q(target_country__in=countries) | Q(target_official__in=officials))
+        if no_stance:
+            codings = codings.filter(stance__isnull=True)
+        elif stance is not None:
+            codings = codings.filter(stance=stance)
+        if act:
+            codings = codings.filter(act=act)
+        return codings
+
 
 class Coding(models.Model):
     """One analyst's reading of a statement toward one target: a stance (or none) and a speech act.

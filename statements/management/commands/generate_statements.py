@@ -12,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from statements.sample_data.codings import code_synthetic_statements
 from statements.sample_data.synthetic import generate_statements
 
 MAX_COUNT = 10_000_000
@@ -75,8 +76,12 @@ class Command(BaseCommand):
             "--batch-size", type=positive_int, default=5000, metavar="B", help="Rows per bulk insert (default 5000)."
         )
         parser.add_argument("--no-analyze", action="store_true", help="Skip ANALYZE after the load.")
+        parser.add_argument(
+            "--no-codings", action="store_true", help="Leave the new statements uncoded (see code_synthetic)."
+        )
 
     def handle(self, *args, count: int, seed: int, batch_size: int, no_analyze: bool, **options):
+        no_codings = options.get("no_codings", False)
         # Also checked here: call_command() passes keyword arguments without argparse's type check.
         for name, value in (("--count", count), ("--batch-size", batch_size)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -89,6 +94,12 @@ class Command(BaseCommand):
         added = generate_statements(
             count=count, seed=seed, batch_size=batch_size, progress=Progress(self.stdout, redraw=redraw)
         )
+        if not no_codings:
+            self.stdout.write("Coding them (stance and speech act; code_synthetic)…")
+            coded = code_synthetic_statements(
+                seed=seed, batch_size=batch_size, progress=Progress(self.stdout, redraw=redraw, unit="statements coded")
+            )
+            self.stdout.write(f"Made {coded:,} synthetic codings.")
         if not no_analyze:
             analyze_started = time.monotonic()
             analyze()

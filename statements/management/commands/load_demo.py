@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from statements.models import Statement
+from statements.sample_data.codings import code_synthetic_statements
 from statements.sample_data.demo import load_demo
 from statements.sample_data.synthetic import generate_statements
 
@@ -44,4 +45,6 @@ class Command(BaseCommand):
                     progress=lambda done, total: self.stdout.write(f"  {done}/{total} synthetic statements"),
                 )
                 self.stdout.write(f"Synthetic statements: added {added}, now {existing + added}.")
+            coded = code_synthetic_statements(seed=seed, batch_size=batch_size)
+            self.stdout.write(f"Synthetic codings: added {coded}.")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -1,0 +1,1 @@
+"""The compare page (docs/compare.md): series, their counts, the chart and the downloads."""
