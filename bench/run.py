@@ -1046,7 +1046,7 @@ def measure_form_lists(runs: int) -> dict:
         counts = OptionCount.objects.counts()
         read = time.perf_counter()
         lists = FormLists(
-            statement_filter.data, topics=Topic.objects.in_bulk(), speakers=published_speakers(), counts=counts
+            statement_filter.data, topics=Topic.objects.in_bulk(), speakers=published_speakers(counts), counts=counts
         )
         fields = form_fields(statement_filter, lists)
         timings.append((time.perf_counter() - started) * 1000)

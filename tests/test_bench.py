@@ -97,3 +97,13 @@ def test_every_compare_page_the_bench_measures_answers(client, db):
     TopicFactory(name="Syria", slug="syria")
     for label, url in COMPARE_PAGES:
         assert client.get(url).status_code == 200, label
+
+
+def test_the_form_lists_step_builds_the_timeline_form_as_the_page_does(db):
+    """The bench times the form's option lists by calling the timeline's own functions: a change of their
+    signatures must fail here, not half-way through a run at a million."""
+    from tests.factories import StatementFactory
+
+    StatementFactory()
+    result = bench.measure_form_lists(1)
+    assert result["options"] > 0
