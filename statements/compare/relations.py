@@ -9,7 +9,7 @@ that are coded toward the second. They are counted per period as the compare pag
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import QueryDict
 
 from ..dates import DateSpan
@@ -132,9 +132,19 @@ class Direction:
 
 def partners(country: Country) -> list[Country]:
     """The countries with coded published statements between them and `country`, either way (by the speakers'
-    own countries: a list of links), in name order. One query."""
-    published = Coding.objects.filter(statement__status="published", target_country__isnull=False)
-    toward = published.filter(target_country=country).values("statement__speaker__country")
-    spoken = published.filter(statement__speaker__country=country).values("target_country")
-    found = Country.objects.filter(Q(pk__in=toward) | Q(pk__in=spoken)).exclude(pk=country.pk)
-    return list(found.order_by("name"))
+    own countries: a list of links), in name order. One query, on the compare rollup rather than the codings: a
+    country page must not group every coding of a million statements to list its links (docs/compare.md). Each
+    test is a seek in the rollup's (target country, speaker) index: per official, and per country.
+
+    On PostgreSQL the rows this transaction added and has not committed are read too (rollup.tables()); a pair whose
+    last coding this same transaction removed stays listed until it commits."""
+    officials = Official.objects.filter(country=country).values("pk")
+    linked = Q()
+    for rows in rollup.tables():
+        coded = rows.filter(statements__gt=0)
+        spoken_to = coded.filter(target_country_id=OuterRef("pk"), speaker_id__in=officials)
+        heard_from = Official.objects.filter(
+            Exists(coded.filter(target_country_id=country.pk, speaker_id=OuterRef("pk")))
+        ).values("country_id")
+        linked |= Q(Exists(spoken_to)) | Q(pk__in=heard_from)
+    return list(Country.objects.filter(linked).exclude(pk=country.pk).order_by("name"))
