@@ -12,6 +12,7 @@ Corrections and retractions of statements already sent come in their own section
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -20,9 +21,11 @@ from django.conf import settings
 from django.core.mail import make_msgid
 from django.db import transaction
 from django.db.models import F
+from django.http import QueryDict
 
+from ..filters import StatementFilter
 from ..models import Statement, Status
-from .models import Digest, Frequency, SentStatement, Subscription, fingerprint
+from .models import Digest, Frequency, SentStatement, Subscription, SubscriptionState, fingerprint
 from .subscribing import followed_filter
 
 # At most this many statements are written out in a digest; the rest are counted, with a link to the timeline.
@@ -70,14 +73,70 @@ def candidates_since(subscription: Subscription) -> datetime.datetime:
 
 
 def new_statement_ids(subscription: Subscription) -> list[int]:
-    """Published statements matching the filter, changed since `candidates_since`, never sent to it; in the filter's
-    order. Empty for a filter no longer valid (an official whose statements all left the public site)."""
+    """Published statements matching the filter, changed since `candidates_since`, never sent to it. Empty for a
+    filter no longer valid (an official whose statements all left the public site). One subscription's alone (the
+    admin's preview); a run reads them for all its subscriptions at once (`Batch`)."""
     statement_filter = followed_filter(subscription)
     if not statement_filter.is_valid():
         return []
     sent = SentStatement.objects.filter(subscription=subscription).values("statement_id")
     found = statement_filter.qs.filter(updated_at__gte=candidates_since(subscription)).exclude(pk__in=sent)
     return list(found.values_list("pk", flat=True))
+
+
+class Batch:
+    """What one run reads once for all its due subscriptions, rather than once for each of them.
+
+    - The candidates: the published statements changed since the earliest `candidates_since` of them all, read once,
+      ids and `updated_at` only.
+    - Each distinct filter (many subscriptions follow the same one) built once, the names they use read together
+      (`StatementFilter.read_together`), and its matches among the candidates read once, when the first subscription
+      that follows it is looked at, and forgotten after the last.
+    - The subscriptions whose sent statements changed since (`changed`): only they can have a correction to tell.
+      A change stamps the statement's `updated_at`, so it is among the candidates of every subscription that last
+      looked before it (the same margin for late commits as for new statements).
+
+    A subscription with no new candidate and no changed statement has nothing to record: it costs no query of its own
+    (`checked` marks them all at once).
+    """
+
+    def __init__(self, subscriptions: list[Subscription]):
+        self.since = min((candidates_since(s) for s in subscriptions), default=None)
+        self.uses = Counter(s.query for s in subscriptions)
+        self.filters, self.matched = {}, {}
+        self.candidates, self.changed = {}, set()
+        if self.since is None:
+            return
+        candidates = Statement.objects.published().filter(updated_at__gte=self.since)
+        self.candidates = dict(candidates.order_by().values_list("pk", "updated_at"))
+        queries = list(self.uses)
+        built = StatementFilter.read_together([QueryDict(query) for query in queries], queryset=candidates)
+        self.filters = dict(zip(queries, built, strict=True))
+        self.changed = set(
+            SentStatement.objects.filter(statement__updated_at__gte=self.since)
+            .exclude(version=F("statement__updated_at"))
+            .order_by()
+            .values_list("subscription_id", flat=True)
+            .distinct()
+        )
+
+    def statement_filter(self, subscription: Subscription) -> StatementFilter:
+        return self.filters[subscription.query]
+
+    def new_candidates(self, subscription: Subscription) -> list[int]:
+        """The candidates the subscription's filter matches, changed since its own `candidates_since`; some may have
+        been sent to it already (`record` leaves those out). Forgets the filter's matches after its last follower."""
+        query = subscription.query
+        if query not in self.matched:
+            statement_filter = self.filters[query]
+            found = statement_filter.qs.order_by().values_list("pk", flat=True) if statement_filter.is_valid() else []
+            self.matched[query] = list(found)
+        matched = self.matched[query]
+        self.uses[query] -= 1
+        if self.uses[query] <= 0:
+            del self.matched[query]
+        since = candidates_since(subscription)
+        return [pk for pk in matched if self.candidates.get(pk, since) >= since]
 
 
 def changed_since_sent(subscription: Subscription) -> tuple[list[SentStatement], list[SentStatement]]:
@@ -104,15 +163,28 @@ def changed_since_sent(subscription: Subscription) -> tuple[list[SentStatement],
     return rows, told
 
 
-def record(subscription: Subscription, now: datetime.datetime) -> Digest | None:
+def record(
+    subscription: Subscription, now: datetime.datetime, new_candidates: list[int] | None = None
+) -> Digest | None:
     """Record the next digest of a due subscription, with the statements it sends, in one transaction; None when
-    there is nothing to send or the subscription is gone. Once this commits, these statements never go to this
-    subscription in another digest."""
+    there is nothing to send or the subscription is no longer active. Once this commits, these statements never go
+    to this subscription in another digest. `new_candidates`: its filter's matches read by the run (`Batch`), of
+    which those not sent yet are new; else they are read here."""
     with transaction.atomic():
-        subscription = Subscription.objects.select_for_update().filter(pk=subscription.pk).first()
-        if subscription is None:  # unsubscribed since the run looked it up
+        subscription = (
+            Subscription.objects.select_for_update().filter(pk=subscription.pk, state=SubscriptionState.ACTIVE).first()
+        )
+        if subscription is None:  # unsubscribed or paused since the run looked it up
             return None
-        new_ids = new_statement_ids(subscription)
+        if new_candidates is None:
+            new_ids = new_statement_ids(subscription)
+        else:
+            sent = set(
+                SentStatement.objects.filter(subscription=subscription, statement_id__in=new_candidates)
+                .order_by()  # the model's order would join the statements for nothing
+                .values_list("statement_id", flat=True)
+            )
+            new_ids = [pk for pk in new_candidates if pk not in sent]
         changed, corrections = changed_since_sent(subscription)
         subscription.checked_at = now
         subscription.save(update_fields=["checked_at"])
@@ -143,6 +215,14 @@ def record(subscription: Subscription, now: datetime.datetime) -> Digest | None:
             row.correction_digest = digest
         SentStatement.objects.bulk_update(changed, ["version", "fingerprint", "retraction_told", "correction_digest"])
     return digest
+
+
+def checked(pks: list[int], now: datetime.datetime) -> None:
+    """Mark subscriptions looked at without a digest, with nothing to record (`Batch`), in a few queries."""
+    for start in range(0, len(pks), 500):
+        Subscription.objects.filter(pk__in=pks[start : start + 500], state=SubscriptionState.ACTIVE).update(
+            checked_at=now
+        )
 
 
 @dataclass
