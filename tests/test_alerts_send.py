@@ -256,8 +256,8 @@ def test_corrections_of_statements_sent_come_in_their_own_section(smtp_server, s
 
 
 # Queries a run makes for each digest it sends: recording it (lock, sent pairs, corrections, the digest and its
-# pairs), its contents, marking it sent; with the two transactions' savepoints (a test runs in a transaction).
-QUERIES_PER_DIGEST = 15
+# pairs), its filter in words, its contents, marking it sent; with the savepoints of its two transactions.
+QUERIES_PER_DIGEST = 16
 
 
 @pytest.mark.parametrize("news", [False, True])

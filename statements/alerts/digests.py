@@ -12,7 +12,6 @@ Corrections and retractions of statements already sent come in their own section
 """
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -89,29 +88,34 @@ class Batch:
 
     - The candidates: the published statements changed since the earliest `candidates_since` of them all, read once,
       ids and `updated_at` only.
-    - Each distinct filter (many subscriptions follow the same one) built once, the names they use read together
-      (`StatementFilter.read_together`), and its matches among the candidates read once, when the first subscription
-      that follows it is looked at, and forgotten after the last.
+    - The filters' conditions (`StatementFilter.conditions`: an official, a topic, words…), each built once as a
+      StatementFilter over the candidates, the names they use read together (`read_together`), and its matches
+      among them read once. Ten thousand subscriptions follow thousands of filters made of a few hundred conditions;
+      a filter matches the candidates its conditions all match.
     - The subscriptions whose sent statements changed since (`changed`): only they can have a correction to tell.
       A change stamps the statement's `updated_at`, so it is among the candidates of every subscription that last
       looked before it (the same margin for late commits as for new statements).
 
     A subscription with no new candidate and no changed statement has nothing to record: it costs no query of its own
-    (`checked` marks them all at once).
+    (`checked` marks them all at once). A whole filter is built only to say it in words (`statement_filter`).
     """
 
     def __init__(self, subscriptions: list[Subscription]):
         self.since = min((candidates_since(s) for s in subscriptions), default=None)
-        self.uses = Counter(s.query for s in subscriptions)
-        self.filters, self.matched = {}, {}
-        self.candidates, self.changed = {}, set()
+        self.conditions = {s.query: StatementFilter.conditions(QueryDict(s.query)) for s in subscriptions}
+        self.candidates, self.matches, self.changed = {}, {}, set()
         if self.since is None:
             return
         candidates = Statement.objects.published().filter(updated_at__gte=self.since)
         self.candidates = dict(candidates.order_by().values_list("pk", "updated_at"))
-        queries = list(self.uses)
-        built = StatementFilter.read_together([QueryDict(query) for query in queries], queryset=candidates)
-        self.filters = dict(zip(queries, built, strict=True))
+        conditions = sorted({condition for found in self.conditions.values() for condition in found})
+        built = StatementFilter.read_together([QueryDict(condition) for condition in conditions], queryset=candidates)
+        for condition, statement_filter in zip(conditions, built, strict=True):
+            # None: the condition no longer validates (an official no longer on the public site).
+            valid = statement_filter.is_valid()
+            self.matches[condition] = (
+                frozenset(statement_filter.qs.order_by().values_list("pk", flat=True)) if valid else None
+            )
         self.changed = set(
             SentStatement.objects.filter(statement__updated_at__gte=self.since)
             .exclude(version=F("statement__updated_at"))
@@ -120,23 +124,22 @@ class Batch:
             .distinct()
         )
 
+    def is_valid(self, subscription: Subscription) -> bool:
+        return all(self.matches[condition] is not None for condition in self.conditions[subscription.query])
+
     def statement_filter(self, subscription: Subscription) -> StatementFilter:
-        return self.filters[subscription.query]
+        """The subscription's whole filter (its words, its errors). Built anew each time, not kept: a filter is a
+        heavy object, and few filters have more than one follower with something new."""
+        return followed_filter(subscription)
 
     def new_candidates(self, subscription: Subscription) -> list[int]:
-        """The candidates the subscription's filter matches, changed since its own `candidates_since`; some may have
-        been sent to it already (`record` leaves those out). Forgets the filter's matches after its last follower."""
-        query = subscription.query
-        if query not in self.matched:
-            statement_filter = self.filters[query]
-            found = statement_filter.qs.order_by().values_list("pk", flat=True) if statement_filter.is_valid() else []
-            self.matched[query] = list(found)
-        matched = self.matched[query]
-        self.uses[query] -= 1
-        if self.uses[query] <= 0:
-            del self.matched[query]
+        """The candidates the subscription's (valid) filter matches, changed since its own `candidates_since`; some
+        may have been sent to it already (`record` leaves those out)."""
+        found = [self.matches[condition] for condition in self.conditions[subscription.query]]
+        matched = frozenset.intersection(*found) if found else self.candidates.keys()
         since = candidates_since(subscription)
-        return [pk for pk in matched if self.candidates.get(pk, since) >= since]
+        # A statement published between reading the candidates and a condition's matches waits for the next run.
+        return sorted(pk for pk in matched if pk in self.candidates and self.candidates[pk] >= since)
 
 
 def changed_since_sent(subscription: Subscription) -> tuple[list[SentStatement], list[SentStatement]]:

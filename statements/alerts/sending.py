@@ -303,11 +303,10 @@ def send_due(
             return
         deliver(digest, now, connection, summary)
         return
-    statement_filter = batch.statement_filter(subscription)
-    if pause_if_filter_broken(subscription, statement_filter):
+    if not batch.is_valid(subscription) and pause_if_filter_broken(subscription, batch.statement_filter(subscription)):
         summary.paused += 1
         return
-    new_candidates = batch.new_candidates(subscription)
+    new_candidates = batch.new_candidates(subscription) if batch.is_valid(subscription) else []
     if not new_candidates and subscription.pk not in batch.changed:
         quiet.append(subscription.pk)
         return
@@ -315,7 +314,7 @@ def send_due(
     if digest is None:
         return
     digest.subscription = subscription  # as it was read: rendering needs no query for it
-    deliver(digest, now, connection, summary, statement_filter)
+    deliver(digest, now, connection, summary, batch.statement_filter(subscription))
 
 
 def pause_if_filter_broken(subscription: Subscription, statement_filter=None) -> bool:
