@@ -24,7 +24,7 @@ from django.http import QueryDict
 
 from ..filters import StatementFilter
 from ..models import Statement, Status
-from .models import Digest, Frequency, SentStatement, Subscription, SubscriptionState, fingerprint
+from .models import FINGERPRINTED, Digest, Frequency, SentStatement, Subscription, SubscriptionState, fingerprint
 from .subscribing import followed_filter
 
 # At most this many statements are written out in a digest; the rest are counted, with a link to the timeline.
@@ -167,12 +167,17 @@ def changed_since_sent(subscription: Subscription) -> tuple[list[SentStatement],
 
 
 def record(
-    subscription: Subscription, now: datetime.datetime, new_candidates: list[int] | None = None
+    subscription: Subscription,
+    now: datetime.datetime,
+    new_candidates: list[int] | None = None,
+    *,
+    may_have_changed: bool = True,
 ) -> Digest | None:
     """Record the next digest of a due subscription, with the statements it sends, in one transaction; None when
     there is nothing to send or the subscription is no longer active. Once this commits, these statements never go
     to this subscription in another digest. `new_candidates`: its filter's matches read by the run (`Batch`), of
-    which those not sent yet are new; else they are read here."""
+    which those not sent yet are new; else they are read here. `may_have_changed`: False when the run knows no
+    statement sent to it changed since (`Batch.changed`)."""
     with transaction.atomic():
         subscription = (
             Subscription.objects.select_for_update().filter(pk=subscription.pk, state=SubscriptionState.ACTIVE).first()
@@ -188,7 +193,9 @@ def record(
                 .values_list("statement_id", flat=True)
             )
             new_ids = [pk for pk in new_candidates if pk not in sent]
-        changed, corrections = changed_since_sent(subscription)
+        # Only a subscription among the run's `Batch.changed` has a sent statement changed since: the others skip
+        # the query.
+        changed, corrections = changed_since_sent(subscription) if may_have_changed else ([], [])
         subscription.checked_at = now
         subscription.save(update_fields=["checked_at"])
         if not new_ids and not corrections:
@@ -201,7 +208,7 @@ def record(
             new_count=len(new_ids),
             corrections_count=len(corrections),
         )
-        statements = Statement.objects.in_bulk(new_ids)
+        statements = Statement.objects.only("updated_at", *FINGERPRINTED).in_bulk(new_ids)
         SentStatement.objects.bulk_create(
             [
                 SentStatement(
@@ -244,9 +251,14 @@ class Contents:
 
 def contents(digest: Digest) -> Contents:
     """The statements of a recorded digest as they read now (a digest sent again shows the same statements)."""
+    # A digest with no new statement, or no correction, has no query for that section (an empty list is none).
     return gathered(
-        new=SentStatement.objects.filter(digest=digest).values("statement_id"),
-        changed=SentStatement.objects.filter(correction_digest=digest).values("statement_id"),
+        new=SentStatement.objects.filter(digest=digest).values("statement_id") if digest.new_count else [],
+        changed=(
+            SentStatement.objects.filter(correction_digest=digest).values("statement_id")
+            if digest.corrections_count
+            else []
+        ),
     )
 
 

@@ -310,7 +310,7 @@ def send_due(
     if not new_candidates and subscription.pk not in batch.changed:
         quiet.append(subscription.pk)
         return
-    digest = digests.record(subscription, now, new_candidates)
+    digest = digests.record(subscription, now, new_candidates, may_have_changed=subscription.pk in batch.changed)
     if digest is None:
         return
     digest.subscription = subscription  # as it was read: rendering needs no query for it
