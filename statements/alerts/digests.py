@@ -83,6 +83,10 @@ def new_statement_ids(subscription: Subscription) -> list[int]:
     return list(found.values_list("pk", flat=True))
 
 
+# Conditions built as filters at once (`Batch`): a filter is a heavy object, and a run has hundreds of conditions.
+CONDITIONS_AT_ONCE = 50
+
+
 class Batch:
     """What one run reads once for all its due subscriptions, rather than once for each of them.
 
@@ -109,13 +113,15 @@ class Batch:
         candidates = Statement.objects.published().filter(updated_at__gte=self.since)
         self.candidates = dict(candidates.order_by().values_list("pk", "updated_at"))
         conditions = sorted({condition for found in self.conditions.values() for condition in found})
-        built = StatementFilter.read_together([QueryDict(condition) for condition in conditions], queryset=candidates)
-        for condition, statement_filter in zip(conditions, built, strict=True):
-            # None: the condition no longer validates (an official no longer on the public site).
-            valid = statement_filter.is_valid()
-            self.matches[condition] = (
-                frozenset(statement_filter.qs.order_by().values_list("pk", flat=True)) if valid else None
-            )
+        for start in range(0, len(conditions), CONDITIONS_AT_ONCE):
+            chunk = conditions[start : start + CONDITIONS_AT_ONCE]
+            built = StatementFilter.read_together([QueryDict(condition) for condition in chunk], queryset=candidates)
+            for condition, statement_filter in zip(chunk, built, strict=True):
+                # None: the condition no longer validates (an official no longer on the public site).
+                valid = statement_filter.is_valid()
+                self.matches[condition] = (
+                    frozenset(statement_filter.qs.order_by().values_list("pk", flat=True)) if valid else None
+                )
         self.changed = set(
             SentStatement.objects.filter(statement__updated_at__gte=self.since)
             .exclude(version=F("statement__updated_at"))
