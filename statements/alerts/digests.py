@@ -12,6 +12,7 @@ Corrections and retractions of statements already sent come in their own section
 """
 
 import datetime
+import gc
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -84,6 +85,7 @@ def new_statement_ids(subscription: Subscription) -> list[int]:
 
 
 # Conditions built as filters at once (`Batch`): a filter is a heavy object, and a run has hundreds of conditions.
+# Each chunk is let go of before the next.
 CONDITIONS_AT_ONCE = 50
 
 
@@ -122,6 +124,10 @@ class Batch:
                 self.matches[condition] = (
                     frozenset(statement_filter.qs.order_by().values_list("pk", flat=True)) if valid else None
                 )
+            # A filter is a web of reference cycles, and the processes that set the collector's threshold high
+            # (tracker/wsgi.py, the bench) would keep every chunk's until the end of the run.
+            del built, statement_filter
+            gc.collect()
         self.changed = set(
             SentStatement.objects.filter(statement__updated_at__gte=self.since)
             .exclude(version=F("statement__updated_at"))
