@@ -266,6 +266,10 @@ STANCE_CHOICES = [*((str(value), stance_words(value)) for value in reversed(Stan
 
 # Parameter values a canonical query string leaves out (StatementFilter.is_clean).
 LEFT_OUT = [("sort", [Sort.NEWEST]), ("page", ["1"])]
+# Parameters read as one condition (StatementFilter.conditions): one coding must match all of target, stance and act
+# (`coded`); the dates, and the order by relevance and the words, are checked against each other
+# (StatementFilterForm.clean).
+TOGETHER = [("q", "sort"), ("target", "stance", "act"), ("date_from", "date_to")]
 
 
 class StatementFilter(django_filters.FilterSet):
@@ -520,6 +524,22 @@ class StatementFilter(django_filters.FilterSet):
             for field in fields:
                 field.known = known
         return filters
+
+    @classmethod
+    def conditions(cls, data: QueryDict) -> list[str]:
+        """The filter `data` as the query strings of its conditions, each a filter of its own: a statement matches
+        the whole filter when it matches every one of them (none: every statement), and the filter is valid when
+        each is. Every parameter narrows on its own (they are ANDed), except those in TOGETHER, which make one
+        condition; the order narrows nothing, and the page is no condition. Many filters share conditions (an
+        official, a topic): a caller matching many filters against the same statements reads each condition once
+        (`send_alerts`)."""
+        found = {}
+        for name in data:
+            if name not in cls.base_filters:
+                continue
+            group = next((names for names in TOGETHER if name in names), (name,))
+            found.setdefault(group, []).extend((name, value) for value in data.getlist(name))
+        return [urlencode(pairs) for _, pairs in sorted(found.items())]
 
     # --- The registry's readings: what every surface shows of this filter ------------------------------------------
 

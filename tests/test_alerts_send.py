@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 import dkim
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from statements.alerts import digests, links, sending
@@ -251,6 +253,64 @@ def test_corrections_of_statements_sent_come_in_their_own_section(smtp_server, s
         assert "11 November 2016" in part and words in part
         assert statement.source.title in part and statement.source.outlet.name in part
         assert f"/statements/{statement.pk}/" in part
+
+
+# Queries a run makes for each digest it sends: recording it (lock, sent pairs, corrections, the digest and its
+# pairs), its filter in words, its contents, marking it sent; with the savepoints of its two transactions. No
+# query for a section the digest does not have, nor for corrections when no statement sent to it changed.
+QUERIES_PER_DIGEST = 14
+
+
+@pytest.mark.parametrize("news", [False, True])
+def test_subscriptions_following_one_filter_share_what_the_run_reads(smtp_server, syria, news):
+    """Ten subscriptions following one filter cost a run no more queries than one when nothing is new to them, and a
+    few per digest when something is: the candidates and the filter's matches are read once for all of them."""
+
+    def queries_of_a_run(now) -> int:
+        with CaptureQueriesContext(connection) as run:
+            sending.run(now=now)
+        return len(run)
+
+    now = timezone.now()
+    following("topic=syria")
+    if news:
+        StatementFactory(topics=[syria])
+    one = queries_of_a_run(now)
+    for number in range(9):
+        following("topic=syria", email=f"reader{number}@example.org")
+    if news:
+        StatementFactory(topics=[syria])
+    ten = queries_of_a_run(now + 2 * HOUR)
+
+    assert len(smtp_server.messages) == (11 if news else 0)
+    if news:
+        assert ten - one <= 9 * QUERIES_PER_DIGEST
+    else:
+        assert ten <= one  # the first run also creates the lock's row
+
+
+@pytest.mark.parametrize(
+    "headers, body",
+    [
+        ("Subject: a short one", "One line.\r\n"),
+        ("Subject: a long subject\r\n\tfolded  by the generator", "Lines  with   spaces \t\r\n\r\n\r\n"),
+        ("Subject: =?utf-8?q?Statements_by_=E2=80=9CPeskov=E2=80=9D?=", ""),
+    ],
+)
+def test_the_dkim_signature_verifies_whatever_the_headers_and_body(dkim_key, settings, headers, body):
+    """The signature verifies with dkimpy's verifier: folded and encoded headers, whitespace a relay may change
+    (relaxed canonicalisation), an empty body; and a changed header breaks it."""
+    from statements.alerts import mail
+
+    message = (
+        f"From: alerts@tracker.example.org\r\nTo: reader@example.org\r\n{headers}\r\n"
+        "List-Unsubscribe: <https://tracker.example.org/alerts/unsubscribe/t/>\r\n\r\n"
+        f"{body}"
+    ).encode()
+    signed = mail.dkim_signed(message)
+
+    assert dkim.verify(signed, dnsfunc=lambda name, timeout=5: dkim_key)
+    assert not dkim.verify(signed.replace(b"/unsubscribe/t/", b"/unsubscribe/u/"), dnsfunc=lambda *a, **k: dkim_key)
 
 
 def test_a_digest_shows_a_set_number_and_links_to_the_rest(smtp_server, monkeypatch):
@@ -563,19 +623,19 @@ def test_one_subscription_in_trouble_does_not_stop_the_run(smtp_server, monkeypa
         smtp_server.refuse["middle@example.org"] = "550 5.1.1 No such user"
         digest_message = sending.emails.digest_message
 
-        def unsubscribed_meanwhile(digest):
+        def unsubscribed_meanwhile(digest, *args):
             if digest.subscription_id == middle.pk:
                 Subscription.objects.filter(pk=middle.pk).delete()
-            return digest_message(digest)
+            return digest_message(digest, *args)
 
         monkeypatch.setattr(sending.emails, "digest_message", unsubscribed_meanwhile)
     else:
         digest_message = sending.emails.digest_message
 
-        def broken_for_middle(digest):
+        def broken_for_middle(digest, *args):
             if digest.subscription_id == middle.pk:
                 raise ValueError("a template error")
-            return digest_message(digest)
+            return digest_message(digest, *args)
 
         monkeypatch.setattr(sending.emails, "digest_message", broken_for_middle)
 

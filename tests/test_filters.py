@@ -112,6 +112,24 @@ class TestCases:
         assert f.is_valid(), f.errors
         assert " ".join(world["labels"][s.pk] for s in f.qs) == expected
 
+    @pytest.mark.parametrize(("query", "expected"), CASES)
+    def test_a_filter_matches_what_all_its_conditions_match(self, class_world, query, expected):
+        """The filter's conditions, each read on its own, match together exactly what the filter matches: what a
+        send_alerts run relies on to read a condition once for every filter that has it."""
+        f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+        assert matched_by_conditions(query) == {s.pk for s in f.qs}
+
+
+def matched_by_conditions(query: str) -> set[int] | None:
+    """The statements every condition of the filter matches (StatementFilter.conditions); None when one is invalid."""
+    found = set(Statement.objects.published().values_list("pk", flat=True))
+    for condition in StatementFilter.conditions(QueryDict(query)):
+        f = StatementFilter(QueryDict(condition), queryset=Statement.objects.published())
+        if not f.is_valid():
+            return None
+        found &= {s.pk for s in f.qs}
+    return found
+
 
 BAD = [
     ("q=" + "x" * 201, "q", "at most 200 characters"),
@@ -158,6 +176,11 @@ class TestBadInput:
         assert not f.is_valid()
         assert message in " ".join(f.errors[field])
         assert list(f.qs) == []
+
+    @pytest.mark.parametrize(("query", "field", "message"), BAD)
+    def test_a_filter_is_invalid_when_one_of_its_conditions_is(self, class_world, query, field, message):
+        """Whatever makes a filter invalid makes one of its conditions invalid (the dates' order included)."""
+        assert matched_by_conditions(query) is None
 
 
 SURFACES = ["/", "/feed.atom", "/export.csv", *[f"/reports/{name}.csv" for name in REPORTS], "/api/statements/"]

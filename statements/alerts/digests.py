@@ -12,6 +12,7 @@ Corrections and retractions of statements already sent come in their own section
 """
 
 import datetime
+import gc
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -20,9 +21,11 @@ from django.conf import settings
 from django.core.mail import make_msgid
 from django.db import transaction
 from django.db.models import F
+from django.http import QueryDict
 
+from ..filters import StatementFilter
 from ..models import Statement, Status
-from .models import Digest, Frequency, SentStatement, Subscription, fingerprint
+from .models import FINGERPRINTED, Digest, Frequency, SentStatement, Subscription, SubscriptionState, fingerprint
 from .subscribing import followed_filter
 
 # At most this many statements are written out in a digest; the rest are counted, with a link to the timeline.
@@ -70,14 +73,85 @@ def candidates_since(subscription: Subscription) -> datetime.datetime:
 
 
 def new_statement_ids(subscription: Subscription) -> list[int]:
-    """Published statements matching the filter, changed since `candidates_since`, never sent to it; in the filter's
-    order. Empty for a filter no longer valid (an official whose statements all left the public site)."""
+    """Published statements matching the filter, changed since `candidates_since`, never sent to it. Empty for a
+    filter no longer valid (an official whose statements all left the public site). One subscription's alone (the
+    admin's preview); a run reads them for all its subscriptions at once (`Batch`)."""
     statement_filter = followed_filter(subscription)
     if not statement_filter.is_valid():
         return []
     sent = SentStatement.objects.filter(subscription=subscription).values("statement_id")
     found = statement_filter.qs.filter(updated_at__gte=candidates_since(subscription)).exclude(pk__in=sent)
     return list(found.values_list("pk", flat=True))
+
+
+# Conditions built as filters at once (`Batch`): a filter is a heavy object, and a run has hundreds of conditions.
+# Each chunk is let go of before the next.
+CONDITIONS_AT_ONCE = 50
+
+
+class Batch:
+    """What one run reads once for all its due subscriptions, rather than once for each of them.
+
+    - The candidates: the published statements changed since the earliest `candidates_since` of them all, read once,
+      ids and `updated_at` only.
+    - The filters' conditions (`StatementFilter.conditions`: an official, a topic, words…), each built once as a
+      StatementFilter over the candidates, the names they use read together (`read_together`), and its matches
+      among them read once. Ten thousand subscriptions follow thousands of filters made of a few hundred conditions;
+      a filter matches the candidates its conditions all match.
+    - The subscriptions whose sent statements changed since (`changed`): only they can have a correction to tell.
+      A change stamps the statement's `updated_at`, so it is among the candidates of every subscription that last
+      looked before it (the same margin for late commits as for new statements).
+
+    A subscription with no new candidate and no changed statement has nothing to record: it costs no query of its own
+    (`checked` marks them all at once). A whole filter is built only to say it in words (`statement_filter`).
+    """
+
+    def __init__(self, subscriptions: list[Subscription]):
+        self.since = min((candidates_since(s) for s in subscriptions), default=None)
+        self.conditions = {s.query: StatementFilter.conditions(QueryDict(s.query)) for s in subscriptions}
+        self.candidates, self.matches, self.changed = {}, {}, set()
+        if self.since is None:
+            return
+        candidates = Statement.objects.published().filter(updated_at__gte=self.since)
+        self.candidates = dict(candidates.order_by().values_list("pk", "updated_at"))
+        conditions = sorted({condition for found in self.conditions.values() for condition in found})
+        for start in range(0, len(conditions), CONDITIONS_AT_ONCE):
+            chunk = conditions[start : start + CONDITIONS_AT_ONCE]
+            built = StatementFilter.read_together([QueryDict(condition) for condition in chunk], queryset=candidates)
+            for condition, statement_filter in zip(chunk, built, strict=True):
+                # None: the condition no longer validates (an official no longer on the public site).
+                valid = statement_filter.is_valid()
+                self.matches[condition] = (
+                    frozenset(statement_filter.qs.order_by().values_list("pk", flat=True)) if valid else None
+                )
+            # A filter is a web of reference cycles, and the processes that set the collector's threshold high
+            # (tracker/wsgi.py, the bench) would keep every chunk's until the end of the run.
+            del built, statement_filter
+            gc.collect()
+        self.changed = set(
+            SentStatement.objects.filter(statement__updated_at__gte=self.since)
+            .exclude(version=F("statement__updated_at"))
+            .order_by()
+            .values_list("subscription_id", flat=True)
+            .distinct()
+        )
+
+    def is_valid(self, subscription: Subscription) -> bool:
+        return all(self.matches[condition] is not None for condition in self.conditions[subscription.query])
+
+    def statement_filter(self, subscription: Subscription) -> StatementFilter:
+        """The subscription's whole filter (its words, its errors). Built anew each time, not kept: a filter is a
+        heavy object, and few filters have more than one follower with something new."""
+        return followed_filter(subscription)
+
+    def new_candidates(self, subscription: Subscription) -> list[int]:
+        """The candidates the subscription's (valid) filter matches, changed since its own `candidates_since`; some
+        may have been sent to it already (`record` leaves those out)."""
+        found = [self.matches[condition] for condition in self.conditions[subscription.query]]
+        matched = frozenset.intersection(*found) if found else self.candidates.keys()
+        since = candidates_since(subscription)
+        # A statement published between reading the candidates and a condition's matches waits for the next run.
+        return sorted(pk for pk in matched if pk in self.candidates and self.candidates[pk] >= since)
 
 
 def changed_since_sent(subscription: Subscription) -> tuple[list[SentStatement], list[SentStatement]]:
@@ -104,16 +178,36 @@ def changed_since_sent(subscription: Subscription) -> tuple[list[SentStatement],
     return rows, told
 
 
-def record(subscription: Subscription, now: datetime.datetime) -> Digest | None:
+def record(
+    subscription: Subscription,
+    now: datetime.datetime,
+    new_candidates: list[int] | None = None,
+    *,
+    may_have_changed: bool = True,
+) -> Digest | None:
     """Record the next digest of a due subscription, with the statements it sends, in one transaction; None when
-    there is nothing to send or the subscription is gone. Once this commits, these statements never go to this
-    subscription in another digest."""
+    there is nothing to send or the subscription is no longer active. Once this commits, these statements never go
+    to this subscription in another digest. `new_candidates`: its filter's matches read by the run (`Batch`), of
+    which those not sent yet are new; else they are read here. `may_have_changed`: False when the run knows no
+    statement sent to it changed since (`Batch.changed`)."""
     with transaction.atomic():
-        subscription = Subscription.objects.select_for_update().filter(pk=subscription.pk).first()
-        if subscription is None:  # unsubscribed since the run looked it up
+        subscription = (
+            Subscription.objects.select_for_update().filter(pk=subscription.pk, state=SubscriptionState.ACTIVE).first()
+        )
+        if subscription is None:  # unsubscribed or paused since the run looked it up
             return None
-        new_ids = new_statement_ids(subscription)
-        changed, corrections = changed_since_sent(subscription)
+        if new_candidates is None:
+            new_ids = new_statement_ids(subscription)
+        else:
+            sent = set(
+                SentStatement.objects.filter(subscription=subscription, statement_id__in=new_candidates)
+                .order_by()  # the model's order would join the statements for nothing
+                .values_list("statement_id", flat=True)
+            )
+            new_ids = [pk for pk in new_candidates if pk not in sent]
+        # Only a subscription among the run's `Batch.changed` has a sent statement changed since: the others skip
+        # the query.
+        changed, corrections = changed_since_sent(subscription) if may_have_changed else ([], [])
         subscription.checked_at = now
         subscription.save(update_fields=["checked_at"])
         if not new_ids and not corrections:
@@ -126,7 +220,7 @@ def record(subscription: Subscription, now: datetime.datetime) -> Digest | None:
             new_count=len(new_ids),
             corrections_count=len(corrections),
         )
-        statements = Statement.objects.in_bulk(new_ids)
+        statements = Statement.objects.only("updated_at", *FINGERPRINTED).in_bulk(new_ids)
         SentStatement.objects.bulk_create(
             [
                 SentStatement(
@@ -145,6 +239,14 @@ def record(subscription: Subscription, now: datetime.datetime) -> Digest | None:
     return digest
 
 
+def checked(pks: list[int], now: datetime.datetime) -> None:
+    """Mark subscriptions looked at without a digest, with nothing to record (`Batch`), in a few queries."""
+    for start in range(0, len(pks), 500):
+        Subscription.objects.filter(pk__in=pks[start : start + 500], state=SubscriptionState.ACTIVE).update(
+            checked_at=now
+        )
+
+
 @dataclass
 class Contents:
     """What one digest shows: up to SHOWN_MAX new statements (of `new_count`), and the corrections."""
@@ -161,9 +263,14 @@ class Contents:
 
 def contents(digest: Digest) -> Contents:
     """The statements of a recorded digest as they read now (a digest sent again shows the same statements)."""
+    # A digest with no new statement, or no correction, has no query for that section (an empty list is none).
     return gathered(
-        new=SentStatement.objects.filter(digest=digest).values("statement_id"),
-        changed=SentStatement.objects.filter(correction_digest=digest).values("statement_id"),
+        new=SentStatement.objects.filter(digest=digest).values("statement_id") if digest.new_count else [],
+        changed=(
+            SentStatement.objects.filter(correction_digest=digest).values("statement_id")
+            if digest.corrections_count
+            else []
+        ),
     )
 
 
@@ -182,7 +289,12 @@ def gathered(*, new, changed) -> Contents:
     told = list(shown.filter(pk__in=changed, status__in=[Status.PUBLISHED, Status.RETRACTED]).newest_first())
     return Contents(
         new=written,
-        new_count=len(written) if len(written) < SHOWN_MAX else published.count(),
+        # Counted without the list's joins and role subquery: the same statements, far less SQL to build and run.
+        new_count=(
+            len(written)
+            if len(written) < SHOWN_MAX
+            else Statement.objects.filter(pk__in=new, status=Status.PUBLISHED).count()
+        ),
         corrected=[s for s in told if s.status == Status.PUBLISHED],
         retracted=[s for s in told if s.status == Status.RETRACTED],
     )

@@ -5,6 +5,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 
+from ..filters import StatementFilter
 from . import links
 from .digests import Contents, contents
 from .models import Digest
@@ -26,13 +27,14 @@ def subject(in_words: str, found: Contents) -> str:
     return line if len(line) <= SUBJECT_MAX else line[: SUBJECT_MAX - 1].rstrip() + "…"
 
 
-def digest_message(digest: Digest) -> EmailMultiAlternatives:
-    """The email of a recorded digest, with the Message-ID it was recorded with."""
+def digest_message(digest: Digest, statement_filter: StatementFilter | None = None) -> EmailMultiAlternatives:
+    """The email of a recorded digest, with the Message-ID it was recorded with. `statement_filter`: the
+    subscription's, when the caller has it built (a run builds each distinct filter once)."""
     subscription = digest.subscription
     found = contents(digest)
     for statement in [*found.new, *found.corrected, *found.retracted]:
         statement.url = links.absolute(statement.get_absolute_url())
-    in_words = describe(followed_filter(subscription))
+    in_words = describe(statement_filter or followed_filter(subscription))
     context = {
         "subscription": subscription,
         "in_words": in_words,

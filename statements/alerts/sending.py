@@ -19,6 +19,7 @@ import contextlib
 import datetime
 import logging
 import smtplib
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ from .subscribing import (
 
 LOCK_NAME = "send_alerts"
 LEASE = datetime.timedelta(minutes=10)
+# The lease is renewed before a subscription once this long has passed since it was last renewed: it then has at
+# least LEASE - RENEW_AFTER left, longer than any one subscription takes, so no other run can take it meanwhile.
+RENEW_AFTER = datetime.timedelta(minutes=1)
 MAX_ATTEMPTS = 6
 RETRY_AFTER = datetime.timedelta(minutes=5)
 PAUSE_AFTER = 3
@@ -90,6 +94,7 @@ class Lease:
 
     def __init__(self, name: str = LOCK_NAME):
         self.name, self.holder = name, uuid.uuid4().hex
+        self.renewed = None  # time.monotonic() of the last renewal
 
     def acquire(self) -> bool:
         try:
@@ -104,9 +109,18 @@ class Lease:
         ours = Q(holder=self.holder)
         condition = ours | Q(holder="") | Q(expires_at__lt=now) if taking else ours
         # One conditional UPDATE: atomic on both databases, so two runs cannot both take a free lock.
-        return bool(
+        held = bool(
             RunLock.objects.filter(condition, name=self.name).update(holder=self.holder, expires_at=now + LEASE)
         )
+        self.renewed = time.monotonic() if held else None
+        return held
+
+    def kept(self) -> bool:
+        """Whether the run still holds its lease, renewing it once RENEW_AFTER has passed since the last renewal
+        (rather than an UPDATE before every subscription)."""
+        if self.renewed is not None and time.monotonic() - self.renewed < RENEW_AFTER.total_seconds():
+            return True
+        return self.renew()
 
     def release(self) -> None:
         RunLock.objects.filter(name=self.name, holder=self.holder).update(holder="", expires_at=None)
@@ -192,16 +206,7 @@ def run(*, progress: Callable[[int, int], None] | None = None, now: datetime.dat
     try:
         summary.forgotten = forget_unconfirmed(now=now)
         send_confirmations(lease, now, connection, summary)
-        ids = list(Subscription.objects.active().order_by("pk").values_list("pk", flat=True))
-        for done, pk in enumerate(ids, start=1):
-            if not lease.renew():  # this run outlived its lease and another took it: stop before sending more
-                break
-            subscription = Subscription.objects.active().filter(pk=pk).first()
-            if subscription is not None:
-                summary.looked_at += 1
-                send_one(subscription, now, connection, summary)
-            if progress:
-                progress(done, len(ids))
+        send_digests(lease, now, connection, summary, progress)
     except Stopped as stop:
         summary.stopped = str(stop)
         logger.error("send_alerts stopped: %s", stop)
@@ -209,6 +214,33 @@ def run(*, progress: Callable[[int, int], None] | None = None, now: datetime.dat
         close_quietly(connection)
         lease.release()
     return summary
+
+
+def send_digests(lease: Lease, now: datetime.datetime, connection, summary: Summary, progress=None) -> None:
+    """Each active subscription in id order: its pending digest sent, or its next one recorded and sent if it is due.
+
+    What the due ones have in common is read once for them all (`digests.Batch`: the candidates, each distinct
+    filter and its matches, the subscriptions whose sent statements changed); one with nothing to record costs no
+    query of its own, and is marked checked with the others in a few queries (`digests.checked`)."""
+    subscriptions = list(Subscription.objects.active().order_by("pk"))
+    pending = {}
+    for digest in Digest.objects.filter(state=DigestState.PENDING).order_by("-pk"):
+        pending[digest.subscription_id] = digest  # the oldest of a subscription's last
+    due = [s for s in subscriptions if s.pk not in pending and digests.is_due(s, now)]
+    batch = digests.Batch(due)
+    due_ids = {s.pk for s in due}
+    quiet = []  # looked at, nothing to record: marked checked together
+    for done, subscription in enumerate(subscriptions, start=1):
+        if not lease.kept():  # this run outlived its lease and another took it: stop before sending more
+            break
+        summary.looked_at += 1
+        if subscription.pk in pending:
+            send_one(subscription, now, connection, summary, digest=pending[subscription.pk])
+        elif subscription.pk in due_ids:
+            send_one(subscription, now, connection, summary, batch=batch, quiet=quiet)
+        if progress:
+            progress(done, len(subscriptions))
+    digests.checked(quiet, now)
 
 
 def send_confirmations(lease: Lease, now: datetime.datetime, connection, summary: Summary) -> None:
@@ -239,11 +271,11 @@ def send_confirmations(lease: Lease, now: datetime.datetime, connection, summary
         summary.confirmations += 1
 
 
-def send_one(subscription: Subscription, now: datetime.datetime, connection, summary: Summary) -> None:
+def send_one(subscription: Subscription, now: datetime.datetime, connection, summary: Summary, **reading) -> None:
     """send_due, where one subscription's failure (a template error, say) is logged and counted, and the run goes
     on to the next; a lost database or a mail server taking nothing stops the run."""
     try:
-        send_due(subscription, now, connection, summary)
+        send_due(subscription, now, connection, summary, **reading)
     except (Stopped, OperationalError, InterfaceError):
         raise
     except Exception:
@@ -251,28 +283,44 @@ def send_one(subscription: Subscription, now: datetime.datetime, connection, sum
         summary.failed += 1
 
 
-def send_due(subscription: Subscription, now: datetime.datetime, connection, summary: Summary) -> None:
-    """Send a subscription's pending digest if it has one (left by a stopped run, or waiting for a retry), else
-    record and send its next digest if it is due and has something to say."""
-    digest = subscription.digests.filter(state=DigestState.PENDING).order_by("pk").first()
-    if digest is None:
-        if not digests.is_due(subscription, now):
+def send_due(
+    subscription: Subscription,
+    now: datetime.datetime,
+    connection,
+    summary: Summary,
+    *,
+    digest: Digest | None = None,
+    batch: digests.Batch | None = None,
+    quiet: list[int] | None = None,
+) -> None:
+    """Send the subscription's pending `digest` if it has one (left by a stopped run, or waiting for a retry) and
+    is still active; else, the subscription being due, record and send its next digest if it has something to say,
+    from what the run read for all (`batch`; one with nothing to record is added to `quiet`)."""
+    if digest is not None:
+        if digest.retry_at and digest.retry_at > now:
             return
-        if pause_if_filter_broken(subscription):
-            summary.paused += 1
+        if not Subscription.objects.active().filter(pk=subscription.pk).exists():  # unsubscribed or paused meanwhile
             return
-        digest = digests.record(subscription, now)
-        if digest is None:
-            return
-    if digest.retry_at and digest.retry_at > now:
+        deliver(digest, now, connection, summary)
         return
-    deliver(digest, now, connection, summary)
+    if not batch.is_valid(subscription) and pause_if_filter_broken(subscription, batch.statement_filter(subscription)):
+        summary.paused += 1
+        return
+    new_candidates = batch.new_candidates(subscription) if batch.is_valid(subscription) else []
+    if not new_candidates and subscription.pk not in batch.changed:
+        quiet.append(subscription.pk)
+        return
+    digest = digests.record(subscription, now, new_candidates, may_have_changed=subscription.pk in batch.changed)
+    if digest is None:
+        return
+    digest.subscription = subscription  # as it was read: rendering needs no query for it
+    deliver(digest, now, connection, summary, batch.statement_filter(subscription))
 
 
-def pause_if_filter_broken(subscription: Subscription) -> bool:
+def pause_if_filter_broken(subscription: Subscription, statement_filter=None) -> bool:
     """Pause a subscription whose filter no longer validates (an official no longer on the public site, say),
     with StatementFilter's reasons for the Editors: it would otherwise get nothing, silently, for ever."""
-    statement_filter = followed_filter(subscription)
+    statement_filter = statement_filter or followed_filter(subscription)
     if statement_filter.is_valid():
         return False
     reason = " ".join(["The filter no longer works:", *filter_errors(statement_filter)])
@@ -303,8 +351,10 @@ def hand_over(message, connection) -> Exception | None:
     return None
 
 
-def deliver(digest: Digest, now: datetime.datetime, connection, summary: Summary) -> None:
-    refusal = hand_over(emails.digest_message(digest), connection)
+def deliver(digest: Digest, now: datetime.datetime, connection, summary: Summary, statement_filter=None) -> None:
+    """Hand the digest to the mail server and mark it sent; a refusal recorded. `statement_filter`: the
+    subscription's, when the run has it built."""
+    refusal = hand_over(emails.digest_message(digest, statement_filter), connection)
     if refusal is not None:  # on Stopped, the digest stays as it is, pending
         summary.refused += 1
         summary.paused += record_refusal(digest, refusal, now)
