@@ -107,7 +107,7 @@ class Batch:
     """
 
     def __init__(self, subscriptions: list[Subscription]):
-        self.since = min((candidates_since(s) for s in subscriptions), default=None)
+        self.since = min((candidates_since(subscription) for subscription in subscriptions), default=None)
         self.conditions = {s.query: StatementFilter.conditions(QueryDict(s.query)) for s in subscriptions}
         self.candidates, self.matches, self.changed = {}, {}, set()
         if self.since is None:
