@@ -153,8 +153,9 @@ SEARCH_MATRIX: list[tuple[str, dict]] = [
 
 
 # The compare page over the whole range (docs/compare.md): four series of speakers' countries toward targets, the
-# drift's pair both ways among them (statements/sample_data/codings.py), then words and a topic (the exact query
-# either way, for now), and the relations pages of the drift's pair and of the busiest pair.
+# drift's pair both ways among them (statements/sample_data/codings.py), and the relations pages of the drift's pair
+# and of the busiest pair: the issue's bar, summed from the rollup. A series with words or a topic is counted exactly
+# from the statements it matches (no rollup holds words): measured on its own, reported against no target.
 COMPARE_FOUR = {
     "s1": "speaker_country=fr&target=cn",
     "s2": "speaker_country=cn&target=fr",
@@ -164,10 +165,13 @@ COMPARE_FOUR = {
 COMPARE_PAGES = [
     ("compare, four series", "/compare/?" + urlencode(COMPARE_FOUR)),
     ("compare, four series, by years", "/compare/?" + urlencode({**COMPARE_FOUR, "step": "year"})),
-    ("compare, words and a topic", "/compare/?" + urlencode({"s1": "q=ceasefire&target=us", "s2": "topic=syria"})),
     ("compare JSON, four series", "/compare.json?" + urlencode(COMPARE_FOUR)),
     ("relations, drift pair", "/relations/cn-fr/"),
     ("relations, RU and US", "/relations/ru-us/"),
+]
+COMPARE_COUNTED_PAGES = [
+    ("compare, words and a target", "/compare/?" + urlencode({"s1": "q=ceasefire&target=us"})),
+    ("compare, a common topic", "/compare/?" + urlencode({"s1": "topic=syria"})),
 ]
 
 
@@ -635,6 +639,11 @@ def render_table(report: dict) -> str:
     add("other public pages worst p50 ms", lambda e: e["pages"]["worst_p50_ms"], "≤ 250", TARGETS["pages_worst_p50_ms"])
     add("compare and relations p50 ms", lambda e: e["compare"]["p50_ms"], "≤ 150", TARGETS["compare_p50_ms"])
     add("compare and relations p95 ms", lambda e: e["compare"]["p95_ms"], "≤ 400", TARGETS["compare_p95_ms"])
+    add(
+        "compare, a series counted from the statements, worst p50 ms",
+        lambda e: e["compare_counted"]["worst_p50_ms"] if "compare_counted" in e else None,
+        "reported (words, a topic)",
+    )
     add("admin changelist p50 ms", lambda e: e["admin"]["changelist_p50_ms"], "≤ 500", 500)
     add("admin worst p50 ms (statements and sources lists)", lambda e: e["admin"]["worst_p50_ms"], "≤ 500", 500)
     add(
@@ -951,6 +960,8 @@ def measure(*, runs: int) -> dict:
     print(f"  compare and relations pages ({len(COMPARE_PAGES)} URLs)…", flush=True)
     compare = [measure_url(client, label, url, runs) for label, url in COMPARE_PAGES]
     result["compare"] = summarise(compare)
+    counted = [measure_url(client, label, url, runs) for label, url in COMPARE_COUNTED_PAGES]
+    result["compare_counted"] = summarise(counted)
 
     print("  admin changelist…", flush=True)
     admin_client = Client(raise_request_exception=False)
