@@ -15,6 +15,7 @@ from typing import NamedTuple
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import ExtractMonth, ExtractYear
 
 
 class DatePrecision(models.TextChoices):
@@ -23,6 +24,24 @@ class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
     MONTH = "month", "Month"
     YEAR = "year", "Year"
+
+
+class YearOf(ExtractYear):
+    """The year of a date column (a DateField). On SQLite it is read from the ISO text the column holds: Django's
+    extract calls a Python function for every row there, which a count grouped by month over hundreds of thousands
+    of statements pays for several times over."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(substr({sql}, 1, 4) AS integer)", params
+
+
+class MonthOf(ExtractMonth):
+    """The month of a date column (a DateField), read on SQLite from its ISO text, as `YearOf`."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(substr({sql}, 6, 2) AS integer)", params
 
 
 PARTIAL_DATE_RE = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{1,2})(?:-(?P<day>[0-9]{1,2}))?)?$")

@@ -22,6 +22,17 @@ def _clean_set(statements: QuerySet[Statement]) -> QuerySet[Statement]:
     return Statement.objects.filter(pk__in=statements.order_by().values("pk")).order_by()
 
 
+def grouping_set(statements: QuerySet[Statement]) -> QuerySet[Statement]:
+    """`statements` ready to be grouped by their own columns. A filter's query that joins no other table (every
+    StatementFilter condition is a test of the row, an EXISTS or an IN subquery) is grouped as it is: one pass over
+    its matches. One that joins (a caller's own `.filter(topics=…)`) goes through `_clean_set`, so that a join
+    cannot count a statement twice."""
+    query = statements.query
+    if len(query.alias_map) <= 1 and not query.annotations and not query.distinct:
+        return statements.order_by()
+    return _clean_set(statements)
+
+
 def month_topic_rows(statements: QuerySet[Statement]) -> Iterator[list[str]]:
     """month, topic, statements: one row per month and topic, oldest month first."""
     grouped = (

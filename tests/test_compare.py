@@ -6,13 +6,16 @@ import csv
 import datetime
 import io
 import json
+from collections import Counter
 from urllib.parse import quote
 
 import pytest
+from django.http import QueryDict
 
-from statements.compare.series import Comparison
-from statements.models import Coding, DatePrecision, Status
-from tests.factories import OfficialFactory, StatementFactory, country
+from statements.compare.series import Comparison, volume
+from statements.filters import StatementFilter
+from statements.models import Coding, DatePrecision, Statement, Status
+from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
 
 pytestmark = pytest.mark.django_db
 
@@ -302,3 +305,35 @@ def test_four_series_cost_a_fixed_number_of_queries(client, world, django_assert
 def test_the_timeline_links_to_the_comparison_of_its_filter(client, timeline, link):
     coded(OfficialFactory(), datetime.date(2016, 11, 11), -1)
     assert f'href="{link}"' in client.get(timeline).content.decode()
+
+
+@pytest.mark.parametrize(
+    "queryset",
+    [
+        pytest.param(
+            lambda topics: StatementFilter(QueryDict("topic=syria"), queryset=Statement.objects.published()).qs,
+            id="the filter: no join",
+        ),
+        pytest.param(
+            lambda topics: Statement.objects.published().filter(topics__in=topics), id="a join: two rows a statement"
+        ),
+        pytest.param(lambda topics: Statement.objects.published().filter(topics__in=topics).distinct(), id="distinct"),
+    ],
+)
+def test_volume_counts_each_statement_once_in_its_year_and_month(queryset):
+    """Grouped as the filter's own query where it joins nothing, and through its ids where it does; the year and
+    month read from the date's text on SQLite must be those Django's extract gives (January as 1, December as 12)."""
+    syria, iran = TopicFactory(name="Syria", slug="syria"), TopicFactory(name="Iran", slug="iran")
+    dates = [
+        (datetime.date(2016, 1, 5), DatePrecision.DAY),
+        (datetime.date(2016, 1, 1), DatePrecision.MONTH),
+        (datetime.date(2016, 12, 31), DatePrecision.DAY),
+        (datetime.date(2009, 1, 1), DatePrecision.YEAR),
+    ]
+    for date, precision in dates:
+        StatementFactory(date=date, date_precision=precision, topics=[syria, iran])
+    StatementFactory(date=datetime.date(2016, 1, 5), topics=[syria], status=Status.DRAFT)
+
+    counted = volume(queryset([syria, iran]))
+
+    assert counted == Counter({(2016, 1, "day"): 1, (2016, 1, "month"): 1, (2016, 12, "day"): 1, (2009, 1, "year"): 1})

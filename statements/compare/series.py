@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import QueryDict
 
-from ..dates import DatePrecision, DateSpan
+from ..dates import DatePrecision, DateSpan, MonthOf, YearOf
 from ..filters import StatementFilter
 from ..models import Coding, Statement
-from ..reports import _clean_set
+from ..reports import grouping_set
 from . import rollup
 
 MAX_SERIES = 4
@@ -268,8 +267,8 @@ Key = tuple[int, int | None, str]  # (year, month, date precision)
 def volume(statements) -> Counter:
     """Published statements of a filter per (year, month, date precision): one grouped query."""
     rows = (
-        _clean_set(statements)
-        .annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
+        grouping_set(statements)
+        .annotate(year=YearOf("date"), month=MonthOf("date"))
         .values("year", "month", "date_precision")
         .annotate(n=Count("pk"))
         .order_by()
@@ -284,8 +283,8 @@ def stances(statements, conditions: dict) -> dict[Key, tuple[int, int]]:
         Coding.objects.matching(**conditions)
         .filter(statement__in=statements.order_by().values("pk"), stance__isnull=False)
         .annotate(
-            year=ExtractYear("statement__date"),
-            month=ExtractMonth("statement__date"),
+            year=YearOf("statement__date"),
+            month=MonthOf("statement__date"),
             precision=F("statement__date_precision"),
         )
         .values("year", "month", "precision")
