@@ -203,6 +203,12 @@ def coding_summary() -> Concat:
     return Concat(TARGET_NAME, Value(": "), stance_words_of("stance"), act, output_field=CharField())
 
 
+def codings_summary() -> JoinedTexts:
+    """A statement's codings in words, sorted by target and joined with '; ': the statements CSV's `codings` column
+    and the Atom entries' "Coded" line, written by the database."""
+    return JoinedTexts(Coding.objects.filter(statement=OuterRef("pk")).values(name=coding_summary()))
+
+
 # The export's columns, in file order. Changing a name or the order breaks users' scripts: add new columns at the end.
 # Every cell is text written by the database, so Python only neutralises and quotes it.
 COLUMNS: tuple[Column, ...] = (
@@ -237,7 +243,7 @@ COLUMNS: tuple[Column, ...] = (
         "codings",
         "Each coding as 'target: stance (speech act)', sorted by target and separated by '; ' "
         "(United States: critical (criticise or accuse)); the codings CSV has one row per coding.",
-        JoinedTexts(Coding.objects.filter(statement=OuterRef("pk")).values(name=coding_summary())),
+        codings_summary(),
     ),
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(column.name for column in COLUMNS)
