@@ -76,6 +76,9 @@ CODING_IN_WORDS = re.compile(
     + r")(?: \((?P<act>.+)\))?",
     re.IGNORECASE,
 )
+# Longer than any target's name with a stance and speech act: refused before the pattern is tried, which keeps the
+# pattern's backtracking bounded whatever a hostile cell holds.
+MAX_CODING_CHARS = 400
 OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
 
 
@@ -432,7 +435,7 @@ class Resolver:
     def coding(self, value: str) -> "_Coding":
         """One coding of a `codings` cell: its target (a country by name, code or alias, else an official or
         institution), its stance and its speech act, consistent with the codebook's rules."""
-        found = CODING_IN_WORDS.fullmatch(value)
+        found = CODING_IN_WORDS.fullmatch(value) if len(value) <= MAX_CODING_CHARS else None
         if found is None:
             raise RowProblem(
                 "codings",
@@ -656,7 +659,8 @@ class _Coding:
 def _coding_targets(cell: str) -> list[str]:
     """The target names of a `codings` cell, for looking officials up a batch at a time (malformed parts are
     reported when the row is read)."""
-    return [found["target"].strip() for value in _split(cell) if (found := CODING_IN_WORDS.fullmatch(value))]
+    parts = [value for value in _split(cell) if len(value) <= MAX_CODING_CHARS]
+    return [found["target"].strip() for value in parts if (found := CODING_IN_WORDS.fullmatch(value))]
 
 
 def _read_speaker(row: _Row, *, resolver: Resolver) -> None:
