@@ -523,7 +523,7 @@ LINKED_FILE = csv_bytes(
     "10,2016-11-10,Anna Fictiva,First.",
     "11,2016-11-12,Anna Fictiva,Second.",
     "12,2016-11,Boris Exempel,A month.",
-    "13,2016-11-12,Boris Exempel,Boris later.",
+    "13,2016-12-01,Boris Exempel,Boris later.",
 )
 LINKS_HEADER = "statement_id,kind,linked_id"
 
