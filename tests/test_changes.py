@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/statements/"
 # A changes page: the horizon (PostgreSQL only), the log, the statements (with speaker, source, outlet and role), and
-# one prefetch each for topics, countries and officials mentioned.
-CHANGES_PAGE_QUERIES = 6 if connection.vendor == "postgresql" else 5
+# one prefetch each for topics, countries, officials mentioned, codings, links to earlier and from later statements.
+CHANGES_PAGE_QUERIES = 9 if connection.vendor == "postgresql" else 8
 
 
 def mark() -> str:
