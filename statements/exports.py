@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connections, transaction
-from django.db.models import CharField, F, Func, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Case, CharField, F, Func, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.template.defaultfilters import pluralize
@@ -19,7 +19,8 @@ from django.utils.text import slugify
 
 from . import changes
 from .lost_connections import close_lost_connections, connection_lost, count
-from .models import Country, Official, Statement, Topic
+from .models import Coding, Country, Official, Statement, StatementLink, Status, Topic
+from .positions.codebook import NO_STANCE, SpeechAct, Stance
 
 logger = logging.getLogger(__name__)
 
@@ -106,14 +107,14 @@ class IsoUtc(Func):
         return sql, (date_format, *params)
 
 
-class JoinedNames(Subquery):
-    """A statement's related names for one many-to-many field, sorted by name and joined with '; ' ('' for none)."""
+class JoinedTexts(Subquery):
+    """One text per related row, sorted and joined with '; ' ('' for none): `texts` is a queryset of one column,
+    `name`, correlated with the outer statement through OuterRef("pk")."""
 
     output_field = CharField()
 
-    def __init__(self, model, statement_lookup: str):
-        names = model.objects.filter(**{statement_lookup: OuterRef("pk")}).order_by("name").values("name")
-        super().__init__(names, output_field=CharField())
+    def __init__(self, texts: QuerySet):
+        super().__init__(texts.order_by("name"), output_field=CharField())
 
     def as_sqlite(self, compiler, connection, **extra_context):
         # SQLite calls group_concat's order arbitrary, but it reads an ordered subquery in order (the subquery is
@@ -127,6 +128,13 @@ class JoinedNames(Subquery):
             f"COALESCE((SELECT string_agg(name, %s ORDER BY name) FROM {sql} AS names), '')",
             (MULTI_VALUE_SEPARATOR, *params),
         )
+
+
+class JoinedNames(JoinedTexts):
+    """A statement's related names for one many-to-many field, sorted by name and joined with '; ' ('' for none)."""
+
+    def __init__(self, model, statement_lookup: str):
+        super().__init__(model.objects.filter(**{statement_lookup: OuterRef("pk")}).values("name"))
 
 
 def or_empty(field: str) -> Coalesce:
@@ -158,17 +166,54 @@ def column(name: str, description: str, cell: BaseExpression, *, number: bool = 
     return Column(name, description, lambda permalink: cell, number)
 
 
+def permalink_column(name: str, description: str, id_field: str) -> Column:
+    """The absolute URL of the public page of the statement whose id is in `id_field`, written by the database."""
+    return Column(
+        name,
+        description,
+        lambda permalink: Concat(
+            Value(permalink.before_id), Cast(id_field, CharField()), Value(permalink.after_id), output_field=CharField()
+        ),
+    )
+
+
+def stance_words_of(field: str) -> Case:
+    """A stance as words, lower case ("critical", "no stance"): the codebook's labels, written by the database."""
+    words = [When(**{field: stance.value}, then=Value(stance.label.lower())) for stance in Stance]
+    return Case(*words, default=Value(NO_STANCE.lower()), output_field=CharField())
+
+
+def act_words_of(field: str) -> Case:
+    """A speech act as words, lower case ("criticise or accuse"); '' when not yet coded."""
+    words = [When(**{field: act.value}, then=Value(act.label.lower())) for act in SpeechAct]
+    return Case(*words, default=Value(""), output_field=CharField())
+
+
+TARGET_NAME = Coalesce(F("target_country__name"), F("target_official__name"), Value(""), output_field=CharField())
+
+
+def coding_summary() -> Concat:
+    """One coding as the statements CSV's `codings` cell reads it: "United States: critical (criticise or accuse)",
+    "NATO: no stance" when no speech act is coded yet. The import reads it back (statements/imports.py)."""
+    act = Case(
+        When(act="", then=Value("")),
+        default=Concat(Value(" ("), act_words_of("act"), Value(")"), output_field=CharField()),
+        output_field=CharField(),
+    )
+    return Concat(TARGET_NAME, Value(": "), stance_words_of("stance"), act, output_field=CharField())
+
+
+def codings_summary() -> JoinedTexts:
+    """A statement's codings in words, sorted by target and joined with '; ': the statements CSV's `codings` column
+    and the Atom entries' "Coded" line, written by the database."""
+    return JoinedTexts(Coding.objects.filter(statement=OuterRef("pk")).values(name=coding_summary()))
+
+
 # The export's columns, in file order. Changing a name or the order breaks users' scripts: add new columns at the end.
 # Every cell is text written by the database, so Python only neutralises and quotes it.
 COLUMNS: tuple[Column, ...] = (
     column("id", "The statement's id in this database.", Cast("id", CharField())),
-    Column(
-        "permalink",
-        "The statement's public page.",
-        lambda permalink: Concat(
-            Value(permalink.before_id), Cast("id", CharField()), Value(permalink.after_id), output_field=CharField()
-        ),
-    ),
+    permalink_column("permalink", "The statement's public page.", "id"),
     column("date", "YYYY-MM-DD; the first day of the month or year when less precise.", IsoDate("date")),
     column("date_precision", "day, month or year.", F("date_precision")),
     column("speaker", "The official's name.", F("speaker__name")),
@@ -194,6 +239,12 @@ COLUMNS: tuple[Column, ...] = (
     column("source_date", "Publication date of the source, YYYY-MM-DD.", IsoDate("source__published_on")),
     column("medium", "interview, press_conference, article… (the source's medium).", or_empty("source__medium")),
     column("updated_at", "When the statement last changed, ISO 8601 UTC.", IsoUtc("updated_at")),
+    column(
+        "codings",
+        "Each coding as 'target: stance (speech act)', sorted by target and separated by '; ' "
+        "(United States: critical (criticise or accuse)); the codings CSV has one row per coding.",
+        codings_summary(),
+    ),
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(column.name for column in COLUMNS)
 # `?updated_since=` (statements/changes.py) adds two columns at the end: when each row changed, or was withdrawn (a
@@ -205,6 +256,63 @@ CHANGES_COLUMNS: tuple[tuple[str, str], ...] = (
 CHANGES_COLUMN_NAMES: tuple[str, ...] = COLUMN_NAMES + tuple(name for name, _ in CHANGES_COLUMNS)
 PERMALINK_PLACEHOLDER_PK = 987654321
 
+# The codings CSV (one row per coding; `/export-codings.csv` and a release's codings.csv), in file order. The first six
+# columns are the releases' first format: new columns are added at the end.
+CODING_COLUMNS: tuple[Column, ...] = (
+    column(
+        "statement_id", "The coded statement's id (the id column of statements.csv).", Cast("statement_id", CharField())
+    ),
+    column(
+        "target_type",
+        "country, or official (a person or an institution).",
+        Case(When(target_country__isnull=False, then=Value("country")), default=Value("official")),
+    ),
+    column(
+        "target_country_code",
+        "ISO 3166-1 alpha-2 code of the target country (empty for an official).",
+        or_empty("target_country__code"),
+    ),
+    column("target", "The target's name: the country, or the official or institution.", TARGET_NAME),
+    column(
+        "stance",
+        "Toward the target, from -2 (hostile) to 2 (strongly supportive); empty: no stance, which is not 0.",
+        Coalesce(Cast("stance", CharField()), Value(""), output_field=CharField()),
+        number=True,
+    ),
+    column(
+        "act", "The speech act (praise, criticise, warn… as the codebook defines them); empty until coded.", F("act")
+    ),
+    permalink_column("permalink", "The coded statement's public page.", "statement_id"),
+    column("date", "The coded statement's date, YYYY-MM-DD (as in statements.csv).", IsoDate("statement__date")),
+    column("date_precision", "day, month or year.", F("statement__date_precision")),
+    column("speaker", "The coded statement's speaker.", F("statement__speaker__name")),
+    column(
+        "target_slug",
+        "The target official's or institution's slug, as the target filter takes it (empty for a country).",
+        or_empty("target_official__slug"),
+    ),
+    column(
+        "stance_words",
+        "The stance in words: hostile, critical, neutral, supportive, strongly supportive or no stance.",
+        stance_words_of("stance"),
+    ),
+    column("act_words", "The speech act in words (criticise or accuse); empty until coded.", act_words_of("act")),
+    column("coded_at", "When the coding was last saved, ISO 8601 UTC (empty if not recorded).", IsoUtc("coded_at")),
+)
+
+# The links CSV (one row per link; `/export-links.csv` and a release's links.csv), in file order, new columns last.
+LINK_COLUMNS: tuple[Column, ...] = (
+    column("statement_id", "The later statement's id.", Cast("statement_id", CharField())),
+    column("kind", "responds_to, reiterates, clarifies, contradicts or corrects.", F("kind")),
+    column(
+        "linked_id", "The earlier statement's id, the one it responds to, reiterates…", Cast("linked_id", CharField())
+    ),
+    permalink_column("statement_permalink", "The later statement's public page.", "statement_id"),
+    column("statement_date", "The later statement's date, YYYY-MM-DD.", IsoDate("statement__date")),
+    permalink_column("linked_permalink", "The earlier statement's public page.", "linked_id"),
+    column("linked_date", "The earlier statement's date, YYYY-MM-DD.", IsoDate("linked__date")),
+)
+
 
 def permalink_url(absolute_url: UrlBuilder) -> PermalinkUrl:
     """The statement permalink's absolute URL split around the id, built once rather than once per row."""
@@ -215,11 +323,16 @@ def permalink_url(absolute_url: UrlBuilder) -> PermalinkUrl:
     return PermalinkUrl(before, after)
 
 
+def table_queryset(rows: QuerySet, columns: tuple[Column, ...], *, permalink: PermalinkUrl) -> QuerySet:
+    """Each row as one tuple of text cells in `columns` order, in the given order: one query, no model objects."""
+    cells = {f"cell_{column.name}": column.cell(permalink) for column in columns}
+    # prefetch_related(None): a values_list() row cannot take prefetched objects; the names are subqueries.
+    return rows.prefetch_related(None).annotate(**cells).values_list(*cells)
+
+
 def export_queryset(statements: QuerySet[Statement], *, permalink: PermalinkUrl) -> QuerySet:
     """Every statement as one tuple of text cells in COLUMNS order, in the given order: one query, no model objects."""
-    cells = {f"cell_{column.name}": column.cell(permalink) for column in COLUMNS}
-    # prefetch_related(None): a values_list() row cannot take prefetched objects; the names are subqueries.
-    return statements.prefetch_related(None).with_role().annotate(**cells).values_list(*cells)
+    return table_queryset(statements.with_role(), COLUMNS, permalink=permalink)
 
 
 def statement_rows(
@@ -227,6 +340,29 @@ def statement_rows(
 ) -> Iterator[tuple[str, ...]]:
     """One tuple of cells per statement, in the queryset's order, read from one cursor a chunk at a time."""
     return streamed(export_queryset(statements, permalink=permalink_url(absolute_url)), chunk_size=chunk_size)
+
+
+def codings_of(statements: QuerySet[Statement]) -> QuerySet[Coding]:
+    """The codings of these statements, by statement id then coding id."""
+    return Coding.objects.filter(statement__in=statements.values("pk")).order_by("statement_id", "id")
+
+
+def links_of(statements: QuerySet[Statement]) -> QuerySet[StatementLink]:
+    """The links from or to these statements whose two ends are both published (never one to a draft or a
+    retracted statement), by the later statement's id then link id."""
+    ids = statements.values("pk")
+    return (
+        StatementLink.objects.filter(Q(statement__in=ids) | Q(linked__in=ids))
+        .filter(statement__status=Status.PUBLISHED, linked__status=Status.PUBLISHED)
+        .order_by("statement_id", "id")
+    )
+
+
+def table_rows(
+    rows: QuerySet, columns: tuple[Column, ...], *, absolute_url: UrlBuilder, chunk_size: int = EXPORT_CHUNK_SIZE
+) -> Iterator[tuple[str, ...]]:
+    """One tuple of cells per row of a codings or links queryset, streamed as the statements are."""
+    return streamed(table_queryset(rows, columns, permalink=permalink_url(absolute_url)), chunk_size=chunk_size)
 
 
 def change_rows(
@@ -304,8 +440,21 @@ def csv_line(cells: Iterable[str]) -> str:
     return '"' + '","'.join([cell.replace('"', '""') for cell in cells]) + '"\r\n'
 
 
-def csv_lines(header: Iterable[str], rows: Iterable[Iterable[str]], *, bom: bool = False) -> Iterator[str]:
-    """CSV text line by line, every cell neutralised; a failure part-way ends the file with a marked error row."""
+def number_cells(columns: tuple[Column, ...]) -> tuple[bool, ...]:
+    """Which cells of a row are numbers the database wrote (never neutralised)."""
+    return tuple(column.number for column in columns)
+
+
+def neutralised_but_numbers(row: Iterable[str], numbers: tuple[bool, ...]) -> list[str]:
+    """Every cell neutralised except the numbers: "-1" stays a number for every reader."""
+    return [cell if number else neutralise(cell) for cell, number in zip(row, numbers, strict=True)]
+
+
+def csv_lines(
+    header: Iterable[str], rows: Iterable[Iterable[str]], *, bom: bool = False, numbers: tuple[bool, ...] = ()
+) -> Iterator[str]:
+    """CSV text line by line, every cell neutralised (but the `numbers`, by position); a failure part-way ends the
+    file with a marked error row."""
     # Every cell in double quotes, as OWASP recommends, so an embedded delimiter cannot start a new cell.
     if bom:
         yield UTF8_BOM
@@ -313,7 +462,7 @@ def csv_lines(header: Iterable[str], rows: Iterable[Iterable[str]], *, bom: bool
     written = 0
     try:
         for row in rows:
-            yield csv_line(neutralised(row))
+            yield csv_line(neutralised_but_numbers(row, numbers) if any(numbers) else neutralised(row))
             written += 1
     except Exception as error:
         # The status line and headers are already sent, so the only way to say "this failed" is in the file itself.

@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from .exports import codings_summary
 from .filters import StatementFilter
 from .models import Kind, Statement
 from .revisions import PublicChange, latest_changes
@@ -70,7 +71,7 @@ class StatementFeed(Feed):
 
     def items(self, filterset):
         # Always the newest: a feed reader wants what is new, whatever `sort` says.
-        return filterset.qs.newest_first()[:FEED_SIZE]
+        return filterset.qs.newest_first().annotate(codings_summary=codings_summary())[:FEED_SIZE]
 
     def item_title(self, statement) -> str:
         # Atom titles are plain text (type="text"): the XML writer escapes them, so no HTML escaping here.
@@ -81,15 +82,19 @@ class StatementFeed(Feed):
         role = statement.role_on_date()
         speaker = f"{statement.speaker.name}, {role}" if role else statement.speaker.name
         kind = "" if statement.kind == Kind.DIRECT else " (paraphrase)"
+        # The codings as the statements CSV's `codings` column writes them: "United States: critical (criticise or
+        # accuse); …", read in the entries' own query.
+        coded = format_html("<p>Coded: {}.</p>", statement.codings_summary) if statement.codings_summary else ""
         return xml_text(
             format_html(
-                "<p>{}</p><p>— {}, {}{}. Source: {}, “{}”.</p>",
+                "<p>{}</p><p>— {}, {}{}. Source: {}, “{}”.</p>{}",
                 statement.text,
                 speaker,
                 statement.display_date,
                 kind,
                 statement.source.outlet.name,
                 statement.source.title,
+                coded,
             )
         )
 

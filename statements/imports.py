@@ -14,6 +14,7 @@ import datetime
 import functools
 import hashlib
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -28,9 +29,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import bulk_insert, denormalised
-from .dates import DateError, parse_partial_date
-from .exports import COLUMN_NAMES, ERROR_MARKER, MULTI_VALUE_SEPARATOR, unneutralise
+from .dates import DateError, DateSpan, parse_partial_date
+from .exports import COLUMN_NAMES, ERROR_MARKER, LINK_COLUMNS, MULTI_VALUE_SEPARATOR, unneutralise
 from .models import (
+    Coding,
     Country,
     DatePrecision,
     Kind,
@@ -39,10 +41,13 @@ from .models import (
     Outlet,
     Source,
     Statement,
+    StatementLink,
     Status,
     Topic,
     language_code,
 )
+from .positions.codebook import NO_STANCE, SpeechAct, Stance, refusals
+from .positions.models import LinkKind
 
 # Larger files are refused before parsing; split them. At 50 MB a 100,000-row file in the export's format (about
 # 26 MB) is one file, and its bytes and decoded text stay a small part of the import's memory budget (200 MB).
@@ -61,7 +66,26 @@ DUPLICATE_CHECK_BATCH = 1_000
 LOOKUP_CHUNK = 100
 # What the history says of what an import creates, unless the caller names the file.
 IMPORT_REASON = "Imported from a CSV file."
+# The statements CSV's `codings` cell, one coding between each '; ': "United States: critical (criticise or accuse)",
+# or "NATO: no stance" (statements/exports.py coding_summary). The target is everything before the last ": " that is
+# followed by a stance in words.
+STANCES_IN_WORDS = {stance.label.lower(): stance.value for stance in Stance} | {NO_STANCE.lower(): None}
+CODING_IN_WORDS = re.compile(
+    r"(?P<target>.+): (?P<stance>"
+    + "|".join(re.escape(words) for words in sorted(STANCES_IN_WORDS, key=len, reverse=True))
+    + r")(?: \((?P<act>.+)\))?",
+    re.IGNORECASE,
+)
+# Longer than any target's name with a stance and speech act: refused before the pattern is tried, which keeps the
+# pattern's backtracking bounded whatever a hostile cell holds.
+MAX_CODING_CHARS = 400
 OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
+
+
+# The links file beside a statements file (its export's links CSV): the columns read; the others are ignored.
+LINK_COLUMN_NAMES = tuple(column.name for column in LINK_COLUMNS)
+LINK_REQUIRED_COLUMNS = ("statement_id", "kind", "linked_id")
+LINKS_FILE = "links file"
 
 
 @dataclass(frozen=True)
@@ -69,10 +93,11 @@ class RowError:
     row: int  # as a spreadsheet numbers it: the header is row 1
     column: str
     message: str
+    file: str = ""  # "" for the statements file; LINKS_FILE for the links file beside it
 
     def __str__(self):
         where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
+        return f"{self.file}, {where}: {self.message}" if self.file else f"{where}: {self.message}"
 
 
 @dataclass
@@ -86,6 +111,10 @@ class ImportResult:
     keep_duplicates: bool = False
     duplicates: list[RowError] = field(default_factory=list)  # rows repeating another row or a statement
     skipped: int = 0  # duplicates not imported (0 when they are kept)
+    links: int = 0  # links imported from the links file (or that would be)
+    links_skipped: list[RowError] = field(default_factory=list)  # links to a statement not imported from this file
+    # The exported id of each statement imported, to the new statement: (its id, date, precision, speaker's id).
+    imported: dict[int, tuple[int, datetime.date, str, int]] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -268,6 +297,9 @@ class Resolver:
             for name in [cells.get("speaker", "").strip(), *_split(cells.get("officials_mentioned", ""))]:
                 if name and ("official", name.lower()) not in self.cache:
                     officials.add(name)
+            for target in _coding_targets(cells.get("codings", "")):
+                if target.lower() not in self.countries and ("official", target.lower()) not in self.cache:
+                    officials.add(target)
             topics.update(name for name in _split(cells.get("topics", "")) if ("topic", name.lower()) not in self.cache)
             outlet, title, url = (
                 cells.get("outlet", "").strip(),
@@ -399,6 +431,25 @@ class Resolver:
             if official.pk is not None:
                 official.save(update_fields=["country"])
         return official
+
+    def coding(self, value: str) -> "_Coding":
+        """One coding of a `codings` cell: its target (a country by name, code or alias, else an official or
+        institution), its stance and its speech act, consistent with the codebook's rules."""
+        found = CODING_IN_WORDS.fullmatch(value) if len(value) <= MAX_CODING_CHARS else None
+        if found is None:
+            raise RowProblem(
+                "codings",
+                f"“{value}” is not a coding: write “target: stance (speech act)”, e.g. “United States: critical "
+                f"(criticise or accuse)”, with a stance among: {', '.join(STANCES_IN_WORDS)}.",
+            )
+        name = found["target"].strip()
+        target = self.countries.get(name.lower()) or self.official("codings", name)
+        stance = STANCES_IN_WORDS[found["stance"].lower()]
+        act = _choice("codings", found["act"] or "", SpeechAct, "")
+        problems = refusals(act, stance)
+        if problems:
+            raise RowProblem("codings", f"“{value}”: {problems[0]}")
+        return _Coding(target, stance, act)
 
     def topic(self, name: str) -> Topic:
         key = ("topic", name.lower())
@@ -593,6 +644,23 @@ class _Row:
     topics: list[Topic] = field(default_factory=list)
     countries: list[Country] = field(default_factory=list)
     mentioned: list[Official] = field(default_factory=list)
+    codings: list["_Coding"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Coding:
+    """One coding read from a row's `codings` cell."""
+
+    target: Country | Official
+    stance: int | None
+    act: str
+
+
+def _coding_targets(cell: str) -> list[str]:
+    """The target names of a `codings` cell, for looking officials up a batch at a time (malformed parts are
+    reported when the row is read)."""
+    parts = [value for value in _split(cell) if len(value) <= MAX_CODING_CHARS]
+    return [found["target"].strip() for value in parts if (found := CODING_IN_WORDS.fullmatch(value))]
 
 
 def _read_speaker(row: _Row, *, resolver: Resolver) -> None:
@@ -625,6 +693,11 @@ def _read_rest(row: _Row, *, resolver: Resolver, duplicates: Duplicates, status:
     row.mentioned = [
         resolver.official("officials_mentioned", name) for name in _split(cells.get("officials_mentioned", ""))
     ]
+    row.codings = [resolver.coding(value) for value in _split(cells.get("codings", ""))]
+    targets = [coding.target for coding in row.codings]
+    repeated = next((target for number, target in enumerate(targets) if target in targets[:number]), None)
+    if repeated is not None:
+        raise RowProblem("codings", f"{repeated} is coded twice: a statement has one coding toward each target.")
     row.source = resolver.source(cells)
     if status != Status.DRAFT and row.source is None:
         raise RowProblem("source_title", "A published statement needs a source (outlet, source_title, source_date).")
@@ -641,7 +714,7 @@ def _read_rest(row: _Row, *, resolver: Resolver, duplicates: Duplicates, status:
 ORIGINAL_LANGUAGE = Statement._meta.get_field("original_language")
 
 
-def _write(rows: list[_Row], *, status: str, user: AbstractBaseUser | None, reason: str) -> None:
+def _write(rows: list[_Row], *, status: str, user: AbstractBaseUser | None, reason: str) -> list[int]:
     """Insert the batch's statements, their links and their creation records (with the links), a few queries.
 
     Rows go in as plain values (statements/bulk_insert.py): a model instance per row, link and record cost more
@@ -689,11 +762,34 @@ def _write(rows: list[_Row], *, status: str, user: AbstractBaseUser | None, reas
         column = f"{target}_id"
         link_ids = table.insert([table.row({"statement_id": s, column: t}) for s, t in made], returning=True)
         links[name] = (made, link_ids, column)
+    codings = bulk_insert.Table(Coding)
+    coding_values = [
+        {
+            "statement_id": statement_id,
+            "target_country_id": coding.target.pk if isinstance(coding.target, Country) else None,
+            "target_official_id": coding.target.pk if isinstance(coding.target, Official) else None,
+            "stance": coding.stance,
+            "act": coding.act,
+            "coded_by_id": user_id,
+            "coded_at": now,
+        }
+        for row, statement_id in zip(rows, ids, strict=True)
+        for coding in row.codings
+    ]
+    coding_ids = codings.insert([codings.row(value) for value in coding_values], returning=True)
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        return  # history switched off
+        return ids  # history switched off
+    # Each coding's creation record, as a coding saved in the admin has one.
+    coding_history = bulk_insert.Table(Coding.history.model)
+    coding_history.insert(
+        [
+            coding_history.row({**value, **record_of_import(now, reason, user_id), "id": pk})
+            for value, pk in zip(coding_values, coding_ids, strict=True)
+        ]
+    )
     # One creation record per statement holding its links, as its history page shows them.
     history = bulk_insert.Table(Statement.history.model)
-    record = {"history_date": now, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
+    record = record_of_import(now, reason, user_id)
     record_ids = history.insert(
         [history.row({**value, **record, "id": pk}) for value, pk in zip(values, ids, strict=True)], returning=True
     )
@@ -706,6 +802,12 @@ def _write(rows: list[_Row], *, status: str, user: AbstractBaseUser | None, reas
                 for (s, t), link_id in zip(made, link_ids, strict=True)
             ]
         )
+    return ids
+
+
+def record_of_import(now: datetime.datetime, reason: str, user_id: int | None) -> dict:
+    """The history fields of a creation record made by the import."""
+    return {"history_date": now, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
 
 
 # Many-to-many fields written by the import: (field, attribute of _Row, the link table's column for the target).
@@ -744,12 +846,14 @@ def import_statements(
     reason: str = IMPORT_REASON,
     max_bytes: int = MAX_IMPORT_BYTES,
     progress: Callable[[int, int], None] | None = None,
+    links: bytes | BinaryIO | None = None,
 ) -> ImportResult:
     """Import every row of a CSV file in the export's format, or none: any error rolls the whole file back.
 
     Duplicate rows are skipped (and listed in `duplicates`) unless `keep_duplicates`. `progress(done, total)` is
-    called after each batch of rows. Every statement (and official, topic, source) made has one creation entry in
-    its history, links included, by `user`, saying `reason`."""
+    called after each batch of rows. Every statement (and official, topic, source, coding) made has one creation
+    entry in its history, links included, by `user`, saying `reason`. `links`, the links CSV exported with the file,
+    links the imported statements as they were linked (`_import_links`), in the same all-or-nothing transaction."""
     result = ImportResult(dry_run=dry_run, keep_duplicates=keep_duplicates)
     data = _read(file, max_bytes)
     if data is None:
@@ -825,7 +929,9 @@ def import_statements(
             done += len(batch)
             if progress:
                 progress(done, total)
-        result.errors.sort(key=lambda error: error.row)
+        if links is not None and result.ok:
+            _import_links(links, result=result, header=header, user=user, reason=resolver.reason, max_bytes=max_bytes)
+        result.errors.sort(key=lambda error: (error.file, error.row))
         result.duplicates = sorted(result.duplicates + duplicates.flagged, key=lambda duplicate: duplicate.row)
         result.created = {kind: names for kind, names in resolver.created.items() if names}
         if dry_run or not result.ok:
@@ -876,11 +982,103 @@ def _import_batch(
     try:
         # A savepoint: a refusal by the database is reported, and the rows after it are still checked.
         with transaction.atomic():
-            _write(checked, status=status, user=user, reason=resolver.reason)
+            ids = _write(checked, status=status, user=user, reason=resolver.reason)
     except DatabaseError as error:
         first, last = checked[0].number, checked[-1].number
         result.errors.append(RowError(first, "", f"The database refused a row among rows {first}–{last}: {error}"))
+    else:
+        for row, pk in zip(checked, ids, strict=True):
+            exported = row.cells.get("id", "")
+            if exported.isdigit():
+                result.imported[int(exported)] = (pk, row.date, row.precision, row.speaker.pk)
     result.statements += len(checked)
+
+
+def _import_links(
+    file: bytes | BinaryIO, *, result: ImportResult, header: list[str], user, reason: str, max_bytes: int
+) -> None:
+    """Link the statements just imported as the links file says, by the ids they had in the database that exported
+    them (the statements file's `id` column). A link whose ends were not both imported from this file (a statement
+    outside the export's filters, or a duplicate row skipped) is listed in `links_skipped`, not an error. Every
+    other problem is an error in `result.errors`, and nothing is written."""
+
+    def problem(row: int, column: str, message: str) -> None:
+        result.errors.append(RowError(row, column, message, file=LINKS_FILE))
+
+    data = _read(file, max_bytes)
+    if data is None:
+        result.file_error = f"The links file is larger than the limit of {_size(max_bytes)}."
+        return
+    if "id" not in header:
+        result.file_error = "Links are imported by the statements' ids: the statements file needs its id column."
+        return
+    try:
+        reader = csv.reader(_decode(data), strict=True)
+        names = [name.strip() for name in next(reader, [])]
+    except (ValueError, csv.Error) as error:
+        result.file_error = f"The links file cannot be read: {error}"
+        return
+    unknown = [name for name in names if name not in LINK_COLUMN_NAMES]
+    missing = [name for name in LINK_REQUIRED_COLUMNS if name not in names]
+    if unknown or missing:
+        result.file_error = (
+            f"The links file's columns are not the links CSV's: {'unknown ' + ', '.join(unknown) if unknown else ''}"
+            f"{'; ' if unknown and missing else ''}{'missing ' + ', '.join(missing) if missing else ''}."
+        )
+        return
+    later_at, kind_at, earlier_at = (names.index(name) for name in LINK_REQUIRED_COLUMNS)
+    made: dict[tuple[int, int, str], int] = {}
+    number = 1
+    try:
+        for cells in reader:
+            number += 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(names):
+                problem(number, "", f"{len(cells)} cells, but the header has {len(names)}.")
+                continue
+            later_id, kind, earlier_id = (unneutralise(cells[at]).strip() for at in (later_at, kind_at, earlier_at))
+            try:
+                kind = _choice("kind", kind, LinkKind, "")
+                if not kind:
+                    raise RowProblem("kind", "kind is required.")
+                for column, value in (("statement_id", later_id), ("linked_id", earlier_id)):
+                    if not value.isdigit():
+                        raise RowProblem(column, f"“{value}” is not a statement's id.")
+            except RowProblem as error:
+                problem(number, error.column, error.message)
+                continue
+            later, earlier = result.imported.get(int(later_id)), result.imported.get(int(earlier_id))
+            if later is None or earlier is None:
+                absent = later_id if later is None else earlier_id
+                result.links_skipped.append(
+                    RowError(number, "", f"statement {absent} was not imported from this file: skipped.", LINKS_FILE)
+                )
+                continue
+            if later[0] == earlier[0]:
+                problem(number, "linked_id", "A statement cannot be linked to itself.")
+            elif not DateSpan.of(earlier[1], earlier[2]).last < DateSpan.of(later[1], later[2]).first:
+                problem(
+                    number, "linked_id", f"A statement links only to an earlier one: {earlier_id} is not dated before."
+                )
+            elif kind == LinkKind.CORRECTS and earlier[3] != later[3]:
+                problem(number, "kind", "“Corrects” is for the speaker's own earlier words: these are two speakers'.")
+            elif (later[0], earlier[0], kind) in made:
+                problem(number, "", f"The same link as row {made[(later[0], earlier[0], kind)]}.")
+            else:
+                made[(later[0], earlier[0], kind)] = number
+    except csv.Error as error:
+        problem(number, "", f"Not valid CSV: {error}.")
+    if not result.ok or not made:
+        return
+    table = bulk_insert.Table(StatementLink)
+    values = [{"statement_id": s, "linked_id": t, "kind": kind} for s, t, kind in made]
+    ids = table.insert([table.row(value) for value in values], returning=True)
+    result.links = len(ids)
+    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        history = bulk_insert.Table(StatementLink.history.model)
+        record = record_of_import(timezone.now(), reason, user.pk if user is not None else None)
+        history.insert([history.row({**value, **record, "id": pk}) for value, pk in zip(values, ids, strict=True)])
 
 
 def rows_with_errors(data: bytes, errors: list[RowError]) -> tuple[list[str], list[list[str]]]:

@@ -596,6 +596,29 @@ class StatementQuerySet(models.QuerySet):
         concerned and officials mentioned, prefetched."""
         return self.for_lists().prefetch_related("topics", "countries", "mentioned_officials")
 
+    def with_codings_and_links(self):
+        """The codings (with their targets) and both directions of the links, prefetched in three queries whatever
+        the number of statements: what the API shows of each. A link is kept only when its other end is public
+        (published or retracted, as on the permalink): never one to or from a draft."""
+        public = [Status.PUBLISHED, Status.RETRACTED]
+        return self.prefetch_related(
+            models.Prefetch("codings", queryset=Coding.objects.for_display()),
+            models.Prefetch(
+                "links",
+                queryset=StatementLink.objects.filter(linked__status__in=public)
+                .select_related("linked")
+                .order_by("id"),
+                to_attr="public_links",
+            ),
+            models.Prefetch(
+                "linked_from",
+                queryset=StatementLink.objects.filter(statement__status__in=public)
+                .select_related("statement")
+                .order_by("id"),
+                to_attr="public_linked_from",
+            ),
+        )
+
 
 class ReportStatus(models.TextChoices):
     OPEN = "open", "Open"

@@ -4,8 +4,8 @@ A release is written into a hidden temporary folder beside the others and rename
 the manifest are complete, so a crash or a kill leaves no half release where /data/ or a mirror would find it. A
 release is never written over: the next one takes the next number.
 
-The statements' columns are the CSV export's registry (statements/exports.py COLUMNS); the codings' and links'
-columns are declared below, once, and the data dictionary is written from these registries.
+The columns are the CSV export's registries (statements/exports.py: COLUMNS, CODING_COLUMNS, LINK_COLUMNS), so a
+release's files are the downloads' formats, and the data dictionary is written from these registries.
 """
 
 import datetime
@@ -25,19 +25,22 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, CharField, F, Value, When
-from django.db.models.functions import Cast, Coalesce
 
 from .exports import (
+    CODING_COLUMNS,
     COLUMN_NAMES,
     COLUMNS,
+    LINK_COLUMNS,
     Column,
-    column,
+    PermalinkUrl,
     csv_line,
     export_queryset,
     neutralise,
     neutralised,
+    neutralised_but_numbers,
+    number_cells,
     permalink_url,
+    table_queryset,
 )
 from .models import Coding, Statement, StatementLink
 
@@ -55,44 +58,6 @@ LICENCE_ID = "CC-BY-4.0"
 LICENCE_NAME = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 TITLE = "Statement Tracker: statements by officials on international affairs"
-
-CODING_COLUMNS: tuple[Column, ...] = (
-    column(
-        "statement_id", "The coded statement's id (the id column of statements.csv).", Cast("statement_id", CharField())
-    ),
-    column(
-        "target_type",
-        "country, or official (a person or an institution).",
-        Case(When(target_country__isnull=False, then=Value("country")), default=Value("official")),
-    ),
-    column(
-        "target_country_code",
-        "ISO 3166-1 alpha-2 code of the target country (empty for an official).",
-        Coalesce(F("target_country__code"), Value(""), output_field=CharField()),
-    ),
-    column(
-        "target",
-        "The target's name: the country, or the official or institution.",
-        Coalesce(F("target_country__name"), F("target_official__name"), Value(""), output_field=CharField()),
-    ),
-    column(
-        "stance",
-        "Toward the target, from -2 (hostile) to 2 (strongly supportive); empty: no stance, which is not 0.",
-        Coalesce(Cast("stance", CharField()), Value(""), output_field=CharField()),
-        number=True,
-    ),
-    column(
-        "act", "The speech act (praise, criticise, warn… as the codebook defines them); empty until coded.", F("act")
-    ),
-)
-
-LINK_COLUMNS: tuple[Column, ...] = (
-    column("statement_id", "The later statement's id.", Cast("statement_id", CharField())),
-    column("kind", "responds_to, reiterates, clarifies, contradicts or corrects.", F("kind")),
-    column(
-        "linked_id", "The earlier statement's id, the one it responds to, reiterates…", Cast("linked_id", CharField())
-    ),
-)
 
 # Each file of a release, in the manifest's order, and what it holds (the README and the data dictionary list them).
 FILES = {
@@ -311,7 +276,8 @@ def _write_files(
     statements = released_statements(include_synthetic=include_synthetic)
     total = statements.count()
     released_ids = array("q")
-    rows = export_queryset(statements, permalink=permalink_url(lambda path: site_url + path))
+    permalink = permalink_url(lambda path: site_url + path)
+    rows = export_queryset(statements, permalink=permalink)
     csv_file, jsonl_file = HashedFile(folder / "statements.csv"), HashedFile(folder / "statements.jsonl")
     csv_file.write(csv_line(COLUMN_NAMES))
     id_index = COLUMN_NAMES.index("id")
@@ -332,13 +298,13 @@ def _write_files(
 
     codings = Coding.objects.filter(statement__in=statements.values("pk")).order_by("statement_id", "id")
     coding_file, coding_count = _write_table(
-        folder / "codings.csv", codings, CODING_COLUMNS, keep=lambda row: released(int(row[0]))
+        folder / "codings.csv", codings, CODING_COLUMNS, permalink, keep=lambda row: released(int(row[0]))
     )
     links = StatementLink.objects.filter(
         statement__in=statements.values("pk"), linked__in=statements.values("pk")
     ).order_by("statement_id", "id")
     link_file, link_count = _write_table(
-        folder / "links.csv", links, LINK_COLUMNS, keep=lambda row: released(int(row[0]), int(row[2]))
+        folder / "links.csv", links, LINK_COLUMNS, permalink, keep=lambda row: released(int(row[0]), int(row[2]))
     )
     files += [coding_file, link_file]
     if progress:
@@ -357,18 +323,17 @@ def _contains(sorted_ids: array, pk: int) -> bool:
     return at < len(sorted_ids) and sorted_ids[at] == pk
 
 
-def _write_table(path: Path, queryset, columns: tuple[Column, ...], *, keep) -> tuple[ReleaseFile, int]:
-    cells = {f"cell_{c.name}": c.cell(None) for c in columns}
-    rows = queryset.annotate(**cells).values_list(*cells)
-    numbers = [c.number for c in columns]
+def _write_table(
+    path: Path, queryset, columns: tuple[Column, ...], permalink: PermalinkUrl, *, keep
+) -> tuple[ReleaseFile, int]:
+    rows = table_queryset(queryset, columns, permalink=permalink)
+    numbers = number_cells(columns)
     out = HashedFile(path)
     out.write(csv_line([c.name for c in columns]))
     written = 0
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
         if keep(row):
-            out.write(
-                csv_line([cell if number else neutralise(cell) for cell, number in zip(row, numbers, strict=True)])
-            )
+            out.write(csv_line(neutralised_but_numbers(row, numbers)))
             written += 1
     return out.close(), written
 

@@ -29,6 +29,13 @@ app_name = "statements"
 urlpatterns = [
     path("", limit_search(views.timeline), name="timeline"),
     path("export.csv", limit_export(views_export.export_csv), name="export_csv"),
+    path(
+        "export-codings.csv",
+        limit_export(views_export.export_table_csv),
+        {"table": "codings"},
+        name="export_codings_csv",
+    ),
+    path("export-links.csv", limit_export(views_export.export_table_csv), {"table": "links"}, name="export_links_csv"),
     path("feed.atom", limit_search(StatementFeed()), name="feed"),
     path("changes.atom", ChangesFeed(), name="changes_feed"),
     path("reports/<slug:name>.csv", limit_export(views_export.report_csv), name="report_csv"),

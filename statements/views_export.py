@@ -8,11 +8,17 @@ from . import changes
 from .downloads import EXPORT_SLOTS, HeldWhileStreaming, export_slot_or_503, give_up_on_stalled_clients
 from .exports import (
     CHANGES_COLUMN_NAMES,
+    CODING_COLUMNS,
     COLUMN_NAMES,
+    LINK_COLUMNS,
     change_rows,
+    codings_of,
     csv_lines,
     export_filename,
+    links_of,
+    number_cells,
     statement_rows,
+    table_rows,
     utf8_chunks,
 )
 from .filters import StatementFilter
@@ -35,13 +41,14 @@ def filtered_statements(request) -> tuple[StatementFilter, HttpResponse | None]:
     return filterset, bad_request(lines)
 
 
-def csv_response(request, *, prefix: str, header, rows, slots=None) -> StreamingHttpResponse:
+def csv_response(request, *, prefix: str, header, rows, slots=None, numbers=()) -> StreamingHttpResponse:
     """Stream CSV with a filename that says what was filtered and when; `?bom=1` adds a byte-order mark for Excel.
 
-    With `slots`, the export's place (taken by the caller) is held until the response is closed."""
+    With `slots`, the export's place (taken by the caller) is held until the response is closed. `numbers` says
+    which cells are numbers, left as they are (csv_lines)."""
     params = [(name, value) for name, values in request.GET.lists() if name not in NOT_FILTERS for value in values]
     filename = export_filename(prefix, params, now=timezone.now())
-    chunks = utf8_chunks(csv_lines(header, rows, bom=request.GET.get("bom") == "1"))
+    chunks = utf8_chunks(csv_lines(header, rows, bom=request.GET.get("bom") == "1", numbers=numbers))
     give_up_on_stalled_clients(request)
     response = StreamingHttpResponse(
         chunks if slots is None else HeldWhileStreaming(chunks, slots), content_type="text/csv; charset=utf-8"
@@ -66,6 +73,31 @@ def export_csv(request):
         return busy
     rows = statement_rows(filterset.qs, absolute_url=request.build_absolute_uri)
     return csv_response(request, prefix="statements", header=COLUMN_NAMES, rows=rows, slots=EXPORT_SLOTS)
+
+
+# The long-format downloads beside the statements CSV: what is read from the filtered statements, and its columns.
+TABLES = {
+    "codings": (codings_of, CODING_COLUMNS),
+    "links": (links_of, LINK_COLUMNS),
+}
+
+
+@require_safe
+def export_table_csv(request, table: str):
+    """The codings (one row per coding) or the links (one row per link) of the statements the timeline's filters
+    give, with the statements CSV's safeguards: the same 400, an export slot, streaming, neutralisation."""
+    rows_of, columns = TABLES[table]
+    filterset, error = filtered_statements(request)
+    if error:
+        return error
+    busy = export_slot_or_503()
+    if busy:
+        return busy
+    rows = table_rows(rows_of(filterset.qs), columns, absolute_url=request.build_absolute_uri)
+    header = [column.name for column in columns]
+    return csv_response(
+        request, prefix=table, header=header, rows=rows, slots=EXPORT_SLOTS, numbers=number_cells(columns)
+    )
 
 
 def export_changes(request):

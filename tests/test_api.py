@@ -21,7 +21,7 @@ from rest_framework.request import Request
 
 from statements.api.pagination import StatementCursorPagination
 from statements.filters import StatementFilter
-from statements.models import Statement
+from statements.models import Statement, StatementLink
 from tests.factories import (
     OfficialFactory,
     PositionFactory,
@@ -36,8 +36,9 @@ from tests.timeline_data import DRAFT_TEXT, NOTE_TEXT, RETRACTED_TEXT, build_wor
 pytestmark = pytest.mark.django_db
 
 # Queries for one page of statements: the statements (with speaker, country, source, outlet and role in one
-# query), one prefetch each for topics, countries and officials mentioned, and the capped count of the matches.
-STATEMENT_PAGE_QUERIES = 5
+# query), one prefetch each for topics, countries and officials mentioned, codings (with their targets), links to
+# earlier and links from later statements, and the capped count of the matches.
+STATEMENT_PAGE_QUERIES = 8
 # Officials: the page, then positions (with their countries).
 OFFICIAL_PAGE_QUERIES = 3  # the officials, their positions, the counts kept by triggers
 TOPIC_PAGE_QUERIES = 2  # the topics, the counts
@@ -179,8 +180,71 @@ def test_statement_has_names_and_links_not_just_ids(client):
             "venue": "",
         },
         "updated_at": result["updated_at"],
+        "codings": [
+            {
+                "target_type": "country",
+                "target_country": {"code": "US", "name": "United States"},
+                "target_official": None,
+                "stance": 0,
+                "stance_words": "Neutral (0)",
+                "act": "comment",
+                "act_words": "Comment",
+                "coded_at": None,
+            }
+        ],
+        "links": [],
     }
     assert result["updated_at"].startswith(a.updated_at.date().isoformat())
+
+
+@pytest.mark.parametrize(
+    ("label", "codings", "links"),
+    [
+        # (target, stance, act) of each coding; (direction, kind, words, the other end) of each public link.
+        (
+            "A",
+            [("US", 0, "comment")],
+            [("earlier", "contradicts", "Contradicts", "F"), ("later", "responds_to", "Answered by", "E")],
+        ),
+        ("E", [("RU", None, "comment")], [("earlier", "responds_to", "Responds to", "A")]),
+        ("F", [("SY", 1, "offer")], [("later", "contradicts", "Contradicted by", "A")]),
+        ("G", [("anna-sample", -1, "criticise")], []),
+        ("retracted", [("US", -1, "criticise")], []),
+    ],
+)
+def test_a_statement_carries_its_codings_and_its_links_to_public_statements_only(client, label, codings, links):
+    """The detail and the list show the same codings and links; a link to or from a draft is never shown, and a
+    link to a retracted statement shows on its detail only (a retracted statement is not listed)."""
+    world = build_world()
+    named = {**world["statements"], "draft": world["draft"], "retracted": world["retracted"]}
+    for later, kind, earlier in [
+        ("A", "contradicts", "F"),
+        ("E", "responds_to", "A"),
+        ("draft", "reiterates", "A"),
+        ("G", "responds_to", "draft"),
+    ]:
+        StatementLink.objects.create(statement=named[later], kind=kind, linked=named[earlier])
+    labels = {statement.pk: name for name, statement in named.items()}
+    detail = client.get(f"/api/statements/{named[label].pk}/").json()
+    shown = [
+        (
+            (c["target_country"] or {}).get("code") or c["target_official"]["slug"],
+            c["stance"],
+            c["act"],
+        )
+        for c in detail["codings"]
+    ]
+    assert shown == codings
+    assert [(x["direction"], x["kind"], x["words"], labels[x["statement"]["id"]]) for x in detail["links"]] == links
+    for link in detail["links"]:
+        assert link["statement"]["url"] == f"http://testserver/statements/{link['statement']['id']}/"
+    listed = {row["id"]: row for row in walk(client, "/api/statements/?page_size=200")}
+    if label == "retracted":
+        assert named[label].pk not in listed
+    else:
+        assert {k: listed[named[label].pk][k] for k in ("codings", "links")} == {
+            k: detail[k] for k in ("codings", "links")
+        }
 
 
 def test_speaker_role_is_the_position_held_on_the_statement_date(client):

@@ -17,11 +17,13 @@ import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils.timezone import now
 
 from statements.backups import database_checksums, list_tables, manifest_path, pg_command_and_env
 from statements.corrections import file_report
-from statements.models import Statement, Status
-from tests.factories import OfficialFactory, StatementFactory, TopicFactory, country
+from statements.models import Coding, Statement, StatementLink, Status
+from statements.positions.models import LinkKind
+from tests.factories import OfficialFactory, StatementFactory, TopicFactory, UserFactory, country
 
 ROOT = Path(__file__).resolve().parent.parent
 # Tables a backup must cover beyond the plain model tables: many-to-many, history, and history of many-to-many.
@@ -35,7 +37,27 @@ MUST_COVER = [
     "django_migrations",
     "auth_user",
     "statements_errorreport",  # readers' reports (with their emails) are data too: restored, not lost
+    "statements_coding",
+    "statements_historicalcoding",
+    "statements_statementlink",
+    "statements_historicalstatementlink",
 ]
+# Codings and links as a restore must give them back, every column (who coded and when included), by id; the time as
+# text written by the database, the same on the test's connection and on a plain one to the target.
+CODED_AT = {
+    "sqlite": "CAST(coded_at AS TEXT)",
+    "postgresql": "to_char(coded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')",
+}
+
+
+def codings_sql() -> str:
+    return (
+        "SELECT id, statement_id, target_country_id, target_official_id, stance, act, coded_by_id, "
+        f"{CODED_AT[connection.vendor]} FROM statements_coding ORDER BY id"
+    )
+
+
+LINKS_SQL = "SELECT id, statement_id, kind, linked_id FROM statements_statementlink ORDER BY id"
 
 # Committed rows (pg_dump reads from another connection); the serialized rollback puts the countries back after.
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -43,8 +65,8 @@ committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def curated():
-    """A few statements with topics, countries, mentioned officials, history, a draft, awkward text and a reader's
-    error report."""
+    """A few statements with topics, countries, mentioned officials, codings, links, history, a draft, awkward text
+    and a reader's error report."""
     peskov = OfficialFactory(name="Dmitry Peskov", aliases="Dmitri Peskov")
     putin = OfficialFactory(name="Vladimir Putin")
     relations, syria = TopicFactory(name="Russia–US relations"), TopicFactory(name="Syria")
@@ -58,7 +80,18 @@ def curated():
     edited = StatementFactory(speaker=peskov, text="Syria is a burning issue.", topics=[syria, relations])
     edited.note = "Checked against the TASS original."
     edited.save()
-    StatementFactory(speaker=putin, status=Status.DRAFT, text="<script>alert(1)</script>")
+    draft = StatementFactory(speaker=putin, status=Status.DRAFT, text="<script>alert(1)</script>")
+    first = Statement.objects.get(text__startswith="No one expects")
+    coder = UserFactory(username="analyst")
+    for statement, target, stance, act in [
+        (first, {"target_country": country("US")}, -1, "criticise"),
+        (first, {"target_official": putin}, None, ""),
+        (edited, {"target_country": country("SY")}, 1, "offer"),
+        (draft, {"target_country": country("US")}, -2, "threaten"),
+    ]:
+        Coding.objects.create(statement=statement, stance=stance, act=act, coded_by=coder, coded_at=now(), **target)
+    StatementLink.objects.create(statement=edited, kind=LinkKind.RESPONDS_TO, linked=first)
+    StatementLink.objects.create(statement=draft, kind=LinkKind.REITERATES, linked=first)
     file_report(statement=edited, message="Said on 12 November — «not» the 11th.", email="reader@example.net")
     return Statement.objects.count()
 
@@ -162,6 +195,28 @@ def test_backup_then_restore_into_an_empty_database_gives_identical_checksums(cu
     assert "every checksum matches" in result.stdout
     with TargetDatabase(target) as restored:
         assert restored.checksums() == manifest["tables"]
+
+
+@committed
+def test_codings_and_links_come_back_identical_from_a_restore(curated, tmp_path, target):
+    """Back up a database holding codings and links (of drafts too), restore it into an empty one: the same codings
+    (target, stance, act, who coded and when) and the same links, with their history."""
+    with connection.cursor() as cursor:
+        cursor.execute(codings_sql())
+        codings = cursor.fetchall()
+        cursor.execute(LINKS_SQL)
+        links = cursor.fetchall()
+    assert (len(codings), len(links)) == (4, 2)
+    backup = tmp_path / "tracker.backup"
+    call_command("backup", str(backup))
+    manifest = json.loads(manifest_path(backup).read_text())
+    assert manifest["tables"]["statements_historicalcoding"]["rows"] == 4
+
+    assert restore(backup, target).returncode == 0
+
+    with TargetDatabase(target) as restored:
+        assert [tuple(row) for row in restored.db.execute(codings_sql()).fetchall()] == [tuple(r) for r in codings]
+        assert [tuple(row) for row in restored.db.execute(LINKS_SQL).fetchall()] == [tuple(r) for r in links]
 
 
 @committed

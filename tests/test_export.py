@@ -132,6 +132,7 @@ def test_header_is_the_documented_stable_schema(client, timeline):
         "source_date",
         "medium",
         "updated_at",
+        "codings",
     ]
 
 
@@ -170,6 +171,7 @@ def test_a_whole_row_has_names_not_ids(client, timeline):
         "source_date": "2016-11-11",
         "medium": "interview",
         "updated_at": statement.updated_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "codings": "",
     }
 
 

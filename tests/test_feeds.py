@@ -8,7 +8,7 @@ from django.http import QueryDict
 
 from statements.feeds import FEED_SIZE
 from statements.filters import StatementFilter
-from statements.models import Statement
+from statements.models import Coding, Statement
 from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory, country
 from tests.test_filters import BAD, CASES
 from tests.timeline_data import DRAFT_TEXT, NOTE_TEXT, RETRACTED_TEXT, build_world
@@ -88,7 +88,37 @@ def test_entry_says_who_said_what_when_and_where(client):
         "<p>No one expects that relationship will improve in a fortnight.</p>"
         "<p>— Dmitry Peskov, Press Secretary of the President of Russia, 11 November 2016. "
         "Source: TASS, “Kremlin on relations with Washington”.</p>"
+        "<p>Coded: United States: neutral (comment).</p>"
     )
+
+
+@pytest.mark.parametrize(
+    ("codings", "line"),
+    [
+        ([], ""),
+        ([("US", -1, "criticise")], "<p>Coded: United States: critical (criticise or accuse).</p>"),
+        (
+            [("<b>Bloc</b>", None, ""), ("SY", 2, "praise"), ("RU", -2, "warn")],
+            "<p>Coded: &lt;b&gt;Bloc&lt;/b&gt;: no stance; Russia: hostile (warn (predicting harm)); "
+            "Syria: strongly supportive (praise).</p>",
+        ),
+    ],
+)
+def test_an_entry_says_how_its_statement_is_coded(client, codings, line):
+    """The codings in words, as the statements CSV's `codings` column writes them, escaped like the rest."""
+    statement = StatementFactory(text="Words.")
+    for target, stance, act in codings:
+        where = (
+            {"target_country": country(target)}
+            if len(target) == 2
+            else {"target_official": OfficialFactory(name=target)}
+        )
+        Coding.objects.create(statement=statement, stance=stance, act=act, **where)
+    _, root = fetch(client)
+    [entry] = root.iter(f"{ATOM}entry")
+    summary = entry.find(f"{ATOM}summary").text
+    assert summary.endswith("</p>" + line)
+    assert ("Coded:" in summary) == bool(codings)
 
 
 def test_long_text_is_cut_in_the_title_but_whole_in_the_summary(client):

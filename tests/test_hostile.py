@@ -429,6 +429,9 @@ PLAUSIBLE = {
     "topics": st.sampled_from(["Sanctions", "Syria; Sanctions", ""]),
     "countries": st.sampled_from(["RU", "RU; US", "Russia", ""]),
     "source_url": st.sampled_from(["", "https://example.org/a", "http://example.org/b?x=1"]),
+    "codings": st.sampled_from(
+        ["", "United States: critical (criticise or accuse)", "RU: no stance; Dmitry Peskov: supportive (praise)"]
+    ),
 }
 header = st.lists(st.sampled_from(COLUMN_NAMES), unique=True, max_size=len(COLUMN_NAMES)).map(
     lambda columns: ["date", "speaker", "text"] + [c for c in columns if c not in ("date", "speaker", "text")]

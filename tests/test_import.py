@@ -9,7 +9,21 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from statements.imports import MAX_IMPORT_BYTES, RowError, import_statements
-from statements.models import Kind, Medium, Official, Outlet, Position, Source, Statement, Status, Topic
+from statements.models import (
+    Coding,
+    Country,
+    Kind,
+    Medium,
+    Official,
+    Outlet,
+    Position,
+    Source,
+    Statement,
+    StatementLink,
+    Status,
+    Topic,
+)
+from statements.positions.models import LinkKind
 from tests.factories import (
     OfficialFactory,
     OutletFactory,
@@ -324,16 +338,17 @@ def without(rows: list[dict[str, str]], *columns: str) -> list[dict[str, str]]:
 
 @pytest.fixture
 def exported_timeline(client):
-    """Varied published statements (awkward text included) and the CSV the export makes of them."""
+    """Varied published statements (awkward text included), coded and linked, and the CSV the export makes of them."""
     ru, us = country("RU"), country("US")
     anna = OfficialFactory(name="Anna Fictiva", slug="anna-fictiva", country=ru)
     PositionFactory(official=anna, title="Spokesperson", start_date=datetime.date(2012, 1, 1))
     boris = OfficialFactory(name="Boris Exempel", slug="boris-exempel", country=us)
     nobody = OfficialFactory(name="Chen Mu", slug="chen-mu", country=None)
+    bloc = OfficialFactory(name="Target Bloc", slug="target-bloc", country=None)  # only ever a target
     syria, sanctions = TopicFactory(name="Syria"), TopicFactory(name="Sanctions")
     tass = SourceFactory(outlet=OutletFactory(name="TASS", slug="tass"), title="=Kremlin", medium=Medium.INTERVIEW)
     wire = SourceFactory(outlet=OutletFactory(name="Wire", slug="wire"), url="", title="Wire report")
-    StatementFactory(
+    first = StatementFactory(
         speaker=anna,
         date=datetime.date(2016, 11, 11),
         text='=SUM(A1) "quoted", commas\r\nand a line break ',
@@ -344,7 +359,7 @@ def exported_timeline(client):
         countries=[ru, us],
         mentioned_officials=[boris, nobody],
     )
-    StatementFactory(
+    month = StatementFactory(
         speaker=boris,
         date=datetime.date(2016, 11, 1),
         date_precision="month",
@@ -353,30 +368,71 @@ def exported_timeline(client):
         source=wire,
         topics=[sanctions],
     )
-    StatementFactory(speaker=nobody, date=datetime.date(2015, 1, 1), date_precision="year", text="'@ year", source=wire)
+    year = StatementFactory(
+        speaker=nobody, date=datetime.date(2015, 1, 1), date_precision="year", text="'@ year", source=wire
+    )
     # Same day as the first: the timeline orders these by id, so the import must keep their relative order.
-    StatementFactory(speaker=anna, date=datetime.date(2016, 11, 11), text="Later the same day.", source=tass)
+    later = StatementFactory(speaker=anna, date=datetime.date(2016, 11, 11), text="Later the same day.", source=tass)
     StatementFactory(speaker=boris, date=datetime.date(2016, 11, 11), text="Even later.", source=wire)
-    StatementFactory(speaker=anna, text="A draft.", status=Status.DRAFT, source=None)
+    draft = StatementFactory(
+        speaker=anna, date=datetime.date(2017, 1, 1), text="A draft.", status=Status.DRAFT, source=None
+    )
+    for statement, target, stance, act in [
+        (first, us, -1, "criticise"),
+        (first, bloc, None, ""),
+        (month, ru, -2, "warn"),
+        (year, boris, 1, "praise"),
+        (draft, us, -2, "threaten"),
+    ]:
+        field = "target_country" if isinstance(target, Country) else "target_official"
+        Coding.objects.create(statement=statement, stance=stance, act=act, **{field: target})
+    for statement, kind, linked in [
+        (first, LinkKind.RESPONDS_TO, year),
+        (later, LinkKind.REITERATES, year),
+        (month, LinkKind.CLARIFIES, year),
+        (draft, LinkKind.REITERATES, first),
+    ]:
+        StatementLink.objects.create(statement=statement, kind=kind, linked=linked)
     return export(client)
 
 
+def codings_and_links() -> tuple[list[tuple], list[tuple]]:
+    """Every coding and link of published statements, by the statements' words (ids change in a round trip)."""
+    codings = sorted(
+        (coding.statement.text, str(coding.target), coding.stance, coding.act)
+        for coding in Coding.objects.filter(statement__status=Status.PUBLISHED)
+    )
+    links = sorted(
+        (link.statement.text, link.kind, link.linked.text)
+        for link in StatementLink.objects.filter(statement__status=Status.PUBLISHED, linked__status=Status.PUBLISHED)
+    )
+    return codings, links
+
+
 def test_round_trip_into_an_empty_database(client, exported_timeline):
-    """Export → import into an empty database → export: the same rows (new ids; roles need positions)."""
+    """Export → import into an empty database → export: the same rows (new ids; roles need positions), with the
+    same codings and, from the links CSV exported beside it, the same links."""
     data = export_bytes(client)
+    links = b"".join(client.get(reverse("statements:export_links_csv")).streaming_content)
+    before = codings_and_links()
     Statement.objects.all().delete()
     for model in (Source, Outlet, Topic, Position, Official):
         model.objects.all().delete()
-    result = import_statements(file=data, create_missing=True, publish=True)
+    result = import_statements(file=data, create_missing=True, publish=True, links=links)
     assert result.ok, result.messages()
+    assert (result.links, result.links_skipped) == (3, [])
     ignored = ("id", "permalink", "updated_at", "speaker_role")
     assert without(export(client), *ignored) == without(exported_timeline, *ignored)
     assert len(exported_timeline) == 5
+    assert codings_and_links() == before
+    assert [len(found) for found in before] == [4, 3]
+    assert "Target Bloc" in result.created["officials"]
 
 
 def test_round_trip_keeps_roles_when_the_officials_exist(client, exported_timeline):
     """With the officials (and their positions) kept, every column but id, permalink and updated_at comes back."""
     data = export_bytes(client)
+    before = codings_and_links()
     Statement.objects.all().delete()
     for model in (Source, Outlet, Topic):
         model.objects.all().delete()
@@ -386,6 +442,159 @@ def test_round_trip_keeps_roles_when_the_officials_exist(client, exported_timeli
     ignored = ("id", "permalink", "updated_at")
     assert without(export(client), *ignored) == without(exported_timeline, *ignored)
     assert {row["speaker_role"] for row in exported_timeline} == {"", "Spokesperson"}
+    assert codings_and_links() == (before[0], [])  # no links file given: no links
+
+
+def test_the_codings_csv_of_a_round_trip_is_the_same_but_for_ids_and_times(client, exported_timeline):
+    """The codings CSV of the imported database has the same rows as the original's, but for the statements' ids
+    and permalinks and when they were coded (the import codes them now, by the importing user)."""
+    before = parse_csv(client.get(reverse("statements:export_codings_csv")))
+    data = export_bytes(client)
+    Statement.objects.all().delete()
+    assert import_statements(file=data, publish=True).ok
+    after = parse_csv(client.get(reverse("statements:export_codings_csv")))
+    ignored = ("statement_id", "permalink", "coded_at")
+    key = lambda row: (row["date"], row["target"])  # noqa: E731 (ids, and so the order by id, change)
+    assert sorted(without(after, *ignored), key=key) == sorted(without(before, *ignored), key=key)
+    assert all(row["coded_at"] for row in after)
+
+
+def parse_csv(response) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"), newline="")))
+
+
+CODED_HEADER = "date,speaker,text,codings"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("", []),
+        ("US: critical", [("United States", -1, "")]),
+        ("United States: critical (criticise or accuse)", [("United States", -1, "criticise")]),
+        ("united states: STRONGLY SUPPORTIVE (Praise)", [("United States", 2, "praise")]),
+        ("Syrian Arab Republic: supportive (offer)", [("Syria", 1, "offer")]),
+        (
+            "Anna Fictiva: neutral (comment); Russia: hostile (warn (predicting harm))",
+            [
+                ("Anna Fictiva", 0, "comment"),
+                ("Russia", -2, "warn"),
+            ],
+        ),
+        ("anna-fictiva: no stance (decline to comment)", [("Anna Fictiva", None, "decline")]),
+        ("Russia: no stance (threaten)", [("Russia", None, "threaten")]),
+    ],
+)
+def test_the_codings_cell_is_read_back_into_codings(known, cell, expected):
+    """Each coding of the `codings` cell: a country by name, code or alias, else an official by name, alias or slug;
+    the stance in words, any case; the speech act by label or value. Coded now, in the history."""
+    result = import_statements(file=csv_bytes(CODED_HEADER, f'2016-11-11,Anna Fictiva,Words.,"{cell}"'))
+    assert result.ok, result.messages()
+    codings = Coding.objects.filter(statement=Statement.objects.get()).order_by("id")
+    assert [(str(c.target), c.stance, c.act) for c in codings] == expected
+    for coding in codings:
+        assert coding.coded_at is not None
+        assert coding.history.get().history_type == "+"
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("United States: furious (criticise)", "is not a coding: write “target: stance (speech act)”"),
+        ("United States critical", "is not a coding"),
+        ("Atlantis: critical", "Unknown official “Atlantis”"),
+        ("United States: critical (shout)", "“shout” is not one of"),
+        ("United States: supportive (criticise or accuse)", "cannot be supportive of its target"),
+        ("US: neutral (decline to comment)", "Declining to comment takes no stance"),
+        ("United States: critical; US: neutral", "United States is coded twice"),
+    ],
+)
+def test_a_codings_cell_that_cannot_be_read_is_an_error_and_nothing_is_written(known, cell, message):
+    result = import_statements(file=csv_bytes(CODED_HEADER, f'2016-11-11,Anna Fictiva,Words.,"{cell}"'))
+    assert not result.ok
+    [error] = result.errors
+    assert (error.row, error.column) == (2, "codings")
+    assert message in error.message
+    assert (Statement.objects.count(), Coding.objects.count()) == (0, 0)
+
+
+LINKED_FILE = csv_bytes(
+    "id,date,speaker,text",
+    "10,2016-11-10,Anna Fictiva,First.",
+    "11,2016-11-12,Anna Fictiva,Second.",
+    "12,2016-11,Boris Exempel,A month.",
+    "13,2016-12-01,Boris Exempel,Boris later.",
+)
+LINKS_HEADER = "statement_id,kind,linked_id"
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        ("11,likes,10", "kind", "“likes” is not one of"),
+        ("11,responds_to,abc", "linked_id", "“abc” is not a statement's id"),
+        ("11,responds_to,11", "linked_id", "cannot be linked to itself"),
+        ("10,responds_to,11", "linked_id", "links only to an earlier one"),
+        ("11,responds_to,12", "linked_id", "links only to an earlier one"),  # November 2016 is not before the 12th
+        ("13,corrects,10", "kind", "the speaker's own earlier words"),
+        ("11,responds_to", "", "2 cells, but the header has 3"),
+    ],
+)
+def test_a_link_that_breaks_a_rule_is_an_error_and_nothing_is_written(known, row, column, message):
+    OfficialFactory(name="Boris Exempel")
+    links = csv_bytes(LINKS_HEADER, "11,reiterates,10", row)
+    result = import_statements(file=LINKED_FILE, links=links)
+    assert not result.ok
+    [error] = result.errors
+    assert (error.file, error.row, error.column) == ("links file", 3, column)
+    assert message in error.message
+    assert str(error).startswith("links file, row 3")
+    assert (Statement.objects.count(), StatementLink.objects.count()) == (0, 0)
+
+
+def test_links_are_made_between_the_imported_statements_and_links_to_others_skipped(known):
+    """By the exported ids: a link to a statement not in the file (outside the export's filters) is skipped and
+    named; the rest are made, each with its creation record."""
+    OfficialFactory(name="Boris Exempel")
+    links = csv_bytes(
+        LINKS_HEADER + ",statement_date",
+        "11,responds_to,10,2016-11-12",
+        "13,corrects,12,2016-11-12",
+        "11,clarifies,99,2016-11-12",
+    )
+    result = import_statements(file=LINKED_FILE, links=links)
+    assert result.ok, result.messages()
+    assert result.links == 2
+    assert [str(skipped) for skipped in result.links_skipped] == [
+        "links file, row 4: statement 99 was not imported from this file: skipped."
+    ]
+    made = sorted((link.statement.text, link.kind, link.linked.text) for link in StatementLink.objects.all())
+    assert made == [("Boris later.", "corrects", "A month."), ("Second.", "responds_to", "First.")]
+    assert all(link.history.get().history_type == "+" for link in StatementLink.objects.all())
+
+
+@pytest.mark.parametrize(
+    ("statements", "links", "message"),
+    [
+        (LINKED_FILE, csv_bytes("statement_id,kind,to", "11,responds_to,10"), "unknown to; missing linked_id"),
+        (csv_bytes("date,speaker,text", "2016-11-10,Anna Fictiva,First."), csv_bytes(LINKS_HEADER), "needs its id"),
+    ],
+)
+def test_a_links_file_that_cannot_be_used_is_refused_whole(known, statements, links, message):
+    OfficialFactory(name="Boris Exempel")
+    result = import_statements(file=statements, links=links)
+    assert message in result.file_error
+    assert Statement.objects.count() == 0
+
+
+def test_the_command_imports_a_links_file_beside_the_statements(known, tmp_path):
+    OfficialFactory(name="Boris Exempel")
+    (tmp_path / "statements.csv").write_bytes(LINKED_FILE)
+    (tmp_path / "links.csv").write_bytes(csv_bytes(LINKS_HEADER, "11,responds_to,10", "11,clarifies,99"))
+    out = io.StringIO()
+    call_command("import_statements", str(tmp_path / "statements.csv"), links=str(tmp_path / "links.csv"), stdout=out)
+    assert f"Linked 1 pair of statements from {tmp_path / 'links.csv'}; skipped 1 link" in out.getvalue()
+    assert StatementLink.objects.count() == 1
 
 
 def test_rows_without_ids_are_created_in_file_order(known):

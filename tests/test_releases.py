@@ -14,10 +14,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from statements import releases
-from statements.exports import COLUMN_NAMES, COLUMNS, unneutralise
+from statements.exports import CODING_COLUMNS, COLUMN_NAMES, COLUMNS, LINK_COLUMNS, unneutralise
 from statements.models import Coding, Kind, Statement, StatementLink, Status
 from statements.positions.models import LinkKind
-from statements.releases import CODING_COLUMNS, LINK_COLUMNS, MANIFEST, ReleaseError, list_releases, write_release
+from statements.releases import MANIFEST, ReleaseError, list_releases, write_release
 from tests.browser import screenshot, serious_violations
 from tests.factories import OfficialFactory, SourceFactory, StatementFactory, TopicFactory, country
 
@@ -120,10 +120,12 @@ def test_the_csv_is_the_export_row_for_row(world, root, client):
 
 
 def test_codings_and_links_only_between_released_statements(world, root):
-    """Codings and links of drafts and synthetic statements are left out; a stance stays a number."""
+    """Codings and links of drafts and synthetic statements are left out; a stance stays a number. The files are
+    the codings and links CSVs of the downloads (tests/test_export_codings.py checks every column)."""
     made = release(root)
     earlier, later = world["earlier"].pk, world["later"].pk
-    assert read_csv(made.path / "codings.csv") == [
+    first = ("statement_id", "target_type", "target_country_code", "target", "stance", "act", "permalink")
+    assert [{name: row[name] for name in first} for row in read_csv(made.path / "codings.csv")] == [
         {
             "statement_id": str(earlier),
             "target_type": "country",
@@ -131,6 +133,7 @@ def test_codings_and_links_only_between_released_statements(world, root):
             "target": "United States",
             "stance": "-1",
             "act": "criticise",
+            "permalink": f"{SITE}/statements/{earlier}/",
         },
         {
             "statement_id": str(later),
@@ -139,10 +142,12 @@ def test_codings_and_links_only_between_released_statements(world, root):
             "target": "Target Official",
             "stance": "",
             "act": "",
+            "permalink": f"{SITE}/statements/{later}/",
         },
     ]
-    assert read_csv(made.path / "links.csv") == [
-        {"statement_id": str(later), "kind": "responds_to", "linked_id": str(earlier)}
+    links = read_csv(made.path / "links.csv")
+    assert [(row["statement_id"], row["kind"], row["linked_id"], row["linked_permalink"]) for row in links] == [
+        (str(later), "responds_to", str(earlier), f"{SITE}/statements/{earlier}/")
     ]
 
 

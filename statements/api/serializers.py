@@ -1,9 +1,11 @@
 """What the API shows: names and slugs next to every reference, never internal fields (notes, authors, drafts)."""
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Country, Official, Position, Statement, Topic
+from ..models import Coding, Country, Official, Position, Statement, Topic
+from ..positions.models import LINKED_FROM, LinkKind
 
 
 def absolute(request, path: str) -> str:
@@ -43,8 +45,87 @@ class SourceSerializer(serializers.Serializer):
     venue = serializers.CharField(help_text="Where it was said when that is not the outlet, e.g. CNN.")
 
 
+class CodingSerializer(serializers.ModelSerializer):
+    """A coding of the statement (docs/codebook.md): its target, stance and speech act, as numbers and in words."""
+
+    target_type = serializers.SerializerMethodField(help_text="country, or official (a person or an institution).")
+    target_country = CountryRefSerializer(allow_null=True, help_text="The target country (null for an official).")
+    target_official = OfficialRefSerializer(
+        allow_null=True, help_text="The target official or institution (null for a country)."
+    )
+    stance = serializers.IntegerField(
+        allow_null=True, help_text="-2 (hostile) to 2 (strongly supportive); null: no stance, which is not 0."
+    )
+    stance_words = serializers.CharField(help_text="The stance in words: “Critical (−1)”, or “No stance”.")
+    act = serializers.CharField(help_text="The speech act's value (criticise, warn…); empty until coded.")
+    act_words = serializers.CharField(source="get_act_display", help_text="The speech act in words; empty until coded.")
+
+    class Meta:
+        model = Coding
+        fields = [
+            "target_type",
+            "target_country",
+            "target_official",
+            "stance",
+            "stance_words",
+            "act",
+            "act_words",
+            "coded_at",
+        ]
+
+    def get_target_type(self, coding) -> str:
+        return "country" if coding.target_country_id else "official"
+
+
+class LinkedStatementSerializer(serializers.Serializer):
+    """The statement at the other end of a link: enough to cite it and to fetch it."""
+
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField(help_text="Its permalink page.")
+    api_url = serializers.SerializerMethodField()
+    date = serializers.DateField()
+    date_precision = serializers.CharField()
+
+    def get_url(self, statement) -> str:
+        return absolute(self.context.get("request"), statement.get_absolute_url())
+
+    def get_api_url(self, statement) -> str:
+        return absolute(self.context.get("request"), reverse("api:statement-detail", kwargs={"pk": statement.pk}))
+
+
+class LinkSerializer(serializers.Serializer):
+    """A typed link, read from this statement: to an earlier statement ("responds_to"), or from a later one."""
+
+    direction = serializers.ChoiceField(
+        choices=["earlier", "later"],
+        help_text="earlier: this statement links to an earlier one; later: a later statement links to this one.",
+    )
+    kind = serializers.ChoiceField(choices=LinkKind.values, help_text="How the later statement relates to the earlier.")
+    words = serializers.CharField(help_text="The link as the permalink reads it: “Responds to”, “Answered by”…")
+    statement = LinkedStatementSerializer(help_text="The statement at the other end (never a draft).")
+
+
+def links_shown(statement) -> list[dict]:
+    """Both directions of a statement's links, from `with_codings_and_links()`'s prefetches: earlier ones first."""
+    earlier = [
+        {"direction": "earlier", "kind": link.kind, "words": LinkKind(link.kind).label, "statement": link.linked}
+        for link in statement.public_links
+    ]
+    later = [
+        {
+            "direction": "later",
+            "kind": link.kind,
+            "words": LINKED_FROM[LinkKind(link.kind)],
+            "statement": link.statement,
+        }
+        for link in statement.public_linked_from
+    ]
+    return earlier + later
+
+
 class StatementSerializer(serializers.ModelSerializer):
-    """One published statement, as the timeline shows it. Expects `with_related().with_role()`."""
+    """One published statement, as the timeline shows it, with its codings and links. Expects
+    `with_related().with_role().with_codings_and_links()`."""
 
     url = serializers.SerializerMethodField(help_text="The statement's permalink page.")
     api_url = serializers.SerializerMethodField()
@@ -55,6 +136,8 @@ class StatementSerializer(serializers.ModelSerializer):
     countries = CountryRefSerializer(many=True, help_text="Countries the statement concerns.")
     officials_mentioned = OfficialRefSerializer(source="mentioned_officials", many=True)
     source = SourceSerializer()
+    codings = CodingSerializer(many=True, help_text="How the statement is coded toward each target (docs/codebook.md).")
+    links = serializers.SerializerMethodField(help_text="Typed links to earlier and from later public statements.")
 
     class Meta:
         model = Statement
@@ -76,7 +159,13 @@ class StatementSerializer(serializers.ModelSerializer):
             "officials_mentioned",
             "source",
             "updated_at",
+            "codings",
+            "links",
         ]
+
+    @extend_schema_field(LinkSerializer(many=True))
+    def get_links(self, statement) -> list[dict]:
+        return LinkSerializer(links_shown(statement), many=True, context=self.context).data
 
     def get_url(self, statement) -> str:
         return absolute(self.context.get("request"), statement.get_absolute_url())

@@ -36,14 +36,20 @@ class Command(BaseCommand):
             help="Import rows with the same speaker, date and words as another row or an existing statement "
             "(otherwise they are listed and skipped).",
         )
+        parser.add_argument(
+            "--links",
+            metavar="LINKS_FILE",
+            help="The links CSV exported with the statements file (/export-links.csv with the same filters): link the "
+            "imported statements as they were linked, by the ids in the file's id column.",
+        )
 
-    def handle(self, *args, file, dry_run, create_missing, publish, keep_duplicates, **options):
+    def handle(self, *args, file, dry_run, create_missing, publish, keep_duplicates, links=None, **options):
         # The progress line goes to stderr, so that stdout stays the report (duplicates, what was created, the count).
         redraw = options.get("stderr") is None and sys.stderr.isatty()
         progress = Progress(self.stderr, redraw=redraw, unit="rows")
         started = time.monotonic()
         try:
-            with open(file, "rb") as handle:
+            with open(file, "rb") as handle, open(links or os.devnull, "rb") as links_handle:
                 result = import_statements(
                     file=handle,
                     dry_run=dry_run,
@@ -52,9 +58,10 @@ class Command(BaseCommand):
                     keep_duplicates=keep_duplicates,
                     reason=f"Imported from {os.path.basename(file)} with manage.py import_statements.",
                     progress=progress,
+                    links=links_handle if links else None,
                 )
         except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+            raise CommandError(f"Cannot read {error.filename}: {error.strerror}.") from None
         if not result.ok:
             for message in result.messages():
                 self.stderr.write(message)
@@ -80,3 +87,12 @@ class Command(BaseCommand):
         if result.skipped:
             verb = "Would skip" if dry_run else "Skipped"
             self.stdout.write(f"{verb} {result.skipped} duplicate row{pluralize(result.skipped)}.")
+        if links:
+            for skipped in result.links_skipped:
+                self.stdout.write(str(skipped))
+            verb = "Would link" if dry_run else "Linked"
+            skipped = len(result.links_skipped)
+            self.stdout.write(
+                f"{verb} {result.links} pair{pluralize(result.links)} of statements from {links}"
+                + (f"; skipped {skipped} link{pluralize(skipped)} to statements not in the file." if skipped else ".")
+            )
