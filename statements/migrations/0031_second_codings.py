@@ -8,38 +8,320 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('statements', '0030_compare_counts'),
+        ("statements", "0030_compare_counts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SecondCoding',
+            name="SecondCoding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField()),
-                ('first_stance', models.SmallIntegerField(blank=True, choices=[(-2, 'Hostile'), (-1, 'Critical'), (0, 'Neutral'), (1, 'Supportive'), (2, 'Strongly supportive')], null=True)),
-                ('first_act', models.CharField(choices=[('praise', 'Praise'), ('agree', 'Agree or cooperate'), ('consult', 'Consult or meet'), ('offer', 'Offer or propose'), ('appeal', 'Appeal or request'), ('comment', 'Comment'), ('decline', 'Decline to comment'), ('concern', 'Express concern'), ('criticise', 'Criticise or accuse'), ('deny', 'Deny'), ('demand', 'Demand'), ('reject', 'Reject'), ('warn', 'Warn (predicting harm)'), ('threaten', "Threaten (a conditional act by the speaker's side)")], max_length=10)),
-                ('stance', models.SmallIntegerField(blank=True, choices=[(-2, 'Hostile'), (-1, 'Critical'), (0, 'Neutral'), (1, 'Supportive'), (2, 'Strongly supportive')], null=True)),
-                ('act', models.CharField(blank=True, choices=[('praise', 'Praise'), ('agree', 'Agree or cooperate'), ('consult', 'Consult or meet'), ('offer', 'Offer or propose'), ('appeal', 'Appeal or request'), ('comment', 'Comment'), ('decline', 'Decline to comment'), ('concern', 'Express concern'), ('criticise', 'Criticise or accuse'), ('deny', 'Deny'), ('demand', 'Demand'), ('reject', 'Reject'), ('warn', 'Warn (predicting harm)'), ('threaten', "Threaten (a conditional act by the speaker's side)")], max_length=10, verbose_name='speech act')),
-                ('coded_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('coder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='second_codings', to=settings.AUTH_USER_MODEL)),
-                ('first_coded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('first_target_country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='statements.country')),
-                ('first_target_official', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='statements.official')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='second_codings', to='statements.statement')),
-                ('target_country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='statements.country', verbose_name='target country')),
-                ('target_official', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='statements.official', verbose_name='target official or institution')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("requested_at", models.DateTimeField()),
+                (
+                    "first_stance",
+                    models.SmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (-2, "Hostile"),
+                            (-1, "Critical"),
+                            (0, "Neutral"),
+                            (1, "Supportive"),
+                            (2, "Strongly supportive"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                (
+                    "first_act",
+                    models.CharField(
+                        choices=[
+                            ("praise", "Praise"),
+                            ("agree", "Agree or cooperate"),
+                            ("consult", "Consult or meet"),
+                            ("offer", "Offer or propose"),
+                            ("appeal", "Appeal or request"),
+                            ("comment", "Comment"),
+                            ("decline", "Decline to comment"),
+                            ("concern", "Express concern"),
+                            ("criticise", "Criticise or accuse"),
+                            ("deny", "Deny"),
+                            ("demand", "Demand"),
+                            ("reject", "Reject"),
+                            ("warn", "Warn (predicting harm)"),
+                            ("threaten", "Threaten (a conditional act by the speaker's side)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "stance",
+                    models.SmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (-2, "Hostile"),
+                            (-1, "Critical"),
+                            (0, "Neutral"),
+                            (1, "Supportive"),
+                            (2, "Strongly supportive"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                (
+                    "act",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("praise", "Praise"),
+                            ("agree", "Agree or cooperate"),
+                            ("consult", "Consult or meet"),
+                            ("offer", "Offer or propose"),
+                            ("appeal", "Appeal or request"),
+                            ("comment", "Comment"),
+                            ("decline", "Decline to comment"),
+                            ("concern", "Express concern"),
+                            ("criticise", "Criticise or accuse"),
+                            ("deny", "Deny"),
+                            ("demand", "Demand"),
+                            ("reject", "Reject"),
+                            ("warn", "Warn (predicting harm)"),
+                            ("threaten", "Threaten (a conditional act by the speaker's side)"),
+                        ],
+                        max_length=10,
+                        verbose_name="speech act",
+                    ),
+                ),
+                ("coded_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "coder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="second_codings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "first_coded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "first_target_country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="statements.country",
+                    ),
+                ),
+                (
+                    "first_target_official",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="statements.official",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="second_codings",
+                        to="statements.statement",
+                    ),
+                ),
+                (
+                    "target_country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="statements.country",
+                        verbose_name="target country",
+                    ),
+                ),
+                (
+                    "target_official",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="statements.official",
+                        verbose_name="target official or institution",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['statement', 'id'],
-                'indexes': [models.Index(fields=['coder', 'coded_at'], name='second_coding_queue')],
-                'constraints': [models.UniqueConstraint(fields=('statement', 'coder'), name='second_coding_one_per_coder', violation_error_message='This analyst is already asked to code this statement.'), models.CheckConstraint(condition=models.Q(('first_coded_by__isnull', True), models.Q(('coder', models.F('first_coded_by')), _negated=True), _connector='OR'), name='second_coding_not_by_first_coder', violation_error_message='The second coding is by someone other than the first coder.'), models.CheckConstraint(condition=models.Q(models.Q(models.Q(('first_target_country__isnull', False), ('first_target_official__isnull', True)), models.Q(('first_target_country__isnull', True), ('first_target_official__isnull', False)), _connector='OR'), models.Q(('first_stance__isnull', True), models.Q(('first_stance__gte', -2), ('first_stance__lte', 2)), _connector='OR'), ('first_act__in', ['praise', 'agree', 'consult', 'offer', 'appeal', 'comment', 'decline', 'concern', 'criticise', 'deny', 'demand', 'reject', 'warn', 'threaten'])), name='second_coding_first_complete'), models.CheckConstraint(condition=models.Q(models.Q(('act', ''), ('coded_at__isnull', True), ('stance__isnull', True), ('target_country__isnull', True), ('target_official__isnull', True)), models.Q(('act__in', ['praise', 'agree', 'consult', 'offer', 'appeal', 'comment', 'decline', 'concern', 'criticise', 'deny', 'demand', 'reject', 'warn', 'threaten']), ('coded_at__isnull', False), models.Q(models.Q(('target_country__isnull', False), ('target_official__isnull', True)), models.Q(('target_country__isnull', True), ('target_official__isnull', False)), _connector='OR')), _connector='OR'), name='second_coding_empty_or_complete', violation_error_message='A second coding has one target and a speech act.'), models.CheckConstraint(condition=models.Q(('stance__isnull', True), models.Q(('stance__gte', -2), ('stance__lte', 2)), _connector='OR'), name='second_coding_stance_on_scale'), models.CheckConstraint(condition=models.Q(('resolved_at__isnull', True), ('coded_at__isnull', False), _connector='OR'), name='second_coding_resolved_once_recorded'), models.CheckConstraint(condition=models.Q(('stance__isnull', True), models.Q(('act__in', ['praise', 'agree']), _negated=True), models.Q(('stance__in', [-2, -1]), _negated=True), _connector='OR'), name='second_coding_praise_or_agreement_not_negative', violation_error_message='Praise or agreement cannot be hostile or critical: code the stance neutral or supportive, or choose another speech act.'), models.CheckConstraint(condition=models.Q(('stance__isnull', True), models.Q(('act__in', ['criticise', 'threaten', 'reject']), _negated=True), models.Q(('stance__in', [1, 2]), _negated=True), _connector='OR'), name='second_coding_accusation_or_threat_not_supportive', violation_error_message='Criticism, a threat or a rejection cannot be supportive of its target: code the stance neutral or below, or choose another speech act.'), models.CheckConstraint(condition=models.Q(('stance__isnull', True), models.Q(('act__in', ['decline']), _negated=True), models.Q(('stance__in', [-2, -1, 0, 1, 2]), _negated=True), _connector='OR'), name='second_coding_declining_takes_no_stance', violation_error_message='Declining to comment takes no stance: leave the stance empty (“No stance”).')],
+                "ordering": ["statement", "id"],
+                "indexes": [models.Index(fields=["coder", "coded_at"], name="second_coding_queue")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("statement", "coder"),
+                        name="second_coding_one_per_coder",
+                        violation_error_message="This analyst is already asked to code this statement.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("first_coded_by__isnull", True),
+                            models.Q(("coder", models.F("first_coded_by")), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="second_coding_not_by_first_coder",
+                        violation_error_message="The second coding is by someone other than the first coder.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                models.Q(
+                                    ("first_target_country__isnull", False), ("first_target_official__isnull", True)
+                                ),
+                                models.Q(
+                                    ("first_target_country__isnull", True), ("first_target_official__isnull", False)
+                                ),
+                                _connector="OR",
+                            ),
+                            models.Q(
+                                ("first_stance__isnull", True),
+                                models.Q(("first_stance__gte", -2), ("first_stance__lte", 2)),
+                                _connector="OR",
+                            ),
+                            (
+                                "first_act__in",
+                                [
+                                    "praise",
+                                    "agree",
+                                    "consult",
+                                    "offer",
+                                    "appeal",
+                                    "comment",
+                                    "decline",
+                                    "concern",
+                                    "criticise",
+                                    "deny",
+                                    "demand",
+                                    "reject",
+                                    "warn",
+                                    "threaten",
+                                ],
+                            ),
+                        ),
+                        name="second_coding_first_complete",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("act", ""),
+                                ("coded_at__isnull", True),
+                                ("stance__isnull", True),
+                                ("target_country__isnull", True),
+                                ("target_official__isnull", True),
+                            ),
+                            models.Q(
+                                (
+                                    "act__in",
+                                    [
+                                        "praise",
+                                        "agree",
+                                        "consult",
+                                        "offer",
+                                        "appeal",
+                                        "comment",
+                                        "decline",
+                                        "concern",
+                                        "criticise",
+                                        "deny",
+                                        "demand",
+                                        "reject",
+                                        "warn",
+                                        "threaten",
+                                    ],
+                                ),
+                                ("coded_at__isnull", False),
+                                models.Q(
+                                    models.Q(("target_country__isnull", False), ("target_official__isnull", True)),
+                                    models.Q(("target_country__isnull", True), ("target_official__isnull", False)),
+                                    _connector="OR",
+                                ),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="second_coding_empty_or_complete",
+                        violation_error_message="A second coding has one target and a speech act.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("stance__isnull", True), models.Q(("stance__gte", -2), ("stance__lte", 2)), _connector="OR"
+                        ),
+                        name="second_coding_stance_on_scale",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("resolved_at__isnull", True), ("coded_at__isnull", False), _connector="OR"),
+                        name="second_coding_resolved_once_recorded",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("stance__isnull", True),
+                            models.Q(("act__in", ["praise", "agree"]), _negated=True),
+                            models.Q(("stance__in", [-2, -1]), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="second_coding_praise_or_agreement_not_negative",
+                        violation_error_message="Praise or agreement cannot be hostile or critical: code the stance neutral or supportive, or choose another speech act.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("stance__isnull", True),
+                            models.Q(("act__in", ["criticise", "threaten", "reject"]), _negated=True),
+                            models.Q(("stance__in", [1, 2]), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="second_coding_accusation_or_threat_not_supportive",
+                        violation_error_message="Criticism, a threat or a rejection cannot be supportive of its target: code the stance neutral or below, or choose another speech act.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("stance__isnull", True),
+                            models.Q(("act__in", ["decline"]), _negated=True),
+                            models.Q(("stance__in", [-2, -1, 0, 1, 2]), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="second_coding_declining_takes_no_stance",
+                        violation_error_message="Declining to comment takes no stance: leave the stance empty (“No stance”).",
+                    ),
+                ],
             },
         ),
     ]

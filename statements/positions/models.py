@@ -284,22 +284,6 @@ class SecondCodingQuerySet(models.QuerySet):
         """A coder's queue: the statements they were asked to code and have not yet, oldest request first."""
         return self.pending().filter(coder=user).select_related("statement__speaker").order_by("requested_at", "id")
 
-    def disagreeing(self):
-        """Recorded second codings that differ from the first in target, stance or speech act."""
-        same = (
-            (
-                Q(target_country=models.F("first_target_country"))
-                | Q(target_country__isnull=True, first_target_country__isnull=True)
-            )
-            & (
-                Q(target_official=models.F("first_target_official"))
-                | Q(target_official__isnull=True, first_target_official__isnull=True)
-            )
-            & (Q(stance=models.F("first_stance")) | Q(stance__isnull=True, first_stance__isnull=True))
-            & Q(act=models.F("first_act"))
-        )
-        return self.recorded().exclude(same)
-
 
 def _one_of(first: str, second: str) -> Q:
     return Q(**{f"{first}__isnull": False, f"{second}__isnull": True}) | Q(
