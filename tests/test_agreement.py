@@ -565,3 +565,27 @@ def test_the_about_page_publishes_the_latest_figures(client, analyst_user, djang
     assert '<th scope="row">Stance</th><td>1.000</td><td>4</td>' in html
     assert '<th scope="row">Target</th><td>not defined</td><td>4</td>' in html  # every coding toward the US
     assert f"computed {timezone.localdate():%-d %B %Y}" in html
+
+
+# --- Query counts ----------------------------------------------------------------------------------------------------
+
+# The session and user, the user's permissions (two: their own and their groups'), the recorded second codings with
+# what the list names, and the figures' two (recorded, waiting).
+REPORT_QUERIES = 7
+# The session and user, the user's permissions (the admin's navigation), the queue with its statements and speakers.
+QUEUE_QUERIES = 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [1, 4])
+def test_the_report_and_the_queue_take_a_fixed_number_of_queries(client, analyst_user, rows, django_assert_num_queries):
+    """However many second codings there are, the report and the queue cost the same queries."""
+    for _ in range(rows):
+        second(coded(stance=-1), analyst_user, stance=-2)
+        request(coded(), analyst_user)
+    client.force_login(user_with_role("Editor"))
+    with django_assert_num_queries(REPORT_QUERIES):
+        assert client.get(REPORT).status_code == 200
+    client.force_login(analyst_user)
+    with django_assert_num_queries(QUEUE_QUERIES):
+        assert client.get(QUEUE).status_code == 200
