@@ -338,13 +338,14 @@ def code_url(row) -> str:
 def test_the_queue_shows_the_statement_but_never_its_first_coding(analyst, analyst_user):
     """The coder sees the words, speaker and source, not the coding they are checking: on the queue, on the coding
     page, and in the statement's own admin page while the request is open."""
-    statement = coded(target="SY", stance=-2, act=SpeechAct.THREATEN, status="draft")
+    statement = coded(target="SY", stance=-2, act=SpeechAct.THREATEN, status="draft", countries=[country("RU")])
     [row] = request(statement, analyst_user)
     queue = analyst.get(QUEUE).content.decode()
     assert statement.text[:40] in queue and code_url(row) in queue
     page = analyst.get(code_url(row))
     html = page.content.decode()
     assert page.status_code == 200 and statement.text in html and statement.source.title in html
+    assert "Russia" in html  # the countries concerned, as the first coder saw them
     for first in ('value="-2" selected', 'value="threaten" selected', "Syria"):
         assert first not in html, first
     change = analyst.get(admin_url(Statement, "change", statement.pk))

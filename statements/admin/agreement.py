@@ -157,9 +157,12 @@ def queue_view(model_admin, request):
 
 
 def code_view(model_admin, request, pk: int):
-    """One statement of the user's queue: its words and source, not its coding; the form records theirs."""
+    """One statement of the user's queue: what its first coder saw of it (words, source, countries concerned, officials
+    mentioned), not its coding; the form records theirs."""
     second = get_object_or_404(
-        SecondCoding.objects.select_related("statement__speaker", "statement__source__outlet"),
+        SecondCoding.objects.select_related("statement__speaker", "statement__source__outlet").prefetch_related(
+            "statement__countries", "statement__mentioned_officials"
+        ),
         pk=pk,
         coder=request.user,
     )
