@@ -1058,4 +1058,4 @@ class ImportJob(models.Model):
 # The alerts' models live in their own package; importing them here registers them with the app.
 from .alerts.models import Digest, RunLock, SentStatement, Subscription  # noqa: E402, F401
 from .compare.models import CompareCount, CompareCountChange  # noqa: E402, F401
-from .positions.models import Coding, StatementLink, links_out_of_order  # noqa: E402, F401
+from .positions.models import Coding, SecondCoding, StatementLink, links_out_of_order  # noqa: E402, F401

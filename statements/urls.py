@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
 from . import views, views_export, views_releases
 from .alerts import views as alerts
@@ -61,5 +60,5 @@ urlpatterns = [
     path("data/latest/", views_releases.latest, name="data_latest"),
     path("data/latest/<str:filename>", views_releases.latest_file, name="data_latest_file"),
     path("data/<str:name>/", views_releases.release_detail, name="data_release"),
-    path("about/", TemplateView.as_view(template_name="statements/about.html"), name="about"),
+    path("about/", views.about, name="about"),
 ]

@@ -15,6 +15,7 @@ from .citations import FORMATS, Citation
 from .compare.relations import pair_slug, partners
 from .corrections import ErrorReportForm, file_report
 from .models import Coding, Country, Official, OptionCount, Statement, StatementLink, Status, Topic
+from .positions.agreement import figures as agreement_figures
 from .revisions import Revisions, revisions
 from .timeline.form import topic_tree
 from .timeline.page import PageNotFound, group_by_date, page_not_found, paginate, timeline_page
@@ -184,3 +185,9 @@ def topic_list(request):
 def country_list(request):
     countries = with_counts(Country.objects.order_by("name"), OptionCount.objects.counts().countries)
     return render(request, "statements/country_list.html", {"countries": countries})
+
+
+@require_safe
+def about(request):
+    """The about page, with the latest coding agreement figures (docs/codebook.md#agreement), read from the data."""
+    return render(request, "statements/about.html", {"agreement": agreement_figures()})

@@ -39,6 +39,8 @@ ADMIN_PAGES = [
     "/admin/statements/statement/from-article/",
     "/admin/statements/statement/import/",
     "/admin/statements/statement/csv-format/",
+    "/admin/statements/statement/second-codings/",
+    "/admin/statements/statement/agreement/",
     "/admin/statements/official/",
     "/admin/statements/official/add/",
     "/admin/statements/source/",

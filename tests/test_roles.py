@@ -64,11 +64,12 @@ def test_analyst_does_not_see_status_actions(analyst_client):
 
 
 def test_editor_sees_status_actions(editor_client):
-    """Editors get the three status actions and the CSV export (no bulk delete, which would skip the drafts rule)."""
+    """Editors get the three status actions, asking for second codings and the CSV export (no bulk delete, which would
+    skip the drafts rule)."""
     StatementFactory(status=Status.DRAFT)
     response = editor_client.get(admin_url(Statement, "changelist"))
     offered = {name for name, _ in response.context["action_form"].fields["action"].choices if name}
-    assert offered == {*ACTIONS, "set_target_selected", "export_selected_csv"}
+    assert offered == {*ACTIONS, "set_target_selected", "request_second_coding_selected", "export_selected_csv"}
 
 
 @pytest.mark.parametrize("action", ACTIONS)

@@ -7,9 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from statements.models import Coding, Statement
+from statements.models import Coding, SecondCoding, Statement
+from statements.positions.agreement import figures
 from statements.positions.codebook import refusals
-from statements.sample_data.codings import DRIFT, coding_for, tone
+from statements.sample_data.codings import DRIFT, SECOND_CODER, coding_for, tone
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,23 @@ def test_the_drift_pair_hardens_in_its_year(speaker, target, year, low, high):
     mean = sum(s for s in stances if s is not None) / len([s for s in stances if s is not None])
     assert low < mean < high
     assert abs(tone("RU", "US", DRIFT[2] - 1) - tone("RU", "US", DRIFT[2] + 1)) == 0  # no other pair drifts
+
+
+def test_load_demo_makes_a_double_coded_sample_with_some_disagreement():
+    """`load_demo --synthetic N` codes a sample twice, blind, by the demo's second coder: most second codings agree,
+    some differ (in stance or act, by the codebook's rules), so the agreement report shows real figures; once."""
+    run("load_demo", "--synthetic", "150")
+    seconds = list(SecondCoding.objects.recorded().select_related("coder"))
+    assert len(seconds) == SecondCoding.objects.count() == 60
+    assert {second.coder.username for second in seconds} == {SECOND_CODER}
+    assert not seconds[0].coder.has_usable_password()
+    assert all(refusals(second.act, second.stance) == [] for second in seconds)
+    differing = [second for second in seconds if second.differs_in()]
+    assert 5 <= len(differing) <= 30
+    result = figures()
+    for name in ("stance", "speech act"):
+        assert 0.3 < result.field(name).alpha.value < 1, name
+    with_stances = [second for second in seconds if second.stance is not None and second.first_stance is not None]
+    assert result.field("stance").alpha.units == len(with_stances)  # no stance: no stance value to pair
+    assert "0 statements coded again" in run("load_demo", "--synthetic", "150")
+    assert SecondCoding.objects.count() == 60

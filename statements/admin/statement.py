@@ -15,7 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from statements import publishing
-from statements.admin import csv_export, csv_import, extraction, help_pages
+from statements.admin import agreement, csv_export, csv_import, extraction, help_pages
 from statements.admin.concurrency import OptimisticLockAdminMixin, VersionedModelForm
 from statements.admin.history import ReadOnlyHistoryAdmin
 from statements.admin.positions import CodingInline, SetTargetForm, StatementLinkInline, stamp_codings
@@ -111,6 +111,7 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
         "unpublish_selected",
         "retract_selected",
         "set_target_selected",
+        "request_second_coding_selected",
         "export_selected_csv",
     ]
     # Codings and links to earlier statements (statements/admin/positions.py): part of review, Editors' once public.
@@ -138,6 +139,10 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
             (name, {**options, "fields": ["when" if field == "date" else field for field in options["fields"]]})
             for name, options in fieldsets
         ]
+
+    def get_inline_instances(self, request, obj=None):
+        # Blind second coding (statements/admin/agreement.py): no first coding in sight while one is asked of the user.
+        return agreement.hide_first_coding(super().get_inline_instances(request, obj), request, obj)
 
     def get_queryset(self, request):
         # Topics are listed on every changelist row: one prefetch query instead of one per row.
@@ -236,6 +241,23 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
         from_article = self.admin_site.admin_view(extraction.from_article)
         csv_format = self.admin_site.admin_view(self.csv_format_view)
         opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        second_codings = [
+            path(
+                "second-codings/", self.admin_site.admin_view(self.second_codings_view), name=f"{name}_second_codings"
+            ),
+            path(
+                "second-codings/<int:pk>/",
+                self.admin_site.admin_view(self.second_coding_view),
+                name=f"{name}_second_coding",
+            ),
+            path("agreement/", self.admin_site.admin_view(self.agreement_view), name=f"{name}_agreement"),
+            path(
+                "agreement/<int:pk>/resolve/",
+                self.admin_site.admin_view(self.resolve_view),
+                name=f"{name}_agreement_resolve",
+            ),
+        ]
         # Before the default URLs, whose "<path:object_id>/" would read "from-article" as a statement id.
         return [
             path("export.csv", export, name=f"{opts.app_label}_{opts.model_name}_export"),
@@ -247,6 +269,7 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
             ),
             path("from-article/", from_article, name=f"{opts.app_label}_{opts.model_name}_from_article"),
             path("csv-format/", csv_format, name=f"{opts.app_label}_{opts.model_name}_csv_format"),
+            *second_codings,
             *super().get_urls(),
         ]
 
@@ -261,6 +284,18 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
 
     def csv_format_view(self, request):
         return help_pages.csv_format(self, request)
+
+    def second_codings_view(self, request):
+        return agreement.queue_view(self, request)
+
+    def second_coding_view(self, request, pk):
+        return agreement.code_view(self, request, pk)
+
+    def agreement_view(self, request):
+        return agreement.report_view(self, request)
+
+    def resolve_view(self, request, pk):
+        return agreement.resolve_view(self, request, pk)
 
     @admin.action(description="Export selected statements as CSV", permissions=["view"])
     def export_selected_csv(self, request, queryset):
@@ -334,3 +369,8 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/statements/statement/set_target.html", context)
+
+    @admin.action(description="Ask for a blind second coding of selected statements…", permissions=["publish"])
+    def request_second_coding_selected(self, request, queryset):
+        """Ask for the second coder and a sample size first (statements/admin/agreement.py)."""
+        return agreement.request_action(self, request, queryset)

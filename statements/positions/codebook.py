@@ -68,13 +68,14 @@ class Rule:
     def refuses(self, act: str, stance: int | None) -> bool:
         return act in self.acts and stance is not None and stance in self.refused
 
-    def constraint(self) -> models.CheckConstraint:
+    def constraint(self, name: str = "") -> models.CheckConstraint:
+        """The rule as a check constraint, named after it (or `name`, for another model's fields of the same names)."""
         allowed = (
             Q(stance__isnull=True)
             | ~Q(act__in=[a.value for a in self.acts])
             | ~Q(stance__in=[s.value for s in self.refused])
         )
-        return models.CheckConstraint(condition=allowed, name=self.name, violation_error_message=self.message)
+        return models.CheckConstraint(condition=allowed, name=name or self.name, violation_error_message=self.message)
 
 
 RULES = [

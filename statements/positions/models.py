@@ -270,3 +270,154 @@ def links_out_of_order(statement) -> list[str]:
         elif link.linked_id == statement.pk and not is_before(statement, link.statement):
             problems.append(f"the statement of {link.statement.display_date} {kind} it")
     return problems
+
+
+class SecondCodingQuerySet(models.QuerySet):
+    def pending(self):
+        """Asked for and not yet recorded."""
+        return self.filter(coded_at__isnull=True)
+
+    def recorded(self):
+        return self.filter(coded_at__isnull=False)
+
+    def assigned_to(self, user):
+        """A coder's queue: the statements they were asked to code and have not yet, oldest request first."""
+        return self.pending().filter(coder=user).select_related("statement__speaker").order_by("requested_at", "id")
+
+
+def _one_of(first: str, second: str) -> Q:
+    return Q(**{f"{first}__isnull": False, f"{second}__isnull": True}) | Q(
+        **{f"{first}__isnull": True, f"{second}__isnull": False}
+    )
+
+
+def _on_scale(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(
+        **{f"{field}__gte": Stance.HOSTILE, f"{field}__lte": Stance.STRONGLY_SUPPORTIVE}
+    )
+
+
+class SecondCoding(models.Model):
+    """A blind second coding of a statement, by another analyst, for the agreement report (docs/codebook.md#agreement).
+
+    An Editor asks for it; the statement's one coding as it stood then is kept beside it (`first_…`), so the report
+    compares two independent readings even after an Editor settles a disagreement by correcting the published coding.
+    The coder records a target, a stance (or none) and a speech act without being shown the first coding. Stored
+    apart from Coding, it never counts in a public series, facet, filter or export."""
+
+    statement = models.ForeignKey("statements.Statement", on_delete=models.CASCADE, related_name="second_codings")
+    coder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="second_codings")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    # The first coding, as it stood when the second was asked for.
+    first_target_country = models.ForeignKey(
+        "statements.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    first_target_official = models.ForeignKey(
+        "statements.Official", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    first_stance = models.SmallIntegerField(choices=Stance.choices, null=True, blank=True)
+    first_act = models.CharField(max_length=10, choices=SpeechAct.choices)
+    first_coded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The second coding: empty until recorded (coded_at).
+    target_country = models.ForeignKey(
+        "statements.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="target country",
+    )
+    target_official = models.ForeignKey(
+        "statements.Official",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="target official or institution",
+    )
+    stance = models.SmallIntegerField(choices=Stance.choices, null=True, blank=True)
+    act = models.CharField("speech act", max_length=10, choices=SpeechAct.choices, blank=True)
+    coded_at = models.DateTimeField(null=True, blank=True)
+    # A disagreement settled by an Editor (the published coding corrected, or confirmed).
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SecondCodingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["statement", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "coder"],
+                name="second_coding_one_per_coder",
+                violation_error_message="This analyst is already asked to code this statement.",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_coded_by__isnull=True) | ~Q(coder=models.F("first_coded_by")),
+                name="second_coding_not_by_first_coder",
+                violation_error_message="The second coding is by someone other than the first coder.",
+            ),
+            models.CheckConstraint(
+                condition=_one_of("first_target_country", "first_target_official")
+                & _on_scale("first_stance")
+                & Q(first_act__in=SpeechAct.values),
+                name="second_coding_first_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    coded_at__isnull=True,
+                    target_country__isnull=True,
+                    target_official__isnull=True,
+                    stance__isnull=True,
+                    act="",
+                )
+                | (Q(coded_at__isnull=False, act__in=SpeechAct.values) & _one_of("target_country", "target_official")),
+                name="second_coding_empty_or_complete",
+                violation_error_message="A second coding has one target and a speech act.",
+            ),
+            models.CheckConstraint(condition=_on_scale("stance"), name="second_coding_stance_on_scale"),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(coded_at__isnull=False),
+                name="second_coding_resolved_once_recorded",
+            ),
+            *(rule.constraint(name=f"second_{rule.name}") for rule in RULES),
+        ]
+        indexes = [models.Index(fields=["coder", "coded_at"], name="second_coding_queue")]
+
+    def __str__(self):
+        return f"Second coding of statement {self.statement_id} by {self.coder}"
+
+    @property
+    def first_target(self):
+        return self.first_target_country if self.first_target_country_id else self.first_target_official
+
+    @property
+    def target(self):
+        return self.target_country if self.target_country_id else self.target_official
+
+    @property
+    def first_words(self) -> str:
+        return f"{self.first_target}: {stance_words(self.first_stance)}, {self.get_first_act_display()}"
+
+    @property
+    def second_words(self) -> str:
+        return f"{self.target}: {stance_words(self.stance)}, {self.get_act_display()}"
+
+    def differs_in(self) -> list[str]:
+        """The fields the two codings differ in: "target", "stance", "speech act" (none: they agree)."""
+        pairs = {
+            "target": (
+                (self.first_target_country_id, self.first_target_official_id),
+                (self.target_country_id, self.target_official_id),
+            ),
+            "stance": (self.first_stance, self.stance),
+            "speech act": (self.first_act, self.act),
+        }
+        return [name for name, (first, second) in pairs.items() if first != second]

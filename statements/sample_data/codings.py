@@ -18,10 +18,14 @@ import hashlib
 import random
 from collections.abc import Callable
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
 
-from ..models import Coding, Country, Official, Statement
+from ..models import Coding, Country, Official, SecondCoding, Statement
+from ..positions.agreement import request_second_codings, sampleable
 from ..positions.codebook import SpeechAct, refusals
 from .synthetic import NOTE_PREFIX, NUMBER_WIDTH
 
@@ -110,3 +114,60 @@ def code_synthetic_statements(
         if progress:
             progress(min(done, total), total)
     return made
+
+
+# --- A double-coded sample (docs/demo-data.md#a-double-coded-sample) ------------------------------------------------
+
+DOUBLE_CODED = 60  # synthetic statements coded a second time, blind, for the agreement report
+SECOND_CODER = "second-coder"  # a demo analyst who cannot sign in (no password): the sample's second coder
+AGREE_SHARE = 0.75  # second codings that agree with the first in every field; the others differ in one
+
+
+def second_coder():
+    """The demo's second coder: an Analyst account with no usable password, made once."""
+    user, made = get_user_model().objects.get_or_create(
+        username=SECOND_CODER, defaults={"first_name": "Second coder (demo)", "is_staff": True}
+    )
+    if made:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name="Analyst"))
+    return user
+
+
+def second_reading(rng: random.Random, *, stance: int | None, act: str) -> tuple[int | None, str]:
+    """A second coder's (stance, act) for a first coding: the same, or a near miss in one field that still keeps the
+    codebook's rules: a stance one step off (with an act that fits it), or another act that goes with the stance."""
+    if stance is None or rng.random() < AGREE_SHARE:
+        return stance, act
+    if rng.random() < 0.6:
+        stance = max(-2, min(2, stance + rng.choice((-1, 1))))
+        return stance, act if not refusals(act, stance) else ACTS[stance][0]
+    others = [other for other in ACTS[stance] if other != act]
+    return stance, rng.choice(others)
+
+
+def double_code_sample(*, seed: int = 1, size: int = DOUBLE_CODED) -> int:
+    """Ask the demo's second coder for a blind second coding of `size` coded synthetic statements and record it, with
+    some disagreement; returns how many were made (none once a sample exists). A pure function of the seed and the
+    statements' synthetic numbers, like the codings."""
+    coder = second_coder()
+    if SecondCoding.objects.filter(coder=coder).exists():
+        return 0
+    candidates = sampleable(Statement.objects.filter(is_synthetic=True)).values_list("pk", "note")
+    numbered = sorted((number_of(pk, note), pk) for pk, note in candidates)
+    chosen = sorted(numbered, key=lambda item: hashlib.sha256(f"sample {seed} {item[0]}".encode()).digest())[:size]
+    if not chosen:
+        return 0
+    number = {pk: n for n, pk in chosen}
+    request_second_codings(statements=Statement.objects.filter(pk__in=number), coder=coder, user=None)
+    now = timezone.now()
+    with transaction.atomic():
+        for second in SecondCoding.objects.filter(coder=coder).order_by("pk"):
+            rng = random.Random(f"second coding {seed} {number[second.statement_id]}")
+            second.stance, second.act = second_reading(rng, stance=second.first_stance, act=second.first_act)
+            second.target_country_id = second.first_target_country_id
+            second.target_official_id = second.first_target_official_id
+            second.coded_at = now
+            second.save()
+    return len(chosen)

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from statements.models import Statement
-from statements.sample_data.codings import code_synthetic_statements
+from statements.sample_data.codings import code_synthetic_statements, double_code_sample
 from statements.sample_data.demo import load_demo
 from statements.sample_data.synthetic import generate_statements
 
@@ -11,7 +11,7 @@ from statements.sample_data.synthetic import generate_statements
 class Command(BaseCommand):
     help = (
         "Load the seed article (TASS, 11 November 2016) curated by hand; safe to run again. With --synthetic N, "
-        "top up to N clearly labelled synthetic statements by fictional officials."
+        "top up to N clearly labelled synthetic statements by fictional officials, coded, with a double-coded sample."
     )
 
     def add_arguments(self, parser):
@@ -47,4 +47,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"Synthetic statements: added {added}, now {existing + added}.")
             coded = code_synthetic_statements(seed=seed, batch_size=batch_size)
             self.stdout.write(f"Synthetic codings: added {coded}.")
+            doubled = double_code_sample(seed=seed)
+            self.stdout.write(f"Double-coded sample (for the agreement report): {doubled} statements coded again.")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
