@@ -79,6 +79,7 @@ class Proposal:
     speaker: Speaker | None
     cue: str
     date: datetime.date
+    act: str = ""  # the speech act the cue table proposes from the attribution (cues.py), "" when none
     has_quote: bool = True  # paraphrases with a partial quote ("called it 'a disaster'") are True as well
     countries: list[KnownCountry] = field(default_factory=list)
     topics: list[KnownTopic] = field(default_factory=list)
