@@ -22,7 +22,7 @@ from .cues import act_of
 from .dates import article_date
 from .names import bare, looks_like_person
 from .speakers import MAX_CANDIDATES, SpeakerResolver
-from .suggestions import country_matcher, find_duplicates, suggest, term_matcher
+from .suggestions import country_matcher, find_duplicates, named_targets, suggest, term_matcher
 from .text import QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
 from .types import Extraction, Fragment, KnownCountry, KnownOfficial, KnownTopic, Proposal, Speaker
 
@@ -71,6 +71,7 @@ def extract(
     resolver = SpeakerResolver(text, date, officials)
     country_terms = country_matcher(countries)
     topic_terms = term_matcher(topics, lambda t: (t.name, *t.keywords))
+    official_terms = term_matcher(officials, lambda o: (o.name, *o.aliases))
     proposals = []
     for item in items:
         resolver.choice = None
@@ -103,6 +104,11 @@ def extract(
                 countries=suggest(body, country_terms),
                 topics=suggest(body, topic_terms),
                 candidates=candidates,
+                targets=[
+                    target
+                    for target in named_targets(body, country_terms, official_terms)
+                    if not (isinstance(target, KnownOfficial) and speaker and target.id == speaker.official_id)
+                ],
             )
         )
     if existing:

@@ -25,6 +25,7 @@ class KnownOfficial:
     aliases: tuple[str, ...] = ()
     positions: tuple[KnownPosition, ...] = ()
     id: int | None = None
+    country: str = ""  # the ISO code of the official's own country, "" for none (the UN)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,9 @@ class Proposal:
     topics: list[KnownTopic] = field(default_factory=list)
     duplicate_of: int | None = None  # index into the `existing` list given to the duplicate check
     candidates: list[str] = field(default_factory=list)  # "speaker unknown": the likeliest speakers, best first
+    # The countries and officials the text names (by name or alias), in the order first named, the speaker left out:
+    # the targets a coding of it may have (propose_target).
+    targets: list["KnownCountry | KnownOfficial"] = field(default_factory=list)
 
     @property
     def start(self) -> int:
