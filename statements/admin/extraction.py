@@ -462,9 +462,9 @@ def speaker_note(proposal: Proposal) -> str:
 
 
 def coding_note(coding: ProposedCoding) -> str:
-    """E.g. "Proposed from the cue “warned”: Warn (predicting harm). Also named: Barack Obama, Syria."."""
+    """E.g. "Speech act proposed from the attribution (cue “said”): Comment. Also named: Barack Obama, Syria. …"."""
     if coding.act:
-        note = f"Speech act proposed from the cue “{coding.cue}”: {SpeechAct(coding.act).label}."
+        note = f"Speech act proposed from the attribution (cue “{coding.cue}”): {SpeechAct(coding.act).label}."
     elif coding.cue:
         note = f"The cue “{coding.cue}” proposes no speech act."
     else:
