@@ -96,7 +96,8 @@ SEED_PROPOSALS = [
     ("No one expects that relationship", "United States", "comment"),  # Moscow first, but his own side
     ("Actually, they seem", "Donald Trump", "comment"),  # "Mr Trump" before "America's"
     ("At the same time", None, "comment"),  # "they both": nobody named
-    ("Russian President Vladimir Putin", "United States", "comment"),  # Putin and Russia are his own side
+    # "US election": "US" is no alias of the United States in the demo data, so only his own side is named
+    ("Russian President Vladimir Putin", "Russia", "comment"),
     ("I would like to remind you", "United States", "comment"),  # "American election campaign"
     ("Nonetheless, he never", "United States", "comment"),
     ("What we have currently", None, "comment"),
