@@ -11,10 +11,12 @@ from dataclasses import dataclass, field, replace
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from statements import history
 from statements.models import (
+    Coding,
     Country,
     DatePrecision,
     Kind,
@@ -48,6 +50,16 @@ class NewSource:
 
 
 @dataclass(frozen=True)
+class DraftCoding:
+    """A coding the analyst confirmed on the page: toward a country or an official, a stance (None: No stance)."""
+
+    target_country: Country | None = None
+    target_official: Official | None = None
+    stance: int | None = None
+    act: str = ""
+
+
+@dataclass(frozen=True)
 class DraftStatement:
     """One statement to save as a draft: by an existing `speaker`, or by a new official named `new_speaker_name`."""
 
@@ -59,6 +71,7 @@ class DraftStatement:
     date_precision: str = DatePrecision.DAY
     topics: Sequence[Topic] = ()
     countries: Sequence[Country] = ()
+    codings: Sequence[DraftCoding] = ()
 
 
 @dataclass
@@ -159,6 +172,24 @@ def _new_official(name: str, *, user: AbstractBaseUser | None) -> Official:
     return official
 
 
+def _coding(statement: Statement, draft: DraftCoding, *, user: AbstractBaseUser | None, label: str) -> Coding:
+    """A confirmed coding of a new statement, checked against the codebook's rules and constraints first."""
+    coding = Coding(
+        statement=statement,
+        target_country=draft.target_country,
+        target_official=draft.target_official,
+        stance=draft.stance,
+        act=draft.act,
+        coded_by=user,
+        coded_at=timezone.now(),
+    )
+    _validated(coding, label=f"{label}, coding")
+    coding._history_user = user
+    coding._change_reason = ASSISTANT_REASON
+    coding.save()
+    return coding
+
+
 def create_article_drafts(
     *,
     user: AbstractBaseUser | None,
@@ -166,7 +197,8 @@ def create_article_drafts(
     statements: Sequence[DraftStatement],
     article_text: str = "",
 ) -> ArticleDrafts:
-    """Create the source (unless an existing one is given), new officials and the statements, all as drafts.
+    """Create the source (unless an existing one is given), new officials and the statements, all as drafts, with
+    the codings the analyst confirmed.
 
     The article's text is kept on a new source, or on an existing one that has none yet (a text already kept is
     not replaced: an Editor may have pasted the outlet's own copy), so the quotes are checked against it.
@@ -222,5 +254,7 @@ def create_article_drafts(
                     statement.topics.set(draft.topics)
                 if draft.countries:
                     statement.countries.set(draft.countries)
+            for coding in draft.codings:
+                _coding(statement, coding, user=user, label=label)
             result.statements.append(statement)
     return result

@@ -1,6 +1,7 @@
 """Positions (issue 21): who speaks and for whom, codings of stance and speech act, typed links between statements."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -451,6 +452,23 @@ def test_codings_and_links_of_a_published_statement_are_the_editors(analyst, cli
     response = post_inlines(client, published, codings=[(country("SY").pk, -1, "criticise")])
     assert response.status_code == 302
     assert Coding.objects.filter(statement=published).count() == 2
+
+
+def test_the_statement_form_leads_to_its_inlines_and_names_their_boxes(analyst):
+    """A keyboard user jumps from the top of the form to the codings or the links; a screen reader names each box
+    of the new coding row after its column (the browser test codes from the keyboard: tests/test_browser_coding.py)."""
+    page = analyst.get(admin_url(Statement, "change", StatementFactory(status="draft").pk)).content.decode()
+    assert (
+        'Go to:\n  <a href="#codings-group">Codings</a> · <a href="#links-group">Links to earlier statements</a>'
+        in page
+    )
+    for name, label in [
+        ("target_country", "Target country"),
+        ("target_official", "Target official or institution"),
+        ("stance", "Stance"),
+        ("act", "Speech act"),
+    ]:
+        assert re.search(rf'<select [^>]*aria-label="{label}"[^>]*id="id_codings-0-{name}"', page), name
 
 
 def test_an_analyst_cannot_post_codings_to_a_published_statement(analyst, client):

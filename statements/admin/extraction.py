@@ -26,12 +26,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from statements.article_drafts import DraftStatement, NewSource, create_article_drafts
+from statements.article_drafts import DraftCoding, DraftStatement, NewSource, create_article_drafts
 from statements.dates import STATEMENT_DATE_HELP, DayField, PartialDateField
 from statements.extraction.db import known_countries, known_officials, known_topics
 from statements.extraction.extract import extract
 from statements.extraction.types import Extraction, Proposal
-from statements.models import Country, Kind, Medium, Official, Outlet, Source, Statement, Topic
+from statements.models import Coding, Country, Kind, Medium, Official, Outlet, Source, Statement, Topic
+from statements.positions.codebook import SpeechAct, Stance, refusals, stance_words
+from statements.positions.proposals import ProposedCoding, propose_codings
 
 # About 15,000 words: the extractor reads it in a few seconds. Longer texts are rarely one article.
 MAX_ARTICLE_CHARS = 100_000
@@ -46,6 +48,7 @@ TEMPLATE = "admin/statements/from_article.html"
 class PageExtraction:
     extraction: Extraction
     duplicates: list[Statement | None]  # per proposal: the existing statement it repeats
+    codings: list[ProposedCoding]  # per proposal: the coding proposed (target, speech act), for the analyst to confirm
 
 
 def extract_for_page(text: str, *, published: datetime.date) -> PageExtraction:
@@ -67,7 +70,7 @@ def extract_for_page(text: str, *, published: datetime.date) -> PageExtraction:
     duplicates = [
         found.get(rows[p.duplicate_of][0]) if p.duplicate_of is not None else None for p in extraction.proposals
     ]
-    return PageExtraction(extraction, duplicates)
+    return PageExtraction(extraction, duplicates, propose_codings(extraction))
 
 
 # --- Step 1: the article ----------------------------------------------------------------------------------
@@ -253,6 +256,20 @@ def _labels(pairs: list[tuple[int, str]]) -> dict[str, str]:
     return {str(pk): name for pk, name in pairs}
 
 
+NO_STANCE_CHOICE = "none"
+# A stance is chosen, never assumed: "No stance" is an answer (docs/codebook.md), the empty choice is none yet.
+CODING_STANCES = [
+    ("", "Choose a stance"),
+    (NO_STANCE_CHOICE, stance_words(None)),
+    *((str(value), stance_words(value)) for value in reversed(Stance.values)),
+]
+
+
+def coding_stance(choice: str) -> int | None:
+    """The stance a choice of CODING_STANCES means: None for No stance."""
+    return None if choice == NO_STANCE_CHOICE else int(choice)
+
+
 class ProposalForm(forms.Form):
     include = forms.BooleanField(label="Save", required=False)
     text = forms.CharField(
@@ -267,6 +284,16 @@ class ProposalForm(forms.Form):
     date = PartialDateField(required=False, help_text=STATEMENT_DATE_HELP)
     topics = forms.TypedMultipleChoiceField(coerce=int, required=False)
     countries = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    # The coding: proposed (target, speech act), saved only when the analyst ticks "code" (docs/codebook.md).
+    code = forms.BooleanField(label="Code it", required=False)
+    target_country = forms.TypedChoiceField(label="Target country", coerce=int, empty_value=None, required=False)
+    target_official = forms.TypedChoiceField(
+        label="or target official or institution", coerce=int, empty_value=None, required=False
+    )
+    stance = forms.ChoiceField(label="Stance", choices=CODING_STANCES, required=False)
+    act = forms.ChoiceField(
+        label="Speech act", choices=[("", "Choose a speech act"), *SpeechAct.choices], required=False
+    )
 
     def __init__(self, *args, choices: Choices, can_add_officials: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -286,6 +313,9 @@ class ProposalForm(forms.Form):
         ]:
             self.fields[name].widget = widget(model_field, _labels(pairs))
             self.fields[name].choices = ([("", "")] if name == "speaker" else []) + pairs
+        for name, pairs in [("target_country", choices.countries), ("target_official", choices.officials)]:
+            self.fields[name].widget = PreloadedAutocompleteSelect(Coding._meta.get_field(name), _labels(pairs))
+            self.fields[name].choices = [("", ""), *pairs]
 
     def is_ticked(self) -> bool:
         if not self.is_bound:
@@ -320,7 +350,27 @@ class ProposalForm(forms.Form):
             self.add_error("new_speaker", f"An official named {new_name} already exists: choose them above.")
         elif new_name and not self.can_add_officials:
             self.add_error("new_speaker", "You may not add officials: choose an existing one.")
+        if cleaned.get("code"):
+            self._clean_coding(cleaned)
         return cleaned
+
+    def _clean_coding(self, cleaned) -> None:
+        """A confirmed coding: one target, a stance chosen (No stance is a choice, not a default), a speech act, and
+        the two consistent (the codebook's rules, with their messages)."""
+        if "target_country" in self.errors or "target_official" in self.errors:
+            return
+        targets = [cleaned.get("target_country"), cleaned.get("target_official")]
+        if None not in targets:
+            self.add_error("target_official", "A coding has one target: a country, or an official or institution.")
+        elif targets == [None, None]:
+            self.add_error("target_country", "Choose the coding’s target, or untick “Code it”.")
+        if not cleaned.get("stance"):
+            self.add_error("stance", "Choose a stance (or “No stance”), or untick “Code it”.")
+        if not cleaned.get("act"):
+            self.add_error("act", "Choose a speech act, or untick “Code it”.")
+        if cleaned.get("stance") and cleaned.get("act"):
+            for message in refusals(cleaned["act"], coding_stance(cleaned["stance"])):
+                self.add_error("stance", message)
 
 
 class BaseProposalFormSet(forms.BaseFormSet):
@@ -340,9 +390,15 @@ class BaseProposalFormSet(forms.BaseFormSet):
 ProposalFormSet = forms.formset_factory(ProposalForm, formset=BaseProposalFormSet, extra=0)
 
 
-def initial_row(proposal: Proposal, *, duplicate: Statement | None) -> dict:
+def initial_row(proposal: Proposal, *, duplicate: Statement | None, coding: ProposedCoding) -> dict:
     speaker = proposal.speaker
     return {
+        # The proposed coding, preselected but not ticked: nothing is coded unless the analyst confirms it.
+        "code": False,
+        "target_country": coding.country_id,
+        "target_official": coding.official_id,
+        "act": coding.act,
+        "stance": NO_STANCE_CHOICE if coding.stance_given and coding.stance is None else "",
         # Direct quotes by a resolved speaker are ticked; paraphrases (often restating a quote nearby), speakers
         # the extractor could only describe, and likely duplicates wait for the analyst to tick them.
         "include": proposal.kind == Kind.DIRECT
@@ -405,6 +461,23 @@ def speaker_note(proposal: Proposal) -> str:
     return note + (f"; cue “{proposal.cue}”." if proposal.cue else ".")
 
 
+def coding_note(coding: ProposedCoding) -> str:
+    """E.g. "Speech act proposed from the attribution (cue “said”): Comment. Also named: Barack Obama, Syria. …"."""
+    if coding.act:
+        note = f"Speech act proposed from the attribution (cue “{coding.cue}”): {SpeechAct(coding.act).label}."
+    elif coding.cue:
+        note = f"The cue “{coding.cue}” proposes no speech act."
+    else:
+        note = "No cue: no speech act proposed."
+    if coding.country_id is None and coding.official_id is None:
+        note += " It names no known country or official: no target proposed."
+    if coding.stance_given:
+        note += f" {SpeechAct(coding.act).label} takes {stance_words(coding.stance)}."
+    if coding.also_named:
+        note += f" Also named: {', '.join(coding.also_named)}."
+    return note + " Tick “Code it” to save the coding with the statement."
+
+
 @dataclass
 class Row:
     """One proposal on the page: its form and what the analyst needs to check it."""
@@ -414,10 +487,15 @@ class Row:
     proposal: Proposal
     context: SafeString
     duplicate: Statement | None
+    coding: ProposedCoding
 
     @property
     def speaker_note(self) -> str:
         return speaker_note(self.proposal)
+
+    @property
+    def coding_note(self) -> str:
+        return coding_note(self.coding)
 
 
 # --- The view ---------------------------------------------------------------------------------------------
@@ -455,9 +533,19 @@ def _drafts(formset, *, choices_by_model: dict) -> list[DraftStatement]:
                 new_speaker_name=data["new_speaker"],
                 topics=[topics[pk] for pk in data["topics"] if pk in topics],
                 countries=[countries[pk] for pk in data["countries"] if pk in countries],
+                codings=[_draft_coding(data, officials=officials, countries=countries)] if data.get("code") else [],
             )
         )
     return drafts
+
+
+def _draft_coding(data: dict, *, officials: dict, countries: dict) -> DraftCoding:
+    return DraftCoding(
+        target_country=countries.get(data["target_country"]) if data["target_country"] else None,
+        target_official=officials.get(data["target_official"]) if data["target_official"] else None,
+        stance=coding_stance(data["stance"]),
+        act=data["act"],
+    )
 
 
 def _load_chosen(formset) -> dict:
@@ -470,6 +558,9 @@ def _load_chosen(formset) -> dict:
                 ids[Official].add(data["speaker"])
             ids[Topic].update(data.get("topics", []))
             ids[Country].update(data.get("countries", []))
+            if data.get("code"):
+                ids[Official].update(pk for pk in [data.get("target_official")] if pk)
+                ids[Country].update(pk for pk in [data.get("target_country")] if pk)
     return {model: model.objects.in_bulk(pks) if pks else {} for model, pks in ids.items()}
 
 
@@ -494,7 +585,9 @@ def from_article(request):
         "prefix": "p",
         "form_kwargs": {"choices": choices, "can_add_officials": request.user.has_perm("statements.add_official")},
     }
-    initial = [initial_row(p, duplicate=d) for p, d in zip(proposals, page.duplicates, strict=True)]
+    initial = [
+        initial_row(p, duplicate=d, coding=c) for p, d, c in zip(proposals, page.duplicates, page.codings, strict=True)
+    ]
     if "save" in request.POST:
         formset = ProposalFormSet(request.POST, **formset_kwargs)
         if formset.is_valid():
@@ -522,9 +615,9 @@ def from_article(request):
 
     text = form.cleaned_data["text"]
     rows = [
-        Row(number, row_form, proposal, context_html(text, proposal), duplicate)
-        for number, (row_form, proposal, duplicate) in enumerate(
-            zip(formset.forms, proposals, page.duplicates, strict=True), start=1
+        Row(number, row_form, proposal, context_html(text, proposal), duplicate, coding)
+        for number, (row_form, proposal, duplicate, coding) in enumerate(
+            zip(formset.forms, proposals, page.duplicates, page.codings, strict=True), start=1
         )
     ]
     return _render(

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from statements.models import Coding, Country, Official, StatementLink, Status
 from statements.positions.codebook import NO_STANCE, Stance, stance_words
@@ -17,7 +18,22 @@ EDITOR_PERMISSION = "statements.publish_statement"
 
 
 class EditorOnlyWhenPublicStatementInline:
-    """For an inline of a statement's own rows: read-only on a published or retracted statement, unless an Editor."""
+    """For an inline of a statement's own rows: read-only on a published or retracted statement, unless an Editor.
+
+    Coded from the keyboard alone (tests/test_browser_coding.py): the form's "Go to" links lead to each inline
+    (`jump_label`), and each box is named after its field, since a table's column headings name no form control
+    (and select2's autocomplete box is named only by its value, static/js/admin-autocomplete-labels.js)."""
+
+    jump_label = ""
+
+    class Media:
+        js = ["admin/js/autocomplete.js", "js/admin-autocomplete-labels.js"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.widget.attrs["aria-label"] = capfirst(db_field.verbose_name)
+        return formfield
 
     def _refused(self, request, obj) -> bool:
         return obj is not None and obj.status != Status.DRAFT and not request.user.has_perm(EDITOR_PERMISSION)
@@ -42,6 +58,7 @@ class CodingInline(EditorOnlyWhenPublicStatementInline, admin.TabularInline):
     readonly_fields = ["coded_by", "coded_at"]
     autocomplete_fields = ["target_country", "target_official"]
     verbose_name = "coding"
+    jump_label = "Codings"
     verbose_name_plural = "Codings: stance and speech act toward each target (docs/codebook.md)"
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
@@ -58,6 +75,7 @@ class StatementLinkInline(EditorOnlyWhenPublicStatementInline, admin.TabularInli
     fields = ["kind", "linked"]
     autocomplete_fields = ["linked"]
     verbose_name = "link to an earlier statement"
+    jump_label = "Links to earlier statements"
     verbose_name_plural = "Links to earlier statements"
 
 

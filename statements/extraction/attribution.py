@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from .cues import CUE_WORDS, SPEECH_WORDS, alternatives
 from .names import (
     PRONOUNS,
     ROLE_NOUNS,
@@ -15,28 +16,9 @@ from .names import (
 )
 from .text import QuoteSpan, is_sentence_end
 
-CUE_WORDS = [
-    "said", "says", "say", "told", "tells", "added", "adds", "went on", "continued", "continues", "stressed",
-    "stresses", "noted", "notes", "explained", "explains", "wrote", "writes", "asked", "asks", "declared", "insisted",
-    "insists", "warned", "warns", "argued", "argues", "recalled", "remarked", "replied", "responded", "answered",
-    "acknowledged", "admitted", "announced", "observed", "complained", "suggested", "stated", "claimed", "claims",
-    "commented", "urged", "joked", "conceded", "countered", "predicted", "cautioned", "emphasized", "emphasised",
-    "underlined", "pointed out", "tweeted", "posted", "reiterated", "assured", "maintained", "contended",
-    "concluded", "vowed", "pledged", "promised", "agreed", "charged", "alleged", "quipped", "mused", "lamented",
-    "boasted", "wondered", "testified", "told reporters", "according to", "was quoted as saying", "quoted",
-    "saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called", "described",
-    "wrote on", "said in", "complains", "recalls", "explained", "acknowledges", "stresses", "emphasizes",
-    "arguing", "insisting", "claiming", "suggesting", "stressing", "asserting", "asserted", "telling",
-    "accusing", "accused", "dismissed", "dismissing", "labeled", "labelled", "branded", "denounced",
-    "boasts", "boasting", "promotes", "promoted", "trumpets", "trumpeted", "exclaimed", "exclaims", "puts it",
-    "put it", "accuses",
-]  # fmt: skip
-CUE = re.compile(r"(?<![\w-])(" + "|".join(sorted({re.escape(c) for c in CUE_WORDS}, key=len, reverse=True)) + r")\b")
+CUE = re.compile(r"(?<![\w-])(" + alternatives(CUE_WORDS) + r")\b")
 # Verbs that introduce speech strongly enough to make a paraphrase ("Peskov said that ...").
-SPEECH_CUE = re.compile(
-    r"\b(said|says|told|added|stressed|noted|warned|insisted|announced|explained|argued|claimed|went on|"
-    r"emphasi[sz]ed|reiterated|declared|acknowledged|admitted|stated|assured|predicted|recalled)\b"
-)
+SPEECH_CUE = re.compile(r"\b(" + alternatives(SPEECH_WORDS) + r")\b")
 ADVERBS = {
     "also", "later", "then", "again", "once", "previously", "repeatedly", "recently", "further", "has", "have",
     "had", "was", "were", "is", "would", "will", "subsequently", "quickly", "flatly", "simply", "publicly",

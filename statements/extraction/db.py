@@ -26,7 +26,10 @@ def known_officials() -> list[KnownOfficial]:
                     country_aliases=aliases,
                 )
             )
-        known.append(KnownOfficial(official.name, tuple(official.alias_list), tuple(positions), id=official.pk))
+        country = official.country.code if official.country else ""
+        known.append(
+            KnownOfficial(official.name, tuple(official.alias_list), tuple(positions), id=official.pk, country=country)
+        )
     return known
 
 

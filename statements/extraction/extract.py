@@ -18,10 +18,11 @@ from .attribution import (
     pre_attribution,
     word_count,
 )
+from .cues import act_of
 from .dates import article_date
 from .names import bare, looks_like_person
 from .speakers import MAX_CANDIDATES, SpeakerResolver
-from .suggestions import country_matcher, find_duplicates, suggest, term_matcher
+from .suggestions import country_matcher, find_duplicates, named_targets, suggest, term_matcher
 from .text import QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
 from .types import Extraction, Fragment, KnownCountry, KnownOfficial, KnownTopic, Proposal, Speaker
 
@@ -70,6 +71,7 @@ def extract(
     resolver = SpeakerResolver(text, date, officials)
     country_terms = country_matcher(countries)
     topic_terms = term_matcher(topics, lambda t: (t.name, *t.keywords))
+    official_terms = term_matcher(officials, lambda o: (o.name, *o.aliases))
     proposals = []
     for item in items:
         resolver.choice = None
@@ -96,16 +98,46 @@ def extract(
                 fragments=fragments,
                 speaker=speaker,
                 cue=item.attribution.cue if item.attribution else "",
+                act=writers_act(text, item.attribution, item.fragments),
                 date=date,
                 has_quote=item.has_quote,
                 countries=suggest(body, country_terms),
                 topics=suggest(body, topic_terms),
                 candidates=candidates,
+                targets=[
+                    target
+                    for target in named_targets(body, country_terms, official_terms)
+                    if not (isinstance(target, KnownOfficial) and speaker and target.id == speaker.official_id)
+                ],
             )
         )
     if existing:
         find_duplicates(proposals, existing)
     return Extraction(date=date, dateline=dateline, proposals=proposals)
+
+
+def writers_act(text: str, attribution: Attribution | None, fragments: list[tuple[int, int]]) -> str:
+    """The speech act the cue table (cues.py) proposes from the writer's words that attribute a statement: from the
+    speaker's mention or the cue, whichever comes first, to the end of that clause ("Peskov denied the claims,
+    saying" -> deny; "…," Peskov said, adding that Washington had rejected it -> comment: the clause ends at the
+    comma). The statement's own words are never read: what the speaker says is not what the writer says they did."""
+    if attribution is None or not attribution.cue:
+        return ""
+    start = attribution.start
+    clause = list(text[start : attribution.end])
+    for fragment_start, fragment_end in fragments:  # the quoted or reported words end a clause, like a full stop
+        for index in range(max(fragment_start, start), min(fragment_end, attribution.end)):
+            clause[index - start] = "\n"
+    clause = "".join(clause)
+    mention = max(0, attribution.mention_start - start)
+    cues = list(re.finditer(r"(?<![\w-])" + re.escape(attribution.cue) + r"\b", clause, re.IGNORECASE))
+    if not cues:
+        return act_of(text, start + mention, attribution.end)
+    cue = min(cues, key=lambda m: abs(m.start() - mention))
+    first = min(mention, cue.start())
+    last = max(mention + len(attribution.mention), cue.end())
+    end = re.compile(r"[,;:.!?\n]").search(clause, last)
+    return act_of(text, start + first, start + (end.start() if end else len(clause)))
 
 
 def join_fragments(pieces: list[str]) -> str:

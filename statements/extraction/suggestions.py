@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from .names import normalise
-from .types import Proposal
+from .types import KnownCountry, KnownOfficial, Proposal
 
 
 def _term_pattern(term: str) -> re.Pattern | None:
@@ -61,6 +61,41 @@ def term_matcher(items: Iterable, terms_of) -> list[tuple[object, list[re.Patter
 def suggest(text: str, matcher: list[tuple[object, list[re.Pattern]]]) -> list:
     """Items whose name or aliases/keywords occur in the text as whole words."""
     return [item for item, patterns in matcher if any(pattern.search(text) for pattern in patterns)]
+
+
+def named(text: str, matcher: list[tuple[object, list[re.Pattern]]]) -> list[tuple[int, object]]:
+    """(where first named, item) for each item whose name or aliases occur in the text as whole words."""
+    found = []
+    for item, patterns in matcher:
+        starts = [match.start() for pattern in patterns if (match := pattern.search(text))]
+        if starts:
+            found.append((min(starts), item))
+    return found
+
+
+def named_targets(
+    text: str, countries: list[tuple[object, list[re.Pattern]]], officials: list[tuple[object, list[re.Pattern]]]
+) -> list[KnownCountry | KnownOfficial]:
+    """The countries and officials the text names, in the order first named."""
+    return [item for _, item in sorted(named(text, countries) + named(text, officials), key=lambda pair: pair[0])]
+
+
+def propose_target(
+    targets: Sequence[KnownCountry | KnownOfficial], *, own_country: str = "", own: Iterable[int] = ()
+) -> KnownCountry | KnownOfficial | None:
+    """The target to propose for a statement naming `targets` (in the order named): the first that is not on the
+    speaker's own side (their side's country `own_country`, an official of that country, or one of the officials
+    `own`: the speaker, the institution they speak for); failing that, the first named (the own country, when
+    nothing else is); None when nothing is named."""
+    own = set(own)
+
+    def on_own_side(target) -> bool:
+        if isinstance(target, KnownCountry):
+            return bool(own_country) and target.code == own_country
+        return target.id in own or (bool(own_country) and target.country == own_country)
+
+    others = [target for target in targets if not on_own_side(target)]
+    return (others or list(targets) or [None])[0]
 
 
 def find_duplicates(

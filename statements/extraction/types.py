@@ -25,6 +25,7 @@ class KnownOfficial:
     aliases: tuple[str, ...] = ()
     positions: tuple[KnownPosition, ...] = ()
     id: int | None = None
+    country: str = ""  # the ISO code of the official's own country, "" for none (the UN)
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,15 @@ class Proposal:
     speaker: Speaker | None
     cue: str
     date: datetime.date
+    act: str = ""  # the speech act the cue table proposes from the attribution (cues.py), "" when none
     has_quote: bool = True  # paraphrases with a partial quote ("called it 'a disaster'") are True as well
     countries: list[KnownCountry] = field(default_factory=list)
     topics: list[KnownTopic] = field(default_factory=list)
     duplicate_of: int | None = None  # index into the `existing` list given to the duplicate check
     candidates: list[str] = field(default_factory=list)  # "speaker unknown": the likeliest speakers, best first
+    # The countries and officials the text names (by name or alias), in the order first named, the speaker left out:
+    # the targets a coding of it may have (propose_target).
+    targets: list["KnownCountry | KnownOfficial"] = field(default_factory=list)
 
     @property
     def start(self) -> int:
