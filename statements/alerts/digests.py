@@ -102,8 +102,12 @@ class Batch:
       A change stamps the statement's `updated_at`, so it is among the candidates of every subscription that last
       looked before it (the same margin for late commits as for new statements).
 
+    - The subscriptions with a sent statement among the candidates (`sent_before`): only they can find a candidate
+      sent already, so only they read their sent pairs (`record`).
+
     A subscription with no new candidate and no changed statement has nothing to record: it costs no query of its own
-    (`checked` marks them all at once). A whole filter is built only to say it in words (`statement_filter`).
+    (`checked` marks them all at once). What the digests send is read once for all of them (`statements`), and each
+    distinct filter said in words once (`in_words`).
     """
 
     def __init__(self, subscriptions: list[Subscription]):
