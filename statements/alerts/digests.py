@@ -239,10 +239,10 @@ def record(
         versions = statements.versions(new_ids)
         SentStatement.objects.bulk_create(
             [
-                SentStatement(
-                    subscription=subscription,
+                SentStatement(  # by ids: a digest may send hundreds, and related objects cost each of them
+                    subscription_id=subscription.pk,
                     statement_id=pk,
-                    digest=digest,
+                    digest_id=digest.pk,
                     version=versions[pk].updated_at,
                     fingerprint=versions[pk].fingerprint,
                 )
