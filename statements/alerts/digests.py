@@ -344,9 +344,11 @@ def contents(digest: Digest, statements: Statements | None = None) -> Contents:
     """The statements of a recorded digest as they read now (a digest sent again shows the same statements). One
     recorded by this run (its `new_ids`, the run's `statements`) shows its new statements as the run read them."""
     if statements is not None and hasattr(digest, "new_ids"):
-        new = statements.newest(digest.new_ids)
-        told = gathered(new=[], changed=corrected_ids(digest))
-        return Contents(new=new.new, new_count=new.new_count, corrected=told.corrected, retracted=told.retracted)
+        found = statements.newest(digest.new_ids)
+        if digest.corrections_count:  # else no query to build: most digests tell no correction
+            told = gathered(new=[], changed=corrected_ids(digest))
+            found.corrected, found.retracted = told.corrected, told.retracted
+        return found
     # A digest with no new statement, or no correction, has no query for that section (an empty list is none).
     return gathered(
         new=SentStatement.objects.filter(digest=digest).values("statement_id") if digest.new_count else [],
