@@ -26,7 +26,7 @@ from django.http import QueryDict
 from ..filters import StatementFilter
 from ..models import Statement, Status
 from .models import FINGERPRINTED, Digest, Frequency, SentStatement, Subscription, SubscriptionState, fingerprint
-from .subscribing import followed_filter
+from .subscribing import describe, followed_filter
 
 # At most this many statements are written out in a digest; the rest are counted, with a link to the timeline.
 SHOWN_MAX = 20
@@ -102,14 +102,20 @@ class Batch:
       A change stamps the statement's `updated_at`, so it is among the candidates of every subscription that last
       looked before it (the same margin for late commits as for new statements).
 
+    - The subscriptions with a sent statement among the candidates (`sent_before`): only they can find a candidate
+      sent already, so only they read their sent pairs (`record`).
+
     A subscription with no new candidate and no changed statement has nothing to record: it costs no query of its own
-    (`checked` marks them all at once). A whole filter is built only to say it in words (`statement_filter`).
+    (`checked` marks them all at once). What the digests send is read once for all of them (`statements`), and each
+    distinct filter said in words once (`in_words`).
     """
 
     def __init__(self, subscriptions: list[Subscription]):
         self.since = min((candidates_since(subscription) for subscription in subscriptions), default=None)
         self.conditions = {s.query: StatementFilter.conditions(QueryDict(s.query)) for s in subscriptions}
-        self.candidates, self.matches, self.changed = {}, {}, set()
+        self.candidates, self.matches, self.changed, self.sent_before = {}, {}, set(), set()
+        self.statements = Statements()
+        self.words = {}  # query string -> the filter in words, for the digests of this run
         if self.since is None:
             return
         candidates = Statement.objects.published().filter(updated_at__gte=self.since)
@@ -128,21 +134,26 @@ class Batch:
             # (tracker/wsgi.py, the bench) would keep every chunk's until the end of the run.
             del built, statement_filter
             gc.collect()
+        overlap = SentStatement.objects.filter(statement__updated_at__gte=self.since).order_by()
+        self.sent_before = set(overlap.values_list("subscription_id", flat=True).distinct())
         self.changed = set(
-            SentStatement.objects.filter(statement__updated_at__gte=self.since)
-            .exclude(version=F("statement__updated_at"))
-            .order_by()
-            .values_list("subscription_id", flat=True)
-            .distinct()
+            overlap.exclude(version=F("statement__updated_at")).values_list("subscription_id", flat=True).distinct()
         )
 
     def is_valid(self, subscription: Subscription) -> bool:
         return all(self.matches[condition] is not None for condition in self.conditions[subscription.query])
 
     def statement_filter(self, subscription: Subscription) -> StatementFilter:
-        """The subscription's whole filter (its words, its errors). Built anew each time, not kept: a filter is a
-        heavy object, and few filters have more than one follower with something new."""
+        """The subscription's whole filter (its errors). Built anew each time, not kept: a filter is a heavy
+        object."""
         return followed_filter(subscription)
+
+    def in_words(self, subscription: Subscription) -> str:
+        """The subscription's filter in words, said once per run for all the digests of subscriptions following
+        the same filter (a string is kept, not the filter)."""
+        if subscription.query not in self.words:
+            self.words[subscription.query] = describe(followed_filter(subscription))
+        return self.words[subscription.query]
 
     def new_candidates(self, subscription: Subscription) -> list[int]:
         """The candidates the subscription's (valid) filter matches, changed since its own `candidates_since`; some
@@ -181,35 +192,39 @@ def changed_since_sent(subscription: Subscription) -> tuple[list[SentStatement],
 def record(
     subscription: Subscription,
     now: datetime.datetime,
-    new_candidates: list[int] | None = None,
+    new_candidates: list[int],
     *,
     may_have_changed: bool = True,
+    may_have_sent: bool = True,
+    statements: "Statements | None" = None,
 ) -> Digest | None:
     """Record the next digest of a due subscription, with the statements it sends, in one transaction; None when
     there is nothing to send or the subscription is no longer active. Once this commits, these statements never go
-    to this subscription in another digest. `new_candidates`: its filter's matches read by the run (`Batch`), of
-    which those not sent yet are new; else they are read here. `may_have_changed`: False when the run knows no
-    statement sent to it changed since (`Batch.changed`)."""
+    to this subscription in another digest. The digest's `new_ids` are the statements it sends as new.
+
+    `new_candidates`: its filter's matches read by the run (`Batch`), of which those not sent yet are new.
+    `may_have_changed`: False when the run knows no statement sent to it changed since
+    (`Batch.changed`); `may_have_sent`: False when the run knows none of its candidates was sent to it
+    (`Batch.sent_before`). `statements`: what the run read of the statements (`Statements`), shared by its
+    digests."""
+    statements = statements or Statements()
     with transaction.atomic():
-        subscription = (
-            Subscription.objects.select_for_update().filter(pk=subscription.pk, state=SubscriptionState.ACTIVE).first()
-        )
-        if subscription is None:  # unsubscribed or paused since the run looked it up
+        # One UPDATE checks that the subscription is still active (not unsubscribed or paused since the run looked
+        # it up) and holds its row until the commit: an unsubscribe waits for the digest to be recorded.
+        if not Subscription.objects.filter(pk=subscription.pk, state=SubscriptionState.ACTIVE).update(checked_at=now):
             return None
-        if new_candidates is None:
-            new_ids = new_statement_ids(subscription)
-        else:
+        subscription.checked_at = now
+        sent = set()
+        if may_have_sent and new_candidates:
             sent = set(
                 SentStatement.objects.filter(subscription=subscription, statement_id__in=new_candidates)
                 .order_by()  # the model's order would join the statements for nothing
                 .values_list("statement_id", flat=True)
             )
-            new_ids = [pk for pk in new_candidates if pk not in sent]
+        new_ids = [pk for pk in new_candidates if pk not in sent]
         # Only a subscription among the run's `Batch.changed` has a sent statement changed since: the others skip
         # the query.
         changed, corrections = changed_since_sent(subscription) if may_have_changed else ([], [])
-        subscription.checked_at = now
-        subscription.save(update_fields=["checked_at"])
         if not new_ids and not corrections:
             SentStatement.objects.bulk_update(changed, ["version", "fingerprint", "retraction_told"])
             return None
@@ -220,15 +235,16 @@ def record(
             new_count=len(new_ids),
             corrections_count=len(corrections),
         )
-        statements = Statement.objects.only("updated_at", *FINGERPRINTED).in_bulk(new_ids)
+        statements.newest(new_ids)  # the statements shown read whole first: their pairs record what is shown
+        versions = statements.versions(new_ids)
         SentStatement.objects.bulk_create(
             [
-                SentStatement(
-                    subscription=subscription,
-                    statement=statements[pk],
-                    digest=digest,
-                    version=statements[pk].updated_at,
-                    fingerprint=fingerprint(statements[pk]),
+                SentStatement(  # by ids: a digest may send hundreds, and related objects cost each of them
+                    subscription_id=subscription.pk,
+                    statement_id=pk,
+                    digest_id=digest.pk,
+                    version=versions[pk].updated_at,
+                    fingerprint=versions[pk].fingerprint,
                 )
                 for pk in new_ids
             ]
@@ -236,6 +252,7 @@ def record(
         for row in corrections:
             row.correction_digest = digest
         SentStatement.objects.bulk_update(changed, ["version", "fingerprint", "retraction_told", "correction_digest"])
+    digest.new_ids = new_ids
     return digest
 
 
@@ -261,17 +278,89 @@ class Contents:
         return self.new_count - len(self.new)
 
 
-def contents(digest: Digest) -> Contents:
-    """The statements of a recorded digest as they read now (a digest sent again shows the same statements)."""
+@dataclass(frozen=True, slots=True)
+class Version:
+    """What a run knows of a statement it sends: its `updated_at` and `fingerprint` (kept on the sent pair), and
+    what orders a digest (its date) and keeps it out (no longer published)."""
+
+    updated_at: datetime.datetime
+    fingerprint: str
+    date: datetime.date
+    published: bool
+
+
+# Statements read at once by `Statements`: a bound on the IN list, whatever the database.
+STATEMENTS_AT_ONCE = 500
+
+
+class Statements:
+    """The statements a run's digests send and show, each read once for the run rather than once for each digest
+    that sends it: a published statement goes to every subscription whose filter matches it.
+
+    `versions`: the version and fingerprint recorded on the sent pairs, with the date and whether it is still
+    published. `shown`: the statements written out in digests (the newest SHOWN_MAX of each), as a list shows them
+    (`for_lists`, `with_role`), with the fragment of email each is rendered into once (`emails.fragments`). The
+    digest shows the version it records: a statement edited while the run goes reaches the next run as a correction.
+    """
+
+    def __init__(self):
+        self.read: dict[int, Version] = {}
+        self.shown: dict[int, Statement] = {}
+
+    def versions(self, pks: list[int]) -> dict[int, Version]:
+        """The versions of these statements; a statement deleted since the run began is missing (KeyError)."""
+        missing = [pk for pk in pks if pk not in self.read]
+        for start in range(0, len(missing), STATEMENTS_AT_ONCE):
+            found = Statement.objects.only("updated_at", "status", *FINGERPRINTED).order_by()
+            for statement in found.filter(pk__in=missing[start : start + STATEMENTS_AT_ONCE]):
+                self.read[statement.pk] = self.version(statement)
+        return {pk: self.read[pk] for pk in pks}
+
+    @staticmethod
+    def version(statement: Statement) -> Version:
+        return Version(
+            updated_at=statement.updated_at,
+            fingerprint=fingerprint(statement),
+            date=statement.date,
+            published=statement.status == Status.PUBLISHED,
+        )
+
+    def newest(self, pks: list[int]) -> Contents:
+        """The new section of a digest sending these statements: the newest SHOWN_MAX of those still published,
+        and their count. A statement shown is read whole once, and its version taken from that reading: the sent
+        pair records the version the reader sees."""
+        versions = self.versions(pks)
+        published = [pk for pk in pks if versions[pk].published]
+        newest = sorted(published, key=lambda pk: (versions[pk].date, pk), reverse=True)[:SHOWN_MAX]
+        missing = [pk for pk in newest if pk not in self.shown]
+        if missing:
+            for statement in Statement.objects.for_lists().with_role().filter(pk__in=missing).order_by():
+                self.shown[statement.pk] = statement
+                self.read[statement.pk] = self.version(statement)
+        return Contents(new=[self.shown[pk] for pk in newest], new_count=len(published))
+
+
+def contents(digest: Digest, statements: Statements | None = None) -> Contents:
+    """The statements of a recorded digest as they read now (a digest sent again shows the same statements). One
+    recorded by this run (its `new_ids`, the run's `statements`) shows its new statements as the run read them."""
+    if statements is not None and hasattr(digest, "new_ids"):
+        found = statements.newest(digest.new_ids)
+        if digest.corrections_count:  # else no query to build: most digests tell no correction
+            told = gathered(new=[], changed=corrected_ids(digest))
+            found.corrected, found.retracted = told.corrected, told.retracted
+        return found
     # A digest with no new statement, or no correction, has no query for that section (an empty list is none).
     return gathered(
         new=SentStatement.objects.filter(digest=digest).values("statement_id") if digest.new_count else [],
-        changed=(
-            SentStatement.objects.filter(correction_digest=digest).values("statement_id")
-            if digest.corrections_count
-            else []
-        ),
+        changed=corrected_ids(digest),
     )
+
+
+def corrected_ids(digest: Digest):
+    """The statements whose correction the digest tells (a query of their ids; an empty list when it tells none)."""
+    if not digest.corrections_count:
+        return []
+    return SentStatement.objects.filter(correction_digest=digest).values("statement_id")
 
 
 def preview(subscription: Subscription) -> Contents:

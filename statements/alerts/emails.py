@@ -5,9 +5,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 
-from ..filters import StatementFilter
+from ..models import Statement
 from . import links
-from .digests import Contents, contents
+from .digests import Contents, Statements, contents
 from .models import Digest
 from .subscribing import describe, followed_filter
 
@@ -27,14 +27,29 @@ def subject(in_words: str, found: Contents) -> str:
     return line if len(line) <= SUBJECT_MAX else line[: SUBJECT_MAX - 1].rstrip() + "…"
 
 
-def digest_message(digest: Digest, statement_filter: StatementFilter | None = None) -> EmailMultiAlternatives:
-    """The email of a recorded digest, with the Message-ID it was recorded with. `statement_filter`: the
-    subscription's, when the caller has it built (a run builds each distinct filter once)."""
-    subscription = digest.subscription
-    found = contents(digest)
-    for statement in [*found.new, *found.corrected, *found.retracted]:
+def fragments(statement: Statement) -> Statement:
+    """The statement with its permalink (`url`) and what a digest writes of it, in plain text and in HTML
+    (`email_text`, `email_html`), rendered once however many digests show it (`digests.Statements` shares the
+    statements of a run)."""
+    if not hasattr(statement, "email_text"):
         statement.url = links.absolute(statement.get_absolute_url())
-    in_words = describe(statement_filter or followed_filter(subscription))
+        context = {"statement": statement}
+        statement.email_text = render_to_string("statements/alerts/email/statement.txt", context)
+        statement.email_html = render_to_string("statements/alerts/email/statement.html", context)
+    return statement
+
+
+def digest_message(
+    digest: Digest, in_words: str | None = None, statements: Statements | None = None
+) -> EmailMultiAlternatives:
+    """The email of a recorded digest, with the Message-ID it was recorded with. `in_words`: the subscription's
+    filter in words, when the caller has it (a run says each distinct filter once); `statements`: what the run read
+    of the statements it sends (`digests.Statements`)."""
+    subscription = digest.subscription
+    found = contents(digest, statements)
+    for statement in [*found.new, *found.corrected, *found.retracted]:
+        fragments(statement)
+    in_words = in_words or describe(followed_filter(subscription))
     context = {
         "subscription": subscription,
         "in_words": in_words,

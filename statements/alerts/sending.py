@@ -310,11 +310,18 @@ def send_due(
     if not new_candidates and subscription.pk not in batch.changed:
         quiet.append(subscription.pk)
         return
-    digest = digests.record(subscription, now, new_candidates, may_have_changed=subscription.pk in batch.changed)
+    digest = digests.record(
+        subscription,
+        now,
+        new_candidates,
+        may_have_changed=subscription.pk in batch.changed,
+        may_have_sent=subscription.pk in batch.sent_before,
+        statements=batch.statements,
+    )
     if digest is None:
         return
     digest.subscription = subscription  # as it was read: rendering needs no query for it
-    deliver(digest, now, connection, summary, batch.statement_filter(subscription))
+    deliver(digest, now, connection, summary, batch.in_words(subscription), batch.statements)
 
 
 def pause_if_filter_broken(subscription: Subscription, statement_filter=None) -> bool:
@@ -351,10 +358,12 @@ def hand_over(message, connection) -> Exception | None:
     return None
 
 
-def deliver(digest: Digest, now: datetime.datetime, connection, summary: Summary, statement_filter=None) -> None:
-    """Hand the digest to the mail server and mark it sent; a refusal recorded. `statement_filter`: the
-    subscription's, when the run has it built."""
-    refusal = hand_over(emails.digest_message(digest, statement_filter), connection)
+def deliver(
+    digest: Digest, now: datetime.datetime, connection, summary: Summary, in_words=None, statements=None
+) -> None:
+    """Hand the digest to the mail server and mark it sent; a refusal recorded. `in_words` and `statements`: the
+    filter in words and the statements, as the run read them for all its digests (`digests.Batch`)."""
+    refusal = hand_over(emails.digest_message(digest, in_words, statements), connection)
     if refusal is not None:  # on Stopped, the digest stays as it is, pending
         summary.refused += 1
         summary.paused += record_refusal(digest, refusal, now)
