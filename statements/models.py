@@ -517,12 +517,12 @@ class StatementQuerySet(models.QuerySet):
         act: str = "",
     ):
         """Statements with one coding that matches every condition given: toward any of the countries or officials,
-        with the stance (or with none, `no_stance`), with the speech act. An EXISTS on the statement's codings,
-        so a statement coded twice is listed once and the timeline's query keeps its shape."""
-        codings = Coding.objects.filter(statement=models.OuterRef("pk")).matching(
+        with the stance (or with none, `no_stance`), with the speech act. A statement coded twice is listed once
+        (planner.coded: walked or listed, as the condition is common or rare)."""
+        codings = Coding.objects.matching(
             countries=countries, officials=officials, stance=stance, no_stance=no_stance, act=act
         )
-        return self.filter(models.Exists(codings))
+        return planner.coded(self, codings)
 
     def newest_first(self):
         return self.order_by("-date", "-id")

@@ -35,6 +35,9 @@ COUNT_CAP = 10_000
 # How many statements a walk of the date index passes in the time it takes to list one match (`is_common`),
 # measured at a million statements on each database (docs/performance.md#walking-or-listing).
 LIST_VS_WALK = {"sqlite": 15, "postgresql": 30}
+# The share of the statements above which a coding condition is tested by probing each walked statement's codings
+# rather than by reading all its matches first (`coded`), measured at a million statements on both databases.
+DENSE_CODINGS = 0.2
 
 
 class TestedWhileWalking(models.Func):
@@ -141,12 +144,17 @@ def is_common(statements, matches) -> bool:
     LIST_VS_WALK) matches: at a million statements 26,200 on SQLite and 18,500 on PostgreSQL. `matches(threshold,
     statements)` counts the matches, stopping at the threshold, or estimates them.
     """
+    threshold, size = list_threshold(statements)
+    return threshold > 0 and matches(threshold, size) >= threshold
+
+
+def list_threshold(statements) -> tuple[int, int]:
+    """(how many matches make a condition common, the table's size estimated from its largest id) (`is_common`)."""
     vendor = connections[statements.db].vendor
     if vendor not in LIST_VS_WALK:
-        return False
+        return 0, 0
     size = statements.model.objects.using(statements.db).aggregate(largest_id=models.Max("pk"))["largest_id"] or 0
-    threshold = math.isqrt(COUNT_CAP * size // LIST_VS_WALK[vendor])
-    return threshold > 0 and matches(threshold, size) >= threshold
+    return math.isqrt(COUNT_CAP * size // LIST_VS_WALK[vendor]), size
 
 
 def id_in(statements, ids, *, walk: bool):
@@ -197,6 +205,39 @@ def estimated_matches(statements, terms, size: int, published: str, newest: int 
         cursor.execute(sql, params)
         examined, matching = cursor.fetchone()
     return int(min(overall, matching * size / max(examined, 1)))
+
+
+def coded(statements, codings):
+    """Statements with a coding among `codings` (StatementQuerySet.coded), never a JOIN + DISTINCT.
+
+    The codings' covering indexes (by target, by stance, by act; migration 0032) list the statement ids of a
+    condition without reading a coding row, and the ids are counted there, up to a bound, to choose among three
+    shapes (docs/performance.md#coding-filters):
+
+    - rare (fewer than `is_common`'s threshold): listed, and the few matches sorted by date;
+    - common: tested on each statement while walking the date index (`TestedWhileWalking`), the ids read once, into
+      a hash on PostgreSQL and a temporary index on SQLite;
+    - dense (at least DENSE_CODINGS of the statements): the walk passes so few statements for each match that one
+      probe of the statement's codings for each (an EXISTS) costs less than reading all the ids first.
+    """
+    ids = codings.order_by().values("statement_id")
+    shape = coding_shape(statements, ids)
+    if shape == "listed":
+        return statements.filter(id__in=ids)
+    if shape == "walked":
+        return statements.filter(TestedWhileWalking("pk", ids))
+    return statements.filter(models.Exists(codings.filter(statement=models.OuterRef("pk"))))
+
+
+def coding_shape(statements, ids) -> str:
+    """ "listed", "walked" or "probed" (`coded`): the matching codings' statement `ids` counted up to the dense
+    bound, one query on a covering index."""
+    threshold, size = list_threshold(statements)
+    if not threshold:  # a database the thresholds were not measured on
+        return "probed"
+    dense = max(threshold, int(size * DENSE_CODINGS))
+    found = ids[:dense].count()
+    return "listed" if found < threshold else "walked" if found < dense else "probed"
 
 
 def linked_to(statements, field: str, ids):

@@ -10,6 +10,7 @@ from statements import planner
 from statements.dates import parse_partial_date
 from statements.filters import StatementFilter
 from statements.models import Statement
+from statements.positions.models import Coding
 from statements.reports import REPORTS
 from tests.timeline_data import build_world, draft_only_entities
 
@@ -234,6 +235,9 @@ SHAPED = (
     "q=",
     "outlet=",
     "language=",
+    "target=",
+    "stance=",
+    "act=",
 )  # the conditions whose query shape depends on how common they are
 SHAPED_CASES = [(query, expected) for query, expected in CASES if any(name in query for name in SHAPED)]
 
@@ -246,6 +250,11 @@ WALKED_WORDS = re.compile(
 LISTED_WORDS = re.compile(r'(?<!\+)"statements_statement"\."id" IN \(SELECT rowid|search_document @@')
 LISTED_LINKS = 'IN (SELECT U0."statement_id"'  # a topic or country listed from its link table
 CACHE_TEST = re.compile(r'_cache"(::text)? LIKE')  # a topic or country tested on the statement's copy of its links
+# A target, stance or act: the statements of the matching codings, tested while walking (`+id IN` on SQLite,
+# `(id IN …) IS TRUE` on PostgreSQL) or listed.
+CODINGS = r'"statements_statement"\."id" IN \(SELECT \w+\."statement_id" AS "statement_id" FROM "statements_coding"'
+WALKED_CODINGS = re.compile(r"(\(\+|\(\()" + CODINGS)
+LISTED_CODINGS = re.compile(r"(?<![+(])" + CODINGS)
 # Several outlets or a language tested while walking, on the statement's copy of its source's (denormalised.py).
 WALKED_SOURCES = re.compile(r'\(\(?\+?"statements_statement"\."(outlet_cache|source_language_cache)" IN')
 
@@ -262,6 +271,7 @@ class TestEitherQueryShape:
         """Listing the matches or testing each statement on a walk (chosen by how common they are): the same rows."""
         world = class_world
         monkeypatch.setattr(planner, "is_common", lambda statements, count_up_to, **kwargs: shape == "walked")
+        monkeypatch.setattr(planner, "coding_shape", lambda statements, ids: shape)
         f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
         assert f.is_valid(), f.errors
         assert " ".join(world["labels"][s.pk] for s in f.qs) == expected
@@ -273,6 +283,50 @@ class TestEitherQueryShape:
         several_outlets = len(data["outlet"] or []) > 1
         assert bool(WALKED_SOURCES.search(sql)) == bool(shape == "walked" and (several_outlets or data["language"]))
         assert "statements_source" not in sql  # the outlet and the language are read from the statement's own row
+        coded = any(data[name] not in (None, "", []) for name in CODING_FILTERS)
+        assert bool(WALKED_CODINGS.search(sql)) == (coded and shape == "walked"), sql
+        assert bool(LISTED_CODINGS.search(sql)) == (coded and shape == "listed"), sql
+        assert "EXISTS" not in sql  # never a correlated probe of the codings per statement walked
+
+
+CODING_FILTERS = ("target", "stance", "act")
+CODED_CASES = [(query, expected) for query, expected in CASES if any(f"{name}=" in query for name in CODING_FILTERS)]
+
+# (threshold, dense bound, shape), the bounds given as the world's matching codings `n` plus an offset: a condition
+# is listed below the walk threshold, probed from the dense bound (a share of the statements) on, walked between.
+CODING_SHAPES = [
+    (+1, +2, "listed"),
+    (0, +1, "walked"),
+    (0, 0, "probed"),
+    (-2, -5, "probed"),  # the dense bound is never below the walk threshold
+]
+
+
+@pytest.mark.django_db
+class TestCodingShapes:
+    @pytest.mark.parametrize(("query", "expected"), CODED_CASES)
+    def test_coding_filters_select_the_same_statements_when_each_statement_is_probed(
+        self, class_world, monkeypatch, query, expected
+    ):
+        """A condition on most statements probes each walked statement's codings (an EXISTS): the same rows."""
+        monkeypatch.setattr(planner, "coding_shape", lambda statements, ids: "probed")
+        f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+        assert f.is_valid(), f.errors
+        assert " ".join(class_world["labels"][s.pk] for s in f.qs) == expected
+        sql = str(f.qs.query)
+        coded = any(f.form.cleaned_data[name] not in (None, "", []) for name in CODING_FILTERS)
+        assert ("EXISTS" in sql) == coded
+        assert not WALKED_CODINGS.search(sql) and not LISTED_CODINGS.search(sql)
+
+    @pytest.mark.parametrize(("threshold", "dense", "shape"), CODING_SHAPES)
+    def test_a_coding_condition_is_listed_walked_or_probed_by_how_many_statements_it_matches(
+        self, class_world, monkeypatch, threshold, dense, shape
+    ):
+        ids = Coding.objects.order_by().values("statement_id")
+        n = ids.count()
+        monkeypatch.setattr(planner, "list_threshold", lambda statements: (n + threshold, 1000))
+        monkeypatch.setattr(planner, "DENSE_CODINGS", (n + dense) / 1000)
+        assert planner.coding_shape(Statement.objects.all(), ids) == shape
 
 
 # (reads, query, links walked, words walked). `reads` is how many newest matches a list needs; a condition matching

@@ -109,8 +109,14 @@ class Coding(models.Model):
             *(rule.constraint() for rule in RULES),
         ]
         indexes = [
-            # The public filters' EXISTS (StatementQuerySet.coded): a statement's codings by target, stance and act.
+            # A statement's codings by target, stance and act (the permalink, the compare page's exact counts).
             models.Index(fields=["statement", "target_country", "stance", "act"], name="coding_statement_target"),
+            # The public filters (planner.coded): the statements of a target, a stance or an act, listed from the
+            # index alone.
+            models.Index(fields=["target_country", "stance", "act", "statement"], name="coding_by_target_country"),
+            models.Index(fields=["target_official", "stance", "act", "statement"], name="coding_by_target_official"),
+            models.Index(fields=["stance", "act", "statement"], name="coding_by_stance"),
+            models.Index(fields=["act", "statement"], name="coding_by_act"),
         ]
 
     def __str__(self):
