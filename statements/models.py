@@ -515,14 +515,16 @@ class StatementQuerySet(models.QuerySet):
         stance: int | None = None,
         no_stance: bool = False,
         act: str = "",
+        shape: str | None = None,
     ):
         """Statements with one coding that matches every condition given: toward any of the countries or officials,
         with the stance (or with none, `no_stance`), with the speech act. A statement coded twice is listed once
-        (planner.coded: walked or listed, as the condition is common or rare)."""
+        (planner.coded: listed, walked or probed, as the condition is rare or common). `shape` sets it for a query
+        that another index drives: a speaker's statements probe each one's codings ("probed")."""
         codings = Coding.objects.matching(
             countries=countries, officials=officials, stance=stance, no_stance=no_stance, act=act
         )
-        return planner.coded(self, codings)
+        return planner.coded(self, codings, shape=shape)
 
     def newest_first(self):
         return self.order_by("-date", "-id")

@@ -207,7 +207,7 @@ def estimated_matches(statements, terms, size: int, published: str, newest: int 
     return int(min(overall, matching * size / max(examined, 1)))
 
 
-def coded(statements, codings):
+def coded(statements, codings, *, shape: str | None = None):
     """Statements with a coding among `codings` (StatementQuerySet.coded), never a JOIN + DISTINCT.
 
     The codings' covering indexes (by target, by stance, by act; migration 0032) list the statement ids of a
@@ -219,9 +219,11 @@ def coded(statements, codings):
       a hash on PostgreSQL and a temporary index on SQLite;
     - dense (at least DENSE_CODINGS of the statements): the walk passes so few statements for each match that one
       probe of the statement's codings for each (an EXISTS) costs less than reading all the ids first.
+
+    A caller whose query another index drives (the relations page walks a speaker's statements) gives the `shape`.
     """
     ids = codings.order_by().values("statement_id")
-    shape = coding_shape(statements, ids)
+    shape = shape or coding_shape(statements, ids)
     if shape == "listed":
         return statements.filter(id__in=ids)
     if shape == "walked":

@@ -59,7 +59,7 @@ class Direction:
             Statement.objects.published()
             .with_speaking_country()
             .filter(speaking_country_id=self.speaker.pk)
-            .coded(countries=[self.target.pk])
+            .coded(countries=[self.target.pk], shape="probed")
         )
 
     def _speakers(self):
@@ -107,7 +107,7 @@ class Direction:
         """The latest published statements this way, newest first, as lists show them: the fixed speakers' latest
         and the others' (their side checked), merged."""
         fixed, others = self._speakers()
-        coded = Statement.objects.published().coded(countries=[self.target.pk])
+        coded = Statement.objects.published().coded(countries=[self.target.pk], shape="probed")
         newest = ("-date", "-id")
         found = list(coded.filter(speaker__in=fixed).order_by(*newest).values_list("date", "pk")[:LATEST])
         if others is not None:
