@@ -230,7 +230,12 @@ def timeline_page(request):
         chips=chips,
         widen=[] if found else wider_filters(statement_filter, chips),
         facets=facets,
-        facet_groups=[(f.public.facet, facets[name]) for name, f in statement_filter.public_filters() if f.public.facet]
+        # The codings' facets are not among `facets`: the page fetches them apart (coding_facets.py).
+        facet_groups=[
+            (f.public.facet, facets[name])
+            for name, f in statement_filter.public_filters()
+            if f.public.facet and name in facets
+        ]
         if facets
         else [],
         chart=chart_for_matches(matches, params, **span) if found else None,
