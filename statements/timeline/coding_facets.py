@@ -17,6 +17,7 @@ both; once under each stance or act, however many of its codings have it.
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Value
 from django.http import QueryDict
 from django.shortcuts import render
@@ -53,20 +54,33 @@ class CodingCounts:
 
 def count_codings(ids: list[str], conditions: dict | None) -> CodingCounts:
     """The codings of the statements `ids` that match `conditions` (CodingQuerySet.matching's arguments, None for
-    any coding), counted in one query (none without ids)."""
+    any coding), counted by the database in one query: the codings read once (a materialised CTE), then grouped
+    three ways. Statements per target are its codings (one per statement and target: the unique constraints); per
+    stance and act, distinct statements (one coded the same toward two targets counts once)."""
     if not ids:
         return CodingCounts(Counter(), Counter(), Counter())
     codings = planner.in_id_list(Coding.objects.order_by(), "statement_id", ids)
     if conditions:
         codings = codings.matching(**conditions)
-    rows = codings.values_list("statement_id", "target_country_id", "target_official_id", "stance", "act")
-    targets, stances, acts = Counter(), set(), set()
-    for statement, country, official, stance, act in rows:
-        targets[(country, official)] += 1  # one coding per statement and target (the codings' unique constraints)
-        stances.add((statement, stance))
-        if act:
-            acts.add((statement, act))
-    return CodingCounts(targets, Counter(s for _, s in stances), Counter(a for _, a in acts))
+    columns = ("statement_id", "target_country_id", "target_official_id", "stance", "act")
+    read, params = codings.values_list(*columns).query.get_compiler(using=codings.db).as_sql()
+    sql = (
+        f"WITH m (statement, country, official, stance, act) AS MATERIALIZED ({read})"
+        " SELECT 'target', country, official, '', COUNT(*) FROM m GROUP BY country, official"
+        " UNION ALL SELECT 'stance', stance, NULL, '', COUNT(DISTINCT statement) FROM m GROUP BY stance"
+        " UNION ALL SELECT 'act', NULL, NULL, act, COUNT(DISTINCT statement) FROM m WHERE act <> '' GROUP BY act"
+    )
+    counts = CodingCounts(Counter(), Counter(), Counter())
+    with connections[codings.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, number, official, act, n in cursor.fetchall():
+            if kind == "target":
+                counts.targets[(number, official)] = n
+            elif kind == "stance":
+                counts.stances[number] = n
+            else:
+                counts.acts[act] = n
+    return counts
 
 
 def target_names(targets) -> dict[tuple, tuple[str, str]]:
