@@ -165,7 +165,7 @@ def coding_facets_page(request):
             facet_groups=[
                 (f.public.facet, facets[name])
                 for name, f in statement_filter.public_filters()
-                if f.public.facet and name in facets
+                if f.public.facet and name in CODING_FACETS
             ],
         )
         response = render(request, TEMPLATES[fragment], context)
