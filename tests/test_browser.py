@@ -167,7 +167,7 @@ def test_follow_a_facet_then_page_forward_keeping_filters(live_server, page, wor
     """A topic facet adds that filter; the next page keeps it."""
     page.goto(live_server.url + "/")
     screenshot(page, "timeline")
-    page.locator(".facets").get_by_role("link", name="Syria", exact=True).click()
+    page.locator(".facets").get_by_role("link", name="Syria", exact=True).first.click()  # the topic, not the target
     page.wait_for_url(re.compile(r"topic=syria"))
     assert page.get_by_text("32 statements match these filters").is_visible()
     page.get_by_role("link", name="Next page →").click()
@@ -323,6 +323,7 @@ def test_the_coding_facets_arrive_after_the_page_and_narrow_it(live_server, brow
         if width == 390:
             page.locator(".facets-area > summary").click()
         facets = page.locator(".coding-facets")
+        facets.get_by_role("heading", name="Coded toward").wait_for()  # fetched after the page
         assert facets.get_by_role("heading", name="Coded toward").is_visible()
         assert facets.get_by_role("heading", name="Speech act").is_visible()
         assert serious_violations(page) == []
