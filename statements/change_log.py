@@ -17,7 +17,7 @@ Why a table of its own, kept by triggers, rather than a column of the statement 
 What counts as a change of a published statement, for a mirror: its own public columns (`PUBLIC_COLUMNS`), a topic,
 country or official mentioned added or removed, its speaker or an official it mentions renamed (name, slug or
 country), its source's public columns changed, a coding of it or a typed link from or to it added, changed or
-removed (the API shows its `codings` and its `links` both ways: `SHOWN_WITH`, migration 0033). Publishing it, or
+removed (the API shows its `codings` and its `links` both ways: `SHOWN_WITH`, migration 0034). Publishing it, or
 publishing it again, is a change; leaving the published set marks the row withdrawn. Edits of a draft or of a
 retracted statement are not listed (the public does not see them) until it is published again.
 

@@ -16,7 +16,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0032_target_option_counts"),
+        ("statements", "0033_target_option_counts"),
     ]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

@@ -30,7 +30,7 @@ def with_sqlite_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0031_second_codings"),
+        ("statements", "0032_coding_filter_indexes"),
     ]
 
     operations = [
