@@ -134,6 +134,8 @@ TIMELINE_MATRIX: list[tuple[str, dict]] = [
     ("common word", {"q": "cooperation"}),
     ("rare word", {"q": "hotline"}),
     ("word + topic", {"q": "ceasefire", "topic": "syria"}),
+    ("coded toward (US)", {"target": "us"}),
+    ("coded toward + stance (US, critical)", {"target": "us", "stance": "-1"}),
     # Values nobody published, kept in the form's lists with a count of 0 while chosen (docs/option-counts.md).
     ("chosen values without statements", {"country": "aq", "language": "xh"}),
 ]
@@ -1035,6 +1037,10 @@ def other_pages() -> list[tuple[str, str]]:
         ("Atom feed", reverse("statements:feed")),
         ("Atom feed, filtered", reverse("statements:feed") + "?speaker=ada-quillfeather-fictional&topic=syria"),
         ("readiness probe", "/readyz"),
+        # The timeline's facets for codings, which its script fetches after the page (docs/performance.md).
+        ("coding facets", reverse("statements:coding_facets")),
+        ("coding facets, common topic", reverse("statements:coding_facets") + "?topic=russia-us-relations"),
+        ("coding facets, target + stance", reverse("statements:coding_facets") + "?target=us&stance=-1"),
     ]
 
 

@@ -16,9 +16,10 @@ Why a table of its own, kept by triggers, rather than a column of the statement 
 
 What counts as a change of a published statement, for a mirror: its own public columns (`PUBLIC_COLUMNS`), a topic,
 country or official mentioned added or removed, its speaker or an official it mentions renamed (name, slug or
-country), its source's public columns changed. Publishing it, or publishing it again, is a change; leaving the
-published set marks the row withdrawn. Edits of a draft or of a retracted statement are not listed (the public does
-not see them) until it is published again.
+country), its source's public columns changed, a coding of it or a typed link from or to it added, changed or
+removed (the API shows its `codings` and its `links` both ways: `SHOWN_WITH`, migration 0034). Publishing it, or
+publishing it again, is a change; leaving the published set marks the row withdrawn. Edits of a draft or of a
+retracted statement are not listed (the public does not see them) until it is published again.
 
 Stamps. On PostgreSQL `clock_timestamp()`, taken after the writing transaction has its id
 (`pg_current_xact_id()`), so that a reader can tell which stamps may still be committed behind it
@@ -47,6 +48,9 @@ PUBLIC_COLUMNS = [
     "original_text",
     "original_language",
 ]
+# Rows shown with a statement, by table: the columns naming the statements that show them. A typed link shows on
+# both its statements' pages and API entries. (A blind second coding is stored apart and shown nowhere public.)
+SHOWN_WITH = {"statements_coding": ["statement_id"], "statements_statementlink": ["statement_id", "linked_id"]}
 OFFICIAL_COLUMNS = ["name", "slug", "country_id"]
 SOURCE_COLUMNS = ["outlet_id", "title", "url", "published_on", "medium", "venue"]
 UPSERT = "ON CONFLICT (statement_id) DO UPDATE SET changed_at = excluded.changed_at, withdrawn = excluded.withdrawn"
@@ -110,6 +114,21 @@ class SQLite:
         names = [f"{PREFIX}_{name}" for name in ("insert", "update", "withdraw", "delete", "official", "source")]
         names += [f"{table}_changed_{event}" for table in LINK_TABLES for event in ("insert", "delete", "update")]
         return [f"DROP TRIGGER IF EXISTS {name}" for name in names]
+
+    def create_shown_with(self) -> list[str]:
+        sql = []
+        for table, columns in SHOWN_WITH.items():
+            for event, rows in (("INSERT", ["NEW"]), ("DELETE", ["OLD"]), ("UPDATE", ["OLD", "NEW"])):
+                body = " ".join(self.touch(f"{row}.{column}") for row in rows for column in columns)
+                sql.append(f"CREATE TRIGGER {table}_changed_{event.lower()} AFTER {event} ON {table} BEGIN {body} END")
+        return sql
+
+    def drop_shown_with(self) -> list[str]:
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_changed_{event}"
+            for table in SHOWN_WITH
+            for event in ("insert", "delete", "update")
+        ]
 
     def fill(self) -> str:
         """Every published or retracted statement, stamped when it was last saved (one INSERT … SELECT)."""
@@ -204,6 +223,31 @@ class PostgreSQL(SQLite):
     def saved_at(self) -> str:
         return "updated_at"
 
+    def create_shown_with(self) -> list[str]:
+        sql = []
+        for table, columns in SHOWN_WITH.items():
+            function = f"{PREFIX}_{table}"
+            old = ", ".join(f"OLD.{column}" for column in columns)
+            new = ", ".join(f"NEW.{column}" for column in columns)
+            sql += [
+                f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                f" IF TG_OP <> 'INSERT' THEN PERFORM {PREFIX}_touch(ARRAY[{old}]); END IF;"
+                f" IF TG_OP <> 'DELETE' THEN PERFORM {PREFIX}_touch(ARRAY[{new}]); END IF;"
+                " RETURN NULL; END $$",
+                f"CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE ON {table}"
+                f" FOR EACH ROW EXECUTE FUNCTION {function}()",
+            ]
+        return sql
+
+    def drop_shown_with(self) -> list[str]:
+        sql = []
+        for table in SHOWN_WITH:
+            sql += [
+                f"DROP TRIGGER IF EXISTS {table}_changed ON {table}",
+                f"DROP FUNCTION IF EXISTS {PREFIX}_{table}()",
+            ]
+        return sql
+
 
 BUILDERS = {"sqlite": SQLite(), "postgresql": PostgreSQL()}
 
@@ -220,4 +264,15 @@ def create_schema(schema_editor) -> None:
 def drop_schema(schema_editor) -> None:
     builder = BUILDERS[schema_editor.connection.vendor]
     for sql in builder.drop():
+        schema_editor.execute(sql)
+
+
+def create_shown_with_schema(schema_editor) -> None:
+    """Watch the codings and the typed links too: a change to one is a change of the statements that show it."""
+    for sql in BUILDERS[schema_editor.connection.vendor].create_shown_with():
+        schema_editor.execute(sql)
+
+
+def drop_shown_with_schema(schema_editor) -> None:
+    for sql in BUILDERS[schema_editor.connection.vendor].drop_shown_with():
         schema_editor.execute(sql)

@@ -430,6 +430,7 @@ class StatementFilter(django_filters.FilterSet):
             any_label="Any target",
             options="targets",
             help="Statements an analyst coded toward it (docs: the codebook).",
+            facet="Coded toward",
         ),
     )
     stance = PublicChoiceFilter(
@@ -443,6 +444,7 @@ class StatementFilter(django_filters.FilterSet):
             "stance; never the same as 0). Statements not coded never match.",
             words="coded {}",
             any_label="Any stance",
+            facet="Stance",
         ),
     )
     act = PublicChoiceFilter(
@@ -455,6 +457,7 @@ class StatementFilter(django_filters.FilterSet):
             api="A coded speech act: " + ", ".join(SpeechAct.values) + ".",
             words="with the speech act “{}”",
             any_label="Any speech act",
+            facet="Speech act",
         ),
     )
     sort = PublicChoiceFilter(

@@ -935,6 +935,7 @@ class Counted(models.TextChoices):
     COUNTRY = "country", "Country concerned (country id)"
     OUTLET = "outlet", "Outlet (outlet id)"
     LANGUAGE = "language", "Language said or reported in (ISO 639 code)"
+    TARGET = "target", "Target of a coding ('country:<id>' or 'official:<id>')"
 
 
 class OptionCountManager(models.Manager):

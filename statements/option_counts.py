@@ -139,6 +139,9 @@ def _changed(differs: str) -> str:
 
 class SQLite:
     def create(self) -> list[str]:
+        return [_fill(_sqlite_split), *self.triggers()]
+
+    def triggers(self) -> list[str]:
         split = _sqlite_split
         added = _upsert(_net(_row_values("NEW", 1, split=split)))
         removed = _upsert(_net(_row_values("OLD", -1, split=split)))
@@ -146,7 +149,6 @@ class SQLite:
             _net(_row_values("OLD", -1, split=split) + " UNION ALL " + _row_values("NEW", 1, split=split))
         )
         return [
-            _fill(split),
             f"CREATE TRIGGER {TRIGGER}_insert AFTER INSERT ON {STATEMENT_TABLE} BEGIN {added}; END",
             # The last statement deleted leaves nothing to count: emptying tables one by one in any order (SQLite
             # has no TRUNCATE; Django's flush deletes each table's rows), the counts first included, ends at zero.
@@ -231,9 +233,152 @@ def drop_schema(schema_editor) -> None:
         schema_editor.execute(sql)
 
 
+# --- Targets: counted from the codings -------------------------------------------------------------------------------
+#
+# A target (a country, or an official or institution) counts the published statements with a coding toward it. A
+# statement has at most one coding per target (the codings' unique constraints), so its codings toward a target are
+# its statements. The statement's row holds no copy of its codings, so the target counts have triggers of their own
+# on both tables, written like the others: on a coding inserted, deleted or moved (statement, target) when its
+# statement is published; on a statement inserted, deleted or whose status changed, for each of its codings. Either
+# table may be written first in a transaction (the foreign key is checked at commit: a restore inserts codings before
+# their statements, a raw DELETE may remove a statement before its codings): whichever comes second finds the other
+# gone, or already counted, and counts nothing. The changes go where the other kinds' go (the upsert on SQLite, the
+# change table folded at commit on PostgreSQL), and the values read "country:<id>" or "official:<id>".
+
+CODING_TABLE = "statements_coding"
+TARGET = "target"
+TARGET_TRIGGER = "statements_target_counts"
+TARGET_STATEMENT_COLUMNS = ["status"]
+TARGET_CODING_COLUMNS = ["statement_id", "target_country_id", "target_official_id"]
+TARGET_VALUE = (
+    "CASE WHEN c.target_country_id IS NOT NULL THEN 'country:' || CAST(c.target_country_id AS TEXT)"
+    " ELSE 'official:' || CAST(c.target_official_id AS TEXT) END"
+)
+
+
+def _targets_of_statements(source: str, sign: int) -> str:
+    """(kind, value, change) for the codings of the published statements of `source` (a table, or a row made one)."""
+    return (
+        f"SELECT '{TARGET}' AS kind, {TARGET_VALUE} AS value, {sign} AS change FROM {source} AS s"
+        f" JOIN {CODING_TABLE} AS c ON c.statement_id = s.id WHERE s.status = '{PUBLISHED}'"
+    )
+
+
+def _targets_of_codings(source: str, sign: int) -> str:
+    """(kind, value, change) for the codings of `source` whose statement is published."""
+    return (
+        f"SELECT '{TARGET}' AS kind, {TARGET_VALUE} AS value, {sign} AS change FROM {source} AS c"
+        f" JOIN {STATEMENT_TABLE} AS s ON s.id = c.statement_id WHERE s.status = '{PUBLISHED}'"
+    )
+
+
+def _row(ref: str, columns: list[str]) -> str:
+    """A trigger's OLD or NEW row as a one-row table."""
+    return "(SELECT " + ", ".join(f"{ref}.{column} AS {column}" for column in ["id", *columns]) + ")"
+
+
+def _moved(of, columns: list[str]) -> str:
+    return of(_row("OLD", columns), -1) + " UNION ALL " + of(_row("NEW", columns), 1)
+
+
+def _target_changed(columns: list[str], differs: str) -> str:
+    return " OR ".join(f"OLD.{column} {differs} NEW.{column}" for column in columns)
+
+
+# (table, trigger name prefix, the changes of rows of a source, the columns whose change moves a count)
+TARGET_TABLES = [
+    (STATEMENT_TABLE, TARGET_TRIGGER, _targets_of_statements, TARGET_STATEMENT_COLUMNS),
+    (CODING_TABLE, f"{TARGET_TRIGGER}_coding", _targets_of_codings, TARGET_CODING_COLUMNS),
+]
+
+
+class SQLiteTargets:
+    def create(self) -> list[str]:
+        statements = [_fill_targets()]
+        for table, prefix, of, columns in TARGET_TABLES:
+            # After the last statement is deleted nothing is left to count, whichever trigger on the statements
+            # fires last (as SQLite.create's delete trigger does).
+            emptied = f" DELETE FROM {COUNT_TABLE} WHERE NOT EXISTS (SELECT 1 FROM {STATEMENT_TABLE});"
+            statements += [
+                f"CREATE TRIGGER {prefix}_insert AFTER INSERT ON {table} BEGIN"
+                f" {_upsert(_net(of(_row('NEW', columns), 1)))}; END",
+                f"CREATE TRIGGER {prefix}_delete AFTER DELETE ON {table} BEGIN"
+                f" {_upsert(_net(of(_row('OLD', columns), -1)))};{emptied if table == STATEMENT_TABLE else ''} END",
+                f"CREATE TRIGGER {prefix}_update AFTER UPDATE ON {table} FOR EACH ROW"
+                f" WHEN {_target_changed(columns, 'IS NOT')} BEGIN {_upsert(_net(_moved(of, columns)))}; END",
+            ]
+        return statements
+
+    def drop(self) -> list[str]:
+        return [
+            f"DROP TRIGGER IF EXISTS {prefix}_{event}"
+            for _, prefix, _, _ in TARGET_TABLES
+            for event in ("insert", "delete", "update")
+        ]
+
+
+class PostgreSQLTargets:
+    """Appends to the change table that PostgreSQL.create made; its deferred trigger folds them with the rest."""
+
+    def create(self) -> list[str]:
+        dirty = f"IF FOUND THEN PERFORM set_config('{DIRTY}', 'yes', TRUE); END IF;"
+        statements = [_fill_targets()]
+        for table, prefix, of, columns in TARGET_TABLES:
+            for event, transition, sign in (("insert", "NEW", 1), ("delete", "OLD", -1)):
+                name = f"{prefix}_{event}"
+                statements += [
+                    f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    f" INSERT INTO {CHANGE_TABLE} (kind, value, change) {_net(of('written', sign))}; {dirty}"
+                    f" RETURN NULL; END $$",
+                    f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} REFERENCING {transition} TABLE AS"
+                    f" written FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
+                ]
+            name = f"{prefix}_update"
+            statements += [
+                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                f" INSERT INTO {CHANGE_TABLE} (kind, value, change) {_net(_moved(of, columns))}; {dirty}"
+                f" RETURN NULL; END $$",
+                f"CREATE TRIGGER {name} AFTER UPDATE ON {table} FOR EACH ROW"
+                f" WHEN ({_target_changed(columns, 'IS DISTINCT FROM')}) EXECUTE FUNCTION {name}()",
+            ]
+        return statements
+
+    def drop(self) -> list[str]:
+        statements = []
+        for table, prefix, _, _ in TARGET_TABLES:
+            for event in ("insert", "delete", "update"):
+                name = f"{prefix}_{event}"
+                statements += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
+        return statements
+
+
+def _fill_targets() -> str:
+    """Count the codings of the published statements already there."""
+    return (
+        f"INSERT INTO {COUNT_TABLE} (kind, value, statements) SELECT kind, value, SUM(change)"
+        f" FROM ({_targets_of_statements(STATEMENT_TABLE, 1)}) AS counted WHERE TRUE GROUP BY kind, value"
+    )
+
+
+TARGET_BUILDERS = {"sqlite": SQLiteTargets(), "postgresql": PostgreSQLTargets()}
+
+
+def create_target_schema(schema_editor) -> None:
+    """Count the targets of the published statements' codings already there, then create their triggers."""
+    for sql in TARGET_BUILDERS[schema_editor.connection.vendor].create():
+        schema_editor.execute(sql)
+
+
+def drop_target_schema(schema_editor) -> None:
+    """Drop the targets' triggers and their counts."""
+    for sql in TARGET_BUILDERS[schema_editor.connection.vendor].drop():
+        schema_editor.execute(sql)
+    schema_editor.execute(f"DELETE FROM {COUNT_TABLE} WHERE kind = '{TARGET}'")
+
+
 class OptionCounts:
     """The counts as read (`OptionCount.objects.counts()`): published statements per speaker, country concerned and
-    outlet id, per language code, and per topic (sub-topics included, `topics`)."""
+    outlet id, per language code, per topic (sub-topics included, `topics`), and per target country or official."""
 
     def __init__(self, rows):
         self.speakers: dict[int, int] = {}
@@ -241,13 +386,20 @@ class OptionCounts:
         self.outlets: dict[int, int] = {}
         self.languages: dict[str, int] = {}
         self.topic_sets: dict[str, int] = {}
+        # Published statements coded toward each country and each official or institution, by id.
+        self.target_countries: dict[int, int] = {}
+        self.target_officials: dict[int, int] = {}
         self._tagged: dict[int, int] | None = None
         by_id = {"speaker": self.speakers, "country": self.countries, "outlet": self.outlets}
+        targets = {"country": self.target_countries, "official": self.target_officials}
         for kind, value, n in rows:
             if n <= 0:
                 continue
             if kind in by_id:
                 by_id[kind][int(value)] = n
+            elif kind == TARGET:
+                of, pk = value.split(":")
+                targets[of][int(pk)] = n
             elif kind == "language":
                 self.languages[value] = n
             elif kind == "topics":

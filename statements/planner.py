@@ -136,6 +136,17 @@ def first_matches(statements, limit: int) -> FirstMatches:
     return FirstMatches(ids, speaker_ids, dates, texts["topics"].split(";"))
 
 
+def in_id_list(rows, column: str, ids: list[str]):
+    """`rows` whose `column` is one of `ids` (as first_matches gives them: up to COUNT_CAP + 1 ids as text), the
+    list passed as one parameter: a JSON array on SQLite (whose limit on parameters is lower than the list is long),
+    an array on PostgreSQL. The database probes `column`'s index once per id."""
+    if connections[rows.db].vendor == "postgresql":
+        listed = RawSQL("SELECT unnest(CAST(%s AS bigint[]))", ["{" + ",".join(ids) + "}"])
+    else:
+        listed = RawSQL("SELECT value FROM json_each(%s)", ["[" + ",".join(ids) + "]"])
+    return rows.filter(**{f"{column}__in": listed})
+
+
 def is_common(statements, matches) -> bool:
     """Whether a condition matches enough statements for walking the date index to beat listing its matches.
 

@@ -6,6 +6,7 @@ from .cache_outage import FALLBACK_CACHE
 from .compare import page as compare
 from .feeds import ChangesFeed, StatementFeed
 from .ratelimit import rate_limit
+from .timeline.coding_facets import coding_facets_page
 
 
 def searches(request) -> bool:
@@ -27,6 +28,7 @@ app_name = "statements"
 
 urlpatterns = [
     path("", limit_search(views.timeline), name="timeline"),
+    path("facets/codings/", limit_search(coding_facets_page), name="coding_facets"),
     path("export.csv", limit_export(views_export.export_csv), name="export_csv"),
     path(
         "export-codings.csv",

@@ -167,7 +167,7 @@ def test_follow_a_facet_then_page_forward_keeping_filters(live_server, page, wor
     """A topic facet adds that filter; the next page keeps it."""
     page.goto(live_server.url + "/")
     screenshot(page, "timeline")
-    page.locator(".facets").get_by_role("link", name="Syria", exact=True).click()
+    page.locator(".facets").get_by_role("link", name="Syria", exact=True).first.click()  # the topic, not the target
     page.wait_for_url(re.compile(r"topic=syria"))
     assert page.get_by_text("32 statements match these filters").is_visible()
     page.get_by_role("link", name="Next page →").click()
@@ -311,3 +311,34 @@ def test_the_chart_step_follows_the_filter_and_its_labels_fit(live_server, brows
         page.locator(".chart").screenshot(path=str(ARTIFACTS / f"{name}-{width}-chart.png"))
         screenshot(page, name, widths=(width,))
         context.close()
+
+
+def test_the_coding_facets_arrive_after_the_page_and_narrow_it(live_server, browser, world):
+    """The targets, stances and speech acts are fetched after the page and put under the other facets, on a desktop
+    and on a phone; an entry adds its filter. Without scripts the link to them opens them as a page."""
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(live_server.url + "/?speaker_country=ru")
+        if width == 390:
+            page.locator(".facets-area > summary").click()
+        facets = page.locator(".coding-facets")
+        facets.get_by_role("heading", name="Coded toward").wait_for()  # fetched after the page
+        assert facets.get_by_role("heading", name="Coded toward").is_visible()
+        assert facets.get_by_role("heading", name="Speech act").is_visible()
+        assert serious_violations(page) == []
+        screenshot(page, "timeline-coding-facets" + ("-phone" if width == 390 else ""), widths=(width,))
+        facets.get_by_role("link", name="United States", exact=True).click()
+        page.wait_for_url(re.compile(r"target=us"))
+        assert page.get_by_text("2 statements match these filters").is_visible()
+        context.close()
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(live_server.url + "/")
+    plain.get_by_role("link", name="Targets, stances and speech acts of these statements").click()
+    plain.wait_for_url(re.compile(r"/facets/codings/"))
+    assert plain.get_by_role("heading", name="Coded toward").is_visible()
+    plain.get_by_role("link", name="Russia", exact=True).click()
+    plain.wait_for_url(re.compile(r"/\?target=ru"))
+    assert plain.get_by_text("2 statements match these filters").is_visible()
+    context.close()

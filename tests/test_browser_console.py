@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 PUBLIC_PAGES = [
     "/",
+    "/facets/codings/",  # the timeline's coding facets as a page of their own (the timeline fetches them too)
     "/?q=syria",
     "/?date_from=2016-13",  # a 400 with the form's messages
     "statement",

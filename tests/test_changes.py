@@ -11,6 +11,8 @@ from django.db import connection
 from statements.changes import Position
 from statements.exports import CHANGES_COLUMN_NAMES
 from statements.models import Kind, Statement, StatementChange, Status
+from statements.positions.codebook import SpeechAct
+from statements.positions.models import Coding, LinkKind, StatementLink
 from tests.factories import OfficialFactory, SourceFactory, StatementFactory, TopicFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -215,6 +217,58 @@ def test_a_withdrawn_statement_edited_in_draft_is_one_tombstone(client):
     since = mark()
     draft_edit(Statement.objects.get(pk=statement.pk))
     assert ids(changes(client, since)) == [(statement.pk, True)]
+
+
+def code(statement):
+    Coding.objects.create(statement=statement, target_country=country("US"), stance=-1, act=SpeechAct.CRITICISE)
+
+
+def recode(statement):
+    Coding.objects.filter(statement=statement).update(stance=-2, act=SpeechAct.THREATEN)
+
+
+def uncode(statement):
+    Coding.objects.filter(statement=statement).delete()
+
+
+# (what is done to a statement's coding, whether it starts coded)
+CODING_CHANGES = [("coded", code, False), ("coding changed", recode, True), ("coding removed", uncode, True)]
+
+
+@pytest.mark.parametrize(("label", "change", "coded"), CODING_CHANGES, ids=[label for label, _, _ in CODING_CHANGES])
+def test_a_coding_added_changed_or_removed_lists_its_published_statement(client, label, change, coded):
+    """The API shows a statement's codings: a change to one lists it again, with its codings as they are now; a draft's
+    or a retracted statement's codings change nothing the public sees."""
+    published, draft = StatementFactory(), StatementFactory(status=Status.DRAFT)
+    retracted = StatementFactory(status=Status.RETRACTED, retraction_reason="Misattributed.")
+    for statement in (published, draft, retracted) if coded else ():
+        code(statement)
+    since = mark()
+    for statement in (published, draft, retracted):
+        change(statement)
+    [listed] = changes(client, since)
+    assert listed["id"] == published.pk and not listed["tombstone"]
+    assert len(listed["codings"]) == Coding.objects.filter(statement=published).count()
+
+
+def test_a_link_added_changed_or_removed_lists_both_its_statements(client):
+    """A typed link shows on both statements (one "responds to", the other "answered by"): each change to it lists
+    both again; a link to a draft lists only the published end (the draft is not public)."""
+    earlier = StatementFactory(date=datetime.date(2016, 11, 1))
+    later = StatementFactory(date=datetime.date(2016, 11, 11))
+    draft = StatementFactory(status=Status.DRAFT, date=datetime.date(2016, 10, 1))
+    for step in ("add", "change", "remove"):
+        since = mark()
+        if step == "add":
+            StatementLink.objects.create(statement=later, kind=LinkKind.RESPONDS_TO, linked=earlier)
+        elif step == "change":
+            StatementLink.objects.filter(statement=later).update(kind=LinkKind.CONTRADICTS)
+        else:
+            StatementLink.objects.filter(statement=later).delete()
+        assert sorted(ids(changes(client, since))) == sorted([(earlier.pk, False), (later.pk, False)]), step
+    since = mark()
+    StatementLink.objects.create(statement=earlier, kind=LinkKind.REITERATES, linked=draft)
+    assert ids(changes(client, since)) == [(earlier.pk, False)]
 
 
 def test_drafts_never_appear_not_even_as_tombstones(client):

@@ -51,6 +51,11 @@ LISTS = [
     ("country", [("fr", "France (1)"), ("ru", "Russia (3)"), ("sy", "Syria (3)"), ("us", "United States (2)")]),
     ("outlet", [("reuters", "Reuters (3)"), ("tass", "TASS (4)")]),
     ("language", [("en", "English \u2013 en (6)"), ("fr", "French \u2013 fr (1)"), ("ru", "Russian \u2013 ru (1)")]),
+    # Countries, then officials and institutions; the draft's and the retracted statement's codings count nowhere.
+    (
+        "target",
+        [("ru", "Russia (2)"), ("sy", "Syria (1)"), ("us", "United States (2)"), ("anna-sample", "Anna Sample (1)")],
+    ),
     ("sort", [("newest", "Newest first"), ("oldest", "Oldest first")]),
 ]
 
@@ -62,6 +67,8 @@ CHOSEN = [
     ("?topic=arctic", "topic", [("arctic", "Arctic (0)")], ["us-election-2016", "middle-east", "syria", "sanctions"]),
     ("?topic=syria", "topic", [("syria", "Syria (2)")], ["us-election-2016", "middle-east", "sanctions"]),
     ("?speaker_country=cn", "speaker_country", [("cn", "China (0)")], ["fr", "ru", "us"]),
+    ("?target=FR", "target", [("fr", "France (0)")], ["ru", "sy", "us", "anna-sample"]),
+    ("?target=us", "target", [("us", "United States (2)")], ["ru", "sy", "anna-sample"]),
     ("?speaker=retracted-only", "speaker", [("retracted-only", "Rita Retracted (0)")], None),
 ]
 
@@ -121,3 +128,16 @@ class TestOnTheLabelledWorld:
         assert response.status_code == 400
         field = {field["name"]: field for field in response.context["fields"]}["country"]
         assert field["chosen"] == [("zz", "zz"), ("fr", "France (1)")]
+
+
+def test_an_institution_that_never_speaks_is_listed_as_a_target_only(client):
+    """An official or institution coded toward, but no speaker of a published statement, is in the target list with
+    its count, and not in the official list."""
+    from statements.models import Coding
+
+    nato = OfficialFactory(name="NATO", slug="nato", kind="alliance")
+    statement = StatementFactory()
+    Coding.objects.create(statement=statement, target_official=nato, stance=-1, act="criticise")
+    lists = fields(client)
+    assert ("nato", "NATO (1)") in listed(lists["target"])
+    assert "nato" not in [value for value, _ in listed(lists["speaker"])]

@@ -1,5 +1,5 @@
 """The counts of published statements per option value (statements/option_counts.py) stay exact whatever writes:
-publishing, unpublishing, retracting, editing links, speaker or source, deleting, importing, raw SQL."""
+publishing, unpublishing, retracting, editing links, speaker or source, coding, deleting, importing, raw SQL."""
 
 import datetime
 import threading
@@ -14,6 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from statements import option_counts
 from statements.imports import import_statements
 from statements.models import OptionCount, Source, Statement, Status, Topic
+from statements.positions.models import Coding
 from statements.publishing import publish_statements, retract_statements, unpublish_statements
 from tests.factories import OfficialFactory, OutletFactory, SourceFactory, StatementFactory, TopicFactory, country
 
@@ -25,6 +26,12 @@ def exact() -> dict:
     published = Statement.objects.published().select_related("source").prefetch_related("topics", "countries")
     parents = dict(Topic.objects.values_list("pk", "parent_id"))
     speakers, countries, outlets, languages, topics = Counter(), Counter(), Counter(), Counter(), Counter()
+    target_countries, target_officials = Counter(), Counter()
+    for coding in Coding.objects.filter(statement__status=Status.PUBLISHED):
+        if coding.target_country_id:
+            target_countries[coding.target_country_id] += 1
+        else:
+            target_officials[coding.target_official_id] += 1
     for statement in published:
         speakers[statement.speaker_id] += 1
         countries.update(c.pk for c in statement.countries.all())
@@ -43,6 +50,8 @@ def exact() -> dict:
         "outlets": dict(outlets),
         "languages": dict(languages),
         "topics": dict(topics),
+        "target_countries": dict(target_countries),
+        "target_officials": dict(target_officials),
     }
 
 
@@ -55,6 +64,8 @@ def stored() -> dict:
         "outlets": counts.outlets,
         "languages": counts.languages,
         "topics": counts.topics(parents),
+        "target_countries": counts.target_countries,
+        "target_officials": counts.target_officials,
     }
 
 
@@ -77,7 +88,11 @@ def things():
     t["first"] = StatementFactory(
         speaker=t["speakers"][0], source=t["sources"][0], topics=[t["syria"]], countries=[country("SY")]
     )
-    StatementFactory(speaker=t["speakers"][1], source=t["sources"][1], topics=[t["iraq"], t["syria"]])
+    t["second"] = StatementFactory(speaker=t["speakers"][1], source=t["sources"][1], topics=[t["iraq"], t["syria"]])
+    # Coded toward a country each, and the second toward the first's speaker too.
+    Coding.objects.create(statement=t["first"], target_country=country("US"), stance=-1, act="criticise")
+    Coding.objects.create(statement=t["second"], target_country=country("US"), stance=None, act="comment")
+    Coding.objects.create(statement=t["second"], target_official=t["speakers"][0], stance=1, act="praise")
     return t
 
 
@@ -102,6 +117,57 @@ def unpublish(t):
 
 def retract(t):
     retract_statements(statements=[t["first"]], user=None, reason="Misattributed.")
+
+
+def code_a_published_statement(t):
+    Coding.objects.create(statement=t["first"], target_country=country("RU"), stance=0, act="comment")
+    Coding.objects.create(statement=t["first"], target_official=t["speakers"][1], stance=None, act="decline")
+
+
+def recode_a_target(t):
+    coding = Coding.objects.get(statement=t["second"], target_country=country("US"))
+    coding.target_country, coding.target_official = None, t["speakers"][1]
+    coding.save()
+    Coding.objects.filter(statement=t["first"]).update(target_country=country("FR"))
+
+
+def move_a_coding_to_a_draft(t):
+    Coding.objects.filter(statement=t["first"]).update(statement=draft(t))
+
+
+def uncode(t):
+    Coding.objects.filter(statement=t["second"]).delete()
+
+
+def code_a_draft_then_publish_it(t):
+    s = draft(t)
+    Coding.objects.create(statement=s, target_country=country("SY"), stance=-2, act="threaten")
+    assert stored() == exact()
+    publish_statements(statements=[s], user=None)
+
+
+def delete_a_coded_statement_before_its_codings_in_raw_sql(t):
+    """The foreign key is checked at commit: the statement may go first."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM statements_statement_topics WHERE statement_id = %s", [t["second"].pk])
+        cursor.execute("DELETE FROM statements_statement WHERE id = %s", [t["second"].pk])
+        cursor.execute("DELETE FROM statements_coding WHERE statement_id = %s", [t["second"].pk])
+
+
+def restore_codings_before_their_statement(t):
+    """A restore may insert a statement's codings before the statement itself."""
+    codings = list(Coding.objects.filter(statement=t["second"]).values_list("target_country_id", "target_official_id"))
+    statement = Statement.objects.filter(pk=t["second"].pk)
+    row = statement.values("speaker_id", "source_id", "date", "text", "status").get()
+    with transaction.atomic(), connection.cursor() as cursor:
+        t["second"].delete()
+        for target_country, target_official in codings:
+            cursor.execute(
+                "INSERT INTO statements_coding (statement_id, target_country_id, target_official_id, act)"
+                " VALUES (%s, %s, %s, '')",
+                [999_999, target_country, target_official],
+            )
+        Statement.objects.create(pk=999_999, **row)
 
 
 def edit_a_drafts_links(t):
@@ -203,6 +269,13 @@ CHANGES = [
     change_speaker_and_source,
     move_a_source_to_another_outlet_and_language,
     delete_a_statement,
+    code_a_published_statement,
+    recode_a_target,
+    move_a_coding_to_a_draft,
+    uncode,
+    code_a_draft_then_publish_it,
+    delete_a_coded_statement_before_its_codings_in_raw_sql,
+    restore_codings_before_their_statement,
     delete_a_linked_topic,
     move_a_topic_under_another,
     import_published_rows,
@@ -218,6 +291,14 @@ def test_the_counts_follow_every_write(things, change):
     assert before == exact() and before["speakers"]
     change(things)
     assert stored() == exact()
+
+
+def test_a_target_counts_the_published_statements_coded_toward_it(things):
+    """Each target counts the published statements with a coding toward it; a draft's codings count nothing."""
+    Coding.objects.create(statement=draft(things), target_country=country("US"), stance=-2, act="threaten")
+    counts = stored()
+    assert counts["target_countries"] == {country("US").pk: 2}
+    assert counts["target_officials"] == {things["speakers"][0].pk: 1}
 
 
 def test_a_topic_counts_each_statement_once_with_its_sub_topics(things):

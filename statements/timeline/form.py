@@ -23,10 +23,11 @@ DATE_INPUT_ATTRS = flatatt(INPUT_ATTRS)
 def published_speakers(counts: OptionCounts) -> dict[int, tuple]:
     """The officials a visitor can see, by id and in name order: (slug, name, country code, country name).
 
-    Those with published statements are those the option counts (`counts`, which the page reads anyway) count
-    statements for, kept exact by the database's triggers: reading their ids from there spares an EXISTS per
-    official (Official.objects.with_published_statements(), the same set)."""
-    speakers = Official.objects.filter(pk__in=list(counts.speakers)).order_by("name")
+    Those with published statements, or a published statement coded toward them (an institution that never
+    speaks, NATO say), are those the option counts (`counts`, which the page reads anyway) count statements for,
+    kept exact by the database's triggers: reading their ids from there spares an EXISTS per official."""
+    shown = [*counts.speakers, *(pk for pk in counts.target_officials if pk not in counts.speakers)]
+    speakers = Official.objects.filter(pk__in=shown).order_by("name")
     return {pk: rest for pk, *rest in speakers.values_list("pk", "slug", "name", "country__code", "country__name")}
 
 
@@ -99,10 +100,12 @@ class FormLists:
         return list(Country.objects.values_list("pk", "code", "name"))
 
     def targets(self) -> list[Option]:
-        """Countries, then the officials a visitor can see, without counts (codings are not counted per target yet):
-        read from the lists the page has already, so the list costs no query."""
-        countries = [Option(code.lower(), name) for _, code, name in self.all_countries]
-        return countries + [Option(slug, name) for slug, name, _, _ in self.speakers.values()]
+        """Countries, then officials and institutions, each with the published statements coded toward it: read
+        from the lists the page has already, so the list costs no query."""
+        countries, officials = self.counts.target_countries, self.counts.target_officials
+        return [Option(code.lower(), name, countries.get(pk, 0)) for pk, code, name in self.all_countries] + [
+            Option(slug, name, officials.get(pk, 0)) for pk, (slug, name, _, _) in self.speakers.items()
+        ]
 
     def topics(self) -> list[Option]:
         counts = self.counts.topics({pk: topic.parent_id for pk, topic in self.topics_by_id.items()})

@@ -13,6 +13,7 @@ from ..models import DatePrecision, Kind, OptionCount, Statement, Topic
 from ..planner import COUNT_CAP
 from ..search import parse_query, snippets
 from .chart import chart_for_matches
+from .coding_facets import CODING_FACETS
 from .facets import facet_counts_for_matches
 from .form import FormLists, active_chips, form_fields, published_speakers
 from .querystrings import without_page
@@ -230,7 +231,12 @@ def timeline_page(request):
         chips=chips,
         widen=[] if found else wider_filters(statement_filter, chips),
         facets=facets,
-        facet_groups=[(f.public.facet, facets[name]) for name, f in statement_filter.public_filters() if f.public.facet]
+        # The codings' facets are fetched apart (coding_facets.py).
+        facet_groups=[
+            (f.public.facet, facets[name])
+            for name, f in statement_filter.public_filters()
+            if f.public.facet and name not in CODING_FACETS
+        ]
         if facets
         else [],
         chart=chart_for_matches(matches, params, **span) if found else None,
