@@ -453,12 +453,40 @@ def test_fragments_join_into_one_readable_statement(text, statement):
         ("Ana Pardo-Ruiz", "Ana Pardo-Ruiz", ""),
         ("Sen.\xa0Ana Pardo", "Ana Pardo", "Sen."),  # a no-break space after the title
         ("Ana Pardo", "Ana Pardo", ""),
+        # a title word or a post inside a longer run of capitals, with a name after it
+        ("Senate Intelligence Ranking Democrat Ana Pardo", "Ana Pardo", "Senate Intelligence Ranking Democrat"),
+        ("City Council Speaker Ana Pardo-Ruiz", "Ana Pardo-Ruiz", "City Council Speaker"),
+        ("Clark County Sheriff Lou Grayson", "Lou Grayson", "Clark County Sheriff"),
     ],
 )
 def test_titles_and_ranks_are_split_from_the_name(mention, name, title):
     """A title or rank before a name, with a state or service before it, goes to the title, not the name."""
     (proposal,) = quotes(f'"We will not be rushed on this," {mention} said.')
     assert (proposal.speaker.name, proposal.speaker.title) == (name, title)
+
+
+@pytest.mark.parametrize(
+    ("mention", "is_person"),
+    [
+        # a first name that is also a word ("a bill") or a particle ("al-") is still a first name
+        ("Bill Grayson", True),
+        ("Al Brandt", True),
+        # the first word of a place name never starts a person's name
+        ("New Strelsau", False),
+        ("San Marco", False),
+    ],
+)
+def test_first_names_that_are_also_words_and_places_that_look_like_names(mention, is_person):
+    """ "Bill Grayson" and "Al Brandt" are people; "New Strelsau" is not."""
+    (proposal,) = quotes(f'"We will not be rushed on this," {mention} said.')
+    assert (proposal.speaker.name, proposal.speaker.is_person) == (mention, is_person)
+
+
+def test_a_title_case_headline_does_not_lengthen_a_name():
+    """In a headline every word is capitalised: "Voters Move Against Lou Grayson" is not a longer name for
+    Grayson when the text gives "Lou Grayson"."""
+    text = 'Voters Move Against Lou Grayson\n\n"We will not be rushed on this," Grayson said.\n\nLou Grayson spoke.'
+    assert [p.speaker.name for p in quotes(text)] == ["Lou Grayson"]
 
 
 @pytest.mark.parametrize(
