@@ -210,6 +210,35 @@ def test_pronouns_and_follow_on_quotes(text, speakers):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # the subject after several introductory phrases
+        "Anna Lindqvist spoke first. At a rally in Strelsau, Nordland, on Thursday, Karl Brandt attacked the treaty. "
+        '"We will not be rushed on this," he said.',
+        # a relative clause after the comma: the subject is before it
+        "Karl Brandt and Anna Lindqvist met on Monday. Lindqvist spoke first.\n\n"
+        "But Brandt, who is running for the senate, added that the plan was sound.\n\n"
+        '"We will not be rushed on this," he said.',
+        # a person named after the speech verb spoke ("…, said Karl Brandt, a former envoy") ...
+        "Anna Lindqvist spoke first. Voters want a plan and a budget, said Karl Brandt, a former envoy. "
+        '"We will not be rushed on this," he said.',
+    ],
+)
+def test_a_pronoun_finds_the_subject_of_a_longer_sentence(text):
+    """ "He" goes to the person a sentence was about, however many phrases come before its subject."""
+    assert [p.speaker.name for p in quotes(text)] == ["Karl Brandt"]
+
+
+def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
+    """ "Mara Quill, a senator, said Karl Brandt should be ready": Brandt is talked about, Quill speaks."""
+    text = (
+        "Anna Lindqvist spoke first. Mara Quill, a senator, said Karl Brandt should be ready. "
+        '"We will not be rushed on this," she said.'
+    )
+    assert [p.speaker.name for p in quotes(text)] == ["Mara Quill"]
+
+
+@pytest.mark.parametrize(
     ("text", "speakers"),
     [
         # a word before a full name the article also gives alone is not part of it: a description, a headline

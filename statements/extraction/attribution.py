@@ -110,6 +110,9 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         # "As Karl B. Brandt, a former envoy, noted": the introduction holds the subject itself
         if any(looks_like_person(clean_tokens(strip_title(run[2])[1])) for run in name_runs(segment[:comma])):
             candidate = ""
+        # "But Williams, who is running, added": a relative clause after the comma, so the subject is before it
+        if re.match(r"\s*(?:who|whose|which)\b", candidate):
+            candidate = ""
         if candidate.strip():
             offset = comma + 1
             segment = candidate

@@ -242,7 +242,7 @@ def surname(tokens: list[str]) -> str:
 SMALL_WORDS = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "at", "by", "or", "with", "as", "vs"}
 
 
-def _headlines(text: str) -> list[tuple[int, int]]:
+def headline_spans(text: str) -> list[tuple[int, int]]:
     """Lines of four words or more with every word but the small ones capitalised: a title-case headline, whose
     capitals say nothing about names."""
     found = []
@@ -269,7 +269,7 @@ class ArticlePeople:
         self.text = text
         self.people: list[Person] = []
         self.prefixed: dict[str, Person] = {}  # normalised "Billionaire Donald Trump" -> Donald Trump
-        headlines = _headlines(text)
+        headlines = headline_spans(text)
         in_headlines = []
         for start, end, tokens in name_runs(text):
             if any(a <= start < b for a, b in headlines):

@@ -5,7 +5,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .attribution import SPEECH_CUE, Attribution, _first_np, _head, _np_kind
+from .attribution import INTRO_WORDS, SPEECH_CUE, Attribution, _first_np, _head, _np_kind
 from .names import (
     FEMALE_HONORIFICS,
     HONORIFICS,
@@ -15,6 +15,7 @@ from .names import (
     ArticlePeople,
     bare,
     clean_tokens,
+    headline_spans,
     looks_like_person,
     name_runs,
     normalise,
@@ -150,7 +151,10 @@ class SpeakerResolver:
         """People named as the subject of a sentence: "Mr. Brandt was more cheerful…" makes Brandt the next "he"."""
         found = []
         quote_marks = re.compile(r"''|[\"“”„«»]")
+        headlines = headline_spans(text)
         for para in paragraphs(text):
+            if any(a <= para.start < b for a, b in headlines):
+                continue  # "Schlafly's Final Column Explains Why She Sees Reagan-like Qualities In Trump"
             position = para.start
             inside = False
             while position < para.end:
@@ -165,15 +169,54 @@ class SpeakerResolver:
                         # "A senior diplomat, speaking on condition of anonymity, said …": a later "the diplomat"
                         core = " ".join(np[0].split()[1:])
                         self.descriptions.append((np[1], core, Speaker(core, np[0], "description")))
-                    if np and _np_kind(np[0]) == "name":
-                        speaker = self._name(np[0], np[1])
-                        if speaker and (speaker.is_new_official or speaker.official_id is not None):
-                            found.append((np[1], speaker))
+                    for at, speaker in self._sentence_people(text, position, end, np):
+                        found.append((at, speaker))
                 inside = inside != (marks % 2 == 1)
                 position = end
                 while position < para.end and text[position].isspace():
                     position += 1
         return found
+
+    def _sentence_people(self, text: str, start: int, end: int, np: tuple[str, int] | None):
+        """The person a sentence is about: its subject ("The Washington Post columnist Ruth Marcus has …", also
+        after several introductory phrases: "At a rally in Portland, Maine, on Thursday, Trump said …"), and anyone
+        named right after a speech verb ("…, said Alan Abramowitz, a demographer")."""
+        subject = self._person(np)
+        if subject is None and np is None:
+            # a subject too long for a noun phrase next to a cue: its head is where the verb starts
+            subject = self._person(_head(text[start : min(end, start + 120)], start))
+        if subject is None:
+            # introductory phrases, each ended by a comma: the subject starts after one of them
+            commas = [m.end() for m in re.finditer(r",\s+", text[start : min(end, start + 200)])][:3]
+            first = re.match(r"\s*([A-Za-z]+)", text[start:end])
+            if first and (first.group(1).lower() in INTRO_WORDS or first.group(1).endswith("ing")):
+                for comma in commas:
+                    word = re.match(r"[A-Za-z]+", text[start + comma : end])
+                    if word and word.group().islower():
+                        if word.group() in INTRO_WORDS:
+                            continue  # "…, on Thursday, Karl Brandt said": one more introductory phrase
+                        break  # "At 29, she still lives …": the subject is a pronoun or a common noun
+                    subject = self._person(_head(text[start + comma : min(end, start + comma + 120)], start + comma))
+                    if subject is not None:
+                        break
+        if subject is not None:
+            yield subject
+        for cue in re.finditer(r"[,’”\"']\s*(?:said|says|added|wrote)\s+(?=[A-Z])", text[start:end]):
+            at = start + cue.end()
+            # "…, said Alan Abramowitz, a demographer" but not "…, said Hillary Clinton should be ready"
+            name = re.match(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?=\s*(?:[,;(]|\.?$))", text[at:end])
+            if name and _np_kind(name.group()) == "name":
+                speaker = self._name(name.group().rstrip("."), at)
+                if speaker and (speaker.is_new_official or speaker.official_id is not None):
+                    yield at, speaker
+
+    def _person(self, np: tuple[str, int] | None) -> tuple[int, Speaker] | None:
+        if not np or _np_kind(np[0]) != "name":
+            return None
+        speaker = self._name(np[0], np[1])
+        if speaker and (speaker.is_new_official or speaker.official_id is not None):
+            return np[1], speaker
+        return None
 
     def salient(self, at: int, gender: str = "", lone_names: bool = True) -> Speaker | None:
         """The person a "he" or "the Russian leader" most likely means: the latest speaker or sentence subject.
