@@ -110,6 +110,10 @@ def spoken(text: str, **kwargs) -> list[tuple[str, str]]:
         ('As Anna Lindqvist puts it, "We will not be rushed."', [("We will not be rushed.", "Anna Lindqvist")]),
         ('"We will not be rushed," Anna Lindqvist exclaimed.', [("We will not be rushed,", "Anna Lindqvist")]),
         ('"We will not be rushed," Anna Lindqvist trumpets.', [("We will not be rushed,", "Anna Lindqvist")]),
+        # retorts, shouts and fuming
+        ('"We will not be rushed," Anna Lindqvist shot back.', [("We will not be rushed,", "Anna Lindqvist")]),
+        ('"We will not be rushed," Anna Lindqvist fumed.', [("We will not be rushed,", "Anna Lindqvist")]),
+        ('"Will you be rushed?" Anna Lindqvist pressed.', [("Will you be rushed?", "Anna Lindqvist")]),
         # "a spokeswoman for X, <Name>" is the name; a website that quotes is not the speaker
         (
             '"We will not be rushed," a spokeswoman for the foreign ministry, Anna Lindqvist, said.',
