@@ -537,13 +537,6 @@ def test_a_title_case_headline_does_not_lengthen_a_name():
         ),
         # a word that is no name ("Recently", a month, an adjective) is not a speaker
         ('"We will not be rushed on this," Recently said.', [""], [[]]),
-        # a pronoun three paragraph breaks after the person it would mean
-        (
-            '"We are ready," Karl Brandt said.\n\nThe meeting lasted an hour.\n\nNothing was agreed.\n\n'
-            'The weather was cold.\n\n"Nobody will be able to say we did not try," he said.',
-            ["Karl Brandt", ""],
-            [[], ["Karl Brandt"]],
-        ),
         # a description matched to a person only by the article's words, and not "the" with a post ...
         (
             "Karl Brandt, a district party leader, spoke first. "
