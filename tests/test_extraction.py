@@ -278,6 +278,16 @@ def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
             '"We think the message will resonate everywhere," he said.',
             ["Lou Grayson"],
         ),
+        # an employer or a patron before a role and a full name: the person is the full name after the role
+        (
+            '"We will not be rushed on this," Nordbank Capital portfolio manager Ana Pardo said.',
+            ["Ana Pardo"],
+        ),
+        ('"We will not be rushed on this," Nordland Action Forum’s Ana Pardo said.', ["Ana Pardo"]),
+        (
+            'Karl Brandt spoke. "We will not be rushed on this," Brandt\'s top foreign policy aide Lou Grayson said.',
+            ["Lou Grayson"],
+        ),
         # a verb between two names is no role: the first name is still the subject
         (
             'Karl Brandt praised Lou Grayson on Monday. "We think the message will resonate," he said.',

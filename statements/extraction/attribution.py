@@ -293,7 +293,7 @@ def _modifies_role(phrase: str, runs: list[tuple[int, int, list[str]]]) -> bool:
         return False
     between = phrase[runs[0][1] : runs[1][0]].split()
     return (
-        0 < len(between) <= 3
+        0 < len(between) <= 4
         and all(word.islower() for word in between)
         and bare(between[-1]) in ROLE_NOUNS
         and looks_like_person(clean_tokens(strip_title(runs[1][2])[1]))

@@ -35,7 +35,8 @@ ROLE_NOUNS = {
     "consultant", "aide", "manager", "lawyer", "editor", "sheriff", "recorder", "advocate", "whip", "counsel",
     "filmmaker", "treasurer", "freeholder", "lawmaker", "delegate", "activist", "historian", "scholar", "researcher",
     "expert", "producer", "writer", "journalist", "reporter", "commentator", "correspondent", "prosecutor",
-    "officer", "official", "staff",
+    "officer", "official", "staff", "ally", "constituent", "speechwriter", "donor", "supporter", "confidant",
+    "surrogate",
 }  # fmt: skip
 # Words that name an organisation or a place, and yet are a first name when they start a person's name ("Bill
 # Clinton", not "the farm bill").

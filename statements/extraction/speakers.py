@@ -116,6 +116,15 @@ def _personal(speaker: Speaker, mention: str) -> bool:
     return " " not in speaker.name and not speaker.name.endswith("s") and not speaker.name.isupper()
 
 
+def _role_between(before: str, words: str) -> bool:
+    """What joins an employer or a patron to a person: "DoubleLine Capital portfolio manager Bonnie Baha", "Clinton's
+    top foreign policy aide Jake Sullivan", "American Action Forum's Douglas Holtz-Eakin"."""
+    tokens = words.split()
+    if not tokens:
+        return before.rstrip().endswith(("'s", "’s"))
+    return len(tokens) <= 4 and all(t.islower() for t in tokens) and bare(tokens[-1]) in ROLE_NOUNS
+
+
 class SpeakerResolver:
     """Turns a mention next to a cue into a full name, a known official or a description."""
 
@@ -336,8 +345,13 @@ class SpeakerResolver:
         # "Kremlin spokesman Dmitry Peskov": the person is the run that looks like a name, else the last run
         split = [strip_title(run[2]) for run in runs]
         candidates = [(title, clean_tokens(tokens)) for title, tokens in split]
-        people = [pair for pair in candidates if looks_like_person(pair[1])]
-        title, tokens = people[0] if people else candidates[-1]
+        people = [index for index, pair in enumerate(candidates) if looks_like_person(pair[1])]
+        chosen = people[0] if people else len(candidates) - 1
+        for later in people[1:]:
+            # "DoubleLine Capital portfolio manager Bonnie Baha": a role between two names makes the first its modifier
+            if _role_between(mention[: runs[chosen][1]], mention[runs[chosen][1] : runs[later][0]]):
+                chosen = later
+        title, tokens = candidates[chosen]
         honorific = any(bare(word) in HONORIFICS for word in title)
         # "Foreign Minister Karl Brandt and Anna Lindqvist": keep the first person only
         name = " ".join(tokens)
