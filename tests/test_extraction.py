@@ -233,6 +233,16 @@ def test_a_pronoun_finds_the_subject_of_a_longer_sentence(text):
     assert [p.speaker.name for p in quotes(text)] == ["Karl Brandt"]
 
 
+def test_a_sentence_opening_word_before_a_surname_is_no_first_name():
+    """ "Regarding Brandt's plan, Anna Lindqvist said …": no person "Regarding Brandt", and Lindqvist is the subject
+    a later "she" goes to."""
+    text = (
+        "Karl Brandt spoke on Monday. Regarding Brandt's plan, Anna Lindqvist said nothing.\n\n"
+        '"We will not be rushed on this," she said. "Nor will we," Brandt said.'
+    )
+    assert [p.speaker.name for p in quotes(text)] == ["Anna Lindqvist", "Karl Brandt"]
+
+
 def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
     """ "Mara Quill, a senator, said Karl Brandt should be ready": Brandt is talked about, Quill speaks."""
     text = (

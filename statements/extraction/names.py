@@ -312,6 +312,16 @@ class ArticlePeople:
                     shorter.gender = shorter.gender or person.gender
                     self.people.remove(person)
                     break
+        # "Regarding Trump's rhetoric, …", "Another Clinton aide …": a sentence-opening word that is no first name
+        # (a gerund, a function word) before the surname of the one person the article names with it
+        for person in list(self.people):
+            words = normalise(person.name).split()
+            if len(words) != 2 or not (words[0].endswith("ing") or words[0] in NOT_NAME_WORDS | {"another"}):
+                continue
+            others = [p for p in self.people if p is not person and normalise(p.name).split()[-1] == words[1]]
+            if len(others) == 1:
+                self.prefixed[normalise(person.name)] = others[0]
+                self.people.remove(person)
 
     def _add(self, name: str, start: int, end: int, title: list[str]) -> None:
         before = re.split(r"[\n.;:]", self.text[max(0, start - 60) : start])[-1]
