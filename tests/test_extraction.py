@@ -527,6 +527,8 @@ def test_titles_and_ranks_are_split_from_the_name(mention, name, title):
         # the first word of a place name never starts a person's name
         ("New Strelsau", False),
         ("San Marco", False),
+        # initials for a first name
+        ("J.J. Grayson", True),
     ],
 )
 def test_first_names_that_are_also_words_and_places_that_look_like_names(mention, is_person):

@@ -154,6 +154,9 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
                 flush()  # "Brandt's campaign": the name stops at the possessive
         elif _is_acronym(token) and token.endswith(".") and current:
             current.append(match)  # "Karl B. Brandt Jr." keeps its initials; "U.S." breaks only a fresh run
+        elif re.fullmatch(r"(?:[A-Z]\.){2,3}", token) and word not in TITLE_WORDS:
+            flush()
+            current.append(match)  # "J.J. MacNab": initials for a first name start a run
         elif current and (word in PARTICLES or (word == "of" and bare(current[-1].group()) in TITLE_WORDS)):
             current.append(match)
         else:
