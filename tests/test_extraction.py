@@ -110,6 +110,10 @@ def spoken(text: str, **kwargs) -> list[tuple[str, str]]:
         ('As Anna Lindqvist puts it, "We will not be rushed."', [("We will not be rushed.", "Anna Lindqvist")]),
         ('"We will not be rushed," Anna Lindqvist exclaimed.', [("We will not be rushed,", "Anna Lindqvist")]),
         ('"We will not be rushed," Anna Lindqvist trumpets.', [("We will not be rushed,", "Anna Lindqvist")]),
+        # retorts, shouts and fuming
+        ('"We will not be rushed," Anna Lindqvist shot back.', [("We will not be rushed,", "Anna Lindqvist")]),
+        ('"We will not be rushed," Anna Lindqvist fumed.', [("We will not be rushed,", "Anna Lindqvist")]),
+        ('"Will you be rushed?" Anna Lindqvist pressed.', [("Will you be rushed?", "Anna Lindqvist")]),
         # "a spokeswoman for X, <Name>" is the name; a website that quotes is not the speaker
         (
             '"We will not be rushed," a spokeswoman for the foreign ministry, Anna Lindqvist, said.',
@@ -210,6 +214,45 @@ def test_pronouns_and_follow_on_quotes(text, speakers):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # the subject after several introductory phrases
+        "Anna Lindqvist spoke first. At a rally in Strelsau, Nordland, on Thursday, Karl Brandt attacked the treaty. "
+        '"We will not be rushed on this," he said.',
+        # a relative clause after the comma: the subject is before it
+        "Karl Brandt and Anna Lindqvist met on Monday. Lindqvist spoke first.\n\n"
+        "But Brandt, who is running for the senate, added that the plan was sound.\n\n"
+        '"We will not be rushed on this," he said.',
+        # a person named after the speech verb spoke ("…, said Karl Brandt, a former envoy") ...
+        "Anna Lindqvist spoke first. Voters want a plan and a budget, said Karl Brandt, a former envoy. "
+        '"We will not be rushed on this," he said.',
+    ],
+)
+def test_a_pronoun_finds_the_subject_of_a_longer_sentence(text):
+    """ "He" goes to the person a sentence was about, however many phrases come before its subject."""
+    assert [p.speaker.name for p in quotes(text)] == ["Karl Brandt"]
+
+
+def test_a_sentence_opening_word_before_a_surname_is_no_first_name():
+    """ "Regarding Brandt's plan, Anna Lindqvist said …": no person "Regarding Brandt", and Lindqvist is the subject
+    a later "she" goes to."""
+    text = (
+        "Karl Brandt spoke on Monday. Regarding Brandt's plan, Anna Lindqvist said nothing.\n\n"
+        '"We will not be rushed on this," she said. "Nor will we," Brandt said.'
+    )
+    assert [p.speaker.name for p in quotes(text)] == ["Anna Lindqvist", "Karl Brandt"]
+
+
+def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
+    """ "Mara Quill, a senator, said Karl Brandt should be ready": Brandt is talked about, Quill speaks."""
+    text = (
+        "Anna Lindqvist spoke first. Mara Quill, a senator, said Karl Brandt should be ready. "
+        '"We will not be rushed on this," she said.'
+    )
+    assert [p.speaker.name for p in quotes(text)] == ["Mara Quill"]
+
+
+@pytest.mark.parametrize(
     ("text", "speakers"),
     [
         # a word before a full name the article also gives alone is not part of it: a description, a headline
@@ -243,6 +286,16 @@ def test_pronouns_and_follow_on_quotes(text, speakers):
         (
             "Karl Brandt spoke first. But Brandt campaign chairman Lou Grayson said the appeal was wide. "
             '"We think the message will resonate everywhere," he said.',
+            ["Lou Grayson"],
+        ),
+        # an employer or a patron before a role and a full name: the person is the full name after the role
+        (
+            '"We will not be rushed on this," Nordbank Capital portfolio manager Ana Pardo said.',
+            ["Ana Pardo"],
+        ),
+        ('"We will not be rushed on this," Nordland Action Forum’s Ana Pardo said.', ["Ana Pardo"]),
+        (
+            'Karl Brandt spoke. "We will not be rushed on this," Brandt\'s top foreign policy aide Lou Grayson said.',
             ["Lou Grayson"],
         ),
         # a verb between two names is no role: the first name is still the subject
@@ -453,12 +506,42 @@ def test_fragments_join_into_one_readable_statement(text, statement):
         ("Ana Pardo-Ruiz", "Ana Pardo-Ruiz", ""),
         ("Sen.\xa0Ana Pardo", "Ana Pardo", "Sen."),  # a no-break space after the title
         ("Ana Pardo", "Ana Pardo", ""),
+        # a title word or a post inside a longer run of capitals, with a name after it
+        ("Senate Intelligence Ranking Democrat Ana Pardo", "Ana Pardo", "Senate Intelligence Ranking Democrat"),
+        ("City Council Speaker Ana Pardo-Ruiz", "Ana Pardo-Ruiz", "City Council Speaker"),
+        ("Clark County Sheriff Lou Grayson", "Lou Grayson", "Clark County Sheriff"),
     ],
 )
 def test_titles_and_ranks_are_split_from_the_name(mention, name, title):
     """A title or rank before a name, with a state or service before it, goes to the title, not the name."""
     (proposal,) = quotes(f'"We will not be rushed on this," {mention} said.')
     assert (proposal.speaker.name, proposal.speaker.title) == (name, title)
+
+
+@pytest.mark.parametrize(
+    ("mention", "is_person"),
+    [
+        # a first name that is also a word ("a bill") or a particle ("al-") is still a first name
+        ("Bill Grayson", True),
+        ("Al Brandt", True),
+        # the first word of a place name never starts a person's name
+        ("New Strelsau", False),
+        ("San Marco", False),
+        # initials for a first name
+        ("J.J. Grayson", True),
+    ],
+)
+def test_first_names_that_are_also_words_and_places_that_look_like_names(mention, is_person):
+    """ "Bill Grayson" and "Al Brandt" are people; "New Strelsau" is not."""
+    (proposal,) = quotes(f'"We will not be rushed on this," {mention} said.')
+    assert (proposal.speaker.name, proposal.speaker.is_person) == (mention, is_person)
+
+
+def test_a_title_case_headline_does_not_lengthen_a_name():
+    """In a headline every word is capitalised: "Voters Move Against Lou Grayson" is not a longer name for
+    Grayson when the text gives "Lou Grayson"."""
+    text = 'Voters Move Against Lou Grayson\n\n"We will not be rushed on this," Grayson said.\n\nLou Grayson spoke.'
+    assert [p.speaker.name for p in quotes(text)] == ["Lou Grayson"]
 
 
 @pytest.mark.parametrize(
@@ -476,6 +559,20 @@ def test_titles_and_ranks_are_split_from_the_name(mention, name, title):
         ),
         # a word that is no name ("Recently", a month, an adjective) is not a speaker
         ('"We will not be rushed on this," Recently said.', [""], [[]]),
+        # a description matched to a person only by the article's words, and not "the" with a post ...
+        (
+            "Karl Brandt, a district party leader, spoke first. "
+            '"We will not be rushed on this," one district party leader said.',
+            [""],
+            [["Karl Brandt"]],
+        ),
+        # ... while "the district party leader" is proposed
+        (
+            "Karl Brandt, a district party leader, spoke first. "
+            '"We will not be rushed on this," the district party leader said.',
+            ["Karl Brandt"],
+            [[]],
+        ),
     ],
 )
 def test_a_doubtful_speaker_is_left_unknown_with_candidates(text, speakers, candidates):

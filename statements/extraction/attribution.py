@@ -108,7 +108,12 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         comma = segment.index(",")
         candidate = segment[comma + 1 :]
         # "As Karl B. Brandt, a former envoy, noted": the introduction holds the subject itself
-        if any(looks_like_person(clean_tokens(strip_title(run[2])[1])) for run in name_runs(segment[:comma])):
+        # (the introductory word itself is no first name: "Regarding Brandt's plan, Lindqvist said")
+        intro_names = name_runs(segment, first_word.end(), comma)
+        if any(looks_like_person(clean_tokens(strip_title(run[2])[1])) for run in intro_names):
+            candidate = ""
+        # "But Williams, who is running, added": a relative clause after the comma, so the subject is before it
+        if re.match(r"\s*(?:who|whose|which)\b", candidate):
             candidate = ""
         if candidate.strip():
             offset = comma + 1
@@ -290,7 +295,7 @@ def _modifies_role(phrase: str, runs: list[tuple[int, int, list[str]]]) -> bool:
         return False
     between = phrase[runs[0][1] : runs[1][0]].split()
     return (
-        0 < len(between) <= 3
+        0 < len(between) <= 4
         and all(word.islower() for word in between)
         and bare(between[-1]) in ROLE_NOUNS
         and looks_like_person(clean_tokens(strip_title(runs[1][2])[1]))

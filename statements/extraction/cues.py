@@ -48,7 +48,7 @@ CUES = [
         "criticise",
         attributes=(
             "accused", "accusing", "accuses", "charged", "alleged", "denounced", "complained", "complains",
-            "branded", "labeled", "labelled",
+            "branded", "labeled", "labelled", "mocked", "mocks", "scoffed",
         ),
         marks=("criticised", "criticized", "criticising", "criticizing", "condemned", "condemning"),
     ),
@@ -73,10 +73,12 @@ CUES = [
             "declaring", "explaining", "calling", "called", "described", "wrote on", "said in", "recalls",
             "acknowledges", "arguing", "insisting", "claiming", "suggesting", "stressing", "asserting", "asserted",
             "telling", "boasts", "boasting", "promotes", "promoted", "trumpets", "trumpeted", "exclaimed",
-            "exclaims", "puts it", "put it",
+            "exclaims", "puts it", "put it", "retorted", "shot back", "fired back", "interjected", "elaborated",
+            "surmised", "riffed", "confessed", "echoed", "cracked", "remembered", "concludes",
+            "declares", "states", "jokes", "shouted", "yelled", "barked", "boomed", "fumed",
         ),
     ),
-    Cue("", attributes=("asked", "asks", "vowed", "wondered")),
+    Cue("", attributes=("asked", "asks", "vowed", "wondered", "pressed")),
 ]
 # fmt: on
 

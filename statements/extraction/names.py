@@ -32,11 +32,24 @@ ROLE_NOUNS = {
     "pastor", "reverend", "rev", "bishop", "professor", "commissioner", "adviser", "advisor", "strategist",
     "pollster", "analyst", "economist", "chief", "general", "admiral", "judge", "attorney", "comedian", "actor",
     "actress", "host", "anchor", "columnist", "author", "founder", "president", "leader", "candidate", "nominee",
-    "consultant", "aide", "manager", "lawyer",
+    "consultant", "aide", "manager", "lawyer", "editor", "sheriff", "recorder", "advocate", "whip", "counsel",
+    "filmmaker", "treasurer", "freeholder", "lawmaker", "delegate", "activist", "historian", "scholar", "researcher",
+    "expert", "producer", "writer", "journalist", "reporter", "commentator", "correspondent", "prosecutor",
+    "officer", "official", "staff", "ally", "constituent", "speechwriter", "donor", "supporter", "confidant",
+    "surrogate",
 }  # fmt: skip
+# Words that name an organisation or a place, and yet are a first name when they start a person's name ("Bill
+# Clinton", not "the farm bill").
+FIRST_NAME_ORG_WORDS = {"bill"}
+# First words of place names, never of a person's ("New Hampshire", "San Diego", "Los Angeles").
+PLACE_FIRST_WORDS = {"new", "san", "santa", "los", "las", "fort"}
+# Title words that end a title when a person's name follows them inside a run of capitalised words.
+NAMED_TITLE_WORDS = TITLE_WORDS - {"the", "of", "for", "and", "u.s", "us", "un", "u.n", "eu", "nato", "first", "high"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "sen", "rep", "gov", "gen", "adm", "prof", "president"}
 FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
 MALE_HONORIFICS = {"mr", "sir", "lord"}
+# Title words that end a title when a person's name follows them inside a run of capitalised words.
+NAMED_TITLE_WORDS = TITLE_WORDS - {"the", "of", "for", "and", "u.s", "us", "un", "u.n", "eu", "nato", "first", "high"}
 PARTICLES = {"de", "da", "del", "della", "van", "von", "der", "den", "du", "dos", "bin", "ibn", "al", "la", "le", "y"}
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 # Capitalised words that start sentences or name things other than people.
@@ -141,6 +154,9 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
                 flush()  # "Brandt's campaign": the name stops at the possessive
         elif _is_acronym(token) and token.endswith(".") and current:
             current.append(match)  # "Karl B. Brandt Jr." keeps its initials; "U.S." breaks only a fresh run
+        elif re.fullmatch(r"(?:[A-Z]\.){2,3}", token) and word not in TITLE_WORDS:
+            flush()
+            current.append(match)  # "J.J. MacNab": initials for a first name start a run
         elif current and (word in PARTICLES or (word == "of" and bare(current[-1].group()) in TITLE_WORDS)):
             current.append(match)
         else:
@@ -168,11 +184,21 @@ def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     # abbreviated rank is part of the title ("Texas-based Matt Ruiz" likewise), and so is whatever comes before a
     # role noun followed by a first name and a surname ("Agriculture Secretary Tom Vilsack", "Pastor Kevin Swanson")
     for index, token in enumerate(tokens[:-1]):
-        if index >= cut and (
-            (token.endswith(".") and bare(token) in ABBREVIATED_TITLES - {"mr", "mrs", "ms", "dr"})
-            or token.lower().endswith(("-based", "-born"))
-            or re.fullmatch(r"[A-Z][\w’']*-[a-z]+", token)  # "Manhattan-made", "Ohio-raised": a modifier
-            or (bare(token) in ROLE_NOUNS and len(tokens) - index > 2)
+        if (
+            index >= cut
+            and (
+                (token.endswith(".") and bare(token) in ABBREVIATED_TITLES - {"mr", "mrs", "ms", "dr"})
+                or token.lower().endswith(("-based", "-born"))
+                or re.fullmatch(r"[A-Z][\w’']*-[a-z]+", token)  # "Manhattan-made", "Ohio-raised": a modifier
+                or (bare(token) in ROLE_NOUNS and len(tokens) - index > 2)
+                # "Senate Intelligence Ranking Democrat Dianne Feinstein", "City Council Speaker Melissa Mark-Viverito":
+                # a title word inside the run, with a person's name after it
+                or (
+                    bare(token) in NAMED_TITLE_WORDS
+                    and len(tokens) - index > 2
+                    and looks_like_person(tokens[index + 1 :])
+                )
+            )
         ):
             cut = index + 1
             while cut < len(tokens) - 1 and is_title(tokens[cut]):
@@ -197,17 +223,38 @@ def clean_tokens(tokens: list[str]) -> list[str]:
 def looks_like_person(tokens: list[str]) -> bool:
     """Two or more name-like tokens, none of them an organisation or place word."""
     words = [bare(t) for t in tokens]
-    if any(w in ORG_WORDS for w in words):
+    if any(w in ORG_WORDS and not (index == 0 and w in FIRST_NAME_ORG_WORDS) for index, w in enumerate(words)):
+        return False
+    if words and words[0] in PLACE_FIRST_WORDS:
         return False
     if any(not is_capitalised(t) and bare(t) not in PARTICLES for t in tokens):
         return False
-    real = [w for w in words if w not in PARTICLES and len(w.rstrip(".")) > 1]
+    # a particle written with a capital at the start is a first name ("Al Gore"), not "al" in "Ayman al-Zawahiri"
+    real = [
+        w
+        for index, (t, w) in enumerate(zip(tokens, words, strict=True))
+        if (w not in PARTICLES or (index == 0 and is_capitalised(t))) and len(w.rstrip(".")) > 1
+    ]
     return len(real) >= 2
 
 
 def surname(tokens: list[str]) -> str:
     words = [t for t in tokens if bare(t) not in SUFFIXES]
     return bare(words[-1]) if words else ""
+
+
+SMALL_WORDS = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "at", "by", "or", "with", "as", "vs"}
+
+
+def headline_spans(text: str) -> list[tuple[int, int]]:
+    """Lines of four words or more with every word but the small ones capitalised: a title-case headline, whose
+    capitals say nothing about names."""
+    found = []
+    for line in re.finditer(r"[^\n]+", text):
+        words = re.findall(r"[^\W\d_][\w'’.-]*", line.group())
+        if len(words) >= 4 and all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words):
+            found.append((line.start(), line.end()))
+    return found
 
 
 @dataclass
@@ -226,7 +273,12 @@ class ArticlePeople:
         self.text = text
         self.people: list[Person] = []
         self.prefixed: dict[str, Person] = {}  # normalised "Billionaire Donald Trump" -> Donald Trump
+        headlines = headline_spans(text)
+        in_headlines = []
         for start, end, tokens in name_runs(text):
+            if any(a <= start < b for a, b in headlines):
+                in_headlines.append((start, end, tokens))
+                continue
             title, rest = strip_title(tokens)
             rest = clean_tokens(rest)
             if looks_like_person(rest):
@@ -237,6 +289,14 @@ class ArticlePeople:
                     person = self.find(rest[0], end)
                     if person and not person.gender:
                         person.gender = "f" if honorific in FEMALE_HONORIFICS else "m"
+        # In a title-case headline every word is capitalised ("Maher Tells Guest Muslim Violence", "Move Against
+        # Hillary Clinton"): a name there counts only for a surname the text below never gives in full.
+        known = {surname(person.name.split()) for person in self.people}
+        for start, end, tokens in in_headlines:
+            title, rest = strip_title(tokens)
+            rest = clean_tokens(rest)
+            if looks_like_person(rest) and surname(rest) not in known:
+                self._add(" ".join(rest), start, end, title)
         self._drop_prefixed()
 
     def _drop_prefixed(self) -> None:
@@ -255,6 +315,16 @@ class ArticlePeople:
                     shorter.gender = shorter.gender or person.gender
                     self.people.remove(person)
                     break
+        # "Regarding Trump's rhetoric, …", "Another Clinton aide …": a sentence-opening word that is no first name
+        # (a gerund, a function word) before the surname of the one person the article names with it
+        for person in list(self.people):
+            words = normalise(person.name).split()
+            if len(words) != 2 or not (words[0].endswith("ing") or words[0] in NOT_NAME_WORDS | {"another"}):
+                continue
+            others = [p for p in self.people if p is not person and normalise(p.name).split()[-1] == words[1]]
+            if len(others) == 1:
+                self.prefixed[normalise(person.name)] = others[0]
+                self.people.remove(person)
 
     def _add(self, name: str, start: int, end: int, title: list[str]) -> None:
         before = re.split(r"[\n.;:]", self.text[max(0, start - 60) : start])[-1]
