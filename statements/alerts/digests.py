@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import QueryDict
 
+from .. import bulk_insert
 from ..filters import StatementFilter
 from ..models import Statement, Status
 from .models import FINGERPRINTED, Digest, Frequency, SentStatement, Subscription, SubscriptionState, fingerprint
@@ -237,14 +238,19 @@ def record(
         )
         statements.newest(new_ids)  # the statements shown read whole first: their pairs record what is shown
         versions = statements.versions(new_ids)
-        SentStatement.objects.bulk_create(
+        # As plain rows (`bulk_insert`: one COPY on PostgreSQL, INSERTs of many rows on SQLite): a run writes a pair
+        # for each statement of each digest, and a model instance for each is Python work the rows do not need.
+        pairs = bulk_insert.Table(SentStatement)
+        pairs.insert(
             [
-                SentStatement(  # by ids: a digest may send hundreds, and related objects cost each of them
-                    subscription_id=subscription.pk,
-                    statement_id=pk,
-                    digest_id=digest.pk,
-                    version=versions[pk].updated_at,
-                    fingerprint=versions[pk].fingerprint,
+                pairs.row(
+                    {
+                        "subscription_id": subscription.pk,
+                        "statement_id": pk,
+                        "digest_id": digest.pk,
+                        "version": versions[pk].updated_at,
+                        "fingerprint": versions[pk].fingerprint,
+                    }
                 )
                 for pk in new_ids
             ]
