@@ -209,7 +209,9 @@ def record(
     (`Batch.sent_before`). `statements`: what the run read of the statements (`Statements`), shared by its
     digests."""
     statements = statements or Statements()
-    with transaction.atomic():
+    # No savepoint: in a caller's transaction (`send_alerts` commits the last digest's mark with this record), a
+    # failure here undoes the caller's writes as well, and a savepoint would cost two more queries a digest.
+    with transaction.atomic(savepoint=False):
         # One UPDATE checks that the subscription is still active (not unsubscribed or paused since the run looked
         # it up) and holds its row until the commit: an unsubscribe waits for the digest to be recorded.
         if not Subscription.objects.filter(pk=subscription.pk, state=SubscriptionState.ACTIVE).update(checked_at=now):
