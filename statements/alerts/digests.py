@@ -12,6 +12,7 @@ Corrections and retractions of statements already sent come in their own section
 """
 
 import datetime
+import functools
 import gc
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -242,7 +243,7 @@ def record(
         versions = statements.versions(new_ids)
         # As plain rows (`bulk_insert`: one COPY on PostgreSQL, INSERTs of many rows on SQLite): a run writes a pair
         # for each statement of each digest, and a model instance for each is Python work the rows do not need.
-        pairs = bulk_insert.Table(SentStatement)
+        pairs = sent_pairs()
         pairs.insert(
             [
                 pairs.row(
@@ -262,6 +263,13 @@ def record(
         SentStatement.objects.bulk_update(changed, ["version", "fingerprint", "retraction_told", "correction_digest"])
     digest.new_ids = new_ids
     return digest
+
+
+@functools.cache
+def sent_pairs() -> bulk_insert.Table:
+    """The sent pairs' table as rows, made once: the times it converts are kept for the next digests, which send the
+    same statements."""
+    return bulk_insert.Table(SentStatement)
 
 
 def checked(pks: list[int], now: datetime.datetime) -> None:
