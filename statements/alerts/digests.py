@@ -97,7 +97,7 @@ class Batch:
     - The candidates: the published statements changed since the earliest `candidates_since` of them all, read once,
       ids and `updated_at` only.
     - The filters' conditions (`StatementFilter.conditions`: an official, a topic, words…), each built once as a
-      StatementFilter over the candidates, the names they use read together (`read_together`), and its matches
+      StatementFilter over the candidates, the names all the filters use read once (`read_names`), and its matches
       among them read once. Ten thousand subscriptions follow thousands of filters made of a few hundred conditions;
       a filter matches the candidates its conditions all match.
     - The subscriptions whose sent statements changed since (`changed`): only they can have a correction to tell.
@@ -118,14 +118,18 @@ class Batch:
         self.candidates, self.matches, self.changed, self.sent_before = {}, {}, set(), set()
         self.statements = Statements()
         self.words = {}  # query string -> the filter in words, for the digests of this run
+        self.known = {}  # the names the filters use, read once for all (`StatementFilter.read_names`)
         if self.since is None:
             return
+        self.known = StatementFilter.read_names([QueryDict(query) for query in self.conditions])
         candidates = Statement.objects.published().filter(updated_at__gte=self.since)
         self.candidates = dict(candidates.order_by().values_list("pk", "updated_at"))
         conditions = sorted({condition for found in self.conditions.values() for condition in found})
         for start in range(0, len(conditions), CONDITIONS_AT_ONCE):
             chunk = conditions[start : start + CONDITIONS_AT_ONCE]
-            built = StatementFilter.read_together([QueryDict(condition) for condition in chunk], queryset=candidates)
+            built = StatementFilter.read_together(
+                [QueryDict(condition) for condition in chunk], queryset=candidates, known=self.known
+            )
             for condition, statement_filter in zip(chunk, built, strict=True):
                 # None: the condition no longer validates (an official no longer on the public site).
                 valid = statement_filter.is_valid()
@@ -154,7 +158,10 @@ class Batch:
         """The subscription's filter in words, said once per run for all the digests of subscriptions following
         the same filter (a string is kept, not the filter)."""
         if subscription.query not in self.words:
-            self.words[subscription.query] = describe(followed_filter(subscription))
+            [statement_filter] = StatementFilter.read_together(
+                [QueryDict(subscription.query)], queryset=Statement.objects.published(), known=self.known
+            )
+            self.words[subscription.query] = describe(statement_filter)
         return self.words[subscription.query]
 
     def new_candidates(self, subscription: Subscription) -> list[int]:
