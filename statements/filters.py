@@ -507,26 +507,37 @@ class StatementFilter(django_filters.FilterSet):
         return queryset.newest_first()
 
     @classmethod
-    def read_together(cls, datas: list[QueryDict], *, queryset) -> list["StatementFilter"]:
+    def read_together(
+        cls, datas: list[QueryDict], *, queryset, known: dict[str, dict] | None = None
+    ) -> list["StatementFilter"]:
         """A filter for each query string, the officials, topics, countries and outlets they name read in one query
-        per parameter for all of them rather than one per filter: a page listing many filters in words."""
+        per parameter for all of them rather than one per filter: a page listing many filters in words. `known`:
+        those names read already (`read_names`) for query strings including these, so none is read again."""
+        known = cls.read_names(datas) if known is None else known
         filters = [cls(data, queryset=queryset) for data in datas]
+        for name, read in known.items():
+            for statement_filter in filters:
+                statement_filter.form.fields[name].known = read
+        return filters
+
+    @classmethod
+    def read_names(cls, datas: list[QueryDict]) -> dict[str, dict]:
+        """The officials, topics, countries and outlets the query strings name, by parameter ({value: object}, in
+        the order of the parameter's queryset, as a field reading its own): one query per parameter for them all.
+        A value missing is unknown: its filters are invalid."""
+        known = {}
+        fields = cls(QueryDict(), queryset=Statement.objects.none()).form.fields  # what a filter would clean with
         for name, f in cls.base_filters.items():
             if not isinstance(f, SlugListFilter):
                 continue
-            fields = [statement_filter.form.fields[name] for statement_filter in filters]
-            values = {
-                value for field, data in zip(fields, datas, strict=True) for value in field.prepared(data.getlist(name))
-            }
+            field = fields[name]
+            values = {value for data in datas for value in field.prepared(data.getlist(name))}
             values = {value for value in values if "\x00" not in value}  # refused by clean(); PostgreSQL cannot compare
             if not values:
                 continue
-            key = fields[0].to_field_name
-            found = fields[0].queryset.filter(**{f"{key}__in": values})
-            known = {str(getattr(obj, key)): obj for obj in found}
-            for field in fields:
-                field.known = known
-        return filters
+            key = field.to_field_name
+            known[name] = {str(getattr(obj, key)): obj for obj in field.queryset.filter(**{f"{key}__in": values})}
+        return known
 
     @classmethod
     def conditions(cls, data: QueryDict) -> list[str]:

@@ -255,12 +255,12 @@ def test_corrections_of_statements_sent_come_in_their_own_section(smtp_server, s
         assert f"/statements/{statement.pk}/" in part
 
 
-# Queries a run makes for each digest it sends: recording it (the subscription checked and held, the digest, its
-# sent pairs) and marking it sent (the digest, the subscription), with the savepoints of those two transactions.
+# Queries a run makes for each digest it sends, in one transaction (its savepoint here): the last digest's mark (the
+# digest, the subscription) and this one's record (the subscription checked and held, the digest, its sent pairs).
 # No query for the sent pairs when the subscription has none among its candidates, nor for corrections when no
 # statement sent to it changed. The statements, the filter in words and the contents are read once a run for all
 # its digests, however many digests and statements.
-QUERIES_PER_DIGEST = 9
+QUERIES_PER_DIGEST = 7
 
 
 def queries_of_a_run(now) -> int:
@@ -421,6 +421,34 @@ def test_a_run_stopped_at_each_step_sends_nothing_twice_but_that_one_digest(smtp
     }
     assert Digest.objects.filter(state=DigestState.SENT).count() == Digest.objects.count()
     assert SentStatement.objects.filter(subscription__email="reader@example.org").count() == 1
+
+
+def test_a_digest_goes_to_the_server_only_once_the_last_ones_mark_is_written(smtp_server, monkeypatch):
+    """A digest's mark waits for the next digest's record (or a commit of its own before a pending digest goes),
+    never for another digest to be handed over: at any moment at most one accepted digest is unmarked, so a run
+    killed outright sends at most that one again."""
+    readers = [following(email=f"reader{number}@example.org") for number in range(4)]
+    StatementFactory()
+    for reader in readers[:2]:  # their digests wait for a retry: the next run sends both, one after the other
+        smtp_server.refuse[reader.email] = "451 4.3.0 Try again later"
+    accepted, unmarked = [], []
+    hand_over = sending.hand_over
+
+    def watched(message, connection):
+        unmarked.append(Digest.objects.filter(message_id__in=accepted, state=DigestState.PENDING).count())
+        refusal = hand_over(message, connection)
+        if refusal is None:
+            accepted.append(message.extra_headers["Message-ID"])
+        return refusal
+
+    monkeypatch.setattr(sending, "hand_over", watched)
+    now = timezone.now()
+    assert sending.run(now=now).sent == 2
+    smtp_server.refuse.clear()
+    assert sending.run(now=now + sending.RETRY_AFTER).sent == 2
+
+    assert unmarked == [0, 0, 0, 0, 0, 0]
+    assert Digest.objects.filter(state=DigestState.SENT).count() == 4
 
 
 def test_two_runs_at_once_never_both_send(smtp_server, monkeypatch):

@@ -120,6 +120,23 @@ class TestCases:
         f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
         assert matched_by_conditions(query) == {s.pk for s in f.qs}
 
+    def test_filters_read_with_the_names_of_many_are_each_the_filter_alone(self, class_world):
+        """Read with the names every case uses, read once for all (`read_names`, as a send_alerts run reads them),
+        each filter, valid or not, cleans, says itself in words and matches as it does alone: the same objects, in
+        the same order."""
+        queries = [query for query, _ in CASES] + [query for query, _, _ in BAD] + ["speaker=nobody&outlet=tass"]
+        known = StatementFilter.read_names([QueryDict(query) for query in queries])
+        for query in queries:
+            alone = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+            [together] = StatementFilter.read_together(
+                [QueryDict(query)], queryset=Statement.objects.published(), known=known
+            )
+            assert together.is_valid() == alone.is_valid(), query
+            assert together.errors == alone.errors, query
+            if alone.is_valid():
+                assert together.in_words() == alone.in_words(), query
+                assert list(together.qs) == list(alone.qs), query
+
 
 def matched_by_conditions(query: str) -> set[int] | None:
     """The statements every condition of the filter matches (StatementFilter.conditions); None when one is invalid."""

@@ -12,6 +12,7 @@ Corrections and retractions of statements already sent come in their own section
 """
 
 import datetime
+import functools
 import gc
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import QueryDict
 
+from .. import bulk_insert
 from ..filters import StatementFilter
 from ..models import Statement, Status
 from .models import FINGERPRINTED, Digest, Frequency, SentStatement, Subscription, SubscriptionState, fingerprint
@@ -95,7 +97,7 @@ class Batch:
     - The candidates: the published statements changed since the earliest `candidates_since` of them all, read once,
       ids and `updated_at` only.
     - The filters' conditions (`StatementFilter.conditions`: an official, a topic, words…), each built once as a
-      StatementFilter over the candidates, the names they use read together (`read_together`), and its matches
+      StatementFilter over the candidates, the names all the filters use read once (`read_names`), and its matches
       among them read once. Ten thousand subscriptions follow thousands of filters made of a few hundred conditions;
       a filter matches the candidates its conditions all match.
     - The subscriptions whose sent statements changed since (`changed`): only they can have a correction to tell.
@@ -116,14 +118,18 @@ class Batch:
         self.candidates, self.matches, self.changed, self.sent_before = {}, {}, set(), set()
         self.statements = Statements()
         self.words = {}  # query string -> the filter in words, for the digests of this run
+        self.known = {}  # the names the filters use, read once for all (`StatementFilter.read_names`)
         if self.since is None:
             return
+        self.known = StatementFilter.read_names([QueryDict(query) for query in self.conditions])
         candidates = Statement.objects.published().filter(updated_at__gte=self.since)
         self.candidates = dict(candidates.order_by().values_list("pk", "updated_at"))
         conditions = sorted({condition for found in self.conditions.values() for condition in found})
         for start in range(0, len(conditions), CONDITIONS_AT_ONCE):
             chunk = conditions[start : start + CONDITIONS_AT_ONCE]
-            built = StatementFilter.read_together([QueryDict(condition) for condition in chunk], queryset=candidates)
+            built = StatementFilter.read_together(
+                [QueryDict(condition) for condition in chunk], queryset=candidates, known=self.known
+            )
             for condition, statement_filter in zip(chunk, built, strict=True):
                 # None: the condition no longer validates (an official no longer on the public site).
                 valid = statement_filter.is_valid()
@@ -152,7 +158,10 @@ class Batch:
         """The subscription's filter in words, said once per run for all the digests of subscriptions following
         the same filter (a string is kept, not the filter)."""
         if subscription.query not in self.words:
-            self.words[subscription.query] = describe(followed_filter(subscription))
+            [statement_filter] = StatementFilter.read_together(
+                [QueryDict(subscription.query)], queryset=Statement.objects.published(), known=self.known
+            )
+            self.words[subscription.query] = describe(statement_filter)
         return self.words[subscription.query]
 
     def new_candidates(self, subscription: Subscription) -> list[int]:
@@ -208,7 +217,9 @@ def record(
     (`Batch.sent_before`). `statements`: what the run read of the statements (`Statements`), shared by its
     digests."""
     statements = statements or Statements()
-    with transaction.atomic():
+    # No savepoint: in a caller's transaction (`send_alerts` commits the last digest's mark with this record), a
+    # failure here undoes the caller's writes as well, and a savepoint would cost two more queries a digest.
+    with transaction.atomic(savepoint=False):
         # One UPDATE checks that the subscription is still active (not unsubscribed or paused since the run looked
         # it up) and holds its row until the commit: an unsubscribe waits for the digest to be recorded.
         if not Subscription.objects.filter(pk=subscription.pk, state=SubscriptionState.ACTIVE).update(checked_at=now):
@@ -237,14 +248,19 @@ def record(
         )
         statements.newest(new_ids)  # the statements shown read whole first: their pairs record what is shown
         versions = statements.versions(new_ids)
-        SentStatement.objects.bulk_create(
+        # As plain rows (`bulk_insert`: one COPY on PostgreSQL, INSERTs of many rows on SQLite): a run writes a pair
+        # for each statement of each digest, and a model instance for each is Python work the rows do not need.
+        pairs = sent_pairs()
+        pairs.insert(
             [
-                SentStatement(  # by ids: a digest may send hundreds, and related objects cost each of them
-                    subscription_id=subscription.pk,
-                    statement_id=pk,
-                    digest_id=digest.pk,
-                    version=versions[pk].updated_at,
-                    fingerprint=versions[pk].fingerprint,
+                pairs.row(
+                    {
+                        "subscription_id": subscription.pk,
+                        "statement_id": pk,
+                        "digest_id": digest.pk,
+                        "version": versions[pk].updated_at,
+                        "fingerprint": versions[pk].fingerprint,
+                    }
                 )
                 for pk in new_ids
             ]
@@ -254,6 +270,13 @@ def record(
         SentStatement.objects.bulk_update(changed, ["version", "fingerprint", "retraction_told", "correction_digest"])
     digest.new_ids = new_ids
     return digest
+
+
+@functools.cache
+def sent_pairs() -> bulk_insert.Table:
+    """The sent pairs' table as rows, made once: the times it converts are kept for the next digests, which send the
+    same statements."""
+    return bulk_insert.Table(SentStatement)
 
 
 def checked(pks: list[int], now: datetime.datetime) -> None:

@@ -2,11 +2,12 @@
 the mail server.
 
 Exactly once, as far as SMTP allows. A digest is recorded, with the statements it sends, before it is handed to
-the server (`digests.record`), and marked sent after the server accepted it (`mark_sent`). A run that stops before
-sending leaves the digest pending: the next run sends it. One that stops after the server accepted it and before
-the mark is committed sends that same digest again next time, with the same Message-ID (mail clients show one
-message); nothing else is ever sent twice or skipped. Runs take a lease in the database (`RunLock`), so two runs
-at once never both send; a run that dies leaves it to expire after LEASE.
+the server (`digests.record`), and marked sent after the server accepted it (`mark_sent`), in the transaction that
+records the next digest (`Marks`): a digest is handed over only once the last one's mark is committed. A run that
+stops before sending leaves the digest pending: the next run sends it. One that stops after the server accepted it
+and before the mark is committed sends that same digest again next time, with the same Message-ID (mail clients
+show one message); nothing else is ever sent twice or skipped. Runs take a lease in the database (`RunLock`), so
+two runs at once never both send; a run that dies leaves it to expire after LEASE.
 
 A refusal of one digest (its recipient refused at RCPT, or the message refused at DATA) is recorded on the digest
 and retried with back-off (RETRY_AFTER, doubling) up to MAX_ATTEMPTS; PAUSE_AFTER permanent refusals of the address
@@ -163,9 +164,42 @@ def refusal_text(error: Exception) -> str:
 
 
 def mark_sent(digest: Digest, now: datetime.datetime) -> None:
-    with transaction.atomic():
-        Digest.objects.filter(pk=digest.pk).update(state=DigestState.SENT, sent_at=now, attempts=digest.attempts + 1)
-        Subscription.objects.filter(pk=digest.subscription_id).update(last_sent_at=now, hard_refusals=0)
+    """The digest accepted by the mail server: written in the transaction of `Marks.folded`."""
+    Digest.objects.filter(pk=digest.pk).update(state=DigestState.SENT, sent_at=now, attempts=digest.attempts + 1)
+    Subscription.objects.filter(pk=digest.subscription_id).update(last_sent_at=now, hard_refusals=0)
+
+
+class Marks:
+    """The mark of the digest the mail server accepted last, committed with the run's next transaction rather than
+    in one of its own: the record of the next digest (`folded`); else a transaction of its own (`flush`) before the
+    next digest is handed over (a pending one, recorded by an earlier run) and when the run ends.
+
+    A commit is most of what a mark costs (on PostgreSQL, a wait for the disk), and the next digest's record has one
+    to make anyway. The guarantee is the same: a digest is handed to the server only once the last one's mark is
+    committed, so at most one accepted digest waits for its mark, and a run killed meanwhile sends that one again
+    next time, with the same Message-ID, as it would if killed between the acceptance and a mark of its own. A run
+    that stops on an exception (the mail server taking nothing, Ctrl-C) commits the waiting mark on its way out."""
+
+    def __init__(self):
+        self.waiting: tuple[Digest, datetime.datetime] | None = None
+
+    def wait(self, digest: Digest, now: datetime.datetime) -> None:
+        self.waiting = (digest, now)  # the last one's was committed before this digest was handed over (`deliver`)
+
+    @contextlib.contextmanager
+    def folded(self):
+        """A transaction that commits the waiting mark, if there is one, with what the caller writes in it."""
+        waiting = self.waiting
+        with transaction.atomic():
+            if waiting is not None:
+                mark_sent(*waiting)
+            yield
+        self.waiting = None  # committed: nothing was added meanwhile (a mark waits for a digest handed over)
+
+    def flush(self) -> None:
+        if self.waiting is not None:
+            with self.folded():
+                pass
 
 
 def record_refusal(digest: Digest, error: Exception, now: datetime.datetime) -> bool:
@@ -203,20 +237,26 @@ def run(*, progress: Callable[[int, int], None] | None = None, now: datetime.dat
         summary.locked = True
         return summary
     connection = get_connection()
+    marks = Marks()
     try:
         summary.forgotten = forget_unconfirmed(now=now)
         send_confirmations(lease, now, connection, summary)
-        send_digests(lease, now, connection, summary, progress)
+        send_digests(lease, now, connection, summary, marks, progress)
     except Stopped as stop:
         summary.stopped = str(stop)
         logger.error("send_alerts stopped: %s", stop)
     finally:
         close_quietly(connection)
-        lease.release()
+        try:
+            marks.flush()  # the digest accepted last, whatever stopped the run (before the lease goes)
+        finally:
+            lease.release()
     return summary
 
 
-def send_digests(lease: Lease, now: datetime.datetime, connection, summary: Summary, progress=None) -> None:
+def send_digests(
+    lease: Lease, now: datetime.datetime, connection, summary: Summary, marks: Marks, progress=None
+) -> None:
     """Each active subscription in id order: its pending digest sent, or its next one recorded and sent if it is due.
 
     What the due ones have in common is read once for them all (`digests.Batch`: the candidates, each distinct
@@ -235,11 +275,12 @@ def send_digests(lease: Lease, now: datetime.datetime, connection, summary: Summ
             break
         summary.looked_at += 1
         if subscription.pk in pending:
-            send_one(subscription, now, connection, summary, digest=pending[subscription.pk])
+            send_one(subscription, now, connection, summary, marks, digest=pending[subscription.pk])
         elif subscription.pk in due_ids:
-            send_one(subscription, now, connection, summary, batch=batch, quiet=quiet)
+            send_one(subscription, now, connection, summary, marks, batch=batch, quiet=quiet)
         if progress:
             progress(done, len(subscriptions))
+    marks.flush()
     digests.checked(quiet, now)
 
 
@@ -271,11 +312,13 @@ def send_confirmations(lease: Lease, now: datetime.datetime, connection, summary
         summary.confirmations += 1
 
 
-def send_one(subscription: Subscription, now: datetime.datetime, connection, summary: Summary, **reading) -> None:
+def send_one(
+    subscription: Subscription, now: datetime.datetime, connection, summary: Summary, marks: Marks, **reading
+) -> None:
     """send_due, where one subscription's failure (a template error, say) is logged and counted, and the run goes
     on to the next; a lost database or a mail server taking nothing stops the run."""
     try:
-        send_due(subscription, now, connection, summary, **reading)
+        send_due(subscription, now, connection, summary, marks, **reading)
     except (Stopped, OperationalError, InterfaceError):
         raise
     except Exception:
@@ -288,6 +331,7 @@ def send_due(
     now: datetime.datetime,
     connection,
     summary: Summary,
+    marks: Marks,
     *,
     digest: Digest | None = None,
     batch: digests.Batch | None = None,
@@ -301,7 +345,7 @@ def send_due(
             return
         if not Subscription.objects.active().filter(pk=subscription.pk).exists():  # unsubscribed or paused meanwhile
             return
-        deliver(digest, now, connection, summary)
+        deliver(digest, now, connection, summary, marks)
         return
     if not batch.is_valid(subscription) and pause_if_filter_broken(subscription, batch.statement_filter(subscription)):
         summary.paused += 1
@@ -310,18 +354,19 @@ def send_due(
     if not new_candidates and subscription.pk not in batch.changed:
         quiet.append(subscription.pk)
         return
-    digest = digests.record(
-        subscription,
-        now,
-        new_candidates,
-        may_have_changed=subscription.pk in batch.changed,
-        may_have_sent=subscription.pk in batch.sent_before,
-        statements=batch.statements,
-    )
+    with marks.folded():  # the last digest's mark, committed with this record
+        digest = digests.record(
+            subscription,
+            now,
+            new_candidates,
+            may_have_changed=subscription.pk in batch.changed,
+            may_have_sent=subscription.pk in batch.sent_before,
+            statements=batch.statements,
+        )
     if digest is None:
         return
     digest.subscription = subscription  # as it was read: rendering needs no query for it
-    deliver(digest, now, connection, summary, batch.in_words(subscription), batch.statements)
+    deliver(digest, now, connection, summary, marks, batch.in_words(subscription), batch.statements)
 
 
 def pause_if_filter_broken(subscription: Subscription, statement_filter=None) -> bool:
@@ -359,16 +404,19 @@ def hand_over(message, connection) -> Exception | None:
 
 
 def deliver(
-    digest: Digest, now: datetime.datetime, connection, summary: Summary, in_words=None, statements=None
+    digest: Digest, now: datetime.datetime, connection, summary: Summary, marks: Marks, in_words=None, statements=None
 ) -> None:
-    """Hand the digest to the mail server and mark it sent; a refusal recorded. `in_words` and `statements`: the
-    filter in words and the statements, as the run read them for all its digests (`digests.Batch`)."""
-    refusal = hand_over(emails.digest_message(digest, in_words, statements), connection)
+    """Hand the digest to the mail server and mark it sent (with the run's next transaction: `Marks`); a refusal
+    recorded. `in_words` and `statements`: the filter in words and the statements, as the run read them for all its
+    digests (`digests.Batch`)."""
+    message = emails.digest_message(digest, in_words, statements)
+    marks.flush()  # committed with this digest's record already, if it was recorded in this run; else now
+    refusal = hand_over(message, connection)
     if refusal is not None:  # on Stopped, the digest stays as it is, pending
         summary.refused += 1
         summary.paused += record_refusal(digest, refusal, now)
         return
-    mark_sent(digest, now)
+    marks.wait(digest, now)
     summary.sent += 1
     summary.statements += digest.new_count
     summary.corrections += digest.corrections_count
