@@ -1126,7 +1126,7 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # The import's keyword arguments: create_missing, publish, keep_duplicates.
+    # The import's keyword arguments: create_missing, publish, keep_duplicates, add_as_reports.
     options = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=10, choices=ImportJobState.choices, default=ImportJobState.QUEUED)
     rows_done = models.PositiveIntegerField(default=0)
