@@ -559,7 +559,8 @@ def open_transaction() -> bool:
 def start_download(client, monkeypatch, statement_count: int):
     """The export of `statement_count` new statements, streamed in small chunks and read as far as its first one:
     (the response, the chunks still to come, the first chunk, the statements)."""
-    monkeypatch.setattr(views_export, "utf8_chunks", lambda lines: utf8_chunks(lines, size=300))
+    # A chunk a little longer than the header line (about 310 bytes), so the first holds a row: the read has begun.
+    monkeypatch.setattr(views_export, "utf8_chunks", lambda lines: utf8_chunks(lines, size=400))
     statements = [StatementFactory() for _ in range(statement_count)]
     response = client.get(reverse("statements:export_csv"))
     chunks = iter(response.streaming_content)
