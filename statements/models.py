@@ -961,10 +961,14 @@ class ShownReport:
 
 
 class ReportQuerySet(models.QuerySet):
-    def statement_ids(self, **sources) -> list[int]:
+    def statement_ids(self, **sources) -> "list[int] | models.Subquery":
         """The ids of the statements that another report of theirs, from the sources matching `sources`, names:
-        one query on the reports joined to their sources, read before a statement query that tests them."""
-        return sorted(set(self.filter(**sources).order_by().values_list("statement_id", flat=True)))
+        one query on the reports joined to their sources, read before a statement query that tests them. More than
+        planner.LISTED_IDS ids stay a subquery, which the statement query reads once, rather than as many
+        parameters."""
+        reports = self.filter(**sources).order_by().values_list("statement_id", flat=True)
+        ids = sorted(set(reports[: planner.LISTED_IDS + 1]))
+        return ids if len(ids) <= planner.LISTED_IDS else models.Subquery(reports)
 
     def earliest_first(self):
         """By the report's publication date, then the order they were recorded in."""

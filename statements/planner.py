@@ -35,6 +35,8 @@ COUNT_CAP = 10_000
 # How many statements a walk of the date index passes in the time it takes to list one match (`is_common`),
 # measured at a million statements on each database (docs/performance.md#walking-or-listing).
 LIST_VS_WALK = {"sqlite": 15, "postgresql": 30}
+# At most this many statement ids go into a query as values (`from_outlets`, `in_language`): more stay a subquery.
+LISTED_IDS = 10_000
 
 
 class TestedWhileWalking(models.Func):
@@ -218,10 +220,16 @@ def linked_to(statements, field: str, ids):
     return statements.filter(id__in=models.Subquery(rows.values("statement_id")))
 
 
-def from_outlets(statements, outlet_ids: list, *, also: list[int] = ()):
+def _count(also) -> int:
+    """How many statement ids `also` holds: a subquery holds more than LISTED_IDS (statement_ids)."""
+    return len(also) if isinstance(also, list | tuple) else LISTED_IDS + 1
+
+
+def from_outlets(statements, outlet_ids: list, *, also=()):
     """Statements whose source an outlet in `outlet_ids` published, read from each statement's copy of its source's
     outlet (statements/denormalised.py), never a join that the database drives from the sources; and the statements
-    `also`, the few that another of their reports names one of these outlets (docs/trust.md#other-reports).
+    `also`, the few that another of their reports names one of these outlets (docs/trust.md#other-reports): a list
+    of ids, or a subquery when there are many.
 
     One outlet (an id, or an OuterRef in a correlated subquery: Outlet.objects.public()) is a walk of
     `statement_outlet_date_cover` in date order, which stops after the newest matches, however common the outlet.
@@ -233,7 +241,7 @@ def from_outlets(statements, outlet_ids: list, *, also: list[int] = ()):
     if len(outlet_ids) == 1 and not also:
         return statements.filter(outlet_cache=outlet_ids[0])
     reported = statements.model.objects.filter(outlet_cache__in=outlet_ids).order_by().values("pk")
-    if is_common(statements, lambda threshold, size: reported[:threshold].count() + len(also)):
+    if is_common(statements, lambda threshold, size: reported[:threshold].count() + _count(also)):
         walked = TestedWhileWalking("outlet_cache", outlet_ids)
         return statements.filter(walked | TestedWhileWalking("pk", also) if also else walked)
     if not also:
@@ -241,7 +249,7 @@ def from_outlets(statements, outlet_ids: list, *, also: list[int] = ()):
     return _listed(statements, Q(outlet_cache__in=outlet_ids), [reported], also)
 
 
-def in_language(statements, code: str, *, also: list[int] = ()):
+def in_language(statements, code: str, *, also=()):
     """Statements said in the language `code` (`original_language`) or reported in it (the copy of their source's
     language, statements/denormalised.py), and the statements `also`, the few that another of their reports is in
     it. A common language is tested on all of them while walking the date index (`is_common`); a rare one lists its
@@ -251,7 +259,7 @@ def in_language(statements, code: str, *, also: list[int] = ()):
     said = statements.model.objects.filter(original_language=code).order_by().values("pk")
 
     def count_up_to(threshold: int, size: int) -> int:
-        found = reported[:threshold].count() + len(also)
+        found = reported[:threshold].count() + _count(also)
         return found + (said[:threshold].count() if found < threshold else 0)
 
     if is_common(statements, count_up_to):
@@ -260,7 +268,7 @@ def in_language(statements, code: str, *, also: list[int] = ()):
     return _listed(statements, Q(source_language_cache=code) | Q(original_language=code), [reported, said], also)
 
 
-def _listed(statements, condition: Q, lists: list, also: list[int]):
+def _listed(statements, condition: Q, lists: list, also):
     """A rare condition's few matches, listed from indexes and sorted, with the ids `also` (none: exactly the query
     before other reports). PostgreSQL reads the indexes into one bitmap (docs/performance.md#walking-or-listing);
     SQLite would walk the date index for an OR (the whole index for a rare value), so it is given the lists, each

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.test import Client
 
 from statements import planner
 from statements.models import (
@@ -20,6 +21,7 @@ from statements.models import (
     Statement,
     Status,
 )
+from tests.admin_helpers import admin_url, change_form_data, user_with_role
 from tests.factories import OutletFactory, SourceFactory, StatementFactory, TopicFactory
 from tests.test_pages import PERMALINK_QUERIES
 from tests.test_timeline import TIMELINE_QUERIES
@@ -233,11 +235,16 @@ def test_outlet_and_language_match_any_report_on_every_surface(client, outlets_w
     assert ids_on(client, surface, query) == [outlets_world[name] for name in expected]
 
 
+@pytest.mark.parametrize("listed_ids", [planner.LISTED_IDS, 0])
 @pytest.mark.parametrize("shape", ["listed", "walked"])
 @pytest.mark.parametrize(("query", "expected"), FILTERS)
-def test_listing_and_walking_find_the_same_statements(client, outlets_world, monkeypatch, shape, query, expected):
-    """Whichever shape the planner chooses (is_common), the other reports' statements are found."""
+def test_listing_and_walking_find_the_same_statements(
+    client, outlets_world, monkeypatch, shape, listed_ids, query, expected
+):
+    """Whichever shape the planner chooses (is_common), and whether the other reports' statements are given as ids
+    or, when many, as a subquery (LISTED_IDS), they are found."""
     monkeypatch.setattr(planner, "is_common", lambda statements, count_up_to: shape == "walked")
+    monkeypatch.setattr(planner, "LISTED_IDS", listed_ids)
     assert ids_on(client, "timeline", query) == [outlets_world[name] for name in expected]
 
 
@@ -283,3 +290,58 @@ def test_the_outlet_filter_reads_other_reports_in_one_query(
     """An outlet no other report names costs one query more than before; one that some name, the planner's count."""
     with django_assert_num_queries(expected):
         assert client.get(f"/?{query}").status_code == 200
+
+
+# --- The admin ------------------------------------------------------------------------------------------------------
+
+
+def post_reports(client, statement, reports: list[tuple[int, str]], **changes):
+    """Save the statement's admin page with new other reports (source id, own wording) added."""
+    data = change_form_data(client.get(admin_url(Statement, "change", statement.pk)), **changes)
+    start = int(data["other_reports-TOTAL_FORMS"])
+    for number, (source, wording) in enumerate(reports, start=start):
+        data[f"other_reports-{number}-source"] = str(source)
+        data[f"other_reports-{number}-text"] = wording
+    data["other_reports-TOTAL_FORMS"] = str(start + len(reports))
+    return client.post(admin_url(Statement, "change", statement.pk), data)
+
+
+def test_other_reports_of_a_published_statement_are_the_editors(client):
+    """An Analyst sees them read-only and a POST is refused; an Editor adds one, its source by autocomplete."""
+    published = StatementFactory()
+    source = SourceFactory()
+    client.force_login(user_with_role("Analyst"))
+    page = client.get(admin_url(Statement, "change", published.pk))
+    inline = next(i for i in page.context["inline_admin_formsets"] if i.formset.prefix == "other_reports")
+    assert not inline.has_add_permission and not inline.has_change_permission
+    editor = Client()
+    editor.force_login(user_with_role("Editor"))
+    page = editor.get(admin_url(Statement, "change", published.pk)).content.decode()
+    box = re.search(r"<select [^>]*other_reports-__prefix__-source[^>]*>", page).group(0)
+    assert "admin-autocomplete" in box and 'aria-label="Source"' in box
+    assert post_reports(editor, published, [(source.pk, "Other words.")]).status_code == 302
+    assert Report.objects.get().source == source
+    analyst_data = change_form_data(editor.get(admin_url(Statement, "change", published.pk)))
+    assert client.post(admin_url(Statement, "change", published.pk), analyst_data).status_code == 403
+
+
+def test_the_admin_says_why_a_report_of_the_primary_source_is_refused(client):
+    """Choosing the statement's own source as another report is a message on the form, not a 500; nothing saved."""
+    draft = StatementFactory(status=Status.DRAFT)
+    client.force_login(user_with_role("Analyst"))
+    response = post_reports(client, draft, [(draft.source_id, "")])
+    assert response.status_code == 200
+    assert html.escape(PRIMARY_SOURCE_IS_NOT_A_REPORT, quote=False) in response.content.decode().replace("&#x27;", "'")
+    assert not Report.objects.exists()
+
+
+def test_the_admin_says_why_a_listed_report_cannot_become_the_primary_source(client):
+    """Changing the source to one listed as another report is refused with the message, the report kept."""
+    draft = StatementFactory(status=Status.DRAFT)
+    other = SourceFactory()
+    Report.objects.create(statement=draft, source=other)
+    client.force_login(user_with_role("Analyst"))
+    response = post_reports(client, draft, [], source=str(other.pk))
+    assert response.status_code == 200
+    assert "listed as another report of this statement" in response.content.decode()
+    assert Statement.objects.get(pk=draft.pk).source_id != other.pk

@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from statements.models import Report, Statement
-from statements.sample_data.reports import other_wording
+from statements.models import Report, Source, Statement
+from statements.sample_data.reports import NEAR_DAYS, other_wording
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +25,19 @@ def reports() -> set[tuple]:
 
 def test_report_synthetic_tops_up_a_database_without_other_reports_the_same_as_generating_with_them():
     """A database generated without reports, topped up, holds the reports one generated with them holds; a second
-    top-up makes none. Each report is another outlet's, on the primary's day, and never the primary source."""
+    top-up makes none. Each report is another fictional outlet's, within three days of the primary, no source is made
+    for it."""
     run("generate_statements", "--count", "1000", "--seed", "3", "--no-codings", "--no-reports")
     assert not Report.objects.exists()
+    sources = Source.objects.count()
     output = run("report_synthetic", "--seed", "3", "--batch-size", "300")
     made = Report.objects.count()
-    assert 5 <= made <= 40, made  # about 2 % of 1,000
+    assert 5 <= made <= 40, made  # about 2 % of 1,000, fewer where no other outlet published nearby
+    assert Source.objects.count() == sources
     assert f"Made {made:,} synthetic other reports" in output
     for report in Report.objects.select_related("statement__source", "source"):
         assert report.source.outlet_id != report.statement.source.outlet_id
-        assert report.source.published_on == report.statement.source.published_on
+        assert abs((report.source.published_on - report.statement.source.published_on).days) <= NEAR_DAYS
         assert report.source.outlet.is_synthetic
     assert Report.objects.exclude(text="").exists()
     assert "Made 0 synthetic other reports" in run("report_synthetic", "--seed", "3")

@@ -120,9 +120,9 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
         "request_second_coding_selected",
         "export_selected_csv",
     ]
-    # Other reports, codings and links to earlier statements (statements/admin/positions.py): part of review,
+    # Codings, links to earlier statements and other reports (statements/admin/positions.py): part of review,
     # Editors' once public.
-    inlines = [ReportInline, CodingInline, StatementLinkInline]
+    inlines = [CodingInline, StatementLinkInline, ReportInline]
     # The status each version had, and the source's outlet its differences name (statements/admin/history.py).
     history_list_display = ["status_then"]
     history_select_related = ["source__outlet"]
