@@ -5,7 +5,14 @@ The rule is kept by triggers, on SQLite and PostgreSQL, since it spans two table
 whose source is its statement's primary source is refused on insert and update, and so is a statement given as
 primary a source already listed as one of its other reports. `Report.clean()` and `Statement.clean()` say the same
 in words before the database has to.
+
+A report added to, changed on or removed from a published statement changes what its CSV row shows (`other_reports`),
+so it stamps the statement in the change log that mirrors follow (statements/change_log.py), as a topic linked does.
 """
+
+from . import change_log
+
+REPORTS = "statements_report"
 
 MESSAGE = "report_source_not_primary: a report names a source other than the statement primary source"
 
@@ -56,6 +63,22 @@ _POSTGRESQL_DROP = [
     "DROP TRIGGER IF EXISTS report_source_not_primary ON statements_report",
     "DROP FUNCTION IF EXISTS report_source_not_primary()",
 ]
+
+
+# Stamped like a link of the statement: the change log's own function on PostgreSQL, its `touch` on SQLite.
+_EVENTS = (("INSERT", ["NEW"]), ("DELETE", ["OLD"]), ("UPDATE", ["OLD", "NEW"]))
+_SQLITE += [
+    f"CREATE TRIGGER {REPORTS}_changed_{event.lower()} AFTER {event} ON {REPORTS} BEGIN "
+    + " ".join(change_log.BUILDERS["sqlite"].touch(f"{row}.statement_id") for row in rows)
+    + " END"
+    for event, rows in _EVENTS
+]
+_SQLITE_DROP += [f"DROP TRIGGER IF EXISTS {REPORTS}_changed_{event.lower()}" for event, _ in _EVENTS]
+_POSTGRESQL.append(
+    f"CREATE TRIGGER {REPORTS}_changed AFTER INSERT OR UPDATE OR DELETE ON {REPORTS}"
+    f" FOR EACH ROW EXECUTE FUNCTION {change_log.PREFIX}_link()"
+)
+_POSTGRESQL_DROP.insert(0, f"DROP TRIGGER IF EXISTS {REPORTS}_changed ON {REPORTS}")
 
 
 def create_schema(schema_editor) -> None:

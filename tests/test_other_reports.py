@@ -6,6 +6,7 @@ import datetime
 import html
 import io
 import re
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from statements.models import (
     SOURCE_LISTED_AS_REPORT,
     Report,
     Statement,
+    StatementChange,
     Status,
 )
 from tests.admin_helpers import admin_url, change_form_data, user_with_role
@@ -345,3 +347,28 @@ def test_the_admin_says_why_a_listed_report_cannot_become_the_primary_source(cli
     assert response.status_code == 200
     assert "listed as another report of this statement" in response.content.decode()
     assert Statement.objects.get(pk=draft.pk).source_id != other.pk
+
+
+# --- Mirrors --------------------------------------------------------------------------------------------------------
+
+
+def stamp(statement) -> object:
+    return StatementChange.objects.filter(statement_id=statement.pk).values_list("changed_at", flat=True).first()
+
+
+@pytest.mark.parametrize("change", ["add", "reword", "remove"])
+def test_a_report_added_changed_or_removed_stamps_a_published_statement_for_mirrors(change):
+    """The CSV row shows the other reports, so `updated_since` must list the statement again; a draft has no row."""
+    published, draft = StatementFactory(), StatementFactory(status=Status.DRAFT)
+    report = Report.objects.create(statement=published, source=SourceFactory()) if change != "add" else None
+    before = stamp(published)
+    time.sleep(0.002)
+    if change == "add":
+        Report.objects.create(statement=published, source=SourceFactory())
+    elif change == "reword":
+        Report.objects.filter(pk=report.pk).update(text="Other words.")
+    else:
+        report.delete()
+    assert stamp(published) > before
+    Report.objects.create(statement=draft, source=SourceFactory())
+    assert stamp(draft) is None
