@@ -10,7 +10,7 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.test import Client
 
@@ -372,3 +372,21 @@ def test_a_report_added_changed_or_removed_stamps_a_published_statement_for_mirr
     assert stamp(published) > before
     Report.objects.create(statement=draft, source=SourceFactory())
     assert stamp(draft) is None
+
+
+# Tested while walking: `+"…"."id" IN (…)` on SQLite, `("…"."id" IN (…)) IS TRUE` on PostgreSQL (TestedWhileWalking).
+WALKED_IDS = re.compile(r'\(\(?\+?"statements_statement"\."id" IN \(')
+WALKED_OUTLETS = re.compile(r'\(\(?\+?"statements_statement"\."outlet_cache" IN \(')
+
+
+@pytest.mark.parametrize("shape", ["listed", "walked"])
+def test_a_common_outlet_is_walked_and_a_rare_one_listed_with_its_other_reports(outlets_world, monkeypatch, shape):
+    """Common: the primary's outlet and the other reports' ids are both tested while walking the date index; rare:
+    both are listed (one bitmap on PostgreSQL, `id IN (… UNION ALL …)` on SQLite), never walked."""
+    monkeypatch.setattr(planner, "is_common", lambda statements, count_up_to: shape == "walked")
+    outlet = Report.objects.values_list("source__outlet", flat=True).first()
+    sql = str(Statement.objects.published().from_outlets([outlet]).query)
+    assert bool(WALKED_IDS.search(sql)) == bool(WALKED_OUTLETS.search(sql)) == (shape == "walked"), sql
+    if shape == "listed":
+        listed = "UNION ALL" if connection.vendor == "sqlite" else '"statements_statement"."id" IN ('
+        assert listed in sql, sql
