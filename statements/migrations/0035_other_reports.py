@@ -45,7 +45,7 @@ def revoke_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0031_second_codings"),
+        ("statements", "0034_change_log_watches_codings_and_links"),
         ("statements", "0003_roles"),
     ]
 
