@@ -247,6 +247,14 @@ def top_up_codings(url: str) -> None:
     manage(url, "code_synthetic")
 
 
+def top_up_reports(url: str) -> None:
+    """Give ~2 % of the synthetic statements another report on a database built before other reports existed
+    (statements/sample_data/reports.py, outside the build key like the codings): it carries on after the last
+    statement given one, so on a database reported already it finds nothing to do."""
+    print("Other reports: topping up the synthetic other reports (report_synthetic)…", flush=True)
+    manage(url, "report_synthetic")
+
+
 def psql(url: str, sql: str) -> str:
     parts = urlsplit(url)
     command = ["psql", "-X", "-q", "-t", "-A", "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
@@ -512,6 +520,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             url = ensure_postgres(args.count, args.seed, args.keep_database)
         top_up_codings(url)
+        top_up_reports(url)
         build_seconds = time.monotonic() - build_started
         settle(engine, url)
         if args.mode == "alerts":

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from . import changes
 from .lost_connections import close_lost_connections, connection_lost, count
-from .models import Coding, Country, Official, Statement, StatementLink, Status, Topic
+from .models import Coding, Country, Official, Report, Statement, StatementLink, Status, Topic
 from .positions.codebook import NO_STANCE, SpeechAct, Stance
 
 logger = logging.getLogger(__name__)
@@ -209,6 +209,23 @@ def codings_summary() -> JoinedTexts:
     return JoinedTexts(Coding.objects.filter(statement=OuterRef("pk")).values(name=coding_summary()))
 
 
+def other_reports_summary() -> JoinedTexts:
+    """A statement's other reports (docs/trust.md#other-reports), each as "2016-11-11 | TASS | Title | URL", earliest
+    first (the text starts with the date) and separated by '; ': the statements CSV's `other_reports` column, written
+    by the database in the export's one query. The import reads it back (statements/imports.py)."""
+    item = Concat(
+        IsoDate("source__published_on"),
+        Value(" | "),
+        F("source__outlet__name"),
+        Value(" | "),
+        F("source__title"),
+        Value(" | "),
+        F("source__url"),
+        output_field=CharField(),
+    )
+    return JoinedTexts(Report.objects.filter(statement=OuterRef("pk")).values(name=item))
+
+
 # The export's columns, in file order. Changing a name or the order breaks users' scripts: add new columns at the end.
 # Every cell is text written by the database, so Python only neutralises and quotes it.
 COLUMNS: tuple[Column, ...] = (
@@ -244,6 +261,12 @@ COLUMNS: tuple[Column, ...] = (
         "Each coding as 'target: stance (speech act)', sorted by target and separated by '; ' "
         "(United States: critical (criticise or accuse)); the codings CSV has one row per coding.",
         codings_summary(),
+    ),
+    column(
+        "other_reports",
+        "The statement's other reports, besides its source: each as 'YYYY-MM-DD | outlet | title | URL' (the "
+        "report's date, outlet, title and URL, which may be empty), earliest first and separated by '; '.",
+        other_reports_summary(),
     ),
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(column.name for column in COLUMNS)

@@ -134,7 +134,9 @@ def run(job: ImportJob) -> ImportJob:
 
     The rows and the result are committed together: a worker that dies before the commit leaves neither, and the
     job is claimed again; a worker whose job was claimed by another meanwhile rolls its rows back."""
-    options = {key: bool(job.options.get(key)) for key in ("create_missing", "publish", "keep_duplicates")}
+    options = {
+        key: bool(job.options.get(key)) for key in ("create_missing", "publish", "keep_duplicates", "add_as_reports")
+    }
     attempt = job.attempts
     progress, close = _progress(job)
     heartbeat = Heartbeat(job)
@@ -182,6 +184,8 @@ def _describe(job: ImportJob, result, *, publish: bool) -> None:
     if result.ok:
         state = "published" if publish else "draft"
         parts = [f"Imported {result.statements} {state} statement{pluralize(result.statements)}."]
+        if result.reports:
+            parts.append(f"Added {result.reports} other report{pluralize(result.reports)}.")
         if result.skipped:
             parts.append(f"Skipped {result.skipped} duplicate row{pluralize(result.skipped)}.")
         parts += [f"Created {len(names)} {kind}." for kind, names in result.created.items()]

@@ -5,7 +5,9 @@ it never raises for bad input, it returns an ImportResult whose `file_error` / `
 
 A row with the same speaker, date and words (whitespace aside) as an earlier row of the file or a statement already
 in the database is a duplicate: named in `duplicates`, and skipped unless `keep_duplicates` (docs/csv.md). A file
-imported twice, or a row pasted three times, would otherwise make identical statements silently.
+imported twice, or a row pasted three times, would otherwise make identical statements silently. A row repeating a
+stored statement's words from another outlet is offered as another report of it (`add_as_reports`), which adds the
+row's source to that statement rather than making a second one (docs/trust.md#other-reports).
 """
 
 import contextlib
@@ -39,6 +41,7 @@ from .models import (
     Medium,
     Official,
     Outlet,
+    Report,
     Source,
     Statement,
     StatementLink,
@@ -79,6 +82,13 @@ CODING_IN_WORDS = re.compile(
 # Longer than any target's name with a stance and speech act: refused before the pattern is tried, which keeps the
 # pattern's backtracking bounded whatever a hostile cell holds.
 MAX_CODING_CHARS = 400
+# The statements CSV's `other_reports` cell, one report between each '; ': "2016-11-11 | TASS | Title | URL"
+# (statements/exports.py other_reports_summary). The outlet ends at the first " | ", the title at the last; a report
+# starts with its date, so a '; ' inside a title does not split it.
+OTHER_REPORT_IN_WORDS = re.compile(
+    r"(?P<source_date>\d{4}-\d{2}-\d{2}) \| (?P<outlet>.+?) \| (?P<source_title>.*) \|(?: (?P<source_url>\S*))?"
+)
+OTHER_REPORTS_SPLIT = re.compile(r";\s*(?=\d{4}-\d{2}-\d{2} \| )")
 OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
 
 
@@ -111,6 +121,9 @@ class ImportResult:
     keep_duplicates: bool = False
     duplicates: list[RowError] = field(default_factory=list)  # rows repeating another row or a statement
     skipped: int = 0  # duplicates not imported (0 when they are kept)
+    add_as_reports: bool = False
+    reports: int = 0  # rows added as another report of a stored statement (or that would be)
+    report_offers: int = 0  # duplicates that could be added as another report, when not asked to
     links: int = 0  # links imported from the links file (or that would be)
     links_skipped: list[RowError] = field(default_factory=list)  # links to a statement not imported from this file
     # The exported id of each statement imported, to the new statement: (its id, date, precision, speaker's id).
@@ -140,6 +153,20 @@ class RowProblem(Exception):
 
 class DuplicateRow(Exception):
     """The row repeats a statement and is skipped."""
+
+
+def _other_reports(cell: str) -> list[dict[str, str]]:
+    """The sources of an `other_reports` cell, each as the source columns of a row would name it; RowProblem for a
+    report not written as the export writes it."""
+    found = []
+    for value in OTHER_REPORTS_SPLIT.split(cell.strip()) if cell.strip() else []:
+        match = OTHER_REPORT_IN_WORDS.fullmatch(value.strip())
+        if match is None:
+            raise RowProblem(
+                "other_reports", f"“{value.strip()[:200]}” is not a report as 'YYYY-MM-DD | outlet | title | URL'."
+            )
+        found.append({name: (text or "").strip() for name, text in match.groupdict().items()})
+    return found
 
 
 def _read(file: bytes | BinaryIO, max_bytes: int) -> bytes | None:
@@ -301,19 +328,23 @@ class Resolver:
                 if target.lower() not in self.countries and ("official", target.lower()) not in self.cache:
                     officials.add(target)
             topics.update(name for name in _split(cells.get("topics", "")) if ("topic", name.lower()) not in self.cache)
-            outlet, title, url = (
-                cells.get("outlet", "").strip(),
-                cells.get("source_title", ""),
-                cells.get("source_url", ""),
-            )
-            url, title, day = url.strip(), title.strip(), cells.get("source_date", "").strip()
-            if outlet and ("outlet", outlet.lower()) not in self.cache:
-                outlets.add(outlet)
-            if url and ("source", url) not in self.cache:
-                urls.add(url)
-            if outlet and title and day and ("source", outlet.lower(), title, day) not in self.cache:
-                with contextlib.suppress(RowProblem):  # reported when the row is read
-                    sources.add((outlet, title, parse_day("source_date", day)))
+            named = [cells]
+            with contextlib.suppress(RowProblem):  # reported when the row is read
+                named += _other_reports(cells.get("other_reports", ""))
+            for source_cells in named:
+                outlet, title, url = (
+                    source_cells.get("outlet", "").strip(),
+                    source_cells.get("source_title", ""),
+                    source_cells.get("source_url", ""),
+                )
+                url, title, day = url.strip(), title.strip(), source_cells.get("source_date", "").strip()
+                if outlet and ("outlet", outlet.lower()) not in self.cache:
+                    outlets.add(outlet)
+                if url and ("source", url) not in self.cache:
+                    urls.add(url)
+                if outlet and title and day and ("source", outlet.lower(), title, day) not in self.cache:
+                    with contextlib.suppress(RowProblem):  # reported when the row is read
+                        sources.add((outlet, title, parse_day("source_date", day)))
         self._prefetch_officials(sorted(officials))
         self._prefetch_topics(sorted(topics))
         self._prefetch_outlets(sorted(outlets))
@@ -553,21 +584,35 @@ def words_digest(text: str) -> bytes:
 # A speaker's statements on some dates, every status (so the (speaker, status, date) index is sought, not scanned).
 _STORED_STATEMENTS = (
     'SELECT "statements_statement"."id", "statements_statement"."speaker_id", "statements_statement"."date", '
-    '"statements_statement"."text", "statements_statement"."status" FROM "statements_statement" '
+    '"statements_statement"."text", "statements_statement"."status", "statements_statement"."source_id", '
+    '"statements_statement"."outlet_cache" FROM "statements_statement" '
     'WHERE "statements_statement"."speaker_id" = %s '
     f'AND "statements_statement"."status" IN ({", ".join(["%s"] * len(Status.values))}) '
     'AND "statements_statement"."date" IN ({dates})'
 )
 
 
+@dataclass(frozen=True)
+class Stored:
+    """A statement already in the database that a row repeats."""
+
+    pk: int
+    status: str
+    source_id: int | None
+    outlet_id: int | None
+
+
 class Duplicates:
     """Finds rows with the same speaker, date and words as an earlier row of the file or an existing statement."""
 
-    def __init__(self, *, keep: bool):
+    def __init__(self, *, keep: bool, add_as_reports: bool = False):
         self.keep = keep
+        self.add_as_reports = add_as_reports
         self.seen: dict[tuple, int] = {}  # key -> the row imported with it
-        self.existing: dict[tuple, tuple[int, str]] = {}  # key -> (id, status) of a statement already stored
+        self.existing: dict[tuple, Stored] = {}  # key -> a statement already stored
+        self.reported: set[tuple[int, object]] = set()  # (statement id, source id or new source) of its other reports
         self.flagged: list[RowError] = []  # duplicates kept, as asked
+        self.offered = 0  # duplicates that could be added as another report
 
     def load(self, rows: list[tuple[Official, datetime.date]]) -> None:
         """Read the stored statements the batch's rows (speaker, date) could repeat: by speaker, on the rows' dates.
@@ -589,22 +634,44 @@ class Duplicates:
                 params += [speaker_id, *Status.values, *(adapt(day) for day in days)]
             with connection.cursor() as cursor:
                 cursor.execute(" UNION ALL ".join(selects), params)
-                for pk, speaker_id, date, text, status in cursor.fetchall():
+                for pk, speaker_id, date, text, status, source_id, outlet_id in cursor.fetchall():
                     key = (speaker_id, date, words_digest(text))
-                    if key not in self.existing or pk < self.existing[key][0]:
-                        self.existing[key] = (pk, status)
+                    if key not in self.existing or pk < self.existing[key].pk:
+                        self.existing[key] = Stored(pk, status, source_id, outlet_id)
+        # Their other reports: a row from a source already reporting the statement is only a duplicate.
+        stored_ids = [stored.pk for stored in self.existing.values()]
+        for chunk in _chunks(stored_ids, LOOKUP_CHUNK * 10):
+            self.reported.update(Report.objects.filter(statement__in=chunk).values_list("statement_id", "source_id"))
 
-    def check(self, row: int, *, speaker: Official, date: datetime.date, text: str) -> None:
-        """Raise DuplicateRow for a duplicate to skip; note a duplicate to keep."""
+    def repeated(self, *, speaker: Official, date: datetime.date, text: str) -> Stored | None:
+        """The stored statement a row repeats, unless it repeats an earlier row of the file (that is never a report)."""
+        key = (speaker.pk, date, words_digest(text))
+        return None if key in self.seen else self.existing.get(key)
+
+    def another_report(self, stored: Stored, source: Source | None) -> bool:
+        """Whether the row's source is another outlet's report of the stored statement, not listed on it yet."""
+        if source is None or source.pk is not None and source.pk == stored.source_id:
+            return False
+        if source.outlet.pk is not None and source.outlet.pk == stored.outlet_id:
+            return False
+        return (stored.pk, source.pk if source.pk is not None else id(source)) not in self.reported
+
+    def add_report(self, stored: Stored, source: Source) -> None:
+        self.reported.add((stored.pk, source.pk if source.pk is not None else id(source)))
+
+    def check(self, row: int, *, speaker: Official, date: datetime.date, text: str, offer: str = "") -> None:
+        """Raise DuplicateRow for a duplicate to skip; note a duplicate to keep. `offer`: how else it could go."""
         key = (speaker.pk, date, words_digest(text))
         if key in self.seen:
             repeated = f"row {self.seen[key]} of this file"
         elif key in self.existing:
-            pk, status = self.existing[key]
-            repeated = f"statement {pk} ({status}), already in the database"
+            stored = self.existing[key]
+            repeated = f"statement {stored.pk} ({stored.status}), already in the database"
         else:
             return
-        message = f"same speaker, date and words as {repeated}: " + ("kept, as asked." if self.keep else "skipped.")
+        message = f"same speaker, date and words as {repeated}{offer}: " + (
+            "kept, as asked." if self.keep else "skipped."
+        )
         if not self.keep:
             raise DuplicateRow(message)
         self.flagged.append(RowError(row, "", message))
@@ -645,6 +712,8 @@ class _Row:
     countries: list[Country] = field(default_factory=list)
     mentioned: list[Official] = field(default_factory=list)
     codings: list["_Coding"] = field(default_factory=list)
+    reports: list[Source] = field(default_factory=list)  # its other reports (the `other_reports` column)
+    report_of: Stored | None = None  # added as another report of this stored statement, not made a statement
 
 
 @dataclass(frozen=True)
@@ -686,8 +755,20 @@ def _read_rest(row: _Row, *, resolver: Resolver, duplicates: Duplicates, status:
     Required text, dates and choices are checked as they are read; the field validators (lengths) run here; the
     database enforces its constraints at the insert."""
     cells = row.cells
+    offer = ""
+    stored = duplicates.repeated(speaker=row.speaker, date=row.date, text=cells["text"])
+    if stored is not None:
+        # The source first, to tell another outlet's report of the statement (forgotten if the row is skipped).
+        source = resolver.source(cells)
+        if duplicates.another_report(stored, source):
+            if duplicates.add_as_reports:
+                duplicates.add_report(stored, source)
+                row.source, row.report_of = source, stored
+                return
+            duplicates.offered += 1
+            offer = f", from another outlet ({source.outlet.name}), so it can be added as another report of it"
     # Before the rest is resolved, so that a skipped row creates no topic or source.
-    duplicates.check(row.number, speaker=row.speaker, date=row.date, text=cells["text"])
+    duplicates.check(row.number, speaker=row.speaker, date=row.date, text=cells["text"], offer=offer)
     row.topics = [resolver.topic(name) for name in _split(cells.get("topics", ""))]
     row.countries = [resolver.country("countries", name) for name in _split(cells.get("countries", ""))]
     row.mentioned = [
@@ -701,6 +782,17 @@ def _read_rest(row: _Row, *, resolver: Resolver, duplicates: Duplicates, status:
     row.source = resolver.source(cells)
     if status != Status.DRAFT and row.source is None:
         raise RowProblem("source_title", "A published statement needs a source (outlet, source_title, source_date).")
+    for report_cells in _other_reports(cells.get("other_reports", "")):
+        try:
+            source = resolver.source(report_cells)
+        except RowProblem as problem:
+            where = f"{report_cells['source_date']} | {report_cells['outlet']}"
+            raise RowProblem("other_reports", f"{where}: {problem.message}") from None
+        if source is row.source:
+            raise RowProblem("other_reports", "The source is listed again as another report; list other sources only.")
+        if any(source is listed for listed in row.reports):
+            raise RowProblem("other_reports", f"“{source.title}” is listed twice as another report.")
+        row.reports.append(source)
     row.kind = _choice("kind", cells.get("kind", ""), Kind, Kind.DIRECT)
     language = language_code(cells.get("original_language", ""))
     if language:
@@ -805,6 +897,18 @@ def _write(rows: list[_Row], *, status: str, user: AbstractBaseUser | None, reas
     return ids
 
 
+def _write_reports(reports: list[tuple[int, Source]]) -> None:
+    """Insert other reports, (statement id, source): the database refuses one of the statement's primary source."""
+    table = bulk_insert.Table(Report)
+    now = timezone.now()
+    table.insert(
+        [
+            table.row({"statement_id": pk, "source_id": source.pk, "text": "", "created_at": now})
+            for pk, source in reports
+        ]
+    )
+
+
 def record_of_import(now: datetime.datetime, reason: str, user_id: int | None) -> dict:
     """The history fields of a creation record made by the import."""
     return {"history_date": now, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
@@ -842,6 +946,7 @@ def import_statements(
     dry_run: bool = False,
     publish: bool = False,
     keep_duplicates: bool = False,
+    add_as_reports: bool = False,
     user: AbstractBaseUser | None = None,
     reason: str = IMPORT_REASON,
     max_bytes: int = MAX_IMPORT_BYTES,
@@ -850,11 +955,13 @@ def import_statements(
 ) -> ImportResult:
     """Import every row of a CSV file in the export's format, or none: any error rolls the whole file back.
 
-    Duplicate rows are skipped (and listed in `duplicates`) unless `keep_duplicates`. `progress(done, total)` is
-    called after each batch of rows. Every statement (and official, topic, source, coding) made has one creation
-    entry in its history, links included, by `user`, saying `reason`. `links`, the links CSV exported with the file,
-    links the imported statements as they were linked (`_import_links`), in the same all-or-nothing transaction."""
-    result = ImportResult(dry_run=dry_run, keep_duplicates=keep_duplicates)
+    Duplicate rows are skipped (and listed in `duplicates`) unless `keep_duplicates`; with `add_as_reports`, a row
+    repeating a stored statement's words from another outlet adds its source to that statement as another report.
+    `progress(done, total)` is called after each batch of rows. Every statement (and official, topic, source,
+    coding) made has one creation entry in its history, links included, by `user`, saying `reason`. `links`, the
+    links CSV exported with the file, links the imported statements as they were linked (`_import_links`), in the
+    same all-or-nothing transaction."""
+    result = ImportResult(dry_run=dry_run, keep_duplicates=keep_duplicates, add_as_reports=add_as_reports)
     data = _read(file, max_bytes)
     if data is None:
         result.file_error = f"The file is larger than the limit of {_size(max_bytes)}; split it into smaller files."
@@ -917,7 +1024,7 @@ def import_statements(
     del rows
     with transaction.atomic():
         resolver = Resolver(create_missing=create_missing, user=user, reason=reason)
-        duplicates = Duplicates(keep=keep_duplicates)
+        duplicates = Duplicates(keep=keep_duplicates, add_as_reports=add_as_reports)
         # Rows are taken from the end of the reversed list, so each batch's cells are let go once it is written.
         total, done = len(ordered), 0
         ordered.reverse()
@@ -933,6 +1040,7 @@ def import_statements(
             _import_links(links, result=result, header=header, user=user, reason=resolver.reason, max_bytes=max_bytes)
         result.errors.sort(key=lambda error: (error.file, error.row))
         result.duplicates = sorted(result.duplicates + duplicates.flagged, key=lambda duplicate: duplicate.row)
+        result.report_offers = duplicates.offered
         result.created = {kind: names for kind, names in resolver.created.items() if names}
         if dry_run or not result.ok:
             transaction.set_rollback(True)
@@ -976,15 +1084,21 @@ def _import_batch(
     # Written even when the file already failed (the whole import is rolled back then), as a dry run writes: the
     # database's own checks of what the rows made are part of the report.
     resolver.flush()
-    checked = resolved
-    if not result.ok or not checked:
+    checked = [row for row in resolved if row.report_of is None]
+    reports = [row for row in resolved if row.report_of is not None]
+    result.reports += len(reports)
+    if not result.ok or not resolved:
         return  # nothing will be written; the rest of the file is still checked
     try:
         # A savepoint: a refusal by the database is reported, and the rows after it are still checked.
         with transaction.atomic():
-            ids = _write(checked, status=status, user=user, reason=resolver.reason)
+            ids = _write(checked, status=status, user=user, reason=resolver.reason) if checked else []
+            _write_reports(
+                [(pk, source) for row, pk in zip(checked, ids, strict=True) for source in row.reports]
+                + [(row.report_of.pk, row.source) for row in reports]
+            )
     except DatabaseError as error:
-        first, last = checked[0].number, checked[-1].number
+        first, last = min(row.number for row in resolved), max(row.number for row in resolved)
         result.errors.append(RowError(first, "", f"The database refused a row among rows {first}–{last}: {error}"))
     else:
         for row, pk in zip(checked, ids, strict=True):

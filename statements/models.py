@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from . import denormalised, option_counts, planner, search, verbatim
 from .dates import DatePrecision
-from .history import TrackedHistory
+from .history import TrackedHistory, word_diff
 
 WIKIDATA_ID_REGEX = r"^Q[1-9][0-9]*$"
 
@@ -323,13 +323,17 @@ class Topic(models.Model):
 
 class OutletQuerySet(models.QuerySet):
     def public(self):
-        """Outlets a public page names: the outlet of a published or retracted statement's source. One created for
-        a draft (by the article extraction, an import or by hand) stays unknown to the public until then.
+        """Outlets a public page names: the outlet of a published or retracted statement's source, or of another
+        report of one (docs/trust.md#other-reports). One created for a draft (by the article extraction, an import
+        or by hand) stays unknown to the public until then.
 
         An EXISTS on each statement's copy of its outlet (statements/denormalised.py), one probe of the outlet's
-        index per outlet, rather than a join through the outlet's sources."""
-        shown = Statement.objects.public().from_outlets([models.OuterRef("pk")])
-        return self.filter(models.Exists(shown))
+        index per outlet, rather than a join through the outlet's sources; then one on the few other reports."""
+        primary = planner.from_outlets(Statement.objects.public(), [models.OuterRef("pk")])
+        reported = Report.objects.filter(
+            source__outlet=models.OuterRef("pk"), statement__status__in=[Status.PUBLISHED, Status.RETRACTED]
+        )
+        return self.filter(models.Exists(primary) | models.Exists(reported))
 
 
 class Outlet(models.Model):
@@ -500,12 +504,15 @@ class StatementQuerySet(models.QuerySet):
         return self
 
     def from_outlets(self, outlet_ids: list[int]):
-        """Statements whose source an outlet in `outlet_ids` published (planner.from_outlets)."""
-        return planner.from_outlets(self, outlet_ids)
+        """Statements whose source, or another of their reports, an outlet in `outlet_ids` published
+        (planner.from_outlets). The few statements another report names are read first, in one query."""
+        also = Report.objects.statement_ids(source__outlet__in=outlet_ids)
+        return planner.from_outlets(self, outlet_ids, also=also)
 
     def in_language(self, code: str):
-        """Statements said in the language `code` or reported in it (planner.in_language)."""
-        return planner.in_language(self, code)
+        """Statements said in the language `code` or reported in it, by their source or another of their reports
+        (planner.in_language)."""
+        return planner.in_language(self, code, also=Report.objects.statement_ids(source__language=code))
 
     def coded(
         self,
@@ -585,6 +592,12 @@ class StatementQuerySet(models.QuerySet):
         return self.annotate(
             verbatim_passage=models.Case(found, default=models.Value(""), output_field=models.TextField())
         )
+
+    def with_other_reports(self):
+        """Prefetch each statement's other reports with their sources and outlets, earliest first (one query): what
+        a permalink lists under "Reported by". The sources' kept texts stay behind."""
+        reports = Report.objects.select_related("source__outlet").defer("source__text").earliest_first()
+        return self.prefetch_related(models.Prefetch("other_reports", queryset=reports))
 
     def recheck_verbatim(self, source_text: str) -> int:
         """Check these statements' words against `source_text` again (their source's text changed)."""
@@ -878,6 +891,13 @@ class Statement(models.Model):
             return []
         return verbatim.marked(passage, self.verbatim_passage_start, verbatim.decode_spans(self.verbatim_spans))
 
+    def reported_by(self) -> list["ShownReport"]:
+        """The primary source and the other reports (prefetched: `with_other_reports`), earliest published first;
+        the primary first on the same day."""
+        shown = [ShownReport(self.source, None)] if self.source_id else []
+        shown += [ShownReport(report.source, report) for report in self.other_reports.all()]
+        return sorted(shown, key=lambda item: (item.source.published_on, item.report is not None))
+
     @property
     def topic_ids(self) -> list[int]:
         """Its topics' ids, read from the row's copy of its links (statements/denormalised.py), without a query."""
@@ -917,6 +937,9 @@ class Statement(models.Model):
             raise ValidationError({"source": "A statement cannot be published without a source."})
         if self.status == Status.RETRACTED and not self.retraction_reason.strip():
             raise ValidationError({"retraction_reason": "Say why the statement is retracted."})
+        changed_source = self._verbatim_inputs is not None and self._verbatim_inputs[1] != self.source_id
+        if changed_source and self.source_id and Report.objects.filter(statement=self, source=self.source_id).exists():
+            raise ValidationError({"source": SOURCE_LISTED_AS_REPORT})
         if out_of_order := links_out_of_order(self):
             # A link goes from a statement to an earlier one (positions.models.StatementLink): keep it that way.
             raise ValidationError(
@@ -925,6 +948,91 @@ class Statement(models.Model):
                     f"{'; '.join(out_of_order)}. Change the links first."
                 }
             )
+
+
+@dataclass(frozen=True)
+class ShownReport:
+    """One line of a permalink's "Reported by": a source, and the Report when it is not the primary."""
+
+    source: Source
+    report: "Report | None"
+
+    @property
+    def primary(self) -> bool:
+        return self.report is None
+
+
+class ReportQuerySet(models.QuerySet):
+    def statement_ids(self, **sources) -> "list[int] | models.Subquery":
+        """The ids of the statements that another report of theirs, from the sources matching `sources`, names:
+        one query on the reports joined to their sources, read before a statement query that tests them. More than
+        planner.LISTED_IDS ids stay a subquery, which the statement query reads once, rather than as many
+        parameters."""
+        reports = self.filter(**sources).order_by().values_list("statement_id", flat=True)
+        ids = sorted(set(reports[: planner.LISTED_IDS + 1]))
+        return ids if len(ids) <= planner.LISTED_IDS else models.Subquery(reports)
+
+    def earliest_first(self):
+        """By the report's publication date, then the order they were recorded in."""
+        return self.order_by("source__published_on", "pk")
+
+
+class Report(models.Model):
+    """Another source that reported a statement: the TASS report of words the statement cites from CNN's transcript.
+
+    The statement's own `source` is its primary report (a published statement needs one); these are the others, each
+    with its own wording when it differs from the statement's words (docs/trust.md#other-reports). A report's source
+    is never the statement's primary source: `clean()` says so, and database triggers refuse it from any writer
+    (statements/other_reports.py)."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="other_reports")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="other_reports")
+    text = models.TextField(
+        "own wording",
+        blank=True,
+        help_text="This report's words, only when they differ from the statement's (a translation, a transcript).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["statement", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "source"],
+                name="report_unique_source",
+                violation_error_message="This source is already listed as a report of this statement.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Report of statement {self.statement_id} by {self.source}"
+
+    def clean(self):
+        super().clean()
+        # The same words as the statement's, spacing aside, are no wording of its own.
+        if " ".join(self.text.split()) == " ".join((self.statement.text if self.statement_id else "").split()):
+            self.text = ""
+        if self.statement_id and self.source_id and self.source_id == self.statement.source_id:
+            raise ValidationError({"source": PRIMARY_SOURCE_IS_NOT_A_REPORT})
+
+    def wording_differs(self) -> bool:
+        return bool(self.text.strip()) and " ".join(self.text.split()) != " ".join(self.statement.text.split())
+
+    def wording_diff(self) -> list[tuple[str, str]]:
+        """The report's wording against the statement's, word by word, as the history shows a change of words:
+        runs of (op, text), op "del" (only in the statement's), "ins" (only in the report's) or otherwise both."""
+        return word_diff(" ".join(self.statement.text.split()), " ".join(self.text.split()))
+
+
+PRIMARY_SOURCE_IS_NOT_A_REPORT = (
+    "This source is the statement's primary source already: another report names another source."
+)
+SOURCE_LISTED_AS_REPORT = (
+    "This source is listed as another report of this statement: delete that report and save first, "
+    "then make it the primary source."
+)
 
 
 class Counted(models.TextChoices):
@@ -1025,7 +1133,7 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # The import's keyword arguments: create_missing, publish, keep_duplicates.
+    # The import's keyword arguments: create_missing, publish, keep_duplicates, add_as_reports.
     options = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=10, choices=ImportJobState.choices, default=ImportJobState.QUEUED)
     rows_done = models.PositiveIntegerField(default=0)

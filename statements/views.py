@@ -42,7 +42,8 @@ def entity_timeline(request, template: str, context: dict, statements, *, alert_
 
 def public_statement(pk) -> Statement:
     """A published or retracted statement with everything its permalink shows; a draft or unknown id is a 404."""
-    return get_object_or_404(Statement.objects.public().with_related().with_role().with_passage(), pk=pk)
+    statements = Statement.objects.public().with_related().with_other_reports().with_role().with_passage()
+    return get_object_or_404(statements, pk=pk)
 
 
 def citation_of(request, statement: Statement) -> tuple[Citation, Revisions]:

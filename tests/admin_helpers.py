@@ -15,8 +15,13 @@ def user_with_role(role: str, username: str | None = None):
     return user
 
 
-# What a statement's add form sends for its inlines (codings, links to earlier statements) when none are added.
-NO_INLINES = {f"{prefix}-{name}": "0" for prefix in ("codings", "links") for name in ("TOTAL_FORMS", "INITIAL_FORMS")}
+# What a statement's add form sends for its inlines (codings, links to earlier statements, other reports) when none
+# are added.
+NO_INLINES = {
+    f"{prefix}-{name}": "0"
+    for prefix in ("codings", "links", "other_reports")
+    for name in ("TOTAL_FORMS", "INITIAL_FORMS")
+}
 
 
 def admin_url(model, view: str, *args) -> str:

@@ -21,9 +21,9 @@ from django.utils.timezone import now
 
 from statements.backups import database_checksums, list_tables, manifest_path, pg_command_and_env
 from statements.corrections import file_report
-from statements.models import Coding, Statement, StatementLink, Status
+from statements.models import Coding, Report, Statement, StatementLink, Status
 from statements.positions.models import LinkKind
-from tests.factories import OfficialFactory, StatementFactory, TopicFactory, UserFactory, country
+from tests.factories import OfficialFactory, SourceFactory, StatementFactory, TopicFactory, UserFactory, country
 
 ROOT = Path(__file__).resolve().parent.parent
 # Tables a backup must cover beyond the plain model tables: many-to-many, history, and history of many-to-many.
@@ -41,6 +41,7 @@ MUST_COVER = [
     "statements_historicalcoding",
     "statements_statementlink",
     "statements_historicalstatementlink",
+    "statements_report",  # a statement's other reports, with their own wording
 ]
 # Codings and links as a restore must give them back, every column (who coded and when included), by id; the time as
 # text written by the database, the same on the test's connection and on a plain one to the target.
@@ -58,6 +59,7 @@ def codings_sql() -> str:
 
 
 LINKS_SQL = "SELECT id, statement_id, kind, linked_id FROM statements_statementlink ORDER BY id"
+REPORTS_SQL = "SELECT id, statement_id, source_id, text FROM statements_report ORDER BY id"
 
 # Committed rows (pg_dump reads from another connection); the serialized rollback puts the countries back after.
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -65,8 +67,8 @@ committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def curated():
-    """A few statements with topics, countries, mentioned officials, codings, links, history, a draft, awkward text
-    and a reader's error report."""
+    """A few statements with topics, countries, mentioned officials, codings, links, other reports, history, a draft,
+    awkward text and a reader's error report."""
     peskov = OfficialFactory(name="Dmitry Peskov", aliases="Dmitri Peskov")
     putin = OfficialFactory(name="Vladimir Putin")
     relations, syria = TopicFactory(name="Russia–US relations"), TopicFactory(name="Syria")
@@ -92,6 +94,8 @@ def curated():
         Coding.objects.create(statement=statement, stance=stance, act=act, coded_by=coder, coded_at=now(), **target)
     StatementLink.objects.create(statement=edited, kind=LinkKind.RESPONDS_TO, linked=first)
     StatementLink.objects.create(statement=draft, kind=LinkKind.REITERATES, linked=first)
+    Report.objects.create(statement=edited, source=SourceFactory(), text="Syria is a «burning» issue.")
+    Report.objects.create(statement=draft, source=SourceFactory())
     file_report(statement=edited, message="Said on 12 November — «not» the 11th.", email="reader@example.net")
     return Statement.objects.count()
 
@@ -199,14 +203,17 @@ def test_backup_then_restore_into_an_empty_database_gives_identical_checksums(cu
 
 @committed
 def test_codings_and_links_come_back_identical_from_a_restore(curated, tmp_path, target):
-    """Back up a database holding codings and links (of drafts too), restore it into an empty one: the same codings
-    (target, stance, act, who coded and when) and the same links, with their history."""
+    """Back up a database holding codings, links and other reports (of drafts too), restore it into an empty one: the
+    same codings (target, stance, act, who coded and when), the same links, with their history, the same reports with
+    their wording, and the database's rule that a report is never the primary source."""
     with connection.cursor() as cursor:
         cursor.execute(codings_sql())
         codings = cursor.fetchall()
         cursor.execute(LINKS_SQL)
         links = cursor.fetchall()
-    assert (len(codings), len(links)) == (4, 2)
+        cursor.execute(REPORTS_SQL)
+        reports = cursor.fetchall()
+    assert (len(codings), len(links), len(reports)) == (4, 2, 2)
     backup = tmp_path / "tracker.backup"
     call_command("backup", str(backup))
     manifest = json.loads(manifest_path(backup).read_text())
@@ -217,6 +224,17 @@ def test_codings_and_links_come_back_identical_from_a_restore(curated, tmp_path,
     with TargetDatabase(target) as restored:
         assert [tuple(row) for row in restored.db.execute(codings_sql()).fetchall()] == [tuple(r) for r in codings]
         assert [tuple(row) for row in restored.db.execute(LINKS_SQL).fetchall()] == [tuple(r) for r in links]
+        assert [tuple(row) for row in restored.db.execute(REPORTS_SQL).fetchall()] == [tuple(r) for r in reports]
+        # A report of a statement's primary source: the restored triggers refuse it.
+        statement_id = reports[0][1]
+        (primary,) = restored.db.execute(
+            f"SELECT source_id FROM statements_statement WHERE id = {statement_id}"
+        ).fetchone()
+        with pytest.raises(Exception, match="report_source_not_primary"):
+            restored.execute(
+                "INSERT INTO statements_report (statement_id, source_id, text, created_at) "
+                f"VALUES ({statement_id}, {primary}, '', CURRENT_TIMESTAMP)"
+            )
 
 
 @committed

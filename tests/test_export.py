@@ -28,7 +28,7 @@ from statements.exports import (
     utf8_chunks,
 )
 from statements.filters import StatementFilter
-from statements.models import Kind, Medium, Statement, Status
+from statements.models import Kind, Medium, Report, Statement, Status
 from tests.factories import (
     OfficialFactory,
     OutletFactory,
@@ -133,6 +133,7 @@ def test_header_is_the_documented_stable_schema(client, timeline):
         "medium",
         "updated_at",
         "codings",
+        "other_reports",
     ]
 
 
@@ -144,8 +145,17 @@ def test_every_column_is_documented():
 
 
 def test_a_whole_row_has_names_not_ids(client, timeline):
-    """A row carries names, the role on that date, joined multi-values, an absolute permalink and UTC time."""
+    """A row carries names, the role on that date, joined multi-values, an absolute permalink and UTC time, and the
+    other reports earliest first."""
     statement = timeline[0]
+    for outlet, day, url in [("RIA", 12, "https://ria.example/2"), ("Wire; Daily", 10, "")]:
+        source = SourceFactory(
+            outlet=OutletFactory(name=outlet),
+            title=f"{outlet} | report; 1",
+            url=url,
+            published_on=datetime.date(2016, 11, day),
+        )
+        Report.objects.create(statement=statement, source=source, text="Other words.")
     statement.refresh_from_db()
     _, rows = download(client)
     row = next(row for row in rows if row["id"] == str(statement.pk))
@@ -172,6 +182,8 @@ def test_a_whole_row_has_names_not_ids(client, timeline):
         "medium": "interview",
         "updated_at": statement.updated_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "codings": "",
+        "other_reports": "2016-11-10 | Wire; Daily | Wire; Daily | report; 1 | ; "
+        "2016-11-12 | RIA | RIA | report; 1 | https://ria.example/2",
     }
 
 
@@ -547,7 +559,8 @@ def open_transaction() -> bool:
 def start_download(client, monkeypatch, statement_count: int):
     """The export of `statement_count` new statements, streamed in small chunks and read as far as its first one:
     (the response, the chunks still to come, the first chunk, the statements)."""
-    monkeypatch.setattr(views_export, "utf8_chunks", lambda lines: utf8_chunks(lines, size=300))
+    # A chunk a little longer than the header line (about 310 bytes), so the first holds a row: the read has begun.
+    monkeypatch.setattr(views_export, "utf8_chunks", lambda lines: utf8_chunks(lines, size=400))
     statements = [StatementFactory() for _ in range(statement_count)]
     response = client.get(reverse("statements:export_csv"))
     chunks = iter(response.streaming_content)

@@ -17,6 +17,7 @@ from statements.models import (
     Official,
     Outlet,
     Position,
+    Report,
     Source,
     Statement,
     StatementLink,
@@ -377,6 +378,13 @@ def exported_timeline(client):
     draft = StatementFactory(
         speaker=anna, date=datetime.date(2017, 1, 1), text="A draft.", status=Status.DRAFT, source=None
     )
+    ria = SourceFactory(
+        outlet=OutletFactory(name="RIA", slug="ria"),
+        title="Peskov | Syria; again",
+        published_on=datetime.date(2016, 11, 9),
+    )
+    for statement, source in [(first, wire), (first, ria), (month, tass)]:
+        Report.objects.create(statement=statement, source=source)
     for statement, target, stance, act in [
         (first, us, -1, "criticise"),
         (first, bloc, None, ""),
@@ -424,6 +432,7 @@ def test_round_trip_into_an_empty_database(client, exported_timeline):
     ignored = ("id", "permalink", "updated_at", "speaker_role")
     assert without(export(client), *ignored) == without(exported_timeline, *ignored)
     assert len(exported_timeline) == 5
+    assert Report.objects.count() == 3 and "RIA" in result.created["outlets"]
     assert codings_and_links() == before
     assert [len(found) for found in before] == [4, 3]
     assert "Target Bloc" in result.created["officials"]
@@ -814,3 +823,89 @@ def test_a_row_the_database_refuses_is_reported_and_nothing_is_written(known, mo
     assert not result.ok
     assert "The database refused a row among rows" in " ".join(result.messages())
     assert not Statement.objects.exists()
+
+
+# --- Other reports ---------------------------------------------------------------------------------------------------
+
+REPORT_HEADER = "date,speaker,text,outlet,source_title,source_date,source_url,other_reports"
+
+
+@pytest.fixture
+def cnn_statement():
+    """A published statement from CNN's transcript, the words a TASS row may repeat."""
+    anna = OfficialFactory(name="Anna Fictiva", slug="anna-fictiva")
+    cnn = SourceFactory(outlet=OutletFactory(name="CNN", slug="cnn"), title="Transcript", url="https://cnn.example/t")
+    OutletFactory(name="TASS", slug="tass")
+    return StatementFactory(speaker=anna, date=datetime.date(2016, 11, 11), text="Words said to CNN.", source=cnn)
+
+
+TASS_ROW = "2016-11-11,Anna Fictiva,Words  said to CNN.,TASS,Peskov to CNN,2016-11-11,https://tass.example/1,"
+
+
+@pytest.mark.parametrize(
+    ("row", "offered"),
+    [
+        (TASS_ROW, True),  # another outlet's report of the same words
+        ("2016-11-11,Anna Fictiva,Words said to CNN.,CNN,Transcript,2016-11-11,https://cnn.example/t,", False),
+        ("2016-11-11,Anna Fictiva,Words said to CNN.,CNN,Other CNN page,2016-11-11,https://cnn.example/2,", False),
+        ("2016-11-11,Anna Fictiva,Words said to CNN.,,,,,", False),  # no source: only a duplicate
+    ],
+)
+def test_the_preview_offers_another_report_only_from_another_outlet(cnn_statement, row, offered):
+    """A row repeating a stored statement's words from another outlet is offered as another report of it; from the
+    same source or outlet, or with none, it is a duplicate as before. Nothing is written either way."""
+    result = import_statements(file=csv_bytes(REPORT_HEADER, row), create_missing=True, dry_run=True)
+    assert result.ok, result.messages()
+    assert (result.skipped, result.report_offers, result.reports) == (1, int(offered), 0)
+    message = result.duplicates[0].message
+    assert (f"statement {cnn_statement.pk} (published)" in message) == (row != TASS_ROW or offered)
+    assert ("can be added as another report of it" in message) == offered
+    assert not Report.objects.exists() and Source.objects.count() == 1
+
+
+def test_add_as_another_report_adds_the_source_to_the_stored_statement(cnn_statement):
+    """With add_as_reports the row makes no statement: its source becomes another report of the stored one, once
+    however many rows repeat it."""
+    data = csv_bytes(REPORT_HEADER, TASS_ROW, TASS_ROW)
+    result = import_statements(file=data, create_missing=True, add_as_reports=True)
+    assert result.ok, result.messages()
+    assert (result.statements, result.reports, result.skipped) == (0, 1, 1)
+    assert Statement.objects.count() == 1
+    report = Report.objects.get()
+    assert (report.statement, report.source.outlet.name, report.text) == (cnn_statement, "TASS", "")
+    again = import_statements(file=csv_bytes(REPORT_HEADER, TASS_ROW), add_as_reports=True)
+    assert (again.reports, again.skipped) == (0, 1)  # already a report of it: a duplicate
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("TASS | Title | https://t.example", "is not a report as 'YYYY-MM-DD | outlet | title | URL'"),
+        ("2016-11-10 | TASS | Title |", "Unknown source"),
+        ("2016-11-11 | CNN | Transcript | https://cnn.example/t", "listed again as another report"),
+        ("2016-11-10 | CNN | T | ; 2016-11-10 | CNN | T |", "listed twice"),
+    ],
+)
+def test_a_bad_other_reports_cell_is_an_error_on_its_row(cnn_statement, cell, message):
+    """A report not written as the export writes it, unknown without create_missing, the primary again or twice."""
+    Source.objects.create(outlet=Outlet.objects.get(name="CNN"), title="T", published_on=datetime.date(2016, 11, 10))
+    row = f'2016-11-11,Anna Fictiva,New words.,CNN,Transcript,2016-11-11,https://cnn.example/t,"{cell}"'
+    result = import_statements(file=csv_bytes(REPORT_HEADER, row))
+    assert [(error.column, message in error.message) for error in result.errors] == [("other_reports", True)]
+    assert not Report.objects.exists()
+
+
+def test_the_admin_preview_offers_add_as_another_report_and_the_confirm_adds_it(admin_client, cnn_statement):
+    """The preview names the row and offers the choice; ticked on confirm, the import adds the report."""
+    upload = io.BytesIO(csv_bytes(REPORT_HEADER, TASS_ROW))
+    upload.name = "tass.csv"
+    url = reverse("admin:statements_statement_import")
+    preview = admin_client.post(url, {"file": upload, "create_missing": "on", "preview": "1"})
+    page = preview.content.decode()
+    assert f"statement {cnn_statement.pk} (published), already in the database, from another outlet (TASS)" in page
+    assert 'name="add_as_reports"' in page
+    sha256 = preview.context["sha256"]
+    response = admin_client.post(url, {"confirm": "1", "sha256": sha256, "add_as_reports": "on"})
+    assert response.status_code == 302
+    assert Report.objects.get().statement == cnn_statement
+    assert Statement.objects.count() == 1

@@ -107,7 +107,8 @@ def test_a_download_cut_mid_stream_ends_with_the_error_row_and_is_counted(client
     """The connection goes while the file streams: the file ends with its #ERROR row, and the log says the connection
     was lost (not a bug in the export), with this process's running count."""
     monkeypatch.setattr(views_export, "statement_rows", partial(statement_rows, chunk_size=2))
-    monkeypatch.setattr(views_export, "utf8_chunks", partial(views_export.utf8_chunks, size=300))
+    # A little longer than the header line, so the first chunk holds a row: the read has begun.
+    monkeypatch.setattr(views_export, "utf8_chunks", partial(views_export.utf8_chunks, size=400))
     for _ in range(12):
         StatementFactory()
     response = client.get(reverse("statements:export_csv"))

@@ -229,10 +229,10 @@ def add_statements(world, n: int):
 
 # Named constants, so a change in a page's query count is a visible, reviewed decision.
 # A many-to-many filter first counts its links to choose its query's shape (link_counting_queries).
-# The permalink: statement with speaker, source and passage, 3 prefetches, related statements, its codings, its links
-# both ways; then its history and the history's links of 3 kinds (its public corrections and the version its citation
-# names: statements/revisions.py).
-PERMALINK_QUERIES = 7 + link_counting_queries(1) + 4
+# The permalink: statement with speaker, source and passage, 3 prefetches and its other reports, related statements,
+# its codings, its links both ways; then its history and the history's links of 3 kinds (its public corrections and
+# the version its citation names: statements/revisions.py).
+PERMALINK_QUERIES = 8 + link_counting_queries(1) + 4
 OFFICIAL_QUERIES = 5  # official, positions, the matches' ids (count and page), rows, their topics
 TOPIC_QUERIES = 6 + link_counting_queries(
     1

@@ -459,8 +459,8 @@ def test_the_statement_form_leads_to_its_inlines_and_names_their_boxes(analyst):
     of the new coding row after its column (the browser test codes from the keyboard: tests/test_browser_coding.py)."""
     page = analyst.get(admin_url(Statement, "change", StatementFactory(status="draft").pk)).content.decode()
     assert (
-        'Go to:\n  <a href="#codings-group">Codings</a> · <a href="#links-group">Links to earlier statements</a>'
-        in page
+        'Go to:\n  <a href="#codings-group">Codings</a> · <a href="#links-group">Links to earlier statements</a> · '
+        '<a href="#other_reports-group">Other reports</a>' in page
     )
     for name, label in [
         ("target_country", "Target country"),

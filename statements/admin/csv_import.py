@@ -5,7 +5,8 @@ then kept in the user's session (at most ADMIN_IMPORT_MAX_BYTES, with its sha256
 the confirm form carries only the hash, so the import runs on exactly the bytes that were previewed, and it runs
 the whole validation again (the database may have changed since the preview). Any error then writes nothing.
 The options (create missing, publish) are the ones previewed, and publishing is checked against the user's
-permission again at confirm time.
+permission again at confirm time. Rows that repeat a stored statement's words from another outlet are offered, in the
+preview, as other reports of that statement: ticked there (or on upload), the import adds them as reports.
 """
 
 import base64
@@ -62,6 +63,13 @@ class ImportForm(forms.Form):
         label="Keep duplicate rows",
         help_text="A row with the same speaker, date and words (spaces aside) as another row or a statement already "
         "in the database is shown in the preview and skipped, unless this is ticked.",
+    )
+
+    add_as_reports = forms.BooleanField(
+        required=False,
+        label="Add as another report",
+        help_text="A row repeating a stored statement's words from another outlet adds its source to that statement "
+        "as another report (the TASS report of a CNN interview), rather than being skipped.",
     )
 
     def __init__(self, *args, can_create: bool, can_publish: bool, **kwargs):
@@ -125,6 +133,7 @@ def import_view(model_admin, request):
         "create_missing": form.cleaned_data.get("create_missing", False),
         "publish": form.cleaned_data.get("publish", False),
         "keep_duplicates": form.cleaned_data["keep_duplicates"],
+        "add_as_reports": form.cleaned_data["add_as_reports"],
     }
     if import_jobs.data_rows(data) > settings.IMPORT_JOB_MIN_ROWS:
         # Too long to check and import within a request: a worker imports it (all rows or none), the page follows.
@@ -167,6 +176,8 @@ def _confirm(model_admin, request, *, can_publish: bool, can_create: bool):
         )
     data = base64.b64decode(pending["data"])
     options = dict(pending["options"])
+    # The preview offers the rows from another outlet as other reports of their statements (its dry run listed them).
+    options["add_as_reports"] = options.get("add_as_reports", False) or "add_as_reports" in request.POST
     # The permission may have been withdrawn since the preview; an analyst can never publish by import.
     options["publish"] = options["publish"] and can_publish
     options["create_missing"] = options["create_missing"] and can_create
@@ -191,6 +202,7 @@ def _confirm(model_admin, request, *, can_publish: bool, can_create: bool):
     messages.success(
         request,
         f"Imported {result.statements} statement{pluralize(result.statements)} from {pending['name']} as {state}."
+        + (f" Added {result.reports} other report{pluralize(result.reports)}." if result.reports else "")
         + (f" Skipped {result.skipped} duplicate row{pluralize(result.skipped)}." if result.skipped else "")
         + (f" Created {created}." if created else ""),
     )

@@ -1,7 +1,8 @@
-"""A statement's codings and links on its admin page, and the bulk action that sets a target on drafts.
+"""A statement's codings, links and other reports on its admin page, and the bulk action that sets a target on
+drafts.
 
 Coding is part of review (docs/roles.md): Analysts code drafts; once a statement is published or retracted its
-codings and links are, like its words, the Editors' to change.
+codings, links and other reports are, like its words and source, the Editors' to change.
 """
 
 from django import forms
@@ -11,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from statements.models import Coding, Country, Official, StatementLink, Status
+from statements.models import Coding, Country, Official, Report, StatementLink, Status
 from statements.positions.codebook import NO_STANCE, Stance, stance_words
 
 EDITOR_PERMISSION = "statements.publish_statement"
@@ -77,6 +78,24 @@ class StatementLinkInline(EditorOnlyWhenPublicStatementInline, admin.TabularInli
     verbose_name = "link to an earlier statement"
     jump_label = "Links to earlier statements"
     verbose_name_plural = "Links to earlier statements"
+
+
+class ReportInline(EditorOnlyWhenPublicStatementInline, admin.TabularInline):
+    """The statement's other reports; its primary report is its `source` (docs/trust.md#other-reports)."""
+
+    model = Report
+    extra = 0
+    fields = ["source", "text"]
+    autocomplete_fields = ["source"]
+    verbose_name = "other report"
+    jump_label = "Other reports"
+    verbose_name_plural = "Other reports: the same words reported by other sources (the primary is the source above)"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "text":
+            formfield.widget.attrs.update(rows=2, cols=60)
+        return formfield
 
 
 def stamp_codings(formset, user) -> None:

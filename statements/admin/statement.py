@@ -18,7 +18,13 @@ from statements import publishing
 from statements.admin import agreement, csv_export, csv_import, extraction, help_pages
 from statements.admin.concurrency import OptimisticLockAdminMixin, VersionedModelForm
 from statements.admin.history import ReadOnlyHistoryAdmin
-from statements.admin.positions import CodingInline, SetTargetForm, StatementLinkInline, stamp_codings
+from statements.admin.positions import (
+    CodingInline,
+    ReportInline,
+    SetTargetForm,
+    StatementLinkInline,
+    stamp_codings,
+)
 from statements.admin.scale import CappedCountPaginator, CountryFilter, SpeakerFilter, TopicFilter, YearFilter
 from statements.dates import STATEMENT_DATE_HELP, DateSpan, PartialDateField
 from statements.models import Coding, Statement, Status, VerbatimCheck
@@ -114,8 +120,9 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
         "request_second_coding_selected",
         "export_selected_csv",
     ]
-    # Codings and links to earlier statements (statements/admin/positions.py): part of review, Editors' once public.
-    inlines = [CodingInline, StatementLinkInline]
+    # Codings, links to earlier statements and other reports (statements/admin/positions.py): part of review,
+    # Editors' once public.
+    inlines = [CodingInline, StatementLinkInline, ReportInline]
     # The status each version had, and the source's outlet its differences name (statements/admin/history.py).
     history_list_display = ["status_then"]
     history_select_related = ["source__outlet"]

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from statements.sample_data.codings import code_synthetic_statements
+from statements.sample_data.reports import report_synthetic_statements
 from statements.sample_data.synthetic import generate_statements
 
 MAX_COUNT = 10_000_000
@@ -79,6 +80,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-codings", action="store_true", help="Leave the new statements uncoded (see code_synthetic)."
         )
+        parser.add_argument(
+            "--no-reports",
+            action="store_true",
+            help="Give none of the new statements another report (see report_synthetic).",
+        )
 
     def handle(self, *args, count: int, seed: int, batch_size: int, no_analyze: bool, **options):
         no_codings = options.get("no_codings", False)
@@ -100,6 +106,12 @@ class Command(BaseCommand):
                 seed=seed, batch_size=batch_size, progress=Progress(self.stdout, redraw=redraw, unit="statements coded")
             )
             self.stdout.write(f"Made {coded:,} synthetic codings.")
+        if not options.get("no_reports", False):
+            self.stdout.write("Giving some of them another report (report_synthetic)…")
+            reported = report_synthetic_statements(
+                seed=seed, batch_size=batch_size, progress=Progress(self.stdout, redraw=redraw, unit="statements")
+            )
+            self.stdout.write(f"Made {reported:,} synthetic other reports.")
         if not no_analyze:
             analyze_started = time.monotonic()
             analyze()

@@ -37,13 +37,30 @@ class Command(BaseCommand):
             "(otherwise they are listed and skipped).",
         )
         parser.add_argument(
+            "--add-as-reports",
+            action="store_true",
+            help="A row repeating an existing statement's words from another outlet adds its source to that statement "
+            "as another report (otherwise it is listed and skipped as a duplicate).",
+        )
+        parser.add_argument(
             "--links",
             metavar="LINKS_FILE",
             help="The links CSV exported with the statements file (/export-links.csv with the same filters): link the "
             "imported statements as they were linked, by the ids in the file's id column.",
         )
 
-    def handle(self, *args, file, dry_run, create_missing, publish, keep_duplicates, links=None, **options):
+    def handle(
+        self,
+        *args,
+        file,
+        dry_run,
+        create_missing,
+        publish,
+        keep_duplicates,
+        add_as_reports=False,
+        links=None,
+        **options,
+    ):
         # The progress line goes to stderr, so that stdout stays the report (duplicates, what was created, the count).
         redraw = options.get("stderr") is None and sys.stderr.isatty()
         progress = Progress(self.stderr, redraw=redraw, unit="rows")
@@ -56,6 +73,7 @@ class Command(BaseCommand):
                     create_missing=create_missing,
                     publish=publish,
                     keep_duplicates=keep_duplicates,
+                    add_as_reports=add_as_reports,
                     reason=f"Imported from {os.path.basename(file)} with manage.py import_statements.",
                     progress=progress,
                     links=links_handle if links else None,
@@ -84,6 +102,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Dry run: {statements} would be imported; nothing written.")
         else:
             self.stdout.write(self.style.SUCCESS(f"Imported {statements} from {file}."))
+        if result.reports:
+            verb = "Would add" if dry_run else "Added"
+            self.stdout.write(
+                f"{verb} {result.reports} other report{pluralize(result.reports)} to existing statements."
+            )
         if result.skipped:
             verb = "Would skip" if dry_run else "Skipped"
             self.stdout.write(f"{verb} {result.skipped} duplicate row{pluralize(result.skipped)}.")

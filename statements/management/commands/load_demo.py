@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from statements.models import Statement
 from statements.sample_data.codings import code_synthetic_statements, double_code_sample
 from statements.sample_data.demo import load_demo
+from statements.sample_data.reports import report_synthetic_statements
 from statements.sample_data.synthetic import generate_statements
 
 
@@ -47,6 +48,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"Synthetic statements: added {added}, now {existing + added}.")
             coded = code_synthetic_statements(seed=seed, batch_size=batch_size)
             self.stdout.write(f"Synthetic codings: added {coded}.")
+            reported = report_synthetic_statements(seed=seed, batch_size=batch_size)
+            self.stdout.write(f"Synthetic other reports: added {reported}.")
             doubled = double_code_sample(seed=seed)
             self.stdout.write(f"Double-coded sample (for the agreement report): {doubled} statements coded again.")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

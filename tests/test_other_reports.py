@@ -1,0 +1,395 @@
+"""A statement's other reports: the rules that keep them apart from the primary source, the permalink's "Reported by",
+and the outlet and language filters that match any report (docs/trust.md#other-reports)."""
+
+import csv
+import datetime
+import html
+import io
+import re
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
+from django.test import Client
+
+from statements import planner
+from statements.models import (
+    PRIMARY_SOURCE_IS_NOT_A_REPORT,
+    SOURCE_LISTED_AS_REPORT,
+    Report,
+    Statement,
+    StatementChange,
+    Status,
+)
+from tests.admin_helpers import admin_url, change_form_data, user_with_role
+from tests.factories import OutletFactory, SourceFactory, StatementFactory, TopicFactory
+from tests.test_pages import PERMALINK_QUERIES
+from tests.test_timeline import TIMELINE_QUERIES
+from tests.timeline_data import link_counting_queries
+
+pytestmark = pytest.mark.django_db
+
+CNN_WORDS = "Syria is a burning issue, and we cannot afford a pause."
+
+
+@pytest.fixture
+def reported():
+    """A statement from CNN's transcript (the primary), also reported by TASS in other words and by RIA as said."""
+    cnn, tass, ria = (OutletFactory(name=name) for name in ("CNN", "TASS", "RIA Novosti"))
+    transcript = SourceFactory(outlet=cnn, title="Transcript", published_on=datetime.date(2016, 11, 11), language="en")
+    tass_report = SourceFactory(outlet=tass, title="Peskov to CNN", published_on=datetime.date(2016, 11, 10))
+    ria_report = SourceFactory(
+        outlet=ria, title="Peskov: Syria", published_on=datetime.date(2016, 11, 12), language="ru"
+    )
+    statement = StatementFactory(text=CNN_WORDS, source=transcript)
+    Report.objects.create(
+        statement=statement, source=tass_report, text="Syria is a burning issue and we can't afford any pause."
+    )
+    Report.objects.create(statement=statement, source=ria_report)
+    return statement
+
+
+# --- The rules ------------------------------------------------------------------------------------------------------
+
+
+def test_a_report_of_the_primary_source_is_refused_with_a_message(reported):
+    """clean() names the rule; the database refuses the row from any writer that skips clean()."""
+    report = Report(statement=reported, source=reported.source)
+    with pytest.raises(ValidationError) as error:
+        report.full_clean()
+    assert error.value.message_dict["source"] == [PRIMARY_SOURCE_IS_NOT_A_REPORT]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        report.save()
+
+
+def test_moving_a_report_onto_the_primary_source_is_refused_by_the_database(reported):
+    """An UPDATE that gives a report its statement's primary source is refused, as the insert is."""
+    report = reported.other_reports.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(source=reported.source)
+
+
+def test_one_report_per_statement_and_source(reported):
+    """The same source twice on a statement is refused, with the constraint's message."""
+    again = Report(statement=reported, source=reported.other_reports.first().source)
+    with pytest.raises(ValidationError) as error:
+        again.full_clean()
+    assert "already listed as a report" in str(error.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        again.save()
+
+
+def test_a_primary_source_already_listed_as_a_report_is_refused_with_a_message(reported):
+    """Making a listed report's source the primary one is refused by clean() and by the database: delete the report
+    first."""
+    statement = Statement.objects.get(pk=reported.pk)
+    statement.source = reported.other_reports.first().source
+    with pytest.raises(ValidationError) as error:
+        statement.full_clean()
+    assert error.value.message_dict["source"] == [SOURCE_LISTED_AS_REPORT]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        statement.save()
+    Report.objects.filter(statement=reported, source=statement.source).delete()
+    statement.full_clean()
+    statement.save()  # the report gone, the source can be the primary
+
+
+def test_a_report_with_the_statement_words_keeps_no_wording_of_its_own(reported):
+    """Words equal to the statement's, spacing aside, are cleared: only a wording that differs is kept."""
+    report = Report(
+        statement=reported, source=SourceFactory(), text="  Syria is a burning issue,\nand we cannot afford a pause."
+    )
+    report.full_clean()
+    assert report.text == ""
+
+
+def test_deleting_a_statement_deletes_its_reports_but_a_reported_source_stays_protected(reported):
+    """A source cited by a report cannot be deleted under it; deleting the (draft) statement takes its reports."""
+    source = reported.other_reports.first().source
+    with pytest.raises(ProtectedError), transaction.atomic():
+        source.delete()
+    Statement.objects.filter(pk=reported.pk).update(status=Status.DRAFT)
+    Statement.objects.get(pk=reported.pk).delete()
+    assert not Report.objects.exists()
+
+
+# --- The permalink --------------------------------------------------------------------------------------------------
+
+
+def reported_by(page: str) -> list[str]:
+    """The "Reported by" lines of a permalink, as text."""
+    listed = re.search(r'<ol class="reports">(.*?)</ol>', page, re.S)
+    assert listed, "no Reported by list"
+    items = re.findall(r"<li>(.*?)</li>", listed.group(1), re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", item)).split()) for item in items]
+
+
+def test_the_permalink_lists_every_report_earliest_first(client, reported):
+    """TASS (10 November) before CNN's transcript, the primary (11), before RIA (12)."""
+    lines = reported_by(client.get(reported.get_absolute_url()).content.decode())
+    assert [line.split(":")[0] for line in lines] == ["TASS", "CNN", "RIA Novosti"]
+    assert "(primary source)" in lines[1] and "(primary source)" not in lines[0] + lines[2]
+    assert "published 10 November 2016" in lines[0]
+
+
+def test_the_permalink_shows_where_a_report_words_differ(client, reported):
+    """The TASS wording is shown word by word against the statement's; RIA's, the same words, shows none."""
+    page = client.get(reported.get_absolute_url()).content.decode()
+    tass = re.search(r"<li>TASS.*?</li>", page, re.S).group(0)
+    assert "<del>issue, and</del>" in tass or "<del>," in tass
+    assert "<ins>can&#x27;t afford any</ins>" in tass
+    ria = re.search(r"<li>RIA Novosti.*?</li>", page, re.S).group(0)
+    assert "report__wording" not in ria
+
+
+def test_a_report_wording_is_escaped(client, reported):
+    """A wording is text: markup in it is shown, never run."""
+    report = reported.other_reports.get(source__outlet__name="RIA Novosti")
+    report.text = "Syria is <script>alert(1)</script> a burning issue"
+    report.save()
+    page = client.get(reported.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_statement_with_one_source_keeps_its_source_line(client):
+    """Without other reports the permalink names its one source, as before."""
+    statement = StatementFactory()
+    page = client.get(statement.get_absolute_url()).content.decode()
+    assert "<dt>Source</dt>" in page and "<dt>Reported by</dt>" not in page
+
+
+@pytest.mark.parametrize("reports", [0, 1, 5])
+def test_the_permalink_reads_reports_in_one_query_however_many(client, django_assert_num_queries, reports):
+    """The other reports cost the permalink one query, whatever their number (PERMALINK_QUERIES counts it)."""
+    statement = StatementFactory(topics=[TopicFactory()])
+    for _ in range(reports):
+        Report.objects.create(statement=statement, source=SourceFactory(), text="Other words entirely.")
+    with django_assert_num_queries(PERMALINK_QUERIES):
+        assert client.get(statement.get_absolute_url()).status_code == 200
+
+
+# --- The outlet and language filters --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def outlets_world():
+    """Statements whose primary is one outlet and whose other reports are others, a draft and a retraction among them.
+
+    ids by name: "cnn" (primary CNN, reported by TASS in German), "tass" (primary TASS), "plain" (primary RIA, no
+    other report), "draft" and "retracted" (primary RIA, reported by TASS): never on a public list."""
+    cnn, tass, ria = (OutletFactory(name=name) for name in ("CNN", "TASS", "RIA Novosti"))
+
+    def source(outlet, language="en"):
+        return SourceFactory(outlet=outlet, language=language)
+
+    made = {
+        "cnn": StatementFactory(source=source(cnn), date=datetime.date(2016, 11, 11)),
+        "tass": StatementFactory(source=source(tass), date=datetime.date(2016, 11, 10)),
+        "plain": StatementFactory(source=source(ria, "ru"), date=datetime.date(2016, 11, 9)),
+        "draft": StatementFactory(source=source(ria, "ru"), status=Status.DRAFT),
+        "retracted": StatementFactory(source=source(ria, "ru"), status=Status.RETRACTED, retraction_reason="Wrong."),
+    }
+    Report.objects.create(statement=made["cnn"], source=source(tass, "de"))
+    for name in ("draft", "retracted"):
+        Report.objects.create(statement=made[name], source=source(tass, "de"))
+    return {name: statement.pk for name, statement in made.items()}
+
+
+def ids_on(client, surface: str, query: str) -> list[int]:
+    """The statement ids a public surface lists for the query string, newest first."""
+    if surface == "timeline":
+        response = client.get(f"/?{query}")
+        assert response.status_code == 200
+        return [statement.pk for statement in response.context["page"].object_list]
+    if surface == "csv":
+        response = client.get(f"/export.csv?{query}")
+        assert response.status_code == 200
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+        return [int(row["id"]) for row in rows]
+    if surface == "api":
+        response = client.get(f"/api/statements/?{query}")
+        assert response.status_code == 200
+        return [row["id"] for row in response.json()["results"]]
+    response = client.get(f"/feed.atom?{query}")
+    assert response.status_code == 200
+    return [int(pk) for pk in re.findall(r"<id>[^<]*/statements/(\d+)/</id>", response.content.decode())]
+
+
+FILTERS = [
+    ("outlet=tass", ["cnn", "tass"]),
+    ("outlet=cnn", ["cnn"]),
+    ("outlet=ria-novosti", ["plain"]),
+    ("outlet=tass&outlet=ria-novosti", ["cnn", "tass", "plain"]),
+    ("language=de", ["cnn"]),
+    ("language=ru", ["plain"]),
+    ("language=en", ["cnn", "tass"]),
+]
+
+
+@pytest.mark.parametrize("surface", ["timeline", "csv", "api", "feed"])
+@pytest.mark.parametrize(("query", "expected"), FILTERS)
+def test_outlet_and_language_match_any_report_on_every_surface(client, outlets_world, surface, query, expected):
+    """Each surface shares the FilterSet: a statement matches by its primary or another report, drafts and
+    retractions never listed."""
+    assert ids_on(client, surface, query) == [outlets_world[name] for name in expected]
+
+
+@pytest.mark.parametrize("listed_ids", [planner.LISTED_IDS, 0])
+@pytest.mark.parametrize("shape", ["listed", "walked"])
+@pytest.mark.parametrize(("query", "expected"), FILTERS)
+def test_listing_and_walking_find_the_same_statements(
+    client, outlets_world, monkeypatch, shape, listed_ids, query, expected
+):
+    """Whichever shape the planner chooses (is_common), and whether the other reports' statements are given as ids
+    or, when many, as a subquery (LISTED_IDS), they are found."""
+    monkeypatch.setattr(planner, "is_common", lambda statements, count_up_to: shape == "walked")
+    monkeypatch.setattr(planner, "LISTED_IDS", listed_ids)
+    assert ids_on(client, "timeline", query) == [outlets_world[name] for name in expected]
+
+
+@pytest.mark.parametrize(
+    ("filtered", "today"),
+    [
+        (lambda q, outlets: q.from_outlets(outlets[:1]), lambda q, outlets: q.filter(outlet_cache=outlets[0])),
+        (
+            lambda q, outlets: q.from_outlets(outlets),
+            lambda q, outlets: q.filter(outlet_cache__in=outlets),
+        ),
+    ],
+)
+def test_without_other_reports_the_query_is_today_s(filtered, today):
+    """No other report from the outlets: not one condition more than before statements had other reports."""
+    outlets = [OutletFactory().pk, OutletFactory().pk]
+    StatementFactory()
+    published = Statement.objects.published()
+    assert str(filtered(published, outlets).query) == str(today(published, outlets).query)
+
+
+def test_an_outlet_only_another_report_names_is_a_known_outlet(client, outlets_world):
+    """The outlet filter accepts an outlet named only by another report of a public statement (not a 400)."""
+    dpa = OutletFactory(name="DPA")
+    Report.objects.create(statement_id=outlets_world["tass"], source=SourceFactory(outlet=dpa))
+    assert ids_on(client, "timeline", "outlet=dpa") == [outlets_world["tass"]]
+    only_draft = OutletFactory(name="Draft Only")
+    Report.objects.create(statement_id=outlets_world["draft"], source=SourceFactory(outlet=only_draft))
+    assert client.get("/?outlet=draft-only").status_code == 400
+
+
+# One query reads the statements other reports name; a set found makes the planner count (planner.is_common).
+OUTLET_QUERIES = TIMELINE_QUERIES + 1 + 1  # the outlets named, the other reports
+OUTLET_QUERIES_REPORTED = OUTLET_QUERIES + link_counting_queries(1)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"), [("outlet=cnn", OUTLET_QUERIES), ("outlet=tass", OUTLET_QUERIES_REPORTED)]
+)
+def test_the_outlet_filter_reads_other_reports_in_one_query(
+    client, django_assert_num_queries, outlets_world, query, expected
+):
+    """An outlet no other report names costs one query more than before; one that some name, the planner's count."""
+    with django_assert_num_queries(expected):
+        assert client.get(f"/?{query}").status_code == 200
+
+
+# --- The admin ------------------------------------------------------------------------------------------------------
+
+
+def post_reports(client, statement, reports: list[tuple[int, str]], **changes):
+    """Save the statement's admin page with new other reports (source id, own wording) added."""
+    data = change_form_data(client.get(admin_url(Statement, "change", statement.pk)), **changes)
+    start = int(data["other_reports-TOTAL_FORMS"])
+    for number, (source, wording) in enumerate(reports, start=start):
+        data[f"other_reports-{number}-source"] = str(source)
+        data[f"other_reports-{number}-text"] = wording
+    data["other_reports-TOTAL_FORMS"] = str(start + len(reports))
+    return client.post(admin_url(Statement, "change", statement.pk), data)
+
+
+def test_other_reports_of_a_published_statement_are_the_editors(client):
+    """An Analyst sees them read-only and a POST is refused; an Editor adds one, its source by autocomplete."""
+    published = StatementFactory()
+    source = SourceFactory()
+    client.force_login(user_with_role("Analyst"))
+    page = client.get(admin_url(Statement, "change", published.pk))
+    inline = next(i for i in page.context["inline_admin_formsets"] if i.formset.prefix == "other_reports")
+    assert not inline.has_add_permission and not inline.has_change_permission
+    editor = Client()
+    editor.force_login(user_with_role("Editor"))
+    page = editor.get(admin_url(Statement, "change", published.pk)).content.decode()
+    box = re.search(r"<select [^>]*other_reports-__prefix__-source[^>]*>", page).group(0)
+    assert "admin-autocomplete" in box and 'aria-label="Source"' in box
+    assert post_reports(editor, published, [(source.pk, "Other words.")]).status_code == 302
+    assert Report.objects.get().source == source
+    analyst_data = change_form_data(editor.get(admin_url(Statement, "change", published.pk)))
+    assert client.post(admin_url(Statement, "change", published.pk), analyst_data).status_code == 403
+
+
+def test_the_admin_says_why_a_report_of_the_primary_source_is_refused(client):
+    """Choosing the statement's own source as another report is a message on the form, not a 500; nothing saved."""
+    draft = StatementFactory(status=Status.DRAFT)
+    client.force_login(user_with_role("Analyst"))
+    response = post_reports(client, draft, [(draft.source_id, "")])
+    assert response.status_code == 200
+    assert html.escape(PRIMARY_SOURCE_IS_NOT_A_REPORT, quote=False) in response.content.decode().replace("&#x27;", "'")
+    assert not Report.objects.exists()
+
+
+def test_the_admin_says_why_a_listed_report_cannot_become_the_primary_source(client):
+    """Changing the source to one listed as another report is refused with the message, the report kept."""
+    draft = StatementFactory(status=Status.DRAFT)
+    other = SourceFactory()
+    Report.objects.create(statement=draft, source=other)
+    client.force_login(user_with_role("Analyst"))
+    response = post_reports(client, draft, [], source=str(other.pk))
+    assert response.status_code == 200
+    assert "listed as another report of this statement" in response.content.decode()
+    assert Statement.objects.get(pk=draft.pk).source_id != other.pk
+
+
+# --- Mirrors --------------------------------------------------------------------------------------------------------
+
+
+def stamp(statement) -> object:
+    return StatementChange.objects.filter(statement_id=statement.pk).values_list("changed_at", flat=True).first()
+
+
+@pytest.mark.parametrize("change", ["add", "reword", "remove"])
+def test_a_report_added_changed_or_removed_stamps_a_published_statement_for_mirrors(change):
+    """The CSV row shows the other reports, so `updated_since` must list the statement again; a draft has no row."""
+    published, draft = StatementFactory(), StatementFactory(status=Status.DRAFT)
+    report = Report.objects.create(statement=published, source=SourceFactory()) if change != "add" else None
+    before = stamp(published)
+    time.sleep(0.002)
+    if change == "add":
+        Report.objects.create(statement=published, source=SourceFactory())
+    elif change == "reword":
+        Report.objects.filter(pk=report.pk).update(text="Other words.")
+    else:
+        report.delete()
+    assert stamp(published) > before
+    Report.objects.create(statement=draft, source=SourceFactory())
+    assert stamp(draft) is None
+
+
+def walked(column: str) -> re.Pattern:
+    """A column tested while walking (TestedWhileWalking): `(+"…"."id" IN (…))` on SQLite, `(("…"."id" IN (…)) IS
+    TRUE)` on PostgreSQL."""
+    if connection.vendor == "sqlite":
+        return re.compile(rf'\(\+"statements_statement"\."{column}" IN \(')
+    return re.compile(rf'\(\("statements_statement"\."{column}" IN \([^)]*\)\) IS TRUE\)')
+
+
+@pytest.mark.parametrize("shape", ["listed", "walked"])
+def test_a_common_outlet_is_walked_and_a_rare_one_listed_with_its_other_reports(outlets_world, monkeypatch, shape):
+    """Common: the primary's outlet and the other reports' ids are both tested while walking the date index; rare:
+    both are listed (one bitmap on PostgreSQL, `id IN (… UNION ALL …)` on SQLite), never walked."""
+    monkeypatch.setattr(planner, "is_common", lambda statements, count_up_to: shape == "walked")
+    outlet = Report.objects.values_list("source__outlet", flat=True).first()
+    sql = str(Statement.objects.published().from_outlets([outlet]).query)
+    assert bool(walked("id").search(sql)) == bool(walked("outlet_cache").search(sql)) == (shape == "walked"), sql
+    if shape == "listed":
+        listed = "UNION ALL" if connection.vendor == "sqlite" else '"statements_statement"."id" IN ('
+        assert listed in sql, sql
