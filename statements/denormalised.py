@@ -3,26 +3,29 @@
 What they are. `Statement.topics_cache` holds ",3,17," for a statement linked to topics 3 and 17 (sorted; "," for
 none) and `countries_cache` the same for the countries concerned; `outlet_cache` holds the id of the outlet that
 published the statement's source (NULL without a source) and `source_language_cache` the source's language ("" without
-one). The link tables and the sources stay the truth. The copies are not a cache that may be thrown away or be
-stale: triggers keep them exact whatever writes (the admin, imports, the API, raw SQL), and the timeline's answers
-depend on them. (The columns kept their historical "_cache" names: renaming them would rewrite a million rows.)
+one); `codings_cache` holds its codings, one integer code each (target, stance and act: `coding_code`), as a set
+like the topics'. The link tables, the sources and the codings stay the truth. The copies are not a cache that may be
+thrown away or be stale: triggers keep them exact whatever writes (the admin, imports, the API, raw SQL), and the
+timeline's answers depend on them. (The columns kept their historical "_cache" names: renaming them would rewrite a
+million rows.)
 
 Why they exist. The timeline finds its page by walking a date index in order, and stops after the newest matches a
 page needs (docs/performance.md). What it filters and counts on must be in the rows that walk passes, not in
 other tables: a common topic, country, outlet or language is a test on the row's copy while walking
-(`LIKE '%,3,%'`, `+outlet_cache IN (…)`), one outlet a walk of its own index, and the topic facet counts the ids in
-the rows the paginator fetched instead of probing the link table for each of them (statements/planner.py).
+(`LIKE '%,3,%'`, `+outlet_cache IN (…)`), one outlet a walk of its own index, a common target, stance or act one
+pattern on the codings' copy (`coding_patterns`), and the topic facet counts the ids in the rows the paginator
+fetched instead of probing the link table for each of them (statements/planner.py).
 
 How they are kept exact. `COPIES` below is the one table of what is copied from where; one trigger builder per
 database engine (`SQLite`, `PostgreSQL`) reads it:
 
-- a set of ids from a link table (`LinkedIds`): a link added, removed or changed rewrites its statement's copy from
-  the link table. An ORM save writes the copy it loaded, which may be stale, so an update that sets the copy
-  recomputes it from the links. On PostgreSQL that recomputation runs once the row's lock is held, reading the
-  links as committed by then: two transactions linking one statement at once both land in its copy (SQLite has
-  one writer at a time). A new row keeps the copy it is inserted with: "," from the ORM (`Statement.save` resets
-  it: no links yet), or the exact value when a bulk loader (statements/sample_data/synthetic.py) inserts links
-  and copies together, which spares PostgreSQL a rewrite per row;
+- a set of ids from a link table (`LinkedIds`), or of codes computed from each of its rows (the codings): a link
+  added, removed or changed rewrites its statement's copy from the link table. An ORM save writes the copy it loaded,
+  which may be stale, so an update that sets the copy recomputes it from the links. On PostgreSQL that recomputation
+  runs once the row's lock is held, reading the links as committed by then: two transactions linking one statement at
+  once both land in its copy (SQLite has one writer at a time). A new row keeps the copy it is inserted with: "," from
+  the ORM (`Statement.save` resets it: no links yet), or the exact value when a bulk loader
+  (statements/sample_data/synthetic.py) inserts links and copies together, which spares PostgreSQL a rewrite per row;
 - a column of the statement's source (`FromSource`): a statement written with a source, or given another, takes
   the source's values, and a source whose values change passes them on to its statements. An ORM save writes the
   copies it loaded, so an update that sets them reads them from the source again. On PostgreSQL a statement given
@@ -40,7 +43,7 @@ How to add one (a statement reported by several outlets, say: an outlet set copi
    `drop_schema(schema_editor, only=[...])` backward for the new column only;
 4. extend tests/test_denormalised.py's upgrade test with it.
 
-Never change an existing entry's names or SQL: migrations 0007 and 0013 build their triggers from this table.
+Never change an existing entry's names or SQL: migrations 0007, 0013 and 0036 build their triggers from this table.
 """
 
 from collections import Counter
