@@ -161,12 +161,15 @@ def test_every_copied_column_is_on_the_model_and_left_out_of_its_history():
 
 def fill_codings_in_the_old_schema(apps) -> list[tuple[int, str]]:
     """Statements coded toward countries and officials before the codings' copy; (statement id, its exact copy)."""
-    model = {name: apps.get_model("statements", name) for name in ("Country", "Official", "Statement", "Coding")}
+    names = ("Country", "Official", "Outlet", "Source", "Statement", "Coding")
+    model = {name: apps.get_model("statements", name) for name in names}
     us, ru = (model["Country"].objects.get(code=code) for code in ("US", "RU"))
     speaker = model["Official"].objects.create(name="Fictional Speaker", slug="fictional-speaker")
     target = model["Official"].objects.create(name="Fictional Target", slug="fictional-target")
     day = datetime.date(2020, 5, 1)
-    # Each statement's codings: (country, official, stance, act)
+    wire = model["Outlet"].objects.create(name="Wire", slug="wire")
+    source = model["Source"].objects.create(outlet=wire, title="Wire report", published_on=day, language="en")
+    # Each statement's codings: (country, official, stance, act); the published ones count in the compare rollup.
     rows = [
         [(us, None, -1, "criticise"), (None, target, None, "decline")],
         [(ru, None, 2, "praise")],
@@ -174,7 +177,9 @@ def fill_codings_in_the_old_schema(apps) -> list[tuple[int, str]]:
     ]
     expected = []
     for i, codings in enumerate(rows):
-        statement = model["Statement"].objects.create(speaker=speaker, date=day, text=f"Statement {i}")
+        statement = model["Statement"].objects.create(
+            speaker=speaker, date=day, text=f"Statement {i}", source=source, status="published" if i < 2 else "draft"
+        )
         for country_, official, stance, act in codings:
             model["Coding"].objects.create(
                 statement=statement, target_country=country_, target_official=official, stance=stance, act=act
