@@ -11,7 +11,7 @@ from statements import denormalised
 from statements.models import Coding, Statement, Topic
 
 BEFORE_THE_COPIES = ("statements", "0006_wider_timeline_index")  # 0007 made the links' copies, 0013 the source's
-BEFORE_THE_CODINGS_COPY = ("statements", "0032_coding_filter_indexes")  # 0036 made the codings' copy
+BEFORE_THE_CODINGS_COPY = ("statements", "0035_other_reports")  # 0036 made the codings' copy
 
 # The triggers (and on PostgreSQL their functions) that existing databases hold: drop_schema must find them by name.
 TRIGGERS = {

@@ -37,7 +37,7 @@ def analyze(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("statements", "0032_coding_filter_indexes")]
+    dependencies = [("statements", "0035_other_reports")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
