@@ -3,26 +3,29 @@
 What they are. `Statement.topics_cache` holds ",3,17," for a statement linked to topics 3 and 17 (sorted; "," for
 none) and `countries_cache` the same for the countries concerned; `outlet_cache` holds the id of the outlet that
 published the statement's source (NULL without a source) and `source_language_cache` the source's language ("" without
-one). The link tables and the sources stay the truth. The copies are not a cache that may be thrown away or be
-stale: triggers keep them exact whatever writes (the admin, imports, the API, raw SQL), and the timeline's answers
-depend on them. (The columns kept their historical "_cache" names: renaming them would rewrite a million rows.)
+one); `codings_cache` holds its codings, one integer code each (target, stance and act: `coding_code`), as a set
+like the topics'. The link tables, the sources and the codings stay the truth. The copies are not a cache that may be
+thrown away or be stale: triggers keep them exact whatever writes (the admin, imports, the API, raw SQL), and the
+timeline's answers depend on them. (The columns kept their historical "_cache" names: renaming them would rewrite a
+million rows.)
 
 Why they exist. The timeline finds its page by walking a date index in order, and stops after the newest matches a
 page needs (docs/performance.md). What it filters and counts on must be in the rows that walk passes, not in
 other tables: a common topic, country, outlet or language is a test on the row's copy while walking
-(`LIKE '%,3,%'`, `+outlet_cache IN (…)`), one outlet a walk of its own index, and the topic facet counts the ids in
-the rows the paginator fetched instead of probing the link table for each of them (statements/planner.py).
+(`LIKE '%,3,%'`, `+outlet_cache IN (…)`), one outlet a walk of its own index, a common target, stance or act one
+pattern on the codings' copy (`coding_patterns`), and the topic facet counts the ids in the rows the paginator
+fetched instead of probing the link table for each of them (statements/planner.py).
 
 How they are kept exact. `COPIES` below is the one table of what is copied from where; one trigger builder per
 database engine (`SQLite`, `PostgreSQL`) reads it:
 
-- a set of ids from a link table (`LinkedIds`): a link added, removed or changed rewrites its statement's copy from
-  the link table. An ORM save writes the copy it loaded, which may be stale, so an update that sets the copy
-  recomputes it from the links. On PostgreSQL that recomputation runs once the row's lock is held, reading the
-  links as committed by then: two transactions linking one statement at once both land in its copy (SQLite has
-  one writer at a time). A new row keeps the copy it is inserted with: "," from the ORM (`Statement.save` resets
-  it: no links yet), or the exact value when a bulk loader (statements/sample_data/synthetic.py) inserts links
-  and copies together, which spares PostgreSQL a rewrite per row;
+- a set of ids from a link table (`LinkedIds`), or of codes computed from each of its rows (the codings): a link
+  added, removed or changed rewrites its statement's copy from the link table. An ORM save writes the copy it loaded,
+  which may be stale, so an update that sets the copy recomputes it from the links. On PostgreSQL that recomputation
+  runs once the row's lock is held, reading the links as committed by then: two transactions linking one statement at
+  once both land in its copy (SQLite has one writer at a time). A new row keeps the copy it is inserted with: "," from
+  the ORM (`Statement.save` resets it: no links yet), or the exact value when a bulk loader
+  (statements/sample_data/synthetic.py) inserts links and copies together, which spares PostgreSQL a rewrite per row;
 - a column of the statement's source (`FromSource`): a statement written with a source, or given another, takes
   the source's values, and a source whose values change passes them on to its statements. An ORM save writes the
   copies it loaded, so an update that sets them reads them from the source again. On PostgreSQL a statement given
@@ -40,12 +43,14 @@ How to add one (a statement reported by several outlets, say: an outlet set copi
    `drop_schema(schema_editor, only=[...])` backward for the new column only;
 4. extend tests/test_denormalised.py's upgrade test with it.
 
-Never change an existing entry's names or SQL: migrations 0007 and 0013 build their triggers from this table.
+Never change an existing entry's names or SQL: migrations 0007, 0013 and 0036 build their triggers from this table.
 """
 
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from .positions.codebook import SpeechAct
 
 STATEMENT_TABLE = "statements_statement"
 SOURCE_TABLE = "statements_source"
@@ -87,7 +92,7 @@ class LinkedIds:
 
     column: str  # the statement's column
     link_table: str
-    linked_column: str  # the link table's column naming the linked row
+    linked_column: str  # the link table's column naming the linked row, or an SQL expression on its row
     statement_column: str = "statement_id"  # the link table's column naming the statement
     statement_trigger: str = f"{STATEMENT_TABLE}_cache_exact"
 
@@ -107,12 +112,67 @@ class FromSource:
     source_trigger: str = f"{SOURCE_TABLE}_cache"
 
 
+# --- The codings' copy: each coding as one integer code --------------------------------------------------------------
+# `codings_cache` holds a statement's codings as a set of codes, ",235307,-12500,": a country target's id × 1000 + the
+# stance's digit × 100 + the act's number; an official target's the same, negated. The last three digits are always
+# the stance and the act, the comma ends each code, so one LIKE pattern tests every condition of one coding
+# (`coding_patterns`): toward US (id 235) `%,235___,%`, critical toward it `%,2351__,%`, criticising anyone `%09,%`.
+
+# The speech acts' numbers, the code's last two digits: their positions are stored in every copy, so append only.
+CODED_ACTS = (
+    "",  # not yet coded
+    SpeechAct.PRAISE,
+    SpeechAct.AGREE,
+    SpeechAct.CONSULT,
+    SpeechAct.OFFER,
+    SpeechAct.APPEAL,
+    SpeechAct.COMMENT,
+    SpeechAct.DECLINE,
+    SpeechAct.CONCERN,
+    SpeechAct.CRITICISE,
+    SpeechAct.DENY,
+    SpeechAct.DEMAND,
+    SpeechAct.REJECT,
+    SpeechAct.WARN,
+    SpeechAct.THREATEN,
+)
+NO_STANCE_DIGIT = 5  # a stance's digit is stance + 2, 0 (hostile) to 4 (strongly supportive)
+
+
+def coding_code(*, country_id: int | None, official_id: int | None, stance: int | None, act: str) -> int:
+    """One coding's code in `codings_cache`: what `CODING_CODE` computes in the database."""
+    rest = (NO_STANCE_DIGIT if stance is None else stance + 2) * 100 + CODED_ACTS.index(act)
+    return country_id * 1000 + rest if country_id is not None else -(official_id * 1000 + rest)
+
+
+def _coding_code_sql() -> str:
+    acts = " ".join(f"WHEN '{act}' THEN {number}" for number, act in enumerate(CODED_ACTS))
+    return (
+        "(CASE WHEN target_country_id IS NULL THEN -1 ELSE 1 END"
+        f" * (COALESCE(target_country_id, target_official_id) * 1000"
+        f" + COALESCE(stance + 2, {NO_STANCE_DIGIT}) * 100 + CASE act {acts} END))"
+    )
+
+
+CODING_CODE = _coding_code_sql()  # SQL on a row of statements_coding
+
+
+def coding_patterns(*, countries=(), officials=(), stance: int | None = None, no_stance: bool = False, act: str = ""):
+    """LIKE patterns on `codings_cache`, one per target (any of them matching; one for any target), each matching a
+    set holding one coding that meets every condition (CodingQuerySet.matching's arguments; targets or their ids)."""
+    digit = str(NO_STANCE_DIGIT) if no_stance else "_" if stance is None else str(stance + 2)
+    tail = digit + (f"{CODED_ACTS.index(act):02d}" if act else "__") + ","
+    targets = [f",{getattr(t, 'pk', t)}" for t in countries] + [f",-{getattr(t, 'pk', t)}" for t in officials]
+    return [f"%{target}{tail}%" for target in targets] or [f"%{tail}%"]
+
+
 # What is copied onto the statement row, from where. Copies sharing a trigger are created and dropped together.
 COPIES = [
     LinkedIds("topics_cache", "statements_statement_topics", "topic_id"),
     LinkedIds("countries_cache", "statements_statement_countries", "country_id"),
     FromSource("outlet_cache", "outlet_id", missing="NULL"),
     FromSource("source_language_cache", "language", missing="''"),
+    LinkedIds("codings_cache", "statements_coding", CODING_CODE, statement_trigger=f"{STATEMENT_TABLE}_codings_exact"),
 ]
 
 
@@ -145,9 +205,9 @@ class SQLite:
     def linked_ids(self, copy: LinkedIds, statement_id: str) -> str:
         """SQL for the exact copy of one statement's links, read from the link table."""
         return (
-            f"(SELECT COALESCE(',' || group_concat({copy.linked_column}, ',') || ',', ',')"
-            f" FROM (SELECT {copy.linked_column} FROM {copy.link_table}"
-            f" WHERE {copy.statement_column} = {statement_id} ORDER BY {copy.linked_column}))"
+            f"(SELECT COALESCE(',' || group_concat(linked, ',') || ',', ',')"
+            f" FROM (SELECT {copy.linked_column} AS linked FROM {copy.link_table}"
+            f" WHERE {copy.statement_column} = {statement_id} ORDER BY linked))"
         )
 
     def rewrite_links(self, copy: LinkedIds, statement_id: str) -> str:

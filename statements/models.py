@@ -526,12 +526,19 @@ class StatementQuerySet(models.QuerySet):
     ):
         """Statements with one coding that matches every condition given: toward any of the countries or officials,
         with the stance (or with none, `no_stance`), with the speech act. A statement coded twice is listed once
-        (planner.coded: listed, walked or probed, as the condition is rare or common). `shape` sets it for a query
-        that another index drives: a speaker's statements probe each one's codings ("probed")."""
-        codings = Coding.objects.matching(
-            countries=countries, officials=officials, stance=stance, no_stance=no_stance, act=act
+        (planner.coded: listed when the condition is rare, else tested on the row's copy of its codings). `shape`
+        sets it for a query that another index drives: a speaker's statements probe each one's codings
+        ("probed")."""
+        conditions = {
+            "countries": countries,
+            "officials": officials,
+            "stance": stance,
+            "no_stance": no_stance,
+            "act": act,
+        }
+        return planner.coded(
+            self, Coding.objects.matching(**conditions), denormalised.coding_patterns(**conditions), shape=shape
         )
-        return planner.coded(self, codings, shape=shape)
 
     def newest_first(self):
         return self.order_by("-date", "-id")
@@ -703,6 +710,9 @@ class Statement(models.Model):
     # triggers put the exact values back. The topic and country ids as ",3,17,":
     topics_cache = models.TextField(default=denormalised.EMPTY_SET, editable=False)
     countries_cache = models.TextField(default=denormalised.EMPTY_SET, editable=False)
+    # Its codings, one code each (target, stance and act, denormalised.coding_code), so that the public target,
+    # stance and act filters test one LIKE pattern on the row while walking the date index:
+    codings_cache = models.TextField(default=denormalised.EMPTY_SET, editable=False)
     # The source's outlet id and language:
     outlet_cache = models.IntegerField(null=True, editable=False)
     source_language_cache = models.CharField(max_length=8, default="", editable=False)
@@ -745,6 +755,7 @@ class Statement(models.Model):
         excluded_fields=[
             "topics_cache",
             "countries_cache",
+            "codings_cache",
             "outlet_cache",
             "source_language_cache",
             "verbatim",
@@ -844,9 +855,9 @@ class Statement(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is None or self._state.adding:
-            # A new row has no links yet. Its copies are trusted as inserted (statements/denormalised.py), so never
-            # insert ones carried over from another statement (`pk = None; save()` to copy a row).
-            self.topics_cache = self.countries_cache = denormalised.EMPTY_SET
+            # A new row has no links or codings yet. Its copies are trusted as inserted (statements/denormalised.py),
+            # so never insert ones carried over from another statement (`pk = None; save()` to copy a row).
+            self.topics_cache = self.countries_cache = self.codings_cache = denormalised.EMPTY_SET
         self.original_language = language_code(self.original_language)
         update_fields = kwargs.get("update_fields")
         saves_words = update_fields is None or {"text", "source", "source_id"} & set(update_fields)

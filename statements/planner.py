@@ -24,7 +24,7 @@ from django.db import connections, models
 from django.db.models import Case, Q, Value, When
 from django.db.models.expressions import ExpressionList, RawSQL
 from django.db.models.functions import Cast, Concat, Substr
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, Lookup
 
 from . import search
 from .denormalised import set_member
@@ -35,9 +35,6 @@ COUNT_CAP = 10_000
 # How many statements a walk of the date index passes in the time it takes to list one match (`is_common`),
 # measured at a million statements on each database (docs/performance.md#walking-or-listing).
 LIST_VS_WALK = {"sqlite": 15, "postgresql": 30}
-# The share of the statements above which a coding condition is tested by probing each walked statement's codings
-# rather than by reading all its matches first (`coded`), measured at a million statements on both databases.
-DENSE_CODINGS = 0.2
 # At most this many statement ids go into a query as values (`from_outlets`, `in_language`): more stay a subquery.
 LISTED_IDS = 10_000
 
@@ -220,39 +217,46 @@ def estimated_matches(statements, terms, size: int, published: str, newest: int 
     return int(min(overall, matching * size / max(examined, 1)))
 
 
-def coded(statements, codings, *, shape: str | None = None):
+def coded(statements, codings, patterns: list[str], *, shape: str | None = None):
     """Statements with a coding among `codings` (StatementQuerySet.coded), never a JOIN + DISTINCT.
 
-    The codings' covering indexes (by target, by stance, by act; migration 0032) list the statement ids of a
-    condition without reading a coding row, and the ids are counted there, up to a bound, to choose among three
-    shapes (docs/performance.md#coding-filters):
+    A rare condition (fewer matches than `is_common`'s threshold) is listed from the codings' covering indexes (by
+    target, by stance, by act; migration 0032), which give the statement ids without reading a coding row, and its
+    few matches are sorted by date. A common one is tested on the statement's own copy of its codings while walking
+    the date index: `patterns` (denormalised.coding_patterns) on `codings_cache`, which the walked index
+    `statement_coded_cover` holds, like a common topic on `topics_cache` (`linked_to`;
+    docs/performance.md#coding-filters).
 
-    - rare (fewer than `is_common`'s threshold): listed, and the few matches sorted by date;
-    - common: tested on each statement while walking the date index (`TestedWhileWalking`), the ids read once, into
-      a hash on PostgreSQL and a temporary index on SQLite;
-    - dense (at least DENSE_CODINGS of the statements): the walk passes so few statements for each match that one
-      probe of the statement's codings for each (an EXISTS) costs less than reading all the ids first.
-
-    A caller whose query another index drives (the relations page walks a speaker's statements) gives the `shape`.
+    A caller whose query another index drives (the relations page walks a speaker's statements, whose index holds
+    no copy of the codings) asks for `shape="probed"`: one probe of each statement's codings (an EXISTS).
     """
+    if shape == "probed":
+        return statements.filter(models.Exists(codings.filter(statement=models.OuterRef("pk"))))
     ids = codings.order_by().values("statement_id")
-    shape = shape or coding_shape(statements, ids)
-    if shape == "listed":
+    if coding_shape(statements, ids) == "listed":
         return statements.filter(id__in=ids)
-    if shape == "walked":
-        return statements.filter(TestedWhileWalking("pk", ids))
-    return statements.filter(models.Exists(codings.filter(statement=models.OuterRef("pk"))))
+    any_of = Q()
+    for pattern in patterns:
+        any_of |= Q(Like(models.F("codings_cache"), pattern))
+    return statements.filter(any_of)
 
 
 def coding_shape(statements, ids) -> str:
-    """ "listed", "walked" or "probed" (`coded`): the matching codings' statement `ids` counted up to the dense
-    bound, one query on a covering index."""
-    threshold, size = list_threshold(statements)
-    if not threshold:  # a database the thresholds were not measured on
-        return "probed"
-    dense = max(threshold, int(size * DENSE_CODINGS))
-    found = ids[:dense].count()
-    return "listed" if found < threshold else "walked" if found < dense else "probed"
+    """ "listed" or "walked" (`coded`): the matching codings' statement `ids` counted up to the walk threshold, one
+    query on a covering index."""
+    common = is_common(statements, lambda threshold, size: ids[:threshold].count())
+    return "walked" if common else "listed"
+
+
+class Like(Lookup):
+    """`column LIKE pattern`, the pattern's `%` and `_` read as wildcards (Django's `contains` escapes them)."""
+
+    lookup_name = "like"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
 
 
 def linked_to(statements, field: str, ids):

@@ -266,12 +266,14 @@ WALKED_WORDS = re.compile(
 # A word search listed: `id IN (…)` on SQLite, `@@` that the GIN indexes answer on PostgreSQL.
 LISTED_WORDS = re.compile(r'(?<!\+)"statements_statement"\."id" IN \(SELECT rowid|search_document @@')
 LISTED_LINKS = 'IN (SELECT U0."statement_id"'  # a topic or country listed from its link table
-CACHE_TEST = re.compile(r'_cache"(::text)? LIKE')  # a topic or country tested on the statement's copy of its links
-# A target, stance or act: the statements of the matching codings, tested while walking (`+id IN` on SQLite,
-# `(id IN …) IS TRUE` on PostgreSQL) or listed.
-CODINGS = r'"statements_statement"\."id" IN \(SELECT \w+\."statement_id" AS "statement_id" FROM "statements_coding"'
-WALKED_CODINGS = re.compile(r"(\(\+|\(\()" + CODINGS)
-LISTED_CODINGS = re.compile(r"(?<![+(])" + CODINGS)
+# A topic or country tested on the statement's copy of its links.
+CACHE_TEST = re.compile(r'(topics|countries)_cache"(::text)? LIKE')
+# A target, stance or act: tested while walking on the statement's copy of its codings, or the statements of the
+# matching codings listed.
+WALKED_CODINGS = re.compile(r'"statements_statement"\."codings_cache" LIKE')
+LISTED_CODINGS = re.compile(
+    r'"statements_statement"\."id" IN \(SELECT \w+\."statement_id" AS "statement_id" FROM "statements_coding"'
+)
 # Several outlets or a language tested while walking, on the statement's copy of its source's (denormalised.py).
 WALKED_SOURCES = re.compile(r'\(\(?\+?"statements_statement"\."(outlet_cache|source_language_cache)" IN')
 
@@ -307,43 +309,36 @@ class TestEitherQueryShape:
 
 
 CODING_FILTERS = ("target", "stance", "act")
-CODED_CASES = [(query, expected) for query, expected in CASES if any(f"{name}=" in query for name in CODING_FILTERS)]
+CODED_CASES = [(query, expected) for query, expected in CASES if re.search(r"\b(target|stance|act)=[^&]", query)]
 
-# (threshold, dense bound, shape), the bounds given as the world's matching codings `n` plus an offset: a condition
-# is listed below the walk threshold, probed from the dense bound (a share of the statements) on, walked between.
-CODING_SHAPES = [
-    (+1, +2, "listed"),
-    (0, +1, "walked"),
-    (0, 0, "probed"),
-    (-2, -5, "probed"),  # the dense bound is never below the walk threshold
-]
+# (the walk threshold, given as the world's matching codings `n` plus an offset, shape): a condition is listed below
+# the threshold, walked from it on.
+CODING_SHAPES = [(+1, "listed"), (0, "walked"), (-1, "walked")]
 
 
 @pytest.mark.django_db
 class TestCodingShapes:
-    @pytest.mark.parametrize(("query", "expected"), CODED_CASES)
-    def test_coding_filters_select_the_same_statements_when_each_statement_is_probed(
-        self, class_world, monkeypatch, query, expected
-    ):
-        """A condition on most statements probes each walked statement's codings (an EXISTS): the same rows."""
-        monkeypatch.setattr(planner, "coding_shape", lambda statements, ids: "probed")
-        f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
-        assert f.is_valid(), f.errors
-        assert " ".join(class_world["labels"][s.pk] for s in f.qs) == expected
-        sql = str(f.qs.query)
-        coded = any(f.form.cleaned_data[name] not in (None, "", []) for name in CODING_FILTERS)
-        assert ("EXISTS" in sql) == coded
-        assert not WALKED_CODINGS.search(sql) and not LISTED_CODINGS.search(sql)
-
-    @pytest.mark.parametrize(("threshold", "dense", "shape"), CODING_SHAPES)
-    def test_a_coding_condition_is_listed_walked_or_probed_by_how_many_statements_it_matches(
-        self, class_world, monkeypatch, threshold, dense, shape
+    @pytest.mark.parametrize(("threshold", "shape"), CODING_SHAPES)
+    def test_a_coding_condition_is_listed_or_walked_by_how_many_statements_it_matches(
+        self, class_world, monkeypatch, threshold, shape
     ):
         ids = Coding.objects.order_by().values("statement_id")
         n = ids.count()
         monkeypatch.setattr(planner, "list_threshold", lambda statements: (n + threshold, 1000))
-        monkeypatch.setattr(planner, "DENSE_CODINGS", (n + dense) / 1000)
         assert planner.coding_shape(Statement.objects.all(), ids) == shape
+
+    @pytest.mark.parametrize(("query", "expected"), CODED_CASES)
+    def test_a_query_another_index_drives_probes_each_statements_codings_and_finds_the_same(
+        self, class_world, query, expected
+    ):
+        """The relations page asks for the probed shape (an EXISTS per statement): the filter's rows, no others."""
+        f = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+        assert f.is_valid(), f.errors
+        conditions = f.coding_conditions()
+        probed = Statement.objects.published().coded(**conditions, shape="probed").newest_first()
+        assert "EXISTS" in str(probed.query)
+        ordered = " ".join(class_world["labels"][s.pk] for s in probed)
+        assert sorted(ordered.split()) == sorted(expected.split())
 
 
 # (reads, query, links walked, words walked). `reads` is how many newest matches a list needs; a condition matching

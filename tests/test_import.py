@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from statements import denormalised
 from statements.imports import MAX_IMPORT_BYTES, RowError, import_statements
 from statements.models import (
     Coding,
@@ -436,6 +437,20 @@ def test_round_trip_into_an_empty_database(client, exported_timeline):
     assert codings_and_links() == before
     assert [len(found) for found in before] == [4, 3]
     assert "Target Bloc" in result.created["officials"]
+    # The imported codings are in their statements' copies (statements/denormalised.py).
+    copies = {s.pk: s.codings_cache for s in Statement.objects.all()}
+    assert copies == {s.pk: codings_copy(s) for s in Statement.objects.all()}
+    assert sum(copy.count(",") - 1 for copy in copies.values()) == 4
+
+
+def codings_copy(statement) -> str:
+    """A statement's copy of its codings as its codings say it should be."""
+    return denormalised.set_text(
+        denormalised.coding_code(
+            country_id=c.target_country_id, official_id=c.target_official_id, stance=c.stance, act=c.act
+        )
+        for c in statement.codings.all()
+    )
 
 
 def test_round_trip_keeps_roles_when_the_officials_exist(client, exported_timeline):
