@@ -323,17 +323,13 @@ class Topic(models.Model):
 
 class OutletQuerySet(models.QuerySet):
     def public(self):
-        """Outlets a public page names: the outlet of a published or retracted statement's source, or of another
-        report of one (docs/trust.md#other-reports). One created for a draft (by the article extraction, an import
-        or by hand) stays unknown to the public until then.
+        """Outlets a public page names: the outlet of a published or retracted statement's source. One created for
+        a draft (by the article extraction, an import or by hand) stays unknown to the public until then.
 
         An EXISTS on each statement's copy of its outlet (statements/denormalised.py), one probe of the outlet's
-        index per outlet, rather than a join through the outlet's sources; then one on the few other reports."""
-        primary = planner.from_outlets(Statement.objects.public(), [models.OuterRef("pk")])
-        reported = Report.objects.filter(
-            source__outlet=models.OuterRef("pk"), statement__status__in=[Status.PUBLISHED, Status.RETRACTED]
-        )
-        return self.filter(models.Exists(primary) | models.Exists(reported))
+        index per outlet, rather than a join through the outlet's sources."""
+        shown = Statement.objects.public().from_outlets([models.OuterRef("pk")])
+        return self.filter(models.Exists(shown))
 
 
 class Outlet(models.Model):
@@ -504,15 +500,13 @@ class StatementQuerySet(models.QuerySet):
         return self
 
     def from_outlets(self, outlet_ids: list[int]):
-        """Statements whose source, or another of their reports, an outlet in `outlet_ids` published
-        (planner.from_outlets). The few statements another report names are read first, in one query."""
-        also = Report.objects.statement_ids(source__outlet__in=outlet_ids)
-        return planner.from_outlets(self, outlet_ids, also=also)
+        """Statements whose source (the primary report) an outlet in `outlet_ids` published (planner.from_outlets).
+        Other reports are not matched yet (docs/trust.md#other-reports)."""
+        return planner.from_outlets(self, outlet_ids)
 
     def in_language(self, code: str):
-        """Statements said in the language `code` or reported in it, by their source or another of their reports
-        (planner.in_language)."""
-        return planner.in_language(self, code, also=Report.objects.statement_ids(source__language=code))
+        """Statements said in the language `code` or reported in it by their source (planner.in_language)."""
+        return planner.in_language(self, code)
 
     def coded(
         self,
@@ -974,15 +968,6 @@ class ShownReport:
 
 
 class ReportQuerySet(models.QuerySet):
-    def statement_ids(self, **sources) -> "list[int] | models.Subquery":
-        """The ids of the statements that another report of theirs, from the sources matching `sources`, names:
-        one query on the reports joined to their sources, read before a statement query that tests them. More than
-        planner.LISTED_IDS ids stay a subquery, which the statement query reads once, rather than as many
-        parameters."""
-        reports = self.filter(**sources).order_by().values_list("statement_id", flat=True)
-        ids = sorted(set(reports[: planner.LISTED_IDS + 1]))
-        return ids if len(ids) <= planner.LISTED_IDS else models.Subquery(reports)
-
     def earliest_first(self):
         """By the report's publication date, then the order they were recorded in."""
         return self.order_by("source__published_on", "pk")

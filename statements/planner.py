@@ -35,8 +35,6 @@ COUNT_CAP = 10_000
 # How many statements a walk of the date index passes in the time it takes to list one match (`is_common`),
 # measured at a million statements on each database (docs/performance.md#walking-or-listing).
 LIST_VS_WALK = {"sqlite": 15, "postgresql": 30}
-# At most this many statement ids go into a query as values (`from_outlets`, `in_language`): more stay a subquery.
-LISTED_IDS = 10_000
 
 
 class TestedWhileWalking(models.Func):
@@ -278,63 +276,41 @@ def linked_to(statements, field: str, ids):
     return statements.filter(id__in=models.Subquery(rows.values("statement_id")))
 
 
-def _count(also) -> int:
-    """How many statement ids `also` holds: a subquery holds more than LISTED_IDS (statement_ids)."""
-    return len(also) if isinstance(also, list | tuple) else LISTED_IDS + 1
-
-
-def from_outlets(statements, outlet_ids: list, *, also=()):
+def from_outlets(statements, outlet_ids: list[int]):
     """Statements whose source an outlet in `outlet_ids` published, read from each statement's copy of its source's
-    outlet (statements/denormalised.py), never a join that the database drives from the sources; and the statements
-    `also`, the few that another of their reports names one of these outlets (docs/trust.md#other-reports): a list
-    of ids, or a subquery when there are many.
+    outlet (statements/denormalised.py), never a join that the database drives from the sources.
 
     One outlet (an id, or an OuterRef in a correlated subquery: Outlet.objects.public()) is a walk of
     `statement_outlet_date_cover` in date order, which stops after the newest matches, however common the outlet.
     Several are listed from that index when rare; when common they are tested while walking the date index
-    (`is_common`): listing a quarter of a million statements means sorting them all. With `also`, an outlet's own
-    index no longer holds every match: common, both are tested while walking the date index; rare, both are listed.
-    Without `also` the query is exactly what it was before statements had other reports.
+    (`is_common`): listing a quarter of a million statements means sorting them all.
     """
-    if len(outlet_ids) == 1 and not also:
+    if len(outlet_ids) == 1:
         return statements.filter(outlet_cache=outlet_ids[0])
     reported = statements.model.objects.filter(outlet_cache__in=outlet_ids).order_by().values("pk")
-    if is_common(statements, lambda threshold, size: reported[:threshold].count() + _count(also)):
-        walked = TestedWhileWalking("outlet_cache", outlet_ids)
-        return statements.filter(walked | TestedWhileWalking("pk", also) if also else walked)
-    if not also:
-        return statements.filter(outlet_cache__in=outlet_ids)
-    return _listed(statements, Q(outlet_cache__in=outlet_ids), [reported], also)
+    if is_common(statements, lambda threshold, size: reported[:threshold].count()):
+        return statements.filter(TestedWhileWalking("outlet_cache", outlet_ids))
+    return statements.filter(outlet_cache__in=outlet_ids)
 
 
-def in_language(statements, code: str, *, also=()):
+def in_language(statements, code: str):
     """Statements said in the language `code` (`original_language`) or reported in it (the copy of their source's
-    language, statements/denormalised.py), and the statements `also`, the few that another of their reports is in
-    it. A common language is tested on all of them while walking the date index (`is_common`); a rare one lists its
-    statements from the two columns' indexes and the ids `also`.
+    language, statements/denormalised.py). A common language is tested on both while walking the date index
+    (`is_common`); a rare one lists its statements from the two columns' indexes.
     """
     reported = statements.model.objects.filter(source_language_cache=code).order_by().values("pk")
     said = statements.model.objects.filter(original_language=code).order_by().values("pk")
 
     def count_up_to(threshold: int, size: int) -> int:
-        found = reported[:threshold].count() + _count(also)
+        found = reported[:threshold].count()
         return found + (said[:threshold].count() if found < threshold else 0)
 
     if is_common(statements, count_up_to):
-        walked = TestedWhileWalking("source_language_cache", [code]) | TestedWhileWalking("original_language", [code])
-        return statements.filter(walked | TestedWhileWalking("pk", also) if also else walked)
-    return _listed(statements, Q(source_language_cache=code) | Q(original_language=code), [reported, said], also)
-
-
-def _listed(statements, condition: Q, lists: list, also):
-    """A rare condition's few matches, listed from indexes and sorted, with the ids `also` (none: exactly the query
-    before other reports). PostgreSQL reads the indexes into one bitmap (docs/performance.md#walking-or-listing);
-    SQLite would walk the date index for an OR (the whole index for a rare value), so it is given the lists, each
-    from its index, as one `id IN (… UNION ALL …)`."""
+        return statements.filter(
+            TestedWhileWalking("source_language_cache", [code]) | TestedWhileWalking("original_language", [code])
+        )
     if connections[statements.db].vendor == "postgresql":
-        return statements.filter(condition | Q(pk__in=also) if also else condition)
-    if also:
-        lists = [*lists, statements.model.objects.filter(pk__in=also).order_by().values("pk")]
-    if len(lists) == 1:
-        return statements.filter(condition)
-    return statements.filter(id__in=lists[0].union(*lists[1:], all=True))
+        # Both indexes read into one bitmap (docs/performance.md#walking-or-listing).
+        return statements.filter(Q(source_language_cache=code) | Q(original_language=code))
+    # SQLite would walk the date index for the OR (the whole index for a rare language): the two lists instead.
+    return statements.filter(id__in=reported.union(said, all=True))

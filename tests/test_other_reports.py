@@ -10,7 +10,7 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.test import Client
 
@@ -26,8 +26,6 @@ from statements.models import (
 from tests.admin_helpers import admin_url, change_form_data, user_with_role
 from tests.factories import OutletFactory, SourceFactory, StatementFactory, TopicFactory
 from tests.test_pages import PERMALINK_QUERIES
-from tests.test_timeline import TIMELINE_QUERIES
-from tests.timeline_data import link_counting_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -218,12 +216,13 @@ def ids_on(client, surface: str, query: str) -> list[int]:
     return [int(pk) for pk in re.findall(r"<id>[^<]*/statements/(\d+)/</id>", response.content.decode())]
 
 
+# The outlet and language filters match the primary report only, for now (docs/trust.md#other-reports): matching
+# the other reports too cost the common outlet and language filters two to four times their time at a million.
 FILTERS = [
-    ("outlet=tass", ["cnn", "tass"]),
+    ("outlet=tass", ["tass"]),
     ("outlet=cnn", ["cnn"]),
     ("outlet=ria-novosti", ["plain"]),
-    ("outlet=tass&outlet=ria-novosti", ["cnn", "tass", "plain"]),
-    ("language=de", ["cnn"]),
+    ("outlet=tass&outlet=ria-novosti", ["tass", "plain"]),
     ("language=ru", ["plain"]),
     ("language=en", ["cnn", "tass"]),
 ]
@@ -231,67 +230,28 @@ FILTERS = [
 
 @pytest.mark.parametrize("surface", ["timeline", "csv", "api", "feed"])
 @pytest.mark.parametrize(("query", "expected"), FILTERS)
-def test_outlet_and_language_match_any_report_on_every_surface(client, outlets_world, surface, query, expected):
-    """Each surface shares the FilterSet: a statement matches by its primary or another report, drafts and
-    retractions never listed."""
+def test_outlet_and_language_match_the_primary_report_on_every_surface(client, outlets_world, surface, query, expected):
+    """Each surface shares the FilterSet: a statement matches by its primary report (its source), drafts and
+    retractions never listed; another report (CNN's statement, also in TASS in German) is not matched yet."""
     assert ids_on(client, surface, query) == [outlets_world[name] for name in expected]
 
 
-@pytest.mark.parametrize("listed_ids", [planner.LISTED_IDS, 0])
 @pytest.mark.parametrize("shape", ["listed", "walked"])
 @pytest.mark.parametrize(("query", "expected"), FILTERS)
-def test_listing_and_walking_find_the_same_statements(
-    client, outlets_world, monkeypatch, shape, listed_ids, query, expected
-):
-    """Whichever shape the planner chooses (is_common), and whether the other reports' statements are given as ids
-    or, when many, as a subquery (LISTED_IDS), they are found."""
+def test_listing_and_walking_find_the_same_statements(client, outlets_world, monkeypatch, shape, query, expected):
+    """Whichever shape the planner chooses (is_common), the same statements."""
     monkeypatch.setattr(planner, "is_common", lambda statements, count_up_to: shape == "walked")
-    monkeypatch.setattr(planner, "LISTED_IDS", listed_ids)
     assert ids_on(client, "timeline", query) == [outlets_world[name] for name in expected]
 
 
-@pytest.mark.parametrize(
-    ("filtered", "today"),
-    [
-        (lambda q, outlets: q.from_outlets(outlets[:1]), lambda q, outlets: q.filter(outlet_cache=outlets[0])),
-        (
-            lambda q, outlets: q.from_outlets(outlets),
-            lambda q, outlets: q.filter(outlet_cache__in=outlets),
-        ),
-    ],
-)
-def test_without_other_reports_the_query_is_today_s(filtered, today):
-    """No other report from the outlets: not one condition more than before statements had other reports."""
-    outlets = [OutletFactory().pk, OutletFactory().pk]
-    StatementFactory()
-    published = Statement.objects.published()
-    assert str(filtered(published, outlets).query) == str(today(published, outlets).query)
-
-
-def test_an_outlet_only_another_report_names_is_a_known_outlet(client, outlets_world):
-    """The outlet filter accepts an outlet named only by another report of a public statement (not a 400)."""
+def test_an_outlet_only_another_report_names_is_not_a_public_outlet_yet(client, outlets_world):
+    """The outlet filter knows the outlets of public statements' sources: one named only by another report is
+    refused with the filter's message, as an unknown outlet is."""
     dpa = OutletFactory(name="DPA")
     Report.objects.create(statement_id=outlets_world["tass"], source=SourceFactory(outlet=dpa))
-    assert ids_on(client, "timeline", "outlet=dpa") == [outlets_world["tass"]]
-    only_draft = OutletFactory(name="Draft Only")
-    Report.objects.create(statement_id=outlets_world["draft"], source=SourceFactory(outlet=only_draft))
-    assert client.get("/?outlet=draft-only").status_code == 400
-
-
-# One query reads the statements other reports name; a set found makes the planner count (planner.is_common).
-OUTLET_QUERIES = TIMELINE_QUERIES + 1 + 1  # the outlets named, the other reports
-OUTLET_QUERIES_REPORTED = OUTLET_QUERIES + link_counting_queries(1)
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"), [("outlet=cnn", OUTLET_QUERIES), ("outlet=tass", OUTLET_QUERIES_REPORTED)]
-)
-def test_the_outlet_filter_reads_other_reports_in_one_query(
-    client, django_assert_num_queries, outlets_world, query, expected
-):
-    """An outlet no other report names costs one query more than before; one that some name, the planner's count."""
-    with django_assert_num_queries(expected):
-        assert client.get(f"/?{query}").status_code == 200
+    response = client.get("/?outlet=dpa")
+    assert response.status_code == 400
+    assert "dpa" in response.content.decode()
 
 
 # --- The admin ------------------------------------------------------------------------------------------------------
@@ -372,24 +332,3 @@ def test_a_report_added_changed_or_removed_stamps_a_published_statement_for_mirr
     assert stamp(published) > before
     Report.objects.create(statement=draft, source=SourceFactory())
     assert stamp(draft) is None
-
-
-def walked(column: str) -> re.Pattern:
-    """A column tested while walking (TestedWhileWalking): `(+"…"."id" IN (…))` on SQLite, `(("…"."id" IN (…)) IS
-    TRUE)` on PostgreSQL."""
-    if connection.vendor == "sqlite":
-        return re.compile(rf'\(\+"statements_statement"\."{column}" IN \(')
-    return re.compile(rf'\(\("statements_statement"\."{column}" IN \([^)]*\)\) IS TRUE\)')
-
-
-@pytest.mark.parametrize("shape", ["listed", "walked"])
-def test_a_common_outlet_is_walked_and_a_rare_one_listed_with_its_other_reports(outlets_world, monkeypatch, shape):
-    """Common: the primary's outlet and the other reports' ids are both tested while walking the date index; rare:
-    both are listed (one bitmap on PostgreSQL, `id IN (… UNION ALL …)` on SQLite), never walked."""
-    monkeypatch.setattr(planner, "is_common", lambda statements, count_up_to: shape == "walked")
-    outlet = Report.objects.values_list("source__outlet", flat=True).first()
-    sql = str(Statement.objects.published().from_outlets([outlet]).query)
-    assert bool(walked("id").search(sql)) == bool(walked("outlet_cache").search(sql)) == (shape == "walked"), sql
-    if shape == "listed":
-        listed = "UNION ALL" if connection.vendor == "sqlite" else '"statements_statement"."id" IN ('
-        assert listed in sql, sql
