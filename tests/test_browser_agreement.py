@@ -54,6 +54,9 @@ def test_an_analyst_codes_a_second_time_from_the_keyboard_alone(live_server, pag
     assert "United States" not in page.content()
     tab_until(page, "!!el.closest('.select2') && !!el.closest('.form-row').querySelector('#id_target_country')")
     page.keyboard.press("Enter")
+    # The box opens and takes the focus before one types, as a person sees it open; then the first match is lit.
+    page.locator(".select2-container--open .select2-search__field").wait_for()
+    page.wait_for_function("document.activeElement.classList.contains('select2-search__field')")
     page.keyboard.type("Syr")
     page.locator(".select2-results__option--highlighted", has_text="Syria").wait_for()
     page.keyboard.press("Enter")

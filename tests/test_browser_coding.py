@@ -49,6 +49,7 @@ def test_an_analyst_codes_a_draft_from_the_keyboard_alone(live_server, page):
     page.keyboard.press("Enter")
     tab_until(page, lambda e: e["label"] == "Target country", limit=1)  # the first box of the new coding row
     page.keyboard.press("Enter")  # opens the autocomplete, its search box focused
+    page.wait_for_function("document.activeElement.classList.contains('select2-search__field')")
     page.keyboard.type("United St")  # the admin's search matches each word: Mexico (United Mexican States) first
     page.locator(".select2-results__option", has_text="United States").first.wait_for()
     highlighted = page.locator(".select2-results__option--highlighted")
