@@ -513,3 +513,73 @@ def test_a_report_added_changed_or_removed_stamps_a_published_statement_for_mirr
     assert stamp(published) > before
     Report.objects.create(statement=draft, source=SourceFactory())
     assert stamp(draft) is None
+
+
+# --- The upgrade ----------------------------------------------------------------------------------------------------
+
+BEFORE_THE_CHECK = ("statements", "0036_codings_copy")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_upgrade_checks_the_reports_whose_source_keeps_a_text_and_backs_out():
+    """0037 checks each existing report whose source keeps a text (its own wording, else the statement's words), the
+    others stay no_text; the rules' triggers still refuse a report of the primary source, a wording changed still
+    stamps the statement and a check computed again does not; backwards and forwards again it leaves them working."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.test_denormalised import latest, migrate_to
+
+    newest = latest()
+    try:
+        migrate_to([BEFORE_THE_CHECK])
+        apps = MigrationExecutor(connection).loader.project_state([BEFORE_THE_CHECK]).apps
+        model = apps.get_model
+        speaker = model("statements", "Official").objects.create(name="Fictional", slug="fictional")
+        outlet = model("statements", "Outlet").objects.create(name="Wire", slug="wire")
+
+        def source(title, text=""):
+            return model("statements", "Source").objects.create(
+                outlet=outlet, title=title, published_on=datetime.date(2020, 1, 1), text=text
+            )
+
+        statement = model("statements", "Statement").objects.create(
+            speaker=speaker,
+            date=datetime.date(2020, 1, 1),
+            text=CNN_WORDS,
+            source=source("Primary"),
+            status="published",
+        )
+        made = {
+            label: model("statements", "Report").objects.create(
+                statement=statement, source=source(label, kept), text=own
+            )
+            for label, kept, own in [
+                ("found", TASS_TEXT, "a burning issue and we can't afford any pause"),
+                ("statement's words", f"He said: {CNN_WORDS}", ""),
+                ("not found", "Nothing of the kind.", ""),
+                ("no text", "", "Other words."),
+            ]
+        }
+        migrate_to(newest)
+        checks = {label: Report.objects.get(pk=report.pk).verbatim for label, report in made.items()}
+        assert checks == {
+            "found": "found",
+            "statement's words": "found",
+            "not found": "not_found",
+            "no text": "no_text",
+        }
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Report.objects.create(statement_id=statement.pk, source_id=statement.source_id)
+        before = stamp(statement)
+        time.sleep(0.002)
+        Report.objects.filter(pk=made["no text"].pk).update(verbatim_spans="", verbatim="not_found")
+        assert stamp(statement) == before
+        Report.objects.filter(pk=made["no text"].pk).update(text="Reworded.")
+        assert stamp(statement) > before
+        migrate_to([BEFORE_THE_CHECK])
+        migrate_to(newest)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Report.objects.create(statement_id=statement.pk, source_id=statement.source_id)
+    finally:
+        migrate_to(newest)
