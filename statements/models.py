@@ -427,6 +427,7 @@ class Source(models.Model):
         super().save(*args, **kwargs)
         if text_changed:
             Statement.objects.filter(source=self).recheck_verbatim(self.text)
+            Report.objects.filter(source=self).recheck_verbatim()
 
 
 class Kind(models.TextChoices):
@@ -446,6 +447,71 @@ class VerbatimCheck(models.TextChoices):
     NO_TEXT = "no_text", "No source text kept"
     FOUND = "found", "Found verbatim in the source"
     NOT_FOUND = "not_found", "Not found verbatim in the kept text"
+
+
+def verbatim_passage(source_text: str) -> models.Case:
+    """The capped passage of a source's kept text (the field path `source_text`) around words found in it, else "":
+    cut by the database from the bounds stored when they were checked, so a page reads a sentence or two rather than
+    the article, and runs no matcher."""
+    start = models.F("verbatim_passage_start")
+    cut = Substr(source_text, start + 1, models.F("verbatim_passage_end") - start)
+    found = models.When(verbatim=VerbatimCheck.FOUND, then=cut)
+    return models.Case(found, default=models.Value(""), output_field=models.TextField())
+
+
+class VerbatimChecked:
+    """Words checked against their source's kept text (statements/verbatim.py): a statement's against its primary
+    source, another report's against its own. Each model declares the VERBATIM_FIELDS and says which words it checks
+    (`verbatim_words`); they are checked on save when the words or the source changed since read."""
+
+    VERBATIM_FIELDS = ["verbatim", "verbatim_spans", "verbatim_passage_start", "verbatim_passage_end"]
+    # The words and source last checked (set when read from the database), to check again only when they change.
+    _verbatim_inputs = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._verbatim_inputs = (instance.__dict__.get("text"), instance.__dict__.get("source_id"))
+        return instance
+
+    def verbatim_words(self) -> str:
+        raise NotImplementedError
+
+    def _source_text(self) -> str:
+        if self.source_id is None:
+            return ""
+        cached = self._meta.get_field("source").get_cached_value(self, default=None)
+        if cached is not None and cached.pk == self.source_id and "text" in cached.__dict__:
+            return cached.text
+        return Source.objects.filter(pk=self.source_id).values_list("text", flat=True).first() or ""
+
+    def _check_verbatim_on_save(self, kwargs: dict) -> bool:
+        """Check the words before a save that writes them, when they or the source changed; True if checked."""
+        update_fields = kwargs.get("update_fields")
+        saves_words = update_fields is None or {"text", "source", "source_id"} & set(update_fields)
+        if not saves_words or self._verbatim_inputs == (self.text, self.source_id):
+            return False
+        self.check_verbatim(self._source_text())
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *self.VERBATIM_FIELDS}
+        return True
+
+    def check_verbatim(self, source_text: str) -> None:
+        """Set where the words stand in `source_text`, the source's kept text (not saved: the caller saves)."""
+        found = verbatim.find(self.verbatim_words(), source_text) if source_text.strip() else None
+        if not source_text.strip():
+            self.verbatim = VerbatimCheck.NO_TEXT
+        else:
+            self.verbatim = VerbatimCheck.FOUND if found else VerbatimCheck.NOT_FOUND
+        self.verbatim_spans = verbatim.encode_spans(found.spans) if found else ""
+        self.verbatim_passage_start, self.verbatim_passage_end = found.passage if found else (None, None)
+
+    def verbatim_runs(self) -> list[tuple[str, bool]]:
+        """The passage (annotated `verbatim_passage`) as runs of (text, is part of the words), to highlight."""
+        passage = getattr(self, "verbatim_passage", "")
+        if not passage:
+            return []
+        return verbatim.marked(passage, self.verbatim_passage_start, verbatim.decode_spans(self.verbatim_spans))
 
 
 class StatementQuerySet(models.QuerySet):
@@ -468,9 +534,13 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(status=Status.DRAFT)
 
     def quotes_not_found_verbatim(self):
-        """Published direct quotes whose words are not in their source's kept text: for an Editor to look at (a
-        translation, another transcript, or a mistake). Read from a small partial index of the statements not found."""
-        return self.published().filter(kind=Kind.DIRECT, verbatim=VerbatimCheck.NOT_FOUND)
+        """Published direct quotes whose words are not in their source's kept text, or one of whose other reports'
+        wording is not in that report's: for an Editor to look at (a translation, another transcript, or a mistake).
+        Read from two small partial indexes of the statements and the reports not found: the reports' statement ids
+        are read first, so that the statements' query is an OR of two index lookups, never a scan."""
+        reported = Report.objects.filter(verbatim=VerbatimCheck.NOT_FOUND).values_list("statement_id", flat=True)
+        missing = Q(verbatim=VerbatimCheck.NOT_FOUND) | Q(pk__in=list(reported.distinct()))
+        return self.published().filter(missing, kind=Kind.DIRECT)
 
     def search(self, q: str, *, by_date: bool = True):
         """Statements matching every word of `q` (with "phrases", -exclusions and OR) in text, speaker or source.
@@ -585,19 +655,16 @@ class StatementQuerySet(models.QuerySet):
 
     def with_passage(self):
         """Annotate `verbatim_passage`: the capped passage of the source's text around a quote found in it (else
-        ""), cut by the database from the bounds stored when the quote was checked, so a permalink reads a sentence
-        or two rather than the article, and runs no matcher."""
-        start = models.F("verbatim_passage_start")
-        cut = Substr("source__text", start + 1, models.F("verbatim_passage_end") - start)
-        found = models.When(verbatim=VerbatimCheck.FOUND, then=cut)
-        return self.annotate(
-            verbatim_passage=models.Case(found, default=models.Value(""), output_field=models.TextField())
-        )
+        "", verbatim_passage())."""
+        return self.annotate(verbatim_passage=verbatim_passage("source__text"))
 
-    def with_other_reports(self):
+    def with_other_reports(self, *, passages: bool = False):
         """Prefetch each statement's other reports with their sources and outlets, earliest first (one query): what
-        a permalink lists under "Reported by". The sources' kept texts stay behind."""
+        a permalink lists under "Reported by" and the API under `other_reports`. The sources' kept texts stay
+        behind; with `passages`, the passage around a wording found in its source is cut from it (`with_passage`)."""
         reports = Report.objects.select_related("source__outlet").defer("source__text").earliest_first()
+        if passages:
+            reports = reports.annotate(verbatim_passage=verbatim_passage("source__text"))
         return self.prefetch_related(models.Prefetch("other_reports", queryset=reports))
 
     def recheck_verbatim(self, source_text: str) -> int:
@@ -611,6 +678,11 @@ class StatementQuerySet(models.QuerySet):
         """Everything a statement links to (a permalink, the API, feeds): for_lists() plus topics, countries
         concerned and officials mentioned, prefetched."""
         return self.for_lists().prefetch_related("topics", "countries", "mentioned_officials")
+
+    def for_api(self):
+        """What the API shows of each statement (statements/api/serializers.py), in a fixed number of queries
+        whatever the page's size: with_related(), the speaker's role, other reports, codings and links."""
+        return self.with_related().with_role().with_other_reports().with_codings_and_links()
 
     def with_codings_and_links(self):
         """The codings (with their targets) and both directions of the links, prefetched in three queries whatever
@@ -676,7 +748,7 @@ class ErrorReport(models.Model):
         return f"Report on statement {self.statement_id}: {excerpt}"
 
 
-class Statement(models.Model):
+class Statement(VerbatimChecked, models.Model):
     speaker = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="statements")
     date = models.DateField(help_text="For month or year precision, the first day of that month or year.")
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
@@ -758,10 +830,6 @@ class Statement(models.Model):
             "verbatim_passage_end",
         ],
     )
-
-    VERBATIM_FIELDS = ["verbatim", "verbatim_spans", "verbatim_passage_start", "verbatim_passage_end"]
-    # The words and source last checked (set when read from the database), to check again only when they change.
-    _verbatim_inputs = None
 
     objects = StatementQuerySet.as_manager()
 
@@ -853,48 +921,19 @@ class Statement(models.Model):
             # so never insert ones carried over from another statement (`pk = None; save()` to copy a row).
             self.topics_cache = self.countries_cache = self.codings_cache = denormalised.EMPTY_SET
         self.original_language = language_code(self.original_language)
-        update_fields = kwargs.get("update_fields")
-        saves_words = update_fields is None or {"text", "source", "source_id"} & set(update_fields)
-        if saves_words and self._verbatim_inputs != (self.text, self.source_id):
-            self.check_verbatim(self._source_text())
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, *self.VERBATIM_FIELDS}
+        reworded = self._verbatim_inputs is not None and self._verbatim_inputs[0] != self.text
+        checked = self._check_verbatim_on_save(kwargs)
         super().save(*args, **kwargs)
         self._verbatim_inputs = (self.text, self.source_id)
+        if checked and reworded:
+            # Its other reports without a wording of their own report these words: check them again too.
+            Report.objects.filter(statement=self, text="").recheck_verbatim()
 
     def get_absolute_url(self):
         return reverse("statements:statement_detail", kwargs={"pk": self.pk})
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        statement = super().from_db(db, field_names, values)
-        statement._verbatim_inputs = (statement.__dict__.get("text"), statement.__dict__.get("source_id"))
-        return statement
-
-    def _source_text(self) -> str:
-        if self.source_id is None:
-            return ""
-        cached = self._meta.get_field("source").get_cached_value(self, default=None)
-        if cached is not None and cached.pk == self.source_id and "text" in cached.__dict__:
-            return cached.text
-        return Source.objects.filter(pk=self.source_id).values_list("text", flat=True).first() or ""
-
-    def check_verbatim(self, source_text: str) -> None:
-        """Set where the words stand in `source_text`, the source's kept text (not saved: the caller saves)."""
-        found = verbatim.find(self.text, source_text) if source_text.strip() else None
-        if not source_text.strip():
-            self.verbatim = VerbatimCheck.NO_TEXT
-        else:
-            self.verbatim = VerbatimCheck.FOUND if found else VerbatimCheck.NOT_FOUND
-        self.verbatim_spans = verbatim.encode_spans(found.spans) if found else ""
-        self.verbatim_passage_start, self.verbatim_passage_end = found.passage if found else (None, None)
-
-    def verbatim_runs(self) -> list[tuple[str, bool]]:
-        """The permalink's passage (`with_passage`) as runs of (text, is part of the quote), to highlight."""
-        passage = getattr(self, "verbatim_passage", "")
-        if not passage:
-            return []
-        return verbatim.marked(passage, self.verbatim_passage_start, verbatim.decode_spans(self.verbatim_spans))
+    def verbatim_words(self) -> str:
+        return self.text
 
     def reported_by(self) -> list["ShownReport"]:
         """The primary source and the other reports (prefetched: `with_other_reports`), earliest published first;
@@ -972,8 +1011,18 @@ class ReportQuerySet(models.QuerySet):
         """By the report's publication date, then the order they were recorded in."""
         return self.order_by("source__published_on", "pk")
 
+    def recheck_verbatim(self) -> int:
+        """Check these reports' wordings against their sources' kept texts again (a text or the statement's words
+        changed), in one query to read them and one bulk update."""
+        reports = list(
+            self.select_related("statement", "source").only("text", "statement__text", "source__text").order_by()
+        )
+        for report in reports:
+            report.check_verbatim(report.source.text)
+        return self.model.objects.bulk_update(reports, Report.VERBATIM_FIELDS, batch_size=500)
 
-class Report(models.Model):
+
+class Report(VerbatimChecked, models.Model):
     """Another source that reported a statement: the TASS report of words the statement cites from CNN's transcript.
 
     The statement's own `source` is its primary report (a published statement needs one); these are the others, each
@@ -989,6 +1038,15 @@ class Report(models.Model):
         help_text="This report's words, only when they differ from the statement's (a translation, a transcript).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Where its wording (its own, else the statement's) stands in its source's kept text, as on a statement: computed
+    # on save when the wording or the source change, when the source's text changes, and when the statement's words
+    # change for a report without a wording of its own.
+    verbatim = models.CharField(
+        "verbatim check", max_length=9, choices=VerbatimCheck.choices, default=VerbatimCheck.NO_TEXT, editable=False
+    )
+    verbatim_spans = models.TextField(blank=True, default="", editable=False)
+    verbatim_passage_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    verbatim_passage_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = ReportQuerySet.as_manager()
 
@@ -1000,10 +1058,34 @@ class Report(models.Model):
                 name="report_unique_source",
                 violation_error_message="This source is already listed as a report of this statement.",
             ),
+            models.CheckConstraint(condition=Q(verbatim__in=VerbatimCheck.values), name="report_verbatim_valid"),
+            models.CheckConstraint(
+                condition=Q(verbatim=VerbatimCheck.FOUND)
+                & Q(verbatim_passage_start__isnull=False, verbatim_passage_end__isnull=False)
+                & ~Q(verbatim_spans="")
+                | ~Q(verbatim=VerbatimCheck.FOUND)
+                & Q(verbatim_passage_start__isnull=True, verbatim_passage_end__isnull=True, verbatim_spans=""),
+                name="report_verbatim_found_has_place",
+            ),
+        ]
+        indexes = [
+            # The reports whose wording is not found (quotes_not_found_verbatim): only those rows.
+            models.Index(
+                fields=["statement"], condition=Q(verbatim=VerbatimCheck.NOT_FOUND), name="report_verbatim_not_found"
+            ),
         ]
 
     def __str__(self):
         return f"Report of statement {self.statement_id} by {self.source}"
+
+    def save(self, *args, **kwargs):
+        self._check_verbatim_on_save(kwargs)
+        super().save(*args, **kwargs)
+        self._verbatim_inputs = (self.text, self.source_id)
+
+    def verbatim_words(self) -> str:
+        """Its own wording, else the statement's words."""
+        return self.text if self.text.strip() else self.statement.text
 
     def clean(self):
         super().clean()

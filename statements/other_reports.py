@@ -65,20 +65,31 @@ _POSTGRESQL_DROP = [
 ]
 
 
-# Stamped like a link of the statement: the change log's own function on PostgreSQL, its `touch` on SQLite.
-_EVENTS = (("INSERT", ["NEW"]), ("DELETE", ["OLD"]), ("UPDATE", ["OLD", "NEW"]))
-_SQLITE += [
-    f"CREATE TRIGGER {REPORTS}_changed_{event.lower()} AFTER {event} ON {REPORTS} BEGIN "
+# Stamped like a link of the statement: the change log's own function on PostgreSQL, its `touch` on SQLite. An update
+# stamps only when it changes what the public sees of the report (its statement, source or wording): not when its
+# verbatim check is computed again (a source's kept text edited), which no API, CSV or feed shows.
+WATCHED = "statement_id, source_id, text"
+_EVENTS = (
+    ("INSERT", "INSERT", ["NEW"]),
+    ("DELETE", "DELETE", ["OLD"]),
+    ("UPDATE", f"UPDATE OF {WATCHED}", ["OLD", "NEW"]),
+)
+_SQLITE_STAMPS = [
+    f"CREATE TRIGGER {REPORTS}_changed_{name.lower()} AFTER {event} ON {REPORTS} BEGIN "
     + " ".join(change_log.BUILDERS["sqlite"].touch(f"{row}.statement_id") for row in rows)
     + " END"
-    for event, rows in _EVENTS
+    for name, event, rows in _EVENTS
 ]
-_SQLITE_DROP += [f"DROP TRIGGER IF EXISTS {REPORTS}_changed_{event.lower()}" for event, _ in _EVENTS]
-_POSTGRESQL.append(
-    f"CREATE TRIGGER {REPORTS}_changed AFTER INSERT OR UPDATE OR DELETE ON {REPORTS}"
+_SQLITE_STAMPS_DROP = [f"DROP TRIGGER IF EXISTS {REPORTS}_changed_{name.lower()}" for name, _, _ in _EVENTS]
+_POSTGRESQL_STAMPS = [
+    f"CREATE TRIGGER {REPORTS}_changed AFTER INSERT OR UPDATE OF {WATCHED} OR DELETE ON {REPORTS}"
     f" FOR EACH ROW EXECUTE FUNCTION {change_log.PREFIX}_link()"
-)
-_POSTGRESQL_DROP.insert(0, f"DROP TRIGGER IF EXISTS {REPORTS}_changed ON {REPORTS}")
+]
+_POSTGRESQL_STAMPS_DROP = [f"DROP TRIGGER IF EXISTS {REPORTS}_changed ON {REPORTS}"]
+_SQLITE += _SQLITE_STAMPS
+_SQLITE_DROP += _SQLITE_STAMPS_DROP
+_POSTGRESQL += _POSTGRESQL_STAMPS
+_POSTGRESQL_DROP[:0] = _POSTGRESQL_STAMPS_DROP
 
 
 def create_schema(schema_editor) -> None:

@@ -42,7 +42,7 @@ def entity_timeline(request, template: str, context: dict, statements, *, alert_
 
 def public_statement(pk) -> Statement:
     """A published or retracted statement with everything its permalink shows; a draft or unknown id is a 404."""
-    statements = Statement.objects.public().with_related().with_other_reports().with_role().with_passage()
+    statements = Statement.objects.public().with_related().with_other_reports(passages=True).with_role().with_passage()
     return get_object_or_404(statements, pk=pk)
 
 

@@ -21,7 +21,7 @@ from rest_framework.request import Request
 
 from statements.api.pagination import StatementCursorPagination
 from statements.filters import StatementFilter
-from statements.models import Statement, StatementLink
+from statements.models import Report, Statement, StatementLink
 from tests.factories import (
     OfficialFactory,
     PositionFactory,
@@ -36,9 +36,10 @@ from tests.timeline_data import DRAFT_TEXT, NOTE_TEXT, RETRACTED_TEXT, build_wor
 pytestmark = pytest.mark.django_db
 
 # Queries for one page of statements: the statements (with speaker, country, source, outlet and role in one
-# query), one prefetch each for topics, countries and officials mentioned, codings (with their targets), links to
-# earlier and links from later statements, and the capped count of the matches.
-STATEMENT_PAGE_QUERIES = 8
+# query), one prefetch each for topics, countries and officials mentioned, other reports (with their sources and
+# outlets), codings (with their targets), links to earlier and links from later statements, and the capped count of
+# the matches.
+STATEMENT_PAGE_QUERIES = 9
 # Officials: the page, then positions (with their countries).
 OFFICIAL_PAGE_QUERIES = 3  # the officials, their positions, the counts kept by triggers
 TOPIC_PAGE_QUERIES = 2  # the topics, the counts
@@ -179,6 +180,7 @@ def test_statement_has_names_and_links_not_just_ids(client):
             "medium": "article",
             "venue": "",
         },
+        "other_reports": [],
         "updated_at": result["updated_at"],
         "codings": [
             {
@@ -483,13 +485,18 @@ def test_the_api_is_read_only(client):
 
 
 def make_statements(n: int) -> None:
-    """n statements, each with its own speaker, position, source, two topics, two countries and a mention."""
+    """n statements, each with its own speaker, position, source, two topics, two countries, a mention and two other
+    reports."""
     topics = [TopicFactory(), TopicFactory()]
     countries = [country("RU"), country("US")]
     for _ in range(n):
         speaker = OfficialFactory()
         PositionFactory(official=speaker)
-        StatementFactory(speaker=speaker, topics=topics, countries=countries, mentioned_officials=[OfficialFactory()])
+        statement = StatementFactory(
+            speaker=speaker, topics=topics, countries=countries, mentioned_officials=[OfficialFactory()]
+        )
+        for wording in ("", "Other words entirely."):
+            Report.objects.create(statement=statement, source=SourceFactory(), text=wording)
 
 
 def test_statement_list_counts_the_matches_up_to_the_timelines_limit(client, monkeypatch):

@@ -5,8 +5,9 @@ import re
 
 import pytest
 
+from statements.models import Report
 from tests.browser import ARTIFACTS, screenshot, serious_violations
-from tests.factories import StatementFactory, country
+from tests.factories import OutletFactory, SourceFactory, StatementFactory, country
 from tests.timeline_data import DRAFT_TEXT, build_world
 
 # live_server needs real transactions; serialized_rollback puts the migration-loaded countries back after each test.
@@ -185,6 +186,46 @@ def test_open_a_permalink(live_server, page, world):
     assert page.get_by_role("heading", level=1).inner_text().startswith("Dmitry Peskov, 11 November 2016")
     assert page.get_by_text("Press Secretary of the President of Russia").is_visible()
     screenshot(page, "permalink")
+
+
+def test_a_permalink_shows_each_report_and_its_check(live_server, page):
+    """ "Reported by" lists the reports earliest first, each with its own check: found in TASS's kept text (its words
+    highlighted in the passage), not found in RIA's, nothing for CNN's transcript (no text kept); the page fits a
+    phone and a desktop."""
+    cnn, tass, ria = (OutletFactory(name=name) for name in ("CNN", "TASS", "RIA Novosti"))
+    kept = (
+        "MOSCOW, November 10. /TASS/. The Kremlin spokesman spoke to CNN on Thursday. "
+        "\u201cSyria is a burning issue and we can\u2019t afford any pause,\u201d Peskov said, adding that "
+        "contacts with the new administration would start after the inauguration."
+    )
+    statement = StatementFactory(
+        text="Syria is a burning issue, and we cannot afford a pause.",
+        source=SourceFactory(outlet=cnn, title="Transcript: Amanpour", published_on=datetime.date(2016, 11, 11)),
+    )
+    Report.objects.create(
+        statement=statement,
+        source=SourceFactory(outlet=tass, title="Peskov to CNN", published_on=datetime.date(2016, 11, 10), text=kept),
+        text="Syria is a burning issue and we can't afford any pause.",
+    )
+    Report.objects.create(
+        statement=statement,
+        source=SourceFactory(
+            outlet=ria,
+            title="Песков о Сирии",
+            published_on=datetime.date(2016, 11, 12),
+            language="ru",
+            text="Песков: Сирия — острейшая проблема, паузу позволить себе нельзя.",
+        ),
+    )
+    page.goto(live_server.url + statement.get_absolute_url())
+    reports = page.locator("ol.reports > li")
+    assert [line.split(":")[0] for line in reports.all_inner_texts()] == ["TASS", "CNN", "RIA Novosti"]
+    assert reports.nth(0).get_by_text("Found verbatim in TASS’s report").is_visible()
+    assert reports.nth(0).locator("mark").inner_text() == "Syria is a burning issue and we can’t afford any pause"
+    assert "verbatim" not in reports.nth(1).inner_text()
+    assert reports.nth(2).get_by_text("Not found verbatim in the kept text").is_visible()
+    screenshot(page, "permalink-reports", widths=(390, 1280))
+    assert serious_violations(page) == []
 
 
 def test_about_link_is_visible_in_the_footer_on_a_phone(live_server, browser, world):

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/statements/"
 # A changes page: the horizon (PostgreSQL only), the log, the statements (with speaker, source, outlet and role), and
-# one prefetch each for topics, countries, officials mentioned, codings, links to earlier and from later statements.
-CHANGES_PAGE_QUERIES = 9 if connection.vendor == "postgresql" else 8
+# one prefetch each for topics, countries, officials mentioned, other reports, codings, links to earlier and from
+# later statements.
+CHANGES_PAGE_QUERIES = 10 if connection.vendor == "postgresql" else 9
 # The same as CSV: the horizon (PostgreSQL only), the log, and one query for the statements' cells.
 CHANGES_CSV_QUERIES = 3 if connection.vendor == "postgresql" else 2
 

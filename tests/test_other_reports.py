@@ -161,12 +161,193 @@ def test_a_statement_with_one_source_keeps_its_source_line(client):
 
 @pytest.mark.parametrize("reports", [0, 1, 5])
 def test_the_permalink_reads_reports_in_one_query_however_many(client, django_assert_num_queries, reports):
-    """The other reports cost the permalink one query, whatever their number (PERMALINK_QUERIES counts it)."""
+    """The other reports, with the passages around the wordings found in their sources, cost the permalink one query,
+    whatever their number (PERMALINK_QUERIES counts it)."""
     statement = StatementFactory(topics=[TopicFactory()])
-    for _ in range(reports):
-        Report.objects.create(statement=statement, source=SourceFactory(), text="Other words entirely.")
+    for number in range(reports):
+        kept = f"Paragraph {number}. Other words entirely, he said." if number % 2 else "Nothing alike."
+        Report.objects.create(statement=statement, source=SourceFactory(text=kept), text="Other words entirely.")
     with django_assert_num_queries(PERMALINK_QUERIES):
         assert client.get(statement.get_absolute_url()).status_code == 200
+
+
+# --- The API --------------------------------------------------------------------------------------------------------
+
+
+def api_reports(body: dict) -> list[tuple]:
+    return [
+        (r["outlet"], r["outlet_slug"], r["published_on"], r["language"], r["wording"]) for r in body["other_reports"]
+    ]
+
+
+def test_the_api_lists_other_reports_earliest_first_with_their_own_wording(client, reported):
+    """The detail, the list and the changes feed show the same reports: TASS (10 November) in its own words, then RIA
+    (12 November) with the statement's words, so no wording; the primary stays in `source`."""
+    detail = client.get(f"/api/statements/{reported.pk}/").json()
+    assert api_reports(detail) == [
+        ("TASS", "tass", "2016-11-10", "en", "Syria is a burning issue and we can't afford any pause."),
+        ("RIA Novosti", "ria-novosti", "2016-11-12", "ru", ""),
+    ]
+    ria = reported.other_reports.get(source__outlet__name="RIA Novosti").source
+    assert detail["other_reports"][1] == {
+        "outlet": "RIA Novosti",
+        "outlet_slug": "ria-novosti",
+        "title": "Peskov: Syria",
+        "url": ria.url,
+        "published_on": "2016-11-12",
+        "language": "ru",
+        "medium": ria.medium,
+        "venue": "",
+        "wording": "",
+    }
+    assert detail["source"]["outlet"] == "CNN"
+    listed = client.get("/api/statements/").json()["results"]
+    changed = client.get("/api/statements/?updated_since=2000-01-01").json()["results"]
+    assert [row["other_reports"] for row in listed] == [row["other_reports"] for row in changed]
+    assert listed[0]["other_reports"] == detail["other_reports"]
+
+
+def test_the_api_never_shows_a_draft_report_nor_a_source_kept_text(client, reported):
+    """A draft's reports appear nowhere; the kept text of a report's source (the outlet's copyright) never does."""
+    for report in reported.other_reports.all():
+        report.source.text = f"KEPT TEXT OF {report.source.title}: {CNN_WORDS}"
+        report.source.save()
+    draft = StatementFactory(status=Status.DRAFT)
+    Report.objects.create(statement=draft, source=SourceFactory(title="Draft-only report"), text="Draft wording.")
+    for url in ("/api/statements/", f"/api/statements/{reported.pk}/", "/api/statements/?updated_since=2000-01-01"):
+        body = client.get(url).content.decode()
+        assert "Peskov to CNN" in body
+        for secret in ("KEPT TEXT", "Draft-only report", "Draft wording."):
+            assert secret not in body, (url, secret)
+    assert client.get(f"/api/statements/{draft.pk}/").status_code == 404
+
+
+# --- Each report's wording checked in its own source ----------------------------------------------------------------
+
+TASS_TEXT = (
+    "Peskov told CNN: \u201cIt [the war in Syria] is a burning issue and we can\u2019t afford any pause,\u201d he said."
+)
+
+# (label, the report's own wording, "" for the statement's words; its source's kept text; the check). The statement's
+# words are CNN_WORDS.
+WORDINGS = [
+    ("curly quotes and apostrophe", "a burning issue and we can't afford any pause.", TASS_TEXT, "found"),
+    ("ellipsis", "It ... is a burning issue … any pause", TASS_TEXT, "found"),
+    ("bracketed insertion", "It [Syria] is a burning issue", TASS_TEXT, "found"),
+    ("the statement's words", "", f"Peskov said: \u201c{CNN_WORDS}\u201d", "found"),
+    ("a changed word", "a burning question and we can't afford any pause", TASS_TEXT, "not_found"),
+    ("a translation", "Сирия — острейшая проблема, и мы не можем позволить себе паузу.", TASS_TEXT, "not_found"),
+    ("no text kept", "a burning issue", "", "no_text"),
+]
+
+
+@pytest.mark.parametrize("text_first", [True, False], ids=["text kept first", "report added first"])
+@pytest.mark.parametrize(("label", "wording", "source_text", "expected"), WORDINGS, ids=[w[0] for w in WORDINGS])
+def test_a_report_wording_is_checked_in_its_own_source(text_first, label, wording, source_text, expected):
+    """Each report's wording (its own, else the statement's) is checked like the primary quote, in its own source's
+    kept text, whether the text was kept before the report was added or after."""
+    statement = StatementFactory(text=CNN_WORDS)
+    source = SourceFactory(text=source_text if text_first else "")
+    report = Report.objects.create(statement=statement, source=source, text=wording)
+    if not text_first:
+        source.text = source_text
+        source.save()
+    report.refresh_from_db()
+    assert report.verbatim == expected
+    assert bool(report.verbatim_spans) == (expected == "found")
+    assert Statement.objects.get(pk=statement.pk).verbatim == "no_text"  # the primary keeps no text
+
+
+def test_a_report_is_checked_again_when_its_words_change(reported):
+    """A new wording is checked; a report without one follows the statement's words when they change."""
+    tass = reported.other_reports.get(source__outlet__name="TASS")
+    ria = reported.other_reports.get(source__outlet__name="RIA Novosti")
+    tass.source.text = TASS_TEXT
+    tass.source.save()
+    ria.source.text = f"Peskov: {CNN_WORDS}"
+    ria.source.save()
+    assert Report.objects.get(pk=tass.pk).verbatim == "not_found"  # "Syria is", where the text has "[…] is"
+    tass.text = "a burning issue and we can't afford any pause"
+    tass.save()
+    assert Report.objects.get(pk=tass.pk).verbatim == "found"
+    assert Report.objects.get(pk=ria.pk).verbatim == "found"
+    statement = Statement.objects.get(pk=reported.pk)
+    statement.text = "Syria is a burning issue for everyone."
+    statement.save()
+    assert Report.objects.get(pk=ria.pk).verbatim == "not_found"
+    assert Report.objects.get(pk=tass.pk).verbatim == "found"  # its own wording, unchanged
+
+
+def test_checking_a_report_again_stamps_no_statement_for_mirrors(reported):
+    """A source's kept text edited changes no public content of the statements it reports: no stamp."""
+    before = stamp(reported)
+    time.sleep(0.002)
+    ria = reported.other_reports.get(source__outlet__name="RIA Novosti")
+    ria.source.text = f"Peskov: {CNN_WORDS}"
+    ria.source.save()
+    assert Report.objects.get(pk=ria.pk).verbatim == "found"
+    assert stamp(reported) == before
+
+
+def report_line(page: str, outlet: str) -> str:
+    return " ".join(
+        html.unescape(re.sub(r"<[^>]+>", "", re.search(rf"<li>{outlet}.*?</li>", page, re.S).group(0))).split()
+    )
+
+
+def test_the_permalink_says_what_each_report_check_found(client, reported):
+    """Beside each report: found in its outlet's report with the passage, its words highlighted; not found; or
+    nothing when its source keeps no text. The primary's check stays above the quote."""
+    tass = reported.other_reports.get(source__outlet__name="TASS")
+    tass.text = "a burning issue and we can't afford any pause"
+    tass.save()
+    tass.source.text = "Private opening paragraph.\n\n" + TASS_TEXT
+    tass.source.save()
+    ria = reported.other_reports.get(source__outlet__name="RIA Novosti")
+    ria.source.text = "Песков: Сирия — острейшая проблема."
+    ria.source.save()
+    page = client.get(reported.get_absolute_url()).content.decode()
+    tass_line = report_line(page, "TASS")
+    assert "Found verbatim in TASS’s report, in its own words" in tass_line
+    assert (
+        "Peskov told CNN: “It [the war in Syria] is a burning issue and we can’t afford any pause,” he said."
+        in tass_line
+    )
+    assert "<mark>a burning issue and we can’t afford any pause</mark>" in re.search(
+        r"<li>TASS.*?</li>", page, re.S
+    ).group(0)
+    assert "Private opening" not in page
+    assert "Not found verbatim in the kept text of RIA Novosti’s report" in report_line(page, "RIA Novosti")
+    assert "verbatim" not in report_line(page, "CNN")
+
+
+def test_a_paraphrase_reports_say_they_are_not_checked(client, reported):
+    """A paraphrase is the reporter's words: its reports are not checked word for word either, and say so."""
+    Statement.objects.filter(pk=reported.pk).update(kind="paraphrase")
+    ria = reported.other_reports.get(source__outlet__name="RIA Novosti")
+    ria.source.text = f"Peskov: {CNN_WORDS}"
+    ria.source.save()
+    line = report_line(client.get(reported.get_absolute_url()).content.decode(), "RIA Novosti")
+    assert "A paraphrase: not checked word for word" in line and "Found verbatim" not in line
+
+
+def test_the_admin_list_of_quotes_not_found_says_whose_words_are_missing(reported):
+    """The Editors' list holds published direct quotes whose words, or one of whose reports' wording, are not found,
+    and says which; not a draft's report, not a paraphrase's."""
+    tass = reported.other_reports.get(source__outlet__name="TASS")
+    tass.source.text = "Nothing of the kind was said."
+    tass.source.save()
+    primary_missing = StatementFactory(text="Words nobody said.", source=SourceFactory(text="Other words."))
+    for status, kind in [(Status.DRAFT, "direct"), (Status.PUBLISHED, "paraphrase")]:
+        unlisted = StatementFactory(status=status, kind=kind, text=CNN_WORDS)
+        Report.objects.create(statement=unlisted, source=SourceFactory(text="Nothing of the kind."))
+    editor = Client()
+    editor.force_login(user_with_role("Editor"))
+    response = editor.get(admin_url(Statement, "changelist"), {"verbatim": "published_not_found"})
+    assert response.status_code == 200
+    listed = {s.pk: response.context["cl"].model_admin.not_found_in(s) for s in response.context["cl"].result_list}
+    assert listed == {reported.pk: "TASS’s report", primary_missing.pk: "its source (the quote)"}
+    assert "not found verbatim in" in response.content.decode().lower()
 
 
 # --- The outlet and language filters --------------------------------------------------------------------------------
@@ -332,3 +513,73 @@ def test_a_report_added_changed_or_removed_stamps_a_published_statement_for_mirr
     assert stamp(published) > before
     Report.objects.create(statement=draft, source=SourceFactory())
     assert stamp(draft) is None
+
+
+# --- The upgrade ----------------------------------------------------------------------------------------------------
+
+BEFORE_THE_CHECK = ("statements", "0036_codings_copy")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_upgrade_checks_the_reports_whose_source_keeps_a_text_and_backs_out():
+    """0037 checks each existing report whose source keeps a text (its own wording, else the statement's words), the
+    others stay no_text; the rules' triggers still refuse a report of the primary source, a wording changed still
+    stamps the statement and a check computed again does not; backwards and forwards again it leaves them working."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.test_denormalised import latest, migrate_to
+
+    newest = latest()
+    try:
+        migrate_to([BEFORE_THE_CHECK])
+        apps = MigrationExecutor(connection).loader.project_state([BEFORE_THE_CHECK]).apps
+        model = apps.get_model
+        speaker = model("statements", "Official").objects.create(name="Fictional", slug="fictional")
+        outlet = model("statements", "Outlet").objects.create(name="Wire", slug="wire")
+
+        def source(title, text=""):
+            return model("statements", "Source").objects.create(
+                outlet=outlet, title=title, published_on=datetime.date(2020, 1, 1), text=text
+            )
+
+        statement = model("statements", "Statement").objects.create(
+            speaker=speaker,
+            date=datetime.date(2020, 1, 1),
+            text=CNN_WORDS,
+            source=source("Primary"),
+            status="published",
+        )
+        made = {
+            label: model("statements", "Report").objects.create(
+                statement=statement, source=source(label, kept), text=own
+            )
+            for label, kept, own in [
+                ("found", TASS_TEXT, "a burning issue and we can't afford any pause"),
+                ("statement's words", f"He said: {CNN_WORDS}", ""),
+                ("not found", "Nothing of the kind.", ""),
+                ("no text", "", "Other words."),
+            ]
+        }
+        migrate_to(newest)
+        checks = {label: Report.objects.get(pk=report.pk).verbatim for label, report in made.items()}
+        assert checks == {
+            "found": "found",
+            "statement's words": "found",
+            "not found": "not_found",
+            "no text": "no_text",
+        }
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Report.objects.create(statement_id=statement.pk, source_id=statement.source_id)
+        before = stamp(statement)
+        time.sleep(0.002)
+        Report.objects.filter(pk=made["no text"].pk).update(verbatim_spans="", verbatim="not_found")
+        assert stamp(statement) == before
+        Report.objects.filter(pk=made["no text"].pk).update(text="Reworded.")
+        assert stamp(statement) > before
+        migrate_to([BEFORE_THE_CHECK])
+        migrate_to(newest)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Report.objects.create(statement_id=statement.pk, source_id=statement.source_id)
+    finally:
+        migrate_to(newest)

@@ -85,7 +85,9 @@ class ReportInline(EditorOnlyWhenPublicStatementInline, admin.TabularInline):
 
     model = Report
     extra = 0
-    fields = ["source", "text"]
+    fields = ["source", "text", "verbatim"]
+    # Where its wording stands in its source's kept text: computed on save (docs/trust.md#other-reports).
+    readonly_fields = ["verbatim"]
     autocomplete_fields = ["source"]
     verbose_name = "other report"
     jump_label = "Other reports"

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db.models import F, OuterRef
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -27,7 +28,8 @@ from statements.admin.positions import (
 )
 from statements.admin.scale import CappedCountPaginator, CountryFilter, SpeakerFilter, TopicFilter, YearFilter
 from statements.dates import STATEMENT_DATE_HELP, DateSpan, PartialDateField
-from statements.models import Coding, Statement, Status, VerbatimCheck
+from statements.exports import MULTI_VALUE_SEPARATOR, JoinedTexts
+from statements.models import Coding, Report, Statement, Status, VerbatimCheck
 from statements.positions.coding import set_target
 
 
@@ -85,7 +87,11 @@ class VerbatimFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "published_not_found":
-            return queryset.quotes_not_found_verbatim()
+            # Which of its reports' words are missing (StatementAdmin.not_found_in), read with each row of the page.
+            reports = Report.objects.filter(statement=OuterRef("pk"), verbatim=VerbatimCheck.NOT_FOUND)
+            return queryset.quotes_not_found_verbatim().annotate(
+                reports_not_found=JoinedTexts(reports.values(name=F("source__outlet__name")))
+            )
         if self.value() in VerbatimCheck.values:
             return queryset.filter(verbatim=self.value())
         return queryset
@@ -160,6 +166,20 @@ class StatementAdmin(OptimisticLockAdminMixin, ReadOnlyHistoryAdmin):
         if not search_term.strip():
             return queryset, False
         return queryset.search(search_term), False
+
+    def get_list_display(self, request):
+        # On the Editors' list of quotes not found verbatim, say whose words are missing: the quote's, in its primary
+        # source, or an other report's wording, in that report (docs/trust.md#in-the-admin).
+        if request.GET.get(VerbatimFilter.parameter_name) == "published_not_found":
+            return [*self.list_display[:-1], "not_found_in", self.list_display[-1]]
+        return self.list_display
+
+    @admin.display(description="not found verbatim in")
+    def not_found_in(self, statement):
+        missing = ["its source (the quote)"] if statement.verbatim == VerbatimCheck.NOT_FOUND else []
+        outlets = getattr(statement, "reports_not_found", "").split(MULTI_VALUE_SEPARATOR)
+        missing += [f"{outlet}’s report" for outlet in outlets if outlet]
+        return "; ".join(missing)
 
     @admin.display(description="date", ordering="date")
     def when(self, statement):

@@ -45,6 +45,26 @@ class SourceSerializer(serializers.Serializer):
     venue = serializers.CharField(help_text="Where it was said when that is not the outlet, e.g. CNN.")
 
 
+class OtherReportSerializer(serializers.Serializer):
+    """Another source that reported the statement (docs/trust.md#other-reports): never its kept text."""
+
+    outlet = serializers.CharField(source="source.outlet.name")
+    outlet_slug = serializers.CharField(source="source.outlet.slug", help_text="The outlet's slug, as `outlet=` takes.")
+    title = serializers.CharField(source="source.title")
+    url = serializers.CharField(source="source.url", help_text="The report's URL; empty when it is not online.")
+    published_on = serializers.DateField(source="source.published_on")
+    language = serializers.CharField(source="source.language", help_text="ISO 639-1 code of the report, e.g. en, ru.")
+    medium = serializers.CharField(source="source.medium", help_text="interview, press_conference, article, …")
+    venue = serializers.CharField(source="source.venue", help_text="Where it was said when that is not the outlet.")
+    wording = serializers.SerializerMethodField(
+        help_text="The report's own words when they differ from the statement's `text` (a translation, another "
+        "transcript); empty when it reports the same words."
+    )
+
+    def get_wording(self, report) -> str:
+        return report.text if report.wording_differs() else ""
+
+
 class CodingSerializer(serializers.ModelSerializer):
     """A coding of the statement (docs/codebook.md): its target, stance and speech act, as numbers and in words."""
 
@@ -124,8 +144,8 @@ def links_shown(statement) -> list[dict]:
 
 
 class StatementSerializer(serializers.ModelSerializer):
-    """One published statement, as the timeline shows it, with its codings and links. Expects
-    `with_related().with_role().with_codings_and_links()`."""
+    """One published statement, as the timeline shows it, with its other reports, codings and links. Expects
+    `for_api()`."""
 
     url = serializers.SerializerMethodField(help_text="The statement's permalink page.")
     api_url = serializers.SerializerMethodField()
@@ -136,6 +156,9 @@ class StatementSerializer(serializers.ModelSerializer):
     countries = CountryRefSerializer(many=True, help_text="Countries the statement concerns.")
     officials_mentioned = OfficialRefSerializer(source="mentioned_officials", many=True)
     source = SourceSerializer()
+    other_reports = OtherReportSerializer(
+        many=True, help_text="Other sources that reported the statement, earliest published first."
+    )
     codings = CodingSerializer(many=True, help_text="How the statement is coded toward each target (docs/codebook.md).")
     links = serializers.SerializerMethodField(help_text="Typed links to earlier and from later public statements.")
 
@@ -158,6 +181,7 @@ class StatementSerializer(serializers.ModelSerializer):
             "countries",
             "officials_mentioned",
             "source",
+            "other_reports",
             "updated_at",
             "codings",
             "links",

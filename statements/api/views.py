@@ -96,7 +96,7 @@ class StatementList(generics.ListAPIView):
     pagination_class = StatementCursorPagination
 
     def get_queryset(self) -> QuerySet:
-        return Statement.objects.published().with_related().with_role().with_codings_and_links()
+        return Statement.objects.published().for_api()
 
     def list(self, request, *args, **kwargs):
         if changes.PARAMETER in request.query_params:
@@ -111,7 +111,7 @@ class StatementDetail(generics.RetrieveAPIView):
     serializer_class = StatementDetailSerializer
 
     def get_queryset(self) -> QuerySet:
-        return Statement.objects.public().with_related().with_role().with_codings_and_links()
+        return Statement.objects.public().for_api()
 
 
 class CountsFromRollup:
