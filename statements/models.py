@@ -323,13 +323,17 @@ class Topic(models.Model):
 
 class OutletQuerySet(models.QuerySet):
     def public(self):
-        """Outlets a public page names: the outlet of a published or retracted statement's source. One created for
-        a draft (by the article extraction, an import or by hand) stays unknown to the public until then.
+        """Outlets a public page names: the outlet of a published or retracted statement's source, or of another
+        report of one (docs/trust.md#other-reports). One created for a draft (by the article extraction, an import
+        or by hand) stays unknown to the public until then.
 
         An EXISTS on each statement's copy of its outlet (statements/denormalised.py), one probe of the outlet's
-        index per outlet, rather than a join through the outlet's sources."""
-        shown = Statement.objects.public().from_outlets([models.OuterRef("pk")])
-        return self.filter(models.Exists(shown))
+        index per outlet, rather than a join through the outlet's sources; then one on the few other reports."""
+        primary = planner.from_outlets(Statement.objects.public(), [models.OuterRef("pk")])
+        reported = Report.objects.filter(
+            source__outlet=models.OuterRef("pk"), statement__status__in=[Status.PUBLISHED, Status.RETRACTED]
+        )
+        return self.filter(models.Exists(primary) | models.Exists(reported))
 
 
 class Outlet(models.Model):
@@ -500,13 +504,14 @@ class StatementQuerySet(models.QuerySet):
         return self
 
     def from_outlets(self, outlet_ids: list[int]):
-        """Statements whose source (the primary report) an outlet in `outlet_ids` published (planner.from_outlets).
-        Other reports are not matched yet (docs/trust.md#other-reports)."""
-        return planner.from_outlets(self, outlet_ids)
+        """Statements whose source, or another of their reports, an outlet in `outlet_ids` published
+        (planner.from_outlets). The few statements another report names are read first, in one query."""
+        return planner.from_outlets(self, outlet_ids, reports=Report.objects.naming(outlet_cache__in=outlet_ids))
 
     def in_language(self, code: str):
-        """Statements said in the language `code` or reported in it by their source (planner.in_language)."""
-        return planner.in_language(self, code)
+        """Statements said in the language `code` or reported in it, by their source or another of their reports
+        (planner.in_language)."""
+        return planner.in_language(self, code, reports=Report.objects.naming(language_cache=code))
 
     def coded(
         self,
@@ -968,6 +973,13 @@ class ShownReport:
 
 
 class ReportQuerySet(models.QuerySet):
+    def naming(self, **copies) -> "ReportQuerySet | None":
+        """The reports whose copies of their source's outlet or language match `copies` (statements/other_reports.py),
+        or None when there are none: one probe of the copies' index, so that a filter no other report names keeps
+        exactly the query it had before statements had other reports (planner.from_outlets)."""
+        reports = self.filter(**copies)
+        return reports if reports.exists() else None
+
     def earliest_first(self):
         """By the report's publication date, then the order they were recorded in."""
         return self.order_by("source__published_on", "pk")
@@ -989,11 +1001,21 @@ class Report(models.Model):
         help_text="This report's words, only when they differ from the statement's (a translation, a transcript).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Copies of the source's outlet and language and of the statement's date, kept exact by triggers
+    # (statements/other_reports.py): the outlet and language filters read the statements other reports name from
+    # their indexes. Never written by the application.
+    outlet_cache = models.IntegerField(null=True, editable=False)
+    language_cache = models.CharField(max_length=8, default="", editable=False)
+    statement_date = models.DateField(null=True, editable=False)
 
     objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["statement", "pk"]
+        indexes = [
+            models.Index(fields=["outlet_cache", "statement_date", "statement"], name="report_outlet_date"),
+            models.Index(fields=["language_cache", "statement_date", "statement"], name="report_language_date"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["statement", "source"],
