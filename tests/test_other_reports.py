@@ -7,14 +7,15 @@ import html
 import io
 import re
 import time
+import types
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.test import Client
 
-from statements import planner
+from statements import other_reports, planner
 from statements.models import (
     PRIMARY_SOURCE_IS_NOT_A_REPORT,
     SOURCE_LISTED_AS_REPORT,
@@ -447,3 +448,38 @@ def test_a_source_given_another_outlet_moves_its_reports_statements(client, outl
         source.save()  # through the ORM too, as the admin does
     assert ids_on(client, "timeline", "outlet=dpa") == [outlets_world["cnn"]]
     assert ids_on(client, "timeline", "outlet=tass") == [outlets_world["tass"]]
+
+
+def test_a_statement_given_another_date_passes_it_to_its_reports():
+    """The copy of the statement's date, which bounds the other reports' part of the timeline's first matches,
+    follows the statement from any writer."""
+    statement = StatementFactory(date=datetime.date(2020, 1, 1))
+    report = Report.objects.create(statement=statement, source=SourceFactory())
+    statement.date = datetime.date(2021, 6, 1)
+    statement.save()
+    assert Report.objects.get(pk=report.pk).statement_date == datetime.date(2021, 6, 1)
+    Statement.objects.filter(pk=statement.pk).update(date=datetime.date(2019, 2, 3))
+    assert Report.objects.get(pk=report.pk).statement_date == datetime.date(2019, 2, 3)
+
+
+def test_the_migration_fills_the_copies_of_reports_written_before_it():
+    """Migration 0037 on a database with reports: each gets its source's outlet and language and its statement's date,
+    and the triggers then keep them."""
+    outlet = OutletFactory(name="Before")
+    statement = StatementFactory(date=datetime.date(2018, 3, 4))
+    report = Report.objects.create(statement=statement, source=SourceFactory(outlet=outlet, language="fr"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # no ALTER TABLE with deferred checks pending, as between migrations
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        editor = types.SimpleNamespace(connection=connection, execute=cursor.execute)
+        other_reports.drop_copies(editor)
+        cursor.execute(
+            "INSERT INTO statements_report (statement_id, source_id, text, created_at) VALUES (%s, %s, '', %s)",
+            [statement.pk, SourceFactory(outlet=outlet, language="de").pk, datetime.datetime(2020, 1, 1)],
+        )
+        other_reports.create_copies(editor)
+    written = Report.objects.exclude(pk=report.pk).get(statement=statement)
+    assert copies(report) == (outlet.pk, "fr") and copies(written) == (outlet.pk, "de")
+    assert {r.statement_date for r in Report.objects.filter(statement=statement)} == {datetime.date(2018, 3, 4)}
+    Report.objects.filter(pk=written.pk).update(language_cache="xx")
+    assert copies(written) == (outlet.pk, "de")
