@@ -328,10 +328,11 @@ class OutletQuerySet(models.QuerySet):
         or by hand) stays unknown to the public until then.
 
         An EXISTS on each statement's copy of its outlet (statements/denormalised.py), one probe of the outlet's
-        index per outlet, rather than a join through the outlet's sources; then one on the few other reports."""
+        index per outlet, rather than a join through the outlet's sources; then one on the few other reports, by their
+        copy of their source's outlet (statements/other_reports.py)."""
         primary = planner.from_outlets(Statement.objects.public(), [models.OuterRef("pk")])
         reported = Report.objects.filter(
-            source__outlet=models.OuterRef("pk"), statement__status__in=[Status.PUBLISHED, Status.RETRACTED]
+            outlet_cache=models.OuterRef("pk"), statement__status__in=[Status.PUBLISHED, Status.RETRACTED]
         )
         return self.filter(models.Exists(primary) | models.Exists(reported))
 
