@@ -89,7 +89,7 @@ _POSTGRESQL.append(
 _POSTGRESQL_DROP.insert(0, f"DROP TRIGGER IF EXISTS {REPORTS}_changed ON {REPORTS}")
 
 
-# The copies of the report's source and statement (migration 0037).
+# The copies of the report's source and statement (migration 0038).
 _COPIED = (
     "outlet_cache = (SELECT outlet_id FROM statements_source WHERE id = NEW.source_id),"
     " language_cache = (SELECT language FROM statements_source WHERE id = NEW.source_id),"
@@ -163,7 +163,7 @@ INDEXES = {"report_outlet_date": "outlet_cache", "report_language_date": "langua
 
 
 def create_copies(schema_editor) -> None:
-    """The copies' columns, filled, their triggers and indexes (migration 0037). ALTER TABLE rather than Django's
+    """The copies' columns, filled, their triggers and indexes (migration 0038). ALTER TABLE rather than Django's
     AddField, which rebuilds an SQLite table and drops its triggers."""
     schema_editor.execute(f"ALTER TABLE {REPORTS} ADD COLUMN outlet_cache integer NULL")
     schema_editor.execute(f"ALTER TABLE {REPORTS} ADD COLUMN language_cache varchar(8) NOT NULL DEFAULT ''")

@@ -463,7 +463,7 @@ def test_a_statement_given_another_date_passes_it_to_its_reports():
 
 
 def test_the_migration_fills_the_copies_of_reports_written_before_it():
-    """Migration 0037 on a database with reports: each gets its source's outlet and language and its statement's date,
+    """Migration 0038 on a database with reports: each gets its source's outlet and language and its statement's date,
     and the triggers then keep them."""
     outlet = OutletFactory(name="Before")
     statement = StatementFactory(date=datetime.date(2018, 3, 4))

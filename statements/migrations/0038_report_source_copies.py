@@ -17,7 +17,7 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("statements", "0036_codings_copy")]
+    dependencies = [("statements", "0037_report_verbatim_check")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
