@@ -399,7 +399,7 @@ class StatementFilter(django_filters.FilterSet):
         error_messages=unknown("outlet with the slug"),
         public=Public(
             Control.REPEATABLE,
-            api="The slug of the outlet that reported it, e.g. tass. Repeatable.",
+            api="The slug of an outlet that reported it (its source or another report), e.g. tass. Repeatable.",
             words="reported by {}",
             any_label="Any outlet",
             options="outlets",

@@ -323,13 +323,18 @@ class Topic(models.Model):
 
 class OutletQuerySet(models.QuerySet):
     def public(self):
-        """Outlets a public page names: the outlet of a published or retracted statement's source. One created for
-        a draft (by the article extraction, an import or by hand) stays unknown to the public until then.
+        """Outlets a public page names: the outlet of a published or retracted statement's source, or of another
+        report of one (docs/trust.md#other-reports). One created for a draft (by the article extraction, an import
+        or by hand) stays unknown to the public until then.
 
         An EXISTS on each statement's copy of its outlet (statements/denormalised.py), one probe of the outlet's
-        index per outlet, rather than a join through the outlet's sources."""
-        shown = Statement.objects.public().from_outlets([models.OuterRef("pk")])
-        return self.filter(models.Exists(shown))
+        index per outlet, rather than a join through the outlet's sources; then one on the few other reports, by their
+        copy of their source's outlet (statements/other_reports.py)."""
+        primary = planner.from_outlets(Statement.objects.public(), [models.OuterRef("pk")])
+        reported = Report.objects.filter(
+            outlet_cache=models.OuterRef("pk"), statement__status__in=[Status.PUBLISHED, Status.RETRACTED]
+        )
+        return self.filter(models.Exists(primary) | models.Exists(reported))
 
 
 class Outlet(models.Model):
@@ -570,13 +575,14 @@ class StatementQuerySet(models.QuerySet):
         return self
 
     def from_outlets(self, outlet_ids: list[int]):
-        """Statements whose source (the primary report) an outlet in `outlet_ids` published (planner.from_outlets).
-        Other reports are not matched yet (docs/trust.md#other-reports)."""
-        return planner.from_outlets(self, outlet_ids)
+        """Statements whose source, or another of their reports, an outlet in `outlet_ids` published
+        (planner.from_outlets). The few statements another report names are read first, in one query."""
+        return planner.from_outlets(self, outlet_ids, reports=Report.objects.naming(outlet_cache__in=outlet_ids))
 
     def in_language(self, code: str):
-        """Statements said in the language `code` or reported in it by their source (planner.in_language)."""
-        return planner.in_language(self, code)
+        """Statements said in the language `code` or reported in it, by their source or another of their reports
+        (planner.in_language)."""
+        return planner.in_language(self, code, reports=Report.objects.naming(language_cache=code))
 
     def coded(
         self,
@@ -1007,6 +1013,13 @@ class ShownReport:
 
 
 class ReportQuerySet(models.QuerySet):
+    def naming(self, **copies) -> "ReportQuerySet | None":
+        """The reports whose copies of their source's outlet or language match `copies` (statements/other_reports.py),
+        or None when there are none: one probe of the copies' index, so that a filter no other report names keeps
+        exactly the query it had before statements had other reports (planner.from_outlets)."""
+        reports = self.filter(**copies)
+        return reports if reports.exists() else None
+
     def earliest_first(self):
         """By the report's publication date, then the order they were recorded in."""
         return self.order_by("source__published_on", "pk")
@@ -1047,6 +1060,12 @@ class Report(VerbatimChecked, models.Model):
     verbatim_spans = models.TextField(blank=True, default="", editable=False)
     verbatim_passage_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
     verbatim_passage_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Copies of the source's outlet and language and of the statement's date, kept exact by triggers
+    # (statements/other_reports.py): the outlet and language filters read the statements other reports name from
+    # their indexes. Never written by the application.
+    outlet_cache = models.IntegerField(null=True, editable=False)
+    language_cache = models.CharField(max_length=8, default="", editable=False)
+    statement_date = models.DateField(null=True, editable=False)
 
     objects = ReportQuerySet.as_manager()
 
@@ -1069,6 +1088,8 @@ class Report(VerbatimChecked, models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["outlet_cache", "statement_date", "statement"], name="report_outlet_date"),
+            models.Index(fields=["language_cache", "statement_date", "statement"], name="report_language_date"),
             # The reports whose wording is not found (quotes_not_found_verbatim): only those rows.
             models.Index(
                 fields=["statement"], condition=Q(verbatim=VerbatimCheck.NOT_FOUND), name="report_verbatim_not_found"

@@ -8,6 +8,14 @@ in words before the database has to.
 
 A report added to, changed on or removed from a published statement changes what its CSV row shows (`other_reports`),
 so it stamps the statement in the change log that mirrors follow (statements/change_log.py), as a topic linked does.
+
+Each report holds a copy of its source's outlet and language and of its statement's date (`outlet_cache`,
+`language_cache`, `statement_date`), kept exact by triggers like the statement's own copies
+(statements/denormalised.py): a report written, or given another source or statement, reads them (an update that
+writes them stale reads them again), and a source whose outlet or language changes, or a statement whose date does,
+passes them on to its reports. The outlet and language filters read the statements another report names from the
+copies' indexes (`COPIES_SQL`), those newer than a date too, a few index entries, rather than from a join that reads
+every source of the outlet (docs/performance.md#other-reports).
 """
 
 from . import change_log
@@ -90,6 +98,105 @@ _SQLITE += _SQLITE_STAMPS
 _SQLITE_DROP += _SQLITE_STAMPS_DROP
 _POSTGRESQL += _POSTGRESQL_STAMPS
 _POSTGRESQL_DROP[:0] = _POSTGRESQL_STAMPS_DROP
+
+
+# The copies of the report's source and statement (migration 0038).
+_COPIED = (
+    "outlet_cache = (SELECT outlet_id FROM statements_source WHERE id = NEW.source_id),"
+    " language_cache = (SELECT language FROM statements_source WHERE id = NEW.source_id),"
+    " statement_date = (SELECT date FROM statements_statement WHERE id = NEW.statement_id)"
+)
+_STALE = (
+    "(outlet_cache IS NOT (SELECT outlet_id FROM statements_source WHERE id = NEW.source_id)"
+    " OR language_cache IS NOT (SELECT language FROM statements_source WHERE id = NEW.source_id)"
+    " OR statement_date IS NOT (SELECT date FROM statements_statement WHERE id = NEW.statement_id))"
+)
+_COPY_COLUMNS = "statement_id, source_id, outlet_cache, language_cache, statement_date"
+COPIES_SQL = {
+    "sqlite": [
+        f"CREATE TRIGGER report_source_copy_insert AFTER INSERT ON {REPORTS}"
+        f" BEGIN UPDATE {REPORTS} SET {_COPIED} WHERE id = NEW.id AND {_STALE}; END",
+        f"CREATE TRIGGER report_source_copy_update AFTER UPDATE OF {_COPY_COLUMNS} ON {REPORTS}"
+        f" BEGIN UPDATE {REPORTS} SET {_COPIED} WHERE id = NEW.id AND {_STALE}; END",
+        "CREATE TRIGGER source_report_copy AFTER UPDATE OF outlet_id, language ON statements_source"
+        f" BEGIN UPDATE {REPORTS} SET outlet_cache = NEW.outlet_id, language_cache = NEW.language"
+        " WHERE source_id = NEW.id AND (outlet_cache IS NOT NEW.outlet_id OR language_cache IS NOT NEW.language); END",
+        "CREATE TRIGGER statement_report_copy AFTER UPDATE OF date ON statements_statement"
+        f" WHEN NEW.date IS NOT OLD.date BEGIN UPDATE {REPORTS} SET statement_date = NEW.date"
+        " WHERE statement_id = NEW.id; END",
+    ],
+    "postgresql": [
+        # FOR SHARE: a transaction changing the source or the statement at the same moment either commits first, and
+        # is read, or waits, and then finds this report among theirs.
+        """CREATE FUNCTION report_source_copy() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            SELECT outlet_id, language INTO NEW.outlet_cache, NEW.language_cache
+            FROM statements_source WHERE id = NEW.source_id FOR SHARE;
+            SELECT date INTO NEW.statement_date FROM statements_statement WHERE id = NEW.statement_id FOR SHARE;
+            RETURN NEW;
+        END $$""",
+        f"""CREATE TRIGGER report_source_copy BEFORE INSERT OR UPDATE OF {_COPY_COLUMNS}
+        ON {REPORTS} FOR EACH ROW EXECUTE FUNCTION report_source_copy()""",
+        f"""CREATE FUNCTION source_report_copy() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE {REPORTS} SET outlet_cache = NEW.outlet_id, language_cache = NEW.language WHERE source_id = NEW.id;
+            RETURN NULL;
+        END $$""",
+        """CREATE TRIGGER source_report_copy AFTER UPDATE OF outlet_id, language ON statements_source FOR EACH ROW
+        WHEN (NEW.outlet_id IS DISTINCT FROM OLD.outlet_id OR NEW.language IS DISTINCT FROM OLD.language)
+        EXECUTE FUNCTION source_report_copy()""",
+        f"""CREATE FUNCTION statement_report_copy() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE {REPORTS} SET statement_date = NEW.date WHERE statement_id = NEW.id;
+            RETURN NULL;
+        END $$""",
+        """CREATE TRIGGER statement_report_copy AFTER UPDATE OF date ON statements_statement FOR EACH ROW
+        WHEN (NEW.date IS DISTINCT FROM OLD.date) EXECUTE FUNCTION statement_report_copy()""",
+    ],
+}
+COPIES_DROP = {
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS report_source_copy_insert",
+        "DROP TRIGGER IF EXISTS report_source_copy_update",
+        "DROP TRIGGER IF EXISTS source_report_copy",
+        "DROP TRIGGER IF EXISTS statement_report_copy",
+    ],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS statement_report_copy ON statements_statement",
+        "DROP FUNCTION IF EXISTS statement_report_copy()",
+        "DROP TRIGGER IF EXISTS source_report_copy ON statements_source",
+        "DROP FUNCTION IF EXISTS source_report_copy()",
+        f"DROP TRIGGER IF EXISTS report_source_copy ON {REPORTS}",
+        "DROP FUNCTION IF EXISTS report_source_copy()",
+    ],
+}
+INDEXES = {"report_outlet_date": "outlet_cache", "report_language_date": "language_cache"}
+
+
+def create_copies(schema_editor) -> None:
+    """The copies' columns, filled, their triggers and indexes (migration 0038). ALTER TABLE rather than Django's
+    AddField, which rebuilds an SQLite table and drops its triggers."""
+    schema_editor.execute(f"ALTER TABLE {REPORTS} ADD COLUMN outlet_cache integer NULL")
+    schema_editor.execute(f"ALTER TABLE {REPORTS} ADD COLUMN language_cache varchar(8) NOT NULL DEFAULT ''")
+    schema_editor.execute(f"ALTER TABLE {REPORTS} ADD COLUMN statement_date date NULL")
+    schema_editor.execute(
+        f"UPDATE {REPORTS} SET outlet_cache = (SELECT outlet_id FROM statements_source s WHERE s.id = source_id),"
+        " language_cache = (SELECT language FROM statements_source s WHERE s.id = source_id),"
+        " statement_date = (SELECT date FROM statements_statement s WHERE s.id = statement_id)"
+    )
+    for sql in COPIES_SQL[schema_editor.connection.vendor]:
+        schema_editor.execute(sql)
+    for name, column in INDEXES.items():
+        schema_editor.execute(f"CREATE INDEX {name} ON {REPORTS} ({column}, statement_date, statement_id)")
+
+
+def drop_copies(schema_editor) -> None:
+    for sql in COPIES_DROP[schema_editor.connection.vendor]:
+        schema_editor.execute(sql)
+    for name in INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    for column in ("outlet_cache", "language_cache", "statement_date"):
+        schema_editor.execute(f"ALTER TABLE {REPORTS} DROP COLUMN {column}")
 
 
 def create_schema(schema_editor) -> None:

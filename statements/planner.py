@@ -15,6 +15,8 @@ The functions take the queryset they steer and return a filtered one, reading th
 what else they need of the domain (the published status): the models import this module, never the reverse.
 """
 
+import functools
+import itertools
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -63,6 +65,65 @@ class TestedWhileWalking(models.Func):
         return self.as_sql(compiler, connection, template="((%s IN %s) IS TRUE)")
 
 
+class AlsoReported(models.Expression):
+    """A filter matching a statement by its primary source (`primary`, steered as without other reports) or by
+    another of its reports (`other`: the few statements other reports name, which `primary` does not match). Read in
+    a single query (the CSV, the API, the feeds, the alerts) it is `together()`, the OR of the two as the planner
+    steers it, built when first compiled: the timeline never reads it, nor pays for choosing its shape.
+
+    The timeline's first matches read the two apart (planner.first_matches), the query's `also_reported_parts`
+    naming the part each condition reads, so that the primary part keeps the walk of its own index in date order.
+    """
+
+    conditional = True
+    output_field = models.BooleanField()
+    _keys = itertools.count()
+
+    def __init__(self, together, primary: Q, reports, plain: Q):
+        super().__init__(output_field=models.BooleanField())
+        self.together, self.primary, self.reports, self.plain = functools.cache(together), primary, reports, plain
+        self.other = self.since(None, True)
+        self.key = next(self._keys)
+
+    def since(self, bound: str | None, newest: bool) -> Q:
+        """The other part: the statements `reports` name that `plain` (the primary condition) does not match, only
+        those dated from `bound` on (up to it when not `newest`), read from the reports' copies of their statement's
+        date (statements/other_reports.py): a few entries of the copies' index."""
+        reports = self.reports
+        if bound is not None:
+            reports = reports.filter(**{"statement_date__gte" if newest else "statement_date__lte": bound})
+        return Q(pk__in=reports.order_by().values("statement_id")) & ~self.plain
+
+    def get_source_expressions(self):
+        return [self.primary, self.other]
+
+    def set_source_expressions(self, exprs):
+        self.primary, self.other = exprs
+
+    def as_sql(self, compiler, connection):
+        part = getattr(compiler.query, "also_reported_parts", {}).get(self.key)
+        bound = getattr(compiler.query, "also_reported_since", None)
+        # Built when compiled: columns of the statement's own row and subqueries, no join to add.
+        if part is None:
+            condition = self.together().resolve_expression(compiler.query, allow_joins=False)
+        elif part == 1 and bound is not None:
+            condition = self.since(*bound).resolve_expression(compiler.query, allow_joins=False)
+        else:
+            condition = (self.primary, self.other)[part]
+        # Each is a resolved Q, which compiles in parentheses.
+        return compiler.compile(condition)
+
+
+def also_reported_in(node) -> list[AlsoReported]:
+    """The AlsoReported conditions of a query's WHERE (not those of its subqueries)."""
+    if isinstance(node, AlsoReported):
+        return [node]
+    children = getattr(node, "children", None)
+    if children is None:
+        children = node.get_source_expressions() if hasattr(node, "get_source_expressions") else []
+    return [found for child in children if child is not None for found in also_reported_in(child)]
+
+
 class JoinedText(models.Aggregate):
     """A column's values as one text, `separator` between them, in the order the rows arrive (GROUP_CONCAT on
     SQLite, STRING_AGG on PostgreSQL): one row of text instead of a row per value."""
@@ -101,6 +162,90 @@ class FirstMatches:
 
 
 def first_matches(statements, limit: int) -> FirstMatches:
+    """Id, speaker, date and topics of the first `limit` statements in the queryset's order (`first_matches_of`).
+
+    A filter that also matches statements through their other reports (`AlsoReported`: the outlet and language
+    filters) is read in parts when the order is by date: first the primary matches, the query exactly as it is
+    without other reports (the walk of the outlet's index); then the few statements only another report matches,
+    listed, newer than the last primary match read (older when oldest first); the two merged in order
+    (`merged`). The database would answer the OR of the two by sorting every primary match
+    (docs/performance.md#other-reports). The parts match no statement twice.
+    """
+    alternatives = also_reported_in(statements.query.where)
+    if not alternatives or date_order(statements) is None:
+        return first_matches_of(statements, limit)
+    newest = date_order(statements) == "newest"
+    found = first_matches_of(reading_parts(statements, {a.key: 0 for a in alternatives}), limit)
+    bound = found.dates[-1][:10] if len(found) >= limit else None
+    for choice in itertools.product((0, 1), repeat=len(alternatives)):
+        if any(choice):
+            part = reading_parts(statements, {a.key: c for a, c in zip(alternatives, choice, strict=True)})
+            if bound is not None:
+                part = part.filter(date__gte=bound) if newest else part.filter(date__lte=bound)
+                part.query.also_reported_since = (bound, newest)
+            found = merged(found, first_matches_of(part, limit), newest=newest, limit=limit)
+    return found
+
+
+def reading_parts(statements, choice: dict):
+    """`statements` with each AlsoReported condition (by key) reading only its primary (0) or other reports' (1)
+    part."""
+    statements = statements.all()
+    statements.query.also_reported_parts = choice
+    return statements
+
+
+def date_order(statements) -> str | None:
+    """ "newest" or "oldest" when the queryset is ordered by date then id, else None (by relevance)."""
+    query = statements.query
+    order = tuple(query.order_by) or (tuple(statements.model._meta.ordering) if query.default_ordering else ())
+    return {("-date", "-id"): "newest", ("date", "id"): "oldest"}.get(order)
+
+
+def merged(first: FirstMatches, second: FirstMatches, *, newest: bool, limit: int) -> FirstMatches:
+    """The first `limit` of two disjoint lists of matches, each in date-then-id order (descending when `newest`).
+    The second is few: each of its entries is placed by a binary search of the first, comparing dates and, on the
+    same date, ids; then each column is put together from slices of the first."""
+    if not second:
+        return first
+    dates, ids = first.dates, first.ids
+    positions, start = [], 0
+    for date_text, pk_text in zip(second.dates, second.ids, strict=True):
+        date, pk = date_text[:10], int(pk_text)
+        low, high = start, len(dates)
+        while low < high:
+            middle = (low + high) // 2
+            other = dates[middle][:10]
+            if other == date:
+                other_pk = int(ids[middle])
+                ahead = other_pk > pk if newest else other_pk < pk
+            else:
+                ahead = other > date if newest else other < date
+            if ahead:
+                low = middle + 1
+            else:
+                high = middle
+        positions.append(low)
+        start = low
+    columns = []
+    for ours, theirs in zip(
+        (first.ids, first.speaker_ids, first.dates, first.topics),
+        (second.ids, second.speaker_ids, second.dates, second.topics),
+        strict=True,
+    ):
+        column, taken = [], 0
+        for position, entry in zip(positions, theirs, strict=True):
+            column += ours[taken:position]
+            column.append(entry)
+            taken = position
+            if len(column) >= limit:
+                break
+        column += ours[taken : taken + max(limit - len(column), 0)]
+        columns.append(column[:limit])
+    return FirstMatches(*columns)
+
+
+def first_matches_of(statements, limit: int) -> FirstMatches:
     """Id, speaker, date and topics of the first `limit` statements in the queryset's order, in one query that
     answers one row: each column joined into one text by the database (JoinedText), around the query itself with
     its LIMIT. It spares the Python that handing over a row per match costs
@@ -276,9 +421,12 @@ def linked_to(statements, field: str, ids):
     return statements.filter(id__in=models.Subquery(rows.values("statement_id")))
 
 
-def from_outlets(statements, outlet_ids: list[int]):
+def from_outlets(statements, outlet_ids: list, *, reports=None):
     """Statements whose source an outlet in `outlet_ids` published, read from each statement's copy of its source's
-    outlet (statements/denormalised.py), never a join that the database drives from the sources.
+    outlet (statements/denormalised.py), never a join that the database drives from the sources; and, given
+    `reports` (the other reports from these outlets, when there are any), the statements they name
+    (docs/trust.md#other-reports): an `AlsoReported` condition. Without `reports` the query is exactly what it was
+    before statements had other reports, and so is its primary part with them.
 
     One outlet (an id, or an OuterRef in a correlated subquery: Outlet.objects.public()) is a walk of
     `statement_outlet_date_cover` in date order, which stops after the newest matches, however common the outlet.
@@ -286,16 +434,35 @@ def from_outlets(statements, outlet_ids: list[int]):
     (`is_common`): listing a quarter of a million statements means sorting them all.
     """
     if len(outlet_ids) == 1:
-        return statements.filter(outlet_cache=outlet_ids[0])
+        plain = primary = Q(outlet_cache=outlet_ids[0])
+        if reports is None:
+            return statements.filter(primary)
+    else:
+        plain = Q(outlet_cache__in=outlet_ids)
     reported = statements.model.objects.filter(outlet_cache__in=outlet_ids).order_by().values("pk")
-    if is_common(statements, lambda threshold, size: reported[:threshold].count()):
-        return statements.filter(TestedWhileWalking("outlet_cache", outlet_ids))
-    return statements.filter(outlet_cache__in=outlet_ids)
+    if len(outlet_ids) > 1:
+        common = is_common(statements, lambda threshold, size: reported[:threshold].count())
+        primary = Q(TestedWhileWalking("outlet_cache", outlet_ids)) if common else plain
+        if reports is None:
+            return statements.filter(primary)
+
+    def together() -> Q:
+        also = reports.order_by().values("statement_id")
+
+        def count_up_to(threshold: int, size: int) -> int:
+            return reported[:threshold].count() + also[:threshold].count()
+
+        if is_common(statements, count_up_to):
+            return Q(TestedWhileWalking("outlet_cache", outlet_ids) | TestedWhileWalking("pk", also))
+        return _listed(statements, plain, [reported], also)
+
+    return statements.filter(AlsoReported(together, primary, reports, plain))
 
 
-def in_language(statements, code: str):
+def in_language(statements, code: str, *, reports=None):
     """Statements said in the language `code` (`original_language`) or reported in it (the copy of their source's
-    language, statements/denormalised.py). A common language is tested on both while walking the date index
+    language, statements/denormalised.py), and, given `reports` (the other reports in it, when there are any), the
+    statements they name (`AlsoReported`). A common language is tested on both columns while walking the date index
     (`is_common`); a rare one lists its statements from the two columns' indexes.
     """
     reported = statements.model.objects.filter(source_language_cache=code).order_by().values("pk")
@@ -305,12 +472,31 @@ def in_language(statements, code: str):
         found = reported[:threshold].count()
         return found + (said[:threshold].count() if found < threshold else 0)
 
-    if is_common(statements, count_up_to):
-        return statements.filter(
-            TestedWhileWalking("source_language_cache", [code]) | TestedWhileWalking("original_language", [code])
-        )
+    plain = Q(source_language_cache=code) | Q(original_language=code)
+    walked = TestedWhileWalking("source_language_cache", [code]) | TestedWhileWalking("original_language", [code])
+    common = is_common(statements, count_up_to)
+    primary = Q(walked) if common else _listed(statements, plain, [reported, said])
+    if reports is None:
+        return statements.filter(primary)
+
+    def together() -> Q:
+        also = reports.order_by().values("statement_id")
+        if common:
+            return primary | Q(TestedWhileWalking("pk", also))
+        return _listed(statements, plain, [reported, said], also)
+
+    return statements.filter(AlsoReported(together, primary, reports, plain))
+
+
+def _listed(statements, condition: Q, lists: list, also=None) -> Q:
+    """A rare condition's few matches, listed from indexes and sorted, with the ids `also` (none: exactly the
+    condition before other reports). PostgreSQL reads the indexes into one bitmap
+    (docs/performance.md#walking-or-listing); SQLite would walk the date index for an OR (the whole index for a
+    rare value), so it is given the lists, each from its index, as one `id IN (… UNION ALL …)`."""
     if connections[statements.db].vendor == "postgresql":
-        # Both indexes read into one bitmap (docs/performance.md#walking-or-listing).
-        return statements.filter(Q(source_language_cache=code) | Q(original_language=code))
-    # SQLite would walk the date index for the OR (the whole index for a rare language): the two lists instead.
-    return statements.filter(id__in=reported.union(said, all=True))
+        return condition if also is None else condition | Q(pk__in=also)
+    if also is not None:
+        lists = [*lists, also]
+    if len(lists) == 1:
+        return condition
+    return Q(id__in=lists[0].union(*lists[1:], all=True))

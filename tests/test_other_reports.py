@@ -7,18 +7,20 @@ import html
 import io
 import re
 import time
+import types
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.test import Client
 
-from statements import planner
+from statements import other_reports, planner
 from statements.models import (
     PRIMARY_SOURCE_IS_NOT_A_REPORT,
     SOURCE_LISTED_AS_REPORT,
     Report,
+    Source,
     Statement,
     StatementChange,
     Status,
@@ -26,6 +28,7 @@ from statements.models import (
 from tests.admin_helpers import admin_url, change_form_data, user_with_role
 from tests.factories import OutletFactory, SourceFactory, StatementFactory, TopicFactory
 from tests.test_pages import PERMALINK_QUERIES
+from tests.test_timeline import TIMELINE_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -357,8 +360,9 @@ def test_the_admin_list_of_quotes_not_found_says_whose_words_are_missing(reporte
 def outlets_world():
     """Statements whose primary is one outlet and whose other reports are others, a draft and a retraction among them.
 
-    ids by name: "cnn" (primary CNN, reported by TASS in German), "tass" (primary TASS), "plain" (primary RIA, no
-    other report), "draft" and "retracted" (primary RIA, reported by TASS): never on a public list."""
+    ids by name: "cnn" (primary CNN, reported by TASS in German), "tass" (primary TASS, another TASS report too),
+    "plain" (primary RIA, no other report), "draft" and "retracted" (primary RIA, reported by TASS): never on a public
+    list."""
     cnn, tass, ria = (OutletFactory(name=name) for name in ("CNN", "TASS", "RIA Novosti"))
 
     def source(outlet, language="en"):
@@ -372,6 +376,7 @@ def outlets_world():
         "retracted": StatementFactory(source=source(ria, "ru"), status=Status.RETRACTED, retraction_reason="Wrong."),
     }
     Report.objects.create(statement=made["cnn"], source=source(tass, "de"))
+    Report.objects.create(statement=made["tass"], source=source(tass))  # TASS twice: listed once
     for name in ("draft", "retracted"):
         Report.objects.create(statement=made[name], source=source(tass, "de"))
     return {name: statement.pk for name, statement in made.items()}
@@ -397,42 +402,117 @@ def ids_on(client, surface: str, query: str) -> list[int]:
     return [int(pk) for pk in re.findall(r"<id>[^<]*/statements/(\d+)/</id>", response.content.decode())]
 
 
-# The outlet and language filters match the primary report only, for now (docs/trust.md#other-reports): matching
-# the other reports too cost the common outlet and language filters two to four times their time at a million.
+# (query, the statements listed): by the primary report only ("outlet=cnn", "language=ru"), by another report only
+# ("cnn" for TASS and German), by both from one outlet (TASS's own statement, listed once); drafts and retractions
+# never.
 FILTERS = [
-    ("outlet=tass", ["tass"]),
+    ("outlet=tass", ["cnn", "tass"]),
     ("outlet=cnn", ["cnn"]),
     ("outlet=ria-novosti", ["plain"]),
-    ("outlet=tass&outlet=ria-novosti", ["tass", "plain"]),
+    ("outlet=tass&outlet=ria-novosti", ["cnn", "tass", "plain"]),
+    ("language=de", ["cnn"]),
     ("language=ru", ["plain"]),
     ("language=en", ["cnn", "tass"]),
+    ("outlet=tass&language=de", ["cnn"]),
+    ("outlet=cnn&language=ru", []),
 ]
 
 
 @pytest.mark.parametrize("surface", ["timeline", "csv", "api", "feed"])
 @pytest.mark.parametrize(("query", "expected"), FILTERS)
-def test_outlet_and_language_match_the_primary_report_on_every_surface(client, outlets_world, surface, query, expected):
-    """Each surface shares the FilterSet: a statement matches by its primary report (its source), drafts and
-    retractions never listed; another report (CNN's statement, also in TASS in German) is not matched yet."""
+def test_outlet_and_language_match_any_report_on_every_surface(client, outlets_world, surface, query, expected):
+    """Each surface shares the FilterSet: a statement matches by its primary or another report, once, drafts and
+    retractions never listed."""
     assert ids_on(client, surface, query) == [outlets_world[name] for name in expected]
 
 
-@pytest.mark.parametrize("shape", ["listed", "walked"])
+@pytest.mark.parametrize(("shape", "sort"), [("listed", "newest"), ("walked", "oldest")])
 @pytest.mark.parametrize(("query", "expected"), FILTERS)
-def test_listing_and_walking_find_the_same_statements(client, outlets_world, monkeypatch, shape, query, expected):
-    """Whichever shape the planner chooses (is_common), the same statements."""
+def test_listing_and_walking_find_the_same_statements(client, outlets_world, monkeypatch, shape, sort, query, expected):
+    """Whichever shape the planner chooses (is_common), and in either date order, they are found."""
     monkeypatch.setattr(planner, "is_common", lambda statements, count_up_to: shape == "walked")
-    assert ids_on(client, "timeline", query) == [outlets_world[name] for name in expected]
+    newest = [outlets_world[name] for name in expected]
+    if sort == "newest":
+        assert ids_on(client, "timeline", query) == newest
+    else:
+        assert ids_on(client, "timeline", f"{query}&sort=oldest") == newest[::-1]
 
 
-def test_an_outlet_only_another_report_names_is_not_a_public_outlet_yet(client, outlets_world):
-    """The outlet filter knows the outlets of public statements' sources: one named only by another report is
-    refused with the filter's message, as an unknown outlet is."""
+@pytest.mark.parametrize("newest", [True, False])
+@pytest.mark.parametrize("limit", [1, 2, 3, 5, 8])
+def test_the_first_matches_merge_the_other_reports_in_date_order(newest, limit):
+    """The timeline reads the primary matches and the few other reports' statements apart and merges them: the same
+    first matches, in the same order and count, as the one query that matches either."""
+    wire, other = OutletFactory(name="Wire"), OutletFactory(name="Other")
+    for day in range(1, 9):
+        statement = StatementFactory(
+            source=SourceFactory(outlet=wire if day % 3 else other), date=datetime.date(2020, 1, day)
+        )
+        if day % 3 == 0 or day == 4:  # reported by Wire too: only that way (3, 6), or both ways (4)
+            Report.objects.create(statement=statement, source=SourceFactory(outlet=wire))
+    StatementFactory(source=SourceFactory(outlet=wire), date=datetime.date(2020, 1, 6))  # the same date, another id
+    statements = Statement.objects.published().from_outlets([wire.pk])
+    statements = statements.newest_first() if newest else statements.oldest_first()
+    expected = [str(pk) for pk in statements.values_list("pk", flat=True)[:limit]]  # the OR, in one query
+    found = statements.first_matches(limit)
+    assert found.ids == expected
+    assert len(found.speaker_ids) == len(found.dates) == len(found.topics) == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("filtered", "today"),
+    [
+        (lambda q, outlets: q.from_outlets(outlets[:1]), lambda q, outlets: q.filter(outlet_cache=outlets[0])),
+        (
+            lambda q, outlets: q.from_outlets(outlets),
+            lambda q, outlets: q.filter(outlet_cache__in=outlets),
+        ),
+    ],
+)
+def test_without_other_reports_the_query_is_today_s(filtered, today):
+    """No other report from the outlets: not one condition more than before statements had other reports."""
+    outlets = [OutletFactory().pk, OutletFactory().pk]
+    StatementFactory()
+    published = Statement.objects.published()
+    assert str(filtered(published, outlets).query) == str(today(published, outlets).query)
+
+
+def test_the_primary_part_is_the_query_without_other_reports(outlets_world):
+    """The timeline's first part reads the query an outlet no other report names would (up to parentheses): the walk
+    of the outlet's own index."""
+    tass = Report.objects.values_list("source__outlet", flat=True).first()
+    with_reports = Statement.objects.published().from_outlets([tass]).newest_first()
+    (alternative,) = planner.also_reported_in(with_reports.query.where)
+    primary = planner.reading_parts(with_reports, {alternative.key: 0})
+    today = Statement.objects.published().filter(outlet_cache=tass).newest_first()
+    assert re.sub("[()]", "", str(primary.query)) == re.sub("[()]", "", str(today.query))
+
+
+def test_an_outlet_only_another_report_names_is_a_known_outlet(client, outlets_world):
+    """The outlet filter accepts an outlet named only by another report of a public statement (not a 400)."""
     dpa = OutletFactory(name="DPA")
     Report.objects.create(statement_id=outlets_world["tass"], source=SourceFactory(outlet=dpa))
-    response = client.get("/?outlet=dpa")
-    assert response.status_code == 400
-    assert "dpa" in response.content.decode()
+    assert ids_on(client, "timeline", "outlet=dpa") == [outlets_world["tass"]]
+    only_draft = OutletFactory(name="Draft Only")
+    Report.objects.create(statement_id=outlets_world["draft"], source=SourceFactory(outlet=only_draft))
+    assert client.get("/?outlet=draft-only").status_code == 400
+
+
+# One query reads the statements other reports name; a set found, the timeline reads its first matches in two parts.
+OUTLET_QUERIES = TIMELINE_QUERIES + 1 + 1  # the outlets named, the other reports
+OUTLET_QUERIES_REPORTED = OUTLET_QUERIES + 1
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"), [("outlet=cnn", OUTLET_QUERIES), ("outlet=tass", OUTLET_QUERIES_REPORTED)]
+)
+def test_the_outlet_filter_reads_other_reports_in_one_query(
+    client, django_assert_num_queries, outlets_world, query, expected
+):
+    """An outlet no other report names costs one query more than before; one that some name, the other reports' part
+    of the first matches: never the count that steers the single query other surfaces read (planner.AlsoReported)."""
+    with django_assert_num_queries(expected):
+        assert client.get(f"/?{query}").status_code == 200
 
 
 # --- The admin ------------------------------------------------------------------------------------------------------
@@ -583,3 +663,74 @@ def test_the_upgrade_checks_the_reports_whose_source_keeps_a_text_and_backs_out(
             Report.objects.create(statement_id=statement.pk, source_id=statement.source_id)
     finally:
         migrate_to(newest)
+
+
+# --- The copies of a report's source --------------------------------------------------------------------------------
+
+
+def copies(report: Report) -> tuple[int | None, str]:
+    return Report.objects.values_list("outlet_cache", "language_cache").get(pk=report.pk)
+
+
+def test_a_report_s_copies_follow_its_source_from_any_writer():
+    """Written, given another source, its source changed, or saved with stale copies: the report's copies of its
+    source's outlet and language are the source's (statements/other_reports.py)."""
+    tass, dpa = OutletFactory(name="TASS"), OutletFactory(name="DPA")
+    first, second = SourceFactory(outlet=tass, language="ru"), SourceFactory(outlet=dpa, language="de")
+    report = Report.objects.create(statement=StatementFactory(), source=first)
+    assert copies(report) == (tass.pk, "ru")
+    stale = Report.objects.get(pk=report.pk)
+    Report.objects.filter(pk=report.pk).update(source=second)
+    assert copies(report) == (dpa.pk, "de")
+    stale.save()  # the copies it loaded, and its first source
+    assert copies(report) == (tass.pk, "ru")
+    first.outlet, first.language = dpa, "en"
+    first.save()
+    assert copies(report) == (dpa.pk, "en")
+    Report.objects.filter(pk=report.pk).update(outlet_cache=None, language_cache="xx")  # written stale by hand
+    assert copies(report) == (dpa.pk, "en")
+
+
+def test_a_source_given_another_outlet_moves_its_reports_statements(client, outlets_world):
+    """The filters read the copies: the TASS source of CNN's statement given to DPA, the statement is DPA's."""
+    dpa = OutletFactory(name="DPA")
+    Source.objects.filter(other_reports__statement_id=outlets_world["cnn"]).update(outlet=dpa)
+    for source in Source.objects.filter(other_reports__statement_id=outlets_world["cnn"]):
+        source.save()  # through the ORM too, as the admin does
+    assert ids_on(client, "timeline", "outlet=dpa") == [outlets_world["cnn"]]
+    assert ids_on(client, "timeline", "outlet=tass") == [outlets_world["tass"]]
+
+
+def test_a_statement_given_another_date_passes_it_to_its_reports():
+    """The copy of the statement's date, which bounds the other reports' part of the timeline's first matches,
+    follows the statement from any writer."""
+    statement = StatementFactory(date=datetime.date(2020, 1, 1))
+    report = Report.objects.create(statement=statement, source=SourceFactory())
+    statement.date = datetime.date(2021, 6, 1)
+    statement.save()
+    assert Report.objects.get(pk=report.pk).statement_date == datetime.date(2021, 6, 1)
+    Statement.objects.filter(pk=statement.pk).update(date=datetime.date(2019, 2, 3))
+    assert Report.objects.get(pk=report.pk).statement_date == datetime.date(2019, 2, 3)
+
+
+def test_the_migration_fills_the_copies_of_reports_written_before_it():
+    """Migration 0038 on a database with reports: each gets its source's outlet and language and its statement's date,
+    and the triggers then keep them."""
+    outlet = OutletFactory(name="Before")
+    statement = StatementFactory(date=datetime.date(2018, 3, 4))
+    report = Report.objects.create(statement=statement, source=SourceFactory(outlet=outlet, language="fr"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # no ALTER TABLE with deferred checks pending, as between migrations
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        editor = types.SimpleNamespace(connection=connection, execute=cursor.execute)
+        other_reports.drop_copies(editor)
+        cursor.execute(
+            "INSERT INTO statements_report (statement_id, source_id, text, created_at) VALUES (%s, %s, '', %s)",
+            [statement.pk, SourceFactory(outlet=outlet, language="de").pk, datetime.datetime(2020, 1, 1)],
+        )
+        other_reports.create_copies(editor)
+    written = Report.objects.exclude(pk=report.pk).get(statement=statement)
+    assert copies(report) == (outlet.pk, "fr") and copies(written) == (outlet.pk, "de")
+    assert {r.statement_date for r in Report.objects.filter(statement=statement)} == {datetime.date(2018, 3, 4)}
+    Report.objects.filter(pk=written.pk).update(language_cache="xx")
+    assert copies(written) == (outlet.pk, "de")
