@@ -725,7 +725,8 @@ def test_the_migration_fills_the_copies_of_reports_written_before_it():
         editor = types.SimpleNamespace(connection=connection, execute=cursor.execute)
         other_reports.drop_copies(editor)
         cursor.execute(
-            "INSERT INTO statements_report (statement_id, source_id, text, created_at) VALUES (%s, %s, '', %s)",
+            "INSERT INTO statements_report (statement_id, source_id, text, created_at, verbatim, verbatim_spans)"
+            " VALUES (%s, %s, '', %s, 'no_text', '')",
             [statement.pk, SourceFactory(outlet=outlet, language="de").pk, datetime.datetime(2020, 1, 1)],
         )
         other_reports.create_copies(editor)
