@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0036_codings_copy"),
+        ("statements", "0038_report_source_copies"),
     ]
 
     operations = [
