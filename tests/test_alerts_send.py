@@ -144,6 +144,22 @@ def test_each_statement_goes_to_a_subscription_once(smtp_server, syria):
     assert SentStatement.objects.count() == 2
 
 
+def test_a_deleted_digest_takes_its_sent_pairs_with_it(smtp_server, syria):
+    """Deleting a digest deletes the pairs it sent, although the database does not hold that reference (Django
+    cascades); the subscription's other digests keep theirs."""
+    following("topic=syria")
+    StatementFactory(topics=[syria])
+    now = timezone.now()
+    sending.run(now=now)
+    stamped(StatementFactory(topics=[syria]), now + HOUR)
+    sending.run(now=now + 2 * HOUR)
+    first, second = Digest.objects.order_by("pk")
+
+    first.delete()
+
+    assert list(SentStatement.objects.values_list("digest_id", flat=True)) == [second.pk]
+
+
 @pytest.mark.parametrize(
     "change, sent",
     [

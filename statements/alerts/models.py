@@ -178,9 +178,13 @@ class SentStatement(models.Model):
     """A statement that went to a subscription: never again as new. `version` and `fingerprint` are the statement's
     `updated_at` and visible content when the reader last heard of it, to tell a correction from an unseen edit."""
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="sent")
+    # No index of its own: the unique constraint's index begins with it.
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="sent", db_index=False)
     statement = models.ForeignKey("statements.Statement", on_delete=models.CASCADE, related_name="+")
-    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="new_statements")
+    # No constraint in the database (Django still cascades): the digest is written in the pair's own transaction, and
+    # PostgreSQL would check it for every pair with a plan made once per connection, when a run's first digest finds
+    # the table empty or small: a scan of the whole table for each pair, as it grows through the run (docs/alerts.md).
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="new_statements", db_constraint=False)
     version = models.DateTimeField()
     fingerprint = models.CharField(max_length=64)
     # The last digest that told this subscription of a correction or the retraction.
