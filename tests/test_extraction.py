@@ -19,6 +19,7 @@ from statements.extraction import (
 )
 from statements.extraction.db import extract_with_database
 from statements.extraction.evaluate import score_article
+from statements.extraction.types import Fragment, Proposal, Speaker
 from statements.models import Country
 from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory
 
@@ -633,6 +634,36 @@ def test_normalised_names_ignore_case_accents_initials_and_descriptions():
     assert normalise("Karl B. Brandt Jr.") == normalise("karl brandt")
     assert normalise("José Núñez") == normalise("Jose Nunez")
     assert normalise("Ruritanian official (unnamed)") == normalise("a Ruritanian official")
+
+
+ONE_WORD_ARTICLE = (
+    "Mara Quill met Karl Brandt and Lena Brandt. Tomas Ferro arrived later; Ferro's aide, Tomas Vell, stayed home."
+)
+
+
+@pytest.mark.parametrize(
+    "said, gold, right",
+    [
+        ("Mara Quill", "Quill", True),  # the only full name with that surname
+        ("Mara Quill", "Mara", True),  # a first name alone, the only Mara
+        ("Karl Brandt", "Brandt", False),  # two Brandts: the one word could mean either
+        ("Tomas Ferro", "Tomas", False),  # two men called Tomas
+        ("Tomas Ferro", "Ferro", True),
+        ("Mara Quill", "Brandt", False),  # another person's surname
+        ("Mara Quill", "Mara Quill", True),
+        ("Quill", "Mara Quill", False),  # a surname said is still not the full name
+        ("Ivo Quill", "Quill", False),  # a full name the article never writes
+    ],
+)
+def test_a_one_word_gold_name_counts_for_the_full_name_it_can_only_mean(said, gold, right):
+    """The scorer accepts a full name for a one-word gold name only when the article gives nobody else that word."""
+    gold_quotes = [{"type": "direct", "quote_spans": [[0, 10]], "speaker": gold}]
+    speaker = Speaker(name=said, mention=said, method="explicit", is_new_official=True)
+    fragment = Fragment(0, 10, ONE_WORD_ARTICLE[:10])
+    proposal = Proposal(kind="direct", text=fragment.text, fragments=[fragment], speaker=speaker, cue="said", date=DAY)
+    (score,) = score_article(gold_quotes, [proposal], ["direct"], ONE_WORD_ARTICLE).values()
+    assert (score.speakers_right, score.speakers_wrong) == ((1, 0) if right else (0, 1))
+    assert score.strict_named_accuracy == (1.0 if right and gold == said else 0.0)
 
 
 def test_a_long_article_yields_every_quote():
