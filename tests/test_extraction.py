@@ -299,6 +299,12 @@ def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
             'Karl Brandt spoke. "We will not be rushed on this," Brandt\'s top foreign policy aide Lou Grayson said.',
             ["Lou Grayson"],
         ),
+        # a verb written short at the start of a sentence ("Don't Nordlanders …") is no first name
+        (
+            "Karl Brandt spoke first. Don't Nordlanders deserve better?\n\n"
+            '"We will not be rushed on this," he said.',
+            ["Karl Brandt"],
+        ),
         # a verb between two names is no role: the first name is still the subject
         (
             'Karl Brandt praised Lou Grayson on Monday. "We think the message will resonate," he said.',
@@ -511,6 +517,9 @@ def test_fragments_join_into_one_readable_statement(text, statement):
         ("Senate Intelligence Ranking Democrat Ana Pardo", "Ana Pardo", "Senate Intelligence Ranking Democrat"),
         ("City Council Speaker Ana Pardo-Ruiz", "Ana Pardo-Ruiz", "City Council Speaker"),
         ("Clark County Sheriff Lou Grayson", "Lou Grayson", "Clark County Sheriff"),
+        # a plural title ("Democrats Ana Pardo and Lou Grayson") is a title too, not a first name
+        ("Democrats Ana Pardo", "Ana Pardo", "Democrats"),
+        ("Professors Lou Grayson", "Lou Grayson", "Professors"),
     ],
 )
 def test_titles_and_ranks_are_split_from_the_name(mention, name, title):

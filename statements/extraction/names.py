@@ -50,6 +50,10 @@ FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
 MALE_HONORIFICS = {"mr", "sir", "lord"}
 # Title words that end a title when a person's name follows them inside a run of capitalised words.
 NAMED_TITLE_WORDS = TITLE_WORDS - {"the", "of", "for", "and", "u.s", "us", "un", "u.n", "eu", "nato", "first", "high"}
+# Title words whose plural with an "s" is another word or a name ("Firsts", "Chiefs", "Houses", "States").
+PLURAL_NOT_TITLES = {
+    "the", "of", "for", "and", "u.s", "us", "un", "u.n", "eu", "first", "house", "chief", "state", "national", "high",
+}  # fmt: skip
 PARTICLES = {"de", "da", "del", "della", "van", "von", "der", "den", "du", "dos", "bin", "ibn", "al", "la", "le", "y"}
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 # Capitalised words that start sentences or name things other than people.
@@ -88,6 +92,7 @@ PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 # (a no-break space, \xa0, separates words: "Sen.\xa0Sanders" is two tokens)
 TOKEN = re.compile(r"[^\W\d_](?:[\w'’.\-]|[\x80-\x9f\xa1-\xff\u0300-\u036f])*|--|[,()]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_CONTRACTION = re.compile(r"n['’]t$", re.IGNORECASE)
 
 
 def normalise(name: str) -> str:
@@ -146,7 +151,9 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         if current and (gap.strip() or "\n" in gap):
             flush()
         word = bare(token)
-        if is_capitalised(token) and not (word in NOT_NAME_WORDS and not current) and not _is_acronym(token):
+        if _CONTRACTION.search(token):
+            flush()  # "Don't Nordlanders deserve better?": a verb written short is never part of a name
+        elif is_capitalised(token) and not (word in NOT_NAME_WORDS and not current) and not _is_acronym(token):
             current.append(match)
             if token.endswith(".") and len(word) > 1 and word not in ABBREVIATED_TITLES and word not in SUFFIXES:
                 flush()  # "… met Karl Brandt. Lindqvist said": a sentence ends here
@@ -169,7 +176,8 @@ def is_title(token: str) -> bool:
     word = bare(token)
     if word in ABBREVIATED_TITLES:
         return token.endswith(".") or word in {"mr", "mrs", "ms", "dr"}
-    return word in TITLE_WORDS
+    # a plural title before one name ("Senators Quill and Brandt", "Professors Pardo and Ruiz") is a title too
+    return word in TITLE_WORDS or (word.endswith("s") and word[:-1] in TITLE_WORDS - PLURAL_NOT_TITLES)
 
 
 def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
