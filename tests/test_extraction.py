@@ -227,11 +227,25 @@ def test_pronouns_and_follow_on_quotes(text, speakers):
         # a person named after the speech verb spoke ("…, said Karl Brandt, a former envoy") ...
         "Anna Lindqvist spoke first. Voters want a plan and a budget, said Karl Brandt, a former envoy. "
         '"We will not be rushed on this," he said.',
+        # ... and so did a subject written after its verb
+        "Anna Lindqvist spoke first.\n\nAcross town, knocking on doors, is Karl Brandt, a former envoy.\n\n"
+        '"We will not be rushed on this," he said.',
+        "Anna Lindqvist spoke first.\n\nYet there in the back of the hall was Karl Brandt.\n\n"
+        '"We will not be rushed on this," he said.',
     ],
 )
 def test_a_pronoun_finds_the_subject_of_a_longer_sentence(text):
     """ "He" goes to the person a sentence was about, however many phrases come before its subject."""
     assert [p.speaker.name for p in quotes(text)] == ["Karl Brandt"]
+
+
+def test_a_name_after_was_is_no_subject_when_a_speech_verb_comes_before():
+    """ "The problem, she said, was Karl Brandt" is not written about Brandt: a later "she" is still Lindqvist."""
+    text = (
+        "Anna Lindqvist met Karl Brandt on Monday. The problem, she said, was Karl Brandt.\n\n"
+        '"We will not be rushed on this," she said.'
+    )
+    assert [p.speaker.name for p in quotes(text)][-1] == "Anna Lindqvist"
 
 
 def test_a_sentence_opening_word_before_a_surname_is_no_first_name():
@@ -301,8 +315,7 @@ def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
         ),
         # a verb written short at the start of a sentence ("Don't Nordlanders …") is no first name
         (
-            "Karl Brandt spoke first. Don't Nordlanders deserve better?\n\n"
-            '"We will not be rushed on this," he said.',
+            'Karl Brandt spoke first. Don\'t Nordlanders deserve better?\n\n"We will not be rushed on this," he said.',
             ["Karl Brandt"],
         ),
         # a verb between two names is no role: the first name is still the subject
