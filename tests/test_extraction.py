@@ -19,6 +19,7 @@ from statements.extraction import (
 )
 from statements.extraction.db import extract_with_database
 from statements.extraction.evaluate import score_article
+from statements.extraction.names import ArticlePeople
 from statements.extraction.types import Fragment, Proposal, Speaker
 from statements.models import Country
 from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory
@@ -246,6 +247,19 @@ def test_a_name_after_was_is_no_subject_when_a_speech_verb_comes_before():
         '"We will not be rushed on this," she said.'
     )
     assert [p.speaker.name for p in quotes(text)][-1] == "Anna Lindqvist"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Asserting Brandt was wrong, the panel voted.",  # a gerund, with two Brandts in the article
+        "Continued Brandt, in a letter read aloud: the plan continued to fail.",  # a verb in "-ed" also written lower
+    ],
+)
+def test_an_opening_verb_before_a_shared_surname_is_nobody(opening):
+    """A verb that opens a sentence before a surname two people share makes no third person of that surname."""
+    text = f"Karl Brandt and his wife, Lena Brandt, spoke on Monday.\n\n{opening}\n\nTed Brandt, their son, left."
+    assert sorted(person.name for person in ArticlePeople(text).people) == ["Karl Brandt", "Lena Brandt", "Ted Brandt"]
 
 
 def test_a_sentence_opening_word_before_a_surname_is_no_first_name():

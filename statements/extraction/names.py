@@ -325,13 +325,20 @@ class ArticlePeople:
                     break
         # "Regarding Trump's rhetoric, …", "Another Clinton aide …": a sentence-opening word that is no first name
         # (a gerund, a function word) before the surname of the one person the article names with it
+        # ("Continued Brandt" too: a word ending in "-ed" that the article also writes in lower case, not "Ted");
+        # with two such people ("Asserting Clinton" beside two Clintons) it is neither, and no person either
         for person in list(self.people):
             words = normalise(person.name).split()
-            if len(words) != 2 or not (words[0].endswith("ing") or words[0] in NOT_NAME_WORDS | {"another"}):
+            if len(words) != 2 or not (
+                words[0].endswith("ing")
+                or words[0] in NOT_NAME_WORDS | {"another"}
+                or (words[0].endswith("ed") and self._lower_case_word(words[0]))
+            ):
                 continue
             others = [p for p in self.people if p is not person and normalise(p.name).split()[-1] == words[1]]
             if len(others) == 1:
                 self.prefixed[normalise(person.name)] = others[0]
+            if others:
                 self.people.remove(person)
 
     def _add(self, name: str, start: int, end: int, title: list[str]) -> None:
@@ -353,8 +360,11 @@ class ArticlePeople:
                 return
         self.people.append(Person(name, start, end, context, gender))
 
+    def _lower_case_word(self, word: str) -> bool:
+        return re.search(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", self.text) is not None
+
     def _common_word(self, word: str) -> bool:
-        return word in NOT_NAME_WORDS or re.search(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", self.text) is not None
+        return word in NOT_NAME_WORDS or self._lower_case_word(word)
 
     def find(self, mention: str, at: int) -> Person | None:
         """The person a surname or partial name refers to: the fullest earlier mention, else a later one."""
