@@ -125,6 +125,15 @@ def spoken(text: str, **kwargs) -> list[tuple[str, str]]:
             'The Nordpress website quoted Anna Lindqvist as saying: "We will not be rushed."',
             [("We will not be rushed.", "Anna Lindqvist")],
         ),
+        # a role in lower case, without an article, before the name after the quote
+        (
+            '"We will not be rushed on this," spokesman Lou Grayson said on Monday.',
+            [("We will not be rushed on this,", "Lou Grayson")],
+        ),
+        (
+            '"We will not be rushed on this," political scientist Lou Grayson told Nordpress.',
+            [("We will not be rushed on this,", "Lou Grayson")],
+        ),
     ],
 )
 def test_named_speaker(text, expected):

@@ -182,6 +182,19 @@ def _has_sentence_end(segment: str) -> bool:
     return any(is_sentence_end(segment, m.start()) for m in re.finditer(r"[.!?](?=\s)", segment))
 
 
+_ROLE_THEN_NAME = re.compile(r"((?:[a-z][\w'’-]*,?\s+){1,4})([A-Z][^,;:()]*?)\s*")
+_NOT_ROLE_WORDS = INTRO_WORDS | {"and", "or", "nor", "is", "are", "was", "were", "has", "have", "had", "said", "says"}
+
+
+def _role_then_name(before: str) -> bool:
+    """ "…," political scientist Lou Grayson told …: a quote's speaker after a role in lower case, with no article
+    ("spokesman Lou Grayson", "election law expert Lou Grayson"), as opposed to a sentence that goes on."""
+    match = _ROLE_THEN_NAME.fullmatch(before)
+    if not match or any(word in _NOT_ROLE_WORDS for word in re.findall(r"[\w'’-]+", match.group(1))):
+        return False
+    return looks_like_person(clean_tokens(strip_title(match.group(2).split())[1]))
+
+
 def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     """`"…," Peskov said.` / `"…," said Peskov, the Kremlin spokesman.` / `"…," he added.`"""
     clause = text[start:limit]
@@ -197,9 +210,15 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     if not cue:
         return None
     first = re.match(r"[A-Za-z]+", body)
-    if first and cue.start() > 0 and first.group().islower() and first.group() not in POST_STARTERS:
-        return None  # "… to the valley and leaving it …": the sentence goes on, no speaker follows the quote
     before = body[: cue.start()]
+    if (
+        first
+        and cue.start() > 0
+        and first.group().islower()
+        and first.group() not in POST_STARTERS
+        and not _role_then_name(before)
+    ):
+        return None  # "… to the valley and leaving it …": the sentence goes on, no speaker follows the quote
     if not before.strip():
         # cue first: "said Peskov"
         found = _np_after(text, start + lead + cue.end(), limit)
