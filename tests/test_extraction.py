@@ -125,6 +125,11 @@ def spoken(text: str, **kwargs) -> list[tuple[str, str]]:
             'The Nordpress website quoted Anna Lindqvist as saying: "We will not be rushed."',
             [("We will not be rushed.", "Anna Lindqvist")],
         ),
+        # a description whose appositive name lacks its closing comma
+        (
+            '"We will not be rushed on this," a former envoy, Lou Grayson told Nordpress.',
+            [("We will not be rushed on this,", "Lou Grayson")],
+        ),
         # a role in lower case, without an article, before the name after the quote
         (
             '"We will not be rushed on this," spokesman Lou Grayson said on Monday.',

@@ -124,6 +124,12 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         return None
     # "The leader of the league, Karl Brandt, warned": the appositive name says more than the description
     appositive = re.match(r"\s*,\s*([^,]+?)\s*,", segment[lead + len(phrase) :])
+    if not appositive:
+        # "…," another friend, Lou Grayson told Nordpress: the writer left out the appositive's closing comma, and
+        # the clause ends with the name
+        appositive = re.match(r"\s*,\s*([^,]+?)\s*$", segment[lead + len(phrase) :])
+        if appositive and [r[:2] for r in name_runs(appositive.group(1))] != [(0, len(appositive.group(1)))]:
+            appositive = None
     if appositive and _np_kind(phrase) != "pronoun":
         runs = name_runs(appositive.group(1))
         phrase_runs = name_runs(phrase)
