@@ -331,6 +331,14 @@ def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
             '"We think the message will resonate everywhere," he said.',
             ["Lou Grayson"],
         ),
+        # ... also when the role's noun is written as a title of the name
+        ('"We will not be rushed on this," Brandt campaign Chairman Lou Grayson said.', ["Lou Grayson"]),
+        # a person's role with a possessive, then the appositive name: the name ("Rep. Brandt's chief of staff, …")
+        (
+            'Karl Brandt spoke. "We will not be rushed on this," Nordland Rep. Karl Brandt’s chief of staff, '
+            "Lou Grayson, told Nordpress.",
+            ["Lou Grayson"],
+        ),
         # an employer or a patron before a role and a full name: the person is the full name after the role
         (
             '"We will not be rushed on this," Nordbank Capital portfolio manager Ana Pardo said.',

@@ -133,7 +133,10 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     if appositive and _np_kind(phrase) != "pronoun":
         runs = name_runs(appositive.group(1))
         phrase_runs = name_runs(phrase)
-        phrase_is_person = any(looks_like_person(clean_tokens(strip_title(r[2])[1])) for r in phrase_runs)
+        # "Rep. Karl Brandt's chief of staff, Lou Grayson,": a phrase ending in a common noun is no person's name
+        phrase_is_person = phrase.split()[-1][:1].isupper() and any(
+            looks_like_person(clean_tokens(strip_title(r[2])[1])) for r in phrase_runs
+        )
         if (
             not phrase_is_person
             and runs
@@ -318,7 +321,8 @@ def _modifies_role(phrase: str, runs: list[tuple[int, int, list[str]]]) -> bool:
     noun, and the full name after the role is the person."""
     if len(runs) < 2:
         return False
-    between = phrase[runs[0][1] : runs[1][0]].split()
+    # the role's noun may be written as a title of the name after it: "Trump campaign Chairman Paul Manafort"
+    between = phrase[runs[0][1] : runs[1][0]].split() + [word.lower() for word in strip_title(runs[1][2])[0]]
     return (
         0 < len(between) <= 4
         and all(word.islower() for word in between)

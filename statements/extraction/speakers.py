@@ -364,8 +364,10 @@ class SpeakerResolver:
         people = [index for index, pair in enumerate(candidates) if looks_like_person(pair[1])]
         chosen = people[0] if people else len(candidates) - 1
         for later in people[1:]:
-            # "DoubleLine Capital portfolio manager Bonnie Baha": a role between two names makes the first its modifier
-            if _role_between(mention[: runs[chosen][1]], mention[runs[chosen][1] : runs[later][0]]):
+            # "DoubleLine Capital portfolio manager Bonnie Baha": a role between two names makes the first its modifier,
+            # also when the role's noun is written as a title ("Brandt campaign Chairman Lou Grayson")
+            between = mention[runs[chosen][1] : runs[later][0]] + " " + " ".join(candidates[later][0]).lower()
+            if _role_between(mention[: runs[chosen][1]], between.strip()):
                 chosen = later
         title, tokens = candidates[chosen]
         honorific = any(bare(word) in HONORIFICS for word in title)
