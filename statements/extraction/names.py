@@ -36,7 +36,7 @@ ROLE_NOUNS = {
     "filmmaker", "treasurer", "freeholder", "lawmaker", "delegate", "activist", "historian", "scholar", "researcher",
     "expert", "producer", "writer", "journalist", "reporter", "commentator", "correspondent", "prosecutor",
     "officer", "official", "staff", "ally", "constituent", "speechwriter", "donor", "supporter", "confidant",
-    "surrogate",
+    "surrogate", "front-runner", "frontrunner", "scientist", "pundit", "lobbyist", "organizer", "organiser", "blogger",
 }  # fmt: skip
 # Words that name an organisation or a place, and yet are a first name when they start a person's name ("Bill
 # Clinton", not "the farm bill").
