@@ -242,6 +242,9 @@ def test_pronouns_and_follow_on_quotes(text, speakers):
         # a person named after the speech verb spoke ("…, said Karl Brandt, a former envoy") ...
         "Anna Lindqvist spoke first. Voters want a plan and a budget, said Karl Brandt, a former envoy. "
         '"We will not be rushed on this," he said.',
+        # "There," opens a sentence like any introductory phrase
+        "Anna Lindqvist spoke first.\n\nThere, the party chairman Karl Brandt declined to name the delegates.\n\n"
+        '"We will not be rushed on this," he said.',
         # a role noun between an adjective in capitals and the name ("Nordland front-runner Karl Brandt")
         "Anna Lindqvist spoke first.\n\nNordland front-runner Karl Brandt caused a stir when a voter asked.\n\n"
         '"We will not be rushed on this," he said.',

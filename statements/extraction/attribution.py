@@ -31,7 +31,8 @@ INTRO_WORDS = {
     "still", "later", "earlier", "meanwhile", "however", "for", "writing", "addressing", "responding", "since",
     "separately", "also", "instead", "then", "so", "now", "last", "this", "that", "besides", "despite", "amid",
     "following", "under", "with", "without", "among", "although", "though", "if", "because", "once", "unlike",
-    "like", "first", "second", "finally", "by", "from", "to", "of", "over", "through", "within", "whether",
+    "like", "first", "second", "finally", "by", "from", "to", "of", "over", "through", "within", "whether", "there",
+    "here",
 }  # fmt: skip
 MIN_QUOTE_WORDS = 4
 # Lower-case words that can open the clause after a quote and still name its speaker ("the official said").
