@@ -125,6 +125,11 @@ def spoken(text: str, **kwargs) -> list[tuple[str, str]]:
             'The Nordpress website quoted Anna Lindqvist as saying: "We will not be rushed."',
             [("We will not be rushed.", "Anna Lindqvist")],
         ),
+        # a cue verb in the present tense before the name
+        (
+            '"We will not be rushed on this," agrees Lou Grayson, 30, of Strelsau.',
+            [("We will not be rushed on this,", "Lou Grayson")],
+        ),
         # a description whose appositive name lacks its closing comma
         (
             '"We will not be rushed on this," a former envoy, Lou Grayson told Nordpress.',
