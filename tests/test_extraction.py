@@ -125,6 +125,11 @@ def spoken(text: str, **kwargs) -> list[tuple[str, str]]:
             'The Nordpress website quoted Anna Lindqvist as saying: "We will not be rushed."',
             [("We will not be rushed.", "Anna Lindqvist")],
         ),
+        # "…, X said, adding: '…'" after a sentence about others: the speaker is X, not the sentence's subject
+        (
+            'Karl Brandt and Ana Pardo will meet next week, Anna Lindqvist said, adding, "They need a good talk."',
+            [("They need a good talk.", "Anna Lindqvist")],
+        ),
         # a cue verb in the present tense before the name
         (
             '"We will not be rushed on this," agrees Lou Grayson, 30, of Strelsau.',

@@ -271,7 +271,19 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
     if cue.group(1) == "according to":
         found = _np_after(text, floor + cue.end(), quote_open)
         return _attribution("according to", found[0], found[1], floor, quote_open) if found else None
-    if cue.group(1) in {"saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called"}:
+    participles = {"saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called"}
+    earlier = cues[-2] if len(cues) > 1 else None
+    if (
+        cue.group(1) in participles
+        and earlier is not None
+        and earlier.group(1) not in participles
+        and "," in clause[: earlier.start()]
+        and clause[earlier.end() : cue.start()].rstrip().endswith(",")
+        and word_count(clause[earlier.end() : cue.start()]) <= 4
+    ):
+        # "Ryan and Lee will meet next week, Brandt said, adding: '…'" — the subject of the speech verb before it
+        found = _last_np(text, floor, floor + earlier.start())
+    elif cue.group(1) in participles:
         # "…, adding: '…'" — the subject is the clause's subject
         found = _first_np(text, floor, floor + cue.start())
     else:
