@@ -40,7 +40,9 @@ def summary_of(label: str, totals: dict[str, Score]) -> str:
     return (
         f"{label} direct F1 {direct.f1:.3f} right {direct.share(direct.speakers_right):.3f} "
         f"wrong {direct.share(direct.speakers_wrong):.3f} blank {direct.share(direct.speakers_blank):.3f} "
-        f"named-accuracy {direct.named_accuracy:.3f}; mixed F1 {totals['mixed'].f1:.3f}"
+        f"named-accuracy {direct.named_accuracy:.3f} (strict: wrong "
+        f"{direct.share(direct.speakers_wrong + direct.one_word_right):.3f} named-accuracy "
+        f"{direct.strict_named_accuracy:.3f}); mixed F1 {totals['mixed'].f1:.3f}"
     )
 
 

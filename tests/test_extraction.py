@@ -19,6 +19,8 @@ from statements.extraction import (
 )
 from statements.extraction.db import extract_with_database
 from statements.extraction.evaluate import score_article
+from statements.extraction.names import ArticlePeople
+from statements.extraction.types import Fragment, Proposal, Speaker
 from statements.models import Country
 from tests.factories import OfficialFactory, PositionFactory, StatementFactory, TopicFactory
 
@@ -123,6 +125,30 @@ def spoken(text: str, **kwargs) -> list[tuple[str, str]]:
             'The Nordpress website quoted Anna Lindqvist as saying: "We will not be rushed."',
             [("We will not be rushed.", "Anna Lindqvist")],
         ),
+        # "…, X said, adding: '…'" after a sentence about others: the speaker is X, not the sentence's subject
+        (
+            'Karl Brandt and Ana Pardo will meet next week, Anna Lindqvist said, adding, "They need a good talk."',
+            [("They need a good talk.", "Anna Lindqvist")],
+        ),
+        # a cue verb in the present tense before the name
+        (
+            '"We will not be rushed on this," agrees Lou Grayson, 30, of Strelsau.',
+            [("We will not be rushed on this,", "Lou Grayson")],
+        ),
+        # a description whose appositive name lacks its closing comma
+        (
+            '"We will not be rushed on this," a former envoy, Lou Grayson told Nordpress.',
+            [("We will not be rushed on this,", "Lou Grayson")],
+        ),
+        # a role in lower case, without an article, before the name after the quote
+        (
+            '"We will not be rushed on this," spokesman Lou Grayson said on Monday.',
+            [("We will not be rushed on this,", "Lou Grayson")],
+        ),
+        (
+            '"We will not be rushed on this," political scientist Lou Grayson told Nordpress.',
+            [("We will not be rushed on this,", "Lou Grayson")],
+        ),
     ],
 )
 def test_named_speaker(text, expected):
@@ -226,11 +252,44 @@ def test_pronouns_and_follow_on_quotes(text, speakers):
         # a person named after the speech verb spoke ("…, said Karl Brandt, a former envoy") ...
         "Anna Lindqvist spoke first. Voters want a plan and a budget, said Karl Brandt, a former envoy. "
         '"We will not be rushed on this," he said.',
+        # "There," opens a sentence like any introductory phrase
+        "Anna Lindqvist spoke first.\n\nThere, the party chairman Karl Brandt declined to name the delegates.\n\n"
+        '"We will not be rushed on this," he said.',
+        # a role noun between an adjective in capitals and the name ("Nordland front-runner Karl Brandt")
+        "Anna Lindqvist spoke first.\n\nNordland front-runner Karl Brandt caused a stir when a voter asked.\n\n"
+        '"We will not be rushed on this," he said.',
+        # ... and so did a subject written after its verb
+        "Anna Lindqvist spoke first.\n\nAcross town, knocking on doors, is Karl Brandt, a former envoy.\n\n"
+        '"We will not be rushed on this," he said.',
+        "Anna Lindqvist spoke first.\n\nYet there in the back of the hall was Karl Brandt.\n\n"
+        '"We will not be rushed on this," he said.',
     ],
 )
 def test_a_pronoun_finds_the_subject_of_a_longer_sentence(text):
     """ "He" goes to the person a sentence was about, however many phrases come before its subject."""
     assert [p.speaker.name for p in quotes(text)] == ["Karl Brandt"]
+
+
+def test_a_name_after_was_is_no_subject_when_a_speech_verb_comes_before():
+    """ "The problem, she said, was Karl Brandt" is not written about Brandt: a later "she" is still Lindqvist."""
+    text = (
+        "Anna Lindqvist met Karl Brandt on Monday. The problem, she said, was Karl Brandt.\n\n"
+        '"We will not be rushed on this," she said.'
+    )
+    assert [p.speaker.name for p in quotes(text)][-1] == "Anna Lindqvist"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Asserting Brandt was wrong, the panel voted.",  # a gerund, with two Brandts in the article
+        "Continued Brandt, in a letter read aloud: the plan continued to fail.",  # a verb in "-ed" also written lower
+    ],
+)
+def test_an_opening_verb_before_a_shared_surname_is_nobody(opening):
+    """A verb that opens a sentence before a surname two people share makes no third person of that surname."""
+    text = f"Karl Brandt and his wife, Lena Brandt, spoke on Monday.\n\n{opening}\n\nTed Brandt, their son, left."
+    assert sorted(person.name for person in ArticlePeople(text).people) == ["Karl Brandt", "Lena Brandt", "Ted Brandt"]
 
 
 def test_a_sentence_opening_word_before_a_surname_is_no_first_name():
@@ -288,6 +347,14 @@ def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
             '"We think the message will resonate everywhere," he said.',
             ["Lou Grayson"],
         ),
+        # ... also when the role's noun is written as a title of the name
+        ('"We will not be rushed on this," Brandt campaign Chairman Lou Grayson said.', ["Lou Grayson"]),
+        # a person's role with a possessive, then the appositive name: the name ("Rep. Brandt's chief of staff, …")
+        (
+            'Karl Brandt spoke. "We will not be rushed on this," Nordland Rep. Karl Brandt’s chief of staff, '
+            "Lou Grayson, told Nordpress.",
+            ["Lou Grayson"],
+        ),
         # an employer or a patron before a role and a full name: the person is the full name after the role
         (
             '"We will not be rushed on this," Nordbank Capital portfolio manager Ana Pardo said.',
@@ -297,6 +364,11 @@ def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
         (
             'Karl Brandt spoke. "We will not be rushed on this," Brandt\'s top foreign policy aide Lou Grayson said.',
             ["Lou Grayson"],
+        ),
+        # a verb written short at the start of a sentence ("Don't Nordlanders …") is no first name
+        (
+            'Karl Brandt spoke first. Don\'t Nordlanders deserve better?\n\n"We will not be rushed on this," he said.',
+            ["Karl Brandt"],
         ),
         # a verb between two names is no role: the first name is still the subject
         (
@@ -510,6 +582,9 @@ def test_fragments_join_into_one_readable_statement(text, statement):
         ("Senate Intelligence Ranking Democrat Ana Pardo", "Ana Pardo", "Senate Intelligence Ranking Democrat"),
         ("City Council Speaker Ana Pardo-Ruiz", "Ana Pardo-Ruiz", "City Council Speaker"),
         ("Clark County Sheriff Lou Grayson", "Lou Grayson", "Clark County Sheriff"),
+        # a plural title ("Democrats Ana Pardo and Lou Grayson") is a title too, not a first name
+        ("Democrats Ana Pardo", "Ana Pardo", "Democrats"),
+        ("Professors Lou Grayson", "Lou Grayson", "Professors"),
     ],
 )
 def test_titles_and_ranks_are_split_from_the_name(mention, name, title):
@@ -633,6 +708,36 @@ def test_normalised_names_ignore_case_accents_initials_and_descriptions():
     assert normalise("Karl B. Brandt Jr.") == normalise("karl brandt")
     assert normalise("José Núñez") == normalise("Jose Nunez")
     assert normalise("Ruritanian official (unnamed)") == normalise("a Ruritanian official")
+
+
+ONE_WORD_ARTICLE = (
+    "Mara Quill met Karl Brandt and Lena Brandt. Tomas Ferro arrived later; Ferro's aide, Tomas Vell, stayed home."
+)
+
+
+@pytest.mark.parametrize(
+    "said, gold, right",
+    [
+        ("Mara Quill", "Quill", True),  # the only full name with that surname
+        ("Mara Quill", "Mara", True),  # a first name alone, the only Mara
+        ("Karl Brandt", "Brandt", False),  # two Brandts: the one word could mean either
+        ("Tomas Ferro", "Tomas", False),  # two men called Tomas
+        ("Tomas Ferro", "Ferro", True),
+        ("Mara Quill", "Brandt", False),  # another person's surname
+        ("Mara Quill", "Mara Quill", True),
+        ("Quill", "Mara Quill", False),  # a surname said is still not the full name
+        ("Ivo Quill", "Quill", False),  # a full name the article never writes
+    ],
+)
+def test_a_one_word_gold_name_counts_for_the_full_name_it_can_only_mean(said, gold, right):
+    """The scorer accepts a full name for a one-word gold name only when the article gives nobody else that word."""
+    gold_quotes = [{"type": "direct", "quote_spans": [[0, 10]], "speaker": gold}]
+    speaker = Speaker(name=said, mention=said, method="explicit", is_new_official=True)
+    fragment = Fragment(0, 10, ONE_WORD_ARTICLE[:10])
+    proposal = Proposal(kind="direct", text=fragment.text, fragments=[fragment], speaker=speaker, cue="said", date=DAY)
+    (score,) = score_article(gold_quotes, [proposal], ["direct"], ONE_WORD_ARTICLE).values()
+    assert (score.speakers_right, score.speakers_wrong) == ((1, 0) if right else (0, 1))
+    assert score.strict_named_accuracy == (1.0 if right and gold == said else 0.0)
 
 
 def test_a_long_article_yields_every_quote():

@@ -31,7 +31,8 @@ INTRO_WORDS = {
     "still", "later", "earlier", "meanwhile", "however", "for", "writing", "addressing", "responding", "since",
     "separately", "also", "instead", "then", "so", "now", "last", "this", "that", "besides", "despite", "amid",
     "following", "under", "with", "without", "among", "although", "though", "if", "because", "once", "unlike",
-    "like", "first", "second", "finally", "by", "from", "to", "of", "over", "through", "within", "whether",
+    "like", "first", "second", "finally", "by", "from", "to", "of", "over", "through", "within", "whether", "there",
+    "here",
 }  # fmt: skip
 MIN_QUOTE_WORDS = 4
 # Lower-case words that can open the clause after a quote and still name its speaker ("the official said").
@@ -124,10 +125,19 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         return None
     # "The leader of the league, Karl Brandt, warned": the appositive name says more than the description
     appositive = re.match(r"\s*,\s*([^,]+?)\s*,", segment[lead + len(phrase) :])
+    if not appositive:
+        # "…," another friend, Lou Grayson told Nordpress: the writer left out the appositive's closing comma, and
+        # the clause ends with the name
+        appositive = re.match(r"\s*,\s*([^,]+?)\s*$", segment[lead + len(phrase) :])
+        if appositive and [r[:2] for r in name_runs(appositive.group(1))] != [(0, len(appositive.group(1)))]:
+            appositive = None
     if appositive and _np_kind(phrase) != "pronoun":
         runs = name_runs(appositive.group(1))
         phrase_runs = name_runs(phrase)
-        phrase_is_person = any(looks_like_person(clean_tokens(strip_title(r[2])[1])) for r in phrase_runs)
+        # "Rep. Karl Brandt's chief of staff, Lou Grayson,": a phrase ending in a common noun is no person's name
+        phrase_is_person = phrase.split()[-1][:1].isupper() and any(
+            looks_like_person(clean_tokens(strip_title(r[2])[1])) for r in phrase_runs
+        )
         if (
             not phrase_is_person
             and runs
@@ -182,6 +192,19 @@ def _has_sentence_end(segment: str) -> bool:
     return any(is_sentence_end(segment, m.start()) for m in re.finditer(r"[.!?](?=\s)", segment))
 
 
+_ROLE_THEN_NAME = re.compile(r"((?:[a-z][\w'’-]*,?\s+){1,4})([A-Z][^,;:()]*?)\s*")
+_NOT_ROLE_WORDS = INTRO_WORDS | {"and", "or", "nor", "is", "are", "was", "were", "has", "have", "had", "said", "says"}
+
+
+def _role_then_name(before: str) -> bool:
+    """ "…," political scientist Lou Grayson told …: a quote's speaker after a role in lower case, with no article
+    ("spokesman Lou Grayson", "election law expert Lou Grayson"), as opposed to a sentence that goes on."""
+    match = _ROLE_THEN_NAME.fullmatch(before)
+    if not match or any(word in _NOT_ROLE_WORDS for word in re.findall(r"[\w'’-]+", match.group(1))):
+        return False
+    return looks_like_person(clean_tokens(strip_title(match.group(2).split())[1]))
+
+
 def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     """`"…," Peskov said.` / `"…," said Peskov, the Kremlin spokesman.` / `"…," he added.`"""
     clause = text[start:limit]
@@ -197,9 +220,15 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     if not cue:
         return None
     first = re.match(r"[A-Za-z]+", body)
-    if first and cue.start() > 0 and first.group().islower() and first.group() not in POST_STARTERS:
-        return None  # "… to the valley and leaving it …": the sentence goes on, no speaker follows the quote
     before = body[: cue.start()]
+    if (
+        first
+        and cue.start() > 0
+        and first.group().islower()
+        and first.group() not in POST_STARTERS
+        and not _role_then_name(before)
+    ):
+        return None  # "… to the valley and leaving it …": the sentence goes on, no speaker follows the quote
     if not before.strip():
         # cue first: "said Peskov"
         found = _np_after(text, start + lead + cue.end(), limit)
@@ -242,7 +271,19 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
     if cue.group(1) == "according to":
         found = _np_after(text, floor + cue.end(), quote_open)
         return _attribution("according to", found[0], found[1], floor, quote_open) if found else None
-    if cue.group(1) in {"saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called"}:
+    participles = {"saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called"}
+    earlier = cues[-2] if len(cues) > 1 else None
+    if (
+        cue.group(1) in participles
+        and earlier is not None
+        and earlier.group(1) not in participles
+        and "," in clause[: earlier.start()]
+        and clause[earlier.end() : cue.start()].rstrip().endswith(",")
+        and word_count(clause[earlier.end() : cue.start()]) <= 4
+    ):
+        # "Ryan and Lee will meet next week, Brandt said, adding: '…'" — the subject of the speech verb before it
+        found = _last_np(text, floor, floor + earlier.start())
+    elif cue.group(1) in participles:
         # "…, adding: '…'" — the subject is the clause's subject
         found = _first_np(text, floor, floor + cue.start())
     else:
@@ -293,7 +334,8 @@ def _modifies_role(phrase: str, runs: list[tuple[int, int, list[str]]]) -> bool:
     noun, and the full name after the role is the person."""
     if len(runs) < 2:
         return False
-    between = phrase[runs[0][1] : runs[1][0]].split()
+    # the role's noun may be written as a title of the name after it: "Trump campaign Chairman Paul Manafort"
+    between = phrase[runs[0][1] : runs[1][0]].split() + [word.lower() for word in strip_title(runs[1][2])[0]]
     return (
         0 < len(between) <= 4
         and all(word.islower() for word in between)

@@ -52,10 +52,14 @@ CUES = [
         ),
         marks=("criticised", "criticized", "criticising", "criticizing", "condemned", "condemning"),
     ),
-    Cue("concern", attributes=("lamented",), marks=("expressed concern", "voiced concern", "expressed regret")),
+    Cue(
+        "concern",
+        attributes=("lamented", "laments"),
+        marks=("expressed concern", "voiced concern", "expressed regret"),
+    ),
     Cue("appeal", attributes=("urged",), marks=("called on", "calling on", "appealed", "urging")),
     Cue("offer", attributes=("pledged", "promised"), marks=("proposed", "proposing", "offered", "offering")),
-    Cue("agree", attributes=("agreed",)),
+    Cue("agree", attributes=("agreed", "agrees")),
     Cue("praise", marks=("praised", "praising", "hailed", "commended", "welcomed")),
     Cue(
         "comment",
@@ -76,6 +80,9 @@ CUES = [
             "exclaims", "puts it", "put it", "retorted", "shot back", "fired back", "interjected", "elaborated",
             "surmised", "riffed", "confessed", "echoed", "cracked", "remembered", "concludes",
             "declares", "states", "jokes", "shouted", "yelled", "barked", "boomed", "fumed",
+            # the present tense of verbs above, as features and columns write them ("…," agrees Ana Pardo)
+            "admits", "replies", "responds", "concedes", "counters", "quips", "observes", "remarks", "asserts",
+            "maintains", "contends", "muses", "recounts",
         ),
     ),
     Cue("", attributes=("asked", "asks", "vowed", "wondered", "pressed")),

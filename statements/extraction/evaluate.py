@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .extract import extract
-from .names import normalise
+from .names import clean_tokens, looks_like_person, name_runs, normalise, strip_title
 from .types import Proposal
 
 # Confidence bands for the calibration table: (lowest confidence, label).
@@ -21,6 +21,26 @@ def same_person(said: str, gold: str) -> bool:
     if not a or not b:
         return False
     return a == b or (len(a) > 1 and len(b) > 1 and a[0] == b[0] and a[-1] == b[-1])
+
+
+def full_names(text: str) -> list[str]:
+    """Every full name the article writes (two name words or more once titles are stripped), as written."""
+    names = []
+    for _start, _end, tokens in name_runs(text):
+        rest = clean_tokens(strip_title(tokens)[1])
+        if looks_like_person(rest):
+            names.append(" ".join(rest))
+    return names
+
+
+def one_word_resolves_to(said: str, gold: str, names: Sequence[str]) -> bool:
+    """A gold name of one word ("Regalado", "Jane") counts for a full name the article writes with that word as its
+    first or last name when the article writes no other full name with that word: the one word can only mean it."""
+    word, full = normalise(gold).split(), normalise(said).split()
+    if len(word) != 1 or len(full) < 2 or word[0] not in (full[0], full[-1]):
+        return False
+    holders = [name for name in names if (words := normalise(name).split()) and word[0] in (words[0], words[-1])]
+    return bool(holders) and all(same_person(name, said) for name in holders)
 
 
 def same_surname(said: str, gold: str) -> bool:
@@ -41,7 +61,8 @@ class Score:
     proposed_hits: int = 0  # proposals whose best gold fragment is of this type
     false_positives: int = 0  # proposals that match no gold fragment at all (charged to every type)
     speakers: int = 0  # matched gold fragments with a resolved gold speaker (a person's name)
-    speakers_right: int = 0  # named right (full name)
+    speakers_right: int = 0  # named right (full name, or a one-word gold name the article resolves to it)
+    one_word_right: int = 0  # ... of which right only by that one-word rule (wrong under the strict scoring)
     speakers_wrong: int = 0  # a name given, and it is not the gold one
     speakers_blank: int = 0  # no name given ("speaker unknown", or nobody found)
     surnames_right: int = 0
@@ -51,7 +72,8 @@ class Score:
     misses: list[str] = field(default_factory=list)
 
     COUNTS = (
-        "gold", "found", "proposed_hits", "false_positives", "speakers", "speakers_right", "speakers_wrong",
+        "gold", "found", "proposed_hits", "false_positives", "speakers", "speakers_right", "one_word_right",
+        "speakers_wrong",
         "speakers_blank", "surnames_right", "institutions", "institutions_as_person",
     )  # fmt: skip
 
@@ -97,6 +119,12 @@ class Score:
         named = self.speakers_right + self.speakers_wrong
         return self.surnames_right / named if named else 1.0
 
+    @property
+    def strict_named_accuracy(self) -> float:
+        """Accuracy when named without the one-word rule: a one-word gold name is right only for exactly that word."""
+        named = self.speakers_right + self.speakers_wrong
+        return (self.speakers_right - self.one_word_right) / named if named else 1.0
+
     def line(self) -> str:
         return (
             f"P {self.precision:.3f}  R {self.recall:.3f}  F1 {self.f1:.3f}  "
@@ -109,7 +137,9 @@ class Score:
             f"right {self.share(self.speakers_right):.3f}  wrong {self.share(self.speakers_wrong):.3f}  "
             f"blank {self.share(self.speakers_blank):.3f}  named-accuracy {self.named_accuracy:.3f}  "
             f"surname {self.surname_accuracy:.3f}  (of {self.speakers}; institutions given a person "
-            f"{self.institutions_as_person}/{self.institutions})"
+            f"{self.institutions_as_person}/{self.institutions}); strict (no one-word rule): wrong "
+            f"{self.share(self.speakers_wrong + self.one_word_right):.3f}  named-accuracy "
+            f"{self.strict_named_accuracy:.3f}"
         )
 
     def calibration_line(self) -> str:
@@ -125,9 +155,13 @@ def _overlap(proposal: Proposal, start: int, end: int) -> int:
     return sum(max(0, min(end, f.end) - max(start, f.start)) for f in proposal.fragments)
 
 
-def score_article(gold: Sequence[dict], proposals: Sequence[Proposal], types: Sequence[str]) -> dict[str, Score]:
-    """A proposal matches a gold fragment when their spans overlap by at least half of the gold fragment."""
+def score_article(
+    gold: Sequence[dict], proposals: Sequence[Proposal], types: Sequence[str], text: str = ""
+) -> dict[str, Score]:
+    """A proposal matches a gold fragment when their spans overlap by at least half of the gold fragment. With the
+    article's `text`, a one-word gold name also counts for the full name the article resolves it to."""
     scores = {kind: Score() for kind in types}
+    names = full_names(text) if text else []
     fragments = [
         (start, end, quote["type"], quote.get("speaker"), quote.get("speaker_kind", "person"))
         for quote in gold
@@ -158,8 +192,10 @@ def score_article(gold: Sequence[dict], proposals: Sequence[Proposal], types: Se
             score.speakers_blank += 1
             score.misses.append(f"speaker {kind} [{start}:{end}]: blank instead of {speaker}")
             continue
-        right = same_person(said, speaker)
+        one_word = not same_person(said, speaker) and one_word_resolves_to(said, speaker, names)
+        right = same_person(said, speaker) or one_word
         score.speakers_right += right
+        score.one_word_right += one_word
         score.speakers_wrong += not right
         score.surnames_right += same_surname(said, speaker)
         counts = score.bands.setdefault(band(best.speaker.confidence), [0, 0])
@@ -205,7 +241,7 @@ def evaluate(
         result = extract(article["text"], published=published)
         # PolNeAR's `quotes` are the quoted attributions: paraphrases without quotation marks are scored elsewhere
         proposals = [p for p in result.proposals if p.has_quote or with_paraphrases]
-        scores = score_article(article["quotes"], proposals, types)
+        scores = score_article(article["quotes"], proposals, types, article["text"])
         outlet = (
             by_outlet.setdefault(article.get("publisher", ""), {k: Score() for k in types})
             if by_outlet is not None

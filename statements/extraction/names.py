@@ -36,7 +36,7 @@ ROLE_NOUNS = {
     "filmmaker", "treasurer", "freeholder", "lawmaker", "delegate", "activist", "historian", "scholar", "researcher",
     "expert", "producer", "writer", "journalist", "reporter", "commentator", "correspondent", "prosecutor",
     "officer", "official", "staff", "ally", "constituent", "speechwriter", "donor", "supporter", "confidant",
-    "surrogate",
+    "surrogate", "front-runner", "frontrunner", "scientist", "pundit", "lobbyist", "organizer", "organiser", "blogger",
 }  # fmt: skip
 # Words that name an organisation or a place, and yet are a first name when they start a person's name ("Bill
 # Clinton", not "the farm bill").
@@ -50,6 +50,10 @@ FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
 MALE_HONORIFICS = {"mr", "sir", "lord"}
 # Title words that end a title when a person's name follows them inside a run of capitalised words.
 NAMED_TITLE_WORDS = TITLE_WORDS - {"the", "of", "for", "and", "u.s", "us", "un", "u.n", "eu", "nato", "first", "high"}
+# Title words whose plural with an "s" is another word or a name ("Firsts", "Chiefs", "Houses", "States").
+PLURAL_NOT_TITLES = {
+    "the", "of", "for", "and", "u.s", "us", "un", "u.n", "eu", "first", "house", "chief", "state", "national", "high",
+}  # fmt: skip
 PARTICLES = {"de", "da", "del", "della", "van", "von", "der", "den", "du", "dos", "bin", "ibn", "al", "la", "le", "y"}
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 # Capitalised words that start sentences or name things other than people.
@@ -88,6 +92,7 @@ PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 # (a no-break space, \xa0, separates words: "Sen.\xa0Sanders" is two tokens)
 TOKEN = re.compile(r"[^\W\d_](?:[\w'’.\-]|[\x80-\x9f\xa1-\xff\u0300-\u036f])*|--|[,()]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_CONTRACTION = re.compile(r"n['’]t$", re.IGNORECASE)
 
 
 def normalise(name: str) -> str:
@@ -146,7 +151,9 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         if current and (gap.strip() or "\n" in gap):
             flush()
         word = bare(token)
-        if is_capitalised(token) and not (word in NOT_NAME_WORDS and not current) and not _is_acronym(token):
+        if _CONTRACTION.search(token):
+            flush()  # "Don't Nordlanders deserve better?": a verb written short is never part of a name
+        elif is_capitalised(token) and not (word in NOT_NAME_WORDS and not current) and not _is_acronym(token):
             current.append(match)
             if token.endswith(".") and len(word) > 1 and word not in ABBREVIATED_TITLES and word not in SUFFIXES:
                 flush()  # "… met Karl Brandt. Lindqvist said": a sentence ends here
@@ -169,7 +176,8 @@ def is_title(token: str) -> bool:
     word = bare(token)
     if word in ABBREVIATED_TITLES:
         return token.endswith(".") or word in {"mr", "mrs", "ms", "dr"}
-    return word in TITLE_WORDS
+    # a plural title before one name ("Senators Quill and Brandt", "Professors Pardo and Ruiz") is a title too
+    return word in TITLE_WORDS or (word.endswith("s") and word[:-1] in TITLE_WORDS - PLURAL_NOT_TITLES)
 
 
 def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -317,13 +325,20 @@ class ArticlePeople:
                     break
         # "Regarding Trump's rhetoric, …", "Another Clinton aide …": a sentence-opening word that is no first name
         # (a gerund, a function word) before the surname of the one person the article names with it
+        # ("Continued Brandt" too: a word ending in "-ed" that the article also writes in lower case, not "Ted");
+        # with two such people ("Asserting Clinton" beside two Clintons) it is neither, and no person either
         for person in list(self.people):
             words = normalise(person.name).split()
-            if len(words) != 2 or not (words[0].endswith("ing") or words[0] in NOT_NAME_WORDS | {"another"}):
+            if len(words) != 2 or not (
+                words[0].endswith("ing")
+                or words[0] in NOT_NAME_WORDS | {"another"}
+                or (words[0].endswith("ed") and self._lower_case_word(words[0]))
+            ):
                 continue
             others = [p for p in self.people if p is not person and normalise(p.name).split()[-1] == words[1]]
             if len(others) == 1:
                 self.prefixed[normalise(person.name)] = others[0]
+            if others:
                 self.people.remove(person)
 
     def _add(self, name: str, start: int, end: int, title: list[str]) -> None:
@@ -345,8 +360,11 @@ class ArticlePeople:
                 return
         self.people.append(Person(name, start, end, context, gender))
 
+    def _lower_case_word(self, word: str) -> bool:
+        return re.search(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", self.text) is not None
+
     def _common_word(self, word: str) -> bool:
-        return word in NOT_NAME_WORDS or re.search(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", self.text) is not None
+        return word in NOT_NAME_WORDS or self._lower_case_word(word)
 
     def find(self, mention: str, at: int) -> Person | None:
         """The person a surname or partial name refers to: the fullest earlier mention, else a later one."""

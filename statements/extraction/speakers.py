@@ -125,6 +125,13 @@ def _role_between(before: str, words: str) -> bool:
     return len(tokens) <= 4 and all(t.islower() for t in tokens) and bare(tokens[-1]) in ROLE_NOUNS
 
 
+# A name of one to four capitalised words that ends at a comma, a bracket or the sentence's end.
+_NAME_BEFORE_BREAK = re.compile(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?=\s*(?:[,;(]|\.?$))")
+# "is"/"was" after a comma or after "there …": a verb before its subject (the name that follows); not after "he
+# said," ("The problem, he said, was Brandt": the subject is before)
+_INVERTED = re.compile(r"(?:(?<!said)(?<!says),\s*|\bthere\b[^,.;:“”\"]{0,40}?\s)(?:is|was)\s+(?=[A-Z])")
+
+
 class SpeakerResolver:
     """Turns a mention next to a cue into a full name, a known official or a description."""
 
@@ -214,10 +221,19 @@ class SpeakerResolver:
                         break
         if subject is not None:
             yield subject
+        for verb in _INVERTED.finditer(text[start:end]):
+            # "Across town, knocking on doors, is Lou Grayson, …", "Yet there in the back was Grayson": the subject
+            # comes after its verb, and the sentence is about that person as much as any subject before
+            at = start + verb.end()
+            name = _NAME_BEFORE_BREAK.match(text[at:end])
+            if name and _np_kind(name.group()) == "name":
+                speaker = self._name(name.group().rstrip("."), at)
+                if speaker and (speaker.is_new_official or speaker.official_id is not None):
+                    yield at, speaker
         for cue in re.finditer(r"[,’”\"']\s*(?:said|says|added|wrote)\s+(?=[A-Z])", text[start:end]):
             at = start + cue.end()
             # "…, said Alan Abramowitz, a demographer" but not "…, said Hillary Clinton should be ready"
-            name = re.match(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?=\s*(?:[,;(]|\.?$))", text[at:end])
+            name = _NAME_BEFORE_BREAK.match(text[at:end])
             if name and _np_kind(name.group()) == "name":
                 speaker = self._name(name.group().rstrip("."), at)
                 if speaker and (speaker.is_new_official or speaker.official_id is not None):
@@ -348,8 +364,10 @@ class SpeakerResolver:
         people = [index for index, pair in enumerate(candidates) if looks_like_person(pair[1])]
         chosen = people[0] if people else len(candidates) - 1
         for later in people[1:]:
-            # "DoubleLine Capital portfolio manager Bonnie Baha": a role between two names makes the first its modifier
-            if _role_between(mention[: runs[chosen][1]], mention[runs[chosen][1] : runs[later][0]]):
+            # "DoubleLine Capital portfolio manager Bonnie Baha": a role between two names makes the first its modifier,
+            # also when the role's noun is written as a title ("Brandt campaign Chairman Lou Grayson")
+            between = mention[runs[chosen][1] : runs[later][0]] + " " + " ".join(candidates[later][0]).lower()
+            if _role_between(mention[: runs[chosen][1]], between.strip()):
                 chosen = later
         title, tokens = candidates[chosen]
         honorific = any(bare(word) in HONORIFICS for word in title)
