@@ -464,6 +464,22 @@ def verbatim_passage(source_text: str) -> models.Case:
     return models.Case(found, default=models.Value(""), output_field=models.TextField())
 
 
+def verbatim_constraints(prefix: str) -> list:
+    """The verbatim check's two named constraints, for a model with VerbatimChecked's fields: a known state, and a
+    place (spans and passage) exactly when found."""
+    return [
+        models.CheckConstraint(condition=Q(verbatim__in=VerbatimCheck.values), name=f"{prefix}_verbatim_valid"),
+        models.CheckConstraint(
+            condition=Q(verbatim=VerbatimCheck.FOUND)
+            & Q(verbatim_passage_start__isnull=False, verbatim_passage_end__isnull=False)
+            & ~Q(verbatim_spans="")
+            | ~Q(verbatim=VerbatimCheck.FOUND)
+            & Q(verbatim_passage_start__isnull=True, verbatim_passage_end__isnull=True, verbatim_spans=""),
+            name=f"{prefix}_verbatim_found_has_place",
+        ),
+    ]
+
+
 class VerbatimChecked:
     """Words checked against their source's kept text (statements/verbatim.py): a statement's against its primary
     source, another report's against its own. Each model declares the VERBATIM_FIELDS and says which words it checks
@@ -859,15 +875,7 @@ class Statement(VerbatimChecked, models.Model):
                 violation_error_message="A retracted statement needs a reason.",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="statement_text_not_empty"),
-            models.CheckConstraint(condition=Q(verbatim__in=VerbatimCheck.values), name="statement_verbatim_valid"),
-            models.CheckConstraint(
-                condition=Q(verbatim=VerbatimCheck.FOUND)
-                & Q(verbatim_passage_start__isnull=False, verbatim_passage_end__isnull=False)
-                & ~Q(verbatim_spans="")
-                | ~Q(verbatim=VerbatimCheck.FOUND)
-                & Q(verbatim_passage_start__isnull=True, verbatim_passage_end__isnull=True, verbatim_spans=""),
-                name="statement_verbatim_found_has_place",
-            ),
+            *verbatim_constraints("statement"),
         ]
         indexes = [
             models.Index(fields=["status", "-date", "-id"], name="statement_status_date"),
@@ -1077,15 +1085,7 @@ class Report(VerbatimChecked, models.Model):
                 name="report_unique_source",
                 violation_error_message="This source is already listed as a report of this statement.",
             ),
-            models.CheckConstraint(condition=Q(verbatim__in=VerbatimCheck.values), name="report_verbatim_valid"),
-            models.CheckConstraint(
-                condition=Q(verbatim=VerbatimCheck.FOUND)
-                & Q(verbatim_passage_start__isnull=False, verbatim_passage_end__isnull=False)
-                & ~Q(verbatim_spans="")
-                | ~Q(verbatim=VerbatimCheck.FOUND)
-                & Q(verbatim_passage_start__isnull=True, verbatim_passage_end__isnull=True, verbatim_spans=""),
-                name="report_verbatim_found_has_place",
-            ),
+            *verbatim_constraints("report"),
         ]
         indexes = [
             models.Index(fields=["outlet_cache", "statement_date", "statement"], name="report_outlet_date"),
