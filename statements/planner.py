@@ -15,6 +15,7 @@ The functions take the queryset they steer and return a filtered one, reading th
 what else they need of the domain (the published status): the models import this module, never the reverse.
 """
 
+import bisect
 import functools
 import itertools
 import math
@@ -204,29 +205,22 @@ def date_order(statements) -> str | None:
 
 def merged(first: FirstMatches, second: FirstMatches, *, newest: bool, limit: int) -> FirstMatches:
     """The first `limit` of two disjoint lists of matches, each in date-then-id order (descending when `newest`).
-    The second is few: each of its entries is placed by a binary search of the first, comparing dates and, on the
-    same date, ids; then each column is put together from slices of the first."""
+    The second is few: each of its entries is placed by a binary search of the first (`bisect`), comparing dates
+    and, on the same date, ids; then each column is put together from slices of the first."""
     if not second:
         return first
     dates, ids = first.dates, first.ids
     positions, start = [], 0
     for date_text, pk_text in zip(second.dates, second.ids, strict=True):
-        date, pk = date_text[:10], int(pk_text)
-        low, high = start, len(dates)
-        while low < high:
-            middle = (low + high) // 2
-            other = dates[middle][:10]
-            if other == date:
-                other_pk = int(ids[middle])
-                ahead = other_pk > pk if newest else other_pk < pk
-            else:
-                ahead = other > date if newest else other < date
-            if ahead:
-                low = middle + 1
-            else:
-                high = middle
-        positions.append(low)
-        start = low
+        place = (date_text[:10], int(pk_text))
+
+        def behind(index: int, place=place) -> bool:
+            """Whether the first list's entry at `index` comes after `place` (False before it, True from it on)."""
+            other = (dates[index][:10], int(ids[index]))
+            return other < place if newest else other > place
+
+        start = bisect.bisect_left(range(len(dates)), True, lo=start, key=behind)
+        positions.append(start)
     columns = []
     for ours, theirs in zip(
         (first.ids, first.speaker_ids, first.dates, first.topics),
