@@ -101,11 +101,16 @@ _POSTGRESQL_DROP[:0] = _POSTGRESQL_STAMPS_DROP
 
 
 # The copies of the report's source and statement (migration 0038).
-_COPIED = (
-    "outlet_cache = (SELECT outlet_id FROM statements_source WHERE id = NEW.source_id),"
-    " language_cache = (SELECT language FROM statements_source WHERE id = NEW.source_id),"
-    " statement_date = (SELECT date FROM statements_statement WHERE id = NEW.statement_id)"
-)
+def _copied(row: str) -> str:
+    """The copies' SET clause, read for the report `row` names (NEW in a trigger, the table in the backfill)."""
+    return (
+        f"outlet_cache = (SELECT outlet_id FROM statements_source WHERE id = {row}.source_id),"
+        f" language_cache = (SELECT language FROM statements_source WHERE id = {row}.source_id),"
+        f" statement_date = (SELECT date FROM statements_statement WHERE id = {row}.statement_id)"
+    )
+
+
+_COPIED = _copied("NEW")
 _STALE = (
     "(outlet_cache IS NOT (SELECT outlet_id FROM statements_source WHERE id = NEW.source_id)"
     " OR language_cache IS NOT (SELECT language FROM statements_source WHERE id = NEW.source_id)"
@@ -179,11 +184,7 @@ def create_copies(schema_editor) -> None:
     schema_editor.execute(f"ALTER TABLE {REPORTS} ADD COLUMN outlet_cache integer NULL")
     schema_editor.execute(f"ALTER TABLE {REPORTS} ADD COLUMN language_cache varchar(8) NOT NULL DEFAULT ''")
     schema_editor.execute(f"ALTER TABLE {REPORTS} ADD COLUMN statement_date date NULL")
-    schema_editor.execute(
-        f"UPDATE {REPORTS} SET outlet_cache = (SELECT outlet_id FROM statements_source s WHERE s.id = source_id),"
-        " language_cache = (SELECT language FROM statements_source s WHERE s.id = source_id),"
-        " statement_date = (SELECT date FROM statements_statement s WHERE s.id = statement_id)"
-    )
+    schema_editor.execute(f"UPDATE {REPORTS} SET {_copied(REPORTS)}")
     for sql in COPIES_SQL[schema_editor.connection.vendor]:
         schema_editor.execute(sql)
     for name, column in INDEXES.items():
