@@ -66,6 +66,15 @@ def test_gold_speaker_is_a_full_name_or_unresolved(text, source, name, kind, met
             {},
             "Bernie Sanders",
         ),
+        # a plural pronoun, or a pronoun and others, is a group: one person's name does not name it
+        ("Charlie Rose spoke. They said so.", "They", [("Charlie Rose", 1), ("They", 2)], {}, "group"),
+        (
+            "Charlie Rose spoke. He and others said so.",
+            "He and others",
+            [("Charlie Rose", 1), ("He", 2)],
+            {},
+            "group",
+        ),
         # "Sanders' campaign" is the campaign, not Sanders
         (
             "Bernie Sanders spoke. Sanders' campaign said so.",
@@ -111,9 +120,10 @@ def test_gold_speaker_is_a_full_name_or_unresolved(text, source, name, kind, met
     ],
 )
 def test_gold_through_a_chain_is_kept_only_when_the_text_does_not_doubt_it(text, source, chain, relations, expected):
-    """A chain's name is the gold unless it qualifies what speaks, is only quoted, or is an object (unresolved)."""
+    """A chain's name is the gold unless the source is a group or the name qualifies what speaks, is only quoted, or
+    is an object (then the gold is unresolved)."""
     name, kind, method = gold_of(text, source, tuple(chain), relations)
-    if expected in {"modifier", "quoted", "object"}:
+    if expected in {"group", "modifier", "quoted", "object"}:
         assert (name, kind, method) == ("", "unresolved", expected)
     else:
         assert (name, kind, method) == (expected, "person", "coref")

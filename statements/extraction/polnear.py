@@ -4,7 +4,7 @@ evaluation: quoted attributions, their type, and the speaker's name.
 Nothing from the corpus is stored in the project: `make eval-extract` reads the copy named by the POLNEAR_DIR
 environment variable. Gold speakers come from the annotated source span when it holds a person's name, and
 otherwise from CoreNLP's coreference chain through that span, trusted only when the chain contains a person's
-proper name and none of three signs of a wrong chain shows (`Article._through_chain`). PolNeAR's CoreNLP files were
+proper name and none of four signs of a wrong chain shows (`Article._through_chain`). PolNeAR's CoreNLP files were
 made automatically, so the resolutions were sampled and checked by hand, and those rules chosen on the samples
 (docs/extraction.md, tests/data/polnear-coref-check.json and polnear-gold-check.json).
 """
@@ -19,6 +19,7 @@ from .names import strip_title
 
 QUOTE_CHARS = '"“”'
 POSSESSIVE = {"'s", "’s", "'", "’"}
+GROUP_PRONOUNS = {"they", "we", "them", "us"}
 PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "i", "we", "they", "you", "it"}
 # dependencies (CoreNLP's basic ones) of a name that only qualifies a noun, and of a name that is an object
 MODIFIER_RELATIONS = {"compound", "nmod:poss"}
@@ -42,8 +43,8 @@ class GoldSpeaker:
     name: str  # the person's full name as written in the article, or "" when unresolved
     kind: str  # person | institution | unresolved
     method: str  # source (a name in the annotated span) | coref (through a CoreNLP chain) | "" when unresolved
-    # when unresolved, why: `ambiguous` (only a surname, and two first names compete), or a chain rule: `modifier`,
-    # `quoted`, `object`
+    # when unresolved, why: `ambiguous` (only a surname, and two first names compete), or a chain rule: `group`,
+    # `modifier`, `quoted`, `object`
     mention: str
 
 
@@ -227,6 +228,10 @@ class Article:
         """The chain's fullest name, unless the text shows the chain took the wrong person (docs/extraction.md,
         "PolNeAR's gold": each rule was kept because, in a hand-checked sample, it left out more wrong golds than
         right ones)."""
+        # "They", "she and other Democrats": a group, whom one person's name does not name
+        first = inside[0].word.lower()
+        if first in GROUP_PRONOUNS or (first in PERSONAL_PRONOUNS and any(t.word.lower() == "and" for t in inside)):
+            return GoldSpeaker("", "unresolved", "group", mention)
         words = {word for run in runs for word in self.name(run).split()}
         # "the Trump campaign", "Sanders' campaign", "Burrows's book": a person only qualifies what speaks
         named = [t for t in inside if t.word in words or t.ner == "PERSON"]
