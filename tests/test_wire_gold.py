@@ -13,7 +13,7 @@ WIRE = load_jsonl(Path(__file__).parent / "data" / "wire" / "wire-gold.jsonl")
 TYPES = ("direct", "mixed", "turn")
 KINDS = ("person", "institution", "unresolved")
 OPENING, CLOSING = '"“', '"”'
-TURN_LABEL = re.compile(r"(?:^|\n\n)(?:MR|MS|MRS)\. [A-Z-]+: $")
+TURN_LABEL = re.compile(r"(?:^|\n\n)[A-Z][A-Z. -]+: $")
 WORDS_AT_MOST = 1500
 IDS = [article["id"] for article in WIRE]
 
