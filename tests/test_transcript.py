@@ -52,6 +52,23 @@ def test_each_official_turn_is_a_statement_by_the_full_name_the_transcript_gives
     ]
 
 
+def test_a_turn_that_is_only_a_stage_direction_is_no_statement():
+    """ "(Points to himself.)" or "(Laughter.)" alone: nothing is said, so nothing is proposed."""
+    text = (
+        "Remarks by Secretary Anna Lindqvist and Minister Karl Brandt\n\n"
+        "SECRETARY LINDQVIST: Okay, I'll go.\n\n"
+        "MINISTER BRANDT: (Points to himself.)\n\n"
+        "SECRETARY LINDQVIST: (Laughs.) You go this time.\n\n"
+        "MINISTER BRANDT: (As interpreted.)\n\n"
+        "We will not accept this.\n"
+    )
+    assert turns_of(text) == [
+        ("Anna Lindqvist", "Okay, I'll go."),
+        ("Anna Lindqvist", "(Laughs.) You go this time."),
+        ("Karl Brandt", "We will not accept this."),
+    ]
+
+
 def test_a_turn_has_one_fragment_per_paragraph_without_its_label():
     """The fragments are the words spoken, so the verbatim check finds them in the pasted text."""
     first = extract(BRIEFING, published=DAY).proposals[0]

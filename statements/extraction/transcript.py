@@ -23,6 +23,7 @@ OFFICIAL_LABEL = re.compile(rf"((?:{_HONORIFIC}|{_POST}){_NAME}|THE\s(?:{_POST}|
 # Any other speaker label ends the turn before it: a reporter ("Q", "Q:", "QUESTION:"), "STAFF:", "MODERATOR:",
 # and the closing "END 3:14 P.M. EDT".
 OTHER_LABEL = re.compile(r"(?:Q[:.]?\s|QUESTION:|[A-Z][A-Z .'’-]{1,40}:\s|END\b)")
+NOTE_ONLY = re.compile(r"(?:\([^()]*\)\s*)+")  # "(Laughter.)", "(As interpreted.)", "(Points to himself.)"
 SMALL_WORDS = {"Of", "For", "And", "On"}  # "SECRETARY OF STATE BLINKEN" -> "Secretary of State Blinken"
 # Two official turns make a transcript: one label-like line in a news story does not.
 MIN_TURNS = 2
@@ -63,5 +64,8 @@ def turns(text: str) -> list[Turn]:
             current = None
         elif current is not None:
             current.fragments.append((para.start, para.end))
+    for turn in found:
+        # "PRESIDENT DUDA: (Points to himself.)": a stage direction or an interpreter's note alone says nothing
+        turn.fragments = [(start, end) for start, end in turn.fragments if not NOTE_ONLY.fullmatch(text, start, end)]
     found = [turn for turn in found if turn.fragments]
     return found if len(found) >= MIN_TURNS else []
