@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from statements.extraction import KnownOfficial, extract
+from statements.extraction import KnownOfficial, KnownPosition, extract
 from statements.extraction.transcript import label_mention
 
 DAY = datetime.date(2024, 3, 5)
@@ -93,6 +93,20 @@ def test_a_labelled_turn_resolves_to_a_known_official():
         ("We will not accept this.", 4),
         ("Because it breaks the treaty.", 4),
     ]
+
+
+def test_the_president_is_the_known_official_holding_that_post_on_the_date():
+    """ "THE PRESIDENT:" names nobody; with known officials it is whoever was president that day."""
+    text = "Remarks by the President\n\nTHE PRESIDENT: We will win.\n\nQ Sir?\n\nTHE PRESIDENT: Thank you all.\n"
+    rask = KnownOfficial(
+        "Ivo Rask",
+        positions=(
+            KnownPosition("President of Ruritania", start=datetime.date(2020, 1, 1), country_aliases=("Ruritania",)),
+        ),
+        id=9,
+    )
+    assert {p.speaker.name for p in extract(text, published=DAY).proposals} == {"President"}
+    assert {p.speaker.official_id for p in extract(text, published=DAY, officials=[rask]).proposals} == {9}
 
 
 @pytest.mark.parametrize(
