@@ -67,7 +67,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Scores the statement extractor on the seed article and, when ../shared/data is there, the PolNeAR sample.
+# Scores the statement extractor on the seed article, the wire and briefing set (tests/data/wire) and, when
+# ../shared/data is there, the PolNeAR sample; with POLNEAR_DIR set, PolNeAR dev (the script's --train: train).
 eval-extract: install
 	$(BIN)/python scripts/eval_extract.py
 

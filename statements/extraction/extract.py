@@ -24,6 +24,7 @@ from .names import bare, looks_like_person
 from .speakers import MAX_CANDIDATES, SpeakerResolver
 from .suggestions import country_matcher, find_duplicates, named_targets, suggest, term_matcher
 from .text import QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
+from .transcript import turns
 from .types import Extraction, Fragment, KnownCountry, KnownOfficial, KnownTopic, Proposal, Speaker
 
 # Below this confidence the proposal says "speaker unknown" and lists candidates (tuned on PolNeAR train).
@@ -64,6 +65,9 @@ def extract(
     """Propose the statements in an article (see docs/extraction.md for what each field means)."""
     date, dateline = article_date(text, published)
     items = _quote_items(text)
+    # a transcript: each official's turn is one statement, and what is quoted or reported inside it is part of it
+    spoken = [_Item(t.fragments[0][0], "direct", t.fragments, t.attribution, has_quote=True) for t in turns(text)]
+    items = [item for item in items if not any(_overlaps(item, turn) for turn in spoken)] + spoken
     if paraphrases:
         items += _paraphrase_items(text, items)
     items.sort(key=lambda item: item.start)

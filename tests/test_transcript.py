@@ -1,0 +1,139 @@
+"""Briefing transcripts (statements/extraction/transcript.py): each official's turn is one statement by the speaker
+its label names. The people are fictional."""
+
+import datetime
+
+import pytest
+
+from statements.extraction import KnownOfficial, KnownPosition, extract
+from statements.extraction.transcript import label_mention
+
+DAY = datetime.date(2024, 3, 5)
+BRIEFING = """Press Briefing by Spokesperson Mara Quill and Deputy Minister Karl Brandt
+
+MS. QUILL: Good afternoon, everybody. I have two things at the top.
+
+First, the talks in Strelsau resumed this morning, and we expect them to continue through Thursday.
+
+Q Will the minister attend?
+
+MS. QUILL: He will not. I'll let Karl speak to that.
+
+MR. BRANDT: Thanks, Mara. We have said from the start that this is "a process, not an event," and that remains true.
+
+QUESTION: Is the offer still on the table?
+
+MR. BRANDT: It is.
+
+MODERATOR: Last question.
+"""
+
+
+def turns_of(text: str, **kwargs) -> list[tuple[str, str]]:
+    """(speaker, statement) for every proposal with quoted words or a turn."""
+    proposals = extract(text, published=DAY, **kwargs).proposals
+    return [(p.speaker.name if p.speaker else "", p.text) for p in proposals if p.has_quote]
+
+
+def test_each_official_turn_is_a_statement_by_the_full_name_the_transcript_gives():
+    """Reporters' and the moderator's turns are left out; an official's turn runs over its paragraphs."""
+    assert turns_of(BRIEFING) == [
+        (
+            "Mara Quill",
+            "Good afternoon, everybody. I have two things at the top. First, the talks in Strelsau resumed this "
+            "morning, and we expect them to continue through Thursday.",
+        ),
+        ("Mara Quill", "He will not. I'll let Karl speak to that."),
+        (
+            "Karl Brandt",
+            'Thanks, Mara. We have said from the start that this is "a process, not an event," and that remains true.',
+        ),
+        ("Karl Brandt", "It is."),
+    ]
+
+
+def test_a_turn_that_is_only_a_stage_direction_is_no_statement():
+    """ "(Points to himself.)" or "(Laughter.)" alone: nothing is said, so nothing is proposed."""
+    text = (
+        "Remarks by Secretary Anna Lindqvist and Minister Karl Brandt\n\n"
+        "SECRETARY LINDQVIST: Okay, I'll go.\n\n"
+        "MINISTER BRANDT: (Points to himself.)\n\n"
+        "SECRETARY LINDQVIST: (Laughs.) You go this time.\n\n"
+        "MINISTER BRANDT: (As interpreted.)\n\n"
+        "We will not accept this.\n"
+    )
+    assert turns_of(text) == [
+        ("Anna Lindqvist", "Okay, I'll go."),
+        ("Anna Lindqvist", "(Laughs.) You go this time."),
+        ("Karl Brandt", "We will not accept this."),
+    ]
+
+
+def test_a_turn_has_one_fragment_per_paragraph_without_its_label():
+    """The fragments are the words spoken, so the verbatim check finds them in the pasted text."""
+    first = extract(BRIEFING, published=DAY).proposals[0]
+    assert [f.text for f in first.fragments] == [
+        "Good afternoon, everybody. I have two things at the top.",
+        "First, the talks in Strelsau resumed this morning, and we expect them to continue through Thursday.",
+    ]
+    assert all(BRIEFING[f.start : f.end] == f.text for f in first.fragments)
+    assert (first.kind, first.speaker.mention, first.speaker.confidence) == ("direct", "Ms. Quill", 0.9)
+
+
+def test_a_labelled_turn_resolves_to_a_known_official():
+    """ "SECRETARY LINDQVIST:" is the known official with that surname."""
+    text = (
+        "Remarks by Secretary Anna Lindqvist\n\n"
+        "SECRETARY LINDQVIST: We will not accept this.\n\n"
+        "Q Why not?\n\n"
+        "SECRETARY LINDQVIST: Because it breaks the treaty.\n"
+    )
+    proposals = extract(text, published=DAY, officials=[KnownOfficial("Anna Lindqvist", id=4)]).proposals
+    assert [(p.text, p.speaker.official_id) for p in proposals] == [
+        ("We will not accept this.", 4),
+        ("Because it breaks the treaty.", 4),
+    ]
+
+
+def test_the_president_is_the_known_official_holding_that_post_on_the_date():
+    """ "THE PRESIDENT:" names nobody; with known officials it is whoever was president that day."""
+    text = "Remarks by the President\n\nTHE PRESIDENT: We will win.\n\nQ Sir?\n\nTHE PRESIDENT: Thank you all.\n"
+    rask = KnownOfficial(
+        "Ivo Rask",
+        positions=(
+            KnownPosition("President of Ruritania", start=datetime.date(2020, 1, 1), country_aliases=("Ruritania",)),
+        ),
+        id=9,
+    )
+    assert {p.speaker.name for p in extract(text, published=DAY).proposals} == {"President"}
+    assert {p.speaker.official_id for p in extract(text, published=DAY, officials=[rask]).proposals} == {9}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one label-like line in a news story is not a transcript
+        'MR. BRANDT: A LIFE IN POLITICS\n\nKarl Brandt said on Tuesday that "the talks are over for now".\n',
+        # a headline with a colon, then prose
+        "BREAKING: Talks resume\n\nThe talks resumed in Strelsau on Tuesday, officials said.\n",
+    ],
+)
+def test_text_that_is_not_a_transcript_gets_no_turns(text):
+    """Fewer than two official labels: the text is read as news."""
+    assert all(p.speaker is None or p.speaker.mention != "Mr. Brandt" for p in extract(text, published=DAY).proposals)
+    assert [p.fragments[0].start for p in extract(text, published=DAY).proposals if p.text.startswith("A LIFE")] == []
+
+
+@pytest.mark.parametrize(
+    "label, mention",
+    [
+        ("MR. KIRBY", "Mr. Kirby"),
+        ("MS. JEAN-PIERRE", "Ms. Jean-Pierre"),
+        ("SECRETARY OF STATE BLINKEN", "Secretary of State Blinken"),
+        ("AMBASSADOR THOMAS-GREENFIELD", "Ambassador Thomas-Greenfield"),
+        ("THE PRESIDENT", "the President"),
+    ],
+)
+def test_a_label_is_read_as_running_text_writes_it(label, mention):
+    """The label becomes the mention the speaker is resolved from (and the page shows)."""
+    assert label_mention(label) == mention
