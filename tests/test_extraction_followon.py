@@ -32,6 +32,17 @@ def speakers(text: str) -> list[tuple[str, str, list[str]]]:
             '\n\n"Nobody in the capital believes a word of this plan."',
             [("Karl Brandt", "explicit", []), ("Anna Lindqvist", "follow-on", [])],
         ),
+        # so does reported speech ending the narration, with a cue verb or a verb and "that" (paragraphs one to a line)
+        (
+            '"We are ready for the vote," Karl Brandt said.\nAnna Lindqvist argued the treaty was dead.'
+            '\n"Nobody in the capital believes a word of this plan."',
+            [("Karl Brandt", "explicit", []), ("Anna Lindqvist", "follow-on", [])],
+        ),
+        (
+            '"We are ready for the vote," Karl Brandt said.\nAnna Lindqvist was quick to add that the treaty was dead.'
+            '\n"Nobody in the capital believes a word of this plan."',
+            [("Karl Brandt", "explicit", []), ("Anna Lindqvist", "follow-on", [])],
+        ),
         # inside a paragraph, the sentence that introduces the quote names its speaker
         (
             "Anna Lindqvist spoke first. Later Karl Brandt had a simple message for the delegates: "
