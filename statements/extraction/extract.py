@@ -81,7 +81,7 @@ def extract(
         resolver.choice = None
         speaker = resolver.resolve(item.attribution) if item.attribution else None
         if speaker is None and item.follow_on:
-            last = resolver.salient(item.start)
+            last = resolver.follow_on(item.start)
             if last is not None:
                 speaker = Speaker(last.name, "", "follow-on", last.official_id, last.is_new_official)
         candidates: list[str] = []

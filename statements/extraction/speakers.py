@@ -5,7 +5,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .attribution import INTRO_WORDS, SPEECH_CUE, Attribution, _first_np, _head, _np_kind
+from .attribution import CUE, INTRO_WORDS, SPEECH_CUE, Attribution, _first_np, _head, _np_kind
 from .names import (
     FEMALE_HONORIFICS,
     HONORIFICS,
@@ -24,7 +24,7 @@ from .names import (
     strip_title,
     surname,
 )
-from .text import paragraphs, sentence_end
+from .text import paragraphs, sentence_end, sentence_start
 from .types import KnownOfficial, Speaker
 
 # A role word on the left maps to words a position title may use instead.
@@ -56,6 +56,9 @@ METHOD_CONFIDENCE = {"explicit": 0.95, "alias": 0.95, "surname": 0.9, "role": 0.
 ROLE_FROM_ARTICLE_CONFIDENCE = 0.45
 PRONOUN_CONFIDENCE = 0.8
 FOLLOW_ON_CONFIDENCE = 0.7
+# A quote opening a paragraph after a paragraph of narration that does not lead into it (no colon, no reported speech
+# at its end): the narration's subject is no more its speaker than anyone else, so it is "speaker unknown".
+UNINTRODUCED_CONFIDENCE = 0.3
 RIVAL_PENALTY = 0.1
 DISTANCE_PENALTY = 0.1
 RIVAL_WINDOW = 300  # characters before the antecedent in which another person competes with it
@@ -76,6 +79,7 @@ class Choice:
     paragraphs: int  # paragraph breaks between it and the quote
     rivals: list[Speaker]  # other compatible people named just before it
     clash: bool  # no compatible person: the gender did not fit
+    unintroduced: bool = False  # a follow-on quote opening a paragraph after narration that does not lead into it
 
 
 def description_confidence(speaker: Speaker) -> float:
@@ -125,6 +129,10 @@ def _role_between(before: str, words: str) -> bool:
     return len(tokens) <= 4 and all(t.islower() for t in tokens) and bare(tokens[-1]) in ROLE_NOUNS
 
 
+_QUOTE_MARK = re.compile(r"''|[\"“”„«»]")
+# A verb and "that": reported content, even with a verb the cue table lacks ("Brandt was quick to add that …",
+# "Brandt speculated that …"), leads into the quote paragraph that follows.
+_REPORTED = re.compile(r"\b(?:[a-z]+ed|[a-z]{3,}s|add|say)\s+that\s")
 # A name of one to four capitalised words that ends at a comma, a bracket or the sentence's end.
 _NAME_BEFORE_BREAK = re.compile(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?=\s*(?:[,;(]|\.?$))")
 # "is"/"was" after a comma or after "there …": a verb before its subject (the name that follows); not after "he
@@ -153,6 +161,7 @@ class SpeakerResolver:
                 surnames.setdefault(surname(name.split()), []).append(official)
         self._by_surname = {key: found[0] for key, found in surnames.items() if len({o.name for o in found}) == 1}
         self.subjects = self._subjects(text)
+        self.paragraphs = paragraphs(text)
         self.choice: Choice | None = None
 
     def _known(self, name: str) -> tuple[KnownOfficial, str] | None:
@@ -267,6 +276,29 @@ class SpeakerResolver:
             self._remember_choice(at, candidates[0][0], candidates[0][1], candidates[1:], gender, clash=True)
         return candidates[0][1] if candidates else None
 
+    def follow_on(self, at: int) -> Speaker | None:
+        """Who goes on talking in a quote with no attribution of its own at `at`: the latest speaker or sentence
+        subject, as for a pronoun, but doubtful when the quote opens a paragraph that the narration before it does not
+        lead into ("Sanders voted for the bill." then a quote by someone else; not "He said:")."""
+        speaker = self.salient(at)
+        if self.choice is not None:
+            self.choice.unintroduced = self._after_narration(at)
+        return speaker
+
+    def _after_narration(self, at: int) -> bool:
+        """Does the quote at `at` open a paragraph after narration that does not lead into it? A paragraph with a quote
+        leads in, and so does narration ending with a colon or ending with reported speech ("Carter said that …")."""
+        index = next((i for i, para in enumerate(self.paragraphs) if para.start <= at <= para.end), None)
+        if not index or self.text[self.paragraphs[index].start : at].strip():
+            return False
+        before = self.paragraphs[index - 1]
+        previous = self.text[before.start : before.end]
+        if _QUOTE_MARK.search(previous) or previous.endswith(":"):
+            return False
+        # reported speech leads into the quote too: "Carter said that the U.S. would stay." then Carter's words
+        last = self.text[sentence_start(self.text, before.end - 1, before.start) : before.end]
+        return CUE.search(last) is None and _REPORTED.search(last) is None
+
     def _remember_choice(self, at, pos, speaker, older, gender, clash=False) -> None:
         """What the confidence needs: how far back the antecedent is, and who else was named near it."""
         rivals = []
@@ -306,6 +338,8 @@ class SpeakerResolver:
             base -= DISTANCE_PENALTY * min(max(choice.paragraphs - 1, 0), 3)
             if choice.clash:
                 base -= RIVAL_PENALTY
+            if choice.unintroduced:
+                base = min(base, UNINTRODUCED_CONFIDENCE)
             return round(max(base, 0.05), 2)
         if speaker.method == "role" and speaker.official_id is None:
             words = speaker.mention.split()

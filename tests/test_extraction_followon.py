@@ -1,0 +1,76 @@
+"""Follow-on quotes: a quotation with no attribution of its own, and who is speaking in it (invented articles)."""
+
+import datetime
+
+import pytest
+
+from statements.extraction import extract
+
+DAY = datetime.date(2016, 11, 11)
+
+
+def speakers(text: str) -> list[tuple[str, str, list[str]]]:
+    """(speaker name or "", method, candidates) of every proposal with quoted words."""
+    return [
+        (p.speaker.name if p.speaker else "", p.speaker.method if p.speaker else "", p.candidates)
+        for p in extract(text, published=DAY).proposals
+        if p.has_quote
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a quote paragraph after the speaker's own quote paragraph goes on with that speaker
+        (
+            '"We are ready for the vote," Karl Brandt said.\n\n"The others will have to explain themselves."',
+            [("Karl Brandt", "explicit", []), ("Karl Brandt", "follow-on", [])],
+        ),
+        # narration ending with a colon leads into the quote paragraph: its subject is the speaker
+        (
+            '"We are ready for the vote," Karl Brandt said.\n\nAnna Lindqvist, a retired envoy, saw it otherwise:'
+            '\n\n"Nobody in the capital believes a word of this plan."',
+            [("Karl Brandt", "explicit", []), ("Anna Lindqvist", "follow-on", [])],
+        ),
+        # so does reported speech ending the narration, with a cue verb or a verb and "that" (paragraphs one to a line)
+        (
+            '"We are ready for the vote," Karl Brandt said.\nAnna Lindqvist argued the treaty was dead.'
+            '\n"Nobody in the capital believes a word of this plan."',
+            [("Karl Brandt", "explicit", []), ("Anna Lindqvist", "follow-on", [])],
+        ),
+        (
+            '"We are ready for the vote," Karl Brandt said.\nAnna Lindqvist was quick to add that the treaty was dead.'
+            '\n"Nobody in the capital believes a word of this plan."',
+            [("Karl Brandt", "explicit", []), ("Anna Lindqvist", "follow-on", [])],
+        ),
+        # inside a paragraph, the sentence that introduces the quote names its speaker
+        (
+            "Anna Lindqvist spoke first. Later Karl Brandt had a simple message for the delegates: "
+            '"Nobody leaves this room before we agree."',
+            [("Karl Brandt", "follow-on", [])],
+        ),
+    ],
+)
+def test_a_follow_on_quote_continues_the_speaker_that_leads_into_it(text, expected):
+    """A quote with no attribution of its own belongs to the last speaker, or to the subject of the narration
+    that leads into it with a colon."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # narration about someone else ends with a full stop: it does not introduce the quote that follows
+        '"We are ready for the vote," Karl Brandt said.\n\nIn the end, Anna Lindqvist voted for the treaty.'
+        '\n\n"I will look into it. I do not know the status, but I will look into it."',
+        # a line of narration that names nobody, between a quote and a bare one (paragraphs one to a line)
+        '"We are ready for the vote," Karl Brandt said.\nThe hall emptied slowly after midnight.'
+        '\n"I will look into it. I do not know the status, but I will look into it."',
+    ],
+)
+def test_a_quote_after_narration_that_does_not_introduce_it_is_speaker_unknown(text):
+    """A quote paragraph after narration not ending with a colon is "speaker unknown", with the likely people."""
+    first, follow_on = speakers(text)
+    assert first == ("Karl Brandt", "explicit", [])
+    assert follow_on[:2] == ("", "")
+    assert "Karl Brandt" in follow_on[2]
