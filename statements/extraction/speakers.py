@@ -260,12 +260,30 @@ class SpeakerResolver:
         self.choice = None
         for index, (pos, speaker) in enumerate(candidates):
             known = self._gender(speaker, "")
-            if not gender or not known or known == gender:
+            if gender and known and known != gender:
+                speaker = self._namesake(speaker, gender)
+                known = gender if speaker else known
+            if speaker and (not gender or not known or known == gender):
                 self._remember_choice(at, pos, speaker, candidates[index + 1 :], gender)
                 return speaker
         if candidates:
             self._remember_choice(at, candidates[0][0], candidates[0][1], candidates[1:], gender, clash=True)
         return candidates[0][1] if candidates else None
+
+    def _namesake(self, speaker: Speaker, gender: str) -> Speaker | None:
+        """ "Clinton said …" taken for Bill Clinton, then "she added": the article's one other person of that surname
+        and of the pronoun's gender, unless the mention gave the first name."""
+        words = normalise(speaker.name).split()
+        if len(words) < 2 or words[0] in normalise(speaker.mention).split():
+            return None
+        others = [
+            person
+            for person in self.people.people
+            if normalise(person.name).split()[-1:] == words[-1:] and person.gender == gender
+        ]
+        if len({normalise(person.name) for person in others}) != 1:
+            return None
+        return Speaker(others[0].name, speaker.mention, speaker.method, is_new_official=True)
 
     def _remember_choice(self, at, pos, speaker, older, gender, clash=False) -> None:
         """What the confidence needs: how far back the antecedent is, and who else was named near it."""

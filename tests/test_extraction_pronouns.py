@@ -1,0 +1,50 @@
+"""Which person a "he" or "she" after a quote means (statements/extraction/speakers.py)."""
+
+import datetime
+
+import pytest
+
+from statements.extraction import extract
+
+DAY = datetime.date(2016, 11, 11)
+
+
+def speakers(text: str) -> list[str]:
+    """The speaker of every proposal with quoted words, "" when unknown."""
+    proposals = extract(text, published=DAY).proposals
+    return [p.speaker.name if p.speaker else "" for p in proposals if p.has_quote]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a common first name says "she": the man named last is skipped
+        (
+            "Sarah Lindqvist chaired the meeting. Walter Brandt objected to the plan.\n\n"
+            '"We will go ahead anyway," she said.',
+            ["Sarah Lindqvist"],
+        ),
+        # and "he"
+        (
+            "Walter Brandt chaired the meeting. Sarah Lindqvist objected to the plan.\n\n"
+            '"We will go ahead anyway," he said.',
+            ["Walter Brandt"],
+        ),
+        # a name given to both says nothing: the last person named is taken, as before
+        (
+            "Sarah Lindqvist chaired the meeting. Jordan Brandt objected to the plan.\n\n"
+            '"We will go ahead anyway," she said.',
+            ["Jordan Brandt"],
+        ),
+        # a surname shared by a woman and a man: "she" after the surname is the woman
+        (
+            "Susan Quill and her husband, Paul Quill, run the farm.\n\n"
+            'Quill said the harvest was late. "We lost a month to the rain," she said.',
+            ["Susan Quill"],
+        ),
+    ],
+)
+def test_gender_from_first_names(text, expected):
+    """A pronoun skips a person whose common first name is of the other gender, and a shared surname goes to the
+    namesake of the pronoun's gender."""
+    assert speakers(text) == expected
