@@ -48,3 +48,31 @@ def test_gender_from_first_names(text, expected):
     """A pronoun skips a person whose common first name is of the other gender, and a shared surname goes to the
     namesake of the pronoun's gender."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a relative clause inside the introductory phrase
+        "Walter Brandt spoke first.\n\nAt the club, where members pay a fee to join, Karl Lindqvist, its president, "
+        'blamed the weather.\n\n"It was a bad year," he said.',
+        # a place with its own comma ends the introductory phrase
+        "Walter Brandt spoke first.\n\nSpeaking at a town hall in Salem, Nordland, Karl Lindqvist went after "
+        'Brandt.\n\n"It was a bad year," he said.',
+        # a short adverbial in lower case opens the sentence
+        "Walter Brandt spoke first.\n\nTwo days later, Karl Lindqvist blamed the weather.\n\n"
+        '"It was a bad year," he said.',
+    ],
+)
+def test_the_subject_after_an_introductory_phrase(text):
+    """ "He" goes to the subject after an introductory phrase that holds a clause, a place or a time."""
+    assert speakers(text) == ["Karl Lindqvist"]
+
+
+def test_a_pronoun_subject_after_an_appositive_name_is_not_that_name():
+    """ "Along with her husband, Jordan Brandt, a banker, she gave …": the sentence is about her."""
+    text = (
+        "Sarah Brandt spoke at the dinner.\n\nAlong with her husband, Jordan Brandt, a banker, she has given to many "
+        'candidates.\n\n"I feel bad to say it," she said.'
+    )
+    assert speakers(text) == ["Sarah Brandt"]

@@ -127,6 +127,13 @@ def _role_between(before: str, words: str) -> bool:
 
 # A name of one to four capitalised words that ends at a comma, a bracket or the sentence's end.
 _NAME_BEFORE_BREAK = re.compile(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?=\s*(?:[,;(]|\.?$))")
+# who or where an introductory phrase is about, before its own comma ("At the club, where …, Brandt said")
+RELATIVE_WORDS = {"where", "when", "which", "who", "whose"}
+_CAPITALS_BEFORE_COMMA = re.compile(r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)\s*,")
+# a short phrase in lower case before the first comma: an adverbial, not the subject ("Just a few months ago, …",
+# "Two days later, …")
+_ADVERBIAL = re.compile(r"[A-Z][a-z]*(?:\s+[a-z0-9][\w-]*){1,5},\s+")
+_PRONOUN_AFTER_APPOSITIVE = re.compile(r"[A-Z][^,.;:]{0,60},[^,.;:]{1,60},\s+(?:he|she|they|we|I)\b")
 # "is"/"was" after a comma or after "there …": a verb before its subject (the name that follows); not after "he
 # said," ("The problem, he said, was Brandt": the subject is before)
 _INVERTED = re.compile(r"(?:(?<!said)(?<!says),\s*|\bthere\b[^,.;:“”\"]{0,40}?\s)(?:is|was)\s+(?=[A-Z])")
@@ -209,13 +216,24 @@ class SpeakerResolver:
             # introductory phrases, each ended by a comma: the subject starts after one of them
             commas = [m.end() for m in re.finditer(r",\s+", text[start : min(end, start + 200)])][:3]
             first = re.match(r"\s*([A-Za-z]+)", text[start:end])
-            if first and (first.group(1).lower() in INTRO_WORDS or first.group(1).endswith("ing")):
+            if first and (
+                first.group(1).lower() in INTRO_WORDS
+                or first.group(1).endswith("ing")
+                or (commas and _ADVERBIAL.fullmatch(text, start, start + commas[0]))
+            ):
                 for comma in commas:
                     word = re.match(r"[A-Za-z]+", text[start + comma : end])
                     if word and word.group().islower():
-                        if word.group() in INTRO_WORDS:
-                            continue  # "…, on Thursday, Karl Brandt said": one more introductory phrase
+                        if word.group() in INTRO_WORDS | RELATIVE_WORDS:
+                            # "…, on Thursday, Karl Brandt said", "At the club, where …, Karl Brandt said": one
+                            # more introductory phrase
+                            continue
                         break  # "At 29, she still lives …": the subject is a pronoun or a common noun
+                    place = _CAPITALS_BEFORE_COMMA.match(text, start + comma, end)
+                    if place and self.people.find(place.group(1), start + comma) is None:
+                        continue  # "Speaking in Salem, New Hampshire, Brandt said": a place ends the phrase
+                    if _PRONOUN_AFTER_APPOSITIVE.match(text, start + comma, end):
+                        break  # "Along with her husband, Karl Brandt, a banker, she gave …": the subject is she
                     subject = self._person(_head(text[start + comma : min(end, start + comma + 120)], start + comma))
                     if subject is not None:
                         break
