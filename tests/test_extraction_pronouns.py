@@ -42,6 +42,12 @@ def speakers(text: str) -> list[str]:
             'Quill said the harvest was late. "We lost a month to the rain," she said.',
             ["Susan Quill"],
         ),
+        # also when the surname was read as someone whose first name says nothing
+        (
+            "Susan Quill and her son, Ty Quill, run the farm.\n\n"
+            'Quill said the harvest was late. "We lost a month to the rain," she said.',
+            ["Susan Quill"],
+        ),
     ],
 )
 def test_gender_from_first_names(text, expected):

@@ -278,9 +278,10 @@ class SpeakerResolver:
         self.choice = None
         for index, (pos, speaker) in enumerate(candidates):
             known = self._gender(speaker, "")
-            if gender and known and known != gender:
-                speaker = self._namesake(speaker, gender)
-                known = gender if speaker else known
+            if gender and known != gender:
+                namesake = self._namesake(speaker, gender)
+                if namesake is not None or known:
+                    speaker, known = namesake, gender
             if speaker and (not gender or not known or known == gender):
                 self._remember_choice(at, pos, speaker, candidates[index + 1 :], gender)
                 return speaker
@@ -289,8 +290,9 @@ class SpeakerResolver:
         return candidates[0][1] if candidates else None
 
     def _namesake(self, speaker: Speaker, gender: str) -> Speaker | None:
-        """ "Clinton said …" taken for Bill Clinton, then "she added": the article's one other person of that surname
-        and of the pronoun's gender, unless the mention gave the first name."""
+        """ "Clinton said …" taken for Bill Clinton (or "Woods" for Ty Woods, whose first name says nothing), then "she
+        added": the article's one person of that surname and of the pronoun's gender, unless the mention gave the
+        first name."""
         words = normalise(speaker.name).split()
         if len(words) < 2 or words[0] in normalise(speaker.mention).split():
             return None
