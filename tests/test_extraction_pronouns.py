@@ -36,6 +36,12 @@ def speakers(text: str) -> list[str]:
             '"We will go ahead anyway," she said.',
             ["Jordan Brandt"],
         ),
+        # a family name written first is no first name ("Kim" is a Korean family name as well)
+        (
+            "Sarah Lindqvist chaired the meeting. Kim Dae-ho objected to the plan.\n\n"
+            '"We will go ahead anyway," he said.',
+            ["Kim Dae-ho"],
+        ),
         # a surname shared by a woman and a man: "she" after the surname is the woman
         (
             "Susan Quill and her husband, Paul Quill, run the farm.\n\n"

@@ -1,8 +1,9 @@
 """Common first names whose bearer is almost always one gender, for a "he" or "she" when no honorific says.
 
 A general resource (English-language news names, with a few common Spanish and Arabic ones), not a list of the
-people of any article. Names given to both ("Chris", "Jordan", "Kelly", "Lindsey", "Jean", "Terry") are left out:
-for them the article's honorifics and pronouns decide, as before.
+people of any article. Names given to both ("Chris", "Jordan", "Kelly", "Lindsey", "Jean", "Terry") are left out,
+and so are family names that come first in East Asian names ("Kim"): for them the article's honorifics and
+pronouns decide, as before.
 """
 
 MALE_FIRST_NAMES = frozenset({
@@ -38,7 +39,7 @@ FEMALE_FIRST_NAMES = frozenset({
     "gwen", "hannah", "heather", "heidi", "helen", "hillary", "holly", "huma", "irene", "ivanka", "jacqueline",
     "jane", "janet", "janice", "jeanne", "jennifer", "jenny", "jessica", "jill", "joan", "joanne", "joni", "joyce",
     "judith", "judy", "julia", "julie", "kamala", "karen", "kate", "katherine", "kathleen", "kathryn", "kathy",
-    "katie", "kellyanne", "kim", "kimberly", "kirsten", "kristen", "laura", "lauren", "leah", "linda", "lisa",
+    "katie", "kellyanne", "kimberly", "kirsten", "kristen", "laura", "lauren", "leah", "linda", "lisa",
     "loretta", "lori", "louise", "lucy", "madeleine", "marcia", "margaret", "maria", "marie", "marilyn", "marsha",
     "martha", "mary", "maureen", "maxine", "megan", "megyn", "melania", "melissa", "michelle", "mika", "molly",
     "monica", "nancy", "naomi", "natalie", "nicole", "nikki", "nina", "nita", "olivia", "pamela", "patricia", "patty",
