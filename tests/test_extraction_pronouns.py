@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from statements.extraction import extract
+from statements.extraction import KnownOfficial, extract
 
 DAY = datetime.date(2016, 11, 11)
 
@@ -88,3 +88,14 @@ def test_a_pronoun_subject_after_an_appositive_name_is_not_that_name():
         'candidates.\n\n"I feel bad to say it," she said.'
     )
     assert speakers(text) == ["Sarah Brandt"]
+
+
+def test_the_namesake_is_the_known_official():
+    """With officials loaded, the namesake a "she" goes to is matched to the Official, as a name would be."""
+    officials = [KnownOfficial("Susan Quill", id=11), KnownOfficial("Paul Quill", id=12)]
+    text = (
+        "Susan Quill and her husband, Paul Quill, run the farm.\n\n"
+        'Quill said the harvest was late. "We lost a month to the rain," she said.'
+    )
+    proposal = [p for p in extract(text, published=DAY, officials=officials).proposals if p.has_quote][0]
+    assert (proposal.speaker.name, proposal.speaker.official_id) == ("Susan Quill", 11)

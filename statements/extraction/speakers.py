@@ -303,6 +303,9 @@ class SpeakerResolver:
         ]
         if len({normalise(person.name) for person in others}) != 1:
             return None
+        known = self._known(others[0].name)
+        if known:
+            return self._from_official(known[0], speaker.mention, speaker.method)
         return Speaker(others[0].name, speaker.mention, speaker.method, is_new_official=True)
 
     def _remember_choice(self, at, pos, speaker, older, gender, clash=False) -> None:
