@@ -4,6 +4,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .first_names import gender_of_first_name
+
 # Words that come before a name as a title or role ("Secretary of State Mara Quill", "Rear Admiral Lin Tao").
 TITLE_WORDS = {
     "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "president", "vice",
@@ -271,7 +273,7 @@ class Person:
     start: int
     end: int
     context: str  # role words around the first full mention ("Kremlin spokesman"), lower case
-    gender: str = ""  # "m" / "f" when an honorific or a pronoun told us
+    gender: str = ""  # "m" / "f" when an honorific, a common first name or a pronoun told us
 
 
 class ArticlePeople:
@@ -354,6 +356,8 @@ class ArticlePeople:
             gender = "f"
         elif title and bare(title[0]) in MALE_HONORIFICS:
             gender = "m"
+        else:
+            gender = gender_of_first_name(bare(name.split()[0]))  # "Carly Fiorina" is a later "she"
         for person in self.people:
             if normalise(person.name) == normalise(name):
                 person.context += " " + context

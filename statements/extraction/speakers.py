@@ -135,6 +135,13 @@ _QUOTE_MARK = re.compile(r"''|[\"“”„«»]")
 _REPORTED = re.compile(r"\b(?:[a-z]+ed|[a-z]{3,}s|add|say)\s+that\s")
 # A name of one to four capitalised words that ends at a comma, a bracket or the sentence's end.
 _NAME_BEFORE_BREAK = re.compile(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?=\s*(?:[,;(]|\.?$))")
+# who or where an introductory phrase is about, before its own comma ("At the club, where …, Brandt said")
+RELATIVE_WORDS = {"where", "when", "which", "who", "whose"}
+_CAPITALS_BEFORE_COMMA = re.compile(r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)\s*,")
+# a short phrase in lower case before the first comma: an adverbial, not the subject ("Just a few months ago, …",
+# "Two days later, …")
+_ADVERBIAL = re.compile(r"[A-Z][a-z]*(?:\s+[a-z0-9][\w-]*){1,5},\s+")
+_PRONOUN_AFTER_APPOSITIVE = re.compile(r"[A-Z][^,.;:]{0,60},[^,.;:]{1,60},\s+(?:he|she|they|we|I)\b")
 # "is"/"was" after a comma or after "there …": a verb before its subject (the name that follows); not after "he
 # said," ("The problem, he said, was Brandt": the subject is before)
 _INVERTED = re.compile(r"(?:(?<!said)(?<!says),\s*|\bthere\b[^,.;:“”\"]{0,40}?\s)(?:is|was)\s+(?=[A-Z])")
@@ -218,13 +225,24 @@ class SpeakerResolver:
             # introductory phrases, each ended by a comma: the subject starts after one of them
             commas = [m.end() for m in re.finditer(r",\s+", text[start : min(end, start + 200)])][:3]
             first = re.match(r"\s*([A-Za-z]+)", text[start:end])
-            if first and (first.group(1).lower() in INTRO_WORDS or first.group(1).endswith("ing")):
+            if first and (
+                first.group(1).lower() in INTRO_WORDS
+                or first.group(1).endswith("ing")
+                or (commas and _ADVERBIAL.fullmatch(text, start, start + commas[0]))
+            ):
                 for comma in commas:
                     word = re.match(r"[A-Za-z]+", text[start + comma : end])
                     if word and word.group().islower():
-                        if word.group() in INTRO_WORDS:
-                            continue  # "…, on Thursday, Karl Brandt said": one more introductory phrase
+                        if word.group() in INTRO_WORDS | RELATIVE_WORDS:
+                            # "…, on Thursday, Karl Brandt said", "At the club, where …, Karl Brandt said": one
+                            # more introductory phrase
+                            continue
                         break  # "At 29, she still lives …": the subject is a pronoun or a common noun
+                    place = _CAPITALS_BEFORE_COMMA.match(text, start + comma, end)
+                    if place and self.people.find(place.group(1), start + comma) is None:
+                        continue  # "Speaking in Salem, New Hampshire, Brandt said": a place ends the phrase
+                    if _PRONOUN_AFTER_APPOSITIVE.match(text, start + comma, end):
+                        break  # "Along with her husband, Karl Brandt, a banker, she gave …": the subject is she
                     subject = self._person(_head(text[start + comma : min(end, start + comma + 120)], start + comma))
                     if subject is not None:
                         break
@@ -269,7 +287,11 @@ class SpeakerResolver:
         self.choice = None
         for index, (pos, speaker) in enumerate(candidates):
             known = self._gender(speaker, "")
-            if not gender or not known or known == gender:
+            if gender and known != gender:
+                namesake = self._namesake(speaker, gender)
+                if namesake is not None or known:
+                    speaker, known = namesake, gender
+            if speaker and (not gender or not known or known == gender):
                 self._remember_choice(at, pos, speaker, candidates[index + 1 :], gender)
                 return speaker
         if candidates:
@@ -298,6 +320,25 @@ class SpeakerResolver:
         # reported speech leads into the quote too: "Carter said that the U.S. would stay." then Carter's words
         last = self.text[sentence_start(self.text, before.end - 1, before.start) : before.end]
         return CUE.search(last) is None and _REPORTED.search(last) is None
+
+    def _namesake(self, speaker: Speaker, gender: str) -> Speaker | None:
+        """ "Clinton said …" taken for Bill Clinton (or "Woods" for Ty Woods, whose first name says nothing), then "she
+        added": the article's one person of that surname and of the pronoun's gender, unless the mention gave the
+        first name."""
+        words = normalise(speaker.name).split()
+        if len(words) < 2 or words[0] in normalise(speaker.mention).split():
+            return None
+        others = [
+            person
+            for person in self.people.people
+            if normalise(person.name).split()[-1:] == words[-1:] and person.gender == gender
+        ]
+        if len({normalise(person.name) for person in others}) != 1:
+            return None
+        known = self._known(others[0].name)
+        if known:
+            return self._from_official(known[0], speaker.mention, speaker.method)
+        return Speaker(others[0].name, speaker.mention, speaker.method, is_new_official=True)
 
     def _remember_choice(self, at, pos, speaker, older, gender, clash=False) -> None:
         """What the confidence needs: how far back the antecedent is, and who else was named near it."""

@@ -1,0 +1,101 @@
+"""Which person a "he" or "she" after a quote means (statements/extraction/speakers.py)."""
+
+import datetime
+
+import pytest
+
+from statements.extraction import KnownOfficial, extract
+
+DAY = datetime.date(2016, 11, 11)
+
+
+def speakers(text: str) -> list[str]:
+    """The speaker of every proposal with quoted words, "" when unknown."""
+    proposals = extract(text, published=DAY).proposals
+    return [p.speaker.name if p.speaker else "" for p in proposals if p.has_quote]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a common first name says "she": the man named last is skipped
+        (
+            "Sarah Lindqvist chaired the meeting. Walter Brandt objected to the plan.\n\n"
+            '"We will go ahead anyway," she said.',
+            ["Sarah Lindqvist"],
+        ),
+        # and "he"
+        (
+            "Walter Brandt chaired the meeting. Sarah Lindqvist objected to the plan.\n\n"
+            '"We will go ahead anyway," he said.',
+            ["Walter Brandt"],
+        ),
+        # a name given to both says nothing: the last person named is taken, as before
+        (
+            "Sarah Lindqvist chaired the meeting. Jordan Brandt objected to the plan.\n\n"
+            '"We will go ahead anyway," she said.',
+            ["Jordan Brandt"],
+        ),
+        # a family name written first is no first name ("Kim" is a Korean family name as well)
+        (
+            "Sarah Lindqvist chaired the meeting. Kim Dae-ho objected to the plan.\n\n"
+            '"We will go ahead anyway," he said.',
+            ["Kim Dae-ho"],
+        ),
+        # a surname shared by a woman and a man: "she" after the surname is the woman
+        (
+            "Susan Quill and her husband, Paul Quill, run the farm.\n\n"
+            'Quill said the harvest was late. "We lost a month to the rain," she said.',
+            ["Susan Quill"],
+        ),
+        # also when the surname was read as someone whose first name says nothing
+        (
+            "Susan Quill and her son, Ty Quill, run the farm.\n\n"
+            'Quill said the harvest was late. "We lost a month to the rain," she said.',
+            ["Susan Quill"],
+        ),
+    ],
+)
+def test_gender_from_first_names(text, expected):
+    """A pronoun skips a person whose common first name is of the other gender, and a shared surname goes to the
+    namesake of the pronoun's gender."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a relative clause inside the introductory phrase
+        "Walter Brandt spoke first.\n\nAt the club, where members pay a fee to join, Karl Lindqvist, its president, "
+        'blamed the weather.\n\n"It was a bad year," he said.',
+        # a place with its own comma ends the introductory phrase
+        "Walter Brandt spoke first.\n\nSpeaking at a town hall in Salem, Nordland, Karl Lindqvist went after "
+        'Brandt.\n\n"It was a bad year," he said.',
+        # a short adverbial in lower case opens the sentence
+        "Walter Brandt spoke first.\n\nTwo days later, Karl Lindqvist blamed the weather.\n\n"
+        '"It was a bad year," he said.',
+    ],
+)
+def test_the_subject_after_an_introductory_phrase(text):
+    """ "He" goes to the subject after an introductory phrase that holds a clause, a place or a time."""
+    assert speakers(text) == ["Karl Lindqvist"]
+
+
+def test_a_pronoun_subject_after_an_appositive_name_is_not_that_name():
+    """ "Along with her husband, Jordan Brandt, a banker, she gave …": the sentence is about her."""
+    text = (
+        "Sarah Brandt spoke at the dinner.\n\nAlong with her husband, Jordan Brandt, a banker, she has given to many "
+        'candidates.\n\n"I feel bad to say it," she said.'
+    )
+    assert speakers(text) == ["Sarah Brandt"]
+
+
+def test_the_namesake_is_the_known_official():
+    """With officials loaded, the namesake a "she" goes to is matched to the Official, as a name would be."""
+    officials = [KnownOfficial("Susan Quill", id=11), KnownOfficial("Paul Quill", id=12)]
+    text = (
+        "Susan Quill and her husband, Paul Quill, run the farm.\n\n"
+        'Quill said the harvest was late. "We lost a month to the rain," she said.'
+    )
+    proposal = [p for p in extract(text, published=DAY, officials=officials).proposals if p.has_quote][0]
+    assert (proposal.speaker.name, proposal.speaker.official_id) == ("Susan Quill", 11)
