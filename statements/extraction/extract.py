@@ -85,8 +85,11 @@ def extract(
             speaker.confidence = resolver.confidence(speaker)
             if speaker.confidence < ABSTAIN_BELOW:
                 # "speaker unknown": a wrong name is worse than a blank; offer who it might be instead
-                candidates = [speaker.name] if speaker.is_person else []
-                candidates += [n for n in resolver.candidates(item.start) if n not in candidates]
+                if resolver.issuers:
+                    candidates = resolver.issuers  # "NATO and Russia issued a joint statement": either may be meant
+                else:
+                    candidates = [speaker.name] if speaker.is_person else []
+                    candidates += [n for n in resolver.candidates(item.start) if n not in candidates]
                 candidates = candidates[:MAX_CANDIDATES]
                 speaker = None
         fragments = [Fragment(s, e, text[s:e]) for s, e in item.fragments]

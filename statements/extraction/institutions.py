@@ -1,0 +1,164 @@
+"""Institutions as speakers ("the Russian Foreign Ministry said", "the Kremlin said"), the documents they issue ("the
+joint statement said") and the outlets that only report them ("the Nordpress news agency reported")."""
+
+import re
+
+from .names import NOT_NAME_WORDS, ROLE_NOUNS, bare, clean_tokens, looks_like_person, name_runs, normalise, strip_title
+
+# The word that makes a name an institution's, and the kind of Official proposed for it (the values of
+# statements.models.OfficialKind; the analyst can change it on the page).
+INSTITUTION_HEADS = {
+    "ministry": "ministry", "department": "ministry", "embassy": "embassy", "consulate": "embassy",
+    "mission": "embassy", "government": "government", "kremlin": "government", "cabinet": "government",
+    "presidency": "government", "administration": "government", "pentagon": "government", "house": "government",
+    "parliament": "government", "bank": "government", "office": "government", "agency": "government",
+    "bureau": "government", "commission": "government", "council": "government", "secretariat": "government",
+    "alliance": "alliance", "union": "union", "nations": "international", "organization": "international",
+    "organisation": "international", "fund": "international", "party": "non_state", "campaign": "non_state",
+    "company": "non_state", "corporation": "non_state", "group": "non_state", "movement": "non_state",
+}  # fmt: skip
+# Words that make a speaker an outlet reporting, not a speaker: "the Nordpress news agency reported", "the paper".
+OUTLET_HEADS = {
+    "newspaper", "paper", "daily", "broadcaster", "channel", "network", "television", "tv", "radio", "magazine",
+    "website", "outlet", "tabloid", "wire",
+}  # fmt: skip
+OUTLET_PHRASE = re.compile(r"\bnews\s+(?:agency|service|outlet|site|network|channel)\b", re.IGNORECASE)
+# Cues by which an outlet tells what it found, not what someone said.
+REPORT_CUES = {"reported", "reports", "reporting"}
+# Nouns of documents an institution or a person issues: "the joint statement said", "the filing says".
+DOCUMENT_HEADS = {
+    "statement", "communique", "communiqué", "filing", "report", "letter", "declaration", "memo", "memorandum",
+    "readout", "release", "resolution", "transcript", "document", "complaint", "lawsuit", "suit", "indictment",
+    "ruling", "order", "note", "notice", "announcement", "study", "survey", "analysis", "paper", "post", "tweet",
+    "email", "ad", "advert", "video", "website", "site", "decree", "petition", "motion", "brief",
+}  # fmt: skip
+# Verbs by which a document is issued: "NATO and Russia issued a joint statement", "a letter signed by …".
+ISSUING = r"(?:issued|released|published|put\s+out|signed|filed|adopted|sent|posted|circulated|wrote|agreed|unveiled)"
+DETERMINERS = {"the", "a", "an"}
+SMALL = {"of", "the", "for", "and", "on", "&"}
+
+
+def _words(mention: str) -> list[str]:
+    return re.findall(r"[\w.&’'-]+", mention)
+
+
+def head_word(mention: str) -> str:
+    """The noun that says what a phrase names: "the Bank of Nordland" -> "bank", "Russia's Foreign Ministry" ->
+    "ministry"."""
+    words = _words(mention)
+    lowered = [w.lower() for w in words]
+    if "of" in lowered[1:]:
+        words = words[: lowered.index("of", 1)]
+    return bare(words[-1]) if words else ""
+
+
+def institution_name(mention: str) -> tuple[str, str] | None:
+    """(name, kind) when the words name an institution: a proper name whose head is an institution's word ("the
+    Russian Foreign Ministry", "Russia's foreign ministry", "the Bank of Nordland", "the Kremlin", "the Brandt
+    campaign"); None for a person, a role ("a Foreign Ministry spokesperson") or a common noun ("the ministry")."""
+    words = _words(mention)
+    if not words or words[0].lower() in {"a", "an"}:
+        return None  # "a ministry official", "an embassy": nobody in particular
+    while words and words[0].lower() == "the":
+        words = words[1:]
+    if not words:
+        return None
+    head = head_word(" ".join(words))
+    kind = INSTITUTION_HEADS.get(head)
+    if kind is None:
+        return None
+    lowered = [w.lower() for w in words]
+    if bare(words[-1]) in ROLE_NOUNS and "of" not in lowered:
+        return None  # "Foreign Ministry spokesperson"
+    if any(looks_like_person(clean_tokens(strip_title(run[2])[1])) for run in name_runs(" ".join(words))):
+        return None  # "Bank of Nordland Governor Karl Brandt", "Brandt campaign manager Lou Grayson"
+    # a proper name: its first word has a capital ("Russia's foreign ministry", "White House") and is no pronoun
+    # or function word ("Its foreign ministry")
+    if not words[0][:1].isupper() or bare(words[0]) in NOT_NAME_WORDS:
+        return None
+    name = " ".join(words).rstrip(".,")
+    return name, kind
+
+
+def is_outlet(mention: str) -> bool:
+    """ "the Nordpress news agency", "the newspaper", "state television": an outlet, which reports what others say."""
+    return bool(OUTLET_PHRASE.search(mention)) or head_word(mention) in OUTLET_HEADS
+
+
+def is_document(mention: str) -> bool:
+    words = _words(mention)
+    return (
+        bool(words)
+        and words[0].lower() in {"the", "this", "that", "its", "their"} | {"a", "an"}
+        and (head_word(mention) in DOCUMENT_HEADS)
+    )
+
+
+def possessor(mention: str) -> str:
+    """ "NATO's statement" -> "NATO", "the ministry's statement" -> "the ministry"; "" without one."""
+    match = re.match(r"(.+?)(?:'s|’s|s'|s’)\s", mention)
+    return match.group(1) if match else ""
+
+
+def split_issuers(phrase: str) -> list[str]:
+    """ "NATO and Russia" -> ["NATO", "Russia"]; "Nordland, Ruritania and Vesperia" -> three."""
+    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", phrase)
+    return [part.strip() for part in parts if part.strip()]
+
+
+def same_institution(mention: str, official_name: str, country_words: tuple[str, ...]) -> bool:
+    """ "Russia's Foreign Ministry" or "the Foreign Ministry" of Russia = the official "Russian Foreign Ministry":
+    the words left when the country's name, aliases and their possessives are taken out are the same, and the
+    mention names that country or none."""
+    country = {normalise(word) for word in country_words if word}
+    mention_words = _without_country(mention, country)
+    return bool(mention_words) and mention_words == _without_country(official_name, country)
+
+
+def _without_country(phrase: str, country: set[str]) -> list[str]:
+    words = normalise(phrase.replace("’s", "").replace("'s", "")).split()
+    return [w for w in words if w not in country and w not in SMALL]
+
+
+_BEFORE_HEAD = re.compile(r"((?:[A-Z][\w.&-]*(?:['’]s)?\s+)+(?:[a-z]+\s+)?)$")
+_AFTER_HEAD = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*")
+
+
+def fuller_mentions(text: str, head: str, end: int) -> list[tuple[int, str, str]]:
+    """The institutions the article named before `end` with this head word, as (offset, name, kind): "the ministry"
+    is one of them ("Russia's foreign ministry", "the Bank of Nordland")."""
+    found = []
+    for match in re.finditer(rf"\b{re.escape(head)}\b", text[:end], re.IGNORECASE):
+        before = _BEFORE_HEAD.search(text[max(0, match.start() - 80) : match.start()])
+        after = _AFTER_HEAD.match(text, match.end())
+        phrase = (before.group(1) if before else "") + match.group() + (after.group() if after else "")
+        institution = institution_name(phrase)
+        if institution is not None:
+            found.append((match.start() - (len(before.group(1)) if before else 0), *institution))
+    return found
+
+
+def _country_stem(word: str) -> str:
+    return re.sub(r"(?:['’]s|s['’])$", "", word).lower()
+
+
+def same_name(a: str, b: str) -> bool:
+    """ "Ruritania's Foreign Ministry" and "the Ruritanian Foreign Ministry" are one institution; "Nordland's Foreign
+    Ministry" is another: the same words, the first allowed to differ as a country's name and its adjective do."""
+    first_a, *rest_a = normalise(a).split() or [""]
+    first_b, *rest_b = normalise(b).split() or [""]
+    if rest_a != rest_b:
+        return False
+    if first_a == first_b:
+        return True
+    stem_a, stem_b = _country_stem(first_a), _country_stem(first_b)
+    shorter, longer = sorted((stem_a, stem_b), key=len)
+    return len(shorter) >= 4 and longer.startswith(shorter[:-1])
+
+
+def preferred_name(name: str, mentions: list[str]) -> str:
+    """The article's own best form of an institution's name for a new official: written without a possessive
+    ("Ruritanian Foreign Ministry" rather than "Ruritania's Foreign Ministry"), else the first."""
+    same = [mention for mention in mentions if same_name(mention, name)] or [name]
+    plain = [mention for mention in same if not re.search(r"['’]s\b|s['’]", mention)]
+    return (plain or same)[0]
