@@ -1,17 +1,21 @@
 """Institutions as speakers: recognised, matched to known institutions (never to a person), proposed as new
-institutions; documents attributed to who issued them; outlets that report are not speakers. Invented countries,
-institutions and people only."""
+institutions; documents attributed to who issued them; outlets that report are not speakers. The review page offers
+new institutions and saves them as such. Invented countries, institutions and people only."""
 
 import datetime
 import json
+import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.management import call_command
 
 from statements.extraction import KnownOfficial, extract
 from statements.extraction.db import known_officials
 from statements.extraction.institutions import INSTITUTION_HEADS
-from statements.models import Country, OfficialKind
+from statements.models import Country, Official, OfficialKind, Source, Statement
+from tests.admin_helpers import user_with_role
+from tests.browser import screenshot, serious_violations
 from tests.factories import OfficialFactory
 
 DAY = datetime.date(2024, 3, 3)
@@ -233,3 +237,166 @@ def test_the_command_prints_the_institution(tmp_path, capsys):
         "ministry",
         True,
     )
+
+
+# --- The review page --------------------------------------------------------------------------------------
+
+URL = "/admin/statements/statement/from-article/"
+# An article written for these tests: a ministry named in full, then "the ministry", then a person.
+MINISTRY_ARTICLE = """Ruritania closed its northern border on Monday.
+
+"We will not accept any border change imposed by force," the Ruritanian Foreign Ministry said in a statement.
+
+"Nobody in Strelsau wants a quarrel with its neighbours," the ministry said.
+
+"Our patience is not endless, and the deadline stands firm," Karl Brandt told Radio Nord.
+"""
+
+
+def step_one(**changes) -> dict:
+    data = {
+        "text": MINISTRY_ARTICLE,
+        "url": "https://news.example.org/border",
+        "new_outlet": "Nordpress",
+        "title": "Ruritania closes its border",
+        "published_on": "2024-03-04",
+        "language": "en",
+        "medium": "article",
+        "extract": "Find the statements",
+    }
+    return {**data, **changes}
+
+
+def step_two(response, rows: dict[int, dict]) -> dict:
+    """What the review page POSTs when saved, with `rows` edits (the same as the page's own fields)."""
+    data = {name: response.context["form"][name].value() for name in response.context["form"].fields}
+    data = {name: str(value) for name, value in data.items() if value not in (None, False)}
+    formset = response.context["formset"]
+    for name in formset.management_form.fields:
+        data[formset.management_form.add_prefix(name)] = str(formset.management_form[name].value())
+    for index, form in enumerate(formset.forms):
+        values = {name: form[name].value() for name in form.fields}
+        values.update(rows.get(index, {}))
+        for name, value in values.items():
+            if value is True:
+                data[form.add_prefix(name)] = "on"
+            elif isinstance(value, list | tuple):
+                data[form.add_prefix(name)] = [str(item) for item in value]
+            elif value not in (False, None):
+                data[form.add_prefix(name)] = value.isoformat() if isinstance(value, datetime.date) else str(value)
+    return {**data, "save": "Save"}
+
+
+@pytest.fixture
+def analyst(client):
+    user = user_with_role("Analyst")
+    client.force_login(user)
+    return user
+
+
+def _counts() -> dict:
+    return {model.__name__: model.objects.count() for model in (Source, Official, Statement)}
+
+
+@pytest.mark.django_db
+def test_the_review_page_offers_to_create_the_institution(client, analyst):
+    """A ministry named in full is offered as a new institution of kind ministry, ticked; "the ministry" is the same
+    institution but waits for the analyst; the person stays a person."""
+    rows = client.post(URL, step_one()).context["rows"]
+    assert [
+        (row.form.initial["new_speaker"], row.form.initial["new_speaker_kind"], row.form.initial["include"])
+        for row in rows
+    ] == [
+        ("Ruritanian Foreign Ministry", "ministry", True),
+        ("Ruritanian Foreign Ministry", "ministry", False),
+        ("Karl Brandt", "person", True),
+    ]
+    assert rows[0].speaker_note == (
+        "Speaker found as “the Ruritanian Foreign Ministry” (named), an institution not among the officials yet: "
+        "create institution “Ruritanian Foreign Ministry” (ministry); cue “said in”."
+    )
+    assert "completed from the article’s earlier mention" in rows[1].speaker_note
+
+
+@pytest.mark.django_db
+def test_saving_creates_the_institution_once_as_an_institution(client, analyst):
+    """Saving creates the ministry once, as an institution of the kind chosen, and the person as a person."""
+    step2 = client.post(URL, step_one())
+    response = client.post(URL, step_two(step2, {1: {"include": True}}))
+    assert response.status_code == 302
+    kinds = dict(Official.objects.values_list("name", "kind"))
+    assert kinds == {"Ruritanian Foreign Ministry": OfficialKind.MINISTRY, "Karl Brandt": OfficialKind.PERSON}
+    ministry = Official.objects.get(name="Ruritanian Foreign Ministry")
+    assert ministry.statements.count() == 2 and ministry.history.get().history_user == analyst
+    assert messages_of(response)[0].endswith(
+        "and 3 draft statements; 1 new official (Karl Brandt); 1 new institution (Ruritanian Foreign Ministry); "
+        "new outlet Nordpress."
+    )
+
+
+@pytest.mark.django_db
+def test_a_known_institution_is_preselected_and_a_known_person_is_not_offered_for_it(client, analyst):
+    """A recorded ministry is chosen on its rows; a person recorded with a similar name is not."""
+    ministry = OfficialFactory(name="Ruritanian Foreign Ministry", kind=OfficialKind.MINISTRY)
+    OfficialFactory(name="Foreign Ministry")  # a person's record: never the speaker of a ministry's statement
+    rows = client.post(URL, step_one()).context["rows"]
+    assert [(row.form.initial["speaker"], row.form.initial["new_speaker"]) for row in rows] == [
+        (ministry.pk, ""),
+        (ministry.pk, ""),
+        (None, "Karl Brandt"),
+    ]
+    assert rows[0].form.initial["include"] and rows[1].form.initial["include"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ({0: {"new_speaker_kind": "planet"}}, "Select a valid choice"),
+        ({1: {"include": True, "new_speaker_kind": "person"}}, "is a new ministry in an earlier row"),
+        ({0: {"new_speaker": "", "speaker": None}}, "Choose who said it"),
+    ],
+)
+def test_an_invalid_institution_row_writes_nothing(client, analyst, rows, message):
+    """A kind that does not exist, or one name as an institution and a person, is an error; nothing is written."""
+    step2 = client.post(URL, step_one())
+    before = _counts()
+    response = client.post(URL, step_two(step2, rows))
+    assert response.status_code == 200
+    assert message in response.content.decode() + " ".join(messages_of(response))
+    assert _counts() == before
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_review_page_offers_and_saves_an_institution_in_the_browser(live_server, page):
+    """In the browser: the ministry's row says "create institution" with Ministry chosen, and saving creates it."""
+    user_with_role("Analyst")
+    page.goto(f"{live_server.url}/admin/login/?next={URL}")
+    page.get_by_label("Username").fill("analyst")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Article text").fill(MINISTRY_ARTICLE)
+    page.locator("#id_url").fill("https://news.example.org/border")
+    page.locator("#id_new_outlet").fill("Nordpress")
+    page.get_by_label("Title").fill("Ruritania closes its border")
+    page.get_by_label("Publication date").fill("2024-03-04")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Find the statements").click()
+
+    assert page.locator("#id_p-0-new_speaker").input_value() == "Ruritanian Foreign Ministry"
+    assert page.locator("#id_p-0-new_speaker_kind option:checked").inner_text() == OfficialKind.MINISTRY.label
+    assert page.locator("#id_p-2-new_speaker_kind option:checked").inner_text() == "Person"
+    assert page.get_by_text("create institution “Ruritanian Foreign Ministry” (ministry)").first.is_visible()
+    screenshot(page, "from-article-institution")
+    violations = serious_violations(page, exclude=[".breadcrumbs", ".select2-container"])
+    assert not violations, "\n".join(violations)
+    page.get_by_role("button", name="Save the ticked statements as drafts").click()
+    page.wait_for_url(re.compile(r"source__id__exact="))
+    assert page.get_by_text("1 new institution (Ruritanian Foreign Ministry)").is_visible()
+    assert Official.objects.get(name="Ruritanian Foreign Ministry").kind == OfficialKind.MINISTRY
