@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from statements.extraction import KnownOfficial, extract
 from statements.extraction.db import known_officials
-from statements.extraction.institutions import INSTITUTION_HEADS
+from statements.extraction.institutions import INSTITUTION_HEADS, institution_name
 from statements.models import Country, Official, OfficialKind, Source, Statement
 from tests.admin_helpers import user_with_role
 from tests.browser import screenshot, serious_violations
@@ -65,6 +65,28 @@ def test_an_institution_named_at_the_cue_is_a_new_institution(text, expected):
     speaker = proposal.speaker
     assert (speaker.name, speaker.method, speaker.institution)[: len(expected)] == expected
     assert speaker.is_new_official and speaker.is_institution and not speaker.is_person
+
+
+@pytest.mark.parametrize(
+    "mention, expected",
+    [
+        ("the Kremlin", ("Kremlin", "government")),
+        ("the Strelsau Institute for Peace Studies", ("Strelsau Institute for Peace Studies", "non_state")),
+        ("the Nordland Elections Board", ("Nordland Elections Board", "government")),
+        ("the Department of Health and Social Care", ("Department of Health and Social Care", "ministry")),
+        ("STRELSAU ― The Quill administration", ("Quill administration", "government")),  # after a dateline
+        ("NORTH STRELSAU — Karl Brandt’s campaign", ("Karl Brandt’s campaign", "non_state")),
+        ("Council", None),  # one word, not a name
+        ("Karl Brandt and the Foreign Ministry", None),  # two speakers
+        ("the Foreign Ministry and the Bank of Nordland", None),
+        ("Staff for the Nordland Committee", None),  # people working for it
+        ("Upper Nordland. Although the company", None),  # two sentences
+        ("a ministry", None),
+    ],
+)
+def test_what_names_an_institution(mention, expected):
+    """A proper name with an institution's head noun, alone and whole, is an institution of the kind it says."""
+    assert institution_name(mention) == expected
 
 
 @pytest.mark.parametrize(
@@ -185,6 +207,8 @@ def test_a_document_speaks_for_who_issued_it(text, name, method, candidates):
         f"Karl Brandt met the envoy. {QUOTE} the Nordpress news agency reported.",
         f"Karl Brandt met the envoy. {QUOTE} the newspaper said.",
         f"Karl Brandt met the envoy. {QUOTE} Nordpress reported.",
+        f"Karl Brandt met the envoy. {QUOTE} the Strelsau Times said in an editorial.",
+        f"Karl Brandt met the envoy. {QUOTE} the Strelsau Times editorial board wrote.",
     ],
 )
 def test_an_outlet_reporting_is_not_the_speaker(text):

@@ -16,11 +16,14 @@ INSTITUTION_HEADS = {
     "alliance": "alliance", "union": "union", "nations": "international", "organization": "international",
     "organisation": "international", "fund": "international", "party": "non_state", "campaign": "non_state",
     "company": "non_state", "corporation": "non_state", "group": "non_state", "movement": "non_state",
+    "board": "government", "committee": "government", "institution": "non_state", "institute": "non_state",
+    "foundation": "non_state", "association": "non_state",
 }  # fmt: skip
 # Words that make a speaker an outlet reporting, not a speaker: "the Nordpress news agency reported", "the paper".
 OUTLET_HEADS = {
     "newspaper", "paper", "daily", "broadcaster", "channel", "network", "television", "tv", "radio", "magazine",
-    "website", "outlet", "tabloid", "wire",
+    "website", "outlet", "tabloid", "wire", "times", "post", "journal", "herald", "tribune", "gazette", "news",
+    "telegraph",
 }  # fmt: skip
 OUTLET_PHRASE = re.compile(r"\bnews\s+(?:agency|service|outlet|site|network|channel)\b", re.IGNORECASE)
 # Cues by which an outlet tells what it found, not what someone said.
@@ -35,6 +38,9 @@ DOCUMENT_HEADS = {
 # Verbs by which a document is issued: "NATO and Russia issued a joint statement", "a letter signed by …".
 ISSUING = r"(?:issued|released|published|put\s+out|signed|filed|adopted|sent|posted|circulated|wrote|agreed|unveiled)"
 DETERMINERS = {"the", "a", "an"}
+DATELINE = re.compile(r"^[A-Z]{2,}(?:[ ,]+[A-Z]{2,})*\s*[―—–-]+\s*")
+# Institutions named by one word.
+SELF_NAMING = {"kremlin", "pentagon"}
 SMALL = {"of", "the", "for", "and", "on", "&"}
 
 
@@ -43,12 +49,14 @@ def _words(mention: str) -> list[str]:
 
 
 def head_word(mention: str) -> str:
-    """The noun that says what a phrase names: "the Bank of Nordland" -> "bank", "Russia's Foreign Ministry" ->
-    "ministry"."""
+    """The noun that says what a phrase names: "the Bank of Nordland" -> "bank", "Staff for the Committee" ->
+    "staff", "Russia's Foreign Ministry" -> "ministry"."""
     words = _words(mention)
     lowered = [w.lower() for w in words]
-    if "of" in lowered[1:]:
-        words = words[: lowered.index("of", 1)]
+    for joint in ("of", "for"):
+        if joint in lowered[1:]:
+            words = words[: lowered.index(joint, 1)]
+            lowered = lowered[: len(words)]
     return bare(words[-1]) if words else ""
 
 
@@ -56,22 +64,32 @@ def institution_name(mention: str) -> tuple[str, str] | None:
     """(name, kind) when the words name an institution: a proper name whose head is an institution's word ("the
     Russian Foreign Ministry", "Russia's foreign ministry", "the Bank of Nordland", "the Kremlin", "the Brandt
     campaign"); None for a person, a role ("a Foreign Ministry spokesperson") or a common noun ("the ministry")."""
+    if re.search(r"[a-z]{2}\.\s", mention):
+        return None  # "Middle East. Although the company": two sentences
+    mention = DATELINE.sub("", mention)  # "STRELSAU ― The Quill administration"
     words = _words(mention)
     if not words or words[0].lower() in {"a", "an"}:
         return None  # "a ministry official", "an embassy": nobody in particular
     while words and words[0].lower() == "the":
         words = words[1:]
-    if not words:
-        return None
+    if len(words) < 2 and not (words and bare(words[0]) in SELF_NAMING):
+        return None  # "Council", "Administration": a word, not a name ("the Kremlin" is one)
+    lowered = [w.lower() for w in words]
+    joined = lowered.index("and") if "and" in lowered else None
+    if (
+        joined is not None
+        and not ("of" in lowered and lowered.index("of") < joined)  # "Department of Health and Social Care"
+        and ("the" in lowered[joined:] or institution_name(" ".join(words[:joined])))
+    ):
+        return None  # "Brandt and the State Department", "the ministry and the bank": two speakers
     head = head_word(" ".join(words))
     kind = INSTITUTION_HEADS.get(head)
     if kind is None:
         return None
-    lowered = [w.lower() for w in words]
     if bare(words[-1]) in ROLE_NOUNS and "of" not in lowered:
         return None  # "Foreign Ministry spokesperson"
-    if any(looks_like_person(clean_tokens(strip_title(run[2])[1])) for run in name_runs(" ".join(words))):
-        return None  # "Bank of Nordland Governor Karl Brandt", "Brandt campaign manager Lou Grayson"
+    if _ends_with_a_person(" ".join(words)):
+        return None  # "Bank of Nordland Governor Karl Brandt", "Bank of Nordland governor Karl Brandt"
     # a proper name: its first word has a capital ("Russia's foreign ministry", "White House") and is no pronoun
     # or function word ("Its foreign ministry")
     if not words[0][:1].isupper() or bare(words[0]) in NOT_NAME_WORDS:
@@ -80,16 +98,32 @@ def institution_name(mention: str) -> tuple[str, str] | None:
     return name, kind
 
 
+def _ends_with_a_person(phrase: str) -> bool:
+    """A person's name after a title or a role at the end: "Bank of Nordland Governor Karl Brandt" (but "Department
+    of Health and Social Care" is no person, and neither is "Nordland Elections Board")."""
+    runs = name_runs(phrase)
+    if not runs or runs[-1][1] < len(phrase.rstrip(".,")):
+        return False
+    start, _, tokens = runs[-1]
+    title, rest = strip_title(tokens)
+    role_before = re.search(r"\b([a-z][\w-]*)\s+$", phrase[:start])
+    return looks_like_person(clean_tokens(rest)) and bool(title or (role_before and role_before.group(1) in ROLE_NOUNS))
+
+
 def is_outlet(mention: str) -> bool:
     """ "the Nordpress news agency", "the newspaper", "state television": an outlet, which reports what others say."""
-    return bool(OUTLET_PHRASE.search(mention)) or head_word(mention) in OUTLET_HEADS
+    head = head_word(mention)
+    if head in {"board", "desk", "editors", "staff"}:  # "the Nordland Times editorial board"
+        return any(bare(word) in OUTLET_HEADS for word in _words(mention))
+    return bool(OUTLET_PHRASE.search(mention)) or head in OUTLET_HEADS
 
 
 def is_document(mention: str) -> bool:
+    """ "the joint statement", "a letter", "NATO's statement"."""
     words = _words(mention)
     return (
         bool(words)
-        and words[0].lower() in {"the", "this", "that", "its", "their"} | {"a", "an"}
+        and (words[0].lower() in {"the", "this", "that", "its", "their", "a", "an"} or bool(possessor(mention)))
         and (head_word(mention) in DOCUMENT_HEADS)
     )
 
@@ -120,7 +154,7 @@ def _without_country(phrase: str, country: set[str]) -> list[str]:
     return [w for w in words if w not in country and w not in SMALL]
 
 
-_BEFORE_HEAD = re.compile(r"((?:[A-Z][\w.&-]*(?:['’]s)?\s+)+(?:[a-z]+\s+)?)$")
+_BEFORE_HEAD = re.compile(r"((?:[A-Z][\w.&-]*(?:['’]s)?\s+)+(?:(?!(?:the|a|an|and|or)\s)[a-z]+\s+)?)$")
 _AFTER_HEAD = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*")
 
 

@@ -159,6 +159,16 @@ _NAME_BEFORE_BREAK = re.compile(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?
 _INVERTED = re.compile(r"(?:(?<!said)(?<!says),\s*|\bthere\b[^,.;:“”\"]{0,40}?\s)(?:is|was)\s+(?=[A-Z])")
 
 
+def _without_determiner(mention: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", mention, flags=re.IGNORECASE)
+
+
+def _names_one(mention: str) -> bool:
+    """ "the Times", "Politico", "the paper": something definite, not "An average of 10 percent" or "This"."""
+    first = mention.split()[0] if mention.split() else ""
+    return first.lower() == "the" or (first[:1].isupper() and bare(first) not in NOT_NAME_WORDS)
+
+
 def _last_match(pattern: str, text: str) -> re.Match | None:
     matches = list(re.finditer(pattern, text))
     return matches[-1] if matches else None
@@ -357,8 +367,8 @@ class SpeakerResolver:
         speaker = self._not_a_person(mention, at)
         if speaker is None:
             speaker = self._name(mention, at) if attribution.kind == "name" else self._description(mention, at)
-        if speaker and attribution.cue in REPORT_CUES and not speaker.is_person:
-            speaker = self._outlet(speaker.name, mention)
+        if speaker and attribution.cue in REPORT_CUES and speaker.method == "description" and _names_one(mention):
+            speaker = self._outlet(_without_determiner(mention), mention)  # "…," Politico reported
         if speaker:
             self.remember(speaker, mention, at)
         return speaker
@@ -368,7 +378,7 @@ class SpeakerResolver:
     def _not_a_person(self, mention: str, at: int) -> Speaker | None:
         """An outlet, a document or an institution, before the mention is read as a person's name or role."""
         if is_outlet(mention):
-            return self._outlet(re.sub(r"^(?:the|a|an)\s+", "", mention, flags=re.IGNORECASE), mention)
+            return self._outlet(_without_determiner(mention), mention)
         if is_document(mention):
             return self._document(mention, at)
         return self._institution(mention, at)
@@ -417,7 +427,8 @@ class SpeakerResolver:
             )
         named = institution_name(mention)
         method, confidence = "explicit", NAMED_INSTITUTION_CONFIDENCE
-        if named is None and mention.split() and mention.split()[0].lower() == "the":
+        words = mention.split()
+        if named is None and len(words) > 1 and words[0].lower() == "the" and " ".join(words[1:]).islower():
             # "the ministry", "the foreign ministry": the institution the article named in full before
             earlier = fuller_mentions(self.text, head_word(mention), at)
             if not earlier:
@@ -429,6 +440,8 @@ class SpeakerResolver:
         if named is None:
             return None
         name, kind = named
+        if is_outlet(name):
+            return self._outlet(name, mention)  # "the editorial board" of "the Nordland Times"
         known = self._known_institution(name)
         if known:
             official, _ = known
