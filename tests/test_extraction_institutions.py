@@ -424,3 +424,28 @@ def test_the_review_page_offers_and_saves_an_institution_in_the_browser(live_ser
     page.wait_for_url(re.compile(r"source__id__exact="))
     assert page.get_by_text("1 new institution (Ruritanian Foreign Ministry)").is_visible()
     assert Official.objects.get(name="Ruritanian Foreign Ministry").kind == OfficialKind.MINISTRY
+
+
+@pytest.mark.parametrize(
+    "text, kind, speaker",
+    [
+        (
+            "STRELSAU, March 3 (Nordpress) - Ruritania's Foreign Ministry said on Thursday that the border would stay "
+            "closed for a month.",
+            "paraphrase",
+            "Ruritania's Foreign Ministry",
+        ),
+        (
+            "STRELSAU, March 3 (Nordpress) - Karl Brandt said on Thursday that the border would stay closed.",
+            "paraphrase",
+            "Karl Brandt",
+        ),
+        ('NORTH STRELSAU — "The border will stay closed for a month," Karl Brandt said.', "direct", "Karl Brandt"),
+    ],
+)
+def test_a_wire_dateline_is_not_the_lead_sentences_subject(text, kind, speaker):
+    """Wire copy's "PLACE, Month Day (Agency) - " or "PLACE — " before the lead sentence is neither its subject nor
+    what introduces its quote."""
+    (proposal,) = extract(text, published=DAY).proposals
+    assert (proposal.kind, proposal.speaker.name) == (kind, speaker)
+    assert not proposal.text.startswith(("STRELSAU", "NORTH"))
