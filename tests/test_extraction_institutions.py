@@ -185,7 +185,20 @@ def test_the_ministry_after_two_ministries_is_less_sure():
             [],
         ),
         (f"Karl Brandt met the envoy. {QUOTE} Nordpress's report said.", None, None, []),
+        (
+            "Nordland and Ruritania signed a declaration on Friday.\n\n" + f"{QUOTE} the communique said.",
+            None,
+            None,
+            ["Nordland", "Ruritania"],
+        ),
+        (
+            f"Karl Brandt met the envoy. A statement from the Ruritanian Foreign Ministry said: {QUOTE.rstrip(',')}",
+            "Ruritanian Foreign Ministry",
+            "document",
+            [],
+        ),
         (f"Karl Brandt met the envoy.\n\n{QUOTE} the communique said.", "communique", "description", []),
+        (f"Karl Brandt met the envoy. {QUOTE} a letter from the Nordic Legion said.", "Nordic Legion", "document", []),
     ],
 )
 def test_a_document_speaks_for_who_issued_it(text, name, method, candidates):

@@ -37,6 +37,12 @@ DOCUMENT_HEADS = {
 }  # fmt: skip
 # Verbs by which a document is issued: "NATO and Russia issued a joint statement", "a letter signed by …".
 ISSUING = r"(?:issued|released|published|put\s+out|signed|filed|adopted|sent|posted|circulated|wrote|agreed|unveiled)"
+DOCUMENT_WORDS = "|".join(sorted(DOCUMENT_HEADS, key=len, reverse=True))
+# "a statement from the Kremlin", "a letter signed by Karl Brandt and Ana Pardo": the issuer named after it
+_ISSUER_AFTER = re.compile(
+    r"\s+(?:(?:issued|released|signed|published|sent|posted)\s+)?(?:from|by)\s+"
+    r"((?:the\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of\s+|and\s+|for\s+)?(?:the\s+)?[A-Z][\w.&'’-]*)*)"
+)
 DETERMINERS = {"the", "a", "an"}
 DATELINE = re.compile(r"^[A-Z]{2,}(?:[ ,]+[A-Z]{2,})*\s*[―—–-]+\s*")
 # Institutions named by one word.
@@ -131,6 +137,12 @@ def is_document(mention: str) -> bool:
 def possessor(mention: str) -> str:
     """ "NATO's statement" -> "NATO", "the ministry's statement" -> "the ministry"; "" without one."""
     match = re.match(r"(.+?)(?:'s|’s|s'|s’)\s", mention)
+    return match.group(1) if match else ""
+
+
+def issuer_after(text: str, end: int) -> str:
+    """ "a statement from the Kremlin" -> "the Kremlin" (the words right after the document's mention at `end`)."""
+    match = _ISSUER_AFTER.match(text, end)
     return match.group(1) if match else ""
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .attribution import INTRO_WORDS, SPEECH_CUE, Attribution, _first_np, _head, _last_np, _np_kind
 from .institutions import (
+    DOCUMENT_WORDS,
     ISSUING,
     REPORT_CUES,
     fuller_mentions,
@@ -14,6 +15,7 @@ from .institutions import (
     institution_name,
     is_document,
     is_outlet,
+    issuer_after,
     possessor,
     preferred_name,
     same_institution,
@@ -459,10 +461,10 @@ class SpeakerResolver:
         return Speaker(name, mention, method, is_new_official=True, confidence=confidence, institution=kind)
 
     def _document(self, mention: str, at: int) -> Speaker | None:
-        """ "the joint statement said": who issued it, when the mention ("NATO's statement"), its sentence or the one
-        before names them; several issuers are candidates, not a speaker; else a description (never the person
-        last named)."""
-        owner = possessor(mention)
+        """ "the joint statement said": who issued it, when the mention ("NATO's statement", "a statement from the
+        Kremlin"), its sentence or the one before names them; several issuers are candidates, not a speaker; else a
+        description (never the person last named)."""
+        owner = possessor(mention) or issuer_after(self.text, at + len(mention))
         phrases = split_issuers(owner) if owner else self._issuers_before(mention, at)
         issuers = [speaker for speaker in (self._issuer(phrase, at) for phrase in phrases) if speaker is not None]
         if not issuers:
@@ -489,9 +491,11 @@ class SpeakerResolver:
         start = self._previous_sentence_start(at)
         head = re.escape(head_word(mention))
         window = self.text[start:at]
-        issuing = ISSUING + r"\s+(?:a|an|the|its|their|his|her)\s+(?:[\w-]+\s+){0,3}?" + head + r"\b"
+        # the same document, or another word for it ("issued a joint statement … The communique said")
+        document = rf"(?:{head}|{DOCUMENT_WORDS})"
+        issuing = ISSUING + r"\s+(?:a|an|the|its|their|his|her)\s+(?:[\w-]+\s+){0,3}?" + document + r"\b"
         issued = _last_match(issuing, window)
-        by = _last_match(head + r"\s+(?:\w+\s+){0,2}?" + ISSUING + r"\s+by\s+([^.;:!?\n]+)", window)
+        by = _last_match(document + r"\s+(?:\w+\s+){0,2}?" + ISSUING + r"\s+by\s+([^.;:!?\n]+)", window)
         if by is not None and (issued is None or by.start() > issued.start()):
             phrase = re.split(r",|\s+(?:on|in|at|last|this|after|before|that|which|who|to)\s", by.group(1))[0]
             return split_issuers(phrase.strip())
@@ -516,8 +520,10 @@ class SpeakerResolver:
         speaker = self._institution(phrase, at)
         if speaker is not None:
             return speaker
-        kind = _np_kind(phrase)
-        if kind == "name":
+        if re.match(r"the\s", phrase, re.IGNORECASE):
+            # "a letter from the Nordic Legion": a name with "the" is an organisation's, never a person's
+            return Speaker(_without_determiner(phrase), phrase, "description")
+        if _np_kind(phrase) == "name":
             return self._name(phrase, at)
         return None
 
