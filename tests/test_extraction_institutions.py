@@ -11,7 +11,7 @@ from django.contrib.messages import get_messages
 from django.core.management import call_command
 
 from statements.extraction import KnownOfficial, extract
-from statements.extraction.db import known_officials
+from statements.extraction.db import extract_with_database, known_officials
 from statements.extraction.institutions import INSTITUTION_HEADS, institution_name
 from statements.models import Country, Official, OfficialKind, Source, Statement
 from tests.admin_helpers import user_with_role
@@ -462,3 +462,50 @@ def test_a_wire_dateline_is_not_the_lead_sentences_subject(text, kind, speaker):
     (proposal,) = extract(text, published=DAY).proposals
     assert (proposal.kind, proposal.speaker.name) == (kind, speaker)
     assert not proposal.text.startswith(("STRELSAU", "NORTH"))
+
+
+# Wire copy about a ministry's decision, written for these tests: what analysts paste most.
+WIRE_ARTICLE = """STRELSAU, March 3 (Nordpress) - Ruritania's Foreign Ministry said on Thursday that it would \
+close the northern border for a month.
+
+"The decision is final and it is not directed against anyone," the ministry said in a statement.
+
+Strelsau Palace said the president had approved the measure. "Security comes first," the palace said.
+
+A Foreign Ministry spokeswoman, Lena Orlova, told reporters: "We have informed our neighbours in good time."
+
+"The closure is a violation of our agreements," the Nordic Foreign Office said.
+
+Nordland and Ruritania later issued a joint statement. "Both sides will keep talking," the joint statement said.
+
+"Traffic at the crossing stopped at noon," the Nordpress news agency reported.
+"""
+
+
+@pytest.mark.django_db
+def test_wire_copy_about_a_ministry_with_the_database():
+    """Against the database: the ministry and the government are the recorded institutions (by the country's
+    words), the spokeswoman the recorded person, the other ministry a new institution, the joint statement two
+    candidates and the agency nobody."""
+    ruritania = Country.objects.create(name="Ruritania", code="XR", aliases="Ruritanian\nStrelsau")
+    ministry = OfficialFactory(name="Ruritanian Foreign Ministry", kind=OfficialKind.MINISTRY, country=ruritania)
+    government = OfficialFactory(
+        name="Government of Ruritania", aliases="Strelsau Palace", kind=OfficialKind.GOVERNMENT, country=ruritania
+    )
+    orlova = OfficialFactory(name="Lena Orlova", country=ruritania)
+    extraction = extract_with_database(WIRE_ARTICLE, published=DAY)
+    found = [
+        (p.kind, p.speaker and (p.speaker.name, p.speaker.official_id, p.speaker.institution), p.candidates)
+        for p in extraction.proposals
+    ]
+    assert found == [
+        ("paraphrase", ("Ruritanian Foreign Ministry", ministry.pk, "ministry"), []),
+        ("direct", ("Ruritanian Foreign Ministry", ministry.pk, "ministry"), []),
+        ("paraphrase", ("Government of Ruritania", government.pk, "government"), []),
+        ("direct", ("Government of Ruritania", government.pk, "government"), []),
+        ("direct", ("Lena Orlova", orlova.pk, ""), []),
+        ("direct", ("Nordic Foreign Office", None, "government"), []),
+        ("direct", None, ["Nordland", "Government of Ruritania"]),
+        ("direct", ("Nordpress news agency", None, ""), []),
+    ]
+    assert extraction.new_official_names == ["Nordic Foreign Office"]

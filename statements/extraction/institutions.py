@@ -7,18 +7,22 @@ from .names import NOT_NAME_WORDS, ROLE_NOUNS, bare, clean_tokens, looks_like_pe
 
 # The word that makes a name an institution's, and the kind of Official proposed for it (the values of
 # statements.models.OfficialKind; the analyst can change it on the page).
-INSTITUTION_HEADS = {
-    "ministry": "ministry", "department": "ministry", "embassy": "embassy", "consulate": "embassy",
-    "mission": "embassy", "government": "government", "kremlin": "government", "cabinet": "government",
-    "presidency": "government", "administration": "government", "pentagon": "government", "house": "government",
-    "parliament": "government", "bank": "government", "office": "government", "agency": "government",
-    "bureau": "government", "commission": "government", "council": "government", "secretariat": "government",
-    "alliance": "alliance", "union": "union", "nations": "international", "organization": "international",
-    "organisation": "international", "fund": "international", "party": "non_state", "campaign": "non_state",
-    "company": "non_state", "corporation": "non_state", "group": "non_state", "movement": "non_state",
-    "board": "government", "committee": "government", "institution": "non_state", "institute": "non_state",
-    "foundation": "non_state", "association": "non_state",
+HEADS_BY_KIND = {
+    "ministry": ("ministry", "department"),
+    "embassy": ("embassy", "consulate", "mission"),
+    "government": (
+        "government", "kremlin", "cabinet", "presidency", "administration", "pentagon", "house", "parliament",
+        "palace", "bank", "office", "agency", "bureau", "commission", "council", "committee", "board", "secretariat",
+    ),
+    "alliance": ("alliance",),
+    "union": ("union",),
+    "international": ("nations", "organization", "organisation", "fund"),
+    "non_state": (
+        "party", "campaign", "company", "corporation", "group", "movement", "institution", "institute", "foundation",
+        "association",
+    ),
 }  # fmt: skip
+INSTITUTION_HEADS = {head: kind for kind, heads in HEADS_BY_KIND.items() for head in heads}
 # Words that make a speaker an outlet reporting, not a speaker: "the Nordpress news agency reported", "the paper".
 OUTLET_HEADS = {
     "newspaper", "paper", "daily", "broadcaster", "channel", "network", "television", "tv", "radio", "magazine",
