@@ -2,8 +2,12 @@
 joint statement said") and the outlets that only report them ("the Nordpress news agency reported")."""
 
 import re
+from collections.abc import Callable
 
+from .attribution import _last_np, _np_kind
 from .names import NOT_NAME_WORDS, ROLE_NOUNS, bare, clean_tokens, looks_like_person, name_runs, normalise, strip_title
+from .text import sentence_start
+from .types import KnownOfficial, Speaker
 
 # The word that makes a name an institution's, and the kind of Official proposed for it (the values of
 # statements.models.OfficialKind; the analyst can change it on the page).
@@ -212,3 +216,193 @@ def preferred_name(name: str, mentions: list[str]) -> str:
     same = [mention for mention in mentions if same_name(mention, name)] or [name]
     plain = [mention for mention in same if not re.search(r"['’]s\b|s['’]", mention)]
     return (plain or same)[0]
+
+
+# Institutions: named in full at the cue (a known one, or one to create), completed from the article's fuller mention
+# ("the ministry" -> "Russia's Foreign Ministry"; less when the article named several), or the issuer of a document
+# ("the joint statement"); two issuers or more are "speaker unknown" with both as candidates.
+KNOWN_INSTITUTION_CONFIDENCE = 0.95
+NAMED_INSTITUTION_CONFIDENCE = 0.9
+EARLIER_INSTITUTION_CONFIDENCE = 0.8
+RIVAL_INSTITUTIONS_CONFIDENCE = 0.6
+ISSUER_CONFIDENCE = 0.8
+SEVERAL_ISSUERS_CONFIDENCE = 0.3
+# An outlet reporting ("the Nordpress news agency reported") is shown, never proposed as the speaker.
+OUTLET_CONFIDENCE = 0.55
+# Methods whose confidence is set when the speaker is found.
+SET_WHEN_FOUND = {"earlier", "document", "outlet"}
+
+
+def without_determiner(mention: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", mention, flags=re.IGNORECASE)
+
+
+def names_one(mention: str) -> bool:
+    """ "the Times", "Politico", "the paper": something definite, not "An average of 10 percent" or "This"."""
+    first = mention.split()[0] if mention.split() else ""
+    return first.lower() == "the" or (first[:1].isupper() and bare(first) not in NOT_NAME_WORDS)
+
+
+def _last_match(pattern: str, text: str) -> re.Match | None:
+    matches = list(re.finditer(pattern, text))
+    return matches[-1] if matches else None
+
+
+class InstitutionSpeakers:
+    """The part of SpeakerResolver (speakers.py) that reads institutions, documents and outlets. It uses the
+    resolver's `text`, `institutions` (the known officials that are not people), `issuers` and `_name`."""
+
+    text: str
+    institutions: list[KnownOfficial]
+    issuers: list[str]
+    _name: Callable[[str, int], Speaker | None]
+
+    def _not_a_person(self, mention: str, at: int) -> Speaker | None:
+        """An outlet, a document or an institution, before the mention is read as a person's name or role."""
+        if is_outlet(mention):
+            return self._outlet(without_determiner(mention), mention)
+        if is_document(mention):
+            return self._document(mention, at)
+        return self._institution(mention, at)
+
+    def _outlet(self, name: str, mention: str) -> Speaker:
+        # a report by an agency or a paper is not a statement by an official: shown, never proposed as the speaker
+        return Speaker(name, mention, "outlet", confidence=OUTLET_CONFIDENCE)
+
+    def _known_institution(self, name: str) -> tuple[KnownOfficial, str] | None:
+        """The known institution an institution's name means: by name or alias ("the Kremlin", "NATO"), by the same
+        words but its country's ("Russia's Foreign Ministry" = "Russian Foreign Ministry"), or a country's name or
+        alias ("Moscow said") for the one government of that country."""
+        key = normalise(name)
+        if not key:
+            return None
+        for official in self.institutions:
+            if key == normalise(official.name):
+                return official, "explicit"
+            if any(key == normalise(alias) for alias in official.aliases):
+                return official, "alias"
+        same = [o for o in self.institutions if same_institution(name, o.name, o.country_aliases)]
+        if len(same) == 1:
+            return same[0], "alias"
+        governments = [
+            o for o in self.institutions if o.kind == "government" and key in {normalise(w) for w in o.country_aliases}
+        ]
+        if len(governments) == 1:
+            return governments[0], "alias"
+        return None
+
+    def _institution(self, mention: str, at: int) -> Speaker | None:
+        """ "the Russian Foreign Ministry", "the Kremlin", "NATO" (when known), "the ministry" (completed to the
+        article's fuller mention); None when the mention is no institution."""
+        if re.match(r"(?:a|an)\s", mention, re.IGNORECASE):
+            return None  # "a Foreign Ministry spokesperson", "an embassy official": a person described
+        known = self._known_institution(mention)
+        if known:
+            official, method = known
+            return Speaker(
+                official.name,
+                mention,
+                method,
+                official_id=official.id,
+                confidence=KNOWN_INSTITUTION_CONFIDENCE,
+                institution=official.kind,
+            )
+        named = institution_name(mention)
+        method, confidence = "explicit", NAMED_INSTITUTION_CONFIDENCE
+        words = mention.split()
+        if named is None and len(words) > 1 and words[0].lower() == "the" and " ".join(words[1:]).islower():
+            # "the ministry", "the foreign ministry": the institution the article named in full before
+            earlier = fuller_mentions(self.text, head_word(mention), at)
+            if not earlier:
+                return None
+            named = earlier[-1][1:]
+            method = "earlier"
+            rivals = [name for _, name, _ in earlier if not same_name(name, named[0])]
+            confidence = RIVAL_INSTITUTIONS_CONFIDENCE if rivals else EARLIER_INSTITUTION_CONFIDENCE
+        if named is None:
+            return None
+        name, kind = named
+        if is_outlet(name):
+            return self._outlet(name, mention)  # "the editorial board" of "the Nordland Times"
+        known = self._known_institution(name)
+        if known:
+            official, _ = known
+            return Speaker(
+                official.name,
+                mention,
+                method,
+                official_id=official.id,
+                confidence=confidence,
+                institution=official.kind,
+            )
+        # one new official per institution, however the article writes it ("Ruritania's Foreign Ministry")
+        mentions = [found for _, found, _ in fuller_mentions(self.text, head_word(name), len(self.text))]
+        name = preferred_name(name, mentions)
+        return Speaker(name, mention, method, is_new_official=True, confidence=confidence, institution=kind)
+
+    def _document(self, mention: str, at: int) -> Speaker | None:
+        """ "the joint statement said": who issued it, when the mention ("NATO's statement", "a statement from the
+        Kremlin"), its sentence or the one before names them; several issuers are candidates, not a speaker; else a
+        description (never the person last named)."""
+        owner = possessor(mention) or issuer_after(self.text, at + len(mention))
+        phrases = split_issuers(owner) if owner else self._issuers_before(mention, at)
+        issuers = [speaker for speaker in (self._issuer(phrase, at) for phrase in phrases) if speaker is not None]
+        if not issuers:
+            return None  # left to _description: "the joint statement" stays a description
+        if len(issuers) > 1:
+            self.issuers = [speaker.name for speaker in issuers]
+            return Speaker(" and ".join(self.issuers), mention, "document", confidence=SEVERAL_ISSUERS_CONFIDENCE)
+        issuer = issuers[0]
+        confidence = ISSUER_CONFIDENCE if issuer.is_person or issuer.is_institution else 0.6
+        return Speaker(
+            issuer.name,
+            mention,
+            "document",
+            official_id=issuer.official_id,
+            is_new_official=issuer.is_new_official,
+            confidence=confidence,
+            title=issuer.title,
+            institution=issuer.institution,
+        )
+
+    def _issuers_before(self, mention: str, at: int) -> list[str]:
+        """Who issued the document, as the same sentence or the one before says: "NATO and Russia issued a joint
+        statement", "a letter signed by Karl Brandt"."""
+        start = self._previous_sentence_start(at)
+        head = re.escape(head_word(mention))
+        window = self.text[start:at]
+        # the same document, or another word for it ("issued a joint statement … The communique said")
+        document = rf"(?:{head}|{DOCUMENT_WORDS})"
+        issuing = ISSUING + r"\s+(?:a|an|the|its|their|his|her)\s+(?:[\w-]+\s+){0,3}?" + document + r"\b"
+        issued = _last_match(issuing, window)
+        by = _last_match(document + r"\s+(?:\w+\s+){0,2}?" + ISSUING + r"\s+by\s+([^.;:!?\n]+)", window)
+        if by is not None and (issued is None or by.start() > issued.start()):
+            phrase = re.split(r",|\s+(?:on|in|at|last|this|after|before|that|which|who|to)\s", by.group(1))[0]
+            return split_issuers(phrase.strip())
+        if issued is None:
+            return []
+        verb = start + issued.start()
+        subject = _last_np(self.text, sentence_start(self.text, verb, start), verb)
+        if subject is None or _np_kind(subject[0]) == "pronoun":
+            return []
+        return split_issuers(subject[0])
+
+    def _previous_sentence_start(self, at: int) -> int:
+        start = sentence_start(self.text, at, self.text.rfind("\n", 0, at) + 1)
+        end = start
+        while end > 0 and self.text[end - 1].isspace():
+            end -= 1
+        if end == 0:
+            return start
+        return sentence_start(self.text, end - 1, self.text.rfind("\n", 0, end - 1) + 1)
+
+    def _issuer(self, phrase: str, at: int) -> Speaker | None:
+        speaker = self._institution(phrase, at)
+        if speaker is not None:
+            return speaker
+        if re.match(r"the\s", phrase, re.IGNORECASE):
+            # "a letter from the Nordic Legion": a name with "the" is an organisation's, never a person's
+            return Speaker(without_determiner(phrase), phrase, "description")
+        if _np_kind(phrase) == "name":
+            return self._name(phrase, at)
+        return None
