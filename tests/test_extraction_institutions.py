@@ -129,6 +129,15 @@ def test_the_ministry_is_completed_and_matched_to_the_known_institution():
     assert speakers(text, KNOWN) == [("Ruritanian Foreign Ministry", "earlier", "ministry", 21, False)]
 
 
+def test_a_shorter_name_is_the_fuller_one_the_article_gave_before():
+    """ "the Foreign Ministry" after "Nordland's Foreign Ministry" is Nordland's, not the one known ministry of
+    another country, and not a third institution."""
+    nordic = KnownOfficial("Nordic Foreign Ministry", id=28, kind="ministry", country_aliases=("Nordland", "Nordic"))
+    text = f"Nordland's Foreign Ministry summoned the envoy on Monday. {QUOTE} the Foreign Ministry said."
+    assert speakers(text, (MINISTRY, nordic)) == [("Nordic Foreign Ministry", "earlier", "ministry", 28, False)]
+    assert speakers(text, (MINISTRY,)) == [("Nordland's Foreign Ministry", "earlier", "ministry", None, True)]
+
+
 def test_an_institution_and_a_person_never_stand_for_each_other():
     """A person official is never given for an institution's mention, nor an institution for a person's."""
     brandt_ministry = KnownOfficial("Brandt Ministry", id=26, kind="ministry")

@@ -269,10 +269,10 @@ class InstitutionSpeakers:
         # a report by an agency or a paper is not a statement by an official: shown, never proposed as the speaker
         return Speaker(name, mention, "outlet", confidence=OUTLET_CONFIDENCE)
 
-    def _known_institution(self, name: str) -> tuple[KnownOfficial, str] | None:
-        """The known institution an institution's name means: by name or alias ("the Kremlin", "NATO"), by the same
-        words but its country's ("Russia's Foreign Ministry" = "Russian Foreign Ministry"), or a country's name or
-        alias ("Moscow said") for the one government of that country."""
+    def _known_institution(self, name: str, *, exact: bool = False) -> tuple[KnownOfficial, str] | None:
+        """The known institution an institution's name means: by name or alias ("the Kremlin", "NATO"), and unless
+        `exact`, by the same words but its country's ("Russia's Foreign Ministry" = "Russian Foreign Ministry"), or
+        a country's name or alias ("Moscow said") for the one government of that country."""
         key = normalise(name)
         if not key:
             return None
@@ -281,6 +281,8 @@ class InstitutionSpeakers:
                 return official, "explicit"
             if any(key == normalise(alias) for alias in official.aliases):
                 return official, "alias"
+        if exact:
+            return None
         same = [o for o in self.institutions if same_institution(name, o.name, o.country_aliases)]
         if len(same) == 1:
             return same[0], "alias"
@@ -296,49 +298,53 @@ class InstitutionSpeakers:
         article's fuller mention); None when the mention is no institution."""
         if re.match(r"(?:a|an)\s", mention, re.IGNORECASE):
             return None  # "a Foreign Ministry spokesperson", "an embassy official": a person described
-        known = self._known_institution(mention)
-        if known:
-            official, method = known
-            return Speaker(
-                official.name,
-                mention,
-                method,
-                official_id=official.id,
-                confidence=KNOWN_INSTITUTION_CONFIDENCE,
-                institution=official.kind,
-            )
+        known = self._known_institution(mention, exact=True)
         named = institution_name(mention)
         method, confidence = "explicit", NAMED_INSTITUTION_CONFIDENCE
         words = mention.split()
-        if named is None and len(words) > 1 and words[0].lower() == "the" and " ".join(words[1:]).islower():
-            # "the ministry", "the foreign ministry": the institution the article named in full before
-            earlier = fuller_mentions(self.text, head_word(mention), at)
-            if not earlier:
+        common = named is None and len(words) > 1 and words[0].lower() == "the" and " ".join(words[1:]).islower()
+        if known is None and (named is not None or common):
+            # "the ministry", "the Foreign Ministry": the institution the article named in full before
+            fuller = self._fuller(named[0] if named else " ".join(words[1:]), at, any_with_head=common)
+            if fuller is not None:
+                named, method, confidence = fuller
+            elif common:
                 return None
-            named = earlier[-1][1:]
-            method = "earlier"
-            rivals = [name for _, name, _ in earlier if not same_name(name, named[0])]
-            confidence = RIVAL_INSTITUTIONS_CONFIDENCE if rivals else EARLIER_INSTITUTION_CONFIDENCE
+        known = known or self._known_institution(named[0] if named else mention)
+        if known:
+            official, found = known
+            return Speaker(
+                official.name,
+                mention,
+                method if method == "earlier" else found,
+                official_id=official.id,
+                confidence=confidence if method == "earlier" else KNOWN_INSTITUTION_CONFIDENCE,
+                institution=official.kind,
+            )
         if named is None:
             return None
         name, kind = named
         if is_outlet(name):
             return self._outlet(name, mention)  # "the editorial board" of "the Nordland Times"
-        known = self._known_institution(name)
-        if known:
-            official, _ = known
-            return Speaker(
-                official.name,
-                mention,
-                method,
-                official_id=official.id,
-                confidence=confidence,
-                institution=official.kind,
-            )
         # one new official per institution, however the article writes it ("Ruritania's Foreign Ministry")
         mentions = [found for _, found, _ in fuller_mentions(self.text, head_word(name), len(self.text))]
         name = preferred_name(name, mentions)
         return Speaker(name, mention, method, is_new_official=True, confidence=confidence, institution=kind)
+
+    def _fuller(self, name: str, at: int, *, any_with_head: bool) -> tuple[tuple[str, str], str, float] | None:
+        """The latest fuller mention before `at` of the institution `name` shortens: "Ruritania's Foreign Ministry"
+        for "the Foreign Ministry" (ending in the same words) or, for a common noun ("the ministry"), any with the
+        same head; less sure when the article named another institution that it could be."""
+        earlier = fuller_mentions(self.text, head_word(name), at)
+        if not any_with_head:
+            tail = normalise(name).split()
+            earlier = [e for e in earlier if len(normalise(e[1]).split()) > len(tail) > 0]
+            earlier = [e for e in earlier if normalise(e[1]).split()[-len(tail) :] == tail]
+        if not earlier:
+            return None
+        latest = earlier[-1][1:]
+        rivals = [found for _, found, _ in earlier if not same_name(found, latest[0])]
+        return latest, "earlier", RIVAL_INSTITUTIONS_CONFIDENCE if rivals else EARLIER_INSTITUTION_CONFIDENCE
 
     def _document(self, mention: str, at: int) -> Speaker | None:
         """ "the joint statement said": who issued it, when the mention ("NATO's statement", "a statement from the
