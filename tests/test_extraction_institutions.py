@@ -253,6 +253,28 @@ def test_an_institution_is_never_the_antecedent_of_he():
     assert [s[0] for s in speakers(text)] == ["Ruritanian Foreign Ministry", "Karl Brandt"]
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            f"The Ruritanian Foreign Ministry summoned the envoy. {QUOTE} it said.",
+            ("Ruritanian Foreign Ministry", "pronoun", 0.8),
+        ),
+        (
+            f"The Nordpress news agency reported the closure. {QUOTE} it said.",
+            ("Nordpress news agency", "outlet", 0.55),
+        ),
+        (f"Karl Brandt spoke to reporters. {QUOTE} it said.", None),
+    ],
+)
+def test_it_said_is_the_institution_that_spoke_last_never_a_person(text, expected):
+    """ "…," it said is the institution (or outlet) that spoke just before, a little less sure; after a person it is
+    nobody, not that person."""
+    proposal = [p for p in extract(text, published=DAY).proposals if p.has_quote][-1]
+    speaker = proposal.speaker
+    assert (speaker and (speaker.name, speaker.method, speaker.confidence)) == expected
+
+
 def test_institution_kinds_are_official_kinds():
     """Every kind the extractor proposes is a kind an Official can have, and none is a person."""
     assert set(INSTITUTION_HEADS.values()) <= set(OfficialKind.values) - {OfficialKind.PERSON}

@@ -4,7 +4,7 @@ joint statement said") and the outlets that only report them ("the Nordpress new
 import re
 from collections.abc import Callable
 
-from .attribution import _last_np, _np_kind
+from .attribution import _first_np, _head, _last_np, _np_kind
 from .names import NOT_NAME_WORDS, ROLE_NOUNS, bare, clean_tokens, looks_like_person, name_runs, normalise, strip_title
 from .text import sentence_start
 from .types import KnownOfficial, Speaker
@@ -229,6 +229,9 @@ ISSUER_CONFIDENCE = 0.8
 SEVERAL_ISSUERS_CONFIDENCE = 0.3
 # An outlet reporting ("the Nordpress news agency reported") is shown, never proposed as the speaker.
 OUTLET_CONFIDENCE = 0.55
+# "it said" is the institution that spoke last, within this many characters, a little less sure.
+IT_WINDOW = 600
+IT_PENALTY = 0.1
 # Methods whose confidence is set when the speaker is found.
 SET_WHEN_FOUND = {"earlier", "document", "outlet"}
 
@@ -255,6 +258,7 @@ class InstitutionSpeakers:
     text: str
     institutions: list[KnownOfficial]
     issuers: list[str]
+    last_institution: tuple[int, Speaker] | None
     _name: Callable[[str, int], Speaker | None]
 
     def _not_a_person(self, mention: str, at: int) -> Speaker | None:
@@ -264,6 +268,36 @@ class InstitutionSpeakers:
         if is_document(mention):
             return self._document(mention, at)
         return self._institution(mention, at)
+
+    def _it(self, mention: str, at: int) -> Speaker | None:
+        """ "…," it said: the institution (or outlet) that spoke last, not far back; nobody when there is none, and
+        never a person."""
+        previous = self._previous_sentence_start(at)
+        last = self.last_institution[1] if self.last_institution else None
+        if self.last_institution is None or self.last_institution[0] < previous:
+            # "The Foreign Ministry summoned the envoy. '…,' it said": the subject of the sentence before
+            subject = _first_np(self.text, previous, sentence_start(self.text, at, previous))
+            subject = _head(*subject) if subject else None
+            found = None
+            if subject and is_outlet(subject[0]):
+                found = self._outlet(without_determiner(subject[0]), subject[0])
+            elif subject:
+                found = self._institution(*subject)
+            if found is not None:
+                last = found
+            elif self.last_institution is None or at - self.last_institution[0] > IT_WINDOW:
+                return None
+        if last is None:
+            return None
+        return Speaker(
+            last.name,
+            mention,
+            "pronoun" if last.is_institution else last.method,
+            official_id=last.official_id,
+            is_new_official=last.is_new_official,
+            confidence=round(last.confidence - IT_PENALTY, 2) if last.is_institution else last.confidence,
+            institution=last.institution,
+        )
 
     def _outlet(self, name: str, mention: str) -> Speaker:
         # a report by an agency or a paper is not a statement by an official: shown, never proposed as the speaker

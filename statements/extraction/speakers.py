@@ -143,6 +143,7 @@ class SpeakerResolver(InstitutionSpeakers):
         self.officials = [official for official in officials if not official.is_institution]
         self.institutions = [official for official in officials if official.is_institution]
         self.issuers: list[str] = []  # the several issuers of the last document resolved: candidates, not a speaker
+        self.last_institution: tuple[int, Speaker] | None = None  # (offset, speaker): what a later "it said" means
         self.genders: dict[str, str] = {}  # normalised name -> "m"/"f", learnt from resolved pronouns
         self.history: list[tuple[int, Speaker]] = []  # (offset, speaker) of every personal attribution so far
         self.last_by_gender: dict[str, Speaker] = {}
@@ -321,6 +322,8 @@ class SpeakerResolver(InstitutionSpeakers):
     def resolve(self, attribution: Attribution) -> Speaker | None:
         mention, at = attribution.mention, attribution.mention_start
         self.issuers = []
+        if attribution.kind == "pronoun" and bare(mention) == "it":
+            return self._it(mention, at)  # "…," it said: the institution that spoke last, never a person
         if attribution.kind == "pronoun":
             return self._pronoun(mention, at)
         speaker = self._not_a_person(mention, at)
@@ -330,6 +333,8 @@ class SpeakerResolver(InstitutionSpeakers):
             speaker = self._outlet(without_determiner(mention), mention)  # "…," Politico reported
         if speaker:
             self.remember(speaker, mention, at)
+            if speaker.is_institution or speaker.method == "outlet":
+                self.last_institution = (at, speaker)
         return speaker
 
     def remember(self, speaker: Speaker, mention: str = "", at: int = -1) -> None:
