@@ -76,6 +76,7 @@ def test_an_institution_named_at_the_cue_is_a_new_institution(text, expected):
         ("the Department of Health and Social Care", ("Department of Health and Social Care", "ministry")),
         ("STRELSAU ― The Quill administration", ("Quill administration", "government")),  # after a dateline
         ("NORTH STRELSAU — Karl Brandt’s campaign", ("Karl Brandt’s campaign", "non_state")),
+        ("Bank of Nordland CEO Lou Grayson", None),  # a person
         ("Council", None),  # one word, not a name
         ("Karl Brandt and the Foreign Ministry", None),  # two speakers
         ("the Foreign Ministry and the Bank of Nordland", None),

@@ -113,15 +113,20 @@ def institution_name(mention: str) -> tuple[str, str] | None:
 
 
 def _ends_with_a_person(phrase: str) -> bool:
-    """A person's name after a title or a role at the end: "Bank of Nordland Governor Karl Brandt" (but "Department
-    of Health and Social Care" is no person, and neither is "Nordland Elections Board")."""
+    """A person's name after the institution's: "Bank of Nordland Governor Karl Brandt", "Bank of Nordland CEO Karl
+    Brandt" (but "Department of Health and Social Care" is no person, nor is "Nordland Elections Board")."""
     runs = name_runs(phrase)
     if not runs or runs[-1][1] < len(phrase.rstrip(".,")):
         return False
     start, _, tokens = runs[-1]
     title, rest = strip_title(tokens)
-    role_before = re.search(r"\b([a-z][\w-]*)\s+$", phrase[:start])
-    return looks_like_person(clean_tokens(rest)) and bool(title or (role_before and role_before.group(1) in ROLE_NOUNS))
+    if not looks_like_person(clean_tokens(rest)):
+        return False
+    if title:
+        return True
+    before = re.search(r"(\S+)\s+$", phrase[:start])
+    # the whole name is one run ("Nordland Elections Board"), or the run completes "of …" / "and …"
+    return before is not None and before.group(1).lower() not in {"of", "and", "for", "the", "&"}
 
 
 def is_outlet(mention: str) -> bool:
