@@ -69,6 +69,7 @@ class DraftStatement:
     speaker: Official | None = None
     new_speaker_name: str = ""
     new_speaker_kind: str = OfficialKind.PERSON  # a new person, or the kind of a new institution
+    new_speaker_country: Country | None = None  # the new official's own country (an institution's: a ministry's)
     kind: str = Kind.DIRECT
     date_precision: str = DatePrecision.DAY
     topics: Sequence[Topic] = ()
@@ -164,12 +165,16 @@ def _source(new: NewSource, *, user: AbstractBaseUser | None, tally: dict) -> So
     return source
 
 
-def _new_official(name: str, *, kind: str, user: AbstractBaseUser | None) -> Official:
+def _new_official(name: str, *, kind: str, country: Country | None, user: AbstractBaseUser | None) -> Official:
     # Analysts pick existing officials on the page; a hand-typed existing name would make a duplicate official.
     if Official.objects.filter(name__iexact=name).exists():
         raise ValidationError(f"An official named {name} already exists: choose them instead of creating a new one.")
     official = Official(
-        name=name, slug=_unique_slug(Official, name, fallback="official"), kind=kind, is_synthetic=False
+        name=name,
+        slug=_unique_slug(Official, name, fallback="official"),
+        kind=kind,
+        country=country,
+        is_synthetic=False,
     )
     _validated(official, label=f"New official {name}")
     official._history_user = user
@@ -238,13 +243,17 @@ def create_article_drafts(
             if speaker is None:
                 key = name.casefold()
                 if key not in officials_by_name:  # the same new person in several rows is one official
-                    officials_by_name[key] = _new_official(name, kind=draft.new_speaker_kind, user=user)
+                    officials_by_name[key] = _new_official(
+                        name, kind=draft.new_speaker_kind, country=draft.new_speaker_country, user=user
+                    )
                     result.new_officials.append(officials_by_name[key])
                 speaker = officials_by_name[key]
-                if speaker.kind != draft.new_speaker_kind:
+                if speaker.kind != draft.new_speaker_kind or speaker.country != draft.new_speaker_country:
+                    what = OfficialKind(speaker.kind).short_label + (
+                        f" of {speaker.country}" if speaker.country else ""
+                    )
                     raise ValidationError(
-                        f"{label}: {name} is a new {OfficialKind(speaker.kind).short_label} in an earlier row: "
-                        "make both rows the same."
+                        f"{label}: {name} is a new {what} in an earlier row: make both rows the same."
                     )
             statement = Statement(
                 speaker=speaker,

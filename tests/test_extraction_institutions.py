@@ -389,12 +389,18 @@ def test_the_review_page_offers_to_create_the_institution(client, analyst):
 
 @pytest.mark.django_db
 def test_saving_creates_the_institution_once_as_an_institution(client, analyst):
-    """Saving creates the ministry once, as an institution of the kind chosen, and the person as a person."""
+    """Saving creates the ministry once, as an institution of the kind chosen and of the country its name names,
+    and the person as a person."""
+    ruritania = Country.objects.create(name="Ruritania", code="XR")
     step2 = client.post(URL, step_one())
+    assert [row.form.initial["new_speaker_country"] for row in step2.context["rows"]] == [ruritania.pk] * 2 + [None]
     response = client.post(URL, step_two(step2, {1: {"include": True}}))
     assert response.status_code == 302
-    kinds = dict(Official.objects.values_list("name", "kind"))
-    assert kinds == {"Ruritanian Foreign Ministry": OfficialKind.MINISTRY, "Karl Brandt": OfficialKind.PERSON}
+    found = {name: (kind, country) for name, kind, country in Official.objects.values_list("name", "kind", "country")}
+    assert found == {
+        "Ruritanian Foreign Ministry": (OfficialKind.MINISTRY, ruritania.pk),
+        "Karl Brandt": (OfficialKind.PERSON, None),
+    }
     ministry = Official.objects.get(name="Ruritanian Foreign Ministry")
     assert ministry.statements.count() == 2 and ministry.history.get().history_user == analyst
     assert messages_of(response)[0].endswith(
@@ -423,6 +429,7 @@ def test_a_known_institution_is_preselected_and_a_known_person_is_not_offered_fo
     [
         ({0: {"new_speaker_kind": "planet"}}, "Select a valid choice"),
         ({1: {"include": True, "new_speaker_kind": "person"}}, "is a new ministry in an earlier row"),
+        ({0: {"new_speaker_country": "999999"}}, "Select a valid choice"),
         ({0: {"new_speaker": "", "speaker": None}}, "Choose who said it"),
     ],
 )
@@ -443,7 +450,9 @@ def messages_of(response) -> list[str]:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_review_page_offers_and_saves_an_institution_in_the_browser(live_server, page):
-    """In the browser: the ministry's row says "create institution" with Ministry chosen, and saving creates it."""
+    """In the browser: the ministry's row says "create institution" with Ministry and Ruritania chosen, and saving
+    creates it."""
+    ruritania = Country.objects.create(name="Ruritania", code="XR")
     user_with_role("Analyst")
     page.goto(f"{live_server.url}/admin/login/?next={URL}")
     page.get_by_label("Username").fill("analyst")
@@ -460,6 +469,7 @@ def test_the_review_page_offers_and_saves_an_institution_in_the_browser(live_ser
 
     assert page.locator("#id_p-0-new_speaker").input_value() == "Ruritanian Foreign Ministry"
     assert page.locator("#id_p-0-new_speaker_kind option:checked").inner_text() == OfficialKind.MINISTRY.label
+    assert page.locator("#id_p-0-new_speaker_country option:checked").inner_text() == "Ruritania"
     assert page.locator("#id_p-2-new_speaker_kind option:checked").inner_text() == "Person"
     assert page.get_by_text("create institution “Ruritanian Foreign Ministry” (ministry)").first.is_visible()
     screenshot(page, "from-article-institution")
@@ -468,7 +478,8 @@ def test_the_review_page_offers_and_saves_an_institution_in_the_browser(live_ser
     page.get_by_role("button", name="Save the ticked statements as drafts").click()
     page.wait_for_url(re.compile(r"source__id__exact="))
     assert page.get_by_text("1 new institution (Ruritanian Foreign Ministry)").is_visible()
-    assert Official.objects.get(name="Ruritanian Foreign Ministry").kind == OfficialKind.MINISTRY
+    ministry = Official.objects.get(name="Ruritanian Foreign Ministry")
+    assert (ministry.kind, ministry.country) == (OfficialKind.MINISTRY, ruritania)
 
 
 @pytest.mark.parametrize(

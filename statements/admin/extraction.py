@@ -284,6 +284,7 @@ class ProposalForm(forms.Form):
     speaker = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
     new_speaker = forms.CharField(label="or a new official", max_length=200, required=False)
     new_speaker_kind = forms.ChoiceField(label="as", choices=OfficialKind.choices, initial=OfficialKind.PERSON)
+    new_speaker_country = forms.TypedChoiceField(label="of", coerce=int, empty_value=None, required=False)
     # Typed as precisely as it is known: 2016-11-11, or 2016-11 / 2016 for a statement known only to the month/year.
     date = PartialDateField(required=False, help_text=STATEMENT_DATE_HELP)
     topics = forms.TypedMultipleChoiceField(coerce=int, required=False)
@@ -320,6 +321,9 @@ class ProposalForm(forms.Form):
         for name, pairs in [("target_country", choices.countries), ("target_official", choices.officials)]:
             self.fields[name].widget = PreloadedAutocompleteSelect(Coding._meta.get_field(name), _labels(pairs))
             self.fields[name].choices = [("", ""), *pairs]
+        country = Official._meta.get_field("country")
+        self.fields["new_speaker_country"].widget = PreloadedAutocompleteSelect(country, _labels(choices.countries))
+        self.fields["new_speaker_country"].choices = [("", ""), *choices.countries]
 
     def is_ticked(self) -> bool:
         if not self.is_bound:
@@ -412,6 +416,7 @@ def initial_row(proposal: Proposal, *, duplicate: Statement | None, coding: Prop
         "speaker": speaker.official_id if speaker else None,
         "new_speaker": speaker.name if speaker and speaker.is_new_official else "",
         "new_speaker_kind": speaker.institution if speaker and speaker.institution else OfficialKind.PERSON,
+        "new_speaker_country": speaker.country_id if speaker and speaker.is_new_official else None,
         "date": proposal.date,
         "topics": [topic.id for topic in proposal.topics],
         "countries": [country.id for country in proposal.countries],
@@ -552,6 +557,7 @@ def _drafts(formset, *, choices_by_model: dict) -> list[DraftStatement]:
                 speaker=officials.get(data["speaker"]) if data["speaker"] else None,
                 new_speaker_name=data["new_speaker"],
                 new_speaker_kind=data["new_speaker_kind"],
+                new_speaker_country=countries.get(data["new_speaker_country"]) if data["new_speaker_country"] else None,
                 topics=[topics[pk] for pk in data["topics"] if pk in topics],
                 countries=[countries[pk] for pk in data["countries"] if pk in countries],
                 codings=[_draft_coding(data, officials=officials, countries=countries)] if data.get("code") else [],
@@ -579,6 +585,7 @@ def _load_chosen(formset) -> dict:
                 ids[Official].add(data["speaker"])
             ids[Topic].update(data.get("topics", []))
             ids[Country].update(data.get("countries", []))
+            ids[Country].update(pk for pk in [data.get("new_speaker_country")] if pk)
             if data.get("code"):
                 ids[Official].update(pk for pk in [data.get("target_official")] if pk)
                 ids[Country].update(pk for pk in [data.get("target_country")] if pk)

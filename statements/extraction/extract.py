@@ -92,6 +92,9 @@ def extract(
                     candidates += [n for n in resolver.candidates(item.start) if n not in candidates]
                 candidates = candidates[:MAX_CANDIDATES]
                 speaker = None
+        if speaker is not None and speaker.is_institution and speaker.is_new_official:
+            owners = suggest(speaker.name, country_terms)  # "Ruritanian Foreign Ministry" belongs to Ruritania
+            speaker.country_id = owners[0].id if len(owners) == 1 else None
         fragments = [Fragment(s, e, text[s:e]) for s, e in item.fragments]
         body = join_fragments([f.text for f in fragments])
         proposals.append(

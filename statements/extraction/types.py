@@ -75,6 +75,8 @@ class Speaker:
     # an institution (a known one, or one to create): its Official.kind ("ministry", "government"…), "" for a
     # person or a description
     institution: str = ""
+    # a new institution's country: the one known country its name names ("Ruritanian Foreign Ministry"), by id
+    country_id: int | None = None
 
     @property
     def is_person(self) -> bool:
