@@ -208,6 +208,12 @@ def test_the_ministry_after_two_ministries_is_less_sure():
             [],
         ),
         (f"Karl Brandt met the envoy.\n\n{QUOTE} the communique said.", "communique", "description", []),
+        (
+            f"The Nordland Defence Ministry published a white paper. {QUOTE} the white paper said.",
+            "Nordland Defence Ministry",
+            "document",
+            [],
+        ),
         (f"Karl Brandt met the envoy. {QUOTE} a letter from the Nordic Legion said.", "Nordic Legion", "document", []),
     ],
 )

@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable
 
 from .attribution import _first_np, _head, _last_np, _np_kind
+from .dates import DATELINE_LEAD
 from .names import NOT_NAME_WORDS, ROLE_NOUNS, bare, clean_tokens, looks_like_person, name_runs, normalise, strip_title
 from .text import sentence_start
 from .types import KnownOfficial, Speaker
@@ -33,6 +34,7 @@ OUTLET_HEADS = {
     "website", "outlet", "tabloid", "wire", "times", "post", "journal", "herald", "tribune", "gazette", "news",
     "telegraph",
 }  # fmt: skip
+PAPERS_THAT_ARE_DOCUMENTS = {"white", "position", "policy", "working", "research", "discussion", "green", "briefing"}
 OUTLET_PHRASE = re.compile(r"\bnews\s+(?:agency|service|outlet|site|network|channel)\b", re.IGNORECASE)
 # Cues by which an outlet tells what it found, not what someone said.
 REPORT_CUES = {"reported", "reports", "reporting"}
@@ -51,8 +53,6 @@ _ISSUER_AFTER = re.compile(
     r"\s+(?:(?:issued|released|signed|published|sent|posted)\s+)?(?:from|by)\s+"
     r"((?:the\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of\s+|and\s+|for\s+)?(?:the\s+)?[A-Z][\w.&'’-]*)*)"
 )
-DETERMINERS = {"the", "a", "an"}
-DATELINE = re.compile(r"^[A-Z]{2,}(?:[ ,]+[A-Z]{2,})*\s*[―—–-]+\s*")
 # Institutions named by one word.
 SELF_NAMING = {"kremlin", "pentagon"}
 SMALL = {"of", "the", "for", "and", "on", "&"}
@@ -80,7 +80,8 @@ def institution_name(mention: str) -> tuple[str, str] | None:
     campaign"); None for a person, a role ("a Foreign Ministry spokesperson") or a common noun ("the ministry")."""
     if re.search(r"[a-z]{2}\.\s", mention):
         return None  # "Middle East. Although the company": two sentences
-    mention = DATELINE.sub("", mention)  # "STRELSAU ― The Quill administration"
+    lead = DATELINE_LEAD.match(mention)
+    mention = mention[lead.end() :] if lead else mention  # "STRELSAU ― The Quill administration"
     words = _words(mention)
     if not words or words[0].lower() in {"a", "an"}:
         return None  # "a ministry official", "an embassy": nobody in particular
@@ -134,6 +135,11 @@ def is_outlet(mention: str) -> bool:
     head = head_word(mention)
     if head in {"board", "desk", "editors", "staff"}:  # "the Nordland Times editorial board"
         return any(bare(word) in OUTLET_HEADS for word in _words(mention))
+    if head in OUTLET_HEADS & DOCUMENT_HEADS:
+        # "the Post", "the paper" report; "a Facebook post", "the white paper" are documents
+        words = _words(mention)
+        before = bare(words[-2]) if len(words) > 1 else ""
+        return words[-1][:1].isupper() if head == "post" else before not in PAPERS_THAT_ARE_DOCUMENTS
     return bool(OUTLET_PHRASE.search(mention)) or head in OUTLET_HEADS
 
 
