@@ -22,6 +22,7 @@ from statements.models import (
     Kind,
     Medium,
     Official,
+    OfficialKind,
     Outlet,
     Source,
     Statement,
@@ -67,6 +68,8 @@ class DraftStatement:
     date: datetime.date
     speaker: Official | None = None
     new_speaker_name: str = ""
+    new_speaker_kind: str = OfficialKind.PERSON  # a new person, or the kind of a new institution
+    new_speaker_country: Country | None = None  # the new official's own country (an institution's: a ministry's)
     kind: str = Kind.DIRECT
     date_precision: str = DatePrecision.DAY
     topics: Sequence[Topic] = ()
@@ -92,10 +95,12 @@ class ArticleDrafts:
             text = f"Created source “{self.source}” and {drafts}"
         else:
             text = f"Created {drafts} in the existing source “{self.source}”"
-        if self.new_officials:
-            names = ", ".join(official.name for official in self.new_officials)
-            n = len(self.new_officials)
-            text += f"; {n} new official{'s' if n != 1 else ''} ({names})"
+        people = [official for official in self.new_officials if not official.is_institution]
+        institutions = [official for official in self.new_officials if official.is_institution]
+        for created, word, plural in [(people, "official", "officials"), (institutions, "institution", "institutions")]:
+            if created:
+                names = ", ".join(official.name for official in created)
+                text += f"; {len(created)} new {word if len(created) == 1 else plural} ({names})"
         if self.outlet_created:
             text += f"; new outlet {self.source.outlet}"
         return text + "."
@@ -160,11 +165,17 @@ def _source(new: NewSource, *, user: AbstractBaseUser | None, tally: dict) -> So
     return source
 
 
-def _new_official(name: str, *, user: AbstractBaseUser | None) -> Official:
+def _new_official(name: str, *, kind: str, country: Country | None, user: AbstractBaseUser | None) -> Official:
     # Analysts pick existing officials on the page; a hand-typed existing name would make a duplicate official.
     if Official.objects.filter(name__iexact=name).exists():
         raise ValidationError(f"An official named {name} already exists: choose them instead of creating a new one.")
-    official = Official(name=name, slug=_unique_slug(Official, name, fallback="official"), is_synthetic=False)
+    official = Official(
+        name=name,
+        slug=_unique_slug(Official, name, fallback="official"),
+        kind=kind,
+        country=country,
+        is_synthetic=False,
+    )
     _validated(official, label=f"New official {name}")
     official._history_user = user
     official._change_reason = ASSISTANT_REASON
@@ -232,9 +243,18 @@ def create_article_drafts(
             if speaker is None:
                 key = name.casefold()
                 if key not in officials_by_name:  # the same new person in several rows is one official
-                    officials_by_name[key] = _new_official(name, user=user)
+                    officials_by_name[key] = _new_official(
+                        name, kind=draft.new_speaker_kind, country=draft.new_speaker_country, user=user
+                    )
                     result.new_officials.append(officials_by_name[key])
                 speaker = officials_by_name[key]
+                if speaker.kind != draft.new_speaker_kind or speaker.country != draft.new_speaker_country:
+                    what = OfficialKind(speaker.kind).short_label + (
+                        f" of {speaker.country}" if speaker.country else ""
+                    )
+                    raise ValidationError(
+                        f"{label}: {name} is a new {what} in an earlier row: make both rows the same."
+                    )
             statement = Statement(
                 speaker=speaker,
                 date=draft.date,

@@ -80,6 +80,11 @@ class OfficialKind(models.TextChoices):
     INTERNATIONAL = "international", "International organisation (e.g. the UN)"
     NON_STATE = "non_state", "Non-state group"
 
+    @property
+    def short_label(self) -> str:
+        """ "ministry", "embassy or mission": the label without its example, for a sentence."""
+        return self.label.split(" (")[0].lower()
+
 
 @dataclass(frozen=True)
 class SpeakingSide:

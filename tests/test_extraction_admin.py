@@ -473,8 +473,8 @@ def test_review_and_save_the_seed_article_in_the_browser(live_server, page):
 
     assert page.get_by_text("13 proposals, 8 ticked").is_visible()
     assert page.locator(".proposal-duplicate").count() == 1
-    # speaker, topics, countries, and the proposed coding's target country and official, per row
-    assert page.locator(".proposal .select2-container").count() == 13 * 5
+    # speaker, a new official's country, topics, countries, and the proposed coding's target country and official
+    assert page.locator(".proposal .select2-container").count() == 13 * 6
     screenshot(page, "from-article-step2")
     violations = serious_violations(page, exclude=ADMIN_NOT_OURS)
     assert not violations, "\n".join(violations)

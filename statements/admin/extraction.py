@@ -30,8 +30,8 @@ from statements.article_drafts import DraftCoding, DraftStatement, NewSource, cr
 from statements.dates import STATEMENT_DATE_HELP, DayField, PartialDateField
 from statements.extraction.db import known_countries, known_officials, known_topics
 from statements.extraction.extract import extract
-from statements.extraction.types import Extraction, Proposal
-from statements.models import Coding, Country, Kind, Medium, Official, Outlet, Source, Statement, Topic
+from statements.extraction.types import Extraction, Proposal, Speaker
+from statements.models import Coding, Country, Kind, Medium, Official, OfficialKind, Outlet, Source, Statement, Topic
 from statements.positions.codebook import SpeechAct, Stance, refusals, stance_words
 from statements.positions.proposals import ProposedCoding, propose_codings
 
@@ -39,6 +39,9 @@ from statements.positions.proposals import ProposedCoding, propose_codings
 MAX_ARTICLE_CHARS = 100_000
 CONTEXT_CHARS = 180  # of the article shown either side of a proposal
 TEMPLATE = "admin/statements/from_article.html"
+# A new institution's row starts ticked when it is named in full at the cue ("the Ruritanian Foreign Ministry said"),
+# not when it was completed from an earlier mention or found as a document's issuer.
+TICK_NEW_INSTITUTION_FROM = 0.9
 
 
 # --- Extraction with the ids the page links to -------------------------------------------------------------
@@ -280,6 +283,8 @@ class ProposalForm(forms.Form):
     kind = forms.ChoiceField(choices=Kind.choices)
     speaker = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
     new_speaker = forms.CharField(label="or a new official", max_length=200, required=False)
+    new_speaker_kind = forms.ChoiceField(label="as", choices=OfficialKind.choices, initial=OfficialKind.PERSON)
+    new_speaker_country = forms.TypedChoiceField(label="of", coerce=int, empty_value=None, required=False)
     # Typed as precisely as it is known: 2016-11-11, or 2016-11 / 2016 for a statement known only to the month/year.
     date = PartialDateField(required=False, help_text=STATEMENT_DATE_HELP)
     topics = forms.TypedMultipleChoiceField(coerce=int, required=False)
@@ -316,6 +321,9 @@ class ProposalForm(forms.Form):
         for name, pairs in [("target_country", choices.countries), ("target_official", choices.officials)]:
             self.fields[name].widget = PreloadedAutocompleteSelect(Coding._meta.get_field(name), _labels(pairs))
             self.fields[name].choices = [("", ""), *pairs]
+        country = Official._meta.get_field("country")
+        self.fields["new_speaker_country"].widget = PreloadedAutocompleteSelect(country, _labels(choices.countries))
+        self.fields["new_speaker_country"].choices = [("", ""), *choices.countries]
 
     def is_ticked(self) -> bool:
         if not self.is_bound:
@@ -401,19 +409,28 @@ def initial_row(proposal: Proposal, *, duplicate: Statement | None, coding: Prop
         "stance": NO_STANCE_CHOICE if coding.stance_given and coding.stance is None else "",
         # Direct quotes by a resolved speaker are ticked; paraphrases (often restating a quote nearby), speakers
         # the extractor could only describe, and likely duplicates wait for the analyst to tick them.
-        "include": proposal.kind == Kind.DIRECT
-        and duplicate is None
-        and speaker is not None
-        and (speaker.official_id is not None or speaker.is_new_official),
+        "include": proposal.kind == Kind.DIRECT and duplicate is None and _resolved(speaker),
         # A quote's own comma before "he said" is not part of the statement.
         "text": re.sub(r"[,;:]\s*$", "", proposal.text),
         "kind": proposal.kind,
         "speaker": speaker.official_id if speaker else None,
         "new_speaker": speaker.name if speaker and speaker.is_new_official else "",
+        "new_speaker_kind": speaker.institution if speaker and speaker.institution else OfficialKind.PERSON,
+        "new_speaker_country": speaker.country_id if speaker and speaker.is_new_official else None,
         "date": proposal.date,
         "topics": [topic.id for topic in proposal.topics],
         "countries": [country.id for country in proposal.countries],
     }
+
+
+def _resolved(speaker: Speaker | None) -> bool:
+    """A speaker to save the quote under without a second look: a known official or institution, a new person, or
+    a new institution named in full at the cue."""
+    if speaker is None:
+        return False
+    if speaker.official_id is not None or speaker.is_person:
+        return True
+    return speaker.is_new_official and speaker.is_institution and speaker.confidence >= TICK_NEW_INSTITUTION_FROM
 
 
 # How the extractor found the speaker (Speaker.method), in the analyst's words.
@@ -425,6 +442,9 @@ METHODS = {
     "pronoun": "pronoun",
     "follow-on": "continues the previous quote",
     "description": "a description only",
+    "earlier": "completed from the article’s earlier mention",
+    "document": "who issued the document",
+    "outlet": "an outlet reporting: not a speaker",
 }
 
 
@@ -456,7 +476,12 @@ def speaker_note(proposal: Proposal) -> str:
     note = f"Speaker found as “{speaker.mention}” ({METHODS.get(speaker.method, speaker.method)})"
     if speaker.title:
         note += f", title “{speaker.title}”"
-    if speaker.is_new_official:
+    if speaker.is_institution and speaker.is_new_official:
+        kind = OfficialKind(speaker.institution).short_label
+        note += f", an institution not among the officials yet: create institution “{speaker.name}” ({kind})"
+    elif speaker.is_institution:
+        note += ", an institution"
+    elif speaker.is_new_official:
         note += ", not among the officials yet"
     return note + (f"; cue “{proposal.cue}”." if proposal.cue else ".")
 
@@ -531,6 +556,8 @@ def _drafts(formset, *, choices_by_model: dict) -> list[DraftStatement]:
                 kind=data["kind"],
                 speaker=officials.get(data["speaker"]) if data["speaker"] else None,
                 new_speaker_name=data["new_speaker"],
+                new_speaker_kind=data["new_speaker_kind"],
+                new_speaker_country=countries.get(data["new_speaker_country"]) if data["new_speaker_country"] else None,
                 topics=[topics[pk] for pk in data["topics"] if pk in topics],
                 countries=[countries[pk] for pk in data["countries"] if pk in countries],
                 codings=[_draft_coding(data, officials=officials, countries=countries)] if data.get("code") else [],
@@ -558,6 +585,7 @@ def _load_chosen(formset) -> dict:
                 ids[Official].add(data["speaker"])
             ids[Topic].update(data.get("topics", []))
             ids[Country].update(data.get("countries", []))
+            ids[Country].update(pk for pk in [data.get("new_speaker_country")] if pk)
             if data.get("code"):
                 ids[Official].update(pk for pk in [data.get("target_official")] if pk)
                 ids[Country].update(pk for pk in [data.get("target_country")] if pk)

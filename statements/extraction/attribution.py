@@ -24,7 +24,7 @@ ADVERBS = {
     "had", "was", "were", "is", "would", "will", "subsequently", "quickly", "flatly", "simply", "publicly",
     "privately", "bluntly", "often", "frequently", "earlier", "himself", "herself", "reportedly", "already",
     "yesterday", "today", "tuesday", "monday", "wednesday", "thursday", "friday", "saturday", "sunday", "last",
-    "week", "on", "not", "just", "elsewhere", "sharply", "angrily", "told", "it",
+    "week", "on", "not", "just", "elsewhere", "sharply", "angrily", "told",
 }  # fmt: skip
 INTRO_WORDS = {
     "in", "at", "on", "during", "as", "after", "before", "when", "while", "speaking", "asked", "but", "and", "yet",
@@ -36,7 +36,7 @@ INTRO_WORDS = {
 }  # fmt: skip
 MIN_QUOTE_WORDS = 4
 # Lower-case words that can open the clause after a quote and still name its speaker ("the official said").
-POST_STARTERS = {"the", "a", "an", "he", "she", "they", "his", "her", "their", "its", "one", "former", "both"}
+POST_STARTERS = {"the", "a", "an", "he", "she", "it", "they", "his", "her", "their", "its", "one", "former", "both"}
 
 
 @dataclass
@@ -349,6 +349,6 @@ def _attribution(cue: str, phrase: str, at: int, start: int, end: int) -> Attrib
     kind = _np_kind(phrase)
     if not kind:
         return None
-    if kind == "pronoun" and bare(phrase) in {"i", "we", "you", "it"}:
-        return None  # "I said" outside a quote is the writer; "it said" is usually a document
+    if kind == "pronoun" and bare(phrase) in {"i", "we", "you"}:
+        return None  # "I said" outside a quote is the writer ("it said" is an institution's, speakers.py)
     return Attribution(cue, phrase, at, start, end, kind)

@@ -85,7 +85,7 @@ CUES = [
             "maintains", "contends", "muses", "recounts",
         ),
     ),
-    Cue("", attributes=("asked", "asks", "vowed", "wondered", "pressed")),
+    Cue("", attributes=("asked", "asks", "vowed", "wondered", "pressed", "reported", "reports")),
 ]
 # fmt: on
 

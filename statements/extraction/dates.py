@@ -14,6 +14,12 @@ DATELINE = re.compile(
     + MONTHS
     + r")\.?\s+(?P<day>\d{1,2})"
 )
+# A dateline opening a lead sentence, up to its dash: "STRELSAU, March 3 (Nordpress) - ", "WASHINGTON — ". What
+# follows is the sentence's subject ("Ruritania's Foreign Ministry said on Thursday …").
+DATELINE_LEAD = re.compile(
+    r"[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+)*(?:,\s*[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
+    r"(?:,\s*(?:" + MONTHS + r")\.?\s+\d{1,2})?\s*(?:\([^()\n]{1,40}\))?\s*(?:--|[-—–―])\s*"
+)
 PLACE_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z .'’\-]{2,}(?:,\s*[A-Z][A-Za-z .]+?)?)\s*(?:-|—|–|\(|/)")
 
 

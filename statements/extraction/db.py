@@ -9,7 +9,8 @@ from .types import Extraction, KnownCountry, KnownOfficial, KnownPosition, Known
 
 
 def known_officials() -> list[KnownOfficial]:
-    """Every official with aliases and positions (with their country's name and aliases for role matching)."""
+    """Every official and institution with aliases, kind and positions (with their country's name and aliases for
+    matching roles and institutions)."""
     officials = Official.objects.select_related("country").prefetch_related("positions__country")
     known = []
     for official in officials:
@@ -26,9 +27,17 @@ def known_officials() -> list[KnownOfficial]:
                     country_aliases=aliases,
                 )
             )
-        country = official.country.code if official.country else ""
+        country = official.country
         known.append(
-            KnownOfficial(official.name, tuple(official.alias_list), tuple(positions), id=official.pk, country=country)
+            KnownOfficial(
+                official.name,
+                tuple(official.alias_list),
+                tuple(positions),
+                id=official.pk,
+                country=country.code if country else "",
+                kind=official.kind,
+                country_aliases=(country.name, *country.alias_list) if country else (),
+            )
         )
     return known
 

@@ -19,7 +19,7 @@ from .attribution import (
     word_count,
 )
 from .cues import act_of
-from .dates import article_date
+from .dates import DATELINE_LEAD, article_date
 from .names import bare, looks_like_person
 from .speakers import MAX_CANDIDATES, SpeakerResolver
 from .suggestions import country_matcher, find_duplicates, named_targets, suggest, term_matcher
@@ -89,10 +89,16 @@ def extract(
             speaker.confidence = resolver.confidence(speaker)
             if speaker.confidence < ABSTAIN_BELOW:
                 # "speaker unknown": a wrong name is worse than a blank; offer who it might be instead
-                candidates = [speaker.name] if speaker.is_person else []
-                candidates += [n for n in resolver.candidates(item.start) if n not in candidates]
+                if resolver.issuers:
+                    candidates = resolver.issuers  # "NATO and Russia issued a joint statement": either may be meant
+                else:
+                    candidates = [speaker.name] if speaker.is_person else []
+                    candidates += [n for n in resolver.candidates(item.start) if n not in candidates]
                 candidates = candidates[:MAX_CANDIDATES]
                 speaker = None
+        if speaker is not None and speaker.is_institution and speaker.is_new_official:
+            owners = suggest(speaker.name, country_terms)  # "Ruritanian Foreign Ministry" belongs to Ruritania
+            speaker.country_id = owners[0].id if len(owners) == 1 else None
         fragments = [Fragment(s, e, text[s:e]) for s, e in item.fragments]
         body = join_fragments([f.text for f in fragments])
         proposals.append(
@@ -196,7 +202,7 @@ def _quote_items(text: str) -> list[_Item]:
         start = max(sentence_start(text, first.open_mark, para.start), floor)
         pre_text = text[start : first.open_mark]
         content = text[first.start : first.end].lstrip()
-        if pre_text.strip():
+        if pre_text.strip() and not DATELINE_LEAD.fullmatch(pre_text):  # 'WASHINGTON — "…," Brandt said'
             unit.pre = pre_attribution(text, start, first.open_mark)
             introduced = pre_text.rstrip().endswith((",", ":", "--", "—", "–"))
             if unit.pre and not introduced:
@@ -354,6 +360,9 @@ def _paraphrase_items(text: str, quote_items: list[_Item]) -> list[_Item]:
 
 
 def _paraphrase(text: str, start: int, end: int) -> _Item | None:
+    lead = DATELINE_LEAD.match(text, start, end)
+    if lead:
+        start = lead.end()  # "STRELSAU, March 3 (Nordpress) - Karl Brandt said …": the subject is after it
     sentence = text[start:end]
     if word_count(sentence) < 5:
         return None

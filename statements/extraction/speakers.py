@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .attribution import CUE, INTRO_WORDS, SPEECH_CUE, Attribution, _first_np, _head, _np_kind
+from .institutions import REPORT_CUES, SET_WHEN_FOUND, InstitutionSpeakers, names_one, without_determiner
 from .names import (
     FEMALE_HONORIFICS,
     HONORIFICS,
@@ -108,9 +109,9 @@ def _lone(speaker: Speaker) -> bool:
 
 def _personal(speaker: Speaker, mention: str) -> bool:
     """Could a later "he" or "she" mean this speaker? A person's name, "the official", or a lone surname."""
-    if speaker.is_new_official or speaker.official_id is not None:
+    if speaker.is_person:
         return True
-    if speaker.method != "description":
+    if speaker.is_institution or speaker.method != "description":
         return speaker.method in {"role", "follow-on", "pronoun"}
     head = bare(speaker.name.split()[-1]) if speaker.name.split() else ""
     if head in ORG_WORDS or head in NON_PERSON_HEADS:
@@ -147,20 +148,23 @@ _PRONOUN_AFTER_APPOSITIVE = re.compile(r"[A-Z][^,.;:]{0,60},[^,.;:]{1,60},\s+(?:
 _INVERTED = re.compile(r"(?:(?<!said)(?<!says),\s*|\bthere\b[^,.;:“”\"]{0,40}?\s)(?:is|was)\s+(?=[A-Z])")
 
 
-class SpeakerResolver:
+class SpeakerResolver(InstitutionSpeakers):
     """Turns a mention next to a cue into a full name, a known official or a description."""
 
     def __init__(self, text: str, date: datetime.date, officials: Sequence[KnownOfficial]):
         self.text = text
         self.people = ArticlePeople(text)
         self.date = date
-        self.officials = list(officials)
+        self.officials = [official for official in officials if not official.is_institution]
+        self.institutions = [official for official in officials if official.is_institution]
+        self.issuers: list[str] = []  # the several issuers of the last document resolved: candidates, not a speaker
+        self.last_institution: tuple[int, Speaker] | None = None  # (offset, speaker): what a later "it said" means
         self.genders: dict[str, str] = {}  # normalised name -> "m"/"f", learnt from resolved pronouns
         self.history: list[tuple[int, Speaker]] = []  # (offset, speaker) of every personal attribution so far
         self.last_by_gender: dict[str, Speaker] = {}
         self.descriptions: list[tuple[int, str, Speaker]] = []  # (offset, "Ruritanian official", speaker)
         self.spoken: list[Speaker] = []
-        self._by_name: dict[str, KnownOfficial] = {}
+        self._by_name: dict[str, KnownOfficial] = {}  # people only: an institution is never a person
         surnames: dict[str, list[KnownOfficial]] = {}
         for official in self.officials:
             for name in (official.name, *official.aliases):
@@ -370,6 +374,8 @@ class SpeakerResolver:
 
     def confidence(self, speaker: Speaker) -> float:
         """How likely the speaker is right, from how it was found (measured on PolNeAR's train part)."""
+        if speaker.is_institution or speaker.method in SET_WHEN_FOUND:
+            return speaker.confidence
         if not speaker.is_person:
             return description_confidence(speaker)
         if speaker.method in {"pronoun", "follow-on"} and self.choice is not None:
@@ -390,11 +396,20 @@ class SpeakerResolver:
 
     def resolve(self, attribution: Attribution) -> Speaker | None:
         mention, at = attribution.mention, attribution.mention_start
+        self.issuers = []
+        if attribution.kind == "pronoun" and bare(mention) == "it":
+            return self._it(mention, at)  # "…," it said: the institution that spoke last, never a person
         if attribution.kind == "pronoun":
             return self._pronoun(mention, at)
-        speaker = self._name(mention, at) if attribution.kind == "name" else self._description(mention, at)
+        speaker = self._not_a_person(mention, at)
+        if speaker is None:
+            speaker = self._name(mention, at) if attribution.kind == "name" else self._description(mention, at)
+        if speaker and attribution.cue in REPORT_CUES and speaker.method == "description" and names_one(mention):
+            speaker = self._outlet(without_determiner(mention), mention)  # "…," Politico reported
         if speaker:
             self.remember(speaker, mention, at)
+            if speaker.is_institution or speaker.method == "outlet":
+                self.last_institution = (at, speaker)
         return speaker
 
     def remember(self, speaker: Speaker, mention: str = "", at: int = -1) -> None:

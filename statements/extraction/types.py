@@ -4,6 +4,9 @@ import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
+# Official.kind of a person; every other kind (statements.models.OfficialKind) is an institution.
+PERSON = "person"
+
 
 @dataclass(frozen=True)
 class KnownPosition:
@@ -26,6 +29,12 @@ class KnownOfficial:
     positions: tuple[KnownPosition, ...] = ()
     id: int | None = None
     country: str = ""  # the ISO code of the official's own country, "" for none (the UN)
+    kind: str = PERSON  # Official.kind: "person", or the kind of institution ("ministry", "alliance"…)
+    country_aliases: tuple[str, ...] = ()  # its country's name and aliases ("Russia", "Russian", "Kremlin")
+
+    @property
+    def is_institution(self) -> bool:
+        return self.kind != PERSON
 
 
 @dataclass(frozen=True)
@@ -60,14 +69,24 @@ class Speaker:
     mention: str  # the words in the article ("he", "the Kremlin spokesman", "Peskov")
     method: str  # explicit | surname | alias | role | pronoun | follow-on | description | unknown
     official_id: int | None = None
-    is_new_official: bool = False  # a person's name that matches no known official: propose creating one
+    is_new_official: bool = False  # a name that matches no known official: propose creating one
     confidence: float = 1.0  # how sure the extractor is (0-1); below ABSTAIN_BELOW the proposal has no speaker
     title: str = ""  # a title or rank written before the name ("Rep.", "Retired Lt. Gen.")
+    # an institution (a known one, or one to create): its Official.kind ("ministry", "government"…), "" for a
+    # person or a description
+    institution: str = ""
+    # a new institution's country: the one known country its name names ("Ruritanian Foreign Ministry"), by id
+    country_id: int | None = None
 
     @property
     def is_person(self) -> bool:
         """A person's name (a known official or one to propose), not a description or an institution."""
-        return self.official_id is not None or self.is_new_official
+        return (self.official_id is not None or self.is_new_official) and not self.institution
+
+    @property
+    def is_institution(self) -> bool:
+        """An institution's name (a known institution official or one to propose), never a person."""
+        return bool(self.institution)
 
 
 @dataclass
@@ -109,7 +128,8 @@ class Extraction:
 
     @property
     def new_official_names(self) -> list[str]:
-        """Names of speakers the analyst may want to add as new Officials, in order of first appearance."""
+        """Names of speakers (people and institutions) the analyst may want to add as new Officials, in order of first
+        appearance."""
         names: list[str] = []
         for proposal in self.proposals:
             if proposal.speaker and proposal.speaker.is_new_official and proposal.speaker.name not in names:
