@@ -424,6 +424,7 @@ METHODS = {
     "role": "role description",
     "pronoun": "pronoun",
     "follow-on": "continues the previous quote",
+    "signed": "signed below the quote",
     "description": "a description only",
 }
 
