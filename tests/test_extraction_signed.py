@@ -32,6 +32,13 @@ def speakers(text: str) -> list[tuple[str, str]]:
             "Lou Grayson, farmer, Ostrava",
             [("Ana Pardo", "signed"), ("Karl Brandt", "signed"), ("Lou Grayson", "signed")],
         ),
+        # the signature at the end of the quote's own paragraph, after a dash; an age in brackets
+        (
+            "We asked voters in Strelsau what matters to them.\n\n"
+            '"We need a bridge over the river, not more promises from the capital." — Ana Pardo, 34, Strelsau\n\n'
+            '"The schools are what matter to my family and to my neighbours." — Karl Brandt (71), retired teacher',
+            [("Ana Pardo", "signed"), ("Karl Brandt", "signed")],
+        ),
         # a statement signed below, with a title split from the name
         (
             "The ministry published a statement on Monday.\n\n"
@@ -86,6 +93,12 @@ def test_a_credit_line_under_a_quote_names_its_speaker(text, expected):
             '"We are ready for the vote," Karl Brandt said.\n\n'
             '"The others will have to explain themselves to the voters."\n\n'
             "Mara Quill, the envoy, disagreed.",
+            [("Karl Brandt", "explicit"), ("Karl Brandt", "follow-on")],
+        ),
+        # in the quote's own paragraph a name without a dash ends the sentence the quote began
+        (
+            '"We are ready for the vote," Karl Brandt said.\n\n'
+            '"Nobody in the capital has ever wanted to go after" Mara Quill, the envoy.',
             [("Karl Brandt", "explicit"), ("Karl Brandt", "follow-on")],
         ),
         # a byline is the writer's name, not the speaker's

@@ -22,23 +22,33 @@ MAX_DESCRIPTION_WORDS = 12
 
 
 def signature(text: str, paras: list[Paragraph], unit: _Unit) -> Attribution | None:
-    """The credit line right under a quotation that fills its paragraph (the quote's last one), as an attribution.
-    The article's first paragraph is its headline, never a signed quote."""
+    """The credit line right under a quotation that fills its paragraph (the quote's last one), or after a dash at
+    the end of that paragraph ("…" — Ana Pardo), as an attribution. The article's first paragraph is its headline,
+    never a signed quote."""
     first, last = unit.first, unit.last
-    if first.paragraph == 0 or last.continues or last.paragraph + 1 >= len(paras):
+    if first.paragraph == 0 or last.continues:
         return None
     opening, closing = paras[first.paragraph], paras[last.paragraph]
-    if text[opening.start : first.open_mark].strip() or text[last.close_end : closing.end].strip(" .,;!?"):
-        return None  # narration around the quote: its attribution, if any, is there
+    if text[opening.start : first.open_mark].strip():
+        return None  # narration before the quote: its attribution, if any, is there
+    tail = text[last.close_end : closing.end]
+    if tail.strip(" .,;!?"):
+        # in the same paragraph only after a dash: "…" Osama bin Laden. ends a sentence the quote began
+        start = last.close_end + len(tail) - len(tail.lstrip())
+        return credit_line(text, Paragraph(start, closing.end), dash_only=True)
+    if last.paragraph + 1 >= len(paras):
+        return None
     return credit_line(text, paras[last.paragraph + 1])
 
 
-def credit_line(text: str, para: Paragraph) -> Attribution | None:
+def credit_line(text: str, para: Paragraph, dash_only: bool = False) -> Attribution | None:
     """A paragraph that is only a person's name, after a dash or followed by a comma and a short description."""
     line = text[para.start : para.end]
     if QUOTE_MARK.search(line):
         return None
     dash = _DASH.match(line)
+    if dash_only and not dash:
+        return None
     at = dash.end() if dash else 0
     tokens: list[str] = []
     end = at
@@ -52,11 +62,13 @@ def credit_line(text: str, para: Paragraph) -> Attribution | None:
     rest = line[end:]
     if not tokens or tokens[0] == "By":
         return None  # "By Karl Brandt": a byline
-    description = ""
-    if rest.startswith(","):
-        description = rest[1:].strip().rstrip(".")
-    elif rest.strip(" ."):
+    aside = re.match(r"\s*\(([^()]{1,30})\)", rest)  # "Ana Pardo (34), Strelsau"
+    if aside:
+        rest = rest[aside.end() :]
+    if not rest.startswith(",") and rest.strip(" ."):
         return None  # "Brandt disagreed.": a name and a verb
+    after = rest[1:].strip().rstrip(".") if rest.startswith(",") else ""
+    description = ", ".join(part for part in (aside.group(1) if aside else "", after) if part)
     if not dash and not description:
         return None  # "Donald Trump." alone: a heading over what follows
     if description and not _is_description(description):
