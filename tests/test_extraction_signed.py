@@ -39,6 +39,14 @@ def speakers(text: str) -> list[tuple[str, str]]:
             '"The schools are what matter to my family and to my neighbours." — Karl Brandt (71), retired teacher',
             [("Ana Pardo", "signed"), ("Karl Brandt", "signed")],
         ),
+        # after a whole sentence, a name and a description end the paragraph without a dash; a relative clause is part
+        # of the description
+        (
+            "We asked voters in Strelsau what matters to them.\n\n"
+            '"We need a bridge over the river, not more promises." Ana Pardo, 34, a nurse from Strelsau\n\n'
+            '"The schools are what matter to my family." Karl Brandt, 71, who says he has never missed a vote',
+            [("Ana Pardo", "signed"), ("Karl Brandt", "signed")],
+        ),
         # a statement signed below, with a title split from the name
         (
             "The ministry published a statement on Monday.\n\n"
@@ -99,6 +107,13 @@ def test_a_credit_line_under_a_quote_names_its_speaker(text, expected):
         (
             '"We are ready for the vote," Karl Brandt said.\n\n'
             '"Nobody in the capital has ever wanted to go after" Mara Quill, the envoy.',
+            [("Karl Brandt", "explicit"), ("Karl Brandt", "follow-on")],
+        ),
+        # a verb after a relative clause is still the line's own
+        (
+            '"We are ready for the vote," Karl Brandt said.\n\n'
+            '"The others will have to explain themselves to the voters."\n\n'
+            "Mara Quill, the envoy who was there, disagreed.",
             [("Karl Brandt", "explicit"), ("Karl Brandt", "follow-on")],
         ),
         # a byline is the writer's name, not the speaker's

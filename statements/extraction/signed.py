@@ -15,10 +15,12 @@ _DASH = re.compile(r"(?:--|[-—–])\s*")
 _NAME_TOKEN = re.compile(r"[A-Z][\w.'’-]*|(?:" + "|".join(sorted(PARTICLES)) + r")\b")
 # what makes a description a clause: an auxiliary, or a comma part that is a lone verb ("Karl Brandt, the envoy,
 # disagreed.")
+# a relative clause belongs to the description ("a nurse who says she has never voted"): its verbs are not the line's
+_RELATIVE = re.compile(r"\b(?:who|whose|whom|which|that)\b.*")  # within one comma part
 _AUXILIARY = re.compile(r"\b(?:is|was|are|were|has|have|had|will|would|can|could|did|does|do|says|said)\b")
 _LONE_VERB = re.compile(r"[a-z]+(?:ed|s)")
 MAX_NAME_WORDS = 6
-MAX_DESCRIPTION_WORDS = 12
+MAX_DESCRIPTION_WORDS = 16
 
 
 def signature(text: str, paras: list[Paragraph], unit: _Unit) -> Attribution | None:
@@ -33,9 +35,11 @@ def signature(text: str, paras: list[Paragraph], unit: _Unit) -> Attribution | N
         return None  # narration before the quote: its attribution, if any, is there
     tail = text[last.close_end : closing.end]
     if tail.strip(" .,;!?"):
-        # in the same paragraph only after a dash: "…" Osama bin Laden. ends a sentence the quote began
+        # in the same paragraph after a dash, or after a whole sentence: "…" Osama bin Laden, the al-Qaida leader.
+        # ends a sentence the quote began
         start = last.close_end + len(tail) - len(tail.lstrip())
-        return credit_line(text, Paragraph(start, closing.end), dash_only=True)
+        whole = text[last.start : last.end].rstrip()[-1:] in {".", "!", "?"}
+        return credit_line(text, Paragraph(start, closing.end), dash_only=not whole)
     if last.paragraph + 1 >= len(paras):
         return None
     return credit_line(text, paras[last.paragraph + 1])
@@ -82,7 +86,12 @@ def credit_line(text: str, para: Paragraph, dash_only: bool = False) -> Attribut
 
 
 def _is_description(description: str) -> bool:
-    """ "34, Strelsau", "retired teacher", "tweeting after the speech": no clause of its own."""
-    if len(description.split()) > MAX_DESCRIPTION_WORDS or CUE.search(description) or _AUXILIARY.search(description):
+    """ "34, Strelsau", "retired teacher", "tweeting after the speech", "a nurse who says she never voted": no clause
+    of its own."""
+    if len(description.split()) > MAX_DESCRIPTION_WORDS:
         return False
-    return not any(_LONE_VERB.fullmatch(part.strip()) for part in description.split(","))
+    for part in description.split(","):
+        own = _RELATIVE.sub("", part).strip()
+        if CUE.search(own) or _AUXILIARY.search(own) or _LONE_VERB.fullmatch(own):
+            return False
+    return True
