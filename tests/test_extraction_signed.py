@@ -39,6 +39,13 @@ def speakers(text: str) -> list[tuple[str, str]]:
             '"The schools are what matter to my family and to my neighbours." — Karl Brandt (71), retired teacher',
             [("Ana Pardo", "signed"), ("Karl Brandt", "signed")],
         ),
+        # the dash may be a horizontal bar, as some outlets write it
+        (
+            "We asked readers what they make of the plan.\n"
+            "“We need a bridge over the river, not more promises from the capital.” ― Ana Pardo, Strelsau\n"
+            "“The schools are what matter to my family and to my neighbours.” ― Karl Brandt",
+            [("Ana Pardo", "signed"), ("Karl Brandt", "signed")],
+        ),
         # after a whole sentence, a name and a description end the paragraph without a dash; a relative clause is part
         # of the description
         (

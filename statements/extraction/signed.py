@@ -11,7 +11,8 @@ from .attribution import CUE, Attribution, _Unit
 from .names import PARTICLES, clean_tokens, looks_like_person, strip_title
 from .text import QUOTE_MARK, Paragraph
 
-_DASH = re.compile(r"(?:--|[-—–])\s*")
+# any dash: Huffington Post and Politico write theirs as a horizontal bar ("absurd ― and dangerous ―")
+_DASH = re.compile(r"(?:--|[-‐‑‒–—―])\s*")
 _NAME_TOKEN = re.compile(r"[A-Z][\w.'’-]*|(?:" + "|".join(sorted(PARTICLES)) + r")\b")
 # what makes a description a clause: an auxiliary, or a comma part that is a lone verb ("Karl Brandt, the envoy,
 # disagreed.")
