@@ -441,6 +441,7 @@ METHODS = {
     "role": "role description",
     "pronoun": "pronoun",
     "follow-on": "continues the previous quote",
+    "signed": "signed below the quote",
     "description": "a description only",
     "earlier": "completed from the article’s earlier mention",
     "document": "who issued the document",

@@ -3,7 +3,7 @@
 import datetime
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .attribution import (
     CUE,
@@ -21,6 +21,7 @@ from .attribution import (
 from .cues import act_of
 from .dates import DATELINE_LEAD, article_date
 from .names import bare, looks_like_person
+from .signed import signature
 from .speakers import MAX_CANDIDATES, SpeakerResolver
 from .suggestions import country_matcher, find_duplicates, named_targets, suggest, term_matcher
 from .text import QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
@@ -50,6 +51,7 @@ class _Item:
     has_quote: bool
     units: list[_Unit] = field(default_factory=list)
     follow_on: bool = False
+    signed: bool = False  # the attribution is a credit line under the quote ("— Ana Pardo, 34, Strelsau")
 
 
 def extract(
@@ -80,7 +82,10 @@ def extract(
     for item in items:
         resolver.choice = None
         speaker = resolver.resolve(item.attribution) if item.attribution else None
-        if speaker is None and item.follow_on:
+        if item.signed:
+            # a credit line that names no person ("- Reuters."): the quote is read as if unsigned
+            speaker = replace(speaker, method="signed") if speaker and speaker.is_person else None
+        if speaker is None and (item.follow_on or item.signed):
             last = resolver.follow_on(item.start)
             if last is not None:
                 speaker = Speaker(last.name, "", "follow-on", last.official_id, last.is_new_official)
@@ -193,6 +198,7 @@ def _quote_items(text: str) -> list[_Item]:
     opens_by_para: dict[int, list[QuoteSpan]] = {}
     for span in spans:
         opens_by_para.setdefault(span.paragraph, []).append(span)
+    signed: set[int] = set()  # ids of the units signed by a credit line under them
 
     for unit in units:
         first, last = unit.first, unit.last
@@ -222,6 +228,10 @@ def _quote_items(text: str) -> list[_Item]:
             if post and unit.embedded and limit in later and text[last.close_end : limit].rstrip()[-1:] in ",:":
                 post = None  # "In his 'plan,' a paper he wrote, he said, '…'": the cue introduces the next quote
             unit.post = post
+        if unit.post is None and unit.pre is None:
+            unit.post = signature(text, paras, unit)
+            if unit.post is not None:
+                signed.add(id(unit))
 
     items: list[_Item] = []
     previous_unit: _Unit | None = None
@@ -256,7 +266,7 @@ def _quote_items(text: str) -> list[_Item]:
             if previous_item is not None and previous_item.kind == "paraphrase" and _overlaps(previous_item, item):
                 continue
         elif own is not None:
-            item = _Item(unit.first.open_mark, "direct", fragments, own, True, [unit])
+            item = _Item(unit.first.open_mark, "direct", fragments, own, True, [unit], signed=id(unit) in signed)
         elif quoted_words >= MIN_QUOTE_WORDS:
             # a quotation with no attribution of its own: the last named speaker goes on talking
             item = _Item(unit.first.open_mark, "direct", fragments, None, True, [unit], follow_on=True)

@@ -51,7 +51,7 @@ NON_PERSON_HEADS = {
 
 # Confidence of a person's name by how it was found; pronouns and follow-on quotes lose some for every other
 # compatible person named near the antecedent and for every paragraph between them (tuned on PolNeAR train).
-METHOD_CONFIDENCE = {"explicit": 0.95, "alias": 0.95, "surname": 0.9, "role": 0.6}
+METHOD_CONFIDENCE = {"explicit": 0.95, "alias": 0.95, "surname": 0.9, "role": 0.6, "signed": 0.95}
 # a description matched to a person only through the article's wording, and not "the" with a post or a calling
 # ("the Kremlin spokesman") but "one district GOP leader", "the boy", "the pitch": right one time in five on train
 ROLE_FROM_ARTICLE_CONFIDENCE = 0.45

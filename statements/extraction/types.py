@@ -67,7 +67,7 @@ class Speaker:
 
     name: str  # full name ("Dmitry Peskov"), or a description when no name is known ("Ruritanian official")
     mention: str  # the words in the article ("he", "the Kremlin spokesman", "Peskov")
-    method: str  # explicit | surname | alias | role | pronoun | follow-on | description | unknown
+    method: str  # explicit | surname | alias | role | pronoun | follow-on | signed | description | unknown
     official_id: int | None = None
     is_new_official: bool = False  # a name that matches no known official: propose creating one
     confidence: float = 1.0  # how sure the extractor is (0-1); below ABSTAIN_BELOW the proposal has no speaker

@@ -1,0 +1,98 @@
+"""Quotes signed after them: a credit line under a quote paragraph ("— Ana Pardo, 34, Strelsau") names its speaker.
+
+Readers' forums, "we asked voters" pieces, fact-checks of a debate and statements put the speaker's name after the
+quotation, on a line of its own. The line is only a name, maybe after a dash and maybe followed by a comma and a
+description (an age, a place, a role), and has no verb: "Brandt disagreed." is narration, not a credit line.
+"""
+
+import re
+
+from .attribution import CUE, Attribution, _Unit
+from .names import PARTICLES, clean_tokens, looks_like_person, strip_title
+from .text import QUOTE_MARK, Paragraph
+
+# any dash: Huffington Post and Politico write theirs as a horizontal bar ("absurd ― and dangerous ―")
+_DASH = re.compile(r"(?:--|[-‐‑‒–—―])\s*")
+_NAME_TOKEN = re.compile(r"[A-Z][\w.'’-]*|(?:" + "|".join(sorted(PARTICLES)) + r")\b")
+# what makes a description a clause: an auxiliary, or a comma part that is a lone verb ("Karl Brandt, the envoy,
+# disagreed.")
+# a relative clause belongs to the description ("a nurse who says she has never voted"): its verbs are not the line's
+_RELATIVE = re.compile(r"\b(?:who|whose|whom|which|that)\b.*")  # within one comma part
+_AUXILIARY = re.compile(r"\b(?:is|was|are|were|has|have|had|will|would|can|could|did|does|do|says|said)\b")
+_LONE_VERB = re.compile(r"[a-z]+(?:ed|s)")
+MAX_NAME_WORDS = 6
+MAX_DESCRIPTION_WORDS = 16
+
+
+def signature(text: str, paras: list[Paragraph], unit: _Unit) -> Attribution | None:
+    """The credit line right under a quotation that fills its paragraph (the quote's last one), or after a dash at
+    the end of that paragraph ("…" — Ana Pardo), as an attribution. The article's first paragraph is its headline,
+    never a signed quote."""
+    first, last = unit.first, unit.last
+    if first.paragraph == 0 or last.continues:
+        return None
+    opening, closing = paras[first.paragraph], paras[last.paragraph]
+    if text[opening.start : first.open_mark].strip():
+        return None  # narration before the quote: its attribution, if any, is there
+    tail = text[last.close_end : closing.end]
+    if tail.strip(" .,;!?"):
+        # in the same paragraph after a dash, or after a whole sentence: "…" Osama bin Laden, the al-Qaida leader.
+        # ends a sentence the quote began
+        start = last.close_end + len(tail) - len(tail.lstrip())
+        whole = text[last.start : last.end].rstrip()[-1:] in {".", "!", "?"}
+        return credit_line(text, Paragraph(start, closing.end), dash_only=not whole)
+    if last.paragraph + 1 >= len(paras):
+        return None
+    return credit_line(text, paras[last.paragraph + 1])
+
+
+def credit_line(text: str, para: Paragraph, dash_only: bool = False) -> Attribution | None:
+    """A paragraph that is only a person's name, after a dash or followed by a comma and a short description."""
+    line = text[para.start : para.end]
+    if QUOTE_MARK.search(line):
+        return None
+    dash = _DASH.match(line)
+    if dash_only and not dash:
+        return None
+    at = dash.end() if dash else 0
+    tokens: list[str] = []
+    end = at
+    while len(tokens) < MAX_NAME_WORDS:
+        match = _NAME_TOKEN.match(line, at)
+        if match is None:
+            break
+        tokens.append(match.group())
+        end = match.end()
+        at = end + len(line[end:]) - len(line[end:].lstrip(" "))
+    rest = line[end:]
+    if not tokens or tokens[0] == "By":
+        return None  # "By Karl Brandt": a byline
+    aside = re.match(r"\s*\(([^()]{1,30})\)", rest)  # "Ana Pardo (34), Strelsau"
+    if aside:
+        rest = rest[aside.end() :]
+    if not rest.startswith(",") and rest.strip(" ."):
+        return None  # "Brandt disagreed.": a name and a verb
+    after = rest[1:].strip().rstrip(".") if rest.startswith(",") else ""
+    description = ", ".join(part for part in (aside.group(1) if aside else "", after) if part)
+    if not dash and not description:
+        return None  # "Donald Trump." alone: a heading over what follows
+    if description and not _is_description(description):
+        return None
+    # "— Sanders" signs when the article gives the surname in full elsewhere: the speaker resolver decides
+    _title, person = strip_title(clean_tokens(tokens))
+    if not (looks_like_person(person) or (dash and len(person) == 1)):
+        return None
+    start = para.start + (dash.end() if dash else 0)
+    return Attribution("", " ".join(tokens).rstrip("."), start, para.start, para.end, "name")
+
+
+def _is_description(description: str) -> bool:
+    """ "34, Strelsau", "retired teacher", "tweeting after the speech", "a nurse who says she never voted": no clause
+    of its own."""
+    if len(description.split()) > MAX_DESCRIPTION_WORDS:
+        return False
+    for part in description.split(","):
+        own = _RELATIVE.sub("", part).strip()
+        if CUE.search(own) or _AUXILIARY.search(own) or _LONE_VERB.fullmatch(own):
+            return False
+    return True

@@ -1,0 +1,178 @@
+"""Quotes signed after them: a credit line under a quote paragraph names its speaker (invented articles)."""
+
+import datetime
+
+import pytest
+
+from statements.extraction import extract
+
+DAY = datetime.date(2016, 11, 11)
+
+
+def speakers(text: str) -> list[tuple[str, str]]:
+    """(speaker name or "", method) of every direct proposal; for a speaker unknown, ("?", first candidate)."""
+    return [
+        (p.speaker.name, p.speaker.method) if p.speaker else ("?", (p.candidates or [""])[0])
+        for p in extract(text, published=DAY).proposals
+        if p.kind == "direct"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a readers' forum: each answer is its own reader's, not the one above's
+        (
+            "We asked voters in Strelsau what matters to them.\n\n"
+            '"We need a bridge over the river, not more promises from the capital."\n\n'
+            "— Ana Pardo, 34, Strelsau\n\n"
+            '"The schools are what matter to my family and to my neighbours."\n\n'
+            "— Karl Brandt, retired teacher\n\n"
+            '"Nobody here has seen a minister since the last election."\n\n'
+            "Lou Grayson, farmer, Ostrava",
+            [("Ana Pardo", "signed"), ("Karl Brandt", "signed"), ("Lou Grayson", "signed")],
+        ),
+        # the signature at the end of the quote's own paragraph, after a dash; an age in brackets
+        (
+            "We asked voters in Strelsau what matters to them.\n\n"
+            '"We need a bridge over the river, not more promises from the capital." — Ana Pardo, 34, Strelsau\n\n'
+            '"The schools are what matter to my family and to my neighbours." — Karl Brandt (71), retired teacher',
+            [("Ana Pardo", "signed"), ("Karl Brandt", "signed")],
+        ),
+        # the dash may be a horizontal bar, as some outlets write it
+        (
+            "We asked readers what they make of the plan.\n"
+            "“We need a bridge over the river, not more promises from the capital.” ― Ana Pardo, Strelsau\n"
+            "“The schools are what matter to my family and to my neighbours.” ― Karl Brandt",
+            [("Ana Pardo", "signed"), ("Karl Brandt", "signed")],
+        ),
+        # after a whole sentence, a name and a description end the paragraph without a dash; a relative clause is part
+        # of the description
+        (
+            "We asked voters in Strelsau what matters to them.\n\n"
+            '"We need a bridge over the river, not more promises." Ana Pardo, 34, a nurse from Strelsau\n\n'
+            '"The schools are what matter to my family." Karl Brandt, 71, who says he has never missed a vote',
+            [("Ana Pardo", "signed"), ("Karl Brandt", "signed")],
+        ),
+        # a statement signed below, with a title split from the name
+        (
+            "The ministry published a statement on Monday.\n\n"
+            '"We will not accept any outside interference in this matter."\n\n'
+            "– Foreign Secretary Mara Quill",
+            [("Mara Quill", "signed")],
+        ),
+        # a fact-check of a debate: a lone surname signs when the article gives the full name
+        (
+            "Karl Brandt and Mara Quill met in the second debate.\n\n"
+            '"Almost all new income is going to the top one percent."\n\n'
+            "- Brandt.\n\n"
+            "The senator is relying on an outdated figure.",
+            [("Karl Brandt", "signed")],
+        ),
+        # a description after the name may hold a participle: it is not a verb of the line's own
+        (
+            "The convention hall emptied after midnight.\n\n"
+            '"Great speech. She is tested. She is ready. She never quits."\n\n'
+            "-Senator Karl Brandt, writing after the speech.",
+            [("Karl Brandt", "signed")],
+        ),
+        # a quote paragraph right under a credit line is not the signer's: it is unsigned, so unknown, with the
+        # signer offered as a candidate
+        (
+            "We asked voters in Strelsau what matters to them.\n\n"
+            '"We need a bridge over the river, not more promises from the capital."\n\n'
+            "— Ana Pardo, 34, Strelsau\n\n"
+            '"The schools are what matter to my family and to my neighbours."',
+            [("Ana Pardo", "signed"), ("?", "Ana Pardo")],
+        ),
+    ],
+)
+def test_a_credit_line_under_a_quote_names_its_speaker(text, expected):
+    """A quote paragraph with no attribution of its own, followed by a line that is only a name (after a dash, or
+    with a description after a comma), is that person's."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a name and a verb is narration: the quote goes on with the speaker before it
+        (
+            '"We are ready for the vote," Karl Brandt said.\n\n'
+            '"The others will have to explain themselves to the voters."\n\n'
+            "Quill disagreed.",
+            [("Karl Brandt", "explicit"), ("Karl Brandt", "follow-on")],
+        ),
+        # so is a name with an appositive and a verb
+        (
+            '"We are ready for the vote," Karl Brandt said.\n\n'
+            '"The others will have to explain themselves to the voters."\n\n'
+            "Mara Quill, the envoy, disagreed.",
+            [("Karl Brandt", "explicit"), ("Karl Brandt", "follow-on")],
+        ),
+        # in the quote's own paragraph a name without a dash ends the sentence the quote began
+        (
+            '"We are ready for the vote," Karl Brandt said.\n\n'
+            '"Nobody in the capital has ever wanted to go after" Mara Quill, the envoy.',
+            [("Karl Brandt", "explicit"), ("Karl Brandt", "follow-on")],
+        ),
+        # a verb after a relative clause is still the line's own
+        (
+            '"We are ready for the vote," Karl Brandt said.\n\n'
+            '"The others will have to explain themselves to the voters."\n\n'
+            "Mara Quill, the envoy who was there, disagreed.",
+            [("Karl Brandt", "explicit"), ("Karl Brandt", "follow-on")],
+        ),
+        # a byline is the writer's name, not the speaker's
+        (
+            "Brandt wins the vote\n\n"
+            '"We are ready for the vote and for whatever comes after it."\n\n'
+            "By Mara Quill, Nordpress\n\n"
+            "The vote was held on Tuesday.",
+            [("?", "")],
+        ),
+        # a heading over the next section (a name alone, no dash, no description) signs nothing
+        (
+            '"We are ready for the vote," Karl Brandt said.\n\n'
+            '"The others will have to explain themselves to the voters."\n\n'
+            "Mara Quill.\n\n"
+            "The senator has led the committee since 2009.",
+            [("Karl Brandt", "explicit"), ("Karl Brandt", "follow-on")],
+        ),
+        # a quote that has its own attribution keeps it: the line under it is a live blog's author
+        (
+            'Brandt spoke in Strelsau.\n\n"We are ready for the vote," Karl Brandt said of the treaty.\n\n— Mara Quill',
+            [("Karl Brandt", "explicit")],
+        ),
+        # a headline that is a quotation is not signed by the line under it
+        (
+            '"We will never give up the valley and its farms"\n\n— Mara Quill, Nordpress\n\nThe vote was held.',
+            [("?", "")],
+        ),
+        # a lone word the article never gives after a first name is a photo agency or a place, not a signer
+        (
+            '"We will never give up the valley," Karl Brandt said.\n\n'
+            '"Our farms have been here for three hundred years."\n\n'
+            "- Reuters.",
+            [("Karl Brandt", "explicit"), ("Karl Brandt", "follow-on")],
+        ),
+    ],
+)
+def test_a_line_that_is_not_a_credit_line_signs_nothing(text, expected):
+    """Narration naming someone, a byline, a heading or a headline is not taken for a credit line."""
+    assert speakers(text) == expected
+
+
+def test_a_signed_speaker_is_as_sure_as_a_named_one():
+    """A signed quote's speaker carries the confidence of an explicit name and says how it was found."""
+    text = (
+        "We asked voters in Strelsau what matters to them.\n\n"
+        '"We need a bridge over the river, not more promises from the capital."\n\n'
+        "— Ana Pardo, 34, Strelsau"
+    )
+    (proposal,) = extract(text, published=DAY).proposals
+    assert (proposal.speaker.mention, proposal.speaker.confidence, proposal.speaker.is_new_official) == (
+        "Ana Pardo",
+        0.95,
+        True,
+    )
