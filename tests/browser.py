@@ -36,6 +36,18 @@ def screenshot(page, name: str, widths=(375, 1280)) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+PASSWORD = "correct horse battery staple"  # every test user's (tests/factories.py)
+
+
+def log_in(page, url: str, username: str) -> None:
+    """Open an admin `url` as `username`: the admin shows its login form there and returns to the page after it."""
+    page.goto(url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+
+
 def serious_violations(page, exclude: list[str] = ()) -> list[str]:
     """axe-core's serious and critical findings on the page, leaving out the given CSS selectors."""
     from axe_playwright_python.sync_playwright import Axe

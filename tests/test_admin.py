@@ -13,7 +13,7 @@ from django.urls import reverse
 from statements import publishing
 from statements.models import Country, Official, Outlet, Position, Source, Statement, Status, Topic
 from tests.admin_helpers import NO_INLINES, admin_url, change_form_data, user_with_role
-from tests.browser import screenshot
+from tests.browser import log_in, screenshot
 from tests.factories import (
     OfficialFactory,
     OutletFactory,
@@ -441,11 +441,7 @@ def test_the_csv_format_page_is_behind_the_admin_login(client):
 def test_an_analyst_finds_the_assistant_and_the_csv_help_from_the_front_page(live_server, page):
     """Signed in, the front page says Statement Tracker and leads to the assistant, the import and its help."""
     user_with_role("Analyst")
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill("analyst")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+    log_in(page, f"{live_server.url}/admin/", "analyst")
     assert page.title() == "Statement Tracker administration | Statement Tracker"
     assert page.get_by_role("link", name="Statement Tracker", exact=True).is_visible()
     screenshot(page, "admin-index")
@@ -468,11 +464,7 @@ def test_an_analyst_finds_the_assistant_and_the_csv_help_from_the_front_page(liv
 def test_publishing_one_draft_in_the_browser_says_one_statement(live_server, page, superuser):
     """The message a person reads after publishing one draft is "Published 1 statement.", not "statement(s)"."""
     draft = StatementFactory(status=Status.DRAFT, text="A lone draft to publish.")
-    page.goto(f"{live_server.url}/admin/statements/statement/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+    log_in(page, f"{live_server.url}/admin/statements/statement/", "admin")
     page.locator(f'input[name="_selected_action"][value="{draft.pk}"]').check()
     page.get_by_label("Action:").select_option(label="Publish selected statements")
     with page.expect_navigation():

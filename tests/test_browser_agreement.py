@@ -7,18 +7,14 @@ from statements.models import Coding, SecondCoding, Statement
 from statements.positions.agreement import request_second_codings
 from statements.positions.codebook import SpeechAct
 from tests.admin_helpers import user_with_role
-from tests.browser import serious_violations
+from tests.browser import log_in, serious_violations
 from tests.factories import StatementFactory, country
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+    log_in(page, f"{live_server.url}/admin/login/", username)
 
 
 def asked_of(analyst) -> SecondCoding:

@@ -6,6 +6,7 @@ the page still looks fine to a test that reads the HTML, so this walks the pages
 
 import pytest
 
+from tests.browser import log_in
 from tests.factories import UserFactory
 from tests.timeline_data import build_world
 
@@ -95,9 +96,5 @@ def test_admin_pages_have_no_console_errors(live_server, page, path):
     world = build_world()
     UserFactory(username="boss", is_superuser=True)
     errors = watch(page)  # from the login page on: a browser asks for the site's icon once, on the first page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("boss")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+    log_in(page, f"{live_server.url}/admin/login/", "boss")
     assert console_errors(page, live_server.url + resolve(path, world), errors) == []

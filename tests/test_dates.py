@@ -12,7 +12,7 @@ from statements.dates import DateSpan, DayField, PartialDateField, parse_partial
 from statements.models import DatePrecision, Official, Position, Source, Statement, Status
 from statements.sample_data.demo import SEED_ARTICLE
 from tests.admin_helpers import NO_INLINES, admin_url, change_form_data, user_with_role
-from tests.browser import screenshot, serious_violations
+from tests.browser import log_in, screenshot, serious_violations
 from tests.factories import OfficialFactory, OutletFactory, SourceFactory, StatementFactory
 
 FORMS = "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2016, 2016-11 or 2016-11-11)"
@@ -258,11 +258,7 @@ def test_the_article_form_has_the_same_date_box_and_says_what_to_type(live_serve
     call_command("load_demo", stdout=io.StringIO())
     Statement.objects.all().delete()  # the demo's officials, topics and outlets; none of its quotes
     user_with_role("Analyst")
-    page.goto(f"{live_server.url}/admin/login/?next={ARTICLE}")
-    page.get_by_label("Username").fill("analyst")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+    log_in(page, f"{live_server.url}/admin/login/?next={ARTICLE}", "analyst")
 
     published = page.get_by_label("Publication date")
     assert published.get_attribute("type") == "text" and published.get_attribute("placeholder") == "YYYY-MM-DD"

@@ -17,7 +17,7 @@ from statements.article_drafts import DraftStatement, NewSource, create_article_
 from statements.models import Kind, Official, Outlet, Source, Statement, Status, VerbatimCheck
 from statements.sample_data.demo import SEED_ARTICLE
 from tests.admin_helpers import user_with_role
-from tests.browser import screenshot, serious_violations
+from tests.browser import log_in, screenshot, serious_violations
 from tests.factories import OfficialFactory, OutletFactory, PositionFactory, SourceFactory, UserFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -452,11 +452,7 @@ def test_review_and_save_the_seed_article_in_the_browser(live_server, page):
     recorded = Statement.objects.filter(kind=Kind.DIRECT).order_by("pk").first()
     Statement.objects.exclude(pk=recorded.pk).delete()  # the demo's officials and topics, one quote already in
     user_with_role("Analyst")
-    page.goto(f"{live_server.url}/admin/login/?next={URL}")
-    page.get_by_label("Username").fill("analyst")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+    log_in(page, f"{live_server.url}/admin/login/?next={URL}", "analyst")
 
     page.get_by_label("Article text").fill(SEED_TEXT)
     page.locator("#id_url").fill("https://news.example.org/peskov-cnn")
@@ -501,11 +497,7 @@ def test_review_page_shows_the_lead_sentence_joined_fragments_and_adjective_coun
     """In the browser: the lead sentence's attribution is a row, the two fragments read as sentences, Norway is
     preselected from "Norwegian territory", and the doubtful speaker says "Speaker unknown" with candidates."""
     user_with_role("Analyst")
-    page.goto(f"{live_server.url}/admin/login/?next={URL}")
-    page.get_by_label("Username").fill("analyst")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+    log_in(page, f"{live_server.url}/admin/login/?next={URL}", "analyst")
     page.get_by_label("Article text").fill(LEAD_ARTICLE)
     page.locator("#id_url").fill("https://news.example.org/nordland-treaty")
     page.locator("#id_new_outlet").fill("Nordpress")

@@ -15,7 +15,7 @@ from statements.extraction.db import extract_with_database, known_officials
 from statements.extraction.institutions import INSTITUTION_HEADS, institution_name
 from statements.models import Country, Official, OfficialKind, Source, Statement
 from tests.admin_helpers import user_with_role
-from tests.browser import screenshot, serious_violations
+from tests.browser import log_in, screenshot, serious_violations
 from tests.factories import OfficialFactory
 
 DAY = datetime.date(2024, 3, 3)
@@ -460,11 +460,7 @@ def test_the_review_page_offers_and_saves_an_institution_in_the_browser(live_ser
     creates it."""
     ruritania = Country.objects.create(name="Ruritania", code="XR")
     user_with_role("Analyst")
-    page.goto(f"{live_server.url}/admin/login/?next={URL}")
-    page.get_by_label("Username").fill("analyst")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+    log_in(page, f"{live_server.url}/admin/login/?next={URL}", "analyst")
     page.get_by_label("Article text").fill(MINISTRY_ARTICLE)
     page.locator("#id_url").fill("https://news.example.org/border")
     page.locator("#id_new_outlet").fill("Nordpress")

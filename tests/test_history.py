@@ -14,6 +14,7 @@ from statements import article_drafts, history, publishing
 from statements.imports import IMPORT_REASON, import_statements
 from statements.models import Official, Source, Statement, Status, Topic
 from tests.admin_helpers import admin_url, change_form_data, user_with_role
+from tests.browser import log_in
 from tests.factories import OfficialFactory, SourceFactory, StatementFactory, TopicFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -440,11 +441,7 @@ def test_an_editor_reads_a_statement_history_after_two_edits(live_server, page):
         statement.topics.set([TopicFactory(name="Russia–US relations"), TopicFactory(name="Sanctions")])
         statement.countries.set([country("RU"), country("US")])
 
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+    log_in(page, f"{live_server.url}/admin/", "editor")
     change_url = f"{live_server.url}{admin_url(Statement, 'change', statement.pk)}"
 
     page.goto(change_url)

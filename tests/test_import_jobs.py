@@ -18,7 +18,7 @@ from statements import import_jobs
 from statements.imports import DUPLICATE_CHECK_BATCH as BATCH
 from statements.models import ImportJob, ImportJobState, Statement
 from tests.admin_helpers import admin_url, user_with_role
-from tests.browser import screenshot
+from tests.browser import log_in, screenshot
 from tests.factories import OfficialFactory, UserFactory
 from tests.test_production import ROOT, database_url, production_env
 
@@ -366,11 +366,7 @@ def test_a_person_sees_why_a_job_stalled_or_failed(lease, live_server, page, att
     job = dead_worker_job(rows(2), attempts=attempts, silent_for=silent_for)
     if shown == ".import-job-summary":
         assert import_jobs.claim() is None  # the worker run that marks it failed
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("boss")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+    log_in(page, f"{live_server.url}/admin/login/", "boss")
     page.goto(live_server.url + job_url(job))
     assert page.locator(shown).is_visible()
     text = page.locator(shown).inner_text()
