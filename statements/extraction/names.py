@@ -123,6 +123,16 @@ def bare(token: str) -> str:
     return _POSSESSIVE.sub("", token).rstrip(".,").lower()
 
 
+# Letters with no accent to take off, which English copy writes as the plain letter ("Wałęsa" as "Walesa").
+PLAIN_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
+
+
+def folded(token: str) -> str:
+    """ "Erdoğan" and "Erdogan", "Kaczyński" and "Kaczynski": wire copy writes a name with and without its accents."""
+    decomposed = unicodedata.normalize("NFKD", bare(token).translate(PLAIN_LETTERS))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def is_capitalised(token: str) -> bool:
     return token[:1].isupper()
 
@@ -368,14 +378,14 @@ class ArticlePeople:
 
     def find(self, mention: str, at: int) -> Person | None:
         """The person a surname or partial name refers to: the fullest earlier mention, else a later one."""
-        tokens = [bare(t) for t in mention.split() if bare(t) not in SUFFIXES]
+        tokens = [folded(t) for t in mention.split() if bare(t) not in SUFFIXES]
         if not tokens:
             return None
         if normalise(mention) in self.prefixed:
             return self.prefixed[normalise(mention)]
         candidates = []
         for person in self.people:
-            words = [bare(t) for t in person.name.split() if bare(t) not in SUFFIXES]
+            words = [folded(t) for t in person.name.split() if bare(t) not in SUFFIXES]
             if words[-len(tokens) :] == tokens or normalise(person.name) == normalise(mention):
                 score = 2
             elif words[: len(tokens)] == tokens and len(tokens) == 1:
