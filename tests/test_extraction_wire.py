@@ -34,3 +34,57 @@ def speakers(text: str) -> list[str]:
 def test_a_surname_written_without_its_accents_completes_to_the_full_name(text, expected):
     """Wire copy writes "Erdoğan" and "Erdogan" in one article: both are the one person the article names in full."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title"),
+    [
+        # the place after "of" is written elsewhere on its own
+        (
+            'President of Ruritania Mara Quill spoke on Monday. Ruritania is calm.\n\n"We will not be rushed," Quill '
+            "said.",
+            "Mara Quill",
+            "",
+        ),
+        # ... or as its adjective
+        (
+            'The Ruritanian delegation left. President of Ruritania Mara Quill said, "We will not be rushed."',
+            "Mara Quill",
+            "President of Ruritania",
+        ),
+        # a place of two words; the title keeps it
+        (
+            'Port Nord voted on Monday. Chief Executive of Port Nord Ana Pardo said, "We will not be rushed."',
+            "Ana Pardo",
+            "Chief Executive of Port Nord",
+        ),
+        # "to" after a title word: an ambassador's country
+        (
+            'Nordland protested. US Ambassador to Nordland Lou Grayson said, "We will not be rushed."',
+            "Lou Grayson",
+            "US Ambassador to Nordland",
+        ),
+        # a name of three words after the place
+        (
+            'Ruritania protested. Foreign Minister of Ruritania Ana Maria Pardo said, "We will not be rushed."',
+            "Ana Maria Pardo",
+            "Foreign Minister of Ruritania",
+        ),
+    ],
+)
+def test_the_place_a_title_names_is_not_part_of_the_name(text, name, title):
+    """ "President of Argentina Alberto Fernández", "Ambassador to Germany Richard Grenell": the place belongs to
+    the title, so the name is the person's, and a later surname completes to it."""
+    proposal = [p for p in extract(text, published=DAY).proposals if p.has_quote][-1]
+    assert proposal.speaker.name == name
+    assert proposal.speaker.title == title or not title
+
+
+def test_a_title_of_an_institution_with_no_name_after_it_is_no_person():
+    """ "The chairman of the Nordland Joint Staff" names no one: a later "he" is still the last person named."""
+    text = (
+        'Karl Brandt spoke first. "We will not be rushed," Brandt said.\n\n'
+        "The chairman of the Nordland Joint Staff asked Brandt that question.\n\n"
+        '"Nor will we," he said.'
+    )
+    assert speakers(text) == ["Karl Brandt", "Karl Brandt"]

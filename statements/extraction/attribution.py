@@ -91,12 +91,28 @@ def _np_kind(phrase: str) -> str:
 def _trim_np(phrase: str) -> str:
     """Cut a noun phrase at an appositive, a relative clause or an adverbial: "Brandt, who ..." -> "Brandt"."""
     phrase = re.split(r",|\(|--|—|–|;|:|\bwho\b|\bwhich\b|\bwhose\b|\bthat\b", phrase, maxsplit=1)[0]
-    phrase = re.split(
+    padded = " " + phrase + " "
+    for match in re.finditer(
         r"\s+(?:in|on|at|during|after|before|from|to|with|about|of the|last|yesterday|today|earlier|later|when)\s",
-        " " + phrase + " ",
-        maxsplit=1,
-    )[0]
-    return phrase.strip(" ,.")
+        padded,
+    ):
+        before = padded[: match.start()].split()
+        # "Ambassador to Nordland Karl Brandt", "President of the Republic Ana Pardo": the title's complement, with
+        # the person's name after it ("the chairman of the Joint Chiefs" names no one)
+        runs = name_runs(padded, match.end())
+        if (
+            match.group().split()[0] in {"to", "of"}
+            and before
+            and is_title(before[-1])
+            and runs
+            and runs[0][0] == match.end()
+            and looks_like_person(clean_tokens(strip_title(runs[-1][2])[1])[-2:])
+            and len(runs[-1][2]) > 2
+        ):
+            continue
+        padded = padded[: match.start()]
+        break
+    return padded.strip(" ,.")
 
 
 def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:

@@ -95,6 +95,27 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _CONTRACTION = re.compile(r"n['’]t$", re.IGNORECASE)
 
 
+ADJECTIVE_ENDINGS = r"(?:ian|ean|an|ese|ish|egian|i)"
+
+
+def adjective_pattern(name: str) -> re.Pattern | None:
+    """The adjective of a one-word country name by the usual English endings: Russia -> Russian, China -> Chinese,
+    Norway -> Norwegian, Turkey -> Turkish, Iran -> Iranian, Israel -> Israeli, Mexico -> Mexican, Germany ->
+    German. (Forms that follow no rule, such as French or Dutch, belong in the country's aliases.)"""
+    if not re.fullmatch(r"[A-Z][a-z]{3,}", name):
+        return None
+    endings = ADJECTIVE_ENDINGS
+    if name.endswith(("ay", "ey")):
+        stem = name[:-2]
+    elif name.endswith("y"):
+        stem, endings = name[:-1], ADJECTIVE_ENDINGS + "?"  # Germany -> German, Italy -> Italian
+    elif name.endswith(("a", "e", "o")):
+        stem = name[:-1]
+    else:
+        stem = name
+    return re.compile(r"(?<![\w-])" + re.escape(stem) + endings + r"(?![\w-])")
+
+
 def normalise(name: str) -> str:
     """Compare names: lower case, no accents or punctuation, no middle initials, suffixes or parentheses."""
     name = re.sub(r"\(.*?\)", " ", name)
@@ -291,6 +312,7 @@ class ArticlePeople:
         self.text = text
         self.people: list[Person] = []
         self.prefixed: dict[str, Person] = {}  # normalised "Billionaire Donald Trump" -> Donald Trump
+        self.complements: dict[str, list[str]] = {}  # normalised "Argentina Alberto Fernández" -> ["Argentina"]
         headlines = headline_spans(text)
         in_headlines = []
         for start, end, tokens in name_runs(text):
@@ -299,7 +321,12 @@ class ArticlePeople:
                 continue
             title, rest = strip_title(tokens)
             rest = clean_tokens(rest)
-            if looks_like_person(rest):
+            place = self._title_complement(title, rest, start)
+            if place:
+                self._add(" ".join(rest[place:]), start, end, title + rest[:place])
+                self.prefixed[normalise(" ".join(rest))] = self.find(" ".join(rest[place:]), end)
+                self.complements[normalise(" ".join(rest))] = rest[:place]
+            elif looks_like_person(rest):
                 self._add(" ".join(rest), start, end, title)
             elif len(rest) == 1 and title:
                 honorific = bare(title[-1])
@@ -316,6 +343,26 @@ class ArticlePeople:
             if looks_like_person(rest) and surname(rest) not in known:
                 self._add(" ".join(rest), start, end, title)
         self._drop_prefixed()
+
+    def _title_complement(self, title: list[str], rest: list[str], start: int) -> int:
+        """How many words of a name run are the place or body a title names ("President of Argentina Alberto
+        Fernández", "Chief Executive of Hong Kong Carrie Lam", "Ambassador to Nordland Karl Brandt"): after a title
+        ending in "of", "for" or "to", the first words that the article also writes elsewhere without the rest of
+        the name, or a country whose adjective it writes ("Ukrainian"), leaving a name of two words or more; 0 when
+        there are none."""
+        ends_in_complement = bool(title) and bare(title[-1]) in {"of", "for"}
+        before = re.search(r"([\w.]+)\s+(?:of|for|to)\s+$", self.text[max(0, start - 40) : start])
+        if not (ends_in_complement or (before and is_title(before.group(1)))):
+            return 0
+        for count in range(1, len(rest) - 1):
+            if not looks_like_person(rest[count:]):
+                continue
+            words = r"\s+".join(re.escape(word) for word in rest[:count])
+            elsewhere = rf"(?<![\w'’-]){words}(?![\w-])(?!\s+{re.escape(rest[count])})"
+            adjective = adjective_pattern(rest[0]) if count == 1 else None
+            if re.search(elsewhere, self.text) or (adjective and adjective.search(self.text)):
+                return count
+        return 0
 
     def _drop_prefixed(self) -> None:
         """A run that ends with another full name is that person with words before it that are no name, because

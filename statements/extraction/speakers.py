@@ -382,6 +382,9 @@ class SpeakerResolver:
         if known:
             return self._from_official(known[0], mention, "surname")
         method = "surname" if person and person.name != name else "explicit"
+        place = self.people.complements.get(normalise(name), [])
+        if place:  # "Ambassador to Ruritania Mara Quill": the place is the title's, the name is written in full
+            title, method = mention[: mention.rfind(full.split()[0])].split(), "explicit"
         # "Mr. Brandt" is a person even when the article never gives his first name
         is_person = looks_like_person(full.split()) or (honorific and full[:1].isupper())
         full = repair(full)
