@@ -88,3 +88,14 @@ def test_a_title_of_an_institution_with_no_name_after_it_is_no_person():
         '"Nor will we," he said.'
     )
     assert speakers(text) == ["Karl Brandt", "Karl Brandt"]
+
+
+def test_a_surname_with_a_joined_particle_is_one_name():
+    """ "Abdel Karim el-Nouri": the lower-case "el-" is part of the surname, which a later "el-Nouri" or "Nouri"
+    completes to; "al-Hamad" after a first name is a full name."""
+    text = (
+        "Ruritanian President Abdel Karim el-Nouri spoke on Monday.\n\n"
+        '"We will not be rushed," el-Nouri said. "Nor will we," Nouri said.\n\n'
+        '"It is done," Bashar al-Hamad told Nordpress.'
+    )
+    assert speakers(text) == ["Abdel Karim el-Nouri", "Abdel Karim el-Nouri", "Bashar al-Hamad"]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from .cues import CUE_WORDS, SPEECH_WORDS, alternatives
 from .names import (
+    JOINED_PARTICLE,
     PRONOUNS,
     ROLE_NOUNS,
     bare,
@@ -83,7 +84,8 @@ def _np_kind(phrase: str) -> str:
     if words[0].lower() in {"the", "a", "an"} and words[-1][:1].islower():
         return "description"  # "the Kremlin spokesman", "a senior Ruritanian diplomat"
     runs = name_runs(phrase)
-    if words[-1][:1].islower() and not any(looks_like_person(clean_tokens(strip_title(r[2])[1])) for r in runs):
+    last_is_lower = words[-1][:1].islower() and not JOINED_PARTICLE.match(words[-1])
+    if last_is_lower and not any(looks_like_person(clean_tokens(strip_title(r[2])[1])) for r in runs):
         return "description"  # "Britain's foreign secretary"
     return "name" if runs else "description"
 
@@ -242,6 +244,7 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         and cue.start() > 0
         and first.group().islower()
         and first.group() not in POST_STARTERS
+        and not JOINED_PARTICLE.match(body)
         and not _role_then_name(before)
     ):
         return None  # "… to the valley and leaving it …": the sentence goes on, no speaker follows the quote

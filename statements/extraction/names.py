@@ -55,6 +55,8 @@ PLURAL_NOT_TITLES = {
     "the", "of", "for", "and", "u.s", "us", "un", "u.n", "eu", "first", "house", "chief", "state", "national", "high",
 }  # fmt: skip
 PARTICLES = {"de", "da", "del", "della", "van", "von", "der", "den", "du", "dos", "bin", "ibn", "al", "la", "le", "y"}
+# An Arabic article or patronymic joined to the surname by a hyphen, in lower case: "el-Sisi", "al-Assad".
+JOINED_PARTICLE = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az|bin|ibn|abu|bint)-[A-Z]")
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 # Capitalised words that start sentences or name things other than people.
 NOT_NAME_WORDS = {
@@ -197,6 +199,10 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
             current.append(match)  # "J.J. MacNab": initials for a first name start a run
         elif current and (word in PARTICLES or (word == "of" and bare(current[-1].group()) in TITLE_WORDS)):
             current.append(match)
+        elif JOINED_PARTICLE.match(token):
+            current.append(match)  # "Abdel Fattah el-Sisi": the surname's particle is part of the name
+            if _POSSESSIVE.search(token):
+                flush()
         else:
             flush()
     flush()
@@ -266,7 +272,7 @@ def looks_like_person(tokens: list[str]) -> bool:
         return False
     if words and words[0] in PLACE_FIRST_WORDS:
         return False
-    if any(not is_capitalised(t) and bare(t) not in PARTICLES for t in tokens):
+    if any(not is_capitalised(t) and bare(t) not in PARTICLES and not JOINED_PARTICLE.match(t) for t in tokens):
         return False
     # a particle written with a capital at the start is a first name ("Al Gore"), not "al" in "Ayman al-Zawahiri"
     real = [
@@ -435,6 +441,12 @@ class ArticlePeople:
             words = [folded(t) for t in person.name.split() if bare(t) not in SUFFIXES]
             if words[-len(tokens) :] == tokens or normalise(person.name) == normalise(mention):
                 score = 2
+            elif (
+                len(tokens) == 1
+                and JOINED_PARTICLE.match(person.name.split()[-1])
+                and words[-1].endswith("-" + tokens[0])
+            ):
+                score = 2  # "Sisi" or "El-Sisi" for Abdel Fattah el-Sisi
             elif words[: len(tokens)] == tokens and len(tokens) == 1:
                 score = 1  # family name first: "Mr. Lin" for Lin Tao
             else:
