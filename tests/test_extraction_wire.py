@@ -99,3 +99,15 @@ def test_a_surname_with_a_joined_particle_is_one_name():
         '"It is done," Bashar al-Hamad told Nordpress.'
     )
     assert speakers(text) == ["Abdel Karim el-Nouri", "Abdel Karim el-Nouri", "Bashar al-Hamad"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Nordland committee member Karl Brandt of Ostmark said on Twitter, "We will not be rushed on this."',
+        'Legislator Karl Brandt spoke to reporters. "We will not be rushed on this," Brandt said.',
+    ],
+)
+def test_a_member_or_a_legislator_before_a_name_is_a_role(text):
+    """ "Republican committee member Doug Collins", "Legislator Tanya Chan": the role word is no part of the name."""
+    assert speakers(text) == ["Karl Brandt"]

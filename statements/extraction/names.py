@@ -37,6 +37,7 @@ ROLE_NOUNS = {
     "expert", "producer", "writer", "journalist", "reporter", "commentator", "correspondent", "prosecutor",
     "officer", "official", "staff", "ally", "constituent", "speechwriter", "donor", "supporter", "confidant",
     "surrogate", "front-runner", "frontrunner", "scientist", "pundit", "lobbyist", "organizer", "organiser", "blogger",
+    "legislator", "member",
 }  # fmt: skip
 # Words that name an organisation or a place, and yet are a first name when they start a person's name ("Bill
 # Clinton", not "the farm bill").
