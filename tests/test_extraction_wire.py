@@ -111,3 +111,9 @@ def test_a_surname_with_a_joined_particle_is_one_name():
 def test_a_member_or_a_legislator_before_a_name_is_a_role(text):
     """ "Republican committee member Doug Collins", "Legislator Tanya Chan": the role word is no part of the name."""
     assert speakers(text) == ["Karl Brandt"]
+
+
+def test_an_abbreviation_in_brackets_inside_a_title_is_no_break():
+    """ "Member of Parliament (MP) Yvette Cooper of the Labour Party added": the bracket belongs to the title."""
+    text = 'Member of Parliament (MP) Ana Pardo of the Nordland Labour Party added, "We will not be rushed on this."'
+    assert speakers(text) == ["Ana Pardo"]

@@ -92,7 +92,10 @@ def _np_kind(phrase: str) -> str:
 
 def _trim_np(phrase: str) -> str:
     """Cut a noun phrase at an appositive, a relative clause or an adverbial: "Brandt, who ..." -> "Brandt"."""
-    phrase = re.split(r",|\(|--|—|–|;|:|\bwho\b|\bwhich\b|\bwhose\b|\bthat\b", phrase, maxsplit=1)[0]
+    # (an abbreviation in brackets inside a title goes on to the name: "Member of Parliament (MP) Ana Pardo")
+    phrase = re.split(
+        r",|\((?![A-Z][A-Z.]*\)\s+[A-Z])|--|—|–|;|:|\bwho\b|\bwhich\b|\bwhose\b|\bthat\b", phrase, maxsplit=1
+    )[0]
     padded = " " + phrase + " "
     for match in re.finditer(
         r"\s+(?:in|on|at|during|after|before|from|to|with|about|of the|last|yesterday|today|earlier|later|when)\s",
