@@ -117,3 +117,14 @@ def test_an_abbreviation_in_brackets_inside_a_title_is_no_break():
     """ "Member of Parliament (MP) Yvette Cooper of the Labour Party added": the bracket belongs to the title."""
     text = 'Member of Parliament (MP) Ana Pardo of the Nordland Labour Party added, "We will not be rushed on this."'
     assert speakers(text) == ["Ana Pardo"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We will not be rushed on this," according to a tweet on Monday by Foreign Minister Karl Brandt.',
+    ],
+)
+def test_according_to_a_document_by_someone_is_that_person(text):
+    """ "according to a tweet by X", "according to a statement from X": the author speaks, not the document."""
+    assert speakers(text) == ["Karl Brandt"]

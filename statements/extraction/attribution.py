@@ -200,7 +200,18 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     return _trim_np(phrase) or phrase, start + phrase_start
 
 
+# "according to a tweet on Monday by Mara Quill", "according to a statement from the ministry": the document's
+# author or issuer is the speaker
+_DOCUMENT_BY = re.compile(
+    r"\s*(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,2}?(?:statement|tweet|post|letter|message|release|"
+    r"readout|transcript|memo|email|report)s?\b[^.;:\"“”]{0,40}?\s(?:by|from)\s+"
+)
+
+
 def _np_after(text: str, start: int, end: int) -> tuple[str, int] | None:
+    document = _DOCUMENT_BY.match(text, start, end)
+    if document:
+        start = document.end()
     segment = text[start:end]
     lead = len(segment) - len(segment.lstrip(" ,"))
     phrase = _trim_np(segment)
