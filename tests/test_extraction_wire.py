@@ -123,6 +123,8 @@ def test_an_abbreviation_in_brackets_inside_a_title_is_no_break():
     "text",
     [
         '"We will not be rushed on this," according to a tweet on Monday by Foreign Minister Karl Brandt.',
+        'According to a statement from Foreign Minister Karl Brandt, "we will not be rushed on this."',
+        'Nordland will wait. According to Foreign Minister Karl Brandt, "we will not be rushed on this."',
     ],
 )
 def test_according_to_a_document_by_someone_is_that_person(text):

@@ -17,7 +17,8 @@ from .names import (
 )
 from .text import QuoteSpan, is_sentence_end
 
-CUE = re.compile(r"(?<![\w-])(" + alternatives(CUE_WORDS) + r")\b")
+# "According to" opens a sentence as often as not; the other cue words must be written in lower case ("Said" is a name)
+CUE = re.compile(r"(?<![\w-])((?i:according to)|" + alternatives(CUE_WORDS) + r")\b")
 # Verbs that introduce speech strongly enough to make a paraphrase ("Peskov said that ...").
 SPEECH_CUE = re.compile(r"\b(" + alternatives(SPEECH_WORDS) + r")\b")
 ADVERBS = {
@@ -267,10 +268,10 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         found = _np_after(text, start + lead + cue.end(), limit)
         if not found:
             return None
-        return _attribution(cue.group(1), found[0], found[1], start, limit)
+        return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
     if word_count(before) > 30 or _has_sentence_end(before) or before.lstrip()[0:1].isdigit():
         return None
-    if cue.group(1) == "according to":
+    if cue.group(1).lower() == "according to":
         found = _np_after(text, start + lead + cue.end(), limit)
         return _attribution("according to", found[0], found[1], start, limit) if found else None
     if before.rstrip().endswith((",", "--", "—", "–", ")")):
@@ -284,7 +285,7 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
                 found = _first_np(text, start + lead, start + lead + cue.start())
     if not found:
         return None
-    return _attribution(cue.group(1), found[0], found[1], start, limit)
+    return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
 
 
 def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | None:
@@ -301,13 +302,13 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
     tail = clause[cue.end() :]
     if word_count(tail) > 10 or _has_sentence_end(tail):
         return None
-    if cue.group(1) == "according to":
+    if cue.group(1).lower() == "according to":
         found = _np_after(text, floor + cue.end(), quote_open)
         return _attribution("according to", found[0], found[1], floor, quote_open) if found else None
     participles = {"saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called"}
     earlier = cues[-2] if len(cues) > 1 else None
     if (
-        cue.group(1) in participles
+        cue.group(1).lower() in participles
         and earlier is not None
         and earlier.group(1) not in participles
         and "," in clause[: earlier.start()]
@@ -316,14 +317,14 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
     ):
         # "Ryan and Lee will meet next week, Brandt said, adding: '…'" — the subject of the speech verb before it
         found = _last_np(text, floor, floor + earlier.start())
-    elif cue.group(1) in participles:
+    elif cue.group(1).lower() in participles:
         # "…, adding: '…'" — the subject is the clause's subject
         found = _first_np(text, floor, floor + cue.start())
     else:
         found = _last_np(text, floor, floor + cue.start())
     if not found:
         return None
-    return _attribution(cue.group(1), found[0], found[1], floor, quote_open)
+    return _attribution(cue.group(1).lower(), found[0], found[1], floor, quote_open)
 
 
 LEADING_CONJUNCTIONS = {"and", "but", "although", "though", "while", "as", "so", "yet", "then", "because", "if"}

@@ -383,11 +383,11 @@ def _paraphrase(text: str, start: int, end: int) -> _Item | None:
     prefix = text[start : found[1]]
     if prefix.strip() and not re.fullmatch(r"[^,]{1,60},\s*", prefix):
         return None
-    attribution = _attribution(cue.group(1), found[0], found[1], start, end)
+    attribution = _attribution(cue.group(1).lower(), found[0], found[1], start, end)
     if not _acceptable(attribution):
         return None
     rest_start = start + cue.end()
-    if cue.group(1) == "told":
+    if cue.group(1).lower() == "told":
         addressee = ADDRESSEE.match(text, rest_start)
         if addressee:
             rest_start = addressee.end()
