@@ -130,3 +130,18 @@ def test_an_abbreviation_in_brackets_inside_a_title_is_no_break():
 def test_according_to_a_document_by_someone_is_that_person(text):
     """ "according to a tweet by X", "according to a statement from X": the author speaks, not the document."""
     assert speakers(text) == ["Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a name in apposition after "the president of" a body written in capitals
+        'The president of the Nordland League for Human Rights, Karl Brandt, said, "We are for the freedom to dress."',
+        # whom one speaks to, in an introductory phrase, is not the subject
+        "Speaking to Nordpress Agence, the president of the Nordland League for Human Rights, Karl Brandt, said, "
+        '"We are for the freedom to dress."',
+    ],
+)
+def test_the_name_after_the_head_of_a_named_body_is_the_speaker(text):
+    """ "the president of the Tunisian League for the Defence of Human Rights, Jamel Msallem, said": Msallem."""
+    assert speakers(text) == ["Karl Brandt"]

@@ -110,10 +110,11 @@ def _trim_np(phrase: str) -> str:
             match.group().split()[0] in {"to", "of"}
             and before
             and is_title(before[-1])
-            and runs
+            and len(runs) == 1
             and runs[0][0] == match.end()
-            and looks_like_person(clean_tokens(strip_title(runs[-1][2])[1])[-2:])
-            and len(runs[-1][2]) > 2
+            and not padded[runs[0][1] :].strip()
+            and looks_like_person(clean_tokens(strip_title(runs[0][2])[1])[-2:])
+            and len(runs[0][2]) > 2
         ):
             continue
         padded = padded[: match.start()]
@@ -121,8 +122,13 @@ def _trim_np(phrase: str) -> str:
     return padded.strip(" ,.")
 
 
-def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
-    """The subject at the start of a clause, after an introductory phrase ("In a statement, Peskov, ...")."""
+# "of the Nordland League for Human Rights": a description's complement naming an organisation in capitals
+_OF_A_NAMED_BODY = re.compile(r"\s+(?:of|for|at)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’.-]*))*")
+
+
+def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tuple[str, int] | None:
+    """The subject at the start of a clause, after an introductory phrase ("In a statement, Peskov, ..."). For the
+    `speaker` of a cue, a name in apposition after a description of a named body is the subject too."""
     segment = text[start:end]
     offset = 0
     first_word = re.match(r"\s*([A-Za-z]+)", segment)
@@ -132,7 +138,12 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         candidate = segment[comma + 1 :]
         # "As Karl B. Brandt, a former envoy, noted": the introduction holds the subject itself
         # (the introductory word itself is no first name: "Regarding Brandt's plan, Lindqvist said")
-        intro_names = name_runs(segment, first_word.end(), comma)
+        # ("Speaking to Agence France-Presse, …": whom one speaks to is not the subject)
+        intro_names = [
+            run
+            for run in name_runs(segment, first_word.end(), comma)
+            if not re.search(r"\b(?:to|with)\s+$", segment[: run[0]])
+        ]
         if any(looks_like_person(clean_tokens(strip_title(run[2])[1])) for run in intro_names):
             candidate = ""
         # "But Williams, who is running, added": a relative clause after the comma, so the subject is before it
@@ -145,12 +156,19 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     phrase = _trim_np(segment)
     if not phrase or word_count(phrase) > 12:
         return None
-    # "The leader of the league, Karl Brandt, warned": the appositive name says more than the description
-    appositive = re.match(r"\s*,\s*([^,]+?)\s*,", segment[lead + len(phrase) :])
+    # "The leader of the league, Karl Brandt, warned": the appositive name says more than the description, also
+    # after the name of what it leads ("the president of the Nordland League for Human Rights, Karl Brandt, said")
+    after = lead + len(phrase)
+    described = phrase[:1].islower() or phrase.split()[0] in {"The", "A", "An"}
+    # (only next to a cue: as the antecedent of a later pronoun it lost more right names than it gave)
+    body = _OF_A_NAMED_BODY.match(segment, after) if described and speaker else None
+    if body:
+        after = body.end()
+    appositive = re.match(r"\s*,\s*([^,]+?)\s*,", segment[after:])
     if not appositive:
         # "…," another friend, Lou Grayson told Nordpress: the writer left out the appositive's closing comma, and
         # the clause ends with the name
-        appositive = re.match(r"\s*,\s*([^,]+?)\s*$", segment[lead + len(phrase) :])
+        appositive = re.match(r"\s*,\s*([^,]+?)\s*$", segment[after:])
         if appositive and [r[:2] for r in name_runs(appositive.group(1))] != [(0, len(appositive.group(1)))]:
             appositive = None
     if appositive and _np_kind(phrase) != "pronoun":
@@ -166,7 +184,7 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
             and runs[0][0] == 0
             and looks_like_person(clean_tokens(strip_title(runs[0][2])[1]))
         ):
-            return appositive.group(1), start + offset + lead + len(phrase) + appositive.start(1)
+            return appositive.group(1), start + offset + after + appositive.start(1)
     return phrase, start + offset + lead
 
 
@@ -182,7 +200,7 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     stop = words[-1].end()
     segment = segment[:stop]
     if segment.rstrip().endswith((",", "--", "—", "–", ")")):
-        return _first_np(text, start, start + stop)
+        return _first_np(text, start, start + stop, speaker=True)
     # the subject starts after the last clause boundary
     boundary = max(
         [m.end() for m in re.finditer(r",|;|:|--|—|–|\b(?:that|but|while|as|when|which|who|whom)\b", segment)] or [0]
@@ -193,10 +211,10 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     phrase = segment[phrase_start:].strip()
     if not phrase or re.fullmatch(r"(?:and|but|or|then)", phrase):
         # "Lindqvist, 58, said it was early days but added, '…'": the subject is the sentence's
-        return _first_np(text, start, start + stop)
+        return _first_np(text, start, start + stop, speaker=True)
     if word_count(phrase) > 12:
         # a long description with a relative clause: the subject is where the clause starts
-        first = _first_np(text, start, start + stop)
+        first = _first_np(text, start, start + stop, speaker=True)
         return first
     return _trim_np(phrase) or phrase, start + phrase_start
 
@@ -275,14 +293,14 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         found = _np_after(text, start + lead + cue.end(), limit)
         return _attribution("according to", found[0], found[1], start, limit) if found else None
     if before.rstrip().endswith((",", "--", "—", "–", ")")):
-        found = _first_np(text, start + lead, start + lead + cue.start())
+        found = _first_np(text, start + lead, start + lead + cue.start(), speaker=True)
     else:
         found = _last_np(text, start + lead, start + lead + cue.start())
         # the subject must be the start of the clause, not something inside another clause
         if found and text[start + lead : found[1]].strip(" ,") and not before.rstrip().endswith(","):
             head = text[start + lead : found[1]]
             if word_count(head) > 0 and not re.fullmatch(r"[\s,]*", head):
-                found = _first_np(text, start + lead, start + lead + cue.start())
+                found = _first_np(text, start + lead, start + lead + cue.start(), speaker=True)
     if not found:
         return None
     return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
@@ -319,7 +337,7 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
         found = _last_np(text, floor, floor + earlier.start())
     elif cue.group(1).lower() in participles:
         # "…, adding: '…'" — the subject is the clause's subject
-        found = _first_np(text, floor, floor + cue.start())
+        found = _first_np(text, floor, floor + cue.start(), speaker=True)
     else:
         found = _last_np(text, floor, floor + cue.start())
     if not found:
