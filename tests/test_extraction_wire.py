@@ -145,3 +145,13 @@ def test_according_to_a_document_by_someone_is_that_person(text):
 def test_the_name_after_the_head_of_a_named_body_is_the_speaker(text):
     """ "the president of the Tunisian League for the Defence of Human Rights, Jamel Msallem, said": Msallem."""
     assert speakers(text) == ["Karl Brandt"]
+
+
+def test_a_cleric_s_title_and_calling():
+    """ "archbishop Monsenor Jorge Eduardo Scheinig … the archbishop said": the title is no first name, and the
+    calling found later goes back to him."""
+    text = (
+        "The plan was criticised by archbishop Monsignor Karl Brandt.\n\n"
+        'Calling it a mistake, the archbishop said "We need to pray for the ministers."'
+    )
+    assert speakers(text) == ["Karl Brandt"]

@@ -20,6 +20,7 @@ TITLE_WORDS = {
     "kremlin", "white", "pentagon", "department", "ministry", "affairs", "national", "security", "adviser",
     "advisor", "opposition", "party", "parliament", "member", "mp", "u.s", "us", "un", "u.n", "eu", "nato",
     "democrat", "independent", "labour", "conservative", "liberal", "socialist", "communist",
+    "archbishop", "cardinal", "monsignor", "monsenor", "monseñor", "imam", "ayatollah", "patriarch",
 }  # fmt: skip
 ABBREVIATED_TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "adm", "lt", "col", "capt", "sgt", "maj",
     "cmdr", "prof", "sec", "sens", "reps", "gens"}  # fmt: skip
@@ -37,7 +38,7 @@ ROLE_NOUNS = {
     "expert", "producer", "writer", "journalist", "reporter", "commentator", "correspondent", "prosecutor",
     "officer", "official", "staff", "ally", "constituent", "speechwriter", "donor", "supporter", "confidant",
     "surrogate", "front-runner", "frontrunner", "scientist", "pundit", "lobbyist", "organizer", "organiser", "blogger",
-    "legislator", "member",
+    "legislator", "member", "archbishop", "cardinal", "imam", "cleric", "priest", "rabbi",
 }  # fmt: skip
 # Words that name an organisation or a place, and yet are a first name when they start a person's name ("Bill
 # Clinton", not "the farm bill").
