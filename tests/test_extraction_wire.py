@@ -155,3 +155,13 @@ def test_a_cleric_s_title_and_calling():
         'Calling it a mistake, the archbishop said "We need to pray for the ministers."'
     )
     assert speakers(text) == ["Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    ['On the live television he said, "', 'In Strelsau on Monday he told Nordpress: "'],
+)
+def test_a_pronoun_after_an_introduction_without_its_comma(attribution):
+    """ "On the live television he said, …": the pronoun is the subject, not a description "On … he"."""
+    text = f'Karl Brandt spoke on Monday.\n\n{attribution}We will not be rushed on this."'
+    assert speakers(text) == ["Karl Brandt"]

@@ -212,6 +212,10 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     if not phrase or re.fullmatch(r"(?:and|but|or|then)", phrase):
         # "Lindqvist, 58, said it was early days but added, '…'": the subject is the sentence's
         return _first_np(text, start, start + stop, speaker=True)
+    words = phrase.split()
+    if len(words) > 1 and words[-1].lower() in {"he", "she", "they"} and words[0].lower() in INTRO_WORDS:
+        # "On the live television he said", "In Strelsau on Monday she told": an introduction without its comma
+        return words[-1], start + phrase_start + phrase.rindex(words[-1])
     if word_count(phrase) > 12:
         # a long description with a relative clause: the subject is where the clause starts
         first = _first_np(text, start, start + stop, speaker=True)
