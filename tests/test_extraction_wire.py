@@ -165,3 +165,13 @@ def test_a_pronoun_after_an_introduction_without_its_comma(attribution):
     """ "On the live television he said, …": the pronoun is the subject, not a description "On … he"."""
     text = f'Karl Brandt spoke on Monday.\n\n{attribution}We will not be rushed on this."'
     assert speakers(text) == ["Karl Brandt"]
+
+
+def test_an_aside_between_dashes_is_no_part_of_the_attribution():
+    """ "Speaker Karl Brandt commented on the matter — which Nordpress noted as unusual — "…"": Brandt speaks, and the
+    verb inside the aside is not the cue."""
+    text = (
+        "House Speaker Karl Brandt commented on the matter — which Nordpress noted as an unusual move by a "
+        'Speaker — "However it is dressed up, the purpose is plain."'
+    )
+    assert speakers(text) == ["Karl Brandt"]

@@ -310,9 +310,14 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
 
 
+_ASIDE = re.compile(r"\s(?:—|–|--)\s[^—–\"“”]{1,120}?\s(?:—|–|--)(?=\s)")
+
+
 def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | None:
     """`Peskov said: "…"` / `he told CNN, "…"` / `According to Peskov, "…"`."""
-    clause = text[floor:quote_open]
+    # an aside between dashes is no part of the attribution: "Bercow commented on the matter — which the BBC noted
+    # as unusual — "…"" (blanked out, so that offsets stay those of the text)
+    clause = _ASIDE.sub(lambda aside: " " * len(aside.group()), text[floor:quote_open])
     quoted = re.search(r"\bquoted\s+(.+?)\s+as\s+saying\b", clause)
     if quoted and word_count(clause[quoted.end() :]) <= 3:
         # "TASS quoted Peskov as saying: '…'": the outlet is not the speaker
