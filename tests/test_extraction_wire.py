@@ -175,3 +175,21 @@ def test_an_aside_between_dashes_is_no_part_of_the_attribution():
         'Speaker — "However it is dressed up, the purpose is plain."'
     )
     assert speakers(text) == ["Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Foreign Minister Karl Brandt issued a statement: "We will not be rushed on this."', ["Karl Brandt"]),
+        ('The palace released the following statement from Karl Brandt: "We will not be rushed."', ["Karl Brandt"]),
+        # an institution's statement is not given to the person named before it
+        (
+            'Karl Brandt spoke on Monday.\n\nThe Nordland foreign ministry issued a statement: "We wait."',
+            [""],
+        ),
+    ],
+)
+def test_a_statement_introduced_by_its_issuer(text, expected):
+    """ "X issued a statement: "…"", "the following statement from X: "…"": X is the speaker, not the last person
+    named (the quote used to continue the previous speaker)."""
+    assert speakers(text) == expected

@@ -310,6 +310,13 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
 
 
+# A statement introduced by its issuer: "the following statement from the king: "…"", "The ministry issued a
+# statement: "…"", "Brandt released a statement which said, "…"".
+_STATEMENT_FROM = re.compile(r"\bstatements?\s+(?:from|by)\s+([^,:;]{1,60}?)\s*[:,]\s*$")
+_ISSUED_STATEMENT = re.compile(
+    r"\s(?:issued|released|published|put out)\s+(?:a|an|the following|this|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
+    r"statements?\b(?:,?\s*(?:which|that)\s+(?:said|read|reads|says))?\s*[:,]?\s*$"
+)
 _ASIDE = re.compile(r"\s(?:—|–|--)\s[^—–\"“”]{1,120}?\s(?:—|–|--)(?=\s)")
 
 
@@ -322,6 +329,13 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
     if quoted and word_count(clause[quoted.end() :]) <= 3:
         # "TASS quoted Peskov as saying: '…'": the outlet is not the speaker
         return _attribution("quoted", quoted.group(1), floor + quoted.start(1), floor, quote_open)
+    issued = _STATEMENT_FROM.search(clause) or _ISSUED_STATEMENT.search(clause)
+    if issued and not CUE.search(clause, issued.end()):
+        if issued.re is _STATEMENT_FROM:
+            found = _np_after(text, floor + issued.start(1), floor + issued.end(1))
+        else:
+            found = _last_np(text, floor, floor + issued.start())
+        return _attribution("statement", found[0], found[1], floor, quote_open) if found else None
     cues = list(CUE.finditer(clause))
     if not cues:
         return None
