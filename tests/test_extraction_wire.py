@@ -204,3 +204,16 @@ def test_a_statement_introduced_by_its_issuer(text, expected):
     """ "X issued a statement: "…"", "the following statement from X: "…"": X is the speaker, not the last person
     named (the quote used to continue the previous speaker)."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Karl Brandt spoke. Brandt was quoted by Nordpress as saying, "We will not be rushed on this."',
+        'Karl Brandt spoke. "We will not be rushed on this," Brandt was quoted as saying by Nordpress.',
+        'Nordpress quoted Karl Brandt as saying: "We will not be rushed on this."',
+    ],
+)
+def test_quoted_as_saying_names_the_person_quoted_not_the_outlet(text):
+    """ "X was quoted by Nordpress as saying", "Nordpress quoted X as saying": X speaks."""
+    assert speakers(text) == ["Karl Brandt"]

@@ -327,6 +327,11 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
     # as unusual — "…"" (blanked out, so that offsets stay those of the text)
     clause = _ASIDE.sub(lambda aside: " " * len(aside.group()), text[floor:quote_open])
     quoted = re.search(r"\bquoted\s+(.+?)\s+as\s+saying\b", clause)
+    passive = re.search(r"\s(?:was|were|is|has been)\s+quoted\s+(?:by\s+.+?\s+)?as\s+saying\b", clause)
+    if passive and word_count(clause[passive.end() :]) <= 3:
+        # "Brandt was quoted by Nordpress as saying: '…'": the subject of the passive, not the outlet
+        found = _last_np(text, floor, floor + passive.start())
+        return _attribution("quoted", found[0], found[1], floor, quote_open) if found else None
     if quoted and word_count(clause[quoted.end() :]) <= 3:
         # "TASS quoted Peskov as saying: '…'": the outlet is not the speaker
         return _attribution("quoted", quoted.group(1), floor + quoted.start(1), floor, quote_open)
