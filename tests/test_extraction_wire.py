@@ -217,3 +217,23 @@ def test_a_statement_introduced_by_its_issuer(text, expected):
 def test_quoted_as_saying_names_the_person_quoted_not_the_outlet(text):
     """ "X was quoted by Nordpress as saying", "Nordpress quoted X as saying": X speaks."""
     assert speakers(text) == ["Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a post before the lone name elsewhere, in capitals or not
+        (
+            'President Yildiroglu spoke.\n\n"We will not be rushed on this," Yildiroglu said.',
+            ["Yildiroglu"],
+        ),
+        ('Ruritanian president Yildiroglu spoke.\n\n"We will not be rushed on this," Yildiroglu said.', ["Yildiroglu"]),
+        # no post anywhere: a lone capitalised word may be an outlet or a place, and stays unknown
+        ('Yildiroglu was busy on Wednesday.\n\n"We will not be rushed on this," Yildiroglu said.', [""]),
+        # an organisation after a post is no person
+        ('The White House spoke.\n\n"We will not be rushed on this," House said.', [""]),
+    ],
+)
+def test_a_lone_name_written_after_a_post_is_a_person(text, expected):
+    """ "Erdoğan said" where the article writes "President Erdoğan" and never a first name: the name is proposed."""
+    assert speakers(text) == expected

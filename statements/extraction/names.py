@@ -40,6 +40,13 @@ ROLE_NOUNS = {
     "surrogate", "front-runner", "frontrunner", "scientist", "pundit", "lobbyist", "organizer", "organiser", "blogger",
     "legislator", "member", "archbishop", "cardinal", "imam", "cleric", "priest", "rabbi",
 }  # fmt: skip
+# Posts and honorifics that only a person holds: a lone name after one is a person's ("President Erdoğan").
+PERSON_POSTS = {
+    "mr", "mrs", "ms", "dr", "sir", "dame", "president", "minister", "chancellor", "premier", "senator", "governor",
+    "mayor", "ambassador", "spokesman", "spokeswoman", "spokesperson", "king", "queen", "prince", "princess",
+    "emperor", "pope", "sheikh", "emir", "ayatollah", "imam", "archbishop", "cardinal", "general", "admiral",
+    "secretary-general", "envoy", "commissioner", "chairman", "chairwoman", "leader",
+}  # fmt: skip
 # Words that name an organisation or a place, and yet are a first name when they start a person's name ("Bill
 # Clinton", not "the farm bill").
 FIRST_NAME_ORG_WORDS = {"bill"}
@@ -320,6 +327,7 @@ class ArticlePeople:
         self.text = text
         self.people: list[Person] = []
         self.prefixed: dict[str, Person] = {}  # normalised "Billionaire Donald Trump" -> Donald Trump
+        self.titled: set[str] = set()  # "erdogan": a lone name the article writes after a post ("President Erdoğan")
         self.complements: dict[str, list[str]] = {}  # normalised "Argentina Alberto Fernández" -> ["Argentina"]
         headlines = headline_spans(text)
         in_headlines = []
@@ -336,7 +344,9 @@ class ArticlePeople:
                 self.complements[normalise(" ".join(rest))] = rest[:place]
             elif looks_like_person(rest):
                 self._add(" ".join(rest), start, end, title)
-            elif len(rest) == 1 and title:
+            elif len(rest) == 1 and self._titled(title, rest[0], start):
+                self.titled.add(folded(rest[0]))
+            if len(rest) == 1 and title:
                 honorific = bare(title[-1])
                 if honorific in MALE_HONORIFICS | FEMALE_HONORIFICS:
                     person = self.find(rest[0], end)
@@ -351,6 +361,15 @@ class ArticlePeople:
             if looks_like_person(rest) and surname(rest) not in known:
                 self._add(" ".join(rest), start, end, title)
         self._drop_prefixed()
+
+    def _titled(self, title: list[str], word: str, start: int) -> bool:
+        """A lone capitalised word written after a post or an honorific, in capitals or not ("President Erdoğan",
+        "Turkish president Erdoğan", "Foreign Minister Lavrov"): a person's name, though no first name is given."""
+        if bare(word) in ORG_WORDS or bare(word) in NOT_NAME_WORDS or _is_acronym(word) or len(bare(word)) < 3:
+            return False
+        before = re.search(r"([a-z]+)\s+$", self.text[max(0, start - 30) : start])
+        post = bare(title[-1]) if title else (before.group(1) if before else "")
+        return post in PERSON_POSTS
 
     def _title_complement(self, title: list[str], rest: list[str], start: int) -> int:
         """How many words of a name run are the place or body a title names ("President of Argentina Alberto

@@ -16,6 +16,7 @@ from .names import (
     ArticlePeople,
     bare,
     clean_tokens,
+    folded,
     headline_spans,
     looks_like_person,
     name_runs,
@@ -390,6 +391,8 @@ class SpeakerResolver:
             title, method = mention[: mention.rfind(full.split()[0])].split(), "explicit"
         # "Mr. Brandt" is a person even when the article never gives his first name
         is_person = looks_like_person(full.split()) or (honorific and full[:1].isupper())
+        # "Erdoğan said", the article never giving a first name but writing "President Erdoğan" elsewhere
+        is_person = is_person or (" " not in full and folded(full) in self.people.titled)
         full = repair(full)
         return Speaker(
             full, mention, method if is_person else "description", is_new_official=is_person, title=" ".join(title)
