@@ -237,3 +237,19 @@ def test_quoted_as_saying_names_the_person_quoted_not_the_outlet(text):
 def test_a_lone_name_written_after_a_post_is_a_person(text, expected):
     """ "Erdoğan said" where the article writes "President Erdoğan" and never a first name: the name is proposed."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "STRELSAU, Oct 9 (Nordpress) - Ruritanian President Mehmet Yildiroglu said the army would stay.",
+        "STRELSAU (Nordpress) — Ruritanian President Mehmet Yildiroglu said the army would stay.",
+        "By Lou Grayson\n\nSTRELSAU (Nordpress) — Ruritanian President Mehmet Yildiroglu said the army would stay.",
+        "Lou Grayson | Nordpress\n\nSTRELSAU, Oct 9 (Nordpress) - Ruritanian President Mehmet Yildiroglu spoke on.",
+    ],
+)
+def test_datelines_and_bylines_are_not_the_subject(opening):
+    """ "STRELSAU (Nordpress) — President X said …": X is the subject a later "he" goes to; the byline's writer
+    is never the antecedent."""
+    text = f'{opening}\n\n"We will not be rushed on this," he said.'
+    assert speakers(text) == ["Mehmet Yildiroglu"]

@@ -19,7 +19,7 @@ from .attribution import (
     word_count,
 )
 from .cues import act_of
-from .dates import article_date
+from .dates import article_date, skip_dateline
 from .names import bare, looks_like_person
 from .speakers import MAX_CANDIDATES, SpeakerResolver
 from .suggestions import country_matcher, find_duplicates, named_targets, suggest, term_matcher
@@ -365,7 +365,7 @@ def _paraphrase(text: str, start: int, end: int) -> _Item | None:
         attribution = _attribution(final.group(2), found[0], found[1], start + final.start(), end) if found else None
         if _acceptable(attribution):
             content = _trim_end(text, *_strip(text, start, start + final.start()))
-            content = _skip_dateline(text, *content)
+            content = skip_dateline(text, *content)
             return _Item(start, "paraphrase", [content], attribution, False)
     # "Peskov said (that) …" / "Kremlin spokesman Dmitry Peskov told CNN that …"
     cue = SPEECH_CUE.search(sentence)
@@ -410,12 +410,3 @@ def _acceptable(attribution: Attribution | None) -> bool:
         return True
     first = attribution.mention.split()[0]
     return first.lower() in {"the", "a", "an"} or first[:1].isupper()
-
-
-def _skip_dateline(text: str, start: int, end: int) -> tuple[int, int]:
-    """ "NEW YORK, November 11. /TASS/. No one…" or "STRELSAU, March 3 (Nordpress) - …": content starts after it."""
-    match = re.match(
-        r"[A-Z][A-Z .,'’\-]+,\s+(?:[A-Z][a-z]+\.?\s+\d{1,2}\.?\s*)?(?:/[^/]+/|\([^)]+\))?\.?\s*[-—–]?\s*",
-        text[start:end],
-    )
-    return (start + match.end(), end) if match else (start, end)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .attribution import INTRO_WORDS, SPEECH_CUE, Attribution, _first_np, _head, _np_kind
+from .dates import skip_dateline
 from .names import (
     FEMALE_HONORIFICS,
     HONORIFICS,
@@ -133,6 +134,11 @@ _NAME_BEFORE_BREAK = re.compile(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?
 _INVERTED = re.compile(r"(?:(?<!said)(?<!says),\s*|\bthere\b[^,.;:“”\"]{0,40}?\s)(?:is|was)\s+(?=[A-Z])")
 
 
+# A byline: "By Lou Grayson", "By Lou Grayson and Ana Pardo, Nordpress", "Lou Grayson | Nordpress".
+_BYLINE_NAMES = r"[A-Z][\w.’'-]*(?:\s+(?:and\s+)?[A-Z][\w.’'-]*){1,6}"
+BYLINE = re.compile(rf"By\s+{_BYLINE_NAMES}(?:\s*,\s*[A-Z][\w ]{{1,40}})?|{_BYLINE_NAMES}\s*\|\s*[A-Z][\w ]{{1,40}}")
+
+
 class SpeakerResolver:
     """Turns a mention next to a cue into a full name, a known official or a description."""
 
@@ -176,7 +182,10 @@ class SpeakerResolver:
         for para in paragraphs(text):
             if any(a <= para.start < b for a, b in headlines):
                 continue  # "Schlafly's Final Column Explains Why She Sees Reagan-like Qualities In Trump"
-            position = para.start
+            if BYLINE.fullmatch(text, para.start, para.end):
+                continue  # "By Lou Grayson": the writer, not a sentence about him
+            # "STRELSAU (Nordpress) — Ruritanian President Mehmet Yildiroglu said …": the subject is after the dateline
+            position = skip_dateline(text, para.start, para.end)[0]
             inside = False
             while position < para.end:
                 end = sentence_end(text, position, para.end)
