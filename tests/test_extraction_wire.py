@@ -253,3 +253,23 @@ def test_datelines_and_bylines_are_not_the_subject(opening):
     is never the antecedent."""
     text = f'{opening}\n\n"We will not be rushed on this," he said.'
     assert speakers(text) == ["Mehmet Yildiroglu"]
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "According to Dr. Karl Brandt, formerly the director of the Nordland Centre, the outbreak is "
+            '"unprecedented in our time."',
+            'the outbreak is "unprecedented in our time."',
+        ),
+        (
+            'Karl Brandt spoke on Monday. According to him, the raid was done with "help from inside the kingdom".',
+            'the raid was done with "help from inside the kingdom"',
+        ),
+    ],
+)
+def test_according_to_someone_then_the_reported_words(text, content):
+    """ "According to X, <content with quoted words>": a paraphrase by X of what follows X's noun phrase."""
+    (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert (proposal.text, proposal.speaker.name) == (content, "Karl Brandt")

@@ -13,6 +13,7 @@ from .attribution import (
     _attribution,
     _first_np,
     _last_np,
+    _np_after,
     _Unit,
     post_attribution,
     pre_attribution,
@@ -275,6 +276,9 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int) -> _Item | Non
     para = paras[unit.first.paragraph]
     s_start = sentence_start(text, unit.first.open_mark, para.start)
     s_end = sentence_end(text, unit.last.close_end, paras[unit.last.paragraph].end)
+    according = _according_to(text, s_start, unit.first.open_mark, s_end)
+    if according is not None:
+        return _Item(unit.first.open_mark, "paraphrase", [according[1]], according[0], True, [unit])
     if unit.pre is not None:
         # the reported content starts after the sentence's first speech verb (and its "that")
         first_cue = SPEECH_CUE.search(text, s_start, unit.first.open_mark) or CUE.search(
@@ -315,6 +319,23 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int) -> _Item | Non
         return None
     content = _trim_end(text, *_strip(text, content_start, s_end))
     return _Item(unit.first.open_mark, "paraphrase", [content], attribution, True, [unit])
+
+
+def _according_to(text: str, start: int, quote_open: int, end: int) -> tuple[Attribution, tuple[int, int]] | None:
+    """ "According to Dr. Tom Frieden, formerly the director of the CDC, the pandemic is "unprecedented."": the
+    speaker is the noun phrase after "According to", the content what follows its last comma before the quote."""
+    opening = re.match(r"\s*According to\s+", text[start:quote_open])
+    if not opening:
+        return None
+    comma = text.rfind(",", start + opening.end(), quote_open)
+    found = _np_after(text, start + opening.end(), comma) if comma > 0 else None
+    if not found or word_count(text[start + opening.end() : comma]) > 20:
+        return None
+    mention = {"him": "he", "her": "she", "them": "they"}.get(found[0].lower(), found[0])  # "According to him, …"
+    attribution = _attribution("according to", mention, found[1], start, end)
+    if not _acceptable(attribution):
+        return None
+    return attribution, _trim_end(text, *_strip(text, comma + 1, end))
 
 
 def _is_title(quoted: str) -> bool:
