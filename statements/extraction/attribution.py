@@ -105,14 +105,13 @@ def _trim_np(phrase: str) -> str:
         before = padded[: match.start()].split()
         # "Ambassador to Nordland Karl Brandt", "President of the Republic Ana Pardo": the title's complement, with
         # the person's name after it ("the chairman of the Joint Chiefs" names no one)
-        article = re.match(r"the\s+", padded[match.end() :]) if match.group().split()[0] == "to" else None
-        runs = name_runs(padded, match.end() + (article.end() if article else 0))
+        runs = name_runs(padded, match.end())
         if (
             match.group().split()[0] in {"to", "of"}
             and before
             and is_title(before[-1])
             and len(runs) == 1
-            and runs[0][0] == match.end() + (article.end() if article else 0)
+            and runs[0][0] == match.end()
             and not padded[runs[0][1] :].strip()
             and looks_like_person(clean_tokens(strip_title(runs[0][2])[1])[-2:])
             and len(runs[0][2]) > 2
@@ -396,9 +395,7 @@ def _head(phrase: str, at: int) -> tuple[str, int]:
     runs = name_runs(rest)
     if runs and runs[0][0] == 0:
         following = re.match(r"\s+([a-z][\w-]*)", rest[runs[0][1] :])
-        # ("Ambassador to the United Nations Karl Brandt": the title goes on to its complement and the name)
-        complement = following and following.group(1) in {"to", "of", "for"} and is_title(runs[0][2][-1])
-        if following and not is_title(following.group(1)) and not complement and not _modifies_role(rest, runs):
+        if following and not is_title(following.group(1)) and not _modifies_role(rest, runs):
             return rest[: runs[0][1]], at + offset  # "Brandt intimated …", "Brandt and other leaders": the name
     for index, word in enumerate(words[1:], start=1):
         token = word.group()

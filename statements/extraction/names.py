@@ -375,17 +375,15 @@ class ArticlePeople:
         """How many words of a name run are the place or body a title names ("President of Argentina Alberto
         Fernández", "Chief Executive of Hong Kong Carrie Lam", "Ambassador to Nordland Karl Brandt"): after a title
         ending in "of", "for" or "to", the first words that the article also writes elsewhere without the rest of
-        the name, or a country whose adjective it writes ("Ukrainian"), or words up to an organisation's word
-        ("United Nations", "Amnesty International"), leaving a name of two words or more; 0 when there are none."""
+        the name, or a country whose adjective it writes ("Ukrainian"), leaving a name of two words or more; 0 when
+        there are none."""
         ends_in_complement = bool(title) and bare(title[-1]) in {"of", "for"}
-        before = re.search(r"([\w.]+)\s+(?:of|for|to)\s+(?:the\s+)?$", self.text[max(0, start - 40) : start])
+        before = re.search(r"([\w.]+)\s+(?:of|for|to)\s+$", self.text[max(0, start - 40) : start])
         if not (ends_in_complement or (before and is_title(before.group(1)))):
             return 0
         for count in range(1, len(rest) - 1):
             if not looks_like_person(rest[count:]):
                 continue
-            if bare(rest[count - 1]) in ORG_WORDS:
-                return count  # "Ambassador to the United Nations Karl Brandt", "director of Amnesty International …"
             words = r"\s+".join(re.escape(word) for word in rest[:count])
             elsewhere = rf"(?<![\w'’-]){words}(?![\w-])(?!\s+{re.escape(rest[count])})"
             adjective = adjective_pattern(rest[0]) if count == 1 else None

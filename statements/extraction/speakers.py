@@ -372,9 +372,6 @@ class SpeakerResolver:
         split = [strip_title(run[2]) for run in runs]
         candidates = [(title, clean_tokens(tokens)) for title, tokens in split]
         people = [index for index, pair in enumerate(candidates) if looks_like_person(pair[1])]
-        # "Former Nordland Ambassador to the United Nations Karl Brandt": the run with the title's place names him
-        placed = [i for i, pair in enumerate(candidates) if normalise(" ".join(pair[1])) in self.people.complements]
-        people = placed or people
         chosen = people[0] if people else len(candidates) - 1
         for later in people[1:]:
             # "DoubleLine Capital portfolio manager Bonnie Baha": a role between two names makes the first its modifier,
