@@ -1,11 +1,11 @@
 """Score the statement extractor: `make eval-extract` (add -v for every miss, --train to score the tuning part,
 --every=N to score every Nth PolNeAR article only).
 
-Scores the seed article and the wire and briefing set, whose texts and gold are in tests/data. Reads its other
-corpora at run time and never copies them: the PolNeAR sample from ../shared/data, and the PolNeAR
-repository from the directory in the POLNEAR_DIR environment variable; each is skipped, with a message, when it
-is not there. PolNeAR's `dev` part is reported by default; `--train` scores `train`, the part the rules are tuned
-on. Its `test` part is never read.
+Scores the seed article, the wire and briefing set and the wire tuning set, whose texts and gold are in
+tests/data. Reads its other corpora at run time and never copies them: the PolNeAR sample from ../shared/data, and
+the PolNeAR repository from the directory in the POLNEAR_DIR environment variable; each is skipped, with a message,
+when it is not there. PolNeAR's `dev` part is reported by default; `--train` scores `train`, the part the rules are
+tuned on. Its `test` part is never read.
 """
 
 import json
@@ -22,6 +22,7 @@ from statements.extraction.polnear import load_cached  # noqa: E402
 
 SEED_GOLD = ROOT / "tests" / "data" / "seed-gold.json"
 WIRE_GOLD = ROOT / "tests" / "data" / "wire" / "wire-gold.jsonl"
+WIRE_TRAIN_GOLD = ROOT / "tests" / "data" / "wire-train" / "wire-train-gold.jsonl"
 POLNEAR_SAMPLE = ROOT.parent / "shared" / "data" / "polnear-dev" / "articles.jsonl"
 TYPES = ["direct", "mixed"]
 WIRE_TYPES = [*TYPES, "turn"]  # a transcript's speaker turn ("MR. KIRBY: ..."): see tests/data/wire/README.md
@@ -49,6 +50,16 @@ def summary_of(label: str, totals: dict[str, Score]) -> str:
     )
 
 
+def wire_section(path: Path, verbose: bool) -> dict[str, Score]:
+    articles = load_jsonl(path)
+    totals = evaluate(articles, WIRE_TYPES, verbose=verbose)
+    print(f"  {len(articles)} texts")
+    for kind, score in totals.items():
+        print(f"  TOTAL {kind:10} {score.line()}")
+        print(f"        {'':10} {score.speaker_line()}")
+    return totals
+
+
 def main() -> int:
     args = sys.argv[1:]
     verbose = "-v" in args
@@ -62,13 +73,10 @@ def main() -> int:
     summary.append(f"seed direct F1 {totals['direct'].f1:.3f} speaker {totals['direct'].speaker_accuracy:.3f}")
 
     print(f"== wire and briefing set ({WIRE_GOLD.relative_to(ROOT)}): news, statements, a briefing transcript")
-    articles = load_jsonl(WIRE_GOLD)
-    totals = evaluate(articles, WIRE_TYPES, verbose=verbose)
-    print(f"  {len(articles)} texts")
-    for kind, score in totals.items():
-        print(f"  TOTAL {kind:10} {score.line()}")
-        print(f"        {'':10} {score.speaker_line()}")
+    totals = wire_section(WIRE_GOLD, verbose)
     summary.append(summary_of("wire set", totals) + f"; turn recall {totals['turn'].recall:.3f}")
+    print(f"== wire tuning set, tuned on ({WIRE_TRAIN_GOLD.relative_to(ROOT)}): Wikinews articles")
+    summary.append(summary_of("wire tuning set", wire_section(WIRE_TRAIN_GOLD, verbose)))
 
     print(f"== PolNeAR development sample ({POLNEAR_SAMPLE.parent})")
     if not POLNEAR_SAMPLE.exists():

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from .cues import CUE_WORDS, SPEECH_WORDS, alternatives
 from .names import (
+    JOINED_PARTICLE,
     PRONOUNS,
     ROLE_NOUNS,
     bare,
@@ -16,7 +17,8 @@ from .names import (
 )
 from .text import QuoteSpan, is_sentence_end
 
-CUE = re.compile(r"(?<![\w-])(" + alternatives(CUE_WORDS) + r")\b")
+# "According to" opens a sentence as often as not; the other cue words must be written in lower case ("Said" is a name)
+CUE = re.compile(r"(?<![\w-])((?i:according to)|" + alternatives(CUE_WORDS) + r")\b")
 # Verbs that introduce speech strongly enough to make a paraphrase ("Peskov said that ...").
 SPEECH_CUE = re.compile(r"\b(" + alternatives(SPEECH_WORDS) + r")\b")
 ADVERBS = {
@@ -83,24 +85,50 @@ def _np_kind(phrase: str) -> str:
     if words[0].lower() in {"the", "a", "an"} and words[-1][:1].islower():
         return "description"  # "the Kremlin spokesman", "a senior Ruritanian diplomat"
     runs = name_runs(phrase)
-    if words[-1][:1].islower() and not any(looks_like_person(clean_tokens(strip_title(r[2])[1])) for r in runs):
+    last_is_lower = words[-1][:1].islower() and not JOINED_PARTICLE.match(words[-1])
+    if last_is_lower and not any(looks_like_person(clean_tokens(strip_title(r[2])[1])) for r in runs):
         return "description"  # "Britain's foreign secretary"
     return "name" if runs else "description"
 
 
 def _trim_np(phrase: str) -> str:
     """Cut a noun phrase at an appositive, a relative clause or an adverbial: "Brandt, who ..." -> "Brandt"."""
-    phrase = re.split(r",|\(|--|—|–|;|:|\bwho\b|\bwhich\b|\bwhose\b|\bthat\b", phrase, maxsplit=1)[0]
+    # (an abbreviation in brackets inside a title goes on to the name: "Member of Parliament (MP) Ana Pardo")
     phrase = re.split(
-        r"\s+(?:in|on|at|during|after|before|from|to|with|about|of the|last|yesterday|today|earlier|later|when)\s",
-        " " + phrase + " ",
-        maxsplit=1,
+        r",|\((?![A-Z][A-Z.]*\)\s+[A-Z])|--|—|–|;|:|\bwho\b|\bwhich\b|\bwhose\b|\bthat\b", phrase, maxsplit=1
     )[0]
-    return phrase.strip(" ,.")
+    padded = " " + phrase + " "
+    for match in re.finditer(
+        r"\s+(?:in|on|at|during|after|before|from|to|with|about|of the|last|yesterday|today|earlier|later|when)\s",
+        padded,
+    ):
+        before = padded[: match.start()].split()
+        # "Ambassador to Nordland Karl Brandt", "President of the Republic Ana Pardo": the title's complement, with
+        # the person's name after it ("the chairman of the Joint Chiefs" names no one)
+        runs = name_runs(padded, match.end())
+        if (
+            match.group().split()[0] in {"to", "of"}
+            and before
+            and is_title(before[-1])
+            and len(runs) == 1
+            and runs[0][0] == match.end()
+            and not padded[runs[0][1] :].strip()
+            and looks_like_person(clean_tokens(strip_title(runs[0][2])[1])[-2:])
+            and len(runs[0][2]) > 2
+        ):
+            continue
+        padded = padded[: match.start()]
+        break
+    return padded.strip(" ,.")
 
 
-def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
-    """The subject at the start of a clause, after an introductory phrase ("In a statement, Peskov, ...")."""
+# "of the Nordland League for Human Rights": a description's complement naming an organisation in capitals
+_OF_A_NAMED_BODY = re.compile(r"\s+(?:of|for|at)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’.-]*))*")
+
+
+def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tuple[str, int] | None:
+    """The subject at the start of a clause, after an introductory phrase ("In a statement, Peskov, ..."). For the
+    `speaker` of a cue, a name in apposition after a description of a named body is the subject too."""
     segment = text[start:end]
     offset = 0
     first_word = re.match(r"\s*([A-Za-z]+)", segment)
@@ -110,7 +138,12 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         candidate = segment[comma + 1 :]
         # "As Karl B. Brandt, a former envoy, noted": the introduction holds the subject itself
         # (the introductory word itself is no first name: "Regarding Brandt's plan, Lindqvist said")
-        intro_names = name_runs(segment, first_word.end(), comma)
+        # ("Speaking to Agence France-Presse, …": whom one speaks to is not the subject)
+        intro_names = [
+            run
+            for run in name_runs(segment, first_word.end(), comma)
+            if not re.search(r"\b(?:to|with)\s+$", segment[: run[0]])
+        ]
         if any(looks_like_person(clean_tokens(strip_title(run[2])[1])) for run in intro_names):
             candidate = ""
         # "But Williams, who is running, added": a relative clause after the comma, so the subject is before it
@@ -123,12 +156,19 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     phrase = _trim_np(segment)
     if not phrase or word_count(phrase) > 12:
         return None
-    # "The leader of the league, Karl Brandt, warned": the appositive name says more than the description
-    appositive = re.match(r"\s*,\s*([^,]+?)\s*,", segment[lead + len(phrase) :])
+    # "The leader of the league, Karl Brandt, warned": the appositive name says more than the description, also
+    # after the name of what it leads ("the president of the Nordland League for Human Rights, Karl Brandt, said")
+    after = lead + len(phrase)
+    described = phrase[:1].islower() or phrase.split()[0] in {"The", "A", "An"}
+    # (only next to a cue: as the antecedent of a later pronoun it lost more right names than it gave)
+    body = _OF_A_NAMED_BODY.match(segment, after) if described and speaker else None
+    if body:
+        after = body.end()
+    appositive = re.match(r"\s*,\s*([^,]+?)\s*,", segment[after:])
     if not appositive:
         # "…," another friend, Lou Grayson told Nordpress: the writer left out the appositive's closing comma, and
         # the clause ends with the name
-        appositive = re.match(r"\s*,\s*([^,]+?)\s*$", segment[lead + len(phrase) :])
+        appositive = re.match(r"\s*,\s*([^,]+?)\s*$", segment[after:])
         if appositive and [r[:2] for r in name_runs(appositive.group(1))] != [(0, len(appositive.group(1)))]:
             appositive = None
     if appositive and _np_kind(phrase) != "pronoun":
@@ -144,7 +184,7 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
             and runs[0][0] == 0
             and looks_like_person(clean_tokens(strip_title(runs[0][2])[1]))
         ):
-            return appositive.group(1), start + offset + lead + len(phrase) + appositive.start(1)
+            return appositive.group(1), start + offset + after + appositive.start(1)
     return phrase, start + offset + lead
 
 
@@ -160,7 +200,7 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     stop = words[-1].end()
     segment = segment[:stop]
     if segment.rstrip().endswith((",", "--", "—", "–", ")")):
-        return _first_np(text, start, start + stop)
+        return _first_np(text, start, start + stop, speaker=True)
     # the subject starts after the last clause boundary
     boundary = max(
         [m.end() for m in re.finditer(r",|;|:|--|—|–|\b(?:that|but|while|as|when|which|who|whom)\b", segment)] or [0]
@@ -171,15 +211,30 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     phrase = segment[phrase_start:].strip()
     if not phrase or re.fullmatch(r"(?:and|but|or|then)", phrase):
         # "Lindqvist, 58, said it was early days but added, '…'": the subject is the sentence's
-        return _first_np(text, start, start + stop)
+        return _first_np(text, start, start + stop, speaker=True)
+    words = phrase.split()
+    if len(words) > 1 and words[-1].lower() in {"he", "she", "they"} and words[0].lower() in INTRO_WORDS:
+        # "On the live television he said", "In Strelsau on Monday she told": an introduction without its comma
+        return words[-1], start + phrase_start + phrase.rindex(words[-1])
     if word_count(phrase) > 12:
         # a long description with a relative clause: the subject is where the clause starts
-        first = _first_np(text, start, start + stop)
+        first = _first_np(text, start, start + stop, speaker=True)
         return first
     return _trim_np(phrase) or phrase, start + phrase_start
 
 
+# "according to a tweet on Monday by Mara Quill", "according to a statement from the ministry": the document's
+# author or issuer is the speaker
+_DOCUMENT_BY = re.compile(
+    r"\s*(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,2}?(?:statement|tweet|post|letter|message|release|"
+    r"readout|transcript|memo|email|report)s?\b[^.;:\"“”]{0,40}?\s(?:by|from)\s+"
+)
+
+
 def _np_after(text: str, start: int, end: int) -> tuple[str, int] | None:
+    document = _DOCUMENT_BY.match(text, start, end)
+    if document:
+        start = document.end()
     segment = text[start:end]
     lead = len(segment) - len(segment.lstrip(" ,"))
     phrase = _trim_np(segment)
@@ -226,6 +281,7 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         and cue.start() > 0
         and first.group().islower()
         and first.group() not in POST_STARTERS
+        and not JOINED_PARTICLE.match(body)
         and not _role_then_name(before)
     ):
         return None  # "… to the valley and leaving it …": the sentence goes on, no speaker follows the quote
@@ -234,33 +290,57 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         found = _np_after(text, start + lead + cue.end(), limit)
         if not found:
             return None
-        return _attribution(cue.group(1), found[0], found[1], start, limit)
+        return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
     if word_count(before) > 30 or _has_sentence_end(before) or before.lstrip()[0:1].isdigit():
         return None
-    if cue.group(1) == "according to":
+    if cue.group(1).lower() == "according to":
         found = _np_after(text, start + lead + cue.end(), limit)
         return _attribution("according to", found[0], found[1], start, limit) if found else None
     if before.rstrip().endswith((",", "--", "—", "–", ")")):
-        found = _first_np(text, start + lead, start + lead + cue.start())
+        found = _first_np(text, start + lead, start + lead + cue.start(), speaker=True)
     else:
         found = _last_np(text, start + lead, start + lead + cue.start())
         # the subject must be the start of the clause, not something inside another clause
         if found and text[start + lead : found[1]].strip(" ,") and not before.rstrip().endswith(","):
             head = text[start + lead : found[1]]
             if word_count(head) > 0 and not re.fullmatch(r"[\s,]*", head):
-                found = _first_np(text, start + lead, start + lead + cue.start())
+                found = _first_np(text, start + lead, start + lead + cue.start(), speaker=True)
     if not found:
         return None
-    return _attribution(cue.group(1), found[0], found[1], start, limit)
+    return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
+
+
+# A statement introduced by its issuer: "the following statement from the king: "…"", "The ministry issued a
+# statement: "…"", "Brandt released a statement which said, "…"".
+_STATEMENT_FROM = re.compile(r"\bstatements?\s+(?:from|by)\s+([^,:;]{1,60}?)\s*[:,]\s*$")
+_ISSUED_STATEMENT = re.compile(
+    r"\s(?:issued|released|published|put out)\s+(?:a|an|the following|this|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
+    r"statements?\b(?:,?\s*(?:which|that)\s+(?:said|read|reads|says))?\s*[:,]?\s*$"
+)
+_ASIDE = re.compile(r"\s(?:—|–|--)\s[^—–\"“”]{1,120}?\s(?:—|–|--)(?=\s)")
 
 
 def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | None:
     """`Peskov said: "…"` / `he told CNN, "…"` / `According to Peskov, "…"`."""
-    clause = text[floor:quote_open]
+    # an aside between dashes is no part of the attribution: "Bercow commented on the matter — which the BBC noted
+    # as unusual — "…"" (blanked out, so that offsets stay those of the text)
+    clause = _ASIDE.sub(lambda aside: " " * len(aside.group()), text[floor:quote_open])
     quoted = re.search(r"\bquoted\s+(.+?)\s+as\s+saying\b", clause)
+    passive = re.search(r"\s(?:was|were|is|has been)\s+quoted\s+(?:by\s+.+?\s+)?as\s+saying\b", clause)
+    if passive and word_count(clause[passive.end() :]) <= 3:
+        # "Brandt was quoted by Nordpress as saying: '…'": the subject of the passive, not the outlet
+        found = _last_np(text, floor, floor + passive.start())
+        return _attribution("quoted", found[0], found[1], floor, quote_open) if found else None
     if quoted and word_count(clause[quoted.end() :]) <= 3:
         # "TASS quoted Peskov as saying: '…'": the outlet is not the speaker
         return _attribution("quoted", quoted.group(1), floor + quoted.start(1), floor, quote_open)
+    issued = _STATEMENT_FROM.search(clause) or _ISSUED_STATEMENT.search(clause)
+    if issued and not CUE.search(clause, issued.end()):
+        if issued.re is _STATEMENT_FROM:
+            found = _np_after(text, floor + issued.start(1), floor + issued.end(1))
+        else:
+            found = _last_np(text, floor, floor + issued.start())
+        return _attribution("statement", found[0], found[1], floor, quote_open) if found else None
     cues = list(CUE.finditer(clause))
     if not cues:
         return None
@@ -268,13 +348,13 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
     tail = clause[cue.end() :]
     if word_count(tail) > 10 or _has_sentence_end(tail):
         return None
-    if cue.group(1) == "according to":
+    if cue.group(1).lower() == "according to":
         found = _np_after(text, floor + cue.end(), quote_open)
         return _attribution("according to", found[0], found[1], floor, quote_open) if found else None
     participles = {"saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called"}
     earlier = cues[-2] if len(cues) > 1 else None
     if (
-        cue.group(1) in participles
+        cue.group(1).lower() in participles
         and earlier is not None
         and earlier.group(1) not in participles
         and "," in clause[: earlier.start()]
@@ -283,14 +363,14 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
     ):
         # "Ryan and Lee will meet next week, Brandt said, adding: '…'" — the subject of the speech verb before it
         found = _last_np(text, floor, floor + earlier.start())
-    elif cue.group(1) in participles:
+    elif cue.group(1).lower() in participles:
         # "…, adding: '…'" — the subject is the clause's subject
-        found = _first_np(text, floor, floor + cue.start())
+        found = _first_np(text, floor, floor + cue.start(), speaker=True)
     else:
         found = _last_np(text, floor, floor + cue.start())
     if not found:
         return None
-    return _attribution(cue.group(1), found[0], found[1], floor, quote_open)
+    return _attribution(cue.group(1).lower(), found[0], found[1], floor, quote_open)
 
 
 LEADING_CONJUNCTIONS = {"and", "but", "although", "though", "while", "as", "so", "yet", "then", "because", "if"}

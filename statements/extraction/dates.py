@@ -48,3 +48,14 @@ def article_date(text: str, published: datetime.date) -> tuple[datetime.date, st
 def _month_number(word: str) -> int:
     names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     return names.index(word[:3].lower()) + 1
+
+
+def skip_dateline(text: str, start: int, end: int) -> tuple[int, int]:
+    """ "NEW YORK, November 11. /TASS/. No one…", "STRELSAU, March 3 (Nordpress) - …" or "STRELSAU (Nordpress) — …":
+    the text starts after it."""
+    match = re.match(
+        r"[A-Z][A-Z .,'’\-]+,\s+(?:[A-Z][a-z]+\.?\s+\d{1,2}\.?\s*)?(?:/[^/]+/|\([^)]+\))?\.?\s*[-—–]?\s*"
+        r"|[A-Z][A-Z .'’\-]{2,}\s*\([^)]+\)\s*[-—–]\s*",  # "STRELSAU (Nordpress) — …"
+        text[start:end],
+    )
+    return (start + match.end(), end) if match else (start, end)

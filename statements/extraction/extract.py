@@ -13,13 +13,14 @@ from .attribution import (
     _attribution,
     _first_np,
     _last_np,
+    _np_after,
     _Unit,
     post_attribution,
     pre_attribution,
     word_count,
 )
 from .cues import act_of
-from .dates import DATELINE_LEAD, article_date
+from .dates import DATELINE_LEAD, article_date, skip_dateline
 from .names import bare, looks_like_person
 from .signed import signature
 from .speakers import MAX_CANDIDATES, SpeakerResolver
@@ -291,6 +292,9 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int) -> _Item | Non
     para = paras[unit.first.paragraph]
     s_start = sentence_start(text, unit.first.open_mark, para.start)
     s_end = sentence_end(text, unit.last.close_end, paras[unit.last.paragraph].end)
+    according = _according_to(text, s_start, unit.first.open_mark, s_end)
+    if according is not None:
+        return _Item(unit.first.open_mark, "paraphrase", [according[1]], according[0], True, [unit])
     if unit.pre is not None:
         # the reported content starts after the sentence's first speech verb (and its "that")
         first_cue = SPEECH_CUE.search(text, s_start, unit.first.open_mark) or CUE.search(
@@ -331,6 +335,23 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int) -> _Item | Non
         return None
     content = _trim_end(text, *_strip(text, content_start, s_end))
     return _Item(unit.first.open_mark, "paraphrase", [content], attribution, True, [unit])
+
+
+def _according_to(text: str, start: int, quote_open: int, end: int) -> tuple[Attribution, tuple[int, int]] | None:
+    """ "According to Dr. Tom Frieden, formerly the director of the CDC, the pandemic is "unprecedented."": the
+    speaker is the noun phrase after "According to", the content what follows its last comma before the quote."""
+    opening = re.match(r"\s*According to\s+", text[start:quote_open])
+    if not opening:
+        return None
+    comma = text.rfind(",", start + opening.end(), quote_open)
+    found = _np_after(text, start + opening.end(), comma) if comma > 0 else None
+    if not found or word_count(text[start + opening.end() : comma]) > 20:
+        return None
+    mention = {"him": "he", "her": "she", "them": "they"}.get(found[0].lower(), found[0])  # "According to him, …"
+    attribution = _attribution("according to", mention, found[1], start, end)
+    if not _acceptable(attribution):
+        return None
+    return attribution, _trim_end(text, *_strip(text, comma + 1, end))
 
 
 def _is_title(quoted: str) -> bool:
@@ -384,7 +405,7 @@ def _paraphrase(text: str, start: int, end: int) -> _Item | None:
         attribution = _attribution(final.group(2), found[0], found[1], start + final.start(), end) if found else None
         if _acceptable(attribution):
             content = _trim_end(text, *_strip(text, start, start + final.start()))
-            content = _skip_dateline(text, *content)
+            content = skip_dateline(text, *content)
             return _Item(start, "paraphrase", [content], attribution, False)
     # "Peskov said (that) …" / "Kremlin spokesman Dmitry Peskov told CNN that …"
     cue = SPEECH_CUE.search(sentence)
@@ -402,11 +423,11 @@ def _paraphrase(text: str, start: int, end: int) -> _Item | None:
     prefix = text[start : found[1]]
     if prefix.strip() and not re.fullmatch(r"[^,]{1,60},\s*", prefix):
         return None
-    attribution = _attribution(cue.group(1), found[0], found[1], start, end)
+    attribution = _attribution(cue.group(1).lower(), found[0], found[1], start, end)
     if not _acceptable(attribution):
         return None
     rest_start = start + cue.end()
-    if cue.group(1) == "told":
+    if cue.group(1).lower() == "told":
         addressee = ADDRESSEE.match(text, rest_start)
         if addressee:
             rest_start = addressee.end()
@@ -429,12 +450,3 @@ def _acceptable(attribution: Attribution | None) -> bool:
         return True
     first = attribution.mention.split()[0]
     return first.lower() in {"the", "a", "an"} or first[:1].isupper()
-
-
-def _skip_dateline(text: str, start: int, end: int) -> tuple[int, int]:
-    """ "NEW YORK, November 11. /TASS/. No one…" or "STRELSAU, March 3 (Nordpress) - …": content starts after it."""
-    match = re.match(
-        r"[A-Z][A-Z .,'’\-]+,\s+(?:[A-Z][a-z]+\.?\s+\d{1,2}\.?\s*)?(?:/[^/]+/|\([^)]+\))?\.?\s*[-—–]?\s*",
-        text[start:end],
-    )
-    return (start + match.end(), end) if match else (start, end)

@@ -22,6 +22,7 @@ TITLE_WORDS = {
     "kremlin", "white", "pentagon", "department", "ministry", "affairs", "national", "security", "adviser",
     "advisor", "opposition", "party", "parliament", "member", "mp", "u.s", "us", "un", "u.n", "eu", "nato",
     "democrat", "independent", "labour", "conservative", "liberal", "socialist", "communist",
+    "archbishop", "cardinal", "monsignor", "monsenor", "monseñor", "imam", "ayatollah", "patriarch",
 }  # fmt: skip
 ABBREVIATED_TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "adm", "lt", "col", "capt", "sgt", "maj",
     "cmdr", "prof", "sec", "sens", "reps", "gens"}  # fmt: skip
@@ -39,6 +40,14 @@ ROLE_NOUNS = {
     "expert", "producer", "writer", "journalist", "reporter", "commentator", "correspondent", "prosecutor",
     "officer", "official", "staff", "ally", "constituent", "speechwriter", "donor", "supporter", "confidant",
     "surrogate", "front-runner", "frontrunner", "scientist", "pundit", "lobbyist", "organizer", "organiser", "blogger",
+    "legislator", "member", "archbishop", "cardinal", "imam", "cleric", "priest", "rabbi",
+}  # fmt: skip
+# Posts and honorifics that only a person holds: a lone name after one is a person's ("President Erdoğan").
+PERSON_POSTS = {
+    "mr", "mrs", "ms", "dr", "sir", "dame", "president", "minister", "chancellor", "premier", "senator", "governor",
+    "mayor", "ambassador", "spokesman", "spokeswoman", "spokesperson", "king", "queen", "prince", "princess",
+    "emperor", "pope", "sheikh", "emir", "ayatollah", "imam", "archbishop", "cardinal", "general", "admiral",
+    "secretary-general", "envoy", "commissioner", "chairman", "chairwoman", "leader",
 }  # fmt: skip
 # Words that name an organisation or a place, and yet are a first name when they start a person's name ("Bill
 # Clinton", not "the farm bill").
@@ -57,6 +66,8 @@ PLURAL_NOT_TITLES = {
     "the", "of", "for", "and", "u.s", "us", "un", "u.n", "eu", "first", "house", "chief", "state", "national", "high",
 }  # fmt: skip
 PARTICLES = {"de", "da", "del", "della", "van", "von", "der", "den", "du", "dos", "bin", "ibn", "al", "la", "le", "y"}
+# An Arabic article or patronymic joined to the surname by a hyphen, in lower case: "el-Sisi", "al-Assad".
+JOINED_PARTICLE = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az|bin|ibn|abu|bint)-[A-Z]")
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 # Capitalised words that start sentences or name things other than people.
 NOT_NAME_WORDS = {
@@ -97,6 +108,27 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _CONTRACTION = re.compile(r"n['’]t$", re.IGNORECASE)
 
 
+ADJECTIVE_ENDINGS = r"(?:ian|ean|an|ese|ish|egian|i)"
+
+
+def adjective_pattern(name: str) -> re.Pattern | None:
+    """The adjective of a one-word country name by the usual English endings: Russia -> Russian, China -> Chinese,
+    Norway -> Norwegian, Turkey -> Turkish, Iran -> Iranian, Israel -> Israeli, Mexico -> Mexican, Germany ->
+    German. (Forms that follow no rule, such as French or Dutch, belong in the country's aliases.)"""
+    if not re.fullmatch(r"[A-Z][a-z]{3,}", name):
+        return None
+    endings = ADJECTIVE_ENDINGS
+    if name.endswith(("ay", "ey")):
+        stem = name[:-2]
+    elif name.endswith("y"):
+        stem, endings = name[:-1], ADJECTIVE_ENDINGS + "?"  # Germany -> German, Italy -> Italian
+    elif name.endswith(("a", "e", "o")):
+        stem = name[:-1]
+    else:
+        stem = name
+    return re.compile(r"(?<![\w-])" + re.escape(stem) + endings + r"(?![\w-])")
+
+
 def normalise(name: str) -> str:
     """Compare names: lower case, no accents or punctuation, no middle initials, suffixes or parentheses."""
     name = re.sub(r"\(.*?\)", " ", name)
@@ -123,6 +155,16 @@ def repair(name: str) -> str:
 
 def bare(token: str) -> str:
     return _POSSESSIVE.sub("", token).rstrip(".,").lower()
+
+
+# Letters with no accent to take off, which English copy writes as the plain letter ("Wałęsa" as "Walesa").
+PLAIN_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
+
+
+def folded(token: str) -> str:
+    """ "Erdoğan" and "Erdogan", "Kaczyński" and "Kaczynski": wire copy writes a name with and without its accents."""
+    decomposed = unicodedata.normalize("NFKD", bare(token).translate(PLAIN_LETTERS))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def is_capitalised(token: str) -> bool:
@@ -168,6 +210,10 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
             current.append(match)  # "J.J. MacNab": initials for a first name start a run
         elif current and (word in PARTICLES or (word == "of" and bare(current[-1].group()) in TITLE_WORDS)):
             current.append(match)
+        elif JOINED_PARTICLE.match(token):
+            current.append(match)  # "Abdel Fattah el-Sisi": the surname's particle is part of the name
+            if _POSSESSIVE.search(token):
+                flush()
         else:
             flush()
     flush()
@@ -237,7 +283,7 @@ def looks_like_person(tokens: list[str]) -> bool:
         return False
     if words and words[0] in PLACE_FIRST_WORDS:
         return False
-    if any(not is_capitalised(t) and bare(t) not in PARTICLES for t in tokens):
+    if any(not is_capitalised(t) and bare(t) not in PARTICLES and not JOINED_PARTICLE.match(t) for t in tokens):
         return False
     # a particle written with a capital at the start is a first name ("Al Gore"), not "al" in "Ayman al-Zawahiri"
     real = [
@@ -283,6 +329,8 @@ class ArticlePeople:
         self.text = text
         self.people: list[Person] = []
         self.prefixed: dict[str, Person] = {}  # normalised "Billionaire Donald Trump" -> Donald Trump
+        self.titled: set[str] = set()  # "erdogan": a lone name the article writes after a post ("President Erdoğan")
+        self.complements: dict[str, list[str]] = {}  # normalised "Argentina Alberto Fernández" -> ["Argentina"]
         headlines = headline_spans(text)
         in_headlines = []
         for start, end, tokens in name_runs(text):
@@ -291,9 +339,16 @@ class ArticlePeople:
                 continue
             title, rest = strip_title(tokens)
             rest = clean_tokens(rest)
-            if looks_like_person(rest):
+            place = self._title_complement(title, rest, start)
+            if place:
+                self._add(" ".join(rest[place:]), start, end, title + rest[:place])
+                self.prefixed[normalise(" ".join(rest))] = self.find(" ".join(rest[place:]), end)
+                self.complements[normalise(" ".join(rest))] = rest[:place]
+            elif looks_like_person(rest):
                 self._add(" ".join(rest), start, end, title)
-            elif len(rest) == 1 and title:
+            elif len(rest) == 1 and self._titled(title, rest[0], start):
+                self.titled.add(folded(rest[0]))
+            if len(rest) == 1 and title:
                 honorific = bare(title[-1])
                 if honorific in MALE_HONORIFICS | FEMALE_HONORIFICS:
                     person = self.find(rest[0], end)
@@ -308,6 +363,35 @@ class ArticlePeople:
             if looks_like_person(rest) and surname(rest) not in known:
                 self._add(" ".join(rest), start, end, title)
         self._drop_prefixed()
+
+    def _titled(self, title: list[str], word: str, start: int) -> bool:
+        """A lone capitalised word written after a post or an honorific, in capitals or not ("President Erdoğan",
+        "Turkish president Erdoğan", "Foreign Minister Lavrov"): a person's name, though no first name is given."""
+        if bare(word) in ORG_WORDS or bare(word) in NOT_NAME_WORDS or _is_acronym(word) or len(bare(word)) < 3:
+            return False
+        before = re.search(r"([a-z]+)\s+$", self.text[max(0, start - 30) : start])
+        post = bare(title[-1]) if title else (before.group(1) if before else "")
+        return post in PERSON_POSTS
+
+    def _title_complement(self, title: list[str], rest: list[str], start: int) -> int:
+        """How many words of a name run are the place or body a title names ("President of Argentina Alberto
+        Fernández", "Chief Executive of Hong Kong Carrie Lam", "Ambassador to Nordland Karl Brandt"): after a title
+        ending in "of", "for" or "to", the first words that the article also writes elsewhere without the rest of
+        the name, or a country whose adjective it writes ("Ukrainian"), leaving a name of two words or more; 0 when
+        there are none."""
+        ends_in_complement = bool(title) and bare(title[-1]) in {"of", "for"}
+        before = re.search(r"([\w.]+)\s+(?:of|for|to)\s+$", self.text[max(0, start - 40) : start])
+        if not (ends_in_complement or (before and is_title(before.group(1)))):
+            return 0
+        for count in range(1, len(rest) - 1):
+            if not looks_like_person(rest[count:]):
+                continue
+            words = r"\s+".join(re.escape(word) for word in rest[:count])
+            elsewhere = rf"(?<![\w'’-]){words}(?![\w-])(?!\s+{re.escape(rest[count])})"
+            adjective = adjective_pattern(rest[0]) if count == 1 else None
+            if re.search(elsewhere, self.text) or (adjective and adjective.search(self.text)):
+                return count
+        return 0
 
     def _drop_prefixed(self) -> None:
         """A run that ends with another full name is that person with words before it that are no name, because
@@ -372,16 +456,22 @@ class ArticlePeople:
 
     def find(self, mention: str, at: int) -> Person | None:
         """The person a surname or partial name refers to: the fullest earlier mention, else a later one."""
-        tokens = [bare(t) for t in mention.split() if bare(t) not in SUFFIXES]
+        tokens = [folded(t) for t in mention.split() if bare(t) not in SUFFIXES]
         if not tokens:
             return None
         if normalise(mention) in self.prefixed:
             return self.prefixed[normalise(mention)]
         candidates = []
         for person in self.people:
-            words = [bare(t) for t in person.name.split() if bare(t) not in SUFFIXES]
+            words = [folded(t) for t in person.name.split() if bare(t) not in SUFFIXES]
             if words[-len(tokens) :] == tokens or normalise(person.name) == normalise(mention):
                 score = 2
+            elif (
+                len(tokens) == 1
+                and JOINED_PARTICLE.match(person.name.split()[-1])
+                and words[-1].endswith("-" + tokens[0])
+            ):
+                score = 2  # "Sisi" or "El-Sisi" for Abdel Fattah el-Sisi
             elif words[: len(tokens)] == tokens and len(tokens) == 1:
                 score = 1  # family name first: "Mr. Lin" for Lin Tao
             else:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .attribution import CUE, INTRO_WORDS, SPEECH_CUE, Attribution, _first_np, _head, _np_kind
 from .institutions import REPORT_CUES, SET_WHEN_FOUND, InstitutionSpeakers, names_one, without_determiner
+from .dates import skip_dateline
 from .names import (
     FEMALE_HONORIFICS,
     HONORIFICS,
@@ -17,6 +18,7 @@ from .names import (
     ArticlePeople,
     bare,
     clean_tokens,
+    folded,
     headline_spans,
     looks_like_person,
     name_runs,
@@ -148,6 +150,11 @@ _PRONOUN_AFTER_APPOSITIVE = re.compile(r"[A-Z][^,.;:]{0,60},[^,.;:]{1,60},\s+(?:
 _INVERTED = re.compile(r"(?:(?<!said)(?<!says),\s*|\bthere\b[^,.;:“”\"]{0,40}?\s)(?:is|was)\s+(?=[A-Z])")
 
 
+# A byline: "By Lou Grayson", "By Lou Grayson and Ana Pardo, Nordpress", "Lou Grayson | Nordpress".
+_BYLINE_NAMES = r"[A-Z][\w.’'-]*(?:\s+(?:and\s+)?[A-Z][\w.’'-]*){1,6}"
+BYLINE = re.compile(rf"By\s+{_BYLINE_NAMES}(?:\s*,\s*[A-Z][\w ]{{1,40}})?|{_BYLINE_NAMES}\s*\|\s*[A-Z][\w ]{{1,40}}")
+
+
 class SpeakerResolver(InstitutionSpeakers):
     """Turns a mention next to a cue into a full name, a known official or a description."""
 
@@ -195,7 +202,10 @@ class SpeakerResolver(InstitutionSpeakers):
         for para in paragraphs(text):
             if any(a <= para.start < b for a, b in headlines):
                 continue  # "Schlafly's Final Column Explains Why She Sees Reagan-like Qualities In Trump"
-            position = para.start
+            if BYLINE.fullmatch(text, para.start, para.end):
+                continue  # "By Lou Grayson": the writer, not a sentence about him
+            # "STRELSAU (Nordpress) — Ruritanian President Mehmet Yildiroglu said …": the subject is after the dateline
+            position = skip_dateline(text, para.start, para.end)[0]
             inside = False
             while position < para.end:
                 end = sentence_end(text, position, para.end)
@@ -472,8 +482,13 @@ class SpeakerResolver(InstitutionSpeakers):
         if known:
             return self._from_official(known[0], mention, "surname")
         method = "surname" if person and person.name != name else "explicit"
+        place = self.people.complements.get(normalise(name), [])
+        if place:  # "Ambassador to Ruritania Mara Quill": the place is the title's, the name is written in full
+            title, method = mention[: mention.rfind(full.split()[0])].split(), "explicit"
         # "Mr. Brandt" is a person even when the article never gives his first name
         is_person = looks_like_person(full.split()) or (honorific and full[:1].isupper())
+        # "Erdoğan said", the article never giving a first name but writing "President Erdoğan" elsewhere
+        is_person = is_person or (" " not in full and folded(full) in self.people.titled)
         full = repair(full)
         return Speaker(
             full, mention, method if is_person else "description", is_new_official=is_person, title=" ".join(title)

@@ -4,7 +4,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 
-from .names import normalise
+from .names import adjective_pattern, normalise
 from .types import KnownCountry, KnownOfficial, Proposal
 
 
@@ -15,27 +15,6 @@ def _term_pattern(term: str) -> re.Pattern | None:
     # Case-aware: "US" or "Kremlin" must match as written; an all-lower-case keyword ("sanctions") matches any case.
     flags = re.IGNORECASE if term == term.lower() else 0
     return re.compile(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", flags)
-
-
-ADJECTIVE_ENDINGS = r"(?:ian|ean|an|ese|ish|egian|i)"
-
-
-def adjective_pattern(name: str) -> re.Pattern | None:
-    """The adjective of a one-word country name by the usual English endings: Russia -> Russian, China -> Chinese,
-    Norway -> Norwegian, Turkey -> Turkish, Iran -> Iranian, Israel -> Israeli, Mexico -> Mexican, Germany ->
-    German. (Forms that follow no rule, such as French or Dutch, belong in the country's aliases.)"""
-    if not re.fullmatch(r"[A-Z][a-z]{3,}", name):
-        return None
-    endings = ADJECTIVE_ENDINGS
-    if name.endswith(("ay", "ey")):
-        stem = name[:-2]
-    elif name.endswith("y"):
-        stem, endings = name[:-1], ADJECTIVE_ENDINGS + "?"  # Germany -> German, Italy -> Italian
-    elif name.endswith(("a", "e", "o")):
-        stem = name[:-1]
-    else:
-        stem = name
-    return re.compile(r"(?<![\w-])" + re.escape(stem) + endings + r"(?![\w-])")
 
 
 def country_matcher(countries: Iterable) -> list[tuple[object, list[re.Pattern]]]:
