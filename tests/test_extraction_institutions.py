@@ -202,9 +202,10 @@ def test_the_ministry_after_two_ministries_is_less_sure():
             ["Nordland", "Ruritania"],
         ),
         (
+            # "a statement from X said:" names X next to the cue, as "according to a statement from X" does
             f"Karl Brandt met the envoy. A statement from the Ruritanian Foreign Ministry said: {QUOTE.rstrip(',')}",
             "Ruritanian Foreign Ministry",
-            "document",
+            "explicit",
             [],
         ),
         (f"Karl Brandt met the envoy.\n\n{QUOTE} the communique said.", "communique", "description", []),
