@@ -14,11 +14,14 @@ DATELINE = re.compile(
     + MONTHS
     + r")\.?\s+(?P<day>\d{1,2})"
 )
-# A dateline opening a lead sentence, up to its dash: "STRELSAU, March 3 (Nordpress) - ", "WASHINGTON — ". What
-# follows is the sentence's subject ("Ruritania's Foreign Ministry said on Thursday …").
+# A dateline opening a lead sentence: what follows is the sentence's subject ("Ruritania's Foreign Ministry said on
+# Thursday …"). The wire's "STRELSAU, March 3 (Nordpress) - " and "WASHINGTON — ", up to the dash; TASS's "NEW
+# YORK, November 11. /TASS/. "; and "STRELSAU (Nordpress) — ".
 DATELINE_LEAD = re.compile(
     r"[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+)*(?:,\s*[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
     r"(?:,\s*(?:" + MONTHS + r")\.?\s+\d{1,2})?\s*(?:\([^()\n]{1,40}\))?\s*(?:--|[-—–―])\s*"
+    r"|[A-Z][A-Z .,'’\-]+,\s+(?:[A-Z][a-z]+\.?\s+\d{1,2}\.?\s*)?(?:/[^/]+/|\([^)]+\))?\.?\s*[-—–]?\s*"
+    r"|[A-Z][A-Z .'’\-]{2,}\s*\([^)]+\)\s*[-—–]\s*"
 )
 PLACE_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z .'’\-]{2,}(?:,\s*[A-Z][A-Za-z .]+?)?)\s*(?:-|—|–|\(|/)")
 
@@ -51,11 +54,6 @@ def _month_number(word: str) -> int:
 
 
 def skip_dateline(text: str, start: int, end: int) -> tuple[int, int]:
-    """ "NEW YORK, November 11. /TASS/. No one…", "STRELSAU, March 3 (Nordpress) - …" or "STRELSAU (Nordpress) — …":
-    the text starts after it."""
-    match = re.match(
-        r"[A-Z][A-Z .,'’\-]+,\s+(?:[A-Z][a-z]+\.?\s+\d{1,2}\.?\s*)?(?:/[^/]+/|\([^)]+\))?\.?\s*[-—–]?\s*"
-        r"|[A-Z][A-Z .'’\-]{2,}\s*\([^)]+\)\s*[-—–]\s*",  # "STRELSAU (Nordpress) — …"
-        text[start:end],
-    )
-    return (start + match.end(), end) if match else (start, end)
+    """The text from `start` to `end` after a lead dateline, if one opens it."""
+    match = DATELINE_LEAD.match(text, start, end)
+    return (match.end(), end) if match else (start, end)
