@@ -50,10 +50,10 @@ def summary_of(label: str, totals: dict[str, Score]) -> str:
     )
 
 
-def wire_section(path: Path, verbose: bool) -> dict[str, Score]:
-    articles = load_jsonl(path)
-    totals = evaluate(articles, WIRE_TYPES, verbose=verbose)
-    print(f"  {len(articles)} texts")
+def scored_set(articles: list[dict], types: list[str], unit: str, verbose: bool) -> dict[str, Score]:
+    """A small set scored per text, then its totals."""
+    totals = evaluate(articles, types, verbose=verbose)
+    print(f"  {len(articles)} {unit}")
     for kind, score in totals.items():
         print(f"  TOTAL {kind:10} {score.line()}")
         print(f"        {'':10} {score.speaker_line()}")
@@ -73,22 +73,17 @@ def main() -> int:
     summary.append(f"seed direct F1 {totals['direct'].f1:.3f} speaker {totals['direct'].speaker_accuracy:.3f}")
 
     print(f"== wire and briefing set ({WIRE_GOLD.relative_to(ROOT)}): news, statements, a briefing transcript")
-    totals = wire_section(WIRE_GOLD, verbose)
+    totals = scored_set(load_jsonl(WIRE_GOLD), WIRE_TYPES, "texts", verbose)
     summary.append(summary_of("wire set", totals) + f"; turn recall {totals['turn'].recall:.3f}")
     print(f"== wire tuning set, tuned on ({WIRE_TRAIN_GOLD.relative_to(ROOT)}): Wikinews articles")
-    summary.append(summary_of("wire tuning set", wire_section(WIRE_TRAIN_GOLD, verbose)))
+    summary.append(summary_of("wire tuning set", scored_set(load_jsonl(WIRE_TRAIN_GOLD), TYPES, "texts", verbose)))
 
     print(f"== PolNeAR development sample ({POLNEAR_SAMPLE.parent})")
     if not POLNEAR_SAMPLE.exists():
         print("  skipped: the sample is not there (it lives outside the repository, in ../shared/data)")
         summary.append("PolNeAR sample skipped")
     else:
-        articles = load_jsonl(POLNEAR_SAMPLE)
-        totals = evaluate(articles, TYPES, verbose=verbose)
-        print(f"  {len(articles)} articles")
-        for kind, score in totals.items():
-            print(f"  TOTAL {kind:10} {score.line()}")
-            print(f"        {'':10} {score.speaker_line()}")
+        totals = scored_set(load_jsonl(POLNEAR_SAMPLE), TYPES, "articles", verbose)
         summary.append(summary_of("PolNeAR sample", totals))
 
     polnear = os.environ.get("POLNEAR_DIR", "")
