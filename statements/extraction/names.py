@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .first_names import gender_of_first_name
 
@@ -274,6 +274,7 @@ class Person:
     end: int
     context: str  # role words around the first full mention ("Kremlin spokesman"), lower case
     gender: str = ""  # "m" / "f" when an honorific, a common first name or a pronoun told us
+    seen: list[int] = field(default_factory=list)  # where each full mention starts
 
 
 class ArticlePeople:
@@ -323,6 +324,7 @@ class ArticlePeople:
                     shorter.start = min(shorter.start, person.start)
                     shorter.context += " " + person.context
                     shorter.gender = shorter.gender or person.gender
+                    shorter.seen = sorted(shorter.seen + person.seen)
                     self.people.remove(person)
                     break
         # "Regarding Trump's rhetoric, …", "Another Clinton aide …": a sentence-opening word that is no first name
@@ -361,8 +363,9 @@ class ArticlePeople:
         for person in self.people:
             if normalise(person.name) == normalise(name):
                 person.context += " " + context
+                person.seen.append(start)
                 return
-        self.people.append(Person(name, start, end, context, gender))
+        self.people.append(Person(name, start, end, context, gender, [start]))
 
     def _lower_case_word(self, word: str) -> bool:
         return re.search(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", self.text) is not None
@@ -386,7 +389,9 @@ class ArticlePeople:
                 score = 1  # family name first: "Mr. Lin" for Lin Tao
             else:
                 continue
-            candidates.append((person.start < at, score, len(words), -abs(at - person.start), person))
+            # of two namesakes ("Eric Trump", "Donald Trump"), the one written in full last before the mention
+            latest = max((s for s in person.seen if s < at), default=person.start)
+            candidates.append((person.start < at, score, len(words), -abs(at - latest), person))
         if not candidates:
             return None
         return max(candidates, key=lambda c: c[:4])[4]
