@@ -35,3 +35,39 @@ def speakers(text: str) -> list[str]:
 def test_surname_of_namesakes(text, expected):
     """A surname two people share is the one the article wrote in full last before it, not the first introduced."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a first name in apposition to a relation is the subject, and the later "she"
+        (
+            "Karl Brandt runs the farm.\n\n"
+            'On Tuesday, his wife, Jane, called for an open process. "Shutting people out is not smart," she said.',
+            ["Jane"],
+        ),
+        # also with an age after it
+        (
+            "Ana Pardo hoisted a sign. Her father, Brad, 39, worried that voters read too little.\n\n"
+            '"People are afraid," he surmised.',
+            ["Brad"],
+        ),
+        # a first name alone before an appositive ("then in college") after "And"
+        (
+            'Karl Brandt drank heavily. And Donald, then in college, did not approve.\n\n"I was too young," he said.',
+            ["Donald"],
+        ),
+        # a first name alone at the cue: a person (a pseudonym, a first-name-only source)
+        ('"We did try to warn them," Bob said.', ["Bob"]),
+        # a lone word that is no first name is still no person
+        ('"We did try to warn them," Nordpress said.', [""]),
+        # an appositive that is no first name leaves the subject as it was
+        (
+            'Karl Brandt drank heavily. His brother, Lindqvist, did not approve.\n\n"I was too young," he said.',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_lone_first_names(text, expected):
+    """A common first name alone names a person: at the cue, and as a subject in apposition ("his wife, Jane,")."""
+    assert speakers(text) == expected

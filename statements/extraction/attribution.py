@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 from .cues import CUE_WORDS, SPEECH_WORDS, alternatives
+from .first_names import gender_of_first_name
 from .names import (
     PRONOUNS,
     ROLE_NOUNS,
@@ -99,6 +100,11 @@ def _trim_np(phrase: str) -> str:
     return phrase.strip(" ,.")
 
 
+def _names_person(tokens: list[str]) -> bool:
+    """A full name, or a common first name alone: "his wife, Jane, said", "And Donald, then in college, did not"."""
+    return looks_like_person(tokens) or (len(tokens) == 1 and gender_of_first_name(bare(tokens[0])) != "")
+
+
 def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     """The subject at the start of a clause, after an introductory phrase ("In a statement, Peskov, ...")."""
     segment = text[start:end]
@@ -111,7 +117,7 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         # "As Karl B. Brandt, a former envoy, noted": the introduction holds the subject itself
         # (the introductory word itself is no first name: "Regarding Brandt's plan, Lindqvist said")
         intro_names = name_runs(segment, first_word.end(), comma)
-        if any(looks_like_person(clean_tokens(strip_title(run[2])[1])) for run in intro_names):
+        if any(_names_person(clean_tokens(strip_title(run[2])[1])) for run in intro_names):
             candidate = ""
         # "But Williams, who is running, added": a relative clause after the comma, so the subject is before it
         if re.match(r"\s*(?:who|whose|which)\b", candidate):
@@ -142,7 +148,7 @@ def _first_np(text: str, start: int, end: int) -> tuple[str, int] | None:
             not phrase_is_person
             and runs
             and runs[0][0] == 0
-            and looks_like_person(clean_tokens(strip_title(runs[0][2])[1]))
+            and _names_person(clean_tokens(strip_title(runs[0][2])[1]))
         ):
             return appositive.group(1), start + offset + lead + len(phrase) + appositive.start(1)
     return phrase, start + offset + lead

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .attribution import CUE, INTRO_WORDS, SPEECH_CUE, Attribution, _first_np, _head, _np_kind
+from .first_names import gender_of_first_name
 from .institutions import REPORT_CUES, SET_WHEN_FOUND, InstitutionSpeakers, names_one, without_determiner
 from .names import (
     FEMALE_HONORIFICS,
@@ -474,6 +475,8 @@ class SpeakerResolver(InstitutionSpeakers):
         method = "surname" if person and person.name != name else "explicit"
         # "Mr. Brandt" is a person even when the article never gives his first name
         is_person = looks_like_person(full.split()) or (honorific and full[:1].isupper())
+        # "his wife, Jane,", "Bob said": a common first name alone is a person even when no surname follows
+        is_person = is_person or (" " not in full and full[:1].isupper() and gender_of_first_name(bare(full)) != "")
         full = repair(full)
         return Speaker(
             full, mention, method if is_person else "description", is_new_official=is_person, title=" ".join(title)
