@@ -71,3 +71,24 @@ def test_surname_of_namesakes(text, expected):
 def test_lone_first_names(text, expected):
     """A common first name alone names a person: at the cue, and as a subject in apposition ("his wife, Jane,")."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # any agent noun between a place and the name: the name is the subject, and the later "he"
+        (
+            "Karl Brandt spoke first.\n\nJust a few months ago, Florida developer Lou Grayson expressed dismay at "
+            'the thought. "It cannot happen," he told the paper.',
+            ["Lou Grayson"],
+        ),
+        # a verb between two names is no role: the subject is still the first name
+        (
+            'Karl Brandt thanked Lou Grayson for the help.\n\n"It was a long night," he said.',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_role_before_a_name(text, expected):
+    """A name qualifying an agent noun ("Florida developer Lou Grayson") is not the subject: the full name after is."""
+    assert speakers(text) == expected

@@ -345,9 +345,21 @@ def _modifies_role(phrase: str, runs: list[tuple[int, int, list[str]]]) -> bool:
     return (
         0 < len(between) <= 4
         and all(word.islower() for word in between)
-        and bare(between[-1]) in ROLE_NOUNS
+        and _is_role_noun(bare(between[-1]))
         and looks_like_person(clean_tokens(strip_title(runs[1][2])[1]))
     )
+
+
+# Words with an agent noun's ending that are no noun: "Clinton over Bernie Sanders", "Trump after Ted Cruz".
+_NOT_AGENT_NOUNS = {
+    "after", "over", "under", "never", "ever", "rather", "either", "neither", "whether", "together", "later", "other",
+    "another", "whatever", "however", "former", "latter", "for", "nor", "or", "per", "major", "minor", "prior",
+}  # fmt: skip
+
+
+def _is_role_noun(word: str) -> bool:
+    """A role ("consultant", "aide") or any agent noun ("Florida developer Mel Sembler", "Ohio investor Ana Pardo")."""
+    return word in ROLE_NOUNS or (len(word) > 4 and word.endswith(("er", "or", "ist")) and word not in _NOT_AGENT_NOUNS)
 
 
 def _attribution(cue: str, phrase: str, at: int, start: int, end: int) -> Attribution | None:
