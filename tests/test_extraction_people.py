@@ -92,3 +92,24 @@ def test_lone_first_names(text, expected):
 def test_role_before_a_name(text, expected):
     """A name qualifying an agent noun ("Florida developer Lou Grayson") is not the subject: the full name after is."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a party's members named in an introductory clause are no person: the subject after it is
+        (
+            "Karl Brandt spoke first.\n\nAfter the meeting of Nordland Democrats ended in mayhem, Ana Pardo, the state "
+            'party chairwoman, said she had received threats.\n\n"The campaign helped incite it," she said.',
+            ["Ana Pardo"],
+        ),
+        # a campaign's following is no full name for the surname
+        (
+            'Karl Brandt spoke first.\n\nAre you on Team Brandt? Like the page.\n\nBrandt emphasized, "We will win."',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_groups_are_no_people(text, expected):
+    """ "Nevada Democrats", "Team Trump", "the Trump Train" name a following, never a person."""
+    assert speakers(text) == expected

@@ -88,6 +88,8 @@ ORG_WORDS = {
     "guard", "command", "fleet", "academy", "school", "college", "hospital", "museum", "ltd", "inc", "corp",
     "brigade", "division", "bureau", "secretariat", "cabinet", "embassy", "consulate", "party's", "america",
     "hill", "capitol", "palace", "castle", "bridge", "harbor", "harbour", "port", "station", "park", "road",
+    # a party's members or a campaign's following: "Nevada Democrats", "Team Trump", "the Trump Train"
+    "democrats", "republicans", "team", "train",
 }  # fmt: skip
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 
