@@ -113,3 +113,29 @@ def test_role_before_a_name(text, expected):
 def test_groups_are_no_people(text, expected):
     """ "Nevada Democrats", "Team Trump", "the Trump Train" name a following, never a person."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Karl Brandt spoke.\n\nOn Thursday, Brandt won his first endorsement from a colleague, from Lou Grayson, "
+            'who declared in the spin room, "I am sending the signal that it is time to unite."',
+            ["Lou Grayson"],
+        ),
+        (
+            "Karl Brandt spoke.\n\nOn Thursday, Brandt won an endorsement from Lou Grayson, who declared: "
+            '"I am sending the signal that it is time to unite."',
+            ["Lou Grayson"],
+        ),
+        # a relative clause about no name leaves the sentence's subject
+        (
+            "Karl Brandt spoke.\n\nOn Thursday, Brandt won over the crowd, which cheered as he declared: "
+            '"I am sending the signal that it is time to unite."',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_cue_in_a_relative_clause(text, expected):
+    """ "…, from Lou Grayson, who declared, '…'": the quote is the person the relative clause is about."""
+    assert speakers(text) == expected

@@ -167,6 +167,11 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     segment = segment[:stop]
     if segment.rstrip().endswith((",", "--", "—", "–", ")")):
         return _first_np(text, start, start + stop)
+    relative = re.search(r",\s*who$", segment)
+    runs = name_runs(text, start, start + relative.start()) if relative else []
+    if runs and runs[-1][1] == start + relative.start():
+        # "… an endorsement from Lou Grayson, who declared, '…'": the person the relative clause is about
+        return text[runs[-1][0] : runs[-1][1]], runs[-1][0]
     # the subject starts after the last clause boundary
     boundary = max(
         [m.end() for m in re.finditer(r",|;|:|--|—|–|\b(?:that|but|while|as|when|which|who|whom)\b", segment)] or [0]
