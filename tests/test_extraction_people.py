@@ -139,3 +139,21 @@ def test_groups_are_no_people(text, expected):
 def test_cue_in_a_relative_clause(text, expected):
     """ "…, from Lou Grayson, who declared, '…'": the quote is the person the relative clause is about."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an inverted speech verb is no first name, even when the article never writes it in lower case
+        (
+            'Roger Brandt spoke.\n\n"There is evidence of fraud," Brandt said.\n\nContinued Brandt: "So I think it is '
+            'a very real problem."',
+            ["Roger Brandt", "Roger Brandt"],
+        ),
+        # a first name ending in "-ed" stays one
+        ('Ted Brandt spoke.\n\n"There is evidence of fraud," Brandt said.', ["Ted Brandt"]),
+    ],
+)
+def test_inverted_speech_verb(text, expected):
+    """ "Continued Brandt:" is Brandt continuing, not a person called Continued Brandt."""
+    assert speakers(text) == expected

@@ -4,6 +4,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .cues import CUE_WORDS
 from .first_names import gender_of_first_name
 
 # Words that come before a name as a title or role ("Secretary of State Mara Quill", "Rear Admiral Lin Tao").
@@ -269,6 +270,10 @@ def headline_spans(text: str) -> list[tuple[int, int]]:
     return found
 
 
+# Speech verbs in the past tense, capitalised when a writer inverts them ("Continued Stone: …", "Added Brandt")
+_CUE_VERBS = {word for word in CUE_WORDS if word.endswith("ed") and " " not in word}
+
+
 @dataclass
 class Person:
     name: str  # the fullest form seen ("Karl B. Brandt Jr.")
@@ -331,14 +336,15 @@ class ArticlePeople:
                     break
         # "Regarding Trump's rhetoric, …", "Another Clinton aide …": a sentence-opening word that is no first name
         # (a gerund, a function word) before the surname of the one person the article names with it
-        # ("Continued Brandt" too: a word ending in "-ed" that the article also writes in lower case, not "Ted");
+        # ("Continued Brandt" too: a word ending in "-ed" that the article also writes in lower case or a speech verb,
+        # not "Ted");
         # with two such people ("Asserting Clinton" beside two Clintons) it is neither, and no person either
         for person in list(self.people):
             words = normalise(person.name).split()
             if len(words) != 2 or not (
                 words[0].endswith("ing")
                 or words[0] in NOT_NAME_WORDS | {"another"}
-                or (words[0].endswith("ed") and self._lower_case_word(words[0]))
+                or (words[0].endswith("ed") and (self._lower_case_word(words[0]) or words[0] in _CUE_VERBS))
             ):
                 continue
             others = [p for p in self.people if p is not person and normalise(p.name).split()[-1] == words[1]]
