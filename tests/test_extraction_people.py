@@ -157,3 +157,35 @@ def test_cue_in_a_relative_clause(text, expected):
 def test_inverted_speech_verb(text, expected):
     """ "Continued Brandt:" is Brandt continuing, not a person called Continued Brandt."""
     assert speakers(text) == expected
+
+
+def speaker_of(text: str, words: str) -> str:
+    """The speaker of the proposal quoting `words`."""
+    proposal = next(p for p in extract(text, published=DAY).proposals if words in p.text)
+    return proposal.speaker.name if proposal.speaker else ""
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "expected"),
+    [
+        # after a whole sentence, "Name said:" leads into the next quote: the one before goes on with its speaker
+        (
+            "Ana Pardo and her husband, Karl Brandt, pleaded for understanding.\n\n"
+            '"We are refugees," Ms. Pardo said. "We are not terrorists." Mr. Brandt said: "The attack that happened '
+            'today is the work of terrorists."',
+            "We are not terrorists",
+            "Ana Pardo",
+        ),
+        # after a comma the cue is the quote's own, as "…," Brandt said before adding: "…"
+        (
+            "Karl Brandt spoke.\n\n"
+            '"If she gets to pick her judges, nothing you can do," Brandt said before adding: "Though the Second '
+            'Amendment people, maybe there is, I do not know."',
+            "nothing you can do",
+            "Karl Brandt",
+        ),
+    ],
+)
+def test_cue_with_a_colon_between_quotes(text, words, expected):
+    """A cue ending in a colon between two quotes introduces the second, unless the first ends in a comma."""
+    assert speaker_of(text, words) == expected

@@ -227,6 +227,10 @@ def _quote_items(text: str) -> list[_Item]:
                 post = None
             if post and unit.embedded and limit in later and text[last.close_end : limit].rstrip()[-1:] in ",:":
                 post = None  # "In his 'plan,' a paper he wrote, he said, '…'": the cue introduces the next quote
+            if post and ending in ".!?" and limit in later and text[last.close_end : limit].rstrip()[-1:] == ":":
+                # '"We are refugees." Mr. Zahed said: "…"': after a whole sentence, a cue with a colon leads into the
+                # next quote only (not '"…," Trump said before adding: "…"')
+                post = None
             unit.post = post
         if unit.post is None and unit.pre is None:
             unit.post = signature(text, paras, unit)
