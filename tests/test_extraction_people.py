@@ -189,3 +189,28 @@ def speaker_of(text: str, words: str) -> str:
 def test_cue_with_a_colon_between_quotes(text, words, expected):
     """A cue ending in a colon between two quotes introduces the second, unless the first ends in a comma."""
     assert speaker_of(text, words) == expected
+
+
+def mixed(text: str) -> list[tuple[str, str]]:
+    """Each paraphrase with quoted words: its text and its speaker."""
+    proposals = extract(text, published=DAY).proposals
+    return [(p.text, p.speaker.name if p.speaker else "") for p in proposals if p.kind == "paraphrase"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # each sentence is its own statement, by its own subject
+        (
+            'Karl Brandt called the plan "unhinged." Lou Grayson called it "offensive and outlandish."',
+            [('the plan "unhinged."', "Karl Brandt"), ('it "offensive and outlandish."', "Lou Grayson")],
+        ),
+        (
+            'Karl Brandt said Ana Pardo "caused death." Lou Grayson called Pardo a "pathological liar."',
+            [('Ana Pardo "caused death."', "Karl Brandt"), ('Pardo a "pathological liar."', "Lou Grayson")],
+        ),
+    ],
+)
+def test_sentence_ending_inside_a_quote(text, expected):
+    """A partial quote ending in a full stop ends its sentence when the next sentence has a quote of its own."""
+    assert mixed(text) == expected
