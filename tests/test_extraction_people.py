@@ -214,3 +214,17 @@ def mixed(text: str) -> list[tuple[str, str]]:
 def test_sentence_ending_inside_a_quote(text, expected):
     """A partial quote ending in a full stop ends its sentence when the next sentence has a quote of its own."""
     assert mixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"Debt is crippling," said Will Doyle, a professor at the university.', ["Will Doyle"]),
+        ('Will Doyle, a professor at the university, disagreed. "Debt is crippling," he said.', ["Will Doyle"]),
+        # the modal before a name and a verb stays the modal
+        ('Will Brandt win? "We do not know yet," said Ana Pardo.', ["Ana Pardo"]),
+    ],
+)
+def test_will_as_a_first_name(text, expected):
+    """ "Will Doyle, a professor" is a person whose first name is Will, not the modal before "Doyle"."""
+    assert speakers(text) == expected

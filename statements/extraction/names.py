@@ -137,6 +137,14 @@ def _is_acronym(token: str) -> bool:
     return len(letters) >= 2 and letters.isupper()
 
 
+# "Will Doyle, a professor": the modal is a first name when one capitalised word and a comma or a full stop follow
+_WILL_BEFORE_SURNAME = re.compile(r"\s+[A-Z][\w'’-]+(?:,|\.(?:\s|$))")
+
+
+def _first_name_will(text: str, word: str, at: int, end: int) -> bool:
+    return word == "will" and _WILL_BEFORE_SURNAME.match(text, at, end) is not None
+
+
 def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, list[str]]]:
     """Runs of capitalised tokens (with initials, particles and "of" inside titles): candidate names with offsets."""
     end = len(text) if end is None else end
@@ -158,7 +166,11 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         word = bare(token)
         if _CONTRACTION.search(token):
             flush()  # "Don't Nordlanders deserve better?": a verb written short is never part of a name
-        elif is_capitalised(token) and not (word in NOT_NAME_WORDS and not current) and not _is_acronym(token):
+        elif (
+            is_capitalised(token)
+            and not (word in NOT_NAME_WORDS and not current and not _first_name_will(text, word, match.end(), end))
+            and not _is_acronym(token)
+        ):
             current.append(match)
             if token.endswith(".") and len(word) > 1 and word not in ABBREVIATED_TITLES and word not in SUFFIXES:
                 flush()  # "… met Karl Brandt. Lindqvist said": a sentence ends here
