@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 from .cues import CUE_WORDS, SPEECH_WORDS, alternatives
+from .first_names import gender_of_first_name
 from .names import (
     JOINED_PARTICLE,
     PRONOUNS,
@@ -126,6 +127,11 @@ def _trim_np(phrase: str) -> str:
 _OF_A_NAMED_BODY = re.compile(r"\s+(?:of|for|at)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’.-]*))*")
 
 
+def _names_person(tokens: list[str]) -> bool:
+    """A full name, or a common first name alone: "his wife, Jane, said", "And Donald, then in college, did not"."""
+    return looks_like_person(tokens) or (len(tokens) == 1 and gender_of_first_name(bare(tokens[0])) != "")
+
+
 def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tuple[str, int] | None:
     """The subject at the start of a clause, after an introductory phrase ("In a statement, Peskov, ..."). For the
     `speaker` of a cue, a name in apposition after a description of a named body is the subject too."""
@@ -144,7 +150,7 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
             for run in name_runs(segment, first_word.end(), comma)
             if not re.search(r"\b(?:to|with)\s+$", segment[: run[0]])
         ]
-        if any(looks_like_person(clean_tokens(strip_title(run[2])[1])) for run in intro_names):
+        if any(_names_person(clean_tokens(strip_title(run[2])[1])) for run in intro_names):
             candidate = ""
         # "But Williams, who is running, added": a relative clause after the comma, so the subject is before it
         if re.match(r"\s*(?:who|whose|which)\b", candidate):
@@ -182,7 +188,7 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
             not phrase_is_person
             and runs
             and runs[0][0] == 0
-            and looks_like_person(clean_tokens(strip_title(runs[0][2])[1]))
+            and _names_person(clean_tokens(strip_title(runs[0][2])[1]))
         ):
             return appositive.group(1), start + offset + after + appositive.start(1)
     return phrase, start + offset + lead
@@ -201,6 +207,11 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     segment = segment[:stop]
     if segment.rstrip().endswith((",", "--", "—", "–", ")")):
         return _first_np(text, start, start + stop, speaker=True)
+    relative = re.search(r",\s*who$", segment)
+    runs = name_runs(text, start, start + relative.start()) if relative else []
+    if runs and runs[-1][1] == start + relative.start():
+        # "… an endorsement from Lou Grayson, who declared, '…'": the person the relative clause is about
+        return text[runs[-1][0] : runs[-1][1]], runs[-1][0]
     # the subject starts after the last clause boundary
     boundary = max(
         [m.end() for m in re.finditer(r",|;|:|--|—|–|\b(?:that|but|while|as|when|which|who|whom)\b", segment)] or [0]
@@ -419,9 +430,21 @@ def _modifies_role(phrase: str, runs: list[tuple[int, int, list[str]]]) -> bool:
     return (
         0 < len(between) <= 4
         and all(word.islower() for word in between)
-        and bare(between[-1]) in ROLE_NOUNS
+        and _is_role_noun(bare(between[-1]))
         and looks_like_person(clean_tokens(strip_title(runs[1][2])[1]))
     )
+
+
+# Words with an agent noun's ending that are no noun: "Clinton over Bernie Sanders", "Trump after Ted Cruz".
+_NOT_AGENT_NOUNS = {
+    "after", "over", "under", "never", "ever", "rather", "either", "neither", "whether", "together", "later", "other",
+    "another", "whatever", "however", "former", "latter", "for", "nor", "or", "per", "major", "minor", "prior",
+}  # fmt: skip
+
+
+def _is_role_noun(word: str) -> bool:
+    """A role ("consultant", "aide") or any agent noun ("Florida developer Mel Sembler", "Ohio investor Ana Pardo")."""
+    return word in ROLE_NOUNS or (len(word) > 4 and word.endswith(("er", "or", "ist")) and word not in _NOT_AGENT_NOUNS)
 
 
 def _attribution(cue: str, phrase: str, at: int, start: int, end: int) -> Attribution | None:

@@ -228,6 +228,10 @@ def _quote_items(text: str) -> list[_Item]:
                 post = None
             if post and unit.embedded and limit in later and text[last.close_end : limit].rstrip()[-1:] in ",:":
                 post = None  # "In his 'plan,' a paper he wrote, he said, '…'": the cue introduces the next quote
+            if post and ending in ".!?" and limit in later and text[last.close_end : limit].rstrip()[-1:] == ":":
+                # '"We are refugees." Mr. Zahed said: "…"': after a whole sentence, a cue with a colon leads into the
+                # next quote only (not '"…," Trump said before adding: "…"')
+                post = None
             unit.post = post
         if unit.post is None and unit.pre is None:
             unit.post = signature(text, paras, unit)
@@ -261,7 +265,7 @@ def _quote_items(text: str) -> list[_Item]:
             continue
         previous_unit = unit
         if unit.embedded:
-            item = _mixed_item(text, unit, paras, quoted_words)
+            item = _mixed_item(text, unit, paras, quoted_words, spans)
             if item is None:
                 continue
             if previous_item is not None and previous_item.kind == "paraphrase" and _overlaps(previous_item, item):
@@ -287,11 +291,19 @@ def _overlaps(a: _Item, b: _Item) -> bool:
     return a.fragments[0][0] < b.fragments[-1][1] and b.fragments[0][0] < a.fragments[-1][1]
 
 
-def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int) -> _Item | None:
+def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[QuoteSpan]) -> _Item | None:
     """A quote inside a sentence: propose the reported content around it as a paraphrase with quoted words."""
     para = paras[unit.first.paragraph]
     s_start = sentence_start(text, unit.first.open_mark, para.start)
     s_end = sentence_end(text, unit.last.close_end, paras[unit.last.paragraph].end)
+    if (
+        text[unit.last.start : unit.last.end].rstrip()[-1:] in (".", "!", "?")
+        and re.match(r"\s+[A-Z]", text[unit.last.close_end : s_end])
+        and any(unit.last.close_end < span.open_mark < s_end for span in spans)
+    ):
+        # 'Brandt called it "unhinged." Grayson called it "a disgrace."': the sentence ended inside the quotation
+        # marks, and the next one has a quote of its own
+        s_end = unit.last.close_end
     according = _according_to(text, s_start, unit.first.open_mark, s_end)
     if according is not None:
         return _Item(unit.first.open_mark, "paraphrase", [according[1]], according[0], True, [unit])

@@ -2,8 +2,9 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .cues import CUE_WORDS
 from .first_names import gender_of_first_name
 
 # Words that come before a name as a title or role ("Secretary of State Mara Quill", "Rear Admiral Lin Tao").
@@ -99,6 +100,8 @@ ORG_WORDS = {
     "guard", "command", "fleet", "academy", "school", "college", "hospital", "museum", "ltd", "inc", "corp",
     "brigade", "division", "bureau", "secretariat", "cabinet", "embassy", "consulate", "party's", "america",
     "hill", "capitol", "palace", "castle", "bridge", "harbor", "harbour", "port", "station", "park", "road",
+    # a party's members or a campaign's following: "Nevada Democrats", "Team Trump", "the Trump Train"
+    "democrats", "republicans", "team", "train",
 }  # fmt: skip
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 
@@ -176,6 +179,14 @@ def _is_acronym(token: str) -> bool:
     return len(letters) >= 2 and letters.isupper()
 
 
+# "Will Doyle, a professor": the modal is a first name when one capitalised word and a comma or a full stop follow
+_WILL_BEFORE_SURNAME = re.compile(r"\s+[A-Z][\w'’-]+(?:,|\.(?:\s|$))")
+
+
+def _first_name_will(text: str, word: str, at: int, end: int) -> bool:
+    return word == "will" and _WILL_BEFORE_SURNAME.match(text, at, end) is not None
+
+
 def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, list[str]]]:
     """Runs of capitalised tokens (with initials, particles and "of" inside titles): candidate names with offsets."""
     end = len(text) if end is None else end
@@ -197,7 +208,11 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         word = bare(token)
         if _CONTRACTION.search(token):
             flush()  # "Don't Nordlanders deserve better?": a verb written short is never part of a name
-        elif is_capitalised(token) and not (word in NOT_NAME_WORDS and not current) and not _is_acronym(token):
+        elif (
+            is_capitalised(token)
+            and not (word in NOT_NAME_WORDS and not current and not _first_name_will(text, word, match.end(), end))
+            and not _is_acronym(token)
+        ):
             current.append(match)
             if token.endswith(".") and len(word) > 1 and word not in ABBREVIATED_TITLES and word not in SUFFIXES:
                 flush()  # "… met Karl Brandt. Lindqvist said": a sentence ends here
@@ -313,6 +328,10 @@ def headline_spans(text: str) -> list[tuple[int, int]]:
     return found
 
 
+# Speech verbs in the past tense, capitalised when a writer inverts them ("Continued Stone: …", "Added Brandt")
+_CUE_VERBS = {word for word in CUE_WORDS if word.endswith("ed") and " " not in word}
+
+
 @dataclass
 class Person:
     name: str  # the fullest form seen ("Karl B. Brandt Jr.")
@@ -320,6 +339,7 @@ class Person:
     end: int
     context: str  # role words around the first full mention ("Kremlin spokesman"), lower case
     gender: str = ""  # "m" / "f" when an honorific, a common first name or a pronoun told us
+    seen: list[int] = field(default_factory=list)  # where each full mention starts
 
 
 class ArticlePeople:
@@ -407,18 +427,20 @@ class ArticlePeople:
                     shorter.start = min(shorter.start, person.start)
                     shorter.context += " " + person.context
                     shorter.gender = shorter.gender or person.gender
+                    shorter.seen = sorted(shorter.seen + person.seen)
                     self.people.remove(person)
                     break
         # "Regarding Trump's rhetoric, …", "Another Clinton aide …": a sentence-opening word that is no first name
         # (a gerund, a function word) before the surname of the one person the article names with it
-        # ("Continued Brandt" too: a word ending in "-ed" that the article also writes in lower case, not "Ted");
+        # ("Continued Brandt" too: a word ending in "-ed" that the article also writes in lower case or a speech verb,
+        # not "Ted");
         # with two such people ("Asserting Clinton" beside two Clintons) it is neither, and no person either
         for person in list(self.people):
             words = normalise(person.name).split()
             if len(words) != 2 or not (
                 words[0].endswith("ing")
                 or words[0] in NOT_NAME_WORDS | {"another"}
-                or (words[0].endswith("ed") and self._lower_case_word(words[0]))
+                or (words[0].endswith("ed") and (self._lower_case_word(words[0]) or words[0] in _CUE_VERBS))
             ):
                 continue
             others = [p for p in self.people if p is not person and normalise(p.name).split()[-1] == words[1]]
@@ -445,8 +467,9 @@ class ArticlePeople:
         for person in self.people:
             if normalise(person.name) == normalise(name):
                 person.context += " " + context
+                person.seen.append(start)
                 return
-        self.people.append(Person(name, start, end, context, gender))
+        self.people.append(Person(name, start, end, context, gender, [start]))
 
     def _lower_case_word(self, word: str) -> bool:
         return re.search(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", self.text) is not None
@@ -476,7 +499,9 @@ class ArticlePeople:
                 score = 1  # family name first: "Mr. Lin" for Lin Tao
             else:
                 continue
-            candidates.append((person.start < at, score, len(words), -abs(at - person.start), person))
+            # of two namesakes ("Eric Trump", "Donald Trump"), the one written in full last before the mention
+            latest = max((s for s in person.seen if s < at), default=person.start)
+            candidates.append((person.start < at, score, len(words), -abs(at - latest), person))
         if not candidates:
             return None
         return max(candidates, key=lambda c: c[:4])[4]

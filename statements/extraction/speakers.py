@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .attribution import CUE, INTRO_WORDS, SPEECH_CUE, Attribution, _first_np, _head, _np_kind
 from .dates import skip_dateline
+from .first_names import gender_of_first_name
 from .institutions import REPORT_CUES, SET_WHEN_FOUND, InstitutionSpeakers, names_one, without_determiner
 from .names import (
     FEMALE_HONORIFICS,
@@ -489,6 +490,8 @@ class SpeakerResolver(InstitutionSpeakers):
         is_person = looks_like_person(full.split()) or (honorific and full[:1].isupper())
         # "Erdoğan said", the article never giving a first name but writing "President Erdoğan" elsewhere
         is_person = is_person or (" " not in full and folded(full) in self.people.titled)
+        # "his wife, Jane,", "Bob said": a common first name alone is a person even when no surname follows
+        is_person = is_person or (" " not in full and full[:1].isupper() and gender_of_first_name(bare(full)) != "")
         full = repair(full)
         return Speaker(
             full, mention, method if is_person else "description", is_new_official=is_person, title=" ".join(title)

@@ -148,7 +148,10 @@ def sentence_start(text: str, at: int, floor: int) -> int:
             return index + 1
         if char in ".!?" and index + 1 < len(text) and text[index + 1] in " \"”'’" and is_sentence_end(text, index):
             # skip closing quote marks after the full stop
-            return index + 1
+            start = index + 1
+            while start < at and text[start] in "\"”'’":
+                start += 1
+            return start
         index -= 1
     return floor
 

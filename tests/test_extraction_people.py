@@ -1,0 +1,230 @@
+"""Who a bare surname, a lone first name or a sentence's subject means (statements/extraction/names.py, speakers.py)."""
+
+import datetime
+
+import pytest
+
+from statements.extraction import extract
+
+DAY = datetime.date(2016, 11, 11)
+
+
+def speakers(text: str) -> list[str]:
+    """The speaker of every proposal with quoted words, "" when unknown."""
+    proposals = extract(text, published=DAY).proposals
+    return [p.speaker.name if p.speaker and p.speaker.is_person else "" for p in proposals if p.has_quote]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the father is written in full again just before his surname: he, not his son named in between
+        (
+            "Karl Brandt founded the firm in 1970.\n\nHis son, Erik Brandt, runs it now and plans to sell.\n\n"
+            'Karl Brandt, 80, disagrees. "It is not for sale," Brandt said.',
+            ["Karl Brandt"],
+        ),
+        # and the son when he is the one written in full last
+        (
+            "Karl Brandt founded the firm in 1970.\n\nHis son, Erik Brandt, runs it now and plans to sell.\n\n"
+            '"It is time," Brandt said.',
+            ["Erik Brandt"],
+        ),
+    ],
+)
+def test_surname_of_namesakes(text, expected):
+    """A surname two people share is the one the article wrote in full last before it, not the first introduced."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a first name in apposition to a relation is the subject, and the later "she"
+        (
+            "Karl Brandt runs the farm.\n\n"
+            'On Tuesday, his wife, Jane, called for an open process. "Shutting people out is not smart," she said.',
+            ["Jane"],
+        ),
+        # also with an age after it
+        (
+            "Ana Pardo hoisted a sign. Her father, Brad, 39, worried that voters read too little.\n\n"
+            '"People are afraid," he surmised.',
+            ["Brad"],
+        ),
+        # a first name alone before an appositive ("then in college") after "And"
+        (
+            'Karl Brandt drank heavily. And Donald, then in college, did not approve.\n\n"I was too young," he said.',
+            ["Donald"],
+        ),
+        # a first name alone at the cue: a person (a pseudonym, a first-name-only source)
+        ('"We did try to warn them," Bob said.', ["Bob"]),
+        # a lone word that is no first name is still no person
+        ('"We did try to warn them," Nordpress said.', [""]),
+        # an appositive that is no first name leaves the subject as it was
+        (
+            'Karl Brandt drank heavily. His brother, Lindqvist, did not approve.\n\n"I was too young," he said.',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_lone_first_names(text, expected):
+    """A common first name alone names a person: at the cue, and as a subject in apposition ("his wife, Jane,")."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # any agent noun between a place and the name: the name is the subject, and the later "he"
+        (
+            "Karl Brandt spoke first.\n\nJust a few months ago, Florida developer Lou Grayson expressed dismay at "
+            'the thought. "It cannot happen," he told the paper.',
+            ["Lou Grayson"],
+        ),
+        # a verb between two names is no role: the subject is still the first name
+        (
+            'Karl Brandt thanked Lou Grayson for the help.\n\n"It was a long night," he said.',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_role_before_a_name(text, expected):
+    """A name qualifying an agent noun ("Florida developer Lou Grayson") is not the subject: the full name after is."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a party's members named in an introductory clause are no person: the subject after it is
+        (
+            "Karl Brandt spoke first.\n\nAfter the meeting of Nordland Democrats ended in mayhem, Ana Pardo, the state "
+            'party chairwoman, said she had received threats.\n\n"The campaign helped incite it," she said.',
+            ["Ana Pardo"],
+        ),
+        # a campaign's following is no full name for the surname
+        (
+            'Karl Brandt spoke first.\n\nAre you on Team Brandt? Like the page.\n\nBrandt emphasized, "We will win."',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_groups_are_no_people(text, expected):
+    """ "Nevada Democrats", "Team Trump", "the Trump Train" name a following, never a person."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Karl Brandt spoke.\n\nOn Thursday, Brandt won his first endorsement from a colleague, from Lou Grayson, "
+            'who declared in the spin room, "I am sending the signal that it is time to unite."',
+            ["Lou Grayson"],
+        ),
+        (
+            "Karl Brandt spoke.\n\nOn Thursday, Brandt won an endorsement from Lou Grayson, who declared: "
+            '"I am sending the signal that it is time to unite."',
+            ["Lou Grayson"],
+        ),
+        # a relative clause about no name leaves the sentence's subject
+        (
+            "Karl Brandt spoke.\n\nOn Thursday, Brandt won over the crowd, which cheered as he declared: "
+            '"I am sending the signal that it is time to unite."',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_cue_in_a_relative_clause(text, expected):
+    """ "…, from Lou Grayson, who declared, '…'": the quote is the person the relative clause is about."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an inverted speech verb is no first name, even when the article never writes it in lower case
+        (
+            'Roger Brandt spoke.\n\n"There is evidence of fraud," Brandt said.\n\nContinued Brandt: "So I think it is '
+            'a very real problem."',
+            ["Roger Brandt", "Roger Brandt"],
+        ),
+        # a first name ending in "-ed" stays one
+        ('Ted Brandt spoke.\n\n"There is evidence of fraud," Brandt said.', ["Ted Brandt"]),
+    ],
+)
+def test_inverted_speech_verb(text, expected):
+    """ "Continued Brandt:" is Brandt continuing, not a person called Continued Brandt."""
+    assert speakers(text) == expected
+
+
+def speaker_of(text: str, words: str) -> str:
+    """The speaker of the proposal quoting `words`."""
+    proposal = next(p for p in extract(text, published=DAY).proposals if words in p.text)
+    return proposal.speaker.name if proposal.speaker else ""
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "expected"),
+    [
+        # after a whole sentence, "Name said:" leads into the next quote: the one before goes on with its speaker
+        (
+            "Ana Pardo and her husband, Karl Brandt, pleaded for understanding.\n\n"
+            '"We are refugees," Ms. Pardo said. "We are not terrorists." Mr. Brandt said: "The attack that happened '
+            'today is the work of terrorists."',
+            "We are not terrorists",
+            "Ana Pardo",
+        ),
+        # after a comma the cue is the quote's own, as "…," Brandt said before adding: "…"
+        (
+            "Karl Brandt spoke.\n\n"
+            '"If she gets to pick her judges, nothing you can do," Brandt said before adding: "Though the Second '
+            'Amendment people, maybe there is, I do not know."',
+            "nothing you can do",
+            "Karl Brandt",
+        ),
+    ],
+)
+def test_cue_with_a_colon_between_quotes(text, words, expected):
+    """A cue ending in a colon between two quotes introduces the second, unless the first ends in a comma."""
+    assert speaker_of(text, words) == expected
+
+
+def mixed(text: str) -> list[tuple[str, str]]:
+    """Each paraphrase with quoted words: its text and its speaker."""
+    proposals = extract(text, published=DAY).proposals
+    return [(p.text, p.speaker.name if p.speaker else "") for p in proposals if p.kind == "paraphrase"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # each sentence is its own statement, by its own subject
+        (
+            'Karl Brandt called the plan "unhinged." Lou Grayson called it "offensive and outlandish."',
+            [('the plan "unhinged."', "Karl Brandt"), ('it "offensive and outlandish."', "Lou Grayson")],
+        ),
+        (
+            'Karl Brandt said Ana Pardo "caused death." Lou Grayson called Pardo a "pathological liar."',
+            [('Ana Pardo "caused death."', "Karl Brandt"), ('Pardo a "pathological liar."', "Lou Grayson")],
+        ),
+    ],
+)
+def test_sentence_ending_inside_a_quote(text, expected):
+    """A partial quote ending in a full stop ends its sentence when the next sentence has a quote of its own."""
+    assert mixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"Debt is crippling," said Will Doyle, a professor at the university.', ["Will Doyle"]),
+        ('Will Doyle, a professor at the university, disagreed. "Debt is crippling," he said.', ["Will Doyle"]),
+        # the modal before a name and a verb stays the modal
+        ('Will Brandt win? "We do not know yet," said Ana Pardo.', ["Ana Pardo"]),
+    ],
+)
+def test_will_as_a_first_name(text, expected):
+    """ "Will Doyle, a professor" is a person whose first name is Will, not the modal before "Doyle"."""
+    assert speakers(text) == expected
