@@ -444,6 +444,18 @@ def test_step_two_queries_do_not_grow_with_the_proposals(client, analyst, peskov
 ADMIN_NOT_OURS = [".breadcrumbs", ".select2-container"]
 
 
+def review_in_browser(page, live_server, text: str, url: str, title: str, published: str) -> None:
+    """Log in as the analyst, paste an article from a new outlet, Nordpress, and open its review page."""
+    log_in(page, f"{live_server.url}/admin/login/?next={URL}", "analyst")
+    page.get_by_label("Article text").fill(text)
+    page.locator("#id_url").fill(url)
+    page.locator("#id_new_outlet").fill("Nordpress")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Publication date").fill(published)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Find the statements").click()
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_review_and_save_the_seed_article_in_the_browser(live_server, page):
@@ -497,14 +509,14 @@ def test_review_page_shows_the_lead_sentence_joined_fragments_and_adjective_coun
     """In the browser: the lead sentence's attribution is a row, the two fragments read as sentences, Norway is
     preselected from "Norwegian territory", and the doubtful speaker says "Speaker unknown" with candidates."""
     user_with_role("Analyst")
-    log_in(page, f"{live_server.url}/admin/login/?next={URL}", "analyst")
-    page.get_by_label("Article text").fill(LEAD_ARTICLE)
-    page.locator("#id_url").fill("https://news.example.org/nordland-treaty")
-    page.locator("#id_new_outlet").fill("Nordpress")
-    page.get_by_label("Title").fill("Nordland will not sign the river treaty")
-    page.get_by_label("Publication date").fill("2016-03-04")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Find the statements").click()
+    review_in_browser(
+        page,
+        live_server,
+        LEAD_ARTICLE,
+        "https://news.example.org/nordland-treaty",
+        "Nordland will not sign the river treaty",
+        "2016-03-04",
+    )
 
     assert page.locator("#id_p-0-text").input_value() == "Nordland will not sign the river treaty"
     assert page.locator("#id_p-0-new_speaker").input_value() == "Karl Brandt"

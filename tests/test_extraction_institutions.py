@@ -15,8 +15,9 @@ from statements.extraction.db import extract_with_database, known_officials
 from statements.extraction.institutions import INSTITUTION_HEADS, institution_name
 from statements.models import Country, Official, OfficialKind, Source, Statement
 from tests.admin_helpers import user_with_role
-from tests.browser import log_in, screenshot, serious_violations
+from tests.browser import screenshot, serious_violations
 from tests.factories import OfficialFactory
+from tests.test_extraction_admin import review_in_browser
 
 DAY = datetime.date(2024, 3, 3)
 QUOTE = '"We will not accept any border change imposed by force,"'
@@ -461,14 +462,14 @@ def test_the_review_page_offers_and_saves_an_institution_in_the_browser(live_ser
     creates it."""
     ruritania = Country.objects.create(name="Ruritania", code="XR")
     user_with_role("Analyst")
-    log_in(page, f"{live_server.url}/admin/login/?next={URL}", "analyst")
-    page.get_by_label("Article text").fill(MINISTRY_ARTICLE)
-    page.locator("#id_url").fill("https://news.example.org/border")
-    page.locator("#id_new_outlet").fill("Nordpress")
-    page.get_by_label("Title").fill("Ruritania closes its border")
-    page.get_by_label("Publication date").fill("2024-03-04")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Find the statements").click()
+    review_in_browser(
+        page,
+        live_server,
+        MINISTRY_ARTICLE,
+        "https://news.example.org/border",
+        "Ruritania closes its border",
+        "2024-03-04",
+    )
 
     assert page.locator("#id_p-0-new_speaker").input_value() == "Ruritanian Foreign Ministry"
     assert page.locator("#id_p-0-new_speaker_kind option:checked").inner_text() == OfficialKind.MINISTRY.label
