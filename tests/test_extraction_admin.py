@@ -655,6 +655,7 @@ def test_review_page_shows_the_lead_sentence_joined_fragments_and_adjective_coun
         "We are ready for a negotiation. We will not give up Norwegian territory."
     )
     assert page.locator("#id_p-1-countries option:checked").all_inner_texts() == [country("NO").name]
+    assert page.get_by_label("a new official’s post").nth(1).input_value() == "Foreign Minister"
     assert page.get_by_text(
         "Speaker unknown: choose one (perhaps Anna Lindqvist, Karl Brandt, Mara Quill)."
     ).is_visible()
