@@ -340,6 +340,8 @@ def create_article_drafts(
                 _coding(statement, coding, user=user, label=label)
             result.statements.append(statement)
             title = " ".join(draft.post.split())
+            if title and speaker.is_institution:
+                raise ValidationError(f"{label}: a post is a person’s: leave it empty for an institution.")
             if title:
                 country = draft.new_speaker_country if draft.speaker is None else None
                 post = posts.setdefault((speaker.pk, title.casefold()), _Post(speaker, title, country, label))

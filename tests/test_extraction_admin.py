@@ -534,16 +534,28 @@ def test_a_bad_post_is_a_form_error_and_writes_nothing(client, analyst, edits, m
     assert counts() == before and posts() == []
 
 
-def test_the_service_refuses_an_over_long_post_and_writes_nothing():
-    """create_article_drafts validates the position like the rest: a bad post names its row and undoes the save."""
-    rows = [DraftStatement(text="Words.", date=LEAD_DAY, new_speaker_name="Karl Brandt", post="x" * 201)]
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (
+            {"new_speaker_name": "Karl Brandt", "post": "x" * 201},
+            "Statement 1, post: title: Ensure this value has at most 200 characters (it has 201).",
+        ),
+        (
+            {"speaker": lambda: OfficialFactory(name="Nordland Government", kind="government"), "post": "Cabinet"},
+            "Statement 1: a post is a person’s: leave it empty for an institution.",
+        ),
+    ],
+)
+def test_the_service_refuses_a_bad_post_and_writes_nothing(row, message):
+    """create_article_drafts checks a post like the rest: a bad one names its row and undoes the whole save."""
+    row = {name: value() if callable(value) else value for name, value in row.items()}
+    rows = [DraftStatement(text="Words.", date=LEAD_DAY, **row)]
     source = NewSource(title="A report", published_on=LEAD_DAY, outlet_name="Nordpress")
     before = counts()
     with pytest.raises(ValidationError) as error:
         create_article_drafts(user=None, source=source, statements=rows)
-    assert error.value.messages == [
-        "Statement 1, post: title: Ensure this value has at most 200 characters (it has 201)."
-    ]
+    assert error.value.messages == [message]
     assert counts() == before and posts() == []
 
 
