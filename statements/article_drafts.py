@@ -1,4 +1,5 @@
-"""Statements taken from one article, saved as drafts: the source (and its outlet), new officials and the statements.
+"""Statements taken from one article, saved as drafts: the source (and its outlet), new officials, the posts the
+article gives its speakers, and the statements.
 
 Used by the admin page "New statements from an article" (statements/admin/extraction.py). Everything is written in
 one transaction and validated model by model first, so a bad row leaves nothing behind.
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -24,6 +26,7 @@ from statements.models import (
     Official,
     OfficialKind,
     Outlet,
+    Position,
     Source,
     Statement,
     Status,
@@ -75,6 +78,9 @@ class DraftStatement:
     topics: Sequence[Topic] = ()
     countries: Sequence[Country] = ()
     codings: Sequence[DraftCoding] = ()
+    # The speaker's post as the article gives it ("Foreign Minister"), accepted or typed by the analyst: saved as a
+    # Position held on the statement's date (the article tells no more), "" for none.
+    post: str = ""
 
 
 @dataclass
@@ -86,6 +92,7 @@ class ArticleDrafts:
     outlet_created: bool
     new_officials: list[Official] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
+    new_positions: list[Position] = field(default_factory=list)
 
     def summary(self) -> str:
         """E.g. "Created source “TASS: …” and 7 draft statements; 1 new official (Dmitry Peskov)."."""
@@ -101,6 +108,10 @@ class ArticleDrafts:
             if created:
                 names = ", ".join(official.name for official in created)
                 text += f"; {len(created)} new {word if len(created) == 1 else plural} ({names})"
+        if self.new_positions:
+            count = len(self.new_positions)
+            posts = ", ".join(f"{position.official.name}: {position.title}" for position in self.new_positions)
+            text += f"; {count} new post{'s' if count != 1 else ''} ({posts})"
         if self.outlet_created:
             text += f"; new outlet {self.source.outlet}"
         return text + "."
@@ -177,10 +188,59 @@ def _new_official(name: str, *, kind: str, country: Country | None, user: Abstra
         is_synthetic=False,
     )
     _validated(official, label=f"New official {name}")
-    official._history_user = user
-    official._change_reason = ASSISTANT_REASON
+    history.hold(official)  # its one creation entry is recorded at the end, naming the posts it was given
     official.save()
     return official
+
+
+@dataclass
+class _Post:
+    """A post to record for an official: the statements' dates it was held on, and the row that first gave it."""
+
+    official: Official
+    title: str
+    country: Country | None
+    label: str
+    dates: list[datetime.date] = field(default_factory=list)
+
+    def held(self) -> str:
+        first, last = min(self.dates), max(self.dates)
+        when = f"on {first.isoformat()}" if first == last else f"from {first.isoformat()} to {last.isoformat()}"
+        return f"post “{self.title}” held {when}"
+
+
+def _position(post: _Post) -> Position | None:
+    """The post as a Position held from the first to the last statement's date; None when the official already
+    holds a post of that title then (existing positions are never changed)."""
+    start, end = min(post.dates), max(post.dates)
+    held = Position.objects.filter(official=post.official, title__iexact=post.title, start_date__lte=start)
+    if held.filter(Q(end_date__isnull=True) | Q(end_date__gte=end)).exists():
+        return None
+    position = Position(official=post.official, title=post.title, country=post.country, start_date=start, end_date=end)
+    _validated(position, label=f"{post.label}, post")
+    position.save()
+    return position
+
+
+def _record_officials(
+    new_officials: list[Official], positions: list[Position], posts: list[_Post], *, user: AbstractBaseUser | None
+) -> None:
+    """One history entry per official the save touched: the new ones' creation, and for an existing official given a
+    post, a change entry saying which post; the reason names the posts either way."""
+    held = {}
+    for post, position in zip(posts, positions, strict=True):
+        if position is not None:
+            held.setdefault(post.official.pk, []).append(post.held())
+    new_ids = {official.pk for official in new_officials}
+    for official in new_officials:
+        reason = ASSISTANT_REASON
+        if official.pk in held:
+            reason += " With its " + "; ".join(held[official.pk]) + "."
+        history.record(official, created=True, user=user, reason=reason)
+    for post, position in zip(posts, positions, strict=True):
+        if position is not None and post.official.pk not in new_ids:
+            reason = f"Added the {post.held()} from an article with the article assistant."
+            history.record(post.official, created=False, user=user, reason=reason[0].upper() + reason[1:])
 
 
 def _coding(statement: Statement, draft: DraftCoding, *, user: AbstractBaseUser | None, label: str) -> Coding:
@@ -209,7 +269,8 @@ def create_article_drafts(
     article_text: str = "",
 ) -> ArticleDrafts:
     """Create the source (unless an existing one is given), new officials and the statements, all as drafts, with
-    the codings the analyst confirmed.
+    the codings the analyst confirmed and the posts the rows give their speakers (a Position held on the statements'
+    dates, one per official and post).
 
     The article's text is kept on a new source, or on an existing one that has none yet (a text already kept is
     not replaced: an Editor may have pasted the outlet's own copy), so the quotes are checked against it.
@@ -234,6 +295,7 @@ def create_article_drafts(
             source=saved_source, source_created=source_created, outlet_created=tally["outlet_created"]
         )
         officials_by_name: dict[str, Official] = {}
+        posts: dict[tuple[int, str], _Post] = {}  # one per official and post, however many rows give it
         for number, draft in enumerate(statements, start=1):
             label = f"Statement {number}"
             speaker = draft.speaker
@@ -277,4 +339,14 @@ def create_article_drafts(
             for coding in draft.codings:
                 _coding(statement, coding, user=user, label=label)
             result.statements.append(statement)
+            title = " ".join(draft.post.split())
+            if title and speaker.is_institution:
+                raise ValidationError(f"{label}: a post is a person’s: leave it empty for an institution.")
+            if title:
+                country = draft.new_speaker_country if draft.speaker is None else None
+                post = posts.setdefault((speaker.pk, title.casefold()), _Post(speaker, title, country, label))
+                post.dates.append(statement.date)
+        positions = [_position(post) for post in posts.values()]
+        result.new_positions = [position for position in positions if position is not None]
+        _record_officials(result.new_officials, positions, list(posts.values()), user=user)
     return result

@@ -13,8 +13,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
-from statements.article_drafts import DraftStatement, NewSource, create_article_drafts
-from statements.models import Kind, Official, Outlet, Source, Statement, Status, VerbatimCheck
+from statements.admin.extraction import post_from_title
+from statements.article_drafts import ASSISTANT_REASON, DraftStatement, NewSource, create_article_drafts
+from statements.models import Kind, Official, Outlet, Position, Source, Statement, Status, VerbatimCheck
 from statements.sample_data.demo import SEED_ARTICLE
 from tests.admin_helpers import user_with_role
 from tests.browser import log_in, screenshot, serious_violations
@@ -438,6 +439,160 @@ def test_step_two_queries_do_not_grow_with_the_proposals(client, analyst, peskov
     assert numbers[0] == numbers[1]
 
 
+# --- The speaker's title as a post ------------------------------------------------------------------------
+
+LEAD_DAY = datetime.date(2016, 3, 3)  # LEAD_ARTICLE's dateline
+
+
+@pytest.mark.parametrize(
+    "title, post",
+    [
+        ("Foreign Minister", "Foreign Minister"),
+        ("Lt. Gov.", "Lieutenant Governor"),
+        ("Texas Rep.", "Texas Representative"),
+        ("Chief of Staff", "Chief of Staff"),
+        ("Retired Lt. Gen.", ""),  # not held when speaking
+        ("former Secretary of State", ""),
+        ("ex-Prime Minister", ""),
+        ("Mr.", ""),  # a courtesy title is no post
+        ("Dr. Chief Economist", "Chief Economist"),
+    ],
+)
+def test_a_title_is_written_as_the_post_it_gives(title, post):
+    """Abbreviations standing for one word are written out; a former post or a courtesy title gives none."""
+    assert post_from_title(title) == post
+
+
+def lead_step2(client, **changes):
+    return client.post(URL, article_data(text=LEAD_ARTICLE, published_on="2016-03-04", **changes))
+
+
+def posts() -> list[tuple]:
+    return sorted(Position.objects.values_list("official__name", "title", "country__code", "start_date", "end_date"))
+
+
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        # As the page offers it: the quote by "Brandt" has the title the lead gave "Foreign Minister Karl Brandt".
+        ({}, [("Karl Brandt", "Foreign Minister", "NO", LEAD_DAY, LEAD_DAY)]),
+        ({1: {"post": ""}}, []),
+        (
+            {1: {"post": "  Acting   Foreign Minister "}},
+            [("Karl Brandt", "Acting Foreign Minister", "NO", LEAD_DAY, LEAD_DAY)],
+        ),
+        # Two rows with the same post: one position, held from the first statement's date to the last.
+        (
+            {0: {"include": True, "date": "2016-03-01"}},
+            [("Karl Brandt", "Foreign Minister", "NO", datetime.date(2016, 3, 1), LEAD_DAY)],
+        ),
+        # Two rows with different posts: one official, each post once.
+        (
+            {0: {"include": True, "post": "Chief Negotiator"}},
+            [
+                ("Karl Brandt", "Chief Negotiator", "NO", LEAD_DAY, LEAD_DAY),
+                ("Karl Brandt", "Foreign Minister", "NO", LEAD_DAY, LEAD_DAY),
+            ],
+        ),
+    ],
+)
+def test_a_new_officials_post_is_saved_as_held_on_the_statements_date(client, analyst, rows, expected):
+    """The title prefills the new official's post; saved, it is a position held that day, named in the history."""
+    step2 = lead_step2(client)
+    assert [row.form.initial["post"] for row in rows_of(step2)] == ["Foreign Minister", "Foreign Minister", ""]
+    norway = country("NO")
+    edits = {index: {"new_speaker_country": norway.pk} for index in (0, 1)}
+    for index, row_edits in rows.items():
+        edits[index].update(row_edits)
+    response = client.post(URL, save_data(step2, rows=edits))
+    assert response.status_code == 302
+    assert posts() == expected
+    official = Official.objects.get(name="Karl Brandt")
+    entry = official.history.get()
+    assert entry.history_user == analyst and entry.history_change_reason.startswith(ASSISTANT_REASON)
+    for _, title, _, start, end in expected:
+        held = f"on {start}" if start == end else f"from {start} to {end}"
+        assert f"post “{title}” held {held}" in entry.history_change_reason
+    if expected:
+        assert f"new post{'s' if len(expected) > 1 else ''} (Karl Brandt: " in messages_of(response)[0]
+
+
+@pytest.mark.parametrize(
+    "edits, message",
+    [
+        ({"post": "Minister " * 30}, "at most 200 characters"),
+        ({"new_speaker_kind": "ministry"}, "A post is a person’s"),
+    ],
+)
+def test_a_bad_post_is_a_form_error_and_writes_nothing(client, analyst, edits, message):
+    """An over-long post, or a post for an institution, is shown on the row; nothing is written."""
+    step2 = lead_step2(client)
+    before = counts()
+    response = client.post(URL, save_data(step2, rows={1: edits}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert counts() == before and posts() == []
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (
+            {"new_speaker_name": "Karl Brandt", "post": "x" * 201},
+            "Statement 1, post: title: Ensure this value has at most 200 characters (it has 201).",
+        ),
+        (
+            {"speaker": lambda: OfficialFactory(name="Nordland Government", kind="government"), "post": "Cabinet"},
+            "Statement 1: a post is a person’s: leave it empty for an institution.",
+        ),
+    ],
+)
+def test_the_service_refuses_a_bad_post_and_writes_nothing(row, message):
+    """create_article_drafts checks a post like the rest: a bad one names its row and undoes the whole save."""
+    row = {name: value() if callable(value) else value for name, value in row.items()}
+    rows = [DraftStatement(text="Words.", date=LEAD_DAY, **row)]
+    source = NewSource(title="A report", published_on=LEAD_DAY, outlet_name="Nordpress")
+    before = counts()
+    with pytest.raises(ValidationError) as error:
+        create_article_drafts(user=None, source=source, statements=rows)
+    assert error.value.messages == [message]
+    assert counts() == before and posts() == []
+
+
+@pytest.fixture
+def brandt():
+    return OfficialFactory(name="Karl Brandt", aliases="Brandt", country=country("NO"))
+
+
+def test_an_existing_official_without_a_post_gets_it_only_when_typed(client, analyst, brandt):
+    """A known official with no post that day: the title is only suggested; left empty, nothing is added."""
+    step2 = lead_step2(client)
+    row = rows_of(step2)[1]
+    assert (row.form.initial["speaker"], row.form.initial["post"]) == (brandt.pk, "")
+    assert 'placeholder="Foreign Minister"' in str(row.form["post"])
+    entries = brandt.history.count()
+    assert client.post(URL, save_data(step2)).status_code == 302
+    assert posts() == [] and brandt.history.count() == entries
+
+    step2 = lead_step2(client, url="https://news.example.org/brandt-2")  # the quote is a likely duplicate now: tick it
+    response = client.post(URL, save_data(step2, rows={1: {"include": True, "post": "Foreign Minister"}}))
+    assert response.status_code == 302
+    assert posts() == [("Karl Brandt", "Foreign Minister", None, LEAD_DAY, LEAD_DAY)]
+    assert brandt.history.latest().history_change_reason == (
+        f"Added the post “Foreign Minister” held on {LEAD_DAY} from an article with the article assistant."
+    )
+
+
+def test_an_existing_officials_post_held_that_day_is_left_alone(client, analyst, brandt):
+    """A known official who holds a post on the statement's date is offered no post, and keeps the one he has."""
+    PositionFactory(official=brandt, title="Minister of Foreign Affairs", start_date=datetime.date(2015, 1, 1))
+    step2 = lead_step2(client)
+    assert [row.form.post_offer for row in rows_of(step2)] == [None, None, None]
+    assert 'name="p-1-post"' not in step2.content.decode()
+    assert client.post(URL, save_data(step2)).status_code == 302
+    assert posts() == [("Karl Brandt", "Minister of Foreign Affairs", None, datetime.date(2015, 1, 1), None)]
+
+
 # --- In Debian's Chromium (`pytest -m browser`) ------------------------------------------------------------
 
 # Django's own breadcrumbs and its vendored select2 widgets fail a few rules on every admin page: not ours to fix.
@@ -524,6 +679,7 @@ def test_review_page_shows_the_lead_sentence_joined_fragments_and_adjective_coun
         "We are ready for a negotiation. We will not give up Norwegian territory."
     )
     assert page.locator("#id_p-1-countries option:checked").all_inner_texts() == [country("NO").name]
+    assert page.get_by_label("a new official’s post").nth(1).input_value() == "Foreign Minister"
     assert page.get_by_text(
         "Speaker unknown: choose one (perhaps Anna Lindqvist, Karl Brandt, Mara Quill)."
     ).is_visible()

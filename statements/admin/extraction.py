@@ -2,7 +2,8 @@
 
 Step 1 (ArticleForm): the article's text and its source details. Step 2: the extractor's proposals
 (statements/extraction/) as a formset to tick and edit; the article details travel along as hidden fields. Step 3:
-statements.article_drafts.create_article_drafts() writes the source and the ticked statements in one transaction.
+statements.article_drafts.create_article_drafts() writes the source and the ticked statements in one transaction,
+with the post a speaker's title gives (prefilled for a new official, only suggested for a known one).
 
 The extraction is deterministic, so the save step runs it again on the same text instead of trusting the browser
 with contexts and duplicate links: row N of the formset is proposal N. Officials, topics and countries are chosen
@@ -30,8 +31,20 @@ from statements.article_drafts import DraftCoding, DraftStatement, NewSource, cr
 from statements.dates import STATEMENT_DATE_HELP, DayField, PartialDateField
 from statements.extraction.db import known_countries, known_officials, known_topics
 from statements.extraction.extract import extract
-from statements.extraction.types import Extraction, Proposal, Speaker
-from statements.models import Coding, Country, Kind, Medium, Official, OfficialKind, Outlet, Source, Statement, Topic
+from statements.extraction.types import Extraction, KnownOfficial, KnownPosition, Proposal, Speaker
+from statements.models import (
+    Coding,
+    Country,
+    Kind,
+    Medium,
+    Official,
+    OfficialKind,
+    Outlet,
+    Position,
+    Source,
+    Statement,
+    Topic,
+)
 from statements.positions.codebook import SpeechAct, Stance, refusals, stance_words
 from statements.positions.proposals import ProposedCoding, propose_codings
 
@@ -52,6 +65,7 @@ class PageExtraction:
     extraction: Extraction
     duplicates: list[Statement | None]  # per proposal: the existing statement it repeats
     codings: list[ProposedCoding]  # per proposal: the coding proposed (target, speech act), for the analyst to confirm
+    posts: list["PostOffer | None"]  # per proposal: the speaker's post the page offers to record
 
 
 def extract_for_page(text: str, *, published: datetime.date) -> PageExtraction:
@@ -73,7 +87,96 @@ def extract_for_page(text: str, *, published: datetime.date) -> PageExtraction:
     duplicates = [
         found.get(rows[p.duplicate_of][0]) if p.duplicate_of is not None else None for p in extraction.proposals
     ]
-    return PageExtraction(extraction, duplicates, propose_codings(extraction))
+    titles = article_titles(extraction.proposals)
+    posts = [post_offer(p.speaker, date=p.date, officials=officials, titles=titles) for p in extraction.proposals]
+    return PageExtraction(extraction, duplicates, propose_codings(extraction), posts)
+
+
+# --- The speaker's title as a post ------------------------------------------------------------------------
+
+# Abbreviations that stand for one word only (news style), written out in a post; anything else is kept as written.
+TITLE_ABBREVIATIONS = {
+    "sen.": "Senator",
+    "rep.": "Representative",
+    "gov.": "Governor",
+    "lt.": "Lieutenant",
+    "gen.": "General",
+    "col.": "Colonel",
+    "adm.": "Admiral",
+    "sgt.": "Sergeant",
+    "amb.": "Ambassador",
+}
+# Titles that are no post (Mr., Dr.), and words saying the post is not held when speaking ("former", "retired").
+COURTESY_TITLES = {"mr.", "mrs.", "ms.", "miss", "dr.", "prof.", "sir", "dame", "lord", "lady"}
+NOT_HELD = {"former", "ex", "retired", "late", "then"}
+
+
+def post_from_title(title: str) -> str:
+    """The post a title written before a name gives: "Foreign Minister"; "Lt. Gov." → "Lieutenant Governor"; "" for
+    a courtesy title ("Mr.") or a post not held then ("former Foreign Minister", "Retired Lt. Gen.")."""
+    words = title.split()
+    if not words or words[0].casefold().split("-")[0] in NOT_HELD:
+        return ""
+    words = [word for word in words if word.casefold() not in COURTESY_TITLES]
+    return " ".join(TITLE_ABBREVIATIONS.get(word.casefold(), word) for word in words)
+
+
+@dataclass(frozen=True)
+class PostOffer:
+    """The post box of a row: prefilled (a new official's title) or only suggested (an existing official with no
+    post recorded for the statement's date), so that nothing is added to a known official unless typed."""
+
+    initial: str = ""
+    suggestion: str = ""
+
+
+def _holds_a_post(positions: tuple[KnownPosition, ...], date: datetime.date) -> bool:
+    return any(p.start <= date and (p.end is None or p.end >= date) for p in positions)
+
+
+def _person_key(speaker: Speaker) -> int | str:
+    return speaker.official_id if speaker.official_id is not None else speaker.name.casefold()
+
+
+def _title(speaker: Speaker) -> str:
+    """The title the extractor split from a new name, or for a known official the words before their name at the
+    mention ("Foreign Minister" of "Foreign Minister Karl Brandt")."""
+    if speaker.title or speaker.official_id is None:
+        return speaker.title
+    words, name = speaker.mention.split(), {word.casefold() for word in speaker.name.split()}
+    cut = len(words)
+    while cut and words[cut - 1].casefold() in name:
+        cut -= 1
+    if cut == len(words):  # a description ("the Kremlin spokesman"), not a titled name
+        return ""
+    return " ".join(words[1:cut] if words and words[0].casefold() == "the" else words[:cut])
+
+
+def article_titles(proposals: list[Proposal]) -> dict[int | str, str]:
+    """Each person's title where the article first gives one: "Foreign Minister Karl Brandt said" titles the later
+    "Brandt said" as well."""
+    titles: dict[int | str, str] = {}
+    for proposal in proposals:
+        speaker = proposal.speaker
+        if speaker is not None and speaker.is_person and (title := _title(speaker)):
+            titles.setdefault(_person_key(speaker), title)
+    return titles
+
+
+def post_offer(
+    speaker: Speaker | None, *, date: datetime.date, officials: list[KnownOfficial], titles: dict[int | str, str]
+) -> PostOffer | None:
+    """What the row offers for the speaker's post: None for no title, an institution, or a known post."""
+    if speaker is None or not speaker.is_person:
+        return None
+    if not (post := post_from_title(_title(speaker) or titles.get(_person_key(speaker), ""))):
+        return None
+    if speaker.is_new_official:
+        return PostOffer(initial=post)
+    known = next((official for official in officials if official.id == speaker.official_id), None)
+    if known is None or _holds_a_post(known.positions, date):
+        return None
+    return PostOffer(suggestion=post)
 
 
 # --- Step 1: the article ----------------------------------------------------------------------------------
@@ -285,6 +388,12 @@ class ProposalForm(forms.Form):
     new_speaker = forms.CharField(label="or a new official", max_length=200, required=False)
     new_speaker_kind = forms.ChoiceField(label="as", choices=OfficialKind.choices, initial=OfficialKind.PERSON)
     new_speaker_country = forms.TypedChoiceField(label="of", coerce=int, empty_value=None, required=False)
+    post = forms.CharField(
+        label="post held",
+        max_length=Position._meta.get_field("title").max_length,
+        required=False,
+        help_text="Saved as the speaker’s post on the statement’s date; empty: no post.",
+    )
     # Typed as precisely as it is known: 2016-11-11, or 2016-11 / 2016 for a statement known only to the month/year.
     date = PartialDateField(required=False, help_text=STATEMENT_DATE_HELP)
     topics = forms.TypedMultipleChoiceField(coerce=int, required=False)
@@ -300,10 +409,17 @@ class ProposalForm(forms.Form):
         label="Speech act", choices=[("", "Choose a speech act"), *SpeechAct.choices], required=False
     )
 
-    def __init__(self, *args, choices: Choices, can_add_officials: bool, **kwargs):
+    def __init__(self, *args, choices: Choices, can_add_officials: bool, post: PostOffer | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.choices = choices
         self.can_add_officials = can_add_officials
+        self.post_offer = post
+        if post and post.suggestion:
+            self.fields["post"].widget.attrs["placeholder"] = post.suggestion
+            self.fields["post"].help_text = (
+                f"The article calls the speaker “{post.suggestion}” and no post is recorded for that day: type it "
+                "to save it as the post held on the statement’s date."
+            )
         text = (self["text"].value() or "") if self.is_bound else self.initial.get("text", "")
         self.fields["text"].widget.attrs["rows"] = min(14, max(3, len(text) // 65 + 2))  # the whole quote in view
         for name, pairs, model_field, widget in [
@@ -358,6 +474,9 @@ class ProposalForm(forms.Form):
             self.add_error("new_speaker", f"An official named {new_name} already exists: choose them above.")
         elif new_name and not self.can_add_officials:
             self.add_error("new_speaker", "You may not add officials: choose an existing one.")
+        cleaned["post"] = " ".join(cleaned.get("post", "").split())
+        if cleaned["post"] and new_name and cleaned.get("new_speaker_kind") != OfficialKind.PERSON:
+            self.add_error("post", "A post is a person’s: leave it empty for an institution.")
         if cleaned.get("code"):
             self._clean_coding(cleaned)
         return cleaned
@@ -382,11 +501,18 @@ class ProposalForm(forms.Form):
 
 
 class BaseProposalFormSet(forms.BaseFormSet):
-    def __init__(self, *args, proposals: list[Proposal], **kwargs):
+    def __init__(self, *args, proposals: list[Proposal], posts: list[PostOffer | None], **kwargs):
         self.proposals = proposals
+        self.posts = posts
         # One form per proposal at most, whatever TOTAL_FORMS a tampered POST claims.
         self.max_num = self.absolute_max = len(proposals)
         super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index < len(self.posts):
+            kwargs["post"] = self.posts[index]
+        return kwargs
 
     def clean(self):
         if self.total_form_count() != len(self.proposals):
@@ -398,9 +524,12 @@ class BaseProposalFormSet(forms.BaseFormSet):
 ProposalFormSet = forms.formset_factory(ProposalForm, formset=BaseProposalFormSet, extra=0)
 
 
-def initial_row(proposal: Proposal, *, duplicate: Statement | None, coding: ProposedCoding) -> dict:
+def initial_row(
+    proposal: Proposal, *, duplicate: Statement | None, coding: ProposedCoding, post: PostOffer | None = None
+) -> dict:
     speaker = proposal.speaker
     return {
+        "post": post.initial if post else "",
         # The proposed coding, preselected but not ticked: nothing is coded unless the analyst confirms it.
         "code": False,
         "target_country": coding.country_id,
@@ -562,6 +691,7 @@ def _drafts(formset, *, choices_by_model: dict) -> list[DraftStatement]:
                 topics=[topics[pk] for pk in data["topics"] if pk in topics],
                 countries=[countries[pk] for pk in data["countries"] if pk in countries],
                 codings=[_draft_coding(data, officials=officials, countries=countries)] if data.get("code") else [],
+                post=data["post"],
             )
         )
     return drafts
@@ -611,11 +741,13 @@ def from_article(request):
     choices = Choices.load()
     formset_kwargs = {
         "proposals": proposals,
+        "posts": page.posts,
         "prefix": "p",
         "form_kwargs": {"choices": choices, "can_add_officials": request.user.has_perm("statements.add_official")},
     }
     initial = [
-        initial_row(p, duplicate=d, coding=c) for p, d, c in zip(proposals, page.duplicates, page.codings, strict=True)
+        initial_row(p, duplicate=d, coding=c, post=o)
+        for p, d, c, o in zip(proposals, page.duplicates, page.codings, page.posts, strict=True)
     ]
     if "save" in request.POST:
         formset = ProposalFormSet(request.POST, **formset_kwargs)
