@@ -18,7 +18,7 @@ from statements.extraction import (
     normalise,
 )
 from statements.extraction.db import extract_with_database
-from statements.extraction.evaluate import score_article
+from statements.extraction.evaluate import same_person, score_article
 from statements.extraction.names import ArticlePeople
 from statements.extraction.types import Fragment, Proposal, Speaker
 from statements.models import Country
@@ -738,6 +738,22 @@ def test_a_one_word_gold_name_counts_for_the_full_name_it_can_only_mean(said, go
     (score,) = score_article(gold_quotes, [proposal], ["direct"], ONE_WORD_ARTICLE).values()
     assert (score.speakers_right, score.speakers_wrong) == ((1, 0) if right else (0, 1))
     assert score.strict_named_accuracy == (1.0 if right and gold == said else 0.0)
+
+
+@pytest.mark.parametrize(
+    "said, gold, same",
+    [
+        ("Ana Pardo Ruiz", "Ana Pardo", True),  # the gold cuts a second family name
+        ("Ana Pardo", "Ana Pardo Ruiz", True),
+        ("Ana Pardo Ruiz", "Ana Ruiz", True),  # first and last name, as before
+        ("Ana Pardo Ruiz", "Ana Gómez", False),
+        ("Ana Pardo Ruiz", "Pardo", False),  # a surname alone is still not the full name
+        ("Ana Pardo Ruiz Gómez", "Ana Pardo", False),  # more than one word cut
+    ],
+)
+def test_a_name_is_the_same_without_its_second_family_name(said, gold, same):
+    """The scorer takes "Melba Acosta Febo" for a gold "Melba Acosta": one person, the second family name cut."""
+    assert same_person(said, gold) is same
 
 
 def test_a_long_article_yields_every_quote():

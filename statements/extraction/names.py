@@ -98,7 +98,7 @@ ORG_WORDS = {
     "affairs", "relations", "studies", "policy", "international", "global", "world", "daily", "herald", "tribune",
     "magazine", "review", "square", "hall", "region", "province", "county", "valley", "mountains", "press", "air",
     "guard", "command", "fleet", "academy", "school", "college", "hospital", "museum", "ltd", "inc", "corp",
-    "brigade", "division", "bureau", "secretariat", "cabinet", "embassy", "consulate", "party's", "america",
+    "brigade", "show", "division", "bureau", "secretariat", "cabinet", "embassy", "consulate", "party's", "america",
     "hill", "capitol", "palace", "castle", "bridge", "harbor", "harbour", "port", "station", "park", "road",
     # a party's members or a campaign's following: "Nevada Democrats", "Team Trump", "the Trump Train"
     "democrats", "republicans", "team", "train",
@@ -497,11 +497,19 @@ class ArticlePeople:
                 score = 2  # "Sisi" or "El-Sisi" for Abdel Fattah el-Sisi
             elif words[: len(tokens)] == tokens and len(tokens) == 1:
                 score = 1  # family name first: "Mr. Lin" for Lin Tao
+            elif len(tokens) == 1 and len(words) >= 3 and words[-2] == tokens[0]:
+                score = 0  # the first of two family names: "Ms. Acosta" for Melba Acosta Febo
             else:
                 continue
             # of two namesakes ("Eric Trump", "Donald Trump"), the one written in full last before the mention
             latest = max((s for s in person.seen if s < at), default=person.start)
             candidates.append((person.start < at, score, len(words), -abs(at - latest), person))
+        # a first family name counts only when no one's name ends with the mention (the Spanish and Portuguese
+        # convention: "Melba Acosta Febo" is "Ms. Acosta")
+        if any(c[1] > 0 for c in candidates):
+            candidates = [c for c in candidates if c[1] > 0]
+        elif len(candidates) > 1:
+            return None
         if not candidates:
             return None
         return max(candidates, key=lambda c: c[:4])[4]
