@@ -330,6 +330,13 @@ def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
             '"We will not be rushed on this," Quill said.\n\nMara Quill spoke in the capital.',
             ["Mara Quill"],
         ),
+        # nor a word after it: the headline's name is the text's name, and "Nordland" no person
+        (
+            "Mara Quill Wins Nordland’s Primary.\n\n"
+            "Mara Quill defeated Karl Brandt on Tuesday.\nNordland’s primary was a closed one.\n"
+            '"We will not be rushed on this," she said.',
+            ["Mara Quill"],
+        ),
         # ... but a first name stays, even before a surname of two words that the article also uses alone
         (
             "Enrique Mora Nieto spoke on Monday.\n\n"

@@ -377,9 +377,14 @@ class ArticlePeople:
         # In a title-case headline every word is capitalised ("Maher Tells Guest Muslim Violence", "Move Against
         # Hillary Clinton"): a name there counts only for a surname the text below never gives in full.
         known = {surname(person.name.split()) for person in self.people}
+        full = [normalise(person.name) for person in self.people]
         for start, end, tokens in in_headlines:
             title, rest = strip_title(tokens)
             rest = clean_tokens(rest)
+            # "Hillary Clinton Wins Delaware": a name the text gives in full, with the headline's next words
+            words = f" {normalise(' '.join(rest))} "
+            if any(f" {name} " in words for name in full):
+                continue
             if looks_like_person(rest) and surname(rest) not in known:
                 self._add(" ".join(rest), start, end, title)
         self._drop_prefixed()
