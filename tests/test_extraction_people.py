@@ -108,10 +108,16 @@ def test_role_before_a_name(text, expected):
             'Karl Brandt spoke first.\n\nAre you on Team Brandt? Like the page.\n\nBrandt emphasized, "We will win."',
             ["Karl Brandt"],
         ),
+        # a title in capitals with a pronoun in it is no person: the name after it is the subject
+        (
+            'Karl Brandt won.\n\nIn Just the Way You Are, Ana Pardo sings, "Do not go changing to try and please me."',
+            ["Ana Pardo"],
+        ),
     ],
 )
 def test_groups_are_no_people(text, expected):
-    """ "Nevada Democrats", "Team Trump", "the Trump Train" name a following, never a person."""
+    """ "Nevada Democrats", "Team Trump", "the Trump Train" name a following, "Way You Are" a song: never a
+    person."""
     assert speakers(text) == expected
 
 

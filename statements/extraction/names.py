@@ -291,11 +291,17 @@ def clean_tokens(tokens: list[str]) -> list[str]:
     return cleaned
 
 
+# Pronouns that are never part of a name (not "I", an initial with its full stop dropped)
+_PRONOUNS = {"you", "we", "they", "your", "our", "their", "me", "my"}
+
+
 def looks_like_person(tokens: list[str]) -> bool:
     """Two or more name-like tokens, none of them an organisation or place word."""
     words = [bare(t) for t in tokens]
     if any(w in ORG_WORDS and not (index == 0 and w in FIRST_NAME_ORG_WORDS) for index, w in enumerate(words)):
         return False
+    if any(w in _PRONOUNS for w in words):
+        return False  # a title in capitals: "Just the Way You Are"
     if words and words[0] in PLACE_FIRST_WORDS:
         return False
     if any(not is_capitalised(t) and bare(t) not in PARTICLES and not JOINED_PARTICLE.match(t) for t in tokens):
