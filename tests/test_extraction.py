@@ -320,6 +320,11 @@ def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
             '"We will not be rushed on this," Brandt said.\n\nKarl Brandt, a billionaire, left at noon.',
             ["Karl Brandt"],
         ),
+        # a calling before the name is a role, also when the article never writes it in lower case
+        (
+            'Businessman Karl Brandt spoke on Monday.\n\n"We will not be rushed on this," Brandt said.',
+            ["Karl Brandt"],
+        ),
         (
             "Neither Anna Lindqvist nor her aides came.\n\n"
             '"We will not be rushed on this," Ms. Lindqvist said.\n\nAnna Lindqvist is a senator.',

@@ -41,7 +41,8 @@ ROLE_NOUNS = {
     "expert", "producer", "writer", "journalist", "reporter", "commentator", "correspondent", "prosecutor",
     "officer", "official", "staff", "ally", "constituent", "speechwriter", "donor", "supporter", "confidant",
     "surrogate", "front-runner", "frontrunner", "scientist", "pundit", "lobbyist", "organizer", "organiser", "blogger",
-    "legislator", "member", "archbishop", "cardinal", "imam", "cleric", "priest", "rabbi",
+    "legislator", "member", "archbishop", "cardinal", "imam", "cleric", "priest", "rabbi", "billionaire",
+    "businessman", "businesswoman", "tycoon", "mogul", "magnate",
 }  # fmt: skip
 # Posts and honorifics that only a person holds: a lone name after one is a person's ("President Erdoğan").
 PERSON_POSTS = {
