@@ -320,6 +320,11 @@ def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
             '"We will not be rushed on this," Brandt said.\n\nKarl Brandt, a billionaire, left at noon.',
             ["Karl Brandt"],
         ),
+        # two role nouns joined by a hyphen are a role, and the body before it goes with it
+        (
+            '"We will not be rushed on this," Nordland Dock Union Secretary-Treasurer Karl Brandt said.',
+            ["Karl Brandt"],
+        ),
         # a calling before the name is a role, also when the article never writes it in lower case
         (
             'Businessman Karl Brandt spoke on Monday.\n\n"We will not be rushed on this," Brandt said.',

@@ -262,7 +262,7 @@ def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
                 (token.endswith(".") and bare(token) in ABBREVIATED_TITLES - {"mr", "mrs", "ms", "dr"})
                 or token.lower().endswith(("-based", "-born"))
                 or re.fullmatch(r"[A-Z][\w’']*-[a-z]+", token)  # "Manhattan-made", "Ohio-raised": a modifier
-                or (bare(token) in ROLE_NOUNS and len(tokens) - index > 2)
+                or (_is_role(bare(token)) and len(tokens) - index > 2)
                 # "Senate Intelligence Ranking Democrat Dianne Feinstein", "City Council Speaker Melissa Mark-Viverito":
                 # a title word inside the run, with a person's name after it
                 or (
@@ -276,6 +276,11 @@ def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
             while cut < len(tokens) - 1 and is_title(tokens[cut]):
                 cut += 1
     return tokens[:cut], tokens[cut:]
+
+
+def _is_role(word: str) -> bool:
+    """A role noun, or two joined by a hyphen ("secretary-treasurer")."""
+    return word in ROLE_NOUNS or ("-" in word and all(part in ROLE_NOUNS | TITLE_WORDS for part in word.split("-")))
 
 
 def _is_demonym(token: str) -> bool:
