@@ -18,7 +18,7 @@ from statements.extraction import (
     normalise,
 )
 from statements.extraction.db import extract_with_database
-from statements.extraction.evaluate import score_article
+from statements.extraction.evaluate import same_person, score_article
 from statements.extraction.names import ArticlePeople
 from statements.extraction.types import Fragment, Proposal, Speaker
 from statements.models import Country
@@ -320,6 +320,16 @@ def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
             '"We will not be rushed on this," Brandt said.\n\nKarl Brandt, a billionaire, left at noon.',
             ["Karl Brandt"],
         ),
+        # two role nouns joined by a hyphen are a role, and the body before it goes with it
+        (
+            '"We will not be rushed on this," Nordland Dock Union Secretary-Treasurer Karl Brandt said.',
+            ["Karl Brandt"],
+        ),
+        # a calling before the name is a role, also when the article never writes it in lower case
+        (
+            'Businessman Karl Brandt spoke on Monday.\n\n"We will not be rushed on this," Brandt said.',
+            ["Karl Brandt"],
+        ),
         (
             "Neither Anna Lindqvist nor her aides came.\n\n"
             '"We will not be rushed on this," Ms. Lindqvist said.\n\nAnna Lindqvist is a senator.',
@@ -328,6 +338,13 @@ def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
         (
             "Voters Are Cheering Mara Quill\n\n"
             '"We will not be rushed on this," Quill said.\n\nMara Quill spoke in the capital.',
+            ["Mara Quill"],
+        ),
+        # nor a word after it: the headline's name is the text's name, and "Nordland" no person
+        (
+            "Mara Quill Wins Nordland’s Primary.\n\n"
+            "Mara Quill defeated Karl Brandt on Tuesday.\nNordland’s primary was a closed one.\n"
+            '"We will not be rushed on this," she said.',
             ["Mara Quill"],
         ),
         # ... but a first name stays, even before a surname of two words that the article also uses alone
@@ -738,6 +755,22 @@ def test_a_one_word_gold_name_counts_for_the_full_name_it_can_only_mean(said, go
     (score,) = score_article(gold_quotes, [proposal], ["direct"], ONE_WORD_ARTICLE).values()
     assert (score.speakers_right, score.speakers_wrong) == ((1, 0) if right else (0, 1))
     assert score.strict_named_accuracy == (1.0 if right and gold == said else 0.0)
+
+
+@pytest.mark.parametrize(
+    "said, gold, same",
+    [
+        ("Ana Pardo Ruiz", "Ana Pardo", True),  # the gold cuts a second family name
+        ("Ana Pardo", "Ana Pardo Ruiz", True),
+        ("Ana Pardo Ruiz", "Ana Ruiz", True),  # first and last name, as before
+        ("Ana Pardo Ruiz", "Ana Gómez", False),
+        ("Ana Pardo Ruiz", "Pardo", False),  # a surname alone is still not the full name
+        ("Ana Pardo Ruiz Gómez", "Ana Pardo", False),  # more than one word cut
+    ],
+)
+def test_a_name_is_the_same_without_its_second_family_name(said, gold, same):
+    """The scorer takes "Melba Acosta Febo" for a gold "Melba Acosta": one person, the second family name cut."""
+    assert same_person(said, gold) is same
 
 
 def test_a_long_article_yields_every_quote():

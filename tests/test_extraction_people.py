@@ -108,10 +108,16 @@ def test_role_before_a_name(text, expected):
             'Karl Brandt spoke first.\n\nAre you on Team Brandt? Like the page.\n\nBrandt emphasized, "We will win."',
             ["Karl Brandt"],
         ),
+        # a title in capitals with a pronoun in it is no person: the name after it is the subject
+        (
+            'Karl Brandt won.\n\nIn Just the Way You Are, Ana Pardo sings, "Do not go changing to try and please me."',
+            ["Ana Pardo"],
+        ),
     ],
 )
 def test_groups_are_no_people(text, expected):
-    """ "Nevada Democrats", "Team Trump", "the Trump Train" name a following, never a person."""
+    """ "Nevada Democrats", "Team Trump", "the Trump Train" name a following, "Way You Are" a song: never a
+    person."""
     assert speakers(text) == expected
 
 
@@ -227,4 +233,35 @@ def test_sentence_ending_inside_a_quote(text, expected):
 )
 def test_will_as_a_first_name(text, expected):
     """ "Will Doyle, a professor" is a person whose first name is Will, not the modal before "Doyle"."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a Spanish name with two family names, then the first family name alone
+        (
+            "Ana Pardo Ruiz, the bank's president, spoke on Monday.\n\n"
+            '"We cannot pay," Ms. Pardo said. "Not this year," she added.',
+            ["Ana Pardo Ruiz", "Ana Pardo Ruiz"],
+        ),
+        # someone whose name ends with the word is that person, not the one with it in the middle
+        (
+            'Ana Pardo Ruiz and Luis Pardo met.\n\n"We cannot pay," Pardo said.',
+            ["Luis Pardo"],
+        ),
+        # two people with the same first family name: neither (a lone surname, no speaker proposed)
+        (
+            'Ana Pardo Ruiz and Luis Pardo Gómez met.\n\n"We cannot pay," Pardo said.',
+            [""],
+        ),
+        # a show named after a person is no person with two family names
+        (
+            'Lou Grayson appeared on the Karla Brandt Show on Monday.\n\n"It was fun," Brandt said.',
+            [""],
+        ),
+    ],
+)
+def test_first_of_two_family_names(text, expected):
+    """ "Ms. Pardo" is Ana Pardo Ruiz when nobody's name ends with Pardo and no other name has it before the last."""
     assert speakers(text) == expected

@@ -41,7 +41,8 @@ ROLE_NOUNS = {
     "expert", "producer", "writer", "journalist", "reporter", "commentator", "correspondent", "prosecutor",
     "officer", "official", "staff", "ally", "constituent", "speechwriter", "donor", "supporter", "confidant",
     "surrogate", "front-runner", "frontrunner", "scientist", "pundit", "lobbyist", "organizer", "organiser", "blogger",
-    "legislator", "member", "archbishop", "cardinal", "imam", "cleric", "priest", "rabbi",
+    "legislator", "member", "archbishop", "cardinal", "imam", "cleric", "priest", "rabbi", "billionaire",
+    "businessman", "businesswoman", "tycoon", "mogul", "magnate",
 }  # fmt: skip
 # Posts and honorifics that only a person holds: a lone name after one is a person's ("President Erdoğan").
 PERSON_POSTS = {
@@ -98,7 +99,7 @@ ORG_WORDS = {
     "affairs", "relations", "studies", "policy", "international", "global", "world", "daily", "herald", "tribune",
     "magazine", "review", "square", "hall", "region", "province", "county", "valley", "mountains", "press", "air",
     "guard", "command", "fleet", "academy", "school", "college", "hospital", "museum", "ltd", "inc", "corp",
-    "brigade", "division", "bureau", "secretariat", "cabinet", "embassy", "consulate", "party's", "america",
+    "brigade", "show", "division", "bureau", "secretariat", "cabinet", "embassy", "consulate", "party's", "america",
     "hill", "capitol", "palace", "castle", "bridge", "harbor", "harbour", "port", "station", "park", "road",
     # a party's members or a campaign's following: "Nevada Democrats", "Team Trump", "the Trump Train"
     "democrats", "republicans", "team", "train",
@@ -261,7 +262,7 @@ def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
                 (token.endswith(".") and bare(token) in ABBREVIATED_TITLES - {"mr", "mrs", "ms", "dr"})
                 or token.lower().endswith(("-based", "-born"))
                 or re.fullmatch(r"[A-Z][\w’']*-[a-z]+", token)  # "Manhattan-made", "Ohio-raised": a modifier
-                or (bare(token) in ROLE_NOUNS and len(tokens) - index > 2)
+                or (_is_role(bare(token)) and len(tokens) - index > 2)
                 # "Senate Intelligence Ranking Democrat Dianne Feinstein", "City Council Speaker Melissa Mark-Viverito":
                 # a title word inside the run, with a person's name after it
                 or (
@@ -275,6 +276,11 @@ def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
             while cut < len(tokens) - 1 and is_title(tokens[cut]):
                 cut += 1
     return tokens[:cut], tokens[cut:]
+
+
+def _is_role(word: str) -> bool:
+    """A role noun, or two joined by a hyphen ("secretary-treasurer")."""
+    return word in ROLE_NOUNS or ("-" in word and all(part in ROLE_NOUNS | TITLE_WORDS for part in word.split("-")))
 
 
 def _is_demonym(token: str) -> bool:
@@ -291,11 +297,17 @@ def clean_tokens(tokens: list[str]) -> list[str]:
     return cleaned
 
 
+# Pronouns that are never part of a name (not "I", an initial with its full stop dropped)
+_PRONOUNS = {"you", "we", "they", "your", "our", "their", "me", "my"}
+
+
 def looks_like_person(tokens: list[str]) -> bool:
     """Two or more name-like tokens, none of them an organisation or place word."""
     words = [bare(t) for t in tokens]
     if any(w in ORG_WORDS and not (index == 0 and w in FIRST_NAME_ORG_WORDS) for index, w in enumerate(words)):
         return False
+    if any(w in _PRONOUNS for w in words):
+        return False  # a title in capitals: "Just the Way You Are"
     if words and words[0] in PLACE_FIRST_WORDS:
         return False
     if any(not is_capitalised(t) and bare(t) not in PARTICLES and not JOINED_PARTICLE.match(t) for t in tokens):
@@ -377,9 +389,14 @@ class ArticlePeople:
         # In a title-case headline every word is capitalised ("Maher Tells Guest Muslim Violence", "Move Against
         # Hillary Clinton"): a name there counts only for a surname the text below never gives in full.
         known = {surname(person.name.split()) for person in self.people}
+        full = [normalise(person.name) for person in self.people]
         for start, end, tokens in in_headlines:
             title, rest = strip_title(tokens)
             rest = clean_tokens(rest)
+            # "Hillary Clinton Wins Delaware": a name the text gives in full, with the headline's next words
+            words = f" {normalise(' '.join(rest))} "
+            if any(f" {name} " in words for name in full):
+                continue
             if looks_like_person(rest) and surname(rest) not in known:
                 self._add(" ".join(rest), start, end, title)
         self._drop_prefixed()
@@ -497,11 +514,19 @@ class ArticlePeople:
                 score = 2  # "Sisi" or "El-Sisi" for Abdel Fattah el-Sisi
             elif words[: len(tokens)] == tokens and len(tokens) == 1:
                 score = 1  # family name first: "Mr. Lin" for Lin Tao
+            elif len(tokens) == 1 and len(words) >= 3 and words[-2] == tokens[0]:
+                score = 0  # the first of two family names: "Ms. Acosta" for Melba Acosta Febo
             else:
                 continue
             # of two namesakes ("Eric Trump", "Donald Trump"), the one written in full last before the mention
             latest = max((s for s in person.seen if s < at), default=person.start)
             candidates.append((person.start < at, score, len(words), -abs(at - latest), person))
+        # a first family name counts only when no one's name ends with the mention (the Spanish and Portuguese
+        # convention: "Melba Acosta Febo" is "Ms. Acosta")
+        if any(c[1] > 0 for c in candidates):
+            candidates = [c for c in candidates if c[1] > 0]
+        elif len(candidates) > 1:
+            return None
         if not candidates:
             return None
         return max(candidates, key=lambda c: c[:4])[4]
