@@ -263,18 +263,15 @@ class SpeakerResolver(InstitutionSpeakers):
                         break
         if subject is not None:
             yield subject
-        for verb in _INVERTED.finditer(text[start:end]):
-            # "Across town, knocking on doors, is Lou Grayson, …", "Yet there in the back was Grayson": the subject
-            # comes after its verb, and the sentence is about that person as much as any subject before
-            at = start + verb.end()
-            name = _NAME_BEFORE_BREAK.match(text[at:end])
-            if name and _np_kind(name.group()) == "name":
-                speaker = self._name(name.group().rstrip("."), at)
-                if speaker and (speaker.is_new_official or speaker.official_id is not None):
-                    yield at, speaker
-        for cue in re.finditer(r"[,’”\"']\s*(?:said|says|added|wrote)\s+(?=[A-Z])", text[start:end]):
-            at = start + cue.end()
-            # "…, said Alan Abramowitz, a demographer" but not "…, said Hillary Clinton should be ready"
+        # "Across town, knocking on doors, is Lou Grayson, …", "Yet there in the back was Grayson": the subject comes
+        # after its verb, and the sentence is about that person as much as any subject before
+        inverted = [start + verb.end() for verb in _INVERTED.finditer(text[start:end])]
+        # "…, said Alan Abramowitz, a demographer" but not "…, said Hillary Clinton should be ready"
+        spoke = [
+            start + cue.end()
+            for cue in re.finditer(r"[,’”\"']\s*(?:said|says|added|wrote)\s+(?=[A-Z])", text[start:end])
+        ]
+        for at in inverted + spoke:
             name = _NAME_BEFORE_BREAK.match(text[at:end])
             if name and _np_kind(name.group()) == "name":
                 speaker = self._name(name.group().rstrip("."), at)
