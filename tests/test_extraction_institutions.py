@@ -17,7 +17,7 @@ from statements.models import Country, Official, OfficialKind, Source, Statement
 from tests.admin_helpers import user_with_role
 from tests.browser import screenshot, serious_violations
 from tests.factories import OfficialFactory
-from tests.test_extraction_admin import review_in_browser
+from tests.test_extraction_admin import review_in_browser, save_data
 
 DAY = datetime.date(2024, 3, 3)
 QUOTE = '"We will not accept any border change imposed by force,"'
@@ -344,26 +344,6 @@ def step_one(**changes) -> dict:
     return {**data, **changes}
 
 
-def step_two(response, rows: dict[int, dict]) -> dict:
-    """What the review page POSTs when saved, with `rows` edits (the same as the page's own fields)."""
-    data = {name: response.context["form"][name].value() for name in response.context["form"].fields}
-    data = {name: str(value) for name, value in data.items() if value not in (None, False)}
-    formset = response.context["formset"]
-    for name in formset.management_form.fields:
-        data[formset.management_form.add_prefix(name)] = str(formset.management_form[name].value())
-    for index, form in enumerate(formset.forms):
-        values = {name: form[name].value() for name in form.fields}
-        values.update(rows.get(index, {}))
-        for name, value in values.items():
-            if value is True:
-                data[form.add_prefix(name)] = "on"
-            elif isinstance(value, list | tuple):
-                data[form.add_prefix(name)] = [str(item) for item in value]
-            elif value not in (False, None):
-                data[form.add_prefix(name)] = value.isoformat() if isinstance(value, datetime.date) else str(value)
-    return {**data, "save": "Save"}
-
-
 @pytest.fixture
 def analyst(client):
     user = user_with_role("Analyst")
@@ -402,7 +382,7 @@ def test_saving_creates_the_institution_once_as_an_institution(client, analyst):
     ruritania = Country.objects.create(name="Ruritania", code="XR")
     step2 = client.post(URL, step_one())
     assert [row.form.initial["new_speaker_country"] for row in step2.context["rows"]] == [ruritania.pk] * 2 + [None]
-    response = client.post(URL, step_two(step2, {1: {"include": True}}))
+    response = client.post(URL, save_data(step2, {1: {"include": True}}))
     assert response.status_code == 302
     found = {name: (kind, country) for name, kind, country in Official.objects.values_list("name", "kind", "country")}
     assert found == {
@@ -445,7 +425,7 @@ def test_an_invalid_institution_row_writes_nothing(client, analyst, rows, messag
     """A kind that does not exist, or one name as an institution and a person, is an error; nothing is written."""
     step2 = client.post(URL, step_one())
     before = _counts()
-    response = client.post(URL, step_two(step2, rows))
+    response = client.post(URL, save_data(step2, rows))
     assert response.status_code == 200
     assert message in response.content.decode() + " ".join(messages_of(response))
     assert _counts() == before
