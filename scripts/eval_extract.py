@@ -1,11 +1,12 @@
-"""Score the statement extractor: `make eval-extract` (add -v for every miss, --train to score the tuning part,
---every=N to score every Nth PolNeAR article only).
+"""Score the statement extractor: `make eval-extract` (add -v for every miss, --train to score the tuned-on parts
+only, --every=N to score every Nth PolNeAR article only).
 
 Scores the seed article, the wire and briefing set and the wire tuning set, whose texts and gold are in
 tests/data. Reads its other corpora at run time and never copies them: the PolNeAR sample from ../shared/data, and
 the PolNeAR repository from the directory in the POLNEAR_DIR environment variable; each is skipped, with a message,
 when it is not there. PolNeAR's `dev` part is reported by default; `--train` scores `train`, the part the rules are
-tuned on. Its `test` part is never read.
+tuned on, and leaves out the wire and briefing set, which is not tuned on, so that a tuning run never prints it.
+Its `test` part is never read.
 """
 
 import json
@@ -72,9 +73,10 @@ def main() -> int:
         print(f"  TOTAL {kind:10} {score.line()}")
     summary.append(f"seed direct F1 {totals['direct'].f1:.3f} speaker {totals['direct'].speaker_accuracy:.3f}")
 
-    print(f"== wire and briefing set ({WIRE_GOLD.relative_to(ROOT)}): news, statements, a briefing transcript")
-    totals = scored_set(load_jsonl(WIRE_GOLD), WIRE_TYPES, "texts", verbose)
-    summary.append(summary_of("wire set", totals) + f"; turn recall {totals['turn'].recall:.3f}")
+    if compartment == "dev":
+        print(f"== wire and briefing set ({WIRE_GOLD.relative_to(ROOT)}): news, statements, a briefing transcript")
+        totals = scored_set(load_jsonl(WIRE_GOLD), WIRE_TYPES, "texts", verbose)
+        summary.append(summary_of("wire set", totals) + f"; turn recall {totals['turn'].recall:.3f}")
     print(f"== wire tuning set, tuned on ({WIRE_TRAIN_GOLD.relative_to(ROOT)}): Wikinews articles")
     summary.append(summary_of("wire tuning set", scored_set(load_jsonl(WIRE_TRAIN_GOLD), TYPES, "texts", verbose)))
 
