@@ -51,6 +51,11 @@ def summary_of(label: str, totals: dict[str, Score]) -> str:
     )
 
 
+def turns_of(totals: dict[str, Score]) -> str:
+    turns = totals["turn"]
+    return f"; turns {turns.found} of {turns.gold} found, {turns.false_positives} proposed that are none"
+
+
 def scored_set(articles: list[dict], types: list[str], unit: str, verbose: bool) -> dict[str, Score]:
     """A small set scored per text, then its totals."""
     totals = evaluate(articles, types, verbose=verbose)
@@ -76,9 +81,10 @@ def main() -> int:
     if compartment == "dev":
         print(f"== wire and briefing set ({WIRE_GOLD.relative_to(ROOT)}): news, statements, a briefing transcript")
         totals = scored_set(load_jsonl(WIRE_GOLD), WIRE_TYPES, "texts", verbose)
-        summary.append(summary_of("wire set", totals) + f"; turn recall {totals['turn'].recall:.3f}")
-    print(f"== wire tuning set, tuned on ({WIRE_TRAIN_GOLD.relative_to(ROOT)}): Wikinews articles")
-    summary.append(summary_of("wire tuning set", scored_set(load_jsonl(WIRE_TRAIN_GOLD), TYPES, "texts", verbose)))
+        summary.append(summary_of("wire set", totals) + turns_of(totals))
+    print(f"== wire tuning set, tuned on ({WIRE_TRAIN_GOLD.relative_to(ROOT)}): news, statements, transcripts")
+    totals = scored_set(load_jsonl(WIRE_TRAIN_GOLD), WIRE_TYPES, "texts", verbose)
+    summary.append(summary_of("wire tuning set", totals) + turns_of(totals))
 
     print(f"== PolNeAR development sample ({POLNEAR_SAMPLE.parent})")
     if not POLNEAR_SAMPLE.exists():
