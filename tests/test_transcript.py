@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from statements.extraction import KnownOfficial, KnownPosition, extract
+from statements.extraction.evaluate import score_article
 from statements.extraction.transcript import label_mention
 
 DAY = datetime.date(2024, 3, 5)
@@ -137,3 +138,28 @@ def test_text_that_is_not_a_transcript_gets_no_turns(text):
 def test_a_label_is_read_as_running_text_writes_it(label, mention):
     """The label becomes the mention the speaker is resolved from (and the page shows)."""
     assert label_mention(label) == mention
+
+
+NEWS = 'Talks resume\n\nThe talks resumed on Monday. "Nothing is agreed," an aide was overheard telling a colleague.\n'
+
+
+@pytest.mark.parametrize(
+    "text, gold, false_turns, false_quotes",
+    [
+        # a news article's false quote is no false turn
+        (NEWS, [], 0, 1),
+        # a transcript whose gold leaves Mr. Brandt's turns out: his proposed turns are false turns and false quotes
+        (BRIEFING, "quill", 2, 2),
+    ],
+    ids=["news", "transcript"],
+)
+def test_the_scorer_charges_a_false_turn_only_for_a_proposed_turn(text, gold, false_turns, false_quotes):
+    """The evaluation's turn precision counts proposed turns that are none, not every unmatched proposal."""
+    proposals = extract(text, published=DAY).proposals
+    quotes = [
+        {"type": "turn", "quote_spans": [[p.start, p.end]], "speaker": "Mara Quill"}
+        for p in proposals
+        if gold == "quill" and p.speaker and p.speaker.name == "Mara Quill"
+    ]
+    scores = score_article(quotes, proposals, ["direct", "turn"], text)
+    assert (scores["turn"].false_positives, scores["direct"].false_positives) == (false_turns, false_quotes)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .extract import extract
 from .names import clean_tokens, looks_like_person, name_runs, normalise, strip_title
+from .transcript import turns
 from .types import Proposal
 
 # Confidence bands for the calibration table: (lowest confidence, label).
@@ -63,7 +64,7 @@ class Score:
     gold: int = 0  # gold fragments
     found: int = 0  # gold fragments matched by a proposal
     proposed_hits: int = 0  # proposals whose best gold fragment is of this type
-    false_positives: int = 0  # proposals that match no gold fragment at all (charged to every type)
+    false_positives: int = 0  # proposals that match no gold fragment (charged to every type but `turn`; see below)
     speakers: int = 0  # matched gold fragments with a resolved gold speaker (a person's name)
     speakers_right: int = 0  # named right (full name, or a one-word gold name the article resolves to it)
     one_word_right: int = 0  # ... of which right only by that one-word rule (wrong under the strict scoring)
@@ -210,7 +211,11 @@ def score_article(
                 f"speaker {kind} [{start}:{end}]: {said} ({best.speaker.method} {best.speaker.confidence:.2f}) "
                 f"instead of {speaker}"
             )
+    # A proposal that matches nothing has no gold type: it is charged to direct and mixed alike, and to `turn` only
+    # when it is a transcript turn, so that a news article's false quotes do not read as false turns.
+    turn_starts = {turn.fragments[0][0] for turn in turns(text)} if "turn" in scores and text else set()
     for proposal in proposals:
+        charged = [score for kind, score in scores.items() if kind != "turn" or proposal.start in turn_starts]
         hits = [
             (_overlap(proposal, start, end), kind)
             for start, end, kind, _speaker, _kind in fragments
@@ -219,11 +224,11 @@ def score_article(
         if hits:
             scores[max(hits)[1]].proposed_hits += 1
         elif any(_overlap(proposal, s, e) for s, e, *_rest in fragments):
-            for score in scores.values():
+            for score in charged:
                 score.false_positives += 1
                 score.misses.append(f"partial overlap only: proposal [{proposal.start}:{proposal.end}]")
         else:
-            for score in scores.values():
+            for score in charged:
                 score.false_positives += 1
                 score.misses.append(f"false+ [{proposal.start}:{proposal.end}] ({proposal.kind})")
     return scores
