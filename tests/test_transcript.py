@@ -137,3 +137,47 @@ def test_text_that_is_not_a_transcript_gets_no_turns(text):
 def test_a_label_is_read_as_running_text_writes_it(label, mention):
     """The label becomes the mention the speaker is resolved from (and the page shows)."""
     assert label_mention(label) == mention
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a name in accented capitals is a label like any other
+        (
+            "Remarks by President Ana Núñez and Minister Karl Brandt\n\n"
+            "PRESIDENT NÚÑEZ: (As interpreted.) We agreed on the border.\n\n"
+            "MINISTER BRANDT: We did.\n",
+            [("Ana Núñez", "(As interpreted.) We agreed on the border."), ("Karl Brandt", "We did.")],
+        ),
+        # the closing time is the transcript's, not the last speaker's words
+        (
+            "Remarks by Secretary Anna Lindqvist\n\n"
+            "SECRETARY LINDQVIST: We will not accept this.\n\n"
+            "Q Why not?\n\n"
+            "SECRETARY LINDQVIST: Because it breaks the treaty.\n\n"
+            "7:17 P.M. EDT\n",
+            [("Anna Lindqvist", "We will not accept this."), ("Anna Lindqvist", "Because it breaks the treaty.")],
+        ),
+    ],
+)
+def test_turns_end_where_the_speaker_stops(text, expected):
+    """Each official's turn is proposed, and only the words the official spoke."""
+    assert turns_of(text) == expected
+
+
+def test_an_unnamed_official_is_proposed_with_no_name():
+    """A background call's "SENIOR ADMINISTRATION OFFICIAL:" speaks, but the transcript names nobody: the turns are
+    proposed, and no person is given for them; the moderator's turn is not proposed."""
+    text = (
+        "Background Press Call by Senior Administration Officials on the Strelsau Talks\n\n"
+        "MODERATOR: Thanks, everyone. This call is on background.\n\n"
+        "SENIOR ADMINISTRATION OFFICIAL: The talks resumed this morning.\n\n"
+        "They will continue through Thursday.\n\n"
+        "Q Will the minister attend?\n\n"
+        "SENIOR ADMINISTRATION OFFICIAL #2: He will not.\n"
+    )
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.text, p.speaker is not None and p.speaker.is_person) for p in proposals] == [
+        ("The talks resumed this morning. They will continue through Thursday.", False),
+        ("He will not.", False),
+    ]
