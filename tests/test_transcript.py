@@ -181,3 +181,31 @@ def test_an_unnamed_official_is_proposed_with_no_name():
         ("The talks resumed this morning. They will continue through Thursday.", False),
         ("He will not.", False),
     ]
+
+
+@pytest.mark.parametrize(
+    "title, labels, speakers",
+    [
+        # the title's long post runs into the name: the name starts at the first name
+        (
+            "Press Briefing by Press Secretary Anna Lindqvist and Council Coordinator for Strategic Communications "
+            "Karl Brandt",
+            ("MS. LINDQVIST", "MR. BRANDT"),
+            ["Anna Lindqvist", "Karl Brandt"],
+        ),
+        # no first name anywhere: the name the title writes after a post, up to the title's next word
+        (
+            "Remarks by Vice President Lindqvist and Prime Minister Brandt of Ruritania Before Bilateral Meeting",
+            ("VICE PRESIDENT LINDQVIST", "PRIME MINISTER BRANDT"),
+            ["Lindqvist", "Brandt"],
+        ),
+        # "THE PRESIDENT" stays a description without known officials, never "Rask Before Marine One Departure"
+        ("Remarks by President Rask Before Marine One Departure", ("THE PRESIDENT", "THE PRESIDENT"), ["", ""]),
+    ],
+)
+def test_the_speaker_of_a_turn_is_named_as_the_page_title_names_them(title, labels, speakers):
+    """A briefing page's title names its speakers in title case: the name is the person's, not the title's words
+    around it."""
+    text = f"{title}\n\n{labels[0]}: We will not accept this.\n\nQ Why not?\n\n{labels[1]}: It breaks the treaty.\n"
+    proposals = extract(text, published=DAY).proposals
+    assert [p.speaker.name if p.speaker and p.speaker.is_person else "" for p in proposals] == speakers
