@@ -209,3 +209,27 @@ def test_the_speaker_of_a_turn_is_named_as_the_page_title_names_them(title, labe
     text = f"{title}\n\n{labels[0]}: We will not accept this.\n\nQ Why not?\n\n{labels[1]}: It breaks the treaty.\n"
     proposals = extract(text, published=DAY).proposals
     assert [p.speaker.name if p.speaker and p.speaker.is_person else "" for p in proposals] == speakers
+
+
+@pytest.mark.parametrize(
+    "label, mention",
+    [
+        ("ADMINISTRATOR LINDQVIST", "Administrator Lindqvist"),
+        ("DIRECTOR LINDQVIST", "Director Lindqvist"),
+        ("MAYOR LINDQVIST", "Mayor Lindqvist"),
+        ("CONGRESSWOMAN LINDQVIST", "Congresswoman Lindqvist"),
+        ("STATE REPRESENTATIVE LINDQVIST", "State Representative Lindqvist"),
+        ("CHAIR LINDQVIST", "Chair Lindqvist"),
+        ("LEADER LINDQVIST", "Leader Lindqvist"),
+        ("TAOISEACH NÍ BHRIAIN", "Taoiseach Ní Bhriain"),
+        ("GENERAL SECRETARY TRỌNG", "General Secretary Trọng"),
+        ("LIEUTENANT GENERAL LINDQVIST", "Lieutenant General Lindqvist"),
+        ("THE SECOND GENTLEMAN", "the Second Gentleman"),
+    ],
+)
+def test_an_officials_post_in_a_label_makes_a_turn(label, mention):
+    """Heads of agencies, mayors, members of a legislature and leaders of other countries speak in turns too; an
+    audience member, an aide or a coach does not."""
+    text = f"Remarks in Strelsau\n\n{label}: We will.\n\nQ Why?\n\n{label}: Because.\n\nAUDIENCE MEMBER: Thank you!\n"
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.speaker.mention, p.text) for p in proposals] == [(mention, "We will."), (mention, "Because.")]

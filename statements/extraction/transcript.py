@@ -12,18 +12,20 @@ from dataclasses import dataclass
 from .attribution import Attribution
 from .text import paragraphs
 
-# Capital letters, accented ones too: "PRESIDENT LÓPEZ OBRADOR", "PRESIDENT DUDA"
-CAPITALS = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x180)) if c.isupper())
+# Capital letters, accented ones too: "PRESIDENT LÓPEZ OBRADOR", "GENERAL SECRETARY TRỌNG"
+CAPITALS = "A-Z" + "".join(c for c in map(chr, [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]) if c.isupper())
 # A name in capitals: "KIRBY", "JEAN-PIERRE", "O'BRIEN", "THOMAS-GREENFIELD", up to three words ("DE LA CRUZ").
 _NAME = rf"(?:\s[{CAPITALS}][{CAPITALS}'’-]*[{CAPITALS}]){{1,3}}"
 _HONORIFIC = r"(?:MR|MS|MRS|DR|MX)\.?"
 _POST = (
-    r"(?:(?:DEPUTY|UNDER|ASSISTANT|VICE|PRIME|FOREIGN|DEFENSE|DEFENCE)\s)?"
+    r"(?:(?:DEPUTY|UNDER|ASSISTANT|VICE|PRIME|FOREIGN|DEFENSE|DEFENCE|STATE|LIEUTENANT)\s)?"
     r"(?:SECRETARY|AMBASSADOR|ADMIRAL|ADM\.|GENERAL|GEN\.|SENATOR|SEN\.|GOVERNOR|GOV\.|MINISTER|PRESIDENT|"
-    r"CHANCELLOR|COLONEL|COL\.|CAPTAIN|CAPT\.|SPOKESPERSON|SPOKESMAN|SPOKESWOMAN)"
+    r"CHANCELLOR|COLONEL|COL\.|CAPTAIN|CAPT\.|SPOKESPERSON|SPOKESMAN|SPOKESWOMAN|ADMINISTRATOR|DIRECTOR|CHAIR|"
+    r"CHAIRMAN|CHAIRWOMAN|MAYOR|REPRESENTATIVE|REP\.|CONGRESSMAN|CONGRESSWOMAN|SPEAKER|LEADER|JUDGE|TAOISEACH|"
+    r"SECOND\sGENTLEMAN|FIRST\sLADY)"
 )
 # An official: an honorific or a post and a name, or "THE PRESIDENT", "THE SECRETARY"; then a colon.
-OFFICIAL_LABEL = re.compile(rf"((?:{_HONORIFIC}|{_POST}){_NAME}|THE\s(?:{_POST}|FIRST\sLADY)):[ \t]*")
+OFFICIAL_LABEL = re.compile(rf"((?:{_HONORIFIC}|{_POST}){_NAME}|THE\s{_POST}):[ \t]*")
 # An official the transcript does not name: "SENIOR ADMINISTRATION OFFICIAL:", "SENIOR STATE DEPARTMENT OFFICIAL 2:"
 UNNAMED_LABEL = re.compile(r"((?:[A-Z]+\s){1,3}OFFICIAL)(?:\s#?\d)?:[ \t]*")
 # Any other speaker label ends the turn before it: a reporter ("Q", "Q:", "QUESTION:"), "STAFF:", "MODERATOR:",
