@@ -163,3 +163,99 @@ def test_the_scorer_charges_a_false_turn_only_for_a_proposed_turn(text, gold, fa
     ]
     scores = score_article(quotes, proposals, ["direct", "turn"], text)
     assert (scores["turn"].false_positives, scores["direct"].false_positives) == (false_turns, false_quotes)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a name in accented capitals is a label like any other
+        (
+            "Remarks by President Ana Núñez and Minister Karl Brandt\n\n"
+            "PRESIDENT NÚÑEZ: (As interpreted.) We agreed on the border.\n\n"
+            "MINISTER BRANDT: We did.\n",
+            [("Ana Núñez", "(As interpreted.) We agreed on the border."), ("Karl Brandt", "We did.")],
+        ),
+        # the closing time is the transcript's, not the last speaker's words
+        (
+            "Remarks by Secretary Anna Lindqvist\n\n"
+            "SECRETARY LINDQVIST: We will not accept this.\n\n"
+            "Q Why not?\n\n"
+            "SECRETARY LINDQVIST: Because it breaks the treaty.\n\n"
+            "7:17 P.M. EDT\n",
+            [("Anna Lindqvist", "We will not accept this."), ("Anna Lindqvist", "Because it breaks the treaty.")],
+        ),
+    ],
+)
+def test_turns_end_where_the_speaker_stops(text, expected):
+    """Each official's turn is proposed, and only the words the official spoke."""
+    assert turns_of(text) == expected
+
+
+def test_an_unnamed_official_is_proposed_with_no_name():
+    """A background call's "SENIOR ADMINISTRATION OFFICIAL:" speaks, but the transcript names nobody: the turns are
+    proposed, and no person is given for them; the moderator's turn is not proposed."""
+    text = (
+        "Background Press Call by Senior Administration Officials on the Strelsau Talks\n\n"
+        "MODERATOR: Thanks, everyone. This call is on background.\n\n"
+        "SENIOR ADMINISTRATION OFFICIAL: The talks resumed this morning.\n\n"
+        "They will continue through Thursday.\n\n"
+        "Q Will the minister attend?\n\n"
+        "SENIOR ADMINISTRATION OFFICIAL #2: He will not.\n"
+    )
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.text, p.speaker is not None and p.speaker.is_person) for p in proposals] == [
+        ("The talks resumed this morning. They will continue through Thursday.", False),
+        ("He will not.", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "title, labels, speakers",
+    [
+        # the title's long post runs into the name: the name starts at the first name
+        (
+            "Press Briefing by Press Secretary Anna Lindqvist and Council Coordinator for Strategic Communications "
+            "Karl Brandt",
+            ("MS. LINDQVIST", "MR. BRANDT"),
+            ["Anna Lindqvist", "Karl Brandt"],
+        ),
+        # no first name anywhere: the name the title writes after a post, up to the title's next word
+        (
+            "Remarks by Vice President Lindqvist and Prime Minister Brandt of Ruritania Before Bilateral Meeting",
+            ("VICE PRESIDENT LINDQVIST", "PRIME MINISTER BRANDT"),
+            ["Lindqvist", "Brandt"],
+        ),
+        # "THE PRESIDENT" stays a description without known officials, never "Rask Before Marine One Departure"
+        ("Remarks by President Rask Before Marine One Departure", ("THE PRESIDENT", "THE PRESIDENT"), ["", ""]),
+    ],
+)
+def test_the_speaker_of_a_turn_is_named_as_the_page_title_names_them(title, labels, speakers):
+    """A briefing page's title names its speakers in title case: the name is the person's, not the title's words
+    around it."""
+    text = f"{title}\n\n{labels[0]}: We will not accept this.\n\nQ Why not?\n\n{labels[1]}: It breaks the treaty.\n"
+    proposals = extract(text, published=DAY).proposals
+    assert [p.speaker.name if p.speaker and p.speaker.is_person else "" for p in proposals] == speakers
+
+
+@pytest.mark.parametrize(
+    "label, mention",
+    [
+        ("ADMINISTRATOR LINDQVIST", "Administrator Lindqvist"),
+        ("DIRECTOR LINDQVIST", "Director Lindqvist"),
+        ("MAYOR LINDQVIST", "Mayor Lindqvist"),
+        ("CONGRESSWOMAN LINDQVIST", "Congresswoman Lindqvist"),
+        ("STATE REPRESENTATIVE LINDQVIST", "State Representative Lindqvist"),
+        ("CHAIR LINDQVIST", "Chair Lindqvist"),
+        ("LEADER LINDQVIST", "Leader Lindqvist"),
+        ("TAOISEACH NÍ BHRIAIN", "Taoiseach Ní Bhriain"),
+        ("GENERAL SECRETARY TRỌNG", "General Secretary Trọng"),
+        ("LIEUTENANT GENERAL LINDQVIST", "Lieutenant General Lindqvist"),
+        ("THE SECOND GENTLEMAN", "the Second Gentleman"),
+    ],
+)
+def test_an_officials_post_in_a_label_makes_a_turn(label, mention):
+    """Heads of agencies, mayors, members of a legislature and leaders of other countries speak in turns too; an
+    audience member, an aide or a coach does not."""
+    text = f"Remarks in Strelsau\n\n{label}: We will.\n\nQ Why?\n\n{label}: Because.\n\nAUDIENCE MEMBER: Thank you!\n"
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.speaker.mention, p.text) for p in proposals] == [(mention, "We will."), (mention, "Because.")]

@@ -21,7 +21,7 @@ ARTICLES = [article for texts, _sizes in SETS.values() for article in texts]
 TYPES = ("direct", "mixed", "turn")
 KINDS = ("person", "institution", "unresolved")
 OPENING, CLOSING = '"“', '"”'
-TURN_LABEL = re.compile(r"(?:^|\n\n)[A-Z][A-Z. -]+: $")
+TURN_LABEL = re.compile(r"(?:^|\n\n)[A-Z][A-ZÀ-Þ. -]+: $")  # "PRESIDENT LÓPEZ OBRADOR: "
 WORDS_AT_MOST = 1500
 IDS = [article["id"] for article in ARTICLES]
 

@@ -327,6 +327,12 @@ def surname(tokens: list[str]) -> str:
 
 
 SMALL_WORDS = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "at", "by", "or", "with", "as", "vs"}
+# Longer prepositions, which a title-case headline capitalises: a name stops before them ("Remarks by President
+# Biden Before Marine One Departure")
+HEADLINE_PREPOSITIONS = {
+    "before", "after", "during", "against", "with", "without", "from", "into", "over", "under", "between", "about",
+    "amid", "ahead", "upon", "toward", "towards", "through", "across", "following", "regarding", "en",
+}  # fmt: skip
 
 
 def headline_spans(text: str) -> list[tuple[int, int]]:
@@ -338,6 +344,18 @@ def headline_spans(text: str) -> list[tuple[int, int]]:
         if len(words) >= 4 and all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words):
             found.append((line.start(), line.end()))
     return found
+
+
+def _headline_name(tokens: list[str]) -> list[str]:
+    """The name in a run of a title-case headline's capitalised words: up to a capitalised preposition ("Biden Before
+    Marine One Departure" -> Biden), and from a common first name when the run opens with words that are none
+    ("Strategic Communications John Kirby", the end of "Coordinator for Strategic Communications John Kirby")."""
+    cut = next((i for i, t in enumerate(tokens) if i and bare(t) in HEADLINE_PREPOSITIONS), len(tokens))
+    tokens = tokens[:cut]
+    if tokens and not gender_of_first_name(bare(tokens[0])):
+        first = next((i for i, t in enumerate(tokens[1:-1], 1) if gender_of_first_name(bare(t))), 0)
+        tokens = tokens[first:]
+    return tokens
 
 
 # Speech verbs in the past tense, capitalised when a writer inverts them ("Continued Stone: …", "Added Brandt")
@@ -392,7 +410,9 @@ class ArticlePeople:
         full = [normalise(person.name) for person in self.people]
         for start, end, tokens in in_headlines:
             title, rest = strip_title(tokens)
-            rest = clean_tokens(rest)
+            rest = _headline_name(clean_tokens(rest))
+            if len(rest) == 1 and self._titled(title, rest[0], start):
+                self.titled.add(folded(rest[0]))  # "Remarks by Prime Minister Sunak of the United Kingdom"
             # "Hillary Clinton Wins Delaware": a name the text gives in full, with the headline's next words
             words = f" {normalise(' '.join(rest))} "
             if any(f" {name} " in words for name in full):
