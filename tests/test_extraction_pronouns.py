@@ -62,6 +62,38 @@ def test_gender_from_first_names(text, expected):
     assert speakers(text) == expected
 
 
+QUOTE_BY_SHE = '\n\n"We will go ahead anyway," she said.'
+QUOTE_BY_HE = '\n\n"We will go ahead anyway," he said.'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a noun for a man heading the appositive: the nearer person is a "he", so "she" is the woman before him
+        ("Lou Grayson chaired the meeting. Robin Ames, a spokesman for the ministry, objected." + QUOTE_BY_SHE,
+         ["Lou Grayson"]),
+        # the noun right before the name: "her husband, Lou Ames," is a man
+        ("Robin Ames chaired the meeting. Her husband, Lou Ames, objected to the plan." + QUOTE_BY_SHE,
+         ["Robin Ames"]),
+        ("Robin Ames chaired the meeting. Spokeswoman Lou Grayson objected to the plan." + QUOTE_BY_HE,
+         ["Robin Ames"]),
+        # an appositive after an age: "the first woman to …"
+        ("Lou Grayson chaired the meeting. Robin Ames, 54, the first woman to lead the council, objected."
+         + QUOTE_BY_HE, ["Lou Grayson"]),
+        # an honorific on a later mention by surname
+        ("Lou Grayson chaired the meeting. Robin Ames objected to the plan. Mr. Ames left early." + QUOTE_BY_SHE,
+         ["Lou Grayson"]),
+        # a noun in a clause about someone else says nothing of the name: "whose wife" is not Robin Ames
+        ("Lou Grayson chaired the meeting. Robin Ames, whose wife is a judge, objected." + QUOTE_BY_HE,
+         ["Robin Ames"]),
+    ],
+)  # fmt: skip
+def test_gender_from_the_article(text, expected):
+    """What the article writes next to a name (an honorific, a noun for a man or a woman) tells a "he" from a "she",
+    so the pronoun skips the person of the other sex."""
+    assert speakers(text) == expected
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -1,4 +1,5 @@
-"""Common first names whose bearer is almost always one gender, for a "he" or "she" when no honorific says.
+"""Words that tell a person's gender, for a "he" or "she": common first names whose bearer is almost always one
+gender, and nouns for a person of one sex.
 
 A general resource (English-language news names, with a few common Spanish and Arabic ones), not a list of the
 people of any article. Names given to both ("Chris", "Jordan", "Kelly", "Lindsey", "Jean", "Terry") are left out,
@@ -48,6 +49,35 @@ FEMALE_FIRST_NAMES = frozenset({
     "susan", "susana", "suzanne", "sylvia", "tammy", "tara", "teresa", "theresa", "tina", "tulsi", "valerie",
     "vanessa", "veronica", "victoria", "virginia", "wendy", "yolanda", "yvonne",
 })  # fmt: skip
+
+
+# Nouns for a person of one sex: a role or a relation written next to a name ("spokeswoman Ana Pardo", "his wife,
+# Jane,", "Karl Brandt, the first man to …") says which pronoun the person takes. Words used for both ("chairman",
+# "actor", "alderman") are left out.
+FEMALE_NOUNS = frozenset({
+    "actress", "anchorwoman", "assemblywoman", "aunt", "baroness", "bride", "businesswoman", "chairwoman",
+    "congresswoman", "councilwoman", "countess", "daughter", "daughter-in-law", "duchess", "empress", "fiancee",
+    "fiancée", "girl", "girlfriend", "granddaughter", "grandmother", "heiress", "lady", "madam", "madame",
+    "matriarch", "mother", "mother-in-law", "niece", "nun", "policewoman", "princess", "queen", "sister",
+    "sister-in-law", "spokeswoman", "sportswoman", "stateswoman", "stepdaughter", "stepmother", "widow", "wife",
+    "woman",
+})  # fmt: skip
+MALE_NOUNS = frozenset({
+    "boy", "boyfriend", "brother", "brother-in-law", "businessman", "congressman", "councilman", "duke", "emperor",
+    "father", "father-in-law", "fiance", "fiancé", "grandfather", "grandson", "husband", "king", "man", "monk",
+    "nephew", "patriarch", "policeman", "pope", "prince", "son", "son-in-law", "spokesman", "sportsman", "statesman",
+    "stepfather", "stepson", "uncle", "widower",
+})  # fmt: skip
+
+
+def gender_of_noun(word: str) -> str:
+    """ "f" for "spokeswoman" or "wife", "m" for "spokesman" or "husband", "" for any other word."""
+    word = word.lower()
+    if word in FEMALE_NOUNS:
+        return "f"
+    if word in MALE_NOUNS:
+        return "m"
+    return ""
 
 
 def gender_of_first_name(word: str) -> str:
