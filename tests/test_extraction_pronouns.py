@@ -86,11 +86,14 @@ QUOTE_BY_HE = '\n\n"We will go ahead anyway," he said.'
         # a noun in a clause about someone else says nothing of the name: "whose wife" is not Robin Ames
         ("Lou Grayson chaired the meeting. Robin Ames, whose wife is a judge, objected." + QUOTE_BY_HE,
          ["Robin Ames"]),
+        # first names common in international news: "Jacinda" is a "she", "Mevlüt" and "Sergei" are a "he"
+        ("Jacinda Quill chaired the meeting. Mevlüt Brandt objected to the plan." + QUOTE_BY_SHE, ["Jacinda Quill"]),
+        ("Sergei Brandt chaired the meeting. Kaja Quill objected to the plan." + QUOTE_BY_HE, ["Sergei Brandt"]),
     ],
 )  # fmt: skip
 def test_gender_from_the_article(text, expected):
-    """What the article writes next to a name (an honorific, a noun for a man or a woman) tells a "he" from a "she",
-    so the pronoun skips the person of the other sex."""
+    """What the article writes next to a name (an honorific, a noun for a man or a woman, a first name) tells a
+    "he" from a "she", so the pronoun skips the person of the other sex."""
     assert speakers(text) == expected
 
 
