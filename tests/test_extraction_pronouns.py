@@ -98,6 +98,37 @@ def test_gender_from_the_article(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the one woman named, as an object: "she" is not the man who is the subject
+        ("Karl Brandt met Anna Lindqvist in Strelsau on Monday." + QUOTE_BY_SHE, "Anna Lindqvist"),
+        # also when a subject of the other gender comes between
+        ("Anna Lindqvist met Karl Brandt in Strelsau. Lindqvist left without a word." + QUOTE_BY_HE, "Karl Brandt"),
+    ],
+)
+def test_a_pronoun_no_subject_fits_goes_to_the_one_person_of_its_gender_named_near(text, expected):
+    """When no speaker or subject before a pronoun is of its gender, the one person of that gender named near it in
+    any role is meant."""
+    assert speakers(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "candidates"),
+    [
+        # two women named as objects: gender cannot tell which
+        ("Karl Brandt met Anna Lindqvist and Sarah Quill on Monday." + QUOTE_BY_SHE, {"Anna Lindqvist", "Sarah Quill"}),
+        # no woman at all: the men are not proposed for "she"
+        ("Karl Brandt spoke first. Walter Quill objected to the plan." + QUOTE_BY_SHE, {"Karl Brandt", "Walter Quill"}),
+    ],
+)
+def test_a_pronoun_that_fits_nobody_is_speaker_unknown(text, candidates):
+    """ "Speaker unknown", with the people named as candidates, rather than a person of the other gender."""
+    (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert proposal.speaker is None
+    assert candidates <= set(proposal.candidates)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # a relative clause inside the introductory phrase
