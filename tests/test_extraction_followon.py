@@ -74,3 +74,27 @@ def test_a_quote_after_narration_that_does_not_introduce_it_is_speaker_unknown(t
     assert first == ("Karl Brandt", "explicit", [])
     assert follow_on[:2] == ("", "")
     assert "Karl Brandt" in follow_on[2]
+
+
+FOLLOW_ON = '\n\n"Nobody will leave this room before we agree."'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the paragraph before names someone else only as whom the speaker spoke to, wrote to or spoke of
+        ('"We are ready," Karl Brandt told Anna Lindqvist.' + FOLLOW_ON, "Karl Brandt"),
+        ('"We are ready," Karl Brandt said in a letter to Prime Minister Anna Lindqvist.' + FOLLOW_ON, "Karl Brandt"),
+        ('"We are ready," Karl Brandt said.\n\n"It is late," Brandt said of Anna Lindqvist, the minister.' + FOLLOW_ON,
+         "Karl Brandt"),
+        # narration whose subject is the speaker, with another person as its object, leading in with a colon
+        ('"We are ready," Karl Brandt said.\n\nBrandt praised Anna Lindqvist, who won the vote, and said:' + FOLLOW_ON,
+         "Karl Brandt"),
+        # but a paragraph whose quote is someone else's: the follow-on is hers
+        ('"We are ready," Karl Brandt said.\n\n"It is late," Anna Lindqvist said.' + FOLLOW_ON, "Anna Lindqvist"),
+    ],
+)  # fmt: skip
+def test_a_person_named_only_as_an_object_does_not_take_the_follow_on(text, expected):
+    """Only a speaker or a sentence's subject can go on talking: a person named as an object, an addressee or a
+    topic in the paragraph before is never the speaker of the follow-on quote."""
+    assert speakers(text)[-1][:2] == (expected, "follow-on")

@@ -62,6 +62,72 @@ def test_gender_from_first_names(text, expected):
     assert speakers(text) == expected
 
 
+QUOTE_BY_SHE = '\n\n"We will go ahead anyway," she said.'
+QUOTE_BY_HE = '\n\n"We will go ahead anyway," he said.'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a noun for a man heading the appositive: the nearer person is a "he", so "she" is the woman before him
+        ("Lou Grayson chaired the meeting. Robin Ames, a spokesman for the ministry, objected." + QUOTE_BY_SHE,
+         ["Lou Grayson"]),
+        # the noun right before the name: "her husband, Lou Ames," is a man
+        ("Robin Ames chaired the meeting. Her husband, Lou Ames, objected to the plan." + QUOTE_BY_SHE,
+         ["Robin Ames"]),
+        ("Robin Ames chaired the meeting. Spokeswoman Lou Grayson objected to the plan." + QUOTE_BY_HE,
+         ["Robin Ames"]),
+        # an appositive after an age: "the first woman to …"
+        ("Lou Grayson chaired the meeting. Robin Ames, 54, the first woman to lead the council, objected."
+         + QUOTE_BY_HE, ["Lou Grayson"]),
+        # an honorific on a later mention by surname
+        ("Lou Grayson chaired the meeting. Robin Ames objected to the plan. Mr. Ames left early." + QUOTE_BY_SHE,
+         ["Lou Grayson"]),
+        # a noun in a clause about someone else says nothing of the name: "whose wife" is not Robin Ames
+        ("Lou Grayson chaired the meeting. Robin Ames, whose wife is a judge, objected." + QUOTE_BY_HE,
+         ["Robin Ames"]),
+        # first names common in international news: "Jacinda" is a "she", "Mevlüt" and "Sergei" are a "he"
+        ("Jacinda Quill chaired the meeting. Mevlüt Brandt objected to the plan." + QUOTE_BY_SHE, ["Jacinda Quill"]),
+        ("Sergei Brandt chaired the meeting. Kaja Quill objected to the plan." + QUOTE_BY_HE, ["Sergei Brandt"]),
+    ],
+)  # fmt: skip
+def test_gender_from_the_article(text, expected):
+    """What the article writes next to a name (an honorific, a noun for a man or a woman, a first name) tells a
+    "he" from a "she", so the pronoun skips the person of the other sex."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the one woman named, as an object: "she" is not the man who is the subject
+        ("Karl Brandt met Anna Lindqvist in Strelsau on Monday." + QUOTE_BY_SHE, "Anna Lindqvist"),
+        # also when a subject of the other gender comes between
+        ("Anna Lindqvist met Karl Brandt in Strelsau. Lindqvist left without a word." + QUOTE_BY_HE, "Karl Brandt"),
+    ],
+)
+def test_a_pronoun_no_subject_fits_goes_to_the_one_person_of_its_gender_named_near(text, expected):
+    """When no speaker or subject before a pronoun is of its gender, the one person of that gender named near it in
+    any role is meant."""
+    assert speakers(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "candidates"),
+    [
+        # two women named as objects: gender cannot tell which
+        ("Karl Brandt met Anna Lindqvist and Sarah Quill on Monday." + QUOTE_BY_SHE, {"Anna Lindqvist", "Sarah Quill"}),
+        # no woman at all: the men are not proposed for "she"
+        ("Karl Brandt spoke first. Walter Quill objected to the plan." + QUOTE_BY_SHE, {"Karl Brandt", "Walter Quill"}),
+    ],
+)
+def test_a_pronoun_that_fits_nobody_is_speaker_unknown(text, candidates):
+    """ "Speaker unknown", with the people named as candidates, rather than a person of the other gender."""
+    (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert proposal.speaker is None
+    assert candidates <= set(proposal.candidates)
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -5,7 +5,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .cues import CUE_WORDS
-from .first_names import gender_of_first_name
+from .first_names import gender_of_first_name, gender_of_noun
 
 # Words that come before a name as a title or role ("Secretary of State Mara Quill", "Rear Admiral Lin Tao").
 TITLE_WORDS = {
@@ -372,6 +372,15 @@ class Person:
     seen: list[int] = field(default_factory=list)  # where each full mention starts
 
 
+# An appositive after a name, after an age if one is given: "Karl Brandt, 54, a spokesman for …", "Jane, his wife,";
+# it opens in lower case or with a possessor ("Karl Brandt, Anna's husband"), not with another name or a clause.
+_APPOSITIVE = re.compile(r"\s*,\s*(?:\d+\s*,\s*)?((?:[a-z][\w-]*|[A-Z][\w-]*(?:'s|’s))(?:\s+[\w’'-]+){0,6})")
+# Words that end an appositive's head noun ("the first woman to lead …", "the wife of …"); a relative word opening it
+# ("who", "whose wife") leaves no head.
+APPOSITIVE_ENDS = ["of", "to", "for", "at", "in", "on", "from", "with", "by", "and", "or", "since", "who", "whose",
+    "which", "that", "whom"]  # fmt: skip
+
+
 class ArticlePeople:
     """Full names mentioned in one article, for resolving "Peskov", "Mr. Lin" or "the Kremlin spokesman"."""
 
@@ -398,12 +407,11 @@ class ArticlePeople:
                 self._add(" ".join(rest), start, end, title)
             elif len(rest) == 1 and self._titled(title, rest[0], start):
                 self.titled.add(folded(rest[0]))
-            if len(rest) == 1 and title:
-                honorific = bare(title[-1])
-                if honorific in MALE_HONORIFICS | FEMALE_HONORIFICS:
-                    person = self.find(rest[0], end)
-                    if person and not person.gender:
-                        person.gender = "f" if honorific in FEMALE_HONORIFICS else "m"
+            if len(rest) == 1:
+                # "Ms. Ardern", "spokeswoman Pardo": a later mention by surname says what the full one did not
+                person = self.find(rest[0], end)
+                if person and not person.gender:
+                    person.gender = self._gender_at(title, start, end)
         # In a title-case headline every word is capitalised ("Maher Tells Guest Muslim Violence", "Move Against
         # Hillary Clinton"): a name there counts only for a surname the text below never gives in full.
         known = {surname(person.name.split()) for person in self.people}
@@ -494,19 +502,37 @@ class ArticlePeople:
         context += " " + " ".join(before.lower().split()[-4:])
         if appositive:
             context += " " + appositive.group(1).lower()
-        gender = ""
-        if title and bare(title[0]) in FEMALE_HONORIFICS:
-            gender = "f"
-        elif title and bare(title[0]) in MALE_HONORIFICS:
-            gender = "m"
-        else:
-            gender = gender_of_first_name(bare(name.split()[0]))  # "Carly Fiorina" is a later "she"
+        # what this mention says of the person's sex, else the first name's ("Carly Fiorina" is a later "she")
+        gender = self._gender_at(title, start, end) or gender_of_first_name(bare(name.split()[0]))
         for person in self.people:
             if normalise(person.name) == normalise(name):
                 person.context += " " + context
                 person.seen.append(start)
+                person.gender = person.gender or gender
                 return
         self.people.append(Person(name, start, end, context, gender, [start]))
+
+    def _gender_at(self, title: list[str], start: int, end: int) -> str:
+        """What the words around one mention of a name say of the person's sex: an honorific ("Ms. Pardo", "Sir
+        Karl"), or a noun for a person of one sex in the title ("Congresswoman Ana Pardo"), right before the name
+        ("spokeswoman Ana Pardo", "his wife, Jane,") or heading its appositive ("Karl Brandt, 54, the first man to
+        …"). "" when they say nothing."""
+        for word in title:
+            if bare(word) in FEMALE_HONORIFICS | MALE_HONORIFICS:
+                return "f" if bare(word) in FEMALE_HONORIFICS else "m"
+        words = list(title)
+        before = re.split(r"[\n.;:]", self.text[max(0, start - 60) : start])[-1].split()
+        if before and not _POSSESSIVE.search(before[-1]):
+            words.append(before[-1])
+        appositive = _APPOSITIVE.match(self.text, end)
+        if appositive:
+            head = re.split(r"\s+(?:" + "|".join(APPOSITIVE_ENDS) + r")\b", " " + appositive.group(1))[0].split()
+            words += head[-1:]
+        for word in words:
+            gender = gender_of_noun(bare(word))
+            if gender:
+                return gender
+        return ""
 
     def _lower_case_word(self, word: str) -> bool:
         return re.search(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", self.text) is not None

@@ -62,10 +62,12 @@ PRONOUN_CONFIDENCE = 0.8
 FOLLOW_ON_CONFIDENCE = 0.7
 # A quote opening a paragraph after a paragraph of narration that does not lead into it (no colon, no reported speech
 # at its end): the narration's subject is no more its speaker than anyone else, so it is "speaker unknown".
+# So is a pronoun whose gender fits nobody named near it: the person of the other gender is not proposed.
 UNINTRODUCED_CONFIDENCE = 0.3
 RIVAL_PENALTY = 0.1
 DISTANCE_PENALTY = 0.1
 RIVAL_WINDOW = 300  # characters before the antecedent in which another person competes with it
+NAMED_WINDOW = 600  # characters before a pronoun in which a person of its gender named in any role may be meant
 MAX_CANDIDATES = 4
 # Not names: what a clause can start with that is not its subject ("Recently", "Democratic", "March").
 MONTHS = {
@@ -306,9 +308,33 @@ class SpeakerResolver(InstitutionSpeakers):
             if speaker and (not gender or not known or known == gender):
                 self._remember_choice(at, pos, speaker, candidates[index + 1 :], gender)
                 return speaker
+        # no speaker or subject of the pronoun's gender: "Brandt met Ana Pardo. … she said" is the one woman named
+        # near it in any role; with none or several, "speaker unknown" (below)
+        named = self._named_near(at, gender) if gender else []
+        if len(named) == 1:
+            self._remember_choice(at, named[0][0], named[0][1], [], gender)
+            return named[0][1]
         if candidates:
             self._remember_choice(at, candidates[0][0], candidates[0][1], candidates[1:], gender, clash=True)
         return candidates[0][1] if candidates else None
+
+    def _named_near(self, at: int, gender: str) -> list[tuple[int, Speaker]]:
+        """The people of `gender` named in the NAMED_WINDOW characters before `at`, as a subject, an object or
+        anything else, each with its latest mention (by the last word of the name)."""
+        start = max(0, at - NAMED_WINDOW)
+        found = []
+        for person in self.people.people:
+            last = person.name.split()[-1]
+            mentions = list(re.finditer(rf"(?<![\w-]){re.escape(last)}(?![\w-])", self.text[start:at]))
+            if person.gender != gender or not mentions:
+                continue
+            known = self._known(person.name)
+            if known:
+                speaker = self._from_official(known[0], person.name, known[1])
+            else:
+                speaker = Speaker(person.name, person.name, "explicit", is_new_official=True)
+            found.append((start + mentions[-1].start(), speaker))
+        return found
 
     def follow_on(self, at: int) -> Speaker | None:
         """Who goes on talking in a quote with no attribution of its own at `at`: the latest speaker or sentence
@@ -391,9 +417,7 @@ class SpeakerResolver(InstitutionSpeakers):
             base = PRONOUN_CONFIDENCE if speaker.method == "pronoun" else FOLLOW_ON_CONFIDENCE
             base -= RIVAL_PENALTY * min(len(choice.rivals), 2)
             base -= DISTANCE_PENALTY * min(max(choice.paragraphs - 1, 0), 3)
-            if choice.clash:
-                base -= RIVAL_PENALTY
-            if choice.unintroduced:
+            if choice.unintroduced or choice.clash:
                 base = min(base, UNINTRODUCED_CONFIDENCE)
             return round(max(base, 0.05), 2)
         if speaker.method == "role" and speaker.official_id is None:
