@@ -201,6 +201,9 @@ def test_a_statement_introduced_by_its_issuer(text, expected):
         'Karl Brandt spoke. Brandt was quoted by Nordpress as saying, "We will not be rushed on this."',
         'Karl Brandt spoke. "We will not be rushed on this," Brandt was quoted as saying by Nordpress.',
         'Nordpress quoted Karl Brandt as saying: "We will not be rushed on this."',
+        # after the quote: the passive with the outlet before "as saying", and an outlet of several words
+        'Karl Brandt spoke. "We will not be rushed on this," Brandt was quoted by Nordpress as saying.',
+        'Lou Grayson spoke. "We will not be rushed on this," the Nordpress news agency quoted Karl Brandt as saying.',
     ],
 )
 def test_quoted_as_saying_names_the_person_quoted_not_the_outlet(text):

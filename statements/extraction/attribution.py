@@ -278,8 +278,10 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     body = clause[lead:]
     if not body or body[0] in "\"“”'‘":
         return None
-    quoted = re.match(r"(\w+(?:\s+\w+)?)\s+quoted\s+(.+?)\s+as\s+saying", body)
-    if quoted:
+    # "…," Nordpress quoted Brandt as saying / the Nordpress news agency quoted Brandt as saying (the outlet is no
+    # speaker); in the passive ("Brandt was quoted by Nordpress as saying") the cue below finds the subject
+    quoted = re.match(r"((?:[\w'’.-]+\s+){1,5}?)quoted\s+(?!by\s)(.+?)\s+as\s+saying", body)
+    if quoted and not re.search(r"\b(?:was|were|is|are|been)\s+$", quoted.group(1)):
         np_start = start + lead + quoted.start(2)
         return _attribution("quoted", quoted.group(2), np_start, start, limit)
     cue = CUE.search(body)
