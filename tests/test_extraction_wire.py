@@ -265,3 +265,24 @@ def test_according_to_someone_then_the_reported_words(text, content):
     """ "According to X, <content with quoted words>": a paraphrase by X of what follows X's noun phrase."""
     (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
     assert (proposal.text, proposal.speaker.name) == (content, "Karl Brandt")
+
+
+@pytest.mark.parametrize(
+    ("attribution", "expected"),
+    [
+        ('"We will not be rushed on this," said a protester who gave her name only as Katya.', "Katya"),
+        ('"We will not be rushed on this," said a protester using the pseudonym Katya.', "Katya"),
+        ('"We will not be rushed on this," said a man who asked to be identified by his first name, Ali.', "Ali"),
+        ('"We will not be rushed on this," said a student, identified only as Lee.', "Lee"),
+        ('A student, identified only as Lee, said: "We will not be rushed on this."', "Lee"),
+        ('A protester who gave her name only as Katya said: "We will not be rushed on this."', "Katya"),
+        ('"We will not be rushed on this," said Katya, a protester who declined to give her surname.', "Katya"),
+        # no name given: nobody, not the person named before
+        ('"We will not be rushed on this," said a resident who did not want to be named.', ""),
+    ],
+)
+def test_a_name_given_instead_of_a_full_one_is_the_speaker(attribution, expected):
+    """ "a protester who gave her name only as Katya": the name as given is the speaker, not a description and not
+    the person last named; a later "she" is Katya too."""
+    text = f'Lou Grayson spoke on Monday.\n\n{attribution}\n\n"Nor will we," she added.'
+    assert speakers(text) == [expected, expected]

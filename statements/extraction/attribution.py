@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from .cues import CUE_WORDS, SPEECH_WORDS, alternatives
 from .first_names import gender_of_first_name
 from .names import (
+    GIVEN_NAME,
     JOINED_PARTICLE,
     PRONOUNS,
     ROLE_NOUNS,
@@ -273,6 +274,10 @@ def _role_then_name(before: str) -> bool:
 
 def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     """`"…," Peskov said.` / `"…," said Peskov, the Kremlin spokesman.` / `"…," he added.`"""
+    return _given_name(text, _post_attribution(text, start, limit))
+
+
+def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     clause = text[start:limit]
     lead = re.match(r"[\s,—–\-]*", clause).end()
     body = clause[lead:]
@@ -335,6 +340,10 @@ _ASIDE = re.compile(r"\s(?:—|–|--)\s[^—–\"“”]{1,120}?\s(?:—|–|--
 
 def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | None:
     """`Peskov said: "…"` / `he told CNN, "…"` / `According to Peskov, "…"`."""
+    return _given_name(text, _pre_attribution(text, floor, quote_open))
+
+
+def _pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | None:
     # an aside between dashes is no part of the attribution: "Bercow commented on the matter — which the BBC noted
     # as unusual — "…"" (blanked out, so that offsets stay those of the text)
     clause = _ASIDE.sub(lambda aside: " " * len(aside.group()), text[floor:quote_open])
@@ -384,6 +393,17 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
     if not found:
         return None
     return _attribution(cue.group(1).lower(), found[0], found[1], floor, quote_open)
+
+
+def _given_name(text: str, attribution: Attribution | None) -> Attribution | None:
+    """ "…," said a protester who gave her name only as Katya: the name given, not the description, is the speaker."""
+    if attribution is None or attribution.kind != "description":
+        return attribution
+    given = GIVEN_NAME.match(text, attribution.mention_start + len(attribution.mention))
+    if given is None:
+        return attribution
+    name = given.group("name")
+    return Attribution(attribution.cue, name, given.start("name"), attribution.start, attribution.end, "name")
 
 
 LEADING_CONJUNCTIONS = {"and", "but", "although", "though", "while", "as", "so", "yet", "then", "because", "if"}

@@ -105,6 +105,25 @@ ORG_WORDS = {
     "democrats", "republicans", "team", "train",
 }  # fmt: skip
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+# A name given instead of a full one, after the person's description: "a protester who gave her name only as Katya",
+# "using the pseudonym Katya", "who asked to be identified by his first name, Ali", "a student, identified only as
+# Lee". The name as given is the speaker (group "name"), not a description and not the person last named.
+_HIS = r"(?:his|her|their)\s+(?:first\s+|given\s+)?name"
+GIVEN_NAME = re.compile(
+    r"\s*,?\s*(?:"
+    rf"(?:who\s+)?(?:gave|gives|giving|give)\s+(?:only\s+)?{_HIS}\s+(?:only\s+)?as"
+    rf"|(?:who\s+)?(?:asked|wished|wanted|asking|wishing)\s+to\s+be\s+(?:identified|named|called|known)\s+"
+    rf"(?:only\s+)?(?:by\s+{_HIS},?|as)"
+    rf"|(?:identified|named|known)\s+only\s+(?:by\s+{_HIS},?|as)"
+    r"|(?:using|under|giving|who\s+gave|who\s+used)\s+the\s+(?:pseudonym|alias|nom\s+de\s+guerre|name)"
+    r"|(?:who\s+)?(?:goes|went)\s+by\s+(?:the\s+name\s+)?"
+    r")\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\b"
+)
+# ... or before it: "Katya, a protester who declined to give her surname", "Ali, 24, who would not give his last name"
+NAME_WITHOUT_SURNAME = re.compile(
+    r"\b(?P<name>[A-Z][\w'’-]+),[^.;:\"“”]{0,80}?\b(?:declined|refused|did\s+not\s+want|would\s+not|asked\s+not)\s+"
+    r"(?:to\s+)?(?:give|share|provide|use|be\s+identified\s+by)\s+(?:his|her|their)\s+(?:surname|(?:last|family|full)\s+name)"
+)
 
 # (a no-break space, \xa0, separates words: "Sen.\xa0Sanders" is two tokens)
 TOKEN = re.compile(r"[^\W\d_](?:[\w'’.\-]|[\x80-\x9f\xa1-\xff\u0300-\u036f])*|--|[,()]")
@@ -361,7 +380,10 @@ class ArticlePeople:
         self.text = text
         self.people: list[Person] = []
         self.prefixed: dict[str, Person] = {}  # normalised "Billionaire Donald Trump" -> Donald Trump
-        self.titled: set[str] = set()  # "erdogan": a lone name the article writes after a post ("President Erdoğan")
+        # "erdogan": a lone name the article writes after a post ("President Erdoğan"), or gives as the only name
+        # it has ("a protester who gave her name only as Katya")
+        given = [*GIVEN_NAME.finditer(text), *NAME_WITHOUT_SURNAME.finditer(text)]
+        self.titled: set[str] = {folded(match.group("name")) for match in given}
         self.complements: dict[str, list[str]] = {}  # normalised "Argentina Alberto Fernández" -> ["Argentina"]
         headlines = headline_spans(text)
         in_headlines = []
