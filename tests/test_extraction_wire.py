@@ -286,3 +286,16 @@ def test_a_name_given_instead_of_a_full_one_is_the_speaker(attribution, expected
     the person last named; a later "she" is Katya too."""
     text = f'Lou Grayson spoke on Monday.\n\n{attribution}\n\n"Nor will we," she added.'
     assert speakers(text) == [expected, expected]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        '"We will not be rushed on this," Ruritania\'s al-Hamad said.',
+        'Ruritania\'s al-Hamad told Nordpress: "We will not be rushed on this."',
+    ],
+)
+def test_a_place_s_possessive_before_a_surname_with_its_particle(attribution):
+    """ "Syria's al-Assad said": the surname is the speaker, not the country; it completes to the full name."""
+    text = f"Ruritanian President Bashar al-Hamad spoke on Monday.\n\n{attribution}"
+    assert speakers(text) == ["Bashar al-Hamad"]

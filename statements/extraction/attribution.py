@@ -428,7 +428,9 @@ def _head(phrase: str, at: int) -> tuple[str, int]:
     runs = name_runs(rest)
     if runs and runs[0][0] == 0:
         following = re.match(r"\s+([a-z][\w-]*)", rest[runs[0][1] :])
-        if following and not is_title(following.group(1)) and not _modifies_role(rest, runs):
+        # ("Ruritania's al-Hamad said": a surname with its particle follows, not a verb)
+        verb = following and not JOINED_PARTICLE.match(following.group(1)) and not is_title(following.group(1))
+        if verb and not _modifies_role(rest, runs):
             return rest[: runs[0][1]], at + offset  # "Brandt intimated …", "Brandt and other leaders": the name
     for index, word in enumerate(words[1:], start=1):
         token = word.group()
