@@ -299,3 +299,19 @@ def test_a_place_s_possessive_before_a_surname_with_its_particle(attribution):
     """ "Syria's al-Assad said": the surname is the speaker, not the country; it completes to the full name."""
     text = f"Ruritanian President Bashar al-Hamad spoke on Monday.\n\n{attribution}"
     assert speakers(text) == ["Bashar al-Hamad"]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "said the Nordland State Department's spokesman, Karl Brandt.",
+        "said the UK's Foreign Secretary, Karl Brandt.",
+        "said Ruritania's foreign minister, Karl Brandt, on Monday.",
+        "according to the ministry's spokesman, Karl Brandt.",
+    ],
+)
+def test_a_description_s_appositive_name_after_an_inverted_cue(attribution):
+    """ "…," said the UK's Foreign Secretary, Dominic Raab: the name, not the description (which went to the person
+    last named, or stayed a description)."""
+    text = f'Lou Grayson spoke on Monday.\n\n"We will not be rushed on this," {attribution}'
+    assert speakers(text) == ["Karl Brandt"]

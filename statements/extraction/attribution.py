@@ -252,6 +252,10 @@ def _np_after(text: str, start: int, end: int) -> tuple[str, int] | None:
     phrase = _trim_np(segment)
     if not phrase or word_count(phrase) > 12:
         return None
+    # "…," said the Nordland State Department's spokesman, Karl Brandt: a description's appositive name
+    appositive = _first_np(text, start, end, speaker=True)
+    if appositive and appositive[1] > start + lead + len(phrase):
+        return appositive
     return phrase, start + lead
 
 
