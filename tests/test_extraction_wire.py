@@ -315,3 +315,29 @@ def test_a_description_s_appositive_name_after_an_inverted_cue(attribution):
     last named, or stayed a description)."""
     text = f'Lou Grayson spoke on Monday.\n\n"We will not be rushed on this," {attribution}'
     assert speakers(text) == ["Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    ("attribution", "expected"),
+    [
+        ('In words attributed to Karl Brandt, "we will not be rushed on this."', "Karl Brandt"),
+        ('Remarks attributed to Karl Brandt were read out: "We will not be rushed on this."', "Karl Brandt"),
+        # the institution a statement is attributed to, never the person named before
+        ('"We will not be rushed on this," said a statement attributed to the Nordland foreign ministry.', ""),
+    ],
+)
+def test_words_attributed_to_someone_are_theirs(attribution, expected):
+    """ "words attributed to X", "a statement attributed to the ministry": X speaks, not the person last named."""
+    text = f"Lou Grayson spoke on Monday. {attribution}"
+    assert speakers(text) == [expected]
+
+
+def test_a_statement_attributed_to_an_institution_is_the_institution_s():
+    text = 'Lou Grayson spoke.\n\n"We will not be rushed," said a statement attributed to the Nordland ministry.'
+    (proposal,) = extract(text, published=DAY).proposals
+    assert (proposal.speaker.name, proposal.speaker.is_institution) == ("Nordland ministry", True)
+
+
+def test_words_attributed_to_him_are_the_person_last_named():
+    text = 'Karl Brandt spoke on Monday. He shared a quote that a fan attributed to him: "We will not be rushed."'
+    assert speakers(text) == ["Karl Brandt"]

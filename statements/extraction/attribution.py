@@ -39,6 +39,8 @@ INTRO_WORDS = {
     "here",
 }  # fmt: skip
 MIN_QUOTE_WORDS = 4
+# Cues with the speaker after them: "according to Peskov", "in words attributed to Peskov".
+SPEAKER_AFTER = {"according to", "attributed to"}
 # Lower-case words that can open the clause after a quote and still name its speaker ("the official said").
 POST_STARTERS = {"the", "a", "an", "he", "she", "it", "they", "his", "her", "their", "its", "one", "former", "both"}
 
@@ -239,7 +241,7 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
 # author or issuer is the speaker
 _DOCUMENT_BY = re.compile(
     r"\s*(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,2}?(?:statement|tweet|post|letter|message|release|"
-    r"readout|transcript|memo|email|report)s?\b[^.;:\"“”]{0,40}?\s(?:by|from)\s+"
+    r"readout|transcript|memo|email|report|remarks|comments|words)s?\b[^.;:\"“”]{0,40}?\s(?:by|from|attributed\s+to)\s+"
 )
 
 
@@ -315,9 +317,9 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
     if word_count(before) > 30 or _has_sentence_end(before) or before.lstrip()[0:1].isdigit():
         return None
-    if cue.group(1).lower() == "according to":
+    if cue.group(1).lower() in SPEAKER_AFTER:
         found = _np_after(text, start + lead + cue.end(), limit)
-        return _attribution("according to", found[0], found[1], start, limit) if found else None
+        return _attribution(cue.group(1).lower(), found[0], found[1], start, limit) if found else None
     if before.rstrip().endswith((",", "--", "—", "–", ")")):
         found = _first_np(text, start + lead, start + lead + cue.start(), speaker=True)
     else:
@@ -374,9 +376,9 @@ def _pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | No
     tail = clause[cue.end() :]
     if word_count(tail) > 10 or _has_sentence_end(tail):
         return None
-    if cue.group(1).lower() == "according to":
+    if cue.group(1).lower() in SPEAKER_AFTER:
         found = _np_after(text, floor + cue.end(), quote_open)
-        return _attribution("according to", found[0], found[1], floor, quote_open) if found else None
+        return _attribution(cue.group(1).lower(), found[0], found[1], floor, quote_open) if found else None
     participles = {"saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called"}
     earlier = cues[-2] if len(cues) > 1 else None
     if (
@@ -476,6 +478,8 @@ def _is_role_noun(word: str) -> bool:
 
 
 def _attribution(cue: str, phrase: str, at: int, start: int, end: int) -> Attribution | None:
+    if cue in SPEAKER_AFTER:
+        phrase = {"him": "he", "her": "she", "them": "they"}.get(phrase.lower(), phrase)  # "According to him, …"
     phrase, at = _head(phrase, at)
     kind = _np_kind(phrase)
     if not kind:

@@ -359,8 +359,7 @@ def _according_to(text: str, start: int, quote_open: int, end: int) -> tuple[Att
     found = _np_after(text, start + opening.end(), comma) if comma > 0 else None
     if not found or word_count(text[start + opening.end() : comma]) > 20:
         return None
-    mention = {"him": "he", "her": "she", "them": "they"}.get(found[0].lower(), found[0])  # "According to him, …"
-    attribution = _attribution("according to", mention, found[1], start, end)
+    attribution = _attribution("according to", found[0], found[1], start, end)
     if not _acceptable(attribution):
         return None
     return attribution, _trim_end(text, *_strip(text, comma + 1, end))
