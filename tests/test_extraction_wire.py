@@ -341,3 +341,17 @@ def test_a_statement_attributed_to_an_institution_is_the_institution_s():
 def test_words_attributed_to_him_are_the_person_last_named():
     text = 'Karl Brandt spoke on Monday. He shared a quote that a fan attributed to him: "We will not be rushed."'
     assert speakers(text) == ["Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        '"We will not be rushed on this," the official said on condition of anonymity.',
+        '"We will not be rushed on this," said the official, who was not authorised to speak publicly.',
+        'The official, who declined to be named, told Nordpress: "We will not be rushed on this."',
+    ],
+)
+def test_a_description_that_names_nobody_is_not_the_person_named_before(attribution):
+    """ "…," the official said on condition of anonymity: speaker unknown, never the official named earlier."""
+    text = f"Foreign Ministry official Karl Brandt spoke on Monday.\n\n{attribution}"
+    assert speakers(text) == [""]

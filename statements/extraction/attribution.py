@@ -53,6 +53,7 @@ class Attribution:
     start: int  # the attribution clause in the text
     end: int
     kind: str  # "name" | "pronoun" | "description"
+    anonymous: bool = False  # a description that says it names nobody: "the official, speaking on condition of …"
 
 
 @dataclass
@@ -401,12 +402,23 @@ def _pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | No
     return _attribution(cue.group(1).lower(), found[0], found[1], floor, quote_open)
 
 
+# Words by which a description says that it names nobody: "the official said on condition of anonymity", "the woman,
+# who did not want to be named", "an aide who was not authorised to speak publicly".
+ANONYMOUS = re.compile(
+    r"\b(?:on\s+(?:the\s+)?condition\s+of\s+anonymity|anonymously|(?:did\s+not|didn't|does\s+not|would\s+not)\s+"
+    r"(?:want\s+to\s+)?be\s+(?:named|identified)|(?:declined|refused|asked\s+not|wished\s+not)\s+to\s+be\s+"
+    r"(?:named|identified)|not\s+authori[sz]ed\s+to\s+(?:speak|talk|comment))\b"
+)
+
+
 def _given_name(text: str, attribution: Attribution | None) -> Attribution | None:
-    """ "…," said a protester who gave her name only as Katya: the name given, not the description, is the speaker."""
+    """ "…," said a protester who gave her name only as Katya: the name given, not the description, is the speaker;
+    "…," the official said on condition of anonymity: the description, never the person it might otherwise mean."""
     if attribution is None or attribution.kind != "description":
         return attribution
     given = GIVEN_NAME.match(text, attribution.mention_start + len(attribution.mention))
     if given is None:
+        attribution.anonymous = ANONYMOUS.search(text, attribution.start, attribution.end) is not None
         return attribution
     name = given.group("name")
     return Attribution(attribution.cue, name, given.start("name"), attribution.start, attribution.end, "name")

@@ -411,7 +411,10 @@ class SpeakerResolver(InstitutionSpeakers):
             return self._pronoun(mention, at)
         speaker = self._not_a_person(mention, at)
         if speaker is None:
-            speaker = self._name(mention, at) if attribution.kind == "name" else self._description(mention, at)
+            if attribution.kind == "name":
+                speaker = self._name(mention, at)
+            else:
+                speaker = self._description(mention, at, anonymous=attribution.anonymous)
         if speaker and attribution.cue in REPORT_CUES and speaker.method == "description" and names_one(mention):
             speaker = self._outlet(without_determiner(mention), mention)  # "…," Politico reported
         if speaker:
@@ -494,7 +497,9 @@ class SpeakerResolver(InstitutionSpeakers):
             full, mention, method if is_person else "description", is_new_official=is_person, title=" ".join(title)
         )
 
-    def _description(self, mention: str, at: int) -> Speaker | None:
+    def _description(self, mention: str, at: int, *, anonymous: bool = False) -> Speaker | None:
+        """A description: an organisation's ("the ministry"), a person's the article named ("the Kremlin spokesman"),
+        or a description kept as it is, which an `anonymous` one always is ("the official, who was not named")."""
         words = re.findall(r"[A-Za-z\-’']+", mention)
         article = words[0].lower() if words else ""
         core = " ".join(w for w in words if w.lower() not in {"the", "a", "an"})
@@ -512,7 +517,7 @@ class SpeakerResolver(InstitutionSpeakers):
             )
             name = earlier[-1].group() if earlier else core
             return Speaker(name, mention, "description")
-        if article != "a" and article != "an":
+        if article != "a" and article != "an" and not anonymous:
             for position, description, speaker in sorted(self.descriptions, key=lambda d: d[0], reverse=True):
                 if position < at and description.split()[-1].lower() == head:
                     return Speaker(speaker.name, mention, "description", speaker.official_id)
