@@ -355,3 +355,17 @@ def test_a_description_that_names_nobody_is_not_the_person_named_before(attribut
     """ "…," the official said on condition of anonymity: speaker unknown, never the official named earlier."""
     text = f"Foreign Ministry official Karl Brandt spoke on Monday.\n\n{attribution}"
     assert speakers(text) == [""]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        '"We will not be rushed on this," Port Nord director of Amnesty International Man-kei Tam said.',
+        '"We will not be rushed on this," Nordland director of Amnesty International Man-kei Tam said.',
+        'Nordland head of the Nordic League Man-kei Tam told Nordpress: "We will not be rushed on this."',
+    ],
+)
+def test_a_place_and_a_role_of_an_organisation_before_a_name(attribution):
+    """ "Hong Kong director of Amnesty International Man-kei Tam said": the person, not the place nor the body (a
+    given name with a lower-case tail after its hyphen is a name, not a modifier like "Ohio-raised")."""
+    assert speakers(f"Lou Grayson spoke on Monday.\n\n{attribution}") == ["Man-kei Tam"]

@@ -280,12 +280,22 @@ def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
             and (
                 (token.endswith(".") and bare(token) in ABBREVIATED_TITLES - {"mr", "mrs", "ms", "dr"})
                 or token.lower().endswith(("-based", "-born"))
-                or re.fullmatch(r"[A-Z][\w’']*-[a-z]+", token)  # "Manhattan-made", "Ohio-raised": a modifier
+                # "Manhattan-made", "Ohio-raised": a modifier (but "Man-kei", "Jae-in" are given names)
+                or re.fullmatch(r"[A-Z][\w’']*-(?:[a-z]*(?:ed|en)|" + _MODIFIER_TAILS + ")", token)
                 or (_is_role(bare(token)) and len(tokens) - index > 2)
                 # "Senate Intelligence Ranking Democrat Dianne Feinstein", "City Council Speaker Melissa Mark-Viverito":
                 # a title word inside the run, with a person's name after it
                 or (
                     bare(token) in NAMED_TITLE_WORDS
+                    and len(tokens) - index > 2
+                    and looks_like_person(tokens[index + 1 :])
+                )
+                # "director of Amnesty International Man-kei Tam": an organisation's name that ends in its word ("Port
+                # Nord" starts with it: "Chief Executive of Port Nord Ana Pardo" is a place written elsewhere), then a
+                # person's
+                or (
+                    bare(token) in ORG_WORDS
+                    and index > cut
                     and len(tokens) - index > 2
                     and looks_like_person(tokens[index + 1 :])
                 )
@@ -295,6 +305,10 @@ def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
             while cut < len(tokens) - 1 and is_title(tokens[cut]):
                 cut += 1
     return tokens[:cut], tokens[cut:]
+
+
+# The lower-case tails of a place's modifier that are no participle ("Los Angeles-area", "Ohio-born").
+_MODIFIER_TAILS = "area|made|born|bred|grown|run|built|led|style|era|like|wide|native|type|friendly"
 
 
 def _is_role(word: str) -> bool:

@@ -125,12 +125,14 @@ def _personal(speaker: Speaker, mention: str) -> bool:
 
 
 def _role_between(before: str, words: str) -> bool:
-    """What joins an employer or a patron to a person: "DoubleLine Capital portfolio manager Bonnie Baha", "Clinton's
-    top foreign policy aide Jake Sullivan", "American Action Forum's Douglas Holtz-Eakin"."""
+    """What joins an employer, a patron or a place to a person: "DoubleLine Capital portfolio manager Bonnie Baha",
+    "Clinton's top foreign policy aide Jake Sullivan", "American Action Forum's Douglas Holtz-Eakin", "Port Nord
+    director of Amnesty International Man-kei Tam" (the role's complement written before the name)."""
     tokens = words.split()
     if not tokens:
         return before.rstrip().endswith(("'s", "’s"))
-    return len(tokens) <= 4 and all(t.islower() for t in tokens) and bare(tokens[-1]) in ROLE_NOUNS
+    role = re.split(r"\s(?:of|at|for)\s", f" {words} ")[0].split()
+    return 0 < len(role) <= 4 and len(tokens) <= 8 and all(t.islower() for t in tokens) and bare(role[-1]) in ROLE_NOUNS
 
 
 _QUOTE_MARK = re.compile(r"''|[\"“”„«»]")
