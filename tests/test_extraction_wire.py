@@ -369,3 +369,23 @@ def test_a_place_and_a_role_of_an_organisation_before_a_name(attribution):
     """ "Hong Kong director of Amnesty International Man-kei Tam said": the person, not the place nor the body (a
     given name with a lower-case tail after its hyphen is a name, not a modifier like "Ohio-raised")."""
     assert speakers(f"Lou Grayson spoke on Monday.\n\n{attribution}") == ["Man-kei Tam"]
+
+
+@pytest.mark.parametrize(
+    ("mention", "name", "title"),
+    [
+        ("Ruritanian Foreign Ministry spokeswoman Ana Pardo", "Ana Pardo", "Ruritanian Foreign Ministry spokeswoman"),
+        ("Port Nord leader Ana Pardo", "Ana Pardo", "Port Nord leader"),
+        ("Ruritania's deputy foreign minister Ana Pardo", "Ana Pardo", "Ruritania's deputy foreign minister"),
+        ("the Nordland State Department's spokesman Ned Pardo", "Ned Pardo", "Nordland State Department's spokesman"),
+        ("Nordland's Foreign Secretary Karl Brandt", "Karl Brandt", "Nordland's Foreign Secretary"),
+        ("Ruritania's Supreme Leader Ali Karimi", "Ali Karimi", "Ruritania's Supreme Leader"),
+        # a role for someone else is no title of the name after it
+        ("a spokesman for Karl Brandt", "Karl Brandt", ""),
+    ],
+)
+def test_a_place_and_a_role_before_a_name_are_its_title(mention, name, title):
+    """ "Russian Foreign Ministry spokeswoman Maria Zakharova", "Hong Kong leader Carrie Lam": the person is the name,
+    and the place and the role are the title, which the page offers as the post; the place is never the speaker."""
+    (proposal,) = extract(f'"We will not be rushed on this," {mention} said.', published=DAY).proposals
+    assert (proposal.speaker.name, proposal.speaker.title, proposal.speaker.is_person) == (name, title, True)

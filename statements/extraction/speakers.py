@@ -21,6 +21,7 @@ from .names import (
     clean_tokens,
     folded,
     headline_spans,
+    is_title,
     looks_like_person,
     name_runs,
     normalise,
@@ -474,6 +475,15 @@ class SpeakerResolver(InstitutionSpeakers):
                 chosen = later
         title, tokens = candidates[chosen]
         honorific = any(bare(word) in HONORIFICS for word in title)
+        # "Ruritanian Foreign Ministry spokeswoman Ana Pardo", "Hong Kong leader Carrie Lam", "Nordland's Foreign
+        # Secretary Karl Brandt": the place and the role written before the name are its title (offered as a post)
+        before = mention[: runs[chosen][0]].split()
+        while before and before[0].lower() in {"the", "a", "an", "his", "her", "their", "its"}:
+            before = before[1:]
+        # (not "a spokesman for Karl Brandt": a role of someone else)
+        role = before + title
+        if before and len(role) <= 8 and any(bare(w) in ROLE_NOUNS or is_title(w) for w in role):
+            title = role if bare(role[-1]) not in {"for", "of", "to", "at", "by", "with", "from"} else title
         # "Foreign Minister Karl Brandt and Anna Lindqvist": keep the first person only
         name = " ".join(tokens)
         known = self._known(name)
