@@ -204,6 +204,10 @@ def test_a_statement_introduced_by_its_issuer(text, expected):
         # after the quote: the passive with the outlet before "as saying", and an outlet of several words
         'Karl Brandt spoke. "We will not be rushed on this," Brandt was quoted by Nordpress as saying.',
         'Lou Grayson spoke. "We will not be rushed on this," the Nordpress news agency quoted Karl Brandt as saying.',
+        # "cited … as saying" is the same convention
+        'Lou Grayson spoke. "We will not be rushed on this," the agency cited Karl Brandt as saying.',
+        'Lou Grayson spoke. Nordpress cited Karl Brandt as saying: "We will not be rushed on this."',
+        'Lou Grayson spoke. Karl Brandt, quoted by Nordpress as saying: "We will not be rushed on this."',
     ],
 )
 def test_quoted_as_saying_names_the_person_quoted_not_the_outlet(text):

@@ -290,9 +290,9 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     body = clause[lead:]
     if not body or body[0] in "\"“”'‘":
         return None
-    # "…," Nordpress quoted Brandt as saying / the Nordpress news agency quoted Brandt as saying (the outlet is no
+    # "…," Nordpress quoted Brandt as saying / the Nordpress news agency cited Brandt as saying (the outlet is no
     # speaker); in the passive ("Brandt was quoted by Nordpress as saying") the cue below finds the subject
-    quoted = re.match(r"((?:[\w'’.-]+\s+){1,5}?)quoted\s+(?!by\s)(.+?)\s+as\s+saying", body)
+    quoted = re.match(r"((?:[\w'’.-]+\s+){1,5}?)(?:quoted|cited)\s+(?!by\s)(.+?)\s+as\s+saying", body)
     if quoted and not re.search(r"\b(?:was|were|is|are|been)\s+$", quoted.group(1)):
         np_start = start + lead + quoted.start(2)
         return _attribution("quoted", quoted.group(2), np_start, start, limit)
@@ -354,14 +354,14 @@ def _pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | No
     # an aside between dashes is no part of the attribution: "Bercow commented on the matter — which the BBC noted
     # as unusual — "…"" (blanked out, so that offsets stay those of the text)
     clause = _ASIDE.sub(lambda aside: " " * len(aside.group()), text[floor:quote_open])
-    quoted = re.search(r"\bquoted\s+(.+?)\s+as\s+saying\b", clause)
-    passive = re.search(r"\s(?:was|were|is|has been)\s+quoted\s+(?:by\s+.+?\s+)?as\s+saying\b", clause)
+    quoted = re.search(r"\b(?:quoted|cited)\s+(?!by\s)(.+?)\s+as\s+saying\b", clause)
+    passive = re.search(r"\s(?:was|were|is|has been)\s+(?:quoted|cited)\s+(?:by\s+.+?\s+)?as\s+saying\b", clause)
     if passive and word_count(clause[passive.end() :]) <= 3:
         # "Brandt was quoted by Nordpress as saying: '…'": the subject of the passive, not the outlet
         found = _last_np(text, floor, floor + passive.start())
         return _attribution("quoted", found[0], found[1], floor, quote_open) if found else None
     if quoted and word_count(clause[quoted.end() :]) <= 3:
-        # "TASS quoted Peskov as saying: '…'": the outlet is not the speaker
+        # "TASS quoted Peskov as saying: '…'", "TASS cited Peskov as saying": the outlet is not the speaker
         return _attribution("quoted", quoted.group(1), floor + quoted.start(1), floor, quote_open)
     issued = _STATEMENT_FROM.search(clause) or _ISSUED_STATEMENT.search(clause)
     if issued and not CUE.search(clause, issued.end()):
