@@ -386,6 +386,11 @@ def test_a_place_and_a_role_of_an_organisation_before_a_name(attribution):
         ("Ruritania's Supreme Leader Ali Karimi", "Ali Karimi", "Ruritania's Supreme Leader"),
         # a role for someone else is no title of the name after it
         ("a spokesman for Karl Brandt", "Karl Brandt", ""),
+        # ... nor a description of how the name was given
+        ("a protester using the pseudonym Katya", "Katya", ""),
+        # the place and the role set off by commas before the name
+        ("Turkey's foreign minister, Karl Brandt,", "Karl Brandt", "Turkey's foreign minister"),
+        ("the UK's Foreign Secretary, Karl Brandt,", "Karl Brandt", "UK's Foreign Secretary"),
     ],
 )
 def test_a_place_and_a_role_before_a_name_are_its_title(mention, name, title):
@@ -393,3 +398,25 @@ def test_a_place_and_a_role_before_a_name_are_its_title(mention, name, title):
     and the place and the role are the title, which the page offers as the post; the place is never the speaker."""
     (proposal,) = extract(f'"We will not be rushed on this," {mention} said.', published=DAY).proposals
     assert (proposal.speaker.name, proposal.speaker.title, proposal.speaker.is_person) == (name, title, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            '"We will not be rushed on this," said Ruritania\'s deputy foreign minister, Ana Pardo.',
+            "Ruritania's deputy foreign minister",
+        ),
+        # a clause before the name, not an appositive: no title
+        ('When she met the foreign minister, Ana Pardo said: "We will not be rushed on this."', ""),
+        (
+            '"We will not be rushed on this," said Ruritania\'s deputy foreign minister, Ana Pardo, on Monday.',
+            "Ruritania's deputy foreign minister",
+        ),
+    ],
+)
+def test_a_role_set_off_before_an_appositive_name_is_its_title(text, title):
+    """ "said the UK's Foreign Secretary, Dominic Raab": the role is the name's title only when the name stands in
+    apposition to it (a comma or the clause's end after the name)."""
+    (proposal,) = extract(text, published=DAY).proposals
+    assert (proposal.speaker.name, proposal.speaker.title) == ("Ana Pardo", title)

@@ -136,6 +136,24 @@ def _role_between(before: str, words: str) -> bool:
     return 0 < len(role) <= 4 and len(tokens) <= 8 and all(t.islower() for t in tokens) and bare(role[-1]) in ROLE_NOUNS
 
 
+def _role_before_appositive(text: str, start: int, end: int) -> list[str]:
+    """ "Turkey's foreign minister, Mevlüt Çavuşoğlu, said", "said the UK's Foreign Secretary, Karl Brandt.": the place
+    and the role set off before the name at text[start:end], when the name is in apposition to them (a comma or the
+    clause's end follows it); [] when there are none."""
+    if not re.search(r",\s*$", text[max(0, start - 3) : start]) or not re.match(r"\s*(?:[,.;]|$)", text[end:]):
+        return []
+    words = text[max(0, start - 120) : start].rstrip(" ,").split()
+    role: list[str] = []
+    while words and len(role) < 6:
+        word = words.pop()
+        if not re.fullmatch(r"[\w'’.-]+", word) or bare(word) in NOT_NAME_WORDS or CUE.fullmatch(word):
+            break  # "…," said | the | "On Monday," | a quotation mark
+        role.insert(0, word)
+    if not role or not (bare(role[-1]) in ROLE_NOUNS or is_title(role[-1])):
+        return []
+    return role
+
+
 _QUOTE_MARK = re.compile(r"''|[\"“”„«»]")
 # A verb and "that": reported content, even with a verb the cue table lacks ("Brandt was quick to add that …",
 # "Brandt speculated that …"), leads into the quote paragraph that follows.
@@ -480,10 +498,13 @@ class SpeakerResolver(InstitutionSpeakers):
         before = mention[: runs[chosen][0]].split()
         while before and before[0].lower() in {"the", "a", "an", "his", "her", "their", "its"}:
             before = before[1:]
-        # (not "a spokesman for Karl Brandt": a role of someone else)
+        # (not "a spokesman for Karl Brandt": a role of someone else; not "a protester using the pseudonym Katya")
         role = before + title
-        if before and len(role) <= 8 and any(bare(w) in ROLE_NOUNS or is_title(w) for w in role):
+        clause = any((w.islower() and w.endswith("ing")) or bare(w) in {"who", "which", "that"} for w in before)
+        if before and not clause and len(role) <= 8 and any(bare(w) in ROLE_NOUNS or is_title(w) for w in role):
             title = role if bare(role[-1]) not in {"for", "of", "to", "at", "by", "with", "from"} else title
+        if not before and not title:
+            title = _role_before_appositive(self.text, at, at + len(mention))
         # "Foreign Minister Karl Brandt and Anna Lindqvist": keep the first person only
         name = " ".join(tokens)
         known = self._known(name)
