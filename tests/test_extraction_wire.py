@@ -420,3 +420,17 @@ def test_a_role_set_off_before_an_appositive_name_is_its_title(text, title):
     apposition to it (a comma or the clause's end after the name)."""
     (proposal,) = extract(text, published=DAY).proposals
     assert (proposal.speaker.name, proposal.speaker.title) == ("Ana Pardo", title)
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "The remarks were made by Karl Brandt on Monday.",
+        "Karl Brandt made the remarks at a news conference in Strelsau.",
+        "Foreign Minister Karl Brandt made the comments in Strelsau.",
+    ],
+)
+def test_the_sentence_after_a_quote_that_says_whose_remarks_they_were(after):
+    """ "…" The remarks were made by X: X spoke, not the person named before (the quote went on from Lou Grayson)."""
+    text = f'Lou Grayson spoke on Monday.\n\n"We will not be rushed on this. We will wait." {after}'
+    assert speakers(text) == ["Karl Brandt"]

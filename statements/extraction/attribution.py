@@ -335,6 +335,30 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
 
 
+# The sentence after a quote that says whose words they were: "The remarks were made by Karl Brandt on Monday.",
+# "Brandt made the remarks at a news conference."
+_REMARKS = r"(?:remarks|comments|words|statement)"
+_REMARKS_BY = re.compile(
+    rf"\s*(?:The|These|Those|His|Her|Their|Such)\s+{_REMARKS}\s+(?:were|was)\s+(?:made|delivered|given|written|posted)"
+    r"\s+by\s+"
+)
+_MADE_REMARKS = re.compile(rf"\s+(?:made|delivered|gave)\s+(?:the|these|those|his|her|their)\s+{_REMARKS}\b")
+
+
+def remarks_after(text: str, start: int, end: int) -> Attribution | None:
+    """`"…" The remarks were made by Karl Brandt on Monday.` / `"…" Brandt made the remarks in Strelsau.`: the
+    sentence text[start:end] right after a quote that ends a sentence names its speaker."""
+    by = _REMARKS_BY.match(text, start, end)
+    if by:
+        found = _np_after(text, by.end(), end)
+        return _attribution("remarks", found[0], found[1], start, end) if found else None
+    made = _MADE_REMARKS.search(text, start, end)
+    if made and word_count(text[start : made.start()]) <= 8:
+        found = _first_np(text, start, made.start())
+        return _attribution("remarks", found[0], found[1], start, end) if found else None
+    return None
+
+
 # A statement introduced by its issuer: "the following statement from the king: "…"", "The ministry issued a
 # statement: "…"", "Brandt released a statement which said, "…"".
 _STATEMENT_FROM = re.compile(r"\bstatements?\s+(?:from|by)\s+([^,:;]{1,60}?)\s*[:,]\s*$")

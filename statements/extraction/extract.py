@@ -17,6 +17,7 @@ from .attribution import (
     _Unit,
     post_attribution,
     pre_attribution,
+    remarks_after,
     word_count,
 )
 from .cues import act_of
@@ -237,6 +238,10 @@ def _quote_items(text: str) -> list[_Item]:
             unit.post = signature(text, paras, unit)
             if unit.post is not None:
                 signed.add(id(unit))
+            elif not last.continues and text[last.start : last.end].rstrip()[-1:] in {".", "!", "?"}:
+                # '"…." The remarks were made by Brandt on Monday.': the sentence after a whole quoted one
+                lpara = paras[last.paragraph]
+                unit.post = remarks_after(text, last.close_end, sentence_end(text, last.close_end, lpara.end))
 
     items: list[_Item] = []
     previous_unit: _Unit | None = None
