@@ -281,6 +281,10 @@ def test_according_to_someone_then_the_reported_words(text, content):
         ('A student, identified only as Lee, said: "We will not be rushed on this."', "Lee"),
         ('A protester who gave her name only as Katya said: "We will not be rushed on this."', "Katya"),
         ('"We will not be rushed on this," said Katya, a protester who declined to give her surname.', "Katya"),
+        ('"We will not be rushed on this," said a nurse who gave only her first name, Katya.', "Katya"),
+        ('"We will not be rushed on this," said a woman who identified herself only as Katya.', "Katya"),
+        ('"We will not be rushed on this," said a fighter who goes by the name Abu Katya.', "Abu Katya"),
+        ('"We will not be rushed on this," said a trader who asked to be identified only as Ms. Katya.', "Katya"),
         # no name given: nobody, not the person named before
         ('"We will not be rushed on this," said a resident who did not want to be named.', ""),
     ],

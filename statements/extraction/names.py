@@ -111,13 +111,14 @@ PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 _HIS = r"(?:his|her|their)\s+(?:first\s+|given\s+)?name"
 GIVEN_NAME = re.compile(
     r"\s*,?\s*(?:"
-    rf"(?:who\s+)?(?:gave|gives|giving|give)\s+(?:only\s+)?{_HIS}\s+(?:only\s+)?as"
+    rf"(?:who\s+)?(?:would\s+)?(?:only\s+)?(?:gave|gives|giving|give)\s+(?:only\s+)?{_HIS}(?:\s+only)?(?:\s+as|,)"
     rf"|(?:who\s+)?(?:asked|wished|wanted|asking|wishing)\s+to\s+be\s+(?:identified|named|called|known)\s+"
     rf"(?:only\s+)?(?:by\s+{_HIS},?|as)"
     rf"|(?:identified|named|known)\s+only\s+(?:by\s+{_HIS},?|as)"
+    r"|(?:who\s+)?identified\s+(?:himself|herself|themselves)\s+(?:only\s+)?as"
     r"|(?:using|under|giving|who\s+gave|who\s+used)\s+the\s+(?:pseudonym|alias|nom\s+de\s+guerre|name)"
-    r"|(?:who\s+)?(?:goes|went)\s+by\s+(?:the\s+name\s+)?"
-    r")\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\b"
+    r"|(?:who\s+)?(?:goes|went)\s+by(?:\s+the\s+name)?"
+    r")\s+(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\b"
 )
 # ... or before it: "Katya, a protester who declined to give her surname", "Ali, 24, who would not give his last name"
 NAME_WITHOUT_SURNAME = re.compile(
