@@ -438,3 +438,17 @@ def test_the_sentence_after_a_quote_that_says_whose_remarks_they_were(after):
     """ "…" The remarks were made by X: X spoke, not the person named before (the quote went on from Lou Grayson)."""
     text = f'Lou Grayson spoke on Monday.\n\n"We will not be rushed on this. We will wait." {after}'
     assert speakers(text) == ["Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [
+        ("Costa Nordia's Crown Prince Karl Brandt", "Karl Brandt"),
+        ("Costa Nordia's Chief Executive Ana Pardo", "Ana Pardo"),
+        ("Costa Nordia's Secretary-General Ana Pardo", "Ana Pardo"),
+    ],
+)
+def test_a_place_s_possessive_before_a_titled_name_is_not_the_speaker(mention, name):
+    """ "Saudi Arabia's Crown Prince Mohammed bin Salman said": the person, not the country (a place of two words
+    looks like a person's name)."""
+    assert speakers(f'"We will not be rushed on this," {mention} said.') == [name]

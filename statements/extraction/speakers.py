@@ -130,8 +130,13 @@ def _role_between(before: str, words: str) -> bool:
     "Clinton's top foreign policy aide Jake Sullivan", "American Action Forum's Douglas Holtz-Eakin", "Port Nord
     director of Amnesty International Man-kei Tam" (the role's complement written before the name)."""
     tokens = words.split()
-    if not tokens:
-        return before.rstrip().endswith(("'s", "’s"))
+    if before.rstrip().endswith(("'s", "’s")):
+        # "Saudi Arabia's Crown Prince Mohammed bin Salman": a place's or a body's possessive before a titled name
+        return not tokens or (
+            len(tokens) <= 6
+            and all(t.islower() for t in tokens)
+            and (bare(tokens[-1]) in ROLE_NOUNS or is_title(tokens[-1]))
+        )
     role = re.split(r"\s(?:of|at|for)\s", f" {words} ")[0].split()
     return 0 < len(role) <= 4 and len(tokens) <= 8 and all(t.islower() for t in tokens) and bare(role[-1]) in ROLE_NOUNS
 
