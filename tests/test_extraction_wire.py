@@ -452,3 +452,16 @@ def test_a_place_s_possessive_before_a_titled_name_is_not_the_speaker(mention, n
     """ "Saudi Arabia's Crown Prince Mohammed bin Salman said": the person, not the country (a place of two words
     looks like a person's name)."""
     assert speakers(f'"We will not be rushed on this," {mention} said.') == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We will not be rushed on this," Ruritania\'s ambassador to the United Nations, Ana Pardo, told the council.',
+        '"We will not be rushed on this," said Ruritania\'s ambassador to the United Nations, Ana Pardo.',
+        'Ruritania\'s ambassador to Nordland, Ana Pardo, said: "We will not be rushed on this."',
+    ],
+)
+def test_a_possessive_role_to_a_named_body_then_the_appositive_name(text):
+    """ "Russia's ambassador to the United Nations, Vassily Nebenzia, told": the name, not "Russia's ambassador"."""
+    assert speakers(f"Lou Grayson spoke on Monday.\n\n{text}") == ["Ana Pardo"]

@@ -127,8 +127,11 @@ def _trim_np(phrase: str) -> str:
     return padded.strip(" ,.")
 
 
-# "of the Nordland League for Human Rights": a description's complement naming an organisation in capitals
-_OF_A_NAMED_BODY = re.compile(r"\s+(?:of|for|at)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’.-]*))*")
+# "of the Nordland League for Human Rights", "to the United Nations": a description's complement naming an
+# organisation or a place in capitals
+_OF_A_NAMED_BODY = re.compile(
+    r"\s+(?:of|for|at|to)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’.-]*))*"
+)
 
 
 def _names_person(tokens: list[str]) -> bool:
@@ -169,7 +172,8 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
     # "The leader of the league, Karl Brandt, warned": the appositive name says more than the description, also
     # after the name of what it leads ("the president of the Nordland League for Human Rights, Karl Brandt, said")
     after = lead + len(phrase)
-    described = phrase[:1].islower() or phrase.split()[0] in {"The", "A", "An"}
+    # ("Russia's ambassador to the United Nations, Vassily Nebenzia, told": a possessive before a common noun)
+    described = phrase[:1].islower() or phrase.split()[0] in {"The", "A", "An"} or phrase.split()[-1].islower()
     # (only next to a cue: as the antecedent of a later pronoun it lost more right names than it gave)
     body = _OF_A_NAMED_BODY.match(segment, after) if described and speaker else None
     if body:
