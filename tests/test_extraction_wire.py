@@ -208,6 +208,9 @@ def test_a_statement_introduced_by_its_issuer(text, expected):
         'Lou Grayson spoke. "We will not be rushed on this," the agency cited Karl Brandt as saying.',
         'Lou Grayson spoke. Nordpress cited Karl Brandt as saying: "We will not be rushed on this."',
         'Lou Grayson spoke. Karl Brandt, quoted by Nordpress as saying: "We will not be rushed on this."',
+        # the person quoted as a pronoun, or with an appositive
+        'Karl Brandt spoke. "We will not be rushed on this," the agency quoted him as saying.',
+        'Lou Grayson spoke. Nordpress quoted Karl Brandt, the envoy, as saying: "We will not be rushed on this."',
     ],
 )
 def test_quoted_as_saying_names_the_person_quoted_not_the_outlet(text):

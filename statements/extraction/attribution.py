@@ -299,7 +299,7 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     quoted = re.match(r"((?:[\w'’.-]+\s+){1,5}?)(?:quoted|cited)\s+(?!by\s)(.+?)\s+as\s+saying", body)
     if quoted and not re.search(r"\b(?:was|were|is|are|been)\s+$", quoted.group(1)):
         np_start = start + lead + quoted.start(2)
-        return _attribution("quoted", quoted.group(2), np_start, start, limit)
+        return _attribution("quoted", _trim_np(quoted.group(2)), np_start, start, limit)
     cue = CUE.search(body)
     if not cue:
         return None
@@ -390,7 +390,7 @@ def _pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | No
         return _attribution("quoted", found[0], found[1], floor, quote_open) if found else None
     if quoted and word_count(clause[quoted.end() :]) <= 3:
         # "TASS quoted Peskov as saying: '…'", "TASS cited Peskov as saying": the outlet is not the speaker
-        return _attribution("quoted", quoted.group(1), floor + quoted.start(1), floor, quote_open)
+        return _attribution("quoted", _trim_np(quoted.group(1)), floor + quoted.start(1), floor, quote_open)
     issued = _STATEMENT_FROM.search(clause) or _ISSUED_STATEMENT.search(clause)
     if issued and not CUE.search(clause, issued.end()):
         if issued.re is _STATEMENT_FROM:
@@ -518,8 +518,9 @@ def _is_role_noun(word: str) -> bool:
 
 
 def _attribution(cue: str, phrase: str, at: int, start: int, end: int) -> Attribution | None:
-    if cue in SPEAKER_AFTER:
-        phrase = {"him": "he", "her": "she", "them": "they"}.get(phrase.lower(), phrase)  # "According to him, …"
+    if cue in SPEAKER_AFTER or cue == "quoted":
+        # "According to him, …", "TASS quoted her as saying": the speaker as the object
+        phrase = {"him": "he", "her": "she", "them": "they"}.get(phrase.lower(), phrase)
     phrase, at = _head(phrase, at)
     kind = _np_kind(phrase)
     if not kind:
