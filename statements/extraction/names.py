@@ -368,7 +368,8 @@ def headline_spans(text: str) -> list[tuple[int, int]]:
     capitals say nothing about names."""
     found = []
     for line in re.finditer(r"[^\n]+", text):
-        words = re.findall(r"[^\W\d_][\w'’.-]*", line.group())
+        # (a word after a digit is none: "for 2nd Term")
+        words = re.findall(r"\b[^\W\d_][\w'’.-]*", line.group())
         if len(words) >= 4 and all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words):
             found.append((line.start(), line.end()))
     return found
