@@ -468,3 +468,24 @@ def test_a_place_s_possessive_before_a_titled_name_is_not_the_speaker(mention, n
 def test_a_possessive_role_to_a_named_body_then_the_appositive_name(text):
     """ "Russia's ambassador to the United Nations, Vassily Nebenzia, told": the name, not "Russia's ambassador"."""
     assert speakers(f"Lou Grayson spoke on Monday.\n\n{text}") == ["Ana Pardo"]
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "A resident who did not want to be named",
+        "A resident who asked not to be named",
+        "The resident who declined to be named",
+    ],
+)
+def test_a_description_before_its_relative_clause_is_the_subject(subject):
+    """ "A resident who did not want to be named said: …": the speaker is the resident (no name, so unknown; and "she"
+    after it is the resident too), not the relative clause's verb ("did") nor the person named before."""
+    text = (
+        f'Ana Pardo spoke on Monday.\n\n{subject} said: "We will not be rushed on this."\n\n"Nor will we," she added.'
+    )
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.speaker.name if p.speaker else "", p.speaker.is_person if p.speaker else False) for p in proposals] == [
+        ("resident", False),
+        ("resident", False),
+    ]

@@ -221,13 +221,17 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         # "… an endorsement from Lou Grayson, who declared, '…'": the person the relative clause is about
         return text[runs[-1][0] : runs[-1][1]], runs[-1][0]
     # the subject starts after the last clause boundary
-    boundary = max(
-        [m.end() for m in re.finditer(r",|;|:|--|—|–|\b(?:that|but|while|as|when|which|who|whom)\b", segment)] or [0]
-    )
+    boundaries = list(re.finditer(r",|;|:|--|—|–|\b(?:that|but|while|as|when|which|who|whom)\b", segment))
+    boundary = boundaries[-1].end() if boundaries else 0
     phrase_start = boundary
     while phrase_start < len(segment) and segment[phrase_start] in " ,":
         phrase_start += 1
     phrase = segment[phrase_start:].strip()
+    if boundaries and boundaries[-1].group() == "who" and phrase[:1].islower():
+        # "A resident who did not want to be named said": the subject is before its relative clause
+        subject = _last_np(text, start, start + boundaries[-1].start())
+        if subject:
+            return subject
     if not phrase or re.fullmatch(r"(?:and|but|or|then)", phrase):
         # "Lindqvist, 58, said it was early days but added, '…'": the subject is the sentence's
         return _first_np(text, start, start + stop, speaker=True)
