@@ -629,10 +629,18 @@ def test_first_names_that_are_also_words_and_places_that_look_like_names(mention
     assert (proposal.speaker.name, proposal.speaker.is_person) == (mention, is_person)
 
 
-def test_a_title_case_headline_does_not_lengthen_a_name():
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Voters Move Against Lou Grayson",
+        # a number in the headline ("for 2nd Term") does not make it a sentence
+        "Nordland Nominates Lou Grayson for 2nd Term at Central Bank.",
+    ],
+)
+def test_a_title_case_headline_does_not_lengthen_a_name(headline):
     """In a headline every word is capitalised: "Voters Move Against Lou Grayson" is not a longer name for
     Grayson when the text gives "Lou Grayson"."""
-    text = 'Voters Move Against Lou Grayson\n\n"We will not be rushed on this," Grayson said.\n\nLou Grayson spoke.'
+    text = f'{headline}\n\n"We will not be rushed on this," Grayson said.\n\nLou Grayson spoke.'
     assert [p.speaker.name for p in quotes(text)] == ["Lou Grayson"]
 
 

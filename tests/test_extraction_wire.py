@@ -201,6 +201,16 @@ def test_a_statement_introduced_by_its_issuer(text, expected):
         'Karl Brandt spoke. Brandt was quoted by Nordpress as saying, "We will not be rushed on this."',
         'Karl Brandt spoke. "We will not be rushed on this," Brandt was quoted as saying by Nordpress.',
         'Nordpress quoted Karl Brandt as saying: "We will not be rushed on this."',
+        # after the quote: the passive with the outlet before "as saying", and an outlet of several words
+        'Karl Brandt spoke. "We will not be rushed on this," Brandt was quoted by Nordpress as saying.',
+        'Lou Grayson spoke. "We will not be rushed on this," the Nordpress news agency quoted Karl Brandt as saying.',
+        # "cited … as saying" is the same convention
+        'Lou Grayson spoke. "We will not be rushed on this," the agency cited Karl Brandt as saying.',
+        'Lou Grayson spoke. Nordpress cited Karl Brandt as saying: "We will not be rushed on this."',
+        'Lou Grayson spoke. Karl Brandt, quoted by Nordpress as saying: "We will not be rushed on this."',
+        # the person quoted as a pronoun, or with an appositive
+        'Karl Brandt spoke. "We will not be rushed on this," the agency quoted him as saying.',
+        'Lou Grayson spoke. Nordpress quoted Karl Brandt, the envoy, as saying: "We will not be rushed on this."',
     ],
 )
 def test_quoted_as_saying_names_the_person_quoted_not_the_outlet(text):
@@ -262,3 +272,220 @@ def test_according_to_someone_then_the_reported_words(text, content):
     """ "According to X, <content with quoted words>": a paraphrase by X of what follows X's noun phrase."""
     (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
     assert (proposal.text, proposal.speaker.name) == (content, "Karl Brandt")
+
+
+@pytest.mark.parametrize(
+    ("attribution", "expected"),
+    [
+        ('"We will not be rushed on this," said a protester who gave her name only as Katya.', "Katya"),
+        ('"We will not be rushed on this," said a protester using the pseudonym Katya.', "Katya"),
+        ('"We will not be rushed on this," said a man who asked to be identified by his first name, Ali.', "Ali"),
+        ('"We will not be rushed on this," said a student, identified only as Lee.', "Lee"),
+        ('A student, identified only as Lee, said: "We will not be rushed on this."', "Lee"),
+        ('A protester who gave her name only as Katya said: "We will not be rushed on this."', "Katya"),
+        ('"We will not be rushed on this," said Katya, a protester who declined to give her surname.', "Katya"),
+        ('"We will not be rushed on this," said a nurse who gave only her first name, Katya.', "Katya"),
+        ('"We will not be rushed on this," said a woman who identified herself only as Katya.', "Katya"),
+        ('"We will not be rushed on this," said a fighter who goes by the name Abu Katya.', "Abu Katya"),
+        ('"We will not be rushed on this," said a trader who asked to be identified only as Ms. Katya.', "Katya"),
+        # no name given: nobody, not the person named before
+        ('"We will not be rushed on this," said a resident who did not want to be named.', ""),
+    ],
+)
+def test_a_name_given_instead_of_a_full_one_is_the_speaker(attribution, expected):
+    """ "a protester who gave her name only as Katya": the name as given is the speaker, not a description and not
+    the person last named; a later "she" is Katya too."""
+    text = f'Lou Grayson spoke on Monday.\n\n{attribution}\n\n"Nor will we," she added.'
+    assert speakers(text) == [expected, expected]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        '"We will not be rushed on this," Ruritania\'s al-Hamad said.',
+        'Ruritania\'s al-Hamad told Nordpress: "We will not be rushed on this."',
+    ],
+)
+def test_a_place_s_possessive_before_a_surname_with_its_particle(attribution):
+    """ "Syria's al-Assad said": the surname is the speaker, not the country; it completes to the full name."""
+    text = f"Ruritanian President Bashar al-Hamad spoke on Monday.\n\n{attribution}"
+    assert speakers(text) == ["Bashar al-Hamad"]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "said the Nordland State Department's spokesman, Karl Brandt.",
+        "said the UK's Foreign Secretary, Karl Brandt.",
+        "said Ruritania's foreign minister, Karl Brandt, on Monday.",
+        "according to the ministry's spokesman, Karl Brandt.",
+    ],
+)
+def test_a_description_s_appositive_name_after_an_inverted_cue(attribution):
+    """ "…," said the UK's Foreign Secretary, Dominic Raab: the name, not the description (which went to the person
+    last named, or stayed a description)."""
+    text = f'Lou Grayson spoke on Monday.\n\n"We will not be rushed on this," {attribution}'
+    assert speakers(text) == ["Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    ("attribution", "expected"),
+    [
+        ('In words attributed to Karl Brandt, "we will not be rushed on this."', "Karl Brandt"),
+        ('Remarks attributed to Karl Brandt were read out: "We will not be rushed on this."', "Karl Brandt"),
+        # the institution a statement is attributed to, never the person named before
+        ('"We will not be rushed on this," said a statement attributed to the Nordland foreign ministry.', ""),
+    ],
+)
+def test_words_attributed_to_someone_are_theirs(attribution, expected):
+    """ "words attributed to X", "a statement attributed to the ministry": X speaks, not the person last named."""
+    text = f"Lou Grayson spoke on Monday. {attribution}"
+    assert speakers(text) == [expected]
+
+
+def test_a_statement_attributed_to_an_institution_is_the_institution_s():
+    text = 'Lou Grayson spoke.\n\n"We will not be rushed," said a statement attributed to the Nordland ministry.'
+    (proposal,) = extract(text, published=DAY).proposals
+    assert (proposal.speaker.name, proposal.speaker.is_institution) == ("Nordland ministry", True)
+
+
+def test_words_attributed_to_him_are_the_person_last_named():
+    text = 'Karl Brandt spoke on Monday. He shared a quote that a fan attributed to him: "We will not be rushed."'
+    assert speakers(text) == ["Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        '"We will not be rushed on this," the official said on condition of anonymity.',
+        '"We will not be rushed on this," said the official, who was not authorised to speak publicly.',
+        'The official, who declined to be named, told Nordpress: "We will not be rushed on this."',
+    ],
+)
+def test_a_description_that_names_nobody_is_not_the_person_named_before(attribution):
+    """ "…," the official said on condition of anonymity: speaker unknown, never the official named earlier."""
+    text = f"Foreign Ministry official Karl Brandt spoke on Monday.\n\n{attribution}"
+    assert speakers(text) == [""]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        '"We will not be rushed on this," Port Nord director of Amnesty International Man-kei Tam said.',
+        '"We will not be rushed on this," Nordland director of Amnesty International Man-kei Tam said.',
+        'Nordland head of the Nordic League Man-kei Tam told Nordpress: "We will not be rushed on this."',
+    ],
+)
+def test_a_place_and_a_role_of_an_organisation_before_a_name(attribution):
+    """ "Hong Kong director of Amnesty International Man-kei Tam said": the person, not the place nor the body (a
+    given name with a lower-case tail after its hyphen is a name, not a modifier like "Ohio-raised")."""
+    assert speakers(f"Lou Grayson spoke on Monday.\n\n{attribution}") == ["Man-kei Tam"]
+
+
+@pytest.mark.parametrize(
+    ("mention", "name", "title"),
+    [
+        ("Ruritanian Foreign Ministry spokeswoman Ana Pardo", "Ana Pardo", "Ruritanian Foreign Ministry spokeswoman"),
+        ("Port Nord leader Ana Pardo", "Ana Pardo", "Port Nord leader"),
+        ("Ruritania's deputy foreign minister Ana Pardo", "Ana Pardo", "Ruritania's deputy foreign minister"),
+        ("the Nordland State Department's spokesman Ned Pardo", "Ned Pardo", "Nordland State Department's spokesman"),
+        ("Nordland's Foreign Secretary Karl Brandt", "Karl Brandt", "Nordland's Foreign Secretary"),
+        ("Ruritania's Supreme Leader Ali Karimi", "Ali Karimi", "Ruritania's Supreme Leader"),
+        # a role for someone else is no title of the name after it
+        ("a spokesman for Karl Brandt", "Karl Brandt", ""),
+        # ... nor a description of how the name was given
+        ("a protester using the pseudonym Katya", "Katya", ""),
+        # the place and the role set off by commas before the name
+        ("Turkey's foreign minister, Karl Brandt,", "Karl Brandt", "Turkey's foreign minister"),
+        ("the UK's Foreign Secretary, Karl Brandt,", "Karl Brandt", "UK's Foreign Secretary"),
+    ],
+)
+def test_a_place_and_a_role_before_a_name_are_its_title(mention, name, title):
+    """ "Russian Foreign Ministry spokeswoman Maria Zakharova", "Hong Kong leader Carrie Lam": the person is the name,
+    and the place and the role are the title, which the page offers as the post; the place is never the speaker."""
+    (proposal,) = extract(f'"We will not be rushed on this," {mention} said.', published=DAY).proposals
+    assert (proposal.speaker.name, proposal.speaker.title, proposal.speaker.is_person) == (name, title, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            '"We will not be rushed on this," said Ruritania\'s deputy foreign minister, Ana Pardo.',
+            "Ruritania's deputy foreign minister",
+        ),
+        # a clause before the name, not an appositive: no title
+        ('When she met the foreign minister, Ana Pardo said: "We will not be rushed on this."', ""),
+        (
+            '"We will not be rushed on this," said Ruritania\'s deputy foreign minister, Ana Pardo, on Monday.',
+            "Ruritania's deputy foreign minister",
+        ),
+    ],
+)
+def test_a_role_set_off_before_an_appositive_name_is_its_title(text, title):
+    """ "said the UK's Foreign Secretary, Dominic Raab": the role is the name's title only when the name stands in
+    apposition to it (a comma or the clause's end after the name)."""
+    (proposal,) = extract(text, published=DAY).proposals
+    assert (proposal.speaker.name, proposal.speaker.title) == ("Ana Pardo", title)
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "The remarks were made by Karl Brandt on Monday.",
+        "Karl Brandt made the remarks at a news conference in Strelsau.",
+        "Foreign Minister Karl Brandt made the comments in Strelsau.",
+    ],
+)
+def test_the_sentence_after_a_quote_that_says_whose_remarks_they_were(after):
+    """ "…" The remarks were made by X: X spoke, not the person named before (the quote went on from Lou Grayson)."""
+    text = f'Lou Grayson spoke on Monday.\n\n"We will not be rushed on this. We will wait." {after}'
+    assert speakers(text) == ["Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [
+        ("Costa Nordia's Crown Prince Karl Brandt", "Karl Brandt"),
+        ("Costa Nordia's Chief Executive Ana Pardo", "Ana Pardo"),
+        ("Costa Nordia's Secretary-General Ana Pardo", "Ana Pardo"),
+    ],
+)
+def test_a_place_s_possessive_before_a_titled_name_is_not_the_speaker(mention, name):
+    """ "Saudi Arabia's Crown Prince Mohammed bin Salman said": the person, not the country (a place of two words
+    looks like a person's name)."""
+    assert speakers(f'"We will not be rushed on this," {mention} said.') == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We will not be rushed on this," Ruritania\'s ambassador to the United Nations, Ana Pardo, told the council.',
+        '"We will not be rushed on this," said Ruritania\'s ambassador to the United Nations, Ana Pardo.',
+        'Ruritania\'s ambassador to Nordland, Ana Pardo, said: "We will not be rushed on this."',
+    ],
+)
+def test_a_possessive_role_to_a_named_body_then_the_appositive_name(text):
+    """ "Russia's ambassador to the United Nations, Vassily Nebenzia, told": the name, not "Russia's ambassador"."""
+    assert speakers(f"Lou Grayson spoke on Monday.\n\n{text}") == ["Ana Pardo"]
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "A resident who did not want to be named",
+        "A resident who asked not to be named",
+        "The resident who declined to be named",
+    ],
+)
+def test_a_description_before_its_relative_clause_is_the_subject(subject):
+    """ "A resident who did not want to be named said: …": the speaker is the resident (no name, so unknown; and "she"
+    after it is the resident too), not the relative clause's verb ("did") nor the person named before."""
+    text = (
+        f'Ana Pardo spoke on Monday.\n\n{subject} said: "We will not be rushed on this."\n\n"Nor will we," she added.'
+    )
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.speaker.name if p.speaker else "", p.speaker.is_person if p.speaker else False) for p in proposals] == [
+        ("resident", False),
+        ("resident", False),
+    ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from .cues import CUE_WORDS, SPEECH_WORDS, alternatives
 from .first_names import gender_of_first_name
 from .names import (
+    GIVEN_NAME,
     JOINED_PARTICLE,
     PRONOUNS,
     ROLE_NOUNS,
@@ -38,6 +39,8 @@ INTRO_WORDS = {
     "here",
 }  # fmt: skip
 MIN_QUOTE_WORDS = 4
+# Cues with the speaker after them: "according to Peskov", "in words attributed to Peskov".
+SPEAKER_AFTER = {"according to", "attributed to"}
 # Lower-case words that can open the clause after a quote and still name its speaker ("the official said").
 POST_STARTERS = {"the", "a", "an", "he", "she", "it", "they", "his", "her", "their", "its", "one", "former", "both"}
 
@@ -50,6 +53,7 @@ class Attribution:
     start: int  # the attribution clause in the text
     end: int
     kind: str  # "name" | "pronoun" | "description"
+    anonymous: bool = False  # a description that says it names nobody: "the official, speaking on condition of …"
 
 
 @dataclass
@@ -123,8 +127,11 @@ def _trim_np(phrase: str) -> str:
     return padded.strip(" ,.")
 
 
-# "of the Nordland League for Human Rights": a description's complement naming an organisation in capitals
-_OF_A_NAMED_BODY = re.compile(r"\s+(?:of|for|at)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’.-]*))*")
+# "of the Nordland League for Human Rights", "to the United Nations": a description's complement naming an
+# organisation or a place in capitals
+_OF_A_NAMED_BODY = re.compile(
+    r"\s+(?:of|for|at|to)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’.-]*))*"
+)
 
 
 def _names_person(tokens: list[str]) -> bool:
@@ -165,7 +172,8 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
     # "The leader of the league, Karl Brandt, warned": the appositive name says more than the description, also
     # after the name of what it leads ("the president of the Nordland League for Human Rights, Karl Brandt, said")
     after = lead + len(phrase)
-    described = phrase[:1].islower() or phrase.split()[0] in {"The", "A", "An"}
+    # ("Russia's ambassador to the United Nations, Vassily Nebenzia, told": a possessive before a common noun)
+    described = phrase[:1].islower() or phrase.split()[0] in {"The", "A", "An"} or phrase.split()[-1].islower()
     # (only next to a cue: as the antecedent of a later pronoun it lost more right names than it gave)
     body = _OF_A_NAMED_BODY.match(segment, after) if described and speaker else None
     if body:
@@ -213,13 +221,17 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         # "… an endorsement from Lou Grayson, who declared, '…'": the person the relative clause is about
         return text[runs[-1][0] : runs[-1][1]], runs[-1][0]
     # the subject starts after the last clause boundary
-    boundary = max(
-        [m.end() for m in re.finditer(r",|;|:|--|—|–|\b(?:that|but|while|as|when|which|who|whom)\b", segment)] or [0]
-    )
+    boundaries = list(re.finditer(r",|;|:|--|—|–|\b(?:that|but|while|as|when|which|who|whom)\b", segment))
+    boundary = boundaries[-1].end() if boundaries else 0
     phrase_start = boundary
     while phrase_start < len(segment) and segment[phrase_start] in " ,":
         phrase_start += 1
     phrase = segment[phrase_start:].strip()
+    if boundaries and boundaries[-1].group() == "who" and phrase[:1].islower():
+        # "A resident who did not want to be named said": the subject is before its relative clause
+        subject = _last_np(text, start, start + boundaries[-1].start())
+        if subject:
+            return subject
     if not phrase or re.fullmatch(r"(?:and|but|or|then)", phrase):
         # "Lindqvist, 58, said it was early days but added, '…'": the subject is the sentence's
         return _first_np(text, start, start + stop, speaker=True)
@@ -238,7 +250,7 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
 # author or issuer is the speaker
 _DOCUMENT_BY = re.compile(
     r"\s*(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,2}?(?:statement|tweet|post|letter|message|release|"
-    r"readout|transcript|memo|email|report)s?\b[^.;:\"“”]{0,40}?\s(?:by|from)\s+"
+    r"readout|transcript|memo|email|report|remarks|comments|words)s?\b[^.;:\"“”]{0,40}?\s(?:by|from|attributed\s+to)\s+"
 )
 
 
@@ -251,6 +263,10 @@ def _np_after(text: str, start: int, end: int) -> tuple[str, int] | None:
     phrase = _trim_np(segment)
     if not phrase or word_count(phrase) > 12:
         return None
+    # "…," said the Nordland State Department's spokesman, Karl Brandt: a description's appositive name
+    appositive = _first_np(text, start, end, speaker=True)
+    if appositive and appositive[1] > start + lead + len(phrase):
+        return appositive
     return phrase, start + lead
 
 
@@ -273,15 +289,21 @@ def _role_then_name(before: str) -> bool:
 
 def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     """`"…," Peskov said.` / `"…," said Peskov, the Kremlin spokesman.` / `"…," he added.`"""
+    return _given_name(text, _post_attribution(text, start, limit))
+
+
+def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     clause = text[start:limit]
     lead = re.match(r"[\s,—–\-]*", clause).end()
     body = clause[lead:]
     if not body or body[0] in "\"“”'‘":
         return None
-    quoted = re.match(r"(\w+(?:\s+\w+)?)\s+quoted\s+(.+?)\s+as\s+saying", body)
-    if quoted:
+    # "…," Nordpress quoted Brandt as saying / the Nordpress news agency cited Brandt as saying (the outlet is no
+    # speaker); in the passive ("Brandt was quoted by Nordpress as saying") the cue below finds the subject
+    quoted = re.match(r"((?:[\w'’.-]+\s+){1,5}?)(?:quoted|cited)\s+(?!by\s)(.+?)\s+as\s+saying", body)
+    if quoted and not re.search(r"\b(?:was|were|is|are|been)\s+$", quoted.group(1)):
         np_start = start + lead + quoted.start(2)
-        return _attribution("quoted", quoted.group(2), np_start, start, limit)
+        return _attribution("quoted", _trim_np(quoted.group(2)), np_start, start, limit)
     cue = CUE.search(body)
     if not cue:
         return None
@@ -304,9 +326,9 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
     if word_count(before) > 30 or _has_sentence_end(before) or before.lstrip()[0:1].isdigit():
         return None
-    if cue.group(1).lower() == "according to":
+    if cue.group(1).lower() in SPEAKER_AFTER:
         found = _np_after(text, start + lead + cue.end(), limit)
-        return _attribution("according to", found[0], found[1], start, limit) if found else None
+        return _attribution(cue.group(1).lower(), found[0], found[1], start, limit) if found else None
     if before.rstrip().endswith((",", "--", "—", "–", ")")):
         found = _first_np(text, start + lead, start + lead + cue.start(), speaker=True)
     else:
@@ -321,6 +343,30 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
 
 
+# The sentence after a quote that says whose words they were: "The remarks were made by Karl Brandt on Monday.",
+# "Brandt made the remarks at a news conference."
+_REMARKS = r"(?:remarks|comments|words|statement)"
+_REMARKS_BY = re.compile(
+    rf"\s*(?:The|These|Those|His|Her|Their|Such)\s+{_REMARKS}\s+(?:were|was)\s+(?:made|delivered|given|written|posted)"
+    r"\s+by\s+"
+)
+_MADE_REMARKS = re.compile(rf"\s+(?:made|delivered|gave)\s+(?:the|these|those|his|her|their)\s+{_REMARKS}\b")
+
+
+def remarks_after(text: str, start: int, end: int) -> Attribution | None:
+    """`"…" The remarks were made by Karl Brandt on Monday.` / `"…" Brandt made the remarks in Strelsau.`: the
+    sentence text[start:end] right after a quote that ends a sentence names its speaker."""
+    by = _REMARKS_BY.match(text, start, end)
+    if by:
+        found = _np_after(text, by.end(), end)
+        return _attribution("remarks", found[0], found[1], start, end) if found else None
+    made = _MADE_REMARKS.search(text, start, end)
+    if made and word_count(text[start : made.start()]) <= 8:
+        found = _first_np(text, start, made.start())
+        return _attribution("remarks", found[0], found[1], start, end) if found else None
+    return None
+
+
 # A statement introduced by its issuer: "the following statement from the king: "…"", "The ministry issued a
 # statement: "…"", "Brandt released a statement which said, "…"".
 _STATEMENT_FROM = re.compile(r"\bstatements?\s+(?:from|by)\s+([^,:;]{1,60}?)\s*[:,]\s*$")
@@ -333,18 +379,22 @@ _ASIDE = re.compile(r"\s(?:—|–|--)\s[^—–\"“”]{1,120}?\s(?:—|–|--
 
 def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | None:
     """`Peskov said: "…"` / `he told CNN, "…"` / `According to Peskov, "…"`."""
+    return _given_name(text, _pre_attribution(text, floor, quote_open))
+
+
+def _pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | None:
     # an aside between dashes is no part of the attribution: "Bercow commented on the matter — which the BBC noted
     # as unusual — "…"" (blanked out, so that offsets stay those of the text)
     clause = _ASIDE.sub(lambda aside: " " * len(aside.group()), text[floor:quote_open])
-    quoted = re.search(r"\bquoted\s+(.+?)\s+as\s+saying\b", clause)
-    passive = re.search(r"\s(?:was|were|is|has been)\s+quoted\s+(?:by\s+.+?\s+)?as\s+saying\b", clause)
+    quoted = re.search(r"\b(?:quoted|cited)\s+(?!by\s)(.+?)\s+as\s+saying\b", clause)
+    passive = re.search(r"\s(?:was|were|is|has been)\s+(?:quoted|cited)\s+(?:by\s+.+?\s+)?as\s+saying\b", clause)
     if passive and word_count(clause[passive.end() :]) <= 3:
         # "Brandt was quoted by Nordpress as saying: '…'": the subject of the passive, not the outlet
         found = _last_np(text, floor, floor + passive.start())
         return _attribution("quoted", found[0], found[1], floor, quote_open) if found else None
     if quoted and word_count(clause[quoted.end() :]) <= 3:
-        # "TASS quoted Peskov as saying: '…'": the outlet is not the speaker
-        return _attribution("quoted", quoted.group(1), floor + quoted.start(1), floor, quote_open)
+        # "TASS quoted Peskov as saying: '…'", "TASS cited Peskov as saying": the outlet is not the speaker
+        return _attribution("quoted", _trim_np(quoted.group(1)), floor + quoted.start(1), floor, quote_open)
     issued = _STATEMENT_FROM.search(clause) or _ISSUED_STATEMENT.search(clause)
     if issued and not CUE.search(clause, issued.end()):
         if issued.re is _STATEMENT_FROM:
@@ -359,9 +409,9 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
     tail = clause[cue.end() :]
     if word_count(tail) > 10 or _has_sentence_end(tail):
         return None
-    if cue.group(1).lower() == "according to":
+    if cue.group(1).lower() in SPEAKER_AFTER:
         found = _np_after(text, floor + cue.end(), quote_open)
-        return _attribution("according to", found[0], found[1], floor, quote_open) if found else None
+        return _attribution(cue.group(1).lower(), found[0], found[1], floor, quote_open) if found else None
     participles = {"saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called"}
     earlier = cues[-2] if len(cues) > 1 else None
     if (
@@ -382,6 +432,28 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
     if not found:
         return None
     return _attribution(cue.group(1).lower(), found[0], found[1], floor, quote_open)
+
+
+# Words by which a description says that it names nobody: "the official said on condition of anonymity", "the woman,
+# who did not want to be named", "an aide who was not authorised to speak publicly".
+ANONYMOUS = re.compile(
+    r"\b(?:on\s+(?:the\s+)?condition\s+of\s+anonymity|anonymously|(?:did\s+not|didn't|does\s+not|would\s+not)\s+"
+    r"(?:want\s+to\s+)?be\s+(?:named|identified)|(?:declined|refused|asked\s+not|wished\s+not)\s+to\s+be\s+"
+    r"(?:named|identified)|not\s+authori[sz]ed\s+to\s+(?:speak|talk|comment))\b"
+)
+
+
+def _given_name(text: str, attribution: Attribution | None) -> Attribution | None:
+    """ "…," said a protester who gave her name only as Katya: the name given, not the description, is the speaker;
+    "…," the official said on condition of anonymity: the description, never the person it might otherwise mean."""
+    if attribution is None or attribution.kind != "description":
+        return attribution
+    given = GIVEN_NAME.match(text, attribution.mention_start + len(attribution.mention))
+    if given is None:
+        attribution.anonymous = ANONYMOUS.search(text, attribution.start, attribution.end) is not None
+        return attribution
+    name = given.group("name")
+    return Attribution(attribution.cue, name, given.start("name"), attribution.start, attribution.end, "name")
 
 
 LEADING_CONJUNCTIONS = {"and", "but", "although", "though", "while", "as", "so", "yet", "then", "because", "if"}
@@ -406,7 +478,9 @@ def _head(phrase: str, at: int) -> tuple[str, int]:
     runs = name_runs(rest)
     if runs and runs[0][0] == 0:
         following = re.match(r"\s+([a-z][\w-]*)", rest[runs[0][1] :])
-        if following and not is_title(following.group(1)) and not _modifies_role(rest, runs):
+        # ("Ruritania's al-Hamad said": a surname with its particle follows, not a verb)
+        verb = following and not JOINED_PARTICLE.match(following.group(1)) and not is_title(following.group(1))
+        if verb and not _modifies_role(rest, runs):
             return rest[: runs[0][1]], at + offset  # "Brandt intimated …", "Brandt and other leaders": the name
     for index, word in enumerate(words[1:], start=1):
         token = word.group()
@@ -448,6 +522,9 @@ def _is_role_noun(word: str) -> bool:
 
 
 def _attribution(cue: str, phrase: str, at: int, start: int, end: int) -> Attribution | None:
+    if cue in SPEAKER_AFTER or cue == "quoted":
+        # "According to him, …", "TASS quoted her as saying": the speaker as the object
+        phrase = {"him": "he", "her": "she", "them": "they"}.get(phrase.lower(), phrase)
     phrase, at = _head(phrase, at)
     kind = _np_kind(phrase)
     if not kind:

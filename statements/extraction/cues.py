@@ -85,7 +85,10 @@ CUES = [
             "maintains", "contends", "muses", "recounts",
         ),
     ),
-    Cue("", attributes=("asked", "asks", "vowed", "wondered", "pressed", "reported", "reports")),
+    Cue(
+        "",
+        attributes=("asked", "asks", "vowed", "wondered", "pressed", "reported", "reports", "attributed to"),
+    ),
 ]
 # fmt: on
 

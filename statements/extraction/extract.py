@@ -17,6 +17,7 @@ from .attribution import (
     _Unit,
     post_attribution,
     pre_attribution,
+    remarks_after,
     word_count,
 )
 from .cues import act_of
@@ -237,6 +238,10 @@ def _quote_items(text: str) -> list[_Item]:
             unit.post = signature(text, paras, unit)
             if unit.post is not None:
                 signed.add(id(unit))
+            elif not last.continues and text[last.start : last.end].rstrip()[-1:] in {".", "!", "?"}:
+                # '"…." The remarks were made by Brandt on Monday.': the sentence after a whole quoted one
+                lpara = paras[last.paragraph]
+                unit.post = remarks_after(text, last.close_end, sentence_end(text, last.close_end, lpara.end))
 
     items: list[_Item] = []
     previous_unit: _Unit | None = None
@@ -359,8 +364,7 @@ def _according_to(text: str, start: int, quote_open: int, end: int) -> tuple[Att
     found = _np_after(text, start + opening.end(), comma) if comma > 0 else None
     if not found or word_count(text[start + opening.end() : comma]) > 20:
         return None
-    mention = {"him": "he", "her": "she", "them": "they"}.get(found[0].lower(), found[0])  # "According to him, …"
-    attribution = _attribution("according to", mention, found[1], start, end)
+    attribution = _attribution("according to", found[0], found[1], start, end)
     if not _acceptable(attribution):
         return None
     return attribution, _trim_end(text, *_strip(text, comma + 1, end))

@@ -105,6 +105,26 @@ ORG_WORDS = {
     "democrats", "republicans", "team", "train",
 }  # fmt: skip
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+# A name given instead of a full one, after the person's description: "a protester who gave her name only as Katya",
+# "using the pseudonym Katya", "who asked to be identified by his first name, Ali", "a student, identified only as
+# Lee". The name as given is the speaker (group "name"), not a description and not the person last named.
+_HIS = r"(?:his|her|their)\s+(?:first\s+|given\s+)?name"
+GIVEN_NAME = re.compile(
+    r"\s*,?\s*(?:"
+    rf"(?:who\s+)?(?:would\s+)?(?:only\s+)?(?:gave|gives|giving|give)\s+(?:only\s+)?{_HIS}(?:\s+only)?(?:\s+as|,)"
+    rf"|(?:who\s+)?(?:asked|wished|wanted|asking|wishing)\s+to\s+be\s+(?:identified|named|called|known)\s+"
+    rf"(?:only\s+)?(?:by\s+{_HIS},?|as)"
+    rf"|(?:identified|named|known)\s+only\s+(?:by\s+{_HIS},?|as)"
+    r"|(?:who\s+)?identified\s+(?:himself|herself|themselves)\s+(?:only\s+)?as"
+    r"|(?:using|under|giving|who\s+gave|who\s+used)\s+the\s+(?:pseudonym|alias|nom\s+de\s+guerre|name)"
+    r"|(?:who\s+)?(?:goes|went)\s+by(?:\s+the\s+name)?"
+    r")\s+(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\b"
+)
+# ... or before it: "Katya, a protester who declined to give her surname", "Ali, 24, who would not give his last name"
+NAME_WITHOUT_SURNAME = re.compile(
+    r"\b(?P<name>[A-Z][\w'’-]+),[^.;:\"“”]{0,80}?\b(?:declined|refused|did\s+not\s+want|would\s+not|asked\s+not)\s+"
+    r"(?:to\s+)?(?:give|share|provide|use|be\s+identified\s+by)\s+(?:his|her|their)\s+(?:surname|(?:last|family|full)\s+name)"
+)
 
 # (a no-break space, \xa0, separates words: "Sen.\xa0Sanders" is two tokens)
 TOKEN = re.compile(r"[^\W\d_](?:[\w'’.\-]|[\x80-\x9f\xa1-\xff\u0300-\u036f])*|--|[,()]")
@@ -261,12 +281,22 @@ def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
             and (
                 (token.endswith(".") and bare(token) in ABBREVIATED_TITLES - {"mr", "mrs", "ms", "dr"})
                 or token.lower().endswith(("-based", "-born"))
-                or re.fullmatch(r"[A-Z][\w’']*-[a-z]+", token)  # "Manhattan-made", "Ohio-raised": a modifier
+                # "Manhattan-made", "Ohio-raised": a modifier (but "Man-kei", "Jae-in" are given names)
+                or re.fullmatch(r"[A-Z][\w’']*-(?:[a-z]*(?:ed|en)|" + _MODIFIER_TAILS + ")", token)
                 or (_is_role(bare(token)) and len(tokens) - index > 2)
                 # "Senate Intelligence Ranking Democrat Dianne Feinstein", "City Council Speaker Melissa Mark-Viverito":
                 # a title word inside the run, with a person's name after it
                 or (
                     bare(token) in NAMED_TITLE_WORDS
+                    and len(tokens) - index > 2
+                    and looks_like_person(tokens[index + 1 :])
+                )
+                # "director of Amnesty International Man-kei Tam": an organisation's name that ends in its word ("Port
+                # Nord" starts with it: "Chief Executive of Port Nord Ana Pardo" is a place written elsewhere), then a
+                # person's
+                or (
+                    bare(token) in ORG_WORDS
+                    and index > cut
                     and len(tokens) - index > 2
                     and looks_like_person(tokens[index + 1 :])
                 )
@@ -276,6 +306,10 @@ def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
             while cut < len(tokens) - 1 and is_title(tokens[cut]):
                 cut += 1
     return tokens[:cut], tokens[cut:]
+
+
+# The lower-case tails of a place's modifier that are no participle ("Los Angeles-area", "Ohio-born").
+_MODIFIER_TAILS = "area|made|born|bred|grown|run|built|led|style|era|like|wide|native|type|friendly"
 
 
 def _is_role(word: str) -> bool:
@@ -340,7 +374,8 @@ def headline_spans(text: str) -> list[tuple[int, int]]:
     capitals say nothing about names."""
     found = []
     for line in re.finditer(r"[^\n]+", text):
-        words = re.findall(r"[^\W\d_][\w'’.-]*", line.group())
+        # (a word after a digit is none: "for 2nd Term")
+        words = re.findall(r"\b[^\W\d_][\w'’.-]*", line.group())
         if len(words) >= 4 and all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words):
             found.append((line.start(), line.end()))
     return found
@@ -388,7 +423,10 @@ class ArticlePeople:
         self.text = text
         self.people: list[Person] = []
         self.prefixed: dict[str, Person] = {}  # normalised "Billionaire Donald Trump" -> Donald Trump
-        self.titled: set[str] = set()  # "erdogan": a lone name the article writes after a post ("President Erdoğan")
+        # "erdogan": a lone name the article writes after a post ("President Erdoğan"), or gives as the only name
+        # it has ("a protester who gave her name only as Katya")
+        given = [*GIVEN_NAME.finditer(text), *NAME_WITHOUT_SURNAME.finditer(text)]
+        self.titled: set[str] = {folded(match.group("name")) for match in given}
         self.complements: dict[str, list[str]] = {}  # normalised "Argentina Alberto Fernández" -> ["Argentina"]
         headlines = headline_spans(text)
         in_headlines = []

@@ -21,6 +21,7 @@ from .names import (
     clean_tokens,
     folded,
     headline_spans,
+    is_title,
     looks_like_person,
     name_runs,
     normalise,
@@ -127,12 +128,37 @@ def _personal(speaker: Speaker, mention: str) -> bool:
 
 
 def _role_between(before: str, words: str) -> bool:
-    """What joins an employer or a patron to a person: "DoubleLine Capital portfolio manager Bonnie Baha", "Clinton's
-    top foreign policy aide Jake Sullivan", "American Action Forum's Douglas Holtz-Eakin"."""
+    """What joins an employer, a patron or a place to a person: "DoubleLine Capital portfolio manager Bonnie Baha",
+    "Clinton's top foreign policy aide Jake Sullivan", "American Action Forum's Douglas Holtz-Eakin", "Port Nord
+    director of Amnesty International Man-kei Tam" (the role's complement written before the name)."""
     tokens = words.split()
-    if not tokens:
-        return before.rstrip().endswith(("'s", "’s"))
-    return len(tokens) <= 4 and all(t.islower() for t in tokens) and bare(tokens[-1]) in ROLE_NOUNS
+    if before.rstrip().endswith(("'s", "’s")):
+        # "Saudi Arabia's Crown Prince Mohammed bin Salman": a place's or a body's possessive before a titled name
+        return not tokens or (
+            len(tokens) <= 6
+            and all(t.islower() for t in tokens)
+            and (bare(tokens[-1]) in ROLE_NOUNS or is_title(tokens[-1]))
+        )
+    role = re.split(r"\s(?:of|at|for)\s", f" {words} ")[0].split()
+    return 0 < len(role) <= 4 and len(tokens) <= 8 and all(t.islower() for t in tokens) and bare(role[-1]) in ROLE_NOUNS
+
+
+def _role_before_appositive(text: str, start: int, end: int) -> list[str]:
+    """ "Turkey's foreign minister, Mevlüt Çavuşoğlu, said", "said the UK's Foreign Secretary, Karl Brandt.": the place
+    and the role set off before the name at text[start:end], when the name is in apposition to them (a comma or the
+    clause's end follows it); [] when there are none."""
+    if not re.search(r",\s*$", text[max(0, start - 3) : start]) or not re.match(r"\s*(?:[,.;]|$)", text[end:]):
+        return []
+    words = text[max(0, start - 120) : start].rstrip(" ,").split()
+    role: list[str] = []
+    while words and len(role) < 6:
+        word = words.pop()
+        if not re.fullmatch(r"[\w'’.-]+", word) or bare(word) in NOT_NAME_WORDS or CUE.fullmatch(word):
+            break  # "…," said | the | "On Monday," | a quotation mark
+        role.insert(0, word)
+    if not role or not (bare(role[-1]) in ROLE_NOUNS or is_title(role[-1])):
+        return []
+    return role
 
 
 _QUOTE_MARK = re.compile(r"''|[\"“”„«»]")
@@ -435,7 +461,10 @@ class SpeakerResolver(InstitutionSpeakers):
             return self._pronoun(mention, at)
         speaker = self._not_a_person(mention, at)
         if speaker is None:
-            speaker = self._name(mention, at) if attribution.kind == "name" else self._description(mention, at)
+            if attribution.kind == "name":
+                speaker = self._name(mention, at)
+            else:
+                speaker = self._description(mention, at, anonymous=attribution.anonymous)
         if speaker and attribution.cue in REPORT_CUES and speaker.method == "description" and names_one(mention):
             speaker = self._outlet(without_determiner(mention), mention)  # "…," Politico reported
         if speaker:
@@ -493,6 +522,18 @@ class SpeakerResolver(InstitutionSpeakers):
                 chosen = later
         title, tokens = candidates[chosen]
         honorific = any(bare(word) in HONORIFICS for word in title)
+        # "Ruritanian Foreign Ministry spokeswoman Ana Pardo", "Hong Kong leader Carrie Lam", "Nordland's Foreign
+        # Secretary Karl Brandt": the place and the role written before the name are its title (offered as a post)
+        before = mention[: runs[chosen][0]].split()
+        while before and before[0].lower() in {"the", "a", "an", "his", "her", "their", "its"}:
+            before = before[1:]
+        # (not "a spokesman for Karl Brandt": a role of someone else; not "a protester using the pseudonym Katya")
+        role = before + title
+        clause = any((w.islower() and w.endswith("ing")) or bare(w) in {"who", "which", "that"} for w in before)
+        if before and not clause and len(role) <= 8 and any(bare(w) in ROLE_NOUNS or is_title(w) for w in role):
+            title = role if bare(role[-1]) not in {"for", "of", "to", "at", "by", "with", "from"} else title
+        if not before and not title:
+            title = _role_before_appositive(self.text, at, at + len(mention))
         # "Foreign Minister Karl Brandt and Anna Lindqvist": keep the first person only
         name = " ".join(tokens)
         known = self._known(name)
@@ -518,7 +559,9 @@ class SpeakerResolver(InstitutionSpeakers):
             full, mention, method if is_person else "description", is_new_official=is_person, title=" ".join(title)
         )
 
-    def _description(self, mention: str, at: int) -> Speaker | None:
+    def _description(self, mention: str, at: int, *, anonymous: bool = False) -> Speaker | None:
+        """A description: an organisation's ("the ministry"), a person's the article named ("the Kremlin spokesman"),
+        or a description kept as it is, which an `anonymous` one always is ("the official, who was not named")."""
         words = re.findall(r"[A-Za-z\-’']+", mention)
         article = words[0].lower() if words else ""
         core = " ".join(w for w in words if w.lower() not in {"the", "a", "an"})
@@ -536,7 +579,7 @@ class SpeakerResolver(InstitutionSpeakers):
             )
             name = earlier[-1].group() if earlier else core
             return Speaker(name, mention, "description")
-        if article != "a" and article != "an":
+        if article != "a" and article != "an" and not anonymous:
             for position, description, speaker in sorted(self.descriptions, key=lambda d: d[0], reverse=True):
                 if position < at and description.split()[-1].lower() == head:
                     return Speaker(speaker.name, mention, "description", speaker.official_id)
