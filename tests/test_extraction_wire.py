@@ -262,3 +262,65 @@ def test_according_to_someone_then_the_reported_words(text, content):
     """ "According to X, <content with quoted words>": a paraphrase by X of what follows X's noun phrase."""
     (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
     assert (proposal.text, proposal.speaker.name) == (content, "Karl Brandt")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "content"),
+    [
+        # a cue in British spelling, and participles and phrases that report speech
+        ('Brandt characterised the talks as "a waste of everyone\'s time" on Monday.', "paraphrase", None),
+        (
+            'Brandt praised the deal, stating he was "proud to have the best negotiators" on his side.',
+            "paraphrase",
+            None,
+        ),
+        (
+            'Brandt went on to say the defendants had "no respect for the law at all" and would serve long terms.',
+            "paraphrase",
+            'the defendants had "no respect for the law at all" and would serve long terms',
+        ),
+        (
+            'Brandt explained to Nordpress that the ship "may have turned its transponder off" for weeks.',
+            "paraphrase",
+            'the ship "may have turned its transponder off" for weeks',
+        ),
+        # a verb whose object is the quote: the quote is direct
+        (
+            'Brandt thanked "the police and the emergency services for their swift response".',
+            "direct",
+            "the police and the emergency services for their swift response",
+        ),
+    ],
+)
+def test_more_verbs_report_speech(sentence, kind, content):
+    """ "characterised", "stating", "went on to say", "explained to Nordpress that", "thanked "…"": each attributes
+    its quote to the sentence's subject (each was a missed quotation on wire copy)."""
+    text = f"Karl Brandt spoke in Strelsau on Monday. {sentence}"
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.kind, p.speaker.name) for p in proposals] == [(kind, "Karl Brandt")]
+    if content is not None:
+        assert proposals[0].text == content
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ('Brandt tweeted "We will win the war" and offered "condolences to the families of the dead."', 2),
+        ('Brandt wrote "We will win the war" and added "Nobody will be left behind."', 2),
+        # "thanked" or "offered" not right before the quote attributes nothing
+        ('Brandt thanked him for "stepping up and taking action when nobody would."', 0),
+        ('Friends offered to vote for me and to work for my "campaign" when I wrote about it.', 0),
+    ],
+)
+def test_a_second_verb_of_the_subject_attributes_its_quote(sentence, expected):
+    """'Brandt tweeted "…" and offered "…"': both quotes are Brandt's (the second had "and" for its speaker)."""
+    text = f"Karl Brandt spoke in Strelsau on Monday. {sentence}"
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.kind, p.speaker.name if p.speaker else "") for p in proposals] == [("direct", "Karl Brandt")] * expected
+
+
+def test_words_reported_inside_another_s_reported_speech_are_the_reporter_s():
+    """ "Quill claimed that Brandt had characterized as "truthful" …": Quill's claim is what the sentence reports, so
+    the quote is hers (it was given to Brandt with full confidence)."""
+    text = 'Mara Quill admitted she was wrong when she claimed that Karl Brandt had characterized as "truthful" it all.'
+    assert [p.speaker.name for p in extract(text, published=DAY).proposals if p.has_quote] == ["Mara Quill"]

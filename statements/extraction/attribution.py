@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from .cues import CUE_WORDS, SPEECH_WORDS, alternatives
+from .cues import CUE_WORDS, OBJECT_WORDS, SPEECH_WORDS, alternatives
 from .first_names import gender_of_first_name
 from .names import (
     JOINED_PARTICLE,
@@ -282,7 +282,8 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     if quoted:
         np_start = start + lead + quoted.start(2)
         return _attribution("quoted", quoted.group(2), np_start, start, limit)
-    cue = CUE.search(body)
+    # (a verb whose object is the quote attributes no quote before it: "…," Brandt thanked the crews)
+    cue = next((m for m in CUE.finditer(body) if m.group(1).lower() not in OBJECT_WORDS), None)
     if not cue:
         return None
     first = re.match(r"[A-Za-z]+", body)
@@ -352,7 +353,9 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
         else:
             found = _last_np(text, floor, floor + issued.start())
         return _attribution("statement", found[0], found[1], floor, quote_open) if found else None
-    cues = list(CUE.finditer(clause))
+    # a verb whose object is the quote must come right before it: 'Brandt offered "condolences …"', not 'Brandt
+    # offered to help, calling it "…"'
+    cues = [m for m in CUE.finditer(clause) if m.group(1).lower() not in OBJECT_WORDS or not clause[m.end() :].strip()]
     if not cues:
         return None
     cue = cues[-1]
@@ -379,6 +382,16 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
         found = _first_np(text, floor, floor + cue.start(), speaker=True)
     else:
         found = _last_np(text, floor, floor + cue.start())
+        reported = [m for m in SPEECH_CUE.finditer(clause, 0, cue.start()) if re.match(r"\s+that\s", clause[m.end() :])]
+        if (
+            found
+            and reported
+            and floor + reported[-1].end() < found[1]
+            and not re.search(r"[,;:]", text[floor + reported[-1].end() : found[1]])
+        ):
+            # "Quill claimed that Brandt had called it "…"": the words are reported by the speaker of the sentence
+            cue = reported[-1]
+            found = _last_np(text, floor, floor + cue.start())
     if not found:
         return None
     return _attribution(cue.group(1).lower(), found[0], found[1], floor, quote_open)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from .attribution import (
     CUE,
+    LEADING_CONJUNCTIONS,
     MIN_QUOTE_WORDS,
     SPEECH_CUE,
     Attribution,
@@ -19,7 +20,7 @@ from .attribution import (
     pre_attribution,
     word_count,
 )
-from .cues import act_of
+from .cues import OBJECT_WORDS, act_of
 from .dates import DATELINE_LEAD, article_date, skip_dateline
 from .names import bare, looks_like_person
 from .signed import signature
@@ -38,6 +39,8 @@ TRAIL = (
     r"[A-Z][a-z]+day)\b[^,]{0,40})?)"
 )
 LEAD_GOES_ON = r"(?:,\s+(?:adding|saying|noting|stressing|explaining|warning|as|while|but|and)\b.*)?"
+# "Brandt went on to say …", "Brandt went on to add that …": the verb after "to" is part of the cue
+TO_SAY = re.compile(r"\s+to\s+(?:say|add|note|explain|argue|stress|warn)\b")
 ADDRESSEE = re.compile(r"\s*(?:the\s+)?(?:[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*|reporters|journalists|me|us|him|her|them)")
 
 
@@ -200,8 +203,10 @@ def _quote_items(text: str) -> list[_Item]:
     for span in spans:
         opens_by_para.setdefault(span.paragraph, []).append(span)
     signed: set[int] = set()  # ids of the units signed by a credit line under them
+    closing_at: dict[int, _Unit] = {}  # each unit by where its last quotation mark closes
 
     for unit in units:
+        closing_at[unit.last.close_end] = unit
         first, last = unit.first, unit.last
         para = paras[first.paragraph]
         previous = [s.close_end for s in opens_by_para[first.paragraph] if s.close_end <= first.open_mark]
@@ -211,12 +216,18 @@ def _quote_items(text: str) -> list[_Item]:
         content = text[first.start : first.end].lstrip()
         if pre_text.strip() and not DATELINE_LEAD.fullmatch(pre_text):  # 'WASHINGTON — "…," Brandt said'
             unit.pre = pre_attribution(text, start, first.open_mark)
+            before = closing_at.get(start)
+            if unit.pre and unit.pre.mention.lower() in LEADING_CONJUNCTIONS and before and (before.pre or before.post):
+                # 'Brandt tweeted "…" and offered "…"': the second verb shares the subject of the first
+                unit.pre = replace(before.post or before.pre, cue=unit.pre.cue, start=unit.pre.start, end=unit.pre.end)
             introduced = pre_text.rstrip().endswith((",", ":", "--", "—", "–"))
             if unit.pre and not introduced:
                 cue_at = pre_text.rfind(unit.pre.cue)
                 tail = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else pre_text
                 tail_words = re.sub(r"\bthat\b", "", tail).split()
                 introduced = len(tail_words) <= 3 and content[:1].isupper()
+            if unit.pre and unit.pre.cue in OBJECT_WORDS:
+                introduced = True  # 'Brandt thanked "the crews for their work"': the quote is the verb's object
             unit.embedded = not introduced
         if not last.continues:
             lpara = paras[last.paragraph]
@@ -313,6 +324,9 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
             text, s_start, unit.first.open_mark
         )
         content_start = first_cue.end() if first_cue else unit.first.open_mark
+        to_say = TO_SAY.match(text, content_start, unit.first.open_mark)
+        if to_say:
+            content_start = to_say.end()
         by_saying = re.match(r"\s*by\s+\w+ing\b", text[content_start : unit.first.open_mark])
         if by_saying:
             content_start += by_saying.end()  # "responded by saying …"
@@ -443,7 +457,11 @@ def _paraphrase(text: str, start: int, end: int) -> _Item | None:
         addressee = ADDRESSEE.match(text, rest_start)
         if addressee:
             rest_start = addressee.end()
-    that = re.match(r"(?:\s+(?:in|on|at|during)\s+[^,]{1,40}?)?\s*,?\s*that\s", text[rest_start:end])
+    to_say = TO_SAY.match(text, rest_start, end)
+    if to_say:
+        rest_start = to_say.end()
+    # "… that", also after a time, a place or an addressee ("explained to Nordpress that …")
+    that = re.match(r"(?:\s+(?:in|on|at|during|to)\s+[^,]{1,40}?)?\s*,?\s*that\s", text[rest_start:end])
     if that:
         rest_start += that.end()
     elif re.match(r"\s*(?:in|on|at|during|to|of|about)\b", text[rest_start:end]):
