@@ -303,20 +303,27 @@ def test_more_verbs_report_speech(sentence, kind, content):
 
 
 @pytest.mark.parametrize(
-    ("sentence", "expected"),
+    ("sentence", "kinds"),
     [
-        ('Brandt tweeted "We will win the war" and offered "condolences to the families of the dead."', 2),
-        ('Brandt wrote "We will win the war" and added "Nobody will be left behind."', 2),
+        ('Brandt tweeted "We will win the war" and offered "condolences to the families of the dead."', ["direct"] * 2),
+        ('Brandt wrote "We will win the war" and added "Nobody will be left behind."', ["direct"] * 2),
+        # a participle after a quote: its subject is the one before the quote
+        (
+            'Brandt said on the radio, "I do not make this decision lightly", calling it a "difficult and painful '
+            'decision". He left.',
+            ["direct", "paraphrase"],
+        ),
         # "thanked" or "offered" not right before the quote attributes nothing
-        ('Brandt thanked him for "stepping up and taking action when nobody would."', 0),
-        ('Friends offered to vote for me and to work for my "campaign" when I wrote about it.', 0),
+        ('Brandt thanked him for "stepping up and taking action when nobody would."', []),
+        ('Friends offered to vote for me and to work for my "campaign" when I wrote about it.', []),
     ],
 )
-def test_a_second_verb_of_the_subject_attributes_its_quote(sentence, expected):
-    """'Brandt tweeted "…" and offered "…"': both quotes are Brandt's (the second had "and" for its speaker)."""
+def test_a_second_verb_of_the_subject_attributes_its_quote(sentence, kinds):
+    """'Brandt tweeted "…" and offered "…"', '"…", calling it a "…"': both quotes are Brandt's (the second had "and"
+    for its speaker; the participle was taken for an inverted "calling it a", and the first quote lost its "said")."""
     text = f"Karl Brandt spoke in Strelsau on Monday. {sentence}"
     proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
-    assert [(p.kind, p.speaker.name if p.speaker else "") for p in proposals] == [("direct", "Karl Brandt")] * expected
+    assert [(p.kind, p.speaker.name if p.speaker else "") for p in proposals] == [(k, "Karl Brandt") for k in kinds]
 
 
 def test_words_reported_inside_another_s_reported_speech_are_the_reporter_s():

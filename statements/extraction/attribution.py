@@ -298,6 +298,8 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     ):
         return None  # "… to the valley and leaving it …": the sentence goes on, no speaker follows the quote
     if not before.strip():
+        if cue.group(1).lower().endswith("ing"):
+            return None  # '"…", calling it a disgrace': a participle is never inverted, its subject is before the quote
         # cue first: "said Peskov"
         found = _np_after(text, start + lead + cue.end(), limit)
         if not found:

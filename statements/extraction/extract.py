@@ -217,9 +217,14 @@ def _quote_items(text: str) -> list[_Item]:
         if pre_text.strip() and not DATELINE_LEAD.fullmatch(pre_text):  # 'WASHINGTON — "…," Brandt said'
             unit.pre = pre_attribution(text, start, first.open_mark)
             before = closing_at.get(start)
-            if unit.pre and unit.pre.mention.lower() in LEADING_CONJUNCTIONS and before and (before.pre or before.post):
-                # 'Brandt tweeted "…" and offered "…"': the second verb shares the subject of the first
-                unit.pre = replace(before.post or before.pre, cue=unit.pre.cue, start=unit.pre.start, end=unit.pre.end)
+            shared = re.match(r"[\s,]*(\w+ing)\b", pre_text)  # a participle: '"…", calling it a "…"'
+            shared = shared if shared and CUE.fullmatch(shared.group(1)) else None
+            no_subject = (unit.pre and unit.pre.mention.lower() in LEADING_CONJUNCTIONS) or (shared and not unit.pre)
+            if before and (before.post or before.pre) and no_subject:
+                # 'Brandt tweeted "…" and offered "…"', '"…", calling it a "…"': a second verb after a quote, with no
+                # subject of its own, shares the subject of the first
+                cue = unit.pre.cue if unit.pre else shared.group(1).lower()
+                unit.pre = replace(before.post or before.pre, cue=cue, start=start, end=first.open_mark)
             introduced = pre_text.rstrip().endswith((",", ":", "--", "—", "–"))
             if unit.pre and not introduced:
                 cue_at = pre_text.rfind(unit.pre.cue)
