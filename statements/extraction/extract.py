@@ -225,6 +225,8 @@ def _quote_items(text: str) -> list[_Item]:
                 # subject of its own, shares the subject of the first
                 cue = unit.pre.cue if unit.pre else shared.group(1).lower()
                 unit.pre = replace(before.post or before.pre, cue=cue, start=start, end=first.open_mark)
+            if unit.pre and unit.pre.cue == "called" and _names_a_thing(pre_text, content):
+                unit.pre = None  # 'a process called "exfiltration."', 'a song called "Day after Day,"'
             introduced = pre_text.rstrip().endswith((",", ":", "--", "—", "–"))
             if unit.pre and not introduced:
                 cue_at = pre_text.rfind(unit.pre.cue)
@@ -296,6 +298,18 @@ def _quote_items(text: str) -> list[_Item]:
         items.append(item)
         previous_item = item
     return items
+
+
+# "a process called", "the new song called": a thing, not a person, before "called"
+_A_THING_CALLED = re.compile(r"\b(?:a|an|the)\s+(?:[a-z][\w-]*\s+){1,3}?called\s*$", re.IGNORECASE)
+
+
+def _names_a_thing(pre_text: str, content: str) -> bool:
+    """'a process called "exfiltration."', 'a song called "Day after Day,"': "called" names something, nobody speaks.
+    Only a name is read so: one word, or a few words starting with a capital ("the mayor called "a disgrace to the
+    city"" reports speech)."""
+    words = word_count(content)
+    return bool(_A_THING_CALLED.search(pre_text)) and (words == 1 or (words <= 5 and content[:1].isupper()))
 
 
 def _short_clause(text: str, start: int, attribution: Attribution) -> bool:
