@@ -290,7 +290,7 @@ def _quote_items(text: str) -> list[_Item]:
                 continue
         elif own is not None:
             item = _Item(unit.first.open_mark, "direct", fragments, own, True, [unit], signed=id(unit) in signed)
-        elif quoted_words >= MIN_QUOTE_WORDS:
+        elif quoted_words >= MIN_QUOTE_WORDS and not _inside_narration(text, unit, paras):
             # a quotation with no attribution of its own: the last named speaker goes on talking
             item = _Item(unit.first.open_mark, "direct", fragments, None, True, [unit], follow_on=True)
         else:
@@ -310,6 +310,15 @@ def _names_a_thing(pre_text: str, content: str) -> bool:
     city"" reports speech)."""
     words = word_count(content)
     return bool(_A_THING_CALLED.search(pre_text)) and (words == 1 or (words <= 5 and content[:1].isupper()))
+
+
+def _inside_narration(text: str, unit: _Unit, paras) -> bool:
+    """'The administration tried to add the question, "Is this person a citizen?", to the census': a quote that
+    narration leads into without a cue and that the sentence goes on after is a wording, not a speaker going on."""
+    para = paras[unit.first.paragraph]
+    lead = text[sentence_start(text, unit.first.open_mark, para.start) : unit.first.open_mark]
+    after = text[unit.last.close_end : paras[unit.last.paragraph].end]
+    return bool(re.search(r"[a-z]", lead)) and re.match(r"[,;]?\s+[a-z]", after) is not None
 
 
 def _short_clause(text: str, start: int, attribution: Attribution) -> bool:
