@@ -331,3 +331,14 @@ def test_words_reported_inside_another_s_reported_speech_are_the_reporter_s():
     the quote is hers (it was given to Brandt with full confidence)."""
     text = 'Mara Quill admitted she was wrong when she claimed that Karl Brandt had characterized as "truthful" it all.'
     assert [p.speaker.name for p in extract(text, published=DAY).proposals if p.has_quote] == ["Mara Quill"]
+
+
+@pytest.mark.parametrize("ending", ["?", ".", "!"])
+def test_a_cue_after_a_whole_quote_with_its_own_cue_leads_into_the_next(ending):
+    """'Brandt said, "… exempt?" Archbishop Lou Grayson said, "…"': two people's quotes, not one quote of Grayson's
+    interrupted by his attribution (the first was given to Grayson)."""
+    text = (
+        f'Cardinal Karl Brandt said, "We have said for years that priests should follow rules{ending}" Archbishop '
+        'Lou Grayson said, "People must know that bishops serve the people."'
+    )
+    assert speakers(text) == ["Karl Brandt", "Lou Grayson"]
