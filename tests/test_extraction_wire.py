@@ -342,3 +342,15 @@ def test_a_cue_after_a_whole_quote_with_its_own_cue_leads_into_the_next(ending):
         'Lou Grayson said, "People must know that bishops serve the people."'
     )
     assert speakers(text) == ["Karl Brandt", "Lou Grayson"]
+
+
+def test_a_cue_written_right_before_a_quote_introduces_it_not_the_one_before():
+    """'Brandt praised Pardo's "countless discoveries in the field." Director Lou Grayson said "…"': the sentence
+    ended inside the quotation marks, and Grayson's cue belongs to his own quote (the first was given to him)."""
+    text = (
+        'Karl Brandt spoke on Monday. Brandt praised Ana Pardo\'s "countless discoveries in the field." Director '
+        'Lou Grayson said "She has been a treasure for the whole of science."'
+    )
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.text[:4], p.speaker.name if p.speaker else "") for p in proposals][-1] == ("She ", "Lou Grayson")
+    assert all(p.speaker is None or p.speaker.name != "Lou Grayson" for p in proposals[:-1])

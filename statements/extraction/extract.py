@@ -250,15 +250,11 @@ def _quote_items(text: str) -> list[_Item]:
                 # '"We are refugees." Mr. Zahed said: "…"': after a whole sentence, a cue with a colon leads into the
                 # next quote only (not '"…," Trump said before adding: "…"')
                 post = None
-            if (
-                post
-                and unit.pre
-                and ending in ".!?"
-                and limit in later
-                and text[last.close_end : limit].rstrip()[-1:] == ","
-            ):
-                # 'Ouellet said, "… exempt?" Archbishop Scicluna said, "…"': a quote with its own attribution before
-                # it ends its sentence, and the cue after it leads into the next quote
+            lead_in = text[last.close_end : limit].rstrip()[-1:]
+            if post and ending in ".!?" and limit in later and ((lead_in == "," and unit.pre) or lead_in.isalpha()):
+                # 'Ouellet said, "… exempt?" Archbishop Scicluna said, "…"' (a quote with its own attribution before
+                # it), '"… time." Director Ana Pardo said "…"': a quote ends its sentence, and the cue after it leads
+                # into the next quote
                 post = None
             unit.post = post
         if unit.post is None and unit.pre is None:
