@@ -88,7 +88,7 @@ CUES = [
             "admits", "replies", "responds", "concedes", "counters", "quips", "observes", "remarks", "asserts",
             "maintains", "contends", "muses", "recounts",
             # both spellings, as British and American wire copy write them
-            "characterised", "characterized", "emphasises", "stating",
+            "characterised", "characterized", "emphasises", "stating", "talked of", "spoke of",
         ),
     ),
     Cue("", attributes=("asked", "asks", "vowed", "wondered", "pressed", "reported", "reports")),
