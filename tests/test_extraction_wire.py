@@ -355,3 +355,18 @@ def test_a_cue_written_right_before_a_quote_introduces_it_not_the_one_before():
     proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
     assert [(p.text[:4], p.speaker.name if p.speaker else "") for p in proposals][-1] == ("She ", "Lou Grayson")
     assert all(p.speaker is None or p.speaker.name != "Lou Grayson" for p in proposals[:-1])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ('The letter from Karl Brandt reads: "We will not be rushed on this matter."', ["Karl Brandt"]),
+        ('The decree signed by Karl Brandt read "The crimes of the past offend us all."', ["Karl Brandt"]),
+        # a document whose issuer is not named is not given to the person named last
+        ('The opinion of the Court, released on Wednesday, read in part, "The oath of office is void."', [""]),
+    ],
+)
+def test_a_document_s_text_after_read_is_its_issuer_s(sentence, expected):
+    """ "The decree signed by X read "…"", "The opinion of the Court … read in part, "…"": the quote is the document's
+    text, for its issuer (the first was missed, the second given to the person named before it)."""
+    assert speakers(f"Karl Brandt was sworn in on Monday. {sentence}") == expected

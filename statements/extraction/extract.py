@@ -22,6 +22,7 @@ from .attribution import (
 )
 from .cues import OBJECT_WORDS, act_of
 from .dates import DATELINE_LEAD, article_date, skip_dateline
+from .institutions import DOCUMENT_WORDS
 from .names import bare, looks_like_person
 from .signed import signature
 from .speakers import MAX_CANDIDATES, SpeakerResolver
@@ -225,6 +226,8 @@ def _quote_items(text: str) -> list[_Item]:
                 # subject of its own, shares the subject of the first
                 cue = unit.pre.cue if unit.pre else shared.group(1).lower()
                 unit.pre = replace(before.post or before.pre, cue=cue, start=start, end=first.open_mark)
+            if unit.pre is None:
+                unit.pre = _document_reads(text, start, first.open_mark)
             if unit.pre and unit.pre.cue == "called" and _names_a_thing(pre_text, content):
                 unit.pre = None  # 'a process called "exfiltration."', 'a song called "Day after Day,"'
             introduced = pre_text.rstrip().endswith((",", ":", "--", "—", "–"))
@@ -304,6 +307,22 @@ def _quote_items(text: str) -> list[_Item]:
         items.append(item)
         previous_item = item
     return items
+
+
+# "The decree signed by the Pope read "…"", "The opinion of the Court, released on Wednesday, read in part, "…"": the
+# text of a document, which speaks for whoever issued it (institutions.py)
+_DOCUMENT_READS = re.compile(
+    r"\s*((?:the|a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:" + DOCUMENT_WORDS + r"))\b.{0,80}?\s(?:read|reads)"
+    r"(?:\s+in\s+part)?\s*[,:]?\s*",
+    re.IGNORECASE,
+)
+
+
+def _document_reads(text: str, start: int, quote_open: int) -> Attribution | None:
+    reads = _DOCUMENT_READS.fullmatch(text, start, quote_open)
+    if reads is None:
+        return None
+    return Attribution("read", reads.group(1), reads.start(1), start, quote_open, "description")
 
 
 # "a process called", "the new song called": a thing, not a person, before "called"
