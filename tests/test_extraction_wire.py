@@ -370,3 +370,17 @@ def test_a_document_s_text_after_read_is_its_issuer_s(sentence, expected):
     """ "The decree signed by X read "…"", "The opinion of the Court … read in part, "…"": the quote is the document's
     text, for its issuer (the first was missed, the second given to the person named before it)."""
     assert speakers(f"Karl Brandt was sworn in on Monday. {sentence}") == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ('The economy was "in a terrible state of decline," as Brandt put it, and nobody listened.', ["Karl Brandt"]),
+        # a court's decision is no person, and not the person named before it
+        ('For four days, traffic "ground to a halt" — as the Supreme Court decision put it — at the bridge.', [""]),
+    ],
+)
+def test_an_aside_after_a_quote_names_who_said_it(sentence, expected):
+    """'"…," as Brandt put it, and …', '"…" — as the Supreme Court decision put it — at …': the aside after the
+    quote is its attribution (both quotes were missed: a lower-case word after a quote meant the sentence went on)."""
+    assert speakers(f"Karl Brandt spoke on Monday. {sentence}") == expected

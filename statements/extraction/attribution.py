@@ -271,6 +271,14 @@ def _role_then_name(before: str) -> bool:
     return looks_like_person(clean_tokens(strip_title(match.group(2).split())[1]))
 
 
+# '… traffic "ground to a halt" — as the court's decision put it — at the bridge': an aside after the quote that
+# names who said it
+_AS_X_PUT_IT = re.compile(
+    r"\s*(?:,|—|–|--)?\s*as\s+([^,—–\"“”]{2,60}?)\s+(put it|puts it|said|says|noted|wrote|described it)"
+    r"\s*(?:,|—|–|--|$)"
+)
+
+
 def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     """`"…," Peskov said.` / `"…," said Peskov, the Kremlin spokesman.` / `"…," he added.`"""
     clause = text[start:limit]
@@ -283,6 +291,9 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         np_start = start + lead + quoted.start(2)
         return _attribution("quoted", quoted.group(2), np_start, start, limit)
     # (a verb whose object is the quote attributes no quote before it: "…," Brandt thanked the crews)
+    aside = _AS_X_PUT_IT.match(clause)
+    if aside:
+        return _attribution(aside.group(2).lower(), aside.group(1), start + aside.start(1), start, limit)
     cue = next((m for m in CUE.finditer(body) if m.group(1).lower() not in OBJECT_WORDS), None)
     if not cue:
         return None
