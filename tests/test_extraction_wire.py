@@ -384,3 +384,15 @@ def test_an_aside_after_a_quote_names_who_said_it(sentence, expected):
     """'"…," as Brandt put it, and …', '"…" — as the Supreme Court decision put it — at …': the aside after the
     quote is its attribution (both quotes were missed: a lower-case word after a quote meant the sentence went on)."""
     assert speakers(f"Karl Brandt spoke on Monday. {sentence}") == expected
+
+
+def test_a_partial_quote_s_clause_ends_at_a_semicolon_before_another_quote():
+    """'Brandt called it an "interesting" case; Grayson said "…"': Brandt's paraphrase stops at the semicolon, so it
+    does not run over Grayson's quote (the scorer matched it to Grayson's words, with Brandt's name)."""
+    text = (
+        'Karl Brandt and Lou Grayson spoke. Brandt called the disappearance a "very interesting and strange" case; '
+        'Grayson said "It is a little hard to say what happened to the ship."'
+    )
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.kind, p.speaker.name) for p in proposals] == [("paraphrase", "Karl Brandt"), ("direct", "Lou Grayson")]
+    assert proposals[0].text == 'the disappearance a "very interesting and strange" case'

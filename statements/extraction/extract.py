@@ -368,6 +368,9 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
         # 'Brandt called it "unhinged." Grayson called it "a disgrace."': the sentence ended inside the quotation
         # marks, and the next one has a quote of its own
         s_end = unit.last.close_end
+    semicolon = text.find(";", unit.last.close_end, s_end)
+    if semicolon >= 0 and any(semicolon < span.open_mark < s_end for span in spans):
+        s_end = semicolon  # 'Smith called it an "interesting" case; Miller said "…"': the clause ends at the semicolon
     according = _according_to(text, s_start, unit.first.open_mark, s_end)
     if according is not None:
         return _Item(unit.first.open_mark, "paraphrase", [according[1]], according[0], True, [unit])
