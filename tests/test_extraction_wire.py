@@ -396,3 +396,12 @@ def test_a_partial_quote_s_clause_ends_at_a_semicolon_before_another_quote():
     proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
     assert [(p.kind, p.speaker.name) for p in proposals] == [("paraphrase", "Karl Brandt"), ("direct", "Lou Grayson")]
     assert proposals[0].text == 'the disappearance a "very interesting and strange" case'
+
+
+def test_a_quote_interrupted_by_its_attribution_without_commas_is_one_statement():
+    """'"We stand ready" tweeted Brandt "to provide whatever help we can."': one statement of Brandt's in two
+    fragments (the second, opening in lower case, was lost)."""
+    text = 'Karl Brandt spoke. "We stand ready" tweeted Brandt "to provide whatever help we can to bring it to an end."'
+    (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert (proposal.kind, proposal.speaker.name, len(proposal.fragments)) == ("direct", "Karl Brandt", 2)
+    assert proposal.text == "We stand ready to provide whatever help we can to bring it to an end."

@@ -277,7 +277,7 @@ def _quote_items(text: str) -> list[_Item]:
             continue  # 'told Radio Nord's "Morning Show."': a programme or a book, not words said
         if (
             unit.post is None
-            and not unit.embedded
+            and (not unit.embedded or _interrupted(text, previous_unit, unit))
             and previous_item is not None
             and previous_unit is not None
             and previous_unit.post is not None
@@ -323,6 +323,17 @@ def _document_reads(text: str, start: int, quote_open: int) -> Attribution | Non
     if reads is None:
         return None
     return Attribution("read", reads.group(1), reads.start(1), start, quote_open, "description")
+
+
+def _interrupted(text: str, previous: _Unit | None, unit: _Unit) -> bool:
+    """'"We stand ready" tweeted Brandt "to provide whatever help we can."': a quote that goes on after its attribution
+    in the same sentence, with no punctuation around the attribution, so its second part opens in lower case (not
+    '"…," Brandt said, adding that it was "…"')."""
+    if previous is None or previous.post is None:
+        return False
+    unpunctuated = text[previous.last.start : previous.last.end].rstrip()[-1:].isalnum()
+    between = text[previous.last.close_end : unit.first.open_mark]
+    return unpunctuated and previous.post.end == unit.first.open_mark and not re.search(r"[,;:.]", between)
 
 
 # "a process called", "the new song called": a thing, not a person, before "called"
