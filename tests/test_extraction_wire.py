@@ -276,6 +276,12 @@ def test_according_to_someone_then_the_reported_words(text, content):
         ),
         ('Brandt talked of the envoy\'s "countless discoveries in the field" at the dinner.', "paraphrase", None),
         (
+            'Brandt underlined they keep channels open and that he would be "very happy if Ruritania were to '
+            'reconsider its approach".',
+            "paraphrase",
+            None,
+        ),
+        (
             'Brandt went on to say the defendants had "no respect for the law at all" and would serve long terms.',
             "paraphrase",
             'the defendants had "no respect for the law at all" and would serve long terms',
@@ -294,8 +300,8 @@ def test_according_to_someone_then_the_reported_words(text, content):
     ],
 )
 def test_more_verbs_report_speech(sentence, kind, content):
-    """ "characterised", "stating", "talked of", "went on to say", "explained to Nordpress that", "thanked "…"": each
-    attributes its quote to the sentence's subject (each was a missed quotation on wire copy)."""
+    """ "characterised", "stating", "talked of", "underlined", "went on to say", "explained to Nordpress that",
+    "thanked "…"": each attributes its quote to the sentence's subject (each was a missed quotation on wire copy)."""
     text = f"Karl Brandt spoke in Strelsau on Monday. {sentence}"
     proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
     assert [(p.kind, p.speaker.name) for p in proposals] == [(kind, "Karl Brandt")]

@@ -70,12 +70,12 @@ CUES = [
         reports=(
             "said", "says", "told", "added", "stressed", "noted", "insisted", "announced", "explained", "argued",
             "claimed", "went on", "emphasised", "emphasized", "reiterated", "declared", "acknowledged", "admitted",
-            "stated", "assured", "recalled",
+            "stated", "assured", "recalled", "underlined", "underscored",
         ),
         attributes=(
             "say", "tells", "adds", "continued", "continues", "stresses", "notes", "explains", "wrote", "writes",
             "insists", "argues", "remarked", "replied", "responded", "answered", "observed", "suggested", "claims",
-            "commented", "joked", "conceded", "countered", "emphasizes", "underlined", "pointed out", "tweeted",
+            "commented", "joked", "conceded", "countered", "emphasizes", "pointed out", "tweeted",
             "posted", "maintained", "contended", "concluded", "quipped", "mused", "boasted", "testified",
             "told reporters", "according to", "was quoted as saying", "quoted", "saying", "adding", "noting",
             "declaring", "explaining", "calling", "called", "described", "wrote on", "said in", "recalls",
