@@ -435,10 +435,17 @@ def test_unknown_speaker_is_proposed_as_a_new_official():
         'Relations after the so-called "reset" were poor.',
         'The minister gave an interview to "Morning Show" on Monday.',
         'The plan, a "bad idea" by most accounts, was dropped.',
+        # "called" naming a thing is no speech
+        'Karl Brandt was a spy. He moved people out of danger, a process called "exfiltration." He studied makeup.',
+        'Ana Pardo was a singer. Her name imitated a song called "Day after Day," so it would fit on a sign.',
+        # a wording inside a sentence of narration: no speaker goes on talking
+        'Karl Brandt spoke. The government tried to add the question, "Is this person a citizen of Nordland?", to the '
+        "census.",
     ],
 )
 def test_scare_quotes_and_titles_are_not_statements(text):
-    """Short quoted words with no attribution cue of their own are not proposed as quotes."""
+    """Short quoted words with no attribution cue of their own are not proposed as quotes, nor is a name after "a
+    process called", "a song called"."""
     assert quotes(text) == []
 
 

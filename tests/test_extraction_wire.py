@@ -489,3 +489,152 @@ def test_a_description_before_its_relative_clause_is_the_subject(subject):
         ("resident", False),
         ("resident", False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "content"),
+    [
+        # a cue in British spelling, and participles and phrases that report speech
+        ('Brandt characterised the talks as "a waste of everyone\'s time" on Monday.', "paraphrase", None),
+        (
+            'Brandt praised the deal, stating he was "proud to have the best negotiators" on his side.',
+            "paraphrase",
+            None,
+        ),
+        ('Brandt talked of the envoy\'s "countless discoveries in the field" at the dinner.', "paraphrase", None),
+        (
+            'Brandt underlined they keep channels open and that he would be "very happy if Ruritania were to '
+            'reconsider its approach".',
+            "paraphrase",
+            None,
+        ),
+        (
+            'Brandt went on to say the defendants had "no respect for the law at all" and would serve long terms.',
+            "paraphrase",
+            'the defendants had "no respect for the law at all" and would serve long terms',
+        ),
+        (
+            'Brandt explained to Nordpress that the ship "may have turned its transponder off" for weeks.',
+            "paraphrase",
+            'the ship "may have turned its transponder off" for weeks',
+        ),
+        # a verb whose object is the quote: the quote is direct
+        (
+            'Brandt thanked "the police and the emergency services for their swift response".',
+            "direct",
+            "the police and the emergency services for their swift response",
+        ),
+    ],
+)
+def test_more_verbs_report_speech(sentence, kind, content):
+    """ "characterised", "stating", "talked of", "underlined", "went on to say", "explained to Nordpress that",
+    "thanked "…"": each attributes its quote to the sentence's subject (each was a missed quotation on wire copy)."""
+    text = f"Karl Brandt spoke in Strelsau on Monday. {sentence}"
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.kind, p.speaker.name) for p in proposals] == [(kind, "Karl Brandt")]
+    if content is not None:
+        assert proposals[0].text == content
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ('Brandt tweeted "We will win the war" and offered "condolences to the families of the dead."', ["direct"] * 2),
+        ('Brandt wrote "We will win the war" and added "Nobody will be left behind."', ["direct"] * 2),
+        # a participle after a quote: its subject is the one before the quote
+        (
+            'Brandt said on the radio, "I do not make this decision lightly", calling it a "difficult and painful '
+            'decision". He left.',
+            ["direct", "paraphrase"],
+        ),
+        # "thanked" or "offered" not right before the quote attributes nothing
+        ('Brandt thanked him for "stepping up and taking action when nobody would."', []),
+        ('Friends offered to vote for me and to work for my "campaign" when I wrote about it.', []),
+    ],
+)
+def test_a_second_verb_of_the_subject_attributes_its_quote(sentence, kinds):
+    """'Brandt tweeted "…" and offered "…"', '"…", calling it a "…"': both quotes are Brandt's (the second had "and"
+    for its speaker; the participle was taken for an inverted "calling it a", and the first quote lost its "said")."""
+    text = f"Karl Brandt spoke in Strelsau on Monday. {sentence}"
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.kind, p.speaker.name if p.speaker else "") for p in proposals] == [(k, "Karl Brandt") for k in kinds]
+
+
+def test_words_reported_inside_another_s_reported_speech_are_the_reporter_s():
+    """ "Quill claimed that Brandt had characterized as "truthful" …": Quill's claim is what the sentence reports, so
+    the quote is hers (it was given to Brandt with full confidence)."""
+    text = 'Mara Quill admitted she was wrong when she claimed that Karl Brandt had characterized as "truthful" it all.'
+    assert [p.speaker.name for p in extract(text, published=DAY).proposals if p.has_quote] == ["Mara Quill"]
+
+
+@pytest.mark.parametrize("ending", ["?", ".", "!"])
+def test_a_cue_after_a_whole_quote_with_its_own_cue_leads_into_the_next(ending):
+    """'Brandt said, "… exempt?" Archbishop Lou Grayson said, "…"': two people's quotes, not one quote of Grayson's
+    interrupted by his attribution (the first was given to Grayson)."""
+    text = (
+        f'Cardinal Karl Brandt said, "We have said for years that priests should follow rules{ending}" Archbishop '
+        'Lou Grayson said, "People must know that bishops serve the people."'
+    )
+    assert speakers(text) == ["Karl Brandt", "Lou Grayson"]
+
+
+def test_a_cue_written_right_before_a_quote_introduces_it_not_the_one_before():
+    """'Brandt praised Pardo's "countless discoveries in the field." Director Lou Grayson said "…"': the sentence
+    ended inside the quotation marks, and Grayson's cue belongs to his own quote (the first was given to him)."""
+    text = (
+        'Karl Brandt spoke on Monday. Brandt praised Ana Pardo\'s "countless discoveries in the field." Director '
+        'Lou Grayson said "She has been a treasure for the whole of science."'
+    )
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.text[:4], p.speaker.name if p.speaker else "") for p in proposals][-1] == ("She ", "Lou Grayson")
+    assert all(p.speaker is None or p.speaker.name != "Lou Grayson" for p in proposals[:-1])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ('The letter from Karl Brandt reads: "We will not be rushed on this matter."', ["Karl Brandt"]),
+        ('The decree signed by Karl Brandt read "The crimes of the past offend us all."', ["Karl Brandt"]),
+        # a document whose issuer is not named is not given to the person named last
+        ('The opinion of the Court, released on Wednesday, read in part, "The oath of office is void."', [""]),
+    ],
+)
+def test_a_document_s_text_after_read_is_its_issuer_s(sentence, expected):
+    """ "The decree signed by X read "…"", "The opinion of the Court … read in part, "…"": the quote is the document's
+    text, for its issuer (the first was missed, the second given to the person named before it)."""
+    assert speakers(f"Karl Brandt was sworn in on Monday. {sentence}") == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ('The economy was "in a terrible state of decline," as Brandt put it, and nobody listened.', ["Karl Brandt"]),
+        # a court's decision is no person, and not the person named before it
+        ('For four days, traffic "ground to a halt" — as the Supreme Court decision put it — at the bridge.', [""]),
+    ],
+)
+def test_an_aside_after_a_quote_names_who_said_it(sentence, expected):
+    """'"…," as Brandt put it, and …', '"…" — as the Supreme Court decision put it — at …': the aside after the
+    quote is its attribution (both quotes were missed: a lower-case word after a quote meant the sentence went on)."""
+    assert speakers(f"Karl Brandt spoke on Monday. {sentence}") == expected
+
+
+def test_a_partial_quote_s_clause_ends_at_a_semicolon_before_another_quote():
+    """'Brandt called it an "interesting" case; Grayson said "…"': Brandt's paraphrase stops at the semicolon, so it
+    does not run over Grayson's quote (the scorer matched it to Grayson's words, with Brandt's name)."""
+    text = (
+        'Karl Brandt and Lou Grayson spoke. Brandt called the disappearance a "very interesting and strange" case; '
+        'Grayson said "It is a little hard to say what happened to the ship."'
+    )
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.kind, p.speaker.name) for p in proposals] == [("paraphrase", "Karl Brandt"), ("direct", "Lou Grayson")]
+    assert proposals[0].text == 'the disappearance a "very interesting and strange" case'
+
+
+def test_a_quote_interrupted_by_its_attribution_without_commas_is_one_statement():
+    """'"We stand ready" tweeted Brandt "to provide whatever help we can."': one statement of Brandt's in two
+    fragments (the second, opening in lower case, was lost)."""
+    text = 'Karl Brandt spoke. "We stand ready" tweeted Brandt "to provide whatever help we can to bring it to an end."'
+    (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert (proposal.kind, proposal.speaker.name, len(proposal.fragments)) == ("direct", "Karl Brandt", 2)
+    assert proposal.text == "We stand ready to provide whatever help we can to bring it to an end."

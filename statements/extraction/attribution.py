@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from .cues import CUE_WORDS, SPEECH_WORDS, alternatives
+from .cues import CUE_WORDS, OBJECT_WORDS, SPEECH_WORDS, alternatives
 from .first_names import gender_of_first_name
 from .names import (
     GIVEN_NAME,
@@ -287,6 +287,14 @@ def _role_then_name(before: str) -> bool:
     return looks_like_person(clean_tokens(strip_title(match.group(2).split())[1]))
 
 
+# '… traffic "ground to a halt" — as the court's decision put it — at the bridge': an aside after the quote that
+# names who said it
+_AS_X_PUT_IT = re.compile(
+    r"\s*(?:,|—|–|--)?\s*as\s+([^,—–\"“”]{2,60}?)\s+(put it|puts it|said|says|noted|wrote|described it)"
+    r"\s*(?:,|—|–|--|$)"
+)
+
+
 def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     """`"…," Peskov said.` / `"…," said Peskov, the Kremlin spokesman.` / `"…," he added.`"""
     return _given_name(text, _post_attribution(text, start, limit))
@@ -304,7 +312,11 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     if quoted and not re.search(r"\b(?:was|were|is|are|been)\s+$", quoted.group(1)):
         np_start = start + lead + quoted.start(2)
         return _attribution("quoted", _trim_np(quoted.group(2)), np_start, start, limit)
-    cue = CUE.search(body)
+    # (a verb whose object is the quote attributes no quote before it: "…," Brandt thanked the crews)
+    aside = _AS_X_PUT_IT.match(clause)
+    if aside:
+        return _attribution(aside.group(2).lower(), aside.group(1), start + aside.start(1), start, limit)
+    cue = next((m for m in CUE.finditer(body) if m.group(1).lower() not in OBJECT_WORDS), None)
     if not cue:
         return None
     first = re.match(r"[A-Za-z]+", body)
@@ -319,6 +331,8 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     ):
         return None  # "… to the valley and leaving it …": the sentence goes on, no speaker follows the quote
     if not before.strip():
+        if cue.group(1).lower().endswith("ing"):
+            return None  # '"…", calling it a disgrace': a participle is never inverted, its subject is before the quote
         # cue first: "said Peskov"
         found = _np_after(text, start + lead + cue.end(), limit)
         if not found:
@@ -402,7 +416,9 @@ def _pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | No
         else:
             found = _last_np(text, floor, floor + issued.start())
         return _attribution("statement", found[0], found[1], floor, quote_open) if found else None
-    cues = list(CUE.finditer(clause))
+    # a verb whose object is the quote must come right before it: 'Brandt offered "condolences …"', not 'Brandt
+    # offered to help, calling it "…"'
+    cues = [m for m in CUE.finditer(clause) if m.group(1).lower() not in OBJECT_WORDS or not clause[m.end() :].strip()]
     if not cues:
         return None
     cue = cues[-1]
@@ -429,6 +445,16 @@ def _pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | No
         found = _first_np(text, floor, floor + cue.start(), speaker=True)
     else:
         found = _last_np(text, floor, floor + cue.start())
+        reported = [m for m in SPEECH_CUE.finditer(clause, 0, cue.start()) if re.match(r"\s+that\s", clause[m.end() :])]
+        if (
+            found
+            and reported
+            and floor + reported[-1].end() < found[1]
+            and not re.search(r"[,;:]", text[floor + reported[-1].end() : found[1]])
+        ):
+            # "Quill claimed that Brandt had called it "…"": the words are reported by the speaker of the sentence
+            cue = reported[-1]
+            found = _last_np(text, floor, floor + cue.start())
     if not found:
         return None
     return _attribution(cue.group(1).lower(), found[0], found[1], floor, quote_open)

@@ -10,6 +10,9 @@ the act: a question, a vow) with its words in three uses:
 - `reports`: verbs that introduce reported speech strongly enough to make a paraphrase ("Peskov warned that …"),
   and attribute quotes too;
 - `attributes`: words that attribute a quote ("…," Peskov quipped) but make no paraphrase;
+- `objects`: verbs whose object is the quote itself, which attribute only a quote that follows them at once
+  (Peskov thanked "the rescuers for their work", offered "condolences to the families"): the quote is direct, and
+  "thanked him for "…"" or "offered to help" attributes nothing;
 - `marks`: words that only say what the speech does, never attribute it ("Peskov denied the claims, saying …").
   Adding one changes no extraction.
 
@@ -26,11 +29,12 @@ class Cue:
     act: str
     reports: tuple[str, ...] = ()
     attributes: tuple[str, ...] = ()
+    objects: tuple[str, ...] = ()
     marks: tuple[str, ...] = ()
 
     @property
     def words(self) -> tuple[str, ...]:
-        return self.reports + self.attributes + self.marks
+        return self.reports + self.attributes + self.objects + self.marks
 
 
 # fmt: off
@@ -58,20 +62,20 @@ CUES = [
         marks=("expressed concern", "voiced concern", "expressed regret"),
     ),
     Cue("appeal", attributes=("urged",), marks=("called on", "calling on", "appealed", "urging")),
-    Cue("offer", attributes=("pledged", "promised"), marks=("proposed", "proposing", "offered", "offering")),
+    Cue("offer", attributes=("pledged", "promised"), objects=("offered",), marks=("proposed", "proposing", "offering")),
     Cue("agree", attributes=("agreed", "agrees")),
-    Cue("praise", marks=("praised", "praising", "hailed", "commended", "welcomed")),
+    Cue("praise", objects=("thanked",), marks=("praised", "praising", "hailed", "commended", "welcomed")),
     Cue(
         "comment",
         reports=(
             "said", "says", "told", "added", "stressed", "noted", "insisted", "announced", "explained", "argued",
             "claimed", "went on", "emphasised", "emphasized", "reiterated", "declared", "acknowledged", "admitted",
-            "stated", "assured", "recalled",
+            "stated", "assured", "recalled", "underlined", "underscored",
         ),
         attributes=(
             "say", "tells", "adds", "continued", "continues", "stresses", "notes", "explains", "wrote", "writes",
             "insists", "argues", "remarked", "replied", "responded", "answered", "observed", "suggested", "claims",
-            "commented", "joked", "conceded", "countered", "emphasizes", "underlined", "pointed out", "tweeted",
+            "commented", "joked", "conceded", "countered", "emphasizes", "pointed out", "tweeted",
             "posted", "maintained", "contended", "concluded", "quipped", "mused", "boasted", "testified",
             "told reporters", "according to", "was quoted as saying", "quoted", "saying", "adding", "noting",
             "declaring", "explaining", "calling", "called", "described", "wrote on", "said in", "recalls",
@@ -83,6 +87,8 @@ CUES = [
             # the present tense of verbs above, as features and columns write them ("…," agrees Ana Pardo)
             "admits", "replies", "responds", "concedes", "counters", "quips", "observes", "remarks", "asserts",
             "maintains", "contends", "muses", "recounts",
+            # both spellings, as British and American wire copy write them
+            "characterised", "characterized", "emphasises", "stating", "talked of", "spoke of",
         ),
     ),
     Cue(
@@ -93,7 +99,8 @@ CUES = [
 # fmt: on
 
 # The words that attribute a quote, and the verbs that make reported speech a paraphrase (attribution.py).
-CUE_WORDS = [word for cue in CUES for word in cue.reports + cue.attributes]
+CUE_WORDS = [word for cue in CUES for word in cue.reports + cue.attributes + cue.objects]
+OBJECT_WORDS = {word for cue in CUES for word in cue.objects}
 SPEECH_WORDS = [word for cue in CUES for word in cue.reports]
 
 

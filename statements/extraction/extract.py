@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from .attribution import (
     CUE,
+    LEADING_CONJUNCTIONS,
     MIN_QUOTE_WORDS,
     SPEECH_CUE,
     Attribution,
@@ -20,8 +21,9 @@ from .attribution import (
     remarks_after,
     word_count,
 )
-from .cues import act_of
+from .cues import OBJECT_WORDS, act_of
 from .dates import DATELINE_LEAD, article_date, skip_dateline
+from .institutions import DOCUMENT_WORDS
 from .names import bare, looks_like_person
 from .signed import signature
 from .speakers import MAX_CANDIDATES, SpeakerResolver
@@ -39,6 +41,8 @@ TRAIL = (
     r"[A-Z][a-z]+day)\b[^,]{0,40})?)"
 )
 LEAD_GOES_ON = r"(?:,\s+(?:adding|saying|noting|stressing|explaining|warning|as|while|but|and)\b.*)?"
+# "Brandt went on to say …", "Brandt went on to add that …": the verb after "to" is part of the cue
+TO_SAY = re.compile(r"\s+to\s+(?:say|add|note|explain|argue|stress|warn)\b")
 ADDRESSEE = re.compile(r"\s*(?:the\s+)?(?:[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*|reporters|journalists|me|us|him|her|them)")
 
 
@@ -201,8 +205,10 @@ def _quote_items(text: str) -> list[_Item]:
     for span in spans:
         opens_by_para.setdefault(span.paragraph, []).append(span)
     signed: set[int] = set()  # ids of the units signed by a credit line under them
+    closing_at: dict[int, _Unit] = {}  # each unit by where its last quotation mark closes
 
     for unit in units:
+        closing_at[unit.last.close_end] = unit
         first, last = unit.first, unit.last
         para = paras[first.paragraph]
         previous = [s.close_end for s in opens_by_para[first.paragraph] if s.close_end <= first.open_mark]
@@ -212,12 +218,27 @@ def _quote_items(text: str) -> list[_Item]:
         content = text[first.start : first.end].lstrip()
         if pre_text.strip() and not DATELINE_LEAD.fullmatch(pre_text):  # 'WASHINGTON — "…," Brandt said'
             unit.pre = pre_attribution(text, start, first.open_mark)
+            before = closing_at.get(start)
+            shared = re.match(r"[\s,]*(\w+ing)\b", pre_text)  # a participle: '"…", calling it a "…"'
+            shared = shared if shared and CUE.fullmatch(shared.group(1)) else None
+            no_subject = (unit.pre and unit.pre.mention.lower() in LEADING_CONJUNCTIONS) or (shared and not unit.pre)
+            if before and (before.post or before.pre) and no_subject:
+                # 'Brandt tweeted "…" and offered "…"', '"…", calling it a "…"': a second verb after a quote, with no
+                # subject of its own, shares the subject of the first
+                cue = unit.pre.cue if unit.pre else shared.group(1).lower()
+                unit.pre = replace(before.post or before.pre, cue=cue, start=start, end=first.open_mark)
+            if unit.pre is None:
+                unit.pre = _document_reads(text, start, first.open_mark)
+            if unit.pre and unit.pre.cue == "called" and _names_a_thing(pre_text, content):
+                unit.pre = None  # 'a process called "exfiltration."', 'a song called "Day after Day,"'
             introduced = pre_text.rstrip().endswith((",", ":", "--", "—", "–"))
             if unit.pre and not introduced:
                 cue_at = pre_text.rfind(unit.pre.cue)
                 tail = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else pre_text
                 tail_words = re.sub(r"\bthat\b", "", tail).split()
                 introduced = len(tail_words) <= 3 and content[:1].isupper()
+            if unit.pre and unit.pre.cue in OBJECT_WORDS:
+                introduced = True  # 'Brandt thanked "the crews for their work"': the quote is the verb's object
             unit.embedded = not introduced
         if not last.continues:
             lpara = paras[last.paragraph]
@@ -232,6 +253,12 @@ def _quote_items(text: str) -> list[_Item]:
             if post and ending in ".!?" and limit in later and text[last.close_end : limit].rstrip()[-1:] == ":":
                 # '"We are refugees." Mr. Zahed said: "…"': after a whole sentence, a cue with a colon leads into the
                 # next quote only (not '"…," Trump said before adding: "…"')
+                post = None
+            lead_in = text[last.close_end : limit].rstrip()[-1:]
+            if post and ending in ".!?" and limit in later and ((lead_in == "," and unit.pre) or lead_in.isalpha()):
+                # 'Ouellet said, "… exempt?" Archbishop Scicluna said, "…"' (a quote with its own attribution before
+                # it), '"… time." Director Ana Pardo said "…"': a quote ends its sentence, and the cue after it leads
+                # into the next quote
                 post = None
             unit.post = post
         if unit.post is None and unit.pre is None:
@@ -255,7 +282,7 @@ def _quote_items(text: str) -> list[_Item]:
             continue  # 'told Radio Nord's "Morning Show."': a programme or a book, not words said
         if (
             unit.post is None
-            and not unit.embedded
+            and (not unit.embedded or _interrupted(text, previous_unit, unit))
             and previous_item is not None
             and previous_unit is not None
             and previous_unit.post is not None
@@ -277,7 +304,7 @@ def _quote_items(text: str) -> list[_Item]:
                 continue
         elif own is not None:
             item = _Item(unit.first.open_mark, "direct", fragments, own, True, [unit], signed=id(unit) in signed)
-        elif quoted_words >= MIN_QUOTE_WORDS:
+        elif quoted_words >= MIN_QUOTE_WORDS and not _inside_narration(text, unit, paras):
             # a quotation with no attribution of its own: the last named speaker goes on talking
             item = _Item(unit.first.open_mark, "direct", fragments, None, True, [unit], follow_on=True)
         else:
@@ -285,6 +312,54 @@ def _quote_items(text: str) -> list[_Item]:
         items.append(item)
         previous_item = item
     return items
+
+
+# "The decree signed by the Pope read "…"", "The opinion of the Court, released on Wednesday, read in part, "…"": the
+# text of a document, which speaks for whoever issued it (institutions.py)
+_DOCUMENT_READS = re.compile(
+    r"\s*((?:the|a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:" + DOCUMENT_WORDS + r"))\b.{0,80}?\s(?:read|reads)"
+    r"(?:\s+in\s+part)?\s*[,:]?\s*",
+    re.IGNORECASE,
+)
+
+
+def _document_reads(text: str, start: int, quote_open: int) -> Attribution | None:
+    reads = _DOCUMENT_READS.fullmatch(text, start, quote_open)
+    if reads is None:
+        return None
+    return Attribution("read", reads.group(1), reads.start(1), start, quote_open, "description")
+
+
+def _interrupted(text: str, previous: _Unit | None, unit: _Unit) -> bool:
+    """'"We stand ready" tweeted Brandt "to provide whatever help we can."': a quote that goes on after its attribution
+    in the same sentence, with no punctuation around the attribution, so its second part opens in lower case (not
+    '"…," Brandt said, adding that it was "…"')."""
+    if previous is None or previous.post is None:
+        return False
+    unpunctuated = text[previous.last.start : previous.last.end].rstrip()[-1:].isalnum()
+    between = text[previous.last.close_end : unit.first.open_mark]
+    return unpunctuated and previous.post.end == unit.first.open_mark and not re.search(r"[,;:.]", between)
+
+
+# "a process called", "the new song called": a thing, not a person, before "called"
+_A_THING_CALLED = re.compile(r"\b(?:a|an|the)\s+(?:[a-z][\w-]*\s+){1,3}?called\s*$", re.IGNORECASE)
+
+
+def _names_a_thing(pre_text: str, content: str) -> bool:
+    """'a process called "exfiltration."', 'a song called "Day after Day,"': "called" names something, nobody speaks.
+    Only a name is read so: one word, or a few words starting with a capital ("the mayor called "a disgrace to the
+    city"" reports speech)."""
+    words = word_count(content)
+    return bool(_A_THING_CALLED.search(pre_text)) and (words == 1 or (words <= 5 and content[:1].isupper()))
+
+
+def _inside_narration(text: str, unit: _Unit, paras) -> bool:
+    """'The administration tried to add the question, "Is this person a citizen?", to the census': a quote that
+    narration leads into without a cue and that the sentence goes on after is a wording, not a speaker going on."""
+    para = paras[unit.first.paragraph]
+    lead = text[sentence_start(text, unit.first.open_mark, para.start) : unit.first.open_mark]
+    after = text[unit.last.close_end : paras[unit.last.paragraph].end]
+    return bool(re.search(r"[a-z]", lead)) and re.match(r"[,;]?\s+[a-z]", after) is not None
 
 
 def _short_clause(text: str, start: int, attribution: Attribution) -> bool:
@@ -309,6 +384,9 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
         # 'Brandt called it "unhinged." Grayson called it "a disgrace."': the sentence ended inside the quotation
         # marks, and the next one has a quote of its own
         s_end = unit.last.close_end
+    semicolon = text.find(";", unit.last.close_end, s_end)
+    if semicolon >= 0 and any(semicolon < span.open_mark < s_end for span in spans):
+        s_end = semicolon  # 'Smith called it an "interesting" case; Miller said "…"': the clause ends at the semicolon
     according = _according_to(text, s_start, unit.first.open_mark, s_end)
     if according is not None:
         return _Item(unit.first.open_mark, "paraphrase", [according[1]], according[0], True, [unit])
@@ -318,6 +396,9 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
             text, s_start, unit.first.open_mark
         )
         content_start = first_cue.end() if first_cue else unit.first.open_mark
+        to_say = TO_SAY.match(text, content_start, unit.first.open_mark)
+        if to_say:
+            content_start = to_say.end()
         by_saying = re.match(r"\s*by\s+\w+ing\b", text[content_start : unit.first.open_mark])
         if by_saying:
             content_start += by_saying.end()  # "responded by saying …"
@@ -447,7 +528,11 @@ def _paraphrase(text: str, start: int, end: int) -> _Item | None:
         addressee = ADDRESSEE.match(text, rest_start)
         if addressee:
             rest_start = addressee.end()
-    that = re.match(r"(?:\s+(?:in|on|at|during)\s+[^,]{1,40}?)?\s*,?\s*that\s", text[rest_start:end])
+    to_say = TO_SAY.match(text, rest_start, end)
+    if to_say:
+        rest_start = to_say.end()
+    # "… that", also after a time, a place or an addressee ("explained to Nordpress that …")
+    that = re.match(r"(?:\s+(?:in|on|at|during|to)\s+[^,]{1,40}?)?\s*,?\s*that\s", text[rest_start:end])
     if that:
         rest_start += that.end()
     elif re.match(r"\s*(?:in|on|at|during|to|of|about)\b", text[rest_start:end]):

@@ -43,7 +43,8 @@ DOCUMENT_HEADS = {
     "statement", "communique", "communiqué", "filing", "report", "letter", "declaration", "memo", "memorandum",
     "readout", "release", "resolution", "transcript", "document", "complaint", "lawsuit", "suit", "indictment",
     "ruling", "order", "note", "notice", "announcement", "study", "survey", "analysis", "paper", "post", "tweet",
-    "email", "ad", "advert", "video", "website", "site", "decree", "petition", "motion", "brief",
+    "email", "ad", "advert", "video", "website", "site", "decree", "petition", "motion", "brief", "opinion",
+    "proclamation", "judgment", "judgement", "verdict",
 }  # fmt: skip
 # Verbs by which a document is issued: "NATO and Russia issued a joint statement", "a letter signed by …".
 ISSUING = r"(?:issued|released|published|put\s+out|signed|filed|adopted|sent|posted|circulated|wrote|agreed|unveiled)"
