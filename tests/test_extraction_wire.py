@@ -70,6 +70,20 @@ def test_a_surname_written_without_its_accents_completes_to_the_full_name(text, 
             "Ana Maria Pardo",
             "Foreign Minister of Ruritania",
         ),
+        # a place written nowhere else, before a name the article also writes without it
+        (
+            "The speakers included First Minister of Ostmark Ana Pardo.\n\n"
+            'Ana Pardo said the march was "the moment of maximum opportunity" for a new vote.',
+            "Ana Pardo",
+            "",
+        ),
+        # "from" after a title word: a senator's state
+        (
+            "Bernie Quill ends bid\n\nOn Wednesday, Senator from Ostmark Bernie Quill ended his bid.\n\n"
+            'Quill said it was "a difficult and painful decision" to make.',
+            "Bernie Quill",
+            "",
+        ),
     ],
 )
 def test_the_place_a_title_names_is_not_part_of_the_name(text, name, title):

@@ -412,12 +412,13 @@ class ArticlePeople:
 
     def _title_complement(self, title: list[str], rest: list[str], start: int) -> int:
         """How many words of a name run are the place or body a title names ("President of Argentina Alberto
-        Fernández", "Chief Executive of Hong Kong Carrie Lam", "Ambassador to Nordland Karl Brandt"): after a title
-        ending in "of", "for" or "to", the first words that the article also writes elsewhere without the rest of
-        the name, or a country whose adjective it writes ("Ukrainian"), leaving a name of two words or more; 0 when
-        there are none."""
+        Fernández", "Chief Executive of Hong Kong Carrie Lam", "Ambassador to Nordland Karl Brandt", "Senator from
+        Vermont Bernie Sanders"): after a title ending in "of", "for", "to" or "from", the first words that the
+        article also writes elsewhere without the rest of the name, or a country whose adjective it writes
+        ("Ukrainian"), or the words before a name of two words or more that the article also writes without them
+        ("Nicola Sturgeon said" beside "First Minister of Scotland Nicola Sturgeon"); 0 when there are none."""
         ends_in_complement = bool(title) and bare(title[-1]) in {"of", "for"}
-        before = re.search(r"([\w.]+)\s+(?:of|for|to)\s+$", self.text[max(0, start - 40) : start])
+        before = re.search(r"([\w.]+)\s+(?:of|for|to|from)\s+$", self.text[max(0, start - 40) : start])
         if not (ends_in_complement or (before and is_title(before.group(1)))):
             return 0
         for count in range(1, len(rest) - 1):
@@ -426,9 +427,21 @@ class ArticlePeople:
             words = r"\s+".join(re.escape(word) for word in rest[:count])
             elsewhere = rf"(?<![\w'’-]){words}(?![\w-])(?!\s+{re.escape(rest[count])})"
             adjective = adjective_pattern(rest[0]) if count == 1 else None
-            if re.search(elsewhere, self.text) or (adjective and adjective.search(self.text)):
+            if (
+                re.search(elsewhere, self.text)
+                or (adjective and adjective.search(self.text))
+                or self._written_without(rest[count - 1], rest[count:])
+            ):
                 return count
         return 0
+
+    def _written_without(self, word: str, name: list[str]) -> bool:
+        """Does the article write this full name somewhere with another word than `word` before it?"""
+        pattern = r"(?<![\w'’-])" + r"\s+".join(re.escape(token) for token in name) + r"(?![\w-])"
+        return any(
+            not re.search(rf"(?<![\w'’-]){re.escape(word)}\s+$", self.text[max(0, found.start() - 60) : found.start()])
+            for found in re.finditer(pattern, self.text)
+        )
 
     def _drop_prefixed(self) -> None:
         """A run that ends with another full name is that person with words before it that are no name, because
