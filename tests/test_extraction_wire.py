@@ -276,3 +276,27 @@ def test_according_to_someone_then_the_reported_words(text, content):
     """ "According to X, <content with quoted words>": a paraphrase by X of what follows X's noun phrase."""
     (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
     assert (proposal.text, proposal.speaker.name) == (content, "Karl Brandt")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a title the lists lacked, after a lead-in in lower case
+        (
+            'Newly elected Assemblywoman Selena Quill said, "It is really exciting to be part of this majority."',
+            "Selena Quill",
+        ),
+        # an agency's administrator, later named by surname
+        (
+            "NORSA Administrator Jim Brandt spoke after the launch.\n\n"
+            '"I am breathing a sigh of relief," Brandt remarked of the flight.',
+            "Jim Brandt",
+        ),
+        # a barrister's rank after the name: a person, though "Hall" could be a building
+        ('Judge Karl Hall QC said the men "appear not to have shown any respect for the standards."', "Karl Hall"),
+    ],
+)
+def test_a_title_or_an_honour_around_a_name_is_no_part_of_it(text, expected):
+    """ "Newly elected Assemblywoman Selena Torres", "NASA Administrator Jim Bridenstine", "Judge Durham Hall QC":
+    the title before and the honour after are not the person's name."""
+    assert speakers(text) == [expected]

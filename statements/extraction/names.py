@@ -11,7 +11,8 @@ from .first_names import gender_of_first_name
 TITLE_WORDS = {
     "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "president", "vice",
     "prime", "minister", "secretary", "general", "senator", "sen", "rep", "representative", "congressman",
-    "congresswoman", "gov", "governor", "mayor", "chancellor", "king", "queen", "prince", "princess", "emperor",
+    "congresswoman", "assemblyman", "assemblywoman", "assemblymember", "gov", "governor", "mayor", "chancellor",
+    "king", "queen", "prince", "princess", "emperor",
     "admiral", "adm", "rear", "gen", "col", "colonel", "lt", "lieutenant", "capt", "captain", "sgt", "sergeant",
     "maj", "major", "marshal", "commander", "cmdr", "ambassador", "spokesman", "spokeswoman", "spokesperson",
     "chairman", "chairwoman", "chair", "director", "judge", "justice", "speaker", "leader", "foreign", "defence",
@@ -32,7 +33,8 @@ TITLE_EXPANSIONS = {"sen": "senator", "rep": "representative", "gov": "governor"
 # Nouns naming a post or a calling, which end a title before a full name.
 ROLE_NOUNS = {
     "secretary", "minister", "spokesman", "spokeswoman", "spokesperson", "director", "chairman", "chairwoman",
-    "governor", "senator", "senators", "representative", "congressman", "congresswoman", "mayor", "ambassador",
+    "governor", "senator", "senators", "representative", "congressman", "congresswoman", "assemblyman",
+    "assemblywoman", "assemblymember", "mayor", "ambassador", "administrator",
     "pastor", "reverend", "rev", "bishop", "professor", "commissioner", "adviser", "advisor", "strategist",
     "pollster", "analyst", "economist", "chief", "general", "admiral", "judge", "attorney", "comedian", "actor",
     "actress", "host", "anchor", "columnist", "author", "founder", "president", "leader", "candidate", "nominee",
@@ -105,6 +107,8 @@ ORG_WORDS = {
     "democrats", "republicans", "team", "train",
 }  # fmt: skip
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+# An honour or a rank written after a person's name, ending it: "Judge Durham Hall QC said", "Ana Pardo MP"
+POST_NOMINAL = re.compile(r"\s+(?:QC|KC|MP|MEP|MSP|OBE|MBE|CBE|KBE)(?![\w-])(?!\s+[A-Z])")
 
 # (a no-break space, \xa0, separates words: "Sen.\xa0Sanders" is two tokens)
 TOKEN = re.compile(r"[^\W\d_](?:[\w'’.\-]|[\x80-\x9f\xa1-\xff\u0300-\u036f])*|--|[,()]")
@@ -363,6 +367,7 @@ class ArticlePeople:
         self.prefixed: dict[str, Person] = {}  # normalised "Billionaire Donald Trump" -> Donald Trump
         self.titled: set[str] = set()  # "erdogan": a lone name the article writes after a post ("President Erdoğan")
         self.complements: dict[str, list[str]] = {}  # normalised "Argentina Alberto Fernández" -> ["Argentina"]
+        self.honoured: set[str] = set()  # normalised "durham hall": a name after a title and before "QC"
         headlines = headline_spans(text)
         in_headlines = []
         for start, end, tokens in name_runs(text):
@@ -377,6 +382,10 @@ class ArticlePeople:
                 self.prefixed[normalise(" ".join(rest))] = self.find(" ".join(rest[place:]), end)
                 self.complements[normalise(" ".join(rest))] = rest[:place]
             elif looks_like_person(rest):
+                self._add(" ".join(rest), start, end, title)
+            elif title and len(rest) >= 2 and all(map(is_capitalised, rest)) and POST_NOMINAL.match(text, end):
+                # "Judge Durham Hall QC": a person, though "Hall" could name a building
+                self.honoured.add(normalise(" ".join(rest)))
                 self._add(" ".join(rest), start, end, title)
             elif len(rest) == 1 and self._titled(title, rest[0], start):
                 self.titled.add(folded(rest[0]))

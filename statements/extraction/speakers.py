@@ -485,6 +485,7 @@ class SpeakerResolver(InstitutionSpeakers):
             title, method = mention[: mention.rfind(full.split()[0])].split(), "explicit"
         # "Mr. Brandt" is a person even when the article never gives his first name
         is_person = looks_like_person(full.split()) or (honorific and full[:1].isupper())
+        is_person = is_person or normalise(full) in self.people.honoured  # "Judge Durham Hall QC"
         # "Erdoğan said", the article never giving a first name but writing "President Erdoğan" elsewhere
         is_person = is_person or (" " not in full and folded(full) in self.people.titled)
         # "his wife, Jane,", "Bob said": a common first name alone is a person even when no surname follows
