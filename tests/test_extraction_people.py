@@ -82,6 +82,17 @@ def test_lone_first_names(text, expected):
             'the thought. "It cannot happen," he told the paper.',
             ["Lou Grayson"],
         ),
+        # a relative after the possessor: the relative is the speaker, and the later "she"
+        (
+            "Tony Brandt was a spy.\n\nBrandt's wife Jonna Brandt wrote a book. "
+            '"He could be from a lot of countries," she said.',
+            ["Jonna Brandt"],
+        ),
+        (
+            "Tony Brandt was a spy.\n\nBrandt's wife Jonna Brandt, also a spy, said, "
+            '"He could be from a lot of countries."',
+            ["Jonna Brandt"],
+        ),
         # a verb between two names is no role: the subject is still the first name
         (
             'Karl Brandt thanked Lou Grayson for the help.\n\n"It was a long night," he said.',

@@ -8,6 +8,7 @@ from .first_names import gender_of_first_name
 from .names import (
     JOINED_PARTICLE,
     PRONOUNS,
+    RELATION_NOUNS,
     ROLE_NOUNS,
     bare,
     clean_tokens,
@@ -443,8 +444,13 @@ _NOT_AGENT_NOUNS = {
 
 
 def _is_role_noun(word: str) -> bool:
-    """A role ("consultant", "aide") or any agent noun ("Florida developer Mel Sembler", "Ohio investor Ana Pardo")."""
-    return word in ROLE_NOUNS or (len(word) > 4 and word.endswith(("er", "or", "ist")) and word not in _NOT_AGENT_NOUNS)
+    """A role ("consultant", "aide"), any agent noun ("Florida developer Mel Sembler", "Ohio investor Ana Pardo") or a
+    relative ("Brandt's wife Jonna Brandt")."""
+    return (
+        word in ROLE_NOUNS
+        or word in RELATION_NOUNS
+        or (len(word) > 4 and word.endswith(("er", "or", "ist")) and word not in _NOT_AGENT_NOUNS)
+    )
 
 
 def _attribution(cue: str, phrase: str, at: int, start: int, end: int) -> Attribution | None:

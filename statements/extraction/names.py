@@ -46,6 +46,13 @@ ROLE_NOUNS = {
     "legislator", "member", "archbishop", "cardinal", "imam", "cleric", "priest", "rabbi", "billionaire",
     "businessman", "businesswoman", "tycoon", "mogul", "magnate",
 }  # fmt: skip
+# Nouns for a relative or a friend: "Brandt's wife Jonna Brandt said" is Jonna Brandt, the possessor is not the subject.
+RELATION_NOUNS = {
+    "wife", "husband", "widow", "widower", "spouse", "partner", "fiancee", "fiancée", "fiance", "fiancé", "son",
+    "daughter", "father", "mother", "brother", "sister", "stepson", "stepdaughter", "stepfather", "stepmother",
+    "grandson", "granddaughter", "grandfather", "grandmother", "uncle", "aunt", "nephew", "niece", "cousin",
+    "friend", "girlfriend", "boyfriend",
+}  # fmt: skip
 # Posts and honorifics that only a person holds: a lone name after one is a person's ("President Erdoğan").
 PERSON_POSTS = {
     "mr", "mrs", "ms", "dr", "sir", "dame", "president", "minister", "chancellor", "premier", "senator", "governor",
