@@ -300,3 +300,22 @@ def test_a_title_or_an_honour_around_a_name_is_no_part_of_it(text, expected):
     """ "Newly elected Assemblywoman Selena Torres", "NASA Administrator Jim Bridenstine", "Judge Durham Hall QC":
     the title before and the honour after are not the person's name."""
     assert speakers(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an ordinal opens the name of the speaker's body
+        (
+            'Karl Brandt spoke first.\n\n"We will continue searching until we find it," 1st Fleet Command\'s '
+            "information head Ana Pardo told the Nordland Post.",
+            ["Ana Pardo"],
+        ),
+        # a number opens no speaker: the sentence is about a count of people
+        ('Karl Brandt spoke first.\n\n"We will continue searching until we find it," 20 sailors said.', [""]),
+    ],
+)
+def test_an_ordinal_before_a_speaker_s_body(text, expected):
+    """ "…," 1st Fleet Command's Navy Information Agency head Arba Agung told: the ordinal belongs to the body's
+    name, so the quote is not a follow-on of the person named before."""
+    assert speakers(text) == expected

@@ -303,7 +303,9 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         if not found:
             return None
         return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
-    if word_count(before) > 30 or _has_sentence_end(before) or before.lstrip()[0:1].isdigit():
+    # a number opens no speaker ("…," 20 people said), but an ordinal in a body's name does ("…," 1st Fleet
+    # Command's information head Arba Agung told …)
+    if word_count(before) > 30 or _has_sentence_end(before) or re.match(r"\s*\d(?!\d*(?:st|nd|rd|th)\s+[A-Z])", before):
         return None
     if cue.group(1).lower() == "according to":
         found = _np_after(text, start + lead + cue.end(), limit)
