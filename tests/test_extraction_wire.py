@@ -154,6 +154,12 @@ def test_according_to_a_document_by_someone_is_that_person(text):
         # whom one speaks to, in an introductory phrase, is not the subject
         "Speaking to Nordpress Agence, the president of the Nordland League for Human Rights, Karl Brandt, said, "
         '"We are for the freedom to dress."',
+        # the body's word in lower case, and its name spelt out in brackets
+        "Lou Grayson of the drivers' union spoke first. The general secretary of the NRT union (Nordland Union of "
+        'Rail and Sea Workers), Karl Brandt, said the measure was "nowhere near enough for us."',
+        # a long description of an employer and a role before the name, with no article
+        "Lou Grayson spoke first. Train drivers' trade union Nordlef general secretary Karl Brandt commented, "
+        '"We are for the freedom to dress."',
     ],
 )
 def test_the_name_after_the_head_of_a_named_body_is_the_speaker(text):

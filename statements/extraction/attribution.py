@@ -7,6 +7,7 @@ from .cues import CUE_WORDS, SPEECH_WORDS, alternatives
 from .first_names import gender_of_first_name
 from .names import (
     JOINED_PARTICLE,
+    ORG_WORDS,
     PRONOUNS,
     RELATION_NOUNS,
     ROLE_NOUNS,
@@ -125,7 +126,12 @@ def _trim_np(phrase: str) -> str:
 
 
 # "of the Nordland League for Human Rights": a description's complement naming an organisation in capitals
-_OF_A_NAMED_BODY = re.compile(r"\s+(?:of|for|at)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’.-]*))*")
+# (also with an organisation's word in lower case and its name spelt out in brackets: "of the RMT union (National
+# Union of Rail, Maritime and Transport Workers)")
+_OF_A_NAMED_BODY = re.compile(
+    r"\s+(?:of|for|at)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’.-]*))*"
+    rf"(?:\s+(?:{'|'.join(sorted(word for word in ORG_WORDS if word.isalpha()))})\b)?(?:\s*\([^()]{{1,80}}\))?"
+)
 
 
 def _names_person(tokens: list[str]) -> bool:
@@ -409,7 +415,12 @@ def _head(phrase: str, at: int) -> tuple[str, int]:
     runs = name_runs(rest)
     if runs and runs[0][0] == 0:
         following = re.match(r"\s+([a-z][\w-]*)", rest[runs[0][1] :])
-        if following and not is_title(following.group(1)) and not _modifies_role(rest, runs):
+        if (
+            following
+            and not is_title(following.group(1))
+            and not _modifies_role(rest, runs)
+            and not _employer_and_role_before_name(rest, runs)
+        ):
             return rest[: runs[0][1]], at + offset  # "Brandt intimated …", "Brandt and other leaders": the name
     for index, word in enumerate(words[1:], start=1):
         token = word.group()
@@ -435,6 +446,27 @@ def _modifies_role(phrase: str, runs: list[tuple[int, int, list[str]]]) -> bool:
         and all(word.islower() for word in between)
         and _is_role_noun(bare(between[-1]))
         and looks_like_person(clean_tokens(strip_title(runs[1][2])[1]))
+    )
+
+
+def _employer_and_role_before_name(phrase: str, runs: list[tuple[int, int, list[str]]]) -> bool:
+    """ "Train drivers' trade union Aslef general secretary Mick Whelan" before a cue: a long description of an
+    employer and a role in lower case ends in the full name of the subject. The words between the first capital and
+    the name hold no verb (no auxiliary, no cue, nothing in "-ed", "-ing" or "-s": "Frank quotes former Carter adviser
+    Alfred Kahn:" is Frank's sentence)."""
+    last = runs[-1]
+    if len(runs) < 2 or phrase[last[1] :].strip():
+        return False
+    title, name = strip_title(last[2])
+    between = phrase[runs[0][1] : last[0]].split() + [word.lower() for word in title]
+    lower = [word for word in between if word[:1].islower()]  # "drivers'" is a possessive, "quotes" a verb
+    return (
+        0 < len(between) <= 8
+        and bool(lower)
+        and _is_role_noun(bare(lower[-1]))
+        and between[-1][:1].islower()
+        and not any(word in AUXILIARIES or word.endswith(("ed", "ing", "s")) or CUE.fullmatch(word) for word in lower)
+        and looks_like_person(clean_tokens(name))
     )
 
 
