@@ -276,3 +276,32 @@ def test_will_as_a_first_name(text, expected):
 def test_first_of_two_family_names(text, expected):
     """ "Ms. Pardo" is Ana Pardo Ruiz when nobody's name ends with Pardo and no other name has it before the last."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "and" before the second verb is no speaker: the sentence's subject is
+        (
+            'Lou Grayson spoke first.\n\nKarl Brandt also characterised the deaths as "crushing" and wrote '
+            '"May God protect their parents and loved ones."',
+            ["Karl Brandt"],
+        ),
+        (
+            'Lou Grayson spoke first.\n\nAna Pardo opposes "arbitrary pay freezes" and recalled the freeze: "I saw '
+            'how difficult it was for the employees."',
+            ["Ana Pardo", "Ana Pardo"],
+        ),
+        # the subject is the appositive name after a long description whose capitals name bodies
+        (
+            "Lou Grayson spoke first.\n\nThe then-manager of Nordhaven Publicity and Director of Ostmark Tourism "
+            'Partnership, Karl Brandt, called it "a retrograde step" and said "An area like this cannot afford to '
+            'lose such a hotel."',
+            ["Karl Brandt", "Karl Brandt"],
+        ),
+    ],
+)
+def test_a_second_verb_has_the_sentence_s_subject(text, expected):
+    """ "Duda also characterised … and wrote "…"", "David Clay, called it "…" and said "…"": the verb after a quote
+    and "and" has no subject of its own, so its speaker is the sentence's subject."""
+    assert speakers(text) == expected

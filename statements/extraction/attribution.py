@@ -167,12 +167,17 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
             segment = candidate
     lead = len(segment) - len(segment.lstrip(" ,"))
     phrase = _trim_np(segment)
-    if not phrase or word_count(phrase) > 12:
+    if not phrase:
         return None
     # "The leader of the league, Karl Brandt, warned": the appositive name says more than the description, also
     # after the name of what it leads ("the president of the Nordland League for Human Rights, Karl Brandt, said")
     after = lead + len(phrase)
     described = phrase[:1].islower() or phrase.split()[0] in {"The", "A", "An"}
+    # a long description is no subject, but its appositive name is ("The then-manager of Barmouth Publicity and
+    # Director of Mid Wales Tourism Partnership, David Clay, called it", thirteen words)
+    too_long = word_count(phrase) > 12
+    if too_long and not (described and speaker):
+        return None
     # (only next to a cue: as the antecedent of a later pronoun it lost more right names than it gave)
     body = _OF_A_NAMED_BODY.match(segment, after) if described and speaker else None
     if body:
@@ -191,14 +196,18 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
         phrase_is_person = phrase.split()[-1][:1].isupper() and any(
             looks_like_person(clean_tokens(strip_title(r[2])[1])) for r in phrase_runs
         )
+        # "The then-manager of Barmouth Publicity, David Clay,": after a description's common noun, capitals name a
+        # body, and the appositive is the person
+        words = phrase.split()
+        common_head = phrase[:1].islower() or (described and len(words) > 1 and words[1][:1].islower())
         if (
-            not phrase_is_person
+            (not phrase_is_person or common_head)
             and runs
             and runs[0][0] == 0
             and _names_person(clean_tokens(strip_title(runs[0][2])[1]))
         ):
             return appositive.group(1), start + offset + after + appositive.start(1)
-    return phrase, start + offset + lead
+    return None if too_long else (phrase, start + offset + lead)
 
 
 def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
@@ -340,8 +349,9 @@ _ISSUED_STATEMENT = re.compile(
 _ASIDE = re.compile(r"\s(?:—|–|--)\s[^—–\"“”]{1,120}?\s(?:—|–|--)(?=\s)")
 
 
-def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | None:
-    """`Peskov said: "…"` / `he told CNN, "…"` / `According to Peskov, "…"`."""
+def pre_attribution(text: str, floor: int, quote_open: int, sentence: int | None = None) -> Attribution | None:
+    """`Peskov said: "…"` / `he told CNN, "…"` / `According to Peskov, "…"`. `sentence` is where the sentence starts
+    when an earlier quote in it sets the floor."""
     # an aside between dashes is no part of the attribution: "Bercow commented on the matter — which the BBC noted
     # as unusual — "…"" (blanked out, so that offsets stay those of the text)
     clause = _ASIDE.sub(lambda aside: " " * len(aside.group()), text[floor:quote_open])
@@ -388,6 +398,10 @@ def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | Non
         found = _first_np(text, floor, floor + cue.start(), speaker=True)
     else:
         found = _last_np(text, floor, floor + cue.start())
+    if found and sentence is not None and sentence < floor and re.fullmatch(r"(?:and|but|then)", found[0]):
+        # 'Brandt called it "a retrograde step" and said "…"': the second verb has no subject of its own, so it is the
+        # sentence's subject, before the earlier quote
+        found = _first_np(text, sentence, floor, speaker=True) or found
     if not found:
         return None
     return _attribution(cue.group(1).lower(), found[0], found[1], floor, quote_open)
