@@ -305,3 +305,25 @@ def test_a_second_verb_has_the_sentence_s_subject(text, expected):
     """ "Duda also characterised … and wrote "…"", "David Clay, called it "…" and said "…"": the verb after a quote
     and "and" has no subject of its own, so its speaker is the sentence's subject."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the participle's object is not its subject: the speaker is the sentence's subject
+        (
+            'Lou Grayson spoke first.\n\nKarl Brandt said in his live stream, "I do not make this decision lightly", '
+            "calling it a hard day for everyone.",
+            ["Karl Brandt"],
+        ),
+        (
+            'Lou Grayson spoke first.\n\nKarl Brandt has hailed the vote as "fantastic and long overdue," telling '
+            "reporters that he was pleased.",
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_a_participle_after_a_quote_has_the_sentence_s_subject(text, expected):
+    """ "Sanders said …, "…", calling it a …", "Trump has hailed the vote as "fantastic," telling reporters …": the
+    words after the participle are its object, not the speaker."""
+    assert speakers(text) == expected

@@ -18,7 +18,7 @@ from .names import (
     name_runs,
     strip_title,
 )
-from .text import QuoteSpan, is_sentence_end
+from .text import QuoteSpan, is_sentence_end, sentence_start
 
 # "According to" opens a sentence as often as not; the other cue words must be written in lower case ("Said" is a name)
 CUE = re.compile(r"(?<![\w-])((?i:according to)|" + alternatives(CUE_WORDS) + r")\b")
@@ -313,6 +313,14 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     ):
         return None  # "… to the valley and leaving it …": the sentence goes on, no speaker follows the quote
     if not before.strip():
+        if cue.group(1).lower().endswith("ing"):
+            # 'Trump has hailed the vote as "fantastic," telling reporters …': what follows a participle is its
+            # object; the speaker is the subject of the sentence the quote is in, when it does not open with the quote
+            sentence = sentence_start(text, start - 1, text.rfind("\n", 0, start) + 1)
+            opens = re.match(r"\s*(?:''|[\"“”„«»])", text[sentence:start])
+            found = None if opens else _first_np(text, sentence, start, speaker=True)
+            if found:
+                return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
         # cue first: "said Peskov"
         found = _np_after(text, start + lead + cue.end(), limit)
         if not found:
