@@ -327,3 +327,26 @@ def test_a_participle_after_a_quote_has_the_sentence_s_subject(text, expected):
     """ "Sanders said …, "…", calling it a …", "Trump has hailed the vote as "fantastic," telling reporters …": the
     words after the participle are its object, not the speaker."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a relative's noun tells the gender, like "he" and "she"
+        (
+            "Karl Brandt and Ana Brandt were sentenced on Monday.\n\n"
+            'The father said "I love my children and I believe they love me."\n\n'
+            'The mother said "I really look forward to the day I can see them again."',
+            ["Karl Brandt", "Ana Brandt"],
+        ),
+        # no one of that gender named before: speaker unknown
+        (
+            'Karl Brandt was sentenced on Monday.\n\nThe mother said "I really look forward to the day I can see '
+            'them again."',
+            [""],
+        ),
+    ],
+)
+def test_a_relative_named_by_a_noun_is_read_like_a_pronoun(text, expected):
+    """ "David and Louise Turpin" … "The father said" is David Turpin, "The mother said" Louise Turpin."""
+    assert speakers(text) == expected

@@ -43,6 +43,11 @@ ROLE_SYNONYMS = {
     "current": set(),
     "former": set(),
 }
+# Relatives named by a noun that tells the gender: "The mother said" is read like "she said".
+RELATION_GENDERS = {
+    "father": "m", "husband": "m", "son": "m", "brother": "m", "widower": "m", "mother": "f", "wife": "f",
+    "daughter": "f", "sister": "f", "widow": "f",
+}  # fmt: skip
 # Heads of descriptions that are not people: "the ministry said" is never a later "he".
 NON_PERSON_HEADS = {
     "ministry", "government", "report", "statement", "study", "paper", "newspaper", "agency", "embassy", "white",
@@ -513,6 +518,10 @@ class SpeakerResolver(InstitutionSpeakers):
             )
             name = earlier[-1].group() if earlier else core
             return Speaker(name, mention, "description")
+        if article == "the" and core.lower() in RELATION_GENDERS:
+            relative = self._relative(mention, at, RELATION_GENDERS[core.lower()])
+            if relative is not None:
+                return relative
         if article != "a" and article != "an":
             for position, description, speaker in sorted(self.descriptions, key=lambda d: d[0], reverse=True):
                 if position < at and description.split()[-1].lower() == head:
@@ -529,6 +538,15 @@ class SpeakerResolver(InstitutionSpeakers):
         speaker = Speaker(core, mention, "description")
         self.descriptions.append((at, core, speaker))
         return speaker
+
+    def _relative(self, mention: str, at: int, gender: str) -> Speaker | None:
+        """ "The father said", "The mother said": a noun that tells the gender is read like "he" or "she" — the latest
+        person of that gender who spoke or was a subject, or that person's namesake of that gender ("David Turpin" …
+        "The mother said" is Louise Turpin), with a pronoun's confidence; None when no one fits."""
+        chosen = self.salient(at, gender, lone_names=False)
+        if chosen is None or self.choice is None or self.choice.clash:
+            return None
+        return Speaker(chosen.name, mention, "pronoun", chosen.official_id, chosen.is_new_official)
 
     def _official_by_role(self, description: str) -> KnownOfficial | None:
         words = [w.lower() for w in re.findall(r"[A-Za-z\-]+", description)]
