@@ -350,3 +350,29 @@ def test_a_participle_after_a_quote_has_the_sentence_s_subject(text, expected):
 def test_a_relative_named_by_a_noun_is_read_like_a_pronoun(text, expected):
     """ "David and Louise Turpin" … "The father said" is David Turpin, "The mother said" Louise Turpin."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a surname that is also a title word, then "of" and a place: the name ends at the surname
+        (
+            'Ana Pardo spoke first.\n\n"We will not be rushed on this," said Representative Peter T. King of '
+            "Ostmark, a member of the committee.",
+            ["Peter T. King"],
+        ),
+        (
+            'Ana Pardo spoke first.\n\n"We will not be rushed on this," said Senator Karl King of Ostmark.',
+            ["Karl King"],
+        ),
+        # a place before a title that goes on with "of"
+        (
+            'Ana Pardo spoke first.\n\nOstmark Secretary of State Lou Grayson said the law "is supported '
+            'overwhelmingly by the people of the state."',
+            ["Lou Grayson"],
+        ),
+    ],
+)
+def test_a_surname_that_is_a_title_word(text, expected):
+    """ "Representative Peter T. King of New York": "of" after "King" does not go on as a title's "Secretary of"."""
+    assert speakers(text) == expected

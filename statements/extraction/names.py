@@ -235,7 +235,7 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         elif re.fullmatch(r"(?:[A-Z]\.){2,3}", token) and word not in TITLE_WORDS:
             flush()
             current.append(match)  # "J.J. MacNab": initials for a first name start a run
-        elif current and (word in PARTICLES or (word == "of" and bare(current[-1].group()) in TITLE_WORDS)):
+        elif current and (word in PARTICLES or (word == "of" and _title_goes_on([m.group() for m in current]))):
             current.append(match)
         elif JOINED_PARTICLE.match(token):
             current.append(match)  # "Abdel Fattah el-Sisi": the surname's particle is part of the name
@@ -245,6 +245,15 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
             flush()
     flush()
     return runs
+
+
+def _title_goes_on(tokens: list[str]) -> bool:
+    """ "Secretary of State", "Montana Secretary of State": "of" after a title word goes on with the title, but not
+    after a surname that is one, behind a first name or an initial ("Representative Peter T. King of New York")."""
+    if bare(tokens[-1]) not in TITLE_WORDS:
+        return False
+    before = tokens[-2] if len(tokens) > 1 else ""
+    return not (re.fullmatch(r"[A-Z]\.", before) or (before and gender_of_first_name(bare(before))))
 
 
 def is_title(token: str) -> bool:
