@@ -325,3 +325,23 @@ def test_an_ordinal_before_a_speaker_s_body(text, expected):
     """ "…," 1st Fleet Command's Navy Information Agency head Arba Agung told: the ordinal belongs to the body's
     name, so the quote is not a follow-on of the person named before."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one vowel transliterated two ways in one article
+        (
+            'Militia spokesperson Yahya Sarima said it had carried out the attack.\n\n"These attacks are our right," '
+            "Sarime said.",
+            ["Yahya Sarima"],
+        ),
+        # a letter more is another name, not a spelling
+        ('Karl Brandson spoke first.\n\n"These attacks are our right," Brandtson said.', [""]),
+        # the first letter is never a spelling either
+        ('Karl Ostrand spoke first.\n\n"These attacks are our right," Astrand said.', [""]),
+    ],
+)
+def test_a_surname_spelt_with_another_vowel_is_the_same_person(text, expected):
+    """ "Houthi military spokesperson Yahya Sarea" … "Saree said": wire copy transliterates a name two ways."""
+    assert speakers(text) == expected

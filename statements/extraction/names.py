@@ -566,8 +566,28 @@ class ArticlePeople:
         elif len(candidates) > 1:
             return None
         if not candidates:
-            return None
+            return self._spelt_otherwise(tokens)
         return max(candidates, key=lambda c: c[:4])[4]
+
+    def _spelt_otherwise(self, tokens: list[str]) -> Person | None:
+        """ "Saree said" beside "Yahya Sarea": wire copy transliterates a name two ways in one article. A surname of
+        five letters or more that nobody has is the one person whose surname differs from it in one vowel only (not
+        the first letter)."""
+        if len(tokens) != 1 or len(tokens[0]) < 5:
+            return None
+        word, vowels = tokens[0], set("aeiouy")
+        found = []
+        for person in self.people:
+            other = folded(person.name.split()[-1])
+            differ = [i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b]
+            if (
+                len(other) == len(word)
+                and len(differ) == 1
+                and differ[0] > 0
+                and {word[differ[0]], other[differ[0]]} <= vowels
+            ):
+                found.append(person)
+        return found[0] if len(found) == 1 else None
 
     def by_description(self, description: str, at: int, prefer: set[str] = frozenset()) -> Person | None:
         """The person an earlier mention described with the same role words ("Kremlin spokesman Dmitry Peskov")."""
