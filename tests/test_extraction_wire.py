@@ -77,6 +77,13 @@ def test_a_surname_written_without_its_accents_completes_to_the_full_name(text, 
             "Ana Pardo",
             "",
         ),
+        # a first name before a shorter form of the name is no place
+        (
+            "Minister of Ostmark Ana Maria Pardo spoke on Monday. Ostmark is calm.\n\n"
+            'Maria Pardo said the plan was "a museum piece nobody visits" at all.',
+            "Ana Maria Pardo",
+            "",
+        ),
         # "from" after a title word: a senator's state
         (
             "Bernie Quill ends bid\n\nOn Wednesday, Senator from Ostmark Bernie Quill ended his bid.\n\n"

@@ -461,7 +461,10 @@ class ArticlePeople:
         return 0
 
     def _written_without(self, word: str, name: list[str]) -> bool:
-        """Does the article write this full name somewhere with another word than `word` before it?"""
+        """Does the article write this full name somewhere with another word than `word` before it? (Never when
+        `word` is a common first name: "Ana Maria Pardo" is not "Maria Pardo" with a place.)"""
+        if gender_of_first_name(bare(word)):
+            return False
         pattern = r"(?<![\w'’-])" + r"\s+".join(re.escape(token) for token in name) + r"(?![\w-])"
         return any(
             not re.search(rf"(?<![\w'’-]){re.escape(word)}\s+$", self.text[max(0, found.start() - 60) : found.start()])
