@@ -321,6 +321,17 @@ def test_a_second_verb_has_the_sentence_s_subject(text, expected):
             "reporters that he was pleased.",
             ["Karl Brandt"],
         ),
+        # before the quote too, past introductory phrases of time and place
+        (
+            "Karl Brandt spoke first.\n\nHours later, Ana Pardo returned the compliment to Brandt, telling "
+            'Nordpress, "Karl and I have been friends for a long time."',
+            ["Ana Pardo"],
+        ),
+        (
+            "Karl Brandt spoke first.\n\nAt a campaign event in Ames, Ostmark, on Sunday, Ana Pardo tried to "
+            'expand on her statement, saying that the country should "be rallying our partners and allies."',
+            ["Ana Pardo"],
+        ),
     ],
 )
 def test_a_participle_after_a_quote_has_the_sentence_s_subject(text, expected):

@@ -419,11 +419,23 @@ class SpeakerResolver(InstitutionSpeakers):
             speaker = self._name(mention, at) if attribution.kind == "name" else self._description(mention, at)
         if speaker and attribution.cue in REPORT_CUES and speaker.method == "description" and names_one(mention):
             speaker = self._outlet(without_determiner(mention), mention)  # "…," Politico reported
+        if speaker and speaker.method == "description" and attribution.cue.endswith("ing"):
+            # "Hours later, Trump returned the compliment, telling Reuters, "…"", "At an event in Ames, Iowa, on
+            # Sunday, Mrs. Clinton …, saying …": a participle's speaker is its sentence's subject, found past
+            # introductory phrases, not a place or a time before them
+            speaker = self._subject_of_sentence(at) or speaker
         if speaker:
             self.remember(speaker, mention, at)
             if speaker.is_institution or speaker.method == "outlet":
                 self.last_institution = (at, speaker)
         return speaker
+
+    def _subject_of_sentence(self, at: int) -> Speaker | None:
+        """The person the sentence holding `at` is about, as a subject (the first one found in it), if any."""
+        start = sentence_start(self.text, at, self.text.rfind("\n", 0, at) + 1)
+        end = sentence_end(self.text, at, len(self.text))
+        found = [speaker for position, speaker in self.subjects if start <= position < end]
+        return found[0] if found else None
 
     def remember(self, speaker: Speaker, mention: str = "", at: int = -1) -> None:
         if not _personal(speaker, mention):
