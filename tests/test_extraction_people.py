@@ -299,6 +299,23 @@ def test_first_of_two_family_names(text, expected):
             'lose such a hotel."',
             ["Karl Brandt", "Karl Brandt"],
         ),
+        # a clause that opens with a verb, then "and" and the cue
+        (
+            'Ana Pardo spoke first.\n\nKarl Brandt gestured as if to stop the chant, then leaned in and boomed: "Let '
+            'us defeat her in November."',
+            ["Karl Brandt"],
+        ),
+        (
+            "Ana Pardo spoke first.\n\nLou Grayson, a spokesman for Mrs. Pardo, called on the senator to take back "
+            'his words and said he had reached a "new low in this race."',
+            ["Lou Grayson"],
+        ),
+        # a clause that opens with a pronoun keeps it
+        (
+            "Karl Brandt spoke first.\n\nEight years ago, he supported Ana Pardo over Lou Grayson and said, "
+            '"Lou Grayson has never done anything for us."',
+            ["Karl Brandt"],
+        ),
     ],
 )
 def test_a_second_verb_has_the_sentence_s_subject(text, expected):

@@ -210,6 +210,10 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
     return None if too_long else (phrase, start + offset + lead)
 
 
+# Words that open a noun phrase in lower case: "the spokesman and", "a senior official then"
+_NOUN_STARTERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "another", "some", "both"}
+
+
 def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     """The subject right before a cue: "As for the budget, he" -> "he"; "Palace press secretary Anna Lindqvist"."""
     segment = text[start:end]
@@ -240,6 +244,11 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         # "Lindqvist, 58, said it was early days but added, '…'": the subject is the sentence's
         return _first_np(text, start, start + stop, speaker=True)
     words = phrase.split()
+    opens_with_verb = words[0].islower() and words[0] not in _NOUN_STARTERS and bare(words[0]) not in PRONOUNS
+    if len(words) > 1 and words[-1] in {"and", "then"} and opens_with_verb:
+        # "Trump gestured …, then leaned in and boomed: '…'": a verb after "and" whose clause opens with another verb
+        # has the sentence's subject
+        return _first_np(text, start, start + stop, speaker=True)
     if len(words) > 1 and words[-1].lower() in {"he", "she", "they"} and words[0].lower() in INTRO_WORDS:
         # "On the live television he said", "In Strelsau on Monday she told": an introduction without its comma
         return words[-1], start + phrase_start + phrase.rindex(words[-1])
