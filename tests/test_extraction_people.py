@@ -151,6 +151,23 @@ def test_groups_are_no_people(text, expected):
             '"I am sending the signal that it is time to unite."',
             ["Karl Brandt"],
         ),
+        # words in lower case between "who" and the cue
+        (
+            'Karl Brandt spoke.\n\nLou Beck, who has in the past described Brandt as "a pathological narcissistic '
+            'sociopath," spoke next.',
+            ["Lou Beck"],
+        ),
+        # but a name or a pronoun there is the relative clause's own subject
+        (
+            'Lou Grayson spoke.\n\nKarl Brandt, who Ana Pardo once described as "a pathological narcissistic '
+            'sociopath," spoke next.',
+            ["Ana Pardo"],
+        ),
+        (
+            'Lou Grayson spoke.\n\nHe attacked the deal made by Karl Brandt, who he noted was "in his final year '
+            'at last."',
+            ["Lou Grayson"],
+        ),
     ],
 )
 def test_cue_in_a_relative_clause(text, expected):

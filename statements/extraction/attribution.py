@@ -227,10 +227,12 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     segment = segment[:stop]
     if segment.rstrip().endswith((",", "--", "—", "–", ")")):
         return _first_np(text, start, start + stop, speaker=True)
-    relative = re.search(r",\s*who$", segment)
+    relative = re.search(r",\s*who(?:\s+(?!(?:he|she|they|we|i|you|it)\b)[a-z]+){0,5}$", segment)
     runs = name_runs(text, start, start + relative.start()) if relative else []
     if runs and runs[-1][1] == start + relative.start():
-        # "… an endorsement from Lou Grayson, who declared, '…'": the person the relative clause is about
+        # "… an endorsement from Lou Grayson, who declared, '…'", "Beck, who has in the past described Trump as
+        # '…'": the person the relative clause is about (not "Brandt, who Pardo described as '…'" or "Obama, who he
+        # noted was '…'")
         return text[runs[-1][0] : runs[-1][1]], runs[-1][0]
     # the subject starts after the last clause boundary
     boundary = max(
