@@ -421,3 +421,24 @@ def test_a_relative_named_by_a_noun_is_read_like_a_pronoun(text, expected):
 def test_a_surname_that_is_a_title_word(text, expected):
     """ "Representative Peter T. King of New York": "of" after "King" does not go on as a title's "Secretary of"."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Karl Brandt spoke first.\n\nAlarmed by the unrest in Ostmark, Senator Lou Grayson, the minority leader, "
+            'said that Brandt faced a "test of leadership" over the protests.',
+            ["Lou Grayson"],
+        ),
+        (
+            "Karl Brandt spoke first.\n\nReached by phone on Tuesday, Lou Grayson told the paper he hopes "
+            '"somebody else takes up the cause" against Brandt.',
+            ["Lou Grayson"],
+        ),
+    ],
+)
+def test_an_introductory_participle_in_ed(text, expected):
+    """ "Alarmed by the unrest in Nevada, Senator Harry Reid … said": a participle in "-ed" and a preposition open an
+    introductory phrase, which is not the subject."""
+    assert speakers(text) == expected

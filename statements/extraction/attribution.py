@@ -139,13 +139,21 @@ def _names_person(tokens: list[str]) -> bool:
     return looks_like_person(tokens) or (len(tokens) == 1 and gender_of_first_name(bare(tokens[0])) != "")
 
 
+_PREPOSITION = re.compile(r"\s+(?:by|about|with|at|over|after|for|on|in|to)\s")
+
+
 def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tuple[str, int] | None:
     """The subject at the start of a clause, after an introductory phrase ("In a statement, Peskov, ..."). For the
     `speaker` of a cue, a name in apposition after a description of a named body is the subject too."""
     segment = text[start:end]
     offset = 0
     first_word = re.match(r"\s*([A-Za-z]+)", segment)
-    intro = first_word and (first_word.group(1).lower() in INTRO_WORDS or first_word.group(1).endswith("ing"))
+    intro = first_word and (
+        first_word.group(1).lower() in INTRO_WORDS
+        or first_word.group(1).endswith("ing")
+        # "Alarmed by the unrest in Nevada, Senator Harry Reid … said": a participle in "-ed" and a preposition
+        or (first_word.group(1).endswith("ed") and _PREPOSITION.match(segment, first_word.end()) is not None)
+    )
     if intro and "," in segment:
         comma = segment.index(",")
         candidate = segment[comma + 1 :]
