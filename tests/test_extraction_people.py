@@ -442,3 +442,30 @@ def test_an_introductory_participle_in_ed(text, expected):
     """ "Alarmed by the unrest in Nevada, Senator Harry Reid … said": a participle in "-ed" and a preposition open an
     introductory phrase, which is not the subject."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a subordinate clause before the cue has its own subject
+        (
+            "Ana Pardo spoke first.\n\nThe endorsement comes three days after Karl Brandt told the Nordland Post he "
+            'was "not quite there yet" on the matter.',
+            ["Karl Brandt"],
+        ),
+        (
+            "Ana Pardo spoke first.\n\nHis move is notable because House Speaker Lou Grayson has said he is "
+            '"not ready" to endorse Pardo.',
+            ["Lou Grayson"],
+        ),
+        # an aside between spaced hyphens is no subject
+        (
+            "Ana Pardo spoke first.\n\nFor much of the long speech - with sleeves rolled up - Karl Brandt assured the "
+            'crowd that Pardo was "made of the same stuff as the rest of us."',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_a_subordinate_clause_or_an_aside_before_the_cue(text, expected):
+    """ "The endorsement comes just three days after Trump told The Washington Post he was "…"": Trump."""
+    assert speakers(text) == expected

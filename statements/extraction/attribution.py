@@ -218,6 +218,12 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
     return None if too_long else (phrase, start + offset + lead)
 
 
+# Where a clause before a cue may start: punctuation, a relative or a conjunction, and a subordinating conjunction
+# before a capital ("The endorsement comes three days after Trump told the Post …": Trump)
+_CLAUSE_BOUNDARY = re.compile(
+    r",|;|:|--|—|–|\s-\s|\b(?:that|but|while|as|when|which|who|whom)\b"
+    r"|\b(?:after|before|since|because|until|although|though)(?=\s+[A-Z])"
+)
 # Words that open a noun phrase in lower case: "the spokesman and", "a senior official then"
 _NOUN_STARTERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "another", "some", "both"}
 
@@ -243,9 +249,7 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         # noted was '…'")
         return text[runs[-1][0] : runs[-1][1]], runs[-1][0]
     # the subject starts after the last clause boundary
-    boundary = max(
-        [m.end() for m in re.finditer(r",|;|:|--|—|–|\b(?:that|but|while|as|when|which|who|whom)\b", segment)] or [0]
-    )
+    boundary = max([m.end() for m in _CLAUSE_BOUNDARY.finditer(segment)] or [0])
     phrase_start = boundary
     while phrase_start < len(segment) and segment[phrase_start] in " ,":
         phrase_start += 1
