@@ -352,3 +352,26 @@ def test_an_ordinal_before_a_speaker_s_body(text, expected):
 def test_a_surname_spelt_with_another_vowel_is_the_same_person(text, expected):
     """ "Houthi military spokesperson Yahya Sarea" … "Saree said": wire copy transliterates a name two ways."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Rev." is an abbreviated rank, not a sentence's end
+        (
+            'Karl Brandt spoke first.\n\nChristian Rev. Lou Penwell said the ruling was "a blow to every family in the '
+            'state" on Monday.',
+            ["Lou Penwell"],
+        ),
+        # a run ending in an abbreviated rank names a post, not a person
+        (
+            'Karl Brandt spoke first.\n\n"We will not be rushed on this," said former Ostmark Gov. and Nordland '
+            "National Committee Chairman Ed Rendell.",
+            ["Ed Rendell"],
+        ),
+    ],
+)
+def test_an_abbreviated_rank_is_no_part_of_a_name(text, expected):
+    """ "Christian Rev. Derek Penwell", "former Pennsylvania Gov. and Democratic National Committee Chairman Ed
+    Rendell": the person is the name after the rank."""
+    assert speakers(text) == expected

@@ -27,9 +27,10 @@ TITLE_WORDS = {
     "archbishop", "cardinal", "monsignor", "monsenor", "monseñor", "imam", "ayatollah", "patriarch",
 }  # fmt: skip
 ABBREVIATED_TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "adm", "lt", "col", "capt", "sgt", "maj",
-    "cmdr", "prof", "sec", "sens", "reps", "gens"}  # fmt: skip
+    "cmdr", "prof", "sec", "sens", "reps", "gens", "rev"}  # fmt: skip
 TITLE_EXPANSIONS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "adm": "admiral",
-    "sec": "secretary", "lt": "lieutenant", "col": "colonel", "capt": "captain", "prof": "professor"}  # fmt: skip
+    "sec": "secretary", "lt": "lieutenant", "col": "colonel", "capt": "captain", "prof": "professor",
+    "rev": "reverend"}  # fmt: skip
 # Nouns naming a post or a calling, which end a title before a full name.
 ROLE_NOUNS = {
     "secretary", "minister", "spokesman", "spokeswoman", "spokesperson", "director", "chairman", "chairwoman",
@@ -308,6 +309,12 @@ def _is_demonym(token: str) -> bool:
     return bool(re.search(r"(?:an|ese|ish|i)$", bare(token))) and len(bare(token)) > 3
 
 
+def ends_in_rank(tokens: list[str]) -> bool:
+    """ "Pennsylvania Gov." in "former Pennsylvania Gov. and … Chairman Ed Rendell": a run that ends in an abbreviated
+    rank names a post, not a person."""
+    return bool(tokens) and tokens[-1].endswith(".") and bare(tokens[-1]) in ABBREVIATED_TITLES
+
+
 def clean_tokens(tokens: list[str]) -> list[str]:
     """Drop possessives and a sentence's full stop, keep initials and "Jr."."""
     cleaned = [_POSSESSIVE.sub("", t) if not t.endswith(".") else t for t in tokens]
@@ -397,7 +404,7 @@ class ArticlePeople:
                 self._add(" ".join(rest[place:]), start, end, title + rest[:place])
                 self.prefixed[normalise(" ".join(rest))] = self.find(" ".join(rest[place:]), end)
                 self.complements[normalise(" ".join(rest))] = rest[:place]
-            elif looks_like_person(rest):
+            elif looks_like_person(rest) and not ends_in_rank(tokens):
                 self._add(" ".join(rest), start, end, title)
             elif title and len(rest) >= 2 and all(map(is_capitalised, rest)) and POST_NOMINAL.match(text, end):
                 # "Judge Durham Hall QC": a person, though "Hall" could name a building

@@ -19,6 +19,7 @@ from .names import (
     ArticlePeople,
     bare,
     clean_tokens,
+    ends_in_rank,
     folded,
     headline_spans,
     looks_like_person,
@@ -476,7 +477,11 @@ class SpeakerResolver(InstitutionSpeakers):
         # "Kremlin spokesman Dmitry Peskov": the person is the run that looks like a name, else the last run
         split = [strip_title(run[2]) for run in runs]
         candidates = [(title, clean_tokens(tokens)) for title, tokens in split]
-        people = [index for index, pair in enumerate(candidates) if looks_like_person(pair[1])]
+        people = [
+            index
+            for index, pair in enumerate(candidates)
+            if looks_like_person(pair[1]) and not ends_in_rank(runs[index][2])
+        ]
         chosen = people[0] if people else len(candidates) - 1
         for later in people[1:]:
             # "DoubleLine Capital portfolio manager Bonnie Baha": a role between two names makes the first its modifier,
