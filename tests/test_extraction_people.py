@@ -469,3 +469,25 @@ def test_an_introductory_participle_in_ed(text, expected):
 def test_a_subordinate_clause_or_an_aside_before_the_cue(text, expected):
     """ "The endorsement comes just three days after Trump told The Washington Post he was "…"": Trump."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a conjunction before a capital opens the subject, with an appositive participle after it
+        (
+            "Karl Brandt and Ana Pardo spoke first.\n\nBut Pardo, making it clear that security came first, stood "
+            'beside Brandt and described the government as being "democratically elected in every way."',
+            ["Ana Pardo"],
+        ),
+        # a conjunction before an introductory phrase in lower case still skips it
+        (
+            "Karl Brandt spoke first.\n\nBut in Ostmark, Ana Pardo described the government as being "
+            '"democratically elected in every way."',
+            ["Ana Pardo"],
+        ),
+    ],
+)
+def test_a_conjunction_before_the_subject(text, expected):
+    """ "But Obama, making it clear that …, described the government as being "…"": Obama, not the participle."""
+    assert speakers(text) == expected

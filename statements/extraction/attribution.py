@@ -148,11 +148,17 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
     segment = text[start:end]
     offset = 0
     first_word = re.match(r"\s*([A-Za-z]+)", segment)
-    intro = first_word and (
-        first_word.group(1).lower() in INTRO_WORDS
-        or first_word.group(1).endswith("ing")
-        # "Alarmed by the unrest in Nevada, Senator Harry Reid … said": a participle in "-ed" and a preposition
-        or (first_word.group(1).endswith("ed") and _PREPOSITION.match(segment, first_word.end()) is not None)
+    # "But Obama, making it clear that …, described": a conjunction before a capital opens the subject itself
+    conjunction = first_word and re.match(r"(?:But|And|Yet|So|Then)\s+[A-Z]", segment[first_word.start(1) :])
+    intro = (
+        first_word
+        and not conjunction
+        and (
+            first_word.group(1).lower() in INTRO_WORDS
+            or first_word.group(1).endswith("ing")
+            # "Alarmed by the unrest in Nevada, Senator Harry Reid … said": a participle in "-ed" and a preposition
+            or (first_word.group(1).endswith("ed") and _PREPOSITION.match(segment, first_word.end()) is not None)
+        )
     )
     if intro and "," in segment:
         comma = segment.index(",")
