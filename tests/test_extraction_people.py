@@ -491,3 +491,14 @@ def test_a_subordinate_clause_or_an_aside_before_the_cue(text, expected):
 def test_a_conjunction_before_the_subject(text, expected):
     """ "But Obama, making it clear that …, described the government as being "…"": Obama, not the participle."""
     assert speakers(text) == expected
+
+
+def test_a_title_case_headline_with_an_ordinal_is_a_headline():
+    """ "U.S. Nominates Jim Yong Kim for 2nd Term at World Bank": the ordinal does not make the line running text, so
+    "Nominates" is no first name and "Mr. Kim" is the man the text names."""
+    text = (
+        "Nordland Nominates Karl Brandt for 2nd Term at Ostmark Bank.\n\n"
+        "The president on Thursday nominated Karl Brandt for a second term.\n\n"
+        'Mr. Brandt said: "In order to do a real change, you have to put jobs at risk."'
+    )
+    assert speakers(text) == ["Karl Brandt"]

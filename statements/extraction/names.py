@@ -361,7 +361,7 @@ def headline_spans(text: str) -> list[tuple[int, int]]:
     capitals say nothing about names."""
     found = []
     for line in re.finditer(r"[^\n]+", text):
-        words = re.findall(r"[^\W\d_][\w'’.-]*", line.group())
+        words = re.findall(r"(?<!\w)[^\W\d_][\w'’.-]*", line.group())  # not the "nd" of "2nd"
         if len(words) >= 4 and all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words):
             found.append((line.start(), line.end()))
     return found
