@@ -502,3 +502,25 @@ def test_a_title_case_headline_with_an_ordinal_is_a_headline():
         'Mr. Brandt said: "In order to do a real change, you have to put jobs at risk."'
     )
     assert speakers(text) == ["Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an appositive ending in a time word keeps its closing comma: the subject is before it
+        (
+            "Karl Brandt leads the bank.\n\nMr. Brandt, who was traveling in Ostmark and Nordland this week, said in "
+            'a recent issue of the Nordland Post: "In order to do a real change, you have to put jobs at risk."',
+            ["Karl Brandt"],
+        ),
+        (
+            "Lou Grayson spoke first.\n\nKarl Brandt, who attended the rally on Wednesday, said that "
+            '"the mayor took advantage of the law to hurt the little people."',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_an_appositive_ending_in_a_time_word(text, expected):
+    """ "Mr. Kim, who was traveling in Europe and Africa this week, said in …": the adverb before the cue is the
+    appositive's, after its comma, and is not dropped with the comma."""
+    assert speakers(text) == expected

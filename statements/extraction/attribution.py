@@ -239,7 +239,8 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     segment = text[start:end]
     # drop auxiliaries and adverbs between subject and verb ("Peskov has also said")
     words = list(re.finditer(r"\S+", segment))
-    while words and bare(words[-1].group()) in ADVERBS | {"has", "had", "also"}:
+    # (not past a comma: "Mr. Kim, who was traveling … this week, said" keeps its appositive's closing comma)
+    while words and bare(words[-1].group()) in ADVERBS | {"has", "had", "also"} and not words[-1].group().endswith(","):
         words.pop()
     if not words:
         return None
