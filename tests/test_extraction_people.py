@@ -82,6 +82,17 @@ def test_lone_first_names(text, expected):
             'the thought. "It cannot happen," he told the paper.',
             ["Lou Grayson"],
         ),
+        # a relative after the possessor: the relative is the speaker, and the later "she"
+        (
+            "Tony Brandt was a spy.\n\nBrandt's wife Jonna Brandt wrote a book. "
+            '"He could be from a lot of countries," she said.',
+            ["Jonna Brandt"],
+        ),
+        (
+            "Tony Brandt was a spy.\n\nBrandt's wife Jonna Brandt, also a spy, said, "
+            '"He could be from a lot of countries."',
+            ["Jonna Brandt"],
+        ),
         # a verb between two names is no role: the subject is still the first name
         (
             'Karl Brandt thanked Lou Grayson for the help.\n\n"It was a long night," he said.',
@@ -139,6 +150,23 @@ def test_groups_are_no_people(text, expected):
             "Karl Brandt spoke.\n\nOn Thursday, Brandt won over the crowd, which cheered as he declared: "
             '"I am sending the signal that it is time to unite."',
             ["Karl Brandt"],
+        ),
+        # words in lower case between "who" and the cue
+        (
+            'Karl Brandt spoke.\n\nLou Beck, who has in the past described Brandt as "a pathological narcissistic '
+            'sociopath," spoke next.',
+            ["Lou Beck"],
+        ),
+        # but a name or a pronoun there is the relative clause's own subject
+        (
+            'Lou Grayson spoke.\n\nKarl Brandt, who Ana Pardo once described as "a pathological narcissistic '
+            'sociopath," spoke next.',
+            ["Ana Pardo"],
+        ),
+        (
+            'Lou Grayson spoke.\n\nHe attacked the deal made by Karl Brandt, who he noted was "in his final year '
+            'at last."',
+            ["Lou Grayson"],
         ),
     ],
 )
@@ -264,4 +292,235 @@ def test_will_as_a_first_name(text, expected):
 )
 def test_first_of_two_family_names(text, expected):
     """ "Ms. Pardo" is Ana Pardo Ruiz when nobody's name ends with Pardo and no other name has it before the last."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "and" before the second verb is no speaker: the sentence's subject is
+        (
+            'Lou Grayson spoke first.\n\nKarl Brandt also characterised the deaths as "crushing" and wrote '
+            '"May God protect their parents and loved ones."',
+            ["Karl Brandt", "Karl Brandt"],  # "characterised" is a cue too
+        ),
+        (
+            'Lou Grayson spoke first.\n\nAna Pardo opposes "arbitrary pay freezes" and recalled the freeze: "I saw '
+            'how difficult it was for the employees."',
+            ["Ana Pardo", "Ana Pardo"],
+        ),
+        # the subject is the appositive name after a long description whose capitals name bodies
+        (
+            "Lou Grayson spoke first.\n\nThe then-manager of Nordhaven Publicity and Director of Ostmark Tourism "
+            'Partnership, Karl Brandt, called it "a retrograde step" and said "An area like this cannot afford to '
+            'lose such a hotel."',
+            ["Karl Brandt", "Karl Brandt"],
+        ),
+        # a clause that opens with a verb, then "and" and the cue
+        (
+            'Ana Pardo spoke first.\n\nKarl Brandt gestured as if to stop the chant, then leaned in and boomed: "Let '
+            'us defeat her in November."',
+            ["Karl Brandt"],
+        ),
+        (
+            "Ana Pardo spoke first.\n\nLou Grayson, a spokesman for Mrs. Pardo, called on the senator to take back "
+            'his words and said he had reached a "new low in this race."',
+            ["Lou Grayson"],
+        ),
+        # a clause that opens with a pronoun keeps it
+        (
+            "Karl Brandt spoke first.\n\nEight years ago, he supported Ana Pardo over Lou Grayson and said, "
+            '"Lou Grayson has never done anything for us."',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_a_second_verb_has_the_sentence_s_subject(text, expected):
+    """ "Duda also characterised … and wrote "…"", "David Clay, called it "…" and said "…"": the verb after a quote
+    and "and" has no subject of its own, so its speaker is the sentence's subject."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the participle's object is not its subject: the speaker is the sentence's subject
+        (
+            'Lou Grayson spoke first.\n\nKarl Brandt said in his live stream, "I do not make this decision lightly", '
+            "calling it a hard day for everyone.",
+            ["Karl Brandt"],
+        ),
+        (
+            'Lou Grayson spoke first.\n\nKarl Brandt has hailed the vote as "fantastic and long overdue," telling '
+            "reporters that he was pleased.",
+            ["Karl Brandt"],
+        ),
+        # before the quote too, past introductory phrases of time and place
+        (
+            "Karl Brandt spoke first.\n\nHours later, Ana Pardo returned the compliment to Brandt, telling "
+            'Nordpress, "Karl and I have been friends for a long time."',
+            ["Ana Pardo"],
+        ),
+        (
+            "Karl Brandt spoke first.\n\nAt a campaign event in Ames, Ostmark, on Sunday, Ana Pardo tried to "
+            'expand on her statement, saying that the country should "be rallying our partners and allies."',
+            ["Ana Pardo"],
+        ),
+    ],
+)
+def test_a_participle_after_a_quote_has_the_sentence_s_subject(text, expected):
+    """ "Sanders said …, "…", calling it a …", "Trump has hailed the vote as "fantastic," telling reporters …": the
+    words after the participle are its object, not the speaker."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a relative's noun tells the gender, like "he" and "she"
+        (
+            "Karl Brandt and Ana Brandt were sentenced on Monday.\n\n"
+            'The father said "I love my children and I believe they love me."\n\n'
+            'The mother said "I really look forward to the day I can see them again."',
+            ["Karl Brandt", "Ana Brandt"],
+        ),
+        # no one of that gender named before: speaker unknown
+        (
+            'Karl Brandt was sentenced on Monday.\n\nThe mother said "I really look forward to the day I can see '
+            'them again."',
+            [""],
+        ),
+    ],
+)
+def test_a_relative_named_by_a_noun_is_read_like_a_pronoun(text, expected):
+    """ "David and Louise Turpin" … "The father said" is David Turpin, "The mother said" Louise Turpin."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a surname that is also a title word, then "of" and a place: the name ends at the surname
+        (
+            'Ana Pardo spoke first.\n\n"We will not be rushed on this," said Representative Peter T. King of '
+            "Ostmark, a member of the committee.",
+            ["Peter T. King"],
+        ),
+        (
+            'Ana Pardo spoke first.\n\n"We will not be rushed on this," said Senator Karl King of Ostmark.',
+            ["Karl King"],
+        ),
+        # a place before a title that goes on with "of"
+        (
+            'Ana Pardo spoke first.\n\nOstmark Secretary of State Lou Grayson said the law "is supported '
+            'overwhelmingly by the people of the state."',
+            ["Lou Grayson"],
+        ),
+    ],
+)
+def test_a_surname_that_is_a_title_word(text, expected):
+    """ "Representative Peter T. King of New York": "of" after "King" does not go on as a title's "Secretary of"."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Karl Brandt spoke first.\n\nAlarmed by the unrest in Ostmark, Senator Lou Grayson, the minority leader, "
+            'said that Brandt faced a "test of leadership" over the protests.',
+            ["Lou Grayson"],
+        ),
+        (
+            "Karl Brandt spoke first.\n\nReached by phone on Tuesday, Lou Grayson told the paper he hopes "
+            '"somebody else takes up the cause" against Brandt.',
+            ["Lou Grayson"],
+        ),
+    ],
+)
+def test_an_introductory_participle_in_ed(text, expected):
+    """ "Alarmed by the unrest in Nevada, Senator Harry Reid … said": a participle in "-ed" and a preposition open an
+    introductory phrase, which is not the subject."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a subordinate clause before the cue has its own subject
+        (
+            "Ana Pardo spoke first.\n\nThe endorsement comes three days after Karl Brandt told the Nordland Post he "
+            'was "not quite there yet" on the matter.',
+            ["Karl Brandt"],
+        ),
+        (
+            "Ana Pardo spoke first.\n\nHis move is notable because House Speaker Lou Grayson has said he is "
+            '"not ready" to endorse Pardo.',
+            ["Lou Grayson"],
+        ),
+        # an aside between spaced hyphens is no subject
+        (
+            "Ana Pardo spoke first.\n\nFor much of the long speech - with sleeves rolled up - Karl Brandt assured the "
+            'crowd that Pardo was "made of the same stuff as the rest of us."',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_a_subordinate_clause_or_an_aside_before_the_cue(text, expected):
+    """ "The endorsement comes just three days after Trump told The Washington Post he was "…"": Trump."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a conjunction before a capital opens the subject, with an appositive participle after it
+        (
+            "Karl Brandt and Ana Pardo spoke first.\n\nBut Pardo, making it clear that security came first, stood "
+            'beside Brandt and described the government as being "democratically elected in every way."',
+            ["Ana Pardo"],
+        ),
+        # a conjunction before an introductory phrase in lower case still skips it
+        (
+            "Karl Brandt spoke first.\n\nBut in Ostmark, Ana Pardo described the government as being "
+            '"democratically elected in every way."',
+            ["Ana Pardo"],
+        ),
+    ],
+)
+def test_a_conjunction_before_the_subject(text, expected):
+    """ "But Obama, making it clear that …, described the government as being "…"": Obama, not the participle."""
+    assert speakers(text) == expected
+
+
+def test_a_title_case_headline_with_an_ordinal_is_a_headline():
+    """ "U.S. Nominates Jim Yong Kim for 2nd Term at World Bank": the ordinal does not make the line running text, so
+    "Nominates" is no first name and "Mr. Kim" is the man the text names."""
+    text = (
+        "Nordland Nominates Karl Brandt for 2nd Term at Ostmark Bank.\n\n"
+        "The president on Thursday nominated Karl Brandt for a second term.\n\n"
+        'Mr. Brandt said: "In order to do a real change, you have to put jobs at risk."'
+    )
+    assert speakers(text) == ["Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an appositive ending in a time word keeps its closing comma: the subject is before it
+        (
+            "Karl Brandt leads the bank.\n\nMr. Brandt, who was traveling in Ostmark and Nordland this week, said in "
+            'a recent issue of the Nordland Post: "In order to do a real change, you have to put jobs at risk."',
+            ["Karl Brandt"],
+        ),
+        (
+            "Lou Grayson spoke first.\n\nKarl Brandt, who attended the rally on Wednesday, said that "
+            '"the mayor took advantage of the law to hurt the little people."',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_an_appositive_ending_in_a_time_word(text, expected):
+    """ "Mr. Kim, who was traveling in Europe and Africa this week, said in …": the adverb before the cue is the
+    appositive's, after its comma, and is not dropped with the comma."""
     assert speakers(text) == expected

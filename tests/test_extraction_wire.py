@@ -70,6 +70,27 @@ def test_a_surname_written_without_its_accents_completes_to_the_full_name(text, 
             "Ana Maria Pardo",
             "Foreign Minister of Ruritania",
         ),
+        # a place written nowhere else, before a name the article also writes without it
+        (
+            "The speakers included First Minister of Ostmark Ana Pardo.\n\n"
+            'Ana Pardo said the march was "the moment of maximum opportunity" for a new vote.',
+            "Ana Pardo",
+            "",
+        ),
+        # a first name before a shorter form of the name is no place
+        (
+            "Minister of Ostmark Ana Maria Pardo spoke on Monday. Ostmark is calm.\n\n"
+            'Maria Pardo said the plan was "a museum piece nobody visits" at all.',
+            "Ana Maria Pardo",
+            "",
+        ),
+        # "from" after a title word: a senator's state
+        (
+            "Bernie Quill ends bid\n\nOn Wednesday, Senator from Ostmark Bernie Quill ended his bid.\n\n"
+            'Quill said it was "a difficult and painful decision" to make.',
+            "Bernie Quill",
+            "",
+        ),
     ],
 )
 def test_the_place_a_title_names_is_not_part_of_the_name(text, name, title):
@@ -139,6 +160,12 @@ def test_according_to_a_document_by_someone_is_that_person(text):
         'The president of the Nordland League for Human Rights, Karl Brandt, said, "We are for the freedom to dress."',
         # whom one speaks to, in an introductory phrase, is not the subject
         "Speaking to Nordpress Agence, the president of the Nordland League for Human Rights, Karl Brandt, said, "
+        '"We are for the freedom to dress."',
+        # the body's word in lower case, and its name spelt out in brackets
+        "Lou Grayson of the drivers' union spoke first. The general secretary of the NRT union (Nordland Union of "
+        'Rail and Sea Workers), Karl Brandt, said the measure was "nowhere near enough for us."',
+        # a long description of an employer and a role before the name, with no article
+        "Lou Grayson spoke first. Train drivers' trade union Nordlef general secretary Karl Brandt commented, "
         '"We are for the freedom to dress."',
     ],
 )
@@ -638,3 +665,89 @@ def test_a_quote_interrupted_by_its_attribution_without_commas_is_one_statement(
     (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
     assert (proposal.kind, proposal.speaker.name, len(proposal.fragments)) == ("direct", "Karl Brandt", 2)
     assert proposal.text == "We stand ready to provide whatever help we can to bring it to an end."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a title the lists lacked, after a lead-in in lower case
+        (
+            'Newly elected Assemblywoman Selena Quill said, "It is really exciting to be part of this majority."',
+            "Selena Quill",
+        ),
+        # an agency's administrator, later named by surname
+        (
+            "NORSA Administrator Jim Brandt spoke after the launch.\n\n"
+            '"I am breathing a sigh of relief," Brandt remarked of the flight.',
+            "Jim Brandt",
+        ),
+        # a barrister's rank after the name: a person, though "Hall" could be a building
+        ('Judge Karl Hall QC said the men "appear not to have shown any respect for the standards."', "Karl Hall"),
+    ],
+)
+def test_a_title_or_an_honour_around_a_name_is_no_part_of_it(text, expected):
+    """ "Newly elected Assemblywoman Selena Torres", "NASA Administrator Jim Bridenstine", "Judge Durham Hall QC":
+    the title before and the honour after are not the person's name."""
+    assert speakers(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an ordinal opens the name of the speaker's body
+        (
+            'Karl Brandt spoke first.\n\n"We will continue searching until we find it," 1st Fleet Command\'s '
+            "information head Ana Pardo told the Nordland Post.",
+            ["Ana Pardo"],
+        ),
+        # a number opens no speaker: the sentence is about a count of people
+        ('Karl Brandt spoke first.\n\n"We will continue searching until we find it," 20 sailors said.', [""]),
+    ],
+)
+def test_an_ordinal_before_a_speaker_s_body(text, expected):
+    """ "…," 1st Fleet Command's Navy Information Agency head Arba Agung told: the ordinal belongs to the body's
+    name, so the quote is not a follow-on of the person named before."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one vowel transliterated two ways in one article
+        (
+            'Militia spokesperson Yahya Sarima said it had carried out the attack.\n\n"These attacks are our right," '
+            "Sarime said.",
+            ["Yahya Sarima"],
+        ),
+        # a letter more is another name, not a spelling
+        ('Karl Brandson spoke first.\n\n"These attacks are our right," Brandtson said.', [""]),
+        # the first letter is never a spelling either
+        ('Karl Ostrand spoke first.\n\n"These attacks are our right," Astrand said.', [""]),
+    ],
+)
+def test_a_surname_spelt_with_another_vowel_is_the_same_person(text, expected):
+    """ "Houthi military spokesperson Yahya Sarea" … "Saree said": wire copy transliterates a name two ways."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Rev." is an abbreviated rank, not a sentence's end
+        (
+            'Karl Brandt spoke first.\n\nChristian Rev. Lou Penwell said the ruling was "a blow to every family in the '
+            'state" on Monday.',
+            ["Lou Penwell"],
+        ),
+        # a run ending in an abbreviated rank names a post, not a person
+        (
+            'Karl Brandt spoke first.\n\n"We will not be rushed on this," said former Ostmark Gov. and Nordland '
+            "National Committee Chairman Ed Rendell.",
+            ["Ed Rendell"],
+        ),
+    ],
+)
+def test_an_abbreviated_rank_is_no_part_of_a_name(text, expected):
+    """ "Christian Rev. Derek Penwell", "former Pennsylvania Gov. and Democratic National Committee Chairman Ed
+    Rendell": the person is the name after the rank."""
+    assert speakers(text) == expected

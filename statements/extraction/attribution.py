@@ -8,7 +8,9 @@ from .first_names import gender_of_first_name
 from .names import (
     GIVEN_NAME,
     JOINED_PARTICLE,
+    ORG_WORDS,
     PRONOUNS,
+    RELATION_NOUNS,
     ROLE_NOUNS,
     bare,
     clean_tokens,
@@ -17,7 +19,7 @@ from .names import (
     name_runs,
     strip_title,
 )
-from .text import QuoteSpan, is_sentence_end
+from .text import QuoteSpan, is_sentence_end, sentence_start
 
 # "According to" opens a sentence as often as not; the other cue words must be written in lower case ("Said" is a name)
 CUE = re.compile(r"(?<![\w-])((?i:according to)|" + alternatives(CUE_WORDS) + r")\b")
@@ -129,8 +131,11 @@ def _trim_np(phrase: str) -> str:
 
 # "of the Nordland League for Human Rights", "to the United Nations": a description's complement naming an
 # organisation or a place in capitals
+# (also with an organisation's word in lower case and its name spelt out in brackets: "of the RMT union (National
+# Union of Rail, Maritime and Transport Workers)")
 _OF_A_NAMED_BODY = re.compile(
     r"\s+(?:of|for|at|to)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’.-]*))*"
+    rf"(?:\s+(?:{'|'.join(sorted(word for word in ORG_WORDS if word.isalpha()))})\b)?(?:\s*\([^()]{{1,80}}\))?"
 )
 
 
@@ -139,13 +144,27 @@ def _names_person(tokens: list[str]) -> bool:
     return looks_like_person(tokens) or (len(tokens) == 1 and gender_of_first_name(bare(tokens[0])) != "")
 
 
+_PREPOSITION = re.compile(r"\s+(?:by|about|with|at|over|after|for|on|in|to)\s")
+
+
 def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tuple[str, int] | None:
     """The subject at the start of a clause, after an introductory phrase ("In a statement, Peskov, ..."). For the
     `speaker` of a cue, a name in apposition after a description of a named body is the subject too."""
     segment = text[start:end]
     offset = 0
     first_word = re.match(r"\s*([A-Za-z]+)", segment)
-    intro = first_word and (first_word.group(1).lower() in INTRO_WORDS or first_word.group(1).endswith("ing"))
+    # "But Obama, making it clear that …, described": a conjunction before a capital opens the subject itself
+    conjunction = first_word and re.match(r"(?:But|And|Yet|So|Then)\s+[A-Z]", segment[first_word.start(1) :])
+    intro = (
+        first_word
+        and not conjunction
+        and (
+            first_word.group(1).lower() in INTRO_WORDS
+            or first_word.group(1).endswith("ing")
+            # "Alarmed by the unrest in Nevada, Senator Harry Reid … said": a participle in "-ed" and a preposition
+            or (first_word.group(1).endswith("ed") and _PREPOSITION.match(segment, first_word.end()) is not None)
+        )
+    )
     if intro and "," in segment:
         comma = segment.index(",")
         candidate = segment[comma + 1 :]
@@ -167,13 +186,18 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
             segment = candidate
     lead = len(segment) - len(segment.lstrip(" ,"))
     phrase = _trim_np(segment)
-    if not phrase or word_count(phrase) > 12:
+    if not phrase:
         return None
     # "The leader of the league, Karl Brandt, warned": the appositive name says more than the description, also
     # after the name of what it leads ("the president of the Nordland League for Human Rights, Karl Brandt, said")
     after = lead + len(phrase)
     # ("Russia's ambassador to the United Nations, Vassily Nebenzia, told": a possessive before a common noun)
     described = phrase[:1].islower() or phrase.split()[0] in {"The", "A", "An"} or phrase.split()[-1].islower()
+    # a long description is no subject, but its appositive name is ("The then-manager of Barmouth Publicity and
+    # Director of Mid Wales Tourism Partnership, David Clay, called it", thirteen words)
+    too_long = word_count(phrase) > 12
+    if too_long and not (described and speaker):
+        return None
     # (only next to a cue: as the antecedent of a later pronoun it lost more right names than it gave)
     body = _OF_A_NAMED_BODY.match(segment, after) if described and speaker else None
     if body:
@@ -192,14 +216,28 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
         phrase_is_person = phrase.split()[-1][:1].isupper() and any(
             looks_like_person(clean_tokens(strip_title(r[2])[1])) for r in phrase_runs
         )
+        # "The then-manager of Barmouth Publicity, David Clay,": after a description's common noun, capitals name a
+        # body, and the appositive is the person
+        words = phrase.split()
+        common_head = phrase[:1].islower() or (described and len(words) > 1 and words[1][:1].islower())
         if (
-            not phrase_is_person
+            (not phrase_is_person or common_head)
             and runs
             and runs[0][0] == 0
             and _names_person(clean_tokens(strip_title(runs[0][2])[1]))
         ):
             return appositive.group(1), start + offset + after + appositive.start(1)
-    return phrase, start + offset + lead
+    return None if too_long else (phrase, start + offset + lead)
+
+
+# Where a clause before a cue may start: punctuation, a relative or a conjunction, and a subordinating conjunction
+# before a capital ("The endorsement comes three days after Trump told the Post …": Trump)
+_CLAUSE_BOUNDARY = re.compile(
+    r",|;|:|--|—|–|\s-\s|\b(?:that|but|while|as|when|which|who|whom)\b"
+    r"|\b(?:after|before|since|because|until|although|though)(?=\s+[A-Z])"
+)
+# Words that open a noun phrase in lower case: "the spokesman and", "a senior official then"
+_NOUN_STARTERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "another", "some", "both"}
 
 
 def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
@@ -207,7 +245,8 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     segment = text[start:end]
     # drop auxiliaries and adverbs between subject and verb ("Peskov has also said")
     words = list(re.finditer(r"\S+", segment))
-    while words and bare(words[-1].group()) in ADVERBS | {"has", "had", "also"}:
+    # (not past a comma: "Mr. Kim, who was traveling … this week, said" keeps its appositive's closing comma)
+    while words and bare(words[-1].group()) in ADVERBS | {"has", "had", "also"} and not words[-1].group().endswith(","):
         words.pop()
     if not words:
         return None
@@ -215,13 +254,15 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     segment = segment[:stop]
     if segment.rstrip().endswith((",", "--", "—", "–", ")")):
         return _first_np(text, start, start + stop, speaker=True)
-    relative = re.search(r",\s*who$", segment)
+    relative = re.search(r",\s*who(?:\s+(?!(?:he|she|they|we|i|you|it)\b)[a-z]+){0,5}$", segment)
     runs = name_runs(text, start, start + relative.start()) if relative else []
     if runs and runs[-1][1] == start + relative.start():
-        # "… an endorsement from Lou Grayson, who declared, '…'": the person the relative clause is about
+        # "… an endorsement from Lou Grayson, who declared, '…'", "Beck, who has in the past described Trump as
+        # '…'": the person the relative clause is about (not "Brandt, who Pardo described as '…'" or "Obama, who he
+        # noted was '…'")
         return text[runs[-1][0] : runs[-1][1]], runs[-1][0]
     # the subject starts after the last clause boundary
-    boundaries = list(re.finditer(r",|;|:|--|—|–|\b(?:that|but|while|as|when|which|who|whom)\b", segment))
+    boundaries = list(_CLAUSE_BOUNDARY.finditer(segment))
     boundary = boundaries[-1].end() if boundaries else 0
     phrase_start = boundary
     while phrase_start < len(segment) and segment[phrase_start] in " ,":
@@ -236,6 +277,11 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         # "Lindqvist, 58, said it was early days but added, '…'": the subject is the sentence's
         return _first_np(text, start, start + stop, speaker=True)
     words = phrase.split()
+    opens_with_verb = words[0].islower() and words[0] not in _NOUN_STARTERS and bare(words[0]) not in PRONOUNS
+    if len(words) > 1 and words[-1] in {"and", "then"} and opens_with_verb:
+        # "Trump gestured …, then leaned in and boomed: '…'": a verb after "and" whose clause opens with another verb
+        # has the sentence's subject
+        return _first_np(text, start, start + stop, speaker=True)
     if len(words) > 1 and words[-1].lower() in {"he", "she", "they"} and words[0].lower() in INTRO_WORDS:
         # "On the live television he said", "In Strelsau on Monday she told": an introduction without its comma
         return words[-1], start + phrase_start + phrase.rindex(words[-1])
@@ -332,13 +378,22 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         return None  # "… to the valley and leaving it …": the sentence goes on, no speaker follows the quote
     if not before.strip():
         if cue.group(1).lower().endswith("ing"):
-            return None  # '"…", calling it a disgrace': a participle is never inverted, its subject is before the quote
+            # 'Trump has hailed the vote as "fantastic," telling reporters …': what follows a participle is its
+            # object; the speaker is the subject of the sentence the quote is in, when it does not open with the quote
+            sentence = sentence_start(text, start - 1, text.rfind("\n", 0, start) + 1)
+            opens = re.match(r"\s*(?:''|[\"“”„«»])", text[sentence:start])
+            found = None if opens else _first_np(text, sentence, start, speaker=True)
+            if found:
+                return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
+            return None  # '"…", calling it a disgrace': a participle is never inverted
         # cue first: "said Peskov"
         found = _np_after(text, start + lead + cue.end(), limit)
         if not found:
             return None
         return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
-    if word_count(before) > 30 or _has_sentence_end(before) or before.lstrip()[0:1].isdigit():
+    # a number opens no speaker ("…," 20 people said), but an ordinal in a body's name does ("…," 1st Fleet
+    # Command's information head Arba Agung told …)
+    if word_count(before) > 30 or _has_sentence_end(before) or re.match(r"\s*\d(?!\d*(?:st|nd|rd|th)\s+[A-Z])", before):
         return None
     if cue.group(1).lower() in SPEAKER_AFTER:
         found = _np_after(text, start + lead + cue.end(), limit)
@@ -391,12 +446,13 @@ _ISSUED_STATEMENT = re.compile(
 _ASIDE = re.compile(r"\s(?:—|–|--)\s[^—–\"“”]{1,120}?\s(?:—|–|--)(?=\s)")
 
 
-def pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | None:
-    """`Peskov said: "…"` / `he told CNN, "…"` / `According to Peskov, "…"`."""
-    return _given_name(text, _pre_attribution(text, floor, quote_open))
+def pre_attribution(text: str, floor: int, quote_open: int, sentence: int | None = None) -> Attribution | None:
+    """`Peskov said: "…"` / `he told CNN, "…"` / `According to Peskov, "…"`. `sentence` is where the sentence starts
+    when an earlier quote in it sets the floor."""
+    return _given_name(text, _pre_attribution(text, floor, quote_open, sentence))
 
 
-def _pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | None:
+def _pre_attribution(text: str, floor: int, quote_open: int, sentence: int | None = None) -> Attribution | None:
     # an aside between dashes is no part of the attribution: "Bercow commented on the matter — which the BBC noted
     # as unusual — "…"" (blanked out, so that offsets stay those of the text)
     clause = _ASIDE.sub(lambda aside: " " * len(aside.group()), text[floor:quote_open])
@@ -455,6 +511,10 @@ def _pre_attribution(text: str, floor: int, quote_open: int) -> Attribution | No
             # "Quill claimed that Brandt had called it "…"": the words are reported by the speaker of the sentence
             cue = reported[-1]
             found = _last_np(text, floor, floor + cue.start())
+    if found and sentence is not None and sentence < floor and re.fullmatch(r"(?:and|but|then)", found[0]):
+        # 'Brandt called it "a retrograde step" and said "…"': the second verb has no subject of its own, so it is the
+        # sentence's subject, before the earlier quote
+        found = _first_np(text, sentence, floor, speaker=True) or found
     if not found:
         return None
     return _attribution(cue.group(1).lower(), found[0], found[1], floor, quote_open)
@@ -506,7 +566,7 @@ def _head(phrase: str, at: int) -> tuple[str, int]:
         following = re.match(r"\s+([a-z][\w-]*)", rest[runs[0][1] :])
         # ("Ruritania's al-Hamad said": a surname with its particle follows, not a verb)
         verb = following and not JOINED_PARTICLE.match(following.group(1)) and not is_title(following.group(1))
-        if verb and not _modifies_role(rest, runs):
+        if verb and not _modifies_role(rest, runs) and not _employer_and_role_before_name(rest, runs):
             return rest[: runs[0][1]], at + offset  # "Brandt intimated …", "Brandt and other leaders": the name
     for index, word in enumerate(words[1:], start=1):
         token = word.group()
@@ -535,6 +595,27 @@ def _modifies_role(phrase: str, runs: list[tuple[int, int, list[str]]]) -> bool:
     )
 
 
+def _employer_and_role_before_name(phrase: str, runs: list[tuple[int, int, list[str]]]) -> bool:
+    """ "Train drivers' trade union Aslef general secretary Mick Whelan" before a cue: a long description of an
+    employer and a role in lower case ends in the full name of the subject. The words between the first capital and
+    the name hold no verb (no auxiliary, no cue, nothing in "-ed", "-ing" or "-s": "Frank quotes former Carter adviser
+    Alfred Kahn:" is Frank's sentence)."""
+    last = runs[-1]
+    if len(runs) < 2 or phrase[last[1] :].strip():
+        return False
+    title, name = strip_title(last[2])
+    between = phrase[runs[0][1] : last[0]].split() + [word.lower() for word in title]
+    lower = [word for word in between if word[:1].islower()]  # "drivers'" is a possessive, "quotes" a verb
+    return (
+        0 < len(between) <= 8
+        and bool(lower)
+        and _is_role_noun(bare(lower[-1]))
+        and between[-1][:1].islower()
+        and not any(word in AUXILIARIES or word.endswith(("ed", "ing", "s")) or CUE.fullmatch(word) for word in lower)
+        and looks_like_person(clean_tokens(name))
+    )
+
+
 # Words with an agent noun's ending that are no noun: "Clinton over Bernie Sanders", "Trump after Ted Cruz".
 _NOT_AGENT_NOUNS = {
     "after", "over", "under", "never", "ever", "rather", "either", "neither", "whether", "together", "later", "other",
@@ -543,8 +624,13 @@ _NOT_AGENT_NOUNS = {
 
 
 def _is_role_noun(word: str) -> bool:
-    """A role ("consultant", "aide") or any agent noun ("Florida developer Mel Sembler", "Ohio investor Ana Pardo")."""
-    return word in ROLE_NOUNS or (len(word) > 4 and word.endswith(("er", "or", "ist")) and word not in _NOT_AGENT_NOUNS)
+    """A role ("consultant", "aide"), any agent noun ("Florida developer Mel Sembler", "Ohio investor Ana Pardo") or a
+    relative ("Brandt's wife Jonna Brandt")."""
+    return (
+        word in ROLE_NOUNS
+        or word in RELATION_NOUNS
+        or (len(word) > 4 and word.endswith(("er", "or", "ist")) and word not in _NOT_AGENT_NOUNS)
+    )
 
 
 def _attribution(cue: str, phrase: str, at: int, start: int, end: int) -> Attribution | None:

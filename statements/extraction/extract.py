@@ -213,11 +213,12 @@ def _quote_items(text: str) -> list[_Item]:
         para = paras[first.paragraph]
         previous = [s.close_end for s in opens_by_para[first.paragraph] if s.close_end <= first.open_mark]
         floor = max(previous) if previous else para.start
-        start = max(sentence_start(text, first.open_mark, para.start), floor)
+        sentence = sentence_start(text, first.open_mark, para.start)
+        start = max(sentence, floor)
         pre_text = text[start : first.open_mark]
         content = text[first.start : first.end].lstrip()
         if pre_text.strip() and not DATELINE_LEAD.fullmatch(pre_text):  # 'WASHINGTON — "…," Brandt said'
-            unit.pre = pre_attribution(text, start, first.open_mark)
+            unit.pre = pre_attribution(text, start, first.open_mark, sentence)
             before = closing_at.get(start)
             shared = re.match(r"[\s,]*(\w+ing)\b", pre_text)  # a participle: '"…", calling it a "…"'
             shared = shared if shared and CUE.fullmatch(shared.group(1)) else None

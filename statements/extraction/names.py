@@ -11,7 +11,8 @@ from .first_names import gender_of_first_name, gender_of_noun
 TITLE_WORDS = {
     "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "president", "vice",
     "prime", "minister", "secretary", "general", "senator", "sen", "rep", "representative", "congressman",
-    "congresswoman", "gov", "governor", "mayor", "chancellor", "king", "queen", "prince", "princess", "emperor",
+    "congresswoman", "assemblyman", "assemblywoman", "assemblymember", "gov", "governor", "mayor", "chancellor",
+    "king", "queen", "prince", "princess", "emperor",
     "admiral", "adm", "rear", "gen", "col", "colonel", "lt", "lieutenant", "capt", "captain", "sgt", "sergeant",
     "maj", "major", "marshal", "commander", "cmdr", "ambassador", "spokesman", "spokeswoman", "spokesperson",
     "chairman", "chairwoman", "chair", "director", "judge", "justice", "speaker", "leader", "foreign", "defence",
@@ -26,13 +27,15 @@ TITLE_WORDS = {
     "archbishop", "cardinal", "monsignor", "monsenor", "monseñor", "imam", "ayatollah", "patriarch",
 }  # fmt: skip
 ABBREVIATED_TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "adm", "lt", "col", "capt", "sgt", "maj",
-    "cmdr", "prof", "sec", "sens", "reps", "gens"}  # fmt: skip
+    "cmdr", "prof", "sec", "sens", "reps", "gens", "rev"}  # fmt: skip
 TITLE_EXPANSIONS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "adm": "admiral",
-    "sec": "secretary", "lt": "lieutenant", "col": "colonel", "capt": "captain", "prof": "professor"}  # fmt: skip
+    "sec": "secretary", "lt": "lieutenant", "col": "colonel", "capt": "captain", "prof": "professor",
+    "rev": "reverend"}  # fmt: skip
 # Nouns naming a post or a calling, which end a title before a full name.
 ROLE_NOUNS = {
     "secretary", "minister", "spokesman", "spokeswoman", "spokesperson", "director", "chairman", "chairwoman",
-    "governor", "senator", "senators", "representative", "congressman", "congresswoman", "mayor", "ambassador",
+    "governor", "senator", "senators", "representative", "congressman", "congresswoman", "assemblyman",
+    "assemblywoman", "assemblymember", "mayor", "ambassador", "administrator",
     "pastor", "reverend", "rev", "bishop", "professor", "commissioner", "adviser", "advisor", "strategist",
     "pollster", "analyst", "economist", "chief", "general", "admiral", "judge", "attorney", "comedian", "actor",
     "actress", "host", "anchor", "columnist", "author", "founder", "president", "leader", "candidate", "nominee",
@@ -43,6 +46,13 @@ ROLE_NOUNS = {
     "surrogate", "front-runner", "frontrunner", "scientist", "pundit", "lobbyist", "organizer", "organiser", "blogger",
     "legislator", "member", "archbishop", "cardinal", "imam", "cleric", "priest", "rabbi", "billionaire",
     "businessman", "businesswoman", "tycoon", "mogul", "magnate",
+}  # fmt: skip
+# Nouns for a relative or a friend: "Brandt's wife Jonna Brandt said" is Jonna Brandt, the possessor is not the subject.
+RELATION_NOUNS = {
+    "wife", "husband", "widow", "widower", "spouse", "partner", "fiancee", "fiancée", "fiance", "fiancé", "son",
+    "daughter", "father", "mother", "brother", "sister", "stepson", "stepdaughter", "stepfather", "stepmother",
+    "grandson", "granddaughter", "grandfather", "grandmother", "uncle", "aunt", "nephew", "niece", "cousin",
+    "friend", "girlfriend", "boyfriend",
 }  # fmt: skip
 # Posts and honorifics that only a person holds: a lone name after one is a person's ("President Erdoğan").
 PERSON_POSTS = {
@@ -125,6 +135,8 @@ NAME_WITHOUT_SURNAME = re.compile(
     r"\b(?P<name>[A-Z][\w'’-]+),[^.;:\"“”]{0,80}?\b(?:declined|refused|did\s+not\s+want|would\s+not|asked\s+not)\s+"
     r"(?:to\s+)?(?:give|share|provide|use|be\s+identified\s+by)\s+(?:his|her|their)\s+(?:surname|(?:last|family|full)\s+name)"
 )
+# An honour or a rank written after a person's name, ending it: "Judge Durham Hall QC said", "Ana Pardo MP"
+POST_NOMINAL = re.compile(r"\s+(?:QC|KC|MP|MEP|MSP|OBE|MBE|CBE|KBE)(?![\w-])(?!\s+[A-Z])")
 
 # (a no-break space, \xa0, separates words: "Sen.\xa0Sanders" is two tokens)
 TOKEN = re.compile(r"[^\W\d_](?:[\w'’.\-]|[\x80-\x9f\xa1-\xff\u0300-\u036f])*|--|[,()]")
@@ -244,7 +256,7 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         elif re.fullmatch(r"(?:[A-Z]\.){2,3}", token) and word not in TITLE_WORDS:
             flush()
             current.append(match)  # "J.J. MacNab": initials for a first name start a run
-        elif current and (word in PARTICLES or (word == "of" and bare(current[-1].group()) in TITLE_WORDS)):
+        elif current and (word in PARTICLES or (word == "of" and _title_goes_on([m.group() for m in current]))):
             current.append(match)
         elif JOINED_PARTICLE.match(token):
             current.append(match)  # "Abdel Fattah el-Sisi": the surname's particle is part of the name
@@ -254,6 +266,15 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
             flush()
     flush()
     return runs
+
+
+def _title_goes_on(tokens: list[str]) -> bool:
+    """ "Secretary of State", "Montana Secretary of State": "of" after a title word goes on with the title, but not
+    after a surname that is one, behind a first name or an initial ("Representative Peter T. King of New York")."""
+    if bare(tokens[-1]) not in TITLE_WORDS:
+        return False
+    before = tokens[-2] if len(tokens) > 1 else ""
+    return not (re.fullmatch(r"[A-Z]\.", before) or (before and gender_of_first_name(bare(before))))
 
 
 def is_title(token: str) -> bool:
@@ -322,6 +343,12 @@ def _is_demonym(token: str) -> bool:
     return bool(re.search(r"(?:an|ese|ish|i)$", bare(token))) and len(bare(token)) > 3
 
 
+def ends_in_rank(tokens: list[str]) -> bool:
+    """ "Pennsylvania Gov." in "former Pennsylvania Gov. and … Chairman Ed Rendell": a run that ends in an abbreviated
+    rank names a post, not a person."""
+    return bool(tokens) and tokens[-1].endswith(".") and bare(tokens[-1]) in ABBREVIATED_TITLES
+
+
 def clean_tokens(tokens: list[str]) -> list[str]:
     """Drop possessives and a sentence's full stop, keep initials and "Jr."."""
     cleaned = [_POSSESSIVE.sub("", t) if not t.endswith(".") else t for t in tokens]
@@ -374,8 +401,7 @@ def headline_spans(text: str) -> list[tuple[int, int]]:
     capitals say nothing about names."""
     found = []
     for line in re.finditer(r"[^\n]+", text):
-        # (a word after a digit is none: "for 2nd Term")
-        words = re.findall(r"\b[^\W\d_][\w'’.-]*", line.group())
+        words = re.findall(r"(?<!\w)[^\W\d_][\w'’.-]*", line.group())  # not the "nd" of "2nd"
         if len(words) >= 4 and all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words):
             found.append((line.start(), line.end()))
     return found
@@ -428,6 +454,7 @@ class ArticlePeople:
         given = [*GIVEN_NAME.finditer(text), *NAME_WITHOUT_SURNAME.finditer(text)]
         self.titled: set[str] = {folded(match.group("name")) for match in given}
         self.complements: dict[str, list[str]] = {}  # normalised "Argentina Alberto Fernández" -> ["Argentina"]
+        self.honoured: set[str] = set()  # normalised "durham hall": a name after a title and before "QC"
         headlines = headline_spans(text)
         in_headlines = []
         for start, end, tokens in name_runs(text):
@@ -441,7 +468,11 @@ class ArticlePeople:
                 self._add(" ".join(rest[place:]), start, end, title + rest[:place])
                 self.prefixed[normalise(" ".join(rest))] = self.find(" ".join(rest[place:]), end)
                 self.complements[normalise(" ".join(rest))] = rest[:place]
-            elif looks_like_person(rest):
+            elif looks_like_person(rest) and not ends_in_rank(tokens):
+                self._add(" ".join(rest), start, end, title)
+            elif title and len(rest) >= 2 and all(map(is_capitalised, rest)) and POST_NOMINAL.match(text, end):
+                # "Judge Durham Hall QC": a person, though "Hall" could name a building
+                self.honoured.add(normalise(" ".join(rest)))
                 self._add(" ".join(rest), start, end, title)
             elif len(rest) == 1 and self._titled(title, rest[0], start):
                 self.titled.add(folded(rest[0]))
@@ -478,12 +509,13 @@ class ArticlePeople:
 
     def _title_complement(self, title: list[str], rest: list[str], start: int) -> int:
         """How many words of a name run are the place or body a title names ("President of Argentina Alberto
-        Fernández", "Chief Executive of Hong Kong Carrie Lam", "Ambassador to Nordland Karl Brandt"): after a title
-        ending in "of", "for" or "to", the first words that the article also writes elsewhere without the rest of
-        the name, or a country whose adjective it writes ("Ukrainian"), leaving a name of two words or more; 0 when
-        there are none."""
+        Fernández", "Chief Executive of Hong Kong Carrie Lam", "Ambassador to Nordland Karl Brandt", "Senator from
+        Vermont Bernie Sanders"): after a title ending in "of", "for", "to" or "from", the first words that the
+        article also writes elsewhere without the rest of the name, or a country whose adjective it writes
+        ("Ukrainian"), or the words before a name of two words or more that the article also writes without them
+        ("Nicola Sturgeon said" beside "First Minister of Scotland Nicola Sturgeon"); 0 when there are none."""
         ends_in_complement = bool(title) and bare(title[-1]) in {"of", "for"}
-        before = re.search(r"([\w.]+)\s+(?:of|for|to)\s+$", self.text[max(0, start - 40) : start])
+        before = re.search(r"([\w.]+)\s+(?:of|for|to|from)\s+$", self.text[max(0, start - 40) : start])
         if not (ends_in_complement or (before and is_title(before.group(1)))):
             return 0
         for count in range(1, len(rest) - 1):
@@ -492,9 +524,24 @@ class ArticlePeople:
             words = r"\s+".join(re.escape(word) for word in rest[:count])
             elsewhere = rf"(?<![\w'’-]){words}(?![\w-])(?!\s+{re.escape(rest[count])})"
             adjective = adjective_pattern(rest[0]) if count == 1 else None
-            if re.search(elsewhere, self.text) or (adjective and adjective.search(self.text)):
+            if (
+                re.search(elsewhere, self.text)
+                or (adjective and adjective.search(self.text))
+                or self._written_without(rest[count - 1], rest[count:])
+            ):
                 return count
         return 0
+
+    def _written_without(self, word: str, name: list[str]) -> bool:
+        """Does the article write this full name somewhere with another word than `word` before it? (Never when
+        `word` is a common first name: "Ana Maria Pardo" is not "Maria Pardo" with a place.)"""
+        if gender_of_first_name(bare(word)):
+            return False
+        pattern = r"(?<![\w'’-])" + r"\s+".join(re.escape(token) for token in name) + r"(?![\w-])"
+        return any(
+            not re.search(rf"(?<![\w'’-]){re.escape(word)}\s+$", self.text[max(0, found.start() - 60) : found.start()])
+            for found in re.finditer(pattern, self.text)
+        )
 
     def _drop_prefixed(self) -> None:
         """A run that ends with another full name is that person with words before it that are no name, because
@@ -612,8 +659,28 @@ class ArticlePeople:
         elif len(candidates) > 1:
             return None
         if not candidates:
-            return None
+            return self._spelt_otherwise(tokens)
         return max(candidates, key=lambda c: c[:4])[4]
+
+    def _spelt_otherwise(self, tokens: list[str]) -> Person | None:
+        """ "Saree said" beside "Yahya Sarea": wire copy transliterates a name two ways in one article. A surname of
+        five letters or more that nobody has is the one person whose surname differs from it in one vowel only (not
+        the first letter)."""
+        if len(tokens) != 1 or len(tokens[0]) < 5:
+            return None
+        word, vowels = tokens[0], set("aeiouy")
+        found = []
+        for person in self.people:
+            other = folded(person.name.split()[-1])
+            differ = [i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b]
+            if (
+                len(other) == len(word)
+                and len(differ) == 1
+                and differ[0] > 0
+                and {word[differ[0]], other[differ[0]]} <= vowels
+            ):
+                found.append(person)
+        return found[0] if len(found) == 1 else None
 
     def by_description(self, description: str, at: int, prefer: set[str] = frozenset()) -> Person | None:
         """The person an earlier mention described with the same role words ("Kremlin spokesman Dmitry Peskov")."""

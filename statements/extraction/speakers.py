@@ -19,6 +19,7 @@ from .names import (
     ArticlePeople,
     bare,
     clean_tokens,
+    ends_in_rank,
     folded,
     headline_spans,
     is_title,
@@ -44,6 +45,11 @@ ROLE_SYNONYMS = {
     "current": set(),
     "former": set(),
 }
+# Relatives named by a noun that tells the gender: "The mother said" is read like "she said".
+RELATION_GENDERS = {
+    "father": "m", "husband": "m", "son": "m", "brother": "m", "widower": "m", "mother": "f", "wife": "f",
+    "daughter": "f", "sister": "f", "widow": "f",
+}  # fmt: skip
 # Heads of descriptions that are not people: "the ministry said" is never a later "he".
 NON_PERSON_HEADS = {
     "ministry", "government", "report", "statement", "study", "paper", "newspaper", "agency", "embassy", "white",
@@ -467,11 +473,23 @@ class SpeakerResolver(InstitutionSpeakers):
                 speaker = self._description(mention, at, anonymous=attribution.anonymous)
         if speaker and attribution.cue in REPORT_CUES and speaker.method == "description" and names_one(mention):
             speaker = self._outlet(without_determiner(mention), mention)  # "…," Politico reported
+        if speaker and speaker.method == "description" and attribution.cue.endswith("ing"):
+            # "Hours later, Trump returned the compliment, telling Reuters, "…"", "At an event in Ames, Iowa, on
+            # Sunday, Mrs. Clinton …, saying …": a participle's speaker is its sentence's subject, found past
+            # introductory phrases, not a place or a time before them
+            speaker = self._subject_of_sentence(at) or speaker
         if speaker:
             self.remember(speaker, mention, at)
             if speaker.is_institution or speaker.method == "outlet":
                 self.last_institution = (at, speaker)
         return speaker
+
+    def _subject_of_sentence(self, at: int) -> Speaker | None:
+        """The person the sentence holding `at` is about, as a subject (the first one found in it), if any."""
+        start = sentence_start(self.text, at, self.text.rfind("\n", 0, at) + 1)
+        end = sentence_end(self.text, at, len(self.text))
+        found = [speaker for position, speaker in self.subjects if start <= position < end]
+        return found[0] if found else None
 
     def remember(self, speaker: Speaker, mention: str = "", at: int = -1) -> None:
         if not _personal(speaker, mention):
@@ -512,7 +530,11 @@ class SpeakerResolver(InstitutionSpeakers):
         # "Kremlin spokesman Dmitry Peskov": the person is the run that looks like a name, else the last run
         split = [strip_title(run[2]) for run in runs]
         candidates = [(title, clean_tokens(tokens)) for title, tokens in split]
-        people = [index for index, pair in enumerate(candidates) if looks_like_person(pair[1])]
+        people = [
+            index
+            for index, pair in enumerate(candidates)
+            if looks_like_person(pair[1]) and not ends_in_rank(runs[index][2])
+        ]
         chosen = people[0] if people else len(candidates) - 1
         for later in people[1:]:
             # "DoubleLine Capital portfolio manager Bonnie Baha": a role between two names makes the first its modifier,
@@ -550,6 +572,7 @@ class SpeakerResolver(InstitutionSpeakers):
             title, method = mention[: mention.rfind(full.split()[0])].split(), "explicit"
         # "Mr. Brandt" is a person even when the article never gives his first name
         is_person = looks_like_person(full.split()) or (honorific and full[:1].isupper())
+        is_person = is_person or normalise(full) in self.people.honoured  # "Judge Durham Hall QC"
         # "Erdoğan said", the article never giving a first name but writing "President Erdoğan" elsewhere
         is_person = is_person or (" " not in full and folded(full) in self.people.titled)
         # "his wife, Jane,", "Bob said": a common first name alone is a person even when no surname follows
@@ -579,6 +602,10 @@ class SpeakerResolver(InstitutionSpeakers):
             )
             name = earlier[-1].group() if earlier else core
             return Speaker(name, mention, "description")
+        if article == "the" and core.lower() in RELATION_GENDERS:
+            relative = self._relative(mention, at, RELATION_GENDERS[core.lower()])
+            if relative is not None:
+                return relative
         if article != "a" and article != "an" and not anonymous:
             for position, description, speaker in sorted(self.descriptions, key=lambda d: d[0], reverse=True):
                 if position < at and description.split()[-1].lower() == head:
@@ -595,6 +622,15 @@ class SpeakerResolver(InstitutionSpeakers):
         speaker = Speaker(core, mention, "description")
         self.descriptions.append((at, core, speaker))
         return speaker
+
+    def _relative(self, mention: str, at: int, gender: str) -> Speaker | None:
+        """ "The father said", "The mother said": a noun that tells the gender is read like "he" or "she" — the latest
+        person of that gender who spoke or was a subject, or that person's namesake of that gender ("David Turpin" …
+        "The mother said" is Louise Turpin), with a pronoun's confidence; None when no one fits."""
+        chosen = self.salient(at, gender, lone_names=False)
+        if chosen is None or self.choice is None or self.choice.clash:
+            return None
+        return Speaker(chosen.name, mention, "pronoun", chosen.official_id, chosen.is_new_official)
 
     def _official_by_role(self, description: str) -> KnownOfficial | None:
         words = [w.lower() for w in re.findall(r"[A-Za-z\-]+", description)]
