@@ -221,3 +221,20 @@ def test_a_verb_ends_the_subject_and_a_noun_qualifies_a_role(text, expected):
     """A verb after a name ends the subject ("Brandt met Prime Minister Quill"), where a noun before a role is part
     of it ("Brandt communications director Quill")."""
     assert speakers(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        # two women named as objects: they, not the man the "she" does not fit, are offered first
+        ("Karl Brandt met Anna Lindqvist and Sarah Quill on Monday." + QUOTE_BY_SHE, {"Anna Lindqvist", "Sarah Quill"}),
+        ("Ana Pardo met Prime Minister Walter Quill and Karl Grayson." + QUOTE_BY_HE, {"Walter Quill", "Karl Grayson"}),
+        # no one of the pronoun's gender: the people named, nearest first
+        ("Karl Brandt spoke first. Walter Quill objected to the plan." + QUOTE_BY_SHE, {"Walter Quill"}),
+    ],
+)
+def test_the_candidates_of_a_pronoun_that_fits_nobody_are_of_its_gender_first(text, first):
+    """When "she" fits no subject and several women are named, the analyst is offered the women first."""
+    (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert proposal.speaker is None
+    assert set(proposal.candidates[: len(first)]) == first
