@@ -174,6 +174,7 @@ def test_the_namesake_is_the_known_official():
         "Karl Brandt met Australian Prime Minister Walter Quill in Strelsau on Monday.",
         "Karl Brandt meets Australian Prime Minister Walter Quill in Strelsau on Monday.",
         "Karl Brandt saw Prime Minister Walter Quill on Monday.",
+        "Karl Brandt rang Prime Minister Walter Quill on Monday.",
         "Karl Brandt urges Prime Minister Walter Quill to act.",
         "Karl Brandt criticises French President Walter Quill over the deal.",
         "Karl Brandt thanks Prime Minister Walter Quill for his help.",

@@ -555,7 +555,7 @@ _TRANSITIVE_VERBS = {
     "slam", "snub", "succeed", "summon", "support", "telephone", "tell", "thank", "urge", "visit", "warn", "welcome",
 }  # fmt: skip
 # Their past tenses that do not end in -ed (those that do are told by their ending).
-_IRREGULAR_PASTS = {"chose", "gave", "led", "met", "saw", "sent", "told", "took", "won", "held", "brought"}
+_IRREGULAR_PASTS = {"brought", "chose", "gave", "held", "led", "met", "rang", "saw", "sent", "told", "took", "won"}
 
 
 def _is_finite_verb(word: str) -> bool:
