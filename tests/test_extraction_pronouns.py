@@ -165,3 +165,77 @@ def test_the_namesake_is_the_known_official():
     )
     proposal = [p for p in extract(text, published=DAY, officials=officials).proposals if p.has_quote][0]
     assert (proposal.speaker.name, proposal.speaker.official_id) == ("Susan Quill", 11)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a verb in the past or the present, then a title with a place: the title's person is the object
+        "Karl Brandt met Australian Prime Minister Walter Quill in Strelsau on Monday.",
+        "Karl Brandt meets Australian Prime Minister Walter Quill in Strelsau on Monday.",
+        "Karl Brandt saw Prime Minister Walter Quill on Monday.",
+        "Karl Brandt rang Prime Minister Walter Quill on Monday.",
+        "Karl Brandt urges Prime Minister Walter Quill to act.",
+        "Karl Brandt criticises French President Walter Quill over the deal.",
+        "Karl Brandt thanks Prime Minister Walter Quill for his help.",
+        "Karl Brandt greets President Walter Quill.",
+        "Karl Brandt hosts U.S. Secretary of State Walter Quill.",
+        "Karl Brandt met Russia's Foreign Minister Walter Quill.",
+        # a title in lower case, and a subject written by its surname alone
+        "Karl Brandt arrived on Sunday. Brandt welcomed defence secretary Walter Quill to the capital.",
+        # a subject with a title of its own
+        "Nordland's Foreign Minister Karl Brandt met Prime Minister Walter Quill in Strelsau.",
+    ],
+)
+def test_the_person_after_a_verb_is_not_the_subject(sentence):
+    """ "Ardern met Australian Prime Minister Scott Morrison": the sentence is about Ardern, so a later "he said"
+    and the quote that follows it are Ardern's, not Morrison's."""
+    text = sentence + ' "We will go ahead anyway," he said.\n\n"We have the votes."'
+    assert speakers(text) == ["Karl Brandt", "Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the verb before the titled object is the cue's subject's too
+        ('Karl Brandt met Prime Minister Walter Quill on Monday and said: "We will go ahead anyway."', "Karl Brandt"),
+        ('Karl Brandt welcomes Prime Minister Walter Quill and says: "We will go ahead anyway."', "Karl Brandt"),
+        # a noun before a role still qualifies it, also one ending in -s: the person after the role is the subject
+        (
+            "Karl Brandt spoke first. Brandt communications director Walter Quill met reporters."
+            ' "We will go ahead anyway," he said.',
+            "Walter Quill",
+        ),
+        (
+            "Karl Brandt spoke first. Brandt press secretary Walter Quill met reporters."
+            ' "We will go ahead anyway," he said.',
+            "Walter Quill",
+        ),
+        (
+            "Karl Brandt spoke first. Brandt transition team member Walter Quill met reporters."
+            ' "We will go ahead anyway," he said.',
+            "Walter Quill",
+        ),
+    ],
+)
+def test_a_verb_ends_the_subject_and_a_noun_qualifies_a_role(text, expected):
+    """A verb after a name ends the subject ("Brandt met Prime Minister Quill"), where a noun before a role is part
+    of it ("Brandt communications director Quill")."""
+    assert speakers(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        # two women named as objects: they, not the man the "she" does not fit, are offered first
+        ("Karl Brandt met Anna Lindqvist and Sarah Quill on Monday." + QUOTE_BY_SHE, {"Anna Lindqvist", "Sarah Quill"}),
+        ("Ana Pardo met Prime Minister Walter Quill and Karl Grayson." + QUOTE_BY_HE, {"Walter Quill", "Karl Grayson"}),
+        # no one of the pronoun's gender: the people named, nearest first
+        ("Karl Brandt spoke first. Walter Quill objected to the plan." + QUOTE_BY_SHE, {"Walter Quill"}),
+    ],
+)
+def test_the_candidates_of_a_pronoun_that_fits_nobody_are_of_its_gender_first(text, first):
+    """When "she" fits no subject and several women are named, the analyst is offered the women first."""
+    (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert proposal.speaker is None
+    assert set(proposal.candidates[: len(first)]) == first

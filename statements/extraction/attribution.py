@@ -570,11 +570,19 @@ def _head(phrase: str, at: int) -> tuple[str, int]:
             return rest[: runs[0][1]], at + offset  # "Brandt intimated …", "Brandt and other leaders": the name
     for index, word in enumerate(words[1:], start=1):
         token = word.group()
+        # "Russia's Foreign Minister Sergei Lavrov met …": a verb right after a name and its title (not "an email
+        # sent by Brandt", "The rise of Bannon gave Beck …")
+        verb_after_name = (
+            _is_listed_verb(bare(token))
+            and words[index - 1].group()[:1].isupper()
+            and all(w.group()[:1].isupper() or w.group() in {"of", "the"} for w in words[:index])
+        )
         if token[:1].islower() and (
             bare(token) in AUXILIARIES
             or bare(token) in ADVERBS
             or CUE.fullmatch(bare(token))
             or (index >= 2 and token.endswith("ed"))
+            or verb_after_name
         ):
             return phrase[offset : words[index - 1].end()], at + offset
     return rest, at + offset
@@ -589,6 +597,7 @@ def _modifies_role(phrase: str, runs: list[tuple[int, int, list[str]]]) -> bool:
     between = phrase[runs[0][1] : runs[1][0]].split() + [word.lower() for word in strip_title(runs[1][2])[0]]
     return (
         0 < len(between) <= 4
+        and not (_is_finite_verb(bare(between[0])) and not _adverb(phrase[runs[0][0] : runs[0][1]]))
         and all(word.islower() for word in between)
         and _is_role_noun(bare(between[-1]))
         and looks_like_person(clean_tokens(strip_title(runs[1][2])[1]))
@@ -614,6 +623,39 @@ def _employer_and_role_before_name(phrase: str, runs: list[tuple[int, int, list[
         and not any(word in AUXILIARIES or word.endswith(("ed", "ing", "s")) or CUE.fullmatch(word) for word in lower)
         and looks_like_person(clean_tokens(name))
     )
+
+
+# Verbs of diplomacy and politics whose object is often a person with a title ("Ardern met Australian Prime Minister
+# Scott Morrison"); their forms in -s are verbs ("hosts", "urges"), and other words in -s are often a role's modifier
+# ("communications director", "news chief").
+_TRANSITIVE_VERBS = {
+    "accept", "accuse", "appoint", "ask", "attack", "back", "blame", "brief", "call", "challenge", "choose",
+    "condemn", "congratulate", "criticise", "criticize", "defeat", "defend", "dismiss", "embrace", "endorse", "face",
+    "fire", "follow", "greet", "hail", "host", "hug", "invite", "join", "laud", "lead", "meet", "name", "nominate",
+    "oppose", "phone", "pick", "praise", "press", "receive", "reject", "replace", "rebuke", "sack", "see", "send",
+    "slam", "snub", "succeed", "summon", "support", "telephone", "tell", "thank", "urge", "visit", "warn", "welcome",
+}  # fmt: skip
+# Their past tenses that do not end in -ed (those that do are told by their ending).
+_IRREGULAR_PASTS = {"brought", "chose", "gave", "held", "led", "met", "rang", "saw", "sent", "told", "took", "won"}
+
+
+def _is_finite_verb(word: str) -> bool:
+    """ "met", "hosted", "hosts": a verb after its subject, which ends the subject's noun phrase ("Karl Brandt met
+    Prime Minister Lou Grayson" is about Brandt), where a noun before a role would qualify it ("campaign chairman")."""
+    return (len(word) > 4 and word.endswith("ed") and not word.endswith("eed")) or _is_listed_verb(word)
+
+
+def _adverb(run: str) -> bool:
+    """ "Newly" in "Newly elected Assemblywoman Selena Quill": an adverb makes the participle after it a modifier."""
+    return run.lower().endswith("ly") and " " not in run
+
+
+def _is_listed_verb(word: str) -> bool:
+    """A past tense or an -s form of one of the verbs above: "met", "chose", "hosts", "urges", "criticises"."""
+    if word in _IRREGULAR_PASTS:
+        return True
+    stems = {word[:-1], word[:-2], word[:-3] + "y"} if word.endswith("s") and not word.endswith("ss") else set()
+    return bool(stems & _TRANSITIVE_VERBS)
 
 
 # Words with an agent noun's ending that are no noun: "Clinton over Bernie Sanders", "Trump after Ted Cruz".

@@ -105,6 +105,7 @@ def extract(
                 else:
                     candidates = [speaker.name] if speaker.is_person else []
                     candidates += [n for n in resolver.candidates(item.start) if n not in candidates]
+                    candidates = resolver.gender_first(candidates)
                 candidates = candidates[:MAX_CANDIDATES]
                 speaker = None
         if speaker is not None and speaker.is_institution and speaker.is_new_official:

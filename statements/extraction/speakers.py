@@ -92,6 +92,7 @@ class Choice:
     paragraphs: int  # paragraph breaks between it and the quote
     rivals: list[Speaker]  # other compatible people named just before it
     clash: bool  # no compatible person: the gender did not fit
+    gender: str = ""  # the pronoun's: "m", "f" or "" (none, or a follow-on quote)
     unintroduced: bool = False  # a follow-on quote opening a paragraph after narration that does not lead into it
 
 
@@ -420,7 +421,7 @@ class SpeakerResolver(InstitutionSpeakers):
             seen = {normalise(r.name) for r in rivals} | {normalise(speaker.name)}
             if normalise(other.name) not in seen and (not gender or not known or known == gender):
                 rivals.append(other)
-        self.choice = Choice(speaker, at - pos, self._paragraphs_between(pos, at), rivals, clash)
+        self.choice = Choice(speaker, at - pos, self._paragraphs_between(pos, at), rivals, clash, gender=gender)
 
     def _paragraphs_between(self, start: int, end: int) -> int:
         return self.text.count("\n", max(start, 0), end)
@@ -437,6 +438,16 @@ class SpeakerResolver(InstitutionSpeakers):
             if person.start < at and person.name not in names:
                 names.append(person.name)
         return names[:MAX_CANDIDATES]
+
+    def gender_first(self, names: list[str]) -> list[str]:
+        """When the pronoun just resolved fitted nobody ("Brandt met Ana Pardo and Sarah Quill. … she said"), the
+        people of its gender come first among the candidates, before the person of the other gender it rejected.
+        (People whose gender the article does not tell keep their place: many are no people, "Palo Alto".)"""
+        choice = self.choice
+        if choice is None or not choice.clash or not choice.gender:
+            return names
+        fitting = [name for name in names if self._name_gender(name) == choice.gender]
+        return fitting + [name for name in names if name not in fitting]
 
     def confidence(self, speaker: Speaker) -> float:
         """How likely the speaker is right, from how it was found (measured on PolNeAR's train part)."""
@@ -506,10 +517,14 @@ class SpeakerResolver(InstitutionSpeakers):
             return "f"
         if first in MALE_HONORIFICS:
             return "m"
-        if normalise(speaker.name) in self.genders:
-            return self.genders[normalise(speaker.name)]
+        return self._name_gender(speaker.name)
+
+    def _name_gender(self, name: str) -> str:
+        """What the article says of the person's gender: a pronoun that went to them, an honorific, a first name."""
+        if normalise(name) in self.genders:
+            return self.genders[normalise(name)]
         for person in self.people.people:
-            if normalise(person.name) == normalise(speaker.name):
+            if normalise(person.name) == normalise(name):
                 return person.gender
         return ""
 
