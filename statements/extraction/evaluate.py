@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .extract import extract
+from .extract import ABSTAIN_BELOW, extract
 from .names import clean_tokens, looks_like_person, name_runs, normalise, strip_title
 from .transcript import turns
 from .types import Proposal
@@ -74,6 +74,7 @@ class Score:
     institutions: int = 0  # matched gold fragments spoken by an institution or a document
     institutions_as_person: int = 0  # ... given a person's name
     bands: dict[str, list[int]] = field(default_factory=dict)  # band -> [named, right]
+    methods: dict[tuple[str, float], list[int]] = field(default_factory=dict)  # (method, confidence) -> [named, right]
     misses: list[str] = field(default_factory=list)
 
     COUNTS = (
@@ -85,10 +86,11 @@ class Score:
     def add(self, other: "Score") -> None:
         for name in self.COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for label, (named, right) in other.bands.items():
-            counts = self.bands.setdefault(label, [0, 0])
-            counts[0] += named
-            counts[1] += right
+        for mine, theirs in ((self.bands, other.bands), (self.methods, other.methods)):
+            for key, (named, right) in theirs.items():
+                counts = mine.setdefault(key, [0, 0])
+                counts[0] += named
+                counts[1] += right
         self.misses += other.misses
 
     @property
@@ -155,6 +157,14 @@ class Score:
                 parts.append(f"{label}: {right / named:.3f} ({right}/{named})")
         return "  ".join(parts) or "no names given"
 
+    def method_lines(self) -> list[str]:
+        """Accuracy when named by how the speaker was found and the confidence that gives, one line each."""
+        return [
+            f"{method:10} {confidence:.2f}  named {named:5}  accuracy {right / named:.3f}"
+            + ("  (speaker unknown)" if confidence < ABSTAIN_BELOW else "")
+            for (method, confidence), (named, right) in sorted(self.methods.items())
+        ]
+
 
 def _overlap(proposal: Proposal, start: int, end: int) -> int:
     return sum(max(0, min(end, f.end) - max(start, f.start)) for f in proposal.fragments)
@@ -203,9 +213,12 @@ def score_article(
         score.one_word_right += one_word
         score.speakers_wrong += not right
         score.surnames_right += same_surname(said, speaker)
-        counts = score.bands.setdefault(band(best.speaker.confidence), [0, 0])
-        counts[0] += 1
-        counts[1] += right
+        for counts in (
+            score.bands.setdefault(band(best.speaker.confidence), [0, 0]),
+            score.methods.setdefault((best.speaker.method, best.speaker.confidence), [0, 0]),
+        ):
+            counts[0] += 1
+            counts[1] += right
         if not right:
             score.misses.append(
                 f"speaker {kind} [{start}:{end}]: {said} ({best.speaker.method} {best.speaker.confidence:.2f}) "
@@ -241,13 +254,15 @@ def evaluate(
     with_paraphrases: bool = False,
     per_article: bool = True,
     by_outlet: dict[str, dict[str, Score]] | None = None,
+    abstain_below: float = ABSTAIN_BELOW,
 ) -> dict[str, Score]:
     """Run the extractor on each article (no known officials: names come from the text) and print per-article lines
-    (or only the misses, with `verbose` and not `per_article`). Per-outlet totals go into `by_outlet` when given."""
+    (or only the misses, with `verbose` and not `per_article`). Per-outlet totals go into `by_outlet` when given.
+    `abstain_below` is passed to the extractor (0: every speaker is named, to measure each kind)."""
     totals = {kind: Score() for kind in types}
     for article in articles:
         published = datetime.date.fromisoformat(article["date"])
-        result = extract(article["text"], published=published)
+        result = extract(article["text"], published=published, abstain_below=abstain_below)
         # PolNeAR's `quotes` are the quoted attributions: paraphrases without quotation marks are scored elsewhere
         proposals = [p for p in result.proposals if p.has_quote or with_paraphrases]
         scores = score_article(article["quotes"], proposals, types, article["text"])

@@ -69,8 +69,10 @@ def extract(
     countries: Sequence[KnownCountry] = (),
     existing: Sequence[tuple[str, str]] = (),
     paraphrases: bool = True,
+    abstain_below: float = ABSTAIN_BELOW,
 ) -> Extraction:
-    """Propose the statements in an article (see docs/extraction.md for what each field means)."""
+    """Propose the statements in an article (see docs/extraction.md for what each field means). A speaker less sure
+    than `abstain_below` is left unknown (0 keeps every speaker, to measure how each kind of speaker fares)."""
     date, dateline = article_date(text, published)
     items = _quote_items(text)
     # a transcript: each official's turn is one statement, and what is quoted or reported inside it is part of it
@@ -98,7 +100,7 @@ def extract(
         candidates: list[str] = []
         if speaker is not None:
             speaker.confidence = resolver.confidence(speaker)
-            if speaker.confidence < ABSTAIN_BELOW:
+            if speaker.confidence < abstain_below:
                 # "speaker unknown": a wrong name is worse than a blank; offer who it might be instead
                 if resolver.issuers:
                     candidates = resolver.issuers  # "NATO and Russia issued a joint statement": either may be meant
