@@ -98,3 +98,24 @@ def test_a_person_named_only_as_an_object_does_not_take_the_follow_on(text, expe
     """Only a speaker or a sentence's subject can go on talking: a person named as an object, an addressee or a
     topic in the paragraph before is never the speaker of the follow-on quote."""
     assert speakers(text)[-1][:2] == (expected, "follow-on")
+
+
+@pytest.mark.parametrize(
+    ("between", "expected"),
+    [
+        ('"We are ready," Karl Brandt said.', ("Karl Brandt", 0.9)),
+        ('"We are ready," Karl Brandt said after meeting Lou Grayson.', ("Karl Brandt", 0.85)),
+        ('"We are ready," Karl Brandt said after meeting Walter Quill, Lou Grayson and Hans Berger.',
+         ("Karl Brandt", 0.75)),
+        # the speaker further back than the paragraph before: speaker unknown, with him among the candidates
+        ('"We are ready," Karl Brandt said.\n\nTalks resumed at dawn. Then came his last word:',
+         ("", None)),
+    ],
+)  # fmt: skip
+def test_a_follow_on_quote_is_less_sure_for_every_person_named_since_its_speaker(between, expected):
+    """A follow-on quote's confidence falls, as a pronoun's does, with every other person named since the speaker,
+    and it is "speaker unknown" when the speaker last spoke paragraphs back."""
+    _first, follow_on = [p for p in extract(between + FOLLOW_ON, published=DAY).proposals if p.has_quote]
+    speaker = follow_on.speaker
+    assert ((speaker.name, speaker.confidence) if speaker else ("", None)) == expected
+    assert speaker is not None or "Karl Brandt" in follow_on.candidates
