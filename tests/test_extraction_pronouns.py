@@ -277,3 +277,16 @@ def test_a_pronoun_is_less_sure_for_every_person_named_since_its_antecedent(text
     speaker = proposal.speaker
     assert ((speaker.name, speaker.confidence) if speaker else ("", None)) == expected
     assert speaker is not None or "Karl Brandt" in proposal.candidates
+
+
+@pytest.mark.parametrize(
+    ("abstain_below", "expected"),
+    [
+        (0.5, ""),  # the default: two men named since an antecedent paragraphs back, so "speaker unknown"
+        (0.0, "Karl Brandt"),  # none abstains: how a kind of speaker fares is measured this way (--by-method)
+    ],
+)
+def test_the_abstention_threshold_can_be_lowered_to_measure_every_guess(abstain_below, expected):
+    text = PRAISED.format("Walter Quill and Lou Grayson") + LATER + QUOTE_BY_HE
+    (proposal,) = [p for p in extract(text, published=DAY, abstain_below=abstain_below).proposals if p.has_quote]
+    assert (proposal.speaker.name if proposal.speaker else "") == expected
