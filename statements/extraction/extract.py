@@ -25,7 +25,7 @@ from .cues import OBJECT_WORDS, act_of
 from .dates import DATELINE_LEAD, article_date, skip_dateline
 from .institutions import DOCUMENT_WORDS
 from .names import bare, looks_like_person
-from .signed import signature
+from .signed import heading, signature
 from .speakers import MAX_CANDIDATES, SpeakerResolver
 from .suggestions import country_matcher, find_duplicates, named_targets, suggest, term_matcher
 from .text import QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
@@ -207,9 +207,12 @@ def _quote_items(text: str) -> list[_Item]:
         opens_by_para.setdefault(span.paragraph, []).append(span)
     signed: set[int] = set()  # ids of the units signed by a credit line under them
     closing_at: dict[int, _Unit] = {}  # each unit by where its last quotation mark closes
+    closing_para: dict[int, _Unit] = {}  # each unit by the paragraph it ends in
+    open_units: set[int] = set()  # ids of the units with no attribution, signature or heading: a line may sign them
 
     for unit in units:
         closing_at[unit.last.close_end] = unit
+        closing_para[unit.last.paragraph] = unit
         first, last = unit.first, unit.last
         para = paras[first.paragraph]
         previous = [s.close_end for s in opens_by_para[first.paragraph] if s.close_end <= first.open_mark]
@@ -264,10 +267,15 @@ def _quote_items(text: str) -> list[_Item]:
                 post = None
             unit.post = post
         if unit.post is None and unit.pre is None:
-            unit.post = signature(text, paras, unit)
+            # a line that is only a name above the quote heads it, unless it may sign an unattributed quote above it
+            above = closing_para.get(unit.first.paragraph - 2)
+            headed, unit.post = heading(text, paras, unit, above_open=above is not None and id(above) in open_units)
+            if not headed:
+                open_units.add(id(unit))
+                unit.post = signature(text, paras, unit)
             if unit.post is not None:
                 signed.add(id(unit))
-            elif not last.continues and text[last.start : last.end].rstrip()[-1:] in {".", "!", "?"}:
+            elif not headed and not last.continues and text[last.start : last.end].rstrip()[-1:] in {".", "!", "?"}:
                 # '"…." The remarks were made by Brandt on Monday.': the sentence after a whole quoted one
                 lpara = paras[last.paragraph]
                 unit.post = remarks_after(text, last.close_end, sentence_end(text, last.close_end, lpara.end))

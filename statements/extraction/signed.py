@@ -3,6 +3,7 @@
 Readers' forums, "we asked voters" pieces, fact-checks of a debate and statements put the speaker's name after the
 quotation, on a line of its own. The line is only a name, maybe after a dash and maybe followed by a comma and a
 description (an age, a place, a role), and has no verb: "Brandt disagreed." is narration, not a credit line.
+Government releases put it above instead, a heading over each supporter's quote ("Senator Karl Brandt (R-Ruritania)").
 """
 
 import re
@@ -46,8 +47,36 @@ def signature(text: str, paras: list[Paragraph], unit: _Unit) -> Attribution | N
     return credit_line(text, paras[last.paragraph + 1])
 
 
-def credit_line(text: str, para: Paragraph, dash_only: bool = False) -> Attribution | None:
-    """A paragraph that is only a person's name, after a dash or followed by a comma and a short description."""
+# the words a group's name holds besides its capitalised ones: "Farmers & Growers Union", "Chamber of Commerce"
+_GROUP_WORD = re.compile(r"(?:&|of|and|for|on|the)\b|&")
+
+
+def heading(text: str, paras: list[Paragraph], unit: _Unit, above_open: bool) -> tuple[bool, Attribution | None]:
+    """A line that is only a name right above a quotation that fills its paragraph heads it, as releases list their
+    supporters ("Senator Karl Brandt (R-Ruritania), Chairman of the Committee" over his quote): whether the quote is
+    headed, and the person the heading names (None for a group's name: the quote is then nobody's in particular, and
+    the line under it heads the next quote rather than signing this one). The line is no heading when it may be the
+    credit line of a quote above it that has no attribution of its own (`above_open`): a list of signed quotes."""
+    first = unit.first
+    if first.paragraph < 2 or above_open:
+        return False, None  # under the headline, or under an unattributed quote it may sign
+    if text[paras[first.paragraph].start : first.open_mark].strip():
+        return False, None
+    line = paras[first.paragraph - 1]
+    if text[line.start : line.end].rstrip().endswith(":"):
+        return False, None  # "Anna Lindqvist, a retired envoy, saw it otherwise:" leads into the quote (follow-on)
+    words = text[line.start : line.end].split(",")[0].split("(")[0].split()
+    if not words or not all(w[:1].isupper() or _GROUP_WORD.fullmatch(w) for w in words):
+        return False, None
+    person = credit_line(text, line, heading=True)
+    if person is None and len(words) > MAX_NAME_WORDS:
+        return False, None
+    return True, person
+
+
+def credit_line(text: str, para: Paragraph, dash_only: bool = False, heading: bool = False) -> Attribution | None:
+    """A paragraph that is only a person's name, after a dash or followed by a comma and a short description (or, as
+    a heading, alone)."""
     line = text[para.start : para.end]
     if QUOTE_MARK.search(line):
         return None
