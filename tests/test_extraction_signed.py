@@ -185,8 +185,26 @@ def test_a_line_that_is_not_a_credit_line_signs_nothing(text, expected):
             "Strelsau Farmers Union\n\n"
             '"We look forward to working with the envoy," said union president Lou Grayson.\n\n'
             "Senator Karl Brandt (R-Ruritania)\n\n"
-            '"Ana Pardo is the right person for this post and will serve the country well."',
-            [("Lou Grayson", "explicit"), ("Karl Brandt", "signed")],
+            '"Ana Pardo is the right person for this post and will serve the country well."\n\n'
+            "Senator Mara Quill\n\n"
+            '"She has worked on these treaties for twenty years and knows every one of them."',
+            [("Lou Grayson", "explicit"), ("Karl Brandt", "signed"), ("Mara Quill", "signed")],
+        ),
+        # a statement's title names who makes it: the quotation under it is that person's
+        (
+            "Statement from Foreign Secretary Mara Quill\n\n"
+            '"Tonight Ruritania took action alone. We were not involved, and our first duty is to our citizens."',
+            [("Mara Quill", "signed")],
+        ),
+        # ... but not a title naming two people, nor a headline that is not a statement's
+        (
+            "Statement from Secretary Quill and Envoy Brandt on the Call\n\n"
+            '"Today the two leaders had a long and productive call about the border."',
+            [("?", "")],
+        ),
+        (
+            'Mara Quill Wins the Vote\n\n"Today the two leaders had a long and productive call about the border."',
+            [("?", "")],
         ),
     ],
 )
