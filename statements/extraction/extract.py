@@ -233,7 +233,7 @@ def _quote_items(text: str) -> list[_Item]:
                 cue = unit.pre.cue if unit.pre else shared.group(1).lower()
                 unit.pre = replace(before.post or before.pre, cue=cue, start=start, end=first.open_mark)
             if unit.pre is None:
-                unit.pre = _document_reads(text, start, first.open_mark)
+                unit.pre = _document_reads(text, start, first.open_mark) or _label(text, para.start, first.open_mark)
             if unit.pre and unit.pre.cue == "called" and _names_a_thing(pre_text, content):
                 unit.pre = None  # 'a process called "exfiltration."', 'a song called "Day after Day,"'
             introduced = pre_text.rstrip().endswith((",", ":", "--", "—", "–"))
@@ -331,6 +331,20 @@ _DOCUMENT_READS = re.compile(
     r"(?:\s+in\s+part)?\s*[,:]?\s*",
     re.IGNORECASE,
 )
+
+
+# "Nordland Ministry of Foreign Affairs: “…”": a name and a colon opening the quote's paragraph, as releases list
+# reactions
+_LABEL = re.compile(r"([A-Z][\w.’'&-]*(?:\s+(?:[A-Z][\w.’'&-]*|of|and|&|for|the|on))*)\s*:\s*")
+
+
+def _label(text: str, para_start: int, quote_open: int) -> Attribution | None:
+    """The name before a colon that opens the quote's paragraph, as its speaker: a person, or an institution the
+    resolver recognises."""
+    label = _LABEL.fullmatch(text, para_start, quote_open)
+    if label is None:
+        return None
+    return Attribution("", label.group(1), para_start, para_start, quote_open, "name")
 
 
 def _document_reads(text: str, start: int, quote_open: int) -> Attribution | None:
