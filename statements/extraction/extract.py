@@ -287,6 +287,8 @@ def _quote_items(text: str) -> list[_Item]:
         own = unit.post or unit.pre
         quoted_words = sum(word_count(text[s.start : s.end]) for s in unit.fragments)
         fragments = [_strip(text, s.start, s.end) for s in unit.fragments]
+        if _BILL_NUMBER.search(text[max(0, unit.first.open_mark - 40) : unit.first.open_mark]):
+            continue  # 'signed into law H.J. Res. 87, "Joint Resolution …"': a bill's title, not words said
         title = _is_title(text[unit.first.start : unit.last.end])
         if title and (quoted_words < MIN_QUOTE_WORDS or own is None):
             continue  # 'told Radio Nord's "Morning Show."': a programme or a book, not words said
@@ -473,6 +475,12 @@ def _according_to(text: str, start: int, quote_open: int, end: int) -> tuple[Att
     if not _acceptable(attribution):
         return None
     return attribution, _trim_end(text, *_strip(text, comma + 1, end))
+
+
+# A bill's number right before a quotation: "H.R. 4405, ", "S. 1071, the ", "H.J. Res. 87, "
+_BILL_NUMBER = re.compile(
+    r"\b(?:H\.\s?R|S|(?:H|S)\.\s?J\.\s?Res|(?:H|S)\.\s?(?:Con\.\s?)?Res)\.\s?\d+,?\s+(?:the\s+)?$"
+)
 
 
 def _is_title(quoted: str) -> bool:
