@@ -378,6 +378,15 @@ def test_a_name_after_said_that_begins_the_reported_words_is_not_the_speaker():
             ["Ana Pardo"],
         ),
         ('"We will not be rushed on this," Nordland Action Forum’s Ana Pardo said.', ["Ana Pardo"]),
+        # ... also when the employer and the title are long, all in capitals
+        (
+            '"We will not be rushed on this," said Nordland Rural Electric Cooperative Association’s Senior Vice '
+            "President for Government Relations Ana Pardo.",
+            ["Ana Pardo"],
+        ),
+        # ... also when the role is an executive's acronym, and the group's name has an ampersand
+        ('"We will not be rushed on this," said Nordland Action CEO Ana Pardo.', ["Ana Pardo"]),
+        ('"We will not be rushed on this," said Nordland Farmers & Growers Council CEO Ana Pardo.', ["Ana Pardo"]),
         (
             'Karl Brandt spoke. "We will not be rushed on this," Brandt\'s top foreign policy aide Lou Grayson said.',
             ["Lou Grayson"],

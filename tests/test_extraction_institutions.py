@@ -53,6 +53,11 @@ def speakers(text: str, officials=()) -> list[tuple]:
         (f"{QUOTE} the Bank of Nordland said.", ("Bank of Nordland", "explicit", "government")),
         (f"{QUOTE} the Nordic Embassy said.", ("Nordic Embassy", "explicit", "embassy")),
         (f"The Nordland Department of State said: {QUOTE}", ("Nordland Department of State", "explicit", "ministry")),
+        # a release's list of reactions, "Name: “…”": the label before the colon is the speaker, not the person before
+        (
+            f"Karl Brandt welcomed the plan.\n\nNordland Ministry of Foreign Affairs: {QUOTE}",
+            ("Nordland Ministry of Foreign Affairs", "explicit", "ministry"),
+        ),
         # "the ministry": the article's fuller mention before it
         (
             f"Ruritania's foreign ministry summoned the envoy. {QUOTE} the ministry said.",

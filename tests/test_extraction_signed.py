@@ -163,6 +163,58 @@ def test_a_line_that_is_not_a_credit_line_signs_nothing(text, expected):
     assert speakers(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a release lists its supporters under headings: each quote is its heading's, not the one above's, and a
+        # group's heading makes its quote nobody's in particular
+        (
+            "The Senate confirmed Ana Pardo as envoy on Monday.\n\n"
+            "Strelsau Farmers & Growers Union\n\n"
+            '"We look forward to working with the envoy on the new trade rules."\n\n'
+            "Senator Karl Brandt (R-Ruritania), Chairman of the Foreign Affairs Committee\n\n"
+            '"Ana Pardo is the right person for this post and will serve the country well."\n\n'
+            "Former Envoy Mara Quill, Ministry of Trade, 2001-2009\n\n"
+            '"She has worked on these treaties for twenty years and knows every one of them."\n\n'
+            "###",
+            [("?", ""), ("Karl Brandt", "signed"), ("Mara Quill", "signed")],
+        ),
+        # the first heading over a quote with its own attribution: the headings below still head their quotes
+        (
+            "The Senate confirmed Ana Pardo as envoy on Monday.\n\n"
+            "Strelsau Farmers Union\n\n"
+            '"We look forward to working with the envoy," said union president Lou Grayson.\n\n'
+            "Senator Karl Brandt (R-Ruritania)\n\n"
+            '"Ana Pardo is the right person for this post and will serve the country well."\n\n'
+            "Senator Mara Quill\n\n"
+            '"She has worked on these treaties for twenty years and knows every one of them."',
+            [("Lou Grayson", "explicit"), ("Karl Brandt", "signed"), ("Mara Quill", "signed")],
+        ),
+        # a statement's title names who makes it: the quotation under it is that person's
+        (
+            "Statement from Foreign Secretary Mara Quill\n\n"
+            '"Tonight Ruritania took action alone. We were not involved, and our first duty is to our citizens."',
+            [("Mara Quill", "signed")],
+        ),
+        # ... but not a title naming two people, nor a headline that is not a statement's
+        (
+            "Statement from Secretary Quill and Envoy Brandt on the Call\n\n"
+            '"Today the two leaders had a long and productive call about the border."',
+            [("?", "")],
+        ),
+        (
+            'Mara Quill Wins the Vote\n\n"Today the two leaders had a long and productive call about the border."',
+            [("?", "")],
+        ),
+    ],
+)
+def test_a_heading_over_a_quote_names_its_speaker(text, expected):
+    """A line that is only a name (with a description after a comma, or a party in brackets) right above a quote
+    paragraph with no attribution of its own heads it, as releases list supporters; a credit line under a quote that
+    has none is still that quote's signature."""
+    assert speakers(text) == expected
+
+
 def test_a_signed_speaker_is_as_sure_as_a_named_one():
     """A signed quote's speaker carries the confidence of an explicit name and says how it was found."""
     text = (

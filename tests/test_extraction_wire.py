@@ -751,3 +751,17 @@ def test_an_abbreviated_rank_is_no_part_of_a_name(text, expected):
     """ "Christian Rev. Derek Penwell", "former Pennsylvania Gov. and Democratic National Committee Chairman Ed
     Rendell": the person is the name after the rank."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Today, I signed into law H.J. Res. 87, "Joint resolution providing for disapproval of the rule on trucks".',
+        'Today, I have signed into law S. 1071, the "National Defense Authorization Act for Fiscal Year 2026".',
+        'The House passed H.R. 4405, "A bill to require the release of the files held by the department," on Monday.',
+    ],
+)
+def test_a_bill_s_title_after_its_number_is_no_quotation(sentence):
+    """A signing statement quotes the titles of the bills it signs ("H.J. Res. 87, "Joint Resolution …""): the
+    wording of a bill, not words someone said (they were proposed as the President's quotes)."""
+    assert [p for p in extract(f"Karl Brandt spoke on Monday. {sentence}", published=DAY).proposals] == []

@@ -300,6 +300,16 @@ _DOCUMENT_BY = re.compile(
 )
 
 
+# "said Nordland Rural Electric Cooperative Association’s Senior Vice President for Government Relations Lou Finkel":
+# an employer and a title in capitals may run longer than other noun phrases after a cue
+MAX_TITLED_NP_WORDS = 16
+
+
+def _capitalised_run(phrase: str) -> bool:
+    """Every word capitalised but "of", "for", "and", "the": an employer's name, a title and a name."""
+    return all(w[:1].isupper() or w in {"of", "for", "and", "the"} for w in phrase.split())
+
+
 def _np_after(text: str, start: int, end: int) -> tuple[str, int] | None:
     document = _DOCUMENT_BY.match(text, start, end)
     if document:
@@ -307,7 +317,7 @@ def _np_after(text: str, start: int, end: int) -> tuple[str, int] | None:
     segment = text[start:end]
     lead = len(segment) - len(segment.lstrip(" ,"))
     phrase = _trim_np(segment)
-    if not phrase or word_count(phrase) > 12:
+    if not phrase or word_count(phrase) > (MAX_TITLED_NP_WORDS if _capitalised_run(phrase) else 12):
         return None
     # "…," said the Nordland State Department's spokesman, Karl Brandt: a description's appositive name
     appositive = _first_np(text, start, end, speaker=True)

@@ -25,7 +25,7 @@ from .cues import OBJECT_WORDS, act_of
 from .dates import DATELINE_LEAD, article_date, skip_dateline
 from .institutions import DOCUMENT_WORDS
 from .names import bare, looks_like_person
-from .signed import signature
+from .signed import heading, signature
 from .speakers import MAX_CANDIDATES, SpeakerResolver
 from .suggestions import country_matcher, find_duplicates, named_targets, suggest, term_matcher
 from .text import QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
@@ -209,9 +209,12 @@ def _quote_items(text: str) -> list[_Item]:
         opens_by_para.setdefault(span.paragraph, []).append(span)
     signed: set[int] = set()  # ids of the units signed by a credit line under them
     closing_at: dict[int, _Unit] = {}  # each unit by where its last quotation mark closes
+    closing_para: dict[int, _Unit] = {}  # each unit by the paragraph it ends in
+    open_units: set[int] = set()  # ids of the units with no attribution, signature or heading: a line may sign them
 
     for unit in units:
         closing_at[unit.last.close_end] = unit
+        closing_para[unit.last.paragraph] = unit
         first, last = unit.first, unit.last
         para = paras[first.paragraph]
         previous = [s.close_end for s in opens_by_para[first.paragraph] if s.close_end <= first.open_mark]
@@ -232,7 +235,7 @@ def _quote_items(text: str) -> list[_Item]:
                 cue = unit.pre.cue if unit.pre else shared.group(1).lower()
                 unit.pre = replace(before.post or before.pre, cue=cue, start=start, end=first.open_mark)
             if unit.pre is None:
-                unit.pre = _document_reads(text, start, first.open_mark)
+                unit.pre = _document_reads(text, start, first.open_mark) or _label(text, para.start, first.open_mark)
             if unit.pre and unit.pre.cue == "called" and _names_a_thing(pre_text, content):
                 unit.pre = None  # 'a process called "exfiltration."', 'a song called "Day after Day,"'
             introduced = pre_text.rstrip().endswith((",", ":", "--", "—", "–"))
@@ -266,10 +269,15 @@ def _quote_items(text: str) -> list[_Item]:
                 post = None
             unit.post = post
         if unit.post is None and unit.pre is None:
-            unit.post = signature(text, paras, unit)
+            # a line that is only a name above the quote heads it, unless it may sign an unattributed quote above it
+            above = closing_para.get(unit.first.paragraph - 2)
+            headed, unit.post = heading(text, paras, unit, above_open=above is not None and id(above) in open_units)
+            if not headed:
+                open_units.add(id(unit))
+                unit.post = signature(text, paras, unit)
             if unit.post is not None:
                 signed.add(id(unit))
-            elif not last.continues and text[last.start : last.end].rstrip()[-1:] in {".", "!", "?"}:
+            elif not headed and not last.continues and text[last.start : last.end].rstrip()[-1:] in {".", "!", "?"}:
                 # '"…." The remarks were made by Brandt on Monday.': the sentence after a whole quoted one
                 lpara = paras[last.paragraph]
                 unit.post = remarks_after(text, last.close_end, sentence_end(text, last.close_end, lpara.end))
@@ -281,6 +289,8 @@ def _quote_items(text: str) -> list[_Item]:
         own = unit.post or unit.pre
         quoted_words = sum(word_count(text[s.start : s.end]) for s in unit.fragments)
         fragments = [_strip(text, s.start, s.end) for s in unit.fragments]
+        if _BILL_NUMBER.search(text[max(0, unit.first.open_mark - 40) : unit.first.open_mark]):
+            continue  # 'signed into law H.J. Res. 87, "Joint Resolution …"': a bill's title, not words said
         title = _is_title(text[unit.first.start : unit.last.end])
         if title and (quoted_words < MIN_QUOTE_WORDS or own is None):
             continue  # 'told Radio Nord's "Morning Show."': a programme or a book, not words said
@@ -325,6 +335,20 @@ _DOCUMENT_READS = re.compile(
     r"(?:\s+in\s+part)?\s*[,:]?\s*",
     re.IGNORECASE,
 )
+
+
+# "Nordland Ministry of Foreign Affairs: “…”": a name and a colon opening the quote's paragraph, as releases list
+# reactions
+_LABEL = re.compile(r"([A-Z][\w.’'&-]*(?:\s+(?:[A-Z][\w.’'&-]*|of|and|&|for|the|on))*)\s*:\s*")
+
+
+def _label(text: str, para_start: int, quote_open: int) -> Attribution | None:
+    """The name before a colon that opens the quote's paragraph, as its speaker: a person, or an institution the
+    resolver recognises."""
+    label = _LABEL.fullmatch(text, para_start, quote_open)
+    if label is None:
+        return None
+    return Attribution("", label.group(1), para_start, para_start, quote_open, "name")
 
 
 def _document_reads(text: str, start: int, quote_open: int) -> Attribution | None:
@@ -453,6 +477,12 @@ def _according_to(text: str, start: int, quote_open: int, end: int) -> tuple[Att
     if not _acceptable(attribution):
         return None
     return attribution, _trim_end(text, *_strip(text, comma + 1, end))
+
+
+# A bill's number right before a quotation: "H.R. 4405, ", "S. 1071, the ", "H.J. Res. 87, "
+_BILL_NUMBER = re.compile(
+    r"\b(?:H\.\s?R|S|(?:H|S)\.\s?J\.\s?Res|(?:H|S)\.\s?(?:Con\.\s?)?Res)\.\s?\d+,?\s+(?:the\s+)?$"
+)
 
 
 def _is_title(quoted: str) -> bool:

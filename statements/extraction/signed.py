@@ -3,6 +3,7 @@
 Readers' forums, "we asked voters" pieces, fact-checks of a debate and statements put the speaker's name after the
 quotation, on a line of its own. The line is only a name, maybe after a dash and maybe followed by a comma and a
 description (an age, a place, a role), and has no verb: "Brandt disagreed." is narration, not a credit line.
+Government releases put it above instead, a heading over each supporter's quote ("Senator Karl Brandt (R-Ruritania)").
 """
 
 import re
@@ -13,6 +14,7 @@ from .text import QUOTE_MARK, Paragraph
 
 # any dash: Huffington Post and Politico write theirs as a horizontal bar ("absurd ― and dangerous ―")
 _DASH = re.compile(r"(?:--|[-‐‑‒–—―])\s*")
+_OF = re.compile(r"of\b")
 _NAME_TOKEN = re.compile(r"[A-Z][\w.'’-]*|(?:" + "|".join(sorted(PARTICLES)) + r")\b")
 # what makes a description a clause: an auxiliary, or a comma part that is a lone verb ("Karl Brandt, the envoy,
 # disagreed.")
@@ -46,8 +48,44 @@ def signature(text: str, paras: list[Paragraph], unit: _Unit) -> Attribution | N
     return credit_line(text, paras[last.paragraph + 1])
 
 
-def credit_line(text: str, para: Paragraph, dash_only: bool = False) -> Attribution | None:
-    """A paragraph that is only a person's name, after a dash or followed by a comma and a short description."""
+# a statement's title, followed by the name of who makes it
+_STATEMENT_TITLE = re.compile(r"Statement (?:from|by|of) ")
+# the words a group's name holds besides its capitalised ones: "Farmers & Growers Union", "Chamber of Commerce"
+_GROUP_WORD = re.compile(r"(?:&|of|and|for|on|the)\b|&")
+
+
+def heading(text: str, paras: list[Paragraph], unit: _Unit, above_open: bool) -> tuple[bool, Attribution | None]:
+    """A line that is only a name right above a quotation that fills its paragraph heads it, as releases list their
+    supporters ("Senator Karl Brandt (R-Ruritania), Chairman of the Committee" over his quote): whether the quote is
+    headed, and the person the heading names (None for a group's name: the quote is then nobody's in particular, and
+    the line under it heads the next quote rather than signing this one). The line is no heading when it may be the
+    credit line of a quote above it that has no attribution of its own (`above_open`): a list of signed quotes. Under
+    the headline, only a statement's title heads: "Statement from Foreign Secretary Mara Quill"."""
+    first = unit.first
+    if text[paras[first.paragraph].start : first.open_mark].strip():
+        return False, None
+    if first.paragraph == 1:
+        # under the headline: a statement's title names who makes it ("Statement from Foreign Secretary Mara Quill")
+        title = _STATEMENT_TITLE.match(text, paras[0].start, paras[0].end)
+        person = credit_line(text, Paragraph(title.end(), paras[0].end), heading=True) if title else None
+        return person is not None, person
+    if first.paragraph < 1 or above_open:
+        return False, None  # the headline itself, or under an unattributed quote the line may sign
+    line = paras[first.paragraph - 1]
+    if text[line.start : line.end].rstrip().endswith(":"):
+        return False, None  # "Anna Lindqvist, a retired envoy, saw it otherwise:" leads into the quote (follow-on)
+    words = text[line.start : line.end].split(",")[0].split("(")[0].split()
+    if not words or not all(w[:1].isupper() or _GROUP_WORD.fullmatch(w) for w in words):
+        return False, None
+    person = credit_line(text, line, heading=True)
+    if person is None and len(words) > MAX_NAME_WORDS:
+        return False, None
+    return True, person
+
+
+def credit_line(text: str, para: Paragraph, dash_only: bool = False, heading: bool = False) -> Attribution | None:
+    """A paragraph that is only a person's name, after a dash or followed by a comma and a short description (or, as
+    a heading, alone)."""
     line = text[para.start : para.end]
     if QUOTE_MARK.search(line):
         return None
@@ -58,7 +96,8 @@ def credit_line(text: str, para: Paragraph, dash_only: bool = False) -> Attribut
     tokens: list[str] = []
     end = at
     while len(tokens) < MAX_NAME_WORDS:
-        match = _NAME_TOKEN.match(line, at)
+        # a heading's title may hold "of": "Secretary of State Mara Quill"
+        match = _NAME_TOKEN.match(line, at) or (_OF.match(line, at) if heading and tokens else None)
         if match is None:
             break
         tokens.append(match.group())
@@ -74,14 +113,16 @@ def credit_line(text: str, para: Paragraph, dash_only: bool = False) -> Attribut
         return None  # "Brandt disagreed.": a name and a verb
     after = rest[1:].strip().rstrip(".") if rest.startswith(",") else ""
     description = ", ".join(part for part in (aside.group(1) if aside else "", after) if part)
-    if not dash and not description:
-        return None  # "Donald Trump." alone: a heading over what follows
+    if not dash and not description and not heading:
+        return None  # "Donald Trump." alone: a heading over what follows, not a credit line
     if description and not _is_description(description):
         return None
     # "— Sanders" signs when the article gives the surname in full elsewhere: the speaker resolver decides
-    _title, person = strip_title(clean_tokens(tokens))
+    title, person = strip_title(clean_tokens(tokens))
     if not (looks_like_person(person) or (dash and len(person) == 1)):
         return None
+    if heading and not dash and not description and not title:
+        return None  # a heading that is a name alone may be a group's ("Nordland Wildlife Partners") or a section's
     start = para.start + (dash.end() if dash else 0)
     return Attribution("", " ".join(tokens).rstrip("."), start, para.start, para.end, "name")
 

@@ -140,6 +140,10 @@ def _personal(speaker: Speaker, mention: str) -> bool:
     return " " not in speaker.name and not speaker.name.endswith("s") and not speaker.name.isupper()
 
 
+# A company's or a group's chief, written as an acronym: "Nordland Action CEO Ana Pardo".
+EXECUTIVE_ACRONYMS = {"ceo", "cfo", "coo", "cto"}
+
+
 def _role_between(before: str, words: str) -> bool:
     """What joins an employer, a patron or a place to a person: "DoubleLine Capital portfolio manager Bonnie Baha",
     "Clinton's top foreign policy aide Jake Sullivan", "American Action Forum's Douglas Holtz-Eakin", "Port Nord
@@ -152,8 +156,15 @@ def _role_between(before: str, words: str) -> bool:
             and all(t.islower() for t in tokens)
             and (bare(tokens[-1]) in ROLE_NOUNS or is_title(tokens[-1]))
         )
+    if tokens[:1] == ["&"]:  # "Nordland Farmers & Growers Council CEO Ana Pardo": the employer's name goes on
+        tokens = tokens[1:]
+        while len(tokens) > 1 and tokens[0][:1].isupper() and bare(tokens[0]) not in EXECUTIVE_ACRONYMS:
+            tokens = tokens[1:]
+        words = " ".join(tokens)
     role = re.split(r"\s(?:of|at|for)\s", f" {words} ")[0].split()
-    return 0 < len(role) <= 4 and len(tokens) <= 8 and all(t.islower() for t in tokens) and bare(role[-1]) in ROLE_NOUNS
+    # an executive's acronym is written in capitals: "Nordland Action CEO Ana Pardo"
+    lower = all(t.islower() or bare(t) in EXECUTIVE_ACRONYMS for t in tokens)
+    return 0 < len(role) <= 4 and len(tokens) <= 8 and lower and bare(role[-1]) in ROLE_NOUNS | EXECUTIVE_ACRONYMS
 
 
 def _role_before_appositive(text: str, start: int, end: int) -> list[str]:
