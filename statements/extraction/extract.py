@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, replace
 
 from .attribution import (
     CUE,
-    LEADING_CONJUNCTIONS,
     MIN_QUOTE_WORDS,
     SPEECH_CUE,
     Attribution,
@@ -223,11 +222,10 @@ def _quote_items(text: str) -> list[_Item]:
             before = closing_at.get(start)
             shared = re.match(r"[\s,]*(\w+ing)\b", pre_text)  # a participle: '"…", calling it a "…"'
             shared = shared if shared and CUE.fullmatch(shared.group(1)) else None
-            no_subject = (unit.pre and unit.pre.mention.lower() in LEADING_CONJUNCTIONS) or (shared and not unit.pre)
-            if before and (before.post or before.pre) and no_subject:
-                # 'Brandt tweeted "…" and offered "…"', '"…", calling it a "…"': a second verb after a quote, with no
-                # subject of its own, shares the subject of the first
-                cue = unit.pre.cue if unit.pre else shared.group(1).lower()
+            if before and (before.post or before.pre) and shared and not unit.pre:
+                # '"…", calling it a "…"': a participle after a quote, with no subject of its own, shares the subject
+                # of the quote before (a verb after "and" has the sentence's subject: attribution.py)
+                cue = shared.group(1).lower()
                 unit.pre = replace(before.post or before.pre, cue=cue, start=start, end=first.open_mark)
             if unit.pre is None:
                 unit.pre = _document_reads(text, start, first.open_mark)
