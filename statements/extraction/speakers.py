@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .attribution import CUE, INTRO_WORDS, SPEECH_CUE, Attribution, _first_np, _head, _np_kind
 from .dates import skip_dateline
-from .first_names import gender_of_first_name
+from .first_names import gender_of_first_name, gender_of_noun
 from .institutions import REPORT_CUES, SET_WHEN_FOUND, InstitutionSpeakers, names_one, without_determiner
 from .names import (
     FEMALE_HONORIFICS,
@@ -45,11 +45,8 @@ ROLE_SYNONYMS = {
     "current": set(),
     "former": set(),
 }
-# Relatives named by a noun that tells the gender: "The mother said" is read like "she said".
-RELATION_GENDERS = {
-    "father": "m", "husband": "m", "son": "m", "brother": "m", "widower": "m", "mother": "f", "wife": "f",
-    "daughter": "f", "sister": "f", "widow": "f",
-}  # fmt: skip
+# Relatives named by a noun that tells the gender (first_names.py): "The mother said" is read like "she said".
+NEAR_RELATIVES = {"father", "husband", "son", "brother", "widower", "mother", "wife", "daughter", "sister", "widow"}
 # Heads of descriptions that are not people: "the ministry said" is never a later "he".
 NON_PERSON_HEADS = {
     "ministry", "government", "report", "statement", "study", "paper", "newspaper", "agency", "embassy", "white",
@@ -617,8 +614,8 @@ class SpeakerResolver(InstitutionSpeakers):
             )
             name = earlier[-1].group() if earlier else core
             return Speaker(name, mention, "description")
-        if article == "the" and core.lower() in RELATION_GENDERS:
-            relative = self._relative(mention, at, RELATION_GENDERS[core.lower()])
+        if article == "the" and core.lower() in NEAR_RELATIVES:
+            relative = self._relative(mention, at, gender_of_noun(core))
             if relative is not None:
                 return relative
         if article != "a" and article != "an" and not anonymous:
