@@ -19,7 +19,7 @@ from .names import (
     name_runs,
     strip_title,
 )
-from .text import QuoteSpan, is_sentence_end, sentence_start
+from .text import QUOTE_MARK, QuoteSpan, is_sentence_end, sentence_start
 
 # "According to" opens a sentence as often as not; the other cue words must be written in lower case ("Said" is a name)
 CUE = re.compile(r"(?<![\w-])((?i:according to)|" + alternatives(CUE_WORDS) + r")\b")
@@ -358,10 +358,10 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     if quoted and not re.search(r"\b(?:was|were|is|are|been)\s+$", quoted.group(1)):
         np_start = start + lead + quoted.start(2)
         return _attribution("quoted", _trim_np(quoted.group(2)), np_start, start, limit)
-    # (a verb whose object is the quote attributes no quote before it: "…," Brandt thanked the crews)
     aside = _AS_X_PUT_IT.match(clause)
     if aside:
         return _attribution(aside.group(2).lower(), aside.group(1), start + aside.start(1), start, limit)
+    # (a verb whose object is the quote attributes no quote before it: "…," Brandt thanked the crews)
     cue = next((m for m in CUE.finditer(body) if m.group(1).lower() not in OBJECT_WORDS), None)
     if not cue:
         return None
@@ -381,7 +381,7 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
             # 'Trump has hailed the vote as "fantastic," telling reporters …': what follows a participle is its
             # object; the speaker is the subject of the sentence the quote is in, when it does not open with the quote
             sentence = sentence_start(text, start - 1, text.rfind("\n", 0, start) + 1)
-            opens = re.match(r"\s*(?:''|[\"“”„«»])", text[sentence:start])
+            opens = QUOTE_MARK.match(text[sentence:start].lstrip())
             found = None if opens else _first_np(text, sentence, start, speaker=True)
             if found:
                 return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)

@@ -30,7 +30,7 @@ from .names import (
     strip_title,
     surname,
 )
-from .text import paragraphs, sentence_end, sentence_start
+from .text import QUOTE_MARK, paragraphs, sentence_end, sentence_start
 from .types import KnownOfficial, Speaker
 
 # A role word on the left maps to words a position title may use instead.
@@ -165,7 +165,6 @@ def _role_before_appositive(text: str, start: int, end: int) -> list[str]:
     return role
 
 
-_QUOTE_MARK = re.compile(r"''|[\"“”„«»]")
 # A verb and "that": reported content, even with a verb the cue table lacks ("Brandt was quick to add that …",
 # "Brandt speculated that …"), leads into the quote paragraph that follows.
 _REPORTED = re.compile(r"\b(?:[a-z]+ed|[a-z]{3,}s|add|say)\s+that\s")
@@ -230,7 +229,6 @@ class SpeakerResolver(InstitutionSpeakers):
     def _subjects(self, text: str) -> list[tuple[int, Speaker]]:
         """People named as the subject of a sentence: "Mr. Brandt was more cheerful…" makes Brandt the next "he"."""
         found = []
-        quote_marks = re.compile(r"''|[\"“”„«»]")
         headlines = headline_spans(text)
         for para in paragraphs(text):
             if any(a <= para.start < b for a, b in headlines):
@@ -244,8 +242,8 @@ class SpeakerResolver(InstitutionSpeakers):
                 end = sentence_end(text, position, para.end)
                 if end <= position:
                     break
-                marks = len(quote_marks.findall(text, position, end))
-                if not inside and not quote_marks.match(text, position):
+                marks = len(QUOTE_MARK.findall(text, position, end))
+                if not inside and not QUOTE_MARK.match(text, position):
                     np = _first_np(text, position, min(end, position + 120))
                     np = _head(*np) if np else None
                     if np and re.match(r"(?:a|an)\s", np[0], re.IGNORECASE) and SPEECH_CUE.search(text, np[1], end):
@@ -383,7 +381,7 @@ class SpeakerResolver(InstitutionSpeakers):
             return False
         before = self.paragraphs[index - 1]
         previous = self.text[before.start : before.end]
-        if _QUOTE_MARK.search(previous) or previous.endswith(":"):
+        if QUOTE_MARK.search(previous) or previous.endswith(":"):
             return False
         # reported speech leads into the quote too: "Carter said that the U.S. would stay." then Carter's words
         last = self.text[sentence_start(self.text, before.end - 1, before.start) : before.end]
