@@ -244,17 +244,17 @@ def _quote_items(text: str) -> list[_Item]:
             lpara = paras[last.paragraph]
             later = [s.open_mark for s in opens_by_para[last.paragraph] if s.open_mark >= last.close_end]
             limit = min([sentence_end(text, last.close_end, lpara.end), *later])
-            ending = text[last.start : last.end].rstrip()[-1:]
+            ending = text[last.start : last.end].rstrip()[-1:]  # the last character inside the quote
+            lead_in = text[last.close_end : limit].rstrip()[-1:]  # the last character of the clause after it
             post = post_attribution(text, last.close_end, limit)
             if post and ending == "." and not _short_clause(text, last.close_end, post):
                 post = None
-            if post and unit.embedded and limit in later and text[last.close_end : limit].rstrip()[-1:] in ",:":
+            if post and unit.embedded and limit in later and lead_in in ",:":
                 post = None  # "In his 'plan,' a paper he wrote, he said, '…'": the cue introduces the next quote
-            if post and ending in ".!?" and limit in later and text[last.close_end : limit].rstrip()[-1:] == ":":
+            if post and ending in ".!?" and limit in later and lead_in == ":":
                 # '"We are refugees." Mr. Zahed said: "…"': after a whole sentence, a cue with a colon leads into the
                 # next quote only (not '"…," Trump said before adding: "…"')
                 post = None
-            lead_in = text[last.close_end : limit].rstrip()[-1:]
             if post and ending in ".!?" and limit in later and ((lead_in == "," and unit.pre) or lead_in.isalpha()):
                 # 'Ouellet said, "… exempt?" Archbishop Scicluna said, "…"' (a quote with its own attribution before
                 # it), '"… time." Director Ana Pardo said "…"': a quote ends its sentence, and the cue after it leads
@@ -265,9 +265,8 @@ def _quote_items(text: str) -> list[_Item]:
             unit.post = signature(text, paras, unit)
             if unit.post is not None:
                 signed.add(id(unit))
-            elif not last.continues and text[last.start : last.end].rstrip()[-1:] in {".", "!", "?"}:
+            elif not last.continues and ending in {".", "!", "?"}:
                 # '"…." The remarks were made by Brandt on Monday.': the sentence after a whole quoted one
-                lpara = paras[last.paragraph]
                 unit.post = remarks_after(text, last.close_end, sentence_end(text, last.close_end, lpara.end))
 
     items: list[_Item] = []
