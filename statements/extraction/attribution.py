@@ -292,11 +292,13 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     return _trim_np(phrase) or phrase, start + phrase_start
 
 
+# Nouns for what someone said: "a statement by …", "remarks attributed to …", "the remarks were made by …"
+_REMARKS = r"(?:remarks|comments|words|statement)"
 # "according to a tweet on Monday by Mara Quill", "according to a statement from the ministry": the document's
 # author or issuer is the speaker
 _DOCUMENT_BY = re.compile(
-    r"\s*(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,2}?(?:statement|tweet|post|letter|message|release|"
-    r"readout|transcript|memo|email|report|remarks|comments|words)s?\b[^.;:\"“”]{0,40}?\s(?:by|from|attributed\s+to)\s+"
+    rf"\s*(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){{0,2}}?(?:{_REMARKS}|tweet|post|letter|message|release|"
+    r"readout|transcript|memo|email|report)s?\b[^.;:\"“”]{0,40}?\s(?:by|from|attributed\s+to)\s+"
 )
 
 
@@ -414,7 +416,6 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
 
 # The sentence after a quote that says whose words they were: "The remarks were made by Karl Brandt on Monday.",
 # "Brandt made the remarks at a news conference."
-_REMARKS = r"(?:remarks|comments|words|statement)"
 _REMARKS_BY = re.compile(
     rf"\s*(?:The|These|Those|His|Her|Their|Such)\s+{_REMARKS}\s+(?:were|was)\s+(?:made|delivered|given|written|posted)"
     r"\s+by\s+"
