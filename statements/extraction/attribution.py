@@ -343,6 +343,11 @@ _AS_X_PUT_IT = re.compile(
 )
 
 
+# "TASS quoted Peskov as saying", "Nordpress cited Brandt as saying": the person quoted (its last group), not the
+# outlet; "was quoted by" is a passive, whose subject is the person
+_QUOTED_AS_SAYING = r"(?:quoted|cited)\s+(?!by\s)(.+?)\s+as\s+saying"
+
+
 def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     """`"…," Peskov said.` / `"…," said Peskov, the Kremlin spokesman.` / `"…," he added.`"""
     return _given_name(text, _post_attribution(text, start, limit))
@@ -356,7 +361,7 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         return None
     # "…," Nordpress quoted Brandt as saying / the Nordpress news agency cited Brandt as saying (the outlet is no
     # speaker); in the passive ("Brandt was quoted by Nordpress as saying") the cue below finds the subject
-    quoted = re.match(r"((?:[\w'’.-]+\s+){1,5}?)(?:quoted|cited)\s+(?!by\s)(.+?)\s+as\s+saying", body)
+    quoted = re.match(r"((?:[\w'’.-]+\s+){1,5}?)" + _QUOTED_AS_SAYING, body)
     if quoted and not re.search(r"\b(?:was|were|is|are|been)\s+$", quoted.group(1)):
         np_start = start + lead + quoted.start(2)
         return _attribution("quoted", _trim_np(quoted.group(2)), np_start, start, limit)
@@ -457,7 +462,7 @@ def _pre_attribution(text: str, floor: int, quote_open: int, sentence: int | Non
     # an aside between dashes is no part of the attribution: "Bercow commented on the matter — which the BBC noted
     # as unusual — "…"" (blanked out, so that offsets stay those of the text)
     clause = _ASIDE.sub(lambda aside: " " * len(aside.group()), text[floor:quote_open])
-    quoted = re.search(r"\b(?:quoted|cited)\s+(?!by\s)(.+?)\s+as\s+saying\b", clause)
+    quoted = re.search(r"\b" + _QUOTED_AS_SAYING + r"\b", clause)
     passive = re.search(r"\s(?:was|were|is|has been)\s+(?:quoted|cited)\s+(?:by\s+.+?\s+)?as\s+saying\b", clause)
     if passive and word_count(clause[passive.end() :]) <= 3:
         # "Brandt was quoted by Nordpress as saying: '…'": the subject of the passive, not the outlet
