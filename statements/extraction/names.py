@@ -580,7 +580,7 @@ class ArticlePeople:
                 self.people.remove(person)
 
     def _add(self, name: str, start: int, end: int, title: list[str]) -> None:
-        before = re.split(r"[\n.;:]", self.text[max(0, start - 60) : start])[-1]
+        before = self._clause_before(start)
         after = self.text[end : end + 120]
         appositive = re.match(r"\s*,\s*([^,.;]*)", after)
         context = " ".join(TITLE_EXPANSIONS.get(bare(t), t.lower()) for t in title)
@@ -597,6 +597,11 @@ class ArticlePeople:
                 return
         self.people.append(Person(name, start, end, context, gender, [start]))
 
+    def _clause_before(self, start: int) -> str:
+        """The text right before a mention at `start`, back to the last line break, full stop, semicolon or colon,
+        and 60 characters at most ("Kremlin spokesman", "his wife,": what may tell a role or a sex)."""
+        return re.split(r"[\n.;:]", self.text[max(0, start - 60) : start])[-1]
+
     def _gender_at(self, title: list[str], start: int, end: int) -> str:
         """What the words around one mention of a name say of the person's sex: an honorific ("Ms. Pardo", "Sir
         Karl"), or a noun for a person of one sex in the title ("Congresswoman Ana Pardo"), right before the name
@@ -606,7 +611,7 @@ class ArticlePeople:
             if bare(word) in FEMALE_HONORIFICS | MALE_HONORIFICS:
                 return "f" if bare(word) in FEMALE_HONORIFICS else "m"
         words = list(title)
-        before = re.split(r"[\n.;:]", self.text[max(0, start - 60) : start])[-1].split()
+        before = self._clause_before(start).split()
         if before and not _POSSESSIVE.search(before[-1]):
             words.append(before[-1])
         appositive = _APPOSITIVE.match(self.text, end)
