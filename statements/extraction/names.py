@@ -275,6 +275,16 @@ def _title_goes_on(tokens: list[str]) -> bool:
     return not (re.fullmatch(r"[A-Z]\.", before) or (before and gender_of_first_name(bare(before))))
 
 
+def gender_of_honorific(token: str) -> str:
+    """ "f" for "Ms." or "Dame", "m" for "Mr." or "Sir", "" for any other word."""
+    word = bare(token)
+    if word in FEMALE_HONORIFICS:
+        return "f"
+    if word in MALE_HONORIFICS:
+        return "m"
+    return ""
+
+
 def is_title(token: str) -> bool:
     word = bare(token)
     if word in ABBREVIATED_TITLES:
@@ -606,8 +616,8 @@ class ArticlePeople:
         ("spokeswoman Ana Pardo", "his wife, Jane,") or heading its appositive ("Karl Brandt, 54, the first man to
         …"). "" when they say nothing."""
         for word in title:
-            if bare(word) in FEMALE_HONORIFICS | MALE_HONORIFICS:
-                return "f" if bare(word) in FEMALE_HONORIFICS else "m"
+            if gender_of_honorific(word):
+                return gender_of_honorific(word)
         words = list(title)
         before = self._clause_before(start).split()
         if before and not _POSSESSIVE.search(before[-1]):

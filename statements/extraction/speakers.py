@@ -10,9 +10,7 @@ from .dates import skip_dateline
 from .first_names import gender_of_first_name, gender_of_noun
 from .institutions import REPORT_CUES, SET_WHEN_FOUND, InstitutionSpeakers, names_one, without_determiner
 from .names import (
-    FEMALE_HONORIFICS,
     HONORIFICS,
-    MALE_HONORIFICS,
     NOT_NAME_WORDS,
     ORG_WORDS,
     ROLE_NOUNS,
@@ -21,6 +19,7 @@ from .names import (
     clean_tokens,
     ends_in_rank,
     folded,
+    gender_of_honorific,
     headline_spans,
     is_title,
     looks_like_person,
@@ -507,12 +506,8 @@ class SpeakerResolver(InstitutionSpeakers):
             self.last_by_gender[gender] = speaker
 
     def _gender(self, speaker: Speaker, mention: str) -> str:
-        first = bare(mention.split()[0]) if mention.split() else ""
-        if first in FEMALE_HONORIFICS:
-            return "f"
-        if first in MALE_HONORIFICS:
-            return "m"
-        return self._name_gender(speaker.name)
+        words = mention.split()
+        return (gender_of_honorific(words[0]) if words else "") or self._name_gender(speaker.name)
 
     def _name_gender(self, name: str) -> str:
         """What the article says of the person's gender: a pronoun that went to them, an honorific, a first name."""
