@@ -130,6 +130,11 @@ def _personal(speaker: Speaker, mention: str) -> bool:
     return " " not in speaker.name and not speaker.name.endswith("s") and not speaker.name.isupper()
 
 
+def _names_a_post(word: str) -> bool:
+    """A role noun or a title word: "spokeswoman", "minister", "Secretary", "Prince"."""
+    return bare(word) in ROLE_NOUNS or is_title(word)
+
+
 def _role_between(before: str, words: str) -> bool:
     """What joins an employer, a patron or a place to a person: "DoubleLine Capital portfolio manager Bonnie Baha",
     "Clinton's top foreign policy aide Jake Sullivan", "American Action Forum's Douglas Holtz-Eakin", "Port Nord
@@ -137,11 +142,7 @@ def _role_between(before: str, words: str) -> bool:
     tokens = words.split()
     if before.rstrip().endswith(("'s", "’s")):
         # "Saudi Arabia's Crown Prince Mohammed bin Salman": a place's or a body's possessive before a titled name
-        return not tokens or (
-            len(tokens) <= 6
-            and all(t.islower() for t in tokens)
-            and (bare(tokens[-1]) in ROLE_NOUNS or is_title(tokens[-1]))
-        )
+        return not tokens or (len(tokens) <= 6 and all(t.islower() for t in tokens) and _names_a_post(tokens[-1]))
     role = re.split(r"\s(?:of|at|for)\s", f" {words} ")[0].split()
     return 0 < len(role) <= 4 and len(tokens) <= 8 and all(t.islower() for t in tokens) and bare(role[-1]) in ROLE_NOUNS
 
@@ -159,7 +160,7 @@ def _role_before_appositive(text: str, start: int, end: int) -> list[str]:
         if not re.fullmatch(r"[\w'’.-]+", word) or bare(word) in NOT_NAME_WORDS or CUE.fullmatch(word):
             break  # "…," said | the | "On Monday," | a quotation mark
         role.insert(0, word)
-    if not role or not (bare(role[-1]) in ROLE_NOUNS or is_title(role[-1])):
+    if not role or not _names_a_post(role[-1]):
         return []
     return role
 
@@ -557,7 +558,7 @@ class SpeakerResolver(InstitutionSpeakers):
         # (not "a spokesman for Karl Brandt": a role of someone else; not "a protester using the pseudonym Katya")
         role = before + title
         clause = any((w.islower() and w.endswith("ing")) or bare(w) in {"who", "which", "that"} for w in before)
-        if before and not clause and len(role) <= 8 and any(bare(w) in ROLE_NOUNS or is_title(w) for w in role):
+        if before and not clause and len(role) <= 8 and any(_names_a_post(w) for w in role):
             title = role if bare(role[-1]) not in {"for", "of", "to", "at", "by", "with", "from"} else title
         if not before and not title:
             title = _role_before_appositive(self.text, at, at + len(mention))
