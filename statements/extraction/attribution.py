@@ -19,7 +19,7 @@ from .names import (
     name_runs,
     strip_title,
 )
-from .text import QuoteSpan, is_sentence_end, sentence_start
+from .text import QUOTE_MARK, QuoteSpan, is_sentence_end, sentence_start
 
 # "According to" opens a sentence as often as not; the other cue words must be written in lower case ("Said" is a name)
 CUE = re.compile(r"(?<![\w-])((?i:according to)|" + alternatives(CUE_WORDS) + r")\b")
@@ -292,11 +292,13 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     return _trim_np(phrase) or phrase, start + phrase_start
 
 
+# Nouns for what someone said: "a statement by …", "remarks attributed to …", "the remarks were made by …"
+_REMARKS = r"(?:remarks|comments|words|statement)"
 # "according to a tweet on Monday by Mara Quill", "according to a statement from the ministry": the document's
 # author or issuer is the speaker
 _DOCUMENT_BY = re.compile(
-    r"\s*(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,2}?(?:statement|tweet|post|letter|message|release|"
-    r"readout|transcript|memo|email|report|remarks|comments|words)s?\b[^.;:\"“”]{0,40}?\s(?:by|from|attributed\s+to)\s+"
+    rf"\s*(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){{0,2}}?(?:{_REMARKS}|tweet|post|letter|message|release|"
+    r"readout|transcript|memo|email|report)s?\b[^.;:\"“”]{0,40}?\s(?:by|from|attributed\s+to)\s+"
 )
 
 
@@ -351,6 +353,11 @@ _AS_X_PUT_IT = re.compile(
 )
 
 
+# "TASS quoted Peskov as saying", "Nordpress cited Brandt as saying": the person quoted (its last group), not the
+# outlet; "was quoted by" is a passive, whose subject is the person
+_QUOTED_AS_SAYING = r"(?:quoted|cited)\s+(?!by\s)(.+?)\s+as\s+saying"
+
+
 def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     """`"…," Peskov said.` / `"…," said Peskov, the Kremlin spokesman.` / `"…," he added.`"""
     return _given_name(text, _post_attribution(text, start, limit))
@@ -364,14 +371,14 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         return None
     # "…," Nordpress quoted Brandt as saying / the Nordpress news agency cited Brandt as saying (the outlet is no
     # speaker); in the passive ("Brandt was quoted by Nordpress as saying") the cue below finds the subject
-    quoted = re.match(r"((?:[\w'’.-]+\s+){1,5}?)(?:quoted|cited)\s+(?!by\s)(.+?)\s+as\s+saying", body)
+    quoted = re.match(r"((?:[\w'’.-]+\s+){1,5}?)" + _QUOTED_AS_SAYING, body)
     if quoted and not re.search(r"\b(?:was|were|is|are|been)\s+$", quoted.group(1)):
         np_start = start + lead + quoted.start(2)
         return _attribution("quoted", _trim_np(quoted.group(2)), np_start, start, limit)
-    # (a verb whose object is the quote attributes no quote before it: "…," Brandt thanked the crews)
     aside = _AS_X_PUT_IT.match(clause)
     if aside:
         return _attribution(aside.group(2).lower(), aside.group(1), start + aside.start(1), start, limit)
+    # (a verb whose object is the quote attributes no quote before it: "…," Brandt thanked the crews)
     cue = next((m for m in CUE.finditer(body) if m.group(1).lower() not in OBJECT_WORDS), None)
     if not cue:
         return None
@@ -391,7 +398,7 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
             # 'Trump has hailed the vote as "fantastic," telling reporters …': what follows a participle is its
             # object; the speaker is the subject of the sentence the quote is in, when it does not open with the quote
             sentence = sentence_start(text, start - 1, text.rfind("\n", 0, start) + 1)
-            opens = re.match(r"\s*(?:''|[\"“”„«»])", text[sentence:start])
+            opens = QUOTE_MARK.match(text[sentence:start].lstrip())
             found = None if opens else _first_np(text, sentence, start, speaker=True)
             if found:
                 return _attribution(cue.group(1).lower(), found[0], found[1], start, limit)
@@ -424,7 +431,6 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
 
 # The sentence after a quote that says whose words they were: "The remarks were made by Karl Brandt on Monday.",
 # "Brandt made the remarks at a news conference."
-_REMARKS = r"(?:remarks|comments|words|statement)"
 _REMARKS_BY = re.compile(
     rf"\s*(?:The|These|Those|His|Her|Their|Such)\s+{_REMARKS}\s+(?:were|was)\s+(?:made|delivered|given|written|posted)"
     r"\s+by\s+"
@@ -466,7 +472,7 @@ def _pre_attribution(text: str, floor: int, quote_open: int, sentence: int | Non
     # an aside between dashes is no part of the attribution: "Bercow commented on the matter — which the BBC noted
     # as unusual — "…"" (blanked out, so that offsets stay those of the text)
     clause = _ASIDE.sub(lambda aside: " " * len(aside.group()), text[floor:quote_open])
-    quoted = re.search(r"\b(?:quoted|cited)\s+(?!by\s)(.+?)\s+as\s+saying\b", clause)
+    quoted = re.search(r"\b" + _QUOTED_AS_SAYING + r"\b", clause)
     passive = re.search(r"\s(?:was|were|is|has been)\s+(?:quoted|cited)\s+(?:by\s+.+?\s+)?as\s+saying\b", clause)
     if passive and word_count(clause[passive.end() :]) <= 3:
         # "Brandt was quoted by Nordpress as saying: '…'": the subject of the passive, not the outlet

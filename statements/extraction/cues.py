@@ -98,7 +98,8 @@ CUES = [
 ]
 # fmt: on
 
-# The words that attribute a quote, and the verbs that make reported speech a paraphrase (attribution.py).
+# The words that attribute a quote, those of them that attribute only a quote right after them, and the verbs that
+# make reported speech a paraphrase (attribution.py).
 CUE_WORDS = [word for cue in CUES for word in cue.reports + cue.attributes + cue.objects]
 OBJECT_WORDS = {word for cue in CUES for word in cue.objects}
 SPEECH_WORDS = [word for cue in CUES for word in cue.reports]

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, replace
 
 from .attribution import (
     CUE,
-    LEADING_CONJUNCTIONS,
     MIN_QUOTE_WORDS,
     SPEECH_CUE,
     Attribution,
@@ -228,11 +227,10 @@ def _quote_items(text: str) -> list[_Item]:
             before = closing_at.get(start)
             shared = re.match(r"[\s,]*(\w+ing)\b", pre_text)  # a participle: '"…", calling it a "…"'
             shared = shared if shared and CUE.fullmatch(shared.group(1)) else None
-            no_subject = (unit.pre and unit.pre.mention.lower() in LEADING_CONJUNCTIONS) or (shared and not unit.pre)
-            if before and (before.post or before.pre) and no_subject:
-                # 'Brandt tweeted "…" and offered "…"', '"…", calling it a "…"': a second verb after a quote, with no
-                # subject of its own, shares the subject of the first
-                cue = unit.pre.cue if unit.pre else shared.group(1).lower()
+            if before and (before.post or before.pre) and shared and not unit.pre:
+                # '"…", calling it a "…"': a participle after a quote, with no subject of its own, shares the subject
+                # of the quote before (a verb after "and" has the sentence's subject: attribution.py)
+                cue = shared.group(1).lower()
                 unit.pre = replace(before.post or before.pre, cue=cue, start=start, end=first.open_mark)
             if unit.pre is None:
                 unit.pre = _document_reads(text, start, first.open_mark) or _label(text, para.start, first.open_mark)
@@ -251,17 +249,17 @@ def _quote_items(text: str) -> list[_Item]:
             lpara = paras[last.paragraph]
             later = [s.open_mark for s in opens_by_para[last.paragraph] if s.open_mark >= last.close_end]
             limit = min([sentence_end(text, last.close_end, lpara.end), *later])
-            ending = text[last.start : last.end].rstrip()[-1:]
+            ending = text[last.start : last.end].rstrip()[-1:]  # the last character inside the quote
+            lead_in = text[last.close_end : limit].rstrip()[-1:]  # the last character of the clause after it
             post = post_attribution(text, last.close_end, limit)
             if post and ending == "." and not _short_clause(text, last.close_end, post):
                 post = None
-            if post and unit.embedded and limit in later and text[last.close_end : limit].rstrip()[-1:] in ",:":
+            if post and unit.embedded and limit in later and lead_in in ",:":
                 post = None  # "In his 'plan,' a paper he wrote, he said, '…'": the cue introduces the next quote
-            if post and ending in ".!?" and limit in later and text[last.close_end : limit].rstrip()[-1:] == ":":
+            if post and ending in ".!?" and limit in later and lead_in == ":":
                 # '"We are refugees." Mr. Zahed said: "…"': after a whole sentence, a cue with a colon leads into the
                 # next quote only (not '"…," Trump said before adding: "…"')
                 post = None
-            lead_in = text[last.close_end : limit].rstrip()[-1:]
             if post and ending in ".!?" and limit in later and ((lead_in == "," and unit.pre) or lead_in.isalpha()):
                 # 'Ouellet said, "… exempt?" Archbishop Scicluna said, "…"' (a quote with its own attribution before
                 # it), '"… time." Director Ana Pardo said "…"': a quote ends its sentence, and the cue after it leads
@@ -277,9 +275,8 @@ def _quote_items(text: str) -> list[_Item]:
                 unit.post = signature(text, paras, unit)
             if unit.post is not None:
                 signed.add(id(unit))
-            elif not headed and not last.continues and text[last.start : last.end].rstrip()[-1:] in {".", "!", "?"}:
+            elif not headed and not last.continues and ending in {".", "!", "?"}:
                 # '"…." The remarks were made by Brandt on Monday.': the sentence after a whole quoted one
-                lpara = paras[last.paragraph]
                 unit.post = remarks_after(text, last.close_end, sentence_end(text, last.close_end, lpara.end))
 
     items: list[_Item] = []

@@ -71,8 +71,6 @@ NAMED_TITLE_WORDS = TITLE_WORDS - {"the", "of", "for", "and", "u.s", "us", "un",
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "sen", "rep", "gov", "gen", "adm", "prof", "president"}
 FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
 MALE_HONORIFICS = {"mr", "sir", "lord"}
-# Title words that end a title when a person's name follows them inside a run of capitalised words.
-NAMED_TITLE_WORDS = TITLE_WORDS - {"the", "of", "for", "and", "u.s", "us", "un", "u.n", "eu", "nato", "first", "high"}
 # Title words whose plural with an "s" is another word or a name ("Firsts", "Chiefs", "Houses", "States").
 PLURAL_NOT_TITLES = {
     "the", "of", "for", "and", "u.s", "us", "un", "u.n", "eu", "first", "house", "chief", "state", "national", "high",
@@ -275,6 +273,16 @@ def _title_goes_on(tokens: list[str]) -> bool:
         return False
     before = tokens[-2] if len(tokens) > 1 else ""
     return not (re.fullmatch(r"[A-Z]\.", before) or (before and gender_of_first_name(bare(before))))
+
+
+def gender_of_honorific(token: str) -> str:
+    """ "f" for "Ms." or "Dame", "m" for "Mr." or "Sir", "" for any other word."""
+    word = bare(token)
+    if word in FEMALE_HONORIFICS:
+        return "f"
+    if word in MALE_HONORIFICS:
+        return "m"
+    return ""
 
 
 def is_title(token: str) -> bool:
@@ -580,7 +588,7 @@ class ArticlePeople:
                 self.people.remove(person)
 
     def _add(self, name: str, start: int, end: int, title: list[str]) -> None:
-        before = re.split(r"[\n.;:]", self.text[max(0, start - 60) : start])[-1]
+        before = self._clause_before(start)
         after = self.text[end : end + 120]
         appositive = re.match(r"\s*,\s*([^,.;]*)", after)
         context = " ".join(TITLE_EXPANSIONS.get(bare(t), t.lower()) for t in title)
@@ -597,16 +605,21 @@ class ArticlePeople:
                 return
         self.people.append(Person(name, start, end, context, gender, [start]))
 
+    def _clause_before(self, start: int) -> str:
+        """The text right before a mention at `start`, back to the last line break, full stop, semicolon or colon,
+        and 60 characters at most ("Kremlin spokesman", "his wife,": what may tell a role or a sex)."""
+        return re.split(r"[\n.;:]", self.text[max(0, start - 60) : start])[-1]
+
     def _gender_at(self, title: list[str], start: int, end: int) -> str:
         """What the words around one mention of a name say of the person's sex: an honorific ("Ms. Pardo", "Sir
         Karl"), or a noun for a person of one sex in the title ("Congresswoman Ana Pardo"), right before the name
         ("spokeswoman Ana Pardo", "his wife, Jane,") or heading its appositive ("Karl Brandt, 54, the first man to
         …"). "" when they say nothing."""
         for word in title:
-            if bare(word) in FEMALE_HONORIFICS | MALE_HONORIFICS:
-                return "f" if bare(word) in FEMALE_HONORIFICS else "m"
+            if gender_of_honorific(word):
+                return gender_of_honorific(word)
         words = list(title)
-        before = re.split(r"[\n.;:]", self.text[max(0, start - 60) : start])[-1].split()
+        before = self._clause_before(start).split()
         if before and not _POSSESSIVE.search(before[-1]):
             words.append(before[-1])
         appositive = _APPOSITIVE.match(self.text, end)

@@ -7,12 +7,10 @@ from dataclasses import dataclass
 
 from .attribution import CUE, INTRO_WORDS, SPEECH_CUE, Attribution, _first_np, _head, _np_kind
 from .dates import skip_dateline
-from .first_names import gender_of_first_name
+from .first_names import gender_of_first_name, gender_of_noun
 from .institutions import REPORT_CUES, SET_WHEN_FOUND, InstitutionSpeakers, names_one, without_determiner
 from .names import (
-    FEMALE_HONORIFICS,
     HONORIFICS,
-    MALE_HONORIFICS,
     NOT_NAME_WORDS,
     ORG_WORDS,
     ROLE_NOUNS,
@@ -21,6 +19,7 @@ from .names import (
     clean_tokens,
     ends_in_rank,
     folded,
+    gender_of_honorific,
     headline_spans,
     is_title,
     looks_like_person,
@@ -30,7 +29,7 @@ from .names import (
     strip_title,
     surname,
 )
-from .text import paragraphs, sentence_end, sentence_start
+from .text import QUOTE_MARK, paragraphs, sentence_end, sentence_start
 from .types import KnownOfficial, Speaker
 
 # A role word on the left maps to words a position title may use instead.
@@ -45,11 +44,8 @@ ROLE_SYNONYMS = {
     "current": set(),
     "former": set(),
 }
-# Relatives named by a noun that tells the gender: "The mother said" is read like "she said".
-RELATION_GENDERS = {
-    "father": "m", "husband": "m", "son": "m", "brother": "m", "widower": "m", "mother": "f", "wife": "f",
-    "daughter": "f", "sister": "f", "widow": "f",
-}  # fmt: skip
+# Relatives named by a noun that tells the gender (first_names.py): "The mother said" is read like "she said".
+NEAR_RELATIVES = {"father", "husband", "son", "brother", "widower", "mother", "wife", "daughter", "sister", "widow"}
 # Heads of descriptions that are not people: "the ministry said" is never a later "he".
 NON_PERSON_HEADS = {
     "ministry", "government", "report", "statement", "study", "paper", "newspaper", "agency", "embassy", "white",
@@ -144,6 +140,11 @@ def _personal(speaker: Speaker, mention: str) -> bool:
 EXECUTIVE_ACRONYMS = {"ceo", "cfo", "coo", "cto"}
 
 
+def _names_a_post(word: str) -> bool:
+    """A role noun or a title word: "spokeswoman", "minister", "Secretary", "Prince"."""
+    return bare(word) in ROLE_NOUNS or is_title(word)
+
+
 def _role_between(before: str, words: str) -> bool:
     """What joins an employer, a patron or a place to a person: "DoubleLine Capital portfolio manager Bonnie Baha",
     "Clinton's top foreign policy aide Jake Sullivan", "American Action Forum's Douglas Holtz-Eakin", "Port Nord
@@ -151,11 +152,7 @@ def _role_between(before: str, words: str) -> bool:
     tokens = words.split()
     if before.rstrip().endswith(("'s", "’s")):
         # "Saudi Arabia's Crown Prince Mohammed bin Salman": a place's or a body's possessive before a titled name
-        return not tokens or (
-            len(tokens) <= 6
-            and all(t.islower() for t in tokens)
-            and (bare(tokens[-1]) in ROLE_NOUNS or is_title(tokens[-1]))
-        )
+        return not tokens or (len(tokens) <= 6 and all(t.islower() for t in tokens) and _names_a_post(tokens[-1]))
     if tokens[:1] == ["&"]:  # "Nordland Farmers & Growers Council CEO Ana Pardo": the employer's name goes on
         tokens = tokens[1:]
         while len(tokens) > 1 and tokens[0][:1].isupper() and bare(tokens[0]) not in EXECUTIVE_ACRONYMS:
@@ -180,12 +177,11 @@ def _role_before_appositive(text: str, start: int, end: int) -> list[str]:
         if not re.fullmatch(r"[\w'’.-]+", word) or bare(word) in NOT_NAME_WORDS or CUE.fullmatch(word):
             break  # "…," said | the | "On Monday," | a quotation mark
         role.insert(0, word)
-    if not role or not (bare(role[-1]) in ROLE_NOUNS or is_title(role[-1])):
+    if not role or not _names_a_post(role[-1]):
         return []
     return role
 
 
-_QUOTE_MARK = re.compile(r"''|[\"“”„«»]")
 # A verb and "that": reported content, even with a verb the cue table lacks ("Brandt was quick to add that …",
 # "Brandt speculated that …"), leads into the quote paragraph that follows.
 _REPORTED = re.compile(r"\b(?:[a-z]+ed|[a-z]{3,}s|add|say)\s+that\s")
@@ -250,7 +246,6 @@ class SpeakerResolver(InstitutionSpeakers):
     def _subjects(self, text: str) -> list[tuple[int, Speaker]]:
         """People named as the subject of a sentence: "Mr. Brandt was more cheerful…" makes Brandt the next "he"."""
         found = []
-        quote_marks = re.compile(r"''|[\"“”„«»]")
         headlines = headline_spans(text)
         for para in paragraphs(text):
             if any(a <= para.start < b for a, b in headlines):
@@ -264,8 +259,8 @@ class SpeakerResolver(InstitutionSpeakers):
                 end = sentence_end(text, position, para.end)
                 if end <= position:
                     break
-                marks = len(quote_marks.findall(text, position, end))
-                if not inside and not quote_marks.match(text, position):
+                marks = len(QUOTE_MARK.findall(text, position, end))
+                if not inside and not QUOTE_MARK.match(text, position):
                     np = _first_np(text, position, min(end, position + 120))
                     np = _head(*np) if np else None
                     if np and re.match(r"(?:a|an)\s", np[0], re.IGNORECASE) and SPEECH_CUE.search(text, np[1], end):
@@ -403,7 +398,7 @@ class SpeakerResolver(InstitutionSpeakers):
             return False
         before = self.paragraphs[index - 1]
         previous = self.text[before.start : before.end]
-        if _QUOTE_MARK.search(previous) or previous.endswith(":"):
+        if QUOTE_MARK.search(previous) or previous.endswith(":"):
             return False
         # reported speech leads into the quote too: "Carter said that the U.S. would stay." then Carter's words
         last = self.text[sentence_start(self.text, before.end - 1, before.start) : before.end]
@@ -546,12 +541,8 @@ class SpeakerResolver(InstitutionSpeakers):
             self.last_by_gender[gender] = speaker
 
     def _gender(self, speaker: Speaker, mention: str) -> str:
-        first = bare(mention.split()[0]) if mention.split() else ""
-        if first in FEMALE_HONORIFICS:
-            return "f"
-        if first in MALE_HONORIFICS:
-            return "m"
-        return self._name_gender(speaker.name)
+        words = mention.split()
+        return (gender_of_honorific(words[0]) if words else "") or self._name_gender(speaker.name)
 
     def _name_gender(self, name: str) -> str:
         """What the article says of the person's gender: a pronoun that went to them, an honorific, a first name."""
@@ -601,7 +592,7 @@ class SpeakerResolver(InstitutionSpeakers):
         # (not "a spokesman for Karl Brandt": a role of someone else; not "a protester using the pseudonym Katya")
         role = before + title
         clause = any((w.islower() and w.endswith("ing")) or bare(w) in {"who", "which", "that"} for w in before)
-        if before and not clause and len(role) <= 8 and any(bare(w) in ROLE_NOUNS or is_title(w) for w in role):
+        if before and not clause and len(role) <= 8 and any(_names_a_post(w) for w in role):
             title = role if bare(role[-1]) not in {"for", "of", "to", "at", "by", "with", "from"} else title
         if not before and not title:
             title = _role_before_appositive(self.text, at, at + len(mention))
@@ -651,8 +642,8 @@ class SpeakerResolver(InstitutionSpeakers):
             )
             name = earlier[-1].group() if earlier else core
             return Speaker(name, mention, "description")
-        if article == "the" and core.lower() in RELATION_GENDERS:
-            relative = self._relative(mention, at, RELATION_GENDERS[core.lower()])
+        if article == "the" and core.lower() in NEAR_RELATIVES:
+            relative = self._relative(mention, at, gender_of_noun(core))
             if relative is not None:
                 return relative
         if article != "a" and article != "an" and not anonymous:
