@@ -535,6 +535,41 @@ def test_partly_quoted_reported_speech_is_a_paraphrase_with_quoted_words(text, c
 
 
 @pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            'Karl Brandt spoke first. "It seems extremely unlikely" that the bill can pass, said Lou Grayson, a former'
+            " envoy to the region.",
+            "Lou Grayson",
+        ),
+        ('Karl Brandt spoke first. "We are horrified" by the shooting at the club, Ana Pardo said.', "Ana Pardo"),
+        (
+            'Karl Brandt spoke first. "The most impressive aspect is resilience," like the recent volatility of'
+            " markets, said Ana Pardo, an economist.",
+            "Ana Pardo",
+        ),
+    ],
+)
+def test_a_quote_whose_sentence_goes_on_to_its_speaker_is_theirs(text, speaker):
+    """'"…" that the bill can pass, said Lou Grayson': the words after the quote are the speaker's paraphrase, and the
+    name at the end of the sentence is the speaker, not the person named before."""
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.kind, p.speaker.name) for p in proposals] == [("paraphrase", speaker)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Karl Brandt spoke. In his memoir, "A Time for Truth," published in 2015, Lou Grayson described his youth.',
+        'Karl Brandt spoke. Her book "The Art of Talks," out in May, sold well, Lou Grayson said.',
+    ],
+)
+def test_a_title_is_not_the_quote_of_the_person_named_later_in_its_sentence(text):
+    """A book's title is no quote of the person named at the end of the sentence it is in."""
+    assert [p for p in extract(text, published=DAY).proposals if p.has_quote] == []
+
+
+@pytest.mark.parametrize(
     ("text", "published", "expected"),
     [
         ("NEW YORK, November 11. /TASS/. Talks went on.", datetime.date(2016, 11, 12), datetime.date(2016, 11, 11)),

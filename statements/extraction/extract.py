@@ -265,6 +265,9 @@ def _quote_items(text: str) -> list[_Item]:
                 # it), '"… time." Director Ana Pardo said "…"': a quote ends its sentence, and the cue after it leads
                 # into the next quote
                 post = None
+            if post is None and unit.pre is None and limit not in later and not _is_title(content):
+                post = _trailing_attribution(text, last.close_end, limit)
+                unit.embedded = unit.embedded or post is not None
             unit.post = post
         if unit.post is None and unit.pre is None:
             # a line that is only a name above the quote heads it, unless it may sign an unattributed quote above it
@@ -346,6 +349,20 @@ def _label(text: str, para_start: int, quote_open: int) -> Attribution | None:
     if label is None:
         return None
     return Attribution("", label.group(1), para_start, para_start, quote_open, "name")
+
+
+def _trailing_attribution(text: str, close_end: int, limit: int) -> Attribution | None:
+    """'"It seems unlikely" that the bill can pass, said Lou Grayson, a former envoy.': a quote opening a sentence
+    that goes on after it, with the speaker named in the sentence's last clause; the sentence is their paraphrase."""
+    after = text[close_end:limit]
+    if not re.match(r"[\s,]*[a-z]", after) or re.search(r"[\"“”‘«»]|''|’(?!\w)", after):
+        return None  # the sentence ended with the quote, or a quotation mark after it is stray or opens another
+    commas = [close_end + m.start() for m in re.finditer(",", after)]
+    for start in reversed(commas):  # the last clause with a cue: "said Lou Grayson, a former envoy"
+        found = post_attribution(text, start, limit)
+        if found is not None:
+            return found
+    return None
 
 
 def _document_reads(text: str, start: int, quote_open: int) -> Attribution | None:
