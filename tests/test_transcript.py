@@ -225,8 +225,8 @@ def test_an_unnamed_official_is_proposed_with_no_name():
             ("VICE PRESIDENT LINDQVIST", "PRIME MINISTER BRANDT"),
             ["Lindqvist", "Brandt"],
         ),
-        # "THE PRESIDENT" stays a description without known officials, never "Rask Before Marine One Departure"
-        ("Remarks by President Rask Before Marine One Departure", ("THE PRESIDENT", "THE PRESIDENT"), ["", ""]),
+        # "THE PRESIDENT" is the president the title names, never "Rask Before Marine One Departure"
+        ("Remarks by President Rask Before Marine One Departure", ("THE PRESIDENT", "THE PRESIDENT"), ["Rask"] * 2),
     ],
 )
 def test_the_speaker_of_a_turn_is_named_as_the_page_title_names_them(title, labels, speakers):
@@ -259,3 +259,66 @@ def test_an_officials_post_in_a_label_makes_a_turn(label, mention):
     text = f"Remarks in Strelsau\n\n{label}: We will.\n\nQ Why?\n\n{label}: Because.\n\nAUDIENCE MEMBER: Thank you!\n"
     proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
     assert [(p.speaker.mention, p.text) for p in proposals] == [(mention, "We will."), (mention, "Because.")]
+
+
+@pytest.mark.parametrize(
+    "head, labels, speakers",
+    [
+        # the text names the president's son in full: the president is still the one the title names, as written
+        (
+            "Remarks by President Rask Before Marine One Departure",
+            ("THE PRESIDENT", "THE PRESIDENT"),
+            ["Rask", "Rask"],
+        ),
+        # the page writes the president's full name after the post: that is the name, not a former president's
+        (
+            "Remarks by President Rask Before Marine One Departure\n\nPresident Ivo Rask spoke on the South Lawn, "
+            "beside former President Edvard Rask.",
+            ("THE PRESIDENT", "THE PRESIDENT"),
+            ["Ivo Rask", "Ivo Rask"],
+        ),
+        # a title with two posts: each label is the person named with its own post, not with a longer one
+        (
+            "Remarks by Vice President Lindqvist and President Rask of Ruritania",
+            ("THE VICE PRESIDENT", "THE PRESIDENT"),
+            ["Lindqvist", "Rask"],
+        ),
+        (
+            "Remarks by Vice President Lindqvist and Prime Minister Brandt",
+            ("THE VICE PRESIDENT", "THE PRESIDENT"),
+            ["Lindqvist", ""],
+        ),
+        (
+            "Remarks by the President and First Lady Ana Rask at a Reception",
+            ("THE PRESIDENT", "THE FIRST LADY"),
+            ["", "Ana Rask"],
+        ),
+        # no name in the title, or two people with the post: the label stays a description
+        ("Remarks by the President Before Marine One Departure", ("THE PRESIDENT", "THE PRESIDENT"), ["", ""]),
+        ("Remarks by President Rask and President Núñez", ("THE PRESIDENT", "THE PRESIDENT"), ["", ""]),
+    ],
+    ids=["namesake", "full-name", "two-posts", "other-post", "first-lady", "no-name", "two-presidents"],
+)
+def test_the_holder_of_a_post_is_the_person_the_page_names_with_it(head, labels, speakers):
+    """ "THE PRESIDENT:" is the person the page's title names with that post; the reporter's question about
+    "Tomas Rask" does not make the president his namesake."""
+    text = (
+        f"{head}\n\n7:15 P.M. EDT\n\nQ Any reaction to the report on Tomas Rask's business dealings?\n\n"
+        f"{labels[0]}: That's not true.\n\nQ Sir?\n\n{labels[1]}: We will see.\n"
+    )
+    proposals = extract(text, published=DAY).proposals
+    assert [p.speaker.name if p.speaker and p.speaker.is_person else "" for p in proposals] == speakers
+
+
+def test_the_holder_of_a_post_is_the_known_official_holding_it_on_the_date():
+    """With known officials loaded, "THE PRESIDENT:" is the office-holder of the day, whatever the title says."""
+    text = "Remarks by President Rask\n\nTHE PRESIDENT: We will win.\n\nQ Sir?\n\nTHE PRESIDENT: Thank you all.\n"
+    holder = KnownOfficial(
+        "Ivo Rask",
+        positions=(
+            KnownPosition("President of Ruritania", start=datetime.date(2020, 1, 1), country_aliases=("Ruritania",)),
+        ),
+        id=9,
+    )
+    proposals = extract(text, published=DAY, officials=[holder]).proposals
+    assert [(p.speaker.official_id, p.speaker.name) for p in proposals] == [(9, "Ivo Rask"), (9, "Ivo Rask")]

@@ -54,8 +54,9 @@ class Attribution:
     mention_start: int
     start: int  # the attribution clause in the text
     end: int
-    kind: str  # "name" | "pronoun" | "description"
+    kind: str  # "name" | "pronoun" | "description" | "post" (a transcript's "THE PRESIDENT:")
     anonymous: bool = False  # a description that says it names nobody: "the official, speaking on condition of …"
+    holder: str = ""  # a post's: the name the page gives its holder ("Biden" under "Remarks by President Biden …")
 
 
 @dataclass

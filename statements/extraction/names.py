@@ -415,7 +415,13 @@ def headline_spans(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _headline_name(tokens: list[str]) -> list[str]:
+def could_be_surname(word: str) -> bool:
+    """A lone capitalised word that may be a person's surname ("Erdoğan"): no organisation's or place's word, no
+    acronym, three letters or more."""
+    return not (bare(word) in ORG_WORDS or bare(word) in NOT_NAME_WORDS or _is_acronym(word) or len(bare(word)) < 3)
+
+
+def headline_name(tokens: list[str]) -> list[str]:
     """The name in a run of a title-case headline's capitalised words: up to a capitalised preposition ("Biden Before
     Marine One Departure" -> Biden), and from a common first name when the run opens with words that are none
     ("Strategic Communications John Kirby", the end of "Coordinator for Strategic Communications John Kirby")."""
@@ -495,7 +501,7 @@ class ArticlePeople:
         full = [normalise(person.name) for person in self.people]
         for start, end, tokens in in_headlines:
             title, rest = strip_title(tokens)
-            rest = _headline_name(clean_tokens(rest))
+            rest = headline_name(clean_tokens(rest))
             if len(rest) == 1 and self._titled(title, rest[0], start):
                 self.titled.add(folded(rest[0]))  # "Remarks by Prime Minister Sunak of the United Kingdom"
             # "Hillary Clinton Wins Delaware": a name the text gives in full, with the headline's next words
@@ -509,7 +515,7 @@ class ArticlePeople:
     def _titled(self, title: list[str], word: str, start: int) -> bool:
         """A lone capitalised word written after a post or an honorific, in capitals or not ("President Erdoğan",
         "Turkish president Erdoğan", "Foreign Minister Lavrov"): a person's name, though no first name is given."""
-        if bare(word) in ORG_WORDS or bare(word) in NOT_NAME_WORDS or _is_acronym(word) or len(bare(word)) < 3:
+        if not could_be_surname(word):
             return False
         before = re.search(r"([a-z]+)\s+$", self.text[max(0, start - 30) : start])
         post = bare(title[-1]) if title else (before.group(1) if before else "")

@@ -509,6 +509,8 @@ class SpeakerResolver(InstitutionSpeakers):
         if speaker is None:
             if attribution.kind == "name":
                 speaker = self._name(mention, at)
+            elif attribution.kind == "post":
+                speaker = self._post_holder(mention, attribution.holder)
             else:
                 speaker = self._description(mention, at, anonymous=attribution.anonymous)
         if speaker and attribution.cue in REPORT_CUES and speaker.method == "description" and names_one(mention):
@@ -662,6 +664,22 @@ class SpeakerResolver(InstitutionSpeakers):
         speaker = Speaker(core, mention, "description")
         self.descriptions.append((at, core, speaker))
         return speaker
+
+    def _post_holder(self, mention: str, name: str) -> Speaker:
+        """ "THE PRESIDENT:" under "Remarks by President Biden …": the known official holding the post on the date,
+        else the known official the page's name is, else that name as the page writes it ("Biden"), never completed
+        to a namesake the text names in full ("Hunter Biden"); the post as a description when the page names
+        nobody with it (not a person named with another post, "Vice President Harris")."""
+        post = without_determiner(mention)
+        official = self._official_by_role(post)
+        if official:
+            return self._from_official(official, mention, "role")
+        if not name:
+            return Speaker(post, mention, "description")
+        known = self._known(name)
+        if known:
+            return self._from_official(known[0], mention, known[1])
+        return Speaker(name, mention, "explicit", is_new_official=True, title=post)
 
     def _relative(self, mention: str, at: int, gender: str) -> Speaker | None:
         """ "The father said", "The mother said": a noun that tells the gender is read like "he" or "she" — the latest
