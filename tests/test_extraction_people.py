@@ -524,3 +524,22 @@ def test_an_appositive_ending_in_a_time_word(text, expected):
     """ "Mr. Kim, who was traveling in Europe and Africa this week, said in …": the adverb before the cue is the
     appositive's, after its comma, and is not dropped with the comma."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a clause of its own after a whole quoted sentence, then the cue's subject: the subject after the comma
+        (
+            'Ana Pardo spoke first.\n\n"We will rebuild every street." Many homes were destroyed, Karl Brandt said.',
+            "Karl Brandt",
+        ),
+        ('"We will rebuild every street." Many homes were destroyed, the court said.', "court"),
+        # with no verb before the comma, the first words are still the subject ("Karl Brandt, the mayor said")
+        ('Ana Pardo spoke first.\n\n"We will rebuild every street," Karl Brandt, the mayor said.', "Karl Brandt"),
+    ],
+)
+def test_the_subject_of_the_last_clause_before_the_cue(text, expected):
+    """'"…." Many homes were destroyed, the court said.': the court speaks, not "Many homes"."""
+    (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert proposal.speaker.name == expected

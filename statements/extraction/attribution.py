@@ -329,6 +329,13 @@ def _np_after(text: str, start: int, end: int) -> tuple[str, int] | None:
     return phrase, start + lead
 
 
+def _clause_then_subject(before: str, subject: str) -> bool:
+    """'"…." Many homes were destroyed, the court said.': a clause of its own (with a verb: "were destroyed"), then
+    the cue's subject after the last comma, which is the speaker, not the sentence's first words."""
+    clause, comma, last = before.rpartition(",")
+    return bool(comma) and last.strip() == subject and any(bare(w) in AUXILIARIES for w in clause.split())
+
+
 def _has_sentence_end(segment: str) -> bool:
     return any(is_sentence_end(segment, m.start()) for m in re.finditer(r"[.!?](?=\s)", segment))
 
@@ -423,7 +430,8 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         # the subject must be the start of the clause, not something inside another clause
         if found and text[start + lead : found[1]].strip(" ,") and not before.rstrip().endswith(","):
             head = text[start + lead : found[1]]
-            if word_count(head) > 0 and not re.fullmatch(r"[\s,]*", head):
+            own_clause = _clause_then_subject(before, found[0])  # "Many homes were destroyed, the court said"
+            if word_count(head) > 0 and not re.fullmatch(r"[\s,]*", head) and not own_clause:
                 found = _first_np(text, start + lead, start + lead + cue.start(), speaker=True)
     if not found:
         return None
