@@ -543,3 +543,23 @@ def test_the_subject_of_the_last_clause_before_the_cue(text, expected):
     """'"…." Many homes were destroyed, the court said.': the court speaks, not "Many homes"."""
     (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
     assert proposal.speaker.name == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a run of capitalised posts joined by commas and "and", then the name: the name speaks
+        (
+            '"We welcome the plan," said Executive Vice President, Chief Policy Officer, and Head of Strategic '
+            "Advocacy, Neil L. Bradley.",
+            ["Neil L. Bradley"],
+        ),
+        ('"We welcome the plan," said Chief Executive, Board Director and Founder, Ana Pardo.', ["Ana Pardo"]),
+        # a post, then the name's own appositive: still the name
+        ('"We welcome the plan," said Ana Pardo, Chief Executive, Nordland Bank.', ["Ana Pardo"]),
+    ],
+)
+def test_a_name_after_a_run_of_posts(text, expected):
+    """ "…," said Executive Vice President, Chief Policy Officer, and Head of Strategic Advocacy, Neil L. Bradley:
+    Bradley, not a blank."""
+    assert speakers(text) == expected

@@ -322,6 +322,9 @@ def _np_after(text: str, start: int, end: int) -> tuple[str, int] | None:
     phrase = _trim_np(segment)
     if not phrase or word_count(phrase) > (MAX_TITLED_NP_WORDS if _capitalised_run(phrase) else 12):
         return None
+    posts_then_name = _name_after_posts(segment)
+    if posts_then_name:
+        return posts_then_name[0], start + posts_then_name[1]
     # "…," said the Nordland State Department's spokesman, Karl Brandt: a description's appositive name
     appositive = _first_np(text, start, end, speaker=True)
     if appositive and appositive[1] > start + lead + len(phrase):
@@ -334,6 +337,36 @@ def _clause_then_subject(before: str, subject: str) -> bool:
     the cue's subject after the last comma, which is the speaker, not the sentence's first words."""
     clause, comma, last = before.rpartition(",")
     return bool(comma) and last.strip() == subject and any(bare(w) in AUXILIARIES for w in clause.split())
+
+
+def _is_post(piece: str) -> bool:
+    """ "Chief Policy Officer", "Head of Strategic Advocacy": capitalised words, one of them a title or a role."""
+    words = piece.split()
+    return (
+        bool(words)
+        and all(w[:1].isupper() or w in {"of", "for", "the", "and", "&"} for w in words)
+        and any(is_title(w) or bare(w) in ROLE_NOUNS for w in words)
+    )
+
+
+def _name_after_posts(segment: str) -> tuple[str, int] | None:
+    """ "…," said Executive Vice President, Chief Policy Officer, and Head of Strategic Advocacy, Neil L. Bradley:
+    the name after a run of capitalised posts joined by commas and "and" is the speaker (the name, and where it starts
+    in the segment)."""
+    pieces = segment.split(",")
+    at = 0
+    for index, piece in enumerate(pieces):
+        if index >= 2:
+            name = re.match(r"\s*([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)", piece)
+            words = name.group(1).split() if name else []
+            if words and words[-1].endswith(".") and len(words[-1]) > 2:
+                words[-1] = words[-1][:-1]  # the sentence's full stop, not an initial's
+            if words and not _is_post(" ".join(words)) and looks_like_person(clean_tokens(words)):
+                return " ".join(words), at + name.start(1)
+        if not _is_post(re.sub(r"^\s*and\s+", "", piece).strip()):
+            return None
+        at += len(piece) + 1
+    return None
 
 
 def _has_sentence_end(segment: str) -> bool:
