@@ -557,6 +557,12 @@ def test_the_subject_of_the_last_clause_before_the_cue(text, expected):
         ('"We welcome the plan," said Chief Executive, Board Director and Founder, Ana Pardo.', ["Ana Pardo"]),
         # a post, then the name's own appositive: still the name
         ('"We welcome the plan," said Ana Pardo, Chief Executive, Nordland Bank.', ["Ana Pardo"]),
+        # a list of posts with their holders names several people: the last is no speaker of the quote
+        (
+            '"We welcome the plan," said Foreign Minister Karl Brandt, Defence Minister Ana Pardo, Lou Grayson and '
+            "others.",
+            ["Karl Brandt"],
+        ),
     ],
 )
 def test_a_name_after_a_run_of_posts(text, expected):

@@ -340,13 +340,13 @@ def _clause_then_subject(before: str, subject: str) -> bool:
 
 
 def _is_post(piece: str) -> bool:
-    """ "Chief Policy Officer", "Head of Strategic Advocacy": capitalised words, one of them a title or a role."""
+    """ "Chief Policy Officer", "Head of Strategic Advocacy": capitalised words ending in a title or a role, or with
+    one before "of" or "for" (not "Foreign Minister Karl Brandt", a post and a name)."""
     words = piece.split()
-    return (
-        bool(words)
-        and all(w[:1].isupper() or w in {"of", "for", "the", "and", "&"} for w in words)
-        and any(is_title(w) or bare(w) in ROLE_NOUNS for w in words)
-    )
+    if not words or not all(w[:1].isupper() or w in {"of", "for", "the", "and", "&"} for w in words):
+        return False
+    post = [is_title(w) or bare(w) in ROLE_NOUNS for w in words]
+    return post[-1] or any(post[i] and words[i + 1] in {"of", "for"} for i in range(len(words) - 1))
 
 
 def _name_after_posts(segment: str) -> tuple[str, int] | None:
