@@ -447,6 +447,10 @@ def test_unknown_speaker_is_proposed_as_a_new_official():
         # "called" naming a thing is no speech
         'Karl Brandt was a spy. He moved people out of danger, a process called "exfiltration." He studied makeup.',
         'Ana Pardo was a singer. Her name imitated a song called "Day after Day," so it would fit on a sign.',
+        # a title and an appositive saying what it names: a work, not words said
+        '"The Art of Talks," a book by Ana Pardo, argues that talks fail.',
+        '"The Art of Talks," the latest report by Ana Pardo, said talks fail.',
+        'Critics liked "Long Road Home," a 2019 film by Karl Brandt, which won a prize.',
         # a wording inside a sentence of narration: no speaker goes on talking
         'Karl Brandt spoke. The government tried to add the question, "Is this person a citizen of Nordland?", to the '
         "census.",
@@ -454,7 +458,7 @@ def test_unknown_speaker_is_proposed_as_a_new_official():
 )
 def test_scare_quotes_and_titles_are_not_statements(text):
     """Short quoted words with no attribution cue of their own are not proposed as quotes, nor is a name after "a
-    process called", "a song called"."""
+    process called", "a song called", nor a title followed by what it names ("…," a book by …)."""
     assert quotes(text) == []
 
 

@@ -245,6 +245,10 @@ def test_a_document_speaks_for_who_issued_it(text, name, method, candidates):
         f"Karl Brandt met the envoy. {QUOTE} Nordpress reported.",
         f"Karl Brandt met the envoy. {QUOTE} the Strelsau Times said in an editorial.",
         f"Karl Brandt met the envoy. {QUOTE} the Strelsau Times editorial board wrote.",
+        # a list of reactions: a paper's name before the colon, with the article its name opens with
+        f"Karl Brandt welcomed the plan.\n\nLe Monde: {QUOTE}",
+        f"Karl Brandt welcomed the plan.\n\nDie Welt: {QUOTE}",
+        f"Karl Brandt welcomed the plan.\n\nThe Strelsau Times: {QUOTE}",
     ],
 )
 def test_an_outlet_reporting_is_not_the_speaker(text):
@@ -253,6 +257,13 @@ def test_an_outlet_reporting_is_not_the_speaker(text):
     (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
     assert proposal.speaker.method == "outlet"
     assert not proposal.speaker.is_person and not proposal.speaker.is_new_official
+
+
+def test_a_surname_opening_with_an_article_is_a_person_s_when_the_article_names_them():
+    """ "Le Monde" is a paper, but "Le Pen" after "Ana Le Pen" is her surname."""
+    text = f"Ana Le Pen spoke in Strelsau on Monday.\n\n{QUOTE} Le Pen said."
+    (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert (proposal.speaker.name, proposal.speaker.is_person) == ("Ana Le Pen", True)
 
 
 def test_an_outlet_quoting_someone_gives_that_person():

@@ -524,3 +524,48 @@ def test_an_appositive_ending_in_a_time_word(text, expected):
     """ "Mr. Kim, who was traveling in Europe and Africa this week, said in …": the adverb before the cue is the
     appositive's, after its comma, and is not dropped with the comma."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a clause of its own after a whole quoted sentence, then the cue's subject: the subject after the comma
+        (
+            'Ana Pardo spoke first.\n\n"We will rebuild every street." Many homes were destroyed, Karl Brandt said.',
+            "Karl Brandt",
+        ),
+        ('"We will rebuild every street." Many homes were destroyed, the court said.', "court"),
+        # with no verb before the comma, the first words are still the subject ("Karl Brandt, the mayor said")
+        ('Ana Pardo spoke first.\n\n"We will rebuild every street," Karl Brandt, the mayor said.', "Karl Brandt"),
+    ],
+)
+def test_the_subject_of_the_last_clause_before_the_cue(text, expected):
+    """'"…." Many homes were destroyed, the court said.': the court speaks, not "Many homes"."""
+    (proposal,) = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert proposal.speaker.name == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a run of capitalised posts joined by commas and "and", then the name: the name speaks
+        (
+            '"We welcome the plan," said Executive Vice President, Chief Policy Officer, and Head of Strategic '
+            "Advocacy, Neil L. Bradley.",
+            ["Neil L. Bradley"],
+        ),
+        ('"We welcome the plan," said Chief Executive, Board Director and Founder, Ana Pardo.', ["Ana Pardo"]),
+        # a post, then the name's own appositive: still the name
+        ('"We welcome the plan," said Ana Pardo, Chief Executive, Nordland Bank.', ["Ana Pardo"]),
+        # a list of posts with their holders names several people: the last is no speaker of the quote
+        (
+            '"We welcome the plan," said Foreign Minister Karl Brandt, Defence Minister Ana Pardo, Lou Grayson and '
+            "others.",
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_a_name_after_a_run_of_posts(text, expected):
+    """ "…," said Executive Vice President, Chief Policy Officer, and Head of Strategic Advocacy, Neil L. Bradley:
+    Bradley, not a blank."""
+    assert speakers(text) == expected

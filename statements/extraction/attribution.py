@@ -322,11 +322,51 @@ def _np_after(text: str, start: int, end: int) -> tuple[str, int] | None:
     phrase = _trim_np(segment)
     if not phrase or word_count(phrase) > (MAX_TITLED_NP_WORDS if _capitalised_run(phrase) else 12):
         return None
+    posts_then_name = _name_after_posts(segment)
+    if posts_then_name:
+        return posts_then_name[0], start + posts_then_name[1]
     # "…," said the Nordland State Department's spokesman, Karl Brandt: a description's appositive name
     appositive = _first_np(text, start, end, speaker=True)
     if appositive and appositive[1] > start + lead + len(phrase):
         return appositive
     return phrase, start + lead
+
+
+def _clause_then_subject(before: str, subject: str) -> bool:
+    """'"…." Many homes were destroyed, the court said.': a clause of its own (with a verb: "were destroyed"), then
+    the cue's subject after the last comma, which is the speaker, not the sentence's first words."""
+    clause, comma, last = before.rpartition(",")
+    return bool(comma) and last.strip() == subject and any(bare(w) in AUXILIARIES for w in clause.split())
+
+
+def _is_post(piece: str) -> bool:
+    """ "Chief Policy Officer", "Head of Strategic Advocacy": capitalised words ending in a title or a role, or with
+    one before "of" or "for" (not "Foreign Minister Karl Brandt", a post and a name)."""
+    words = piece.split()
+    if not words or not all(w[:1].isupper() or w in {"of", "for", "the", "and", "&"} for w in words):
+        return False
+    post = [is_title(w) or bare(w) in ROLE_NOUNS for w in words]
+    return post[-1] or any(post[i] and words[i + 1] in {"of", "for"} for i in range(len(words) - 1))
+
+
+def _name_after_posts(segment: str) -> tuple[str, int] | None:
+    """ "…," said Executive Vice President, Chief Policy Officer, and Head of Strategic Advocacy, Neil L. Bradley:
+    the name after a run of capitalised posts joined by commas and "and" is the speaker (the name, and where it starts
+    in the segment)."""
+    pieces = segment.split(",")
+    at = 0
+    for index, piece in enumerate(pieces):
+        if index >= 2:
+            name = re.match(r"\s*([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)", piece)
+            words = name.group(1).split() if name else []
+            if words and words[-1].endswith(".") and len(words[-1]) > 2:
+                words[-1] = words[-1][:-1]  # the sentence's full stop, not an initial's
+            if words and not _is_post(" ".join(words)) and looks_like_person(clean_tokens(words)):
+                return " ".join(words), at + name.start(1)
+        if not _is_post(re.sub(r"^\s*and\s+", "", piece).strip()):
+            return None
+        at += len(piece) + 1
+    return None
 
 
 def _has_sentence_end(segment: str) -> bool:
@@ -423,7 +463,8 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         # the subject must be the start of the clause, not something inside another clause
         if found and text[start + lead : found[1]].strip(" ,") and not before.rstrip().endswith(","):
             head = text[start + lead : found[1]]
-            if word_count(head) > 0 and not re.fullmatch(r"[\s,]*", head):
+            own_clause = _clause_then_subject(before, found[0])  # "Many homes were destroyed, the court said"
+            if word_count(head) > 0 and not re.fullmatch(r"[\s,]*", head) and not own_clause:
                 found = _first_np(text, start + lead, start + lead + cue.start(), speaker=True)
     if not found:
         return None

@@ -292,7 +292,7 @@ def _quote_items(text: str) -> list[_Item]:
         if _BILL_NUMBER.search(text[max(0, unit.first.open_mark - 40) : unit.first.open_mark]):
             continue  # 'signed into law H.J. Res. 87, "Joint Resolution …"': a bill's title, not words said
         title = _is_title(text[unit.first.start : unit.last.end])
-        if title and (quoted_words < MIN_QUOTE_WORDS or own is None):
+        if title and (quoted_words < MIN_QUOTE_WORDS or own is None or _A_WORK.match(text, unit.last.close_end)):
             continue  # 'told Radio Nord's "Morning Show."': a programme or a book, not words said
         if (
             unit.post is None
@@ -496,6 +496,15 @@ def _according_to(text: str, start: int, quote_open: int, end: int) -> tuple[Att
 # A bill's number right before a quotation: "H.R. 4405, ", "S. 1071, the ", "H.J. Res. 87, "
 _BILL_NUMBER = re.compile(
     r"\b(?:H\.\s?R|S|(?:H|S)\.\s?J\.\s?Res|(?:H|S)\.\s?(?:Con\.\s?)?Res)\.\s?\d+,?\s+(?:the\s+)?$"
+)
+
+
+# '"The Art of Talks," a book by Ana Pardo, …': an appositive after a title saying what it names
+_A_WORK = re.compile(
+    r"[\s,]*(?:a|an|the|his|her|their|its)\s+(?:[\w’'-]+\s+){0,3}?"
+    r"(?:book|novel|memoir|film|movie|documentary|song|ballad|album|play|report|poem|essay|series|show)\b"
+    r"(?=\s*,|\s+(?:by|from|about|on|in|that|which)\b)",
+    re.IGNORECASE,
 )
 
 

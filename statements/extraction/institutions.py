@@ -144,6 +144,17 @@ def is_outlet(mention: str) -> bool:
     return bool(OUTLET_PHRASE.search(mention)) or head in OUTLET_HEADS
 
 
+# The articles that open many European papers' names: "Le Monde", "El País", "La Repubblica", "Die Welt".
+PAPER_ARTICLES = {"le", "la", "les", "el", "il", "lo", "die", "der", "das"}
+
+
+def _paper_with_article(mention: str) -> bool:
+    """ "Le Monde", "Die Welt": an article and one capitalised word, a paper's name (unless the article gives a
+    person that name in full, see _ends_a_name)."""
+    words = mention.split()
+    return len(words) == 2 and words[0] in {a.capitalize() for a in PAPER_ARTICLES} and words[1][:1].isupper()
+
+
 def is_document(mention: str) -> bool:
     """ "the joint statement", "a letter", "NATO's statement"."""
     words = _words(mention)
@@ -275,11 +286,16 @@ class InstitutionSpeakers:
 
     def _not_a_person(self, mention: str, at: int) -> Speaker | None:
         """An outlet, a document or an institution, before the mention is read as a person's name or role."""
-        if is_outlet(mention):
+        if is_outlet(mention) or (_paper_with_article(mention) and not self._ends_a_name(mention)):
             return self._outlet(without_determiner(mention), mention)
         if is_document(mention):
             return self._document(mention, at)
         return self._institution(mention, at)
+
+    def _ends_a_name(self, mention: str) -> bool:
+        """ "Marine Le Pen" in the article: "Le Pen" is her surname, not a newspaper."""
+        before = re.finditer(r"([A-Z][\w’'-]*)\s+" + re.escape(mention) + r"\b", self.text)
+        return any(bare(m.group(1)) not in NOT_NAME_WORDS for m in before)
 
     def _it(self, mention: str, at: int) -> Speaker | None:
         """ "…," it said: the institution (or outlet) that spoke last, not far back; nobody when there is none, and
