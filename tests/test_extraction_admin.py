@@ -456,6 +456,8 @@ LEAD_DAY = datetime.date(2016, 3, 3)  # LEAD_ARTICLE's dateline
         ("ex-Prime Minister", ""),
         ("Mr.", ""),  # a courtesy title is no post
         ("Dr. Chief Economist", "Chief Economist"),
+        ("First Lady", "First Lady"),  # a courtesy word inside a post is part of it
+        ("Ms. First Lady", "First Lady"),
     ],
 )
 def test_a_title_is_written_as_the_post_it_gives(title, post):

@@ -117,7 +117,9 @@ def post_from_title(title: str) -> str:
     words = title.split()
     if not words or words[0].casefold().split("-")[0] in NOT_HELD:
         return ""
-    words = [word for word in words if word.casefold() not in COURTESY_TITLES]
+    # a courtesy title before the post is none of it ("Dr. Chief Economist"), but "Lady" in "First Lady" is
+    while words and words[0].casefold() in COURTESY_TITLES:
+        words = words[1:]
     return " ".join(TITLE_ABBREVIATIONS.get(word.casefold(), word) for word in words)
 
 
