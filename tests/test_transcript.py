@@ -96,18 +96,21 @@ def test_a_labelled_turn_resolves_to_a_known_official():
     ]
 
 
+# A president known to the database, from 2020: whom "THE PRESIDENT:" means with officials loaded.
+RASK = KnownOfficial(
+    "Ivo Rask",
+    positions=(
+        KnownPosition("President of Ruritania", start=datetime.date(2020, 1, 1), country_aliases=("Ruritania",)),
+    ),
+    id=9,
+)
+
+
 def test_the_president_is_the_known_official_holding_that_post_on_the_date():
     """ "THE PRESIDENT:" names nobody; with known officials it is whoever was president that day."""
     text = "Remarks by the President\n\nTHE PRESIDENT: We will win.\n\nQ Sir?\n\nTHE PRESIDENT: Thank you all.\n"
-    rask = KnownOfficial(
-        "Ivo Rask",
-        positions=(
-            KnownPosition("President of Ruritania", start=datetime.date(2020, 1, 1), country_aliases=("Ruritania",)),
-        ),
-        id=9,
-    )
     assert {p.speaker.name for p in extract(text, published=DAY).proposals} == {"President"}
-    assert {p.speaker.official_id for p in extract(text, published=DAY, officials=[rask]).proposals} == {9}
+    assert {p.speaker.official_id for p in extract(text, published=DAY, officials=[RASK]).proposals} == {9}
 
 
 @pytest.mark.parametrize(
@@ -313,12 +316,5 @@ def test_the_holder_of_a_post_is_the_person_the_page_names_with_it(head, labels,
 def test_the_holder_of_a_post_is_the_known_official_holding_it_on_the_date():
     """With known officials loaded, "THE PRESIDENT:" is the office-holder of the day, whatever the title says."""
     text = "Remarks by President Rask\n\nTHE PRESIDENT: We will win.\n\nQ Sir?\n\nTHE PRESIDENT: Thank you all.\n"
-    holder = KnownOfficial(
-        "Ivo Rask",
-        positions=(
-            KnownPosition("President of Ruritania", start=datetime.date(2020, 1, 1), country_aliases=("Ruritania",)),
-        ),
-        id=9,
-    )
-    proposals = extract(text, published=DAY, officials=[holder]).proposals
+    proposals = extract(text, published=DAY, officials=[RASK]).proposals
     assert [(p.speaker.official_id, p.speaker.name) for p in proposals] == [(9, "Ivo Rask"), (9, "Ivo Rask")]
