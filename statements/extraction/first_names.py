@@ -8,6 +8,8 @@ out, and so are family names that come first in East Asian names ("Kim", "Xi", "
 place or a thing ("Marine", "Santiago", "Mercedes"): for them the article's honorifics, nouns and pronouns decide.
 """
 
+from collections.abc import Collection
+
 MALE_FIRST_NAMES = frozenset({
     "aaron", "abdel", "abdul", "abdulaziz", "abdullah", "abiy", "abraham", "adam", "ahmed", "ahmet", "al", "alan",
     "alassane", "albert", "alberto", "alec", "alejandro", "aleksandar", "aleksandr", "alessandro", "alexander",
@@ -106,21 +108,16 @@ MALE_NOUNS = frozenset({
 })  # fmt: skip
 
 
+def sex_in(word: str, female: Collection[str], male: Collection[str]) -> str:
+    """ "f" or "m" when the word is in one of two word lists that share no word, "" when in neither."""
+    return "f" if word in female else "m" if word in male else ""
+
+
 def gender_of_noun(word: str) -> str:
     """ "f" for "spokeswoman" or "wife", "m" for "spokesman" or "husband", "" for any other word."""
-    word = word.lower()
-    if word in FEMALE_NOUNS:
-        return "f"
-    if word in MALE_NOUNS:
-        return "m"
-    return ""
+    return sex_in(word.lower(), FEMALE_NOUNS, MALE_NOUNS)
 
 
 def gender_of_first_name(word: str) -> str:
     """ "m", "f", or "" when the first name does not say."""
-    word = word.lower()
-    if word in MALE_FIRST_NAMES:
-        return "m"
-    if word in FEMALE_FIRST_NAMES:
-        return "f"
-    return ""
+    return sex_in(word.lower(), FEMALE_FIRST_NAMES, MALE_FIRST_NAMES)

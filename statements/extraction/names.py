@@ -5,7 +5,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .cues import CUE_WORDS
-from .first_names import gender_of_first_name, gender_of_noun
+from .first_names import gender_of_first_name, gender_of_noun, sex_in
 
 # Words that come before a name as a title or role ("Secretary of State Mara Quill", "Rear Admiral Lin Tao").
 TITLE_WORDS = {
@@ -277,12 +277,7 @@ def _title_goes_on(tokens: list[str]) -> bool:
 
 def gender_of_honorific(token: str) -> str:
     """ "f" for "Ms." or "Dame", "m" for "Mr." or "Sir", "" for any other word."""
-    word = bare(token)
-    if word in FEMALE_HONORIFICS:
-        return "f"
-    if word in MALE_HONORIFICS:
-        return "m"
-    return ""
+    return sex_in(bare(token), FEMALE_HONORIFICS, MALE_HONORIFICS)
 
 
 def is_title(token: str) -> bool:
