@@ -14,13 +14,14 @@ from statements.extraction.evaluate import evaluate, load_jsonl
 DATA = Path(__file__).parent / "data"
 # each set: its texts and how many it should hold (a small varied set, not a corpus)
 SETS = {
-    "evaluation": (load_jsonl(DATA / "wire" / "wire-gold.jsonl"), range(15, 61)),
+    "evaluation": (load_jsonl(DATA / "wire" / "wire-gold.jsonl"), range(15, 91)),
     "tuning": (load_jsonl(DATA / "wire-train" / "wire-train-gold.jsonl"), range(15, 81)),
 }
 ARTICLES = [article for texts, _sizes in SETS.values() for article in texts]
 TYPES = ("direct", "mixed", "turn")
 KINDS = ("person", "institution", "unresolved")
 OPENING, CLOSING = '"“', '"”'
+SINGLE_QUOTED = re.compile(r"(?<!\w)['‘]\w[^'’\n]*\w['’](?!\w)")  # 'heightened alert', not an apostrophe
 TURN_LABEL = re.compile(r"(?:^|\n\n)[A-Z][A-ZÀ-Þ. -]+: $")  # "PRESIDENT LÓPEZ OBRADOR: "
 WORDS_AT_MOST = 1500
 IDS = [article["id"] for article in ARTICLES]
@@ -28,7 +29,7 @@ IDS = [article["id"] for article in ARTICLES]
 
 @pytest.mark.parametrize("name", SETS)
 def test_each_set_is_small_and_no_text_is_in_both(name):
-    """The evaluation set holds 15-60 texts and the tuning set 15-80; every id is unique, and no source is in both,
+    """The evaluation set holds 15-90 texts and the tuning set 15-80; every id is unique, and no source is in both,
     so tuning never sees an evaluation text."""
     texts, sizes = SETS[name]
     assert len(texts) in sizes
@@ -70,15 +71,17 @@ def test_every_gold_span_is_in_the_text_and_matches_the_quote(article):
 
 @pytest.mark.parametrize("article", ARTICLES, ids=IDS)
 def test_quote_marks_and_turn_labels_sit_where_the_type_says(article):
-    """A direct fragment is exactly what stands between a pair of quotation marks; a mixed one contains quoted words;
-    a turn follows its speaker's label ("MR. KIRBY: ") or is a later paragraph of that turn."""
+    """A direct fragment is exactly what stands between a pair of quotation marks; a mixed one contains quoted words,
+    in double marks or single ('heightened alert'); a turn follows its speaker's label ("MR. KIRBY: ") or is a later
+    paragraph of that turn."""
     text = article["text"]
     for quote in article["quotes"]:
         for start, end in quote["quote_spans"]:
             if quote["type"] == "direct":
                 assert text[start - 1] in OPENING and text[end] in CLOSING, text[start:end]
             elif quote["type"] == "mixed":
-                assert any(mark in text[start:end] for mark in OPENING + CLOSING), text[start:end]
+                fragment = text[start:end]
+                assert any(mark in fragment for mark in OPENING + CLOSING) or SINGLE_QUOTED.search(fragment), fragment
             else:
                 assert TURN_LABEL.search(text[:start]) or text[start - 2 : start] == "\n\n", text[start:end]
 
