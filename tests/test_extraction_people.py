@@ -493,6 +493,32 @@ def test_a_conjunction_before_the_subject(text, expected):
     assert speakers(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "in remarks" after the verb is a noun, so "He said" is the attribution
+        (
+            'Ana Pardo spoke first. According to Karl Brandt, a retired envoy, the treaty is "dead." He said, in '
+            'remarks published by Nordpress on Monday, "nobody in the capital wants to sign it any more."',
+            ["Karl Brandt", "Karl Brandt"],
+        ),
+        (
+            "Ana Pardo spoke first. Karl Brandt spoke next.\n\nHe said, in his notes for the hearing, "
+            '"nobody in the capital wants to sign it any more."',
+            ["Karl Brandt"],
+        ),
+        # the verb itself still attributes: "Brandt remarks, "…""
+        (
+            'Ana Pardo spoke first.\n\nKarl Brandt remarks, "Nobody in the capital wants to sign it any more."',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_a_cue_word_after_a_preposition_or_a_determiner_is_a_noun(text, expected):
+    """ "He said, in remarks published by CNN in February, "…"": "remarks" is no verb, and the speaker is "he"."""
+    assert speakers(text) == expected
+
+
 def test_a_title_case_headline_with_an_ordinal_is_a_headline():
     """ "U.S. Nominates Jim Yong Kim for 2nd Term at World Bank": the ordinal does not make the line running text, so
     "Nominates" is no first name and "Mr. Kim" is the man the text names."""

@@ -501,6 +501,9 @@ _ISSUED_STATEMENT = re.compile(
     r"\s(?:issued|released|published|put out)\s+(?:a|an|the following|this|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
     r"statements?\b(?:,?\s*(?:which|that)\s+(?:said|read|reads|says))?\s*[:,]?\s*$"
 )
+# A cue word in -s after a preposition or a determiner is a noun: "He said, in remarks published by CNN, "…"",
+# "in his notes", "the claims" (not a verb whose subject is before it)
+_NOUN_BEFORE = re.compile(r"\b(?:in|of|the|his|her|their|its|these|those|such|with|from|during|whose)\s+$", re.I)
 _ASIDE = re.compile(r"\s(?:—|–|--)\s[^—–\"“”]{1,120}?\s(?:—|–|--)(?=\s)")
 
 
@@ -532,7 +535,12 @@ def _pre_attribution(text: str, floor: int, quote_open: int, sentence: int | Non
         return _attribution("statement", found[0], found[1], floor, quote_open) if found else None
     # a verb whose object is the quote must come right before it: 'Brandt offered "condolences …"', not 'Brandt
     # offered to help, calling it "…"'
-    cues = [m for m in CUE.finditer(clause) if m.group(1).lower() not in OBJECT_WORDS or not clause[m.end() :].strip()]
+    cues = [
+        m
+        for m in CUE.finditer(clause)
+        if (m.group(1).lower() not in OBJECT_WORDS or not clause[m.end() :].strip())
+        and not (m.group(1).endswith("s") and _NOUN_BEFORE.search(clause, 0, m.start()))
+    ]
     if not cues:
         return None
     cue = cues[-1]
