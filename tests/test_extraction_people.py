@@ -486,6 +486,13 @@ def test_a_subordinate_clause_or_an_aside_before_the_cue(text, expected):
             '"democratically elected in every way."',
             ["Ana Pardo"],
         ),
+        # a focusing adverb between the conjunction and the subject, with a participle after a comma
+        (
+            "Walter Quill spoke at the summit on Monday.\n\nBoth Karl Brandt and Lou Grayson gave assurances. And even "
+            'Quill tried to help them off the hook, noting that he would demur too.\n\n"It is not my job to comment on '
+            'candidates," he said.',
+            ["Walter Quill"],
+        ),
     ],
 )
 def test_a_conjunction_before_the_subject(text, expected):

@@ -155,7 +155,10 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
     offset = 0
     first_word = re.match(r"\s*([A-Za-z]+)", segment)
     # "But Obama, making it clear that …, described": a conjunction before a capital opens the subject itself
-    conjunction = first_word and re.match(r"(?:But|And|Yet|So|Then)\s+[A-Z]", segment[first_word.start(1) :])
+    # ("And even Obama tried to help, noting …": also with a focusing adverb between)
+    conjunction = first_word and re.match(
+        r"(?:But|And|Yet|So|Then)\s+(?:(?:even|also|still|only|now)\s+)?[A-Z]", segment[first_word.start(1) :]
+    )
     intro = (
         first_word
         and not conjunction
@@ -608,6 +611,7 @@ def _given_name(text: str, attribution: Attribution | None) -> Attribution | Non
     return Attribution(attribution.cue, name, given.start("name"), attribution.start, attribution.end, "name")
 
 
+_FOCUS_ADVERBS = {"even", "also", "still", "only", "now"}
 LEADING_CONJUNCTIONS = {"and", "but", "although", "though", "while", "as", "so", "yet", "then", "because", "if"}
 AUXILIARIES = {
     "has", "have", "had", "is", "was", "were", "are", "will", "would", "can", "could", "may", "might", "must",
@@ -621,6 +625,8 @@ def _head(phrase: str, at: int) -> tuple[str, int]:
     words = list(re.finditer(r"\S+", phrase))
     while len(words) > 1 and words[0].group().lower() in LEADING_CONJUNCTIONS:
         words.pop(0)
+        if len(words) > 1 and words[0].group() in _FOCUS_ADVERBS and words[1].group()[:1].isupper():
+            words.pop(0)  # "And even Obama tried …"
     if not words:
         return phrase, at
     offset = words[0].start()
