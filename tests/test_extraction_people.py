@@ -486,10 +486,43 @@ def test_a_subordinate_clause_or_an_aside_before_the_cue(text, expected):
             '"democratically elected in every way."',
             ["Ana Pardo"],
         ),
+        # a focusing adverb between the conjunction and the subject, with a participle after a comma
+        (
+            "Walter Quill spoke at the summit on Monday.\n\nBoth Karl Brandt and Lou Grayson gave assurances. And even "
+            'Quill tried to help them off the hook, noting that he would demur too.\n\n"It is not my job to comment on '
+            'candidates," he said.',
+            ["Walter Quill"],
+        ),
     ],
 )
 def test_a_conjunction_before_the_subject(text, expected):
     """ "But Obama, making it clear that …, described the government as being "…"": Obama, not the participle."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "in remarks" after the verb is a noun, so "He said" is the attribution
+        (
+            'Ana Pardo spoke first. According to Karl Brandt, a retired envoy, the treaty is "dead." He said, in '
+            'remarks published by Nordpress on Monday, "nobody in the capital wants to sign it any more."',
+            ["Karl Brandt", "Karl Brandt"],
+        ),
+        (
+            "Ana Pardo spoke first. Karl Brandt spoke next.\n\nHe said, in his notes for the hearing, "
+            '"nobody in the capital wants to sign it any more."',
+            ["Karl Brandt"],
+        ),
+        # the verb itself still attributes: "Brandt remarks, "…""
+        (
+            'Ana Pardo spoke first.\n\nKarl Brandt remarks, "Nobody in the capital wants to sign it any more."',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_a_cue_word_after_a_preposition_or_a_determiner_is_a_noun(text, expected):
+    """ "He said, in remarks published by CNN in February, "…"": "remarks" is no verb, and the speaker is "he"."""
     assert speakers(text) == expected
 
 

@@ -147,6 +147,41 @@ def test_the_subject_after_an_introductory_phrase(text):
     assert speakers(text) == ["Karl Lindqvist"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a second speaker later in the sentence, after "while"
+        (
+            'Karl Brandt said the storm was "a disaster" while Interior Minister Walter Quill wrote he had sent '
+            'help.\n\nHe tweeted, "The army is on its way to the coast."',
+            ["Karl Brandt", "Walter Quill"],
+        ),
+        # a speaker at the end of the sentence, after its subject
+        (
+            "Karl Brandt spoke first.\n\nThe plan is not only cheap, it is also the best one Walter Quill argues."
+            '\n\n"Nobody else has a plan that works," he says.',
+            ["Walter Quill"],
+        ),
+        # "According to Quill," opening a sentence
+        (
+            "Karl Brandt opened the hearing on Monday.\n\nAccording to Walter Quill, many farmers never apply for "
+            'the grant. "They think the forms are too long for them," he told the committee.',
+            ["Walter Quill"],
+        ),
+        # one of several subjects of the verb is not its speaker more than the others
+        (
+            "Karl Brandt spoke first.\n\nInstead, Brandt, Jordan Pardo and Nordpress' Walter Quill argued that the "
+            'plan was naive.\n\n"It cannot be paid for," he said.',
+            ["Karl Brandt"],
+        ),
+    ],
+)
+def test_a_person_said_to_speak_later_in_a_sentence_is_the_next_he(text, expected):
+    """The latest person the narration says spoke, not only the subject at the start of the sentence, is the
+    antecedent of the next "he"."""
+    assert speakers(text) == expected
+
+
 def test_a_pronoun_subject_after_an_appositive_name_is_not_that_name():
     """ "Along with her husband, Jordan Brandt, a banker, she gave …": the sentence is about her."""
     text = (

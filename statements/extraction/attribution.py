@@ -155,7 +155,10 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
     offset = 0
     first_word = re.match(r"\s*([A-Za-z]+)", segment)
     # "But Obama, making it clear that …, described": a conjunction before a capital opens the subject itself
-    conjunction = first_word and re.match(r"(?:But|And|Yet|So|Then)\s+[A-Z]", segment[first_word.start(1) :])
+    # ("And even Obama tried to help, noting …": also with a focusing adverb between)
+    conjunction = first_word and re.match(
+        r"(?:But|And|Yet|So|Then)\s+(?:(?:even|also|still|only|now)\s+)?[A-Z]", segment[first_word.start(1) :]
+    )
     intro = (
         first_word
         and not conjunction
@@ -501,6 +504,9 @@ _ISSUED_STATEMENT = re.compile(
     r"\s(?:issued|released|published|put out)\s+(?:a|an|the following|this|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
     r"statements?\b(?:,?\s*(?:which|that)\s+(?:said|read|reads|says))?\s*[:,]?\s*$"
 )
+# A cue word in -s after a preposition or a determiner is a noun: "He said, in remarks published by CNN, "…"",
+# "in his notes", "the claims" (not a verb whose subject is before it)
+_NOUN_BEFORE = re.compile(r"\b(?:in|of|the|his|her|their|its|these|those|such|with|from|during|whose)\s+$", re.I)
 _ASIDE = re.compile(r"\s(?:—|–|--)\s[^—–\"“”]{1,120}?\s(?:—|–|--)(?=\s)")
 
 
@@ -532,7 +538,12 @@ def _pre_attribution(text: str, floor: int, quote_open: int, sentence: int | Non
         return _attribution("statement", found[0], found[1], floor, quote_open) if found else None
     # a verb whose object is the quote must come right before it: 'Brandt offered "condolences …"', not 'Brandt
     # offered to help, calling it "…"'
-    cues = [m for m in CUE.finditer(clause) if m.group(1).lower() not in OBJECT_WORDS or not clause[m.end() :].strip()]
+    cues = [
+        m
+        for m in CUE.finditer(clause)
+        if (m.group(1).lower() not in OBJECT_WORDS or not clause[m.end() :].strip())
+        and not (m.group(1).endswith("s") and _NOUN_BEFORE.search(clause, 0, m.start()))
+    ]
     if not cues:
         return None
     cue = cues[-1]
@@ -600,6 +611,7 @@ def _given_name(text: str, attribution: Attribution | None) -> Attribution | Non
     return Attribution(attribution.cue, name, given.start("name"), attribution.start, attribution.end, "name")
 
 
+_FOCUS_ADVERBS = {"even", "also", "still", "only", "now"}
 LEADING_CONJUNCTIONS = {"and", "but", "although", "though", "while", "as", "so", "yet", "then", "because", "if"}
 AUXILIARIES = {
     "has", "have", "had", "is", "was", "were", "are", "will", "would", "can", "could", "may", "might", "must",
@@ -613,6 +625,8 @@ def _head(phrase: str, at: int) -> tuple[str, int]:
     words = list(re.finditer(r"\S+", phrase))
     while len(words) > 1 and words[0].group().lower() in LEADING_CONJUNCTIONS:
         words.pop(0)
+        if len(words) > 1 and words[0].group() in _FOCUS_ADVERBS and words[1].group()[:1].isupper():
+            words.pop(0)  # "And even Obama tried …"
     if not words:
         return phrase, at
     offset = words[0].start()

@@ -197,6 +197,15 @@ _PRONOUN_AFTER_APPOSITIVE = re.compile(r"[A-Z][^,.;:]{0,60},[^,.;:]{1,60},\s+(?:
 # "is"/"was" after a comma or after "there …": a verb before its subject (the name that follows); not after "he
 # said," ("The problem, he said, was Brandt": the subject is before)
 _INVERTED = re.compile(r"(?:(?<!said)(?<!says),\s*|\bthere\b[^,.;:“”\"]{0,40}?\s)(?:is|was)\s+(?=[A-Z])")
+# A person said to speak later in a sentence than its subject: "Duda said …, while Interior Minister Lou Brandt
+# wrote he had …", "… the most able candidate, Grayson argues." (the latest speaker is the next "he")
+_NAME_BEFORE_SPEECH = re.compile(
+    r"(?<![\w’'.-])([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s+(?:also\s+)?"
+    r"(?:said|says|wrote|writes|told|tells|added|adds|argued|argues|noted|notes|tweeted)\b"
+)
+_LAST_OF_A_LIST = re.compile(r"(?<!,)\s(?:and|or|&)\s+(?:[A-Z][\w.-]*(?:[’']s?|’)\s+)?$")
+# "According to Brandt, …" opening a sentence: Brandt is what the sentence reports, and the next "he"
+_ACCORDING_TO = re.compile(r"[Aa]ccording\s+to\s+([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*,")
 
 
 # A byline: "By Lou Grayson", "By Lou Grayson and Ana Pardo, Nordpress", "Lou Grayson | Nordpress".
@@ -310,6 +319,20 @@ class SpeakerResolver(InstitutionSpeakers):
                         break
         if subject is not None:
             yield subject
+        according = _ACCORDING_TO.match(text, start, end)
+        if subject is None and according:
+            person = self._person((according.group(1), according.start(1)))
+            if person is not None:
+                yield person
+        for said in _NAME_BEFORE_SPEECH.finditer(text, start, end):
+            at = said.start(1)
+            if (subject is not None and at <= subject[0]) or len(QUOTE_MARK.findall(text, start, at)) % 2:
+                continue  # the subject itself, or words inside a quote
+            if _LAST_OF_A_LIST.search(text, max(start, at - 40), at):
+                continue  # "Matthews, Alex Seitz-Wald and Reuters' Ana Pardo argued": one of several subjects
+            person = self._person((said.group(1), at))
+            if person is not None:
+                yield person
         # "Across town, knocking on doors, is Lou Grayson, …", "Yet there in the back was Grayson": the subject comes
         # after its verb, and the sentence is about that person as much as any subject before
         inverted = [start + verb.end() for verb in _INVERTED.finditer(text[start:end])]
