@@ -30,10 +30,29 @@ def speakers(text: str) -> list[str]:
             '"It is time," Brandt said.',
             ["Erik Brandt"],
         ),
+        # but the first introduced when the article wrote the surname alone for him before naming the other
+        (
+            "Karl Brandt founded the firm in 1970. Brandt still runs it.\n\n"
+            'His son, Erik Brandt, wants to sell.\n\n"It is not for sale," Brandt said.',
+            ["Karl Brandt"],
+        ),
+        # (a surname used as a modifier, "the Brandt family", is no such use)
+        (
+            "Karl Brandt founded the firm in 1970. The Brandt family still runs it.\n\n"
+            'His son, Erik Brandt, wants to sell.\n\n"It is time," Brandt said.',
+            ["Erik Brandt"],
+        ),
+        # an honorific's sex chooses between namesakes of both sexes
+        (
+            "Jane Brandt and Karl Brandt spoke at the rally.\n\n"
+            'Mrs. Brandt echoed him, saying the plan "will fail the families of this city."',
+            ["Jane Brandt"],
+        ),
     ],
 )
 def test_surname_of_namesakes(text, expected):
-    """A surname two people share is the one the article wrote in full last before it, not the first introduced."""
+    """A surname two people share is the one the article wrote in full last before it, not the first introduced,
+    unless the article wrote it alone for the first before naming the second, or an honorific tells them apart."""
     assert speakers(text) == expected
 
 
