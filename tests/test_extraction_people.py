@@ -272,6 +272,27 @@ def test_sentence_ending_inside_a_quote(text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ('Strelsau hopes to shed what Lou Grayson called "a perception problem."', ["Lou Grayson"]),
+        ('Brandt guarded the docks in what Lou Grayson, the mayor, called "hand-to-hand combat."', ["Lou Grayson"]),
+        (
+            'Karl Brandt valued it at $2 billion, which Mr. Grayson called "a disgrace," blaming the council.',
+            ["Lou Grayson"],
+        ),
+        ('Karl Brandt attacked the plan that Lou Grayson called "a gift to the city."', ["Lou Grayson"]),
+        # a speech verb's "that" stays the reporter's, and so does a pronoun after a relative
+        ('Karl Brandt claimed that Lou Grayson called it "a gift to the rich."', ["Karl Brandt"]),
+        ('Karl Brandt attacked the plan, which he called "a disgrace to the city."', ["Karl Brandt"]),
+    ],
+)
+def test_subject_of_called_in_a_relative_clause(text, expected):
+    """ "what Gilbert called '…'": a name between a relative word and "called" is its speaker, not the sentence's
+    subject (before, "called" was read as a participle of the sentence's subject)."""
+    assert speakers("Karl Brandt runs the port. Lou Grayson is its mayor.\n\n" + text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ('"Debt is crippling," said Will Doyle, a professor at the university.', ["Will Doyle"]),
         ('Will Doyle, a professor at the university, disagreed. "Debt is crippling," he said.', ["Will Doyle"]),
         # the modal before a name and a verb stays the modal

@@ -237,6 +237,11 @@ _CLAUSE_BOUNDARY = re.compile(
     r",|;|:|--|—|–|\s-\s|\b(?:that|but|while|as|when|which|who|whom)\b"
     r"|\b(?:after|before|since|because|until|although|though)(?=\s+[A-Z])"
 )
+# A name (maybe with an appositive between commas) after a relative word, right before its verb: "what Gilbert",
+# "which Mr. Trump", "that Rush Limbaugh, for one,"
+_RELATIVE_SUBJECT = re.compile(
+    r"\b(?:what|which|that|whom)\s+([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?:\s*,[^,;:]{1,80},)?)"
+)
 # Words that open a noun phrase in lower case: "the spokesman and", "a senior official then"
 _NOUN_STARTERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "another", "some", "both"}
 
@@ -544,6 +549,19 @@ def _pre_attribution(text: str, floor: int, quote_open: int, sentence: int | Non
         return _attribution(cue.group(1).lower(), found[0], found[1], floor, quote_open) if found else None
     participles = {"saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called"}
     earlier = cues[-2] if len(cues) > 1 else None
+    relative = _RELATIVE_SUBJECT.search(clause, 0, cue.start())
+    # (not a speech verb's "that": "Quill claimed that Brandt called it '…'" is Quill's, below)
+    reporting = relative and any(m.end() == len(clause[: relative.start()].rstrip()) for m in CUE.finditer(clause))
+    if (
+        cue.group(1).lower() == "called"
+        and relative
+        and not reporting
+        and relative.end() == len(clause[: cue.start()].rstrip())
+    ):
+        # "shedding what Gilbert called '…'", "at $2 billion, which Mr. Trump called '…'", "charges that Rush
+        # Limbaugh, for one, called '…'": a name between a relative and "called" is its subject, not a participle's
+        found = _first_np(text, floor + relative.start(1), floor + cue.start(), speaker=True)
+        return _attribution("called", found[0], found[1], floor, quote_open) if found else None
     if (
         cue.group(1).lower() in participles
         and earlier is not None
