@@ -658,6 +658,40 @@ def test_a_partial_quote_s_clause_ends_at_a_semicolon_before_another_quote():
     assert proposals[0].text == 'the disappearance a "very interesting and strange" case'
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            'Karl Brandt accuses the council of "leading from behind" and Lou Grayson says it is "losing the war on '
+            'rats," as the two campaign.',
+            [
+                ("Karl Brandt", 'the council of "leading from behind"'),
+                ("Lou Grayson", 'it is "losing the war on rats,"'),
+            ],
+        ),
+        (
+            'Brandt said he would make the harbour "glow in the dark," and Grayson vowed to "bomb the hell" out of '
+            "rats.",
+            [
+                ("Karl Brandt", 'he would make the harbour "glow in the dark,"'),
+                ("Lou Grayson", 'to "bomb the hell" out of'),
+            ],
+        ),
+        # a second verb with no subject of its own is still the first one's
+        (
+            'Brandt called the plan "a disgrace" and said it would "ruin the harbour for good."',
+            [("Karl Brandt", 'the plan "a disgrace" and said it would "ruin the harbour for good."')],
+        ),
+    ],
+)
+def test_a_clause_joined_by_and_with_a_named_subject_is_its_own_statement(sentence, expected):
+    """'Brandt accuses … of "…" and Grayson says it is "…"': each partial quote is its own subject's (before, the
+    first ran to the end of the sentence and took the second quote for its own)."""
+    text = f"Karl Brandt runs the port. Lou Grayson is its mayor. {sentence}"
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.speaker.name, p.text[: len(t)]) for p, (_, t) in zip(proposals, expected, strict=True)] == expected
+
+
 def test_a_quote_interrupted_by_its_attribution_without_commas_is_one_statement():
     """'"We stand ready" tweeted Brandt "to provide whatever help we can."': one statement of Brandt's in two
     fragments (the second, opening in lower case, was lost)."""

@@ -429,6 +429,16 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
     semicolon = text.find(";", unit.last.close_end, s_end)
     if semicolon >= 0 and any(semicolon < span.open_mark < s_end for span in spans):
         s_end = semicolon  # 'Smith called it an "interesting" case; Miller said "…"': the clause ends at the semicolon
+    # 'Cruz accuses Obama of "leading from behind" and Trump says he is "losing …"': a clause joined by "and", "but"
+    # or "while" whose own named subject attributes the next quote ends this quote's sentence, and starts that one's
+    later = [span for span in spans if unit.last.close_end <= span.open_mark < s_end]
+    joined = _joined_clause(text, unit.last.close_end, later[0].open_mark) if later else None
+    if joined is not None:
+        s_end = joined.start()
+    earlier = [span for span in spans if s_start <= span.close_end <= unit.first.open_mark]
+    joined = _joined_clause(text, earlier[-1].close_end, unit.first.open_mark) if earlier else None
+    if joined is not None:
+        s_start = joined.end()
     according = _according_to(text, s_start, unit.first.open_mark, s_end)
     if according is not None:
         return _Item(unit.first.open_mark, "paraphrase", [according[1]], according[0], True, [unit])
@@ -475,6 +485,20 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
         return None
     content = _trim_end(text, *_strip(text, content_start, s_end))
     return _Item(unit.first.open_mark, "paraphrase", [content], attribution, True, [unit])
+
+
+_JOINING = re.compile(r"(?:,\s*|\s+)(?:and|but|while|whereas)\s+(?=[A-Z])")
+
+
+def _joined_clause(text: str, start: int, quote_open: int) -> re.Match | None:
+    """The conjunction before a clause with a named subject of its own and a cue, leading into the quote at
+    `quote_open` (' and Trump says he is "…"'), else None."""
+    attribution = pre_attribution(text, start, quote_open)
+    if attribution is None or attribution.kind != "name":
+        return None
+    at = attribution.mention_start
+    joins = [m for m in _JOINING.finditer(text, start, at + 1) if m.end() == at]
+    return joins[-1] if joins else None
 
 
 def _according_to(text: str, start: int, quote_open: int, end: int) -> tuple[Attribution, tuple[int, int]] | None:
