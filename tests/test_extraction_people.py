@@ -293,6 +293,25 @@ def test_subject_of_called_in_a_relative_clause(text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        (
+            'Karl Brandt\'s remarks about the judge were "the textbook definition of racism," Mr. Grayson said.',
+            ["Lou Grayson"],
+        ),
+        ('Brandt cannot say that "from his perspective," Grayson added.', ["Lou Grayson"]),
+        ('Brandt said the plan was "a disaster for the harbour," said Grayson.', ["Lou Grayson"]),
+        # a participle after the quote has no subject of its own: the sentence's
+        ('Brandt called the plan "a disaster for the harbour," adding that it would fail.', ["Karl Brandt"]),
+    ],
+)
+def test_a_cue_right_after_a_partial_quote_takes_the_sentence(text, expected):
+    """ "Trump's remarks were "…," Mr. Ryan said": a named speaker right after a partial quote, ending the sentence,
+    reports the whole clause before it (before, the clause's own subject or noun of speech was the speaker)."""
+    assert speakers("Karl Brandt runs the port. Lou Grayson is its mayor.\n\n" + text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ('"Debt is crippling," said Will Doyle, a professor at the university.', ["Will Doyle"]),
         ('Will Doyle, a professor at the university, disagreed. "Debt is crippling," he said.', ["Will Doyle"]),
         # the modal before a name and a verb stays the modal

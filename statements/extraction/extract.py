@@ -442,6 +442,19 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
     according = _according_to(text, s_start, unit.first.open_mark, s_end)
     if according is not None:
         return _Item(unit.first.open_mark, "paraphrase", [according[1]], according[0], True, [unit])
+    if (
+        unit.pre is not None
+        and unit.post is not None
+        and unit.post.kind in _TRAILING_KINDS
+        and text[unit.last.start : unit.last.end].rstrip().endswith(",")
+        and word_count(text[unit.post.end : s_end]) <= 4
+        and _right_after(text, unit.last.close_end, unit.post)
+        and not any(unit.post.end <= span.open_mark < s_end for span in spans)
+    ):
+        # 'Trump's remarks were "the textbook definition …," Mr. Ryan said', 'Comey cannot say that "…,"
+        # Lewandowski added': a cue with its own subject after the quote reports the whole clause before it
+        content = _strip(text, s_start, unit.post.start)
+        return _Item(unit.first.open_mark, "paraphrase", [_trim_end(text, *content)], unit.post, True, [unit])
     if unit.pre is not None:
         # the reported content starts after the sentence's first speech verb (and its "that")
         first_cue = SPEECH_CUE.search(text, s_start, unit.first.open_mark) or CUE.search(
@@ -488,6 +501,18 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
 
 
 _JOINING = re.compile(r"(?:,\s*|\s+)(?:and|but|while|whereas)\s+(?=[A-Z])")
+
+
+_TRAILING_KINDS = {"name", "pronoun"}
+
+
+def _right_after(text: str, close_end: int, post: Attribution) -> bool:
+    """Is the attribution written right after the quote: ', Mr. Ryan said', ', said Mr. Ryan', ', he added'?"""
+    mention_end = post.mention_start + len(post.mention)
+    before, after = text[close_end : post.mention_start], text[mention_end:]
+    if word_count(before) == 0:
+        return re.match(r"[\s,]*(?:\w+ly\s+)?" + re.escape(post.cue) + r"\b", after) is not None
+    return word_count(before) == 1 and post.cue in before
 
 
 def _joined_clause(text: str, start: int, quote_open: int) -> re.Match | None:
