@@ -205,6 +205,14 @@ def test_cue_in_a_relative_clause(text, expected):
         ),
         # a first name ending in "-ed" stays one
         ('Ted Brandt spoke.\n\n"There is evidence of fraud," Brandt said.', ["Ted Brandt"]),
+        # a sentence-opening adverb is no first name either, but "Kelly" and "Sally" are
+        (
+            'Karl Brandt led the party. Interestingly Brandt, a wealthy man, became its voice.\n\n"We must be careful '
+            'with initiatives," Brandt said.',
+            ["Karl Brandt"],
+        ),
+        ('Kelly Brandt spoke.\n\n"There is evidence of fraud," Brandt said.', ["Kelly Brandt"]),
+        ('Sally Brandt spoke.\n\n"There is evidence of fraud," Brandt said.', ["Sally Brandt"]),
     ],
 )
 def test_inverted_speech_verb(text, expected):

@@ -451,6 +451,10 @@ APPOSITIVE_ENDS = ["of", "to", "for", "at", "in", "on", "from", "with", "by", "a
     "which", "that", "whom"]  # fmt: skip
 
 
+# Endings of adverbs that may open a sentence before a surname, and of no first name ("Sally", "Kelly" end otherwise)
+_ADVERB_ENDINGS = ("ingly", "edly", "ously", "ately", "ently", "antly", "ably", "ibly", "ically", "ively", "fully")
+
+
 class ArticlePeople:
     """Full names mentioned in one article, for resolving "Peskov", "Mr. Lin" or "the Kremlin spokesman"."""
 
@@ -578,6 +582,7 @@ class ArticlePeople:
             words = normalise(person.name).split()
             if len(words) != 2 or not (
                 words[0].endswith("ing")
+                or words[0].endswith(_ADVERB_ENDINGS)  # "Interestingly Blocher, a wealthy industrialist, …"
                 or words[0] in NOT_NAME_WORDS | {"another"}
                 or (words[0].endswith("ed") and (self._lower_case_word(words[0]) or words[0] in _CUE_VERBS))
             ):
