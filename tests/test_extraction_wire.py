@@ -346,6 +346,8 @@ def test_a_place_s_possessive_before_a_surname_with_its_particle(attribution):
         "said the UK's Foreign Secretary, Karl Brandt.",
         "said Ruritania's foreign minister, Karl Brandt, on Monday.",
         "according to the ministry's spokesman, Karl Brandt.",
+        # a body's name with a comma of its own before the possessive
+        "said University of Nordland, Strelsau's chancellor, Karl Brandt.",
     ],
 )
 def test_a_description_s_appositive_name_after_an_inverted_cue(attribution):
@@ -368,6 +370,16 @@ def test_words_attributed_to_someone_are_theirs(attribution, expected):
     """ "words attributed to X", "a statement attributed to the ministry": X speaks, not the person last named."""
     text = f"Lou Grayson spoke on Monday. {attribution}"
     assert speakers(text) == [expected]
+
+
+def test_a_person_s_appositive_ending_in_a_body_s_name_stays_the_person_s():
+    """ "said Robert McDonough, a senior executive at Carrier's parent company, United Technologies": the
+    company at the end of the appositive is no speaker."""
+    text = (
+        '"We have to look around the corner," said Karl Brandt, a senior executive at Nordair\'s parent company, '
+        "United Turbines."
+    )
+    assert speakers(text) == ["Karl Brandt"]
 
 
 def test_a_statement_attributed_to_an_institution_is_the_institution_s():

@@ -318,6 +318,12 @@ def _capitalised_run(phrase: str) -> bool:
     return all(w[:1].isupper() or w in {"of", "for", "and", "the"} for w in phrase.split())
 
 
+_POSSESSIVE_ROLE_NAME = re.compile(
+    r"^\s*(?:the\s+)?([A-Z][^,;:]*),\s*[A-Z][^,;:]*[’']s\s+(?:[a-z-]+\s+){0,2}[a-z-]+\s*,\s*"
+    r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){1,3})\s*[.,]?\s*$"
+)
+
+
 def _np_after(text: str, start: int, end: int) -> tuple[str, int] | None:
     document = _DOCUMENT_BY.match(text, start, end)
     if document:
@@ -330,6 +336,15 @@ def _np_after(text: str, start: int, end: int) -> tuple[str, int] | None:
     posts_then_name = _name_after_posts(segment)
     if posts_then_name:
         return posts_then_name[0], start + posts_then_name[1]
+    # "…," said University of Nordland, Strelsau's chancellor, Pradeep Khosla: a possessive role's name at the end,
+    # after a body's name with a comma of its own
+    role_name = _POSSESSIVE_ROLE_NAME.match(segment)
+    if (
+        role_name
+        and not any(_names_person(clean_tokens(strip_title(run[2])[1])) for run in name_runs(role_name.group(1)))
+        and _names_person(clean_tokens(strip_title(role_name.group(2).split())[1]))
+    ):
+        return role_name.group(2), start + role_name.start(2)
     # "…," said the Nordland State Department's spokesman, Karl Brandt: a description's appositive name
     appositive = _first_np(text, start, end, speaker=True)
     if appositive and appositive[1] > start + lead + len(phrase):
