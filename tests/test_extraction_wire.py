@@ -372,6 +372,21 @@ def test_words_attributed_to_someone_are_theirs(attribution, expected):
     assert speakers(text) == [expected]
 
 
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        'He said, in remarks published by Nordpress in February, "no virus has spread like this one."',
+        'He said, in an interview, "no virus has spread like this one."',
+        'He said in a statement, "No virus has spread like this one."',
+    ],
+)
+def test_a_noun_of_speech_after_in_is_no_cue_of_its_own(attribution):
+    """ "He said, in remarks published by CNN, "…"": "remarks" after "in" says how he said it; the speaker is the
+    subject of "said" (before, "in" was taken for a description)."""
+    text = f'Karl Brandt, a former director of the agency, called it "unprecedented." {attribution}'
+    assert speakers(text) == ["Karl Brandt", "Karl Brandt"]
+
+
 def test_a_person_s_appositive_ending_in_a_body_s_name_stays_the_person_s():
     """ "said Robert McDonough, a senior executive at Carrier's parent company, United Technologies": the
     company at the end of the appositive is no speaker."""

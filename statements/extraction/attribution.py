@@ -308,6 +308,9 @@ _DOCUMENT_BY = re.compile(
 )
 
 
+_IN_REMARKS = re.compile(r"\bin\s+(?:(?:a|an|the|his|her|their|its)\s+)?(?:[a-z]+\s+)?$")
+
+
 # "said Nordland Rural Electric Cooperative Association’s Senior Vice President for Government Relations Lou Finkel":
 # an employer and a title in capitals may run longer than other noun phrases after a cue
 MAX_TITLED_NP_WORDS = 16
@@ -553,6 +556,9 @@ def _pre_attribution(text: str, floor: int, quote_open: int, sentence: int | Non
     # a verb whose object is the quote must come right before it: 'Brandt offered "condolences …"', not 'Brandt
     # offered to help, calling it "…"'
     cues = [m for m in CUE.finditer(clause) if m.group(1).lower() not in OBJECT_WORDS or not clause[m.end() :].strip()]
+    if len(cues) > 1 and _IN_REMARKS.search(clause, 0, cues[-1].start()):
+        # 'He said, in remarks published by CNN, "…"': the noun after "in" is an adverbial of the verb before it
+        cues.pop()
     if not cues:
         return None
     cue = cues[-1]
