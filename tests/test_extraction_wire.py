@@ -387,6 +387,16 @@ def test_a_noun_of_speech_after_in_is_no_cue_of_its_own(attribution):
     assert speakers(text) == ["Karl Brandt", "Karl Brandt"]
 
 
+def test_the_one_who_asks_says_the_quote_after_a_passive_asked_by():
+    """ "Sanders was asked by host Bill Maher, who …, "…"": the host asks the question, not Sanders (a cue in the
+    host's relative clause gave it to the subject)."""
+    text = (
+        "Karl Brandt ran for office. Brandt was asked by host Lou Grayson, who backs Brandt but has dismissed the "
+        'story, "Now, you said you were tired of hearing about it, has it not moved?"\n\nBrandt responded, "It has."'
+    )
+    assert speakers(text) == ["Lou Grayson", "Karl Brandt"]
+
+
 def test_a_person_s_appositive_ending_in_a_body_s_name_stays_the_person_s():
     """ "said Robert McDonough, a senior executive at Carrier's parent company, United Technologies": the
     company at the end of the appositive is no speaker."""

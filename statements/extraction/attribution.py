@@ -308,6 +308,7 @@ _DOCUMENT_BY = re.compile(
 )
 
 
+_ASKED_BY = re.compile(r"\b(?:was|were|is|are|been|being)\s+asked\s+by\s+")
 _IN_REMARKS = re.compile(r"\bin\s+(?:(?:a|an|the|his|her|their|its)\s+)?(?:[a-z]+\s+)?$")
 
 
@@ -546,6 +547,11 @@ def _pre_attribution(text: str, floor: int, quote_open: int, sentence: int | Non
     if quoted and word_count(clause[quoted.end() :]) <= 3:
         # "TASS quoted Peskov as saying: '…'", "TASS cited Peskov as saying": the outlet is not the speaker
         return _attribution("quoted", _trim_np(quoted.group(1)), floor + quoted.start(1), floor, quote_open)
+    asked = _ASKED_BY.search(clause)
+    if asked and not CUE.search(clause, asked.end(), asked.end() + 1) and not _has_sentence_end(clause[asked.end() :]):
+        # "Sanders was asked by host Bill Maher, who …, '…'": the one who asks says the quote
+        found = _np_after(text, floor + asked.end(), quote_open)
+        return _attribution("asked", found[0], found[1], floor, quote_open) if found else None
     issued = _STATEMENT_FROM.search(clause) or _ISSUED_STATEMENT.search(clause)
     if issued and not CUE.search(clause, issued.end()):
         if issued.re is _STATEMENT_FROM:
