@@ -387,6 +387,19 @@ def test_a_noun_of_speech_after_in_is_no_cue_of_its_own(attribution):
     assert speakers(text) == ["Karl Brandt", "Karl Brandt"]
 
 
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        '"We know better than they do," state Sen. Karl Brandt (D) said about halfway through.',
+        '"We know better than they do," retired Gen. Karl Brandt said.',
+    ],
+)
+def test_a_word_before_a_title_opens_the_name_after_a_quote(attribution):
+    """ "…," state Sen. Jason Holsman (D) said: "state" before a title opens the speaker's name (before, a lower-case
+    word after the quote meant the sentence went on)."""
+    assert speakers(f"Lou Grayson spoke first. {attribution}") == ["Karl Brandt"]
+
+
 def test_the_one_who_asks_says_the_quote_after_a_passive_asked_by():
     """ "Sanders was asked by host Bill Maher, who …, "…"": the host asks the question, not Sanders (a cue in the
     host's relative clause gave it to the subject)."""
