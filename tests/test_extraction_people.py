@@ -101,6 +101,13 @@ def test_lone_first_names(text, expected):
             'the thought. "It cannot happen," he told the paper.',
             ["Lou Grayson"],
         ),
+        # "executive", "entrepreneur", "resident" are roles too, and "Concord", "Billionaire" no first names
+        (
+            '"It is time," said Idaho nutritional-supplement executive Lou Grayson, who backed the senator.',
+            ["Lou Grayson"],
+        ),
+        ('"He is an embarrassment," said Concord resident Lou Grayson.', ["Lou Grayson"]),
+        ('Billionaire entrepreneur Lou Grayson said, "I am proud of the party."', ["Lou Grayson"]),
         # a relative after the possessor: the relative is the speaker, and the later "she"
         (
             "Tony Brandt was a spy.\n\nBrandt's wife Jonna Brandt wrote a book. "
