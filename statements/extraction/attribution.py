@@ -782,6 +782,8 @@ _NOT_AGENT_NOUNS = {
 def _is_role_noun(word: str) -> bool:
     """A role ("consultant", "aide"), any agent noun ("Florida developer Mel Sembler", "Ohio investor Ana Pardo") or a
     relative ("Brandt's wife Jonna Brandt")."""
+    if word.startswith("co-") and len(word) > 3:
+        word = word[3:]  # "Blaze co-host Stu Burguiere", "co-founder"
     return (
         word in ROLE_NOUNS
         or word in RELATION_NOUNS
