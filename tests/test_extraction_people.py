@@ -108,6 +108,8 @@ def test_lone_first_names(text, expected):
         ),
         ('"He is an embarrassment," said Concord resident Lou Grayson.', ["Lou Grayson"]),
         ('Billionaire entrepreneur Lou Grayson said, "I am proud of the party."', ["Lou Grayson"]),
+        # a party's member after a word in lower case, as a committee's ranking member is written
+        ('"They are sore losers," said Oversight ranking Democrat Lou Grayson (D-Md.).', ["Lou Grayson"]),
         # and a role with "co-"
         ('"Imagine them both on one stage," mused Blaze co-host Lou Grayson.', ["Lou Grayson"]),
         # a relative after the possessor: the relative is the speaker, and the later "she"

@@ -787,6 +787,7 @@ def _is_role_noun(word: str) -> bool:
     return (
         word in ROLE_NOUNS
         or word in RELATION_NOUNS
+        or word in {"democrat", "republican"}  # "Oversight ranking Democrat Elijah Cummings"
         or (len(word) > 4 and word.endswith(("er", "or", "ist")) and word not in _NOT_AGENT_NOUNS)
     )
 
