@@ -317,6 +317,11 @@ def test_subject_of_called_in_a_relative_clause(text, expected):
             ["Lou Grayson"],
         ),
         ('Brandt cannot say that "from his perspective," Grayson added.', ["Lou Grayson"]),
+        # also when a participle of the same speaker goes on, with a quote of its own
+        (
+            'Brandt cannot say that "from his perspective," Grayson added, saying it should be "up to the council."',
+            ["Lou Grayson", "Lou Grayson"],
+        ),
         ('Brandt said the plan was "a disaster for the harbour," said Grayson.', ["Lou Grayson"]),
         # a participle after the quote has no subject of its own: the sentence's
         ('Brandt called the plan "a disaster for the harbour," adding that it would fail.', ["Karl Brandt"]),

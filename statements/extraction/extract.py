@@ -447,9 +447,8 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
         and unit.post is not None
         and unit.post.kind in _TRAILING_KINDS
         and text[unit.last.start : unit.last.end].rstrip().endswith(",")
-        and word_count(text[unit.post.end : s_end]) <= 4
         and _right_after(text, unit.last.close_end, unit.post)
-        and not any(unit.post.end <= span.open_mark < s_end for span in spans)
+        and _ends_the_sentence(text, unit.post, s_end, spans)
     ):
         # 'Trump's remarks were "the textbook definition …," Mr. Ryan said', 'Comey cannot say that "…,"
         # Lewandowski added': a cue with its own subject after the quote reports the whole clause before it
@@ -504,6 +503,16 @@ _JOINING = re.compile(r"(?:,\s*|\s+)(?:and|but|while|whereas)\s+(?=[A-Z])")
 
 
 _TRAILING_KINDS = {"name", "pronoun"}
+
+
+def _ends_the_sentence(text: str, post: Attribution, s_end: int, spans: list[QuoteSpan]) -> bool:
+    """Does the attribution after a quote end its sentence, but for an adverbial or a participle of the same speaker
+    (', Lewandowski added, saying it should be "…"')?"""
+    if word_count(text[post.end : s_end]) <= 4 and not any(post.end <= span.open_mark < s_end for span in spans):
+        return True
+    cue = re.compile(rf"\b{re.escape(post.cue)}\b").search(text, post.mention_start, s_end)
+    participle = r"\s*,\s*(?:adding|saying|noting|arguing|calling|insisting)\b"
+    return cue is not None and re.match(participle, text[cue.end() : s_end]) is not None
 
 
 def _right_after(text: str, close_end: int, post: Attribution) -> bool:
