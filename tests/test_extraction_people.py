@@ -30,10 +30,29 @@ def speakers(text: str) -> list[str]:
             '"It is time," Brandt said.',
             ["Erik Brandt"],
         ),
+        # but the first introduced when the article wrote the surname alone for him before naming the other
+        (
+            "Karl Brandt founded the firm in 1970. Brandt still runs it.\n\n"
+            'His son, Erik Brandt, wants to sell.\n\n"It is not for sale," Brandt said.',
+            ["Karl Brandt"],
+        ),
+        # (a surname used as a modifier, "the Brandt family", is no such use)
+        (
+            "Karl Brandt founded the firm in 1970. The Brandt family still runs it.\n\n"
+            'His son, Erik Brandt, wants to sell.\n\n"It is time," Brandt said.',
+            ["Erik Brandt"],
+        ),
+        # an honorific's sex chooses between namesakes of both sexes
+        (
+            "Jane Brandt and Karl Brandt spoke at the rally.\n\n"
+            'Mrs. Brandt echoed him, saying the plan "will fail the families of this city."',
+            ["Jane Brandt"],
+        ),
     ],
 )
 def test_surname_of_namesakes(text, expected):
-    """A surname two people share is the one the article wrote in full last before it, not the first introduced."""
+    """A surname two people share is the one the article wrote in full last before it, not the first introduced,
+    unless the article wrote it alone for the first before naming the second, or an honorific tells them apart."""
     assert speakers(text) == expected
 
 
@@ -82,6 +101,17 @@ def test_lone_first_names(text, expected):
             'the thought. "It cannot happen," he told the paper.',
             ["Lou Grayson"],
         ),
+        # "executive", "entrepreneur", "resident" are roles too, and "Concord", "Billionaire" no first names
+        (
+            '"It is time," said Idaho nutritional-supplement executive Lou Grayson, who backed the senator.',
+            ["Lou Grayson"],
+        ),
+        ('"He is an embarrassment," said Concord resident Lou Grayson.', ["Lou Grayson"]),
+        ('Billionaire entrepreneur Lou Grayson said, "I am proud of the party."', ["Lou Grayson"]),
+        # a party's member after a word in lower case, as a committee's ranking member is written
+        ('"They are sore losers," said Oversight ranking Democrat Lou Grayson (D-Md.).', ["Lou Grayson"]),
+        # and a role with "co-"
+        ('"Imagine them both on one stage," mused Blaze co-host Lou Grayson.', ["Lou Grayson"]),
         # a relative after the possessor: the relative is the speaker, and the later "she"
         (
             "Tony Brandt was a spy.\n\nBrandt's wife Jonna Brandt wrote a book. "
@@ -186,6 +216,14 @@ def test_cue_in_a_relative_clause(text, expected):
         ),
         # a first name ending in "-ed" stays one
         ('Ted Brandt spoke.\n\n"There is evidence of fraud," Brandt said.', ["Ted Brandt"]),
+        # a sentence-opening adverb is no first name either, but "Kelly" and "Sally" are
+        (
+            'Karl Brandt led the party. Interestingly Brandt, a wealthy man, became its voice.\n\n"We must be careful '
+            'with initiatives," Brandt said.',
+            ["Karl Brandt"],
+        ),
+        ('Kelly Brandt spoke.\n\n"There is evidence of fraud," Brandt said.', ["Kelly Brandt"]),
+        ('Sally Brandt spoke.\n\n"There is evidence of fraud," Brandt said.', ["Sally Brandt"]),
     ],
 )
 def test_inverted_speech_verb(text, expected):
@@ -248,6 +286,51 @@ def mixed(text: str) -> list[tuple[str, str]]:
 def test_sentence_ending_inside_a_quote(text, expected):
     """A partial quote ending in a full stop ends its sentence when the next sentence has a quote of its own."""
     assert mixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Strelsau hopes to shed what Lou Grayson called "a perception problem."', ["Lou Grayson"]),
+        ('Brandt guarded the docks in what Lou Grayson, the mayor, called "hand-to-hand combat."', ["Lou Grayson"]),
+        (
+            'Karl Brandt valued it at $2 billion, which Mr. Grayson called "a disgrace," blaming the council.',
+            ["Lou Grayson"],
+        ),
+        ('Karl Brandt attacked the plan that Lou Grayson called "a gift to the city."', ["Lou Grayson"]),
+        # a speech verb's "that" stays the reporter's, and so does a pronoun after a relative
+        ('Karl Brandt claimed that Lou Grayson called it "a gift to the rich."', ["Karl Brandt"]),
+        ('Karl Brandt attacked the plan, which he called "a disgrace to the city."', ["Karl Brandt"]),
+    ],
+)
+def test_subject_of_called_in_a_relative_clause(text, expected):
+    """ "what Gilbert called '…'": a name between a relative word and "called" is its speaker, not the sentence's
+    subject (before, "called" was read as a participle of the sentence's subject)."""
+    assert speakers("Karl Brandt runs the port. Lou Grayson is its mayor.\n\n" + text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'Karl Brandt\'s remarks about the judge were "the textbook definition of racism," Mr. Grayson said.',
+            ["Lou Grayson"],
+        ),
+        ('Brandt cannot say that "from his perspective," Grayson added.', ["Lou Grayson"]),
+        # also when a participle of the same speaker goes on, with a quote of its own
+        (
+            'Brandt cannot say that "from his perspective," Grayson added, saying it should be "up to the council."',
+            ["Lou Grayson", "Lou Grayson"],
+        ),
+        ('Brandt said the plan was "a disaster for the harbour," said Grayson.', ["Lou Grayson"]),
+        # a participle after the quote has no subject of its own: the sentence's
+        ('Brandt called the plan "a disaster for the harbour," adding that it would fail.', ["Karl Brandt"]),
+    ],
+)
+def test_a_cue_right_after_a_partial_quote_takes_the_sentence(text, expected):
+    """ "Trump's remarks were "…," Mr. Ryan said": a named speaker right after a partial quote, ending the sentence,
+    reports the whole clause before it (before, the clause's own subject or noun of speech was the speaker)."""
+    assert speakers("Karl Brandt runs the port. Lou Grayson is its mayor.\n\n" + text) == expected
 
 
 @pytest.mark.parametrize(

@@ -346,6 +346,8 @@ def test_a_place_s_possessive_before_a_surname_with_its_particle(attribution):
         "said the UK's Foreign Secretary, Karl Brandt.",
         "said Ruritania's foreign minister, Karl Brandt, on Monday.",
         "according to the ministry's spokesman, Karl Brandt.",
+        # a body's name with a comma of its own before the possessive
+        "said University of Nordland, Strelsau's chancellor, Karl Brandt.",
     ],
 )
 def test_a_description_s_appositive_name_after_an_inverted_cue(attribution):
@@ -368,6 +370,54 @@ def test_words_attributed_to_someone_are_theirs(attribution, expected):
     """ "words attributed to X", "a statement attributed to the ministry": X speaks, not the person last named."""
     text = f"Lou Grayson spoke on Monday. {attribution}"
     assert speakers(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        'He said, in remarks published by Nordpress in February, "no virus has spread like this one."',
+        'He said, in an interview, "no virus has spread like this one."',
+        'He said in a statement, "No virus has spread like this one."',
+    ],
+)
+def test_a_noun_of_speech_after_in_is_no_cue_of_its_own(attribution):
+    """ "He said, in remarks published by CNN, "…"": "remarks" after "in" says how he said it; the speaker is the
+    subject of "said" (before, "in" was taken for a description)."""
+    text = f'Karl Brandt, a former director of the agency, called it "unprecedented." {attribution}'
+    assert speakers(text) == ["Karl Brandt", "Karl Brandt"]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        '"We know better than they do," state Sen. Karl Brandt (D) said about halfway through.',
+        '"We know better than they do," retired Gen. Karl Brandt said.',
+    ],
+)
+def test_a_word_before_a_title_opens_the_name_after_a_quote(attribution):
+    """ "…," state Sen. Jason Holsman (D) said: "state" before a title opens the speaker's name (before, a lower-case
+    word after the quote meant the sentence went on)."""
+    assert speakers(f"Lou Grayson spoke first. {attribution}") == ["Karl Brandt"]
+
+
+def test_the_one_who_asks_says_the_quote_after_a_passive_asked_by():
+    """ "Sanders was asked by host Bill Maher, who …, "…"": the host asks the question, not Sanders (a cue in the
+    host's relative clause gave it to the subject)."""
+    text = (
+        "Karl Brandt ran for office. Brandt was asked by host Lou Grayson, who backs Brandt but has dismissed the "
+        'story, "Now, you said you were tired of hearing about it, has it not moved?"\n\nBrandt responded, "It has."'
+    )
+    assert speakers(text) == ["Lou Grayson", "Karl Brandt"]
+
+
+def test_a_person_s_appositive_ending_in_a_body_s_name_stays_the_person_s():
+    """ "said Robert McDonough, a senior executive at Carrier's parent company, United Technologies": the
+    company at the end of the appositive is no speaker."""
+    text = (
+        '"We have to look around the corner," said Karl Brandt, a senior executive at Nordair\'s parent company, '
+        "United Turbines."
+    )
+    assert speakers(text) == ["Karl Brandt"]
 
 
 def test_a_statement_attributed_to_an_institution_is_the_institution_s():
@@ -656,6 +706,40 @@ def test_a_partial_quote_s_clause_ends_at_a_semicolon_before_another_quote():
     proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
     assert [(p.kind, p.speaker.name) for p in proposals] == [("paraphrase", "Karl Brandt"), ("direct", "Lou Grayson")]
     assert proposals[0].text == 'the disappearance a "very interesting and strange" case'
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            'Karl Brandt accuses the council of "leading from behind" and Lou Grayson says it is "losing the war on '
+            'rats," as the two campaign.',
+            [
+                ("Karl Brandt", 'the council of "leading from behind"'),
+                ("Lou Grayson", 'it is "losing the war on rats,"'),
+            ],
+        ),
+        (
+            'Brandt said he would make the harbour "glow in the dark," and Grayson vowed to "bomb the hell" out of '
+            "rats.",
+            [
+                ("Karl Brandt", 'he would make the harbour "glow in the dark,"'),
+                ("Lou Grayson", 'to "bomb the hell" out of'),
+            ],
+        ),
+        # a second verb with no subject of its own is still the first one's
+        (
+            'Brandt called the plan "a disgrace" and said it would "ruin the harbour for good."',
+            [("Karl Brandt", 'the plan "a disgrace" and said it would "ruin the harbour for good."')],
+        ),
+    ],
+)
+def test_a_clause_joined_by_and_with_a_named_subject_is_its_own_statement(sentence, expected):
+    """'Brandt accuses … of "…" and Grayson says it is "…"': each partial quote is its own subject's (before, the
+    first ran to the end of the sentence and took the second quote for its own)."""
+    text = f"Karl Brandt runs the port. Lou Grayson is its mayor. {sentence}"
+    proposals = [p for p in extract(text, published=DAY).proposals if p.has_quote]
+    assert [(p.speaker.name, p.text[: len(t)]) for p, (_, t) in zip(proposals, expected, strict=True)] == expected
 
 
 def test_a_quote_interrupted_by_its_attribution_without_commas_is_one_statement():

@@ -240,6 +240,11 @@ _CLAUSE_BOUNDARY = re.compile(
     r",|;|:|--|—|–|\s-\s|\b(?:that|but|while|as|when|which|who|whom)\b"
     r"|\b(?:after|before|since|because|until|although|though)(?=\s+[A-Z])"
 )
+# A name (maybe with an appositive between commas) after a relative word, right before its verb: "what Gilbert",
+# "which Mr. Trump", "that Rush Limbaugh, for one,"
+_RELATIVE_SUBJECT = re.compile(
+    r"\b(?:what|which|that|whom)\s+([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?:\s*,[^,;:]{1,80},)?)"
+)
 # Words that open a noun phrase in lower case: "the spokesman and", "a senior official then"
 _NOUN_STARTERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "another", "some", "both"}
 
@@ -306,6 +311,9 @@ _DOCUMENT_BY = re.compile(
 )
 
 
+_ASKED_BY = re.compile(r"\b(?:was|were|is|are|been|being)\s+asked\s+by\s+")
+
+
 # "said Nordland Rural Electric Cooperative Association’s Senior Vice President for Government Relations Lou Finkel":
 # an employer and a title in capitals may run longer than other noun phrases after a cue
 MAX_TITLED_NP_WORDS = 16
@@ -314,6 +322,12 @@ MAX_TITLED_NP_WORDS = 16
 def _capitalised_run(phrase: str) -> bool:
     """Every word capitalised but "of", "for", "and", "the": an employer's name, a title and a name."""
     return all(w[:1].isupper() or w in {"of", "for", "and", "the"} for w in phrase.split())
+
+
+_POSSESSIVE_ROLE_NAME = re.compile(
+    r"^\s*(?:the\s+)?([A-Z][^,;:]*),\s*[A-Z][^,;:]*[’']s\s+(?:[a-z-]+\s+){0,2}[a-z-]+\s*,\s*"
+    r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){1,3})\s*[.,]?\s*$"
+)
 
 
 def _np_after(text: str, start: int, end: int) -> tuple[str, int] | None:
@@ -328,6 +342,15 @@ def _np_after(text: str, start: int, end: int) -> tuple[str, int] | None:
     posts_then_name = _name_after_posts(segment)
     if posts_then_name:
         return posts_then_name[0], start + posts_then_name[1]
+    # "…," said University of Nordland, Strelsau's chancellor, Pradeep Khosla: a possessive role's name at the end,
+    # after a body's name with a comma of its own
+    role_name = _POSSESSIVE_ROLE_NAME.match(segment)
+    if (
+        role_name
+        and not any(_names_person(clean_tokens(strip_title(run[2])[1])) for run in name_runs(role_name.group(1)))
+        and _names_person(clean_tokens(strip_title(role_name.group(2).split())[1]))
+    ):
+        return role_name.group(2), start + role_name.start(2)
     # "…," said the Nordland State Department's spokesman, Karl Brandt: a description's appositive name
     appositive = _first_np(text, start, end, speaker=True)
     if appositive and appositive[1] > start + lead + len(phrase):
@@ -407,6 +430,16 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     return _given_name(text, _post_attribution(text, start, limit))
 
 
+def _before_a_title(body: str) -> bool:
+    """ "state Sen. Karl Brandt (D) said", "retired Gen. Lou Grayson said": a lower-case word before a title and a
+    name opens the speaker's noun phrase."""
+    words = body.split()
+    return len(words) >= 3 and words[0] in _BEFORE_TITLES and is_title(words[1]) and words[2][:1].isupper()
+
+
+_BEFORE_TITLES = {"state", "retired", "acting", "incoming", "outgoing", "freshman", "veteran", "longtime", "then"}
+
+
 def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     clause = text[start:limit]
     lead = re.match(r"[\s,—–\-]*", clause).end()
@@ -433,6 +466,7 @@ def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
         and cue.start() > 0
         and first.group().islower()
         and first.group() not in POST_STARTERS
+        and not _before_a_title(body)
         and not JOINED_PARTICLE.match(body)
         and not _role_then_name(before)
     ):
@@ -529,6 +563,11 @@ def _pre_attribution(text: str, floor: int, quote_open: int, sentence: int | Non
     if quoted and word_count(clause[quoted.end() :]) <= 3:
         # "TASS quoted Peskov as saying: '…'", "TASS cited Peskov as saying": the outlet is not the speaker
         return _attribution("quoted", _trim_np(quoted.group(1)), floor + quoted.start(1), floor, quote_open)
+    asked = _ASKED_BY.search(clause)
+    if asked and not CUE.search(clause, asked.end(), asked.end() + 1) and not _has_sentence_end(clause[asked.end() :]):
+        # "Sanders was asked by host Bill Maher, who …, '…'": the one who asks says the quote
+        found = _np_after(text, floor + asked.end(), quote_open)
+        return _attribution("asked", found[0], found[1], floor, quote_open) if found else None
     issued = _STATEMENT_FROM.search(clause) or _ISSUED_STATEMENT.search(clause)
     if issued and not CUE.search(clause, issued.end()):
         if issued.re is _STATEMENT_FROM:
@@ -555,6 +594,19 @@ def _pre_attribution(text: str, floor: int, quote_open: int, sentence: int | Non
         return _attribution(cue.group(1).lower(), found[0], found[1], floor, quote_open) if found else None
     participles = {"saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called"}
     earlier = cues[-2] if len(cues) > 1 else None
+    relative = _RELATIVE_SUBJECT.search(clause, 0, cue.start())
+    # (not a speech verb's "that": "Quill claimed that Brandt called it '…'" is Quill's, below)
+    reporting = relative and any(m.end() == len(clause[: relative.start()].rstrip()) for m in CUE.finditer(clause))
+    if (
+        cue.group(1).lower() == "called"
+        and relative
+        and not reporting
+        and relative.end() == len(clause[: cue.start()].rstrip())
+    ):
+        # "shedding what Gilbert called '…'", "at $2 billion, which Mr. Trump called '…'", "charges that Rush
+        # Limbaugh, for one, called '…'": a name between a relative and "called" is its subject, not a participle's
+        found = _first_np(text, floor + relative.start(1), floor + cue.start(), speaker=True)
+        return _attribution("called", found[0], found[1], floor, quote_open) if found else None
     if (
         cue.group(1).lower() in participles
         and earlier is not None
@@ -740,9 +792,12 @@ _NOT_AGENT_NOUNS = {
 def _is_role_noun(word: str) -> bool:
     """A role ("consultant", "aide"), any agent noun ("Florida developer Mel Sembler", "Ohio investor Ana Pardo") or a
     relative ("Brandt's wife Jonna Brandt")."""
+    if word.startswith("co-") and len(word) > 3:
+        word = word[3:]  # "Blaze co-host Stu Burguiere", "co-founder"
     return (
         word in ROLE_NOUNS
         or word in RELATION_NOUNS
+        or word in {"democrat", "republican"}  # "Oversight ranking Democrat Elijah Cummings"
         or (len(word) > 4 and word.endswith(("er", "or", "ist")) and word not in _NOT_AGENT_NOUNS)
     )
 

@@ -429,9 +429,31 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
     semicolon = text.find(";", unit.last.close_end, s_end)
     if semicolon >= 0 and any(semicolon < span.open_mark < s_end for span in spans):
         s_end = semicolon  # 'Smith called it an "interesting" case; Miller said "…"': the clause ends at the semicolon
+    # 'Cruz accuses Obama of "leading from behind" and Trump says he is "losing …"': a clause joined by "and", "but"
+    # or "while" whose own named subject attributes the next quote ends this quote's sentence, and starts that one's
+    later = [span for span in spans if unit.last.close_end <= span.open_mark < s_end]
+    joined = _joined_clause(text, unit.last.close_end, later[0].open_mark) if later else None
+    if joined is not None:
+        s_end = joined.start()
+    earlier = [span for span in spans if s_start <= span.close_end <= unit.first.open_mark]
+    joined = _joined_clause(text, earlier[-1].close_end, unit.first.open_mark) if earlier else None
+    if joined is not None:
+        s_start = joined.end()
     according = _according_to(text, s_start, unit.first.open_mark, s_end)
     if according is not None:
         return _Item(unit.first.open_mark, "paraphrase", [according[1]], according[0], True, [unit])
+    if (
+        unit.pre is not None
+        and unit.post is not None
+        and unit.post.kind in _TRAILING_KINDS
+        and text[unit.last.start : unit.last.end].rstrip().endswith(",")
+        and _right_after(text, unit.last.close_end, unit.post)
+        and _ends_the_sentence(text, unit.post, s_end, spans)
+    ):
+        # 'Trump's remarks were "the textbook definition …," Mr. Ryan said', 'Comey cannot say that "…,"
+        # Lewandowski added': a cue with its own subject after the quote reports the whole clause before it
+        content = _strip(text, s_start, unit.post.start)
+        return _Item(unit.first.open_mark, "paraphrase", [_trim_end(text, *content)], unit.post, True, [unit])
     if unit.pre is not None:
         # the reported content starts after the sentence's first speech verb (and its "that")
         first_cue = SPEECH_CUE.search(text, s_start, unit.first.open_mark) or CUE.search(
@@ -475,6 +497,42 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
         return None
     content = _trim_end(text, *_strip(text, content_start, s_end))
     return _Item(unit.first.open_mark, "paraphrase", [content], attribution, True, [unit])
+
+
+_JOINING = re.compile(r"(?:,\s*|\s+)(?:and|but|while|whereas)\s+(?=[A-Z])")
+
+
+_TRAILING_KINDS = {"name", "pronoun"}
+
+
+def _ends_the_sentence(text: str, post: Attribution, s_end: int, spans: list[QuoteSpan]) -> bool:
+    """Does the attribution after a quote end its sentence, but for an adverbial or a participle of the same speaker
+    (', Lewandowski added, saying it should be "…"')?"""
+    if word_count(text[post.end : s_end]) <= 4 and not any(post.end <= span.open_mark < s_end for span in spans):
+        return True
+    cue = re.compile(rf"\b{re.escape(post.cue)}\b").search(text, post.mention_start, s_end)
+    participle = r"\s*,\s*(?:adding|saying|noting|arguing|calling|insisting)\b"
+    return cue is not None and re.match(participle, text[cue.end() : s_end]) is not None
+
+
+def _right_after(text: str, close_end: int, post: Attribution) -> bool:
+    """Is the attribution written right after the quote: ', Mr. Ryan said', ', said Mr. Ryan', ', he added'?"""
+    mention_end = post.mention_start + len(post.mention)
+    before, after = text[close_end : post.mention_start], text[mention_end:]
+    if word_count(before) == 0:
+        return re.match(r"[\s,]*(?:\w+ly\s+)?" + re.escape(post.cue) + r"\b", after) is not None
+    return word_count(before) == 1 and post.cue in before
+
+
+def _joined_clause(text: str, start: int, quote_open: int) -> re.Match | None:
+    """The conjunction before a clause with a named subject of its own and a cue, leading into the quote at
+    `quote_open` (' and Trump says he is "…"'), else None."""
+    attribution = pre_attribution(text, start, quote_open)
+    if attribution is None or attribution.kind != "name":
+        return None
+    at = attribution.mention_start
+    joins = [m for m in _JOINING.finditer(text, start, at + 1) if m.end() == at]
+    return joins[-1] if joins else None
 
 
 def _according_to(text: str, start: int, quote_open: int, end: int) -> tuple[Attribution, tuple[int, int]] | None:

@@ -45,7 +45,7 @@ ROLE_NOUNS = {
     "officer", "official", "staff", "ally", "constituent", "speechwriter", "donor", "supporter", "confidant",
     "surrogate", "front-runner", "frontrunner", "scientist", "pundit", "lobbyist", "organizer", "organiser", "blogger",
     "legislator", "member", "archbishop", "cardinal", "imam", "cleric", "priest", "rabbi", "billionaire",
-    "businessman", "businesswoman", "tycoon", "mogul", "magnate",
+    "businessman", "businesswoman", "tycoon", "mogul", "magnate", "executive", "entrepreneur", "resident",
 }  # fmt: skip
 # Nouns for a relative or a friend: "Brandt's wife Jonna Brandt said" is Jonna Brandt, the possessor is not the subject.
 RELATION_NOUNS = {
@@ -451,6 +451,10 @@ APPOSITIVE_ENDS = ["of", "to", "for", "at", "in", "on", "from", "with", "by", "a
     "which", "that", "whom"]  # fmt: skip
 
 
+# Endings of adverbs that may open a sentence before a surname, and of no first name ("Sally", "Kelly" end otherwise)
+_ADVERB_ENDINGS = ("ingly", "edly", "ously", "ately", "ently", "antly", "ably", "ibly", "ically", "ively", "fully")
+
+
 class ArticlePeople:
     """Full names mentioned in one article, for resolving "Peskov", "Mr. Lin" or "the Kremlin spokesman"."""
 
@@ -578,6 +582,7 @@ class ArticlePeople:
             words = normalise(person.name).split()
             if len(words) != 2 or not (
                 words[0].endswith("ing")
+                or words[0].endswith(_ADVERB_ENDINGS)  # "Interestingly Blocher, a wealthy industrialist, …"
                 or words[0] in NOT_NAME_WORDS | {"another"}
                 or (words[0].endswith("ed") and (self._lower_case_word(words[0]) or words[0] in _CUE_VERBS))
             ):
@@ -639,8 +644,9 @@ class ArticlePeople:
     def _common_word(self, word: str) -> bool:
         return word in NOT_NAME_WORDS or self._lower_case_word(word)
 
-    def find(self, mention: str, at: int) -> Person | None:
-        """The person a surname or partial name refers to: the fullest earlier mention, else a later one."""
+    def find(self, mention: str, at: int, gender: str = "") -> Person | None:
+        """The person a surname or partial name refers to: the fullest earlier mention, else a later one; of
+        namesakes, one of the `gender` an honorific gave ("Mrs. Clinton" beside Bill and Hillary Clinton)."""
         tokens = [folded(t) for t in mention.split() if bare(t) not in SUFFIXES]
         if not tokens:
             return None
@@ -674,7 +680,37 @@ class ArticlePeople:
             return None
         if not candidates:
             return self._spelt_otherwise(tokens)
+        if gender and any(c[4].gender in {gender, ""} for c in candidates):
+            candidates = [c for c in candidates if c[4].gender in {gender, ""}]
+        established = self._established(tokens, [c[4] for c in candidates if c[1] == 2], at)
+        if established is not None:
+            return established
         return max(candidates, key=lambda c: c[:4])[4]
+
+    def _established(self, tokens: list[str], namesakes: list[Person], at: int) -> Person | None:
+        """Of namesakes ("Bernie Sanders", later "his wife, Jane Sanders"), the one the article introduced first
+        when it already wrote the surname alone for that one before naming the other: the writer keeps the surname
+        for the first and names the other in full."""
+        # (not two spellings of one name: "Alan Grayson" and "Alan Mark Grayson", "Hilary" and "Hillary Clinton")
+        if len(tokens) != 1 or len({folded(person.name)[:3].lower() for person in namesakes}) < 2:
+            return None
+        first = min(namesakes, key=lambda person: person.start)
+        second = min(person.start for person in namesakes if person is not first)
+        if second >= at:
+            return None
+        word = first.name.split()[-1]
+        given = {re.escape(person.name[: person.name.rfind(word)].strip()) for person in namesakes} - {""}
+        before = rf"(?:{'|'.join(given)})\s+$" if given else None
+        for found in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", self.text):
+            if found.start() >= second:
+                break
+            # neither a namesake's full name nor a name used as a modifier ("the Bush family", "the Trump campaign")
+            ahead = self.text[max(0, found.start() - 40) : found.start()]
+            if re.search(r"(?<![\w'’-])the\s+$", ahead, re.I) or (before and re.search(before, ahead, re.I)):
+                continue
+            same = [person for person in namesakes if folded(person.name)[:3].lower() == folded(first.name)[:3].lower()]
+            return max(same, key=lambda person: len(person.name.split()))  # its fullest spelling
+        return None
 
     def _spelt_otherwise(self, tokens: list[str]) -> Person | None:
         """ "Saree said" beside "Yahya Sarea": wire copy transliterates a name two ways in one article. A surname of

@@ -626,7 +626,8 @@ class SpeakerResolver(InstitutionSpeakers):
         known = self._known(name)
         if known:
             return self._from_official(known[0], mention, known[1])
-        person = self.people.find(name, at)
+        gender = next((gender_of_honorific(word) for word in title if gender_of_honorific(word)), "")
+        person = self.people.find(name, at, gender)
         full = person.name if person else name
         known = self._known(full)
         if known:
