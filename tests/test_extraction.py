@@ -174,6 +174,24 @@ def test_split_quote_is_one_statement_in_two_fragments():
     assert proposal.kind == "direct"
 
 
+@pytest.mark.parametrize(
+    "space",
+    [
+        "\u00a0",  # a no-break space, as web pages write one after a full stop
+        "\u202f",  # a narrow no-break space
+        "\u2009",  # a thin space
+    ],
+)
+def test_a_space_of_another_kind_reads_as_a_space(space):
+    """`"A," she said.&nbsp;"B."` is still one statement in two fragments, and each fragment is the article's own text
+    (before, the quote after such a space was lost)."""
+    text = f'Anna Lindqvist spoke after the vote. "We are ready," she said.{space}"But we are{space}not in a hurry."'
+    (proposal,) = quotes(text)
+    assert [f.text for f in proposal.fragments] == ["We are ready,", f"But we are{space}not in a hurry."]
+    assert all(text[f.start : f.end] == f.text for f in proposal.fragments)
+    assert proposal.speaker.name == "Anna Lindqvist"
+
+
 def test_quote_interrupted_by_attribution_mid_sentence_is_one_statement():
     """`"A," she said, "b."` is one statement; `"A," he said. "B," she replied.` is two."""
     (proposal,) = quotes('Mara Quill spoke. "Nobody should doubt us," she said, "and nobody will."')

@@ -42,6 +42,10 @@ TRAIL = (
 LEAD_GOES_ON = r"(?:,\s+(?:adding|saying|noting|stressing|explaining|warning|as|while|but|and)\b.*)?"
 # "Brandt went on to say …", "Brandt went on to add that …": the verb after "to" is part of the cue
 TO_SAY = re.compile(r"\s+to\s+(?:say|add|note|explain|argue|stress|warn)\b")
+# Spaces other than the plain one ("said.\u00a0“…" in web copy) read as one: each is one character, so offsets stay.
+WIDE_SPACES = str.maketrans(
+    dict.fromkeys("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " ")
+)
 ADDRESSEE = re.compile(r"\s*(?:the\s+)?(?:[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*|reporters|journalists|me|us|him|her|them)")
 
 
@@ -72,6 +76,7 @@ def extract(
 ) -> Extraction:
     """Propose the statements in an article (see docs/extraction.md for what each field means). A speaker less sure
     than `abstain_below` is left unknown (0 keeps every speaker, to measure how each kind of speaker fares)."""
+    original, text = text, text.translate(WIDE_SPACES)  # fragments keep the article's own characters
     date, dateline = article_date(text, published)
     items = _quote_items(text)
     # a transcript: each official's turn is one statement, and what is quoted or reported inside it is part of it
@@ -112,7 +117,7 @@ def extract(
         if speaker is not None and speaker.is_institution and speaker.is_new_official:
             owners = suggest(speaker.name, country_terms)  # "Ruritanian Foreign Ministry" belongs to Ruritania
             speaker.country_id = owners[0].id if len(owners) == 1 else None
-        fragments = [Fragment(s, e, text[s:e]) for s, e in item.fragments]
+        fragments = [Fragment(s, e, original[s:e]) for s, e in item.fragments]
         body = join_fragments([f.text for f in fragments])
         proposals.append(
             Proposal(
