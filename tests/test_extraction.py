@@ -192,6 +192,31 @@ def test_a_space_of_another_kind_reads_as_a_space(space):
     assert proposal.speaker.name == "Anna Lindqvist"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an opening mark typed where the quote closes, before the attribution
+        ("Karl Brandt spoke. “It is unusual,“ said Karl Brandt, a lawyer.", ["It is unusual,"]),
+        # ... and at the paragraph's end, with a space before it
+        (
+            "“We can read the polls,” Karl Brandt said. “They see that. “\n\nIt rained.",
+            ["We can read the polls,", "They see that."],
+        ),
+        # a pull quote wrapped in two opening marks is still one quote
+        ('Karl Brandt spoke.\n\n"“We will not win them all,” Brandt said before adding that he would try."', None),
+    ],
+)
+def test_an_opening_mark_where_a_quote_closes_closes_it(text, expected):
+    """'"It is unusual,“ said Brandt': a “ with no space before it, or with nothing after it in its paragraph, closes
+    the open quote (before, it opened a new one, and the quote was lost or ran over the attribution)."""
+    (proposal,) = quotes(text)
+    assert proposal.speaker.name == "Karl Brandt"
+    if expected is not None:
+        assert [f.text.strip() for f in proposal.fragments] == expected
+        assert proposal.kind == "direct"
+    assert "said" not in proposal.text
+
+
 def test_quote_interrupted_by_attribution_mid_sentence_is_one_statement():
     """`"A," she said, "b."` is one statement; `"A," he said. "B," she replied.` is two."""
     (proposal,) = quotes('Mara Quill spoke. "Nobody should doubt us," she said, "and nobody will."')
