@@ -494,6 +494,8 @@ def test_unknown_speaker_is_proposed_as_a_new_official():
         '"The Art of Talks," a book by Ana Pardo, argues that talks fail.',
         '"The Art of Talks," the latest report by Ana Pardo, said talks fail.',
         'Critics liked "Long Road Home," a 2019 film by Karl Brandt, which won a prize.',
+        # a title inside a sentence, with its speaker after it: still a title
+        'On Nordland Radio\'s "Morning Show," Karl Brandt said he would run.',
         # a wording inside a sentence of narration: no speaker goes on talking
         'Karl Brandt spoke. The government tried to add the question, "Is this person a citizen of Nordland?", to the '
         "census.",
@@ -503,6 +505,24 @@ def test_scare_quotes_and_titles_are_not_statements(text):
     """Short quoted words with no attribution cue of their own are not proposed as quotes, nor is a name after "a
     process called", "a song called", nor a title followed by what it names ("…," a book by …)."""
     assert quotes(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('Karl Brandt was asked who would win. "Denver," he answered.', "Denver,"),
+        ('Ana Pardo came to see the parade. "Safety," said Pardo, a nurse. "Safety for everybody."', "Safety,"),
+        ('Karl Brandt shook his head. "Never!" Brandt shouted.', "Never!"),
+        ('Karl Brandt rose. "Judge," Brandt said, "I have never seen this in thirty years."', "Judge,"),
+    ],
+)
+def test_a_short_quote_with_a_cue_after_it_is_words_said(text, said):
+    """'"Denver," he answered.': a short quote in capitals that opens its sentence and ends in a comma, a question or
+    an exclamation mark, with a cue of its own after it, is no title (before, it was dropped as one)."""
+    (proposal,) = quotes(text)
+    assert proposal.fragments[0].text == said
+    assert proposal.kind == "direct"
+    assert proposal.speaker.name in ("Karl Brandt", "Ana Pardo")
 
 
 @pytest.mark.parametrize(

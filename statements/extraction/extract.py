@@ -297,7 +297,8 @@ def _quote_items(text: str) -> list[_Item]:
         if _BILL_NUMBER.search(text[max(0, unit.first.open_mark - 40) : unit.first.open_mark]):
             continue  # 'signed into law H.J. Res. 87, "Joint Resolution …"': a bill's title, not words said
         title = _is_title(text[unit.first.start : unit.last.end])
-        if title and (quoted_words < MIN_QUOTE_WORDS or own is None or _A_WORK.match(text, unit.last.close_end)):
+        short = (quoted_words < MIN_QUOTE_WORDS or own is None) and not _answer(text, unit)  # not '"Denver," he said'
+        if title and (short or _A_WORK.match(text, unit.last.close_end)):
             continue  # 'told Radio Nord's "Morning Show."': a programme or a book, not words said
         if (
             unit.post is None
@@ -390,6 +391,21 @@ def _interrupted(text: str, previous: _Unit | None, unit: _Unit) -> bool:
 
 # "a process called", "the new song called": a thing, not a person, before "called"
 _A_THING_CALLED = re.compile(r"\b(?:a|an|the)\s+(?:[a-z][\w-]*\s+){1,3}?called\s*$", re.IGNORECASE)
+
+
+def _answer(text: str, unit: _Unit) -> bool:
+    """'"Denver," he answered.', '"Really?" she asked.': a short quote in capitals that ends in a comma, a question
+    or an exclamation mark, opens its sentence and is followed by its own attribution with a cue (a title is
+    written 'on "Morning Show," Brandt said' or 'told "Morning Show"')."""
+    ending = text[unit.last.start : unit.last.end].rstrip()[-1:]
+    opens = sentence_start(text, unit.first.open_mark, 0)
+    return (
+        unit.pre is None
+        and unit.post is not None
+        and bool(unit.post.cue)
+        and ending in ",!?"
+        and not text[opens : unit.first.open_mark].strip()
+    )
 
 
 def _names_a_thing(pre_text: str, content: str) -> bool:
