@@ -508,6 +508,35 @@ def test_scare_quotes_and_titles_are_not_statements(text):
 
 
 @pytest.mark.parametrize(
+    ("sentence", "kind", "content"),
+    [
+        # reported content after the cue, and the quote ends it: a partial quote
+        (
+            'Brandt said that if the talks failed, "I would have walked out."',
+            "paraphrase",
+            'if the talks failed, "I would have walked out."',
+        ),
+        (
+            'Brandt says no matter what the council decides, "the treaty stands and we will keep it."',
+            "paraphrase",
+            'no matter what the council decides, "the treaty stands and we will keep it."',
+        ),
+        # only when and where it was said: a whole quote
+        ('Brandt said on Monday in an interview with Nordpress, "We will keep the treaty."', "direct", None),
+        ('Brandt told reporters that, "We will keep the treaty."', "direct", None),
+        ('Brandt said, "as far as I know, nothing has changed."', "direct", None),
+    ],
+)
+def test_a_quote_that_ends_reported_content_is_a_partial_quote(sentence, kind, content):
+    """'Brandt said that if the talks failed, "I would …"': the comma before the quote does not make it a whole quote
+    when reported content comes between the cue and the quote."""
+    (proposal,) = quotes(f"Karl Brandt spoke in Strelsau on Monday. {sentence}")
+    assert (proposal.kind, proposal.speaker.name) == (kind, "Karl Brandt")
+    if content is not None:
+        assert proposal.text == content
+
+
+@pytest.mark.parametrize(
     ("text", "said"),
     [
         ('Karl Brandt was asked who would win. "Denver," he answered.', "Denver,"),

@@ -247,6 +247,14 @@ def _quote_items(text: str) -> list[_Item]:
                 tail = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else pre_text
                 tail_words = re.sub(r"\bthat\b", "", tail).split()
                 introduced = len(tail_words) <= 3 and content[:1].isupper()
+            if unit.pre and introduced and unit.pre.cue not in ("according to", "attributed to"):
+                cue_at = pre_text.rfind(unit.pre.cue)
+                tail = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else ""
+                that = re.search(r"\bthat\b", tail)
+                if (content[:1].islower() and word_count(tail) > 3) or (that and word_count(tail[that.end() :]) >= 2):
+                    # 'Ryan said that if the U.S. pulls back, "our oceans are going to save us."': the quote ends
+                    # reported content that the sentence gives after the cue, a partial quote
+                    introduced = False
             if unit.pre and unit.pre.cue in OBJECT_WORDS:
                 introduced = True  # 'Brandt thanked "the crews for their work"': the quote is the verb's object
             unit.embedded = not introduced
