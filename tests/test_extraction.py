@@ -521,6 +521,13 @@ def test_scare_quotes_and_titles_are_not_statements(text):
             "paraphrase",
             'no matter what the council decides, "the treaty stands and we will keep it."',
         ),
+        # the sentence goes on after the quote in lower case: the quote is part of what it reports
+        (
+            'Asked why, Brandt said, "We have three weeks to go" until the vote.',
+            "paraphrase",
+            '"We have three weeks to go" until the vote',
+        ),
+        ('Brandt said, "We have three weeks to go," he added.', "direct", None),
         # only when and where it was said: a whole quote
         ('Brandt said on Monday in an interview with Nordpress, "We will keep the treaty."', "direct", None),
         ('Brandt told reporters that, "We will keep the treaty."', "direct", None),

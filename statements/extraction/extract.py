@@ -255,6 +255,13 @@ def _quote_items(text: str) -> list[_Item]:
                     # 'Ryan said that if the U.S. pulls back, "our oceans are going to save us."': the quote ends
                     # reported content that the sentence gives after the cue, a partial quote
                     introduced = False
+            if unit.pre and introduced and len(unit.fragments) == 1 and not last.continues:
+                lpara_end = paras[last.paragraph].end
+                goes_on = text[last.close_end : sentence_end(text, last.close_end, lpara_end)]
+                if re.match(r"\s+[a-z]", goes_on) and not CUE.search(goes_on):
+                    # 'Tyler said, "We have three weeks to go" until the caucuses.': the sentence goes on after the
+                    # quote, which is part of what it reports
+                    introduced = False
             if unit.pre and unit.pre.cue in OBJECT_WORDS:
                 introduced = True  # 'Brandt thanked "the crews for their work"': the quote is the verb's object
             unit.embedded = not introduced
@@ -476,6 +483,8 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
         that = re.match(r"\s*(?:[\w,']+\s+){0,6}?that\s", text[content_start : unit.first.open_mark])
         if that:
             content_start += that.end()
+        while content_start < unit.first.open_mark and text[content_start] in " ,:":
+            content_start += 1  # 'Brandt said, "…" until …': the comma after the cue is no part of the content
         content = _strip(text, content_start, s_end)
         return _Item(unit.first.open_mark, "paraphrase", [_trim_end(text, *content)], unit.pre, True, [unit])
     if unit.post is not None:
