@@ -528,6 +528,12 @@ def test_scare_quotes_and_titles_are_not_statements(text):
             '"We have three weeks to go" until the vote',
         ),
         ('Brandt said, "We have three weeks to go," he added.', "direct", None),
+        # a speech verb further away reports a quote of one or two words too
+        (
+            'Brandt says the movement sweeping the country and its towns appeals to the "bad angels" of our nature.',
+            "paraphrase",
+            'the movement sweeping the country and its towns appeals to the "bad angels" of our nature',
+        ),
         # only when and where it was said: a whole quote
         ('Brandt said on Monday in an interview with Nordpress, "We will keep the treaty."', "direct", None),
         ('Brandt told reporters that, "We will keep the treaty."', "direct", None),

@@ -491,7 +491,7 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
         content = _strip(text, s_start, unit.post.start)
         return _Item(unit.first.open_mark, "paraphrase", [_trim_end(text, *content)], unit.post, True, [unit])
     # A speech verb further away: "X said he … because 'no one can …'" or "… more 'conversant' about it, X said."
-    reported = _paraphrase(text, s_start, s_end) if quoted_words >= 3 else None
+    reported = _paraphrase(text, s_start, s_end)
     if reported is not None and reported.fragments[0][0] <= unit.first.open_mark < reported.fragments[-1][1]:
         reported.has_quote, reported.units, reported.start = True, [unit], unit.first.open_mark
         return reported
