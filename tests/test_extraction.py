@@ -534,6 +534,19 @@ def test_scare_quotes_and_titles_are_not_statements(text):
             "paraphrase",
             'the movement sweeping the country and its towns appeals to the "bad angels" of our nature',
         ),
+        # a quote opening in lower case after a comma with no cue before it goes on with its sentence
+        (
+            'The party, attended by hundreds every year, "allows us to get our message out," said Brandt.',
+            "paraphrase",
+            'The party, attended by hundreds every year, "allows us to get our message out,"',
+        ),
+        ('"We will keep it," said Brandt, "and nobody will take it from us."', "direct", None),
+        # a quote right after such a paraphrase's attribution is its second fragment
+        (
+            'In his country, "baseball and politics are the national sport," he says. "So let me know if a job opens."',
+            "paraphrase",
+            'In his country, "baseball and politics are the national sport," So let me know if a job opens.',
+        ),
         # only when and where it was said: a whole quote
         ('Brandt said on Monday in an interview with Nordpress, "We will keep the treaty."', "direct", None),
         ('Brandt told reporters that, "We will keep the treaty."', "direct", None),

@@ -262,6 +262,17 @@ def _quote_items(text: str) -> list[_Item]:
                     # 'Tyler said, "We have three weeks to go" until the caucuses.': the sentence goes on after the
                     # quote, which is part of what it reports
                     introduced = False
+            if (
+                unit.pre is None
+                and introduced
+                and content[:1].islower()
+                and pre_text.rstrip().endswith(",")
+                and floor <= sentence  # no earlier quote in the sentence: '"A," said Khan, "b."' is one quote
+                and not any(m.group(1) in OBJECT_WORDS for m in CUE.finditer(pre_text))
+            ):
+                # 'The party, attended by hundreds, "allows us to get our message out," said Brandt': a quote opening
+                # in lower case after a comma with no cue before it goes on with its sentence
+                introduced = False
             if unit.pre and unit.pre.cue in OBJECT_WORDS:
                 introduced = True  # 'Brandt thanked "the crews for their work"': the quote is the verb's object
             unit.embedded = not introduced
@@ -322,7 +333,7 @@ def _quote_items(text: str) -> list[_Item]:
             and previous_unit is not None
             and previous_unit.post is not None
             and previous_unit.last.paragraph == unit.first.paragraph
-            and previous_item.kind == "direct"
+            and (previous_item.kind == "direct" or previous_item.attribution is previous_unit.post)
             and not text[previous_unit.post.end : unit.first.open_mark].strip(" ,.;:—–-\"“”'")
         ):
             # "A," he said. "B." or "A," he said, "b." — one statement in two fragments
