@@ -174,6 +174,49 @@ def test_split_quote_is_one_statement_in_two_fragments():
     assert proposal.kind == "direct"
 
 
+@pytest.mark.parametrize(
+    "space",
+    [
+        "\u00a0",  # a no-break space, as web pages write one after a full stop
+        "\u202f",  # a narrow no-break space
+        "\u2009",  # a thin space
+    ],
+)
+def test_a_space_of_another_kind_reads_as_a_space(space):
+    """`"A," she said.&nbsp;"B."` is still one statement in two fragments, and each fragment is the article's own text
+    (before, the quote after such a space was lost)."""
+    text = f'Anna Lindqvist spoke after the vote. "We are ready," she said.{space}"But we are{space}not in a hurry."'
+    (proposal,) = quotes(text)
+    assert [f.text for f in proposal.fragments] == ["We are ready,", f"But we are{space}not in a hurry."]
+    assert all(text[f.start : f.end] == f.text for f in proposal.fragments)
+    assert proposal.speaker.name == "Anna Lindqvist"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an opening mark typed where the quote closes, before the attribution
+        ("Karl Brandt spoke. “It is unusual,“ said Karl Brandt, a lawyer.", ["It is unusual,"]),
+        # ... and at the paragraph's end, with a space before it
+        (
+            "“We can read the polls,” Karl Brandt said. “They see that. “\n\nIt rained.",
+            ["We can read the polls,", "They see that."],
+        ),
+        # a pull quote wrapped in two opening marks is still one quote
+        ('Karl Brandt spoke.\n\n"“We will not win them all,” Brandt said before adding that he would try."', None),
+    ],
+)
+def test_an_opening_mark_where_a_quote_closes_closes_it(text, expected):
+    """'"It is unusual,“ said Brandt': a “ with no space before it, or with nothing after it in its paragraph, closes
+    the open quote (before, it opened a new one, and the quote was lost or ran over the attribution)."""
+    (proposal,) = quotes(text)
+    assert proposal.speaker.name == "Karl Brandt"
+    if expected is not None:
+        assert [f.text.strip() for f in proposal.fragments] == expected
+        assert proposal.kind == "direct"
+    assert "said" not in proposal.text
+
+
 def test_quote_interrupted_by_attribution_mid_sentence_is_one_statement():
     """`"A," she said, "b."` is one statement; `"A," he said. "B," she replied.` is two."""
     (proposal,) = quotes('Mara Quill spoke. "Nobody should doubt us," she said, "and nobody will."')
@@ -451,6 +494,8 @@ def test_unknown_speaker_is_proposed_as_a_new_official():
         '"The Art of Talks," a book by Ana Pardo, argues that talks fail.',
         '"The Art of Talks," the latest report by Ana Pardo, said talks fail.',
         'Critics liked "Long Road Home," a 2019 film by Karl Brandt, which won a prize.',
+        # a title inside a sentence, with its speaker after it: still a title
+        'On Nordland Radio\'s "Morning Show," Karl Brandt said he would run.',
         # a wording inside a sentence of narration: no speaker goes on talking
         'Karl Brandt spoke. The government tried to add the question, "Is this person a citizen of Nordland?", to the '
         "census.",
@@ -460,6 +505,79 @@ def test_scare_quotes_and_titles_are_not_statements(text):
     """Short quoted words with no attribution cue of their own are not proposed as quotes, nor is a name after "a
     process called", "a song called", nor a title followed by what it names ("…," a book by …)."""
     assert quotes(text) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "content"),
+    [
+        # reported content after the cue, and the quote ends it: a partial quote
+        (
+            'Brandt said that if the talks failed, "I would have walked out."',
+            "paraphrase",
+            'if the talks failed, "I would have walked out."',
+        ),
+        (
+            'Brandt says no matter what the council decides, "the treaty stands and we will keep it."',
+            "paraphrase",
+            'no matter what the council decides, "the treaty stands and we will keep it."',
+        ),
+        # the sentence goes on after the quote in lower case: the quote is part of what it reports
+        (
+            'Asked why, Brandt said, "We have three weeks to go" until the vote.',
+            "paraphrase",
+            '"We have three weeks to go" until the vote',
+        ),
+        ('Brandt said, "We have three weeks to go," he added.', "direct", None),
+        # a speech verb further away reports a quote of one or two words too
+        (
+            'Brandt says the movement sweeping the country and its towns appeals to the "bad angels" of our nature.',
+            "paraphrase",
+            'the movement sweeping the country and its towns appeals to the "bad angels" of our nature',
+        ),
+        # a quote opening in lower case after a comma with no cue before it goes on with its sentence
+        (
+            'The party, attended by hundreds every year, "allows us to get our message out," said Brandt.',
+            "paraphrase",
+            'The party, attended by hundreds every year, "allows us to get our message out,"',
+        ),
+        ('"We will keep it," said Brandt, "and nobody will take it from us."', "direct", None),
+        # a quote right after such a paraphrase's attribution is its second fragment
+        (
+            'In his country, "baseball and politics are the national sport," he says. "So let me know if a job opens."',
+            "paraphrase",
+            'In his country, "baseball and politics are the national sport," So let me know if a job opens.',
+        ),
+        # only when and where it was said: a whole quote
+        ('Brandt said on Monday in an interview with Nordpress, "We will keep the treaty."', "direct", None),
+        ('Brandt told reporters that, "We will keep the treaty."', "direct", None),
+        ('Brandt said, "as far as I know, nothing has changed."', "direct", None),
+    ],
+)
+def test_a_quote_that_ends_reported_content_is_a_partial_quote(sentence, kind, content):
+    """'Brandt said that if the talks failed, "I would …"': the comma before the quote does not make it a whole quote
+    when reported content comes between the cue and the quote."""
+    (proposal,) = quotes(f"Karl Brandt spoke in Strelsau on Monday. {sentence}")
+    assert (proposal.kind, proposal.speaker.name) == (kind, "Karl Brandt")
+    if content is not None:
+        assert proposal.text == content
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('Karl Brandt was asked who would win. "Denver," he answered.', "Denver,"),
+        ('Ana Pardo came to see the parade. "Safety," said Pardo, a nurse. "Safety for everybody."', "Safety,"),
+        ('Karl Brandt shook his head. "Never!" Brandt shouted.', "Never!"),
+        ('Karl Brandt rose. "Judge," Brandt said, "I have never seen this in thirty years."', "Judge,"),
+    ],
+)
+def test_a_short_quote_with_a_cue_after_it_is_words_said(text, said):
+    """'"Denver," he answered.': a short quote in capitals that opens its sentence and ends in a comma, a question or
+    an exclamation mark, with a cue of its own after it, is no title (before, it was dropped as one)."""
+    (proposal,) = quotes(text)
+    assert proposal.fragments[0].text == said
+    assert proposal.kind == "direct"
+    assert proposal.speaker.name in ("Karl Brandt", "Ana Pardo")
 
 
 @pytest.mark.parametrize(

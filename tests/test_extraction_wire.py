@@ -601,6 +601,17 @@ def test_a_description_before_its_relative_clause_is_the_subject(subject):
             "direct",
             "the police and the emergency services for their swift response",
         ),
+        # "writing" and "tweeting" right before the quote, also after an earlier quote in the sentence
+        (
+            'Brandt shared the news online, writing "Feels great to support someone I believe in."',
+            "direct",
+            "Feels great to support someone I believe in.",
+        ),
+        (
+            'Brandt posted a list called "Reading" on his page, tweeting "Here is what I read this year. Enjoy it."',
+            "direct",
+            "Here is what I read this year. Enjoy it.",
+        ),
     ],
 )
 def test_more_verbs_report_speech(sentence, kind, content):
@@ -627,6 +638,8 @@ def test_more_verbs_report_speech(sentence, kind, content):
         # "thanked" or "offered" not right before the quote attributes nothing
         ('Brandt thanked him for "stepping up and taking action when nobody would."', []),
         ('Friends offered to vote for me and to work for my "campaign" when I wrote about it.', []),
+        # "writing" not right before the quote is no cue
+        ('Brandt was writing a book about the "lost years" of his life.', []),
     ],
 )
 def test_a_second_verb_of_the_subject_attributes_its_quote(sentence, kinds):

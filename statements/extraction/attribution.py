@@ -592,7 +592,9 @@ def _pre_attribution(text: str, floor: int, quote_open: int, sentence: int | Non
     if cue.group(1).lower() in SPEAKER_AFTER:
         found = _np_after(text, floor + cue.end(), quote_open)
         return _attribution(cue.group(1).lower(), found[0], found[1], floor, quote_open) if found else None
-    participles = {"saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called"}
+    participles = {
+        "saying", "adding", "noting", "declaring", "warning", "explaining", "calling", "called", "writing", "tweeting",
+    }  # fmt: skip
     earlier = cues[-2] if len(cues) > 1 else None
     relative = _RELATIVE_SUBJECT.search(clause, 0, cue.start())
     # (not a speech verb's "that": "Quill claimed that Brandt called it '…'" is Quill's, below)
@@ -620,6 +622,10 @@ def _pre_attribution(text: str, floor: int, quote_open: int, sentence: int | Non
     elif cue.group(1).lower() in participles:
         # "…, adding: '…'" — the subject is the clause's subject
         found = _first_np(text, floor, floor + cue.start(), speaker=True)
+        if not found and sentence is not None and sentence < floor:
+            # 'Brandt posted a class called "Perception" on his page, writing "…"': the subject before the first quote
+            first_quote = QUOTE_MARK.search(text, sentence, floor)
+            found = _first_np(text, sentence, first_quote.start() if first_quote else floor, speaker=True)
     else:
         found = _last_np(text, floor, floor + cue.start())
         reported = [m for m in SPEECH_CUE.finditer(clause, 0, cue.start()) if re.match(r"\s+that\s", clause[m.end() :])]

@@ -90,6 +90,8 @@ CUES = [
             # both spellings, as British and American wire copy write them
             "characterised", "characterized", "emphasises", "stating", "talked of", "spoke of",
         ),
+        # only a quote written right after them: 'shared the post, writing "…"', not 'writing in the Post'
+        objects=("writing", "tweeting"),
     ),
     Cue(
         "",

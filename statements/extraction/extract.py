@@ -42,6 +42,10 @@ TRAIL = (
 LEAD_GOES_ON = r"(?:,\s+(?:adding|saying|noting|stressing|explaining|warning|as|while|but|and)\b.*)?"
 # "Brandt went on to say …", "Brandt went on to add that …": the verb after "to" is part of the cue
 TO_SAY = re.compile(r"\s+to\s+(?:say|add|note|explain|argue|stress|warn)\b")
+# Spaces other than the plain one ("said.\u00a0“…" in web copy) read as one: each is one character, so offsets stay.
+WIDE_SPACES = str.maketrans(
+    dict.fromkeys("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " ")
+)
 ADDRESSEE = re.compile(r"\s*(?:the\s+)?(?:[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*|reporters|journalists|me|us|him|her|them)")
 
 
@@ -72,6 +76,7 @@ def extract(
 ) -> Extraction:
     """Propose the statements in an article (see docs/extraction.md for what each field means). A speaker less sure
     than `abstain_below` is left unknown (0 keeps every speaker, to measure how each kind of speaker fares)."""
+    original, text = text, text.translate(WIDE_SPACES)  # fragments keep the article's own characters
     date, dateline = article_date(text, published)
     items = _quote_items(text)
     # a transcript: each official's turn is one statement, and what is quoted or reported inside it is part of it
@@ -112,7 +117,7 @@ def extract(
         if speaker is not None and speaker.is_institution and speaker.is_new_official:
             owners = suggest(speaker.name, country_terms)  # "Ruritanian Foreign Ministry" belongs to Ruritania
             speaker.country_id = owners[0].id if len(owners) == 1 else None
-        fragments = [Fragment(s, e, text[s:e]) for s, e in item.fragments]
+        fragments = [Fragment(s, e, original[s:e]) for s, e in item.fragments]
         body = join_fragments([f.text for f in fragments])
         proposals.append(
             Proposal(
@@ -242,6 +247,32 @@ def _quote_items(text: str) -> list[_Item]:
                 tail = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else pre_text
                 tail_words = re.sub(r"\bthat\b", "", tail).split()
                 introduced = len(tail_words) <= 3 and content[:1].isupper()
+            if unit.pre and introduced and unit.pre.cue not in ("according to", "attributed to"):
+                cue_at = pre_text.rfind(unit.pre.cue)
+                tail = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else ""
+                that = re.search(r"\bthat\b", tail)
+                if (content[:1].islower() and word_count(tail) > 3) or (that and word_count(tail[that.end() :]) >= 2):
+                    # 'Ryan said that if the U.S. pulls back, "our oceans are going to save us."': the quote ends
+                    # reported content that the sentence gives after the cue, a partial quote
+                    introduced = False
+            if unit.pre and introduced and len(unit.fragments) == 1 and not last.continues:
+                lpara_end = paras[last.paragraph].end
+                goes_on = text[last.close_end : sentence_end(text, last.close_end, lpara_end)]
+                if re.match(r"\s+[a-z]", goes_on) and not CUE.search(goes_on):
+                    # 'Tyler said, "We have three weeks to go" until the caucuses.': the sentence goes on after the
+                    # quote, which is part of what it reports
+                    introduced = False
+            if (
+                unit.pre is None
+                and introduced
+                and content[:1].islower()
+                and pre_text.rstrip().endswith(",")
+                and floor <= sentence  # no earlier quote in the sentence: '"A," said Khan, "b."' is one quote
+                and not any(m.group(1) in OBJECT_WORDS for m in CUE.finditer(pre_text))
+            ):
+                # 'The party, attended by hundreds, "allows us to get our message out," said Brandt': a quote opening
+                # in lower case after a comma with no cue before it goes on with its sentence
+                introduced = False
             if unit.pre and unit.pre.cue in OBJECT_WORDS:
                 introduced = True  # 'Brandt thanked "the crews for their work"': the quote is the verb's object
             unit.embedded = not introduced
@@ -292,7 +323,8 @@ def _quote_items(text: str) -> list[_Item]:
         if _BILL_NUMBER.search(text[max(0, unit.first.open_mark - 40) : unit.first.open_mark]):
             continue  # 'signed into law H.J. Res. 87, "Joint Resolution …"': a bill's title, not words said
         title = _is_title(text[unit.first.start : unit.last.end])
-        if title and (quoted_words < MIN_QUOTE_WORDS or own is None or _A_WORK.match(text, unit.last.close_end)):
+        short = (quoted_words < MIN_QUOTE_WORDS or own is None) and not _answer(text, unit)  # not '"Denver," he said'
+        if title and (short or _A_WORK.match(text, unit.last.close_end)):
             continue  # 'told Radio Nord's "Morning Show."': a programme or a book, not words said
         if (
             unit.post is None
@@ -301,7 +333,7 @@ def _quote_items(text: str) -> list[_Item]:
             and previous_unit is not None
             and previous_unit.post is not None
             and previous_unit.last.paragraph == unit.first.paragraph
-            and previous_item.kind == "direct"
+            and (previous_item.kind == "direct" or previous_item.attribution is previous_unit.post)
             and not text[previous_unit.post.end : unit.first.open_mark].strip(" ,.;:—–-\"“”'")
         ):
             # "A," he said. "B." or "A," he said, "b." — one statement in two fragments
@@ -387,6 +419,21 @@ def _interrupted(text: str, previous: _Unit | None, unit: _Unit) -> bool:
 _A_THING_CALLED = re.compile(r"\b(?:a|an|the)\s+(?:[a-z][\w-]*\s+){1,3}?called\s*$", re.IGNORECASE)
 
 
+def _answer(text: str, unit: _Unit) -> bool:
+    """'"Denver," he answered.', '"Really?" she asked.': a short quote in capitals that ends in a comma, a question
+    or an exclamation mark, opens its sentence and is followed by its own attribution with a cue (a title is
+    written 'on "Morning Show," Brandt said' or 'told "Morning Show"')."""
+    ending = text[unit.last.start : unit.last.end].rstrip()[-1:]
+    opens = sentence_start(text, unit.first.open_mark, 0)
+    return (
+        unit.pre is None
+        and unit.post is not None
+        and bool(unit.post.cue)
+        and ending in ",!?"
+        and not text[opens : unit.first.open_mark].strip()
+    )
+
+
 def _names_a_thing(pre_text: str, content: str) -> bool:
     """'a process called "exfiltration."', 'a song called "Day after Day,"': "called" names something, nobody speaks.
     Only a name is read so: one word, or a few words starting with a capital ("the mayor called "a disgrace to the
@@ -469,13 +516,15 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
         that = re.match(r"\s*(?:[\w,']+\s+){0,6}?that\s", text[content_start : unit.first.open_mark])
         if that:
             content_start += that.end()
+        while content_start < unit.first.open_mark and text[content_start] in " ,:":
+            content_start += 1  # 'Brandt said, "…" until …': the comma after the cue is no part of the content
         content = _strip(text, content_start, s_end)
         return _Item(unit.first.open_mark, "paraphrase", [_trim_end(text, *content)], unit.pre, True, [unit])
     if unit.post is not None:
         content = _strip(text, s_start, unit.post.start)
         return _Item(unit.first.open_mark, "paraphrase", [_trim_end(text, *content)], unit.post, True, [unit])
     # A speech verb further away: "X said he … because 'no one can …'" or "… more 'conversant' about it, X said."
-    reported = _paraphrase(text, s_start, s_end) if quoted_words >= 3 else None
+    reported = _paraphrase(text, s_start, s_end)
     if reported is not None and reported.fragments[0][0] <= unit.first.open_mark < reported.fragments[-1][1]:
         reported.has_quote, reported.units, reported.start = True, [unit], unit.first.open_mark
         return reported

@@ -9,6 +9,7 @@ Government releases put it above instead, a heading over each supporter's quote 
 import re
 
 from .attribution import CUE, Attribution, _Unit
+from .cues import OBJECT_WORDS
 from .names import PARTICLES, clean_tokens, looks_like_person, strip_title
 from .text import QUOTE_MARK, Paragraph
 
@@ -134,6 +135,7 @@ def _is_description(description: str) -> bool:
         return False
     for part in description.split(","):
         own = _RELATIVE.sub("", part).strip()
-        if CUE.search(own) or _AUXILIARY.search(own) or _LONE_VERB.fullmatch(own):
+        cues = [m for m in CUE.finditer(own) if m.group(1) not in OBJECT_WORDS]  # "tweeting after the speech"
+        if cues or _AUXILIARY.search(own) or _LONE_VERB.fullmatch(own):
             return False
     return True

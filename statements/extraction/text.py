@@ -86,6 +86,15 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                 continue  # a plural possessive ("the leaders’ summit") while a later mark can close the quote
             can_open = mark in OPENING or (mark not in CLOSING and _opens(text, at, mark, length))
             can_close = mark in CLOSING or (mark not in OPENING and _closes(text, at, mark, length))
+            if (
+                mark == "“"
+                and open_at is not None
+                and text[open_at + open_len : at].strip()
+                and not _opens(text, at, mark, length)
+            ):
+                # an opening mark written where a quote closes: '"It's unusual,“ said Brandt', 'that. “' at the
+                # paragraph's end, and German „…“
+                can_open, can_close = False, True
             if open_at is None:
                 if can_open or (not can_close and mark not in CLOSING):
                     open_at, open_len = at, length
