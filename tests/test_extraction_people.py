@@ -569,3 +569,20 @@ def test_a_name_after_a_run_of_posts(text, expected):
     """ "…," said Executive Vice President, Chief Policy Officer, and Head of Strategic Advocacy, Neil L. Bradley:
     Bradley, not a blank."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"We saw people running in every direction," said a spokesman for Karl Brandt.', [""]),
+        ('A spokeswoman for Karl Brandt said: "We saw people running in every direction."', [""]),
+        ('"We saw people running in every direction," an aide to Brandt said.', [""]),
+        ('"We saw people running in every direction," Karl Brandt\'s lawyer said.', [""]),
+        # the name is the speaker's when the possessive is a place's or a body's
+        ('"We saw people running in every direction," said Nordland\'s Karl Brandt.', ["Karl Brandt"]),
+    ],
+)
+def test_whom_the_speaker_works_for_is_not_the_speaker(text, expected):
+    """ "a spokesman for Karl Brandt", "Karl Brandt's lawyer": the name is of whom the speaker works for, and the
+    speaker is someone the mention does not name (a blank, not Brandt)."""
+    assert speakers(text) == expected

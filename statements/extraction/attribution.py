@@ -737,7 +737,12 @@ def _attribution(cue: str, phrase: str, at: int, start: int, end: int) -> Attrib
     if cue in SPEAKER_AFTER or cue == "quoted":
         # "According to him, …", "TASS quoted her as saying": the speaker as the object
         phrase = {"him": "he", "her": "she", "them": "they"}.get(phrase.lower(), phrase)
-    phrase, at = _head(phrase, at)
+    headed, head_at = _head(phrase, at)
+    # "Karl Brandt's lawyer said": a role after a possessive is the speaker, not the possessor (speakers.py)
+    role = re.match(r"\s+([a-z][\w-]*)\b", phrase[head_at - at + len(headed) :])
+    if re.search(r"(?:'s|’s)$", headed) and role and _is_role_noun(bare(role.group(1))):
+        headed = phrase[head_at - at : head_at - at + len(headed) + role.end()]
+    phrase, at = headed, head_at
     kind = _np_kind(phrase)
     if not kind:
         return None
