@@ -723,12 +723,22 @@ _NOT_AGENT_NOUNS = {
 }  # fmt: skip
 
 
+# Nouns for what a person is that are neither a role nor an agent noun: "Strelsau resident Ana Pardo", "Nordland
+# Radio co-host Karl Brandt", "committee ranking Democrat Lou Grayson".
+_PERSON_NOUNS = {
+    "executive", "resident", "student", "native", "veteran", "democrat", "republican", "ceo",
+}  # fmt: skip
+
+
 def _is_role_noun(word: str) -> bool:
-    """A role ("consultant", "aide"), any agent noun ("Florida developer Mel Sembler", "Ohio investor Ana Pardo") or a
-    relative ("Brandt's wife Jonna Brandt")."""
+    """A role ("consultant", "aide"), any agent noun ("Florida developer Mel Sembler", "Ohio investor Ana Pardo"), a
+    relative ("Brandt's wife Jonna Brandt") or another noun for a person ("Strelsau resident Ana Pardo"), also after
+    "co-" or "ex-" ("co-host")."""
+    word = re.sub(r"^(?:co|ex)-", "", word)
     return (
         word in ROLE_NOUNS
         or word in RELATION_NOUNS
+        or word in _PERSON_NOUNS
         or (len(word) > 4 and word.endswith(("er", "or", "ist")) and word not in _NOT_AGENT_NOUNS)
     )
 
