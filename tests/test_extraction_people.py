@@ -594,3 +594,39 @@ def test_whom_the_speaker_works_for_is_not_the_speaker(text, expected):
     """ "a spokesman for Karl Brandt", "Karl Brandt's lawyer": the name is of whom the speaker works for, and the
     speaker is someone the mention does not name (a blank, not Brandt)."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The talks ended. Jane Roe, the deputy foreign minister of Ruritania said: "
+            '"We will not accept the terms of this agreement."',
+            ["Jane Roe"],
+        ),
+        (
+            "The talks ended. Jane Roe, president and CEO of the Nordland Restaurant Association stated, "
+            '"We will not accept the terms of this agreement."',
+            ["Jane Roe"],
+        ),
+        (
+            'The talks ended. On Monday, Jane Roe, deputy foreign minister said: "We will not accept the terms."',
+            ["Jane Roe"],
+        ),
+        # a title with its person's name after the comma is the subject itself
+        (
+            "In talking about the plans of Karl Brandt, former Ruritanian envoy Jane Roe told Nordpress, "
+            '"We will not accept the terms of this agreement."',
+            ["Jane Roe"],
+        ),
+        # a place before the comma is no subject: the description stays one
+        (
+            'The talks ended. In Strelsau, the deputy foreign minister said: "We will not accept the terms."',
+            [""],
+        ),
+    ],
+)
+def test_a_title_after_the_name_without_its_closing_comma(text, expected):
+    """ "Ana Pardo, president and CEO of the Nordland Restaurant Association stated, '…'": the writer left out the
+    title's closing comma, and the name before it is the subject, not the title (a blank) or a place in it."""
+    assert speakers(text) == expected

@@ -290,7 +290,30 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         # a long description with a relative clause: the subject is where the clause starts
         first = _first_np(text, start, start + stop, speaker=True)
         return first
+    if boundaries and boundaries[-1].group() == "," and _a_post(phrase):
+        # "Ana Pardo, president and CEO of the Nordland Restaurant Association stated, '…'": a title after the name
+        # whose closing comma the writer left out; the name before it is the subject
+        first = _first_np(text, start, start + stop, speaker=True)
+        if (
+            first
+            and first[1] + len(first[0]) == start + boundaries[-1].start()
+            and _names_person(clean_tokens(strip_title(first[0].split())[1]))
+        ):
+            return first
     return _trim_np(phrase) or phrase, start + phrase_start
+
+
+def _a_post(phrase: str) -> bool:
+    """ "president and CEO of the Nordland Restaurant Association", "the deputy foreign minister of Ruritania": a
+    description in lower case whose words before any "of" hold a role or a title and no verb, naming no person."""
+    words = re.split(r"\s(?:of|for|at)\s", f" {phrase} ", maxsplit=1)[0].split()
+    if not words or not phrase[:1].islower():
+        return False
+    if any(looks_like_person(clean_tokens(strip_title(run[2])[1])) for run in name_runs(phrase)):
+        return False  # "former UN Ambassador John Bolton": a title and its person's name
+    if any(bare(w) in AUXILIARIES or CUE.fullmatch(w) or w.endswith(("ed", "ing")) for w in words):
+        return False
+    return any(bare(w) in ROLE_NOUNS or is_title(w) for w in words if bare(w) not in {"the", "a", "an"})
 
 
 # Nouns for what someone said: "a statement by …", "remarks attributed to …", "the remarks were made by …"
