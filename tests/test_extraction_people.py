@@ -123,6 +123,14 @@ def test_lone_first_names(text, expected):
             '"He could be from a lot of countries."',
             ["Jonna Brandt"],
         ),
+        # after a quote, a place or a body, a noun for what the person is, and the name: the name is the speaker
+        ('Some voters are undecided. "I cannot vote for him," said Strelsau resident Karl Brandt.', ["Karl Brandt"]),
+        ('"Imagine him on the same stage," mused Nordland Radio co-host Karl Brandt.', ["Karl Brandt"]),
+        (
+            '"The biggest concern for me is the court," said Nordland nutritional-supplement executive Karl Brandt.',
+            ["Karl Brandt"],
+        ),
+        ('"They are so frustrated," said Oversight ranking Democrat Karl Brandt.', ["Karl Brandt"]),
         # a verb between two names is no role: the subject is still the first name
         (
             'Karl Brandt thanked Lou Grayson for the help.\n\n"It was a long night," he said.',
@@ -684,4 +692,57 @@ def test_the_subject_of_the_last_clause_before_the_cue(text, expected):
 def test_a_name_after_a_run_of_posts(text, expected):
     """ "…," said Executive Vice President, Chief Policy Officer, and Head of Strategic Advocacy, Neil L. Bradley:
     Bradley, not a blank."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"We saw people running in every direction," said a spokesman for Karl Brandt.', [""]),
+        ('A spokeswoman for Karl Brandt said: "We saw people running in every direction."', [""]),
+        ('"We saw people running in every direction," an aide to Brandt said.', [""]),
+        ('"We saw people running in every direction," Karl Brandt\'s lawyer said.', [""]),
+        # the name is the speaker's when the possessive is a place's or a body's
+        ('"We saw people running in every direction," said Nordland\'s Karl Brandt.', ["Karl Brandt"]),
+    ],
+)
+def test_whom_the_speaker_works_for_is_not_the_speaker(text, expected):
+    """ "a spokesman for Karl Brandt", "Karl Brandt's lawyer": the name is of whom the speaker works for, and the
+    speaker is someone the mention does not name (a blank, not Brandt)."""
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The talks ended. Jane Roe, the deputy foreign minister of Ruritania said: "
+            '"We will not accept the terms of this agreement."',
+            ["Jane Roe"],
+        ),
+        (
+            "The talks ended. Jane Roe, president and CEO of the Nordland Restaurant Association stated, "
+            '"We will not accept the terms of this agreement."',
+            ["Jane Roe"],
+        ),
+        (
+            'The talks ended. On Monday, Jane Roe, deputy foreign minister said: "We will not accept the terms."',
+            ["Jane Roe"],
+        ),
+        # a title with its person's name after the comma is the subject itself
+        (
+            "In talking about the plans of Karl Brandt, former Ruritanian envoy Jane Roe told Nordpress, "
+            '"We will not accept the terms of this agreement."',
+            ["Jane Roe"],
+        ),
+        # a place before the comma is no subject: the description stays one
+        (
+            'The talks ended. In Strelsau, the deputy foreign minister said: "We will not accept the terms."',
+            [""],
+        ),
+    ],
+)
+def test_a_title_after_the_name_without_its_closing_comma(text, expected):
+    """ "Ana Pardo, president and CEO of the Nordland Restaurant Association stated, '…'": the writer left out the
+    title's closing comma, and the name before it is the subject, not the title (a blank) or a place in it."""
     assert speakers(text) == expected

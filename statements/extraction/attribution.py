@@ -298,7 +298,30 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         # a long description with a relative clause: the subject is where the clause starts
         first = _first_np(text, start, start + stop, speaker=True)
         return first
+    if boundaries and boundaries[-1].group() == "," and _a_post(phrase):
+        # "Ana Pardo, president and CEO of the Nordland Restaurant Association stated, '…'": a title after the name
+        # whose closing comma the writer left out; the name before it is the subject
+        first = _first_np(text, start, start + stop, speaker=True)
+        if (
+            first
+            and first[1] + len(first[0]) == start + boundaries[-1].start()
+            and _names_person(clean_tokens(strip_title(first[0].split())[1]))
+        ):
+            return first
     return _trim_np(phrase) or phrase, start + phrase_start
+
+
+def _a_post(phrase: str) -> bool:
+    """ "president and CEO of the Nordland Restaurant Association", "the deputy foreign minister of Ruritania": a
+    description in lower case whose words before any "of" hold a role or a title and no verb, naming no person."""
+    words = re.split(r"\s(?:of|for|at)\s", f" {phrase} ", maxsplit=1)[0].split()
+    if not words or not phrase[:1].islower():
+        return False
+    if any(looks_like_person(clean_tokens(strip_title(run[2])[1])) for run in name_runs(phrase)):
+        return False  # "former UN Ambassador John Bolton": a title and its person's name
+    if any(bare(w) in AUXILIARIES or CUE.fullmatch(w) or w.endswith(("ed", "ing")) for w in words):
+        return False
+    return any(bare(w) in ROLE_NOUNS or is_title(w) for w in words if bare(w) not in {"the", "a", "an"})
 
 
 # Nouns for what someone said: "a statement by …", "remarks attributed to …", "the remarks were made by …"
@@ -795,15 +818,22 @@ _NOT_AGENT_NOUNS = {
 }  # fmt: skip
 
 
+# Nouns for what a person is that are neither a role (ROLE_NOUNS has "resident", "executive") nor an agent noun:
+# "Nordland Radio co-host Karl Brandt", "committee ranking Democrat Lou Grayson".
+_PERSON_NOUNS = {
+    "student", "native", "veteran", "democrat", "republican", "ceo",
+}  # fmt: skip
+
+
 def _is_role_noun(word: str) -> bool:
-    """A role ("consultant", "aide"), any agent noun ("Florida developer Mel Sembler", "Ohio investor Ana Pardo") or a
-    relative ("Brandt's wife Jonna Brandt")."""
-    if word.startswith("co-") and len(word) > 3:
-        word = word[3:]  # "Blaze co-host Stu Burguiere", "co-founder"
+    """A role ("consultant", "aide"), any agent noun ("Florida developer Mel Sembler", "Ohio investor Ana Pardo"), a
+    relative ("Brandt's wife Jonna Brandt") or another noun for a person ("Strelsau resident Ana Pardo"), also after
+    "co-" or "ex-" ("co-host")."""
+    word = re.sub(r"^(?:co|ex)-", "", word)
     return (
         word in ROLE_NOUNS
         or word in RELATION_NOUNS
-        or word in {"democrat", "republican"}  # "Oversight ranking Democrat Elijah Cummings"
+        or word in _PERSON_NOUNS
         or (len(word) > 4 and word.endswith(("er", "or", "ist")) and word not in _NOT_AGENT_NOUNS)
     )
 
@@ -812,7 +842,12 @@ def _attribution(cue: str, phrase: str, at: int, start: int, end: int) -> Attrib
     if cue in SPEAKER_AFTER or cue == "quoted":
         # "According to him, …", "TASS quoted her as saying": the speaker as the object
         phrase = {"him": "he", "her": "she", "them": "they"}.get(phrase.lower(), phrase)
-    phrase, at = _head(phrase, at)
+    headed, head_at = _head(phrase, at)
+    # "Karl Brandt's lawyer said": a role after a possessive is the speaker, not the possessor (speakers.py)
+    role = re.match(r"\s+([a-z][\w-]*)\b", phrase[head_at - at + len(headed) :])
+    if re.search(r"(?:'s|’s)$", headed) and role and _is_role_noun(bare(role.group(1))):
+        headed = phrase[head_at - at : head_at - at + len(headed) + role.end()]
+    phrase, at = headed, head_at
     kind = _np_kind(phrase)
     if not kind:
         return None

@@ -182,6 +182,30 @@ def _role_before_appositive(text: str, start: int, end: int) -> list[str]:
     return role
 
 
+# Posts whose complement is a place or a body, not an employer: "the ambassador to Nordland", "the envoy of …".
+_POSTS_OF_A_PLACE = {"ambassador", "envoy", "minister", "secretary", "president", "governor", "consul", "commissioner"}
+
+
+def _works_for(mention: str, run: tuple[int, int, list[str]]) -> bool:
+    """ "a spokesman for Karl Brandt", "an aide to Brandt", "Karl Brandt's lawyer": the name is of whom the speaker
+    works for or belongs to, and the speaker is someone the mention does not name."""
+    before = mention[: run[0]].split()
+    # (not a post's place: "the ambassador to Nordland Karl Brandt"; nor a body's name run into the person's:
+    # "director of Amnesty International Man-kei Tam")
+    if (
+        len(before) >= 2
+        and bare(before[0]) in {"a", "an", "the", "one"}
+        and before[-1] in {"for", "to", "of", "with"}
+        and before[-2].islower()
+        and bare(before[-2]) not in _POSTS_OF_A_PLACE
+        and looks_like_person(clean_tokens(strip_title(run[2])[1]))
+        and not mention[run[1] :].strip()
+    ):
+        return True
+    possessive = bool(run[2]) and re.search(r"(?:'s|’s)$", run[2][-1]) is not None
+    return possessive and re.match(r"\s+[a-z]", mention[run[1] :]) is not None
+
+
 # A verb and "that": reported content, even with a verb the cue table lacks ("Brandt was quick to add that …",
 # "Brandt speculated that …"), leads into the quote paragraph that follows.
 _REPORTED = re.compile(r"\b(?:[a-z]+ed|[a-z]{3,}s|add|say)\s+that\s")
@@ -607,6 +631,8 @@ class SpeakerResolver(InstitutionSpeakers):
             between = mention[runs[chosen][1] : runs[later][0]] + " " + " ".join(candidates[later][0]).lower()
             if _role_between(mention[: runs[chosen][1]], between.strip()):
                 chosen = later
+        if _works_for(mention, runs[chosen]):
+            return Speaker(without_determiner(mention), mention, "description")
         title, tokens = candidates[chosen]
         honorific = any(bare(word) in HONORIFICS for word in title)
         # "Ruritanian Foreign Ministry spokeswoman Ana Pardo", "Hong Kong leader Carrie Lam", "Nordland's Foreign
