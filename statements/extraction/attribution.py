@@ -17,6 +17,7 @@ from .names import (
     is_title,
     looks_like_person,
     name_runs,
+    names_a_post,
     strip_title,
 )
 from .text import QUOTE_MARK, QuoteSpan, is_sentence_end, sentence_start
@@ -298,7 +299,7 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         # a long description with a relative clause: the subject is where the clause starts
         first = _first_np(text, start, start + stop, speaker=True)
         return first
-    if boundaries and boundaries[-1].group() == "," and _a_post(phrase):
+    if boundaries and boundaries[-1].group() == "," and _lower_case_post(phrase):
         # "Ana Pardo, president and CEO of the Nordland Restaurant Association stated, '…'": a title after the name
         # whose closing comma the writer left out; the name before it is the subject
         first = _first_np(text, start, start + stop, speaker=True)
@@ -311,7 +312,7 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     return _trim_np(phrase) or phrase, start + phrase_start
 
 
-def _a_post(phrase: str) -> bool:
+def _lower_case_post(phrase: str) -> bool:
     """ "president and CEO of the Nordland Restaurant Association", "the deputy foreign minister of Ruritania": a
     description in lower case whose words before any "of" hold a role or a title and no verb, naming no person."""
     words = re.split(r"\s(?:of|for|at)\s", f" {phrase} ", maxsplit=1)[0].split()
@@ -321,7 +322,7 @@ def _a_post(phrase: str) -> bool:
         return False  # "former UN Ambassador John Bolton": a title and its person's name
     if any(bare(w) in AUXILIARIES or CUE.fullmatch(w) or w.endswith(("ed", "ing")) for w in words):
         return False
-    return any(bare(w) in ROLE_NOUNS or is_title(w) for w in words if bare(w) not in {"the", "a", "an"})
+    return any(names_a_post(w) for w in words if bare(w) not in {"the", "a", "an"})
 
 
 # Nouns for what someone said: "a statement by …", "remarks attributed to …", "the remarks were made by …"
@@ -394,7 +395,7 @@ def _is_post(piece: str) -> bool:
     words = piece.split()
     if not words or not all(w[:1].isupper() or w in {"of", "for", "the", "and", "&"} for w in words):
         return False
-    post = [is_title(w) or bare(w) in ROLE_NOUNS for w in words]
+    post = [names_a_post(w) for w in words]
     return post[-1] or any(post[i] and words[i + 1] in {"of", "for"} for i in range(len(words) - 1))
 
 

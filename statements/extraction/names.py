@@ -288,6 +288,11 @@ def is_title(token: str) -> bool:
     return word in TITLE_WORDS or (word.endswith("s") and word[:-1] in TITLE_WORDS - PLURAL_NOT_TITLES)
 
 
+def names_a_post(word: str) -> bool:
+    """A role noun or a title word: "spokeswoman", "minister", "Secretary", "Prince"."""
+    return bare(word) in ROLE_NOUNS or is_title(word)
+
+
 def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split "Secretary of State Mara J. Quill" into (["Secretary", "of", "State"], ["Mara", "J.", "Quill"])."""
     cut = 0

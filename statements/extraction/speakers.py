@@ -21,9 +21,9 @@ from .names import (
     folded,
     gender_of_honorific,
     headline_spans,
-    is_title,
     looks_like_person,
     name_runs,
+    names_a_post,
     normalise,
     repair,
     strip_title,
@@ -140,11 +140,6 @@ def _personal(speaker: Speaker, mention: str) -> bool:
 EXECUTIVE_ACRONYMS = {"ceo", "cfo", "coo", "cto"}
 
 
-def _names_a_post(word: str) -> bool:
-    """A role noun or a title word: "spokeswoman", "minister", "Secretary", "Prince"."""
-    return bare(word) in ROLE_NOUNS or is_title(word)
-
-
 def _role_between(before: str, words: str) -> bool:
     """What joins an employer, a patron or a place to a person: "DoubleLine Capital portfolio manager Bonnie Baha",
     "Clinton's top foreign policy aide Jake Sullivan", "American Action Forum's Douglas Holtz-Eakin", "Port Nord
@@ -152,7 +147,7 @@ def _role_between(before: str, words: str) -> bool:
     tokens = words.split()
     if before.rstrip().endswith(("'s", "’s")):
         # "Saudi Arabia's Crown Prince Mohammed bin Salman": a place's or a body's possessive before a titled name
-        return not tokens or (len(tokens) <= 6 and all(t.islower() for t in tokens) and _names_a_post(tokens[-1]))
+        return not tokens or (len(tokens) <= 6 and all(t.islower() for t in tokens) and names_a_post(tokens[-1]))
     if tokens[:1] == ["&"]:  # "Nordland Farmers & Growers Council CEO Ana Pardo": the employer's name goes on
         tokens = tokens[1:]
         while len(tokens) > 1 and tokens[0][:1].isupper() and bare(tokens[0]) not in EXECUTIVE_ACRONYMS:
@@ -177,7 +172,7 @@ def _role_before_appositive(text: str, start: int, end: int) -> list[str]:
         if not re.fullmatch(r"[\w'’.-]+", word) or bare(word) in NOT_NAME_WORDS or CUE.fullmatch(word):
             break  # "…," said | the | "On Monday," | a quotation mark
         role.insert(0, word)
-    if not role or not _names_a_post(role[-1]):
+    if not role or not names_a_post(role[-1]):
         return []
     return role
 
@@ -643,7 +638,7 @@ class SpeakerResolver(InstitutionSpeakers):
         # (not "a spokesman for Karl Brandt": a role of someone else; not "a protester using the pseudonym Katya")
         role = before + title
         clause = any((w.islower() and w.endswith("ing")) or bare(w) in {"who", "which", "that"} for w in before)
-        if before and not clause and len(role) <= 8 and any(_names_a_post(w) for w in role):
+        if before and not clause and len(role) <= 8 and any(names_a_post(w) for w in role):
             title = role if bare(role[-1]) not in {"for", "of", "to", "at", "by", "with", "from"} else title
         if not before and not title:
             title = _role_before_appositive(self.text, at, at + len(mention))
