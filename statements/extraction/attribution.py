@@ -147,6 +147,8 @@ def _names_person(tokens: list[str]) -> bool:
 
 
 _PREPOSITION = re.compile(r"\s+(?:by|about|with|at|over|after|for|on|in|to)\s")
+# Adverbs that may stand between a conjunction and the subject it opens: "And even Obama tried …"
+_FOCUS_ADVERBS = {"even", "also", "still", "only", "now"}
 
 
 def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tuple[str, int] | None:
@@ -158,7 +160,7 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
     # "But Obama, making it clear that …, described": a conjunction before a capital opens the subject itself
     # ("And even Obama tried to help, noting …": also with a focusing adverb between)
     conjunction = first_word and re.match(
-        r"(?:But|And|Yet|So|Then)\s+(?:(?:even|also|still|only|now)\s+)?[A-Z]", segment[first_word.start(1) :]
+        rf"(?:But|And|Yet|So|Then)\s+(?:(?:{alternatives(_FOCUS_ADVERBS)})\s+)?[A-Z]", segment[first_word.start(1) :]
     )
     intro = (
         first_word
@@ -693,7 +695,6 @@ def _given_name(text: str, attribution: Attribution | None) -> Attribution | Non
     return Attribution(attribution.cue, name, given.start("name"), attribution.start, attribution.end, "name")
 
 
-_FOCUS_ADVERBS = {"even", "also", "still", "only", "now"}
 LEADING_CONJUNCTIONS = {"and", "but", "although", "though", "while", "as", "so", "yet", "then", "because", "if"}
 AUXILIARIES = {
     "has", "have", "had", "is", "was", "were", "are", "will", "would", "can", "could", "may", "might", "must",
