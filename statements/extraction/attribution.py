@@ -457,14 +457,14 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     return _given_name(text, _post_attribution(text, start, limit))
 
 
+_BEFORE_TITLES = {"state", "retired", "acting", "incoming", "outgoing", "freshman", "veteran", "longtime", "then"}
+
+
 def _before_a_title(body: str) -> bool:
     """ "state Sen. Karl Brandt (D) said", "retired Gen. Lou Grayson said": a lower-case word before a title and a
     name opens the speaker's noun phrase."""
     words = body.split()
     return len(words) >= 3 and words[0] in _BEFORE_TITLES and is_title(words[1]) and words[2][:1].isupper()
-
-
-_BEFORE_TITLES = {"state", "retired", "acting", "incoming", "outgoing", "freshman", "veteran", "longtime", "then"}
 
 
 def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
