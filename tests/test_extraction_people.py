@@ -605,6 +605,17 @@ def test_a_conjunction_before_the_subject(text, expected):
             '"nobody in the capital wants to sign it any more."',
             ["Karl Brandt"],
         ),
+        # nor is a noun of speech written in the singular after "in"
+        (
+            'Karl Brandt, a former envoy, called it "unprecedented." He said, in an interview, "nobody in the capital '
+            'wants to sign it any more."',
+            ["Karl Brandt", "Karl Brandt"],
+        ),
+        (
+            'Karl Brandt, a former envoy, called it "unprecedented." He said in a statement, "Nobody in the capital '
+            'wants to sign it any more."',
+            ["Karl Brandt", "Karl Brandt"],
+        ),
         # the verb itself still attributes: "Brandt remarks, "…""
         (
             'Ana Pardo spoke first.\n\nKarl Brandt remarks, "Nobody in the capital wants to sign it any more."',
