@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from .attribution import (
     CUE,
     MIN_QUOTE_WORDS,
+    SPEAKER_AFTER,
     SPEECH_CUE,
     Attribution,
     _attribution,
@@ -242,14 +243,15 @@ def _quote_items(text: str) -> list[_Item]:
             if unit.pre and unit.pre.cue == "called" and _names_a_thing(pre_text, content):
                 unit.pre = None  # 'a process called "exfiltration."', 'a song called "Day after Day,"'
             introduced = pre_text.rstrip().endswith((",", ":", "--", "—", "–"))
+            # what the clause says after its cue word, None when the cue is not written so ("According to")
+            cue_at = pre_text.rfind(unit.pre.cue) if unit.pre else -1
+            after_cue = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else None
             if unit.pre and not introduced:
-                cue_at = pre_text.rfind(unit.pre.cue)
-                tail = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else pre_text
+                tail = pre_text if after_cue is None else after_cue
                 tail_words = re.sub(r"\bthat\b", "", tail).split()
                 introduced = len(tail_words) <= 3 and content[:1].isupper()
-            if unit.pre and introduced and unit.pre.cue not in ("according to", "attributed to"):
-                cue_at = pre_text.rfind(unit.pre.cue)
-                tail = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else ""
+            if unit.pre and introduced and unit.pre.cue not in SPEAKER_AFTER:
+                tail = after_cue or ""
                 that = re.search(r"\bthat\b", tail)
                 if (content[:1].islower() and word_count(tail) > 3) or (that and word_count(tail[that.end() :]) >= 2):
                     # 'Ryan said that if the U.S. pulls back, "our oceans are going to save us."': the quote ends
