@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from .cues import CUE_WORDS, OBJECT_WORDS, SPEECH_WORDS, alternatives
 from .first_names import gender_of_first_name
 from .names import (
+    CAPITALISED_NAME,
+    CAPITALISED_WORD,
     GIVEN_NAME,
     JOINED_PARTICLE,
     ORG_WORDS,
@@ -245,9 +247,7 @@ _CLAUSE_BOUNDARY = re.compile(
 )
 # A name (maybe with an appositive between commas) after a relative word, right before its verb: "what Gilbert",
 # "which Mr. Trump", "that Rush Limbaugh, for one,"
-_RELATIVE_SUBJECT = re.compile(
-    r"\b(?:what|which|that|whom)\s+([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?:\s*,[^,;:]{1,80},)?)"
-)
+_RELATIVE_SUBJECT = re.compile(rf"\b(?:what|which|that|whom)\s+({CAPITALISED_NAME}(?:\s*,[^,;:]{{1,80}},)?)")
 # Words that open a noun phrase in lower case: "the spokesman and", "a senior official then"
 _NOUN_STARTERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "another", "some", "both"}
 
@@ -353,7 +353,7 @@ def _capitalised_run(phrase: str) -> bool:
 
 _POSSESSIVE_ROLE_NAME = re.compile(
     r"^\s*(?:the\s+)?([A-Z][^,;:]*),\s*[A-Z][^,;:]*[’']s\s+(?:[a-z-]+\s+){0,2}[a-z-]+\s*,\s*"
-    r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){1,3})\s*[.,]?\s*$"
+    rf"({CAPITALISED_WORD}(?:\s+{CAPITALISED_WORD}){{1,3}})\s*[.,]?\s*$"
 )
 
 

@@ -139,6 +139,10 @@ POST_NOMINAL = re.compile(r"\s+(?:QC|KC|MP|MEP|MSP|OBE|MBE|CBE|KBE)(?![\w-])(?!\
 # (a no-break space, \xa0, separates words: "Sen.\xa0Sanders" is two tokens)
 TOKEN = re.compile(r"[^\W\d_](?:[\w'’.\-]|[\x80-\x9f\xa1-\xff\u0300-\u036f])*|--|[,()]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+# A capitalised word of a name, with its initials, apostrophes and hyphens ("Mr.", "O'Neill", "Seitz-Wald"), and a
+# name of one to four of them: "Gilbert", "Mr. Trump", "Interior Minister Lou Brandt"
+CAPITALISED_WORD = r"[A-Z][\w.’'-]*"
+CAPITALISED_NAME = rf"{CAPITALISED_WORD}(?:\s+{CAPITALISED_WORD}){{0,3}}"
 _CONTRACTION = re.compile(r"n['’]t$", re.IGNORECASE)
 
 

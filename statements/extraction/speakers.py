@@ -10,6 +10,7 @@ from .dates import skip_dateline
 from .first_names import gender_of_first_name, gender_of_noun
 from .institutions import REPORT_CUES, SET_WHEN_FOUND, InstitutionSpeakers, names_one, without_determiner
 from .names import (
+    CAPITALISED_NAME,
     HONORIFICS,
     NOT_NAME_WORDS,
     ORG_WORDS,
@@ -205,7 +206,7 @@ def _works_for(mention: str, run: tuple[int, int, list[str]]) -> bool:
 # "Brandt speculated that …"), leads into the quote paragraph that follows.
 _REPORTED = re.compile(r"\b(?:[a-z]+ed|[a-z]{3,}s|add|say)\s+that\s")
 # A name of one to four capitalised words that ends at a comma, a bracket or the sentence's end.
-_NAME_BEFORE_BREAK = re.compile(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?=\s*(?:[,;(]|\.?$))")
+_NAME_BEFORE_BREAK = re.compile(rf"{CAPITALISED_NAME}(?=\s*(?:[,;(]|\.?$))")
 # who or where an introductory phrase is about, before its own comma ("At the club, where …, Brandt said")
 RELATIVE_WORDS = {"where", "when", "which", "who", "whose"}
 _CAPITALS_BEFORE_COMMA = re.compile(r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)\s*,")
@@ -219,12 +220,12 @@ _INVERTED = re.compile(r"(?:(?<!said)(?<!says),\s*|\bthere\b[^,.;:“”\"]{0,40
 # A person said to speak later in a sentence than its subject: "Duda said …, while Interior Minister Lou Brandt
 # wrote he had …", "… the most able candidate, Grayson argues." (the latest speaker is the next "he")
 _NAME_BEFORE_SPEECH = re.compile(
-    r"(?<![\w’'.-])([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s+(?:also\s+)?"
+    rf"(?<![\w’'.-])({CAPITALISED_NAME})\s+(?:also\s+)?"
     r"(?:said|says|wrote|writes|told|tells|added|adds|argued|argues|noted|notes|tweeted)\b"
 )
 _LAST_OF_A_LIST = re.compile(r"(?<!,)\s(?:and|or|&)\s+(?:[A-Z][\w.-]*(?:[’']s?|’)\s+)?$")
 # "According to Brandt, …" opening a sentence: Brandt is what the sentence reports, and the next "he"
-_ACCORDING_TO = re.compile(r"[Aa]ccording\s+to\s+([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*,")
+_ACCORDING_TO = re.compile(rf"[Aa]ccording\s+to\s+({CAPITALISED_NAME})\s*,")
 
 
 # A byline: "By Lou Grayson", "By Lou Grayson and Ana Pardo, Nordpress", "Lou Grayson | Nordpress".
