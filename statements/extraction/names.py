@@ -464,6 +464,11 @@ APPOSITIVE_ENDS = ["of", "to", "for", "at", "in", "on", "from", "with", "by", "a
 _ADVERB_ENDINGS = ("ingly", "edly", "ously", "ately", "ently", "antly", "ably", "ibly", "ically", "ively", "fully")
 
 
+def _name_start(person: Person) -> str:
+    """A name's first three letters, which two spellings of one name share ("Hilary" and "Hillary Clinton")."""
+    return folded(person.name)[:3].lower()
+
+
 class ArticlePeople:
     """Full names mentioned in one article, for resolving "Peskov", "Mr. Lin" or "the Kremlin spokesman"."""
 
@@ -701,7 +706,7 @@ class ArticlePeople:
         when it already wrote the surname alone for that one before naming the other: the writer keeps the surname
         for the first and names the other in full."""
         # (not two spellings of one name: "Alan Grayson" and "Alan Mark Grayson", "Hilary" and "Hillary Clinton")
-        if len(tokens) != 1 or len({folded(person.name)[:3].lower() for person in namesakes}) < 2:
+        if len(tokens) != 1 or len({_name_start(person) for person in namesakes}) < 2:
             return None
         first = min(namesakes, key=lambda person: person.start)
         second = min(person.start for person in namesakes if person is not first)
@@ -717,7 +722,7 @@ class ArticlePeople:
             ahead = self.text[max(0, found.start() - 40) : found.start()]
             if re.search(r"(?<![\w'’-])the\s+$", ahead, re.I) or (before and re.search(before, ahead, re.I)):
                 continue
-            same = [person for person in namesakes if folded(person.name)[:3].lower() == folded(first.name)[:3].lower()]
+            same = [person for person in namesakes if _name_start(person) == _name_start(first)]
             return max(same, key=lambda person: len(person.name.split()))  # its fullest spelling
         return None
 
