@@ -550,9 +550,9 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
     return _Item(unit.first.open_mark, "paraphrase", [content], attribution, True, [unit])
 
 
+# A conjunction before a clause whose subject is a name: ' and Trump says he is "…"' (_joined_clause)
 _JOINING = re.compile(r"(?:,\s*|\s+)(?:and|but|while|whereas)\s+(?=[A-Z])")
-
-
+# Attributions after a partial quote that take the whole clause before it: a name or "he", not a description
 _TRAILING_KINDS = {"name", "pronoun"}
 
 
