@@ -223,7 +223,8 @@ _NAME_BEFORE_SPEECH = re.compile(
     rf"(?<![\w’'.-])({CAPITALISED_NAME})\s+(?:also\s+)?"
     r"(?:said|says|wrote|writes|told|tells|added|adds|argued|argues|noted|notes|tweeted)\b"
 )
-_LAST_OF_A_LIST = re.compile(r"(?<!,)\s(?:and|or|&)\s+(?:[A-Z][\w.-]*(?:[’']s?|’)\s+)?$")
+# "Matthews, Alex Seitz-Wald and Reuters' Ana Pardo argued": the last of several subjects, after "and"
+_LAST_OF_A_LIST = re.compile(r"(?<!,)\s(?:and|or|&)\s+(?:[A-Z][\w.-]*[’']s?\s+)?$")
 # "According to Brandt, …" opening a sentence: Brandt is what the sentence reports, and the next "he"
 _ACCORDING_TO = re.compile(rf"[Aa]ccording\s+to\s+({CAPITALISED_NAME})\s*,")
 
