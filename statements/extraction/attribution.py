@@ -821,8 +821,8 @@ _NOT_AGENT_NOUNS = {
 }  # fmt: skip
 
 
-# Nouns for what a person is that are neither a role (ROLE_NOUNS has "resident", "executive") nor an agent noun:
-# "Nordland Radio co-host Karl Brandt", "committee ranking Democrat Lou Grayson".
+# Nouns for what a person is that are neither a role (ROLE_NOUNS has "resident", "executive", "host") nor an agent
+# noun: "Strelsau native Karl Brandt", "committee ranking Democrat Lou Grayson".
 _PERSON_NOUNS = {
     "student", "native", "veteran", "democrat", "republican", "ceo",
 }  # fmt: skip
@@ -830,8 +830,8 @@ _PERSON_NOUNS = {
 
 def _is_role_noun(word: str) -> bool:
     """A role ("consultant", "aide"), any agent noun ("Florida developer Mel Sembler", "Ohio investor Ana Pardo"), a
-    relative ("Brandt's wife Jonna Brandt") or another noun for a person ("Strelsau resident Ana Pardo"), also after
-    "co-" or "ex-" ("co-host")."""
+    relative ("Brandt's wife Jonna Brandt") or another noun for a person ("Strelsau native Ana Pardo"), also after
+    "co-" or "ex-" ("Nordland Radio co-host Karl Brandt")."""
     word = re.sub(r"^(?:co|ex)-", "", word)
     return (
         word in ROLE_NOUNS
