@@ -325,8 +325,9 @@ def _quote_items(text: str) -> list[_Item]:
         if _BILL_NUMBER.search(text[max(0, unit.first.open_mark - 40) : unit.first.open_mark]):
             continue  # 'signed into law H.J. Res. 87, "Joint Resolution …"': a bill's title, not words said
         title = _is_title(text[unit.first.start : unit.last.end])
-        short = (quoted_words < MIN_QUOTE_WORDS or own is None) and not _answer(text, unit)  # not '"Denver," he said'
-        if title and (short or _A_WORK.match(text, unit.last.close_end)):
+        # short or with no attribution of its own, and no answer ('"Denver," he said'): nothing says it was said
+        unsaid = (quoted_words < MIN_QUOTE_WORDS or own is None) and not _answer(text, unit)
+        if title and (unsaid or _A_WORK.match(text, unit.last.close_end)):
             continue  # 'told Radio Nord's "Morning Show."': a programme or a book, not words said
         if (
             unit.post is None
