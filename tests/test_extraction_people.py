@@ -123,14 +123,6 @@ def test_lone_first_names(text, expected):
             '"He could be from a lot of countries."',
             ["Jonna Brandt"],
         ),
-        # after a quote, a place or a body, a noun for what the person is, and the name: the name is the speaker
-        ('Some voters are undecided. "I cannot vote for him," said Strelsau resident Karl Brandt.', ["Karl Brandt"]),
-        ('"Imagine him on the same stage," mused Nordland Radio co-host Karl Brandt.', ["Karl Brandt"]),
-        (
-            '"The biggest concern for me is the court," said Nordland nutritional-supplement executive Karl Brandt.',
-            ["Karl Brandt"],
-        ),
-        ('"They are so frustrated," said Oversight ranking Democrat Karl Brandt.', ["Karl Brandt"]),
         # a verb between two names is no role: the subject is still the first name
         (
             'Karl Brandt thanked Lou Grayson for the help.\n\n"It was a long night," he said.',
@@ -604,6 +596,17 @@ def test_a_conjunction_before_the_subject(text, expected):
             "Ana Pardo spoke first. Karl Brandt spoke next.\n\nHe said, in his notes for the hearing, "
             '"nobody in the capital wants to sign it any more."',
             ["Karl Brandt"],
+        ),
+        # nor is a noun of speech written in the singular after "in"
+        (
+            'Karl Brandt, a former envoy, called it "unprecedented." He said, in an interview, "nobody in the capital '
+            'wants to sign it any more."',
+            ["Karl Brandt", "Karl Brandt"],
+        ),
+        (
+            'Karl Brandt, a former envoy, called it "unprecedented." He said in a statement, "Nobody in the capital '
+            'wants to sign it any more."',
+            ["Karl Brandt", "Karl Brandt"],
         ),
         # the verb itself still attributes: "Brandt remarks, "…""
         (

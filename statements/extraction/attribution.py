@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from .cues import CUE_WORDS, OBJECT_WORDS, SPEECH_WORDS, alternatives
 from .first_names import gender_of_first_name
 from .names import (
+    CAPITALISED_NAME,
+    CAPITALISED_WORD,
     GIVEN_NAME,
     JOINED_PARTICLE,
     ORG_WORDS,
@@ -17,6 +19,7 @@ from .names import (
     is_title,
     looks_like_person,
     name_runs,
+    names_a_post,
     strip_title,
 )
 from .text import QUOTE_MARK, QuoteSpan, is_sentence_end, sentence_start
@@ -146,6 +149,8 @@ def _names_person(tokens: list[str]) -> bool:
 
 
 _PREPOSITION = re.compile(r"\s+(?:by|about|with|at|over|after|for|on|in|to)\s")
+# Adverbs that may stand between a conjunction and the subject it opens: "And even Obama tried …"
+_FOCUS_ADVERBS = {"even", "also", "still", "only", "now"}
 
 
 def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tuple[str, int] | None:
@@ -157,7 +162,7 @@ def _first_np(text: str, start: int, end: int, *, speaker: bool = False) -> tupl
     # "But Obama, making it clear that …, described": a conjunction before a capital opens the subject itself
     # ("And even Obama tried to help, noting …": also with a focusing adverb between)
     conjunction = first_word and re.match(
-        r"(?:But|And|Yet|So|Then)\s+(?:(?:even|also|still|only|now)\s+)?[A-Z]", segment[first_word.start(1) :]
+        rf"(?:But|And|Yet|So|Then)\s+(?:(?:{alternatives(_FOCUS_ADVERBS)})\s+)?[A-Z]", segment[first_word.start(1) :]
     )
     intro = (
         first_word
@@ -242,9 +247,7 @@ _CLAUSE_BOUNDARY = re.compile(
 )
 # A name (maybe with an appositive between commas) after a relative word, right before its verb: "what Gilbert",
 # "which Mr. Trump", "that Rush Limbaugh, for one,"
-_RELATIVE_SUBJECT = re.compile(
-    r"\b(?:what|which|that|whom)\s+([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?:\s*,[^,;:]{1,80},)?)"
-)
+_RELATIVE_SUBJECT = re.compile(rf"\b(?:what|which|that|whom)\s+({CAPITALISED_NAME}(?:\s*,[^,;:]{{1,80}},)?)")
 # Words that open a noun phrase in lower case: "the spokesman and", "a senior official then"
 _NOUN_STARTERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "another", "some", "both"}
 
@@ -298,7 +301,7 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
         # a long description with a relative clause: the subject is where the clause starts
         first = _first_np(text, start, start + stop, speaker=True)
         return first
-    if boundaries and boundaries[-1].group() == "," and _a_post(phrase):
+    if boundaries and boundaries[-1].group() == "," and _lower_case_post(phrase):
         # "Ana Pardo, president and CEO of the Nordland Restaurant Association stated, '…'": a title after the name
         # whose closing comma the writer left out; the name before it is the subject
         first = _first_np(text, start, start + stop, speaker=True)
@@ -311,7 +314,7 @@ def _last_np(text: str, start: int, end: int) -> tuple[str, int] | None:
     return _trim_np(phrase) or phrase, start + phrase_start
 
 
-def _a_post(phrase: str) -> bool:
+def _lower_case_post(phrase: str) -> bool:
     """ "president and CEO of the Nordland Restaurant Association", "the deputy foreign minister of Ruritania": a
     description in lower case whose words before any "of" hold a role or a title and no verb, naming no person."""
     words = re.split(r"\s(?:of|for|at)\s", f" {phrase} ", maxsplit=1)[0].split()
@@ -321,7 +324,7 @@ def _a_post(phrase: str) -> bool:
         return False  # "former UN Ambassador John Bolton": a title and its person's name
     if any(bare(w) in AUXILIARIES or CUE.fullmatch(w) or w.endswith(("ed", "ing")) for w in words):
         return False
-    return any(bare(w) in ROLE_NOUNS or is_title(w) for w in words if bare(w) not in {"the", "a", "an"})
+    return any(names_a_post(w) for w in words if bare(w) not in {"the", "a", "an"})
 
 
 # Nouns for what someone said: "a statement by …", "remarks attributed to …", "the remarks were made by …"
@@ -334,6 +337,7 @@ _DOCUMENT_BY = re.compile(
 )
 
 
+# A passive "asked by" before a quote: "Sanders was asked by host Bill Maher, …, "…"" (the asker is the speaker)
 _ASKED_BY = re.compile(r"\b(?:was|were|is|are|been|being)\s+asked\s+by\s+")
 
 
@@ -349,7 +353,7 @@ def _capitalised_run(phrase: str) -> bool:
 
 _POSSESSIVE_ROLE_NAME = re.compile(
     r"^\s*(?:the\s+)?([A-Z][^,;:]*),\s*[A-Z][^,;:]*[’']s\s+(?:[a-z-]+\s+){0,2}[a-z-]+\s*,\s*"
-    r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){1,3})\s*[.,]?\s*$"
+    rf"({CAPITALISED_WORD}(?:\s+{CAPITALISED_WORD}){{1,3}})\s*[.,]?\s*$"
 )
 
 
@@ -394,7 +398,7 @@ def _is_post(piece: str) -> bool:
     words = piece.split()
     if not words or not all(w[:1].isupper() or w in {"of", "for", "the", "and", "&"} for w in words):
         return False
-    post = [is_title(w) or bare(w) in ROLE_NOUNS for w in words]
+    post = [names_a_post(w) for w in words]
     return post[-1] or any(post[i] and words[i + 1] in {"of", "for"} for i in range(len(words) - 1))
 
 
@@ -453,14 +457,14 @@ def post_attribution(text: str, start: int, limit: int) -> Attribution | None:
     return _given_name(text, _post_attribution(text, start, limit))
 
 
+_BEFORE_TITLES = {"state", "retired", "acting", "incoming", "outgoing", "freshman", "veteran", "longtime", "then"}
+
+
 def _before_a_title(body: str) -> bool:
     """ "state Sen. Karl Brandt (D) said", "retired Gen. Lou Grayson said": a lower-case word before a title and a
     name opens the speaker's noun phrase."""
     words = body.split()
     return len(words) >= 3 and words[0] in _BEFORE_TITLES and is_title(words[1]) and words[2][:1].isupper()
-
-
-_BEFORE_TITLES = {"state", "retired", "acting", "incoming", "outgoing", "freshman", "veteran", "longtime", "then"}
 
 
 def _post_attribution(text: str, start: int, limit: int) -> Attribution | None:
@@ -587,7 +591,7 @@ def _pre_attribution(text: str, floor: int, quote_open: int, sentence: int | Non
         # "TASS quoted Peskov as saying: '…'", "TASS cited Peskov as saying": the outlet is not the speaker
         return _attribution("quoted", _trim_np(quoted.group(1)), floor + quoted.start(1), floor, quote_open)
     asked = _ASKED_BY.search(clause)
-    if asked and not CUE.search(clause, asked.end(), asked.end() + 1) and not _has_sentence_end(clause[asked.end() :]):
+    if asked and not _has_sentence_end(clause[asked.end() :]):
         # "Sanders was asked by host Bill Maher, who …, '…'": the one who asks says the quote
         found = _np_after(text, floor + asked.end(), quote_open)
         return _attribution("asked", found[0], found[1], floor, quote_open) if found else None
@@ -692,7 +696,6 @@ def _given_name(text: str, attribution: Attribution | None) -> Attribution | Non
     return Attribution(attribution.cue, name, given.start("name"), attribution.start, attribution.end, "name")
 
 
-_FOCUS_ADVERBS = {"even", "also", "still", "only", "now"}
 LEADING_CONJUNCTIONS = {"and", "but", "although", "though", "while", "as", "so", "yet", "then", "because", "if"}
 AUXILIARIES = {
     "has", "have", "had", "is", "was", "were", "are", "will", "would", "can", "could", "may", "might", "must",
@@ -818,8 +821,8 @@ _NOT_AGENT_NOUNS = {
 }  # fmt: skip
 
 
-# Nouns for what a person is that are neither a role (ROLE_NOUNS has "resident", "executive") nor an agent noun:
-# "Nordland Radio co-host Karl Brandt", "committee ranking Democrat Lou Grayson".
+# Nouns for what a person is that are neither a role (ROLE_NOUNS has "resident", "executive", "host") nor an agent
+# noun: "Strelsau native Karl Brandt", "committee ranking Democrat Lou Grayson".
 _PERSON_NOUNS = {
     "student", "native", "veteran", "democrat", "republican", "ceo",
 }  # fmt: skip
@@ -827,8 +830,8 @@ _PERSON_NOUNS = {
 
 def _is_role_noun(word: str) -> bool:
     """A role ("consultant", "aide"), any agent noun ("Florida developer Mel Sembler", "Ohio investor Ana Pardo"), a
-    relative ("Brandt's wife Jonna Brandt") or another noun for a person ("Strelsau resident Ana Pardo"), also after
-    "co-" or "ex-" ("co-host")."""
+    relative ("Brandt's wife Jonna Brandt") or another noun for a person ("Strelsau native Ana Pardo"), also after
+    "co-" or "ex-" ("Nordland Radio co-host Karl Brandt")."""
     word = re.sub(r"^(?:co|ex)-", "", word)
     return (
         word in ROLE_NOUNS

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from .attribution import (
     CUE,
     MIN_QUOTE_WORDS,
+    SPEAKER_AFTER,
     SPEECH_CUE,
     Attribution,
     _attribution,
@@ -242,14 +243,15 @@ def _quote_items(text: str) -> list[_Item]:
             if unit.pre and unit.pre.cue == "called" and _names_a_thing(pre_text, content):
                 unit.pre = None  # 'a process called "exfiltration."', 'a song called "Day after Day,"'
             introduced = pre_text.rstrip().endswith((",", ":", "--", "—", "–"))
+            # what the clause says after its cue word, None when the cue is not written so ("According to")
+            cue_at = pre_text.rfind(unit.pre.cue) if unit.pre else -1
+            after_cue = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else None
             if unit.pre and not introduced:
-                cue_at = pre_text.rfind(unit.pre.cue)
-                tail = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else pre_text
+                tail = pre_text if after_cue is None else after_cue
                 tail_words = re.sub(r"\bthat\b", "", tail).split()
                 introduced = len(tail_words) <= 3 and content[:1].isupper()
-            if unit.pre and introduced and unit.pre.cue not in ("according to", "attributed to"):
-                cue_at = pre_text.rfind(unit.pre.cue)
-                tail = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else ""
+            if unit.pre and introduced and unit.pre.cue not in SPEAKER_AFTER:
+                tail = after_cue or ""
                 that = re.search(r"\bthat\b", tail)
                 if (content[:1].islower() and word_count(tail) > 3) or (that and word_count(tail[that.end() :]) >= 2):
                     # 'Ryan said that if the U.S. pulls back, "our oceans are going to save us."': the quote ends
@@ -323,8 +325,9 @@ def _quote_items(text: str) -> list[_Item]:
         if _BILL_NUMBER.search(text[max(0, unit.first.open_mark - 40) : unit.first.open_mark]):
             continue  # 'signed into law H.J. Res. 87, "Joint Resolution …"': a bill's title, not words said
         title = _is_title(text[unit.first.start : unit.last.end])
-        short = (quoted_words < MIN_QUOTE_WORDS or own is None) and not _answer(text, unit)  # not '"Denver," he said'
-        if title and (short or _A_WORK.match(text, unit.last.close_end)):
+        # short or with no attribution of its own, and no answer ('"Denver," he said'): nothing says it was said
+        unsaid = (quoted_words < MIN_QUOTE_WORDS or own is None) and not _answer(text, unit)
+        if title and (unsaid or _A_WORK.match(text, unit.last.close_end)):
             continue  # 'told Radio Nord's "Morning Show."': a programme or a book, not words said
         if (
             unit.post is None
@@ -548,9 +551,9 @@ def _mixed_item(text: str, unit: _Unit, paras, quoted_words: int, spans: list[Qu
     return _Item(unit.first.open_mark, "paraphrase", [content], attribution, True, [unit])
 
 
+# A conjunction before a clause whose subject is a name: ' and Trump says he is "…"' (_joined_clause)
 _JOINING = re.compile(r"(?:,\s*|\s+)(?:and|but|while|whereas)\s+(?=[A-Z])")
-
-
+# Attributions after a partial quote that take the whole clause before it: a name or "he", not a description
 _TRAILING_KINDS = {"name", "pronoun"}
 
 

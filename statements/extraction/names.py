@@ -139,6 +139,10 @@ POST_NOMINAL = re.compile(r"\s+(?:QC|KC|MP|MEP|MSP|OBE|MBE|CBE|KBE)(?![\w-])(?!\
 # (a no-break space, \xa0, separates words: "Sen.\xa0Sanders" is two tokens)
 TOKEN = re.compile(r"[^\W\d_](?:[\w'’.\-]|[\x80-\x9f\xa1-\xff\u0300-\u036f])*|--|[,()]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+# A capitalised word of a name, with its initials, apostrophes and hyphens ("Mr.", "O'Neill", "Seitz-Wald"), and a
+# name of one to four of them: "Gilbert", "Mr. Trump", "Interior Minister Lou Brandt"
+CAPITALISED_WORD = r"[A-Z][\w.’'-]*"
+CAPITALISED_NAME = rf"{CAPITALISED_WORD}(?:\s+{CAPITALISED_WORD}){{0,3}}"
 _CONTRACTION = re.compile(r"n['’]t$", re.IGNORECASE)
 
 
@@ -286,6 +290,11 @@ def is_title(token: str) -> bool:
         return token.endswith(".") or word in {"mr", "mrs", "ms", "dr"}
     # a plural title before one name ("Senators Quill and Brandt", "Professors Pardo and Ruiz") is a title too
     return word in TITLE_WORDS or (word.endswith("s") and word[:-1] in TITLE_WORDS - PLURAL_NOT_TITLES)
+
+
+def names_a_post(word: str) -> bool:
+    """A role noun or a title word: "spokeswoman", "minister", "Secretary", "Prince"."""
+    return bare(word) in ROLE_NOUNS or is_title(word)
 
 
 def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -453,6 +462,11 @@ APPOSITIVE_ENDS = ["of", "to", "for", "at", "in", "on", "from", "with", "by", "a
 
 # Endings of adverbs that may open a sentence before a surname, and of no first name ("Sally", "Kelly" end otherwise)
 _ADVERB_ENDINGS = ("ingly", "edly", "ously", "ately", "ently", "antly", "ably", "ibly", "ically", "ively", "fully")
+
+
+def _name_start(person: Person) -> str:
+    """A name's first three letters, which two spellings of one name share ("Hilary" and "Hillary Clinton")."""
+    return folded(person.name)[:3].lower()
 
 
 class ArticlePeople:
@@ -692,7 +706,7 @@ class ArticlePeople:
         when it already wrote the surname alone for that one before naming the other: the writer keeps the surname
         for the first and names the other in full."""
         # (not two spellings of one name: "Alan Grayson" and "Alan Mark Grayson", "Hilary" and "Hillary Clinton")
-        if len(tokens) != 1 or len({folded(person.name)[:3].lower() for person in namesakes}) < 2:
+        if len(tokens) != 1 or len({_name_start(person) for person in namesakes}) < 2:
             return None
         first = min(namesakes, key=lambda person: person.start)
         second = min(person.start for person in namesakes if person is not first)
@@ -708,7 +722,7 @@ class ArticlePeople:
             ahead = self.text[max(0, found.start() - 40) : found.start()]
             if re.search(r"(?<![\w'’-])the\s+$", ahead, re.I) or (before and re.search(before, ahead, re.I)):
                 continue
-            same = [person for person in namesakes if folded(person.name)[:3].lower() == folded(first.name)[:3].lower()]
+            same = [person for person in namesakes if _name_start(person) == _name_start(first)]
             return max(same, key=lambda person: len(person.name.split()))  # its fullest spelling
         return None
 

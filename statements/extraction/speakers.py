@@ -10,6 +10,7 @@ from .dates import skip_dateline
 from .first_names import gender_of_first_name, gender_of_noun
 from .institutions import REPORT_CUES, SET_WHEN_FOUND, InstitutionSpeakers, names_one, without_determiner
 from .names import (
+    CAPITALISED_NAME,
     HONORIFICS,
     NOT_NAME_WORDS,
     ORG_WORDS,
@@ -21,9 +22,9 @@ from .names import (
     folded,
     gender_of_honorific,
     headline_spans,
-    is_title,
     looks_like_person,
     name_runs,
+    names_a_post,
     normalise,
     repair,
     strip_title,
@@ -140,11 +141,6 @@ def _personal(speaker: Speaker, mention: str) -> bool:
 EXECUTIVE_ACRONYMS = {"ceo", "cfo", "coo", "cto"}
 
 
-def _names_a_post(word: str) -> bool:
-    """A role noun or a title word: "spokeswoman", "minister", "Secretary", "Prince"."""
-    return bare(word) in ROLE_NOUNS or is_title(word)
-
-
 def _role_between(before: str, words: str) -> bool:
     """What joins an employer, a patron or a place to a person: "DoubleLine Capital portfolio manager Bonnie Baha",
     "Clinton's top foreign policy aide Jake Sullivan", "American Action Forum's Douglas Holtz-Eakin", "Port Nord
@@ -152,7 +148,7 @@ def _role_between(before: str, words: str) -> bool:
     tokens = words.split()
     if before.rstrip().endswith(("'s", "’s")):
         # "Saudi Arabia's Crown Prince Mohammed bin Salman": a place's or a body's possessive before a titled name
-        return not tokens or (len(tokens) <= 6 and all(t.islower() for t in tokens) and _names_a_post(tokens[-1]))
+        return not tokens or (len(tokens) <= 6 and all(t.islower() for t in tokens) and names_a_post(tokens[-1]))
     if tokens[:1] == ["&"]:  # "Nordland Farmers & Growers Council CEO Ana Pardo": the employer's name goes on
         tokens = tokens[1:]
         while len(tokens) > 1 and tokens[0][:1].isupper() and bare(tokens[0]) not in EXECUTIVE_ACRONYMS:
@@ -177,7 +173,7 @@ def _role_before_appositive(text: str, start: int, end: int) -> list[str]:
         if not re.fullmatch(r"[\w'’.-]+", word) or bare(word) in NOT_NAME_WORDS or CUE.fullmatch(word):
             break  # "…," said | the | "On Monday," | a quotation mark
         role.insert(0, word)
-    if not role or not _names_a_post(role[-1]):
+    if not role or not names_a_post(role[-1]):
         return []
     return role
 
@@ -210,7 +206,7 @@ def _works_for(mention: str, run: tuple[int, int, list[str]]) -> bool:
 # "Brandt speculated that …"), leads into the quote paragraph that follows.
 _REPORTED = re.compile(r"\b(?:[a-z]+ed|[a-z]{3,}s|add|say)\s+that\s")
 # A name of one to four capitalised words that ends at a comma, a bracket or the sentence's end.
-_NAME_BEFORE_BREAK = re.compile(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?=\s*(?:[,;(]|\.?$))")
+_NAME_BEFORE_BREAK = re.compile(rf"{CAPITALISED_NAME}(?=\s*(?:[,;(]|\.?$))")
 # who or where an introductory phrase is about, before its own comma ("At the club, where …, Brandt said")
 RELATIVE_WORDS = {"where", "when", "which", "who", "whose"}
 _CAPITALS_BEFORE_COMMA = re.compile(r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)\s*,")
@@ -224,12 +220,13 @@ _INVERTED = re.compile(r"(?:(?<!said)(?<!says),\s*|\bthere\b[^,.;:“”\"]{0,40
 # A person said to speak later in a sentence than its subject: "Duda said …, while Interior Minister Lou Brandt
 # wrote he had …", "… the most able candidate, Grayson argues." (the latest speaker is the next "he")
 _NAME_BEFORE_SPEECH = re.compile(
-    r"(?<![\w’'.-])([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s+(?:also\s+)?"
+    rf"(?<![\w’'.-])({CAPITALISED_NAME})\s+(?:also\s+)?"
     r"(?:said|says|wrote|writes|told|tells|added|adds|argued|argues|noted|notes|tweeted)\b"
 )
-_LAST_OF_A_LIST = re.compile(r"(?<!,)\s(?:and|or|&)\s+(?:[A-Z][\w.-]*(?:[’']s?|’)\s+)?$")
+# "Matthews, Alex Seitz-Wald and Reuters' Ana Pardo argued": the last of several subjects, after "and"
+_LAST_OF_A_LIST = re.compile(r"(?<!,)\s(?:and|or|&)\s+(?:[A-Z][\w.-]*[’']s?\s+)?$")
 # "According to Brandt, …" opening a sentence: Brandt is what the sentence reports, and the next "he"
-_ACCORDING_TO = re.compile(r"[Aa]ccording\s+to\s+([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*,")
+_ACCORDING_TO = re.compile(rf"[Aa]ccording\s+to\s+({CAPITALISED_NAME})\s*,")
 
 
 # A byline: "By Lou Grayson", "By Lou Grayson and Ana Pardo, Nordpress", "Lou Grayson | Nordpress".
@@ -643,7 +640,7 @@ class SpeakerResolver(InstitutionSpeakers):
         # (not "a spokesman for Karl Brandt": a role of someone else; not "a protester using the pseudonym Katya")
         role = before + title
         clause = any((w.islower() and w.endswith("ing")) or bare(w) in {"who", "which", "that"} for w in before)
-        if before and not clause and len(role) <= 8 and any(_names_a_post(w) for w in role):
+        if before and not clause and len(role) <= 8 and any(names_a_post(w) for w in role):
             title = role if bare(role[-1]) not in {"for", "of", "to", "at", "by", "with", "from"} else title
         if not before and not title:
             title = _role_before_appositive(self.text, at, at + len(mention))
