@@ -395,6 +395,12 @@ def test_the_one_who_asks_says_the_quote_after_a_passive_asked_by():
     assert speakers(text) == ["Lou Grayson", "Karl Brandt"]
 
 
+def test_the_one_asked_who_answers_in_the_same_sentence_says_the_quote():
+    """ "Brandt was asked by Lou Grayson about the plan and replied, "…"": the answer is Brandt's, not the asker's."""
+    text = 'Karl Brandt was asked by Lou Grayson about the plan and replied, "It will be ready in May."'
+    assert speakers(text) == ["Karl Brandt"]
+
+
 def test_a_person_s_appositive_ending_in_a_body_s_name_stays_the_person_s():
     """ "said Robert McDonough, a senior executive at Carrier's parent company, United Technologies": the
     company at the end of the appositive is no speaker."""

@@ -339,6 +339,8 @@ _DOCUMENT_BY = re.compile(
 
 # A passive "asked by" before a quote: "Sanders was asked by host Bill Maher, …, "…"" (the asker is the speaker)
 _ASKED_BY = re.compile(r"\b(?:was|were|is|are|been|being)\s+asked\s+by\s+")
+# ... unless the one asked answers in the same sentence: "Brandt was asked by Lou Grayson … and replied, '…'"
+_ANSWERED = re.compile(rf"\b(?:and|but|then)\s+(?:\w+ly\s+)?{CUE.pattern}")
 
 
 # "said Nordland Rural Electric Cooperative Association’s Senior Vice President for Government Relations Lou Finkel":
@@ -591,7 +593,7 @@ def _pre_attribution(text: str, floor: int, quote_open: int, sentence: int | Non
         # "TASS quoted Peskov as saying: '…'", "TASS cited Peskov as saying": the outlet is not the speaker
         return _attribution("quoted", _trim_np(quoted.group(1)), floor + quoted.start(1), floor, quote_open)
     asked = _ASKED_BY.search(clause)
-    if asked and not _has_sentence_end(clause[asked.end() :]):
+    if asked and not _has_sentence_end(clause[asked.end() :]) and not _ANSWERED.search(clause, asked.end()):
         # "Sanders was asked by host Bill Maher, who …, '…'": the one who asks says the quote
         found = _np_after(text, floor + asked.end(), quote_open)
         return _attribution("asked", found[0], found[1], floor, quote_open) if found else None
