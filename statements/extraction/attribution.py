@@ -823,10 +823,10 @@ _NOT_AGENT_NOUNS = {
 }  # fmt: skip
 
 
-# Nouns for what a person is that are neither a role (ROLE_NOUNS has "resident", "executive", "host") nor an agent
-# noun: "Strelsau native Karl Brandt", "committee ranking Democrat Lou Grayson".
+# Nouns for what a person is that are neither a role (ROLE_NOUNS, which titles and posts are read from) nor an agent
+# noun: "Strelsau resident Ana Pardo", "Strelsau native Karl Brandt", "committee ranking Democrat Lou Grayson".
 _PERSON_NOUNS = {
-    "student", "native", "veteran", "democrat", "republican", "ceo",
+    "executive", "entrepreneur", "resident", "student", "native", "veteran", "democrat", "republican", "ceo",
 }  # fmt: skip
 
 

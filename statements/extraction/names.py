@@ -45,7 +45,7 @@ ROLE_NOUNS = {
     "officer", "official", "staff", "ally", "constituent", "speechwriter", "donor", "supporter", "confidant",
     "surrogate", "front-runner", "frontrunner", "scientist", "pundit", "lobbyist", "organizer", "organiser", "blogger",
     "legislator", "member", "archbishop", "cardinal", "imam", "cleric", "priest", "rabbi", "billionaire",
-    "businessman", "businesswoman", "tycoon", "mogul", "magnate", "executive", "entrepreneur", "resident",
+    "businessman", "businesswoman", "tycoon", "mogul", "magnate",
 }  # fmt: skip
 # Nouns for a relative or a friend: "Brandt's wife Jonna Brandt said" is Jonna Brandt, the possessor is not the subject.
 RELATION_NOUNS = {
