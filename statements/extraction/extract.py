@@ -222,6 +222,8 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# a source note between two quotes of one entry: "[Tweet, 10/18/23]", "(Remarks, May 2)"
+_SOURCE_NOTE = re.compile(r"\s*(?:\[[^\[\]\n]{1,60}\]|\([^()\n]{1,60}\))\s*")
 # what may follow a quote paragraph in a list of them: a link's word in brackets, "(Watch)", "[video]"
 _LINK_AFTER = re.compile(r"\s*(?:[(\[][^()\[\]\n]{1,20}[)\]]\s*)?")
 
@@ -279,11 +281,16 @@ def _quote_items(text: str) -> list[_Item]:
                 # of the quote before (a verb after "and" has the sentence's subject: attribution.py)
                 cue = shared.group(1).lower()
                 unit.pre = replace(before.post or before.pre, cue=cue, start=start, end=first.open_mark)
+            # 'Lou Grayson, an envoy: "…" [Tweet, 10/18/23] "…" [Tweet, 10/18/23]': a quote right after the source note
+            # of the quote before it opens a quote of its own, the same speaker's
+            noted = before is not None and _SOURCE_NOTE.fullmatch(pre_text) is not None
+            if noted and before and (before.post or before.pre) and not unit.pre:
+                unit.pre = replace(before.post or before.pre, start=start, end=first.open_mark)
             if unit.pre is None:
                 unit.pre = _document_reads(text, start, first.open_mark) or _label(text, para.start, first.open_mark)
             if unit.pre and unit.pre.cue == "called" and _names_a_thing(pre_text, content):
                 unit.pre = None  # 'a process called "exfiltration."', 'a song called "Day after Day,"'
-            introduced = pre_text.rstrip().endswith((",", ":", "--", "—", "–"))
+            introduced = noted or pre_text.rstrip().endswith((",", ":", "--", "—", "–"))
             if unit.pre and not introduced:
                 cue_at = pre_text.rfind(unit.pre.cue)
                 tail = pre_text[cue_at + len(unit.pre.cue) :] if cue_at >= 0 else pre_text
