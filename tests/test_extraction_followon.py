@@ -119,3 +119,60 @@ def test_a_follow_on_quote_is_less_sure_for_every_person_named_since_its_speaker
     speaker = follow_on.speaker
     assert ((speaker.name, speaker.confidence) if speaker else ("", None)) == expected
     assert speaker is not None or "Karl Brandt" in follow_on.candidates
+
+
+ITEMS = [
+    "Our farms will feed the whole region again within five years.",
+    "The border is open to trade, and it will stay open to trade.",
+    "We have cut the price of bread in every province of the country.",
+    "Nobody in this government will accept a deal that hurts our workers.",
+    "The ports will handle twice as much grain by the end of next year.",
+]
+
+
+def listed(lead: str, items: list[str], after: str = "") -> str:
+    """A release: a lead-in paragraph, then the items as paragraphs that are only a quotation (and a link's word)."""
+    return lead + "\n\n" + "\n\n".join(f"\u201c{item}\u201d{after}" for item in items)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a lead-in naming the speaker and ending with a colon
+        listed("President Karl Brandt outlined his plan for Ruritania's farms:", ITEMS),
+        listed("President Karl Brandt outlined his plan for Ruritania's farms:", ITEMS, " (Watch)"),
+        # the lead-in is the speaker's quote paragraph with a cue of its own
+        listed('"We are ready," President Karl Brandt told the assembly in Strelsau.', ITEMS),
+        # a title naming the speaker, and a lead-in that reports speech
+        listed(
+            "BRANDT: Ruritania Will Feed the Region\n\nThis morning, President Karl Brandt joined news programmes to "
+            "discuss the harvest, declaring the days of shortage over.",
+            ITEMS,
+            " (Watch)",
+        ),
+    ],
+)
+def test_a_list_of_quote_paragraphs_goes_on_with_its_speaker(text):
+    """Quote paragraphs one after another, each only a quotation, are all the speaker's who leads into the first,
+    however long the list."""
+    found = [name for name, _method, _candidates in speakers(text)]
+    assert found[-len(ITEMS) :] == ["Karl Brandt"] * len(ITEMS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # narration inside the list breaks it: the quotes after it are the usual follow-on quotes, far from the name
+        listed("President Karl Brandt outlined his plan for Ruritania's farms:", ITEMS[:2])
+        + "\n\nThe plan was debated for hours.\n\nAnna Lindqvist was in the hall.\n\n"
+        + "\n\n".join(f"\u201c{item}\u201d" for item in ITEMS[2:]),
+        # a label names only its own item's speaker
+        listed("President Karl Brandt outlined his plan for Ruritania's farms:", ITEMS[:2])
+        + "\n\nAnna Lindqvist, a retired envoy: \u201cThe plan will not survive the winter.\u201d\n\n"
+        + "\n\n".join(f"\u201c{item}\u201d" for item in ITEMS[2:]),
+    ],
+)
+def test_a_list_stops_at_a_paragraph_that_is_not_only_a_quotation(text):
+    found = [name for name, _method, _candidates in speakers(text)]
+    assert found[:2] == ["Karl Brandt", "Karl Brandt"]
+    assert "Karl Brandt" not in found[-2:]

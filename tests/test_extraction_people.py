@@ -749,3 +749,21 @@ def test_a_title_after_the_name_without_its_closing_comma(text, expected):
     """ "Ana Pardo, president and CEO of the Nordland Restaurant Association stated, '…'": the writer left out the
     title's closing comma, and the name before it is the subject, not the title (a blank) or a place in it."""
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("lead", "mention", "expected"),
+    [
+        ("Today Vice President Karl Brandt opened the dialogue.", "As the Vice President noted", "Karl Brandt"),
+        ("Vice President Karl J. Brandt met Foreign Minister Lou Grayson.", "The Foreign Minister said", "Lou Grayson"),
+        # "President" after "Vice" is another post: nobody holds "President" here
+        ("Vice President Lou Grayson met the delegates.", "The President said", ""),
+        ("President Karl Brandt and Vice President Lou Grayson met.", "The President said", "Karl Brandt"),
+        # two people hold the post: neither is proposed
+        ("Senator Karl Brandt met Senator Lou Grayson in Strelsau.", "The Senator said", ""),
+    ],
+)
+def test_a_post_in_capitals_is_the_one_person_named_with_it(lead, mention, expected):
+    """ "the Vice President" is whoever the text named before with exactly that post as a title, if only one."""
+    text = f"{lead} {mention}, \u201cOur world is more interconnected than ever before, and we work together.\u201d"
+    assert speakers(text) == [expected]

@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from statements.extraction import extract
+from statements.extraction.text import find_quotes
 
 DAY = datetime.date(2019, 9, 30)
 
@@ -851,3 +852,43 @@ def test_a_bill_s_title_after_its_number_is_no_quotation(sentence):
     """A signing statement quotes the titles of the bills it signs ("H.J. Res. 87, "Joint Resolution …""): the
     wording of a bill, not words someone said (they were proposed as the President's quotes)."""
     assert [p for p in extract(f"Karl Brandt spoke on Monday. {sentence}", published=DAY).proposals] == []
+
+
+def quoted(text: str) -> list[tuple[str, str]]:
+    """(speaker's name or "", quoted text) of each proposal with quoted words."""
+    proposals = extract(text, published=DAY).proposals
+    return [(p.speaker.name if p.speaker else "", p.text) for p in proposals if p.has_quote]
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["[Tweet, 10/18/23]", "(Remarks, 10/18/23)"],
+)
+def test_a_second_quote_after_a_source_note_is_the_entry_s_speaker(note):
+    """A reactions list: a label, a quote and its source note, then another quote in the same entry."""
+    text = (
+        f"Ana Pardo, Nordland's foreign minister: \u201cWe thank the President for his visit today.\u201d {note} "
+        f"\u201cIf there is one thing to take away from the visit, it is that Nordland stands with Ruritania.\u201d "
+        f"{note}"
+    )
+    assert quoted(text) == [
+        ("Ana Pardo", "We thank the President for his visit today."),
+        ("Ana Pardo", "If there is one thing to take away from the visit, it is that Nordland stands with Ruritania."),
+    ]
+
+
+def test_a_quote_that_quotes_with_the_same_marks_is_one_quote():
+    """An entry whose quote quotes others in double marks too, and closes with a mark that closes nothing, is one
+    quotation from the label's colon to that mark."""
+    inner = (
+        "Brandt earned a lot of goodwill with his visit.\u201d Now the government has more room "
+        "\u201cto shape public opinion before the vote\u201d \u2013 Spoke to Nordpress."
+    )
+    text = f"Lou Grayson, director of the Strelsau Institute: \u201c{inner}\u201d [Tweet, 10/18/23]"
+    assert quoted(text) == [("Lou Grayson", inner)]
+
+
+def test_a_stray_closing_mark_after_narration_joins_nothing():
+    """Without a label's colon before the first quote, a stray closing mark leaves the quotes as they are."""
+    text = "Lou Grayson said \u201cthe vote is lost\u201d and the party \u201cmust start again\u201d at once.\u201d"
+    assert [text[span.start : span.end] for span in find_quotes(text)] == ["the vote is lost", "must start again"]

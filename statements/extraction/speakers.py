@@ -22,6 +22,7 @@ from .names import (
     folded,
     gender_of_honorific,
     headline_spans,
+    is_title,
     looks_like_person,
     name_runs,
     names_a_post,
@@ -552,7 +553,7 @@ class SpeakerResolver(InstitutionSpeakers):
         speaker = self._not_a_person(mention, at)
         if speaker is None:
             if attribution.kind == "name":
-                speaker = self._name(mention, at)
+                speaker = self._post_named_before(mention, at) or self._name(mention, at)
             elif attribution.kind == "post":
                 speaker = self._post_holder(mention, attribution.holder)
             else:
@@ -569,6 +570,31 @@ class SpeakerResolver(InstitutionSpeakers):
             if speaker.is_institution or speaker.method == "outlet":
                 self.last_institution = (at, speaker)
         return speaker
+
+    def _post_named_before(self, mention: str, at: int) -> Speaker | None:
+        """ "As the Vice President noted, …": a post in capitals after "the" is the one person the text named before
+        with exactly that post as a title ("Vice President Kamala Harris"; not "President" for a vice president);
+        None when it names nobody or several so."""
+        words = mention.split()
+        if len(words) < 2 or words[0].lower() != "the" or not all(is_title(word) for word in words[1:]):
+            return None
+        holders = {}
+        post = r"\s+".join(re.escape(word) for word in words[1:])
+        titled_name = rf"(?<![\w.’'-]){post}\s+([A-Z](?:\.|[\w’'-]*)(?:\s+[A-Z](?:\.|[\w’'-]*)){{0,3}})"
+        for titled in re.finditer(titled_name, self.text[:at]):
+            before = self.text[max(0, titled.start() - 40) : titled.start()].split()
+            if before and is_title(before[-1]):
+                continue  # "Vice President Harris" holds no post "President"
+            person = self.people.find(" ".join(strip_title(titled.group(1).split())[1]), titled.end())
+            if person is not None:
+                holders[normalise(person.name)] = person
+        if len(holders) != 1:
+            return None
+        person = next(iter(holders.values()))
+        known = self._known(person.name)
+        if known:
+            return self._from_official(known[0], mention, "role")
+        return Speaker(person.name, mention, "role", is_new_official=True)
 
     def _subject_of_sentence(self, at: int) -> Speaker | None:
         """The person the sentence holding `at` is about, as a subject (the first one found in it), if any."""

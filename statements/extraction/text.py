@@ -77,6 +77,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         open_len = 0
         pending_parent: QuoteSpan | None = None
         first_mark = True
+        stray: int | None = None  # a closing mark with no quote open, after the paragraph's quotes
         for match in marks.finditer(text, para.start, para.end):
             at, mark = match.start(), match.group()
             length = len(mark)
@@ -95,6 +96,8 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                 # an opening mark written where a quote closes: '"It's unusual,“ said Brandt', 'that. “' at the
                 # paragraph's end, and German „…“
                 can_open, can_close = False, True
+            if open_at is None and mark == "”" and not can_open:
+                stray = at
             if open_at is None:
                 if can_open or (not can_close and mark not in CLOSING):
                     open_at, open_len = at, length
@@ -114,6 +117,8 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                 pending_parent = None
             first_mark = False
         carried = None
+        if open_at is None and stray is not None:
+            _nested_in_one(text, spans, index, stray, para.end)
         if open_at is not None:
             span = QuoteSpan(open_at + open_len, para.end, open_at, para.end, index, continues=True)
             span.parent = pending_parent
@@ -126,6 +131,25 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         if first_mark:
             carried = None
     return spans
+
+
+# what may follow a quote that ends an entry: its source note ("[Tweet, 10/18/23]"), nothing else
+_ENTRY_END = re.compile(r"\s*(?:\[[^\[\]\n]{1,60}\]|\([^()\n]{1,60}\))?\s*")
+
+
+def _nested_in_one(text: str, spans: list[QuoteSpan], index: int, stray: int, end: int) -> None:
+    """'Lou Grayson, an envoy: “A.” Now there is room “to b” – Spoke to Nordpress.” [Tweet]': an entry whose quote
+    opens after the label's colon and closes with a mark that closes nothing, at the entry's end, is one quotation
+    with its own quotes written in the same marks (nested double marks): the spans of the paragraph become one."""
+    own = [span for span in spans if span.paragraph == index]
+    if not own or own[-1].close_end > stray or not _ENTRY_END.fullmatch(text, stray + 1, end):
+        return
+    first = own[0]
+    line_start = text.rfind("\n", 0, first.open_mark) + 1
+    if not text[line_start : first.open_mark].rstrip().endswith(":") or first.parent is not None:
+        return
+    del spans[len(spans) - len(own) :]
+    spans.append(QuoteSpan(first.start, stray, first.open_mark, stray + 1, index))
 
 
 def is_sentence_end(text: str, at: int) -> bool:
