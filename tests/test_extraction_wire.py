@@ -101,6 +101,45 @@ def test_the_place_a_title_names_is_not_part_of_the_name(text, name, title):
     assert proposal.speaker.title == title or not title
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "title"),
+    [
+        ('Secretary of Commerce Karl Brandt said, "We will not be rushed."', "Karl Brandt", "Secretary of Commerce"),
+        (
+            'Director of National Intelligence Ana Pardo said, "We will not be rushed."',
+            "Ana Pardo",
+            "Director of National Intelligence",
+        ),
+        # "and" between two fields goes on with the title
+        (
+            'Secretary of Health and Human Services Lou Grayson said, "We will not be rushed."',
+            "Lou Grayson",
+            "Secretary of Health and Human Services",
+        ),
+        (
+            '"We will not be rushed," said Ruritanian Minister for Trade and Industry Mara Quill.',
+            "Mara Quill",
+            "Ruritanian Minister for Trade and Industry",
+        ),
+        # a post not yet taken up
+        ('Ambassador-designate Karl Brandt said, "We will not be rushed."', "Karl Brandt", "Ambassador-designate"),
+        # a plural title in "-ies" before two surnames
+        (
+            "Secretary of Commerce Karl Brandt met his Ruritanian counterpart.\n\nSecretaries Brandt and Quill "
+            'spoke. "We will not be rushed," Secretary Brandt said.',
+            "Karl Brandt",
+            "",
+        ),
+    ],
+)
+def test_the_field_of_a_post_is_part_of_the_title(text, name, title):
+    """ "Secretary of Commerce Gina Raimondo", "Director of National Intelligence Tulsi Gabbard": the department a
+    post is "of" is the title's, never the first words of the holder's name."""
+    proposal = [p for p in extract(text, published=DAY).proposals if p.has_quote][-1]
+    assert proposal.speaker.name == name
+    assert proposal.speaker.title == title or not title
+
+
 def test_a_title_of_an_institution_with_no_name_after_it_is_no_person():
     """ "The chairman of the Nordland Joint Staff" names no one: a later "he" is still the last person named."""
     text = (

@@ -66,6 +66,21 @@ PERSON_POSTS = {
 FIRST_NAME_ORG_WORDS = {"bill"}
 # First words of place names, never of a person's ("New Hampshire", "San Diego", "Los Angeles").
 PLACE_FIRST_WORDS = {"new", "san", "santa", "los", "las", "fort"}
+# The fields a government post is "of" or "for", written after the title and before the holder's name: "Secretary of
+# Commerce Gina Raimondo", "Director of National Intelligence Tulsi Gabbard", "Secretary of Health and Human Services
+# Xavier Becerra". Never the holder's name: the complement goes into the title.
+PORTFOLIO_WORDS = {
+    "commerce", "intelligence", "health", "human", "services", "labor", "labour", "energy", "education",
+    "transportation", "transport", "agriculture", "justice", "defense", "defence", "homeland", "security", "veterans",
+    "housing", "urban", "development", "interior", "treasury", "finance", "trade", "industry", "culture", "tourism",
+    "environment", "science", "technology", "innovation", "communications", "information", "immigration",
+    "infrastructure", "economy", "affairs", "staff", "policy", "management", "budget", "operations", "investigation",
+    "protocol", "welfare", "employment", "pensions", "home", "foreign", "state", "war", "navy", "army",
+    "air", "force", "naval", "public", "works", "planning", "research", "sport", "sports", "youth", "women", "family",
+    "families", "children", "agency", "administration", "emergency", "resources", "natural",
+    "fisheries", "food", "water", "climate", "mines", "mining", "petroleum", "oil", "gas", "power", "digital",
+    "relations", "cooperation", "integration", "legislative", "strategic", "global", "cyber",
+}  # fmt: skip
 # Title words that end a title when a person's name follows them inside a run of capitalised words.
 NAMED_TITLE_WORDS = TITLE_WORDS - {"the", "of", "for", "and", "u.s", "us", "un", "u.n", "eu", "nato", "first", "high"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "sen", "rep", "gov", "gen", "adm", "prof", "president"}
@@ -225,7 +240,7 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     current: list[re.Match] = []
 
     def flush():
-        while current and (bare(current[-1].group()) in PARTICLES or bare(current[-1].group()) == "of"):
+        while current and (bare(current[-1].group()) in PARTICLES or bare(current[-1].group()) in {"of", "and", "for"}):
             current.pop()
         if current:
             runs.append((current[0].start(), current[-1].end(), [m.group() for m in current]))
@@ -256,6 +271,13 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
             current.append(match)  # "J.J. MacNab": initials for a first name start a run
         elif current and (word in PARTICLES or (word == "of" and _title_goes_on([m.group() for m in current]))):
             current.append(match)
+        elif (
+            current
+            and word in {"and", "for"}
+            and _portfolio_goes_on([m.group() for m in current], word, text, match.end())
+        ):
+            # "Secretary of Health and Human Services Xavier Becerra", "Minister for Trade Mara Quill": one title
+            current.append(match)
         elif JOINED_PARTICLE.match(token):
             current.append(match)  # "Abdel Fattah el-Sisi": the surname's particle is part of the name
             if _POSSESSIVE.search(token):
@@ -275,6 +297,31 @@ def _title_goes_on(tokens: list[str]) -> bool:
     return not (re.fullmatch(r"[A-Z]\.", before) or (before and gender_of_first_name(bare(before))))
 
 
+_NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+)\b")
+
+
+def _portfolio_goes_on(tokens: list[str], word: str, text: str, at: int) -> bool:
+    """ "Minister for Trade", "Secretary of Health and Human Services": "for" after a title word, and "and" between
+    two fields of a post's "of" or "for", go on with the title when a field follows."""
+    following = _NEXT_WORD.match(text, at)
+    if following is None or following.group(1).lower() not in PORTFOLIO_WORDS:
+        return False
+    if word == "for":
+        return _title_goes_on(tokens)
+    return bare(tokens[-1]) in PORTFOLIO_WORDS and any(bare(token) in {"of", "for"} for token in tokens[:-1])
+
+
+def _portfolio_before(tokens: list[str], index: int) -> bool:
+    """A field of the post written after its title's "of" or "for" and before the holder's full name ("Secretary of
+    Commerce Gina Raimondo", "Director of National Intelligence Tulsi Gabbard")."""
+    if bare(tokens[index]) not in PORTFOLIO_WORDS or not any(bare(token) in {"of", "for"} for token in tokens[:index]):
+        return False
+    name = index + 1
+    while name < len(tokens) and (bare(tokens[name]) in PORTFOLIO_WORDS or bare(tokens[name]) == "and"):
+        name += 1  # "Health and Human Services": the fields go on to the name
+    return len(tokens) - name >= 2 and looks_like_person(tokens[name:])
+
+
 def gender_of_honorific(token: str) -> str:
     """ "f" for "Ms." or "Dame", "m" for "Mr." or "Sir", "" for any other word."""
     return sex_in(bare(token), FEMALE_HONORIFICS, MALE_HONORIFICS)
@@ -285,14 +332,16 @@ def is_title(token: str) -> bool:
     if word in ABBREVIATED_TITLES:
         return token.endswith(".") or word in {"mr", "mrs", "ms", "dr"}
     # a plural title before one name ("Senators Quill and Brandt", "Professors Pardo and Ruiz") is a title too
-    return word in TITLE_WORDS or (word.endswith("s") and word[:-1] in TITLE_WORDS - PLURAL_NOT_TITLES)
+    # ("Secretaries Raimondo and Clouthier" too)
+    singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else ""
+    return word in TITLE_WORDS or singular in TITLE_WORDS - PLURAL_NOT_TITLES
 
 
 def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split "Secretary of State Mara J. Quill" into (["Secretary", "of", "State"], ["Mara", "J.", "Quill"])."""
     cut = 0
     for index, token in enumerate(tokens[:-1]):
-        if is_title(token) or (_is_demonym(token) and is_title(tokens[index + 1])):
+        if is_title(token) or (_is_demonym(token) and is_title(tokens[index + 1])) or _portfolio_before(tokens, index):
             cut = index + 1
         else:
             break
@@ -338,6 +387,8 @@ _MODIFIER_TAILS = "area|made|born|bred|grown|run|built|led|style|era|like|wide|n
 
 def _is_role(word: str) -> bool:
     """A role noun, or two joined by a hyphen ("secretary-treasurer")."""
+    # "Ambassador-designate", "Governor-elect": a post not yet taken up is a post's title all the same
+    word = re.sub(r"-(?:designate|elect|nominee)$", "", word)
     return word in ROLE_NOUNS or ("-" in word and all(part in ROLE_NOUNS | TITLE_WORDS for part in word.split("-")))
 
 
