@@ -140,6 +140,19 @@ def test_the_field_of_a_post_is_part_of_the_title(text, name, title):
     assert proposal.speaker.title == title or not title
 
 
+def test_a_label_with_a_date_in_brackets_names_its_quote():
+    """A release listing what officials said, each paragraph opening "Name (date): “…”": the label is the speaker,
+    whatever its title (a post's body in capitals, a first name of two capitals), not the one named above."""
+    text = (
+        "Ruritania struck on Monday.\n\n"
+        "Prime Minister Karl Brandt (March 1): “We will not be rushed by anyone at all.”\n\n"
+        "Vice President JD Quill (March 2): “Whatever happens, it is incidental to the objective.”\n\n"
+        "Under Secretary of War for Policy Lou Grayson (March 3): “I can lay out the objectives once again.”\n\n"
+        "Chairman of the Joint Chiefs of Staff General Ana Pardo (as prepared): “The operation had clear aims.”"
+    )
+    assert speakers(text) == ["Karl Brandt", "JD Quill", "Lou Grayson", "Ana Pardo"]
+
+
 def test_a_title_of_an_institution_with_no_name_after_it_is_no_person():
     """ "The chairman of the Nordland Joint Staff" names no one: a later "he" is still the last person named."""
     text = (

@@ -266,6 +266,14 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
                 flush()  # "Brandt's campaign": the name stops at the possessive
         elif _is_acronym(token) and token.endswith(".") and current:
             current.append(match)  # "Karl B. Brandt Jr." keeps its initials; "U.S." breaks only a fresh run
+        elif (
+            re.fullmatch(r"[A-Z]{2}", token)
+            and word not in TITLE_WORDS
+            and current
+            and bare(current[-1].group()) in NAMED_TITLE_WORDS
+            and _NEXT_WORD.match(text, match.end(), end)
+        ):
+            current.append(match)  # "Vice President JD Quill": two capitals for a first name after a post
         elif re.fullmatch(r"(?:[A-Z]\.){2,3}", token) and word not in TITLE_WORDS:
             flush()
             current.append(match)  # "J.J. MacNab": initials for a first name start a run
@@ -301,13 +309,14 @@ _NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+)\b")
 
 
 def _portfolio_goes_on(tokens: list[str], word: str, text: str, at: int) -> bool:
-    """ "Minister for Trade", "Secretary of Health and Human Services": "for" after a title word, and "and" between
-    two fields of a post's "of" or "for", go on with the title when a field follows."""
+    """ "Minister for Trade", "Secretary of Health and Human Services", "Under Secretary of War for Policy": "for"
+    after a title word, and "and" or "for" after a field of a post's "of" or "for", go on with the title when a field
+    follows."""
     following = _NEXT_WORD.match(text, at)
     if following is None or following.group(1).lower() not in PORTFOLIO_WORDS:
         return False
-    if word == "for":
-        return _title_goes_on(tokens)
+    if word == "for" and _title_goes_on(tokens):
+        return True
     return bare(tokens[-1]) in PORTFOLIO_WORDS and any(bare(token) in {"of", "for"} for token in tokens[:-1])
 
 
@@ -317,8 +326,8 @@ def _portfolio_before(tokens: list[str], index: int) -> bool:
     if bare(tokens[index]) not in PORTFOLIO_WORDS or not any(bare(token) in {"of", "for"} for token in tokens[:index]):
         return False
     name = index + 1
-    while name < len(tokens) and (bare(tokens[name]) in PORTFOLIO_WORDS or bare(tokens[name]) == "and"):
-        name += 1  # "Health and Human Services": the fields go on to the name
+    while name < len(tokens) and (bare(tokens[name]) in PORTFOLIO_WORDS or bare(tokens[name]) in {"and", "for", "of"}):
+        name += 1  # "Health and Human Services", "War for Policy": the fields go on to the name
     return len(tokens) - name >= 2 and looks_like_person(tokens[name:])
 
 
