@@ -190,6 +190,26 @@ def test_a_line_that_is_not_a_credit_line_signs_nothing(text, expected):
             '"She has worked on these treaties for twenty years and knows every one of them."',
             [("Lou Grayson", "explicit"), ("Karl Brandt", "signed"), ("Mara Quill", "signed")],
         ),
+        # a readout's headings end in a colon, give a surname after a post and a place, or a long title with
+        # "and"; a colon leads into the quote below, so it heads it even under a quote that went on from the one
+        # above
+        (
+            "Governors and companies issued the following statements:\n\n"
+            "Governor Brandt of Ostmark:\n\n"
+            '"We are keeping Ostmark warm this winter," said Governor Karl Brandt. "The help is real."\n\n'
+            "Governor Quill of Nordland:\n\n"
+            '"It cannot be overstated what a lifeline this plan has been to people across Nordland."\n\n'
+            "Nordgas President and CEO Ana M. Pardo:\n\n"
+            '"Nordgas supports the call to action, and we offer programmes for customers who need them."\n\n'
+            "Strelsau Heating Cooperative President and CEO Lou Grayson\n\n"
+            '"As the largest heat provider in the region, we strongly support the programme."',
+            [
+                ("Karl Brandt", "explicit"),
+                ("Quill", "signed"),
+                ("Ana M. Pardo", "signed"),
+                ("Lou Grayson", "signed"),
+            ],
+        ),
         # a statement's title names who makes it: the quotation under it is that person's
         (
             "Statement from Foreign Secretary Mara Quill\n\n"
