@@ -121,6 +121,13 @@ def test_the_place_a_title_names_is_not_part_of_the_name(text, name, title):
             "Mara Quill",
             "Ruritanian Minister for Trade and Industry",
         ),
+        # a body after "the", or a field after "and", that is no portfolio word: a common first name starts the name
+        ('Secretary of the Fleet Karl Brandt said, "We will not be rushed."', "Karl Brandt", "Secretary of the Fleet"),
+        (
+            '"We will not be rushed," said Commissioner of Food and Drugs Ana Pardo.',
+            "Ana Pardo",
+            "Commissioner of Food and Drugs",
+        ),
         # a post not yet taken up
         ('Ambassador-designate Karl Brandt said, "We will not be rushed."', "Karl Brandt", "Ambassador-designate"),
         # a plural title in "-ies" before two surnames

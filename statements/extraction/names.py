@@ -589,6 +589,20 @@ class ArticlePeople:
         ("Nicola Sturgeon said" beside "First Minister of Scotland Nicola Sturgeon"); 0 when there are none."""
         ends_in_complement = bool(title) and bare(title[-1]) in {"of", "for"}
         before = re.search(r"([\w.]+)\s+(?:of|for|to|from)\s+$", self.text[max(0, start - 40) : start])
+        # "Secretary of the Navy Karl Brandt", "Commissioner of Food and Drugs Karl Brandt": the complement goes on
+        # past "the" or "and", and a common first name after it starts the name
+        run_on = re.search(
+            r"([\w.]+)\s+(?:of|for)\s+(?:the\s+|(?:[A-Z][\w’'-]*\s+)+and\s+)$", self.text[max(0, start - 60) : start]
+        )
+        if run_on and is_title(run_on.group(1)):
+            for count in range(1, len(rest) - 1):
+                first = bare(rest[count])
+                if (
+                    looks_like_person(rest[count:])
+                    and gender_of_first_name(first)
+                    and not gender_of_first_name(bare(rest[count - 1]))
+                ):
+                    return count
         if not (ends_in_complement or (before and is_title(before.group(1)))):
             return 0
         for count in range(1, len(rest) - 1):
