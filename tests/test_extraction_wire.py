@@ -160,6 +160,22 @@ def test_a_label_with_a_date_in_brackets_names_its_quote():
     assert speakers(text) == ["Karl Brandt", "JD Quill", "Lou Grayson", "Ana Pardo"]
 
 
+@pytest.mark.parametrize(
+    "post",
+    [
+        "Director of the Office of Management and Budget",
+        "Administrator of the Nordland Environmental Protection Agency",
+        "Ambassador to the United Nations",
+    ],
+)
+def test_a_body_s_name_of_several_runs_between_a_post_and_a_name(post):
+    """ "Director of the Office of Management and Budget Karl Brandt": "the", "of" and "and" inside the body's name
+    do not end the speaker's noun phrase, and the body's last word is not the name's first."""
+    before = f'{post} Karl Brandt said, "We will not be rushed by anyone."'
+    after = f'"We will not be rushed by anyone," said {post} Karl Brandt.'
+    assert speakers(before) == speakers(after) == ["Karl Brandt"]
+
+
 def test_a_title_of_an_institution_with_no_name_after_it_is_no_person():
     """ "The chairman of the Nordland Joint Staff" names no one: a later "he" is still the last person named."""
     text = (

@@ -589,12 +589,10 @@ class ArticlePeople:
         ("Nicola Sturgeon said" beside "First Minister of Scotland Nicola Sturgeon"); 0 when there are none."""
         ends_in_complement = bool(title) and bare(title[-1]) in {"of", "for"}
         before = re.search(r"([\w.]+)\s+(?:of|for|to|from)\s+$", self.text[max(0, start - 40) : start])
-        # "Secretary of the Navy Karl Brandt", "Commissioner of Food and Drugs Karl Brandt": the complement goes on
-        # past "the" or "and", and a common first name after it starts the name
-        run_on = re.search(
-            r"([\w.]+)\s+(?:of|for)\s+(?:the\s+|(?:[A-Z][\w’'-]*\s+)+and\s+)$", self.text[max(0, start - 60) : start]
-        )
-        if run_on and is_title(run_on.group(1)):
+        # "Secretary of the Navy Karl Brandt", "Commissioner of Food and Drugs Karl Brandt", "Director of the Office
+        # of Management and Budget Karl Brandt": the complement goes on past "the" or "and", and a common first name
+        # after it starts the name
+        if self._after_complement(start):
             for count in range(1, len(rest) - 1):
                 first = bare(rest[count])
                 if (
@@ -618,6 +616,18 @@ class ArticlePeople:
             ):
                 return count
         return 0
+
+    def _after_complement(self, start: int) -> bool:
+        """Is the run at `start` the end of a title's complement that "the" or "and" broke off: capitals and small
+        words back to a title word or a role noun and its "of", "for" or "to", on the same line?"""
+        words = self.text[max(0, self.text.rfind("\n", 0, start) + 1, start - 100) : start].split()
+        if not words or words[-1] not in {"the", "and"}:
+            return False
+        while len(words) >= 2 and (words[-1] in {"the", "and", "of", "for", "to", "&"} or words[-1][:1].isupper()):
+            if words[-1] in {"of", "for", "to"} and (is_title(words[-2]) or _is_role(bare(words[-2]))):
+                return True
+            words.pop()
+        return False
 
     def _written_without(self, word: str, name: list[str]) -> bool:
         """Does the article write this full name somewhere with another word than `word` before it? (Never when
