@@ -128,6 +128,8 @@ def test_the_place_a_title_names_is_not_part_of_the_name(text, name, title):
             "Ana Pardo",
             "Commissioner of Food and Drugs",
         ),
+        # ... and a portfolio's word after "the" before a first name no list has
+        ('Secretary of the Navy Dorin Vashti said, "We will not be rushed."', "Dorin Vashti", "Secretary of the Navy"),
         # a post not yet taken up
         ('Ambassador-designate Karl Brandt said, "We will not be rushed."', "Karl Brandt", "Ambassador-designate"),
         # a plural title in "-ies" before two surnames
@@ -166,6 +168,7 @@ def test_a_label_with_a_date_in_brackets_names_its_quote():
         "Director of the Office of Management and Budget",
         "Administrator of the Nordland Environmental Protection Agency",
         "Ambassador to the United Nations",
+        "Administrator of the Nordland Agency for International Development",
     ],
 )
 def test_a_body_s_name_of_several_runs_between_a_post_and_a_name(post):

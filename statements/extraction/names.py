@@ -590,14 +590,20 @@ class ArticlePeople:
         ends_in_complement = bool(title) and bare(title[-1]) in {"of", "for"}
         before = re.search(r"([\w.]+)\s+(?:of|for|to|from)\s+$", self.text[max(0, start - 40) : start])
         # "Secretary of the Navy Karl Brandt", "Commissioner of Food and Drugs Karl Brandt", "Director of the Office
-        # of Management and Budget Karl Brandt": the complement goes on past "the" or "and", and a common first name
-        # after it starts the name
-        if self._after_complement(start):
+        # of Management and Budget Karl Brandt": the complement goes on past "the" or "and"; there and right after
+        # the title's "of", a portfolio's words ("Commerce", "Health and Human Services") are the complement, and so,
+        # after "the" or "and", are the words before a common first name that follows a word that is none (not right
+        # after "of": "Governor of West Virginia Jim Justice", where a place is a first name too)
+        run_on = self._after_complement(start)
+        if run_on or ends_in_complement or (before and is_title(before.group(1))):
             for count in range(1, len(rest) - 1):
-                first = bare(rest[count])
+                if not looks_like_person(rest[count:]):
+                    continue
+                if all(bare(word) in PORTFOLIO_WORDS | {"and"} for word in rest[:count]):
+                    return count
                 if (
-                    looks_like_person(rest[count:])
-                    and gender_of_first_name(first)
+                    run_on
+                    and gender_of_first_name(bare(rest[count]))
                     and not gender_of_first_name(bare(rest[count - 1]))
                 ):
                     return count
@@ -621,7 +627,7 @@ class ArticlePeople:
         """Is the run at `start` the end of a title's complement that "the" or "and" broke off: capitals and small
         words back to a title word or a role noun and its "of", "for" or "to", on the same line?"""
         words = self.text[max(0, self.text.rfind("\n", 0, start) + 1, start - 100) : start].split()
-        if not words or words[-1] not in {"the", "and"}:
+        if not words or words[-1] not in {"the", "and", "of", "for"}:
             return False
         while len(words) >= 2 and (words[-1] in {"the", "and", "of", "for", "to", "&"} or words[-1][:1].isupper()):
             if words[-1] in {"of", "for", "to"} and (is_title(words[-2]) or _is_role(bare(words[-2]))):
