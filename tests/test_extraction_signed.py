@@ -210,6 +210,22 @@ def test_a_line_that_is_not_a_credit_line_signs_nothing(text, expected):
                 ("Lou Grayson", "signed"),
             ],
         ),
+        # a heading with a colon and a post in capitals after a comma; narration ending in a colon still leads in
+        (
+            'Ana Pardo spoke first. "We are ready," she said.\n\n'
+            "Karl Brandt, President and CEO, Nordgas:\n\n"
+            '"We will not be rushed by anyone at all."\n\n'
+            "Senator Lou Grayson (R-Ostmark), Chairman of the Committee:\n\n"
+            '"The committee will meet again in the spring."\n\n'
+            "Mara Quill, a retired envoy, saw it otherwise:\n\n"
+            '"The committee has waited far too long already."',
+            [
+                ("Ana Pardo", "pronoun"),
+                ("Karl Brandt", "signed"),
+                ("Lou Grayson", "signed"),
+                ("Mara Quill", "follow-on"),
+            ],
+        ),
         # a statement's title names who makes it: the quotation under it is that person's
         (
             "Statement from Foreign Secretary Mara Quill\n\n"

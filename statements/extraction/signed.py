@@ -56,6 +56,10 @@ _STATEMENT_TITLE = re.compile(r"Statement (?:from|by|of) ")
 _GROUP_WORD = re.compile(r"(?:&|of|and|for|on|the)\b|&")
 
 
+# a post written in capitals after a heading's name and its comma: " Chairman of the Board", " CEO, Nordgas"
+_CAPITALISED_POST = re.compile(r"\s*[A-Z][\w.'’&-]*(?:,?\s+(?:[A-Z][\w.'’&-]*|of|the|and|for|on|&))*\s*")
+
+
 def heading(text: str, paras: list[Paragraph], unit: _Unit, above_open: bool) -> tuple[bool, Attribution | None]:
     """A line that is only a name right above a quotation that fills its paragraph heads it, as releases list their
     supporters ("Senator Karl Brandt (R-Ruritania), Chairman of the Committee" over his quote): whether the quote is
@@ -79,9 +83,11 @@ def heading(text: str, paras: list[Paragraph], unit: _Unit, above_open: bool) ->
         # "National Grid President Karl Brandt:", "Governor Brandt of Nordland:": a name alone with its title heads
         # the quote (a colon leads into what follows: it signs no quote above); "Anna Lindqvist, a retired envoy, saw
         # it otherwise:" leads into it (follow-on)
+        # (after a comma only a post in capitals: "Karl Brandt, President of Nordgas:")
+        aside = written[:-1].partition(",")[2]
         person = (
             None
-            if "," in written
+            if aside and not _CAPITALISED_POST.fullmatch(aside)
             else credit_line(text, Paragraph(line.start, line.start + len(written) - 1), heading=True)
         )
         return person is not None, person
