@@ -179,6 +179,16 @@ def test_a_body_s_name_of_several_runs_between_a_post_and_a_name(post):
     assert speakers(before) == speakers(after) == ["Karl Brandt"]
 
 
+def test_the_post_in_capitals_after_the_is_its_holder_named_above():
+    """ "As the Vice President noted, “…”": a post written in capitals after "the", with no name, is a description
+    of the person the article gave that post, not a person called "President"."""
+    text = (
+        "Today Vice President Ana Pardo and Foreign Minister Karl Brandt opened the talks.\n\n"
+        "As the Vice President noted, “Our world is more interconnected than ever before.”"
+    )
+    assert speakers(text) == ["Ana Pardo"]
+
+
 def test_a_title_of_an_institution_with_no_name_after_it_is_no_person():
     """ "The chairman of the Nordland Joint Staff" names no one: a later "he" is still the last person named."""
     text = (

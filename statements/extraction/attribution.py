@@ -92,6 +92,8 @@ def _np_kind(phrase: str) -> str:
         return "pronoun"
     if words[0].lower() in {"the", "a", "an"} and words[-1][:1].islower():
         return "description"  # "the Kremlin spokesman", "a senior Ruritanian diplomat"
+    if words[0].lower() == "the" and len(words) > 1 and all(is_title(word) for word in words[1:]):
+        return "description"  # "the Vice President": a post written in capitals, no name
     runs = name_runs(phrase)
     last_is_lower = words[-1][:1].islower() and not JOINED_PARTICLE.match(words[-1])
     if last_is_lower and not any(looks_like_person(clean_tokens(strip_title(r[2])[1])) for r in runs):
