@@ -132,6 +132,7 @@ def test_the_place_a_title_names_is_not_part_of_the_name(text, name, title):
         ('Secretary of the Navy Dorin Vashti said, "We will not be rushed."', "Dorin Vashti", "Secretary of the Navy"),
         # a post not yet taken up
         ('Ambassador-designate Karl Brandt said, "We will not be rushed."', "Karl Brandt", "Ambassador-designate"),
+        ('Karl Brandt won the vote.\n\nPresident-elect Brandt said, "We will not be rushed."', "Karl Brandt", ""),
         # a plural title in "-ies" before two surnames
         (
             "Secretary of Commerce Karl Brandt met his Ruritanian counterpart.\n\nSecretaries Brandt and Quill "

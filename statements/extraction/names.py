@@ -337,7 +337,8 @@ def gender_of_honorific(token: str) -> str:
 
 
 def is_title(token: str) -> bool:
-    word = bare(token)
+    # "President-elect Trump", "Ambassador-designate Quill": a post not yet taken up is a title all the same
+    word = re.sub(r"-(?:designate|elect)$", "", bare(token))
     if word in ABBREVIATED_TITLES:
         return token.endswith(".") or word in {"mr", "mrs", "ms", "dr"}
     # a plural title before one name ("Senators Quill and Brandt", "Professors Pardo and Ruiz") is a title too
