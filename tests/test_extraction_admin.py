@@ -454,6 +454,8 @@ LEAD_DAY = datetime.date(2016, 3, 3)  # LEAD_ARTICLE's dateline
         ("Retired Lt. Gen.", ""),  # not held when speaking
         ("former Secretary of State", ""),
         ("ex-Prime Minister", ""),
+        ("UN Ambassador-designate", ""),  # not held yet
+        ("President-elect", ""),
         ("Mr.", ""),  # a courtesy title is no post
         ("Dr. Chief Economist", "Chief Economist"),
         ("First Lady", "First Lady"),  # a courtesy word inside a post is part of it

@@ -190,6 +190,42 @@ def test_a_line_that_is_not_a_credit_line_signs_nothing(text, expected):
             '"She has worked on these treaties for twenty years and knows every one of them."',
             [("Lou Grayson", "explicit"), ("Karl Brandt", "signed"), ("Mara Quill", "signed")],
         ),
+        # a readout's headings end in a colon, give a surname after a post and a place, or a long title with
+        # "and"; a colon leads into the quote below, so it heads it even under a quote that went on from the one
+        # above
+        (
+            "Governors and companies issued the following statements:\n\n"
+            "Governor Brandt of Ostmark:\n\n"
+            '"We are keeping Ostmark warm this winter," said Governor Karl Brandt. "The help is real."\n\n'
+            "Governor Quill of Nordland:\n\n"
+            '"It cannot be overstated what a lifeline this plan has been to people across Nordland."\n\n'
+            "Nordgas President and CEO Ana M. Pardo:\n\n"
+            '"Nordgas supports the call to action, and we offer programmes for customers who need them."\n\n'
+            "Strelsau Heating Cooperative President and CEO Lou Grayson\n\n"
+            '"As the largest heat provider in the region, we strongly support the programme."',
+            [
+                ("Karl Brandt", "explicit"),
+                ("Quill", "signed"),
+                ("Ana M. Pardo", "signed"),
+                ("Lou Grayson", "signed"),
+            ],
+        ),
+        # a heading with a colon and a post in capitals after a comma; narration ending in a colon still leads in
+        (
+            'Ana Pardo spoke first. "We are ready," she said.\n\n'
+            "Karl Brandt, President and CEO, Nordgas:\n\n"
+            '"We will not be rushed by anyone at all."\n\n'
+            "Senator Lou Grayson (R-Ostmark), Chairman of the Committee:\n\n"
+            '"The committee will meet again in the spring."\n\n'
+            "Mara Quill, a retired envoy, saw it otherwise:\n\n"
+            '"The committee has waited far too long already."',
+            [
+                ("Ana Pardo", "pronoun"),
+                ("Karl Brandt", "signed"),
+                ("Lou Grayson", "signed"),
+                ("Mara Quill", "follow-on"),
+            ],
+        ),
         # a statement's title names who makes it: the quotation under it is that person's
         (
             "Statement from Foreign Secretary Mara Quill\n\n"

@@ -102,6 +102,85 @@ def test_the_place_a_title_names_is_not_part_of_the_name(text, name, title):
     assert proposal.speaker.title == title or not title
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "title"),
+    [
+        ('Secretary of Commerce Karl Brandt said, "We will not be rushed."', "Karl Brandt", "Secretary of Commerce"),
+        (
+            'Director of National Intelligence Ana Pardo said, "We will not be rushed."',
+            "Ana Pardo",
+            "Director of National Intelligence",
+        ),
+        # "and" between two fields goes on with the title
+        (
+            'Secretary of Health and Human Services Lou Grayson said, "We will not be rushed."',
+            "Lou Grayson",
+            "Secretary of Health and Human Services",
+        ),
+        (
+            '"We will not be rushed," said Ruritanian Minister for Trade and Industry Mara Quill.',
+            "Mara Quill",
+            "Ruritanian Minister for Trade and Industry",
+        ),
+        # a body after "the", or a field after "and", that is no portfolio word: a common first name starts the name
+        ('Secretary of the Fleet Karl Brandt said, "We will not be rushed."', "Karl Brandt", "Secretary of the Fleet"),
+        (
+            '"We will not be rushed," said Commissioner of Food and Drugs Ana Pardo.',
+            "Ana Pardo",
+            "Commissioner of Food and Drugs",
+        ),
+        # ... and a portfolio's word after "the" before a first name no list has
+        ('Secretary of the Navy Dorin Vashti said, "We will not be rushed."', "Dorin Vashti", "Secretary of the Navy"),
+        # a post not yet taken up
+        ('Ambassador-designate Karl Brandt said, "We will not be rushed."', "Karl Brandt", "Ambassador-designate"),
+        ('Karl Brandt won the vote.\n\nPresident-elect Brandt said, "We will not be rushed."', "Karl Brandt", ""),
+        # a plural title in "-ies" before two surnames
+        (
+            "Secretary of Commerce Karl Brandt met his Ruritanian counterpart.\n\nSecretaries Brandt and Quill "
+            'spoke. "We will not be rushed," Secretary Brandt said.',
+            "Karl Brandt",
+            "",
+        ),
+    ],
+)
+def test_the_field_of_a_post_is_part_of_the_title(text, name, title):
+    """ "Secretary of Commerce Gina Raimondo", "Director of National Intelligence Tulsi Gabbard": the department a
+    post is "of" is the title's, never the first words of the holder's name."""
+    proposal = [p for p in extract(text, published=DAY).proposals if p.has_quote][-1]
+    assert proposal.speaker.name == name
+    assert proposal.speaker.title == title or not title
+
+
+def test_a_label_with_a_date_in_brackets_names_its_quote():
+    """A release listing what officials said, each paragraph opening "Name (date): “…”": the label is the speaker,
+    whatever its title (a post's body in capitals, a first name of two capitals), not the one named above."""
+    text = (
+        "Ruritania struck on Monday.\n\n"
+        "Prime Minister Karl Brandt (March 1): “We will not be rushed by anyone at all.”\n\n"
+        "Vice President JD Quill (March 2): “Whatever happens, it is incidental to the objective.”\n\n"
+        "Under Secretary of War for Policy Lou Grayson (March 3): “I can lay out the objectives once again.”\n\n"
+        "Chairman of the Joint Chiefs of Staff General Ana Pardo (as prepared): “The operation had clear aims.”"
+    )
+    assert speakers(text) == ["Karl Brandt", "JD Quill", "Lou Grayson", "Ana Pardo"]
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "Director of the Office of Management and Budget",
+        "Administrator of the Nordland Environmental Protection Agency",
+        "Ambassador to the United Nations",
+        "Administrator of the Nordland Agency for International Development",
+    ],
+)
+def test_a_body_s_name_of_several_runs_between_a_post_and_a_name(post):
+    """ "Director of the Office of Management and Budget Karl Brandt": "the", "of" and "and" inside the body's name
+    do not end the speaker's noun phrase, and the body's last word is not the name's first."""
+    before = f'{post} Karl Brandt said, "We will not be rushed by anyone."'
+    after = f'"We will not be rushed by anyone," said {post} Karl Brandt.'
+    assert speakers(before) == speakers(after) == ["Karl Brandt"]
+
+
 def test_a_title_of_an_institution_with_no_name_after_it_is_no_person():
     """ "The chairman of the Nordland Joint Staff" names no one: a later "he" is still the last person named."""
     text = (

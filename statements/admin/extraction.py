@@ -109,14 +109,18 @@ TITLE_ABBREVIATIONS = {
 # Titles that are no post (Mr., Dr.), and words saying the post is not held when speaking ("former", "retired").
 COURTESY_TITLES = {"mr.", "mrs.", "ms.", "miss", "dr.", "prof.", "sir", "dame", "lord", "lady"}
 NOT_HELD = {"former", "ex", "retired", "late", "then"}
+NOT_YET_HELD = ("-designate", "-elect")
 
 
 def post_from_title(title: str) -> str:
     """The post a title written before a name gives: "Foreign Minister"; "Lt. Gov." → "Lieutenant Governor"; "" for
-    a courtesy title ("Mr.") or a post not held then ("former Foreign Minister", "Retired Lt. Gen.")."""
+    a courtesy title ("Mr.") or a post not held then ("former Foreign Minister", "Retired Lt. Gen.",
+    "UN Ambassador-designate")."""
     words = title.split()
     if not words or words[0].casefold().split("-")[0] in NOT_HELD:
         return ""
+    if any(word.casefold().endswith(NOT_YET_HELD) for word in words):
+        return ""  # "Ambassador-designate", "President-elect": named to the post, not holding it yet
     # a courtesy title before the post is none of it ("Dr. Chief Economist"), but "Lady" in "First Lady" is
     while words and words[0].casefold() in COURTESY_TITLES:
         words = words[1:]

@@ -102,6 +102,12 @@ def _np_kind(phrase: str) -> str:
     return "name" if runs else "description"
 
 
+# the rest of a phrase that is only a body's name and a person's after it: capitals and the small words of a name
+_NAMED_BODY_WORDS = re.compile(
+    r"\s*(?:(?:the|of|and|for|&)\s+)*[A-Z][\w.'’&-]*(?:\s+(?:[A-Z][\w.'’&-]*|of|and|for|the|&))*\s*"
+)
+
+
 def _trim_np(phrase: str) -> str:
     """Cut a noun phrase at an appositive, a relative clause or an adverbial: "Brandt, who ..." -> "Brandt"."""
     # (an abbreviation in brackets inside a title goes on to the name: "Member of Parliament (MP) Ana Pardo")
@@ -120,13 +126,14 @@ def _trim_np(phrase: str) -> str:
         if (
             match.group().split()[0] in {"to", "of"}
             and before
-            and is_title(before[-1])
-            and len(runs) == 1
-            and runs[0][0] == match.end()
-            and not padded[runs[0][1] :].strip()
-            and looks_like_person(clean_tokens(strip_title(runs[0][2])[1])[-2:])
-            and len(runs[0][2]) > 2
+            and (is_title(before[-1]) or bare(before[-1]) in ROLE_NOUNS)
+            and runs
+            and _NAMED_BODY_WORDS.fullmatch(padded, match.end())
+            and looks_like_person(clean_tokens(strip_title(runs[-1][2])[1])[-2:])
+            and (len(runs) > 1 or len(runs[0][2]) > 2)
         ):
+            # (also a body's name of several runs: "Director of the Office of Management and Budget Karl Brandt",
+            # "Ambassador to the United Nations Karl Brandt")
             continue
         padded = padded[: match.start()]
         break
@@ -705,6 +712,10 @@ AUXILIARIES = {
 }  # fmt: skip
 
 
+# Posts held "to" a place or a body: "Ambassador to the United Nations", "Envoy to Nordland".
+_PLACE_POSTS = {"ambassador", "envoy", "adviser", "advisor", "assistant", "counselor", "counsellor", "emissary"}
+
+
 def _head(phrase: str, at: int) -> tuple[str, int]:
     """Keep only the noun phrase of a longer clause: "he argued against …" -> "he", "Brandt has long said" ->
     "Brandt", "a Ruritanian official responded by" -> "a Ruritanian official"."""
@@ -724,6 +735,8 @@ def _head(phrase: str, at: int) -> tuple[str, int]:
         following = re.match(r"\s+([a-z][\w-]*)", rest[runs[0][1] :])
         # ("Ruritania's al-Hamad said": a surname with its particle follows, not a verb)
         verb = following and not JOINED_PARTICLE.match(following.group(1)) and not is_title(following.group(1))
+        # ("Ambassador to the United Nations Karl Brandt": a post's "to", no verb)
+        verb = verb and not (following.group(1) == "to" and bare(runs[0][2][-1]) in _PLACE_POSTS)
         if verb and not _modifies_role(rest, runs) and not _employer_and_role_before_name(rest, runs):
             return rest[: runs[0][1]], at + offset  # "Brandt intimated …", "Brandt and other leaders": the name
     for index, word in enumerate(words[1:], start=1):

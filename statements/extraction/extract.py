@@ -422,8 +422,8 @@ _DOCUMENT_READS = re.compile(
 
 
 # "Nordland Ministry of Foreign Affairs: “…”": a name and a colon opening the quote's paragraph, as releases list
-# reactions
-_LABEL = re.compile(r"([A-Z][\w.’'&-]*(?:\s+(?:[A-Z][\w.’'&-]*|of|and|&|for|the|on))*)\s*:\s*")
+# reactions; maybe with a date or a note in brackets before the colon ("Vice President Karl Brandt (March 2): “…”")
+_LABEL = re.compile(r"([A-Z][\w.’'&-]*(?:\s+(?:[A-Z][\w.’'&-]*|of|and|&|for|the|on))*)(?:\s*\([^()\n]{1,40}\))?\s*:\s*")
 
 
 def _label(text: str, para_start: int, quote_open: int) -> Attribution | None:

@@ -66,6 +66,21 @@ PERSON_POSTS = {
 FIRST_NAME_ORG_WORDS = {"bill"}
 # First words of place names, never of a person's ("New Hampshire", "San Diego", "Los Angeles").
 PLACE_FIRST_WORDS = {"new", "san", "santa", "los", "las", "fort"}
+# The fields a government post is "of" or "for", written after the title and before the holder's name: "Secretary of
+# Commerce Gina Raimondo", "Director of National Intelligence Tulsi Gabbard", "Secretary of Health and Human Services
+# Xavier Becerra". Never the holder's name: the complement goes into the title.
+PORTFOLIO_WORDS = {
+    "commerce", "intelligence", "health", "human", "services", "labor", "labour", "energy", "education",
+    "transportation", "transport", "agriculture", "justice", "defense", "defence", "homeland", "security", "veterans",
+    "housing", "urban", "development", "interior", "treasury", "finance", "trade", "industry", "culture", "tourism",
+    "environment", "science", "technology", "innovation", "communications", "information", "immigration",
+    "infrastructure", "economy", "affairs", "staff", "policy", "management", "budget", "operations", "investigation",
+    "protocol", "welfare", "employment", "pensions", "home", "foreign", "state", "war", "navy", "army",
+    "air", "force", "naval", "public", "works", "planning", "research", "sport", "sports", "youth", "women", "family",
+    "families", "children", "agency", "administration", "emergency", "resources", "natural",
+    "fisheries", "food", "water", "climate", "mines", "mining", "petroleum", "oil", "gas", "power", "digital",
+    "relations", "cooperation", "integration", "legislative", "strategic", "global", "cyber",
+}  # fmt: skip
 # Title words that end a title when a person's name follows them inside a run of capitalised words.
 NAMED_TITLE_WORDS = TITLE_WORDS - {"the", "of", "for", "and", "u.s", "us", "un", "u.n", "eu", "nato", "first", "high"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "sen", "rep", "gov", "gen", "adm", "prof", "president"}
@@ -229,7 +244,7 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     current: list[re.Match] = []
 
     def flush():
-        while current and (bare(current[-1].group()) in PARTICLES or bare(current[-1].group()) == "of"):
+        while current and (bare(current[-1].group()) in PARTICLES or bare(current[-1].group()) in {"of", "and", "for"}):
             current.pop()
         if current:
             runs.append((current[0].start(), current[-1].end(), [m.group() for m in current]))
@@ -255,10 +270,25 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
                 flush()  # "Brandt's campaign": the name stops at the possessive
         elif _is_acronym(token) and token.endswith(".") and current:
             current.append(match)  # "Karl B. Brandt Jr." keeps its initials; "U.S." breaks only a fresh run
+        elif (
+            re.fullmatch(r"[A-Z]{2}", token)
+            and word not in TITLE_WORDS
+            and current
+            and bare(current[-1].group()) in NAMED_TITLE_WORDS
+            and _NEXT_WORD.match(text, match.end(), end)
+        ):
+            current.append(match)  # "Vice President JD Quill": two capitals for a first name after a post
         elif re.fullmatch(r"(?:[A-Z]\.){2,3}", token) and word not in TITLE_WORDS:
             flush()
             current.append(match)  # "J.J. MacNab": initials for a first name start a run
         elif current and (word in PARTICLES or (word == "of" and _title_goes_on([m.group() for m in current]))):
+            current.append(match)
+        elif (
+            current
+            and word in {"and", "for"}
+            and _portfolio_goes_on([m.group() for m in current], word, text, match.end())
+        ):
+            # "Secretary of Health and Human Services Xavier Becerra", "Minister for Trade Mara Quill": one title
             current.append(match)
         elif JOINED_PARTICLE.match(token):
             current.append(match)  # "Abdel Fattah el-Sisi": the surname's particle is part of the name
@@ -279,17 +309,46 @@ def _title_goes_on(tokens: list[str]) -> bool:
     return not (re.fullmatch(r"[A-Z]\.", before) or (before and gender_of_first_name(bare(before))))
 
 
+_NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+)\b")
+
+
+def _portfolio_goes_on(tokens: list[str], word: str, text: str, at: int) -> bool:
+    """ "Minister for Trade", "Secretary of Health and Human Services", "Under Secretary of War for Policy": "for"
+    after a title word, and "and" or "for" after a field of a post's "of" or "for", go on with the title when a field
+    follows."""
+    following = _NEXT_WORD.match(text, at)
+    if following is None or following.group(1).lower() not in PORTFOLIO_WORDS:
+        return False
+    if word == "for" and _title_goes_on(tokens):
+        return True
+    return bare(tokens[-1]) in PORTFOLIO_WORDS and any(bare(token) in {"of", "for"} for token in tokens[:-1])
+
+
+def _portfolio_before(tokens: list[str], index: int) -> bool:
+    """A field of the post written after its title's "of" or "for" and before the holder's full name ("Secretary of
+    Commerce Gina Raimondo", "Director of National Intelligence Tulsi Gabbard")."""
+    if bare(tokens[index]) not in PORTFOLIO_WORDS or not any(bare(token) in {"of", "for"} for token in tokens[:index]):
+        return False
+    name = index + 1
+    while name < len(tokens) and (bare(tokens[name]) in PORTFOLIO_WORDS or bare(tokens[name]) in {"and", "for", "of"}):
+        name += 1  # "Health and Human Services", "War for Policy": the fields go on to the name
+    return len(tokens) - name >= 2 and looks_like_person(tokens[name:])
+
+
 def gender_of_honorific(token: str) -> str:
     """ "f" for "Ms." or "Dame", "m" for "Mr." or "Sir", "" for any other word."""
     return sex_in(bare(token), FEMALE_HONORIFICS, MALE_HONORIFICS)
 
 
 def is_title(token: str) -> bool:
-    word = bare(token)
+    # "President-elect Trump", "Ambassador-designate Quill": a post not yet taken up is a title all the same
+    word = re.sub(r"-(?:designate|elect)$", "", bare(token))
     if word in ABBREVIATED_TITLES:
         return token.endswith(".") or word in {"mr", "mrs", "ms", "dr"}
     # a plural title before one name ("Senators Quill and Brandt", "Professors Pardo and Ruiz") is a title too
-    return word in TITLE_WORDS or (word.endswith("s") and word[:-1] in TITLE_WORDS - PLURAL_NOT_TITLES)
+    # ("Secretaries Raimondo and Clouthier" too)
+    singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else ""
+    return word in TITLE_WORDS or singular in TITLE_WORDS - PLURAL_NOT_TITLES
 
 
 def names_a_post(word: str) -> bool:
@@ -301,7 +360,7 @@ def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split "Secretary of State Mara J. Quill" into (["Secretary", "of", "State"], ["Mara", "J.", "Quill"])."""
     cut = 0
     for index, token in enumerate(tokens[:-1]):
-        if is_title(token) or (_is_demonym(token) and is_title(tokens[index + 1])):
+        if is_title(token) or (_is_demonym(token) and is_title(tokens[index + 1])) or _portfolio_before(tokens, index):
             cut = index + 1
         else:
             break
@@ -347,6 +406,8 @@ _MODIFIER_TAILS = "area|made|born|bred|grown|run|built|led|style|era|like|wide|n
 
 def _is_role(word: str) -> bool:
     """A role noun, or two joined by a hyphen ("secretary-treasurer")."""
+    # "Ambassador-designate", "Governor-elect": a post not yet taken up is a post's title all the same
+    word = re.sub(r"-(?:designate|elect|nominee)$", "", word)
     return word in ROLE_NOUNS or ("-" in word and all(part in ROLE_NOUNS | TITLE_WORDS for part in word.split("-")))
 
 
@@ -543,6 +604,24 @@ class ArticlePeople:
         ("Nicola Sturgeon said" beside "First Minister of Scotland Nicola Sturgeon"); 0 when there are none."""
         ends_in_complement = bool(title) and bare(title[-1]) in {"of", "for"}
         before = re.search(r"([\w.]+)\s+(?:of|for|to|from)\s+$", self.text[max(0, start - 40) : start])
+        # "Secretary of the Navy Karl Brandt", "Commissioner of Food and Drugs Karl Brandt", "Director of the Office
+        # of Management and Budget Karl Brandt": the complement goes on past "the" or "and"; there and right after
+        # the title's "of", a portfolio's words ("Commerce", "Health and Human Services") are the complement, and so,
+        # after "the" or "and", are the words before a common first name that follows a word that is none (not right
+        # after "of": "Governor of West Virginia Jim Justice", where a place is a first name too)
+        run_on = self._after_complement(start)
+        if run_on or ends_in_complement or (before and is_title(before.group(1))):
+            for count in range(1, len(rest) - 1):
+                if not looks_like_person(rest[count:]):
+                    continue
+                if all(bare(word) in PORTFOLIO_WORDS | {"and"} for word in rest[:count]):
+                    return count
+                if (
+                    run_on
+                    and gender_of_first_name(bare(rest[count]))
+                    and not gender_of_first_name(bare(rest[count - 1]))
+                ):
+                    return count
         if not (ends_in_complement or (before and is_title(before.group(1)))):
             return 0
         for count in range(1, len(rest) - 1):
@@ -558,6 +637,18 @@ class ArticlePeople:
             ):
                 return count
         return 0
+
+    def _after_complement(self, start: int) -> bool:
+        """Is the run at `start` the end of a title's complement that "the" or "and" broke off: capitals and small
+        words back to a title word or a role noun and its "of", "for" or "to", on the same line?"""
+        words = self.text[max(0, self.text.rfind("\n", 0, start) + 1, start - 100) : start].split()
+        if not words or words[-1] not in {"the", "and", "of", "for"}:
+            return False
+        while len(words) >= 2 and (words[-1] in {"the", "and", "of", "for", "to", "&"} or words[-1][:1].isupper()):
+            if words[-1] in {"of", "for", "to"} and (is_title(words[-2]) or _is_role(bare(words[-2]))):
+                return True
+            words.pop()
+        return False
 
     def _written_without(self, word: str, name: list[str]) -> bool:
         """Does the article write this full name somewhere with another word than `word` before it? (Never when

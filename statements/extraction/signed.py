@@ -10,12 +10,12 @@ import re
 
 from .attribution import CUE, Attribution, _Unit
 from .cues import OBJECT_WORDS
-from .names import PARTICLES, clean_tokens, looks_like_person, strip_title
+from .names import PARTICLES, PERSON_POSTS, TITLE_WORDS, bare, clean_tokens, looks_like_person, strip_title
 from .text import QUOTE_MARK, Paragraph
 
 # any dash: Huffington Post and Politico write theirs as a horizontal bar ("absurd ― and dangerous ―")
 _DASH = re.compile(r"(?:--|[-‐‑‒–—―])\s*")
-_OF = re.compile(r"of\b")
+_OF = re.compile(r"(?:of|and)\b")
 _NAME_TOKEN = re.compile(r"[A-Z][\w.'’-]*|(?:" + "|".join(sorted(PARTICLES)) + r")\b")
 # what makes a description a clause: an auxiliary, or a comma part that is a lone verb ("Karl Brandt, the envoy,
 # disagreed.")
@@ -24,6 +24,7 @@ _RELATIVE = re.compile(r"\b(?:who|whose|whom|which|that)\b.*")  # within one com
 _AUXILIARY = re.compile(r"\b(?:is|was|are|were|has|have|had|will|would|can|could|did|does|do|says|said)\b")
 _LONE_VERB = re.compile(r"[a-z]+(?:ed|s)")
 MAX_NAME_WORDS = 6
+MAX_HEADING_WORDS = 10  # a heading's title may be long: "Vermont Gas President and CEO Ana M. Pardo"
 MAX_DESCRIPTION_WORDS = 16
 
 
@@ -55,6 +56,10 @@ _STATEMENT_TITLE = re.compile(r"Statement (?:from|by|of) ")
 _GROUP_WORD = re.compile(r"(?:&|of|and|for|on|the)\b|&")
 
 
+# a post written in capitals after a heading's name and its comma: " Chairman of the Board", " CEO, Nordgas"
+_CAPITALISED_POST = re.compile(r"\s*[A-Z][\w.'’&-]*(?:,?\s+(?:[A-Z][\w.'’&-]*|of|the|and|for|on|&))*\s*")
+
+
 def heading(text: str, paras: list[Paragraph], unit: _Unit, above_open: bool) -> tuple[bool, Attribution | None]:
     """A line that is only a name right above a quotation that fills its paragraph heads it, as releases list their
     supporters ("Senator Karl Brandt (R-Ruritania), Chairman of the Committee" over his quote): whether the quote is
@@ -70,11 +75,24 @@ def heading(text: str, paras: list[Paragraph], unit: _Unit, above_open: bool) ->
         title = _STATEMENT_TITLE.match(text, paras[0].start, paras[0].end)
         person = credit_line(text, Paragraph(title.end(), paras[0].end), heading=True) if title else None
         return person is not None, person
-    if first.paragraph < 1 or above_open:
-        return False, None  # the headline itself, or under an unattributed quote the line may sign
+    if first.paragraph < 1:
+        return False, None  # the headline itself
     line = paras[first.paragraph - 1]
-    if text[line.start : line.end].rstrip().endswith(":"):
-        return False, None  # "Anna Lindqvist, a retired envoy, saw it otherwise:" leads into the quote (follow-on)
+    written = text[line.start : line.end].rstrip()
+    if written.endswith(":"):
+        # "National Grid President Karl Brandt:", "Governor Brandt of Nordland:": a name alone with its title heads
+        # the quote (a colon leads into what follows: it signs no quote above); "Anna Lindqvist, a retired envoy, saw
+        # it otherwise:" leads into it (follow-on)
+        # (after a comma only a post in capitals: "Karl Brandt, President of Nordgas:")
+        aside = written[:-1].partition(",")[2]
+        person = (
+            None
+            if aside and not _CAPITALISED_POST.fullmatch(aside)
+            else credit_line(text, Paragraph(line.start, line.start + len(written) - 1), heading=True)
+        )
+        return person is not None, person
+    if above_open:
+        return False, None  # under an unattributed quote the line may sign
     words = text[line.start : line.end].split(",")[0].split("(")[0].split()
     if not words or not all(w[:1].isupper() or _GROUP_WORD.fullmatch(w) for w in words):
         return False, None
@@ -96,8 +114,8 @@ def credit_line(text: str, para: Paragraph, dash_only: bool = False, heading: bo
     at = dash.end() if dash else 0
     tokens: list[str] = []
     end = at
-    while len(tokens) < MAX_NAME_WORDS:
-        # a heading's title may hold "of": "Secretary of State Mara Quill"
+    while len(tokens) < (MAX_HEADING_WORDS if heading else MAX_NAME_WORDS):
+        # a heading's title may hold "of" and "and": "Secretary of State Mara Quill", "President and CEO Ana Pardo"
         match = _NAME_TOKEN.match(line, at) or (_OF.match(line, at) if heading and tokens else None)
         if match is None:
             break
@@ -107,6 +125,14 @@ def credit_line(text: str, para: Paragraph, dash_only: bool = False, heading: bo
     rest = line[end:]
     if not tokens or tokens[0] == "By":
         return None  # "By Karl Brandt": a byline
+    while tokens and tokens[-1] in {"of", "and"}:
+        tokens.pop()
+    if heading:
+        # "Governor Brandt of Nordland": the place after a titled name is no part of it
+        place = next(
+            (i for i, t in enumerate(tokens) if t == "of" and i and bare(tokens[i - 1]) not in TITLE_WORDS), None
+        )
+        tokens = tokens[:place]
     aside = re.match(r"\s*\(([^()]{1,30})\)", rest)  # "Ana Pardo (34), Strelsau"
     if aside:
         rest = rest[aside.end() :]
@@ -120,7 +146,9 @@ def credit_line(text: str, para: Paragraph, dash_only: bool = False, heading: bo
         return None
     # "— Sanders" signs when the article gives the surname in full elsewhere: the speaker resolver decides
     title, person = strip_title(clean_tokens(tokens))
-    if not (looks_like_person(person) or (dash and len(person) == 1)):
+    # a heading may give a surname after a person's post alone ("Governor Brandt"): the resolver completes it
+    posted = heading and len(person) == 1 and bool(title) and bare(title[-1]) in PERSON_POSTS
+    if not (looks_like_person(person) or (dash and len(person) == 1) or posted):
         return None
     if heading and not dash and not description and not title:
         return None  # a heading that is a name alone may be a group's ("Nordland Wildlife Partners") or a section's

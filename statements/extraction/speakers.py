@@ -161,6 +161,17 @@ def _role_between(before: str, words: str) -> bool:
     return 0 < len(role) <= 4 and len(tokens) <= 8 and lower and bare(role[-1]) in ROLE_NOUNS | EXECUTIVE_ACRONYMS
 
 
+def _complement_before_titled(before: str, title: list[str]) -> bool:
+    """ "Chairman of the Joint Chiefs of Staff General Ana Pardo": capitals after a post's "of" name its body, and the
+    person is the name after the next title written in capitals."""
+    return (
+        bool(title)
+        and title[-1][:1].isupper()
+        and names_a_post(title[-1])
+        and bool(re.search(r"\b(?:of|for)(?:\s+the)?\s*$", before))
+    )
+
+
 def _role_before_appositive(text: str, start: int, end: int) -> list[str]:
     """ "Turkey's foreign minister, Mevlüt Çavuşoğlu, said", "said the UK's Foreign Secretary, Karl Brandt.": the place
     and the role set off before the name at text[start:end], when the name is in apposition to them (a comma or the
@@ -652,7 +663,9 @@ class SpeakerResolver(InstitutionSpeakers):
             # "DoubleLine Capital portfolio manager Bonnie Baha": a role between two names makes the first its modifier,
             # also when the role's noun is written as a title ("Brandt campaign Chairman Lou Grayson")
             between = mention[runs[chosen][1] : runs[later][0]] + " " + " ".join(candidates[later][0]).lower()
-            if _role_between(mention[: runs[chosen][1]], between.strip()):
+            if _role_between(mention[: runs[chosen][1]], between.strip()) or _complement_before_titled(
+                mention[: runs[chosen][0]], candidates[later][0]
+            ):
                 chosen = later
         if _works_for(mention, runs[chosen]):
             return Speaker(without_determiner(mention), mention, "description")
