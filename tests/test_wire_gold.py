@@ -15,21 +15,21 @@ DATA = Path(__file__).parent / "data"
 # each set: its texts and how many it should hold (a small varied set, not a corpus)
 SETS = {
     "evaluation": (load_jsonl(DATA / "wire" / "wire-gold.jsonl"), range(15, 91)),
-    "tuning": (load_jsonl(DATA / "wire-train" / "wire-train-gold.jsonl"), range(15, 111)),
+    "tuning": (load_jsonl(DATA / "wire-train" / "wire-train-gold.jsonl"), range(15, 121)),
 }
 ARTICLES = [article for texts, _sizes in SETS.values() for article in texts]
 TYPES = ("direct", "mixed", "turn")
 KINDS = ("person", "institution", "unresolved")
 OPENING, CLOSING = '"“', '"”'
 SINGLE_QUOTED = re.compile(r"(?<!\w)['‘]\w[^'’\n]*\w['’](?!\w)")  # 'heightened alert', not an apostrophe
-TURN_LABEL = re.compile(r"(?:^|\n\n)[A-Z][A-ZÀ-Þ. -]+: $")  # "PRESIDENT LÓPEZ OBRADOR: "
+TURN_LABEL = re.compile(r"(?:^|\n\n)[A-Z][A-ZÀ-ÞḀ-ỿ. -]+: $")  # "PRESIDENT LÓPEZ OBRADOR: "
 WORDS_AT_MOST = 1500
 IDS = [article["id"] for article in ARTICLES]
 
 
 @pytest.mark.parametrize("name", SETS)
 def test_each_set_is_small_and_no_text_is_in_both(name):
-    """The evaluation set holds 15-90 texts and the tuning set 15-110; every id is unique, and no source is in both,
+    """The evaluation set holds 15-90 texts and the tuning set 15-120; every id is unique, and no source is in both,
     so tuning never sees an evaluation text."""
     texts, sizes = SETS[name]
     assert len(texts) in sizes
