@@ -22,7 +22,7 @@ TYPES = ("direct", "mixed", "turn")
 KINDS = ("person", "institution", "unresolved")
 OPENING, CLOSING = '"“', '"”'
 SINGLE_QUOTED = re.compile(r"(?<!\w)['‘]\w[^'’\n]*\w['’](?!\w)")  # 'heightened alert', not an apostrophe
-TURN_LABEL = re.compile(r"(?:^|\n\n)[A-Z][A-ZÀ-Þ. -]+: $")  # "PRESIDENT LÓPEZ OBRADOR: "
+TURN_LABEL = re.compile(r"(?:^|\n\n)[A-Z][A-ZÀ-ÞḀ-ỿ. -]+: $")  # "PRESIDENT LÓPEZ OBRADOR: "
 WORDS_AT_MOST = 1500
 IDS = [article["id"] for article in ARTICLES]
 
