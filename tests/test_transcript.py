@@ -230,6 +230,12 @@ def test_an_unnamed_official_is_proposed_with_no_name():
         ),
         # "THE PRESIDENT" is the president the title names, never "Rask Before Marine One Departure"
         ("Remarks by President Rask Before Marine One Departure", ("THE PRESIDENT", "THE PRESIDENT"), ["Rask"] * 2),
+        # a post in the label that the title does not give ("Administrator") is no part of the name
+        (
+            "Press Briefing by Press Secretary Anna Lindqvist and Climate Adviser Karl Brandt",
+            ("MS. LINDQVIST", "ADMINISTRATOR BRANDT"),
+            ["Anna Lindqvist", "Karl Brandt"],
+        ),
     ],
 )
 def test_the_speaker_of_a_turn_is_named_as_the_page_title_names_them(title, labels, speakers):

@@ -24,7 +24,8 @@ TITLE_WORDS = {
     "kremlin", "white", "pentagon", "department", "ministry", "affairs", "national", "security", "adviser",
     "advisor", "opposition", "party", "parliament", "member", "mp", "u.s", "us", "un", "u.n", "eu", "nato",
     "democrat", "independent", "labour", "conservative", "liberal", "socialist", "communist",
-    "archbishop", "cardinal", "monsignor", "monsenor", "monseñor", "imam", "ayatollah", "patriarch",
+    "archbishop", "cardinal", "monsignor", "monsenor", "monseñor", "imam", "ayatollah", "patriarch", "administrator",
+    "taoiseach",
 }  # fmt: skip
 ABBREVIATED_TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "adm", "lt", "col", "capt", "sgt", "maj",
     "cmdr", "prof", "sec", "sens", "reps", "gens", "rev"}  # fmt: skip
