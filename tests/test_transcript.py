@@ -213,6 +213,33 @@ def test_an_unnamed_official_is_proposed_with_no_name():
 
 
 @pytest.mark.parametrize(
+    "title, question, speakers",
+    [
+        # a reporter's "Q" before the secretary's name is no initial: not "Q Secretary Brandt"
+        (
+            "Press Briefing by Press Secretary Anna Lindqvist and Secretary of Energy Karl Brandt",
+            "Q Secretary Brandt, will you go?",
+            ["Anna Lindqvist", "Karl Brandt"],
+        ),
+        # the page never gives his first name but writes "Brandt" in running text: the label names a person
+        (
+            "Press Briefing by Press Secretary Anna Lindqvist",
+            "Q Secretary Brandt, will you go?",
+            ["Anna Lindqvist", "Brandt"],
+        ),
+        # a surname written only in the label may be the page's slip: left unknown, not proposed as a person
+        ("Press Briefing by Press Secretary Anna Lindqvist", "Q Will you go?", ["Anna Lindqvist", ""]),
+    ],
+)
+def test_a_post_and_surname_label_is_the_person_the_page_names(title, question, speakers):
+    """ "SECRETARY BRANDT:" in a briefing whose title does not name him: the reporter's "Q" is never part of the
+    name, and the label's surname is a person when the page writes it elsewhere."""
+    text = f"{title}\n\nMS. LINDQVIST: Good afternoon.\n\n{question}\n\nSECRETARY BRANDT: We will not accept this.\n"
+    proposals = extract(text, published=DAY).proposals
+    assert [p.speaker.name if p.speaker and p.speaker.is_person else "" for p in proposals] == speakers
+
+
+@pytest.mark.parametrize(
     "title, labels, speakers",
     [
         # the title's long post runs into the name: the name starts at the first name

@@ -259,6 +259,8 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         word = bare(token)
         if _CONTRACTION.search(token):
             flush()  # "Don't Nordlanders deserve better?": a verb written short is never part of a name
+        elif token == "Q" and (match.start() == 0 or text[match.start() - 1] == "\n"):
+            flush()  # "Q Secretary Brandt, will you go?": a transcript's reporter, not an initial
         elif (
             is_capitalised(token)
             and not (word in NOT_NAME_WORDS and not current and not _first_name_will(text, word, match.end(), end))

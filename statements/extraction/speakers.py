@@ -3,7 +3,7 @@
 import datetime
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .attribution import CUE, INTRO_WORDS, SPEECH_CUE, Attribution, _first_np, _head, _np_kind
 from .dates import skip_dateline
@@ -565,6 +565,17 @@ class SpeakerResolver(InstitutionSpeakers):
         if speaker is None:
             if attribution.kind == "name":
                 speaker = self._post_named_before(mention, at) or self._name(mention, at)
+                if (
+                    attribution.label
+                    and speaker
+                    and speaker.method == "description"
+                    and " " not in speaker.name
+                    and re.search(rf"(?<![\w-]){re.escape(speaker.name)}(?![\w-])", self.text)
+                ):
+                    # "SECRETARY BRANDT:" in a transcript that never gives his first name but writes "Brandt" in
+                    # running text ("Q Secretary Brandt, …"): the label names a person. A surname written only in
+                    # labels may be the page's slip ("MAYORAKAS") and stays a description.
+                    speaker = replace(speaker, method="explicit", is_new_official=True)
             elif attribution.kind == "post":
                 speaker = self._post_holder(mention, attribution.holder)
             else:

@@ -130,7 +130,9 @@ def turns(text: str) -> list[Turn]:
                 label = unnamed
                 mention = "a " + label.group(1).lower()  # "a senior administration official": no one is named
             kind = "post" if mention.startswith("the ") else "description" if mention.startswith("a ") else "name"
-            attribution = Attribution("", mention, para.start, para.start, label.end(), kind, holder=holder)
+            attribution = Attribution(
+                "", mention, para.start, para.start, label.end(), kind, holder=holder, label=kind == "name"
+            )
             current = Turn(attribution, [])
             found.append(current)
             if label.end() < para.end:
