@@ -209,6 +209,33 @@ def test_lead_sentence_joined_fragments_adjective_countries_and_unknown_speakers
     assert "title “Foreign Minister”" in rows[0].speaker_note
 
 
+# An article written for these tests: quote paragraphs under a lead-in, and a partial quote ending in a comma.
+LIST_ARTICLE = """STRELSAU, March 4 - President Karl Brandt laid out a rail plan on Wednesday.
+
+In a speech to parliament, Brandt outlined his plan:
+
+"We will rebuild every line that the floods destroyed."
+
+"And we will pay for it without a single new tax."
+
+Mara Quill said the embassy would stay open. The embassy's staff "are safe and working," she said.
+"""
+
+
+def test_quotes_without_an_attribution_and_partial_quotes_read_cleanly(client, analyst):
+    """A quote with no attribution of its own shows no empty mention (“”) and does not claim to continue a quote;
+    a partial quote's comma inside its closing mark is dropped like a quote's own comma before "he said"."""
+    response = client.post(URL, article_data(text=LIST_ARTICLE, published_on="2026-03-05"))
+    rows = rows_of(response)
+    listed = [row for row in rows if row.proposal.speaker and row.proposal.speaker.method == "follow-on"]
+    assert listed
+    for row in listed:
+        assert "“”" not in row.speaker_note
+        assert row.speaker_note.startswith("No attribution of its own: taken to be the person named or speaking")
+    texts = [row.form.initial["text"] for row in rows]
+    assert 'The embassy\'s staff "are safe and working"' in texts
+
+
 def test_after_load_demo_the_proposals_are_flagged_as_duplicates(client, analyst):
     """On the demo database the seed article's quotes are already recorded: each is flagged and unticked."""
     call_command("load_demo", stdout=io.StringIO())

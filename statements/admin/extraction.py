@@ -545,8 +545,9 @@ def initial_row(
         # Direct quotes by a resolved speaker are ticked; paraphrases (often restating a quote nearby), speakers
         # the extractor could only describe, and likely duplicates wait for the analyst to tick them.
         "include": proposal.kind == Kind.DIRECT and duplicate is None and _resolved(speaker),
-        # A quote's own comma before "he said" is not part of the statement.
-        "text": re.sub(r"[,;:]\s*$", "", proposal.text),
+        # A quote's own comma before "he said" is not part of the statement, nor inside a partial quote's closing mark
+        # (The staff "are safe and working," he said).
+        "text": re.sub(r"[,;:](?=[\"”’]?\s*$)", "", proposal.text),
         "kind": proposal.kind,
         "speaker": speaker.official_id if speaker else None,
         "new_speaker": speaker.name if speaker and speaker.is_new_official else "",
@@ -575,7 +576,7 @@ METHODS = {
     "surname": "surname",
     "role": "role description",
     "pronoun": "pronoun",
-    "follow-on": "continues the previous quote",
+    "follow-on": "no attribution of its own: taken to be the person named or speaking just before",
     "signed": "signed below the quote",
     "description": "a description only",
     "earlier": "completed from the article’s earlier mention",
@@ -609,7 +610,9 @@ def speaker_note(proposal: Proposal) -> str:
         return f"Speaker unknown: choose one (perhaps {', '.join(proposal.candidates)})."
     if speaker is None:
         return "No speaker found: choose one."
-    note = f"Speaker found as “{speaker.mention}” ({METHODS.get(speaker.method, speaker.method)})"
+    method = METHODS.get(speaker.method, speaker.method)
+    # a quote with no attribution of its own has no words naming the speaker to show
+    note = f"Speaker found as “{speaker.mention}” ({method})" if speaker.mention else method[:1].upper() + method[1:]
     if speaker.title:
         note += f", title “{speaker.title}”"
     if speaker.is_institution and speaker.is_new_official:
