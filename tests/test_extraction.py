@@ -701,6 +701,15 @@ def test_a_title_is_not_the_quote_of_the_person_named_later_in_its_sentence(text
         ("NEW YORK, November 11. /TASS/. Talks went on.", datetime.date(2016, 11, 12), datetime.date(2016, 11, 11)),
         ("MOSCOW, December 30. /TASS/. Talks went on.", datetime.date(2017, 1, 2), datetime.date(2016, 12, 30)),
         ("Talks went on all night.", datetime.date(2016, 11, 12), datetime.date(2016, 11, 12)),
+        # a transcript's own date line under its heading, with its year; never one after the publication
+        (
+            "THE WHITE HOUSE\n\nPRESS BRIEFING\n\nMarch 3, 2026\n\nMS. GRAYSON: Good afternoon.",
+            datetime.date(2026, 3, 5),
+            datetime.date(2026, 3, 3),
+        ),
+        ("Tuesday, March 3, 2026\n\nTalks went on.", datetime.date(2026, 3, 5), datetime.date(2026, 3, 3)),
+        ("March 9, 2026\n\nTalks went on.", datetime.date(2026, 3, 5), datetime.date(2026, 3, 5)),
+        ("Talks went on until March 3, 2026.", datetime.date(2026, 3, 5), datetime.date(2026, 3, 5)),
     ],
 )
 def test_dateline_takes_its_year_from_the_publication_date(text, published, expected):

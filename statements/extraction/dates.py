@@ -23,12 +23,20 @@ DATELINE_LEAD = re.compile(
     r"|[A-Z][A-Z .,'’\-]+,\s+(?:[A-Z][a-z]+\.?\s+\d{1,2}\.?\s*)?(?:/[^/]+/|\([^)]+\))?\.?\s*[-—–]?\s*"
     r"|[A-Z][A-Z .'’\-]{2,}\s*\([^)]+\)\s*[-—–]\s*"
 )
+# A line that is only a full date, as White House transcripts and press releases print one under their heading
+# ("March 3, 2026", "Tuesday, March 3, 2026"): the day the words were said, with its own year.
+DATE_LINE = re.compile(
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s+)?(?P<month>"
+    + MONTHS
+    + r")\.?\s+(?P<day>\d{1,2}),\s+(?P<year>\d{4})\.?"
+)
 PLACE_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z .'’\-]{2,}(?:,\s*[A-Z][A-Za-z .]+?)?)\s*(?:-|—|–|\(|/)")
 
 
 def article_date(text: str, published: datetime.date) -> tuple[datetime.date, str]:
-    """A dateline's day and month with the year of publication ("NEW YORK, November 11. /TASS/"), else the
-    publication date. A dateline in December for a January publication belongs to the previous year."""
+    """A dateline's day and month with the year of publication ("NEW YORK, November 11. /TASS/"), or a line that is
+    only a full date ("March 3, 2026", under a transcript's heading), else the publication date. A dateline in
+    December for a January publication belongs to the previous year."""
     for para in paragraphs(text)[:8]:
         line = text[para.start : para.end]
         match = DATELINE.match(line)
@@ -42,6 +50,17 @@ def article_date(text: str, published: datetime.date) -> tuple[datetime.date, st
             if date > published + datetime.timedelta(days=2):
                 date = date.replace(year=published.year - 1)
             return date, line[: match.end()].strip()
+        match = DATE_LINE.fullmatch(line.strip())
+        if match:
+            try:
+                date = datetime.date(
+                    int(match.group("year")), _month_number(match.group("month")), int(match.group("day"))
+                )
+            except ValueError:
+                continue
+            if date <= published + datetime.timedelta(days=2):
+                return date, line.strip()
+            continue
         match = PLACE_DATELINE.match(line)
         if match and len(match.group("place").split()) <= 4:
             return published, match.group("place").strip()
