@@ -28,7 +28,7 @@ from .names import bare, looks_like_person
 from .signed import heading, signature
 from .speakers import MAX_CANDIDATES, SpeakerResolver
 from .suggestions import country_matcher, find_duplicates, named_targets, suggest, term_matcher
-from .text import QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
+from .text import SOURCE_NOTE, QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
 from .transcript import turns
 from .types import Extraction, Fragment, KnownCountry, KnownOfficial, KnownTopic, Proposal, Speaker
 
@@ -223,8 +223,8 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-# a source note between two quotes of one entry: "[Tweet, 10/18/23]", "(Remarks, May 2)"
-_SOURCE_NOTE = re.compile(r"\s*(?:\[[^\[\]\n]{1,60}\]|\([^()\n]{1,60}\))\s*")
+# a source note between two quotes of one entry: "[Tweet, 10/18/23]"
+_NOTE_BETWEEN = re.compile(rf"\s*{SOURCE_NOTE}\s*")
 # what may follow a quote paragraph in a list of them: a link's word in brackets, "(Watch)", "[video]"
 _LINK_AFTER = re.compile(r"\s*(?:[(\[][^()\[\]\n]{1,20}[)\]]\s*)?")
 
@@ -284,7 +284,7 @@ def _quote_items(text: str) -> list[_Item]:
                 unit.pre = replace(before.post or before.pre, cue=cue, start=start, end=first.open_mark)
             # 'Lou Grayson, an envoy: "…" [Tweet, 10/18/23] "…" [Tweet, 10/18/23]': a quote right after the source note
             # of the quote before it opens a quote of its own, the same speaker's
-            noted = before is not None and _SOURCE_NOTE.fullmatch(pre_text) is not None
+            noted = before is not None and _NOTE_BETWEEN.fullmatch(pre_text) is not None
             if noted and before and (before.post or before.pre) and not unit.pre:
                 unit.pre = replace(before.post or before.pre, start=start, end=first.open_mark)
             if unit.pre is None:
