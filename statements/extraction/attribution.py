@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from .cues import CUE_WORDS, OBJECT_WORDS, SPEECH_WORDS, alternatives
 from .first_names import gender_of_first_name
 from .names import (
+    CAPITALISED_BODY_WORD,
     CAPITALISED_NAME,
     CAPITALISED_WORD,
     GIVEN_NAME,
@@ -105,7 +106,7 @@ def _np_kind(phrase: str) -> str:
 
 # the rest of a phrase that is only a body's name and a person's after it: capitals and the small words of a name
 _NAMED_BODY_WORDS = re.compile(
-    r"\s*(?:(?:the|of|and|for|&)\s+)*[A-Z][\w.'’&-]*(?:\s+(?:[A-Z][\w.'’&-]*|of|and|for|the|&))*\s*"
+    rf"\s*(?:(?:the|of|and|for|&)\s+)*{CAPITALISED_BODY_WORD}(?:\s+(?:{CAPITALISED_BODY_WORD}|of|and|for|the|&))*\s*"
 )
 
 

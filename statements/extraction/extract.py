@@ -24,7 +24,7 @@ from .attribution import (
 from .cues import OBJECT_WORDS, act_of
 from .dates import DATELINE_LEAD, article_date, skip_dateline
 from .institutions import DOCUMENT_WORDS
-from .names import bare, looks_like_person
+from .names import CAPITALISED_BODY_WORD, bare, looks_like_person
 from .signed import heading, signature
 from .speakers import MAX_CANDIDATES, SpeakerResolver
 from .suggestions import country_matcher, find_duplicates, named_targets, suggest, term_matcher
@@ -423,7 +423,10 @@ _DOCUMENT_READS = re.compile(
 
 # "Nordland Ministry of Foreign Affairs: “…”": a name and a colon opening the quote's paragraph, as releases list
 # reactions; maybe with a date or a note in brackets before the colon ("Vice President Karl Brandt (March 2): “…”")
-_LABEL = re.compile(r"([A-Z][\w.’'&-]*(?:\s+(?:[A-Z][\w.’'&-]*|of|and|&|for|the|on))*)(?:\s*\([^()\n]{1,40}\))?\s*:\s*")
+_LABEL = re.compile(
+    rf"({CAPITALISED_BODY_WORD}(?:\s+(?:{CAPITALISED_BODY_WORD}|of|and|&|for|the|on))*)"
+    r"(?:\s*\([^()\n]{1,40}\))?\s*:\s*"
+)
 
 
 def _label(text: str, para_start: int, quote_open: int) -> Attribution | None:

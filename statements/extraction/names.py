@@ -159,6 +159,8 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 # name of one to four of them: "Gilbert", "Mr. Trump", "Interior Minister Lou Brandt"
 CAPITALISED_WORD = r"[A-Z][\w.’'-]*"
 CAPITALISED_NAME = rf"{CAPITALISED_WORD}(?:\s+{CAPITALISED_WORD}){{0,3}}"
+# A capitalised word of a body's name, which may hold "&": "Nordland", "AT&T"
+CAPITALISED_BODY_WORD = r"[A-Z][\w.’'&-]*"
 _CONTRACTION = re.compile(r"n['’]t$", re.IGNORECASE)
 
 

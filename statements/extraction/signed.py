@@ -10,7 +10,16 @@ import re
 
 from .attribution import CUE, Attribution, _Unit
 from .cues import OBJECT_WORDS
-from .names import PARTICLES, PERSON_POSTS, TITLE_WORDS, bare, clean_tokens, looks_like_person, strip_title
+from .names import (
+    CAPITALISED_BODY_WORD,
+    PARTICLES,
+    PERSON_POSTS,
+    TITLE_WORDS,
+    bare,
+    clean_tokens,
+    looks_like_person,
+    strip_title,
+)
 from .text import QUOTE_MARK, Paragraph
 
 # any dash: Huffington Post and Politico write theirs as a horizontal bar ("absurd ― and dangerous ―")
@@ -57,7 +66,9 @@ _GROUP_WORD = re.compile(r"(?:&|of|and|for|on|the)\b|&")
 
 
 # a post written in capitals after a heading's name and its comma: " Chairman of the Board", " CEO, Nordgas"
-_CAPITALISED_POST = re.compile(r"\s*[A-Z][\w.'’&-]*(?:,?\s+(?:[A-Z][\w.'’&-]*|of|the|and|for|on|&))*\s*")
+_CAPITALISED_POST = re.compile(
+    rf"\s*{CAPITALISED_BODY_WORD}(?:,?\s+(?:{CAPITALISED_BODY_WORD}|of|the|and|for|on|&))*\s*"
+)
 
 
 def heading(text: str, paras: list[Paragraph], unit: _Unit, above_open: bool) -> tuple[bool, Attribution | None]:
