@@ -128,7 +128,7 @@ def _trim_np(phrase: str) -> str:
         if (
             match.group().split()[0] in {"to", "of"}
             and before
-            and (is_title(before[-1]) or bare(before[-1]) in ROLE_NOUNS)
+            and names_a_post(before[-1])
             and runs
             and _NAMED_BODY_WORDS.fullmatch(padded, match.end())
             and looks_like_person(clean_tokens(strip_title(runs[-1][2])[1])[-2:])
