@@ -61,7 +61,7 @@ class Attribution:
     kind: str  # "name" | "pronoun" | "description" | "post" (a transcript's "THE PRESIDENT:")
     anonymous: bool = False  # a description that says it names nobody: "the official, speaking on condition of …"
     holder: str = ""  # a post's: the name the page gives its holder ("Biden" under "Remarks by President Biden …")
-    label: bool = False  # a transcript's speaker label ("SECRETARY BRANDT:"), which always names a person
+    transcript_label: bool = False  # a transcript's speaker label ("SECRETARY BRANDT:"), which always names a person
 
 
 @dataclass

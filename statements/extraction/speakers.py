@@ -566,7 +566,7 @@ class SpeakerResolver(InstitutionSpeakers):
             if attribution.kind == "name":
                 speaker = self._post_named_before(mention, at) or self._name(mention, at)
                 if (
-                    attribution.label
+                    attribution.transcript_label
                     and speaker
                     and speaker.method == "description"
                     and " " not in speaker.name

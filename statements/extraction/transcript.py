@@ -134,7 +134,7 @@ def turns(text: str) -> list[Turn]:
                 mention = "a " + label.group(1).lower()  # "a senior administration official": no one is named
             kind = "post" if mention.startswith("the ") else "description" if mention.startswith("a ") else "name"
             attribution = Attribution(
-                "", mention, para.start, para.start, label.end(), kind, holder=holder, label=kind == "name"
+                "", mention, para.start, para.start, label.end(), kind, holder=holder, transcript_label=kind == "name"
             )
             current = Turn(attribution, [])
             found.append(current)
