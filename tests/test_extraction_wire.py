@@ -171,6 +171,8 @@ def test_a_label_with_a_date_in_brackets_names_its_quote():
         "Administrator of the Nordland Environmental Protection Agency",
         "Ambassador to the United Nations",
         "Administrator of the Nordland Agency for International Development",
+        # a role noun that is no title word ends a post too
+        "Founder of the Nordland Agency for International Development",
     ],
 )
 def test_a_body_s_name_of_several_runs_between_a_post_and_a_name(post):

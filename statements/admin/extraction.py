@@ -31,6 +31,7 @@ from statements.article_drafts import DraftCoding, DraftStatement, NewSource, cr
 from statements.dates import STATEMENT_DATE_HELP, DayField, PartialDateField
 from statements.extraction.db import known_countries, known_officials, known_topics
 from statements.extraction.extract import extract
+from statements.extraction.names import NOT_YET_HELD
 from statements.extraction.types import Extraction, KnownOfficial, KnownPosition, Proposal, Speaker
 from statements.models import (
     Coding,
@@ -109,7 +110,6 @@ TITLE_ABBREVIATIONS = {
 # Titles that are no post (Mr., Dr.), and words saying the post is not held when speaking ("former", "retired").
 COURTESY_TITLES = {"mr.", "mrs.", "ms.", "miss", "dr.", "prof.", "sir", "dame", "lord", "lady"}
 NOT_HELD = {"former", "ex", "retired", "late", "then"}
-NOT_YET_HELD = ("-designate", "-elect")
 
 
 def post_from_title(title: str) -> str:

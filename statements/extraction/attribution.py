@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from .cues import CUE_WORDS, OBJECT_WORDS, SPEECH_WORDS, alternatives
 from .first_names import gender_of_first_name
 from .names import (
+    CAPITALISED_BODY_WORD,
     CAPITALISED_NAME,
     CAPITALISED_WORD,
     GIVEN_NAME,
@@ -60,7 +61,7 @@ class Attribution:
     kind: str  # "name" | "pronoun" | "description" | "post" (a transcript's "THE PRESIDENT:")
     anonymous: bool = False  # a description that says it names nobody: "the official, speaking on condition of …"
     holder: str = ""  # a post's: the name the page gives its holder ("Biden" under "Remarks by President Biden …")
-    label: bool = False  # a transcript's speaker label ("SECRETARY BRANDT:"), which always names a person
+    transcript_label: bool = False  # a transcript's speaker label ("SECRETARY BRANDT:"), which always names a person
 
 
 @dataclass
@@ -105,7 +106,7 @@ def _np_kind(phrase: str) -> str:
 
 # the rest of a phrase that is only a body's name and a person's after it: capitals and the small words of a name
 _NAMED_BODY_WORDS = re.compile(
-    r"\s*(?:(?:the|of|and|for|&)\s+)*[A-Z][\w.'’&-]*(?:\s+(?:[A-Z][\w.'’&-]*|of|and|for|the|&))*\s*"
+    rf"\s*(?:(?:the|of|and|for|&)\s+)*{CAPITALISED_BODY_WORD}(?:\s+(?:{CAPITALISED_BODY_WORD}|of|and|for|the|&))*\s*"
 )
 
 
@@ -127,7 +128,7 @@ def _trim_np(phrase: str) -> str:
         if (
             match.group().split()[0] in {"to", "of"}
             and before
-            and (is_title(before[-1]) or bare(before[-1]) in ROLE_NOUNS)
+            and names_a_post(before[-1])
             and runs
             and _NAMED_BODY_WORDS.fullmatch(padded, match.end())
             and looks_like_person(clean_tokens(strip_title(runs[-1][2])[1])[-2:])

@@ -24,11 +24,11 @@ from .attribution import (
 from .cues import OBJECT_WORDS, act_of
 from .dates import DATELINE_LEAD, article_date, skip_dateline
 from .institutions import DOCUMENT_WORDS
-from .names import bare, looks_like_person
+from .names import CAPITALISED_BODY_WORD, bare, looks_like_person
 from .signed import heading, signature
 from .speakers import MAX_CANDIDATES, SpeakerResolver
 from .suggestions import country_matcher, find_duplicates, named_targets, suggest, term_matcher
-from .text import QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
+from .text import SOURCE_NOTE, QuoteSpan, find_quotes, paragraphs, sentence_end, sentence_start
 from .transcript import turns
 from .types import Extraction, Fragment, KnownCountry, KnownOfficial, KnownTopic, Proposal, Speaker
 
@@ -107,12 +107,9 @@ def extract(
             last = resolver.follow_on(item.start)
             if last is not None:
                 speaker = Speaker(last.name, "", "follow-on", last.official_id, last.is_new_official)
-        listed_speaker = None
-        if listed is not None and item.follow_on and speaker is not None and _next_in_list(text, paras, *listed, item):
-            listed_speaker = replace(listed[1])  # the list goes on: the speaker of the quote paragraph before
         candidates: list[str] = []
-        if listed_speaker is not None:
-            speaker = listed_speaker
+        if listed is not None and item.follow_on and speaker is not None and _next_in_list(text, paras, *listed, item):
+            speaker = replace(listed[1])  # the list goes on: the speaker of the quote paragraph before, as sure
         elif speaker is not None:
             speaker.confidence = resolver.confidence(speaker)
             if speaker.confidence < abstain_below:
@@ -223,8 +220,8 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-# a source note between two quotes of one entry: "[Tweet, 10/18/23]", "(Remarks, May 2)"
-_SOURCE_NOTE = re.compile(r"\s*(?:\[[^\[\]\n]{1,60}\]|\([^()\n]{1,60}\))\s*")
+# a source note between two quotes of one entry: "[Tweet, 10/18/23]"
+_NOTE_BETWEEN = re.compile(rf"\s*{SOURCE_NOTE}\s*")
 # what may follow a quote paragraph in a list of them: a link's word in brackets, "(Watch)", "[video]"
 _LINK_AFTER = re.compile(r"\s*(?:[(\[][^()\[\]\n]{1,20}[)\]]\s*)?")
 
@@ -235,17 +232,17 @@ def _next_in_list(text: str, paras, before: _Item, speaker: Speaker, item: _Item
     word, "(Watch)"), under a lead-in ("President Brandt outlined his plan:") or a quote of theirs: each goes on from
     the one above with its speaker and confidence, however long the list, where a follow-on quote far from its
     speaker's name would be "speaker unknown". Not a paragraph with words of its own around the quote, nor one after
-    a speaker's label ("Lou Grayson, an envoy: \u201c\u2026\u201d"), which names only its own item's speaker."""
+    a speaker's label ("Lou Grayson, an envoy: “…”"), which names only its own item's speaker."""
+    if before.units[-1].last.paragraph + 1 != item.units[0].first.paragraph or not speaker.is_person:
+        return False
+    return _only_a_quote(text, paras, item) and _only_a_quote(text, paras, before)
+
+
+def _only_a_quote(text: str, paras, item: _Item) -> bool:
+    """Are the paragraphs of `item` only its quotation, with at most a link's word after it?"""
     first, last = item.units[0].first, item.units[-1].last
-    if before.units[-1].last.paragraph + 1 != first.paragraph or not speaker.is_person:
-        return False
-    para, end_para = paras[first.paragraph], paras[last.paragraph]
-    if text[para.start : first.open_mark].strip() or not _LINK_AFTER.fullmatch(text, last.close_end, end_para.end):
-        return False
-    b_first, b_last = before.units[0].first, before.units[-1].last
-    own = paras[b_first.paragraph]
-    return not text[own.start : b_first.open_mark].strip() and bool(
-        _LINK_AFTER.fullmatch(text, b_last.close_end, paras[b_last.paragraph].end)
+    return not text[paras[first.paragraph].start : first.open_mark].strip() and bool(
+        _LINK_AFTER.fullmatch(text, last.close_end, paras[last.paragraph].end)
     )
 
 
@@ -284,8 +281,8 @@ def _quote_items(text: str) -> list[_Item]:
                 unit.pre = replace(before.post or before.pre, cue=cue, start=start, end=first.open_mark)
             # 'Lou Grayson, an envoy: "…" [Tweet, 10/18/23] "…" [Tweet, 10/18/23]': a quote right after the source note
             # of the quote before it opens a quote of its own, the same speaker's
-            noted = before is not None and _SOURCE_NOTE.fullmatch(pre_text) is not None
-            if noted and before and (before.post or before.pre) and not unit.pre:
+            noted = before is not None and _NOTE_BETWEEN.fullmatch(pre_text) is not None
+            if noted and (before.post or before.pre) and not unit.pre:
                 unit.pre = replace(before.post or before.pre, start=start, end=first.open_mark)
             if unit.pre is None:
                 unit.pre = _document_reads(text, start, first.open_mark) or _label(text, para.start, first.open_mark)
@@ -423,7 +420,10 @@ _DOCUMENT_READS = re.compile(
 
 # "Nordland Ministry of Foreign Affairs: “…”": a name and a colon opening the quote's paragraph, as releases list
 # reactions; maybe with a date or a note in brackets before the colon ("Vice President Karl Brandt (March 2): “…”")
-_LABEL = re.compile(r"([A-Z][\w.’'&-]*(?:\s+(?:[A-Z][\w.’'&-]*|of|and|&|for|the|on))*)(?:\s*\([^()\n]{1,40}\))?\s*:\s*")
+_LABEL = re.compile(
+    rf"({CAPITALISED_BODY_WORD}(?:\s+(?:{CAPITALISED_BODY_WORD}|of|and|&|for|the|on))*)"
+    r"(?:\s*\([^()\n]{1,40}\))?\s*:\s*"
+)
 
 
 def _label(text: str, para_start: int, quote_open: int) -> Attribution | None:

@@ -159,6 +159,8 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 # name of one to four of them: "Gilbert", "Mr. Trump", "Interior Minister Lou Brandt"
 CAPITALISED_WORD = r"[A-Z][\w.’'-]*"
 CAPITALISED_NAME = rf"{CAPITALISED_WORD}(?:\s+{CAPITALISED_WORD}){{0,3}}"
+# A capitalised word of a body's name, which may hold "&": "Nordland", "AT&T"
+CAPITALISED_BODY_WORD = r"[A-Z][\w.’'&-]*"
 _CONTRACTION = re.compile(r"n['’]t$", re.IGNORECASE)
 
 
@@ -343,9 +345,14 @@ def gender_of_honorific(token: str) -> str:
     return sex_in(bare(token), FEMALE_HONORIFICS, MALE_HONORIFICS)
 
 
+# A post named but not taken up yet: "President-elect Trump", "Ambassador-designate Quill" (a title all the same,
+# though no post is held yet: the admin offers none)
+NOT_YET_HELD = ("-designate", "-elect")
+_NOT_YET_HELD = re.compile(rf"(?:{'|'.join(NOT_YET_HELD)})$")
+
+
 def is_title(token: str) -> bool:
-    # "President-elect Trump", "Ambassador-designate Quill": a post not yet taken up is a title all the same
-    word = re.sub(r"-(?:designate|elect)$", "", bare(token))
+    word = _NOT_YET_HELD.sub("", bare(token))
     if word in ABBREVIATED_TITLES:
         return token.endswith(".") or word in {"mr", "mrs", "ms", "dr"}
     # a plural title before one name ("Senators Quill and Brandt", "Professors Pardo and Ruiz") is a title too
@@ -407,10 +414,14 @@ def strip_title(tokens: list[str]) -> tuple[list[str], list[str]]:
 _MODIFIER_TAILS = "area|made|born|bred|grown|run|built|led|style|era|like|wide|native|type|friendly"
 
 
+_ROLE_NOT_YET_HELD = re.compile(rf"(?:{'|'.join(NOT_YET_HELD)}|-nominee)$")
+
+
 def _is_role(word: str) -> bool:
     """A role noun, or two joined by a hyphen ("secretary-treasurer")."""
-    # "Ambassador-designate", "Governor-elect": a post not yet taken up is a post's title all the same
-    word = re.sub(r"-(?:designate|elect|nominee)$", "", word)
+    # "Ambassador-designate", "Governor-elect" (NOT_YET_HELD), "Ambassador-nominee": the post's role all the same
+    # ("-nominee" is taken off here only: is_title() and the admin's post do not read it)
+    word = _ROLE_NOT_YET_HELD.sub("", word)
     return word in ROLE_NOUNS or ("-" in word and all(part in ROLE_NOUNS | TITLE_WORDS for part in word.split("-")))
 
 

@@ -10,12 +10,22 @@ import re
 
 from .attribution import CUE, Attribution, _Unit
 from .cues import OBJECT_WORDS
-from .names import PARTICLES, PERSON_POSTS, TITLE_WORDS, bare, clean_tokens, looks_like_person, strip_title
+from .names import (
+    CAPITALISED_BODY_WORD,
+    PARTICLES,
+    PERSON_POSTS,
+    TITLE_WORDS,
+    bare,
+    clean_tokens,
+    looks_like_person,
+    strip_title,
+)
 from .text import QUOTE_MARK, Paragraph
 
 # any dash: Huffington Post and Politico write theirs as a horizontal bar ("absurd ― and dangerous ―")
 _DASH = re.compile(r"(?:--|[-‐‑‒–—―])\s*")
-_OF = re.compile(r"(?:of|and)\b")
+# the small words a heading's title may hold: "Secretary of State", "President and CEO"
+_TITLE_JOINER = re.compile(r"(?:of|and)\b")
 _NAME_TOKEN = re.compile(r"[A-Z][\w.'’-]*|(?:" + "|".join(sorted(PARTICLES)) + r")\b")
 # what makes a description a clause: an auxiliary, or a comma part that is a lone verb ("Karl Brandt, the envoy,
 # disagreed.")
@@ -57,7 +67,9 @@ _GROUP_WORD = re.compile(r"(?:&|of|and|for|on|the)\b|&")
 
 
 # a post written in capitals after a heading's name and its comma: " Chairman of the Board", " CEO, Nordgas"
-_CAPITALISED_POST = re.compile(r"\s*[A-Z][\w.'’&-]*(?:,?\s+(?:[A-Z][\w.'’&-]*|of|the|and|for|on|&))*\s*")
+_CAPITALISED_POST = re.compile(
+    rf"\s*{CAPITALISED_BODY_WORD}(?:,?\s+(?:{CAPITALISED_BODY_WORD}|of|the|and|for|on|&))*\s*"
+)
 
 
 def heading(text: str, paras: list[Paragraph], unit: _Unit, above_open: bool) -> tuple[bool, Attribution | None]:
@@ -116,7 +128,7 @@ def credit_line(text: str, para: Paragraph, dash_only: bool = False, heading: bo
     end = at
     while len(tokens) < (MAX_HEADING_WORDS if heading else MAX_NAME_WORDS):
         # a heading's title may hold "of" and "and": "Secretary of State Mara Quill", "President and CEO Ana Pardo"
-        match = _NAME_TOKEN.match(line, at) or (_OF.match(line, at) if heading and tokens else None)
+        match = _NAME_TOKEN.match(line, at) or (_TITLE_JOINER.match(line, at) if heading and tokens else None)
         if match is None:
             break
         tokens.append(match.group())

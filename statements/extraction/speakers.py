@@ -16,6 +16,7 @@ from .names import (
     ORG_WORDS,
     ROLE_NOUNS,
     ArticlePeople,
+    Person,
     bare,
     clean_tokens,
     ends_in_rank,
@@ -566,7 +567,7 @@ class SpeakerResolver(InstitutionSpeakers):
             if attribution.kind == "name":
                 speaker = self._post_named_before(mention, at) or self._name(mention, at)
                 if (
-                    attribution.label
+                    attribution.transcript_label
                     and speaker
                     and speaker.method == "description"
                     and " " not in speaker.name
@@ -612,7 +613,10 @@ class SpeakerResolver(InstitutionSpeakers):
                 holders[normalise(person.name)] = person
         if len(holders) != 1:
             return None
-        person = next(iter(holders.values()))
+        return self._by_role(next(iter(holders.values())), mention)
+
+    def _by_role(self, person: Person, mention: str) -> Speaker:
+        """The person a post or a description refers back to, as a role: a known official's entry when there is one."""
         known = self._known(person.name)
         if known:
             return self._from_official(known[0], mention, "role")
@@ -751,10 +755,7 @@ class SpeakerResolver(InstitutionSpeakers):
                     return Speaker(speaker.name, mention, "description", speaker.official_id)
             person = self.people.by_description(core, at, prefer={s.name for s in self.spoken})
             if person:
-                known = self._known(person.name)
-                if known:
-                    return self._from_official(known[0], mention, "role")
-                return Speaker(person.name, mention, "role", is_new_official=True)
+                return self._by_role(person, mention)
             chosen = self.salient(at) if article == "the" else None
             if chosen is not None:
                 return Speaker(chosen.name, mention, "role", chosen.official_id, chosen.is_new_official)

@@ -133,8 +133,10 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     return spans
 
 
-# what may follow a quote that ends an entry: its source note ("[Tweet, 10/18/23]"), nothing else
-_ENTRY_END = re.compile(r"\s*(?:\[[^\[\]\n]{1,60}\]|\([^()\n]{1,60}\))?\s*")
+# a quote's source note in a list of reactions: "[Tweet, 10/18/23]", "(Remarks, May 2)"
+SOURCE_NOTE = r"(?:\[[^\[\]\n]{1,60}\]|\([^()\n]{1,60}\))"
+# what may follow a quote that ends an entry: its source note, nothing else
+_ENTRY_END = re.compile(rf"\s*{SOURCE_NOTE}?\s*")
 
 
 def _nested_in_one(text: str, spans: list[QuoteSpan], index: int, stray: int, end: int) -> None:

@@ -26,6 +26,9 @@ CAPITALS = "A-Z" + "".join(c for c in map(chr, [*range(0xC0, 0x250), *range(0x1E
 # A name in capitals: "KIRBY", "JEAN-PIERRE", "O'BRIEN", "THOMAS-GREENFIELD", up to three words ("DE LA CRUZ").
 _NAME = rf"(?:\s[{CAPITALS}][{CAPITALS}'’-]*[{CAPITALS}]){{1,3}}"
 _HONORIFIC = r"(?:MR|MS|MRS|DR|MX)\.?"
+# The posts a label may open with. Not read from names.TITLE_WORDS, though each word here is one: that list also
+# holds the small words, bodies and modifiers written around a title ("of", "the", "Kremlin", "House", "former"),
+# which would make "THE HOUSE:" or "THE KREMLIN:" a post's label, and it lacks "SECOND GENTLEMAN".
 _POST = (
     r"(?:(?:DEPUTY|UNDER|ASSISTANT|VICE|PRIME|FOREIGN|DEFENSE|DEFENCE|STATE|LIEUTENANT)\s)?"
     r"(?:SECRETARY|AMBASSADOR|ADMIRAL|ADM\.|GENERAL|GEN\.|SENATOR|SEN\.|GOVERNOR|GOV\.|MINISTER|PRESIDENT|"
@@ -131,7 +134,7 @@ def turns(text: str) -> list[Turn]:
                 mention = "a " + label.group(1).lower()  # "a senior administration official": no one is named
             kind = "post" if mention.startswith("the ") else "description" if mention.startswith("a ") else "name"
             attribution = Attribution(
-                "", mention, para.start, para.start, label.end(), kind, holder=holder, label=kind == "name"
+                "", mention, para.start, para.start, label.end(), kind, holder=holder, transcript_label=kind == "name"
             )
             current = Turn(attribution, [])
             found.append(current)
