@@ -345,6 +345,11 @@ def gender_of_honorific(token: str) -> str:
     return sex_in(bare(token), FEMALE_HONORIFICS, MALE_HONORIFICS)
 
 
+def gender_of_title(title: list[str]) -> str:
+    """The sex the first honorific of a title tells ("Mrs. Clinton" -> "f"), "" when it has none."""
+    return next(filter(None, map(gender_of_honorific, title)), "")
+
+
 # A post named but not taken up yet: "President-elect Trump", "Ambassador-designate Quill" (a title all the same,
 # though no post is held yet: the admin offers none)
 NOT_YET_HELD = ("-designate", "-elect")
@@ -740,9 +745,9 @@ class ArticlePeople:
         Karl"), or a noun for a person of one sex in the title ("Congresswoman Ana Pardo"), right before the name
         ("spokeswoman Ana Pardo", "his wife, Jane,") or heading its appositive ("Karl Brandt, 54, the first man to
         …"). "" when they say nothing."""
-        for word in title:
-            if gender_of_honorific(word):
-                return gender_of_honorific(word)
+        honorific = gender_of_title(title)
+        if honorific:
+            return honorific
         words = list(title)
         before = self._clause_before(start).split()
         if before and not _POSSESSIVE.search(before[-1]):

@@ -22,6 +22,7 @@ from .names import (
     ends_in_rank,
     folded,
     gender_of_honorific,
+    gender_of_title,
     headline_spans,
     is_title,
     looks_like_person,
@@ -703,8 +704,7 @@ class SpeakerResolver(InstitutionSpeakers):
         known = self._known(name)
         if known:
             return self._from_official(known[0], mention, known[1])
-        gender = next((gender_of_honorific(word) for word in title if gender_of_honorific(word)), "")
-        person = self.people.find(name, at, gender)
+        person = self.people.find(name, at, gender_of_title(title))
         full = person.name if person else name
         known = self._known(full)
         if known:
